@@ -1,0 +1,51 @@
+/* cli/cli: usage errors and option helpers shared by the subcommands (see cli.h). */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+int cli_usage_error(const char *command, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "crawlpack %s: ", command);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nTry 'crawlpack help %s' for more information.\n", command);
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+int cli_option_error(const char *command, int getopt_result, char **argv)
+{
+    const char *arg = optind > 0 ? argv[optind - 1] : "?";
+    if (getopt_result == ':') {
+        if (optopt && optopt < 256 && arg[0] == '-' && arg[1] != '-')
+            return cli_usage_error(command, "option '-%c' needs a value", optopt);
+        return cli_usage_error(command, "option '%s' needs a value", arg);
+    }
+    if (optopt && optopt < 256 && !(arg[0] == '-' && arg[1] == '-'))
+        return cli_usage_error(command, "unknown option '-%c'", optopt);
+    return cli_usage_error(command, "unknown option '%s'", arg);
+}
+
+void cli_reset_getopt(void)
+{
+    optind = 0; /* glibc: 0 also resets its internal scanning state */
+    opterr = 0;
+}
+
+int cli_parse_long(const char *command, const char *option, const char *text, long min, long max, long *out)
+{
+    char *end;
+    errno = 0;
+    long value = strtol(text, &end, 10);
+    if (errno || end == text || *end || value < min || value > max) {
+        cli_usage_error(command, "%s takes a whole number from %ld to %ld, not '%s'", option, min, max, text);
+        return -1;
+    }
+    *out = value;
+    return 0;
+}

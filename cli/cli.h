@@ -1,0 +1,45 @@
+/* cli/cli: what every subcommand shares — exit codes, the command table's entry type, and the
+ * usage-error messages, so every command reports a bad option the same way.
+ *
+ * Only cli/ may exit the process; modules below return status codes instead. */
+#ifndef CRAWLPACK_CLI_CLI_H
+#define CRAWLPACK_CLI_CLI_H
+
+/* Exit codes, documented in README.md. */
+enum cli_exit {
+    EXIT_OK = 0,          /* success, nothing at or above the failure threshold */
+    EXIT_PROBLEMS = 1,    /* the command ran and found problems (invalid URL, findings, ...) */
+    EXIT_USAGE = 2,       /* bad command line */
+    EXIT_RUNTIME = 3,     /* I/O, network or memory failure */
+    EXIT_INTERRUPTED = 130, /* SIGINT/SIGTERM; reports for what was done were still written */
+};
+
+struct cli_command {
+    const char *name;
+    int (*run)(int argc, char **argv); /* argv[0] is the command name */
+    const char *summary;
+};
+
+/* The command table (cli/main.c). */
+extern const struct cli_command cli_commands[];
+const struct cli_command *cli_find_command(const char *name);
+
+/* Print "crawlpack COMMAND: MESSAGE" and a hint to --help on stderr; return EXIT_USAGE. */
+int cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Report the option getopt_long rejected (it returned '?' or ':'; optstrings start with ':' so
+ * both cases reach here) and return EXIT_USAGE. */
+int cli_option_error(const char *command, int getopt_result, char **argv);
+
+/* Reset getopt's global state before a subcommand parses its own argv. */
+void cli_reset_getopt(void);
+
+/* Parse a non-negative integer option value; returns 0 or -1 (and prints a usage error). */
+int cli_parse_long(const char *command, const char *option, const char *text, long min, long max, long *out);
+
+/* Subcommands, one file each in cli/. */
+int cmd_help(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+
+#endif

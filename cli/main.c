@@ -1,0 +1,83 @@
+/* cli/main: the entry point and the one table of subcommands (git-style dispatch). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+const struct cli_command cli_commands[] = {
+    {"help", cmd_help, "Show help for crawlpack or one of its commands"},
+    {"rules", cmd_rules, "List the audit rules (id, severity, why, how to fix)"},
+    {"version", cmd_version, "Print the version"},
+    {NULL, NULL, NULL},
+};
+
+const struct cli_command *cli_find_command(const char *name)
+{
+    for (const struct cli_command *c = cli_commands; c->name; c++)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+static void print_main_usage(FILE *out)
+{
+    fputs("Usage: crawlpack [--version] [--help] COMMAND [ARGS]\n\n"
+          "Crawl a website, cross-check its link graph against sitemaps, robots.txt, canonicals\n"
+          "and noindex, and write findings for CI plus a Platform & Infrastructure Improvement Pack.\n\n"
+          "Commands:\n", out);
+    for (const struct cli_command *c = cli_commands; c->name; c++)
+        fprintf(out, "  %-10s %s\n", c->name, c->summary);
+    fputs("\nRun 'crawlpack help COMMAND' (or 'crawlpack COMMAND --help') for a command's options.\n"
+          "Exit status: 0 success, 1 problems found, 2 usage error, 3 runtime failure, 130 interrupted.\n",
+          out);
+}
+
+int cmd_version(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("crawlpack %s\n", CRAWLPACK_VERSION);
+    return EXIT_OK;
+}
+
+int cmd_help(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_main_usage(stdout);
+        return EXIT_OK;
+    }
+    const struct cli_command *c = cli_find_command(argv[1]);
+    if (!c)
+        return cli_usage_error("help", "'%s' is not a crawlpack command", argv[1]);
+    if (c->run == cmd_help || c->run == cmd_version) {
+        print_main_usage(stdout);
+        return EXIT_OK;
+    }
+    char *help_argv[] = {argv[1], "--help", NULL};
+    cli_reset_getopt();
+    return c->run(2, help_argv);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_main_usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
+        name = "help";
+    else if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0)
+        name = "version";
+    else if (name[0] == '-') {
+        fprintf(stderr, "crawlpack: unknown option '%s'\nTry 'crawlpack --help'.\n", name);
+        return EXIT_USAGE;
+    }
+    const struct cli_command *c = cli_find_command(name);
+    if (!c) {
+        fprintf(stderr, "crawlpack: '%s' is not a crawlpack command. See 'crawlpack --help'.\n", name);
+        return EXIT_USAGE;
+    }
+    cli_reset_getopt();
+    return c->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,189 @@
+/* common/json_write: streaming JSON output with correct escaping (see json_write.h). */
+#include "common/json_write.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+
+void json_writer_init(struct json_writer *w, FILE *out, bool pretty)
+{
+    memset(w, 0, sizeof(*w));
+    w->out = out;
+    w->pretty = pretty;
+}
+
+static void write_newline_indent(struct json_writer *w)
+{
+    if (!w->pretty)
+        return;
+    fputc('\n', w->out);
+    for (int i = 0; i < w->depth; i++)
+        fputs("  ", w->out);
+}
+
+/* Called before every value and key: writes the separator the position needs. */
+static void before_item(struct json_writer *w)
+{
+    if (w->after_key) {
+        w->after_key = false;
+        return;
+    }
+    if (w->depth == 0)
+        return;
+    if (w->has_items[w->depth - 1])
+        fputc(',', w->out);
+    w->has_items[w->depth - 1] = true;
+    write_newline_indent(w);
+}
+
+static void open_container(struct json_writer *w, char c)
+{
+    before_item(w);
+    if (w->depth >= JSON_WRITE_MAX_DEPTH) {
+        w->error = true;
+        return;
+    }
+    fputc(c, w->out);
+    w->has_items[w->depth++] = false;
+}
+
+static void close_container(struct json_writer *w, char c)
+{
+    if (w->depth == 0 || w->after_key) {
+        w->error = true;
+        return;
+    }
+    bool had_items = w->has_items[--w->depth];
+    if (had_items)
+        write_newline_indent(w);
+    fputc(c, w->out);
+}
+
+void json_begin_object(struct json_writer *w) { open_container(w, '{'); }
+void json_end_object(struct json_writer *w) { close_container(w, '}'); }
+void json_begin_array(struct json_writer *w) { open_container(w, '['); }
+void json_end_array(struct json_writer *w) { close_container(w, ']'); }
+
+void json_key(struct json_writer *w, const char *key)
+{
+    before_item(w);
+    json_write_escaped(w->out, key, strlen(key));
+    fputs(w->pretty ? ": " : ":", w->out);
+    w->after_key = true;
+}
+
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 when the bytes are not valid UTF-8. */
+static size_t utf8_sequence_length(const unsigned char *s, size_t left)
+{
+    unsigned char c = s[0];
+    size_t n;
+    uint32_t cp;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF) { n = 2; cp = c & 0x1F; }
+    else if (c >= 0xE0 && c <= 0xEF) { n = 3; cp = c & 0x0F; }
+    else if (c >= 0xF0 && c <= 0xF4) { n = 4; cp = c & 0x07; }
+    else return 0;
+    if (left < n)
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+        return 0;
+    return n;
+}
+
+void json_write_escaped(FILE *out, const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    fputc('"', out);
+    for (size_t i = 0; i < len;) {
+        unsigned char c = p[i];
+        if (c == '"' || c == '\\') {
+            fputc('\\', out);
+            fputc(c, out);
+            i++;
+        } else if (c < 0x20 || c == 0x7F) {
+            switch (c) {
+            case '\n': fputs("\\n", out); break;
+            case '\r': fputs("\\r", out); break;
+            case '\t': fputs("\\t", out); break;
+            default: fprintf(out, "\\u%04x", c);
+            }
+            i++;
+        } else if (c < 0x80) {
+            fputc(c, out);
+            i++;
+        } else {
+            size_t n = utf8_sequence_length(p + i, len - i);
+            if (n == 0) {
+                fputs("\\ufffd", out);
+                i++;
+            } else {
+                fwrite(p + i, 1, n, out);
+                i += n;
+            }
+        }
+    }
+    fputc('"', out);
+}
+
+void json_string_n(struct json_writer *w, const char *s, size_t len)
+{
+    before_item(w);
+    json_write_escaped(w->out, s, len);
+}
+
+void json_string(struct json_writer *w, const char *s)
+{
+    if (!s) {
+        json_null(w);
+        return;
+    }
+    json_string_n(w, s, strlen(s));
+}
+
+void json_int(struct json_writer *w, int64_t value)
+{
+    before_item(w);
+    fprintf(w->out, "%" PRId64, value);
+}
+
+void json_uint(struct json_writer *w, uint64_t value)
+{
+    before_item(w);
+    fprintf(w->out, "%" PRIu64, value);
+}
+
+void json_double(struct json_writer *w, double value)
+{
+    if (!isfinite(value)) {
+        json_null(w);
+        return;
+    }
+    before_item(w);
+    fprintf(w->out, "%.6g", value);
+}
+
+void json_bool(struct json_writer *w, bool value)
+{
+    before_item(w);
+    fputs(value ? "true" : "false", w->out);
+}
+
+void json_null(struct json_writer *w)
+{
+    before_item(w);
+    fputs("null", w->out);
+}
+
+int json_writer_finish(struct json_writer *w)
+{
+    fputc('\n', w->out);
+    if (w->error || w->depth != 0 || w->after_key || ferror(w->out))
+        return -1;
+    return 0;
+}

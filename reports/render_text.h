@@ -1,0 +1,18 @@
+/* reports/render_text: findings as compiler-style lines, the format editors and CI annotate.
+ *
+ *   SOURCE:LINE: SEVERITY: RULE-ID: MESSAGE
+ *
+ * SOURCE is the finding's source (file, robots.txt URL, page URL), or its URL when it has no
+ * source; ":LINE" is left out when the line is unknown, ":LINE:COLUMN" used when the column is
+ * known. Pure function of its input; any thread. */
+#ifndef CRAWLPACK_REPORTS_RENDER_TEXT_H
+#define CRAWLPACK_REPORTS_RENDER_TEXT_H
+
+#include <stdio.h>
+
+#include "reports/findings.h"
+
+void render_finding_text(FILE *out, const struct finding *finding);
+void render_findings_text(FILE *out, const struct finding_list *list);
+
+#endif

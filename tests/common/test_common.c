@@ -1,0 +1,147 @@
+/* Unit tests for common/ (buffer, JSON writer) and reports/ (catalog, findings model). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/json_write.h"
+#include "reports/findings.h"
+#include "reports/render_text.h"
+
+static void test_buf_appends_and_stays_terminated(void **state)
+{
+    (void)state;
+    struct buf b = BUF_INIT;
+    assert_string_equal(buf_str(&b), "");
+    for (int i = 0; i < 1000; i++)
+        assert_int_equal(buf_append_str(&b, "ab"), 0);
+    assert_int_equal(b.len, 2000);
+    assert_int_equal(b.data[2000], '\0');
+    buf_reset(&b);
+    assert_int_equal(buf_printf(&b, "%d-%s", 42, "x"), 0);
+    assert_string_equal(buf_str(&b), "42-x");
+    char *s = buf_detach(&b);
+    assert_string_equal(s, "42-x");
+    assert_null(b.data);
+    free(s);
+    buf_free(&b);
+}
+
+static char *render_json(void (*fill)(struct json_writer *), bool pretty, int *rc)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    struct json_writer w;
+    json_writer_init(&w, out, pretty);
+    fill(&w);
+    *rc = json_writer_finish(&w);
+    fclose(out);
+    return text;
+}
+
+static void fill_document(struct json_writer *w)
+{
+    json_begin_object(w);
+    json_key(w, "s"), json_string(w, "a\"b\\c\n\x01\xff\xc3\xa9");
+    json_key(w, "n"), json_int(w, -3);
+    json_key(w, "list"), json_begin_array(w);
+    json_bool(w, true), json_null(w), json_double(w, 0.5);
+    json_end_array(w);
+    json_key(w, "empty"), json_begin_object(w), json_end_object(w);
+    json_end_object(w);
+}
+
+static void test_json_writer_escapes_and_separates(void **state)
+{
+    (void)state;
+    int rc;
+    char *text = render_json(fill_document, false, &rc);
+    assert_int_equal(rc, 0);
+    assert_string_equal(text, "{\"s\":\"a\\\"b\\\\c\\n\\u0001\\ufffd\xc3\xa9\",\"n\":-3,"
+                              "\"list\":[true,null,0.5],\"empty\":{}}\n");
+    free(text);
+}
+
+static void fill_unbalanced(struct json_writer *w)
+{
+    json_begin_object(w);
+    json_key(w, "k");
+}
+
+static void test_json_writer_reports_bad_nesting(void **state)
+{
+    (void)state;
+    int rc;
+    free(render_json(fill_unbalanced, true, &rc));
+    assert_int_equal(rc, -1);
+}
+
+static void test_rule_catalog_is_consistent(void **state)
+{
+    (void)state;
+    for (int i = 0; i < RULE_COUNT; i++) {
+        const struct rule *r = rule_get(i);
+        assert_int_equal(r->symbol, i);
+        assert_ptr_equal(rule_find(r->id), r);
+        for (const char *p = r->id; *p; p++)
+            assert_true((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-');
+        assert_true(strlen(r->why) > 20 && strlen(r->fix) > 10);
+    }
+    assert_null(rule_find("no-such-rule"));
+    enum severity s;
+    assert_int_equal(severity_parse("warning", &s), 0);
+    assert_int_equal(s, SEVERITY_WARNING);
+    assert_int_equal(severity_parse("fatal", &s), -1);
+}
+
+static void test_findings_sort_count_and_render(void **state)
+{
+    (void)state;
+    struct finding_list list = FINDING_LIST_INIT;
+    assert_non_null(findings_add(&list, RULE_SITEMAP_EMPTY, NULL, "b.xml", 0, "no URLs"));
+    struct finding *f = findings_add(&list, RULE_BROKEN_LINK, "http://x/404", NULL, 0, "%d", 404);
+    assert_non_null(f);
+    assert_int_equal(finding_add_related(f, "http://x/"), 0);
+    assert_non_null(findings_add(&list, RULE_SITEMAP_LOC_INVALID, "ftp://x/", "a.xml", 7, "not http(s)"));
+    findings_sort(&list);
+    assert_int_equal(list.items[0].rule, RULE_BROKEN_LINK);
+    assert_int_equal(list.items[1].rule, RULE_SITEMAP_LOC_INVALID);
+    assert_int_equal(findings_count_at_least(&list, SEVERITY_ERROR), 2);
+    assert_int_equal(findings_count_at_least(&list, SEVERITY_NOTICE), 3);
+    assert_int_equal(findings_count_at_least(&list, SEVERITY_NEVER), 0);
+
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    render_findings_text(out, &list);
+    fclose(out);
+    assert_string_equal(text, "http://x/404: error: broken-link: 404\n"
+                              "a.xml:7: error: sitemap-loc-invalid: not http(s)\n"
+                              "b.xml: warning: sitemap-empty: no URLs\n");
+    free(text);
+
+    struct finding_list other = FINDING_LIST_INIT;
+    assert_non_null(findings_add(&other, RULE_DEAD_END, "http://x/a", NULL, 0, "no links"));
+    assert_int_equal(findings_move_all(&list, &other), 0);
+    assert_int_equal(list.count, 4);
+    assert_int_equal(other.count, 0);
+    findings_free(&list);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_buf_appends_and_stays_terminated),
+        cmocka_unit_test(test_json_writer_escapes_and_separates),
+        cmocka_unit_test(test_json_writer_reports_bad_nesting),
+        cmocka_unit_test(test_rule_catalog_is_consistent),
+        cmocka_unit_test(test_findings_sort_count_and_render),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
