@@ -133,6 +133,27 @@ static int load_document(struct baseline *baseline, json_t *root, struct buf *er
     return CP_OK;
 }
 
+/* Turn a parsed document (or jansson's parse error when root is NULL) into the baseline. */
+static int load_root(const char *path, json_t *root, const json_error_t *json_error,
+                     struct baseline *baseline, struct buf *error)
+{
+    if (!root) {
+        buf_reset(error);
+        buf_printf(error, "%s:%d:%d: baseline is not valid JSON: %s", path, json_error->line,
+                   json_error->column, json_error->text);
+        return CP_ERR_PARSE;
+    }
+    baseline->path = strdup(path);
+    int rc = baseline->path ? load_document(baseline, root, error) : CP_ERR_NOMEM;
+    json_decref(root);
+    if (rc != CP_OK) {
+        if (rc == CP_ERR_NOMEM && error->len == 0)
+            fail(error, rc, path, "out of memory");
+        baseline_free(baseline);
+    }
+    return rc;
+}
+
 int baseline_load(const char *path, struct baseline *baseline, struct buf *error)
 {
     *baseline = (struct baseline)BASELINE_INIT;
@@ -146,21 +167,16 @@ int baseline_load(const char *path, struct baseline *baseline, struct buf *error
 
     json_error_t json_error;
     json_t *root = json_load_file(path, 0, &json_error);
-    if (!root) {
-        buf_reset(error);
-        buf_printf(error, "%s:%d:%d: baseline is not valid JSON: %s", path, json_error.line,
-                   json_error.column, json_error.text);
-        return CP_ERR_PARSE;
-    }
-    baseline->path = strdup(path);
-    int rc = baseline->path ? load_document(baseline, root, error) : CP_ERR_NOMEM;
-    json_decref(root);
-    if (rc != CP_OK) {
-        if (rc == CP_ERR_NOMEM && error->len == 0)
-            fail(error, rc, path, "out of memory");
-        baseline_free(baseline);
-    }
-    return rc;
+    return load_root(path, root, &json_error, baseline, error);
+}
+
+int baseline_parse(const char *name, const char *data, size_t length, struct baseline *baseline,
+                   struct buf *error)
+{
+    *baseline = (struct baseline)BASELINE_INIT;
+    json_error_t json_error;
+    json_t *root = json_loadb(data, length, 0, &json_error);
+    return load_root(name, root, &json_error, baseline, error);
 }
 
 /* Baseline identities still unmatched: each entry holds the baseline indexes with that identity,

@@ -57,6 +57,11 @@ struct baseline_comparison {
  * *baseline is left empty. */
 int baseline_load(const char *path, struct baseline *baseline, struct buf *error);
 
+/* The same for a findings.json already in memory; name stands for the file in messages and in
+ * baseline->path. */
+int baseline_parse(const char *name, const char *data, size_t length, struct baseline *baseline,
+                   struct buf *error);
+
 /* Classify current against baseline. Compare the list in its final order (after findings_sort):
  * states[i] belongs to current->items[i]. Returns CP_OK or CP_ERR_NOMEM. */
 int baseline_compare(const struct baseline *baseline, const struct finding_list *current,

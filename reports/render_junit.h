@@ -17,7 +17,9 @@
  * a passing test's output would be hidden. So the failures are exactly what sets exit status 1.
  *
  * Written with libxml2's xmlTextWriter; every string is first made valid XML 1.0 (invalid UTF-8 and
- * forbidden control characters become U+FFFD). Pure function of its input; any thread. */
+ * forbidden control characters become U+FFFD). Pure function of its input; any thread, once
+ * libxml2 is initialised (xmlInitParser on the main thread before threads start, as for every
+ * libxml2 user). */
 #ifndef CRAWLPACK_REPORTS_RENDER_JUNIT_H
 #define CRAWLPACK_REPORTS_RENDER_JUNIT_H
 

@@ -201,6 +201,13 @@ static void test_baseline_from_older_schema(void **state)
     assert_null(baseline.findings.items[0].source);
     assert_string_equal(baseline.findings.items[1].source, "s.xml");
     baseline_free(&baseline);
+    /* The in-memory variant reads the same, and names the given file in its errors. */
+    assert_int_equal(baseline_parse("mem.json", text, strlen(text), &baseline, &error), CP_OK);
+    assert_int_equal(baseline.findings.count, 2);
+    assert_string_equal(baseline.path, "mem.json");
+    baseline_free(&baseline);
+    assert_int_equal(baseline_parse("mem.json", "{", 1, &baseline, &error), CP_ERR_PARSE);
+    assert_non_null(strstr(buf_str(&error), "mem.json:1:"));
     buf_free(&error);
     unlink(path);
     free(path);
