@@ -39,9 +39,10 @@
  * noindex-and-canonical, the alternate for hreflang-*. Findings are appended to the caller's list
  * in node order; findings_sort gives the report order.
  *
- * Memory: audit_graph copies what it reports into the list (findings.h); scratch space is freed
- * before it returns (at most about 12 bytes per node plus one key per page that answered 200, for
- * duplicate-url-variants). The caller keeps ownership of every input.
+ * Memory: audit_graph copies what it reports into the list (findings.h: about 270 bytes per finding
+ * with its URL and message). Scratch space is freed before it returns: 8 bytes per node, plus 16
+ * bytes per in-scope page that answered 200 (duplicate-url-variants hashes each page's variant key
+ * and builds full keys only for pages whose hashes collide). The caller keeps every input.
  * Threads: the graph and analysis are only read, so several audits may run at once on one frozen
  * graph, each with its own finding list.
  * Errors: CP_OK; CP_ERR_INVALID when the graph is not frozen or the analysis does not belong to a

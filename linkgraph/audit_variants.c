@@ -228,6 +228,59 @@ static bool variant_candidate(const struct audit_run *run, uint32_t id)
     return audit_in_scope(run, id) && audit_page_answer(audit_node(run, id)) == ANSWER_OK;
 }
 
+/* First pass: one 64-bit hash of each candidate's key (16 bytes per page, no string kept). */
+struct hashed_page {
+    uint64_t hash;
+    uint32_t id;
+};
+
+static int compare_hashed(const void *a, const void *b)
+{
+    const struct hashed_page *x = a, *y = b;
+    if (x->hash != y->hash)
+        return (x->hash > y->hash) - (x->hash < y->hash);
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+static uint64_t key_hash(const struct variant *v)
+{
+    uint64_t hash = 0xcbf29ce484222325u; /* FNV-1a */
+    for (size_t i = 0; i < v->key_length; i++)
+        hash = (hash ^ (unsigned char)v->text[i]) * 0x100000001b3u;
+    return hash;
+}
+
+/* Second pass over one run of equal hashes: the full keys, grouped exactly (a hash collision
+ * between different keys only splits the run). */
+static int check_hash_run(struct audit_run *run, const struct hashed_page *pages, size_t count)
+{
+    struct variant *variants = calloc(count, sizeof *variants);
+    if (!variants)
+        return CP_ERR_NOMEM;
+    size_t built = 0;
+    int status = CP_OK;
+    for (size_t i = 0; i < count && status == CP_OK; i++) {
+        status = variant_of(audit_url(run, pages[i].id), pages[i].id, &variants[built]);
+        if (status == CP_OK)
+            built++;
+    }
+    if (status == CP_OK) {
+        qsort(variants, built, sizeof *variants, compare_variants);
+        for (size_t start = 0; start < built && status == CP_OK;) {
+            size_t end = start + 1;
+            while (end < built && same_key(&variants[start], &variants[end]))
+                end++;
+            if (end - start > 1 && !united_by_canonical(run, variants + start, end - start))
+                status = report_group(run, variants + start, end - start);
+            start = end;
+        }
+    }
+    for (size_t i = 0; i < built; i++)
+        free(variants[i].text);
+    free(variants);
+    return status;
+}
+
 int audit_variant_rules(struct audit_run *run)
 {
     size_t capacity = 0;
@@ -235,32 +288,33 @@ int audit_variant_rules(struct audit_run *run)
         capacity += variant_candidate(run, id);
     if (capacity < 2)
         return CP_OK;
-    struct variant *variants = malloc(capacity * sizeof *variants);
-    if (!variants)
+    struct hashed_page *pages = malloc(capacity * sizeof *pages);
+    if (!pages)
         return CP_ERR_NOMEM;
     size_t count = 0;
     int status = CP_OK;
-    for (uint32_t id = 0; id < run->node_count && status != CP_ERR_NOMEM; id++) {
+    for (uint32_t id = 0; id < run->node_count && status == CP_OK; id++) {
         if (!variant_candidate(run, id))
             continue;
-        status = variant_of(audit_url(run, id), id, &variants[count]);
-        if (status == CP_OK)
-            count++;
+        struct variant variant;
+        int built = variant_of(audit_url(run, id), id, &variant);
+        if (built == CP_ERR_NOMEM)
+            status = built;
+        if (built != CP_OK)
+            continue; /* a URL that does not parse is no variant of anything */
+        pages[count++] = (struct hashed_page){key_hash(&variant), id};
+        free(variant.text);
     }
-    if (status != CP_ERR_NOMEM) {
-        status = CP_OK;
-        qsort(variants, count, sizeof *variants, compare_variants);
-    }
+    if (status == CP_OK)
+        qsort(pages, count, sizeof *pages, compare_hashed);
     for (size_t start = 0; start < count && status == CP_OK;) {
         size_t end = start + 1;
-        while (end < count && same_key(&variants[start], &variants[end]))
+        while (end < count && pages[end].hash == pages[start].hash)
             end++;
-        if (end - start > 1 && !united_by_canonical(run, variants + start, end - start))
-            status = report_group(run, variants + start, end - start);
+        if (end - start > 1)
+            status = check_hash_run(run, pages + start, end - start);
         start = end;
     }
-    for (size_t i = 0; i < count; i++)
-        free(variants[i].text);
-    free(variants);
+    free(pages);
     return status;
 }
