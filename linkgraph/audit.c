@@ -106,28 +106,23 @@ int audit_describe_answer(const struct audit_run *run, uint32_t id, struct buf *
 int audit_describe_noindex(const struct audit_run *run, uint32_t id, struct buf *out)
 {
     uint8_t sources = run->facts ? run->facts[id].noindex_sources : 0;
-    if (sources == 0) {
-        uint16_t flags = audit_node(run, id)->flags;
-        sources = (uint8_t)((flags & GRAPH_NODE_NOINDEX_META ? AUDIT_NOINDEX_META_HEAD | AUDIT_NOINDEX_META_BODY : 0) |
-                            (flags & GRAPH_NODE_NOINDEX_HEADER ? AUDIT_NOINDEX_HEADER : 0));
-        /* Without facts the graph cannot tell head from body: name the tag only. */
-        if ((sources & AUDIT_NOINDEX_META_HEAD) && !(sources & AUDIT_NOINDEX_HEADER))
-            return buf_append_str(out, "meta robots noindex");
-        if (sources & AUDIT_NOINDEX_META_HEAD)
-            return buf_append_str(out, "meta robots and X-Robots-Tag noindex");
-    }
+    uint16_t flags = audit_node(run, id)->flags;
+    /* Without the crawl's facts the graph tells meta from header, not head from body. */
     static const struct {
-        uint8_t bit;
+        uint8_t fact;
+        uint16_t flag;
         const char *phrase;
     } places[] = {
-        {AUDIT_NOINDEX_META_HEAD, "meta robots in <head>"},
-        {AUDIT_NOINDEX_META_BODY, "meta robots in <body>"},
-        {AUDIT_NOINDEX_HEADER, "X-Robots-Tag header"},
+        {AUDIT_NOINDEX_META_HEAD, 0, "meta robots in <head>"},
+        {AUDIT_NOINDEX_META_BODY, 0, "meta robots in <body>"},
+        {0, GRAPH_NODE_NOINDEX_META, "meta robots"},
+        {AUDIT_NOINDEX_HEADER, GRAPH_NODE_NOINDEX_HEADER, "X-Robots-Tag header"},
     };
     int status = buf_append_str(out, "noindex in ");
     bool first = true;
     for (size_t i = 0; i < sizeof places / sizeof places[0] && status == CP_OK; i++) {
-        if (!(sources & places[i].bit))
+        bool found = sources ? (sources & places[i].fact) != 0 : (flags & places[i].flag) != 0;
+        if (!found)
             continue;
         status = buf_printf(out, "%s%s", first ? "" : " and ", places[i].phrase);
         first = false;
