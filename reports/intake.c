@@ -301,7 +301,10 @@ static void read_strings(struct walker *w, const yaml_node_t *node, const char *
         for (yaml_node_item_t *it = node->data.sequence.items.start; it < node->data.sequence.items.top; it++) {
             yaml_node_t *item = yaml_document_get_node(w->document, *it);
             if (!item || item->type != YAML_SCALAR_NODE) {
-                walker_error(w, item ? item : node, key, "a list of text items");
+                char item_key[160];
+                snprintf(item_key, sizeof(item_key), "%.140s[%zu]", key,
+                         (size_t)(it - node->data.sequence.items.start) + 1);
+                walker_error(w, item ? item : node, item_key, "text");
                 continue;
             }
             if (pains && !is_pain(scalar_text(item))) {
@@ -472,6 +475,37 @@ static void read_mapping(struct walker *w, const yaml_node_t *node, const struct
     }
 }
 
+/* The text of line number line (1-based) of file, trimmed, at most 80 characters; "" if absent. */
+static void line_text(FILE *file, size_t line, char out[96])
+{
+    out[0] = 0;
+    if (fseek(file, 0, SEEK_SET) != 0)
+        return;
+    size_t current = 1, len = 0;
+    int c;
+    while (current < line && (c = getc(file)) != EOF)
+        current += c == '\n';
+    while ((c = getc(file)) != EOF && c != '\n' && len < 80)
+        if (!(len == 0 && (c == ' ' || c == '\t')) && c != '\r')
+            out[len++] = (char)c;
+    out[len] = 0;
+}
+
+/* "FILE:LINE:COLUMN: not valid YAML: PROBLEM (CONTEXT at line N) near "TEXT"". */
+static void report_syntax_error(const char *path, FILE *file, const yaml_parser_t *parser)
+{
+    const yaml_mark_t *mark = &parser->problem_mark;
+    char near[96];
+    line_text(file, mark->line + 1, near);
+    struct buf context = BUF_INIT;
+    if (parser->context)
+        buf_printf(&context, " (%s at line %zu)", parser->context, parser->context_mark.line + 1);
+    log_error("%s:%zu:%zu: not valid YAML: %s%s%s%s%s", path, mark->line + 1, mark->column + 1,
+              parser->problem ? parser->problem : "parse error", buf_str(&context), near[0] ? " near \"" : "", near,
+              near[0] ? "\"" : "");
+    buf_free(&context);
+}
+
 void intake_init(struct intake *intake)
 {
     memset(intake, 0, sizeof(*intake));
@@ -497,11 +531,7 @@ int intake_load(const char *path, struct intake *intake, size_t *warnings)
     }
     yaml_parser_set_input_file(&parser, file);
     if (!yaml_parser_load(&parser, &document)) {
-        const yaml_mark_t *mark = parser.problem_mark.line || parser.problem_mark.column ? &parser.problem_mark
-                                                                                          : &parser.context_mark;
-        log_error("%s:%zu:%zu: not valid YAML: %s%s%s", path, mark->line + 1, mark->column + 1,
-                  parser.problem ? parser.problem : "parse error", parser.context ? " " : "",
-                  parser.context ? parser.context : "");
+        report_syntax_error(path, file, &parser);
         yaml_parser_delete(&parser);
         fclose(file);
         return CP_ERR_PARSE;
