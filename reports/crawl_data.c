@@ -10,6 +10,7 @@
 
 #include "common/buf.h"
 #include "common/error.h"
+#include "reports/array_grow.h"
 #include "common/log.h"
 #include "reports/csv.h"
 
@@ -34,7 +35,7 @@ static char *copy_or_empty(const char *text)
 /* Grow an array of element_size items by one; returns the new zeroed element or NULL. */
 static void *array_push(void **items, size_t *count, size_t element_size)
 {
-    char *grown = realloc(*items, (*count + 1) * element_size);
+    char *grown = array_grow(*items, *count, element_size);
     if (!grown)
         return NULL;
     *items = grown;
@@ -303,7 +304,7 @@ static int read_findings(struct crawl_data *data)
         json_array_foreach(related, j, r) {
             if (!json_is_string(r))
                 continue;
-            char **grown = realloc(f->related, (f->related_count + 1) * sizeof(*grown));
+            char **grown = array_grow(f->related, f->related_count, sizeof(*grown));
             if (!grown)
                 break;
             f->related = grown;

@@ -12,6 +12,7 @@
 #include <yaml.h>
 
 #include "common/error.h"
+#include "reports/array_grow.h"
 #include "common/log.h"
 
 const char *const intake_pain_ids[] = {
@@ -269,7 +270,7 @@ static void set_string(struct walker *w, char **slot, const char *text)
 
 static void strings_push(struct walker *w, struct intake_strings *list, const char *text)
 {
-    char **items = realloc(list->items, (list->count + 1) * sizeof(*items));
+    char **items = array_grow(list->items, list->count, sizeof(*items));
     if (!items) {
         w->out_of_memory = true;
         return;
@@ -388,7 +389,7 @@ static void read_records(struct walker *w, const yaml_node_t *node, const struct
             walker_error(w, item, buf_str(&item_path), spec->scalar_key ? "text or a mapping" : "a mapping");
             continue;
         }
-        char *grown = realloc(*items, (*count + 1) * spec->element_size);
+        char *grown = array_grow(*items, *count, spec->element_size);
         if (!grown) {
             w->out_of_memory = true;
             break;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "reports/array_grow.h"
 #include "reports/pack_internal.h"
 
 struct doom_row {
@@ -53,7 +54,7 @@ static char *text(const char *fmt, ...)
 
 static struct doom_row *add_row(struct pack_context *ctx, struct doom_table *t)
 {
-    struct doom_row *grown = realloc(t->rows, (t->count + 1) * sizeof(*grown));
+    struct doom_row *grown = array_grow(t->rows, t->count, sizeof(*grown));
     if (!grown) {
         ctx->status = CP_ERR_NOMEM;
         return NULL;

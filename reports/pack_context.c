@@ -9,6 +9,7 @@
 #include <uthash.h>
 
 #include "common/error.h"
+#include "reports/array_grow.h"
 #include "common/log.h"
 #include "reports/csv.h"
 #include "reports/pack_internal.h"
@@ -133,6 +134,9 @@ int pack_context_init(struct pack_context *ctx, const struct pack_options *optio
     ctx->crawl = crawl;
     ctx->previous = previous;
     set_today(ctx);
+    const char *start = crawl->start_url ? crawl->start_url : crawl->page_count ? crawl->pages[0].url : "";
+    if (!(ctx->origin = strndup(start, pack_url_origin_length(start))))
+        return CP_ERR_NOMEM;
     if (options->output_path) {
         if (!(ctx->csv_dir = csv_folder(options->output_path)))
             return CP_ERR_NOMEM;
@@ -173,12 +177,13 @@ void pack_context_free(struct pack_context *ctx)
     }
     free(ctx->questions);
     free(ctx->csv_dir);
+    free(ctx->origin);
     memset(ctx, 0, sizeof(*ctx));
 }
 
 static void strings_push_owned(struct pack_context *ctx, struct intake_strings *list, char *text)
 {
-    char **items = text ? realloc(list->items, (list->count + 1) * sizeof(*items)) : NULL;
+    char **items = text ? array_grow(list->items, list->count, sizeof(*items)) : NULL;
     if (!items) {
         free(text);
         ctx->status = CP_ERR_NOMEM;
@@ -200,7 +205,7 @@ void pack_assume(struct pack_context *ctx, const char *fmt, ...)
 
 void pack_ask(struct pack_context *ctx, int weight, const char *owner, const char *fmt, ...)
 {
-    struct pack_question *grown = realloc(ctx->questions, (ctx->question_count + 1) * sizeof(*grown));
+    struct pack_question *grown = array_grow(ctx->questions, ctx->question_count, sizeof(*grown));
     if (!grown) {
         ctx->status = CP_ERR_NOMEM;
         return;

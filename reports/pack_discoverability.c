@@ -14,6 +14,84 @@ static const struct pack_context *sort_context;
 
 /* ---- requirements ---- */
 
+/* Current sitemap files from which every entry moves or is removed: retire them after the move. */
+static void write_retirements(struct pack_context *ctx, struct buf *out)
+{
+    const struct crawl_data *crawl = ctx->crawl;
+    struct key_entry *staying = NULL;
+    struct buf proposed = BUF_INIT;
+    for (size_t i = 0; i < crawl->entry_count; i++) {
+        const struct crawl_sitemap_entry *e = &crawl->entries[i];
+        struct key_entry *file = disc_key_add(ctx, &staying, e->sitemap, 0);
+        const struct crawl_page *p = crawl_data_find(crawl, e->url);
+        if (!file || !p || !ctx->facts[p - crawl->pages].indexable)
+            continue;
+        disc_proposed_sitemap(ctx, ctx->facts[p - crawl->pages].section, &proposed);
+        file->value += strcmp(buf_str(&proposed), e->sitemap) == 0;
+    }
+    HASH_SORT(staying, disc_compare_keys);
+    for (struct key_entry *e = staying; e; e = e->hh.next)
+        if (e->value == 0) {
+            buf_append_str(out, "\nRetire ");
+            md_url(out, e->key);
+            buf_append_str(out, " once its entries have moved: none of them stays in it.\n");
+        }
+    disc_key_free_all(&staying);
+    buf_free(&proposed);
+}
+
+/* Listed indexable URLs whose file is not their section's proposed child sitemap: a table of
+ * (from, to) pairs with counts, and every URL in sitemap-move.csv. */
+static void write_moves(struct pack_context *ctx, struct buf *out)
+{
+    const struct crawl_data *crawl = ctx->crawl;
+    struct buf to = BUF_INIT, pair = BUF_INIT;
+    struct key_entry *pairs = NULL;
+    static const char *const header[] = {"url", "move_from", "move_to"};
+    FILE *csv = pack_csv_open(ctx, "sitemap-move.csv", header, 3);
+    size_t moves = 0;
+    for (size_t i = 0; i < crawl->entry_count; i++) {
+        const struct crawl_sitemap_entry *e = &crawl->entries[i];
+        const struct crawl_page *p = crawl_data_find(crawl, e->url);
+        if (!p || !ctx->facts[p - crawl->pages].indexable)
+            continue;
+        disc_proposed_sitemap(ctx, ctx->facts[p - crawl->pages].section, &to);
+        if (strcmp(buf_str(&to), e->sitemap) == 0)
+            continue;
+        moves++;
+        buf_reset(&pair);
+        buf_printf(&pair, "%s\t%s", e->sitemap, buf_str(&to));
+        struct key_entry *counted = disc_key_add(ctx, &pairs, buf_str(&pair), 0);
+        if (counted)
+            counted->value++;
+        if (csv) {
+            const char *row[] = {e->url, e->sitemap, buf_str(&to)};
+            csv_write_record(csv, row, 3);
+        }
+    }
+    pack_csv_close(ctx, csv, "sitemap-move.csv");
+    if (moves) {
+        buf_printf(out, "\nMoves: %zu listed indexable URL(s) sit in another section's file today.\n\n"
+                        "| move from | to | URLs |\n|---|---|---:|\n", moves);
+        HASH_SORT(pairs, disc_compare_keys);
+        for (struct key_entry *e = pairs; e; e = e->hh.next) {
+            char *tab = strchr(e->key, '\t');
+            *tab = 0;
+            buf_append_str(out, "| ");
+            md_url(out, e->key);
+            buf_append_str(out, " | ");
+            md_url(out, tab + 1);
+            buf_printf(out, " | %zu |\n", e->value);
+            *tab = '\t';
+        }
+        buf_append_str(out, "\nEvery URL to move, one per row: `sitemap-move.csv`.\n");
+    }
+    write_retirements(ctx, out);
+    disc_key_free_all(&pairs);
+    buf_free(&to);
+    buf_free(&pair);
+}
+
 static void write_categorisation(struct pack_context *ctx, struct buf *out, const struct analysis *a)
 {
     struct buf name = BUF_INIT;
@@ -42,8 +120,9 @@ static void write_categorisation(struct pack_context *ctx, struct buf *out, cons
                 disc_key_add(ctx, &files, sitemap, 0);
         }
         HASH_SORT(files, disc_compare_keys);
-        buf_printf(out, "| %s | `%s` | %zu | %zu | ", sec->name, disc_proposed_sitemap(sec->name, &name),
-                   sec->indexable, sec->indexable_listed);
+        buf_printf(out, "| %s | ", sec->name);
+        md_url(out, disc_proposed_sitemap(ctx, sec->name, &name));
+        buf_printf(out, " | %zu | %zu | ", sec->indexable, sec->indexable_listed);
         if (!files)
             buf_append_str(out, "—");
         for (struct key_entry *e = files; e; e = e->hh.next) {
@@ -56,6 +135,8 @@ static void write_categorisation(struct pack_context *ctx, struct buf *out, cons
     }
     disc_key_free_all(&current);
     buf_free(&name);
+    if (ctx->crawl->has_sitemaps_csv)
+        write_moves(ctx, out);
 }
 
 static void write_pagination(struct pack_context *ctx, struct buf *out, const struct analysis *a)
@@ -69,28 +150,34 @@ static void write_pagination(struct pack_context *ctx, struct buf *out, const st
     buf_append_str(out, "| proposed file | URLs | est. size | split into |\n|---|---:|---:|---|\n");
     for (size_t s = 0; s < a->section_count; s++) {
         const struct section_info *sec = &a->sections[s];
-        size_t parts_by_count = (sec->page_count + SITEMAP_MAX_URLS - 1) / SITEMAP_MAX_URLS;
-        size_t parts_by_size = (sec->proposed_bytes + 200 + SITEMAP_MAX_BYTES - 1) / SITEMAP_MAX_BYTES;
-        size_t parts = parts_by_count > parts_by_size ? parts_by_count : parts_by_size;
         if (sec->page_count > largest) {
             largest = sec->page_count;
             largest_bytes = sec->proposed_bytes;
             largest_name = sec->name;
         }
-        buf_printf(out, "| `%s` | %zu | %.1f KB | ", disc_proposed_sitemap(sec->name, &name), sec->page_count,
-                   (double)sec->proposed_bytes / 1000.0);
-        if (parts <= 1) {
+        buf_append_str(out, "| ");
+        md_url(out, disc_proposed_sitemap(ctx, sec->name, &name));
+        buf_printf(out, " | %zu | %.1f KB | ", sec->page_count, (double)sec->proposed_bytes / 1000.0);
+        if (sec->page_count <= SITEMAP_MAX_URLS && sec->proposed_bytes + SITEMAP_FRAME_BYTES <= SITEMAP_MAX_BYTES) {
             buf_append_str(out, "one file |\n");
             continue;
         }
         splits++;
-        size_t per_part = (sec->page_count + parts - 1) / parts;
-        for (size_t k = 0; k < parts; k++) {
-            size_t first = k * per_part;
-            if (first >= sec->page_count)
-                break;
-            buf_printf(out, "%s`sitemap-%s-%zu.xml` from ", k ? "<br>" : "", sec->name, k + 1);
-            md_url(out, ctx->crawl->pages[sec->pages[first]].url);
+        /* Greedy cut in URL order: a new file starts when the next entry would pass either limit. */
+        size_t part = 0, count = 0, bytes = SITEMAP_FRAME_BYTES;
+        for (size_t k = 0; k < sec->page_count; k++) {
+            const char *url = ctx->crawl->pages[sec->pages[k]].url;
+            size_t entry = disc_entry_bytes(url);
+            if (k == 0 || count == SITEMAP_MAX_URLS || bytes + entry > SITEMAP_MAX_BYTES) {
+                part++;
+                buf_printf(out, "%s`%s/sitemap-%s-%zu.xml` from ", part > 1 ? "<br>" : "", ctx->origin, sec->name,
+                           part);
+                md_url(out, url);
+                count = 0;
+                bytes = SITEMAP_FRAME_BYTES;
+            }
+            count++;
+            bytes += entry;
         }
         buf_append_str(out, " |\n");
     }
@@ -98,7 +185,7 @@ static void write_pagination(struct pack_context *ctx, struct buf *out, const st
         buf_printf(out, "\nMeasured gap: %zu file(s) need splitting; the largest proposed file (`%s`) holds %zu URLs "
                         "(%.1f%% of 50,000) and about %.1f KB (%.2f%% of 50 MB). The index holds %zu of 50,000 "
                         "child sitemaps.\n",
-                   splits, disc_proposed_sitemap(largest_name, &name), largest, 100.0 * (double)largest / SITEMAP_MAX_URLS,
+                   splits, disc_proposed_sitemap(ctx, largest_name, &name), largest, 100.0 * (double)largest / SITEMAP_MAX_URLS,
                    (double)largest_bytes / 1000.0, 100.0 * (double)largest_bytes / SITEMAP_MAX_BYTES,
                    a->section_count);
     for (size_t i = 0; i < ctx->crawl->sitemap_file_count; i++) {
@@ -207,7 +294,7 @@ static void write_additions(struct pack_context *ctx, struct buf *out, const str
             buf_printf(&reason, "indexable, linked at depth %d, in no sitemap", p->depth);
         else
             buf_append_str(&reason, "indexable, in no sitemap and not reached by followable links");
-        const char *file = disc_proposed_sitemap(f->section, &name);
+        const char *file = disc_proposed_sitemap(ctx, f->section, &name);
         if (shown == 0)
             buf_append_str(out, "\n| URL | add to | reason |\n|---|---|---|\n");
         if (shown < PACK_EXAMPLES) {
@@ -303,19 +390,47 @@ static int compare_strength(const void *x, const void *y)
     return strcmp(a->url, b->url);
 }
 
+static int compare_section_strength(const void *x, const void *y)
+{
+    size_t a = *(const size_t *)x, b = *(const size_t *)y;
+    int c = strcmp(sort_context->facts[a].section, sort_context->facts[b].section);
+    return c ? c : compare_strength(x, y);
+}
+
+/* Candidates looked at per target, so a page every candidate already links to cannot make the
+ * search quadratic. */
+#define MAX_CANDIDATES_SCANNED 10000
+
+/* Up to max link sources for target from pool[0..count), strongest first, skipping pages that
+ * already link to it. */
 static size_t pick_sources(const struct pack_context *ctx, const struct analysis *a, const size_t *pool,
-                           size_t pool_count, size_t target, const char *section, size_t *picked, size_t max)
+                           size_t count, size_t target, size_t *picked, size_t max)
 {
     size_t n = 0;
     const char *url = ctx->crawl->pages[target].url;
-    for (size_t k = 0; k < pool_count && n < max; k++) {
-        size_t s = pool[k];
-        if (s == target || (section && strcmp(ctx->facts[s].section, section) != 0) ||
-            disc_links_to(a, ctx->crawl->pages[s].url, url))
-            continue;
-        picked[n++] = s;
-    }
+    for (size_t k = 0; k < count && k < MAX_CANDIDATES_SCANNED && n < max; k++)
+        if (pool[k] != target && !disc_links_to(a, ctx->crawl->pages[pool[k]].url, url))
+            picked[n++] = pool[k];
     return n;
+}
+
+/* The range of pool (sorted by section, then strength) holding section's pages. */
+static const size_t *section_range(const struct pack_context *ctx, const size_t *pool, size_t count,
+                                   const char *section, size_t *range_count)
+{
+    size_t low = 0, high = count;
+    while (low < high) {
+        size_t mid = low + (high - low) / 2;
+        if (strcmp(ctx->facts[pool[mid]].section, section) < 0)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    size_t end = low;
+    while (end < count && strcmp(ctx->facts[pool[end]].section, section) == 0)
+        end++;
+    *range_count = end - low;
+    return pool + low;
 }
 
 static void write_internal_linking(struct pack_context *ctx, struct buf *out, const struct analysis *a)
@@ -328,7 +443,10 @@ static void write_internal_linking(struct pack_context *ctx, struct buf *out, co
                     "depth %d or less; when its section has no such page, from the strongest pages site-wide.\n",
                PACK_DEPTH_TARGET, score_name, PACK_DEPTH_TARGET - 1, PACK_DEPTH_TARGET);
     size_t *pool = malloc((crawl->page_count ? crawl->page_count : 1) * sizeof(*pool));
-    if (!pool) {
+    size_t *by_section = malloc((crawl->page_count ? crawl->page_count : 1) * sizeof(*by_section));
+    if (!pool || !by_section) {
+        free(pool);
+        free(by_section);
         ctx->status = CP_ERR_NOMEM;
         return;
     }
@@ -336,8 +454,10 @@ static void write_internal_linking(struct pack_context *ctx, struct buf *out, co
     for (size_t i = 0; i < crawl->page_count; i++)
         if (ctx->facts[i].indexable && crawl->pages[i].depth >= 0 && crawl->pages[i].depth < PACK_DEPTH_TARGET)
             pool[pool_count++] = i;
+    memcpy(by_section, pool, pool_count * sizeof(*pool));
     sort_context = ctx;
     qsort(pool, pool_count, sizeof(*pool), compare_strength);
+    qsort(by_section, pool_count, sizeof(*by_section), compare_section_strength);
     static const char *const header[] = {"target", "reason", "current_depth", "link_from", "source_depth",
                                          "source_score", "new_depth"};
     FILE *csv = pack_csv_open(ctx, "internal-links.csv", header, 7);
@@ -350,10 +470,12 @@ static void write_internal_linking(struct pack_context *ctx, struct buf *out, co
             continue;
         targets++;
         size_t picked[3];
-        size_t n = pick_sources(ctx, a, pool, pool_count, i, ctx->facts[i].section, picked, 3);
+        size_t range_count;
+        const size_t *range = section_range(ctx, by_section, pool_count, ctx->facts[i].section, &range_count);
+        size_t n = pick_sources(ctx, a, range, range_count, i, picked, 3);
         bool same_section = n > 0;
         if (n == 0)
-            n = pick_sources(ctx, a, pool, pool_count, i, NULL, picked, 3);
+            n = pick_sources(ctx, a, pool, pool_count, i, picked, 3);
         buf_reset(&reason);
         if (p->depth < 0)
             buf_printf(&reason, "orphan: %s", ctx->facts[i].listed ? "in a sitemap, no followable internal link"
@@ -403,6 +525,7 @@ static void write_internal_linking(struct pack_context *ctx, struct buf *out, co
     disc_write_more(out, shown < PACK_EXAMPLES ? shown : PACK_EXAMPLES, shown, "internal-links.csv");
     buf_free(&reason);
     free(pool);
+    free(by_section);
 }
 
 static void write_indexability(struct pack_context *ctx, struct buf *out, const struct analysis *a,

@@ -76,8 +76,12 @@ void disc_measure_health(const struct pack_context *ctx, struct health *h);
 void disc_write_measured_state(struct pack_context *ctx, struct buf *out, const struct analysis *a,
                                const struct health *h);
 
-/* "sitemap-SECTION.xml" in scratch. */
-const char *disc_proposed_sitemap(const char *section, struct buf *scratch);
+/* The estimated bytes of one <url> entry (loc, lastmod, tags) and of a file's XML frame. */
+size_t disc_entry_bytes(const char *url);
+#define SITEMAP_FRAME_BYTES 200
+
+/* "ORIGIN/sitemap-SECTION.xml" (the proposed child sitemap) in scratch. */
+const char *disc_proposed_sitemap(const struct pack_context *ctx, const char *section, struct buf *scratch);
 /* "… and N more in FILE" or "Full list: FILE". */
 void disc_write_more(struct buf *out, size_t shown, size_t total, const char *csv);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "reports/array_grow.h"
 #include "reports/csv.h"
 #include "reports/pack_discoverability.h"
 
@@ -71,7 +72,7 @@ static int compare_pages_by_section(const void *a, const void *b)
 }
 
 /* An estimate of one <url> entry's bytes in a sitemap: loc, lastmod and the tags around them. */
-static size_t entry_bytes(const char *url)
+size_t disc_entry_bytes(const char *url)
 {
     return strlen(url) + 56;
 }
@@ -95,7 +96,7 @@ static void build_sections(struct pack_context *ctx, struct analysis *a)
             continue;
         struct section_info *s = a->section_count ? &a->sections[a->section_count - 1] : NULL;
         if (!s || strcmp(s->name, f->section) != 0) {
-            struct section_info *grown = realloc(a->sections, (a->section_count + 1) * sizeof(*grown));
+            struct section_info *grown = array_grow(a->sections, a->section_count, sizeof(*grown));
             if (!grown) {
                 ctx->status = CP_ERR_NOMEM;
                 return;
@@ -113,7 +114,7 @@ static void build_sections(struct pack_context *ctx, struct analysis *a)
         s->pages[s->page_count++] = i;
         s->indexable++;
         s->indexable_listed += f->listed;
-        s->proposed_bytes += entry_bytes(ctx->crawl->pages[i].url);
+        s->proposed_bytes += disc_entry_bytes(ctx->crawl->pages[i].url);
     }
 }
 
@@ -157,7 +158,7 @@ static struct link_target *broken_target(struct pack_context *ctx, struct analys
     struct key_entry *e = disc_key_find(*index, url);
     if (e)
         return &a->broken[e->value];
-    struct link_target *grown = realloc(a->broken, (a->broken_count + 1) * sizeof(*grown));
+    struct link_target *grown = array_grow(a->broken, a->broken_count, sizeof(*grown));
     if (!grown || !disc_key_add(ctx, index, url, a->broken_count)) {
         ctx->status = CP_ERR_NOMEM;
         if (grown)
@@ -286,7 +287,7 @@ static void build_chains(struct pack_context *ctx, struct analysis *a)
             buf_free(&c.path);
             continue;
         }
-        struct chain *grown = realloc(a->chains, (a->chain_count + 1) * sizeof(*grown));
+        struct chain *grown = array_grow(a->chains, a->chain_count, sizeof(*grown));
         if (!grown) {
             buf_free(&c.path);
             ctx->status = CP_ERR_NOMEM;
@@ -313,10 +314,10 @@ void disc_analysis_free(struct analysis *a)
 
 /* ---- writing helpers ---- */
 
-const char *disc_proposed_sitemap(const char *section, struct buf *scratch)
+const char *disc_proposed_sitemap(const struct pack_context *ctx, const char *section, struct buf *scratch)
 {
     buf_reset(scratch);
-    buf_printf(scratch, "sitemap-%s.xml", section);
+    buf_printf(scratch, "%s/sitemap-%s.xml", ctx->origin, section);
     return buf_str(scratch);
 }
 

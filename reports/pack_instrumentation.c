@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "reports/array_grow.h"
 #include "reports/csv.h"
 #include "reports/pack_internal.h"
 
@@ -132,7 +133,7 @@ static void count_tags(struct pack_context *ctx, const char *analytics, struct t
         while (k < *count && strcmp((*tags)[k].name, tag) != 0)
             k++;
         if (k == *count) {
-            struct tag_count *grown = realloc(*tags, (*count + 1) * sizeof(*grown));
+            struct tag_count *grown = array_grow(*tags, *count, sizeof(*grown));
             if (!grown || !(grown[k].name = strdup(tag))) {
                 if (grown)
                     *tags = grown;

@@ -56,6 +56,7 @@ struct pack_context {
     long today;           /* days since 1970-01-01; -1 when unknown */
     char today_text[16];  /* "YYYY-MM-DD" or "unknown" */
     char *csv_dir;        /* NULL: CSV files are not written */
+    char *origin;         /* scheme://host[:port] of the start URL (else the first page); "" if none */
     struct intake_strings assumptions;
     struct pack_question *questions;
     size_t question_count;
@@ -110,6 +111,7 @@ void pack_format_date(long days, char out[16]);
 bool pack_is_html(const char *content_type);
 char *pack_url_section(const char *url);
 const char *pack_url_path(const char *url); /* the path and query after scheme://host; "/" if none */
+size_t pack_url_origin_length(const char *url); /* length of the scheme://host[:port] prefix */
 /* Nearest-rank percentile of values[0..count) (sorted in place); -1 when count is 0. */
 double pack_percentile(double *values, size_t count, double percentile);
 /* The page score used to rank link sources: link_score when present, else inlinks. */

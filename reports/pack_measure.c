@@ -13,11 +13,17 @@ bool pack_is_html(const char *content_type)
            strncasecmp(content_type, "application/xhtml+xml", 21) == 0;
 }
 
-const char *pack_url_path(const char *url)
+size_t pack_url_origin_length(const char *url)
 {
     const char *p = strstr(url, "://");
     p = p ? p + 3 : url;
     p += strcspn(p, "/?#");
+    return (size_t)(p - url);
+}
+
+const char *pack_url_path(const char *url)
+{
+    const char *p = url + pack_url_origin_length(url);
     return *p == '/' ? p : "/";
 }
 

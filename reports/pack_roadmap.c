@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "reports/array_grow.h"
 #include "reports/pack_internal.h"
 #include "reports/rules.h"
 
@@ -41,7 +42,7 @@ static size_t from_findings(const struct crawl_data *crawl, struct derived **out
         while (k < count && strcmp((*out)[k].key, f->rule) != 0)
             k++;
         if (k == count) {
-            struct derived *grown = realloc(*out, (count + 1) * sizeof(*grown));
+            struct derived *grown = array_grow(*out, count, sizeof(*grown));
             if (!grown)
                 return count;
             *out = grown;

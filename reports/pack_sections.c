@@ -68,7 +68,7 @@ static void write_audited_scope(struct pack_context *ctx, struct buf *out)
     size_t seen_len[10], origins = 0;
     for (size_t i = 0; i < crawl->page_count && origins < 10; i++) {
         const char *url = crawl->pages[i].url;
-        size_t len = (size_t)(pack_url_path(url) - url), j = 0;
+        size_t len = pack_url_origin_length(url), j = 0;
         while (j < origins && !(seen_len[j] == len && strncmp(seen[j], url, len) == 0))
             j++;
         if (j < origins)

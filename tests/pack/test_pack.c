@@ -396,6 +396,36 @@ static void test_empty_intake_pack_shape(void **state)
     assert_int_equal(system(command), 0);
 }
 
+/* A section of 50,010 pages is split at the protocol's 50,000 URLs, in URL order. */
+static void test_pagination_split(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/crawlpack-big-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[160];
+    snprintf(path, sizeof(path), "%s/pages.csv", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("url,status,content_type,depth,in_sitemap\nhttps://big.example/,200,text/html,0,1\n", f);
+    for (int i = 0; i < 50010; i++)
+        fprintf(f, "https://big.example/items/p%05d,200,text/html,1,1\n", i);
+    fclose(f);
+    char output[160];
+    snprintf(output, sizeof(output), "%s/out/pack.md", dir);
+    struct pack_options options = {NULL, dir, NULL, output, "2026-11-27"};
+    struct pack_gate gate;
+    assert_int_equal(pack_run(&options, &gate), CP_OK);
+    pack_gate_free(&gate);
+    char *text = read_all(output);
+    assert_non_null(strstr(text, "`https://big.example/sitemap-items-1.xml` from `https://big.example/items/p00000`"
+                                 "<br>`https://big.example/sitemap-items-2.xml` from `https://big.example/items/p50000` |"));
+    assert_non_null(strstr(text, "Measured gap: 1 file(s) need splitting"));
+    free(text);
+    char command[200];
+    snprintf(command, sizeof(command), "rm -rf '%s'", dir);
+    assert_int_equal(system(command), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -410,6 +440,7 @@ int main(void)
         cmocka_unit_test(test_gate_anti_patterns),
         cmocka_unit_test(test_gate_roadmap_checks),
         cmocka_unit_test(test_empty_intake_pack_shape),
+        cmocka_unit_test(test_pagination_split),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
