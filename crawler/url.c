@@ -54,44 +54,58 @@ static char to_lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : 
 
 enum encode_set { ENCODE_C0, ENCODE_FRAGMENT, ENCODE_QUERY, ENCODE_SPECIAL_QUERY, ENCODE_PATH, ENCODE_USERINFO };
 
-/* The standard's percent-encode sets; each one contains the ones before it in this chain:
- * C0 control < fragment, C0 control < query < special-query, query < path < userinfo. */
+/* The standard's percent-encode sets, and its forbidden host and domain code points, as one bit
+ * each in a table indexed by byte (looked up for every byte of every URL). Bytes outside printable
+ * ASCII are in every encode set. */
+#define CLASS_FORBIDDEN_HOST 6
+#define CLASS_FORBIDDEN_DOMAIN 7
+#define IN_FRAGMENT_SET(c) ((c) == ' ' || (c) == '"' || (c) == '<' || (c) == '>' || (c) == '`')
+#define IN_QUERY_SET(c) ((c) == ' ' || (c) == '"' || (c) == '#' || (c) == '<' || (c) == '>')
+#define IN_SPECIAL_QUERY_SET(c) (IN_QUERY_SET(c) || (c) == '\'')
+#define IN_PATH_SET(c) (IN_QUERY_SET(c) || (c) == '?' || (c) == '^' || (c) == '`' || (c) == '{' || (c) == '}')
+#define IN_USERINFO_SET(c)                                                                                    \
+    (IN_PATH_SET(c) || (c) == '/' || (c) == ':' || (c) == ';' || (c) == '=' || (c) == '@' ||                  \
+     ((c) >= '[' && (c) <= '^') || (c) == '|')
+#define IS_FORBIDDEN_HOST(c)                                                                                  \
+    ((c) == 0 || (c) == '\t' || (c) == '\n' || (c) == '\r' || (c) == ' ' || (c) == '#' || (c) == '/' ||       \
+     (c) == ':' || (c) == '<' || (c) == '>' || (c) == '?' || (c) == '@' || (c) == '[' || (c) == '\\' ||       \
+     (c) == ']' || (c) == '^' || (c) == '|')
+#define IS_FORBIDDEN_DOMAIN(c) (IS_FORBIDDEN_HOST(c) || (c) < 0x20 || (c) == '%' || (c) == 0x7f)
+#define BIT_IF(condition, bit) ((condition) ? 1u << (bit) : 0u)
+#define CHARACTER_CLASS(c)                                                                                    \
+    (((c) < 0x20 || (c) > 0x7e ? 0x3fu                                                                        \
+                               : BIT_IF(IN_FRAGMENT_SET(c), ENCODE_FRAGMENT) |                                \
+                                     BIT_IF(IN_QUERY_SET(c), ENCODE_QUERY) |                                  \
+                                     BIT_IF(IN_SPECIAL_QUERY_SET(c), ENCODE_SPECIAL_QUERY) |                  \
+                                     BIT_IF(IN_PATH_SET(c), ENCODE_PATH) |                                    \
+                                     BIT_IF(IN_USERINFO_SET(c), ENCODE_USERINFO)) |                           \
+     BIT_IF(IS_FORBIDDEN_HOST(c), CLASS_FORBIDDEN_HOST) | BIT_IF(IS_FORBIDDEN_DOMAIN(c), CLASS_FORBIDDEN_DOMAIN))
+#define CLASS_ROW(r)                                                                                          \
+    CHARACTER_CLASS(r + 0), CHARACTER_CLASS(r + 1), CHARACTER_CLASS(r + 2), CHARACTER_CLASS(r + 3),           \
+        CHARACTER_CLASS(r + 4), CHARACTER_CLASS(r + 5), CHARACTER_CLASS(r + 6), CHARACTER_CLASS(r + 7),       \
+        CHARACTER_CLASS(r + 8), CHARACTER_CLASS(r + 9), CHARACTER_CLASS(r + 10), CHARACTER_CLASS(r + 11),     \
+        CHARACTER_CLASS(r + 12), CHARACTER_CLASS(r + 13), CHARACTER_CLASS(r + 14), CHARACTER_CLASS(r + 15)
+
+static const uint8_t character_classes[256] = {
+    CLASS_ROW(0x00), CLASS_ROW(0x10), CLASS_ROW(0x20), CLASS_ROW(0x30), CLASS_ROW(0x40), CLASS_ROW(0x50),
+    CLASS_ROW(0x60), CLASS_ROW(0x70), CLASS_ROW(0x80), CLASS_ROW(0x90), CLASS_ROW(0xa0), CLASS_ROW(0xb0),
+    CLASS_ROW(0xc0), CLASS_ROW(0xd0), CLASS_ROW(0xe0), CLASS_ROW(0xf0),
+};
+
 static bool needs_encoding(unsigned char c, enum encode_set set)
 {
-    if (c < 0x20 || c > 0x7e)
-        return true;
-    switch (set) {
-    case ENCODE_C0:
-        return false;
-    case ENCODE_FRAGMENT:
-        return c == ' ' || c == '"' || c == '<' || c == '>' || c == '`';
-    case ENCODE_SPECIAL_QUERY:
-        if (c == '\'')
-            return true;
-        /* fall through */
-    case ENCODE_QUERY:
-        return c == ' ' || c == '"' || c == '#' || c == '<' || c == '>';
-    case ENCODE_USERINFO:
-        if (c == '/' || c == ':' || c == ';' || c == '=' || c == '@' || (c >= '[' && c <= '^') || c == '|')
-            return true;
-        /* fall through */
-    case ENCODE_PATH:
-        return needs_encoding(c, ENCODE_QUERY) || c == '?' || c == '^' || c == '`' || c == '{' || c == '}';
-    }
-    return true;
+    return character_classes[c] & (1u << set);
 }
 
 /* Forbidden host code points (the standard's list); '%' is allowed in opaque hosts. */
 static bool is_forbidden_host_byte(unsigned char c)
 {
-    return c == 0 || c == '\t' || c == '\n' || c == '\r' || c == ' ' || c == '#' || c == '/' || c == ':' ||
-           c == '<' || c == '>' || c == '?' || c == '@' || c == '[' || c == '\\' || c == ']' || c == '^' ||
-           c == '|';
+    return character_classes[c] & (1u << CLASS_FORBIDDEN_HOST);
 }
 
 static bool is_forbidden_domain_byte(unsigned char c)
 {
-    return is_forbidden_host_byte(c) || c < 0x20 || c == '%' || c == 0x7f;
+    return character_classes[c] & (1u << CLASS_FORBIDDEN_DOMAIN);
 }
 
 /* ---- writing the href ---- */
@@ -1081,9 +1095,15 @@ static size_t preprocess(const char *input, size_t length, char *dst)
         start++;
     while (end > start && (unsigned char)input[end - 1] <= 0x20)
         end--;
-    for (size_t i = start; i < end; i++)
-        if (input[i] != '\t' && input[i] != '\n' && input[i] != '\r')
-            dst[n++] = input[i];
+    const char *s = input + start;
+    size_t trimmed = end - start;
+    if (!memchr(s, '\t', trimmed) && !memchr(s, '\n', trimmed) && !memchr(s, '\r', trimmed)) {
+        memcpy(dst, s, trimmed); /* the usual case, at memchr speed */
+        return trimmed;
+    }
+    for (size_t i = 0; i < trimmed; i++)
+        if (s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+            dst[n++] = s[i];
     return n;
 }
 
