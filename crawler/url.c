@@ -480,34 +480,80 @@ static int uts46_to_ascii(const char *domain, char **ascii)
     return rc;
 }
 
-/* Domain to ASCII on out[start, len): replaces it with the ASCII form. */
-static enum url_error domain_to_ascii(struct builder *b, size_t start)
+/* Length of the label separator at s[0, n): '.', or one of the full stops UTS #46 maps to it
+ * (U+3002, U+FF0E, U+FF61, in UTF-8); 0 for anything else. */
+static size_t label_separator_length(const unsigned char *s, size_t n)
 {
-    char *domain = b->out + start;
-    size_t n = b->len - start;
-    if (is_ascii(domain, n)) { /* the standard's fast path: ASCII domains are only lower-cased */
+    if (s[0] == '.')
+        return 1;
+    if (n >= 3 && ((s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x82) || (s[0] == 0xEF && s[1] == 0xBC && s[2] == 0x8E) ||
+                   (s[0] == 0xEF && s[1] == 0xBD && s[2] == 0xA1)))
+        return 3;
+    return 0;
+}
+
+/* Append the ASCII form of one label, label[0, n), where label[n] may be overwritten for the time
+ * of the call. ASCII labels are lower-cased (so libidn2's IDNA2008 hyphen and Punycode checks,
+ * which the URL Standard does not ask for, never reject them); others go through UTS #46. */
+static enum url_error append_label_as_ascii(struct builder *b, char *label, size_t n)
+{
+    if (is_ascii(label, n)) {
         for (size_t i = 0; i < n; i++)
-            domain[i] = to_lower(domain[i]);
+            out_char(b, to_lower(label[i]));
         return URL_OK;
     }
-    if (!is_valid_utf8((const unsigned char *)domain, n))
-        return URL_ERR_IDNA;
-    out_char(b, '\0'); /* idn2 reads a C string */
-    if (b->overflow)
-        return URL_ERR_TOO_LONG;
+    char saved = label[n];
     char *ascii = NULL;
-    int rc = uts46_to_ascii(b->out + start, &ascii);
-    b->len = start;
+    label[n] = '\0'; /* idn2 reads a C string */
+    int rc = uts46_to_ascii(label, &ascii);
+    label[n] = saved;
     if (rc == IDN2_MALLOC)
         return URL_ERR_NOMEM;
     if (rc != IDN2_OK)
         return URL_ERR_IDNA;
-    size_t ascii_length = strlen(ascii);
-    for (size_t i = 0; i < ascii_length; i++)
-        ascii[i] = to_lower(ascii[i]);
-    out_bytes(b, ascii, ascii_length);
+    for (size_t i = 0; ascii[i]; i++)
+        out_char(b, to_lower(ascii[i]));
     idn2_free(ascii);
-    return b->overflow ? URL_ERR_TOO_LONG : URL_OK;
+    return URL_OK;
+}
+
+/* Domain to ASCII on out[start, len): replaces it with the ASCII form. A non-ASCII domain is
+ * converted label by label after out[len], then moved into place. */
+static enum url_error domain_to_ascii(struct builder *b, size_t start)
+{
+    char *domain = b->out + start;
+    size_t source_end = b->len;
+    if (is_ascii(domain, source_end - start)) { /* the standard's fast path: only lower-casing */
+        for (size_t i = start; i < source_end; i++)
+            b->out[i] = to_lower(b->out[i]);
+        return URL_OK;
+    }
+    if (!is_valid_utf8((const unsigned char *)domain, source_end - start))
+        return URL_ERR_IDNA;
+    out_char(b, '\0'); /* room to terminate the last label in place */
+    size_t result_start = b->len;
+    size_t label_start = start;
+    for (size_t i = start;;) {
+        size_t separator = i < source_end ? label_separator_length((unsigned char *)b->out + i, source_end - i) : 0;
+        if (i < source_end && !separator) {
+            i++;
+            continue;
+        }
+        enum url_error error = append_label_as_ascii(b, b->out + label_start, i - label_start);
+        if (error)
+            return error;
+        if (i >= source_end)
+            break;
+        out_char(b, '.');
+        i += separator;
+        label_start = i;
+    }
+    if (b->overflow)
+        return URL_ERR_TOO_LONG;
+    size_t length = b->len - result_start;
+    memmove(b->out + start, b->out + result_start, length);
+    b->len = start + length;
+    return URL_OK;
 }
 
 static enum url_error write_opaque_host(struct builder *b, const char *s, size_t n)

@@ -313,6 +313,33 @@ static void test_errors_leave_output_zeroed(void **state)
     assert_int_equal(url_parse("http://a\0b/", 11, NULL, NULL, &url), URL_ERR_INVALID_HOST);
 }
 
+/* ---- hosts ---- */
+
+/* Internationalised hosts: UTS #46 per label, ASCII labels only lower-cased. */
+static void test_idna_hosts(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *input, *href;
+    } cases[] = {
+        {"http://B\xc3\xbc" "cher.Example/", "http://xn--bcher-kva.example/"},
+        {"http://fa\xc3\x9f.de/", "http://xn--fa-hia.de/"},                 /* non-transitional: sharp s kept */
+        {"http://\xf0\x9f\x92\xa9.la/", "http://xn--ls8h.la/"},           /* emoji: UTS #46 allows them */
+        {"http://\xe2\x98\x83.\xc3\x9f/", "http://xn--n3h.xn--zca/"},    /* symbol and deviation, two labels */
+        {"http://www.foo\xe3\x80\x82" "bar.\xc3\xbc/", "http://www.foo.bar.xn--tda/"}, /* ideographic full stop */
+        {"http://a.xn--pokxncvks.\xc3\xbc/", "http://a.xn--pokxncvks.xn--tda/"},
+        {"http://\xc3\xbc.-com/", "http://xn--tda.-com/"},                  /* no hyphen checks on ASCII labels */
+        {"http://%c3%bc.com/", "http://xn--tda.com/"},                       /* decoded before IDNA */
+        {"http://\xe2\x85\xab.com/", "http://xii.com/"},                   /* mapped: ROMAN NUMERAL TWELVE */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *href = resolve(cases[i].input, NULL);
+        if (!href || strcmp(href, cases[i].href) != 0)
+            fail_msg("%s: expected %s, got %s", cases[i].input, cases[i].href, href ? href : "(error)");
+        free(href);
+    }
+}
+
 /* ---- threads ---- */
 
 #define THREAD_COUNT 4
@@ -378,6 +405,7 @@ int main(void)
         cmocka_unit_test(test_non_crawlable_schemes),
         cmocka_unit_test(test_origin_and_accessors),
         cmocka_unit_test(test_errors_leave_output_zeroed),
+        cmocka_unit_test(test_idna_hosts),
         cmocka_unit_test(test_parallel_parsing_shares_a_base),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
