@@ -1259,6 +1259,10 @@ void url_free(struct url *url)
 
 enum url_error url_copy(const struct url *from, struct url *to)
 {
+    if (!from->href) { /* a zeroed struct (failed parse) copies as one */
+        memset(to, 0, sizeof *to);
+        return URL_OK;
+    }
     char *href = malloc(from->href_length + 1);
     if (!href) {
         memset(to, 0, sizeof *to);

@@ -304,6 +304,9 @@ static void test_errors_leave_output_zeroed(void **state)
         assert_int_equal(url.href_length, 0);
         url_free(&url);
         assert_non_null(url_error_string(cases[i].error));
+        struct url copy;
+        assert_int_equal(url_copy(&url, &copy), URL_OK);
+        assert_null(copy.href);
     }
     /* NUL bytes: percent-encoded in a path, rejected in a host */
     struct url url;
