@@ -272,8 +272,38 @@ static void take_run_metadata(struct crawl_data *data, json_t *object)
         return;
     if (!data->start_url)
         data->start_url = json_text_copy(json_object_get(object, "start_url"));
+    if (!data->start_url) /* findings.json: run.inputs, the start URL(s) in command-line order */
+        data->start_url = json_text_copy(json_array_get(json_object_get(object, "inputs"), 0));
     if (!data->started_at)
         data->started_at = json_text_copy(json_object_get(object, "started_at"));
+}
+
+/* options as an object {"name": value} (crawl.json) or an array of {"name", "value"}
+ * (findings.json's run.options), shown as "name=value, ...". */
+static void format_options(struct crawl_data *data, json_t *options)
+{
+    if (data->options || !(json_is_object(options) || json_is_array(options)) ||
+        (json_is_object(options) ? json_object_size(options) : json_array_size(options)) == 0)
+        return;
+    struct buf b = BUF_INIT;
+    const char *key;
+    json_t *value;
+    size_t i;
+    if (json_is_object(options)) {
+        json_object_foreach(options, key, value) {
+            char *text = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
+            buf_printf(&b, "%s%s=%s", b.len ? ", " : "", key, text ? text : "?");
+            free(text);
+        }
+    } else {
+        json_array_foreach(options, i, value) {
+            const char *name = json_string_value(json_object_get(value, "name"));
+            const char *text = json_string_value(json_object_get(value, "value"));
+            if (name)
+                buf_printf(&b, "%s%s=%s", b.len ? ", " : "", name, text ? text : "");
+        }
+    }
+    data->options = buf_detach(&b);
 }
 
 static int read_findings(struct crawl_data *data)
@@ -283,6 +313,7 @@ static int read_findings(struct crawl_data *data)
     if (!root)
         return status;
     take_run_metadata(data, json_object_get(root, "run"));
+    format_options(data, json_object_get(json_object_get(root, "run"), "options"));
     json_t *summary = json_object_get(root, "summary");
     data->indexable_reported = json_long(json_object_get(summary, "indexable"), -1);
     json_t *items = json_object_get(root, "findings");
@@ -316,23 +347,6 @@ static int read_findings(struct crawl_data *data)
     }
     json_decref(root);
     return status;
-}
-
-static void format_options(struct crawl_data *data, json_t *options)
-{
-    if (!json_is_object(options) || json_object_size(options) == 0)
-        return;
-    struct buf b = BUF_INIT;
-    const char *key;
-    json_t *value;
-    json_object_foreach(options, key, value) {
-        if (b.len)
-            buf_append_str(&b, ", ");
-        char *text = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
-        buf_printf(&b, "%s=%s", key, text ? text : "?");
-        free(text);
-    }
-    data->options = buf_detach(&b);
 }
 
 static void read_robots(struct crawl_data *data, json_t *robots)
@@ -429,10 +443,11 @@ int crawl_data_load(const char *dir, struct crawl_data *data)
     if (status == CP_OK)
         status = read_csv(data, "sitemaps.csv", entry_record, &present);
     data->has_sitemaps_csv = present;
-    if (status == CP_OK)
-        status = read_findings(data);
+    /* crawl.json first: its run metadata and options are the fuller ones */
     if (status == CP_OK)
         status = read_crawl_json(data);
+    if (status == CP_OK)
+        status = read_findings(data);
     return status;
 }
 

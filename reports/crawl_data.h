@@ -6,7 +6,7 @@
  *                 columns are ignored, missing optional columns read as "not measured".
  *   links.csv     optional. source,target,kind,rel,anchor.
  *   sitemaps.csv  optional. sitemap,url,lastmod: one row per sitemap entry.
- *   findings.json optional. The audit's findings (schema 1), read with jansson.
+ *   findings.json optional. The audit's findings (schema 1, docs/formats.md), read with jansson.
  *   crawl.json    optional. Run metadata: start_url, started_at, options, robots, sitemaps.
  * A missing optional file is a missing measurement: the pack states an assumption instead.
  *
