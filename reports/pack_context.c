@@ -39,6 +39,8 @@ static char *reason_text(const struct crawl_page *p, const struct page_facts *f)
     struct buf b = BUF_INIT;
     if (f->blocked)
         buf_append_str(&b, "blocked by robots.txt");
+    else if (f->not_fetched)
+        buf_printf(&b, "%s", p->error);
     else if (p->status == 0)
         buf_printf(&b, "network error (%s)", *p->error ? p->error : "unknown");
     else if (p->status >= 300 && p->status < 400)
@@ -91,6 +93,7 @@ static int derive_page_facts(struct pack_context *ctx)
         f->ok = p->status == 200;
         f->noindex = has_noindex(p->robots_directives);
         f->blocked = strncmp(p->error, "robots", 6) == 0 || strncmp(p->error, "blocked", 7) == 0;
+        f->not_fetched = strncmp(p->error, "not fetched", 11) == 0;
         f->canonical_elsewhere = *p->canonical && strcmp(p->canonical, p->url) != 0;
         f->indexable = pack_page_is_indexable(p);
         struct url_sitemap *listed = NULL;

@@ -148,7 +148,7 @@ bool disc_links_to(const struct analysis *a, const char *source, const char *tar
 
 static bool is_broken(const struct crawl_page *p, const struct page_facts *f)
 {
-    return p->status >= 400 || (p->status == 0 && !f->blocked);
+    return p->status >= 400 || (p->status == 0 && !f->blocked && !f->not_fetched);
 }
 
 static struct link_target *broken_target(struct pack_context *ctx, struct analysis *a, struct key_entry **index,
@@ -367,23 +367,24 @@ static void write_depth_histogram(struct pack_context *ctx, struct buf *out)
 static void write_status_breakdown(struct pack_context *ctx, struct buf *out)
 {
     const struct crawl_data *crawl = ctx->crawl;
-    size_t classes[6] = {0};
-    const char *names[6] = {"2xx", "3xx", "4xx", "5xx", "network error", "blocked by robots.txt"};
+    size_t classes[7] = {0};
+    const char *names[7] = {"2xx", "3xx", "4xx", "5xx", "network error", "blocked by robots.txt", "not fetched"};
     struct key_entry *codes = NULL;
     for (size_t i = 0; i < crawl->page_count; i++) {
         const struct crawl_page *p = &crawl->pages[i];
-        int c = ctx->facts[i].blocked                     ? 5
+        int c = ctx->facts[i].not_fetched                 ? 6
+                : ctx->facts[i].blocked                   ? 5
                 : p->status >= 200 && p->status < 300     ? 0
                 : p->status >= 300 && p->status < 400    ? 1
                 : p->status >= 400 && p->status < 500     ? 2
                 : p->status >= 500                        ? 3
                                                           : 4;
         classes[c]++;
-        char code[32];
-        if (c == 4)
-            snprintf(code, sizeof(code), "error: %s", *p->error ? p->error : "unknown");
-        else if (c == 5)
-            snprintf(code, sizeof(code), "robots.txt");
+        char code[64];
+        if (c == 4) /* the error class: the text before the first colon */
+            snprintf(code, sizeof(code), "error: %.*s", (int)strcspn(p->error, ":"), *p->error ? p->error : "unknown");
+        else if (c >= 5)
+            snprintf(code, sizeof(code), "%s", names[c]);
         else
             snprintf(code, sizeof(code), "%d", p->status);
         struct key_entry *e = disc_key_add(ctx, &codes, code, 0);
@@ -391,7 +392,7 @@ static void write_status_breakdown(struct pack_context *ctx, struct buf *out)
             e->value++;
     }
     buf_append_str(out, "\n#### Status codes of all crawled URLs\n\n```mermaid\npie title Crawled URLs by status\n");
-    for (int c = 0; c < 6; c++)
+    for (int c = 0; c < 7; c++)
         if (classes[c])
             buf_printf(out, "    \"%s\" : %zu\n", names[c], classes[c]);
     buf_append_str(out, "```\n\n| status | URLs | share |\n|---|---:|---:|\n");
@@ -486,7 +487,8 @@ static void write_broken(struct pack_context *ctx, struct buf *out, const struct
         if (p->status)
             snprintf(status, sizeof(status), "%d", p->status);
         else
-            snprintf(status, sizeof(status), "error: %.40s", *p->error ? p->error : "unknown");
+            snprintf(status, sizeof(status), "error: %.*s", (int)strcspn(p->error, ":"),
+                     *p->error ? p->error : "unknown");
         char links[32];
         snprintf(links, sizeof(links), "%zu", t->links);
         if (i < PACK_EXAMPLES) {

@@ -92,7 +92,7 @@ static void measure(const struct pack_context *ctx, struct sli_row rows[SLI_COUN
     for (size_t i = 0; i < crawl->page_count; i++) {
         const struct crawl_page *p = &crawl->pages[i];
         const struct page_facts *f = &ctx->facts[i];
-        if (f->blocked)
+        if (f->blocked || f->not_fetched)
             continue;
         requests++;
         ok += p->status > 0 && p->status < 500;
