@@ -163,28 +163,32 @@ static int page_record(void *context, char **fields, size_t count, unsigned line
 
 /* ---- links.csv and sitemaps.csv ---- */
 
-static const char *const link_column_names[] = {"source", "target", "kind", "rel", "anchor"};
+static const char *const link_column_names[] = {"source", "target", "kind", "rel"};
 static const char *const entry_column_names[] = {"url", "sitemap", "lastmod"};
+
+static enum crawl_link_kind link_kind(const char *text)
+{
+    static const char *const names[] = {"a", "redirect", "canonical", "hreflang", "refresh", "iframe"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcmp(text, names[i]) == 0)
+            return (enum crawl_link_kind)i;
+    return *text ? LINK_OTHER : LINK_A;
+}
 
 static int link_record(void *context, char **fields, size_t count, unsigned line)
 {
     struct csv_context *ctx = context;
     (void)line;
     if (!ctx->have_header)
-        return read_header(ctx, fields, count, link_column_names, 5);
+        return read_header(ctx, fields, count, link_column_names, 4);
     struct crawl_link *l = array_push((void **)&ctx->data->links, &ctx->data->link_count, sizeof(*l));
     if (!l)
         return CP_ERR_NOMEM;
     l->source = copy_or_empty(column_value(ctx, fields, count, 0));
     l->target = copy_or_empty(column_value(ctx, fields, count, 1));
-    l->kind = copy_or_empty(column_value(ctx, fields, count, 2));
-    l->rel = copy_or_empty(column_value(ctx, fields, count, 3));
-    l->anchor = copy_or_empty(column_value(ctx, fields, count, 4));
-    if (ctx->columns[2] < 0) {
-        free(l->kind);
-        l->kind = strdup("a");
-    }
-    return l->source && l->target && l->kind && l->rel && l->anchor ? CP_OK : CP_ERR_NOMEM;
+    l->kind = link_kind(column_value(ctx, fields, count, 2));
+    l->nofollow = strstr(column_value(ctx, fields, count, 3), "nofollow") != NULL;
+    return l->source && l->target ? CP_OK : CP_ERR_NOMEM;
 }
 
 static int entry_record(void *context, char **fields, size_t count, unsigned line)
@@ -475,8 +479,7 @@ void crawl_data_free(struct crawl_data *data)
     }
     free(data->pages);
     for (size_t i = 0; i < data->link_count; i++) {
-        free(data->links[i].source), free(data->links[i].target), free(data->links[i].kind);
-        free(data->links[i].rel), free(data->links[i].anchor);
+        free(data->links[i].source), free(data->links[i].target);
     }
     free(data->links);
     for (size_t i = 0; i < data->entry_count; i++)

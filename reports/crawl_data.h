@@ -42,12 +42,15 @@ struct crawl_page {
     int indexable;       /* from an `indexable` column: 1/0; -1 when absent (the pack derives it) */
 };
 
+enum crawl_link_kind { LINK_A, LINK_REDIRECT, LINK_CANONICAL, LINK_HREFLANG, LINK_REFRESH, LINK_IFRAME, LINK_OTHER };
+
+/* A links.csv row. The anchor text and the other rel values are not kept: the pack needs only
+ * whether a link can be followed. */
 struct crawl_link {
     char *source;
     char *target;
-    char *kind; /* a | redirect | canonical | hreflang | refresh | iframe */
-    char *rel;
-    char *anchor;
+    enum crawl_link_kind kind; /* LINK_A when links.csv has no kind column */
+    bool nofollow;             /* rel holds nofollow */
 };
 
 struct crawl_sitemap_entry {

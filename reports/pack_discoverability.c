@@ -415,34 +415,40 @@ static int compare_section_strength(const void *x, const void *y)
 
 /* Up to max link sources for target from pool[0..count), strongest first, skipping pages that
  * already link to it. */
-static size_t pick_sources(const struct pack_context *ctx, const struct analysis *a, const size_t *pool,
-                           size_t count, size_t target, size_t *picked, size_t max)
+static size_t pick_sources(const struct analysis *a, const size_t *pool, size_t count, size_t target, size_t *picked,
+                           size_t max)
 {
     size_t n = 0;
-    const char *url = ctx->crawl->pages[target].url;
     for (size_t k = 0; k < count && k < MAX_CANDIDATES_SCANNED && n < max; k++)
-        if (pool[k] != target && !disc_links_to(a, ctx->crawl->pages[pool[k]].url, url))
+        if (pool[k] != target && !disc_links_to(a, pool[k], target))
             picked[n++] = pool[k];
     return n;
+}
+
+/* Binary search in pool (sorted by section): the first index whose section is >= section, or with
+ * after, > section. */
+static size_t section_bound(const struct pack_context *ctx, const size_t *pool, size_t count, const char *section,
+                            bool after)
+{
+    size_t low = 0, high = count;
+    while (low < high) {
+        size_t mid = low + (high - low) / 2;
+        int c = strcmp(ctx->facts[pool[mid]].section, section);
+        if (c < 0 || (after && c == 0))
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    return low;
 }
 
 /* The range of pool (sorted by section, then strength) holding section's pages. */
 static const size_t *section_range(const struct pack_context *ctx, const size_t *pool, size_t count,
                                    const char *section, size_t *range_count)
 {
-    size_t low = 0, high = count;
-    while (low < high) {
-        size_t mid = low + (high - low) / 2;
-        if (strcmp(ctx->facts[pool[mid]].section, section) < 0)
-            low = mid + 1;
-        else
-            high = mid;
-    }
-    size_t end = low;
-    while (end < count && strcmp(ctx->facts[pool[end]].section, section) == 0)
-        end++;
-    *range_count = end - low;
-    return pool + low;
+    size_t first = section_bound(ctx, pool, count, section, false);
+    *range_count = section_bound(ctx, pool, count, section, true) - first;
+    return pool + first;
 }
 
 static void write_internal_linking(struct pack_context *ctx, struct buf *out, const struct analysis *a)
@@ -484,10 +490,10 @@ static void write_internal_linking(struct pack_context *ctx, struct buf *out, co
         size_t picked[3];
         size_t range_count;
         const size_t *range = section_range(ctx, by_section, pool_count, ctx->facts[i].section, &range_count);
-        size_t n = pick_sources(ctx, a, range, range_count, i, picked, 3);
+        size_t n = pick_sources(a, range, range_count, i, picked, 3);
         bool same_section = n > 0;
         if (n == 0)
-            n = pick_sources(ctx, a, pool, pool_count, i, picked, 3);
+            n = pick_sources(a, pool, pool_count, i, picked, 3);
         buf_reset(&reason);
         if (p->depth < 0)
             buf_printf(&reason, "orphan: %s", ctx->facts[i].listed ? "in a sitemap, no followable internal link"

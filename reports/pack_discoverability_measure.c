@@ -120,30 +120,35 @@ static void build_sections(struct pack_context *ctx, struct analysis *a)
 
 static bool followable(const struct crawl_link *l)
 {
-    return (strcmp(l->kind, "a") == 0 || strcmp(l->kind, "iframe") == 0) && !strstr(l->rel, "nofollow");
+    return (l->kind == LINK_A || l->kind == LINK_IFRAME) && !l->nofollow;
 }
 
 static void build_link_pairs(struct pack_context *ctx, struct analysis *a)
 {
-    struct buf key = BUF_INIT;
-    for (size_t i = 0; i < ctx->crawl->link_count; i++) {
-        const struct crawl_link *l = &ctx->crawl->links[i];
-        if (!followable(l))
+    const struct crawl_data *crawl = ctx->crawl;
+    for (size_t i = 0; i < crawl->link_count; i++) {
+        const struct crawl_link *l = &crawl->links[i];
+        const struct crawl_page *source = followable(l) ? crawl_data_find(crawl, l->source) : NULL;
+        const struct crawl_page *target = source ? crawl_data_find(crawl, l->target) : NULL;
+        if (!target || disc_links_to(a, (size_t)(source - crawl->pages), (size_t)(target - crawl->pages)))
             continue;
-        buf_reset(&key);
-        buf_printf(&key, "%s\t%s", l->source, l->target);
-        disc_key_add(ctx, &a->link_pairs, buf_str(&key), 1);
+        struct link_pair *pair = calloc(1, sizeof(*pair));
+        if (!pair) {
+            ctx->status = CP_ERR_NOMEM;
+            return;
+        }
+        pair->pages[0] = (uint32_t)(source - crawl->pages);
+        pair->pages[1] = (uint32_t)(target - crawl->pages);
+        HASH_ADD(hh, a->link_pairs, pages, sizeof(pair->pages), pair);
     }
-    buf_free(&key);
 }
 
-bool disc_links_to(const struct analysis *a, const char *source, const char *target)
+bool disc_links_to(const struct analysis *a, size_t source, size_t target)
 {
-    struct buf key = BUF_INIT;
-    buf_printf(&key, "%s\t%s", source, target);
-    bool found = disc_key_find(a->link_pairs, buf_str(&key)) != NULL;
-    buf_free(&key);
-    return found;
+    uint32_t key[2] = {(uint32_t)source, (uint32_t)target};
+    struct link_pair *found = NULL;
+    HASH_FIND(hh, a->link_pairs, key, sizeof(key), found);
+    return found != NULL;
 }
 
 static bool is_broken(const struct crawl_page *p, const struct page_facts *f)
@@ -194,7 +199,7 @@ static void build_broken(struct pack_context *ctx, struct analysis *a)
     if (crawl->has_links) {
         for (size_t i = 0; i < crawl->link_count; i++) {
             const struct crawl_link *l = &crawl->links[i];
-            if (strcmp(l->kind, "a") != 0 && strcmp(l->kind, "iframe") != 0)
+            if (l->kind != LINK_A && l->kind != LINK_IFRAME)
                 continue;
             const struct crawl_page *target = crawl_data_find(crawl, l->target);
             if (!target || !is_broken(target, &ctx->facts[target - crawl->pages]))
@@ -305,7 +310,11 @@ void disc_analysis_free(struct analysis *a)
         free(a->sections[i].pages);
     free(a->sections);
     free(a->order);
-    disc_key_free_all(&a->link_pairs);
+    struct link_pair *pair, *tmp;
+    HASH_ITER(hh, a->link_pairs, pair, tmp) {
+        HASH_DEL(a->link_pairs, pair);
+        free(pair);
+    }
     free(a->broken);
     for (size_t i = 0; i < a->chain_count; i++)
         buf_free(&a->chains[i].path);
