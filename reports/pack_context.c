@@ -59,11 +59,17 @@ static char *reason_text(const struct crawl_page *p, const struct page_facts *f)
     return buf_detach(&b);
 }
 
+/* The crawler writes "blocked by robots.txt: line N: ..." for URLs robots.txt disallows. */
+static bool is_blocked(const char *error)
+{
+    return strncmp(error, "robots", 6) == 0 || strncmp(error, "blocked", 7) == 0;
+}
+
 bool pack_page_is_indexable(const struct crawl_page *p)
 {
     if (p->indexable >= 0)
         return p->indexable == 1;
-    bool blocked = strncmp(p->error, "robots", 6) == 0 || strncmp(p->error, "blocked", 7) == 0;
+    bool blocked = is_blocked(p->error);
     bool canonical_elsewhere = *p->canonical && strcmp(p->canonical, p->url) != 0;
     return p->status == 200 && pack_is_html(p->content_type) && !has_noindex(p->robots_directives) &&
            !canonical_elsewhere && !blocked;
@@ -93,7 +99,7 @@ static int derive_page_facts(struct pack_context *ctx)
         f->html = pack_is_html(p->content_type);
         f->ok = p->status == 200;
         f->noindex = has_noindex(p->robots_directives);
-        f->blocked = strncmp(p->error, "robots", 6) == 0 || strncmp(p->error, "blocked", 7) == 0;
+        f->blocked = is_blocked(p->error);
         f->not_fetched = strncmp(p->error, "not fetched", 11) == 0;
         f->canonical_elsewhere = *p->canonical && strcmp(p->canonical, p->url) != 0;
         f->indexable = pack_page_is_indexable(p);
