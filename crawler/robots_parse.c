@@ -213,9 +213,9 @@ static void handle_user_agent(struct parser *p, unsigned line, struct slice valu
                 (int)value.length, value.start);
     else if (token.length < value.length)
         FINDING(p, RULE_ROBOTS_NONSTANDARD_LINE, line,
-                "user-agent '%.*s' is matched as its product token '%.*s' only; write 'User-agent: %.*s'",
-                (int)value.length, value.start, (int)token.length, token.start, (int)token.length,
-                token.start);
+                "user-agent '%.*s' is read by Google as the product token '%.*s' (letters, '-', '_'); "
+                "crawlers that compare the whole value do not match it",
+                (int)value.length, value.start, (int)token.length, token.start);
     add_token(p, token);
 }
 
@@ -268,6 +268,30 @@ static void add_index_html_rule(struct parser *p, unsigned line, const char *pat
             "not: add 'Allow: %s'", (int)length, pattern, directory);
 }
 
+static bool is_hex_digit(char c)
+{
+    return isxdigit((unsigned char)c) != 0;
+}
+
+/* A '%' that does not start an escape is matched literally by Google; RFC 9309 patterns are
+ * percent-encoded, so the author most likely meant something else. */
+static void report_bad_escape(struct parser *p, unsigned line, struct slice value)
+{
+    for (size_t i = 0; i < value.length; i++) {
+        if (value.start[i] != '%')
+            continue;
+        if (i + 2 < value.length && is_hex_digit(value.start[i + 1]) && is_hex_digit(value.start[i + 2])) {
+            i += 2;
+            continue;
+        }
+        size_t shown = value.length - i < 3 ? value.length - i : 3;
+        FINDING(p, RULE_ROBOTS_NONSTANDARD_LINE, line,
+                "'%.*s' is not a percent-escape (%% and two hex digits); Google matches it literally, "
+                "write %%25 for a literal '%%'", (int)shown, value.start + i);
+        return;
+    }
+}
+
 static void handle_rule(struct parser *p, unsigned line, bool allow, struct slice value, struct slice text)
 {
     if (!p->in_group) {
@@ -289,6 +313,7 @@ static void handle_rule(struct parser *p, unsigned line, bool allow, struct slic
         return;
     }
     robots_normalize_pattern(value.start, value.length, pattern, size);
+    report_bad_escape(p, line, value);
     if (pattern[0] != '/' && pattern[0] != '*')
         FINDING(p, RULE_ROBOTS_INVALID_LINE, line,
                 "pattern '%.*s' does not start with '/' or '*', so it matches no URL",
@@ -464,6 +489,13 @@ static void parse_line(struct parser *p, unsigned line, struct slice raw, bool c
                 "'%.*s:' is not part of RFC 9309 and Google ignores it", (int)key.length, key.start);
         break;
     case KEY_UNKNOWN:
+        if ((slice_equals(key, "http") || slice_equals(key, "https")) && value.length > 2 &&
+            value.start[0] == '/' && value.start[1] == '/') {
+            FINDING(p, RULE_ROBOTS_INVALID_LINE, line,
+                    "a bare URL is not a directive; crawlers skip it (for a sitemap write 'Sitemap: %.*s')",
+                    (int)text.length, text.start);
+            break;
+        }
         FINDING(p, RULE_ROBOTS_INVALID_LINE, line, "unknown key '%.*s'; crawlers skip this line",
                 (int)(key.length > 80 ? 80 : key.length), key.start);
         break;
