@@ -10,6 +10,7 @@
 #include "common/error.h"
 #include "crawler/robots.h"
 #include "crawler/robots_get.h"
+#include "crawler/url.h"
 #include "reports/render_text.h"
 
 static const char usage[] =
@@ -89,6 +90,25 @@ static bool needs_percent_encoding(const char *url)
     return false;
 }
 
+/* The URL is checked as written, as Google's matcher does; a crawler requests the percent-encoded
+ * form, so say what that one gets when the answer differs. */
+static void note_encoded_form(const struct robots *robots, const char *agent, const char *text, bool allowed)
+{
+    struct url url;
+    if (url_parse_str(text, NULL, &url) != URL_OK)
+        return;
+    struct robots_decision decision;
+    bool encoded_allowed = robots_check_url(robots, agent, &url, &decision);
+    if (encoded_allowed != allowed) {
+        char rule[512];
+        robots_decision_format(&decision, rule, sizeof(rule));
+        fprintf(stderr, "crawlpack robots: note: %s was checked as written; crawlers request it "
+                        "percent-encoded as %s, which is %s (%s)\n", text, url.href,
+                encoded_allowed ? "allowed" : "disallowed", rule);
+    }
+    url_free(&url);
+}
+
 /* Check one URL; returns whether it is allowed, or -1 when out of memory. */
 static int check_url(const struct robots *robots, const char *agent, const char *url)
 {
@@ -104,9 +124,7 @@ static int check_url(const struct robots *robots, const char *agent, const char 
     robots_decision_format(&decision, rule, sizeof(rule));
     printf("%s\t%s\t%s\n", allowed ? "allowed" : "disallowed", url, rule);
     if (needs_percent_encoding(url))
-        fprintf(stderr, "crawlpack robots: note: %s has characters that crawlers percent-encode "
-                        "before requesting it; it was checked as written, like Google's matcher does. "
-                        "Check the percent-encoded form to see what a crawler may fetch.\n", url);
+        note_encoded_form(robots, agent, url, allowed);
     return allowed;
 }
 

@@ -70,6 +70,19 @@ struct robots_decision {
 bool robots_check(const struct robots *robots, const char *agent, const char *path,
                   size_t path_length, struct robots_decision *decision);
 
+struct url;
+
+/* robots_check() on what a crawler requests for url: its path and query as url_path_and_query()
+ * gives them (percent-encoded by the URL parser, fragment dropped). The caller makes sure url
+ * belongs to the origin this robots.txt was fetched for (see robots_txt_url). Same thread rules. */
+bool robots_check_url(const struct robots *robots, const char *agent, const struct url *url,
+                      struct robots_decision *decision);
+
+/* The one robots.txt that governs url: "scheme://host[:port]/robots.txt" of its origin (scheme +
+ * host + port), written into dst (size bytes). Returns the length, or -1 when url has no http(s)
+ * origin or dst is too small. Use the origin part as the cache key: one robots.txt per origin. */
+int robots_txt_url(const struct url *url, char *dst, size_t size);
+
 /* Write "line N: TEXT" or the reason into dst (size bytes, NUL-terminated, cut if needed). */
 void robots_decision_format(const struct robots_decision *decision, char *dst, size_t size);
 

@@ -11,6 +11,7 @@
 
 #include "common/error.h"
 #include "crawler/robots_internal.h"
+#include "crawler/url.h"
 
 /* A byte slice of the body. */
 struct slice {
@@ -329,37 +330,18 @@ static void handle_rule(struct parser *p, unsigned line, bool allow, struct slic
 
 /* ---- other keys ---- */
 
-/* scheme "://" host, with an http or https scheme and a non-empty host. */
-static bool is_absolute_http_url(struct slice value)
+/* Remember an absolute sitemap URL once (file order). Takes over url. */
+static void add_sitemap(struct parser *p, char *url)
 {
-    size_t scheme = slice_starts_with(value, "http://") ? 7 : slice_starts_with(value, "https://") ? 8 : 0;
-    return scheme > 0 && value.length > scheme && value.start[scheme] != '/';
-}
-
-static void handle_sitemap(struct parser *p, unsigned line, struct slice value)
-{
-    if (value.length == 0) {
-        FINDING(p, RULE_ROBOTS_SITEMAP_INVALID, line, "Sitemap: line without a URL");
-        return;
-    }
-    if (!is_absolute_http_url(value)) {
-        FINDING(p, RULE_ROBOTS_SITEMAP_INVALID, line,
-                "Sitemap: '%.*s' is not an absolute http(s) URL; crawlers ignore it",
-                (int)value.length, value.start);
-        return;
-    }
-    char *url = slice_dup(value);
     struct sitemap_seen *seen = NULL;
-    if (url)
-        HASH_FIND_STR(p->sitemaps_seen, url, seen);
+    HASH_FIND_STR(p->sitemaps_seen, url, seen);
     if (seen) {
         free(url);
         return;
     }
     seen = calloc(1, sizeof(*seen));
     struct robots *r = p->robots;
-    if (!url || !seen ||
-        grow((void **)&r->sitemaps, &p->sitemap_capacity, r->sitemap_count, sizeof(*r->sitemaps)) != CP_OK) {
+    if (!seen || grow((void **)&r->sitemaps, &p->sitemap_capacity, r->sitemap_count, sizeof(*r->sitemaps)) != CP_OK) {
         free(url);
         free(seen);
         p->status = CP_ERR_NOMEM;
@@ -368,6 +350,37 @@ static void handle_sitemap(struct parser *p, unsigned line, struct slice value)
     r->sitemaps[r->sitemap_count++] = url;
     seen->url = url;
     HASH_ADD_KEYPTR(hh, p->sitemaps_seen, seen->url, strlen(seen->url), seen);
+}
+
+static void handle_sitemap(struct parser *p, unsigned line, struct slice value)
+{
+    if (value.length == 0) {
+        FINDING(p, RULE_ROBOTS_SITEMAP_INVALID, line, "Sitemap: line without a URL");
+        return;
+    }
+    struct url url;
+    enum url_error error = url_parse(value.start, value.length, NULL, NULL, &url);
+    if (error == URL_ERR_NOMEM) {
+        p->status = CP_ERR_NOMEM;
+        return;
+    }
+    if (error == URL_ERR_MISSING_SCHEME)
+        FINDING(p, RULE_ROBOTS_SITEMAP_INVALID, line,
+                "Sitemap: '%.*s' is relative; crawlers only use absolute URLs (https://host/path)",
+                (int)value.length, value.start);
+    else if (error != URL_OK)
+        FINDING(p, RULE_ROBOTS_SITEMAP_INVALID, line, "Sitemap: '%.*s' is not a valid URL: %s",
+                (int)value.length, value.start, url_error_string(error));
+    else if (!url_is_crawlable(&url))
+        FINDING(p, RULE_ROBOTS_SITEMAP_INVALID, line,
+                "Sitemap: '%.*s' is not an http(s) URL; crawlers ignore it", (int)value.length, value.start);
+    if (error != URL_OK)
+        return;
+    if (url_is_crawlable(&url)) {
+        add_sitemap(p, url.href); /* the parsed serialisation, so spellings of one URL merge */
+        url.href = NULL;
+    }
+    url_free(&url);
 }
 
 static void handle_crawl_delay(struct parser *p, unsigned line, struct slice value)

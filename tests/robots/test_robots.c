@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "crawler/robots.h"
+#include "crawler/url.h"
 
 static struct robots *parse(const char *body, struct finding_list *findings)
 {
@@ -269,6 +270,41 @@ static void test_helpers(void **state)
     assert_false(robots_is_valid_agent_token("Googlebot/2.1"));
 }
 
+static void test_parsed_urls(void **state)
+{
+    (void)state;
+    struct robots *r = parse("User-agent: *\nDisallow: /caf\xc3\xa9\nDisallow: /*?print\n"
+                             "Sitemap: HTTPS://A.Example:443/s.xml\nSitemap: https://a.example/s.xml\n"
+                             "Sitemap: mailto:someone@example.com\n",
+                             NULL);
+    struct url url;
+    struct robots_decision d;
+    assert_int_equal(url_parse_str("https://shop.example/caf\xc3\xa9?x#frag", NULL, &url), URL_OK);
+    assert_false(robots_check_url(r, "x", &url, &d));
+    assert_int_equal(d.line, 2);
+    url_free(&url);
+    assert_int_equal(url_parse_str("https://shop.example/page?print=1#top", NULL, &url), URL_OK);
+    assert_false(robots_check_url(r, "x", &url, &d));
+    assert_int_equal(d.line, 3);
+    char robots_url[256];
+    assert_int_equal(robots_txt_url(&url, robots_url, sizeof(robots_url)), 31);
+    assert_string_equal(robots_url, "https://shop.example/robots.txt");
+    assert_int_equal(robots_txt_url(&url, robots_url, 20), -1);
+    url_free(&url);
+    assert_int_equal(url_parse_str("http://Shop.Example:8080/a/b", NULL, &url), URL_OK);
+    robots_txt_url(&url, robots_url, sizeof(robots_url));
+    assert_string_equal(robots_url, "http://shop.example:8080/robots.txt");
+    url_free(&url);
+    assert_int_equal(url_parse_str("mailto:a@b.example", NULL, &url), URL_OK);
+    assert_int_equal(robots_txt_url(&url, robots_url, sizeof(robots_url)), -1);
+    url_free(&url);
+    size_t count;
+    const char *const *sitemaps = robots_sitemaps(r, &count);
+    assert_int_equal(count, 1);
+    assert_string_equal(sitemaps[0], "https://a.example/s.xml");
+    robots_free(r);
+}
+
 struct policy_case {
     long status;
     bool network_error;
@@ -381,6 +417,7 @@ int main(void)
         cmocka_unit_test(test_size_limit_and_long_lines),
         cmocka_unit_test(test_encodings_and_line_ends),
         cmocka_unit_test(test_helpers),
+        cmocka_unit_test(test_parsed_urls),
         cmocka_unit_test(test_fetch_policy),
         cmocka_unit_test(test_concurrent_readers),
     };
