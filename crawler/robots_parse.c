@@ -470,7 +470,7 @@ static void parse_line(struct parser *p, unsigned line, struct slice raw, bool c
     if (comment)
         raw.length = (size_t)(comment - raw.start);
     struct slice text = trim(raw);
-    if (cut)
+    if (cut && !comment && text.length > 0) /* cutting a comment changes nothing */
         FINDING(p, RULE_ROBOTS_NONSTANDARD_LINE, line,
                 "line longer than %u bytes; Google reads only its first %u bytes and ignores the rest",
                 ROBOTS_MAX_LINE_BYTES, ROBOTS_MAX_LINE_BYTES);
