@@ -23,6 +23,10 @@ struct robots_rule {
     uint32_t prefix_length;  /* literal bytes before the first '*' (or the end) */
     uint32_t match_length;   /* pattern bytes to match: without a trailing '$' */
     bool anchored;           /* trailing '$': the match must end where the path ends */
+    bool wildcard;           /* a '*' follows the literal prefix */
+    uint32_t tail_length;    /* literal bytes after the last '*' (anchored wildcard rules) */
+    uint64_t bigrams[4];     /* a 256-bit filter of the byte pairs in the literal parts after the
+                                prefix: a path lacking one of them cannot match */
     bool allow;
     unsigned line;
     const char *text;        /* the line as written (shared with the original rule when derived) */
@@ -30,17 +34,30 @@ struct robots_rule {
 };
 
 struct robots_prefix {
-    uint32_t rule;           /* a rule whose pattern starts with this prefix (for its bytes) */
+    const char *bytes;       /* the prefix: the first length bytes of one of its rules' pattern */
     uint32_t length;
     int32_t parent;          /* index of the longest shorter prefix of this one, or -1 */
-    uint32_t first;          /* this prefix's rules: ids[first .. first + count) */
+    uint32_t first_block;    /* this prefix's rules: blocks[first_block .. + block_count) */
+    uint32_t block_count;
+};
+
+/* Up to ROBOTS_BLOCK_RULES rules of one prefix, adjacent in the sort (so alike), with the byte
+ * pairs every one of them needs: a path lacking one skips the whole block. */
+#define ROBOTS_BLOCK_RULES 16
+struct robots_block {
+    uint32_t first;          /* ids[first .. first + count) */
     uint32_t count;
+    bool wildcard;           /* the rules have a '*' after the prefix (plain ones need no filter) */
+    uint64_t required[4];
 };
 
 struct robots_ruleset {
     struct robots_prefix *prefixes;
     size_t prefix_count;
-    uint32_t *ids;           /* rule indexes grouped by prefix, file order inside a prefix */
+    struct robots_block *blocks;
+    size_t block_count;
+    uint32_t *ids;           /* rule indexes sorted by prefix, then plain before wildcard, then by
+                                the pattern after the prefix */
     bool has_crawl_delay;
     double crawl_delay;
 };
@@ -87,7 +104,7 @@ struct robots_group {
  * token to the groups naming it. Returns CP_OK or CP_ERR_NOMEM. */
 int robots_compile(struct robots *robots, struct robots_group *groups, size_t group_count);
 
-/* Fill the matching fields of a rule from its normalised pattern. */
+/* Fill the matching fields of a rule (lengths, anchoring, filter) from its normalised pattern. */
 void robots_rule_describe(struct robots_rule *rule);
 
 #endif

@@ -12,6 +12,17 @@
 
 static const char robots_txt_path[] = "/robots.txt";
 
+static unsigned bigram_bit(char a, char b)
+{
+    return ((unsigned)(unsigned char)a * 31u + (unsigned)(unsigned char)b) & 255u;
+}
+
+static void bigram_set(uint64_t filter[4], char a, char b)
+{
+    unsigned bit = bigram_bit(a, b);
+    filter[bit >> 6] |= (uint64_t)1 << (bit & 63);
+}
+
 void robots_rule_describe(struct robots_rule *rule)
 {
     size_t length = strlen(rule->pattern);
@@ -20,6 +31,15 @@ void robots_rule_describe(struct robots_rule *rule)
     rule->match_length = (uint32_t)(rule->anchored ? length - 1 : length);
     const char *star = memchr(rule->pattern, '*', rule->match_length);
     rule->prefix_length = star ? (uint32_t)(star - rule->pattern) : rule->match_length;
+    rule->wildcard = star != NULL;
+    memset(rule->bigrams, 0, sizeof(rule->bigrams));
+    rule->tail_length = 0;
+    for (uint32_t i = rule->prefix_length; i + 1 < rule->match_length; i++)
+        if (rule->pattern[i] != '*' && rule->pattern[i + 1] != '*')
+            bigram_set(rule->bigrams, rule->pattern[i], rule->pattern[i + 1]);
+    while (rule->tail_length < rule->match_length &&
+           rule->pattern[rule->match_length - 1 - rule->tail_length] != '*')
+        rule->tail_length++;
 }
 
 /* ---- compiling ---- */
@@ -42,16 +62,44 @@ static int compare_prefix_bytes(const struct robots_rule *a, const struct robots
 static int compare_rule_ids(const void *pa, const void *pb)
 {
     uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-    int c = compare_prefix_bytes(&sort_rules[a], &sort_rules[b]);
+    const struct robots_rule *ra = &sort_rules[a], *rb = &sort_rules[b];
+    int c = compare_prefix_bytes(ra, rb);
+    if (c != 0)
+        return c;
+    if (ra->wildcard != rb->wildcard)
+        return ra->wildcard ? 1 : -1;
+    /* Alike rules side by side, so a block's common byte pairs filter well. */
+    c = strcmp(ra->pattern + ra->prefix_length, rb->pattern + rb->prefix_length);
     if (c != 0)
         return c;
     return a < b ? -1 : a > b;
 }
 
-static bool is_prefix_of(const struct robots_rule *shorter, const struct robots_rule *longer)
+static bool is_prefix_of(const struct robots_prefix *shorter, const struct robots_rule *longer)
 {
-    return shorter->prefix_length <= longer->prefix_length &&
-           memcmp(shorter->pattern, longer->pattern, shorter->prefix_length) == 0;
+    return shorter->length <= longer->prefix_length &&
+           memcmp(shorter->bytes, longer->pattern, shorter->length) == 0;
+}
+
+/* Cut the rules of prefix p (ids[first .. first + count)) into blocks. */
+static void add_blocks(struct robots_ruleset *set, const struct robots_rule *rules, struct robots_prefix *p,
+                       uint32_t first, uint32_t count)
+{
+    p->first_block = (uint32_t)set->block_count;
+    for (uint32_t i = first; i < first + count;) {
+        struct robots_block *block = &set->blocks[set->block_count++];
+        const struct robots_rule *rule = &rules[set->ids[i]];
+        *block = (struct robots_block){.first = i, .wildcard = rule->wildcard};
+        memcpy(block->required, rule->bigrams, sizeof(block->required));
+        while (i < first + count && block->count < ROBOTS_BLOCK_RULES &&
+               rules[set->ids[i]].wildcard == block->wildcard) {
+            for (int w = 0; w < 4; w++)
+                block->required[w] &= rules[set->ids[i]].bigrams[w];
+            block->count++;
+            i++;
+        }
+    }
+    p->block_count = (uint32_t)set->block_count - p->first_block;
 }
 
 /* Index ids (count rule indexes, taken over) by literal prefix. */
@@ -65,32 +113,29 @@ static int ruleset_build(struct robots_ruleset *set, const struct robots_rule *r
     qsort(ids, count, sizeof(*ids), compare_rule_ids);
     sort_rules = NULL;
     set->prefixes = calloc(count, sizeof(*set->prefixes));
+    set->blocks = calloc(count, sizeof(*set->blocks));
     int32_t *stack = malloc(count * sizeof(*stack));
-    if (!set->prefixes || !stack) {
+    if (!set->prefixes || !set->blocks || !stack) {
         free(stack);
         return CP_ERR_NOMEM;
     }
     size_t depth = 0;
-    for (size_t i = 0; i < count; i++) {
+    for (size_t i = 0; i < count;) {
         const struct robots_rule *rule = &rules[ids[i]];
-        if (set->prefix_count > 0) {
-            struct robots_prefix *last = &set->prefixes[set->prefix_count - 1];
-            if (compare_prefix_bytes(&rules[last->rule], rule) == 0) {
-                last->count++;
-                continue;
-            }
-        }
+        size_t end = i + 1;
+        while (end < count && compare_prefix_bytes(&rules[ids[end]], rule) == 0)
+            end++;
         /* Sorted order visits a prefix before every longer string it is a prefix of, so the
          * stack holds exactly the chain of prefixes of the current one. */
-        while (depth > 0 && !is_prefix_of(&rules[set->prefixes[stack[depth - 1]].rule], rule))
+        while (depth > 0 && !is_prefix_of(&set->prefixes[stack[depth - 1]], rule))
             depth--;
         struct robots_prefix *p = &set->prefixes[set->prefix_count];
-        p->rule = ids[i];
+        p->bytes = rule->pattern;
         p->length = rule->prefix_length;
         p->parent = depth > 0 ? stack[depth - 1] : -1;
-        p->first = (uint32_t)i;
-        p->count = 1;
+        add_blocks(set, rules, p, (uint32_t)i, (uint32_t)(end - i));
         stack[depth++] = (int32_t)set->prefix_count++;
+        i = end;
     }
     free(stack);
     return CP_OK;
@@ -99,6 +144,7 @@ static int ruleset_build(struct robots_ruleset *set, const struct robots_rule *r
 static void ruleset_free(struct robots_ruleset *set)
 {
     free(set->prefixes);
+    free(set->blocks);
     free(set->ids);
 }
 
@@ -335,15 +381,14 @@ static size_t common_prefix(const char *a, size_t a_length, const char *b, size_
 }
 
 /* Index of the last prefix that sorts at or before path, or -1. */
-static long last_prefix_not_after(const struct robots_ruleset *set, const struct robots_rule *rules,
-                                  const char *path, size_t path_length)
+static long last_prefix_not_after(const struct robots_ruleset *set, const char *path, size_t path_length)
 {
     size_t low = 0, high = set->prefix_count;
     while (low < high) {
         size_t mid = low + (high - low) / 2;
         const struct robots_prefix *p = &set->prefixes[mid];
         size_t n = p->length < path_length ? p->length : path_length;
-        int c = memcmp(rules[p->rule].pattern, path, n);
+        int c = memcmp(p->bytes, path, n);
         if (c == 0)
             c = p->length <= path_length ? 0 : 1;
         if (c <= 0)
@@ -356,6 +401,14 @@ static long last_prefix_not_after(const struct robots_ruleset *set, const struct
 
 struct best_rules {
     long allow, disallow; /* rule indexes, -1 when none matched */
+};
+
+/* One query: the path, and its byte-pair filter, computed the first time a wildcard rule needs it. */
+struct query {
+    const char *path;
+    size_t length;
+    bool have_bigrams;
+    uint64_t bigrams[4];
 };
 
 static void consider(const struct robots *robots, uint32_t id, struct best_rules *best)
@@ -372,27 +425,69 @@ static void consider(const struct robots *robots, uint32_t id, struct best_rules
     *slot = id;
 }
 
-static void match_ruleset(const struct robots *robots, const struct robots_ruleset *set,
-                          const char *path, size_t path_length, struct best_rules *best)
+static void compute_bigrams(struct query *q)
 {
-    long index = last_prefix_not_after(set, robots->rules, path, path_length);
+    memset(q->bigrams, 0, sizeof(q->bigrams));
+    for (size_t i = 0; i + 1 < q->length; i++)
+        bigram_set(q->bigrams, q->path[i], q->path[i + 1]);
+    q->have_bigrams = true;
+}
+
+/* Does the path hold every byte pair of filter? */
+static bool has_bigrams(struct query *q, const uint64_t filter[4])
+{
+    if (!q->have_bigrams)
+        compute_bigrams(q);
+    for (int w = 0; w < 4; w++)
+        if (filter[w] & ~q->bigrams[w])
+            return false;
+    return true;
+}
+
+/* Does rule match the query, whose path is known to start with the rule's literal prefix? Cheap
+ * necessary conditions first, the wildcard match last. */
+static bool rule_matches(const struct robots_rule *rule, struct query *q)
+{
+    if (!rule->wildcard)
+        return !rule->anchored || q->length == rule->match_length;
+    if (rule->anchored && rule->tail_length > 0 &&
+        (q->length < rule->prefix_length + rule->tail_length ||
+         memcmp(q->path + q->length - rule->tail_length,
+                rule->pattern + rule->match_length - rule->tail_length, rule->tail_length) != 0))
+        return false;
+    return has_bigrams(q, rule->bigrams) && pattern_matches(rule, q->path, q->length);
+}
+
+static void match_block(const struct robots *robots, const struct robots_ruleset *set,
+                        const struct robots_block *block, struct query *q, struct best_rules *best)
+{
+    if (block->wildcard && !has_bigrams(q, block->required))
+        return;
+    for (uint32_t k = 0; k < block->count; k++) {
+        uint32_t id = set->ids[block->first + k];
+        const struct robots_rule *rule = &robots->rules[id];
+        long held = rule->allow ? best->allow : best->disallow;
+        if (held >= 0 && robots->rules[held].priority > rule->priority)
+            continue; /* cannot win: skip the match */
+        if (rule_matches(rule, q))
+            consider(robots, id, best);
+    }
+}
+
+static void match_ruleset(const struct robots *robots, const struct robots_ruleset *set,
+                          struct query *q, struct best_rules *best)
+{
+    long index = last_prefix_not_after(set, q->path, q->length);
     if (index < 0)
         return;
     const struct robots_prefix *found = &set->prefixes[index];
-    size_t shared = common_prefix(robots->rules[found->rule].pattern, found->length, path, path_length);
+    size_t shared = common_prefix(found->bytes, found->length, q->path, q->length);
     for (long i = index; i >= 0; i = set->prefixes[i].parent) {
         const struct robots_prefix *p = &set->prefixes[i];
         if (p->length > shared)
             continue;
-        for (uint32_t k = 0; k < p->count; k++) {
-            uint32_t id = set->ids[p->first + k];
-            const struct robots_rule *rule = &robots->rules[id];
-            long held = rule->allow ? best->allow : best->disallow;
-            if (held >= 0 && robots->rules[held].priority > rule->priority)
-                continue; /* cannot win: skip the wildcard match */
-            if (pattern_matches(rule, path, path_length))
-                consider(robots, id, best);
-        }
+        for (uint32_t b = 0; b < p->block_count; b++)
+            match_block(robots, set, &set->blocks[p->first_block + b], q, best);
     }
 }
 
@@ -417,8 +512,9 @@ bool robots_check(const struct robots *robots, const char *agent, const char *pa
         return decide(decision, true, 0, "/robots.txt itself is always allowed (RFC 9309)");
     const struct robots_agent *selected = select_agent(robots, agent);
     struct best_rules best = {-1, -1};
+    struct query q = {.path = path, .length = path_length};
     for (size_t g = 0; selected && g < selected->group_count; g++)
-        match_ruleset(robots, &robots->groups[selected->groups[g]], path, path_length, &best);
+        match_ruleset(robots, &robots->groups[selected->groups[g]], &q, &best);
     uint32_t allow = best.allow >= 0 ? robots->rules[best.allow].priority : 0;
     uint32_t disallow = best.disallow >= 0 ? robots->rules[best.disallow].priority : 0;
     if (allow == 0 && disallow == 0)
