@@ -305,6 +305,130 @@ static void test_parsed_urls(void **state)
     robots_free(r);
 }
 
+/* ---- differential test: the indexed matcher against a direct reading of Google's rules ---- */
+
+/* Google's Matches(): does pattern match a prefix of path ('*' any run, final '$' = end)? */
+static bool naive_matches(const char *pattern, const char *path)
+{
+    if (*pattern == '\0')
+        return true;
+    if (pattern[0] == '$' && pattern[1] == '\0')
+        return *path == '\0';
+    if (*pattern == '*') {
+        for (const char *p = path;; p++) {
+            if (naive_matches(pattern + 1, p))
+                return true;
+            if (*p == '\0')
+                return false;
+        }
+    }
+    return *path == *pattern && naive_matches(pattern + 1, path + 1);
+}
+
+struct naive_rule {
+    bool allow;
+    char pattern[64];
+    unsigned line;
+    int group;
+};
+
+/* Random robots.txt over a small alphabet, so that prefixes, wildcards and ties collide often. */
+static char *random_robots(unsigned *seed, struct naive_rule *rules, int *rule_count, int *groups_agent)
+{
+    static const char alphabet[] = "/ab*$.?";
+    static char body[8192];
+    size_t n = 0;
+    *rule_count = 0;
+    unsigned line = 0;
+    int group = -1;
+    bool need_agent = true;
+    for (int i = 0; i < 40; i++) {
+        if (need_agent || rand_r(seed) % 8 == 0) {
+            group++;
+            int agent = rand_r(seed) % 3; /* 0: *, 1: FooBot, 2: BarBot */
+            groups_agent[group] = agent;
+            n += (size_t)snprintf(body + n, sizeof(body) - n, "User-agent: %s\n",
+                                  agent == 0 ? "*" : agent == 1 ? "FooBot" : "BarBot");
+            line++;
+            need_agent = false;
+        }
+        struct naive_rule *r = &rules[(*rule_count)++];
+        r->allow = rand_r(seed) % 2;
+        r->group = group;
+        int length = 1 + rand_r(seed) % 6;
+        r->pattern[0] = rand_r(seed) % 5 ? '/' : '*';
+        for (int k = 1; k < length; k++)
+            r->pattern[k] = alphabet[rand_r(seed) % 7];
+        r->pattern[length] = '\0';
+        r->line = ++line;
+        n += (size_t)snprintf(body + n, sizeof(body) - n, "%s: %s\n", r->allow ? "Allow" : "Disallow", r->pattern);
+    }
+    return body;
+}
+
+/* Google's decision, computed directly: the groups naming the agent, else the `*` groups. Returns
+ * the deciding line (0 for none) through *line. */
+static bool naive_allowed(const struct naive_rule *rules, int rule_count, const int *groups_agent,
+                          int group_count, int agent, const char *path, unsigned *line)
+{
+    bool named = false;
+    for (int g = 0; g < group_count; g++)
+        named |= groups_agent[g] == agent;
+    int wanted = named ? agent : 0;
+    int allow = -1, disallow = -1; /* best rule indexes */
+    for (int i = 0; i < rule_count; i++) {
+        const struct naive_rule *r = &rules[i];
+        if (groups_agent[r->group] != wanted || !naive_matches(r->pattern, path))
+            continue;
+        int *best = r->allow ? &allow : &disallow;
+        if (*best < 0 || strlen(rules[*best].pattern) < strlen(r->pattern))
+            *best = i;
+    }
+    size_t allow_length = allow >= 0 ? strlen(rules[allow].pattern) : 0;
+    size_t disallow_length = disallow >= 0 ? strlen(rules[disallow].pattern) : 0;
+    *line = 0;
+    if (allow_length == 0 && disallow_length == 0)
+        return true;
+    bool allowed = disallow_length <= allow_length;
+    *line = rules[allowed ? allow : disallow].line;
+    return allowed;
+}
+
+static void test_matches_naive_reading(void **state)
+{
+    (void)state;
+    static const char *const agents[] = {"OtherBot", "foobot", "BARBOT"};
+    static const char path_alphabet[] = "/ab.?$*";
+    unsigned seed = 12345;
+    for (int file = 0; file < 300; file++) {
+        struct naive_rule rules[64];
+        int groups_agent[64];
+        int rule_count;
+        const char *body = random_robots(&seed, rules, &rule_count, groups_agent);
+        int group_count = rules[rule_count - 1].group + 1;
+        struct robots *r = parse(body, NULL);
+        for (int k = 0; k < 60; k++) {
+            char path[16] = "/";
+            int length = 1 + rand_r(&seed) % 8;
+            for (int c = 1; c < length; c++)
+                path[c] = path_alphabet[rand_r(&seed) % 7];
+            path[length] = '\0';
+            if (strcmp(path, "/robots.txt") == 0)
+                continue;
+            for (int a = 0; a < 3; a++) {
+                unsigned line;
+                bool expected = naive_allowed(rules, rule_count, groups_agent, group_count, a, path, &line);
+                struct robots_decision d;
+                bool allowed = check(r, agents[a], path, &d);
+                if (allowed != expected || d.line != line)
+                    fail_msg("file %d, agent %s, path '%s': got %d line %u, expected %d line %u\n%s", file,
+                             agents[a], path, allowed, d.line, expected, line, body);
+            }
+        }
+        robots_free(r);
+    }
+}
+
 struct policy_case {
     long status;
     bool network_error;
@@ -418,6 +542,7 @@ int main(void)
         cmocka_unit_test(test_encodings_and_line_ends),
         cmocka_unit_test(test_helpers),
         cmocka_unit_test(test_parsed_urls),
+        cmocka_unit_test(test_matches_naive_reading),
         cmocka_unit_test(test_fetch_policy),
         cmocka_unit_test(test_concurrent_readers),
     };
