@@ -109,6 +109,23 @@ static void note_encoded_form(const struct robots *robots, const char *agent, co
     url_free(&url);
 }
 
+/* A robots.txt governs only its own origin: say so when a URL belongs to another one. */
+static void note_other_origin(const char *robots_url, const char *text)
+{
+    struct url robots, url;
+    if (url_parse_str(robots_url, NULL, &robots) != URL_OK)
+        return;
+    if (url_parse_str(text, NULL, &url) == URL_OK) {
+        char governing[2048];
+        if (url_is_crawlable(&url) && !url_same_origin(&robots, &url) &&
+            robots_txt_url(&url, governing, sizeof(governing)) > 0)
+            fprintf(stderr, "crawlpack robots: note: %s is on another origin than %s; crawlers obey %s "
+                            "for it\n", text, robots_url, governing);
+        url_free(&url);
+    }
+    url_free(&robots);
+}
+
 /* Check one URL; returns whether it is allowed, or -1 when out of memory. */
 static int check_url(const struct robots *robots, const char *agent, const char *url)
 {
@@ -170,6 +187,8 @@ static int run_check(int argc, char **argv)
     int status = EXIT_OK;
     for (int i = optind; i < argc && status != EXIT_RUNTIME; i++) {
         int allowed = check_url(robots, agent, argv[i]);
+        if (url)
+            note_other_origin(url, argv[i]);
         if (allowed < 0)
             status = EXIT_RUNTIME;
         else if (!allowed)

@@ -260,9 +260,7 @@ int robots_compile(struct robots *robots, struct robots_group *groups, size_t gr
     return rc;
 }
 
-struct robots *robots_new_mode(enum robots_mode mode, const char *reason);
-
-struct robots *robots_new_mode(enum robots_mode mode, const char *reason)
+static struct robots *robots_new_mode(enum robots_mode mode, const char *reason)
 {
     struct robots *robots = calloc(1, sizeof(*robots));
     if (!robots)
