@@ -220,8 +220,12 @@ static int run_lint(int argc, char **argv)
     struct finding_list findings = FINDING_LIST_INIT;
     struct robots *robots;
     int rc = load_robots(location, is_http_url(location), &robots, &findings);
-    if (rc == CP_OK)
+    if (rc == CP_OK) {
+        /* Not a finding (a missing robots.txt is fine), but the user asked about this file. */
+        if (robots_policy_reason(robots))
+            fprintf(stderr, "crawlpack robots: %s: %s\n", location, robots_policy_reason(robots));
         robots_free(robots);
+    }
     render_findings_text(stdout, &findings);
     size_t errors = findings_count_at_least(&findings, SEVERITY_ERROR);
     findings_free(&findings);

@@ -54,6 +54,10 @@ struct robots *robots_new_disallow_all(const char *reason);
 
 void robots_free(struct robots *robots);
 
+/* For an object from robots_new_allow_all/robots_new_disallow_all: its reason ("no robots.txt
+ * (HTTP 404): everything allowed"); NULL for a parsed file. */
+const char *robots_policy_reason(const struct robots *robots);
+
 /* Why a URL is allowed or not. */
 struct robots_decision {
     bool allowed;

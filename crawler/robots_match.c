@@ -285,6 +285,11 @@ struct robots *robots_new_disallow_all(const char *reason)
     return robots_new_mode(ROBOTS_MODE_DISALLOW_ALL, reason);
 }
 
+const char *robots_policy_reason(const struct robots *robots)
+{
+    return robots->mode == ROBOTS_MODE_RULES ? NULL : robots->reason;
+}
+
 void robots_free(struct robots *robots)
 {
     if (!robots)

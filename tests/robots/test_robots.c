@@ -166,6 +166,38 @@ static void test_google_tolerances_and_findings(void **state)
     findings_free(&findings);
 }
 
+static void test_more_line_findings(void **state)
+{
+    (void)state;
+    struct finding_list findings = FINDING_LIST_INIT;
+    struct robots *r = parse("User-agent: * (all of them)\n"       /* 1: read as '*' */
+                             "Disallow: /a%zz\n"                   /* 2: not an escape */
+                             "User-agent: Googlebot/2.1\n"         /* 3: token googlebot */
+                             "User-agent: 123\n"                   /* 4: no token */
+                             "Disallow: /b\n"
+                             "http://example.com/sitemap.xml\n"    /* 6: bare URL */
+                             ": no key\n"                          /* 7 */
+                             "Disallowed: /c\n"                    /* 8: prefix of a key */
+                             "Sitemap:\n"                          /* 9 */
+                             "Sitemap: ftp://example.com/s.xml\n", /* 10 */
+                             &findings);
+    assert_string_equal(finding_summary(&findings), "1 robots-nonstandard-line\n"
+                                                    "2 robots-nonstandard-line\n"
+                                                    "3 robots-nonstandard-line\n"
+                                                    "4 robots-invalid-line\n"
+                                                    "6 robots-invalid-line\n"
+                                                    "7 robots-invalid-line\n"
+                                                    "8 robots-tolerated-typo\n"
+                                                    "9 robots-sitemap-invalid\n"
+                                                    "10 robots-sitemap-invalid\n");
+    assert_string_equal(verdict(r, "AnyBot", "/a%zz"), "disallowed line 2: Disallow: /a%zz");
+    assert_string_equal(verdict(r, "googlebot", "/c"), "disallowed line 8: Disallowed: /c");
+    assert_string_equal(verdict(r, "googlebot", "/a%zz"), "allowed no matching rule");
+    assert_null(robots_policy_reason(r));
+    robots_free(r);
+    findings_free(&findings);
+}
+
 static void test_crawl_delay(void **state)
 {
     (void)state;
@@ -482,6 +514,7 @@ static void test_fetch_policy(void **state)
             struct robots_decision d;
             assert_int_equal(check(r, "x", "/any", &d), action == ROBOTS_FETCH_ALLOW_ALL);
             assert_string_equal(d.rule_text, reason);
+            assert_string_equal(robots_policy_reason(r), reason);
             robots_free(r);
         }
         findings_free(&findings);
@@ -537,6 +570,7 @@ int main(void)
         cmocka_unit_test(test_wildcards),
         cmocka_unit_test(test_percent_encoding_of_patterns),
         cmocka_unit_test(test_google_tolerances_and_findings),
+        cmocka_unit_test(test_more_line_findings),
         cmocka_unit_test(test_crawl_delay),
         cmocka_unit_test(test_size_limit_and_long_lines),
         cmocka_unit_test(test_encodings_and_line_ends),
