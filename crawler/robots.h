@@ -68,8 +68,9 @@ struct robots_decision {
 };
 
 /* Decide whether the agent (a product token such as "Googlebot", compared case-insensitively with
- * the product tokens of the user-agent lines) may fetch path (path_length bytes, path and query;
- * an empty path is read as "/"). Never allocates; safe from any number of threads at once.
+ * the product tokens of the user-agent lines; NULL names no group, so only `*` applies) may fetch
+ * path (path_length bytes, path and query; an empty path is read as "/"). Never allocates; safe
+ * from any number of threads at once.
  * Returns decision->allowed. */
 bool robots_check(const struct robots *robots, const char *agent, const char *path,
                   size_t path_length, struct robots_decision *decision);
