@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "crawler/http_get.h"
@@ -139,9 +140,17 @@ static int follow_child(struct sitemap_file_check *file, const struct url *child
     struct sitemap_checker *checker = file->checker;
     struct child_context *context = file->child_context;
     if (on_stack(checker, child->href)) {
+        struct buf chain = BUF_INIT;
+        bool in_cycle = false;
+        for (size_t i = 0; i < checker->index_depth; i++) {
+            in_cycle |= strcmp(checker->index_stack[i], child->href) == 0;
+            if (in_cycle)
+                buf_printf(&chain, "%s -> ", checker->index_stack[i]);
+        }
+        buf_append_str(&chain, child->href);
         struct finding *f = findings_add(checker->findings, RULE_SITEMAP_INDEX_CYCLE, child->href, file->name, line,
-                                         "%s is already being read higher up this index chain (cycle through %s)",
-                                         child->href, checker->index_stack[0]);
+                                         "index cycle: %s; not read again", buf_str(&chain));
+        buf_free(&chain);
         return f ? 0 : 1;
     }
     int added = url_hash_set_insert(&checker->seen_sitemaps, sitemap_url_hash(child->href, strlen(child->href)));

@@ -391,7 +391,9 @@ static int root_callback(void *context, enum sitemap_kind kind, const char *name
                                                           : SITEMAP_DEFAULT_MAX_INDEX_DEPTH;
     if (kind == SITEMAP_KIND_INDEX && checker->index_depth > max_depth + 1) {
         add(file, RULE_SITEMAP_INDEX_NESTED, NULL, line,
-            "sitemap index nested more than %u levels deep; its children are not followed", max_depth);
+            "sitemap index nested deeper than %u level%s below the top index; its children are not followed",
+            max_depth, max_depth == 1 ? "" : "s");
+        file->problem_reported = true;
         return 1;
     }
     return 0;
