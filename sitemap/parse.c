@@ -474,7 +474,7 @@ static void report_end(struct parser *p, int result)
 
 static int parse_xml(struct parser *p)
 {
-    int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES | XML_PARSE_COMPACT;
+    int options = XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES | XML_PARSE_COMPACT;
     p->reader = xmlReaderForIO(read_callback, close_callback, p, NULL, NULL, options);
     if (!p->reader)
         return CP_ERR_NOMEM;

@@ -2,17 +2,26 @@
 #include "sitemap/url_set.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/error.h"
 
 uint64_t sitemap_url_hash(const char *text, size_t length)
 {
-    /* FNV-1a, then a SplitMix64 finaliser so that the low bits (the slot) are well mixed. */
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < length; i++) {
-        h ^= (unsigned char)text[i];
-        h *= 0x100000001b3ull;
+    /* Eight bytes at a time, each word multiplied in and rotated (FNV-style but word-wise, since
+     * this runs for every URL), the length folded in, then a SplitMix64 finaliser so that the low
+     * bits (the slot) are well mixed. */
+    uint64_t h = 0xcbf29ce484222325ull ^ (length * 0x9e3779b97f4a7c15ull);
+    size_t i = 0;
+    for (; i + 8 <= length; i += 8) {
+        uint64_t word;
+        memcpy(&word, text + i, 8);
+        h = (h ^ word) * 0x100000001b3ull;
+        h = (h << 29) | (h >> 35);
     }
+    uint64_t tail = 0;
+    memcpy(&tail, text + i, length - i);
+    h = (h ^ tail) * 0x100000001b3ull;
     h ^= h >> 30;
     h *= 0xbf58476d1ce4e5b9ull;
     h ^= h >> 27;

@@ -68,11 +68,22 @@ static bool is_hex(char c)
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
+/* Characters a URL must not hold unescaped: controls, space, non-ASCII and <>"{}|\^` (RFC 3986
+ * leaves them out of every production). Plain comparisons, no library call: <loc> checking is on
+ * the hot path of a 50,000-URL file. */
+static inline bool needs_escaping(unsigned char c)
+{
+    return c <= 0x20 || c >= 0x7F || c == '<' || c == '>' || c == '"' || c == '{' || c == '}' || c == '|' ||
+           c == '\\' || c == '^' || c == '`';
+}
+
 /* "Badly escaped": the protocol wants URLs percent-encoded (and entity-escaped in the XML). */
 static bool check_escaping(const char *text, size_t length, char *reason, size_t size)
 {
     for (size_t i = 0; i < length; i++) {
         unsigned char c = (unsigned char)text[i];
+        if (!needs_escaping(c) && c != '%')
+            continue;
         if (c <= 0x20 || c == 0x7F) {
             snprintf(reason, size, "contains a space or control character at position %zu (percent-encode it)", i + 1);
             return false;
@@ -169,15 +180,17 @@ static bool check_lastmod(struct sitemap_file_check *file, struct sitemap_field 
     size_t length;
     const char *text = field_text(field, &length);
     char quoted[QUOTE_MAX + 8];
-    quote(quoted, sizeof quoted, text, length);
     *value = text;
-    struct w3c_datetime when;
-    if (!w3c_datetime_parse(text, length, &when)) {
+    struct w3c_datetime when = {0};
+    bool valid = w3c_datetime_parse(text, length, &when);
+    time_t slack = when.has_time ? 0 : DATE_ONLY_SLACK_SECONDS;
+    if (!valid || when.start > file->checker->options.now + slack)
+        quote(quoted, sizeof quoted, text, length);
+    if (!valid) {
         add(file, RULE_SITEMAP_LASTMOD_INVALID, url, field->line,
             "lastmod %s is not a W3C Datetime (YYYY-MM-DD or YYYY-MM-DDThh:mm:ss+hh:mm)", quoted);
         return false;
     }
-    time_t slack = when.has_time ? 0 : DATE_ONLY_SLACK_SECONDS;
     if (when.start > file->checker->options.now + slack)
         add(file, RULE_SITEMAP_LASTMOD_FUTURE, url, field->line, "lastmod %s is in the future", quoted);
     *time_out = when.start;
@@ -235,15 +248,24 @@ static int deliver_entry(struct sitemap_file_check *file, struct sitemap_record 
                          const char *loc, bool scoped, struct sitemap_entry *entry)
 {
     struct sitemap_checker *checker = file->checker;
+    /* url_identity only drops the fragment, normalises percent-escapes and strips the configured
+     * query parameters (crawler/url.h); when none of these can apply, the identity is the href and
+     * the copy is skipped (this runs once per URL of every sitemap). */
     char *identity = NULL;
-    if (url_identity(url, checker->options.identity, &identity) != URL_OK) {
+    const struct url_identity_options *options = checker->options.identity;
+    bool identity_is_href = url->hash.length == 0 && (!options || options->strip_param_count == 0) &&
+                            !memchr(url->href, '%', url->href_length);
+    if (identity_is_href)
+        identity = url->href;
+    else if (url_identity(url, options, &identity) != URL_OK) {
         file->status = CP_ERR_NOMEM;
         return 1;
     }
     int added = url_hash_set_insert(&checker->seen_urls, sitemap_url_hash(identity, strlen(identity)));
     if (added < 0) {
         file->status = CP_ERR_NOMEM;
-        free(identity);
+        if (!identity_is_href)
+            free(identity);
         return 1;
     }
     if (added == 0)
@@ -270,7 +292,8 @@ static int deliver_entry(struct sitemap_file_check *file, struct sitemap_record 
         entry->in_scope = scoped;
         stop = checker->on_entry(entry, checker->context);
     }
-    free(identity);
+    if (!identity_is_href)
+        free(identity);
     return stop;
 }
 
