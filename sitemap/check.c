@@ -161,6 +161,10 @@ static int follow_child(struct sitemap_file_check *file, const struct url *child
                                          "sitemap %s is listed more than once; it was read once", child->href);
         return f ? 0 : 1;
     }
+    if (checker->on_child) {
+        checker->on_child(checker->context, child->href, file->name, line);
+        return 0;
+    }
     struct sitemap_result result = {0};
     int status = CP_OK;
     if (context->local && checker->options.root_dir)
@@ -217,6 +221,10 @@ static int check_source(struct sitemap_checker *checker, struct sitemap_source *
     int status = sitemap_validate_begin(&file, checker, name, sitemap_url, origin);
     if (status == CP_OK)
         status = push_key(checker, sitemap_url ? sitemap_url : name);
+    /* Mark it read, so that an index listing it later does not hand it out again. */
+    if (status == CP_OK && sitemap_url &&
+        url_hash_set_insert(&checker->seen_sitemaps, sitemap_url_hash(sitemap_url, strlen(sitemap_url))) < 0)
+        status = CP_ERR_NOMEM;
     if (status != CP_OK) {
         sitemap_validate_end(&file);
         return status;

@@ -144,6 +144,12 @@ struct sitemap_checker {
     /* Called once per sitemap read or tried (index children included), after its findings; may be
      * NULL. Set it after sitemap_checker_init. */
     void (*on_file)(void *context, const char *name, const struct sitemap_result *result);
+    /* When set, the children of an index are handed here (after the cycle, repeat and scope
+     * checks) instead of being read: the crawler fetches them with its own politeness and passes
+     * each body back with sitemap_check_buffer(..., SITEMAP_ORIGIN_INDEX, ...). A child that is
+     * itself an index is then reported as sitemap-index-nested when its body is checked; a sitemap
+     * seen before is never handed out twice, so cycles end. Set it after sitemap_checker_init. */
+    void (*on_child)(void *context, const char *child_url, const char *parent, unsigned line);
 };
 
 /* Prepare a checker. options is copied (the strings it points to must outlive the checker);

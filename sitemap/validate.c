@@ -410,6 +410,9 @@ static int root_callback(void *context, enum sitemap_kind kind, const char *name
                 SITEMAP_NAMESPACE);
     }
     struct sitemap_checker *checker = file->checker;
+    if (kind == SITEMAP_KIND_INDEX && file->origin == SITEMAP_ORIGIN_INDEX && checker->on_child)
+        add(file, RULE_SITEMAP_INDEX_NESTED, file->have_url ? file->sitemap_url.href : NULL, line,
+            "this sitemap index is a child of another index (an index may list only sitemaps)");
     unsigned max_depth = checker->options.max_index_depth ? checker->options.max_index_depth
                                                           : SITEMAP_DEFAULT_MAX_INDEX_DEPTH;
     if (kind == SITEMAP_KIND_INDEX && checker->index_depth > max_depth + 1) {

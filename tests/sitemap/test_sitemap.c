@@ -282,6 +282,53 @@ static void test_discovery_plan(void **state)
     assert_int_equal(sitemap_discovery_plan(NULL, NULL, 0, NULL, 0, &plan), CP_ERR_INVALID);
 }
 
+struct children {
+    size_t count;
+    char urls[4][64];
+};
+
+static void defer_child(void *context, const char *child_url, const char *parent, unsigned line)
+{
+    struct children *c = context;
+    (void)parent;
+    assert_true(line > 0);
+    if (c->count < 4)
+        snprintf(c->urls[c->count], sizeof c->urls[0], "%s", child_url);
+    c->count++;
+}
+
+static void test_deferred_children(void **state)
+{
+    (void)state;
+    static const char index[] = "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+                                "<sitemap><loc>https://example.com/a.xml</loc></sitemap>"
+                                "<sitemap><loc>https://example.com/a.xml</loc></sitemap>"
+                                "<sitemap><loc>https://example.com/sitemap.xml</loc></sitemap>"
+                                "<sitemap><loc>https://example.com/b.xml</loc></sitemap></sitemapindex>";
+    struct sitemap_options options = {.now = NOW};
+    struct finding_list findings = FINDING_LIST_INIT;
+    struct children children = {0};
+    struct sitemap_checker checker;
+    sitemap_checker_init(&checker, &options, &findings, NULL, &children);
+    checker.on_child = defer_child;
+    assert_int_equal(sitemap_check_buffer(&checker, "https://example.com/sitemap.xml", "https://example.com/sitemap.xml",
+                                          index, sizeof index - 1, SITEMAP_ORIGIN_ROBOTS, NULL),
+                     CP_OK);
+    assert_int_equal(children.count, 2);
+    assert_string_equal(children.urls[0], "https://example.com/a.xml");
+    assert_string_equal(children.urls[1], "https://example.com/b.xml");
+    assert_int_equal(count_rule(&findings, RULE_SITEMAP_DUPLICATE_URL), 1); /* a.xml twice */
+    assert_int_equal(count_rule(&findings, RULE_SITEMAP_INDEX_CYCLE), 1);   /* it lists itself */
+    /* The crawler hands a child back; it is an index itself. */
+    assert_int_equal(sitemap_check_buffer(&checker, "https://example.com/a.xml", "https://example.com/a.xml", index,
+                                          sizeof index - 1, SITEMAP_ORIGIN_INDEX, NULL),
+                     CP_OK);
+    assert_int_equal(count_rule(&findings, RULE_SITEMAP_INDEX_NESTED), 1);
+    assert_int_equal(children.count, 2); /* nothing new handed out: every child was seen */
+    sitemap_checker_free(&checker);
+    findings_free(&findings);
+}
+
 /* ---- fetching from a local server ---- */
 
 static const char served_index[] =
@@ -373,6 +420,7 @@ int main(void)
         cmocka_unit_test(test_url_set),
         cmocka_unit_test(test_shipped_schemas_match_files),
         cmocka_unit_test(test_discovery_plan),
+        cmocka_unit_test(test_deferred_children),
         cmocka_unit_test(test_discover_over_http),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
