@@ -4,9 +4,12 @@
 #include "sitemap/sitemap.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <libxml/parser.h>
 
 #include "common/buf.h"
 #include "common/error.h"
@@ -34,9 +37,17 @@ static int check_source(struct sitemap_checker *checker, struct sitemap_source *
                         const char *sitemap_url, enum sitemap_origin origin, bool local, const struct reopen *reopen,
                         struct sitemap_result *result);
 
+/* libxml2 2.9 must be initialised once before threads use it. */
+static void initialise_libxml(void)
+{
+    xmlInitParser();
+}
+
 int sitemap_checker_init(struct sitemap_checker *checker, const struct sitemap_options *options,
                          struct finding_list *findings, sitemap_entry_fn on_entry, void *context)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, initialise_libxml);
     memset(checker, 0, sizeof *checker);
     checker->options = *options;
     checker->findings = findings;

@@ -9,6 +9,7 @@
 #include <libxml/xmlreader.h>
 
 #include "common/error.h"
+#include "sitemap/validate.h"
 
 /* Where the prolog scanner is; it only runs until the root element starts. */
 enum prolog_state {
@@ -208,7 +209,9 @@ static int parse_text(struct parser *p)
         at_start = false;
         for (size_t i = start; i < (size_t)n && !p->stopped; i++) {
             if (chunk[i] == '\n') {
-                if (p->record.loc.text.len || p->record.loc.truncated) {
+                size_t length = p->record.loc.text.len;
+                sitemap_trim(buf_str(&p->record.loc.text), &length);
+                if (length || p->record.loc.truncated) {
                     p->record.line = p->record.loc.line = line;
                     p->record.loc.present = true;
                     emit_record(p);
@@ -222,7 +225,9 @@ static int parse_text(struct parser *p)
         if (p->stopped)
             return CP_OK;
     }
-    if (p->record.loc.text.len) {
+    size_t last_length = p->record.loc.text.len;
+    sitemap_trim(buf_str(&p->record.loc.text), &last_length);
+    if (last_length && !p->stopped) {
         p->record.line = p->record.loc.line = line;
         p->record.loc.present = true;
         emit_record(p);

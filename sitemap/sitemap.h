@@ -15,7 +15,9 @@
  *
  * Memory: the checker owns its hash set and the copies it makes; findings are copied into the
  * caller's list (see reports/findings.h). Entry pointers given to the callback are valid only during
- * the call. Threads: one checker per thread; independent checkers may run in parallel.
+ * the call. Threads: one checker per thread; independent checkers may run in parallel (libxml2 is
+ * initialised once, by the first sitemap_checker_init; --xsd sets libxml2's process-wide entity
+ * loader to the no-network one).
  * Errors: functions return CP_OK when the sitemap was read (whatever it contained: problems are
  * findings), or a negative CP_ERR_* for failures of this process (out of memory). A sitemap that
  * cannot be read at all is a finding (sitemap-unreachable), not an error return. */
