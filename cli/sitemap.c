@@ -11,12 +11,14 @@
 #include "common/buf.h"
 #include "common/error.h"
 #include "common/json_write.h"
+#include "reports/render.h"
 #include "reports/render_text.h"
+#include "reports/report_context.h"
 #include "sitemap/datetime.h"
 #include "sitemap/sitemap.h"
 
 static const char usage[] =
-    "Usage: crawlpack sitemap FILE|URL... [--site-url URL] [--root DIR] [--xsd] [--format text|json]\n"
+    "Usage: crawlpack sitemap FILE|URL... [--site-url URL] [--root DIR] [--xsd] [--format text|json|junit]\n"
     "                         [--fail-on error|warning|notice|never] [--now DATETIME] [--robots [ORIGIN=]FILE]\n\n"
     "Validate XML and plain-text sitemaps and sitemap indexes against the sitemaps.org protocol and\n"
     "Google's image, video, news and hreflang extensions. Local files are checked offline; gzip is\n"
@@ -27,10 +29,12 @@ static const char usage[] =
     "  --xsd               also validate against the sitemaps.org XML schemas (built in)\n"
     "  --urlset-xsd FILE   use FILE instead for <urlset> files (e.g. a schema importing extensions)\n"
     "  --index-xsd FILE    use FILE instead for <sitemapindex> files\n"
-    "  --format FORMAT     text (default: FILE:LINE: SEVERITY: RULE: MESSAGE, then a summary) or json\n"
+    "  --format FORMAT     text (default: FILE:LINE: SEVERITY: RULE: MESSAGE, then a summary), json,\n"
+    "                      or junit (one testsuite per file, one testcase per rule)\n"
     "  --fail-on LEVEL     exit 1 when a finding reaches LEVEL (default error; never: always 0)\n"
-    "  --now DATETIME      the time lastmod and news dates are compared with (W3C Datetime,\n"
-    "                      e.g. 2026-01-01T00:00:00Z; default: the clock), for reproducible runs\n"
+    "  --now DATETIME      the time lastmod and news dates are compared with, and the report's\n"
+    "                      timestamp (W3C Datetime, e.g. 2026-01-01T00:00:00Z; default: the clock),\n"
+    "                      for reproducible runs\n"
     "  --robots [ORIGIN=]FILE  a robots.txt whose Sitemap: lines declare sitemaps for ORIGIN\n"
     "                      (default: --site-url's origin); repeatable\n"
     "  --max-index-depth N levels of nested indexes followed (default 3)\n"
@@ -244,6 +248,17 @@ static double seconds_since(const struct timespec *start)
     return (double)(end.tv_sec - start->tv_sec) + (double)(end.tv_nsec - start->tv_nsec) / 1e9;
 }
 
+/* The rules of the "sitemap files" section of the catalog: what this command checks (the schema
+ * rule only with --xsd). JUnit lists each as a test case per file. */
+static size_t sitemap_checked_rules(bool xsd, enum rule_id *out)
+{
+    size_t n = 0;
+    for (int rule = RULE_SITEMAP_UNREACHABLE; rule <= RULE_SITEMAP_NEWS_TOO_MANY; rule++)
+        if (rule != RULE_SITEMAP_SCHEMA || xsd)
+            out[n++] = (enum rule_id)rule;
+    return n;
+}
+
 int cmd_sitemap(int argc, char **argv)
 {
     static const struct option options[] = {
@@ -258,7 +273,7 @@ int cmd_sitemap(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &start);
     struct sitemap_options o = {.now = time(NULL), .allow_fetch = true};
     enum severity fail_on = SEVERITY_ERROR;
-    bool json = false;
+    const char *format = "text";
     const char *robots_arguments[64];
     size_t robots_argument_count = 0;
     long depth;
@@ -271,9 +286,9 @@ int cmd_sitemap(int argc, char **argv)
         case 'U': o.xsd = true, o.urlset_xsd = optarg; break;
         case 'I': o.xsd = true, o.index_xsd = optarg; break;
         case 'f':
-            if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0)
-                return cli_usage_error("sitemap", "--format must be text or json, not '%s'", optarg);
-            json = strcmp(optarg, "json") == 0;
+            if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0 && strcmp(optarg, "junit") != 0)
+                return cli_usage_error("sitemap", "--format must be text, json or junit, not '%s'", optarg);
+            format = optarg;
             break;
         case 'F':
             if (severity_parse(optarg, &fail_on) != 0)
@@ -325,16 +340,32 @@ int cmd_sitemap(int argc, char **argv)
     if (status == CP_OK)
         status = run.status;
     int exit_code = EXIT_RUNTIME;
+    struct report_context context;
+    enum rule_id checked[RULE_COUNT];
+    report_context_init(&context);
+    context.fail_on = fail_on;
+    context.inputs = (const char *const *)argv + optind;
+    context.input_count = (size_t)(argc - optind);
+    context.started_at = o.now;
+    context.duration_seconds = seconds_since(&start);
+    context.junit_grouping = JUNIT_BY_SOURCE_FILE;
+    context.checked_rules = checked;
+    context.checked_rule_count = sitemap_checked_rules(o.xsd, checked);
     if (status == CP_OK) {
-        if (json) {
+        if (strcmp(format, "json") == 0) {
             print_json(&run, &checker, &findings);
+        } else if (strcmp(format, "junit") == 0) {
+            status = render_findings("junit", stdout, &findings, &context);
         } else {
             render_findings_text(stdout, &findings);
             print_summary(&run, &checker, &findings);
         }
         fprintf(stderr, "crawlpack sitemap: checked in %.3f s\n", seconds_since(&start));
-        exit_code = findings_count_at_least(&findings, fail_on) ? EXIT_PROBLEMS : EXIT_OK;
     }
+    if (status == CP_OK)
+        exit_code = report_count_failing(&context, &findings) ? EXIT_PROBLEMS : EXIT_OK;
+    else
+        fprintf(stderr, "crawlpack sitemap: %s\n", cp_strerror(status));
     sitemap_checker_free(&checker);
     findings_free(&findings);
     for (size_t i = 0; i < run.file_count; i++)
