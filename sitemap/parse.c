@@ -9,7 +9,6 @@
 #include <libxml/xmlreader.h>
 
 #include "common/error.h"
-#include "sitemap/validate.h"
 
 /* Where the prolog scanner is; it only runs until the root element starts. */
 enum prolog_state {
@@ -182,6 +181,17 @@ static void emit_record(struct parser *p)
     p->in_record = false;
     if (p->handler->record(p->handler->context, &p->record))
         p->stopped = true;
+}
+
+const char *sitemap_trim(const char *text, size_t *length)
+{
+    size_t n = *length;
+    while (n && (*text == ' ' || *text == '\t' || *text == '\r' || *text == '\n'))
+        text++, n--;
+    while (n && (text[n - 1] == ' ' || text[n - 1] == '\t' || text[n - 1] == '\r' || text[n - 1] == '\n'))
+        n--;
+    *length = n;
+    return text;
 }
 
 /* ---- plain-text sitemaps ---- */

@@ -90,4 +90,8 @@ struct sitemap_parse_handler {
 
 int sitemap_parse(struct sitemap_source *source, const struct sitemap_parse_handler *handler);
 
+/* Trim XML whitespace (space, tab, CR, LF) at both ends of text (*length bytes); returns the start
+ * and updates *length. Field values are compared and reported trimmed. */
+const char *sitemap_trim(const char *text, size_t *length);
+
 #endif

@@ -39,17 +39,6 @@ static struct finding *add(struct sitemap_file_check *file, enum rule_id rule, c
     return f;
 }
 
-const char *sitemap_trim(const char *text, size_t *length)
-{
-    size_t n = *length;
-    while (n && (*text == ' ' || *text == '\t' || *text == '\r' || *text == '\n'))
-        text++, n--;
-    while (n && (text[n - 1] == ' ' || text[n - 1] == '\t' || text[n - 1] == '\r' || text[n - 1] == '\n'))
-        n--;
-    *length = n;
-    return text;
-}
-
 /* A field's text trimmed and NUL-terminated in place (the parser's scratch buffer). */
 static const char *field_text(struct sitemap_field *field, size_t *length)
 {

@@ -54,7 +54,4 @@ void sitemap_validate_end(struct sitemap_file_check *file);
 bool sitemap_validate_loc(const char *text, size_t length, bool truncated, struct url *out, char *reason,
                           size_t size);
 
-/* Trim XML whitespace at both ends; returns the start and sets *length. */
-const char *sitemap_trim(const char *text, size_t *length);
-
 #endif
