@@ -171,6 +171,8 @@ static void json_directives(struct json_writer *w, const struct robots_directive
     json_key(w, "max-image-preview");
     json_string(w, robots_image_preview_name(d->max_image_preview));
     json_limit(w, "max-video-preview", d->max_video_preview);
+    json_key(w, "max_sources");
+    json_sources(w, d->limit_sources);
     json_key(w, "unavailable_after");
     if (d->unavailable_after_sources) {
         char text[32];
@@ -182,6 +184,8 @@ static void json_directives(struct json_writer *w, const struct robots_directive
     } else {
         json_null(w);
     }
+    json_key(w, "unavailable_after_sources");
+    json_sources(w, d->unavailable_after_sources);
     json_key(w, "unavailable_after_invalid");
     json_bool(w, d->unavailable_after_invalid);
     json_key(w, "unknown");

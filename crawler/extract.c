@@ -571,7 +571,8 @@ static void finish_anchor(struct builder *b)
 static void visit_text(struct builder *b, const char *text, const struct context *context)
 {
     size_t length = strlen(text);
-    if (b->anchor >= 0 && !b->anchor_text_full && !context->hidden_text)
+    /* anchor text counts even where the words are not visible (noscript, template) */
+    if (b->anchor >= 0 && !b->anchor_text_full)
         b->anchor_text_full = collapse_whitespace(&b->anchor_text, text, length, EXTRACT_TEXT_MAX,
                                                   &b->anchor_pending_space);
     if (context->in_head || context->hidden_text)

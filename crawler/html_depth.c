@@ -25,6 +25,16 @@ static bool is_flat_element(const char *name, size_t length)
     return false;
 }
 
+/* Elements that carry signals of their own (region, inertness): blanked only at twice the cap. */
+static bool is_signal_element(const char *name, size_t length)
+{
+    static const char *const names[] = {"nav", "header", "footer", "template", "noscript"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strlen(names[i]) == length && strncasecmp(name, names[i], length) == 0)
+            return true;
+    return false;
+}
+
 /* Elements whose content is text up to the matching end tag. */
 static bool is_raw_text_element(const char *name, size_t length)
 {
@@ -148,7 +158,8 @@ int html_depth_cap(const char *text, size_t length, size_t max_depth, char **cop
             } else if (state.depth > 0) {
                 state.depth--;
             }
-        } else if (state.depth >= max_depth) {
+        } else if (state.depth >= max_depth &&
+                   (!is_signal_element(name, name_length) || state.depth >= 2 * max_depth)) {
             state.excess++;
             state.blanked++;
             status = blank(&state, start, at);

@@ -7,7 +7,8 @@
  * over the tags tracks the nesting of ordinary container elements (void elements, elements whose
  * end tag may be omitted, and <a> are not counted; comments and raw text such as <script> are
  * skipped), and a start tag that would nest deeper than the cap is blanked out together with as
- * many later end tags. Its content stays, attached to the element at the cap, so no link or text
+ * many later end tags (nav, header, footer, template and noscript, which carry signals, only at
+ * twice the cap). Its content stays, attached to the element at the cap, so no link or text
  * is lost; only the structure of absurdly deep pages changes.
  *
  * Memory: the input is never modified. When something must be blanked, *copy receives a malloc'd
