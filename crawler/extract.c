@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <gumbo.h>
 #include <stdalign.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -17,6 +18,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "crawler/charset.h"
+#include "crawler/gumbo_arena.h"
 #include "crawler/hreflang.h"
 #include "crawler/html_depth.h"
 #include "crawler/link_header.h"
@@ -25,67 +27,6 @@
 #define INLINE_SCRIPT_SCAN_BYTES 65536
 #define JS_SHELL_MAX_WORDS 50
 #define JS_SHELL_MAX_LINKS 3
-
-/* ---------- the gumbo arena: gumbo allocates into it, one free() per chunk at the end ---------- */
-
-struct arena_chunk {
-    struct arena_chunk *next;
-    size_t used;
-    size_t size;
-    alignas(max_align_t) unsigned char data[];
-};
-
-struct arena {
-    struct arena_chunk *head;
-};
-
-#define ARENA_CHUNK_SIZE (256 * 1024)
-
-static void *arena_allocate(void *userdata, size_t size)
-{
-    struct arena *arena = userdata;
-    size = (size + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
-    struct arena_chunk *chunk = arena->head;
-    if (!chunk || chunk->size - chunk->used < size) {
-        size_t chunk_size = size > ARENA_CHUNK_SIZE / 4 ? size : ARENA_CHUNK_SIZE;
-        struct arena_chunk *fresh = malloc(sizeof *fresh + chunk_size);
-        if (!fresh)
-            return NULL; /* gumbo does not check allocations; with plain malloc it behaves the same */
-        fresh->used = 0;
-        fresh->size = chunk_size;
-        if (size > ARENA_CHUNK_SIZE / 4 && chunk) {
-            /* a big block gets its own chunk behind the current one, which stays in use */
-            fresh->next = chunk->next;
-            chunk->next = fresh;
-            fresh->used = size;
-            return fresh->data;
-        }
-        fresh->next = chunk;
-        arena->head = fresh;
-        chunk = fresh;
-    }
-    void *result = chunk->data + chunk->used;
-    chunk->used += size;
-    return result;
-}
-
-/* Memory returns to the system when the whole arena goes. */
-static void arena_deallocate(void *userdata, void *pointer)
-{
-    (void)userdata;
-    (void)pointer;
-}
-
-static void arena_free(struct arena *arena)
-{
-    struct arena_chunk *chunk = arena->head;
-    while (chunk) {
-        struct arena_chunk *next = chunk->next;
-        free(chunk);
-        chunk = next;
-    }
-    arena->head = NULL;
-}
 
 /* ---------- drafts: what the walk collects before layout ---------- */
 
@@ -1082,16 +1023,12 @@ static int collect_body(struct builder *b, const struct extract_input *input, st
         return status;
     if (blanked)
         b->truncated |= EXTRACT_TRUNCATED_DEPTH;
-    struct arena arena = {NULL};
-    GumboOptions options = kGumboDefaultOptions;
-    options.allocator = arena_allocate;
-    options.deallocator = arena_deallocate;
-    options.userdata = &arena;
-    options.max_errors = 0;
+    struct gumbo_arena arena;
+    GumboOptions options;
+    gumbo_arena_options(&arena, &options);
     GumboOutput *output = gumbo_parse_with_options(&options, flattened ? flattened : charset->text, charset->length);
     status = output ? walk(b, output->document) : CP_ERR_NOMEM;
-    /* no gumbo_destroy_output(): its recursive free is replaced by dropping the arena */
-    arena_free(&arena);
+    gumbo_arena_free(&arena);
     free(flattened);
     return status;
 }
