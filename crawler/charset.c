@@ -18,6 +18,16 @@ size_t charset_utf8_valid_prefix(const char *text, size_t length)
     const unsigned char *s = (const unsigned char *)text;
     size_t i = 0;
     while (i < length) {
+        /* ASCII fast path: eight bytes at a time while none has the high bit set */
+        while (length - i >= 8) {
+            uint64_t word;
+            memcpy(&word, s + i, 8);
+            if (word & 0x8080808080808080u)
+                break;
+            i += 8;
+        }
+        if (i >= length)
+            break;
         unsigned char c = s[i];
         if (c < 0x80) {
             i++;
