@@ -14,6 +14,7 @@
 #include "common/json_write.h"
 #include "crawler/charset.h"
 #include "crawler/extract.h"
+#include "crawler/url.h"
 
 #define EXTRACT_FILE_MAX (256u * 1024 * 1024)
 #define EXTRACT_CLI_MAX_HEADERS 256
@@ -220,14 +221,19 @@ static void json_robots(struct json_writer *w, const struct page_signals *s)
     json_end_object(w);
 }
 
+static const char *const link_flag_names[] = {"nofollow", "ugc", "sponsored", "template", "noscript",
+                                               "text-from-alt", "text-truncated"};
+#define LINK_FLAG_NAME_COUNT (sizeof link_flag_names / sizeof link_flag_names[0])
+
+static const char *const truncation_names[] = {"links", "canonicals", "hreflang", "robots", "schemes", "depth"};
+#define TRUNCATION_NAME_COUNT (sizeof truncation_names / sizeof truncation_names[0])
+
 static void json_link_flags(struct json_writer *w, uint8_t flags)
 {
-    static const char *const names[] = {"nofollow", "ugc", "sponsored", "template", "noscript",
-                                        "text-from-alt", "text-truncated"};
     json_begin_array(w);
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    for (size_t i = 0; i < LINK_FLAG_NAME_COUNT; i++)
         if (flags & (1u << i))
-            json_string(w, names[i]);
+            json_string(w, link_flag_names[i]);
     json_end_array(w);
 }
 
@@ -315,7 +321,6 @@ static void json_page_facts(struct json_writer *w, const struct page_signals *s)
 
 static void print_json(const struct page_signals *s)
 {
-    static const char *const truncation_names[] = {"links", "canonicals", "hreflang", "robots", "schemes", "depth"};
     struct json_writer w;
     json_writer_init(&w, stdout, true);
     json_begin_object(&w);
@@ -343,7 +348,7 @@ static void print_json(const struct page_signals *s)
     json_key(&w, "malformed_link_headers"), json_uint(&w, s->malformed_link_headers);
     json_key(&w, "truncated");
     json_begin_array(&w);
-    for (size_t i = 0; i < sizeof truncation_names / sizeof truncation_names[0]; i++)
+    for (size_t i = 0; i < TRUNCATION_NAME_COUNT; i++)
         if (s->truncated & (1u << i))
             json_string(&w, truncation_names[i]);
     json_end_array(&w);
@@ -385,10 +390,18 @@ static void print_text(const struct page_signals *s)
     printf("links: %u listed of %u seen\n", s->link_count, s->links_seen);
     for (uint32_t i = 0; i < s->link_count; i++) {
         const struct page_link *link = &s->links[i];
-        printf("  %-7s %-6s %s%s%s \"%s\"\n", extract_link_kind_name(link->kind), extract_region_name(link->region),
-               link->url ? link->url : link->raw, link->flags & EXTRACT_LINK_NOFOLLOW ? " [nofollow]" : "",
-               link->flags & EXTRACT_LINK_IN_TEMPLATE ? " [template]" : "", link->text);
+        printf("  %-7s %-6s %s \"%s\"", extract_link_kind_name(link->kind), extract_region_name(link->region),
+               link->url ? link->url : link->raw, link->text);
+        for (size_t f = 0; f < LINK_FLAG_NAME_COUNT; f++)
+            if (link->flags & (1u << f))
+                printf(" [%s]", link_flag_names[f]);
+        putchar('\n');
     }
+    for (uint32_t i = 0; i < s->scheme_count; i++)
+        printf("  %s: links not followed: %u\n", s->schemes[i].scheme, s->schemes[i].count);
+    for (size_t i = 0; i < TRUNCATION_NAME_COUNT; i++)
+        if (s->truncated & (1u << i))
+            printf("bound reached: %s (the list is incomplete)\n", truncation_names[i]);
 }
 
 static char *default_url(const char *path)
@@ -460,10 +473,17 @@ int cmd_extract(int argc, char **argv)
         status = read_file(path, &body);
     if (status == EXIT_OK && !o.url && !(url = default_url(path)))
         status = EXIT_RUNTIME;
+    struct url page_url = {0};
+    if (status == EXIT_OK) {
+        const char *text = o.url ? o.url : url;
+        enum url_error error = url_parse_str(text, NULL, &page_url);
+        if (error != URL_OK)
+            status = cli_usage_error("extract", "--url '%s': %s", text, url_error_string(error));
+    }
     struct page_signals *signals = NULL;
     if (status == EXIT_OK) {
         struct extract_input input = {
-            .url = o.url ? o.url : url,
+            .parsed_url = &page_url,
             .headers = headers.items,
             .header_count = headers.count,
             .body = body.data ? body.data : "",
@@ -473,9 +493,7 @@ int cmd_extract(int argc, char **argv)
             .limits = {.max_links = (uint32_t)o.max_links},
         };
         int result = extract_page(&input, &signals);
-        if (result == CP_ERR_INVALID)
-            status = cli_usage_error("extract", "--url '%s' is not a valid absolute URL", input.url);
-        else if (result != CP_OK) {
+        if (result != CP_OK) {
             fprintf(stderr, "crawlpack extract: %s: %s\n", path, cp_strerror(result));
             status = EXIT_RUNTIME;
         }
@@ -487,6 +505,7 @@ int cmd_extract(int argc, char **argv)
             print_text(signals);
         page_signals_free(signals);
     }
+    url_free(&page_url);
     free(url);
     buf_free(&body);
     free_headers(&headers);

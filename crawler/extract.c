@@ -16,7 +16,6 @@
 
 #include "common/buf.h"
 #include "common/error.h"
-#include "common/log.h"
 #include "crawler/charset.h"
 #include "crawler/gumbo_arena.h"
 #include "crawler/hreflang.h"
@@ -1051,10 +1050,8 @@ int extract_page(const struct extract_input *input, struct page_signals **out)
     const struct url *page = effective.parsed_url;
     if (!page) {
         enum url_error error = url_parse_str(effective.url ? effective.url : "", NULL, &page_storage);
-        if (error != URL_OK) {
-            log_error("extract: page URL '%s': %s", effective.url ? effective.url : "", url_error_string(error));
+        if (error != URL_OK)
             return error == URL_ERR_NOMEM ? CP_ERR_NOMEM : CP_ERR_INVALID;
-        }
         page = &page_storage;
     }
 

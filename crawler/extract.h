@@ -24,8 +24,8 @@
  * Each call's stack use is bounded (the tree walk keeps its own heap stack; the parser's tree
  * depth is capped at EXTRACT_MAX_DEPTH the way browsers cap it, see extract.c).
  *
- * Errors: CP_OK, CP_ERR_NOMEM, or CP_ERR_INVALID when the page URL does not parse (message in the
- * log). Hostile or broken HTML is never an error: the record says what was found and which bounds
+ * Errors: CP_OK, CP_ERR_NOMEM, or CP_ERR_INVALID when input->url does not parse as an absolute URL
+ * (nothing is logged: the caller, who knows the context, reports it; url_parse() gives the reason). Hostile or broken HTML is never an error: the record says what was found and which bounds
  * cut which list (page_signals.truncated). */
 #ifndef CRAWLPACK_CRAWLER_EXTRACT_H
 #define CRAWLPACK_CRAWLER_EXTRACT_H
