@@ -116,26 +116,31 @@ static const char *ref_text(const struct builder *b, string_ref ref)
     return ref ? b->strings.data + ref - 1 : NULL;
 }
 
-/* Append room for one more element; returns its index or -1 (out of memory). */
-static long grow(struct builder *b, void **array, size_t *count, size_t *capacity, size_t element_size)
+/* Append room for one more zeroed element to the array whose pointer is stored at array_field;
+ * returns its index or -1 (out of memory). The pointer is read and written with memcpy so one
+ * function serves every element type. */
+static long grow(struct builder *b, void *array_field, size_t *count, size_t *capacity, size_t element_size)
 {
     if (b->failed)
         return -1;
+    char *array;
+    memcpy(&array, array_field, sizeof array);
     if (*count == *capacity) {
         size_t wanted = *capacity ? *capacity * 2 : 16;
-        void *bigger = realloc(*array, wanted * element_size);
+        char *bigger = realloc(array, wanted * element_size);
         if (!bigger) {
             b->failed = true;
             return -1;
         }
-        *array = bigger;
+        array = bigger;
+        memcpy(array_field, &array, sizeof array);
         *capacity = wanted;
     }
-    memset((char *)*array + *count * element_size, 0, element_size);
+    memset(array + *count * element_size, 0, element_size);
     return (long)(*count)++;
 }
 
-#define GROW(b, name) grow((b), (void **)&(b)->name##s, &(b)->name##_count, &(b)->name##_capacity, \
+#define GROW(b, name) grow((b), &(b)->name##s, &(b)->name##_count, &(b)->name##_capacity, \
                            sizeof *(b)->name##s)
 
 /* Copy text with runs of ASCII whitespace collapsed to one space, trimmed, capped at max bytes on

@@ -66,7 +66,7 @@ struct extract_input {
     const char *body;                /* any bytes, any encoding; not NUL-terminated */
     size_t body_length;
     const char *product_token;       /* our crawler's name in meta/X-Robots-Tag; NULL: "crawlpack" */
-    const char *const *engine_tokens;/* search-engine tokens audited; NULL/0: {"googlebot"} */
+    const char *const *engine_tokens;/* search-engine tokens audited (at most 16 used); NULL/0: {"googlebot"} */
     size_t engine_token_count;
     struct extract_limits limits;
 };
