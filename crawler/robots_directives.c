@@ -311,6 +311,35 @@ static void apply_word(struct robots_directives *d, const char *word, size_t len
         d->unknown_count++;
 }
 
+/* "noindex nofollow": pages often separate words with spaces; when every word is a directive,
+ * honour each (as the engines do in practice), else count the item as unknown. */
+static void apply_space_separated(struct robots_directives *d, const char *item, size_t length,
+                                  enum robots_source source)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        size_t at = 0;
+        while (at < length) {
+            while (at < length && isspace((unsigned char)item[at]))
+                at++;
+            size_t start = at;
+            while (at < length && !isspace((unsigned char)item[at]))
+                at++;
+            if (at == start)
+                break;
+            bool colon;
+            size_t word = leading_word(item + start, at - start, &colon);
+            bool bare = word == at - start && is_known_directive(item + start, word) &&
+                        !is_valued_directive(item + start, word);
+            if (pass == 0 && !bare) {
+                d->unknown_count++;
+                return;
+            }
+            if (pass == 1)
+                apply_word(d, item + start, word, source);
+        }
+    }
+}
+
 void robots_directives_merge_text(struct robots_directives *d, const char *text, size_t length,
                                   enum robots_source source)
 {
@@ -349,7 +378,7 @@ void robots_directives_merge_text(struct robots_directives *d, const char *text,
         } else if (word_len == item_len) {
             apply_word(d, item, item_len, source);
         } else {
-            d->unknown_count++;
+            apply_space_separated(d, item, item_len, source);
         }
         at = next;
     }

@@ -179,6 +179,14 @@ static void test_robots_words(void **state)
     assert_int_equal(d.max_snippet, 20);
     assert_int_equal(d.unknown_count, 1);
     assert_int_equal(d.flag_sources[ROBOTS_NOINDEX], ROBOTS_SOURCE_META_HEAD);
+
+    d = parse_directives("noindex  nofollow", ROBOTS_SOURCE_META_BODY);
+    assert_int_equal(d.flag_sources[ROBOTS_NOINDEX], ROBOTS_SOURCE_META_BODY);
+    assert_int_equal(d.flag_sources[ROBOTS_NOFOLLOW], ROBOTS_SOURCE_META_BODY);
+    assert_int_equal(d.unknown_count, 0);
+    d = parse_directives("noindex please", ROBOTS_SOURCE_META_BODY);
+    assert_false(robots_directives_has(&d, ROBOTS_NOINDEX));
+    assert_int_equal(d.unknown_count, 1);
 }
 
 static void test_robots_merge_most_restrictive(void **state)
