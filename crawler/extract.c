@@ -993,6 +993,7 @@ static int lay_out(struct builder *b, const char *const *tokens, size_t token_co
     s->js_shell = b->word_count < JS_SHELL_MAX_WORDS && b->script_count > 0 && b->a_link_count < JS_SHELL_MAX_LINKS;
     s->truncated = b->truncated;
     s->malformed_link_headers = b->malformed_link_headers;
+    s->record_bytes = total;
     *out = s;
     return CP_OK;
 }

@@ -203,6 +203,7 @@ struct page_signals {
     bool js_shell;              /* near-empty body that loads a script bundle */
     uint32_t truncated;         /* enum extract_truncation bits */
     uint32_t malformed_link_headers; /* Link header entries that did not parse */
+    size_t record_bytes;        /* size of the record's one allocation, for memory accounting */
 };
 
 int extract_page(const struct extract_input *input, struct page_signals **out);

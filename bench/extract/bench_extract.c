@@ -200,15 +200,17 @@ static double run_gumbo_arena(const struct page *pages, size_t count)
     return now() - start;
 }
 
-static double run_extract(const struct page *pages, size_t count, size_t *links)
+static double run_extract(const struct page *pages, size_t count, size_t *links, size_t *record_bytes)
 {
     double start = now();
     *links = 0;
+    *record_bytes = 0;
     for (size_t i = 0; i < count; i++) {
         struct extract_input input = {.url = pages[i].url, .body = pages[i].data, .body_length = pages[i].length};
         struct page_signals *signals = NULL;
         if (extract_page(&input, &signals) == 0) {
             *links += signals->link_count;
+            *record_bytes += signals->record_bytes;
             page_signals_free(signals);
         }
     }
@@ -225,12 +227,12 @@ static int measure(const char *dir, int rounds)
         return 1;
     }
     double best[3] = {1e9, 1e9, 1e9};
-    size_t links = 0;
+    size_t links = 0, record_bytes = 0;
     for (int r = 0; r < rounds; r++) {
         double t[3];
         t[0] = run_gumbo(pages, count);
         t[1] = run_gumbo_arena(pages, count);
-        t[2] = run_extract(pages, count, &links);
+        t[2] = run_extract(pages, count, &links, &record_bytes);
         for (int m = 0; m < 3; m++)
             if (t[m] < best[m])
                 best[m] = t[m];
@@ -244,6 +246,8 @@ static int measure(const char *dir, int rounds)
         printf("%-30s %10.1f %10.0f %+11.1f%%\n", names[m], megabytes / best[m], (double)count / best[m],
                (best[m] / best[0] - 1) * 100);
     printf("extract_page vs the same parse setup: %+.1f%%\n", (best[2] / best[1] - 1) * 100);
+    printf("page-signals record: %.1f KB per page on average (%.0f bytes per link kept)\n",
+           (double)record_bytes / (double)count / 1000, links ? (double)record_bytes / (double)links : 0.0);
     for (size_t i = 0; i < count; i++)
         free(pages[i].data);
     free(pages);
