@@ -108,6 +108,9 @@ size_t link_header_parse(const char *value, link_header_fn fn, void *context)
 {
     size_t malformed = 0;
     const char *p = value ? value : "";
+    /* the next '>' at or after p, found once per stretch so a header of many broken links stays
+     * linear; NULL once none is left */
+    const char *next_close = strchr(p, '>');
     while (*p) {
         while (is_space(*p) || *p == ',')
             p++;
@@ -115,7 +118,9 @@ size_t link_header_parse(const char *value, link_header_fn fn, void *context)
             break;
         struct link_header_entry entry;
         entry.rel[0] = entry.hreflang[0] = '\0';
-        const char *close = *p == '<' ? strchr(p, '>') : NULL;
+        if (next_close && next_close < p)
+            next_close = strchr(p, '>');
+        const char *close = *p == '<' ? next_close : NULL;
         const char *end = close ? parse_parameters(close + 1, &entry) : NULL;
         if (!end) {
             malformed++;

@@ -156,6 +156,18 @@ static void test_link_header(void **state)
     /* "<unterminated; rel=y, <z> junk" reads as one broken link: the '>' of <z> closes it */
     assert_int_equal(malformed, 2);
     assert_string_equal(d.text, "[ok|x|][last||]");
+
+    /* 100,000 broken links in one header: counted, in linear time */
+    size_t length = 100000 * 5;
+    char *many = malloc(length + 1);
+    assert_non_null(many);
+    for (size_t i = 0; i < length; i += 5)
+        memcpy(many + i, "<a>x,", 5);
+    many[length] = '\0';
+    struct collected_links e = {"", 0};
+    assert_int_equal(link_header_parse(many, collect_link, &e), 100000);
+    assert_int_equal(e.count, 0);
+    free(many);
 }
 
 /* ---- robots directives ---- */
