@@ -556,6 +556,45 @@ static const char *first_text_child(const GumboNode *node)
     return "";
 }
 
+/* a[href] / area[href]; returns true when an <a> starts collecting anchor text. */
+static bool visit_anchor(struct builder *b, const GumboElement *element, const struct context *context)
+{
+    const char *href = attribute(element, "href");
+    if (!href)
+        return false;
+    bool is_a = element->tag == GUMBO_TAG_A;
+    long index = add_link(b, href, is_a ? EXTRACT_LINK_A : EXTRACT_LINK_AREA, context);
+    if (is_a && !context->in_template)
+        b->a_link_count++;
+    if (index < 0)
+        return false;
+    set_rel_flags(&b->links[index], attribute(element, "rel"));
+    if (!is_a) {
+        const char *alt = attribute(element, "alt");
+        if (alt && *alt) {
+            b->links[index].text = add_collapsed(b, alt, EXTRACT_TEXT_MAX);
+            b->links[index].flags |= EXTRACT_LINK_TEXT_FROM_ALT;
+        }
+        return false;
+    }
+    finish_anchor(b); /* an <a> inside another (foreign content) ends the outer one's text */
+    start_anchor(b, index);
+    return true;
+}
+
+/* script[src] counts as a script and may name an analytics vendor; inline code may load one. */
+static void visit_script(struct builder *b, const GumboNode *node)
+{
+    const char *src = attribute(&node->v.element, "src");
+    if (src) {
+        b->script_count++;
+        b->analytics |= analytics_in(src, strlen(src));
+    } else {
+        const char *code = first_text_child(node);
+        b->analytics |= analytics_in(code, strlen(code));
+    }
+}
+
 /* Handle an element on entry; returns whether it opened an anchor (closed on exit). */
 static bool visit_element(struct builder *b, const GumboNode *node, struct context *context)
 {
@@ -586,29 +625,8 @@ static bool visit_element(struct builder *b, const GumboNode *node, struct conte
         return false;
     }
     case GUMBO_TAG_A:
-    case GUMBO_TAG_AREA: {
-        const char *href = attribute(element, "href");
-        if (!href)
-            return false;
-        bool is_a = element->tag == GUMBO_TAG_A;
-        long index = add_link(b, href, is_a ? EXTRACT_LINK_A : EXTRACT_LINK_AREA, context);
-        if (is_a && !context->in_template)
-            b->a_link_count++;
-        if (index < 0)
-            return false;
-        set_rel_flags(&b->links[index], attribute(element, "rel"));
-        if (!is_a) {
-            const char *alt = attribute(element, "alt");
-            if (alt && *alt) {
-                b->links[index].text = add_collapsed(b, alt, EXTRACT_TEXT_MAX);
-                b->links[index].flags |= EXTRACT_LINK_TEXT_FROM_ALT;
-            }
-            return false;
-        }
-        finish_anchor(b); /* an <a> inside another (foreign content) ends the outer one's text */
-        start_anchor(b, index);
-        return true;
-    }
+    case GUMBO_TAG_AREA:
+        return visit_anchor(b, element, context);
     case GUMBO_TAG_IMG:
         if (b->anchor >= 0 && b->anchor_images++ == 0) {
             const char *alt = attribute(element, "alt");
@@ -640,20 +658,11 @@ static bool visit_element(struct builder *b, const GumboNode *node, struct conte
         if (!context->in_template)
             b->h1_count++;
         return false;
-    case GUMBO_TAG_SCRIPT: {
-        const char *src = attribute(element, "src");
-        if (!context->in_template) {
-            if (src) {
-                b->script_count++;
-                b->analytics |= analytics_in(src, strlen(src));
-            } else {
-                const char *code = first_text_child(node);
-                b->analytics |= analytics_in(code, strlen(code));
-            }
-        }
+    case GUMBO_TAG_SCRIPT:
+        if (!context->in_template)
+            visit_script(b, node);
         context->hidden_text = true;
         return false;
-    }
     case GUMBO_TAG_STYLE:
     case GUMBO_TAG_TEXTAREA:
         context->hidden_text = true;
