@@ -360,6 +360,8 @@ int graph_add_edge(struct graph *graph, uint32_t source, uint32_t target, uint8_
             return CP_ERR_NOMEM;
         graph->edge_capacity = (uint32_t)capacity;
     }
+    if (graph->nodes[source].flags & GRAPH_NODE_IN_SCOPE)
+        meta |= GRAPH_EDGE_SOURCE_IN_SCOPE;
     uint32_t at = graph->edge_count++;
     graph->edge_sources[at] = source;
     graph->edge_targets[at] = target;

@@ -154,7 +154,9 @@ int graph_clear_flags(struct graph *graph, uint32_t id, uint16_t flags);
 int graph_set_canonical(struct graph *graph, uint32_t id, uint32_t target);
 int graph_set_redirect(struct graph *graph, uint32_t id, uint32_t target);
 
-/* Append an edge. meta is a kind ORed with GRAPH_REL_* and GRAPH_EDGE_* flags. A redirect edge also
+/* Append an edge. meta is a kind ORed with GRAPH_REL_* and GRAPH_EDGE_* flags. When the source node
+ * has GRAPH_NODE_IN_SCOPE at this moment, GRAPH_EDGE_SOURCE_IN_SCOPE is set for you (the crawl
+ * decides scope before it fetches a page, so before the page's edges arrive). A redirect edge also
  * sets the source's redirect target (a response has one Location; the last one added wins).
  * CP_ERR_INVALID for an unknown id or a frozen graph, CP_ERR_LIMIT past GRAPH_MAX_EDGES. */
 int graph_add_edge(struct graph *graph, uint32_t source, uint32_t target, uint8_t meta);
