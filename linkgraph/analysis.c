@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "linkgraph/analysis_internal.h"
+#include "linkgraph/huge_pages.h"
 
 int graph_analysis_init(struct graph_analysis *analysis, const struct graph *graph)
 {
@@ -71,50 +72,85 @@ void graph_analysis_free(struct graph_analysis *analysis)
     memset(analysis, 0, sizeof *analysis);
 }
 
-/* Rows are sorted by neighbour, so parallel edges are adjacent and "distinct pages" only needs the
- * last page counted. */
+uint8_t *page_classes_build(const struct graph *graph)
+{
+    uint32_t n = graph_node_count(graph);
+    uint8_t *classes = malloc((size_t)n + 1);
+    if (!classes)
+        return NULL;
+    for (uint32_t id = 0; id < n; id++) {
+        const struct graph_node *node = graph_node(graph, id);
+        classes[id] = (uint8_t)((page_passes_links(node) ? PAGE_PASSES_LINKS : 0) |
+                                (node->flags & GRAPH_NODE_IN_SCOPE ? PAGE_IN_SCOPE : 0));
+    }
+    return classes;
+}
+
+/* In-rows are sorted by source, so a page's parallel links are adjacent and "distinct pages" only
+ * needs the last source counted. Out-rows keep the crawl's order: distinct targets are found with
+ * a stamp per target (the last page that counted it). */
+static void count_inlinks(struct graph_analysis *analysis, const struct graph *graph, const uint8_t *classes,
+                          uint32_t id)
+{
+    struct graph_edges in = graph_in_edges(graph, id);
+    uint32_t inlinks = 0, followable = 0, last = GRAPH_NO_NODE, last_followable = GRAPH_NO_NODE;
+    for (uint32_t i = 0; i < in.count; i++) {
+        uint32_t source = in.nodes[i];
+        uint8_t meta = in.meta[i];
+        if (source == id || graph_edge_kind(meta) != GRAPH_EDGE_LINK || !(meta & GRAPH_EDGE_SOURCE_IN_SCOPE))
+            continue;
+        if (source != last) {
+            inlinks++;
+            last = source;
+        }
+        if (source != last_followable && edge_is_followable(meta, classes[source] & PAGE_PASSES_LINKS)) {
+            followable++;
+            last_followable = source;
+        }
+    }
+    analysis->inlinks[id] = inlinks;
+    analysis->inlinks_followable[id] = followable;
+}
+
+static void count_outlinks(struct graph_analysis *analysis, const struct graph *graph, const uint8_t *classes,
+                           uint32_t *stamp, uint32_t id)
+{
+    struct graph_edges out = graph_out_edges(graph, id);
+    uint32_t outlinks = 0, internal = 0;
+    for (uint32_t i = 0; i < out.count; i++) {
+        uint32_t target = out.nodes[i];
+        if (target == id || stamp[target] == id || graph_edge_kind(out.meta[i]) != GRAPH_EDGE_LINK)
+            continue;
+        stamp[target] = id;
+        outlinks++;
+        internal += (classes[target] & PAGE_IN_SCOPE) != 0;
+    }
+    analysis->outlinks[id] = outlinks;
+    analysis->outlinks_internal[id] = internal;
+}
+
 int graph_analyze_link_counts(struct graph_analysis *analysis, const struct graph *graph)
 {
     int status = analysis_check(analysis, graph);
     if (status != CP_OK)
         return status;
-    for (uint32_t id = 0; id < analysis->node_count; id++) {
-        struct graph_edges in = graph_in_edges(graph, id);
-        uint32_t inlinks = 0, followable = 0, last = GRAPH_NO_NODE, last_followable = GRAPH_NO_NODE;
-        for (uint32_t i = 0; i < in.count; i++) {
-            uint32_t source = in.nodes[i];
-            uint8_t meta = in.meta[i];
-            if (source == id || graph_edge_kind(meta) != GRAPH_EDGE_LINK || !(meta & GRAPH_EDGE_SOURCE_IN_SCOPE))
-                continue;
-            if (source != last) {
-                inlinks++;
-                last = source;
-            }
-            if (source != last_followable &&
-                edge_is_followable(meta, page_passes_links(graph_node(graph, source)))) {
-                followable++;
-                last_followable = source;
-            }
+    size_t count = (size_t)analysis->node_count + 1;
+    uint8_t *classes = page_classes_build(graph);
+    uint32_t *stamp = malloc(count * sizeof *stamp);
+    if (classes && stamp) {
+        advise_huge_pages(stamp, count * sizeof *stamp);
+        for (uint32_t id = 0; id < analysis->node_count; id++)
+            stamp[id] = GRAPH_NO_NODE;
+        for (uint32_t id = 0; id < analysis->node_count; id++) {
+            count_inlinks(analysis, graph, classes, id);
+            count_outlinks(analysis, graph, classes, stamp, id);
         }
-        analysis->inlinks[id] = inlinks;
-        analysis->inlinks_followable[id] = followable;
-
-        struct graph_edges out = graph_out_edges(graph, id);
-        uint32_t outlinks = 0, internal = 0;
-        last = GRAPH_NO_NODE;
-        for (uint32_t i = 0; i < out.count; i++) {
-            uint32_t target = out.nodes[i];
-            if (target == id || target == last || graph_edge_kind(out.meta[i]) != GRAPH_EDGE_LINK)
-                continue;
-            last = target;
-            outlinks++;
-            if (graph_node(graph, target)->flags & GRAPH_NODE_IN_SCOPE)
-                internal++;
-        }
-        analysis->outlinks[id] = outlinks;
-        analysis->outlinks_internal[id] = internal;
+    } else {
+        status = CP_ERR_NOMEM;
     }
-    return CP_OK;
+    free(classes);
+    free(stamp);
+    return status;
 }
 
 static uint16_t page_verdict(const struct graph_node *node, uint32_t id)

@@ -10,6 +10,7 @@
 
 struct tarjan {
     const struct graph *graph;
+    const uint8_t *classes;
     uint32_t *index, *low;
     uint32_t *next_edge; /* per page on the call stack: its next out-edge to look at */
     uint32_t *stack, stack_size;
@@ -35,7 +36,7 @@ static uint32_t min_u32(uint32_t a, uint32_t b)
 static bool descend(struct tarjan *t, uint32_t page)
 {
     struct graph_edges out = graph_out_edges(t->graph, page);
-    bool passes = page_passes_links(graph_node(t->graph, page));
+    bool passes = t->classes[page] & PAGE_PASSES_LINKS;
     while (t->next_edge[page] < out.count) {
         uint32_t e = t->next_edge[page]++;
         if (!edge_is_followable(out.meta[e], passes))
@@ -68,11 +69,11 @@ static void finish(struct tarjan *t, uint32_t page)
     t->component_count++;
 }
 
-static int strongly_connected(struct graph_analysis *analysis, const struct graph *graph)
+static int strongly_connected(struct graph_analysis *analysis, const struct graph *graph, const uint8_t *classes)
 {
     uint32_t n = analysis->node_count;
     size_t count = (size_t)n + 1;
-    struct tarjan t = {.graph = graph, .component = analysis->component};
+    struct tarjan t = {.graph = graph, .classes = classes, .component = analysis->component};
     t.index = malloc(count * sizeof(uint32_t));
     t.low = malloc(count * sizeof(uint32_t));
     t.next_edge = malloc(count * sizeof(uint32_t));
@@ -104,7 +105,7 @@ static int strongly_connected(struct graph_analysis *analysis, const struct grap
 }
 
 /* Pages with a followable path to a start page: search backwards from the start pages. */
-static int reach_back(struct graph_analysis *analysis, const struct graph *graph)
+static int reach_back(struct graph_analysis *analysis, const struct graph *graph, const uint8_t *classes)
 {
     uint32_t n = analysis->node_count, tail = 0;
     uint32_t *queue = malloc(((size_t)n + 1) * sizeof *queue);
@@ -125,7 +126,7 @@ static int reach_back(struct graph_analysis *analysis, const struct graph *graph
         for (uint32_t e = 0; e < in.count; e++) {
             uint32_t source = in.nodes[e];
             if ((analysis->flags[source] & GRAPH_PAGE_REACHES_START) ||
-                !edge_is_followable(in.meta[e], page_passes_links(graph_node(graph, source))))
+                !edge_is_followable(in.meta[e], classes[source] & PAGE_PASSES_LINKS))
                 continue;
             analysis->flags[source] |= GRAPH_PAGE_REACHES_START;
             queue[tail++] = source;
@@ -138,9 +139,14 @@ static int reach_back(struct graph_analysis *analysis, const struct graph *graph
 int graph_analyze_components(struct graph_analysis *analysis, const struct graph *graph)
 {
     int status = analysis_check(analysis, graph);
+    if (status != CP_OK)
+        return status;
+    uint8_t *classes = page_classes_build(graph);
+    if (!classes)
+        return CP_ERR_NOMEM;
+    status = strongly_connected(analysis, graph, classes);
     if (status == CP_OK)
-        status = strongly_connected(analysis, graph);
-    if (status == CP_OK)
-        status = reach_back(analysis, graph);
+        status = reach_back(analysis, graph, classes);
+    free(classes);
     return status;
 }

@@ -1,54 +1,82 @@
 /* linkgraph/depth: click depth from the start pages, over followable edges and over any-link edges.
  *
- * A breadth-first search where redirects and refreshes cost no click: each level is first closed
- * under zero-click edges, then expanded by one click into the next level. A page therefore gets
- * its final depth the first time it is reached, and each page enters the queue once. */
+ * Links cost one click, redirects and refreshes none, so this is a 0-1 breadth-first search: a
+ * double-ended queue where zero-click targets go to the front and one-click targets to the back.
+ * A page's depth can drop at most once (from d + 1 to d) after it is first reached, so each page is
+ * queued at most twice and its edges are scanned once. */
 #include <stdlib.h>
 
 #include "linkgraph/analysis.h"
 #include "linkgraph/analysis_internal.h"
+#include "linkgraph/huge_pages.h"
+
+struct deque {
+    uint32_t *items;
+    size_t capacity, head, count;
+};
+
+static void push_front(struct deque *q, uint32_t page)
+{
+    q->head = q->head == 0 ? q->capacity - 1 : q->head - 1;
+    q->items[q->head] = page;
+    q->count++;
+}
+
+static void push_back(struct deque *q, uint32_t page)
+{
+    q->items[(q->head + q->count) % q->capacity] = page;
+    q->count++;
+}
+
+static uint32_t pop_front(struct deque *q)
+{
+    uint32_t page = q->items[q->head];
+    q->head = (q->head + 1) % q->capacity;
+    q->count--;
+    return page;
+}
 
 static bool edge_counts(bool followable_only, uint8_t meta, bool source_passes_links)
 {
     return followable_only ? edge_is_followable(meta, source_passes_links) : edge_is_any_link(meta);
 }
 
-/* Expand queue[from..*tail) along edges that cost `no_click` (true: zero clicks), giving newly
- * reached pages `depth`. With no_click the range grows as pages are appended, closing the level. */
-static void expand(const struct graph *graph, bool followable_only, bool no_click, uint32_t *depths,
-                   uint32_t *queue, uint32_t from, uint32_t end, uint32_t *tail, uint32_t depth)
+static void click_depths(const struct graph *graph, const uint8_t *classes, bool followable_only,
+                         uint32_t *depths, struct deque *queue, uint8_t *expanded)
 {
-    for (uint32_t i = from; i < (no_click ? *tail : end); i++) {
-        uint32_t page = queue[i];
-        bool passes = page_passes_links(graph_node(graph, page));
-        struct graph_edges out = graph_out_edges(graph, page);
-        for (uint32_t e = 0; e < out.count; e++) {
-            uint32_t target = out.nodes[e];
-            if (depths[target] != GRAPH_UNREACHED || edge_costs_no_click(out.meta[e]) != no_click ||
-                !edge_counts(followable_only, out.meta[e], passes))
-                continue;
-            depths[target] = depth;
-            queue[(*tail)++] = target;
-        }
-    }
-}
-
-static void click_depths(const struct graph *graph, bool followable_only, uint32_t *depths, uint32_t *queue)
-{
-    uint32_t n = graph_node_count(graph), tail = 0;
+    uint32_t n = graph_node_count(graph);
+    queue->head = queue->count = 0;
     for (uint32_t id = 0; id < n; id++) {
+        expanded[id] = 0;
         depths[id] = GRAPH_UNREACHED;
         if (graph_node(graph, id)->flags & GRAPH_NODE_START) {
             depths[id] = 0;
-            queue[tail++] = id;
+            push_back(queue, id);
         }
     }
-    uint32_t level_start = 0;
-    for (uint32_t depth = 0; level_start < tail; depth++) {
-        expand(graph, followable_only, true, depths, queue, level_start, tail, &tail, depth);
-        uint32_t level_end = tail;
-        expand(graph, followable_only, false, depths, queue, level_start, level_end, &tail, depth + 1);
-        level_start = level_end;
+    while (queue->count > 0) {
+        uint32_t page = pop_front(queue);
+        if (expanded[page])
+            continue; /* queued again after its depth dropped; already expanded at the lower one */
+        expanded[page] = 1;
+        uint32_t depth = depths[page];
+        bool passes = classes[page] & PAGE_PASSES_LINKS;
+        struct graph_edges out = graph_out_edges(graph, page);
+        for (uint32_t e = 0; e < out.count; e++) {
+            uint8_t meta = out.meta[e];
+            if (!edge_counts(followable_only, meta, passes))
+                continue;
+            uint32_t target = out.nodes[e];
+            if (edge_costs_no_click(meta)) {
+                if (depths[target] > depth) {
+                    depths[target] = depth;
+                    push_front(queue, target);
+                }
+            } else if (depths[target] > depth + 1) {
+                depths[target] = depth + 1;
+                push_back(queue, target);
+            }
+        }
     }
 }
 
@@ -57,11 +85,20 @@ int graph_analyze_depth(struct graph_analysis *analysis, const struct graph *gra
     int status = analysis_check(analysis, graph);
     if (status != CP_OK)
         return status;
-    uint32_t *queue = malloc(((size_t)analysis->node_count + 1) * sizeof *queue);
-    if (!queue)
-        return CP_ERR_NOMEM;
-    click_depths(graph, true, analysis->depth_followable, queue);
-    click_depths(graph, false, analysis->depth_any, queue);
-    free(queue);
-    return CP_OK;
+    /* Each page is queued at most twice. */
+    struct deque queue = {.capacity = 2 * (size_t)analysis->node_count + 1};
+    queue.items = malloc(queue.capacity * sizeof *queue.items);
+    uint8_t *expanded = malloc((size_t)analysis->node_count + 1);
+    uint8_t *classes = page_classes_build(graph);
+    if (queue.items && expanded && classes) {
+        advise_huge_pages(queue.items, queue.capacity * sizeof *queue.items);
+        click_depths(graph, classes, true, analysis->depth_followable, &queue, expanded);
+        click_depths(graph, classes, false, analysis->depth_any, &queue, expanded);
+    } else {
+        status = CP_ERR_NOMEM;
+    }
+    free(queue.items);
+    free(expanded);
+    free(classes);
+    return status;
 }

@@ -3,8 +3,8 @@
  *
  * Life cycle. graph_create() gives an empty, growing graph. While crawling, its owner interns URLs
  * (graph_intern doubles as the crawl's seen-set), appends edges and sets node attributes. Then
- * graph_freeze() turns the appended edges into compressed sparse rows (CSR) in both directions,
- * sorted by neighbour id, for the analysis (linkgraph/analysis.h). graph_destroy() frees it all.
+ * graph_freeze() turns the appended edges into compressed sparse rows (CSR) in both directions
+ * for the analysis (linkgraph/analysis.h). graph_destroy() frees it all.
  *
  * Nodes. A node is a crawl identity (crawler/url's url_identity), treated here as an opaque byte
  * string: the graph never parses or normalises it; equal bytes mean the same node. Ids are dense,
@@ -109,7 +109,7 @@ struct graph_sitemap_entry {
 };
 
 /* The neighbours of a node in one direction of the frozen graph: count node ids (targets for
- * out-edges, sources for in-edges) in ascending order, each with its edge's meta byte. */
+ * out-edges, sources for in-edges), each with its edge's meta byte. */
 struct graph_edges {
     const uint32_t *nodes;
     const uint8_t *meta;
@@ -174,8 +174,9 @@ const struct graph_sitemap_entry *graph_sitemap_entry(const struct graph *graph,
  * unfrozen and unchanged. Freezing twice is a no-op. */
 int graph_freeze(struct graph *graph);
 
-/* Out-edges (targets) and in-edges (sources) of a node of a frozen graph, sorted by neighbour id.
- * Empty when the graph is not frozen. */
+/* Out-edges (targets) of a node of a frozen graph, in the order they were added (for one page's
+ * links: the order the crawl found them), and in-edges (sources), sorted by source id and, for one
+ * source, in the order added (so parallel edges are adjacent). Empty when the graph is not frozen. */
 struct graph_edges graph_out_edges(const struct graph *graph, uint32_t id);
 struct graph_edges graph_in_edges(const struct graph *graph, uint32_t id);
 
