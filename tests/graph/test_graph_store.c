@@ -260,6 +260,46 @@ static void test_freeze_matches_the_log(void **state)
     graph_destroy(graph);
 }
 
+/* Enough edges (5 bytes each in the in-arrays) that freezing transposes them in several cache-sized
+ * windows: the in-rows must still be exactly the out-rows turned around, sorted by source. */
+static void test_freeze_transposes_in_windows(void **state)
+{
+    (void)state;
+    enum { NODES = 600, EDGES = 15000000 };
+    struct graph *graph = graph_create(NODES);
+    char url[32];
+    for (int i = 0; i < NODES; i++)
+        graph_intern(graph, url, (size_t)snprintf(url, sizeof url, "w%d", i), NULL);
+    uint64_t seed = 99;
+    for (uint32_t i = 0; i < EDGES; i++) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        uint32_t source = (uint32_t)(i / (EDGES / NODES)) % NODES;
+        assert_int_equal(graph_add_edge(graph, source, (uint32_t)(seed >> 33) % NODES, (uint8_t)(source % 6)), CP_OK);
+    }
+    assert_int_equal(graph_freeze(graph), CP_OK);
+    uint32_t *pairs = calloc((size_t)NODES * NODES, sizeof *pairs);
+    for (uint32_t source = 0; source < NODES; source++) {
+        struct graph_edges out = graph_out_edges(graph, source);
+        for (uint32_t i = 0; i < out.count; i++)
+            pairs[(size_t)source * NODES + out.nodes[i]]++;
+    }
+    for (uint32_t target = 0; target < NODES; target++) {
+        struct graph_edges in = graph_in_edges(graph, target);
+        for (uint32_t i = 0; i < in.count; i++) {
+            if (i > 0)
+                assert_true(in.nodes[i - 1] <= in.nodes[i]);
+            assert_int_equal(in.meta[i], in.nodes[i] % 6);
+            uint32_t *count = &pairs[(size_t)in.nodes[i] * NODES + target];
+            assert_true(*count > 0);
+            --*count;
+        }
+    }
+    for (size_t i = 0; i < (size_t)NODES * NODES; i++)
+        assert_int_equal(pairs[i], 0);
+    free(pairs);
+    graph_destroy(graph);
+}
+
 static void test_sitemap_entries(void **state)
 {
     (void)state;
@@ -297,6 +337,7 @@ int main(void)
         cmocka_unit_test(test_edges_freeze_into_sorted_csr),
         cmocka_unit_test(test_freeze_without_edges),
         cmocka_unit_test(test_freeze_matches_the_log),
+        cmocka_unit_test(test_freeze_transposes_in_windows),
         cmocka_unit_test(test_sitemap_entries),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
