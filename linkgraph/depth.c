@@ -3,8 +3,11 @@
  * Links cost one click, redirects and refreshes none, so this is a 0-1 breadth-first search: a
  * double-ended queue where zero-click targets go to the front and one-click targets to the back.
  * A page's depth can drop at most once (from d + 1 to d) after it is first reached, so each page is
- * queued at most twice and its edges are scanned once. */
+ * queued at most twice and its edges are scanned once. While pages of depth d are expanded, every
+ * reached page has depth d or d + 1, so a one-click edge only matters for an unreached page: that
+ * test reads a bitmap (1 bit per page, cache-resident) instead of the 4-byte depths. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "linkgraph/analysis.h"
 #include "linkgraph/analysis_internal.h"
@@ -41,16 +44,28 @@ static bool edge_counts(bool followable_only, uint8_t meta, bool source_passes_l
     return followable_only ? edge_is_followable(meta, source_passes_links) : edge_is_any_link(meta);
 }
 
+static bool bit_test(const uint64_t *bits, uint32_t id)
+{
+    return bits[id >> 6] & ((uint64_t)1 << (id & 63));
+}
+
+static void bit_set(uint64_t *bits, uint32_t id)
+{
+    bits[id >> 6] |= (uint64_t)1 << (id & 63);
+}
+
 static void click_depths(const struct graph *graph, const uint8_t *classes, bool followable_only,
-                         uint32_t *depths, struct deque *queue, uint8_t *expanded)
+                         uint32_t *depths, struct deque *queue, uint8_t *expanded, uint64_t *reached)
 {
     uint32_t n = graph_node_count(graph);
     queue->head = queue->count = 0;
+    memset(reached, 0, ((size_t)n / 64 + 1) * sizeof *reached);
     for (uint32_t id = 0; id < n; id++) {
         expanded[id] = 0;
         depths[id] = GRAPH_UNREACHED;
         if (graph_node(graph, id)->flags & GRAPH_NODE_START) {
             depths[id] = 0;
+            bit_set(reached, id);
             push_back(queue, id);
         }
     }
@@ -70,10 +85,12 @@ static void click_depths(const struct graph *graph, const uint8_t *classes, bool
             if (edge_costs_no_click(meta)) {
                 if (depths[target] > depth) {
                     depths[target] = depth;
+                    bit_set(reached, target);
                     push_front(queue, target);
                 }
-            } else if (depths[target] > depth + 1) {
+            } else if (!bit_test(reached, target)) {
                 depths[target] = depth + 1;
+                bit_set(reached, target);
                 push_back(queue, target);
             }
         }
@@ -89,16 +106,18 @@ int graph_analyze_depth(struct graph_analysis *analysis, const struct graph *gra
     struct deque queue = {.capacity = 2 * (size_t)analysis->node_count + 1};
     queue.items = malloc(queue.capacity * sizeof *queue.items);
     uint8_t *expanded = malloc((size_t)analysis->node_count + 1);
+    uint64_t *reached = malloc(((size_t)analysis->node_count / 64 + 1) * sizeof *reached);
     uint8_t *classes = page_classes_build(graph);
-    if (queue.items && expanded && classes) {
+    if (queue.items && expanded && reached && classes) {
         advise_huge_pages(queue.items, queue.capacity * sizeof *queue.items);
-        click_depths(graph, classes, true, analysis->depth_followable, &queue, expanded);
-        click_depths(graph, classes, false, analysis->depth_any, &queue, expanded);
+        click_depths(graph, classes, true, analysis->depth_followable, &queue, expanded, reached);
+        click_depths(graph, classes, false, analysis->depth_any, &queue, expanded, reached);
     } else {
         status = CP_ERR_NOMEM;
     }
     free(queue.items);
     free(expanded);
+    free(reached);
     free(classes);
     return status;
 }

@@ -130,8 +130,9 @@ struct graph *graph_create(uint32_t expected_nodes);
 void graph_destroy(struct graph *graph);
 
 /* The node for url[0..length) (any bytes), adding it when it is new. *is_new (may be NULL) tells
- * whether it was added. Returns GRAPH_NO_NODE when out of memory, at GRAPH_MAX_NODES, or after
- * graph_freeze(). This is the crawl's seen-set: one hash, one probe sequence, one copy. */
+ * whether it was added. Returns GRAPH_NO_NODE when a new node cannot be added: out of memory, at
+ * GRAPH_MAX_NODES, or after graph_freeze() (known URLs are still found then). This is the crawl's
+ * seen-set: one hash, one probe sequence, one copy. */
 uint32_t graph_intern(struct graph *graph, const char *url, size_t length, bool *is_new);
 /* The node for url, or GRAPH_NO_NODE when it was never interned. Never adds. */
 uint32_t graph_find(const struct graph *graph, const char *url, size_t length);
