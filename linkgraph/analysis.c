@@ -160,7 +160,8 @@ static uint16_t page_verdict(const struct graph_node *node, uint32_t id)
         verdict |= GRAPH_VERDICT_OUT_OF_SCOPE;
     if (node->flags & GRAPH_NODE_ROBOTS_BLOCKED)
         verdict |= GRAPH_VERDICT_ROBOTS_BLOCKED;
-    if (node->flags & GRAPH_NODE_FETCHED) {
+    /* A status is a response even if the crawl did not also set GRAPH_NODE_FETCHED. */
+    if ((node->flags & GRAPH_NODE_FETCHED) || node->status != 0) {
         if (node->redirect != GRAPH_NO_NODE || (node->status >= 300 && node->status < 400))
             verdict |= GRAPH_VERDICT_REDIRECT;
         else if (node->status != 200)

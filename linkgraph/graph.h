@@ -22,8 +22,8 @@
  *             plus the URL; sitemap attachments add 24 bytes per (page, sitemap) pair.
  *   per edge: 9 bytes while crawling (source, target, one byte of kind/rel/scope); 10 bytes once
  *             frozen (4-byte neighbour + 1-byte meta, in each direction). graph_freeze() peaks at
- *             14 bytes per edge: the appended arrays are released before the second direction is
- *             built.
+ *             14 bytes per edge: the out-arrays are built beside the log, whose target and meta
+ *             arrays then become the in-arrays.
  *
  * Threads. A graph has a single owner thread (the crawl's graph thread) that may call every function
  * below; nothing is locked. After graph_freeze() the graph is read-only for edges and nodes: any
