@@ -412,8 +412,10 @@ static void prefix_sums(uint32_t *offsets, uint32_t node_count)
 }
 
 /* Bytes of in-arrays one sweep of scatter_by_target writes: about the last-level cache of the
- * reference machine (35 MiB); measured best among 8, 16, 24, 32 and 64 MiB there. */
+ * reference machine (35 MiB); measured best among 8, 16, 24, 32 and 64 MiB there. Each sweep reads
+ * every edge, so for very large graphs the window grows to keep the sweeps at most 16. */
 #define SCATTER_WINDOW_BYTES ((size_t)32 << 20)
+#define SCATTER_MAX_SWEEPS 16u
 
 /* Transpose the out-rows into the in-rows. A plain scatter writes each edge to a random place in
  * hundreds of megabytes, a cache (and TLB) miss per edge. Instead the targets are cut into windows
@@ -424,11 +426,14 @@ static void scatter_by_target(const uint32_t *out_offsets, const uint32_t *out_n
                               const uint32_t *in_offsets, uint32_t *cursor, uint32_t *in_nodes,
                               uint8_t *in_meta, uint32_t n)
 {
+    size_t window_bytes = (size_t)in_offsets[n] * 5 / SCATTER_MAX_SWEEPS;
+    if (window_bytes < SCATTER_WINDOW_BYTES)
+        window_bytes = SCATTER_WINDOW_BYTES;
     uint32_t window_start = 0;
     while (window_start < n) {
         uint32_t window_end = window_start + 1;
-        while (window_end < n && (size_t)(in_offsets[window_end + 1] - in_offsets[window_start]) * 5 <=
-                                     SCATTER_WINDOW_BYTES)
+        while (window_end < n &&
+               (size_t)(in_offsets[window_end + 1] - in_offsets[window_start]) * 5 <= window_bytes)
             window_end++;
         for (uint32_t source = 0; source < n; source++)
             for (uint32_t i = out_offsets[source]; i < out_offsets[source + 1]; i++) {
