@@ -537,6 +537,25 @@ struct graph_edges graph_in_edges(const struct graph *graph, uint32_t id)
                                 graph->in_offsets[id + 1] - from};
 }
 
+bool graph_has_edge(const struct graph *graph, uint32_t source, uint32_t target, enum graph_edge_kind kind)
+{
+    if (source >= graph->node_count)
+        return false;
+    struct graph_edges in = graph_in_edges(graph, target);
+    uint32_t low = 0, high = in.count; /* the first position whose source is >= source */
+    while (low < high) {
+        uint32_t middle = low + (high - low) / 2;
+        if (in.nodes[middle] < source)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    for (uint32_t i = low; i < in.count && in.nodes[i] == source; i++)
+        if (graph_edge_kind(in.meta[i]) == kind)
+            return true;
+    return false;
+}
+
 struct graph_memory graph_memory_usage(const struct graph *graph)
 {
     struct graph_memory memory = {0};

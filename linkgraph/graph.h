@@ -181,6 +181,11 @@ int graph_freeze(struct graph *graph);
 struct graph_edges graph_out_edges(const struct graph *graph, uint32_t id);
 struct graph_edges graph_in_edges(const struct graph *graph, uint32_t id);
 
+/* Whether the frozen graph has an edge of this kind from source to target (for return-link checks
+ * such as hreflang). A binary search in the target's in-row: O(log in-degree). False when the
+ * graph is not frozen or an id is unknown. */
+bool graph_has_edge(const struct graph *graph, uint32_t source, uint32_t target, enum graph_edge_kind kind);
+
 /* Bytes the graph holds, by part (capacity actually allocated). */
 struct graph_memory graph_memory_usage(const struct graph *graph);
 

@@ -171,6 +171,15 @@ static void test_edges_freeze_into_sorted_csr(void **state)
     assert_int_equal(in.nodes[0], c);
     assert_int_equal(graph_edge_kind(in.meta[0]), GRAPH_EDGE_REDIRECT);
 
+    assert_true(graph_has_edge(graph, a, b, GRAPH_EDGE_LINK));
+    assert_true(graph_has_edge(graph, c, a, GRAPH_EDGE_REDIRECT));
+    assert_true(graph_has_edge(graph, b, b, GRAPH_EDGE_CANONICAL));
+    assert_false(graph_has_edge(graph, a, b, GRAPH_EDGE_HREFLANG));
+    assert_false(graph_has_edge(graph, b, a, GRAPH_EDGE_LINK));
+    assert_false(graph_has_edge(graph, d, a, GRAPH_EDGE_LINK));
+    assert_false(graph_has_edge(graph, GRAPH_NO_NODE, a, GRAPH_EDGE_LINK));
+    assert_false(graph_has_edge(graph, a, GRAPH_NO_NODE, GRAPH_EDGE_LINK));
+
     /* Frozen: no new nodes or edges; lookups of existing ones still work. */
     bool is_new = true;
     assert_int_equal(graph_intern(graph, "a", 1, &is_new), a);
@@ -296,6 +305,14 @@ static void test_freeze_transposes_in_windows(void **state)
     }
     for (size_t i = 0; i < (size_t)NODES * NODES; i++)
         assert_int_equal(pairs[i], 0);
+    /* Source s only ever has edges of kind s % 6, and nearly every pair is present. */
+    uint32_t found = 0;
+    for (uint32_t source = 0; source < NODES; source += 37)
+        for (uint32_t target = 0; target < NODES; target += 11) {
+            found += graph_has_edge(graph, source, target, (enum graph_edge_kind)(source % 6));
+            assert_false(graph_has_edge(graph, source, target, (enum graph_edge_kind)((source + 1) % 6)));
+        }
+    assert_true(found > 17 * 55 * 9 / 10);
     free(pairs);
     graph_destroy(graph);
 }
