@@ -504,6 +504,14 @@ int graph_freeze(struct graph *graph)
     graph->edge_sources = graph->edge_targets = NULL;
     graph->edge_meta = NULL;
     graph->edge_capacity = 0;
+    /* The log grew by doubling: give its unused tail back (shrinking cannot lose the data; if the
+     * allocator declines, the larger block is kept). */
+    uint32_t *fitted_nodes = realloc(in_nodes, ((size_t)e + 1) * sizeof *in_nodes);
+    if (fitted_nodes)
+        in_nodes = fitted_nodes;
+    uint8_t *fitted_meta = realloc(in_meta, (size_t)e + 1);
+    if (fitted_meta)
+        in_meta = fitted_meta;
 
     memcpy(cursor, in_offsets, (size_t)n * sizeof *cursor);
     scatter_by_target(out_offsets, out_nodes, out_meta, in_offsets, cursor, in_nodes, in_meta, n);
