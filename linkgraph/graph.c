@@ -232,8 +232,10 @@ uint32_t graph_intern(struct graph *graph, const char *url, size_t length, bool 
 {
     if (is_new)
         *is_new = false;
-    if (length > UINT32_MAX - 1)
+    if (length > UINT32_MAX - 1 || (!url && length > 0))
         return GRAPH_NO_NODE;
+    if (!url)
+        url = ""; /* the empty string; the byte functions below must not see NULL */
     uint32_t hash = (uint32_t)(hash_bytes(url, length) >> 32);
     size_t at = table_probe(graph, url, length, hash);
     if (graph->slots[at].id != GRAPH_NO_NODE)
@@ -266,8 +268,10 @@ uint32_t graph_intern(struct graph *graph, const char *url, size_t length, bool 
 
 uint32_t graph_find(const struct graph *graph, const char *url, size_t length)
 {
-    if (length > UINT32_MAX - 1)
+    if (length > UINT32_MAX - 1 || (!url && length > 0))
         return GRAPH_NO_NODE;
+    if (!url)
+        url = "";
     uint32_t hash = (uint32_t)(hash_bytes(url, length) >> 32);
     return graph->slots[table_probe(graph, url, length, hash)].id;
 }

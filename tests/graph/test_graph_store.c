@@ -53,6 +53,8 @@ static void test_intern_treats_urls_as_bytes(void **state)
     assert_int_not_equal(a, empty);
     assert_int_equal(graph_find(graph, with_nul, 3), a);
     assert_int_equal(graph_find(graph, "", 0), empty);
+    assert_int_equal(graph_intern(graph, NULL, 0, NULL), empty);
+    assert_int_equal(graph_find(graph, NULL, 5), GRAPH_NO_NODE);
     size_t length = 0;
     assert_memory_equal(graph_url(graph, b, &length), other_nul, 3);
     assert_int_equal(length, 3);
