@@ -50,7 +50,7 @@
 /* Per-page flags (struct graph_analysis.flags). */
 #define GRAPH_PAGE_REDIRECT_LOOP 0x01u  /* its redirect chain revisits a page */
 #define GRAPH_PAGE_CANONICAL_LOOP 0x02u /* its canonical chain (through redirects) revisits a page */
-#define GRAPH_PAGE_REACHES_START 0x04u  /* a followable path leads from it to a start page */
+#define GRAPH_PAGE_REACHES_START 0x04u  /* a followable path leads from it to the start (depth 0) */
 
 struct graph_analysis_options {
     double damping;          /* PageRank damping; 0 means 0.85 */
@@ -78,8 +78,10 @@ struct graph_analysis {
     uint32_t *canonical_final;
     uint32_t *canonical_length;
     /* Strongly connected components over followable edges: ids 0..component_count-1, numbered in
-     * the order Tarjan's algorithm completes them. start_component is the component of the first
-     * start page, or GRAPH_NO_NODE. */
+     * the order Tarjan's algorithm completes them. start_component is the home page's: the first
+     * start page, or the end of its redirects; GRAPH_NO_NODE without a start page. "The start" for
+     * GRAPH_PAGE_REACHES_START is every page at followable depth 0: the start pages and where their
+     * redirects and refreshes lead. */
     uint32_t *component;
     uint32_t component_count;
     uint32_t start_component;

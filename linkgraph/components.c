@@ -104,21 +104,48 @@ static int strongly_connected(struct graph_analysis *analysis, const struct grap
     return status;
 }
 
-/* Pages with a followable path to a start page: search backwards from the start pages. */
+/* The home page: the first start page, or where its redirects lead (http -> https, / -> /en/). */
+static uint32_t home_page(const struct graph *graph)
+{
+    uint32_t n = graph_node_count(graph), page = GRAPH_NO_NODE;
+    for (uint32_t id = 0; id < n && page == GRAPH_NO_NODE; id++)
+        if (graph_node(graph, id)->flags & GRAPH_NODE_START)
+            page = id;
+    for (uint32_t steps = 0; page != GRAPH_NO_NODE && steps < n; steps++) {
+        uint32_t next = graph_node(graph, page)->redirect;
+        if (next == GRAPH_NO_NODE)
+            break;
+        page = next;
+    }
+    return page;
+}
+
+/* Pages with a followable path to "the start": the start pages and every page they lead to
+ * without a click (their redirects and refreshes: depth 0). Found by closing the start pages under
+ * zero-click edges, then searching backwards over in-edges. */
 static int reach_back(struct graph_analysis *analysis, const struct graph *graph, const uint8_t *classes)
 {
     uint32_t n = analysis->node_count, tail = 0;
     uint32_t *queue = malloc(((size_t)n + 1) * sizeof *queue);
     if (!queue)
         return CP_ERR_NOMEM;
-    analysis->start_component = GRAPH_NO_NODE;
     for (uint32_t id = 0; id < n; id++) {
         analysis->flags[id] &= (uint8_t)~GRAPH_PAGE_REACHES_START;
         if (graph_node(graph, id)->flags & GRAPH_NODE_START) {
             analysis->flags[id] |= GRAPH_PAGE_REACHES_START;
             queue[tail++] = id;
-            if (analysis->start_component == GRAPH_NO_NODE)
-                analysis->start_component = analysis->component[id];
+        }
+    }
+    for (uint32_t head = 0; head < tail; head++) {
+        uint32_t page = queue[head];
+        struct graph_edges out = graph_out_edges(graph, page);
+        for (uint32_t e = 0; e < out.count; e++) {
+            uint32_t target = out.nodes[e];
+            if ((analysis->flags[target] & GRAPH_PAGE_REACHES_START) || !edge_costs_no_click(out.meta[e]) ||
+                !edge_is_followable(out.meta[e], classes[page] & PAGE_PASSES_LINKS))
+                continue;
+            analysis->flags[target] |= GRAPH_PAGE_REACHES_START;
+            queue[tail++] = target;
         }
     }
     for (uint32_t head = 0; head < tail; head++) {
@@ -133,6 +160,8 @@ static int reach_back(struct graph_analysis *analysis, const struct graph *graph
         }
     }
     free(queue);
+    uint32_t home = home_page(graph);
+    analysis->start_component = home == GRAPH_NO_NODE ? GRAPH_NO_NODE : analysis->component[home];
     return CP_OK;
 }
 

@@ -117,8 +117,17 @@ static void test_depth_redirected_start(void **state)
     edge(graph, home, deep, FOLLOW);
     edge(graph, deep, deeper, FOLLOW);
     edge(graph, second, deeper, FOLLOW);
+    edge(graph, deep, home, FOLLOW);
     struct graph_analysis analysis;
     analyze(graph, &analysis);
+    /* "The start" is everything at depth 0: a link back to the redirected-to home page counts. */
+    assert_true(analysis.flags[deep] & GRAPH_PAGE_REACHES_START);
+    assert_true(analysis.flags[home] & GRAPH_PAGE_REACHES_START);
+    assert_true(analysis.flags[hop] & GRAPH_PAGE_REACHES_START);
+    assert_true(analysis.flags[second] & GRAPH_PAGE_REACHES_START);
+    assert_false(analysis.flags[deeper] & GRAPH_PAGE_REACHES_START);
+    assert_int_equal(analysis.start_component, analysis.component[home]);
+    assert_int_equal(analysis.component[home], analysis.component[deep]);
     assert_int_equal(analysis.depth_followable[http], 0);
     assert_int_equal(analysis.depth_followable[hop], 0);
     assert_int_equal(analysis.depth_followable[home], 0);
