@@ -179,9 +179,10 @@ static char *read_file(const char *file)
 
 static void check_fixture(const char *directory, const char *name)
 {
-    char graph_file[1024], expected_file[1024];
-    snprintf(graph_file, sizeof graph_file, "%s/%s.graph", directory, name);
-    snprintf(expected_file, sizeof expected_file, "%s/%s.expected", directory, name);
+    struct buf graph_path = BUF_INIT, expected_path = BUF_INIT;
+    buf_printf(&graph_path, "%s/%s.graph", directory, name);
+    buf_printf(&expected_path, "%s/%s.expected", directory, name);
+    const char *graph_file = buf_str(&graph_path), *expected_file = buf_str(&expected_path);
     struct graph *graph = load_fixture(graph_file);
     struct graph_analysis analysis;
     assert_int_equal(graph_freeze(graph), CP_OK);
@@ -203,6 +204,8 @@ static void check_fixture(const char *directory, const char *name)
     }
     free(expected);
     buf_free(&actual);
+    buf_free(&graph_path);
+    buf_free(&expected_path);
     graph_analysis_free(&analysis);
     graph_destroy(graph);
 }
@@ -212,8 +215,9 @@ static void test_fixtures(void **state)
     (void)state;
     const char *source = getenv("CRAWLPACK_SOURCE_DIR");
     assert_non_null(source);
-    char directory[1024];
-    snprintf(directory, sizeof directory, "%s/tests/graph/fixtures", source);
+    struct buf directory_path = BUF_INIT;
+    buf_printf(&directory_path, "%s/tests/graph/fixtures", source);
+    const char *directory = buf_str(&directory_path);
     DIR *dir = opendir(directory);
     assert_non_null(dir);
     int checked = 0;
@@ -221,12 +225,14 @@ static void test_fixtures(void **state)
         size_t length = strlen(entry->d_name);
         if (length <= 6 || strcmp(entry->d_name + length - 6, ".graph") != 0)
             continue;
-        char name[256];
-        snprintf(name, sizeof name, "%.*s", (int)(length - 6), entry->d_name);
-        check_fixture(directory, name);
+        struct buf name = BUF_INIT;
+        buf_append(&name, entry->d_name, length - 6);
+        check_fixture(directory, buf_str(&name));
+        buf_free(&name);
         checked++;
     }
     closedir(dir);
+    buf_free(&directory_path);
     assert_true(checked >= 2);
 }
 
