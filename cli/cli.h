@@ -41,6 +41,7 @@ int cli_parse_long(const char *command, const char *option, const char *text, lo
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_robots(int argc, char **argv);
 int cmd_sitemap(int argc, char **argv);
 int cmd_url(int argc, char **argv);
 

@@ -6,6 +6,7 @@
 
 const struct cli_command cli_commands[] = {
     {"help", cmd_help, "Show help for crawlpack or one of its commands"},
+    {"robots", cmd_robots, "Check URLs against a robots.txt, or lint one"},
     {"rules", cmd_rules, "List the audit rules (id, severity, why, how to fix)"},
     {"sitemap", cmd_sitemap, "Validate sitemaps and sitemap indexes (offline, for CI)"},
     {"url", cmd_url, "Parse a URL as browsers do, or print its crawl identity"},
