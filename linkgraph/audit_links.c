@@ -67,6 +67,7 @@ static int check_broken_or_redirected(struct audit_run *run, uint32_t id)
         size_t count = collect_sources(run, id, edge_leads_visitor);
         if (count == 0)
             return CP_OK;
+        buf_printf(&run->message, "%s answers ", audit_url(run, id));
         audit_describe_answer(run, id, &run->message);
         if (!(node->flags & GRAPH_NODE_IN_SCOPE))
             buf_append_str(&run->message, " (external)");
@@ -76,6 +77,7 @@ static int check_broken_or_redirected(struct audit_run *run, uint32_t id)
         size_t count = collect_sources(run, id, edge_is_link);
         if (count == 0)
             return CP_OK;
+        buf_printf(&run->message, "%s redirects: ", audit_url(run, id));
         audit_describe_redirects(run, id, &run->message);
         return add_with_sources(run, RULE_LINK_TO_REDIRECT, id, count);
     }
@@ -164,7 +166,7 @@ static int check_single_inlink(struct audit_run *run, uint32_t id)
     if (count != 1)
         return CP_OK; /* the analysis and the edges disagree only on a graph changed since: say nothing */
     buf_reset(&run->message);
-    buf_printf(&run->message, "only %s links here", audit_url(run, run->ids[0]));
+    buf_printf(&run->message, "%s is linked only from %s", audit_url(run, id), audit_url(run, run->ids[0]));
     struct finding *f = audit_add(run, RULE_SINGLE_INLINK, id, audit_url(run, run->ids[0]), 0);
     return f && audit_add_related(run, f, run->ids[0]) == CP_OK ? CP_OK : CP_ERR_NOMEM;
 }

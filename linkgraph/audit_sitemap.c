@@ -62,19 +62,19 @@ static enum rule_id answer_rule(struct audit_run *run, uint32_t id, uint32_t *re
     case ANSWER_REDIRECT: {
         uint32_t final = run->analysis->redirect_final[id];
         *related = final != GRAPH_NO_NODE && final != id ? final : node->redirect;
-        buf_append_str(&run->message, "listed URL redirects: ");
+        buf_printf(&run->message, "%s redirects: ", audit_url(run, id));
         audit_describe_redirects(run, id, &run->message);
         return RULE_SITEMAP_URL_REDIRECT;
     }
     case ANSWER_CLIENT_ERROR:
-        buf_printf(&run->message, "listed URL answers %u", (unsigned)node->status);
+        buf_printf(&run->message, "%s answers %u", audit_url(run, id), (unsigned)node->status);
         return RULE_SITEMAP_URL_CLIENT_ERROR;
     case ANSWER_SERVER_ERROR:
-        buf_printf(&run->message, "listed URL answers %u", (unsigned)node->status);
+        buf_printf(&run->message, "%s answers %u", audit_url(run, id), (unsigned)node->status);
         return RULE_SITEMAP_URL_SERVER_ERROR;
     case ANSWER_FETCH_ERROR:
         /* No answer at all is the server's failure as far as the sitemap's reader can tell. */
-        buf_append_str(&run->message, "listed URL could not be fetched: ");
+        buf_printf(&run->message, "%s could not be fetched: ", audit_url(run, id));
         audit_describe_answer(run, id, &run->message);
         return RULE_SITEMAP_URL_SERVER_ERROR;
     default:
@@ -93,7 +93,7 @@ static int check_listed_page(struct audit_run *run, uint32_t id, const struct li
         struct finding *f;
         if (node->flags & GRAPH_NODE_ROBOTS_BLOCKED) {
             buf_reset(&run->message);
-            buf_append_str(&run->message, "listed URL is ");
+            buf_printf(&run->message, "%s is ", audit_url(run, id));
             audit_describe_blocked(run, id, &run->message);
             if (!audit_add(run, RULE_SITEMAP_URL_BLOCKED, id, l->sitemap_url, l->line))
                 return CP_ERR_NOMEM;
@@ -108,14 +108,14 @@ static int check_listed_page(struct audit_run *run, uint32_t id, const struct li
         }
         if (answers_200 && (node->flags & GRAPH_NODE_NOINDEX)) {
             buf_reset(&run->message);
-            buf_append_str(&run->message, "listed URL has ");
+            buf_printf(&run->message, "%s has ", audit_url(run, id));
             audit_describe_noindex(run, id, &run->message);
             if (!audit_add(run, RULE_SITEMAP_URL_NOINDEX, id, l->sitemap_url, l->line))
                 return CP_ERR_NOMEM;
         }
         if (answers_200 && canonical != GRAPH_NO_NODE) {
             buf_reset(&run->message);
-            buf_printf(&run->message, "listed URL declares canonical %s", audit_url(run, canonical));
+            buf_printf(&run->message, "%s declares canonical %s", audit_url(run, id), audit_url(run, canonical));
             if (!(f = audit_add(run, RULE_SITEMAP_URL_CANONICALIZED, id, l->sitemap_url, l->line)) ||
                 audit_add_related(run, f, canonical) != CP_OK)
                 return CP_ERR_NOMEM;
@@ -132,10 +132,9 @@ static int check_orphan(struct audit_run *run, uint32_t id, const struct listing
         a->depth_followable[id] != GRAPH_UNREACHED)
         return CP_OK;
     buf_reset(&run->message);
-    if (a->depth_any[id] != GRAPH_UNREACHED)
-        buf_append_str(&run->message, "listed in a sitemap; internal links reach it only through nofollow links");
-    else
-        buf_append_str(&run->message, "listed in a sitemap; no internal link reaches it");
+    buf_printf(&run->message, "%s is listed, but %s", audit_url(run, id),
+               a->depth_any[id] != GRAPH_UNREACHED ? "internal links reach it only through nofollow links"
+                                                   : "no internal link reaches it");
     return audit_add(run, RULE_ORPHAN_URL, id, first->sitemap_url, first->line) ? CP_OK : CP_ERR_NOMEM;
 }
 
