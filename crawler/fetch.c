@@ -352,9 +352,14 @@ size_t fetcher_run(struct fetcher *f, long wait_ms, fetch_done_fn done, void *co
         finished_any = true;
         done(result, context);
     }
-    if (!finished_any && f->in_flight && wait_ms > 0)
+    if (!finished_any && wait_ms > 0)
         curl_multi_poll(f->multi, NULL, 0, (int)wait_ms, NULL);
     return f->in_flight;
+}
+
+void fetcher_wakeup(struct fetcher *f)
+{
+    curl_multi_wakeup(f->multi);
 }
 
 size_t fetcher_in_flight(const struct fetcher *f)

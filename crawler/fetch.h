@@ -84,6 +84,9 @@ size_t fetcher_run(struct fetcher *fetcher, long wait_ms, fetch_done_fn done, vo
 
 size_t fetcher_in_flight(const struct fetcher *fetcher);
 
+/* Make a fetcher_run waiting on another thread return now. The one call any thread may make. */
+void fetcher_wakeup(struct fetcher *fetcher);
+
 void fetch_result_free(struct fetch_result *result);
 
 #endif

@@ -108,8 +108,17 @@ static int load_static(const char *dir, const char *path, struct body *out, cons
     else
         snprintf(file, sizeof(file), "%s%s", dir, path);
     struct stat st;
-    if (stat(file, &st) == 0 && S_ISDIR(st.st_mode))
+    if (stat(file, &st) != 0) {
+        char html[4096];
+        if (snprintf(html, sizeof(html), "%.4000s.html", file) < 0)
+            html[0] = 0;
+        if (stat(html, &st) == 0 && S_ISREG(st.st_mode))
+            snprintf(file, sizeof(file), "%s", html);
+        else
+            snprintf(file, sizeof(file), "%s%s/index.html", dir, path);
+    } else if (S_ISDIR(st.st_mode)) {
         snprintf(file, sizeof(file), "%s%s/index.html", dir, path);
+    }
     *type = type_for(file);
     return read_file(file, out);
 }
