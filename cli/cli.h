@@ -41,5 +41,6 @@ int cli_parse_long(const char *command, const char *option, const char *text, lo
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_crawl(int argc, char **argv);
 
 #endif

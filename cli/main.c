@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 
 const struct cli_command cli_commands[] = {
+    {"crawl", cmd_crawl, "Crawl a site (or a build folder) and write pages.csv, links.csv, crawl.json"},
     {"help", cmd_help, "Show help for crawlpack or one of its commands"},
     {"rules", cmd_rules, "List the audit rules (id, severity, why, how to fix)"},
     {"version", cmd_version, "Print the version"},
