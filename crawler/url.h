@@ -4,7 +4,8 @@
  * (and ws, wss, ftp, file far enough to serialise them), because that is how browsers and search
  * engines resolve an href: C0 controls and spaces trimmed, tab/CR/LF removed anywhere, "\" read as
  * "/", dot segments (also "%2e") removed, the standard's percent-encode sets, default ports dropped,
- * IPv4 in decimal/octal/hex, IPv6 in compressed form, IDNA (UTS #46) to ASCII through libidn2.
+ * IPv4 in decimal/octal/hex, IPv6 in compressed form, IDNA (UTS #46) to ASCII through libidn2
+ * (non-ASCII hosts only: the standard lower-cases ASCII hosts without further checks).
  * Other schemes (mailto:, javascript:, data:, tel:, ...) are parsed far enough to be recognised;
  * url_is_crawlable() is false for them.
  *
@@ -15,9 +16,13 @@
  * by the caller removed (tracking parameters such as utm_* that do not change the page). Nothing
  * else is changed: path case, trailing slashes and parameter order stay, because servers may
  * treat them as different resources; the audit reports such variants instead of merging them.
+ * (One exception keeps identity idempotent: an escape of a hex digit right after a literal '%'
+ * stays encoded, since decoding it would spell a new escape.)
  *
  * Memory: url_parse() makes one allocation, struct url.href, which holds the serialisation; every
- * component is a (offset, length) slice of it. The struct is owned by the caller, who releases it
+ * component is a (offset, length) slice of it. The parse itself works in a stack buffer (about
+ * 16 KiB) for caps up to URL_DEFAULT_MAX_LENGTH; a larger configured cap adds one temporary heap
+ * buffer, freed before return. The struct is owned by the caller, who releases it
  * with url_free(). A struct url is immutable after parsing, so any number of threads may read it.
  * All functions are reentrant and thread-safe.
  *
@@ -81,16 +86,17 @@ struct url {
     struct url_part hostname; /* lower-case ASCII; IPv6 in brackets */
     struct url_part port_text;/* "" for the default port */
     struct url_part pathname; /* "/a/b" */
-    struct url_part search;   /* "" or "?query" */
-    struct url_part hash;     /* "" or "#fragment" */
+    struct url_part search;   /* "" or "?query"; "" also for an empty query, whose '?' href keeps */
+    struct url_part hash;     /* "" or "#fragment"; likewise for an empty fragment */
 };
 
 struct url_parse_options {
-    size_t max_length; /* reject longer inputs; 0 means URL_DEFAULT_MAX_LENGTH */
+    size_t max_length; /* reject longer inputs and longer hrefs; 0 means URL_DEFAULT_MAX_LENGTH */
 };
 
-/* Parse input (length bytes, may contain NULs only if they are to be rejected) against base (NULL
- * for none). opts may be NULL for defaults. Returns URL_OK and fills *out, or an error and leaves
+/* Parse input (length bytes of UTF-8; NUL bytes are the code point U+0000: percent-encoded in
+ * paths, rejected in hosts; other invalid UTF-8 bytes are percent-encoded outside hosts and make a
+ * host invalid) against base (NULL for none; it must come from url_parse). opts may be NULL for defaults. Returns URL_OK and fills *out, or an error and leaves
  * *out zeroed (url_free on it is then a no-op). */
 enum url_error url_parse(const char *input, size_t length, const struct url *base,
                          const struct url_parse_options *opts, struct url *out);
@@ -116,14 +122,15 @@ static inline const char *url_part_start(const struct url *url, struct url_part 
     return url->href + part.offset;
 }
 
-/* Path and query as sent in an HTTP request line ("/a/b?x"): pathname and search are adjacent in
- * href, so this is a slice of it; *length receives its length. */
+/* Path and query as sent in an HTTP request line ("/a/b?x", "/a?" for an empty query): pathname
+ * and search are adjacent in href, so this is a slice of it; *length receives its length. */
 const char *url_path_and_query(const struct url *url, size_t *length);
 
-/* Origin "scheme://host[:port]" (the WHATWG serialisation, default port omitted) written into dst
- * of size bytes, NUL-terminated. Returns the length, or -1 when it does not fit. */
+/* Origin "scheme://host[:port]" (the WHATWG serialisation, default port omitted; "null" for schemes
+ * with an opaque origin: file and the non-special ones) written into dst of size bytes,
+ * NUL-terminated. Returns the length, or -1 when it does not fit. */
 int url_origin(const struct url *url, char *dst, size_t size);
-/* True when both URLs have the same scheme, host and port. */
+/* True when both URLs have the same scheme, host and port (never for opaque origins). */
 bool url_same_origin(const struct url *a, const struct url *b);
 
 /* Caller's choices for the crawl identity. */
