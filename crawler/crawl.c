@@ -1068,6 +1068,12 @@ static struct frontier_options frontier_options_for(const struct crawl *c)
     return f;
 }
 
+static void free_request(void *user_data, void *context)
+{
+    (void)context;
+    free(user_data);
+}
+
 int crawl_run(const struct crawl_options *options, struct crawl_result *result, char *error, size_t error_size)
 {
     memset(result, 0, sizeof(*result));
@@ -1087,6 +1093,10 @@ int crawl_run(const struct crawl_options *options, struct crawl_result *result, 
         status = parse_start(&c, error, error_size);
     if (status == CP_OK) {
         struct frontier_options frontier = frontier_options_for(&c);
+        result->concurrency = c.concurrency;
+        result->threads = c.worker_count;
+        result->per_host = frontier.per_host;
+        result->rate = frontier.rate;
         result->graph = c.graph = graph_create(1024);
         c.frontier = frontier_new(&frontier);
         if (!c.graph || !c.frontier || (!c.root && !(c.fetcher = fetcher_new(&options->fetch))))
@@ -1105,6 +1115,8 @@ int crawl_run(const struct crawl_options *options, struct crawl_result *result, 
         else if (result->interrupted)
             status = CP_ERR_INTERRUPTED;
     }
+    if (c.fetcher)
+        fetcher_cancel_all(c.fetcher, free_request, NULL);
     fetcher_free(c.fetcher);
     local_root_free(c.root);
     frontier_free(c.frontier);

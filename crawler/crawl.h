@@ -112,6 +112,8 @@ struct crawl_result {
     struct graph *graph;
     struct crawl_page *pages;       /* graph_node_count(graph) entries */
     uint32_t start_node;
+    int concurrency, per_host, threads; /* the values in effect after defaults */
+    double rate;                        /* requests per second per origin; 0: unlimited */
     struct crawl_robots_outcome *robots;
     size_t robots_count;
     struct finding_list findings;   /* robots.txt findings raised while crawling */

@@ -9,6 +9,7 @@
 #include "common/error.h"
 #include "common/json_write.h"
 #include "crawler/extract.h"
+#include "crawler/http_get.h"
 #include "linkgraph/graph.h"
 
 void csv_write_field(FILE *out, const char *text)
@@ -196,29 +197,29 @@ int crawl_output_pages(const char *dir, const struct crawl_result *r, char *erro
     return finish_file(out, path, dir, "pages.csv", error, error_size);
 }
 
-static void write_options(struct json_writer *w, const struct crawl_options *o)
+static void write_options(struct json_writer *w, const struct crawl_options *o, const struct crawl_result *r)
 {
     json_key(w, "options");
     json_begin_object(w);
     json_key(w, "start_url"), json_string(w, o->start_url);
     json_key(w, "root"), json_string(w, o->root_dir);
     json_key(w, "site_url"), json_string(w, o->site_url);
-    json_key(w, "concurrency"), json_int(w, o->concurrency);
-    json_key(w, "per_host"), json_int(w, o->per_host);
-    json_key(w, "rate"), json_double(w, o->rate);
-    json_key(w, "threads"), json_int(w, o->threads);
+    json_key(w, "concurrency"), json_int(w, r->concurrency);
+    json_key(w, "per_host"), json_int(w, r->per_host);
+    json_key(w, "rate"), json_double(w, r->rate); /* 0: unlimited */
+    json_key(w, "threads"), json_int(w, r->threads);
     json_key(w, "ignore_robots"), json_bool(w, o->ignore_robots);
     json_key(w, "respect_crawl_delay"), json_bool(w, o->respect_crawl_delay);
     json_key(w, "subdomains"), json_bool(w, o->subdomains);
     json_key(w, "check_external"), json_bool(w, o->check_external);
     json_key(w, "max_depth"), json_int(w, o->max_depth);
     json_key(w, "max_pages"), json_int(w, o->max_pages);
-    json_key(w, "max_per_template"), json_uint(w, o->max_per_template);
+    json_key(w, "max_per_template"), json_uint(w, o->max_per_template ? o->max_per_template : 500);
     json_key(w, "max_body"), json_uint(w, o->fetch.max_body ? o->fetch.max_body : FETCH_DEFAULT_MAX_BODY);
-    json_key(w, "connect_timeout_ms"), json_int(w, o->fetch.connect_timeout_ms);
-    json_key(w, "max_time_ms"), json_int(w, o->fetch.total_timeout_ms);
+    json_key(w, "connect_timeout_ms"), json_int(w, o->fetch.connect_timeout_ms ? o->fetch.connect_timeout_ms : 10000);
+    json_key(w, "max_time_ms"), json_int(w, o->fetch.total_timeout_ms ? o->fetch.total_timeout_ms : 30000);
     json_key(w, "max_duration_ms"), json_int(w, o->max_duration_ms);
-    json_key(w, "user_agent"), json_string(w, o->fetch.user_agent);
+    json_key(w, "user_agent"), json_string(w, o->fetch.user_agent ? o->fetch.user_agent : HTTP_GET_DEFAULT_USER_AGENT);
     json_end_object(w);
 }
 
@@ -291,7 +292,7 @@ int crawl_output_run(const char *dir, const struct crawl_options *options, const
     json_key(&w, "start_url"), json_string(&w, graph_url(r->graph, r->start_node, NULL));
     json_key(&w, "interrupted"), json_bool(&w, r->interrupted);
     json_key(&w, "stopped_by_limit"), json_bool(&w, r->truncated_by_limit);
-    write_options(&w, options);
+    write_options(&w, options, r);
     write_counts(&w, r);
     json_key(&w, "timings");
     json_begin_object(&w);

@@ -116,6 +116,21 @@ void fetcher_free(struct fetcher *f)
     free(f);
 }
 
+void fetcher_cancel_all(struct fetcher *f, void (*cancelled)(void *user_data, void *context), void *context)
+{
+    while (f->transfers) {
+        struct transfer *t = f->transfers;
+        f->transfers = t->next;
+        if (f->transfers)
+            f->transfers->prev = NULL;
+        curl_multi_remove_handle(f->multi, t->easy);
+        f->in_flight--;
+        if (cancelled)
+            cancelled(t->result->user_data, context);
+        transfer_free(t);
+    }
+}
+
 static size_t write_body(char *data, size_t size, size_t count, void *userdata)
 {
     struct transfer *t = userdata;
@@ -314,9 +329,14 @@ static struct fetch_result *finish_transfer(struct transfer *t, CURLcode code)
     r->link_header = detach_or_null(&t->link_header);
     r->body_length = t->body.len;
     r->body = buf_detach(&t->body);
+    if (code == CURLE_OUT_OF_MEMORY && r->status > 0 && t->body.len == 0) {
+        /* libcurl refuses a single header line over its own 100 KB limit with this code */
+        t->header_overflow = true;
+    }
     if (t->header_overflow) {
         r->error_class = HTTP_ERROR_TOO_LARGE;
-        snprintf(r->error, sizeof(r->error), "response headers exceed %zu bytes", t->max_header);
+        snprintf(r->error, sizeof(r->error), "response headers exceed %zu bytes (or one header line exceeds 100 KB)",
+                 t->max_header);
     } else if (code != CURLE_OK) {
         r->error_class = http_error_classify(code);
         snprintf(r->error, sizeof(r->error), "%s", t->error_buffer[0] ? t->error_buffer : curl_easy_strerror(code));

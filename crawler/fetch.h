@@ -75,6 +75,9 @@ typedef void (*fetch_done_fn)(struct fetch_result *result, void *context);
 struct fetcher *fetcher_new(const struct fetch_options *options);
 void fetcher_free(struct fetcher *fetcher); /* aborts transfers still in flight, silently */
 
+/* Abort every transfer in flight, handing each one's user_data to cancelled (no result). */
+void fetcher_cancel_all(struct fetcher *fetcher, void (*cancelled)(void *user_data, void *context), void *context);
+
 /* Start a transfer. It makes progress inside fetcher_run. */
 int fetcher_add(struct fetcher *fetcher, const struct fetch_request *request);
 

@@ -223,12 +223,16 @@ static void stream_free(void *cls)
     free(st);
 }
 
+struct query_log {
+    FILE *out;
+    int count;
+};
+
 static enum MHD_Result append_argument(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
     (void)kind;
-    FILE *out = cls;
-    fprintf(out, "%s%s%s", key, value ? "=" : "", value ? value : "");
-    fputc('&', out);
+    struct query_log *q = cls;
+    fprintf(q->out, "%s%s%s%s", q->count++ ? "&" : "", key, value ? "=" : "", value ? value : "");
     return MHD_YES;
 }
 
@@ -242,7 +246,8 @@ static void log_request(struct server *s, struct MHD_Connection *c, const char *
     fprintf(s->log, "%s %s %s", method, host ? host : "-", url);
     if (MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, NULL, NULL) > 0) {
         fputc('?', s->log);
-        MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, append_argument, s->log);
+        struct query_log q = {s->log, 0};
+        MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, append_argument, &q);
     }
     fprintf(s->log, " %s\n", auth ? auth : "-");
     fflush(s->log);
