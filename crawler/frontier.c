@@ -168,18 +168,15 @@ static struct frontier_origin *origin_for(struct frontier *f, const char *name)
     return o;
 }
 
-/* "origin/path" with digit runs replaced by N, then "?name&name" without the values. */
+/* "origin/path?name&name": the path as is, the query's parameter names without their values. A
+ * path with a query that keeps producing new values (a calendar, a session id, sort orders) maps
+ * to one template; distinct paths (/p/1.html, /p/2.html) stay distinct, because a large site has
+ * that many real pages. Traps in the path itself are bounded by --max-depth and --max-url-length. */
 static int url_template(const struct url *url, const char *origin, struct buf *out)
 {
-    if (buf_append_str(out, origin) != CP_OK)
+    if (buf_append_str(out, origin) != CP_OK ||
+        buf_append(out, url_part_start(url, url->pathname), url->pathname.length) != CP_OK)
         return CP_ERR_NOMEM;
-    const char *path = url_part_start(url, url->pathname);
-    for (size_t i = 0; i < url->pathname.length; i++) {
-        bool digit = path[i] >= '0' && path[i] <= '9';
-        if (digit && i > 0 && path[i - 1] >= '0' && path[i - 1] <= '9')
-            continue;
-        buf_append_char(out, digit ? 'N' : path[i]);
-    }
     const char *query = url_part_start(url, url->search);
     bool in_value = false;
     for (size_t i = 0; i < url->search.length; i++) {

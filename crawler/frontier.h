@@ -5,8 +5,8 @@
  * may receive its next request: at most per_host requests in flight, at most `rate` request starts
  * per second, a pause after a 429/503 (its Retry-After, or an exponential back-off), and a pause
  * when the origin's error rate over its last responses passes a threshold (circuit breaker). It
- * also stops crawl traps: URLs are grouped by path template (digit runs become "N", query values
- * are dropped), and a template that has produced max_per_template URLs admits no more.
+ * also stops crawl traps: URLs are grouped by template (the path, plus the query's parameter names
+ * without their values), and a template that has produced max_per_template URLs admits no more.
  *
  * The seen-set is not here: the caller interns URLs (linkgraph/graph) and pushes each node id once.
  *

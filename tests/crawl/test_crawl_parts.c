@@ -134,6 +134,9 @@ static void test_frontier_trap_cap(void **state)
     push(f, 4, "http://a.test/cal?month=4&y=2023", 1, CP_ERR_LIMIT);
     push(f, 5, "http://a.test/cal?month=5&y=2023", 1, CP_ERR_LIMIT);
     push(f, 6, "http://a.test/page/7", 1, CP_OK);
+    push(f, 7, "http://a.test/page/8", 1, CP_OK); /* distinct paths are distinct pages */
+    push(f, 8, "http://a.test/page/9", 1, CP_OK);
+    push(f, 9, "http://a.test/page/10", 1, CP_OK);
     assert_int_equal(frontier_trap_count(f), 1);
     size_t refused = 0;
     assert_string_equal(frontier_trap_at(f, 0, &refused), "http://a.test/cal?month&y");

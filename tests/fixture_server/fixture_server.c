@@ -104,9 +104,9 @@ static int load_static(const char *dir, const char *path, struct body *out, cons
     char file[4096];
     size_t length = strlen(path);
     if (length && path[length - 1] == '/')
-        snprintf(file, sizeof(file), "%s%sindex.html", dir, path);
+        snprintf(file, sizeof(file), "%.2000s%.2000sindex.html", dir, path);
     else
-        snprintf(file, sizeof(file), "%s%s", dir, path);
+        snprintf(file, sizeof(file), "%.2000s%.2000s", dir, path);
     struct stat st;
     if (stat(file, &st) != 0) {
         char html[4096];
@@ -115,9 +115,9 @@ static int load_static(const char *dir, const char *path, struct body *out, cons
         if (stat(html, &st) == 0 && S_ISREG(st.st_mode))
             snprintf(file, sizeof(file), "%s", html);
         else
-            snprintf(file, sizeof(file), "%s%s/index.html", dir, path);
+            snprintf(file, sizeof(file), "%.2000s%.2000s/index.html", dir, path);
     } else if (S_ISDIR(st.st_mode)) {
-        snprintf(file, sizeof(file), "%s%s/index.html", dir, path);
+        snprintf(file, sizeof(file), "%.2000s%.2000s/index.html", dir, path);
     }
     *type = type_for(file);
     return read_file(file, out);
