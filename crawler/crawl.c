@@ -86,6 +86,19 @@ static void handle_page(struct crawl *c, struct request *request, struct fetch_r
 
 static void handle_external(struct crawl *c, struct request *request, struct fetch_result *response)
 {
+    /* Some servers refuse HEAD: ask once more with GET before recording the answer. */
+    if ((response->status == 405 || response->status == 501) && request->hops == 0 && !c->stopping) {
+        struct request *retry = malloc(sizeof(*retry));
+        if (retry) {
+            *retry = *request;
+            retry->hops = 1;
+            if (crawl_start_fetch(c, response->url, false, false, retry) == CP_OK) {
+                fetch_result_free(response);
+                return;
+            }
+            free(retry);
+        }
+    }
     crawl_record_response(c, request->node, response);
     graph_set_flags(c->graph, request->node, GRAPH_NODE_EXTERNAL_CHECKED);
     fetch_result_free(response);
@@ -155,6 +168,7 @@ static long start_requests(struct crawl *c)
             break;
         request->kind = REQUEST_EXTERNAL;
         request->node = c->externals[c->external_next++];
+        request->hops = 0; /* 0: the HEAD; 1: the GET after a refused HEAD */
         if (crawl_start_fetch(c, graph_url(c->graph, request->node, NULL), true, false, request) != CP_OK) {
             free(request);
             break;

@@ -155,6 +155,20 @@ def case_basic(server, out):
         s.stop()
 
 
+def case_ignore_robots(server, out):
+    """--ignore-robots: robots.txt is still fetched and reported, the disallowed page is fetched."""
+    s = Server(server, "basic")
+    try:
+        crawl([s.origin + "/", "--ignore-robots"], out)
+        rows = {r["url"]: r for r in read_csv(os.path.join(out, "pages.csv"))}
+        secret = rows[s.origin + "/private/secret.html"]
+        check(secret["status"] == "200" and secret["error"] == "", "secret row %s" % secret)
+        check(any(r[2] == "/robots.txt" for r in s.requests()), "robots.txt not fetched")
+        check(load_json(out)["robots"][0]["outcome"] == "parse", "robots.txt outcome not reported")
+    finally:
+        s.stop()
+
+
 def case_hostile(server, out):
     """Redirect chain and loop hop by hop, 429 back-off, timeout, body cap, header cap, gzip/br, crawl
     trap, non-HTTP redirect, cross-host redirect checked without the credentials."""
