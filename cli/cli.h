@@ -42,5 +42,7 @@ int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_crawl(int argc, char **argv);
+int cmd_sitemap(int argc, char **argv);
+int cmd_url(int argc, char **argv);
 
 #endif

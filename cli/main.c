@@ -8,6 +8,8 @@ const struct cli_command cli_commands[] = {
     {"crawl", cmd_crawl, "Crawl a site (or a build folder) and write pages.csv, links.csv, crawl.json"},
     {"help", cmd_help, "Show help for crawlpack or one of its commands"},
     {"rules", cmd_rules, "List the audit rules (id, severity, why, how to fix)"},
+    {"sitemap", cmd_sitemap, "Validate sitemaps and sitemap indexes (offline, for CI)"},
+    {"url", cmd_url, "Parse a URL as browsers do, or print its crawl identity"},
     {"version", cmd_version, "Print the version"},
     {NULL, NULL, NULL},
 };

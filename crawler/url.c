@@ -54,44 +54,58 @@ static char to_lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : 
 
 enum encode_set { ENCODE_C0, ENCODE_FRAGMENT, ENCODE_QUERY, ENCODE_SPECIAL_QUERY, ENCODE_PATH, ENCODE_USERINFO };
 
-/* The standard's percent-encode sets; each one contains the ones before it in this chain:
- * C0 control < fragment, C0 control < query < special-query, query < path < userinfo. */
+/* The standard's percent-encode sets, and its forbidden host and domain code points, as one bit
+ * each in a table indexed by byte (looked up for every byte of every URL). Bytes outside printable
+ * ASCII are in every encode set. */
+#define CLASS_FORBIDDEN_HOST 6
+#define CLASS_FORBIDDEN_DOMAIN 7
+#define IN_FRAGMENT_SET(c) ((c) == ' ' || (c) == '"' || (c) == '<' || (c) == '>' || (c) == '`')
+#define IN_QUERY_SET(c) ((c) == ' ' || (c) == '"' || (c) == '#' || (c) == '<' || (c) == '>')
+#define IN_SPECIAL_QUERY_SET(c) (IN_QUERY_SET(c) || (c) == '\'')
+#define IN_PATH_SET(c) (IN_QUERY_SET(c) || (c) == '?' || (c) == '^' || (c) == '`' || (c) == '{' || (c) == '}')
+#define IN_USERINFO_SET(c)                                                                                    \
+    (IN_PATH_SET(c) || (c) == '/' || (c) == ':' || (c) == ';' || (c) == '=' || (c) == '@' ||                  \
+     ((c) >= '[' && (c) <= '^') || (c) == '|')
+#define IS_FORBIDDEN_HOST(c)                                                                                  \
+    ((c) == 0 || (c) == '\t' || (c) == '\n' || (c) == '\r' || (c) == ' ' || (c) == '#' || (c) == '/' ||       \
+     (c) == ':' || (c) == '<' || (c) == '>' || (c) == '?' || (c) == '@' || (c) == '[' || (c) == '\\' ||       \
+     (c) == ']' || (c) == '^' || (c) == '|')
+#define IS_FORBIDDEN_DOMAIN(c) (IS_FORBIDDEN_HOST(c) || (c) < 0x20 || (c) == '%' || (c) == 0x7f)
+#define BIT_IF(condition, bit) ((condition) ? 1u << (bit) : 0u)
+#define CHARACTER_CLASS(c)                                                                                    \
+    (((c) < 0x20 || (c) > 0x7e ? 0x3fu                                                                        \
+                               : BIT_IF(IN_FRAGMENT_SET(c), ENCODE_FRAGMENT) |                                \
+                                     BIT_IF(IN_QUERY_SET(c), ENCODE_QUERY) |                                  \
+                                     BIT_IF(IN_SPECIAL_QUERY_SET(c), ENCODE_SPECIAL_QUERY) |                  \
+                                     BIT_IF(IN_PATH_SET(c), ENCODE_PATH) |                                    \
+                                     BIT_IF(IN_USERINFO_SET(c), ENCODE_USERINFO)) |                           \
+     BIT_IF(IS_FORBIDDEN_HOST(c), CLASS_FORBIDDEN_HOST) | BIT_IF(IS_FORBIDDEN_DOMAIN(c), CLASS_FORBIDDEN_DOMAIN))
+#define CLASS_ROW(r)                                                                                          \
+    CHARACTER_CLASS(r + 0), CHARACTER_CLASS(r + 1), CHARACTER_CLASS(r + 2), CHARACTER_CLASS(r + 3),           \
+        CHARACTER_CLASS(r + 4), CHARACTER_CLASS(r + 5), CHARACTER_CLASS(r + 6), CHARACTER_CLASS(r + 7),       \
+        CHARACTER_CLASS(r + 8), CHARACTER_CLASS(r + 9), CHARACTER_CLASS(r + 10), CHARACTER_CLASS(r + 11),     \
+        CHARACTER_CLASS(r + 12), CHARACTER_CLASS(r + 13), CHARACTER_CLASS(r + 14), CHARACTER_CLASS(r + 15)
+
+static const uint8_t character_classes[256] = {
+    CLASS_ROW(0x00), CLASS_ROW(0x10), CLASS_ROW(0x20), CLASS_ROW(0x30), CLASS_ROW(0x40), CLASS_ROW(0x50),
+    CLASS_ROW(0x60), CLASS_ROW(0x70), CLASS_ROW(0x80), CLASS_ROW(0x90), CLASS_ROW(0xa0), CLASS_ROW(0xb0),
+    CLASS_ROW(0xc0), CLASS_ROW(0xd0), CLASS_ROW(0xe0), CLASS_ROW(0xf0),
+};
+
 static bool needs_encoding(unsigned char c, enum encode_set set)
 {
-    if (c < 0x20 || c > 0x7e)
-        return true;
-    switch (set) {
-    case ENCODE_C0:
-        return false;
-    case ENCODE_FRAGMENT:
-        return c == ' ' || c == '"' || c == '<' || c == '>' || c == '`';
-    case ENCODE_SPECIAL_QUERY:
-        if (c == '\'')
-            return true;
-        /* fall through */
-    case ENCODE_QUERY:
-        return c == ' ' || c == '"' || c == '#' || c == '<' || c == '>';
-    case ENCODE_USERINFO:
-        if (c == '/' || c == ':' || c == ';' || c == '=' || c == '@' || (c >= '[' && c <= '^') || c == '|')
-            return true;
-        /* fall through */
-    case ENCODE_PATH:
-        return needs_encoding(c, ENCODE_QUERY) || c == '?' || c == '^' || c == '`' || c == '{' || c == '}';
-    }
-    return true;
+    return character_classes[c] & (1u << set);
 }
 
 /* Forbidden host code points (the standard's list); '%' is allowed in opaque hosts. */
 static bool is_forbidden_host_byte(unsigned char c)
 {
-    return c == 0 || c == '\t' || c == '\n' || c == '\r' || c == ' ' || c == '#' || c == '/' || c == ':' ||
-           c == '<' || c == '>' || c == '?' || c == '@' || c == '[' || c == '\\' || c == ']' || c == '^' ||
-           c == '|';
+    return character_classes[c] & (1u << CLASS_FORBIDDEN_HOST);
 }
 
 static bool is_forbidden_domain_byte(unsigned char c)
 {
-    return is_forbidden_host_byte(c) || c < 0x20 || c == '%' || c == 0x7f;
+    return character_classes[c] & (1u << CLASS_FORBIDDEN_DOMAIN);
 }
 
 /* ---- writing the href ---- */
@@ -466,34 +480,80 @@ static int uts46_to_ascii(const char *domain, char **ascii)
     return rc;
 }
 
-/* Domain to ASCII on out[start, len): replaces it with the ASCII form. */
-static enum url_error domain_to_ascii(struct builder *b, size_t start)
+/* Length of the label separator at s[0, n): '.', or one of the full stops UTS #46 maps to it
+ * (U+3002, U+FF0E, U+FF61, in UTF-8); 0 for anything else. */
+static size_t label_separator_length(const unsigned char *s, size_t n)
 {
-    char *domain = b->out + start;
-    size_t n = b->len - start;
-    if (is_ascii(domain, n)) { /* the standard's fast path: ASCII domains are only lower-cased */
+    if (s[0] == '.')
+        return 1;
+    if (n >= 3 && ((s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x82) || (s[0] == 0xEF && s[1] == 0xBC && s[2] == 0x8E) ||
+                   (s[0] == 0xEF && s[1] == 0xBD && s[2] == 0xA1)))
+        return 3;
+    return 0;
+}
+
+/* Append the ASCII form of one label, label[0, n), where label[n] may be overwritten for the time
+ * of the call. ASCII labels are lower-cased (so libidn2's IDNA2008 hyphen and Punycode checks,
+ * which the URL Standard does not ask for, never reject them); others go through UTS #46. */
+static enum url_error append_label_as_ascii(struct builder *b, char *label, size_t n)
+{
+    if (is_ascii(label, n)) {
         for (size_t i = 0; i < n; i++)
-            domain[i] = to_lower(domain[i]);
+            out_char(b, to_lower(label[i]));
         return URL_OK;
     }
-    if (!is_valid_utf8((const unsigned char *)domain, n))
-        return URL_ERR_IDNA;
-    out_char(b, '\0'); /* idn2 reads a C string */
-    if (b->overflow)
-        return URL_ERR_TOO_LONG;
+    char saved = label[n];
     char *ascii = NULL;
-    int rc = uts46_to_ascii(b->out + start, &ascii);
-    b->len = start;
+    label[n] = '\0'; /* idn2 reads a C string */
+    int rc = uts46_to_ascii(label, &ascii);
+    label[n] = saved;
     if (rc == IDN2_MALLOC)
         return URL_ERR_NOMEM;
     if (rc != IDN2_OK)
         return URL_ERR_IDNA;
-    size_t ascii_length = strlen(ascii);
-    for (size_t i = 0; i < ascii_length; i++)
-        ascii[i] = to_lower(ascii[i]);
-    out_bytes(b, ascii, ascii_length);
+    for (size_t i = 0; ascii[i]; i++)
+        out_char(b, to_lower(ascii[i]));
     idn2_free(ascii);
-    return b->overflow ? URL_ERR_TOO_LONG : URL_OK;
+    return URL_OK;
+}
+
+/* Domain to ASCII on out[start, len): replaces it with the ASCII form. A non-ASCII domain is
+ * converted label by label after out[len], then moved into place. */
+static enum url_error domain_to_ascii(struct builder *b, size_t start)
+{
+    char *domain = b->out + start;
+    size_t source_end = b->len;
+    if (is_ascii(domain, source_end - start)) { /* the standard's fast path: only lower-casing */
+        for (size_t i = start; i < source_end; i++)
+            b->out[i] = to_lower(b->out[i]);
+        return URL_OK;
+    }
+    if (!is_valid_utf8((const unsigned char *)domain, source_end - start))
+        return URL_ERR_IDNA;
+    out_char(b, '\0'); /* room to terminate the last label in place */
+    size_t result_start = b->len;
+    size_t label_start = start;
+    for (size_t i = start;;) {
+        size_t separator = i < source_end ? label_separator_length((unsigned char *)b->out + i, source_end - i) : 0;
+        if (i < source_end && !separator) {
+            i++;
+            continue;
+        }
+        enum url_error error = append_label_as_ascii(b, b->out + label_start, i - label_start);
+        if (error)
+            return error;
+        if (i >= source_end)
+            break;
+        out_char(b, '.');
+        i += separator;
+        label_start = i;
+    }
+    if (b->overflow)
+        return URL_ERR_TOO_LONG;
+    size_t length = b->len - result_start;
+    memmove(b->out + start, b->out + result_start, length);
+    b->len = start + length;
+    return URL_OK;
 }
 
 static enum url_error write_opaque_host(struct builder *b, const char *s, size_t n)
@@ -1081,9 +1141,15 @@ static size_t preprocess(const char *input, size_t length, char *dst)
         start++;
     while (end > start && (unsigned char)input[end - 1] <= 0x20)
         end--;
-    for (size_t i = start; i < end; i++)
-        if (input[i] != '\t' && input[i] != '\n' && input[i] != '\r')
-            dst[n++] = input[i];
+    const char *s = input + start;
+    size_t trimmed = end - start;
+    if (!memchr(s, '\t', trimmed) && !memchr(s, '\n', trimmed) && !memchr(s, '\r', trimmed)) {
+        memcpy(dst, s, trimmed); /* the usual case, at memchr speed */
+        return trimmed;
+    }
+    for (size_t i = 0; i < trimmed; i++)
+        if (s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+            dst[n++] = s[i];
     return n;
 }
 
@@ -1193,6 +1259,10 @@ void url_free(struct url *url)
 
 enum url_error url_copy(const struct url *from, struct url *to)
 {
+    if (!from->href) { /* a zeroed struct (failed parse) copies as one */
+        memset(to, 0, sizeof *to);
+        return URL_OK;
+    }
     char *href = malloc(from->href_length + 1);
     if (!href) {
         memset(to, 0, sizeof *to);

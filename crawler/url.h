@@ -5,7 +5,12 @@
  * engines resolve an href: C0 controls and spaces trimmed, tab/CR/LF removed anywhere, "\" read as
  * "/", dot segments (also "%2e") removed, the standard's percent-encode sets, default ports dropped,
  * IPv4 in decimal/octal/hex, IPv6 in compressed form, IDNA (UTS #46) to ASCII through libidn2
- * (non-ASCII hosts only: the standard lower-cases ASCII hosts without further checks).
+ * (non-ASCII labels only: the standard lower-cases ASCII hosts without further checks).
+ * Known differences from browsers, all in host names no registry hands out: a non-ASCII label
+ * that begins or ends with '-', has "--" in its third and fourth places, or whose Punycode form is
+ * longer than 63 bytes is rejected (libidn2 applies these IDNA2008 rules; UTS #46 as the standard
+ * uses it does not), as is a label mixing a symbol IDNA2008 disallows (emoji) with ß, ς, ZWJ or
+ * ZWNJ.
  * Other schemes (mailto:, javascript:, data:, tel:, ...) are parsed far enough to be recognised;
  * url_is_crawlable() is false for them.
  *

@@ -1,6 +1,7 @@
 /* reports/findings: storage, ordering and counting of findings (see findings.h). */
 #include "reports/findings.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,4 +136,83 @@ void findings_free(struct finding_list *list)
         finding_free(&list->items[i]);
     free(list->items);
     *list = (struct finding_list)FINDING_LIST_INIT;
+}
+
+enum finding_identity_key finding_identity_key_kind(enum rule_id rule)
+{
+    switch (rule) {
+    /* A page's canonical or hreflang problem is about one target: a new target is a new finding. */
+    case RULE_CANONICAL_INVALID:
+    case RULE_CANONICAL_RELATIVE:
+    case RULE_CANONICAL_OUTSIDE_HEAD:
+    case RULE_CANONICAL_TO_REDIRECT:
+    case RULE_CANONICAL_TO_ERROR:
+    case RULE_CANONICAL_TO_NOINDEX:
+    case RULE_CANONICAL_TO_BLOCKED:
+    case RULE_CANONICAL_CROSS_HOST:
+    case RULE_CANONICAL_CHAIN:
+    case RULE_CANONICAL_LOOP:
+    case RULE_NOINDEX_AND_CANONICAL:
+    case RULE_HREFLANG_NO_RETURN:
+    case RULE_HREFLANG_TO_ERROR:
+        return FINDING_KEY_FIRST_RELATED;
+    default:
+        break;
+    }
+    /* Sitemap and robots.txt findings belong to the file that holds the entry (the same URL listed
+     * in two sitemaps is two findings). Keyed on the id prefix so rules added to those sections
+     * later follow without a change here. */
+    const char *id = rule_get(rule)->id;
+    if (strncmp(id, "sitemap-", 8) == 0 || strncmp(id, "robots-", 7) == 0)
+        return FINDING_KEY_SOURCE;
+    /* Page and graph findings (broken-link, redirect-*, deep-page, ...): the URL alone. The sources
+     * of a broken link or the hops of a chain are evidence that may change. */
+    return FINDING_KEY_NONE;
+}
+
+int finding_identity(const struct finding *f, struct buf *out)
+{
+    const char *key = NULL;
+    switch (finding_identity_key_kind(f->rule)) {
+    case FINDING_KEY_FIRST_RELATED:
+        key = f->related_count ? f->related[0] : NULL;
+        break;
+    case FINDING_KEY_SOURCE:
+        key = f->source;
+        break;
+    case FINDING_KEY_NONE:
+        key = f->url ? NULL : f->source;
+        break;
+    }
+    int rc = buf_append_str(out, rule_get(f->rule)->id);
+    if (rc == CP_OK)
+        rc = buf_append_char(out, '\x1f');
+    if (rc == CP_OK)
+        rc = buf_append_str(out, f->url ? f->url : "");
+    if (rc == CP_OK)
+        rc = buf_append_char(out, '\x1f');
+    if (rc == CP_OK)
+        rc = buf_append_str(out, key ? key : "");
+    return rc;
+}
+
+uint64_t finding_fingerprint(const struct finding *f)
+{
+    struct buf identity = BUF_INIT;
+    if (finding_identity(f, &identity) != CP_OK) {
+        buf_free(&identity);
+        return 0;
+    }
+    uint64_t hash = 0xcbf29ce484222325ULL; /* FNV-1a 64 offset basis */
+    for (size_t i = 0; i < identity.len; i++) {
+        hash ^= (unsigned char)identity.data[i];
+        hash *= 0x100000001b3ULL; /* FNV 64 prime */
+    }
+    buf_free(&identity);
+    return hash;
+}
+
+void finding_fingerprint_hex(const struct finding *f, char text[17])
+{
+    snprintf(text, 17, "%016" PRIx64, finding_fingerprint(f));
 }

@@ -14,6 +14,9 @@
 #define CRAWLPACK_REPORTS_FINDINGS_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include "common/buf.h"
 
 #include "reports/rules.h"
 
@@ -55,5 +58,31 @@ void findings_sort(struct finding_list *list);
 size_t findings_count_at_least(const struct finding_list *list, enum severity threshold);
 
 void findings_free(struct finding_list *list);
+
+/* Finding identity: what makes "the same finding" across two runs, for baselines and SARIF
+ * fingerprints. It is the rule id, the URL, and one more key that depends on the rule's family
+ * (the canonical or hreflang target in related[0], or the sitemap/robots.txt file in source);
+ * messages, line numbers and the other related URLs are evidence, not identity, so a finding keeps
+ * its identity when a file gains lines or a broken link gains source pages. The table is in
+ * docs/formats.md; finding_identity_key_kind is its one implementation. */
+enum finding_identity_key {
+    FINDING_KEY_NONE,          /* rule + URL (or the source when there is no URL) */
+    FINDING_KEY_FIRST_RELATED, /* rule + URL + related[0] */
+    FINDING_KEY_SOURCE,        /* rule + URL + source */
+};
+
+enum finding_identity_key finding_identity_key_kind(enum rule_id rule);
+
+/* The identity as one string, "rule-id", URL and key separated by 0x1F (unit separator), appended
+ * to out. Returns 0 or CP_ERR_NOMEM. */
+int finding_identity(const struct finding *finding, struct buf *out);
+
+/* A stable 64-bit FNV-1a hash of finding_identity: the SARIF partialFingerprint and the
+ * "fingerprint" of findings.json (written as 16 lower-case hex digits). Returns 0 only when out of
+ * memory (and a real hash is 0 with probability 2^-64). */
+uint64_t finding_fingerprint(const struct finding *finding);
+
+/* Write finding_fingerprint as 16 lower-case hex digits plus NUL into text. */
+void finding_fingerprint_hex(const struct finding *finding, char text[17]);
 
 #endif

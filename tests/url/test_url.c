@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -303,6 +304,9 @@ static void test_errors_leave_output_zeroed(void **state)
         assert_int_equal(url.href_length, 0);
         url_free(&url);
         assert_non_null(url_error_string(cases[i].error));
+        struct url copy;
+        assert_int_equal(url_copy(&url, &copy), URL_OK);
+        assert_null(copy.href);
     }
     /* NUL bytes: percent-encoded in a path, rejected in a host */
     struct url url;
@@ -310,6 +314,87 @@ static void test_errors_leave_output_zeroed(void **state)
     assert_string_equal(url.href, "http://a/%00b");
     url_free(&url);
     assert_int_equal(url_parse("http://a\0b/", 11, NULL, NULL, &url), URL_ERR_INVALID_HOST);
+}
+
+/* ---- hosts ---- */
+
+/* Internationalised hosts: UTS #46 per label, ASCII labels only lower-cased. */
+static void test_idna_hosts(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *input, *href;
+    } cases[] = {
+        {"http://B\xc3\xbc" "cher.Example/", "http://xn--bcher-kva.example/"},
+        {"http://fa\xc3\x9f.de/", "http://xn--fa-hia.de/"},                 /* non-transitional: sharp s kept */
+        {"http://\xf0\x9f\x92\xa9.la/", "http://xn--ls8h.la/"},           /* emoji: UTS #46 allows them */
+        {"http://\xe2\x98\x83.\xc3\x9f/", "http://xn--n3h.xn--zca/"},    /* symbol and deviation, two labels */
+        {"http://www.foo\xe3\x80\x82" "bar.\xc3\xbc/", "http://www.foo.bar.xn--tda/"}, /* ideographic full stop */
+        {"http://a.xn--pokxncvks.\xc3\xbc/", "http://a.xn--pokxncvks.xn--tda/"},
+        {"http://\xc3\xbc.-com/", "http://xn--tda.-com/"},                  /* no hyphen checks on ASCII labels */
+        {"http://%c3%bc.com/", "http://xn--tda.com/"},                       /* decoded before IDNA */
+        {"http://\xe2\x85\xab.com/", "http://xii.com/"},                   /* mapped: ROMAN NUMERAL TWELVE */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *href = resolve(cases[i].input, NULL);
+        if (!href || strcmp(href, cases[i].href) != 0)
+            fail_msg("%s: expected %s, got %s", cases[i].input, cases[i].href, href ? href : "(error)");
+        free(href);
+    }
+}
+
+/* ---- threads ---- */
+
+#define THREAD_COUNT 4
+static const char *const shared_inputs[] = {"../x?utm_source=a&b=1#f", "https://bücher.example/k",
+                                            "//[::1]:8080/p", "http://0x7f.1/%7e"};
+static struct url shared_base;
+
+/* Each thread parses against the one shared base and checks against the single-threaded result. */
+static void *parse_in_thread(void *expected)
+{
+    static const char *const strip[] = {"utm_*"};
+    const struct url_identity_options opts = {strip, 1};
+    char **identities = expected;
+    for (int round = 0; round < 500; round++) {
+        for (size_t i = 0; i < 4; i++) {
+            struct url url;
+            char *identity;
+            if (url_parse_str(shared_inputs[i], &shared_base, &url) != URL_OK)
+                return "parse failed";
+            int rc = url_identity(&url, &opts, &identity);
+            url_free(&url);
+            if (rc != URL_OK || strcmp(identity, identities[i]) != 0) {
+                free(identity);
+                return "different identity";
+            }
+            free(identity);
+        }
+    }
+    return NULL;
+}
+
+static void test_parallel_parsing_shares_a_base(void **state)
+{
+    (void)state;
+    char *expected[4];
+    static const char *const strip[] = {"utm_*"};
+    assert_int_equal(url_parse_str("https://example.com/a/b", NULL, &shared_base), URL_OK);
+    for (size_t i = 0; i < 4; i++)
+        expected[i] = identity_of(shared_inputs[i], "https://example.com/a/b", strip, 1);
+    assert_string_equal(expected[0], "https://example.com/x?b=1");
+    pthread_t threads[THREAD_COUNT];
+    for (int t = 0; t < THREAD_COUNT; t++)
+        assert_int_equal(pthread_create(&threads[t], NULL, parse_in_thread, expected), 0);
+    for (int t = 0; t < THREAD_COUNT; t++) {
+        void *result;
+        assert_int_equal(pthread_join(threads[t], &result), 0);
+        if (result)
+            fail_msg("thread %d: %s", t, (const char *)result);
+    }
+    for (size_t i = 0; i < 4; i++)
+        free(expected[i]);
+    url_free(&shared_base);
 }
 
 int main(void)
@@ -323,6 +408,8 @@ int main(void)
         cmocka_unit_test(test_non_crawlable_schemes),
         cmocka_unit_test(test_origin_and_accessors),
         cmocka_unit_test(test_errors_leave_output_zeroed),
+        cmocka_unit_test(test_idna_hosts),
+        cmocka_unit_test(test_parallel_parsing_shares_a_base),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

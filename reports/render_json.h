@@ -1,0 +1,24 @@
+/* reports/render_json: findings.json, the machine-readable findings of one run.
+ *
+ *   {"schema":1,"tool":{"name","version"},"run":{"inputs","started_at","duration_seconds",
+ *    "options"},"summary":{"pages","indexable","by_rule","by_severity"[,"baseline"]},
+ *    "findings":[{"rule","severity","url","related":[],"message","source"[,"line"[,"column"]],
+ *                 "fingerprint"[,"baseline_state"]}][,"fixed":[...]]}
+ *
+ * The exact shape, with an example, is in docs/formats.md; the file is also what --baseline reads
+ * back (reports/baseline.h). Findings are written in list order (sort first). Pure function of its
+ * input, streaming: any thread, memory does not grow with the list. */
+#ifndef CRAWLPACK_REPORTS_RENDER_JSON_H
+#define CRAWLPACK_REPORTS_RENDER_JSON_H
+
+#include <stdio.h>
+
+#include "reports/findings.h"
+#include "reports/report_context.h"
+
+#define FINDINGS_JSON_SCHEMA 1
+
+/* Returns CP_OK, or CP_ERR_IO when writing to out failed (errno tells why). */
+int render_findings_json(FILE *out, const struct finding_list *list, const struct report_context *ctx);
+
+#endif
