@@ -192,16 +192,17 @@ def case_hostile(server, out):
     s = Server(server, "hostile")
     try:
         crawl([s.origin + "/", "--max-time", "3", "--max-body", "100000", "--max-per-template", "5",
-               "--check-external", "--resolve", "other.test:%d:127.0.0.1" % s.port, "-u", "alice:secret"], out)
+               "--check-external", "--resolve", "other.test:%d:127.0.0.1" % s.port, "-u", "alice:secret",
+               "-H", "Authorization: Bearer from-header"], out)
         origins = [(s.origin, "http://SITE"), ("other.test:%d" % s.port, "other.test:PORT")]
         compare_golden("hostile-pages.csv", page_rows(out, origins))
         compare_golden("hostile-links.csv", link_rows(out, origins))
         requests = s.requests()
         for method, host, path, auth in requests:
             if host.startswith("other.test"):
-                check(auth == "-", "credentials sent to %s%s" % (host, path))
+                check(auth == "-", "credentials or headers sent to %s%s" % (host, path))
             else:
-                check(auth.startswith("Basic "), "no credentials on %s" % path)
+                check(auth.startswith(("Basic ", "Bearer ")), "no credentials on %s" % path)
         check(any(h.startswith("other.test") for _, h, _, _ in requests), "the other host was never checked")
         busy = [r for r in requests if r[2] == "/busy"]
         check(len(busy) == 2, "/busy asked %d times, want 2 (429 then retry)" % len(busy))
