@@ -238,6 +238,25 @@ def case_max_pages(server, out):
         s.stop()
 
 
+def case_scope(server, out):
+    """--exclude and --max-depth keep URLs out of the fetch (they stay rows, saying why); --strip-param
+    merges URLs that differ only by a tracking parameter."""
+    s = Server(server, "basic")
+    try:
+        crawl([s.origin + "/?utm_source=x", "--exclude", "/about/", "--max-depth", "1", "--strip-param", "utm_*"],
+              out)
+        rows = {r["url"]: r for r in read_csv(os.path.join(out, "pages.csv"))}
+        check(s.origin + "/" in rows and rows[s.origin + "/"]["status"] == "200", "start URL not stripped: %s" % list(rows))
+        about = rows[s.origin + "/about/"]
+        check(not about["status"] and about["error"] == "not fetched: out of scope", "about row %s" % about)
+        post2 = rows[s.origin + "/blog/post-2.html"]
+        check(not post2["status"] and "beyond --max-depth" in post2["error"], "post-2 row %s" % post2)
+        paths = [r[2] for r in s.requests()]
+        check("/about/" not in paths and "/blog/post-2.html" not in paths, "excluded URLs fetched: %s" % paths)
+    finally:
+        s.stop()
+
+
 def case_resolve(server, out):
     """--resolve audits a site under its production name: same pages as by address."""
     s = Server(server, "basic")
