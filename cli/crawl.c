@@ -263,7 +263,6 @@ static int finish_options(struct crawl_cli *cli, int argc, char **argv)
     o->fetch.header_count = cli->headers.count;
     o->fetch.resolve = cli->resolves.items;
     o->fetch.resolve_count = cli->resolves.count;
-    o->fetch.max_connections = o->concurrency;
     o->stop_flag = &stop_flag;
     o->progress = cli->quiet ? 0 : 1;
     o->progress_tty = isatty(STDERR_FILENO);
