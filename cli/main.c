@@ -6,6 +6,7 @@
 
 const struct cli_command cli_commands[] = {
     {"help", cmd_help, "Show help for crawlpack or one of its commands"},
+    {"pack", cmd_pack, "Write the Platform & Infrastructure Improvement Pack from a crawl folder"},
     {"rules", cmd_rules, "List the audit rules (id, severity, why, how to fix)"},
     {"url", cmd_url, "Parse a URL as browsers do, or print its crawl identity"},
     {"version", cmd_version, "Print the version"},
