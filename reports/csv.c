@@ -8,6 +8,7 @@
 #include "common/buf.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "reports/render_csv.h"
 
 struct record {
     struct buf text; /* the fields, each NUL-terminated, back to back */
@@ -133,23 +134,6 @@ int csv_column(char **header, size_t count, const char *name)
     return -1;
 }
 
-void csv_write_field(FILE *out, const char *text)
-{
-    if (!text)
-        text = "";
-    if (!strpbrk(text, ",\"\r\n")) {
-        fputs(text, out);
-        return;
-    }
-    putc('"', out);
-    for (const char *p = text; *p; p++) {
-        if (*p == '"')
-            putc('"', out);
-        putc(*p, out);
-    }
-    putc('"', out);
-}
-
 void csv_write_record(FILE *out, const char *const *fields, size_t count)
 {
     for (size_t i = 0; i < count; i++) {
@@ -157,5 +141,5 @@ void csv_write_record(FILE *out, const char *const *fields, size_t count)
             putc(',', out);
         csv_write_field(out, fields[i]);
     }
-    putc('\n', out);
+    fputs("\r\n", out);
 }

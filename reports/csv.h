@@ -20,9 +20,8 @@ int csv_read_file(const char *path, csv_record_fn callback, void *context);
 /* Column lookup in a header record: the index of name, or -1. */
 int csv_column(char **header, size_t count, const char *name);
 
-/* Write one field, quoted when it holds a comma, quote or line break. */
-void csv_write_field(FILE *out, const char *text);
-/* Write a record of count fields and a line end (LF). */
+/* Write a record of count fields and a CRLF line end, each field quoted as RFC 4180 asks (with
+ * csv_write_field of reports/render_csv.h, the one CSV quoting of the project). */
 void csv_write_record(FILE *out, const char *const *fields, size_t count);
 
 #endif

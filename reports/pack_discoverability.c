@@ -264,15 +264,20 @@ static void write_freshness(struct pack_context *ctx, struct buf *out)
     disc_write_more(out, shown, total, "sitemap-lastmod.csv");
 }
 
-/* The replacement to list instead of a removed URL: its redirect or canonical target when that is
- * indexable. */
-static const char *replacement_for(const struct pack_context *ctx, const struct crawl_page *p)
+/* The URL to list instead of a removed one: its redirect or canonical target, followed through
+ * redirects, when that is indexable; "" when there is none. *listed tells whether it is already in
+ * a sitemap (then nothing needs adding). */
+static const char *replacement_for(const struct pack_context *ctx, const struct crawl_page *p, bool *listed)
 {
     const char *target = p->status >= 300 && p->status < 400 ? p->redirect_to : p->canonical;
     const struct crawl_page *t = *target ? crawl_data_find(ctx->crawl, target) : NULL;
     for (int hops = 0; t && hops < 10 && t->status >= 300 && t->status < 400 && *t->redirect_to; hops++)
         t = crawl_data_find(ctx->crawl, t->redirect_to);
-    return t && t != p && ctx->facts[t - ctx->crawl->pages].indexable ? t->url : "";
+    *listed = false;
+    if (!t || t == p || !ctx->facts[t - ctx->crawl->pages].indexable)
+        return "";
+    *listed = ctx->facts[t - ctx->crawl->pages].listed;
+    return t->url;
 }
 
 static void write_additions(struct pack_context *ctx, struct buf *out, const struct analysis *a)
@@ -314,8 +319,8 @@ static void write_additions(struct pack_context *ctx, struct buf *out, const str
     buf_free(&reason);
 }
 
-static void remove_row(struct pack_context *ctx, struct buf *out, FILE *csv, size_t *shown, const char *url,
-                       const char *sitemap, const char *reason, const char *replacement)
+static void remove_row(struct buf *out, FILE *csv, size_t *shown, const char *url, const char *sitemap,
+                       const char *reason, const char *replacement, bool replacement_listed)
 {
     if (*shown == 0)
         buf_append_str(out, "\n| URL | remove from | reason | list instead |\n|---|---|---|---|\n");
@@ -327,18 +332,22 @@ static void remove_row(struct pack_context *ctx, struct buf *out, FILE *csv, siz
         buf_append_str(out, " | ");
         md_cell(out, reason);
         buf_append_str(out, " | ");
-        if (*replacement)
-            md_url(out, replacement);
-        else
+        if (!*replacement) {
             buf_append_str(out, "—");
+        } else if (replacement_listed) {
+            buf_append_str(out, "nothing: ");
+            md_url(out, replacement);
+            buf_append_str(out, " is already listed");
+        } else {
+            md_url(out, replacement);
+        }
         buf_append_str(out, " |\n");
     }
     (*shown)++;
     if (csv) {
-        const char *row[] = {url, sitemap, reason, replacement};
+        const char *row[] = {url, sitemap, reason, replacement_listed ? "" : replacement};
         csv_write_record(csv, row, 4);
     }
-    (void)ctx;
 }
 
 static void write_removals(struct pack_context *ctx, struct buf *out, const struct analysis *a)
@@ -358,16 +367,19 @@ static void write_removals(struct pack_context *ctx, struct buf *out, const stru
                 continue;
             }
             const struct page_facts *f = &ctx->facts[p - crawl->pages];
+            bool listed;
+            const char *replacement = replacement_for(ctx, p, &listed);
             if (!f->indexable)
-                remove_row(ctx, out, csv, &shown, e->url, e->sitemap, f->not_indexable_reason,
-                           replacement_for(ctx, p));
+                remove_row(out, csv, &shown, e->url, e->sitemap, f->not_indexable_reason, replacement, listed);
         }
     } else {
         for (size_t k = 0; k < crawl->page_count; k++) {
             size_t i = a->order[k];
+            bool listed;
+            const char *replacement = replacement_for(ctx, &crawl->pages[i], &listed);
             if (crawl->pages[i].in_sitemap && !ctx->facts[i].indexable)
-                remove_row(ctx, out, csv, &shown, crawl->pages[i].url, "(sitemap unknown: no sitemaps.csv)",
-                           ctx->facts[i].not_indexable_reason, replacement_for(ctx, &crawl->pages[i]));
+                remove_row(out, csv, &shown, crawl->pages[i].url, "(sitemap unknown: no sitemaps.csv)",
+                           ctx->facts[i].not_indexable_reason, replacement, listed);
         }
     }
     pack_csv_close(ctx, csv, "sitemap-remove.csv");
