@@ -101,8 +101,7 @@ static void write_summary(struct json_writer *w, const struct finding_list *list
     json_end_object(w);
 }
 
-/* One finding object; state is its baseline state or NULL. */
-static void write_finding(struct json_writer *w, const struct finding *f, const char *state)
+void render_finding_json(struct json_writer *w, const struct finding *f, const char *state)
 {
     const struct rule *rule = rule_get(f->rule);
     char fingerprint[17];
@@ -153,14 +152,14 @@ int render_findings_json(FILE *out, const struct finding_list *list, const struc
     json_key(&w, "findings");
     json_begin_array(&w);
     for (size_t i = 0; i < list->count; i++)
-        write_finding(&w, &list->items[i], report_baseline_state(ctx, i));
+        render_finding_json(&w, &list->items[i], report_baseline_state(ctx, i));
     json_end_array(&w);
     if (ctx->baseline) {
         const struct baseline_comparison *b = ctx->baseline;
         json_key(&w, "fixed");
         json_begin_array(&w);
         for (size_t i = 0; i < b->fixed_count; i++)
-            write_finding(&w, &b->baseline->findings.items[b->fixed[i]], NULL);
+            render_finding_json(&w, &b->baseline->findings.items[b->fixed[i]], NULL);
         json_end_array(&w);
     }
     json_end_object(&w);
