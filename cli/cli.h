@@ -38,6 +38,7 @@ void cli_reset_getopt(void);
 int cli_parse_long(const char *command, const char *option, const char *text, long min, long max, long *out);
 
 /* Subcommands, one file each in cli/. */
+int cmd_diff(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_pack(int argc, char **argv);

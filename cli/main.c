@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 
 const struct cli_command cli_commands[] = {
+    {"diff", cmd_diff, "Compare two audit folders: new/fixed findings, page, status and depth changes"},
     {"help", cmd_help, "Show help for crawlpack or one of its commands"},
     {"pack", cmd_pack, "Write the Platform & Infrastructure Improvement Pack from a crawl folder"},
     {"rules", cmd_rules, "List the audit rules (id, severity, why, how to fix)"},
