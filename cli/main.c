@@ -6,9 +6,12 @@
 
 const struct cli_command cli_commands[] = {
     {"diff", cmd_diff, "Compare two audit folders: new/fixed findings, page, status and depth changes"},
+    {"extract", cmd_extract, "Show the signals crawlpack extracts from one saved HTML page"},
     {"help", cmd_help, "Show help for crawlpack or one of its commands"},
     {"pack", cmd_pack, "Write the Platform & Infrastructure Improvement Pack from a crawl folder"},
+    {"robots", cmd_robots, "Check URLs against a robots.txt, or lint one"},
     {"rules", cmd_rules, "List the audit rules (id, severity, why, how to fix)"},
+    {"sitemap", cmd_sitemap, "Validate sitemaps and sitemap indexes (offline, for CI)"},
     {"url", cmd_url, "Parse a URL as browsers do, or print its crawl identity"},
     {"version", cmd_version, "Print the version"},
     {NULL, NULL, NULL},

@@ -3,8 +3,8 @@
  *
  * Life cycle. graph_create() gives an empty, growing graph. While crawling, its owner interns URLs
  * (graph_intern doubles as the crawl's seen-set), appends edges and sets node attributes. Then
- * graph_freeze() turns the appended edges into compressed sparse rows (CSR) in both directions,
- * sorted by neighbour id, for the analysis (linkgraph/analysis.h). graph_destroy() frees it all.
+ * graph_freeze() turns the appended edges into compressed sparse rows (CSR) in both directions
+ * for the analysis (linkgraph/analysis.h). graph_destroy() frees it all.
  *
  * Nodes. A node is a crawl identity (crawler/url's url_identity), treated here as an opaque byte
  * string: the graph never parses or normalises it; equal bytes mean the same node. Ids are dense,
@@ -22,8 +22,8 @@
  *             plus the URL; sitemap attachments add 24 bytes per (page, sitemap) pair.
  *   per edge: 9 bytes while crawling (source, target, one byte of kind/rel/scope); 10 bytes once
  *             frozen (4-byte neighbour + 1-byte meta, in each direction). graph_freeze() peaks at
- *             14 bytes per edge: the appended arrays are released before the second direction is
- *             built.
+ *             14 bytes per edge: the out-arrays are built beside the log, whose target and meta
+ *             arrays then become the in-arrays.
  *
  * Threads. A graph has a single owner thread (the crawl's graph thread) that may call every function
  * below; nothing is locked. After graph_freeze() the graph is read-only for edges and nodes: any
@@ -109,7 +109,7 @@ struct graph_sitemap_entry {
 };
 
 /* The neighbours of a node in one direction of the frozen graph: count node ids (targets for
- * out-edges, sources for in-edges) in ascending order, each with its edge's meta byte. */
+ * out-edges, sources for in-edges), each with its edge's meta byte. */
 struct graph_edges {
     const uint32_t *nodes;
     const uint8_t *meta;
@@ -130,8 +130,9 @@ struct graph *graph_create(uint32_t expected_nodes);
 void graph_destroy(struct graph *graph);
 
 /* The node for url[0..length) (any bytes), adding it when it is new. *is_new (may be NULL) tells
- * whether it was added. Returns GRAPH_NO_NODE when out of memory, at GRAPH_MAX_NODES, or after
- * graph_freeze(). This is the crawl's seen-set: one hash, one probe sequence, one copy. */
+ * whether it was added. Returns GRAPH_NO_NODE when a new node cannot be added: out of memory, at
+ * GRAPH_MAX_NODES, or after graph_freeze() (known URLs are still found then). This is the crawl's
+ * seen-set: one hash, one probe sequence, one copy. */
 uint32_t graph_intern(struct graph *graph, const char *url, size_t length, bool *is_new);
 /* The node for url, or GRAPH_NO_NODE when it was never interned. Never adds. */
 uint32_t graph_find(const struct graph *graph, const char *url, size_t length);
@@ -154,7 +155,9 @@ int graph_clear_flags(struct graph *graph, uint32_t id, uint16_t flags);
 int graph_set_canonical(struct graph *graph, uint32_t id, uint32_t target);
 int graph_set_redirect(struct graph *graph, uint32_t id, uint32_t target);
 
-/* Append an edge. meta is a kind ORed with GRAPH_REL_* and GRAPH_EDGE_* flags. A redirect edge also
+/* Append an edge. meta is a kind ORed with GRAPH_REL_* and GRAPH_EDGE_* flags. When the source node
+ * has GRAPH_NODE_IN_SCOPE at this moment, GRAPH_EDGE_SOURCE_IN_SCOPE is set for you (the crawl
+ * decides scope before it fetches a page, so before the page's edges arrive). A redirect edge also
  * sets the source's redirect target (a response has one Location; the last one added wins).
  * CP_ERR_INVALID for an unknown id or a frozen graph, CP_ERR_LIMIT past GRAPH_MAX_EDGES. */
 int graph_add_edge(struct graph *graph, uint32_t source, uint32_t target, uint8_t meta);
@@ -172,10 +175,16 @@ const struct graph_sitemap_entry *graph_sitemap_entry(const struct graph *graph,
  * unfrozen and unchanged. Freezing twice is a no-op. */
 int graph_freeze(struct graph *graph);
 
-/* Out-edges (targets) and in-edges (sources) of a node of a frozen graph, sorted by neighbour id.
- * Empty when the graph is not frozen. */
+/* Out-edges (targets) of a node of a frozen graph, in the order they were added (for one page's
+ * links: the order the crawl found them), and in-edges (sources), sorted by source id and, for one
+ * source, in the order added (so parallel edges are adjacent). Empty when the graph is not frozen. */
 struct graph_edges graph_out_edges(const struct graph *graph, uint32_t id);
 struct graph_edges graph_in_edges(const struct graph *graph, uint32_t id);
+
+/* Whether the frozen graph has an edge of this kind from source to target (for return-link checks
+ * such as hreflang). A binary search in the target's in-row: O(log in-degree). False when the
+ * graph is not frozen or an id is unknown. */
+bool graph_has_edge(const struct graph *graph, uint32_t source, uint32_t target, enum graph_edge_kind kind);
 
 /* Bytes the graph holds, by part (capacity actually allocated). */
 struct graph_memory graph_memory_usage(const struct graph *graph);

@@ -164,28 +164,32 @@ static int page_record(void *context, char **fields, size_t count, unsigned line
 
 /* ---- links.csv and sitemaps.csv ---- */
 
-static const char *const link_column_names[] = {"source", "target", "kind", "rel", "anchor"};
+static const char *const link_column_names[] = {"source", "target", "kind", "rel"};
 static const char *const entry_column_names[] = {"url", "sitemap", "lastmod"};
+
+static enum crawl_link_kind link_kind(const char *text)
+{
+    static const char *const names[] = {"a", "redirect", "canonical", "hreflang", "refresh", "iframe"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcmp(text, names[i]) == 0)
+            return (enum crawl_link_kind)i;
+    return *text ? LINK_OTHER : LINK_A;
+}
 
 static int link_record(void *context, char **fields, size_t count, unsigned line)
 {
     struct csv_context *ctx = context;
     (void)line;
     if (!ctx->have_header)
-        return read_header(ctx, fields, count, link_column_names, 5);
+        return read_header(ctx, fields, count, link_column_names, 4);
     struct crawl_link *l = array_push((void **)&ctx->data->links, &ctx->data->link_count, sizeof(*l));
     if (!l)
         return CP_ERR_NOMEM;
     l->source = copy_or_empty(column_value(ctx, fields, count, 0));
     l->target = copy_or_empty(column_value(ctx, fields, count, 1));
-    l->kind = copy_or_empty(column_value(ctx, fields, count, 2));
-    l->rel = copy_or_empty(column_value(ctx, fields, count, 3));
-    l->anchor = copy_or_empty(column_value(ctx, fields, count, 4));
-    if (ctx->columns[2] < 0) {
-        free(l->kind);
-        l->kind = strdup("a");
-    }
-    return l->source && l->target && l->kind && l->rel && l->anchor ? CP_OK : CP_ERR_NOMEM;
+    l->kind = link_kind(column_value(ctx, fields, count, 2));
+    l->nofollow = strstr(column_value(ctx, fields, count, 3), "nofollow") != NULL;
+    return l->source && l->target ? CP_OK : CP_ERR_NOMEM;
 }
 
 static int entry_record(void *context, char **fields, size_t count, unsigned line)
@@ -273,8 +277,38 @@ static void take_run_metadata(struct crawl_data *data, json_t *object)
         return;
     if (!data->start_url)
         data->start_url = json_text_copy(json_object_get(object, "start_url"));
+    if (!data->start_url) /* findings.json: run.inputs, the start URL(s) in command-line order */
+        data->start_url = json_text_copy(json_array_get(json_object_get(object, "inputs"), 0));
     if (!data->started_at)
         data->started_at = json_text_copy(json_object_get(object, "started_at"));
+}
+
+/* options as an object {"name": value} (crawl.json) or an array of {"name", "value"}
+ * (findings.json's run.options), shown as "name=value, ...". */
+static void format_options(struct crawl_data *data, json_t *options)
+{
+    if (data->options || !(json_is_object(options) || json_is_array(options)) ||
+        (json_is_object(options) ? json_object_size(options) : json_array_size(options)) == 0)
+        return;
+    struct buf b = BUF_INIT;
+    const char *key;
+    json_t *value;
+    size_t i;
+    if (json_is_object(options)) {
+        json_object_foreach(options, key, value) {
+            char *text = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
+            buf_printf(&b, "%s%s=%s", b.len ? ", " : "", key, text ? text : "?");
+            free(text);
+        }
+    } else {
+        json_array_foreach(options, i, value) {
+            const char *name = json_string_value(json_object_get(value, "name"));
+            const char *text = json_string_value(json_object_get(value, "value"));
+            if (name)
+                buf_printf(&b, "%s%s=%s", b.len ? ", " : "", name, text ? text : "");
+        }
+    }
+    data->options = buf_detach(&b);
 }
 
 static int read_findings(struct crawl_data *data)
@@ -284,6 +318,7 @@ static int read_findings(struct crawl_data *data)
     if (!root)
         return status;
     take_run_metadata(data, json_object_get(root, "run"));
+    format_options(data, json_object_get(json_object_get(root, "run"), "options"));
     json_t *summary = json_object_get(root, "summary");
     data->indexable_reported = json_long(json_object_get(summary, "indexable"), -1);
     json_t *items = json_object_get(root, "findings");
@@ -317,23 +352,6 @@ static int read_findings(struct crawl_data *data)
     }
     json_decref(root);
     return status;
-}
-
-static void format_options(struct crawl_data *data, json_t *options)
-{
-    if (!json_is_object(options) || json_object_size(options) == 0)
-        return;
-    struct buf b = BUF_INIT;
-    const char *key;
-    json_t *value;
-    json_object_foreach(options, key, value) {
-        if (b.len)
-            buf_append_str(&b, ", ");
-        char *text = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
-        buf_printf(&b, "%s=%s", key, text ? text : "?");
-        free(text);
-    }
-    data->options = buf_detach(&b);
 }
 
 static void read_robots(struct crawl_data *data, json_t *robots)
@@ -430,10 +448,11 @@ int crawl_data_load(const char *dir, struct crawl_data *data)
     if (status == CP_OK)
         status = read_csv(data, "sitemaps.csv", entry_record, &present);
     data->has_sitemaps_csv = present;
-    if (status == CP_OK)
-        status = read_findings(data);
+    /* crawl.json first: its run metadata and options are the fuller ones */
     if (status == CP_OK)
         status = read_crawl_json(data);
+    if (status == CP_OK)
+        status = read_findings(data);
     return status;
 }
 
@@ -461,8 +480,7 @@ void crawl_data_free(struct crawl_data *data)
     }
     free(data->pages);
     for (size_t i = 0; i < data->link_count; i++) {
-        free(data->links[i].source), free(data->links[i].target), free(data->links[i].kind);
-        free(data->links[i].rel), free(data->links[i].anchor);
+        free(data->links[i].source), free(data->links[i].target);
     }
     free(data->links);
     for (size_t i = 0; i < data->entry_count; i++)
@@ -513,6 +531,11 @@ bool crawl_page_is_blocked(const struct crawl_page *page)
     return strncmp(page->error, "robots", 6) == 0 || strncmp(page->error, "blocked", 7) == 0;
 }
 
+bool crawl_page_is_not_fetched(const struct crawl_page *page)
+{
+    return strncmp(page->error, "not fetched", 11) == 0;
+}
+
 bool crawl_page_canonical_elsewhere(const struct crawl_page *page)
 {
     return *page->canonical && strcmp(page->canonical, page->url) != 0;
@@ -530,6 +553,8 @@ int crawl_page_explain_not_indexable(const struct crawl_page *p, struct buf *out
 {
     if (crawl_page_is_blocked(p))
         return buf_append_str(out, "blocked by robots.txt");
+    if (crawl_page_is_not_fetched(p))
+        return buf_append_str(out, p->error);
     if (p->status == 0)
         return buf_printf(out, "network error (%s)", *p->error ? p->error : "unknown");
     if (p->status >= 300 && p->status < 400)

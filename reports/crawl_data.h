@@ -6,7 +6,7 @@
  *                 columns are ignored, missing optional columns read as "not measured".
  *   links.csv     optional. source,target,kind,rel,anchor.
  *   sitemaps.csv  optional. sitemap,url,lastmod: one row per sitemap entry.
- *   findings.json optional. The audit's findings (schema 1), read with jansson.
+ *   findings.json optional. The audit's findings (schema 1, docs/formats.md), read with jansson.
  *   crawl.json    optional. Run metadata: start_url, started_at, options, robots, sitemaps.
  * A missing optional file is a missing measurement: the pack states an assumption instead.
  *
@@ -44,12 +44,15 @@ struct crawl_page {
     int indexable;       /* from an `indexable` column: 1/0; -1 when absent (the pack derives it) */
 };
 
+enum crawl_link_kind { LINK_A, LINK_REDIRECT, LINK_CANONICAL, LINK_HREFLANG, LINK_REFRESH, LINK_IFRAME, LINK_OTHER };
+
+/* A links.csv row. The anchor text and the other rel values are not kept: the pack needs only
+ * whether a link can be followed. */
 struct crawl_link {
     char *source;
     char *target;
-    char *kind; /* a | redirect | canonical | hreflang | refresh | iframe */
-    char *rel;
-    char *anchor;
+    enum crawl_link_kind kind; /* LINK_A when links.csv has no kind column */
+    bool nofollow;             /* rel holds nofollow */
 };
 
 struct crawl_sitemap_entry {
@@ -133,14 +136,18 @@ bool crawl_page_has_noindex(const struct crawl_page *page);
 /* Whether the crawler did not fetch the page because robots.txt disallows it (its error starts with
  * "robots" or "blocked"). */
 bool crawl_page_is_blocked(const struct crawl_page *page);
+/* Whether the crawler skipped the page for another reason (scope, limits): its error says
+ * "not fetched: ...". */
+bool crawl_page_is_not_fetched(const struct crawl_page *page);
 /* Whether the page declares a canonical other than its own URL. */
 bool crawl_page_canonical_elsewhere(const struct crawl_page *page);
 /* Whether the page is indexable: the `indexable` column when pages.csv has one, else status 200 +
  * HTML + no noindex + no canonical to another URL + not blocked by robots.txt. */
 bool crawl_page_is_indexable(const struct crawl_page *page);
-/* Why a page is not indexable, as one short phrase ("noindex (noindex, follow)", "returns 404",
- * "canonicalised to URL"), appended to out; the first reason in the order of
- * crawl_page_is_indexable wins. Returns CP_OK or CP_ERR_NOMEM. */
+/* Why a page is not indexable, as one short phrase ("blocked by robots.txt", the crawler's
+ * "not fetched: ..." text, "network error (timeout)", "redirects (301) to URL", "returns 404",
+ * "noindex (noindex, follow)", "canonicalised to URL", "not HTML (TYPE)"), appended to out; the
+ * first that applies, in that order. Returns CP_OK or CP_ERR_NOMEM. */
 int crawl_page_explain_not_indexable(const struct crawl_page *page, struct buf *out);
 
 #endif

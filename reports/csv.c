@@ -67,7 +67,7 @@ int csv_read_file(const char *path, csv_record_fn callback, void *context)
     bool in_field = false, quoted = false, after_comma = false;
     unsigned line = 1, record_line = 1;
     int c;
-    while (status == CP_OK && (c = getc(in)) != EOF) {
+    while (status == CP_OK && (c = getc_unlocked(in)) != EOF) {
         if (!in_field) {
             if ((status = begin_field(&r)) != CP_OK)
                 break;
@@ -80,7 +80,7 @@ int csv_read_file(const char *path, csv_record_fn callback, void *context)
         }
         if (quoted) {
             if (c == '"') {
-                int next = getc(in);
+                int next = getc_unlocked(in);
                 if (next == '"') {
                     status = buf_append_char(&r.text, '"');
                     continue;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <uthash.h>
 
 #include "common/error.h"
@@ -50,6 +51,7 @@ static int derive_page_facts(struct pack_context *ctx)
         f->ok = p->status == 200;
         f->noindex = crawl_page_has_noindex(p);
         f->blocked = crawl_page_is_blocked(p);
+        f->not_fetched = crawl_page_is_not_fetched(p);
         f->canonical_elsewhere = crawl_page_canonical_elsewhere(p);
         f->indexable = crawl_page_is_indexable(p);
         struct url_sitemap *listed = NULL;
@@ -81,6 +83,30 @@ static void set_today(struct pack_context *ctx)
         strcpy(ctx->today_text, "unknown");
 }
 
+/* Every CSV file the pack may write. They are removed before a run writes into a folder, so a list
+ * from an earlier run (say broken-links.csv after every broken link was fixed) cannot survive
+ * beside a pack that no longer mentions it. */
+static const char *const pack_csv_names[] = {
+    "analytics-missing.csv", "broken-links.csv", "indexability.csv", "internal-links.csv",
+    "redirect-chains.csv", "sitemap-add.csv", "sitemap-lastmod.csv", "sitemap-move.csv", "sitemap-remove.csv",
+};
+
+static int remove_stale_lists(const char *dir)
+{
+    struct buf path = BUF_INIT;
+    int status = CP_OK;
+    for (size_t i = 0; i < sizeof(pack_csv_names) / sizeof(pack_csv_names[0]); i++) {
+        buf_reset(&path);
+        buf_printf(&path, "%s/%s", dir, pack_csv_names[i]);
+        if (unlink(buf_str(&path)) != 0 && errno != ENOENT) {
+            log_error("%s: cannot remove the previous run's list: %s", buf_str(&path), strerror(errno));
+            status = CP_ERR_IO;
+        }
+    }
+    buf_free(&path);
+    return status;
+}
+
 static char *csv_folder(const char *output_path)
 {
     const char *slash = strrchr(output_path, '/');
@@ -110,6 +136,8 @@ int pack_context_init(struct pack_context *ctx, const struct pack_options *optio
             log_error("%s: cannot create the output folder: %s", ctx->csv_dir, strerror(errno));
             return CP_ERR_IO;
         }
+        if (remove_stale_lists(ctx->csv_dir) != CP_OK)
+            return CP_ERR_IO;
     }
     return derive_page_facts(ctx);
 }

@@ -415,34 +415,99 @@ static int compare_section_strength(const void *x, const void *y)
 
 /* Up to max link sources for target from pool[0..count), strongest first, skipping pages that
  * already link to it. */
-static size_t pick_sources(const struct pack_context *ctx, const struct analysis *a, const size_t *pool,
-                           size_t count, size_t target, size_t *picked, size_t max)
+static size_t pick_sources(const struct analysis *a, const size_t *pool, size_t count, size_t target, size_t *picked,
+                           size_t max)
 {
     size_t n = 0;
-    const char *url = ctx->crawl->pages[target].url;
     for (size_t k = 0; k < count && k < MAX_CANDIDATES_SCANNED && n < max; k++)
-        if (pool[k] != target && !disc_links_to(a, ctx->crawl->pages[pool[k]].url, url))
+        if (pool[k] != target && !disc_links_to(a, pool[k], target))
             picked[n++] = pool[k];
     return n;
+}
+
+/* Binary search in pool (sorted by section): the first index whose section is >= section, or with
+ * after, > section. */
+static size_t section_bound(const struct pack_context *ctx, const size_t *pool, size_t count, const char *section,
+                            bool after)
+{
+    size_t low = 0, high = count;
+    while (low < high) {
+        size_t mid = low + (high - low) / 2;
+        int c = strcmp(ctx->facts[pool[mid]].section, section);
+        if (c < 0 || (after && c == 0))
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    return low;
 }
 
 /* The range of pool (sorted by section, then strength) holding section's pages. */
 static const size_t *section_range(const struct pack_context *ctx, const size_t *pool, size_t count,
                                    const char *section, size_t *range_count)
 {
-    size_t low = 0, high = count;
-    while (low < high) {
-        size_t mid = low + (high - low) / 2;
-        if (strcmp(ctx->facts[pool[mid]].section, section) < 0)
-            low = mid + 1;
+    size_t first = section_bound(ctx, pool, count, section, false);
+    *range_count = section_bound(ctx, pool, count, section, true) - first;
+    return pool + first;
+}
+
+/* One page needing links: a table row (for the first PACK_EXAMPLES) and its CSV rows. */
+static void write_suggestion(struct pack_context *ctx, struct buf *out, FILE *csv, bool in_table, size_t page,
+                             const char *reason, const size_t *picked, size_t n, bool same_section)
+{
+    const struct crawl_data *crawl = ctx->crawl;
+    const struct crawl_page *p = &crawl->pages[page];
+    if (in_table) {
+        buf_append_str(out, "| ");
+        md_url(out, p->url);
+        buf_printf(out, " | %s | ", reason);
+        for (size_t j = 0; j < n; j++) {
+            const struct crawl_page *s = &crawl->pages[picked[j]];
+            if (j)
+                buf_append_str(out, "<br>");
+            md_url(out, s->url);
+            buf_printf(out, " (%g, %d)", pack_page_strength(s), s->depth);
+        }
+        if (n == 0)
+            buf_append_str(out, "no candidate within reach: add it to the navigation | — |\n");
         else
-            high = mid;
+            buf_printf(out, "%s | %d |\n", same_section ? "" : "<br>(no page of its section is close enough)",
+                       crawl->pages[picked[0]].depth + 1);
     }
-    size_t end = low;
-    while (end < count && strcmp(ctx->facts[pool[end]].section, section) == 0)
-        end++;
-    *range_count = end - low;
-    return pool + low;
+    for (size_t j = 0; csv && j < n; j++) {
+        const struct crawl_page *s = &crawl->pages[picked[j]];
+        char depth[16], source_depth[16], score[32], new_depth[16];
+        snprintf(depth, sizeof(depth), "%d", p->depth);
+        snprintf(source_depth, sizeof(source_depth), "%d", s->depth);
+        snprintf(score, sizeof(score), "%g", pack_page_strength(s));
+        snprintf(new_depth, sizeof(new_depth), "%d", s->depth + 1);
+        const char *row[] = {p->url, reason, p->depth >= 0 ? depth : "", s->url, source_depth, score, new_depth};
+        csv_write_record(csv, row, 7);
+    }
+}
+
+/* Link sources: indexable pages within PACK_DEPTH_TARGET - 1 clicks, strongest first (pool) and
+ * by section, then strongest first (by_section). Returns how many; NULL arrays on no memory. */
+static size_t build_source_pools(struct pack_context *ctx, size_t **pool, size_t **by_section)
+{
+    const struct crawl_data *crawl = ctx->crawl;
+    size_t n = crawl->page_count ? crawl->page_count : 1, count = 0;
+    *pool = malloc(n * sizeof(**pool));
+    *by_section = malloc(n * sizeof(**by_section));
+    if (!*pool || !*by_section) {
+        free(*pool), free(*by_section);
+        *pool = *by_section = NULL;
+        ctx->status = CP_ERR_NOMEM;
+        return 0;
+    }
+    for (size_t i = 0; i < crawl->page_count; i++)
+        if (ctx->facts[i].indexable && crawl->pages[i].depth >= 0 && crawl->pages[i].depth < PACK_DEPTH_TARGET)
+            (*pool)[count++] = i;
+    memcpy(*by_section, *pool, count * sizeof(**pool));
+    sort_context = ctx;
+    qsort(*pool, count, sizeof(**pool), compare_strength);
+    qsort(*by_section, count, sizeof(**by_section), compare_section_strength);
+    return count;
 }
 
 static void write_internal_linking(struct pack_context *ctx, struct buf *out, const struct analysis *a)
@@ -454,87 +519,43 @@ static void write_internal_linking(struct pack_context *ctx, struct buf *out, co
                     "strongest pages of its own section (ranked by %s) that sit within %d clicks, so it lands at "
                     "depth %d or less; when its section has no such page, from the strongest pages site-wide.\n",
                PACK_DEPTH_TARGET, score_name, PACK_DEPTH_TARGET - 1, PACK_DEPTH_TARGET);
-    size_t *pool = malloc((crawl->page_count ? crawl->page_count : 1) * sizeof(*pool));
-    size_t *by_section = malloc((crawl->page_count ? crawl->page_count : 1) * sizeof(*by_section));
-    if (!pool || !by_section) {
-        free(pool);
-        free(by_section);
-        ctx->status = CP_ERR_NOMEM;
+    size_t *pool, *by_section;
+    size_t pool_count = build_source_pools(ctx, &pool, &by_section);
+    if (!pool)
         return;
-    }
-    size_t pool_count = 0;
-    for (size_t i = 0; i < crawl->page_count; i++)
-        if (ctx->facts[i].indexable && crawl->pages[i].depth >= 0 && crawl->pages[i].depth < PACK_DEPTH_TARGET)
-            pool[pool_count++] = i;
-    memcpy(by_section, pool, pool_count * sizeof(*pool));
-    sort_context = ctx;
-    qsort(pool, pool_count, sizeof(*pool), compare_strength);
-    qsort(by_section, pool_count, sizeof(*by_section), compare_section_strength);
     static const char *const header[] = {"target", "reason", "current_depth", "link_from", "source_depth",
                                          "source_score", "new_depth"};
     FILE *csv = pack_csv_open(ctx, "internal-links.csv", header, 7);
-    size_t targets = 0, shown = 0;
+    size_t targets = 0;
     struct buf reason = BUF_INIT;
     for (size_t k = 0; k < crawl->page_count; k++) {
         size_t i = a->order[k];
         const struct crawl_page *p = &crawl->pages[i];
         if (!ctx->facts[i].indexable || (p->depth >= 0 && p->depth <= PACK_DEPTH_TARGET))
             continue;
-        targets++;
-        size_t picked[3];
-        size_t range_count;
+        size_t picked[3], range_count;
         const size_t *range = section_range(ctx, by_section, pool_count, ctx->facts[i].section, &range_count);
-        size_t n = pick_sources(ctx, a, range, range_count, i, picked, 3);
+        size_t n = pick_sources(a, range, range_count, i, picked, 3);
         bool same_section = n > 0;
         if (n == 0)
-            n = pick_sources(ctx, a, pool, pool_count, i, picked, 3);
+            n = pick_sources(a, pool, pool_count, i, picked, 3);
+        if (n == 0)
+            ctx->gate.gaps_without_action++;
         buf_reset(&reason);
         if (p->depth < 0)
             buf_printf(&reason, "orphan: %s", ctx->facts[i].listed ? "in a sitemap, no followable internal link"
                                                                   : "no followable internal link");
         else
             buf_printf(&reason, "depth %d > %d", p->depth, PACK_DEPTH_TARGET);
-        if (n == 0)
-            ctx->gate.gaps_without_action++;
-        if (shown == 0)
+        if (targets == 0)
             buf_printf(out, "\n| page | why | link from (%s, depth) | new depth |\n|---|---|---|---:|\n", score_name);
-        if (shown < PACK_EXAMPLES) {
-            buf_append_str(out, "| ");
-            md_url(out, p->url);
-            buf_printf(out, " | %s | ", buf_str(&reason));
-            for (size_t j = 0; j < n; j++) {
-                const struct crawl_page *s = &crawl->pages[picked[j]];
-                if (j)
-                    buf_append_str(out, "<br>");
-                md_url(out, s->url);
-                buf_printf(out, " (%g, %d)", pack_page_strength(s), s->depth);
-            }
-            if (n == 0)
-                buf_append_str(out, "no candidate within reach: add it to the navigation");
-            else if (!same_section)
-                buf_append_str(out, "<br>(no page of its section is close enough)");
-            if (n)
-                buf_printf(out, " | %d |\n", crawl->pages[picked[0]].depth + 1);
-            else
-                buf_append_str(out, " | — |\n");
-        }
-        shown++;
-        for (size_t j = 0; csv && j < n; j++) {
-            const struct crawl_page *s = &crawl->pages[picked[j]];
-            char depth[16], source_depth[16], score[32], new_depth[16];
-            snprintf(depth, sizeof(depth), "%d", p->depth);
-            snprintf(source_depth, sizeof(source_depth), "%d", s->depth);
-            snprintf(score, sizeof(score), "%g", pack_page_strength(s));
-            snprintf(new_depth, sizeof(new_depth), "%d", s->depth + 1);
-            const char *row[] = {p->url, buf_str(&reason), p->depth >= 0 ? depth : "", s->url, source_depth, score,
-                                 new_depth};
-            csv_write_record(csv, row, 7);
-        }
+        write_suggestion(ctx, out, csv, targets < PACK_EXAMPLES, i, buf_str(&reason), picked, n, same_section);
+        targets++;
     }
     pack_csv_close(ctx, csv, "internal-links.csv");
     buf_printf(out, "\nMeasured gap: %zu page(s) (%zu orphan, %zu too deep).\n", targets, ctx->orphan_count,
                ctx->deep_count);
-    disc_write_more(out, shown < PACK_EXAMPLES ? shown : PACK_EXAMPLES, shown, "internal-links.csv");
+    disc_write_more(out, targets < PACK_EXAMPLES ? targets : PACK_EXAMPLES, targets, "internal-links.csv");
     buf_free(&reason);
     free(pool);
     free(by_section);

@@ -5,6 +5,7 @@
 #ifndef CRAWLPACK_REPORTS_PACK_DISCOVERABILITY_H
 #define CRAWLPACK_REPORTS_PACK_DISCOVERABILITY_H
 
+#include <stdint.h>
 #include <uthash.h>
 
 #include "reports/pack_internal.h"
@@ -39,11 +40,17 @@ struct chain {
     bool loop;
 };
 
+/* A followable link between two crawled pages, keyed by their page indexes. */
+struct link_pair {
+    uint32_t pages[2];
+    UT_hash_handle hh;
+};
+
 struct analysis {
     struct section_info *sections;
     size_t section_count;
     size_t *order;         /* page indexes sorted by section, then URL */
-    struct key_entry *link_pairs; /* "source\ttarget" of followable links */
+    struct link_pair *link_pairs; /* followable links between crawled pages */
     struct link_target *broken;
     size_t broken_count;
     size_t broken_links;
@@ -65,8 +72,8 @@ int disc_compare_keys(const struct key_entry *a, const struct key_entry *b);
 /* Build and free the analysis (pack_discoverability_measure.c). */
 void disc_analysis_build(struct pack_context *ctx, struct analysis *a);
 void disc_analysis_free(struct analysis *a);
-/* Whether the crawl saw a followable link source -> target. */
-bool disc_links_to(const struct analysis *a, const char *source, const char *target);
+/* Whether the crawl saw a followable link from page source to page target (page indexes). */
+bool disc_links_to(const struct analysis *a, size_t source, size_t target);
 /* Whether page i canonicalises to a non-indexable or uncrawled URL (*target: its row or NULL). */
 bool disc_canonical_target_bad(const struct pack_context *ctx, size_t i, const struct crawl_page **target);
 size_t disc_count_findings(const struct crawl_data *crawl, const char *prefix);

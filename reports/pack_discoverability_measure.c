@@ -120,35 +120,40 @@ static void build_sections(struct pack_context *ctx, struct analysis *a)
 
 static bool followable(const struct crawl_link *l)
 {
-    return (strcmp(l->kind, "a") == 0 || strcmp(l->kind, "iframe") == 0) && !strstr(l->rel, "nofollow");
+    return (l->kind == LINK_A || l->kind == LINK_IFRAME) && !l->nofollow;
 }
 
 static void build_link_pairs(struct pack_context *ctx, struct analysis *a)
 {
-    struct buf key = BUF_INIT;
-    for (size_t i = 0; i < ctx->crawl->link_count; i++) {
-        const struct crawl_link *l = &ctx->crawl->links[i];
-        if (!followable(l))
+    const struct crawl_data *crawl = ctx->crawl;
+    for (size_t i = 0; i < crawl->link_count; i++) {
+        const struct crawl_link *l = &crawl->links[i];
+        const struct crawl_page *source = followable(l) ? crawl_data_find(crawl, l->source) : NULL;
+        const struct crawl_page *target = source ? crawl_data_find(crawl, l->target) : NULL;
+        if (!target || disc_links_to(a, (size_t)(source - crawl->pages), (size_t)(target - crawl->pages)))
             continue;
-        buf_reset(&key);
-        buf_printf(&key, "%s\t%s", l->source, l->target);
-        disc_key_add(ctx, &a->link_pairs, buf_str(&key), 1);
+        struct link_pair *pair = calloc(1, sizeof(*pair));
+        if (!pair) {
+            ctx->status = CP_ERR_NOMEM;
+            return;
+        }
+        pair->pages[0] = (uint32_t)(source - crawl->pages);
+        pair->pages[1] = (uint32_t)(target - crawl->pages);
+        HASH_ADD(hh, a->link_pairs, pages, sizeof(pair->pages), pair);
     }
-    buf_free(&key);
 }
 
-bool disc_links_to(const struct analysis *a, const char *source, const char *target)
+bool disc_links_to(const struct analysis *a, size_t source, size_t target)
 {
-    struct buf key = BUF_INIT;
-    buf_printf(&key, "%s\t%s", source, target);
-    bool found = disc_key_find(a->link_pairs, buf_str(&key)) != NULL;
-    buf_free(&key);
-    return found;
+    uint32_t key[2] = {(uint32_t)source, (uint32_t)target};
+    struct link_pair *found = NULL;
+    HASH_FIND(hh, a->link_pairs, key, sizeof(key), found);
+    return found != NULL;
 }
 
 static bool is_broken(const struct crawl_page *p, const struct page_facts *f)
 {
-    return p->status >= 400 || (p->status == 0 && !f->blocked);
+    return p->status >= 400 || (p->status == 0 && !f->blocked && !f->not_fetched);
 }
 
 static struct link_target *broken_target(struct pack_context *ctx, struct analysis *a, struct key_entry **index,
@@ -194,7 +199,7 @@ static void build_broken(struct pack_context *ctx, struct analysis *a)
     if (crawl->has_links) {
         for (size_t i = 0; i < crawl->link_count; i++) {
             const struct crawl_link *l = &crawl->links[i];
-            if (strcmp(l->kind, "a") != 0 && strcmp(l->kind, "iframe") != 0)
+            if (l->kind != LINK_A && l->kind != LINK_IFRAME)
                 continue;
             const struct crawl_page *target = crawl_data_find(crawl, l->target);
             if (!target || !is_broken(target, &ctx->facts[target - crawl->pages]))
@@ -305,7 +310,11 @@ void disc_analysis_free(struct analysis *a)
         free(a->sections[i].pages);
     free(a->sections);
     free(a->order);
-    disc_key_free_all(&a->link_pairs);
+    struct link_pair *pair, *tmp;
+    HASH_ITER(hh, a->link_pairs, pair, tmp) {
+        HASH_DEL(a->link_pairs, pair);
+        free(pair);
+    }
     free(a->broken);
     for (size_t i = 0; i < a->chain_count; i++)
         buf_free(&a->chains[i].path);
@@ -367,23 +376,24 @@ static void write_depth_histogram(struct pack_context *ctx, struct buf *out)
 static void write_status_breakdown(struct pack_context *ctx, struct buf *out)
 {
     const struct crawl_data *crawl = ctx->crawl;
-    size_t classes[6] = {0};
-    const char *names[6] = {"2xx", "3xx", "4xx", "5xx", "network error", "blocked by robots.txt"};
+    size_t classes[7] = {0};
+    const char *names[7] = {"2xx", "3xx", "4xx", "5xx", "network error", "blocked by robots.txt", "not fetched"};
     struct key_entry *codes = NULL;
     for (size_t i = 0; i < crawl->page_count; i++) {
         const struct crawl_page *p = &crawl->pages[i];
-        int c = ctx->facts[i].blocked                     ? 5
+        int c = ctx->facts[i].not_fetched                 ? 6
+                : ctx->facts[i].blocked                   ? 5
                 : p->status >= 200 && p->status < 300     ? 0
                 : p->status >= 300 && p->status < 400    ? 1
                 : p->status >= 400 && p->status < 500     ? 2
                 : p->status >= 500                        ? 3
                                                           : 4;
         classes[c]++;
-        char code[32];
-        if (c == 4)
-            snprintf(code, sizeof(code), "error: %s", *p->error ? p->error : "unknown");
-        else if (c == 5)
-            snprintf(code, sizeof(code), "robots.txt");
+        char code[64];
+        if (c == 4) /* the error class: the text before the first colon */
+            snprintf(code, sizeof(code), "error: %.*s", (int)strcspn(p->error, ":"), *p->error ? p->error : "unknown");
+        else if (c >= 5)
+            snprintf(code, sizeof(code), "%s", names[c]);
         else
             snprintf(code, sizeof(code), "%d", p->status);
         struct key_entry *e = disc_key_add(ctx, &codes, code, 0);
@@ -391,7 +401,7 @@ static void write_status_breakdown(struct pack_context *ctx, struct buf *out)
             e->value++;
     }
     buf_append_str(out, "\n#### Status codes of all crawled URLs\n\n```mermaid\npie title Crawled URLs by status\n");
-    for (int c = 0; c < 6; c++)
+    for (int c = 0; c < 7; c++)
         if (classes[c])
             buf_printf(out, "    \"%s\" : %zu\n", names[c], classes[c]);
     buf_append_str(out, "```\n\n| status | URLs | share |\n|---|---:|---:|\n");
@@ -486,7 +496,8 @@ static void write_broken(struct pack_context *ctx, struct buf *out, const struct
         if (p->status)
             snprintf(status, sizeof(status), "%d", p->status);
         else
-            snprintf(status, sizeof(status), "error: %.40s", *p->error ? p->error : "unknown");
+            snprintf(status, sizeof(status), "error: %.*s", (int)strcspn(p->error, ":"),
+                     *p->error ? p->error : "unknown");
         char links[32];
         snprintf(links, sizeof(links), "%zu", t->links);
         if (i < PACK_EXAMPLES) {

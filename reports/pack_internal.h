@@ -30,6 +30,7 @@ struct page_facts {
     bool ok;             /* status 200 */
     bool noindex;
     bool blocked;        /* not fetched because robots.txt disallows it */
+    bool not_fetched;    /* not fetched for another reason (scope, limits): the error says "not fetched: ..." */
     bool canonical_elsewhere;
     bool indexable;
     bool listed;         /* in at least one sitemap */

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/error.h"
 #include "reports/pack_internal.h"
@@ -33,6 +34,8 @@ struct sli_row {
     size_t sample;
     bool measured;
     bool meets_proposed;
+    bool is_share;    /* a share in percent (value[0]), else percentiles p50/p95/p99 (value[0..2]) */
+    double value[3];
     const struct intake_slo *slo; /* the intake SLO covering this SLI, or NULL */
 };
 
@@ -69,8 +72,10 @@ static void percentiles(struct sli_row *row, double *values, size_t n, const cha
         return;
     static const double points[] = {50, 95, 99};
     double p95 = pack_percentile(values, n, 95);
+    for (int i = 0; i < 3; i++)
+        row->value[i] = pack_percentile(values, n, points[i]);
     for (int i = 0; i < count; i++)
-        buf_printf(&row->baseline, "%s%.0f", i ? " / " : "", pack_percentile(values, n, points[i]) / scale);
+        buf_printf(&row->baseline, "%s%.0f", i ? " / " : "", row->value[i] / scale);
     buf_printf(&row->baseline, " %s", unit);
     row->meets_proposed = p95 <= limit;
 }
@@ -79,7 +84,9 @@ static void share(struct sli_row *row, size_t part, size_t whole)
 {
     row->sample = whole;
     row->measured = whole > 0;
+    row->is_share = true;
     if (whole) {
+        row->value[0] = 100.0 * (double)part / (double)whole;
         md_percent(&row->baseline, part, whole);
         row->meets_proposed = part == whole;
     }
@@ -92,7 +99,7 @@ static void measure(const struct pack_context *ctx, struct sli_row rows[SLI_COUN
     for (size_t i = 0; i < crawl->page_count; i++) {
         const struct crawl_page *p = &crawl->pages[i];
         const struct page_facts *f = &ctx->facts[i];
-        if (f->blocked)
+        if (f->blocked || f->not_fetched)
             continue;
         requests++;
         ok += p->status > 0 && p->status < 500;
@@ -107,7 +114,9 @@ static void measure(const struct pack_context *ctx, struct sli_row rows[SLI_COUN
             compressed += *p->content_encoding && strcmp(p->content_encoding, "identity") != 0;
         }
     }
+    rows[SLI_AVAILABILITY].is_share = true;
     if (requests) {
+        rows[SLI_AVAILABILITY].value[0] = 100.0 * (double)ok / (double)requests;
         buf_printf(&rows[SLI_AVAILABILITY].baseline, "%.2f%%", 100.0 * (double)ok / (double)requests);
         rows[SLI_AVAILABILITY].meets_proposed = (double)ok / (double)requests >= 0.999;
     }
@@ -137,6 +146,46 @@ static void measure(const struct pack_context *ctx, struct sli_row rows[SLI_COUN
         share(&rows[SLI_HSTS], hsts, https_ok);
 }
 
+/* Whether the measured baseline meets an intake target written as text ("99.9% over 28 days",
+ * "p95 under 600 ms", "p99 < 1.5 s", "p95 <= 300 KB"): 1 yes, 0 no, -1 when the text holds no
+ * number the pack can compare. Shares must reach the number; times and sizes stay at or under it
+ * (ms by default; s, KB and MB understood); the percentile is the one named, else p95. */
+static int meets_intake_target(const struct sli_row *row, const char *target)
+{
+    if (!target || !row->measured)
+        return -1;
+    int percentile = 1;
+    const char *p = target;
+    for (; *p; p++) {
+        if ((*p == 'p' || *p == 'P') && isdigit((unsigned char)p[1])) {
+            int n = atoi(p + 1);
+            percentile = n == 50 ? 0 : n == 99 ? 2 : 1;
+            while (isdigit((unsigned char)p[1]))
+                p++;
+            continue;
+        }
+        if (isdigit((unsigned char)*p))
+            break;
+    }
+    if (!*p)
+        return -1;
+    char *end;
+    double number = strtod(p, &end);
+    while (*end == ' ')
+        end++;
+    if (row->is_share)
+        return row->value[0] >= number;
+    if (strncasecmp(end, "ms", 2) == 0)
+        ;
+    else if (*end == 's' || *end == 'S')
+        number *= 1000;
+    else if (strncasecmp(end, "KB", 2) == 0)
+        number *= 1000;
+    else if (strncasecmp(end, "MB", 2) == 0)
+        number *= 1000000;
+    return row->value[percentile] <= number;
+}
+
 static void write_missing(struct buf *out, const char *text)
 {
     if (text && *text)
@@ -163,7 +212,8 @@ static void write_slo_table(struct pack_context *ctx, struct buf *out, struct sl
             write_missing(out, r->slo->target);
             buf_append_str(out, " (intake) | ");
             write_missing(out, r->slo->owner);
-            buf_append_str(out, " | see intake target |\n");
+            int meets = meets_intake_target(r, r->slo->target);
+            buf_printf(out, " | %s |\n", meets < 0 ? "unknown" : meets ? "yes" : "**no**");
         } else {
             proposed++;
             buf_printf(out, " | **proposed:** %s | unassigned | %s |\n", sli_specs[k].proposed,

@@ -209,10 +209,11 @@ static void write_derived_risks(struct pack_context *ctx, struct buf *out, size_
     const struct crawl_data *crawl = ctx->crawl;
     for (size_t i = 0; i < crawl->robots_count; i++) {
         const struct crawl_robots *r = &crawl->robots[i];
-        if (r->status == 0 || r->status >= 500 || r->status == 429) {
-            buf_printf(out, "- robots.txt of `%s` was unreachable (status %d): under RFC 9309 crawlers then treat "
+        bool unreachable = r->status == 0 || r->status >= 500 || r->status == 429;
+        if (unreachable || strcmp(r->outcome, "disallow-all") == 0) {
+            buf_printf(out, "- robots.txt of `%s` answered status %d (outcome: %s): under RFC 9309 crawlers then treat "
                             "the whole origin as disallowed, so search engines stop crawling it.\n",
-                       r->origin, r->status);
+                       r->origin, r->status, *r->outcome ? r->outcome : "unreachable");
             (*count)++;
         }
     }

@@ -53,6 +53,8 @@ static void test_intern_treats_urls_as_bytes(void **state)
     assert_int_not_equal(a, empty);
     assert_int_equal(graph_find(graph, with_nul, 3), a);
     assert_int_equal(graph_find(graph, "", 0), empty);
+    assert_int_equal(graph_intern(graph, NULL, 0, NULL), empty);
+    assert_int_equal(graph_find(graph, NULL, 5), GRAPH_NO_NODE);
     size_t length = 0;
     assert_memory_equal(graph_url(graph, b, &length), other_nul, 3);
     assert_int_equal(length, 3);
@@ -145,28 +147,40 @@ static void test_edges_freeze_into_sorted_csr(void **state)
     assert_int_equal(graph_freeze(graph), CP_OK);
     assert_int_equal(graph_edge_count(graph), 5);
 
+    /* Out-rows keep the order edges were added in; each edge keeps its own meta. */
     struct graph_edges out = graph_out_edges(graph, a);
     assert_int_equal(out.count, 3);
-    assert_int_equal(out.nodes[0], b);
+    assert_int_equal(out.nodes[0], c);
     assert_int_equal(out.nodes[1], b);
-    assert_int_equal(out.nodes[2], c);
-    /* Duplicates keep their append order; each edge keeps its own meta. */
-    assert_int_equal(out.meta[0], GRAPH_EDGE_LINK | GRAPH_REL_NOFOLLOW);
-    assert_int_equal(out.meta[1], GRAPH_EDGE_LINK);
-    assert_int_equal(out.meta[2], GRAPH_EDGE_LINK | GRAPH_EDGE_SOURCE_IN_SCOPE);
+    assert_int_equal(out.nodes[2], b);
+    assert_int_equal(out.meta[0], GRAPH_EDGE_LINK | GRAPH_EDGE_SOURCE_IN_SCOPE);
+    assert_int_equal(out.meta[1], GRAPH_EDGE_LINK | GRAPH_REL_NOFOLLOW);
+    assert_int_equal(out.meta[2], GRAPH_EDGE_LINK);
     assert_int_equal(graph_out_edges(graph, d).count, 0);
 
+    /* In-rows are sorted by source, parallel edges in the order added. */
     struct graph_edges in = graph_in_edges(graph, b);
     assert_int_equal(in.count, 3);
     assert_int_equal(in.nodes[0], a);
     assert_int_equal(in.nodes[1], a);
     assert_int_equal(in.nodes[2], b);
+    assert_int_equal(in.meta[0], GRAPH_EDGE_LINK | GRAPH_REL_NOFOLLOW);
+    assert_int_equal(in.meta[1], GRAPH_EDGE_LINK);
     assert_int_equal(graph_edge_kind(in.meta[2]), GRAPH_EDGE_CANONICAL);
     assert_true(in.meta[2] & GRAPH_EDGE_FROM_HEADER);
     in = graph_in_edges(graph, a);
     assert_int_equal(in.count, 1);
     assert_int_equal(in.nodes[0], c);
     assert_int_equal(graph_edge_kind(in.meta[0]), GRAPH_EDGE_REDIRECT);
+
+    assert_true(graph_has_edge(graph, a, b, GRAPH_EDGE_LINK));
+    assert_true(graph_has_edge(graph, c, a, GRAPH_EDGE_REDIRECT));
+    assert_true(graph_has_edge(graph, b, b, GRAPH_EDGE_CANONICAL));
+    assert_false(graph_has_edge(graph, a, b, GRAPH_EDGE_HREFLANG));
+    assert_false(graph_has_edge(graph, b, a, GRAPH_EDGE_LINK));
+    assert_false(graph_has_edge(graph, d, a, GRAPH_EDGE_LINK));
+    assert_false(graph_has_edge(graph, GRAPH_NO_NODE, a, GRAPH_EDGE_LINK));
+    assert_false(graph_has_edge(graph, a, GRAPH_NO_NODE, GRAPH_EDGE_LINK));
 
     /* Frozen: no new nodes or edges; lookups of existing ones still work. */
     bool is_new = true;
@@ -203,7 +217,7 @@ static int compare_u64(const void *a, const void *b)
 }
 
 /* A random multigraph: both CSR directions must hold exactly the appended (source, target, meta)
- * triples, sorted by neighbour. */
+ * triples; out-rows in the order appended, in-rows sorted by source. */
 static void test_freeze_matches_the_log(void **state)
 {
     (void)state;
@@ -228,8 +242,6 @@ static void test_freeze_matches_the_log(void **state)
     for (uint32_t id = 0; id < NODES; id++) {
         struct graph_edges out = graph_out_edges(graph, id), in = graph_in_edges(graph, id);
         for (uint32_t i = 0; i < out.count; i++) {
-            if (i > 0)
-                assert_true(out.nodes[i - 1] <= out.nodes[i]);
             seen_out[out_count++] = ((uint64_t)id << 40) | ((uint64_t)out.nodes[i] << 8) | out.meta[i];
         }
         for (uint32_t i = 0; i < in.count; i++) {
@@ -237,6 +249,14 @@ static void test_freeze_matches_the_log(void **state)
                 assert_true(in.nodes[i - 1] <= in.nodes[i]);
             seen_in[in_count++] = ((uint64_t)in.nodes[i] << 40) | ((uint64_t)id << 8) | in.meta[i];
         }
+    }
+    uint32_t row_position[NODES] = {0};
+    for (int i = 0; i < EDGES; i++) {
+        uint32_t source = (uint32_t)(log[i] >> 40);
+        struct graph_edges out = graph_out_edges(graph, source);
+        uint32_t at = row_position[source]++;
+        assert_int_equal(out.nodes[at], (uint32_t)(log[i] >> 8) & 0xffffffffu);
+        assert_int_equal(out.meta[at], (uint8_t)log[i]);
     }
     assert_int_equal(out_count, EDGES);
     assert_int_equal(in_count, EDGES);
@@ -248,6 +268,54 @@ static void test_freeze_matches_the_log(void **state)
     free(log);
     free(seen_out);
     free(seen_in);
+    graph_destroy(graph);
+}
+
+/* Enough edges (5 bytes each in the in-arrays) that freezing transposes them in several cache-sized
+ * windows: the in-rows must still be exactly the out-rows turned around, sorted by source. */
+static void test_freeze_transposes_in_windows(void **state)
+{
+    (void)state;
+    enum { NODES = 600, EDGES = 15000000 };
+    struct graph *graph = graph_create(NODES);
+    char url[32];
+    for (int i = 0; i < NODES; i++)
+        graph_intern(graph, url, (size_t)snprintf(url, sizeof url, "w%d", i), NULL);
+    uint64_t seed = 99;
+    for (uint32_t i = 0; i < EDGES; i++) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        uint32_t source = (uint32_t)(i / (EDGES / NODES)) % NODES;
+        assert_int_equal(graph_add_edge(graph, source, (uint32_t)(seed >> 33) % NODES, (uint8_t)(source % 6)), CP_OK);
+    }
+    assert_int_equal(graph_freeze(graph), CP_OK);
+    uint32_t *pairs = calloc((size_t)NODES * NODES, sizeof *pairs);
+    for (uint32_t source = 0; source < NODES; source++) {
+        struct graph_edges out = graph_out_edges(graph, source);
+        for (uint32_t i = 0; i < out.count; i++)
+            pairs[(size_t)source * NODES + out.nodes[i]]++;
+    }
+    for (uint32_t target = 0; target < NODES; target++) {
+        struct graph_edges in = graph_in_edges(graph, target);
+        for (uint32_t i = 0; i < in.count; i++) {
+            if (i > 0)
+                assert_true(in.nodes[i - 1] <= in.nodes[i]);
+            assert_int_equal(in.meta[i], in.nodes[i] % 6);
+            uint32_t *count = &pairs[(size_t)in.nodes[i] * NODES + target];
+            assert_true(*count > 0);
+            --*count;
+        }
+    }
+    for (size_t i = 0; i < (size_t)NODES * NODES; i++)
+        assert_int_equal(pairs[i], 0);
+    /* Source s only ever has edges of kind s % 6, and nearly every pair is present. */
+    uint32_t found = 0;
+    for (uint32_t source = 0; source < NODES; source += 37)
+        for (uint32_t target = 0; target < NODES; target += 11) {
+            found += graph_has_edge(graph, source, target, (enum graph_edge_kind)(source % 6));
+            assert_false(graph_has_edge(graph, source, target, (enum graph_edge_kind)((source + 1) % 6)));
+        }
+    assert_true(found > 17 * 55 * 9 / 10);
+    free(pairs);
     graph_destroy(graph);
 }
 
@@ -288,6 +356,7 @@ int main(void)
         cmocka_unit_test(test_edges_freeze_into_sorted_csr),
         cmocka_unit_test(test_freeze_without_edges),
         cmocka_unit_test(test_freeze_matches_the_log),
+        cmocka_unit_test(test_freeze_transposes_in_windows),
         cmocka_unit_test(test_sitemap_entries),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

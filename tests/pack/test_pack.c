@@ -174,7 +174,7 @@ static void test_crawl_shop(void **state)
     char *dir = source_path("fixtures/crawls/shop");
     struct crawl_data data;
     assert_int_equal(crawl_data_load(dir, &data), CP_OK);
-    assert_int_equal(data.page_count, 29);
+    assert_int_equal(data.page_count, 30);
     assert_int_equal(data.link_count, 37);
     assert_int_equal(data.entry_count, 22);
     assert_int_equal(data.finding_count, 18);
@@ -190,7 +190,7 @@ static void test_crawl_shop(void **state)
     assert_true(orphan->in_sitemap);
     const struct crawl_page *timeout = crawl_data_find(&data, "https://shop.example/docs/api");
     assert_int_equal(timeout->status, 0);
-    assert_string_equal(timeout->error, "timeout");
+    assert_int_equal(strncmp(timeout->error, "timeout: ", 9), 0);
     assert_true(timeout->ttfb_ms < 0);
     assert_int_equal(timeout->hsts, -1);
     assert_null(crawl_data_find(&data, "https://shop.example/nope"));

@@ -1,0 +1,387 @@
+/* sitemap/check: the checker — reads each sitemap (file, stdin, URL or buffer) through
+ * source -> parse -> validate, and follows sitemap index children (local files under --root, or
+ * fetched), with cycle detection and a nesting bound. See sitemap.h. */
+#include "sitemap/sitemap.h"
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+
+#include "common/buf.h"
+#include "common/error.h"
+#include "common/log.h"
+#include "crawler/http_get.h"
+#include "sitemap/parse.h"
+#include "sitemap/schema.h"
+#include "sitemap/source.h"
+#include "sitemap/url_set.h"
+#include "sitemap/validate.h"
+
+/* How to read a sitemap's bytes again for the --xsd pass. */
+struct reopen {
+    const char *path;     /* a local file; NULL for memory */
+    const void *data;
+    size_t length;
+};
+
+struct child_context {
+    bool local;           /* the index is a local file: children resolve under --root */
+    size_t skipped;       /* children not followed */
+};
+
+static int check_source(struct sitemap_checker *checker, struct sitemap_source *source, const char *name,
+                        const char *sitemap_url, enum sitemap_origin origin, bool local, const struct reopen *reopen,
+                        struct sitemap_result *result);
+
+/* libxml2 2.9 must be initialised once before threads use it. */
+static void initialise_libxml(void)
+{
+    xmlInitParser();
+}
+
+int sitemap_checker_init(struct sitemap_checker *checker, const struct sitemap_options *options,
+                         struct finding_list *findings, sitemap_entry_fn on_entry, void *context)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, initialise_libxml);
+    memset(checker, 0, sizeof *checker);
+    checker->options = *options;
+    checker->findings = findings;
+    checker->on_entry = on_entry;
+    checker->context = context;
+    return CP_OK;
+}
+
+void sitemap_checker_free(struct sitemap_checker *checker)
+{
+    url_hash_set_free(&checker->seen_urls);
+    url_hash_set_free(&checker->seen_sitemaps);
+    free(checker->index_stack);
+    checker->index_stack = NULL;
+    sitemap_schema_free(checker);
+}
+
+static void result_error(struct sitemap_result *result, const char *message)
+{
+    result->read = false;
+    snprintf(result->error, sizeof result->error, "%s", message);
+}
+
+/* ---- index children ---- */
+
+static bool on_stack(const struct sitemap_checker *checker, const char *key)
+{
+    for (size_t i = 0; i < checker->index_depth; i++)
+        if (strcmp(checker->index_stack[i], key) == 0)
+            return true;
+    return false;
+}
+
+/* A child URL of a local index -> the file under --root that holds it. */
+static bool child_path(const struct sitemap_checker *checker, const struct url *child, char *path, size_t size,
+                       char *reason, size_t reason_size)
+{
+    const char *pathname = url_part_start(child, child->pathname);
+    size_t length = child->pathname.length;
+    const char *site_url = checker->options.site_url;
+    if (site_url) {
+        struct url site;
+        if (url_parse_str(site_url, NULL, &site) != URL_OK) {
+            snprintf(reason, reason_size, "--site-url %s is not a valid URL", site_url);
+            return false;
+        }
+        size_t prefix = site.pathname.length;
+        const char *site_path = url_part_start(&site, site.pathname);
+        while (prefix && site_path[prefix - 1] != '/')
+            prefix--;
+        bool inside = url_same_origin(&site, child) && length >= prefix && memcmp(pathname, site_path, prefix) == 0;
+        url_free(&site);
+        if (!inside) {
+            snprintf(reason, reason_size, "it is not under --site-url %s, so it has no file under --root", site_url);
+            return false;
+        }
+        pathname += prefix;
+        length -= prefix;
+    } else {
+        pathname++, length--;
+    }
+    if (length == 0 || pathname[length - 1] == '/') {
+        snprintf(reason, reason_size, "its URL names a directory, not a file");
+        return false;
+    }
+    if (snprintf(path, size, "%s/%.*s", checker->options.root_dir, (int)length, pathname) >= (int)size) {
+        snprintf(reason, reason_size, "its path is too long");
+        return false;
+    }
+    return true;
+}
+
+static int follow_local_child(struct sitemap_file_check *file, const struct url *child, unsigned line,
+                              struct sitemap_result *result)
+{
+    struct sitemap_checker *checker = file->checker;
+    char path[PATH_MAX], reason[300];
+    if (!child_path(checker, child, path, sizeof path, reason, sizeof reason)) {
+        struct finding *f = findings_add(checker->findings, RULE_SITEMAP_UNREACHABLE, child->href, file->name, line,
+                                         "child sitemap %s cannot be read locally: %s", child->href, reason);
+        return f ? CP_OK : CP_ERR_NOMEM;
+    }
+    char error[200];
+    struct sitemap_source *source;
+    int status = sitemap_source_open_file(path, SITEMAP_MAX_BYTES, &source, error, sizeof error);
+    if (status == CP_ERR_IO) {
+        struct finding *f = findings_add(checker->findings, RULE_SITEMAP_UNREACHABLE, child->href, file->name, line,
+                                         "child sitemap %s (file %s): %s", child->href, path, error);
+        return f ? CP_OK : CP_ERR_NOMEM;
+    }
+    if (status)
+        return status;
+    struct reopen reopen = {.path = path};
+    status = check_source(checker, source, path, child->href, SITEMAP_ORIGIN_INDEX, true, &reopen, result);
+    sitemap_source_close(source);
+    return status;
+}
+
+static int follow_child(struct sitemap_file_check *file, const struct url *child, unsigned line)
+{
+    struct sitemap_checker *checker = file->checker;
+    struct child_context *context = file->child_context;
+    if (on_stack(checker, child->href)) {
+        struct buf chain = BUF_INIT;
+        bool in_cycle = false;
+        for (size_t i = 0; i < checker->index_depth; i++) {
+            in_cycle |= strcmp(checker->index_stack[i], child->href) == 0;
+            if (in_cycle)
+                buf_printf(&chain, "%s -> ", checker->index_stack[i]);
+        }
+        buf_append_str(&chain, child->href);
+        struct finding *f = findings_add(checker->findings, RULE_SITEMAP_INDEX_CYCLE, child->href, file->name, line,
+                                         "index cycle: %s; not read again", buf_str(&chain));
+        buf_free(&chain);
+        return f ? 0 : 1;
+    }
+    int added = url_hash_set_insert(&checker->seen_sitemaps, sitemap_url_hash(child->href, strlen(child->href)));
+    if (added < 0)
+        return 1;
+    if (added == 0) {
+        struct finding *f = findings_add(checker->findings, RULE_SITEMAP_DUPLICATE_URL, child->href, file->name, line,
+                                         "sitemap %s is listed more than once; it was read once", child->href);
+        return f ? 0 : 1;
+    }
+    if (checker->on_child) {
+        checker->on_child(checker->context, child->href, file->name, line);
+        return 0;
+    }
+    struct sitemap_result result = {0};
+    int status = CP_OK;
+    if (context->local && checker->options.root_dir)
+        status = follow_local_child(file, child, line, &result);
+    else if (!context->local && checker->options.allow_fetch)
+        status = sitemap_check_url(checker, child->href, SITEMAP_ORIGIN_INDEX, &result);
+    else
+        context->skipped++;
+    if (status == CP_OK && result.kind == SITEMAP_KIND_INDEX) {
+        struct finding *f = findings_add(checker->findings, RULE_SITEMAP_INDEX_NESTED, child->href, file->name, line,
+                                         "child %s is itself a sitemap index (an index may list only sitemaps)",
+                                         child->href);
+        if (!f)
+            status = CP_ERR_NOMEM;
+    }
+    return status != CP_OK;
+}
+
+/* ---- one sitemap ---- */
+
+static int push_key(struct sitemap_checker *checker, const char *key)
+{
+    const char **grown = realloc(checker->index_stack, (checker->index_depth + 1) * sizeof *grown);
+    if (!grown)
+        return CP_ERR_NOMEM;
+    checker->index_stack = grown;
+    grown[checker->index_depth++] = key;
+    return CP_OK;
+}
+
+static int schema_pass(struct sitemap_checker *checker, enum sitemap_kind kind, const char *name,
+                       const struct reopen *reopen)
+{
+    if (!checker->options.xsd || (kind != SITEMAP_KIND_URLSET && kind != SITEMAP_KIND_INDEX) || !reopen)
+        return CP_OK;
+    struct sitemap_source *source;
+    char error[200];
+    int status = reopen->path ? sitemap_source_open_file(reopen->path, SITEMAP_MAX_BYTES, &source, error, sizeof error)
+                              : sitemap_source_open_memory(reopen->data, reopen->length, SITEMAP_MAX_BYTES, &source);
+    if (status == CP_ERR_IO)
+        return CP_OK; /* it was readable a moment ago; the first pass reported what it could */
+    if (status)
+        return status;
+    status = sitemap_schema_validate(checker, source, kind, name);
+    sitemap_source_close(source);
+    return status;
+}
+
+static int check_source(struct sitemap_checker *checker, struct sitemap_source *source, const char *name,
+                        const char *sitemap_url, enum sitemap_origin origin, bool local, const struct reopen *reopen,
+                        struct sitemap_result *result)
+{
+    struct sitemap_file_check file;
+    int status = sitemap_validate_begin(&file, checker, name, sitemap_url, origin);
+    if (status == CP_OK)
+        status = push_key(checker, sitemap_url ? sitemap_url : name);
+    /* Mark it read, so that an index listing it later does not hand it out again. */
+    if (status == CP_OK && sitemap_url &&
+        url_hash_set_insert(&checker->seen_sitemaps, sitemap_url_hash(sitemap_url, strlen(sitemap_url))) < 0)
+        status = CP_ERR_NOMEM;
+    if (status != CP_OK) {
+        sitemap_validate_end(&file);
+        return status;
+    }
+    checker->files++;
+    struct child_context children = {.local = local};
+    file.on_child = follow_child;
+    file.child_context = &children;
+    struct sitemap_parse_handler handler;
+    sitemap_validate_handler(&file, &handler);
+    status = sitemap_parse(source, &handler);
+    if (status == CP_OK && file.status == CP_OK && !file.problem_reported)
+        status = schema_pass(checker, file.kind, name, reopen);
+    if (children.skipped)
+        log_warn("%s: %zu child sitemaps not followed (pass --root DIR to read them from disk)", name,
+                 children.skipped);
+    result->kind = file.kind;
+    result->urls = file.entries;
+    result->read = true;
+    if (checker->on_file)
+        checker->on_file(checker->context, name, result);
+    if (status == CP_OK)
+        status = file.status;
+    sitemap_validate_end(&file);
+    checker->index_depth--;
+    return status;
+}
+
+/* The URL a local file will have: --site-url resolved with its path below --root (or its name). */
+static char *local_file_url(const struct sitemap_checker *checker, const char *path)
+{
+    const char *site_url = checker->options.site_url;
+    if (!site_url)
+        return NULL;
+    if (strcmp(path, "-") == 0)
+        return strdup(site_url);
+    const char *relative = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    char real_path[PATH_MAX], real_root[PATH_MAX];
+    if (checker->options.root_dir && realpath(path, real_path) && realpath(checker->options.root_dir, real_root)) {
+        size_t n = strlen(real_root);
+        if (strncmp(real_path, real_root, n) == 0 && real_path[n] == '/')
+            relative = path + strlen(path) - strlen(real_path + n + 1);
+    }
+    struct url base, resolved;
+    char *href = NULL;
+    if (url_parse_str(site_url, NULL, &base) == URL_OK) {
+        if (url_parse_str(relative, &base, &resolved) == URL_OK) {
+            href = strdup(resolved.href);
+            url_free(&resolved);
+        }
+        url_free(&base);
+    }
+    return href;
+}
+
+int sitemap_check_file(struct sitemap_checker *checker, const char *path, struct sitemap_result *result)
+{
+    struct sitemap_result local_result;
+    if (!result)
+        result = &local_result;
+    memset(result, 0, sizeof *result);
+    struct sitemap_source *source;
+    char error[200];
+    int status = sitemap_source_open_file(path, SITEMAP_MAX_BYTES, &source, error, sizeof error);
+    if (status == CP_ERR_IO) {
+        checker->files++;
+        result_error(result, error);
+        if (checker->on_file)
+            checker->on_file(checker->context, path, result);
+        return findings_add(checker->findings, RULE_SITEMAP_UNREACHABLE, NULL, path, 0, "%s", error) ? CP_OK
+                                                                                                      : CP_ERR_NOMEM;
+    }
+    if (status)
+        return status;
+    char *url = local_file_url(checker, path);
+    struct reopen reopen = {.path = path};
+    status = check_source(checker, source, path, url, SITEMAP_ORIGIN_ARGUMENT, true,
+                          strcmp(path, "-") == 0 ? NULL : &reopen, result);
+    free(url);
+    sitemap_source_close(source);
+    return status;
+}
+
+int sitemap_check_buffer(struct sitemap_checker *checker, const char *name, const char *sitemap_url,
+                         const void *data, size_t length, enum sitemap_origin origin, struct sitemap_result *result)
+{
+    struct sitemap_result local_result;
+    if (!result)
+        result = &local_result;
+    long http_status = result == &local_result ? 0 : result->http_status;
+    memset(result, 0, sizeof *result);
+    result->http_status = http_status;
+    struct sitemap_source *source;
+    int status = sitemap_source_open_memory(data, length, SITEMAP_MAX_BYTES, &source);
+    if (status)
+        return status;
+    struct reopen reopen = {.data = data, .length = length};
+    status = check_source(checker, source, name, sitemap_url, origin, false, &reopen, result);
+    sitemap_source_close(source);
+    return status;
+}
+
+int sitemap_check_url(struct sitemap_checker *checker, const char *url, enum sitemap_origin origin,
+                      struct sitemap_result *result)
+{
+    struct sitemap_result local_result;
+    if (!result)
+        result = &local_result;
+    memset(result, 0, sizeof *result);
+    if (!checker->options.allow_fetch) {
+        result_error(result, "fetching is off");
+        return CP_OK;
+    }
+    struct http_get_options options = {
+        .total_timeout_ms = checker->options.fetch_timeout_ms,
+        .max_body = SITEMAP_MAX_BYTES + 1,
+        .follow_redirects = true,
+        .max_redirects = 5,
+    };
+    struct http_response response;
+    int status = http_get(url, &options, &response);
+    char message[400];
+    message[0] = 0;
+    enum rule_id rule = RULE_SITEMAP_UNREACHABLE;
+    if (status == CP_ERR_NETWORK)
+        snprintf(message, sizeof message, "cannot fetch %s: %s (%s)", url, response.error,
+                 http_error_class_name(response.error_class));
+    else if (status != CP_OK)
+        snprintf(message, sizeof message, "cannot fetch %s: %s", url, cp_strerror(status));
+    else if (response.status != 200)
+        snprintf(message, sizeof message, "%s answered HTTP %ld", url, response.status);
+    else if (response.truncated)
+        rule = RULE_SITEMAP_TOO_LARGE,
+        snprintf(message, sizeof message, "%s is larger than %u bytes; not read", url, SITEMAP_MAX_BYTES);
+    result->http_status = response.status;
+    if (message[0]) {
+        checker->files++;
+        result_error(result, message);
+        if (checker->on_file)
+            checker->on_file(checker->context, url, result);
+        status = CP_OK;
+        if (origin != SITEMAP_ORIGIN_DEFAULT && !findings_add(checker->findings, rule, url, url, 0, "%s", message))
+            status = CP_ERR_NOMEM;
+    } else {
+        status = sitemap_check_buffer(checker, url, url, response.body, response.body_length, origin, result);
+    }
+    http_response_free(&response);
+    return status;
+}
