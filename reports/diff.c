@@ -149,7 +149,7 @@ static int load_side(const char *dir, struct mapper *m, struct diff_side *side)
     if (status == CP_OK)
         status = map_pages(m, side);
     if (status != CP_OK || !side->crawl.has_findings)
-        return status; /* crawl_data has named the file and the problem */
+        return status; /* a read error has been logged by crawl_data, naming the file */
     side->has_findings = true;
     struct buf path = BUF_INIT, error = BUF_INIT;
     status = buf_printf(&path, "%s%s%s", dir, dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/", "findings.json");
