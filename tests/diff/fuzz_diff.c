@@ -118,6 +118,18 @@ static void render_and_check(const struct diff *diff)
     }
 }
 
+/* Remove the scratch folders when the fuzzer exits, so runs leave nothing behind in /tmp. */
+static void remove_folder(void)
+{
+    static const char *const paths[] = {"old/pages.csv", "old/findings.json", "new/pages.csv", "new/findings.json",
+                                        "old", "new", ""};
+    char path[128];
+    for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s", folder, paths[i]);
+        remove(path);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!folder[0]) {
@@ -130,6 +142,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         snprintf(path, sizeof(path), "%s/new", folder);
         if (mkdir(path, 0700) != 0)
             abort();
+        atexit(remove_folder);
     }
     split_input(data, size);
     char old_dir[96], new_dir[96];
