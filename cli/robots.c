@@ -22,7 +22,7 @@ static const char usage[] =
     "lint    List the lines of a robots.txt that crawlers skip or read only through a tolerance\n"
     "        (typos, relative Sitemap: URLs, unsupported rules, size) as compiler-style lines.\n"
     "        Exit 1 when a finding is an error (robots.txt unreachable).\n\n"
-    "  --robots-file FILE   read robots.txt from a file\n"
+    "  --robots-file FILE   read robots.txt from a file ('-' for stdin, as lint's FILE)\n"
     "  --robots-url URL     fetch robots.txt (redirects followed up to 5 hops, RFC 9309 rules for\n"
     "                       4xx/5xx/429 and network errors)\n"
     "  --user-agent TOKEN   the crawler's product token (default: crawlpack)\n"
@@ -35,10 +35,12 @@ static bool is_http_url(const char *text)
     return strncmp(text, "http://", 7) == 0 || strncmp(text, "https://", 8) == 0;
 }
 
-/* Read at most one byte more than Google reads, so the parser can tell the file is too large. */
+/* Read at most one byte more than Google reads, so the parser can tell the file is too large.
+ * "-" reads standard input. */
 static int read_robots_file(const char *path, char **body, size_t *length)
 {
-    FILE *file = fopen(path, "rb");
+    bool is_stdin = strcmp(path, "-") == 0;
+    FILE *file = is_stdin ? stdin : fopen(path, "rb");
     if (!file) {
         fprintf(stderr, "crawlpack robots: cannot read %s: %s\n", path, strerror(errno));
         return CP_ERR_IO;
@@ -46,14 +48,16 @@ static int read_robots_file(const char *path, char **body, size_t *length)
     size_t cap = ROBOTS_MAX_BYTES + 1;
     *body = malloc(cap);
     if (!*body) {
-        fclose(file);
+        if (!is_stdin)
+            fclose(file);
         return CP_ERR_NOMEM;
     }
     *length = fread(*body, 1, cap, file);
-    int failed = ferror(file);
-    fclose(file);
+    int failed = ferror(file) ? errno : 0;
+    if (!is_stdin)
+        fclose(file);
     if (failed) {
-        fprintf(stderr, "crawlpack robots: cannot read %s: %s\n", path, strerror(errno));
+        fprintf(stderr, "crawlpack robots: cannot read %s: %s\n", path, strerror(failed));
         free(*body);
         return CP_ERR_IO;
     }
