@@ -64,10 +64,9 @@ struct run {
 
 static int keep_string(struct robots_input *robots, char *s)
 {
-    char **grown = realloc(robots->strings, (robots->string_count + 1) * sizeof *grown);
-    if (!grown || !s) {
+    char **grown = s ? realloc(robots->strings, (robots->string_count + 1) * sizeof *grown) : NULL;
+    if (!grown) {
         free(s);
-        free(grown == robots->strings ? NULL : grown);
         return CP_ERR_NOMEM;
     }
     robots->strings = grown;
@@ -125,11 +124,18 @@ static int read_robots(struct robots_input *robots, const char *argument, const 
         sitemaps[d.sitemap_count++] = robots->strings[robots->string_count - 1];
     }
     free(line);
+    if (status == CP_OK && ferror(in)) {
+        fprintf(stderr, "crawlpack sitemap: --robots %s: cannot read: %m\n", path);
+        free(sitemaps);
+        status = CP_ERR_IO;
+    }
     fclose(in);
-    if (status == CP_OK) {
+    /* A robots.txt without Sitemap: lines still declares its origin: it lists none. */
+    if (status == CP_OK && sitemaps)
         status = keep_string(robots, (char *)sitemaps);
+    if (status == CP_OK) {
         struct sitemap_robots_declaration *grown = realloc(robots->declarations, (robots->count + 1) * sizeof *grown);
-        if (status == CP_OK && grown) {
+        if (grown) {
             d.sitemaps = sitemaps;
             robots->declarations = grown;
             robots->declarations[robots->count++] = d;
