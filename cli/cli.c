@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int cli_usage_error(const char *command, const char *fmt, ...)
 {
@@ -48,4 +49,9 @@ int cli_parse_long(const char *command, const char *option, const char *text, lo
     }
     *out = value;
     return 0;
+}
+
+bool cli_is_http_url(const char *argument)
+{
+    return strncmp(argument, "http://", 7) == 0 || strncmp(argument, "https://", 8) == 0;
 }

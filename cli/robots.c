@@ -30,11 +30,6 @@ static const char usage[] =
 
 static const char command[] = "robots";
 
-static bool is_http_url(const char *text)
-{
-    return strncmp(text, "http://", 7) == 0 || strncmp(text, "https://", 8) == 0;
-}
-
 /* Read at most one byte more than Google reads, so the parser can tell the file is too large.
  * "-" reads standard input. */
 static int read_robots_file(const char *path, char **body, size_t *length)
@@ -171,7 +166,7 @@ static int run_check(int argc, char **argv)
     }
     if ((file != NULL) == (url != NULL))
         return cli_usage_error(command, "check needs exactly one of --robots-file and --robots-url");
-    if (url && !is_http_url(url))
+    if (url && !cli_is_http_url(url))
         return cli_usage_error(command, "--robots-url takes an http:// or https:// URL, not '%s'", url);
     if (optind >= argc)
         return cli_usage_error(command, "check needs at least one URL to check");
@@ -223,7 +218,7 @@ static int run_lint(int argc, char **argv)
     const char *location = argv[optind];
     struct finding_list findings = FINDING_LIST_INIT;
     struct robots *robots;
-    int rc = load_robots(location, is_http_url(location), &robots, &findings);
+    int rc = load_robots(location, cli_is_http_url(location), &robots, &findings);
     if (rc == CP_OK) {
         /* Not a finding (a missing robots.txt is fine), but the user asked about this file. */
         if (robots_policy_reason(robots))

@@ -229,15 +229,10 @@ static void print_json(const struct run *run, const struct sitemap_checker *chec
     json_writer_finish(&w);
 }
 
-static bool is_url(const char *argument)
-{
-    return strncmp(argument, "http://", 7) == 0 || strncmp(argument, "https://", 8) == 0;
-}
-
 static int check_all(struct sitemap_checker *checker, int count, char **arguments)
 {
     for (int i = 0; i < count; i++) {
-        int status = is_url(arguments[i]) ? sitemap_check_url(checker, arguments[i], SITEMAP_ORIGIN_ARGUMENT, NULL)
+        int status = cli_is_http_url(arguments[i]) ? sitemap_check_url(checker, arguments[i], SITEMAP_ORIGIN_ARGUMENT, NULL)
                                           : sitemap_check_file(checker, arguments[i], NULL);
         if (status != CP_OK) {
             fprintf(stderr, "crawlpack sitemap: %s: %s\n", arguments[i], cp_strerror(status));
@@ -323,7 +318,7 @@ int cmd_sitemap(int argc, char **argv)
     }
     if (optind >= argc)
         return cli_usage_error("sitemap", "name at least one sitemap file or URL");
-    if (o.site_url && !is_url(o.site_url))
+    if (o.site_url && !cli_is_http_url(o.site_url))
         return cli_usage_error("sitemap", "--site-url must be an absolute http(s) URL, not '%s'", o.site_url);
     struct robots_input robots = {0};
     for (size_t i = 0; i < robots_argument_count; i++) {
