@@ -6,6 +6,7 @@
 #define CRAWLPACK_CLI_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Exit codes, documented in README.md. */
 enum cli_exit {
@@ -41,6 +42,11 @@ int cli_parse_long(const char *command, const char *option, const char *text, lo
 
 /* Whether a command-line argument names an http:// or https:// URL (fetched) rather than a file. */
 bool cli_is_http_url(const char *argument);
+
+/* Read at most cap bytes of path ("-": standard input) into *body (malloc'd, the caller frees it)
+ * and *length. Returns CP_OK, or CP_ERR_IO / CP_ERR_NOMEM after printing
+ * "crawlpack COMMAND: cannot read PATH: reason". */
+int cli_read_file(const char *command, const char *path, size_t cap, char **body, size_t *length);
 
 /* Subcommands, one file each in cli/. */
 int cmd_help(int argc, char **argv);

@@ -30,35 +30,6 @@ static const char usage[] =
 
 static const char command[] = "robots";
 
-/* Read at most one byte more than Google reads, so the parser can tell the file is too large.
- * "-" reads standard input. */
-static int read_robots_file(const char *path, char **body, size_t *length)
-{
-    bool is_stdin = strcmp(path, "-") == 0;
-    FILE *file = is_stdin ? stdin : fopen(path, "rb");
-    if (!file) {
-        fprintf(stderr, "crawlpack robots: cannot read %s: %s\n", path, strerror(errno));
-        return CP_ERR_IO;
-    }
-    size_t cap = ROBOTS_MAX_BYTES + 1;
-    *body = malloc(cap);
-    if (!*body) {
-        if (!is_stdin)
-            fclose(file);
-        return CP_ERR_NOMEM;
-    }
-    *length = fread(*body, 1, cap, file);
-    int failed = ferror(file) ? errno : 0;
-    if (!is_stdin)
-        fclose(file);
-    if (failed) {
-        fprintf(stderr, "crawlpack robots: cannot read %s: %s\n", path, strerror(failed));
-        free(*body);
-        return CP_ERR_IO;
-    }
-    return CP_OK;
-}
-
 /* robots.txt from a file or a URL; findings gets what parsing (and fetching) found. */
 static int load_robots(const char *location, bool is_url, struct robots **robots,
                        struct finding_list *findings)
@@ -71,7 +42,8 @@ static int load_robots(const char *location, bool is_url, struct robots **robots
     }
     char *body;
     size_t length;
-    int rc = read_robots_file(location, &body, &length);
+    /* One byte more than Google reads, so the parser can tell the file is too large. */
+    int rc = cli_read_file(command, location, ROBOTS_MAX_BYTES + 1, &body, &length);
     if (rc != CP_OK)
         return rc;
     rc = robots_parse(body, length, location, robots, findings);

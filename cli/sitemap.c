@@ -4,13 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "cli/cli.h"
 #include "common/buf.h"
 #include "common/error.h"
 #include "common/json_write.h"
+#include "crawler/robots.h"
 #include "reports/render.h"
 #include "reports/render_text.h"
 #include "reports/report_context.h"
@@ -74,7 +74,8 @@ static int keep_string(struct robots_input *robots, char *s)
     return CP_OK;
 }
 
-/* The Sitemap: values of a robots.txt; the full RFC 9309 parser lives in crawler/robots. */
+/* The Sitemap: values of a robots.txt, read by crawler/robots as crawlers read them (Google's
+ * size cap and key spellings; relative and non-http values are dropped). */
 static int read_robots(struct robots_input *robots, const char *argument, const char *site_url)
 {
     const char *equals = strstr(argument, "=");
@@ -93,46 +94,33 @@ static int read_robots(struct robots_input *robots, const char *argument, const 
         cli_usage_error("sitemap", "--robots %s: give ORIGIN=FILE or --site-url", argument);
         return CP_ERR_INVALID;
     }
-    FILE *in = fopen(path, "r");
-    if (!in) {
-        fprintf(stderr, "crawlpack sitemap: --robots %s: cannot open: %m\n", path);
-        return CP_ERR_IO;
-    }
+    char *body;
+    size_t length;
+    int status = cli_read_file("sitemap", path, ROBOTS_MAX_BYTES + 1, &body, &length);
+    if (status != CP_OK)
+        return status;
+    struct robots *parsed;
+    status = robots_parse(body, length, path, &parsed, NULL);
+    free(body);
+    if (status != CP_OK)
+        return status;
+    size_t count;
+    const char *const *values = robots_sitemaps(parsed, &count);
     struct sitemap_robots_declaration d = {0};
-    char *line = NULL;
-    size_t capacity = 0;
-    int status = keep_string(robots, strdup(origin));
+    status = keep_string(robots, strdup(origin));
     d.origin = status == CP_OK ? robots->strings[robots->string_count - 1] : NULL;
-    const char **sitemaps = NULL;
-    while (status == CP_OK && getline(&line, &capacity, in) >= 0) {
-        char *p = line + strspn(line, " \t\xEF\xBB\xBF");
-        if (strncasecmp(p, "sitemap", 7) != 0)
-            continue;
-        p += 7 + strspn(p + 7, " \t");
-        if (*p != ':')
-            continue;
-        p += 1 + strspn(p + 1, " \t");
-        size_t n = strcspn(p, " \t\r\n#");
-        const char **grown = realloc(sitemaps, (d.sitemap_count + 1) * sizeof *grown);
-        if (!grown || (status = keep_string(robots, strndup(p, n))) != CP_OK) {
-            free(grown ? grown : sitemaps);
-            sitemaps = NULL;
-            status = CP_ERR_NOMEM;
-            break;
-        }
-        sitemaps = grown;
-        sitemaps[d.sitemap_count++] = robots->strings[robots->string_count - 1];
-    }
-    free(line);
-    if (status == CP_OK && ferror(in)) {
-        fprintf(stderr, "crawlpack sitemap: --robots %s: cannot read: %m\n", path);
-        free(sitemaps);
-        status = CP_ERR_IO;
-    }
-    fclose(in);
     /* A robots.txt without Sitemap: lines still declares its origin: it lists none. */
-    if (status == CP_OK && sitemaps)
+    const char **sitemaps = NULL;
+    if (status == CP_OK && count) {
+        sitemaps = calloc(count, sizeof *sitemaps);
         status = keep_string(robots, (char *)sitemaps);
+    }
+    for (size_t i = 0; status == CP_OK && i < count; i++) {
+        status = keep_string(robots, strdup(values[i]));
+        if (status == CP_OK)
+            sitemaps[d.sitemap_count++] = robots->strings[robots->string_count - 1];
+    }
+    robots_free(parsed);
     if (status == CP_OK) {
         struct sitemap_robots_declaration *grown = realloc(robots->declarations, (robots->count + 1) * sizeof *grown);
         if (grown) {
@@ -146,7 +134,7 @@ static int read_robots(struct robots_input *robots, const char *argument, const 
     return status;
 }
 
-static void robots_free(struct robots_input *robots)
+static void robots_input_free(struct robots_input *robots)
 {
     for (size_t i = 0; i < robots->string_count; i++)
         free(robots->strings[i]);
@@ -324,7 +312,7 @@ int cmd_sitemap(int argc, char **argv)
     for (size_t i = 0; i < robots_argument_count; i++) {
         int status = read_robots(&robots, robots_arguments[i], o.site_url);
         if (status != CP_OK) {
-            robots_free(&robots);
+            robots_input_free(&robots);
             return status == CP_ERR_INVALID ? EXIT_USAGE : EXIT_RUNTIME;
         }
     }
@@ -372,6 +360,6 @@ int cmd_sitemap(int argc, char **argv)
     for (size_t i = 0; i < run.file_count; i++)
         free(run.files[i].name);
     free(run.files);
-    robots_free(&robots);
+    robots_input_free(&robots);
     return exit_code;
 }
