@@ -81,11 +81,19 @@ static int read_robots(struct robots_input *robots, const char *argument, const 
     const char *equals = strstr(argument, "=");
     const char *path = argument;
     char origin[1024] = "";
+    struct url site;
     if (equals && strncmp(argument, "http", 4) == 0) {
-        snprintf(origin, sizeof origin, "%.*s", (int)(equals - argument), argument);
+        /* Spelled as the user likes ("https://Example.com/"), compared as an origin. */
+        if (url_parse(argument, (size_t)(equals - argument), NULL, NULL, &site) != URL_OK) {
+            cli_usage_error("sitemap", "--robots %s: '%.*s' is not an http(s) origin", argument,
+                            (int)(equals - argument), argument);
+            return CP_ERR_INVALID;
+        }
+        if (!url_is_crawlable(&site) || url_origin(&site, origin, sizeof origin) < 0)
+            origin[0] = 0;
+        url_free(&site);
         path = equals + 1;
     } else if (site_url) {
-        struct url site;
         if (url_parse_str(site_url, NULL, &site) != URL_OK || url_origin(&site, origin, sizeof origin) < 0)
             origin[0] = 0;
         url_free(&site);
