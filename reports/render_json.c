@@ -21,11 +21,7 @@ static void write_run(struct json_writer *w, const struct report_context *ctx)
     char started[32];
     json_key(w, "run");
     json_begin_object(w);
-    json_key(w, "inputs");
-    json_begin_array(w);
-    for (size_t i = 0; i < ctx->input_count; i++)
-        json_string(w, ctx->inputs[i]);
-    json_end_array(w);
+    report_write_json_inputs(w, ctx);
     json_key(w, "started_at");
     if (ctx->started_at)
         json_string(w, report_format_time(ctx, 0, true, started));
@@ -33,18 +29,7 @@ static void write_run(struct json_writer *w, const struct report_context *ctx)
         json_null(w);
     json_key(w, "duration_seconds");
     json_double(w, ctx->duration_seconds);
-    /* An array, not an object: options such as --sitemap may be given more than once. */
-    json_key(w, "options");
-    json_begin_array(w);
-    for (size_t i = 0; i < ctx->option_count; i++) {
-        json_begin_object(w);
-        json_key(w, "name");
-        json_string(w, ctx->options[i].name);
-        json_key(w, "value");
-        json_string(w, ctx->options[i].value);
-        json_end_object(w);
-    }
-    json_end_array(w);
+    report_write_json_options(w, ctx);
     json_end_object(w);
 }
 
