@@ -52,6 +52,9 @@ static const char usage[] =
     "  -u, --user USER:PASSWORD   basic auth\n"
     "                             (-H, --cookie and -u go only to the start URL's origin)\n"
     "      --resolve HOST:PORT:ADDRESS  like curl's --resolve (repeatable)\n"
+    "      --connect-to HOST:PORT:CONNECT-HOST:CONNECT-PORT\n"
+    "                             like curl's --connect-to: requests for HOST:PORT go to\n"
+    "                             CONNECT-HOST:CONNECT-PORT, URLs unchanged (repeatable)\n"
     "      --connect-timeout S    seconds (default: 10)\n"
     "      --max-time S           seconds per transfer (default: 30)\n"
     "      --max-body BYTES       body cap; longer bodies are cut and marked (default: 10485760)\n"
@@ -133,7 +136,7 @@ static int make_dir(const char *dir)
 enum {
     OPT_ROOT = 256, OPT_SITE_URL, OPT_SUBDOMAINS, OPT_INCLUDE, OPT_EXCLUDE, OPT_STRIP_PARAM, OPT_MAX_DEPTH,
     OPT_MAX_PAGES, OPT_MAX_URL_LENGTH, OPT_MAX_PER_TEMPLATE, OPT_CHECK_EXTERNAL, OPT_PER_HOST, OPT_RATE,
-    OPT_THREADS, OPT_IGNORE_ROBOTS, OPT_CRAWL_DELAY, OPT_COOKIE, OPT_RESOLVE, OPT_CONNECT_TIMEOUT, OPT_MAX_TIME,
+    OPT_THREADS, OPT_IGNORE_ROBOTS, OPT_CRAWL_DELAY, OPT_COOKIE, OPT_RESOLVE, OPT_CONNECT_TO, OPT_CONNECT_TIMEOUT, OPT_MAX_TIME,
     OPT_MAX_BODY, OPT_MAX_DURATION, OPT_SITEMAP, OPT_NO_SITEMAPS,
 };
 
@@ -151,6 +154,7 @@ static const struct option options[] = {
     {"respect-crawl-delay", no_argument, NULL, OPT_CRAWL_DELAY}, {"user-agent", required_argument, NULL, 'A'},
     {"header", required_argument, NULL, 'H'}, {"cookie", required_argument, NULL, OPT_COOKIE},
     {"user", required_argument, NULL, 'u'}, {"resolve", required_argument, NULL, OPT_RESOLVE},
+    {"connect-to", required_argument, NULL, OPT_CONNECT_TO},
     {"connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT},
     {"max-time", required_argument, NULL, OPT_MAX_TIME}, {"max-body", required_argument, NULL, OPT_MAX_BODY},
     {"max-duration", required_argument, NULL, OPT_MAX_DURATION}, {"sitemap", required_argument, NULL, OPT_SITEMAP},
@@ -161,7 +165,7 @@ static const struct option options[] = {
 struct crawl_cli {
     struct crawl_options crawl;
     const char *out_dir;
-    struct string_list headers, resolves, includes, excludes, strip_params, sitemaps;
+    struct string_list headers, resolves, connect_tos, includes, excludes, strip_params, sitemaps;
     regex_t *include_patterns, *exclude_patterns;
     bool quiet;
     int verbosity;
@@ -212,6 +216,7 @@ static int apply_option(struct crawl_cli *cli, int c, const char *value, char **
         o->fetch.credentials = value;
         return 0;
     case OPT_RESOLVE: return list_add(&cli->resolves, value) ? EXIT_RUNTIME : 0;
+    case OPT_CONNECT_TO: return list_add(&cli->connect_tos, value) ? EXIT_RUNTIME : 0;
     case OPT_CONNECT_TIMEOUT: return parse_seconds("--connect-timeout", value, &o->fetch.connect_timeout_ms) ? EXIT_USAGE : 0;
     case OPT_MAX_TIME: return parse_seconds("--max-time", value, &o->fetch.total_timeout_ms) ? EXIT_USAGE : 0;
     case OPT_MAX_DURATION: return parse_seconds("--max-duration", value, &o->max_duration_ms) ? EXIT_USAGE : 0;
@@ -232,6 +237,7 @@ static void free_cli(struct crawl_cli *cli)
     free(cli->exclude_patterns);
     free(cli->headers.items);
     free(cli->resolves.items);
+    free(cli->connect_tos.items);
     free(cli->includes.items);
     free(cli->excludes.items);
     free(cli->strip_params.items);
@@ -277,6 +283,8 @@ static int finish_options(struct crawl_cli *cli, int argc, char **argv)
     o->fetch.header_count = cli->headers.count;
     o->fetch.resolve = cli->resolves.items;
     o->fetch.resolve_count = cli->resolves.count;
+    o->fetch.connect_to = cli->connect_tos.items;
+    o->fetch.connect_to_count = cli->connect_tos.count;
     o->stop_flag = &stop_flag;
     o->progress = cli->quiet ? 0 : 1;
     o->progress_tty = isatty(STDERR_FILENO);
