@@ -3,9 +3,11 @@
  * canonical-outside-head, canonical-header-mismatch, noindex-outside-head, hreflang-invalid-code
  * and page-truncated.
  *
- * Where it runs: on the crawl's extraction workers, right after crawler/extract has produced a
- * page's signals, while they are at hand (the signals are freed once merged into the graph). The
- * cross-page rules run later on the whole graph (linkgraph/audit.h).
+ * Where it runs: while the page's signals exist, right after crawler/extract produced them (the
+ * crawl frees them once merged into the graph). `crawlpack audit` calls it from the crawl's
+ * on_page hook (cli/audit_evidence.c); being reentrant, it may as well run on the extraction
+ * workers, each with its own list. The cross-page rules run later on the whole graph
+ * (linkgraph/audit.h).
  *
  * Input: struct audit_page_input. url is the page's crawl identity — the same string as its graph
  * node — so page findings and graph findings name a page the same way (and baselines match them).
@@ -22,8 +24,8 @@
  * Findings: url = the page; source = the page; related[0] = the canonical concerned (as resolved;
  * the raw text when it does not resolve) or, for hreflang-invalid-code, the alternates' URLs.
  *
- * Threads: reentrant, no shared state. Each worker thread passes its own finding_list (owned by that
- * thread); the crawl merges the lists with findings_move_all once the workers have stopped.
+ * Threads: reentrant, no shared state. Each calling thread passes its own finding_list; lists are
+ * merged with findings_move_all by their owner.
  * Errors: CP_OK or CP_ERR_NOMEM (the findings added before it stay in the list). */
 #ifndef CRAWLPACK_LINKGRAPH_AUDIT_PAGE_H
 #define CRAWLPACK_LINKGRAPH_AUDIT_PAGE_H
