@@ -11,7 +11,8 @@ fixtures/sites/SITE/expected-findings.json holds
    "exit": 1,                         the expected exit status
    "findings": [[RULE, URL], ...]}    every finding's rule and URL (null for none), sorted
 In root mode the site is audited with --root; in http mode it is served by the fixture server (the
-crawl tests' tool, started and stopped here) — both must give exactly these findings. The run's
+crawl tests' tool, started and stopped here) and audited at site_url with --connect-to sending every
+request to the server's port — both must give exactly these findings. The run's
 findings.json is also checked for the summary and fingerprint fields CI tools read. The baseline
 mode audits with --root twice, the second time against the first run's findings.json: every finding
 is then existing, so the run passes, unless --fail-on-existing.
@@ -23,6 +24,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 
 SOURCE = os.environ.get("CRAWLPACK_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 CRAWLPACK = os.environ.get("CRAWLPACK_BIN", "crawlpack")
@@ -98,12 +100,16 @@ def run(site, mode, server, out):
                                out, expected["exit"])
         found = pairs(report, None, site_url)
     else:
+        # The site is audited at its own URL, every request going to the fixture server's port
+        # (--connect-to): absolute links and sitemap entries keep working.
+        host = urllib.parse.urlsplit(site_url)
         s = Server(server, site)
         try:
-            report, stdout = audit([s.origin + "/"], expected.get("args", []), out, expected["exit"])
+            route = "%s:%d:127.0.0.1:%d" % (host.hostname, host.port or 80, s.port)
+            report, stdout = audit([site_url, "--connect-to", route], expected.get("args", []), out, expected["exit"])
         finally:
             s.stop()
-        found = pairs(report, s.origin, site_url)
+        found = pairs(report, None, site_url)
     check_shape(report, stdout)
     compare(site, expected, found)
 
