@@ -79,7 +79,8 @@ static int check_formats(const char *value)
         size_t end = start + strcspn(value + start, ",");
         char name[32];
         if (end - start == 0 || end - start >= sizeof name)
-            return cli_usage_error("audit", "--format takes a comma list of %s, not '%s'", render_format_names(), value);
+            return cli_usage_error("audit", "--format takes a comma list of %s, not '%s'", render_format_names(),
+                                   value);
         memcpy(name, value + start, end - start);
         name[end - start] = '\0';
         if (!render_format_known(name))
@@ -269,8 +270,8 @@ static void print_summary(const struct audit_cli *cli, const struct crawl_result
     if (list->count) {
         printf("\n%-8s  %-28s %8s %8s\n", "SEVERITY", "RULE", "FINDINGS", "FAILING");
         for (int i = 0; i < RULE_COUNT && rows[i].count; i++)
-            printf("%-8s  %-28s %8zu %8zu\n", severity_name(rule_get(rows[i].rule)->severity), rule_get(rows[i].rule)->id,
-                   rows[i].count, rows[i].failing);
+            printf("%-8s  %-28s %8zu %8zu\n", severity_name(rule_get(rows[i].rule)->severity),
+                   rule_get(rows[i].rule)->id, rows[i].count, rows[i].failing);
     }
     if (ctx->baseline)
         printf("\nbaseline %s: %zu new, %zu existing, %zu fixed\n", cli->baseline_path, ctx->baseline->new_count,

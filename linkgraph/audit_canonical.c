@@ -55,7 +55,8 @@ static int add_chain_finding(struct audit_run *run, enum rule_id rule, uint32_t 
     return CP_OK;
 }
 
-static int append_chain(const struct audit_run *run, uint32_t id, const uint32_t *chain, uint32_t length, struct buf *out)
+static int append_chain(const struct audit_run *run, uint32_t id, const uint32_t *chain, uint32_t length,
+                        struct buf *out)
 {
     int status = buf_append_str(out, audit_url(run, id));
     for (uint32_t i = 0; i < length && status == CP_OK; i++)

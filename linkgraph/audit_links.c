@@ -102,7 +102,8 @@ static int check_redirect_chain(struct audit_run *run, uint32_t id)
 {
     const struct graph_analysis *a = run->analysis;
     bool loop = a->flags[id] & GRAPH_PAGE_REDIRECT_LOOP;
-    if (!audit_in_scope(run, id) || audit_node(run, id)->redirect == GRAPH_NO_NODE || (!loop && a->redirect_hops[id] < 2) ||
+    if (!audit_in_scope(run, id) || audit_node(run, id)->redirect == GRAPH_NO_NODE ||
+        (!loop && a->redirect_hops[id] < 2) ||
         !chain_head(run, id))
         return CP_OK;
     buf_reset(&run->message);
@@ -145,7 +146,8 @@ static bool edge_is_nofollow_link(uint8_t meta)
 static int check_nofollow_only(struct audit_run *run, uint32_t id)
 {
     const struct graph_analysis *a = run->analysis;
-    if (!audit_indexable(run, id) || a->depth_followable[id] != GRAPH_UNREACHED || a->depth_any[id] == GRAPH_UNREACHED ||
+    if (!audit_indexable(run, id) || a->depth_followable[id] != GRAPH_UNREACHED ||
+        a->depth_any[id] == GRAPH_UNREACHED ||
         audit_node(run, id)->sitemap_first != GRAPH_NO_NODE)
         return CP_OK;
     size_t count = collect_sources(run, id, edge_is_nofollow_link);
@@ -177,7 +179,8 @@ static int check_single_inlink(struct audit_run *run, uint32_t id)
 static int check_dead_end(struct audit_run *run, uint32_t id)
 {
     const struct graph_node *node = audit_node(run, id);
-    if (!(node->flags & GRAPH_NODE_IN_SCOPE) || !(node->flags & GRAPH_NODE_HTML) || (node->flags & GRAPH_NODE_TRUNCATED) ||
+    if (!(node->flags & GRAPH_NODE_IN_SCOPE) || !(node->flags & GRAPH_NODE_HTML) ||
+        (node->flags & GRAPH_NODE_TRUNCATED) ||
         audit_page_answer(node) != ANSWER_OK || run->analysis->outlinks_internal[id] != 0)
         return CP_OK;
     struct graph_edges out = graph_out_edges(run->graph, id);

@@ -106,8 +106,8 @@ static int check_each_canonical(struct page_audit *p)
         int status = CP_OK;
         buf_reset(&p->message);
         if (c->place == EXTRACT_IN_BODY) {
-            buf_printf(&p->message, "<link rel=canonical href=\"%s\"> is outside <head>, where search engines ignore it",
-                       raw);
+            buf_printf(&p->message,
+                       "<link rel=canonical href=\"%s\"> is outside <head>, where search engines ignore it", raw);
             status = add(p, RULE_CANONICAL_OUTSIDE_HEAD, c->url ? c->url : raw);
         } else if (!c->url) {
             buf_printf(&p->message, "%s \"%s\" ", place_phrase(c->place), raw);
@@ -115,7 +115,8 @@ static int check_each_canonical(struct page_audit *p)
             status = add(p, RULE_CANONICAL_INVALID, raw);
         } else {
             if (!has_scheme(raw)) {
-                buf_printf(&p->message, "%s \"%s\" is relative; it resolves to %s", place_phrase(c->place), raw, c->url);
+                buf_printf(&p->message, "%s \"%s\" is relative; it resolves to %s", place_phrase(c->place), raw,
+                           c->url);
                 status = add(p, RULE_CANONICAL_RELATIVE, c->url);
             }
             struct url parsed;

@@ -30,7 +30,8 @@ static long page_listings(const struct audit_run *run, uint32_t id, struct listi
 {
     *listings = NULL;
     size_t count = 0;
-    for (uint32_t e = audit_node(run, id)->sitemap_first; e != GRAPH_NO_NODE; e = graph_sitemap_entry(run->graph, e)->next)
+    uint32_t first = audit_node(run, id)->sitemap_first;
+    for (uint32_t e = first; e != GRAPH_NO_NODE; e = graph_sitemap_entry(run->graph, e)->next)
         count++;
     if (count == 0)
         return 0;
@@ -38,7 +39,7 @@ static long page_listings(const struct audit_run *run, uint32_t id, struct listi
     if (!all)
         return -1;
     size_t i = 0;
-    for (uint32_t e = audit_node(run, id)->sitemap_first; e != GRAPH_NO_NODE; e = graph_sitemap_entry(run->graph, e)->next) {
+    for (uint32_t e = first; e != GRAPH_NO_NODE; e = graph_sitemap_entry(run->graph, e)->next) {
         const struct graph_sitemap_entry *entry = graph_sitemap_entry(run->graph, e);
         all[i++] = (struct listing){audit_url(run, entry->sitemap), entry->sitemap, entry->line};
     }
