@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """End-to-end audits of fixture sites: the exact (rule, URL) pairs, no more, no fewer.
 
-Usage: e2e_audit.py SITE MODE --server PATH   (MODE: root, http or baseline; crawlpack comes from
-$CRAWLPACK_BIN)
+Usage: e2e_audit.py SITE MODE --server PATH   (MODE: root, http, baseline or interrupt; crawlpack comes
+from $CRAWLPACK_BIN)
 
 fixtures/sites/SITE/expected-findings.json holds
   {"site_url": "http://audit.test/",  the URL the site is audited at (--site-url in root mode; in
@@ -15,15 +15,19 @@ crawl tests' tool, started and stopped here) and audited at site_url with --conn
 request to the server's port — both must give exactly these findings. The run's
 findings.json is also checked for the summary and fingerprint fields CI tools read. The baseline
 mode audits with --root twice, the second time against the first run's findings.json: every finding
-is then existing, so the run passes, unless --fail-on-existing.
+is then existing, so the run passes, unless --fail-on-existing. The interrupt mode sends SIGINT while
+the crawl of SITE waits for its /slow page: the audit must still analyse and write what was crawled,
+and exit 130.
 UPDATE_GOLDEN=1 rewrites the "findings" list from a run (review the diff by hand).
 """
 import importlib.util
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.parse
 
 SOURCE = os.environ.get("CRAWLPACK_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -130,15 +134,42 @@ def run_baseline(site, out):
     audit(target, ["--baseline", baseline, "--fail-on-existing"], os.path.join(out, "third"), expected["exit"])
 
 
+def run_interrupt(site, server, out):
+    s = Server(server, site)
+    try:
+        process = subprocess.Popen([CRAWLPACK, "audit", "--quiet", "--out", out, s.origin + "/", "--max-time", "60"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + BOUND
+        while time.monotonic() < deadline and not any(r[2] == "/slow" for r in s.requests()):
+            time.sleep(0.05)
+        check(any(r[2] == "/slow" for r in s.requests()), "the crawl never reached /slow")
+        process.send_signal(signal.SIGINT)
+        try:
+            stdout, stderr = process.communicate(timeout=BOUND)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise Failure("crawlpack audit did not stop after SIGINT")
+        check(process.returncode == 130, "exit %d after SIGINT, want 130; stderr %s" % (process.returncode, stderr))
+        check(", interrupted:" in stdout, "the summary does not say interrupted: %s" % stdout)
+        with open(os.path.join(out, "findings.json")) as f:
+            report = json.load(f)
+        check(report["summary"]["pages"] > 0, "no page in the interrupted audit's findings.json")
+        check_shape(report, stdout)
+    finally:
+        s.stop()
+
+
 def main():
-    if len(sys.argv) != 5 or sys.argv[2] not in ("root", "http", "baseline") or sys.argv[3] != "--server":
-        sys.stderr.write("usage: e2e_audit.py SITE root|http|baseline --server PATH\n")
+    if len(sys.argv) != 5 or sys.argv[2] not in ("root", "http", "baseline", "interrupt") or sys.argv[3] != "--server":
+        sys.stderr.write("usage: e2e_audit.py SITE root|http|baseline|interrupt --server PATH\n")
         return 2
     site, mode = sys.argv[1], sys.argv[2]
     with tempfile.TemporaryDirectory(prefix="audit-e2e-") as out:
         try:
             if mode == "baseline":
                 run_baseline(site, out)
+            elif mode == "interrupt":
+                run_interrupt(site, sys.argv[4], out)
             else:
                 run(site, mode, sys.argv[4], out)
         except Failure as failure:
