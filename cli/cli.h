@@ -43,6 +43,7 @@ int cmd_version(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_robots(int argc, char **argv);
+int cmd_crawl(int argc, char **argv);
 int cmd_sitemap(int argc, char **argv);
 int cmd_url(int argc, char **argv);
 

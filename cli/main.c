@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 
 const struct cli_command cli_commands[] = {
+    {"crawl", cmd_crawl, "Crawl a site (or a build folder) and write pages.csv, links.csv, crawl.json"},
     {"extract", cmd_extract, "Show the signals crawlpack extracts from one saved HTML page"},
     {"help", cmd_help, "Show help for crawlpack or one of its commands"},
     {"robots", cmd_robots, "Check URLs against a robots.txt, or lint one"},

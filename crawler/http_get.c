@@ -24,44 +24,6 @@ int http_global_init(void)
     return global_status == CURLE_OK ? CP_OK : CP_ERR_NOMEM;
 }
 
-const char *http_error_class_name(enum http_error_class error_class)
-{
-    switch (error_class) {
-    case HTTP_ERROR_NONE: return "none";
-    case HTTP_ERROR_DNS: return "dns";
-    case HTTP_ERROR_CONNECT: return "connect";
-    case HTTP_ERROR_TLS: return "tls";
-    case HTTP_ERROR_TIMEOUT: return "timeout";
-    case HTTP_ERROR_TOO_LARGE: return "too-large";
-    case HTTP_ERROR_PROTOCOL: return "protocol";
-    case HTTP_ERROR_OTHER: return "other";
-    }
-    return "other";
-}
-
-static enum http_error_class classify(CURLcode code)
-{
-    switch (code) {
-    case CURLE_OK: return HTTP_ERROR_NONE;
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY: return HTTP_ERROR_DNS;
-    case CURLE_COULDNT_CONNECT: return HTTP_ERROR_CONNECT;
-    case CURLE_OPERATION_TIMEDOUT: return HTTP_ERROR_TIMEOUT;
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
-    case CURLE_SSL_CACERT_BADFILE: return HTTP_ERROR_TLS;
-    case CURLE_FILESIZE_EXCEEDED:
-    case CURLE_RECV_ERROR: return HTTP_ERROR_OTHER;
-    case CURLE_UNSUPPORTED_PROTOCOL:
-    case CURLE_WEIRD_SERVER_REPLY:
-    case CURLE_TOO_MANY_REDIRECTS:
-    case CURLE_BAD_CONTENT_ENCODING: return HTTP_ERROR_PROTOCOL;
-    default: return HTTP_ERROR_OTHER;
-    }
-}
-
 struct body_sink {
     struct buf body;
     size_t max_body;
@@ -147,7 +109,7 @@ int http_get(const char *url, const struct http_get_options *opts, struct http_r
     response->truncated = sink.truncated;
     response->body_length = sink.body.len;
     response->body = buf_detach(&sink.body);
-    response->error_class = classify(code);
+    response->error_class = http_error_classify(code);
     if (code != CURLE_OK)
         snprintf(response->error, sizeof(response->error), "%s", error_buffer[0] ? error_buffer : curl_easy_strerror(code));
     curl_slist_free_all(headers);

@@ -16,19 +16,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define HTTP_GET_DEFAULT_USER_AGENT "crawlpack/" CRAWLPACK_VERSION " (+https://github.com/crawlpack/crawlpack)"
+#include "crawler/http_error.h"
 
-/* Why a transfer failed, in classes a user can act on. */
-enum http_error_class {
-    HTTP_ERROR_NONE = 0,
-    HTTP_ERROR_DNS,       /* the host name did not resolve */
-    HTTP_ERROR_CONNECT,   /* refused, unreachable, or connect timeout */
-    HTTP_ERROR_TLS,       /* handshake or certificate failure */
-    HTTP_ERROR_TIMEOUT,   /* the whole transfer took longer than allowed */
-    HTTP_ERROR_TOO_LARGE, /* headers over the cap (bodies over the cap are truncated instead) */
-    HTTP_ERROR_PROTOCOL,  /* malformed response, unsupported scheme, bad redirect */
-    HTTP_ERROR_OTHER,
-};
+#define HTTP_GET_DEFAULT_USER_AGENT "crawlpack/" CRAWLPACK_VERSION " (+https://github.com/crawlpack/crawlpack)"
 
 struct http_get_options {
     const char *user_agent;     /* NULL: HTTP_GET_DEFAULT_USER_AGENT */
@@ -56,9 +46,6 @@ struct http_response {
 
 int http_get(const char *url, const struct http_get_options *opts, struct http_response *response);
 void http_response_free(struct http_response *response);
-
-/* "dns", "connect", "tls", "timeout", "too-large", "protocol", "other" ("none" for NONE). */
-const char *http_error_class_name(enum http_error_class error_class);
 
 /* Initialise libcurl once for the process (idempotent, thread-safe). Every module that uses
  * libcurl calls this first. Returns CP_OK or CP_ERR_NOMEM. */

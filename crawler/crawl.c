@@ -1,0 +1,493 @@
+/* crawler/crawl: the fetch loop, its transfers and the crawl's setup and teardown (see crawl.h).
+ * Page records live in crawl_pages.c, the workers in crawl_worker.c, robots.txt in crawl_robots.c. */
+#include "crawler/crawl.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/error.h"
+#include "common/log.h"
+#include "crawler/crawl_internal.h"
+#include "crawler/crawl_output.h"
+#include "crawler/robots.h"
+#include "linkgraph/graph.h"
+
+#define STOP_GRACE_MS 2000
+#define MAX_THROTTLE_RETRIES 2
+#define PROGRESS_TTY_MS 250
+#define PROGRESS_LOG_MS 10000
+
+double crawl_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+/* ---- transfers ---- */
+
+static void handle_response(struct fetch_result *response, void *context);
+
+/* Start a transfer (network) or answer it from the build folder right away (--root). */
+int crawl_start_fetch(struct crawl *c, const char *url, bool head, bool credentials, struct request *request)
+{
+    if (c->root) {
+        struct fetch_result *response = NULL;
+        int status = local_root_fetch(c->root, url, c->o->fetch.max_body, request, &response);
+        if (status != CP_OK)
+            return status;
+        handle_response(response, c);
+        return CP_OK;
+    }
+    struct fetch_request r = {url, head, credentials, request};
+    return fetcher_add(c->fetcher, &r);
+}
+
+static void handle_page(struct crawl *c, struct request *request, struct fetch_result *response)
+{
+    const struct frontier_claim *claim = &request->claim;
+    bool throttled = response->status == 429 || response->status == 503;
+    bool error = response->error_class != HTTP_ERROR_NONE || response->status >= 500 || response->status == 429;
+    frontier_finish(c->frontier, claim->origin, crawl_now_ms(), error, throttled, response->retry_after_ms);
+    if (throttled) {
+        c->r->throttled++;
+        if (claim->attempt < MAX_THROTTLE_RETRIES && !c->stopping && frontier_retry(c->frontier, claim) == CP_OK) {
+            log_info("%ld for %s: retrying after the origin's back-off", response->status, response->url);
+            fetch_result_free(response);
+            return;
+        }
+    }
+    crawl_record_response(c, claim->node, response);
+    c->r->pages_fetched++;
+    if (response->status >= 300 && response->status < 400 && response->location)
+        crawl_record_redirect(c, claim->node, response);
+    bool html = crawl_is_html(response->content_type);
+    if (response->status >= 200 && response->status < 300 && response->error_class == HTTP_ERROR_NONE &&
+        (html || response->x_robots_tag || response->link_header)) {
+        struct job *job = malloc(sizeof(*job));
+        if (job) {
+            *job = (struct job){claim->node, response, html};
+            if (handoff_push(&c->jobs, job) == CP_OK) {
+                c->jobs_outstanding++;
+                return;
+            }
+            free(job);
+        }
+    }
+    fetch_result_free(response);
+}
+
+static void handle_external(struct crawl *c, struct request *request, struct fetch_result *response)
+{
+    /* Some servers refuse HEAD: ask once more with GET before recording the answer. */
+    if ((response->status == 405 || response->status == 501) && request->hops == 0 && !c->stopping) {
+        struct request *retry = malloc(sizeof(*retry));
+        if (retry) {
+            *retry = *request;
+            retry->hops = 1;
+            if (crawl_start_fetch(c, response->url, false, false, retry) == CP_OK) {
+                fetch_result_free(response);
+                return;
+            }
+            free(retry);
+        }
+    }
+    crawl_record_response(c, request->node, response);
+    graph_set_flags(c->graph, request->node, GRAPH_NODE_EXTERNAL_CHECKED);
+    fetch_result_free(response);
+}
+
+static void handle_response(struct fetch_result *response, void *context)
+{
+    struct crawl *c = context;
+    struct request *request = response->user_data;
+    if (log_verbosity() >= 1)
+        log_info("%ld %s (%.0f ms)%s%s", response->status, response->url, response->total_ms,
+                 response->error[0] ? " " : "", response->error);
+    switch (request->kind) {
+    case REQUEST_PAGE: handle_page(c, request, response); break;
+    case REQUEST_ROBOTS: crawl_handle_robots(c, request, response); fetch_result_free(response); break;
+    case REQUEST_EXTERNAL: handle_external(c, request, response); break;
+    }
+    free(request);
+}
+
+static bool may_start_more(const struct crawl *c)
+{
+    size_t in_flight = c->fetcher ? fetcher_in_flight(c->fetcher) : 0;
+    return in_flight < (size_t)c->concurrency && c->jobs_outstanding < (size_t)c->worker_count * 4 + 8;
+}
+
+static bool page_budget_left(const struct crawl *c)
+{
+    return c->o->max_pages <= 0 || c->pages_started < c->o->max_pages;
+}
+
+/* Claim and start what politeness allows now; returns how long to wait before trying again. */
+static long start_requests(struct crawl *c)
+{
+    long wait = 100;
+    while (may_start_more(c) && page_budget_left(c)) {
+        struct frontier_claim claim = frontier_claim(c->frontier, crawl_now_ms());
+        if (claim.kind == FRONTIER_NONE) {
+            if (claim.wait_ms >= 0 && claim.wait_ms < wait)
+                wait = claim.wait_ms;
+            break;
+        }
+        if (claim.kind == FRONTIER_ROBOTS) {
+            crawl_request_robots(c, claim.origin);
+            continue;
+        }
+        if (!crawl_robots_allows(c, claim.node, claim.origin)) {
+            frontier_finish(c->frontier, claim.origin, crawl_now_ms(), false, false, -1);
+            continue;
+        }
+        struct request *request = calloc(1, sizeof(*request));
+        if (!request)
+            break;
+        request->kind = REQUEST_PAGE;
+        request->claim = claim;
+        c->pages_started++;
+        bool own_origin = strcmp(frontier_origin_name(claim.origin), c->start_origin) == 0;
+        if (crawl_start_fetch(c, graph_url(c->graph, claim.node, NULL), false, own_origin, request) != CP_OK) {
+            free(request);
+            frontier_finish(c->frontier, claim.origin, crawl_now_ms(), true, false, -1);
+            break;
+        }
+    }
+    while (c->external_next < c->external_count && may_start_more(c)) {
+        struct request *request = calloc(1, sizeof(*request));
+        if (!request)
+            break;
+        request->kind = REQUEST_EXTERNAL;
+        request->node = c->externals[c->external_next++];
+        request->hops = 0; /* 0: the HEAD; 1: the GET after a refused HEAD */
+        if (crawl_start_fetch(c, graph_url(c->graph, request->node, NULL), true, false, request) != CP_OK) {
+            free(request);
+            break;
+        }
+    }
+    return wait < 1 ? 1 : wait;
+}
+
+/* ---- progress ---- */
+
+static void show_progress(struct crawl *c, double now, bool final)
+{
+    if (!c->o->progress)
+        return;
+    double interval = c->o->progress_tty ? PROGRESS_TTY_MS : PROGRESS_LOG_MS;
+    if (!final && now - c->last_progress_ms < interval)
+        return;
+    c->last_progress_ms = now;
+    double seconds = (now - c->started_ms) / 1000.0;
+    double rate = seconds > 0 ? (double)c->r->pages_fetched / seconds : 0;
+    char line[256];
+    snprintf(line, sizeof(line), "%llu done, %zu queued, %.1f pages/s, %llu errors, %.1f s",
+             (unsigned long long)c->r->pages_fetched, frontier_queued(c->frontier), rate,
+             (unsigned long long)c->r->fetch_errors, seconds);
+    if (c->o->progress_tty)
+        fprintf(stderr, "\r\033[Kcrawlpack: %s%s", line, final ? "\n" : "");
+    else
+        fprintf(stderr, "crawlpack: %s\n", line);
+    fflush(stderr);
+}
+
+/* ---- the loop ---- */
+
+static void drain_outcomes(struct crawl *c, long wait_ms)
+{
+    struct outcome *out = wait_ms > 0 ? handoff_pop_timed(&c->outcomes, wait_ms) : handoff_try_pop(&c->outcomes);
+    while (out) {
+        c->jobs_outstanding--;
+        crawl_merge_outcome(c, out);
+        crawl_outcome_free(out);
+        out = handoff_try_pop(&c->outcomes);
+    }
+    size_t lost = atomic_exchange(&c->jobs_lost, 0);
+    c->jobs_outstanding -= lost < c->jobs_outstanding ? lost : c->jobs_outstanding;
+}
+
+static bool stop_requested(const struct crawl *c, double now)
+{
+    if (c->o->stop_flag && *c->o->stop_flag)
+        return true;
+    return c->o->max_duration_ms > 0 && now - c->started_ms >= (double)c->o->max_duration_ms;
+}
+
+static void crawl_loop(struct crawl *c)
+{
+    for (;;) {
+        double now = crawl_now_ms();
+        if (!c->stopping && stop_requested(c, now)) {
+            c->stopping = true;
+            c->stop_deadline_ms = now + STOP_GRACE_MS;
+            c->r->interrupted = c->o->stop_flag && *c->o->stop_flag;
+            c->r->truncated_by_limit = !c->r->interrupted;
+        }
+        drain_outcomes(c, 0);
+        long wait = c->stopping ? 50 : start_requests(c);
+        size_t in_flight = c->fetcher ? fetcher_in_flight(c->fetcher) : 0;
+        if (c->stopping && now >= c->stop_deadline_ms)
+            in_flight = 0; /* the grace period is over: abandon the transfers (freed at the end) */
+        bool more_to_claim = !c->stopping && frontier_queued(c->frontier) > 0 && page_budget_left(c);
+        bool externals_left = !c->stopping && c->external_next < c->external_count;
+        if (in_flight == 0 && c->jobs_outstanding == 0 && !more_to_claim && !externals_left)
+            break;
+        show_progress(c, now, false);
+        if (c->fetcher && in_flight > 0)
+            fetcher_run(c->fetcher, wait, handle_response, c);
+        else if (c->jobs_outstanding > 0)
+            drain_outcomes(c, wait);
+        else if (more_to_claim || externals_left) {
+            struct timespec pause = {0, wait * 1000000L};
+            nanosleep(&pause, NULL);
+        }
+    }
+    if (frontier_queued(c->frontier) > 0 && !page_budget_left(c))
+        c->r->truncated_by_limit = true;
+    show_progress(c, crawl_now_ms(), true);
+}
+
+/* ---- setup and teardown ---- */
+
+void crawl_robots_token(const char *user_agent, char *dst, size_t size)
+{
+    const char *agent = user_agent ? user_agent : "crawlpack";
+    size_t n = 0;
+    while (agent[n] && (agent[n] == '-' || agent[n] == '_' || ((agent[n] | 0x20) >= 'a' && (agent[n] | 0x20) <= 'z')))
+        n++;
+    if (n == 0) {
+        agent = "crawlpack";
+        n = strlen(agent);
+    }
+    snprintf(dst, size, "%.*s", (int)n, agent);
+}
+
+static int cores(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 && n < 256 ? (int)n : 2;
+}
+
+static int parse_start(struct crawl *c, char *error, size_t error_size)
+{
+    const char *start = c->o->start_url ? c->o->start_url : c->o->site_url;
+    if (!start) {
+        snprintf(error, error_size, "no start URL");
+        return CP_ERR_INVALID;
+    }
+    enum url_error parsed = url_parse_str(start, NULL, &c->start);
+    if (parsed != URL_OK || !url_is_crawlable(&c->start)) {
+        snprintf(error, error_size, "%s: %s", start, parsed != URL_OK ? url_error_string(parsed) : "not an http(s) URL");
+        return CP_ERR_INVALID;
+    }
+    if (url_origin(&c->start, c->start_origin, sizeof(c->start_origin)) < 0) {
+        snprintf(error, error_size, "%s: host name too long", start);
+        return CP_ERR_INVALID;
+    }
+    return crawl_add_scope_origin(c, c->start_origin);
+}
+
+static int seed_start(struct crawl *c)
+{
+    char *identity = NULL;
+    if (url_identity(&c->start, &c->identity, &identity) != URL_OK)
+        return CP_ERR_NOMEM;
+    bool is_new = false;
+    uint32_t node = crawl_discover(c, identity, &c->start, 0, true, &is_new);
+    free(identity);
+    if (node == GRAPH_NO_NODE)
+        return CP_ERR_NOMEM;
+    graph_set_flags(c->graph, node, GRAPH_NODE_START);
+    c->r->start_node = node;
+    return CP_OK;
+}
+
+static void configure(struct crawl *c)
+{
+    const struct crawl_options *o = c->o;
+    c->concurrency = o->concurrency > 0 ? o->concurrency : 16;
+    c->worker_count = o->threads > 0 ? o->threads : cores();
+    c->max_redirects = o->max_redirects > 0 ? o->max_redirects : 10;
+    c->identity.strip_params = o->strip_params;
+    c->identity.strip_param_count = o->strip_param_count;
+    crawl_robots_token(o->fetch.user_agent, c->robots_token, sizeof(c->robots_token));
+}
+
+static int start_workers(struct crawl *c)
+{
+    c->workers = calloc((size_t)c->worker_count, sizeof(*c->workers));
+    if (!c->workers)
+        return CP_ERR_NOMEM;
+    for (int i = 0; i < c->worker_count; i++)
+        if (pthread_create(&c->workers[i], NULL, crawl_worker_main, c) != 0) {
+            c->worker_count = i;
+            return i > 0 ? CP_OK : CP_ERR_NOMEM;
+        }
+    return CP_OK;
+}
+
+static void stop_workers(struct crawl *c)
+{
+    handoff_close(&c->jobs);
+    for (int i = 0; i < c->worker_count; i++)
+        pthread_join(c->workers[i], NULL);
+    free(c->workers);
+    struct job *job;
+    while ((job = handoff_try_pop(&c->jobs))) {
+        fetch_result_free(job->response);
+        free(job);
+    }
+    struct outcome *out;
+    while ((out = handoff_try_pop(&c->outcomes)))
+        crawl_outcome_free(out);
+}
+
+static void collect_run_facts(struct crawl *c)
+{
+    struct crawl_result *r = c->r;
+    uint32_t nodes = graph_node_count(c->graph);
+    for (uint32_t i = 0; i < nodes; i++) {
+        struct crawl_page *page = crawl_page_of(c, i);
+        if ((page->flags & CRAWL_PAGE_QUEUED) && !(page->flags & (CRAWL_PAGE_FETCHED | CRAWL_PAGE_ROBOTS_BLOCKED)))
+            page->flags |= CRAWL_PAGE_NOT_FETCHED_LIMIT;
+    }
+    r->trap_count = frontier_trap_count(c->frontier);
+    r->traps = calloc(r->trap_count + 1, sizeof(*r->traps));
+    r->trap_refused = calloc(r->trap_count + 1, sizeof(*r->trap_refused));
+    for (size_t i = 0; r->traps && r->trap_refused && i < r->trap_count; i++)
+        r->traps[i] = strdup(frontier_trap_at(c->frontier, i, &r->trap_refused[i]));
+    size_t origins = frontier_origin_count(c->frontier);
+    r->breaker_events = calloc(origins + 1, sizeof(*r->breaker_events));
+    for (size_t i = 0; r->breaker_events && i < origins; i++) {
+        struct frontier_origin *origin = frontier_origin_at(c->frontier, i);
+        struct frontier_origin_stats stats = frontier_origin_stats(origin);
+        if (stats.breaker_pauses == 0 && stats.paused_ms <= 0)
+            continue;
+        struct buf text = BUF_INIT;
+        buf_printf(&text, "%s: %u circuit-breaker pause(s), %llu throttled, paused %.0f ms in all",
+                   frontier_origin_name(origin), stats.breaker_pauses, (unsigned long long)stats.throttled,
+                   stats.paused_ms);
+        r->breaker_events[r->breaker_count++] = buf_detach(&text);
+    }
+    struct graph_memory memory = graph_memory_usage(c->graph);
+    r->memory_bytes = memory.node_bytes + memory.edge_bytes + memory.sitemap_bytes +
+                      c->page_capacity * sizeof(struct crawl_page) + c->text_bytes +
+                      frontier_memory_usage(c->frontier);
+    struct rusage usage;
+    if (getrusage(RUSAGE_SELF, &usage) == 0) {
+        r->cpu_seconds = (double)usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
+                         (double)usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+        r->peak_rss_kb = usage.ru_maxrss;
+    }
+    r->elapsed_ms = crawl_now_ms() - c->started_ms;
+}
+
+static struct frontier_options frontier_options_for(const struct crawl *c)
+{
+    const struct crawl_options *o = c->o;
+    bool local = o->root_dir || crawl_host_is_loopback(&c->start);
+    struct frontier_options f = {0};
+    f.per_host = o->per_host > 0 ? o->per_host : (local ? c->concurrency : 4);
+    f.rate = o->rate < 0 ? 0 : (o->rate > 0 ? o->rate : (local ? 0 : 10));
+    f.max_per_template = o->max_per_template;
+    return f;
+}
+
+static void free_request(void *user_data, void *context)
+{
+    (void)context;
+    free(user_data);
+}
+
+int crawl_run(const struct crawl_options *options, struct crawl_result *result, char *error, size_t error_size)
+{
+    memset(result, 0, sizeof(*result));
+    struct crawl c = {0};
+    c.o = options;
+    c.r = result;
+    c.started_ms = crawl_now_ms();
+    atomic_init(&c.jobs_lost, 0);
+    handoff_init(&c.jobs, NULL, NULL);
+    handoff_init(&c.outcomes, crawl_wake_fetch_loop, &c);
+    configure(&c);
+    int status = CP_OK;
+    if (options->root_dir)
+        status = local_root_new(options->root_dir, options->site_url ? options->site_url : "", &c.root, error,
+                                error_size);
+    if (status == CP_OK)
+        status = parse_start(&c, error, error_size);
+    if (status == CP_OK) {
+        struct frontier_options frontier = frontier_options_for(&c);
+        result->concurrency = c.concurrency;
+        result->threads = c.worker_count;
+        result->per_host = frontier.per_host;
+        result->rate = frontier.rate;
+        result->graph = c.graph = graph_create(1024);
+        c.frontier = frontier_new(&frontier);
+        if (!c.graph || !c.frontier || (!c.root && !(c.fetcher = fetcher_new(&options->fetch))))
+            status = CP_ERR_NOMEM;
+    }
+    if (status == CP_OK)
+        status = seed_start(&c);
+    if (status == CP_OK)
+        status = start_workers(&c);
+    if (status == CP_OK) {
+        crawl_loop(&c);
+        stop_workers(&c);
+        collect_run_facts(&c);
+        if (graph_freeze(c.graph) != CP_OK)
+            status = CP_ERR_NOMEM;
+        else if (result->interrupted)
+            status = CP_ERR_INTERRUPTED;
+    }
+    if (c.fetcher)
+        fetcher_cancel_all(c.fetcher, free_request, NULL);
+    fetcher_free(c.fetcher);
+    local_root_free(c.root);
+    frontier_free(c.frontier);
+    handoff_free(&c.jobs);
+    handoff_free(&c.outcomes);
+    for (size_t i = 0; i < c.scope_origin_count; i++)
+        free(c.scope_origins[i]);
+    free(c.scope_origins);
+    free(c.externals);
+    url_free(&c.start);
+    return status;
+}
+
+void crawl_result_free(struct crawl_result *r)
+{
+    if (r->graph) {
+        uint32_t nodes = graph_node_count(r->graph);
+        for (uint32_t i = 0; r->pages && i < nodes; i++)
+            free(r->pages[i].text);
+        graph_destroy(r->graph);
+    }
+    free(r->pages);
+    for (size_t i = 0; i < r->robots_count; i++) {
+        free(r->robots[i].origin);
+        free(r->robots[i].robots_url);
+        free(r->robots[i].action);
+        free(r->robots[i].reason);
+        robots_free(r->robots[i].robots);
+    }
+    free(r->robots);
+    findings_free(&r->findings);
+    for (size_t i = 0; r->traps && i < r->trap_count; i++)
+        free(r->traps[i]);
+    free(r->traps);
+    free(r->trap_refused);
+    for (size_t i = 0; i < r->breaker_count; i++)
+        free(r->breaker_events[i]);
+    free(r->breaker_events);
+    memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,140 @@
+/* crawler/crawl: the crawl pipeline — frontier -> fetch -> extract -> graph -> frontier.
+ *
+ * One fetch-loop thread (the thread that calls crawl_run) owns the frontier, the fetcher (or the
+ * build folder of --root), the link graph and the per-page records; a pool of extraction workers
+ * parses response bodies with crawler/extract and resolves each link's crawl identity. Hand-offs
+ * are two queues: responses to the workers, page outcomes back. Bodies live from fetch to
+ * extraction only. URLs are claimed breadth-first, so a page's depth is its click depth from the
+ * start (redirect hops keep the depth of the page that redirected).
+ *
+ * Each URL is interned once (linkgraph/graph is the seen-set) and fetched at most once. robots.txt
+ * is fetched per origin before that origin's first page, with RFC 9309's fetch semantics
+ * (crawler/robots), and obeyed unless ignore_robots. Redirects are not followed by the transport:
+ * each hop is a redirect edge and its target is queued like a link.
+ *
+ * Threads: crawl_run blocks its caller until the crawl ends. The only thing another thread (or a
+ * signal handler) may touch is *options->stop_flag: setting it stops claiming new URLs, lets
+ * transfers in flight end within 2 s, and returns what was learned with CP_ERR_INTERRUPTED.
+ * Memory: the struct crawl_result (graph, page records, robots outcomes, findings) belongs to the
+ * caller, released with crawl_result_free. links.csv is written while crawling (anchors are not
+ * kept in memory) when options->links_out is set.
+ * Errors: CP_OK; CP_ERR_INVALID for a bad start URL or option (message in error); CP_ERR_NOMEM;
+ * CP_ERR_INTERRUPTED when stopped (by the flag or max_duration_ms: the result is complete up to
+ * that point). A page that fails to fetch is a record with an error class, not an error. */
+#ifndef CRAWLPACK_CRAWLER_CRAWL_H
+#define CRAWLPACK_CRAWLER_CRAWL_H
+
+#include <regex.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "crawler/fetch.h"
+#include "reports/findings.h"
+
+struct graph;
+struct robots;
+
+struct crawl_options {
+    const char *start_url;          /* the crawl's start (with --root: defaults to site_url) */
+    const char *root_dir;           /* --root: answer from this folder instead of the network */
+    const char *site_url;           /* --site-url, with --root */
+    struct fetch_options fetch;     /* transport: timeouts, caps, headers, auth, --resolve */
+    int concurrency;                /* transfers in flight; 0: 16 */
+    int per_host;                   /* 0: 4, or concurrency on loopback and --root */
+    double rate;                    /* per origin; <0: unlimited; 0: 10 elsewhere, unlimited on loopback */
+    int threads;                    /* extraction workers; 0: number of cores */
+    bool ignore_robots;
+    bool respect_crawl_delay;
+    bool subdomains;
+    bool check_external;            /* one HEAD per out-of-scope http(s) target */
+    const regex_t *includes;        /* compiled POSIX ERE, any must match (none: all) */
+    size_t include_count;
+    const regex_t *excludes;        /* none may match */
+    size_t exclude_count;
+    const char *const *strip_params;/* query parameters dropped from the crawl identity ("utm_*") */
+    size_t strip_param_count;
+    long max_depth;                 /* <0: unlimited */
+    long max_pages;                 /* 0: unlimited */
+    size_t max_url_length;          /* 0: URL_DEFAULT_MAX_LENGTH */
+    size_t max_per_template;        /* 0: 500 */
+    int max_redirects;              /* hops per chain; 0: 10 */
+    long max_duration_ms;           /* 0: unlimited */
+    volatile sig_atomic_t *stop_flag; /* may be NULL */
+    FILE *links_out;                /* links.csv stream (header written by the caller), or NULL */
+    int progress;                   /* 0 none, 1 a status line on stderr (TTY: updating; else every 10 s) */
+    bool progress_tty;
+};
+
+/* Per-page facts beyond what the graph keeps (indexed by graph node id). */
+#define CRAWL_PAGE_FETCHED 0x01u
+#define CRAWL_PAGE_HSTS 0x02u
+#define CRAWL_PAGE_TRUNCATED 0x04u
+#define CRAWL_PAGE_ROBOTS_BLOCKED 0x08u
+#define CRAWL_PAGE_QUEUED 0x10u
+#define CRAWL_PAGE_TRAPPED 0x20u      /* refused: its path template hit --max-per-template */
+#define CRAWL_PAGE_NOT_FETCHED_LIMIT 0x40u /* queued, but a limit (pages, time, Ctrl-C) stopped the crawl */
+
+struct crawl_page {
+    uint32_t depth;                 /* UINT32_MAX: not reached by a followed link */
+    uint32_t size;                  /* body bytes (decoded) */
+    float ttfb_ms, total_ms;
+    uint32_t analytics;             /* extract_analytics bits */
+    uint16_t status;
+    uint8_t flags;                  /* CRAWL_PAGE_* */
+    uint8_t http_version;           /* 10, 11, 20, 30 */
+    uint8_t error_class;            /* enum http_error_class */
+    uint8_t redirect_hops;          /* hops from the first page of its redirect chain */
+    char *text;                     /* packed strings, see crawl_page_text */
+};
+
+enum crawl_page_field {
+    CRAWL_TEXT_CONTENT_TYPE, CRAWL_TEXT_TITLE, CRAWL_TEXT_ROBOTS, CRAWL_TEXT_ENCODING, CRAWL_TEXT_ERROR,
+    CRAWL_TEXT_COUNT
+};
+/* One of the page's strings ("" when absent). */
+const char *crawl_page_text(const struct crawl_page *page, enum crawl_page_field field);
+
+/* robots.txt outcome per origin, for crawl.json. */
+struct crawl_robots_outcome {
+    char *origin;
+    char *robots_url;
+    long status;
+    char *action;                   /* "parse", "allow-all", "disallow-all" */
+    char *reason;
+    size_t bytes;
+    struct robots *robots;          /* compiled; owned */
+};
+
+struct crawl_result {
+    struct graph *graph;
+    struct crawl_page *pages;       /* graph_node_count(graph) entries */
+    uint32_t start_node;
+    int concurrency, per_host, threads; /* the values in effect after defaults */
+    double rate;                        /* requests per second per origin; 0: unlimited */
+    struct crawl_robots_outcome *robots;
+    size_t robots_count;
+    struct finding_list findings;   /* robots.txt findings raised while crawling */
+    char **traps;                   /* templates refused by --max-per-template, with counts */
+    size_t *trap_refused;
+    size_t trap_count;
+    char **breaker_events;          /* "origin: paused N times, M ms" */
+    size_t breaker_count;
+    /* counts and timings */
+    uint64_t pages_fetched, fetch_errors, bytes_downloaded, links_found, throttled;
+    double elapsed_ms, cpu_seconds;
+    long peak_rss_kb;
+    size_t memory_bytes;            /* graph + page records + frontier at the end */
+    bool interrupted;
+    bool truncated_by_limit;        /* --max-pages / --max-duration stopped it */
+};
+
+int crawl_run(const struct crawl_options *options, struct crawl_result *result, char *error, size_t error_size);
+void crawl_result_free(struct crawl_result *result);
+
+/* The User-Agent's product token used for robots.txt ("crawlpack" by default). */
+void crawl_robots_token(const char *user_agent, char *dst, size_t size);
+
+#endif

@@ -1,0 +1,117 @@
+/* crawler/crawl_internal: what the crawl's own files share — the crawl state, the work items that
+ * travel between the fetch loop and the extraction workers, and the functions each file offers
+ * the others. Not a public API: include crawler/crawl.h instead.
+ *
+ * Ownership: struct crawl belongs to the fetch loop thread. Workers read only its immutable parts
+ * (identity options, robots token) and the queues; everything else is the loop's. */
+#ifndef CRAWLPACK_CRAWLER_CRAWL_INTERNAL_H
+#define CRAWLPACK_CRAWLER_CRAWL_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "crawler/crawl.h"
+#include "crawler/extract.h"
+#include "crawler/frontier.h"
+#include "crawler/handoff.h"
+#include "crawler/local_root.h"
+#include "crawler/url.h"
+
+
+/* What a transfer in flight is for. */
+struct request {
+    enum { REQUEST_PAGE, REQUEST_ROBOTS, REQUEST_EXTERNAL } kind;
+    struct frontier_claim claim;    /* REQUEST_PAGE */
+    struct frontier_origin *origin; /* REQUEST_ROBOTS */
+    size_t robots_index;
+    int hops;
+    uint32_t node;                  /* REQUEST_EXTERNAL */
+};
+
+/* A reference found on a page, resolved and identified by a worker. */
+struct found_link {
+    struct url url;
+    char *identity;
+    const char *anchor;    /* into the outcome's signals */
+    const char *rel;       /* "next"/"prev" for link rel=next|prev, else NULL */
+    uint8_t meta;          /* graph edge kind and rel flags */
+    bool followable;       /* may lead to a fetch (not inert, not from a nofollow page) */
+};
+
+/* A worker's result for one response. */
+struct outcome {
+    uint32_t node;
+    struct page_signals *signals;
+    struct found_link *links;
+    size_t link_count;
+    int status;            /* extract_page's status */
+};
+
+struct job {
+    uint32_t node;
+    struct fetch_result *response;
+    bool html;
+};
+
+struct crawl {
+    const struct crawl_options *o;
+    struct crawl_result *r;
+    struct graph *graph;
+    size_t page_capacity;
+    size_t text_bytes;
+    struct frontier *frontier;
+    struct fetcher *fetcher;
+    struct local_root *root;
+    struct handoff jobs, outcomes;
+    pthread_t *workers;
+    int worker_count;
+    size_t jobs_outstanding;
+    atomic_size_t jobs_lost;       /* jobs a worker could not hand back (out of memory) */
+    struct url start;
+    char start_origin[1024];
+    char **scope_origins;
+    size_t scope_origin_count;
+    char robots_token[64];
+    struct url_identity_options identity;
+    uint32_t *externals;
+    size_t external_count, external_capacity, external_next;
+    int concurrency;
+    long pages_started;
+    double started_ms;
+    bool stopping;
+    double stop_deadline_ms;
+    double last_progress_ms;
+    int max_redirects;
+};
+
+double crawl_now_ms(void);
+
+/* Page records and scope (crawl_pages.c; fetch loop thread only). */
+struct crawl_page *crawl_page_of(struct crawl *c, uint32_t node);
+int crawl_page_set_text(struct crawl *c, struct crawl_page *page, enum crawl_page_field field, const char *value);
+bool crawl_host_is_loopback(const struct url *u);
+int crawl_add_scope_origin(struct crawl *c, const char *origin);
+bool crawl_in_scope(const struct crawl *c, const struct url *u);
+uint32_t crawl_discover(struct crawl *c, const char *identity, const struct url *url, uint32_t depth, bool followable,
+                        bool *is_new);
+bool crawl_is_html(const char *content_type);
+void crawl_record_response(struct crawl *c, uint32_t node, const struct fetch_result *response);
+void crawl_record_redirect(struct crawl *c, uint32_t node, const struct fetch_result *response);
+void crawl_merge_outcome(struct crawl *c, struct outcome *out);
+
+/* Extraction workers (crawl_worker.c). */
+void *crawl_worker_main(void *arg);
+void crawl_outcome_free(struct outcome *out);
+void crawl_wake_fetch_loop(void *context);
+
+/* robots.txt per origin (crawl_robots.c; fetch loop thread only). */
+void crawl_request_robots(struct crawl *c, struct frontier_origin *origin);
+void crawl_handle_robots(struct crawl *c, struct request *request, struct fetch_result *response);
+bool crawl_robots_allows(struct crawl *c, uint32_t node, struct frontier_origin *origin);
+
+/* Start a transfer, or answer it from the build folder at once (crawl.c). */
+int crawl_start_fetch(struct crawl *c, const char *url, bool head, bool credentials, struct request *request);
+
+#endif

@@ -1,0 +1,333 @@
+/* crawler/crawl_output: pages.csv, links.csv and crawl.json (see crawl_output.h). */
+#include "crawler/crawl_output.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/error.h"
+#include "common/json_write.h"
+#include "crawler/extract.h"
+#include "crawler/http_get.h"
+#include "linkgraph/graph.h"
+
+void csv_write_field(FILE *out, const char *text)
+{
+    if (!text)
+        return;
+    if (!text[strcspn(text, ",\"\r\n")]) {
+        fputs(text, out);
+        return;
+    }
+    fputc('"', out);
+    for (const char *p = text; *p; p++) {
+        if (*p == '"')
+            fputc('"', out);
+        fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+static FILE *open_in(const char *dir, const char *name, char *path, size_t path_size, char *error, size_t error_size)
+{
+    snprintf(path, path_size, "%s/%s", dir, name);
+    FILE *file = fopen(path, "w");
+    if (!file)
+        snprintf(error, error_size, "cannot write %s: %s", path, strerror(errno));
+    return file;
+}
+
+/* Files are written under a temporary name and renamed, so a reader never sees half a file. */
+static int finish_file(FILE *file, const char *temporary, const char *dir, const char *name, char *error,
+                       size_t error_size)
+{
+    char final_path[4096];
+    snprintf(final_path, sizeof(final_path), "%s/%s", dir, name);
+    bool failed = ferror(file) != 0;
+    if (fclose(file) != 0 || failed || rename(temporary, final_path) != 0) {
+        snprintf(error, error_size, "cannot write %s: %s", final_path, strerror(errno));
+        remove(temporary);
+        return CP_ERR_IO;
+    }
+    return CP_OK;
+}
+
+int crawl_output_open_links(const char *dir, FILE **out, char *error, size_t error_size)
+{
+    char path[4096];
+    *out = open_in(dir, "links.csv", path, sizeof(path), error, error_size);
+    if (!*out)
+        return CP_ERR_IO;
+    fputs("source,target,kind,rel,anchor\r\n", *out);
+    return CP_OK;
+}
+
+void crawl_output_link_row(FILE *out, const char *source, const char *target, const char *kind, const char *rel,
+                           const char *anchor)
+{
+    csv_write_field(out, source);
+    fputc(',', out);
+    csv_write_field(out, target);
+    fputc(',', out);
+    csv_write_field(out, kind);
+    fputc(',', out);
+    csv_write_field(out, rel);
+    fputc(',', out);
+    csv_write_field(out, anchor);
+    fputs("\r\n", out);
+}
+
+/* Unique neighbours over plain links (<a>/<area>), not counting the page itself. */
+static uint32_t unique_link_neighbours(struct graph_edges edges, uint32_t self)
+{
+    uint32_t count = 0;
+    uint32_t last = GRAPH_NO_NODE;
+    for (uint32_t i = 0; i < edges.count; i++) {
+        if (graph_edge_kind(edges.meta[i]) != GRAPH_EDGE_LINK || edges.nodes[i] == self || edges.nodes[i] == last)
+            continue;
+        count++;
+        last = edges.nodes[i];
+    }
+    return count;
+}
+
+static const char *version_text(uint8_t version)
+{
+    switch (version) {
+    case 10: return "1.0";
+    case 11: return "1.1";
+    case 20: return "2";
+    case 30: return "3";
+    default: return "";
+    }
+}
+
+static const char *why_not_fetched(const struct crawl_page *page, uint16_t node_flags)
+{
+    if (page->flags & CRAWL_PAGE_TRAPPED)
+        return "not fetched: its path template passed --max-per-template (crawl trap)";
+    if (page->flags & CRAWL_PAGE_NOT_FETCHED_LIMIT)
+        return "not fetched: the crawl stopped first (--max-pages, --max-duration or interrupted)";
+    if (!(node_flags & GRAPH_NODE_IN_SCOPE))
+        return "not fetched: out of scope";
+    return "not fetched: beyond --max-depth, or only reached through links not followed";
+}
+
+static void write_page_row(FILE *out, const struct crawl_result *r, uint32_t id)
+{
+    const struct graph *g = r->graph;
+    const struct graph_node *node = graph_node(g, id);
+    const struct crawl_page *page = &r->pages[id];
+    bool fetched = page->flags & CRAWL_PAGE_FETCHED;
+    char number[64];
+    csv_write_field(out, graph_url(g, id, NULL));
+    fputc(',', out);
+    if (fetched && page->status)
+        fprintf(out, "%u", page->status);
+    fputc(',', out);
+    csv_write_field(out, crawl_page_text(page, CRAWL_TEXT_CONTENT_TYPE));
+    fputc(',', out);
+    if (page->depth != UINT32_MAX)
+        fprintf(out, "%u", page->depth);
+    fputc(',', out);
+    if (fetched)
+        fprintf(out, "%u,%.1f,%.1f", page->size, page->ttfb_ms, page->total_ms);
+    else
+        fputs(",,", out);
+    fputc(',', out);
+    csv_write_field(out, node->redirect != GRAPH_NO_NODE ? graph_url(g, node->redirect, NULL) : NULL);
+    fputc(',', out);
+    csv_write_field(out, node->canonical != GRAPH_NO_NODE ? graph_url(g, node->canonical, NULL) : NULL);
+    fputc(',', out);
+    csv_write_field(out, crawl_page_text(page, CRAWL_TEXT_ROBOTS));
+    snprintf(number, sizeof(number), ",%d,%u,%u,", node->sitemap_first != GRAPH_NO_NODE ? 1 : 0,
+             unique_link_neighbours(graph_in_edges(g, id), id), unique_link_neighbours(graph_out_edges(g, id), id));
+    fputs(number, out);
+    csv_write_field(out, crawl_page_text(page, CRAWL_TEXT_TITLE));
+    fputc(',', out);
+    const char *error = crawl_page_text(page, CRAWL_TEXT_ERROR);
+    csv_write_field(out, error[0] || fetched ? error : why_not_fetched(page, node->flags));
+    fprintf(out, ",%s,", version_text(page->http_version));
+    csv_write_field(out, crawl_page_text(page, CRAWL_TEXT_ENCODING));
+    fprintf(out, ",%d,", (page->flags & CRAWL_PAGE_HSTS) ? 1 : 0);
+    bool first = true;
+    for (uint32_t bit = 1; bit && bit <= page->analytics; bit <<= 1)
+        if (page->analytics & bit) {
+            fprintf(out, "%s%s", first ? "" : " ", extract_analytics_name((enum extract_analytics)bit));
+            first = false;
+        }
+    fputs("\r\n", out);
+}
+
+/* Rows in click-depth order (unreached pages last), then by URL: stable across runs. */
+static const struct crawl_result *sort_result;
+
+static int compare_rows(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    uint32_t dx = sort_result->pages[x].depth, dy = sort_result->pages[y].depth;
+    if (dx != dy)
+        return dx < dy ? -1 : 1;
+    return strcmp(graph_url(sort_result->graph, x, NULL), graph_url(sort_result->graph, y, NULL));
+}
+
+int crawl_output_pages(const char *dir, const struct crawl_result *r, char *error, size_t error_size)
+{
+    char path[4096];
+    FILE *out = open_in(dir, "pages.csv.tmp", path, sizeof(path), error, error_size);
+    if (!out)
+        return CP_ERR_IO;
+    fputs("url,status,content_type,depth,size,ttfb_ms,total_ms,redirect_to,canonical,robots_directives,in_sitemap,"
+          "inlinks,outlinks,title,error,http_version,content_encoding,hsts,analytics\r\n", out);
+    uint32_t count = graph_node_count(r->graph);
+    uint32_t *order = malloc((count ? count : 1) * sizeof(*order));
+    if (!order) {
+        fclose(out);
+        remove(path);
+        return CP_ERR_NOMEM;
+    }
+    for (uint32_t i = 0; i < count; i++)
+        order[i] = i;
+    sort_result = r; /* output runs on one thread after the crawl */
+    qsort(order, count, sizeof(*order), compare_rows);
+    for (uint32_t i = 0; i < count; i++)
+        write_page_row(out, r, order[i]);
+    free(order);
+    return finish_file(out, path, dir, "pages.csv", error, error_size);
+}
+
+static void write_options(struct json_writer *w, const struct crawl_options *o, const struct crawl_result *r)
+{
+    json_key(w, "options");
+    json_begin_object(w);
+    json_key(w, "start_url"), json_string(w, o->start_url);
+    json_key(w, "root"), json_string(w, o->root_dir);
+    json_key(w, "site_url"), json_string(w, o->site_url);
+    json_key(w, "concurrency"), json_int(w, r->concurrency);
+    json_key(w, "per_host"), json_int(w, r->per_host);
+    json_key(w, "rate"), json_double(w, r->rate); /* 0: unlimited */
+    json_key(w, "threads"), json_int(w, r->threads);
+    json_key(w, "ignore_robots"), json_bool(w, o->ignore_robots);
+    json_key(w, "respect_crawl_delay"), json_bool(w, o->respect_crawl_delay);
+    json_key(w, "subdomains"), json_bool(w, o->subdomains);
+    json_key(w, "check_external"), json_bool(w, o->check_external);
+    json_key(w, "max_depth"), json_int(w, o->max_depth);
+    json_key(w, "max_pages"), json_int(w, o->max_pages);
+    json_key(w, "max_per_template"), json_uint(w, o->max_per_template ? o->max_per_template : 500);
+    json_key(w, "max_body"), json_uint(w, o->fetch.max_body ? o->fetch.max_body : FETCH_DEFAULT_MAX_BODY);
+    json_key(w, "connect_timeout_ms"), json_int(w, o->fetch.connect_timeout_ms ? o->fetch.connect_timeout_ms : 10000);
+    json_key(w, "max_time_ms"), json_int(w, o->fetch.total_timeout_ms ? o->fetch.total_timeout_ms : 30000);
+    json_key(w, "max_duration_ms"), json_int(w, o->max_duration_ms);
+    json_key(w, "user_agent"), json_string(w, o->fetch.user_agent ? o->fetch.user_agent : HTTP_GET_DEFAULT_USER_AGENT);
+    json_end_object(w);
+}
+
+static void write_counts(struct json_writer *w, const struct crawl_result *r)
+{
+    uint32_t nodes = graph_node_count(r->graph);
+    uint64_t by_class[6] = {0}; /* 2xx..5xx by hundreds, then not fetched, then failed */
+    for (uint32_t i = 0; i < nodes; i++) {
+        const struct crawl_page *p = &r->pages[i];
+        if (!(p->flags & CRAWL_PAGE_FETCHED))
+            by_class[4]++;
+        else if (p->status >= 200 && p->status < 600)
+            by_class[p->status / 100 - 2]++;
+        else
+            by_class[5]++;
+    }
+    json_key(w, "counts");
+    json_begin_object(w);
+    json_key(w, "urls"), json_uint(w, nodes);
+    json_key(w, "edges"), json_uint(w, graph_edge_count(r->graph));
+    json_key(w, "pages_fetched"), json_uint(w, r->pages_fetched);
+    json_key(w, "status_2xx"), json_uint(w, by_class[0]);
+    json_key(w, "status_3xx"), json_uint(w, by_class[1]);
+    json_key(w, "status_4xx"), json_uint(w, by_class[2]);
+    json_key(w, "status_5xx"), json_uint(w, by_class[3]);
+    json_key(w, "not_fetched"), json_uint(w, by_class[4]);
+    json_key(w, "fetch_errors"), json_uint(w, r->fetch_errors);
+    json_key(w, "throttled"), json_uint(w, r->throttled);
+    json_key(w, "links"), json_uint(w, r->links_found);
+    json_key(w, "bytes"), json_uint(w, r->bytes_downloaded);
+    json_key(w, "robots_findings"), json_uint(w, r->findings.count);
+    json_end_object(w);
+}
+
+static void write_robots(struct json_writer *w, const struct crawl_result *r)
+{
+    json_key(w, "robots");
+    json_begin_array(w);
+    for (size_t i = 0; i < r->robots_count; i++) {
+        const struct crawl_robots_outcome *o = &r->robots[i];
+        json_begin_object(w);
+        json_key(w, "origin"), json_string(w, o->origin);
+        json_key(w, "url"), json_string(w, o->robots_url);
+        json_key(w, "status"), json_int(w, o->status);
+        json_key(w, "outcome"), json_string(w, o->action ? o->action : "not-fetched");
+        json_key(w, "reason"), json_string(w, o->reason);
+        json_key(w, "bytes"), json_uint(w, o->bytes);
+        json_end_object(w);
+    }
+    json_end_array(w);
+}
+
+int crawl_output_run(const char *dir, const struct crawl_options *options, const struct crawl_result *r,
+                     const char *started_at, char *error, size_t error_size)
+{
+    char path[4096];
+    FILE *out = open_in(dir, "crawl.json.tmp", path, sizeof(path), error, error_size);
+    if (!out)
+        return CP_ERR_IO;
+    struct json_writer w;
+    json_writer_init(&w, out, true);
+    json_begin_object(&w);
+    json_key(&w, "schema"), json_int(&w, 1);
+    json_key(&w, "tool");
+    json_begin_object(&w);
+    json_key(&w, "name"), json_string(&w, "crawlpack");
+    json_key(&w, "version"), json_string(&w, CRAWLPACK_VERSION);
+    json_end_object(&w);
+    json_key(&w, "started_at"), json_string(&w, started_at);
+    json_key(&w, "start_url"), json_string(&w, graph_url(r->graph, r->start_node, NULL));
+    json_key(&w, "interrupted"), json_bool(&w, r->interrupted);
+    json_key(&w, "stopped_by_limit"), json_bool(&w, r->truncated_by_limit);
+    write_options(&w, options, r);
+    write_counts(&w, r);
+    json_key(&w, "timings");
+    json_begin_object(&w);
+    json_key(&w, "elapsed_ms"), json_double(&w, r->elapsed_ms);
+    json_key(&w, "cpu_seconds"), json_double(&w, r->cpu_seconds);
+    json_key(&w, "pages_per_second"), json_double(&w, r->elapsed_ms > 0 ? r->pages_fetched * 1000.0 / r->elapsed_ms : 0);
+    json_end_object(&w);
+    uint32_t nodes = graph_node_count(r->graph);
+    json_key(&w, "memory");
+    json_begin_object(&w);
+    json_key(&w, "peak_rss_kb"), json_int(&w, r->peak_rss_kb);
+    json_key(&w, "crawl_state_bytes"), json_uint(&w, r->memory_bytes);
+    json_key(&w, "bytes_per_url"), json_double(&w, nodes ? (double)r->memory_bytes / nodes : 0);
+    json_end_object(&w);
+    write_robots(&w, r);
+    json_key(&w, "crawl_traps");
+    json_begin_array(&w);
+    for (size_t i = 0; i < r->trap_count; i++) {
+        json_begin_object(&w);
+        json_key(&w, "template"), json_string(&w, r->traps[i]);
+        json_key(&w, "urls_refused"), json_uint(&w, r->trap_refused[i]);
+        json_end_object(&w);
+    }
+    json_end_array(&w);
+    json_key(&w, "politeness_pauses");
+    json_begin_array(&w);
+    for (size_t i = 0; i < r->breaker_count; i++)
+        json_string(&w, r->breaker_events[i]);
+    json_end_array(&w);
+    json_end_object(&w);
+    if (json_writer_finish(&w) != 0) {
+        fclose(out);
+        remove(path);
+        snprintf(error, error_size, "cannot write %s", path);
+        return CP_ERR_IO;
+    }
+    return finish_file(out, path, dir, "crawl.json", error, error_size);
+}

@@ -1,0 +1,31 @@
+/* crawler/crawl_output: the crawl's files — out/pages.csv, out/links.csv and out/crawl.json.
+ *
+ * CSV follows RFC 4180: a field is quoted when it holds a comma, a double quote, CR or LF, with
+ * quotes doubled; records end with CRLF as the RFC says. Columns are documented in docs/crawl.md.
+ *
+ * Threads: links.csv rows are written by the crawl's fetch loop only; the other writers run after
+ * the crawl. Memory: nothing is kept. Errors: CP_OK, or CP_ERR_IO with a message naming the file
+ * in error. */
+#ifndef CRAWLPACK_CRAWLER_CRAWL_OUTPUT_H
+#define CRAWLPACK_CRAWLER_CRAWL_OUTPUT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "crawler/crawl.h"
+
+/* Write one CSV field (quoted when needed); NULL writes an empty field. */
+void csv_write_field(FILE *out, const char *text);
+
+/* links.csv: open DIR/links.csv and write its header. */
+int crawl_output_open_links(const char *dir, FILE **out, char *error, size_t error_size);
+void crawl_output_link_row(FILE *out, const char *source, const char *target, const char *kind,
+                           const char *rel, const char *anchor);
+
+/* pages.csv and crawl.json for a finished (or interrupted) crawl. The graph must be frozen
+ * (inlinks/outlinks are read from its CSR). */
+int crawl_output_pages(const char *dir, const struct crawl_result *result, char *error, size_t error_size);
+int crawl_output_run(const char *dir, const struct crawl_options *options, const struct crawl_result *result,
+                     const char *started_at, char *error, size_t error_size);
+
+#endif

@@ -1,0 +1,350 @@
+/* crawler/crawl_pages: page records, scope, and merging what was fetched and extracted into the
+ * graph, the frontier and links.csv (fetch loop thread only; see crawl_internal.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/buf.h"
+#include "common/error.h"
+#include "common/log.h"
+#include "crawler/crawl_internal.h"
+#include "crawler/crawl_output.h"
+#include "crawler/robots.h"
+#include "linkgraph/graph.h"
+
+/* ---- page records ---- */
+
+const char *crawl_page_text(const struct crawl_page *page, enum crawl_page_field field)
+{
+    if (!page->text)
+        return "";
+    const char *p = page->text;
+    for (int i = 0; i < (int)field; i++)
+        p += strlen(p) + 1;
+    return p;
+}
+
+static size_t page_text_size(const struct crawl_page *page)
+{
+    if (!page->text)
+        return 0;
+    size_t total = 0;
+    for (int i = 0; i < CRAWL_TEXT_COUNT; i++)
+        total += strlen(crawl_page_text(page, (enum crawl_page_field)i)) + 1;
+    return total;
+}
+
+/* Replace one of the page's packed strings (the block is rebuilt: at most a few times a page). */
+int crawl_page_set_text(struct crawl *c, struct crawl_page *page, enum crawl_page_field field, const char *value)
+{
+    const char *parts[CRAWL_TEXT_COUNT];
+    size_t total = 0;
+    for (int i = 0; i < CRAWL_TEXT_COUNT; i++) {
+        parts[i] = i == (int)field ? (value ? value : "") : crawl_page_text(page, (enum crawl_page_field)i);
+        total += strlen(parts[i]) + 1;
+    }
+    char *text = malloc(total);
+    if (!text)
+        return CP_ERR_NOMEM;
+    char *p = text;
+    for (int i = 0; i < CRAWL_TEXT_COUNT; i++) {
+        size_t n = strlen(parts[i]) + 1;
+        memcpy(p, parts[i], n);
+        p += n;
+    }
+    c->text_bytes -= page_text_size(page);
+    free(page->text);
+    page->text = text;
+    c->text_bytes += total;
+    return CP_OK;
+}
+
+/* The record of node, growing the array as the graph grows. NULL when out of memory. */
+struct crawl_page *crawl_page_of(struct crawl *c, uint32_t node)
+{
+    if (node >= c->page_capacity) {
+        size_t capacity = c->page_capacity ? c->page_capacity : 1024;
+        while (capacity <= node)
+            capacity *= 2;
+        struct crawl_page *grown = realloc(c->r->pages, capacity * sizeof(*grown));
+        if (!grown)
+            return NULL;
+        memset(grown + c->page_capacity, 0, (capacity - c->page_capacity) * sizeof(*grown));
+        for (size_t i = c->page_capacity; i < capacity; i++)
+            grown[i].depth = UINT32_MAX;
+        c->r->pages = grown;
+        c->page_capacity = capacity;
+    }
+    return &c->r->pages[node];
+}
+
+/* ---- scope ---- */
+
+bool crawl_host_is_loopback(const struct url *u)
+{
+    const char *host = url_part_start(u, u->hostname);
+    size_t n = u->hostname.length;
+    return (n == 9 && strncmp(host, "127.0.0.1", 9) == 0) || (n == 5 && strncmp(host, "[::1]", 5) == 0) ||
+           (n == 9 && strncmp(host, "localhost", 9) == 0);
+}
+
+int crawl_add_scope_origin(struct crawl *c, const char *origin)
+{
+    for (size_t i = 0; i < c->scope_origin_count; i++)
+        if (strcmp(c->scope_origins[i], origin) == 0)
+            return CP_OK;
+    char **grown = realloc(c->scope_origins, (c->scope_origin_count + 1) * sizeof(*grown));
+    if (!grown)
+        return CP_ERR_NOMEM;
+    c->scope_origins = grown;
+    if (!(grown[c->scope_origin_count] = strdup(origin)))
+        return CP_ERR_NOMEM;
+    c->scope_origin_count++;
+    return CP_OK;
+}
+
+static bool is_subdomain_of_start(const struct crawl *c, const struct url *u)
+{
+    const char *host = url_part_start(u, u->hostname);
+    size_t n = u->hostname.length;
+    const char *start = url_part_start(&c->start, c->start.hostname);
+    size_t m = c->start.hostname.length;
+    return n > m + 1 && host[n - m - 1] == '.' && strncmp(host + n - m, start, m) == 0;
+}
+
+bool crawl_in_scope(const struct crawl *c, const struct url *u)
+{
+    const struct crawl_options *o = c->o;
+    if (!url_is_crawlable(u))
+        return false;
+    if (u->href_length > (o->max_url_length ? o->max_url_length : URL_DEFAULT_MAX_LENGTH))
+        return false;
+    char origin[1024];
+    bool origin_ok = false;
+    if (url_origin(u, origin, sizeof(origin)) >= 0)
+        for (size_t i = 0; i < c->scope_origin_count && !origin_ok; i++)
+            origin_ok = strcmp(origin, c->scope_origins[i]) == 0;
+    if (!origin_ok && !(o->subdomains && is_subdomain_of_start(c, u)))
+        return false;
+    bool included = o->include_count == 0;
+    for (size_t i = 0; i < o->include_count && !included; i++)
+        included = regexec(&o->includes[i], u->href, 0, NULL, 0) == 0;
+    for (size_t i = 0; i < o->exclude_count && included; i++)
+        included = regexec(&o->excludes[i], u->href, 0, NULL, 0) != 0;
+    return included;
+}
+
+/* ---- recording what was learned (fetch loop thread only) ---- */
+
+static void write_link_row(struct crawl *c, uint32_t source, uint32_t target, uint8_t meta, const char *rel_extra,
+                           const char *anchor)
+{
+    if (!c->o->links_out)
+        return;
+    char rel[64] = "";
+    size_t used = 0;
+    static const struct { uint8_t bit; const char *name; } names[] = {
+        {GRAPH_REL_NOFOLLOW, "nofollow"}, {GRAPH_REL_UGC, "ugc"}, {GRAPH_REL_SPONSORED, "sponsored"}};
+    for (size_t i = 0; i < 3; i++)
+        if (meta & names[i].bit)
+            used += (size_t)snprintf(rel + used, sizeof(rel) - used, "%s%s", used ? " " : "", names[i].name);
+    if (rel_extra)
+        snprintf(rel + used, sizeof(rel) - used, "%s%s", used ? " " : "", rel_extra);
+    crawl_output_link_row(c->o->links_out, graph_url(c->graph, source, NULL), graph_url(c->graph, target, NULL),
+                          graph_edge_kind_name(graph_edge_kind(meta)), rel, anchor);
+}
+
+/* Intern an identity; a new node gets its record, scope flag and (when it may be fetched) a place
+ * in the frontier. Returns the node or GRAPH_NO_NODE when out of memory. */
+uint32_t crawl_discover(struct crawl *c, const char *identity, const struct url *url, uint32_t depth,
+                         bool followable, bool *is_new)
+{
+    uint32_t node = graph_intern(c->graph, identity, strlen(identity), is_new);
+    if (node == GRAPH_NO_NODE)
+        return node;
+    struct crawl_page *page = crawl_page_of(c, node);
+    if (!page)
+        return GRAPH_NO_NODE;
+    if (!*is_new) {
+        if (followable && depth < page->depth && (page->flags & CRAWL_PAGE_QUEUED))
+            page->depth = depth;
+        return node;
+    }
+    if (!crawl_in_scope(c, url)) {
+        if (c->o->check_external && url_is_crawlable(url) && !c->root && c->external_count < 1000000) {
+            if (c->external_count == c->external_capacity) {
+                size_t capacity = c->external_capacity ? c->external_capacity * 2 : 64;
+                uint32_t *grown = realloc(c->externals, capacity * sizeof(*grown));
+                if (!grown)
+                    return node;
+                c->externals = grown;
+                c->external_capacity = capacity;
+            }
+            c->externals[c->external_count++] = node;
+        }
+        return node;
+    }
+    graph_set_flags(c->graph, node, GRAPH_NODE_IN_SCOPE);
+    if (!followable || (c->o->max_depth >= 0 && depth > (uint32_t)c->o->max_depth))
+        return node;
+    int status = frontier_push(c->frontier, node, url, depth);
+    if (status == CP_OK) {
+        page->flags |= CRAWL_PAGE_QUEUED;
+        page->depth = depth;
+    } else if (status == CP_ERR_LIMIT) {
+        page->flags |= CRAWL_PAGE_TRAPPED;
+    }
+    return node;
+}
+
+bool crawl_is_html(const char *content_type)
+{
+    if (!content_type)
+        return false;
+    size_t n = strcspn(content_type, "; ");
+    return (n == 9 && strncasecmp(content_type, "text/html", 9) == 0) ||
+           (n == 21 && strncasecmp(content_type, "application/xhtml+xml", 21) == 0);
+}
+
+void crawl_record_response(struct crawl *c, uint32_t node, const struct fetch_result *response)
+{
+    struct crawl_page *page = crawl_page_of(c, node);
+    page->flags |= CRAWL_PAGE_FETCHED | (response->hsts ? CRAWL_PAGE_HSTS : 0) |
+                   (response->truncated ? CRAWL_PAGE_TRUNCATED : 0);
+    page->status = (uint16_t)(response->status > 0 && response->status < 1000 ? response->status : 0);
+    page->size = response->body_length > UINT32_MAX ? UINT32_MAX : (uint32_t)response->body_length;
+    page->ttfb_ms = (float)response->ttfb_ms;
+    page->total_ms = (float)response->total_ms;
+    page->http_version = (uint8_t)response->http_version;
+    page->error_class = (uint8_t)response->error_class;
+    crawl_page_set_text(c, page, CRAWL_TEXT_CONTENT_TYPE, response->content_type);
+    crawl_page_set_text(c, page, CRAWL_TEXT_ENCODING, response->content_encoding);
+    if (response->error_class != HTTP_ERROR_NONE) {
+        char error[320];
+        snprintf(error, sizeof(error), "%s: %s", http_error_class_name(response->error_class), response->error);
+        crawl_page_set_text(c, page, CRAWL_TEXT_ERROR, error);
+        c->r->fetch_errors++;
+    } else if (response->truncated) {
+        crawl_page_set_text(c, page, CRAWL_TEXT_ERROR, "truncated: body over --max-body");
+    }
+    uint16_t flags = GRAPH_NODE_FETCHED;
+    if (crawl_is_html(response->content_type))
+        flags |= GRAPH_NODE_HTML;
+    if (response->truncated)
+        flags |= GRAPH_NODE_TRUNCATED;
+    graph_set_flags(c->graph, node, flags);
+    graph_set_status(c->graph, node, page->status);
+    c->r->bytes_downloaded += response->body_length;
+}
+
+void crawl_record_redirect(struct crawl *c, uint32_t node, const struct fetch_result *response)
+{
+    struct crawl_page *page = crawl_page_of(c, node);
+    struct url base, target;
+    if (url_parse_str(response->url, NULL, &base) != URL_OK)
+        return;
+    enum url_error parsed = url_parse_str(response->location, &base, &target);
+    url_free(&base);
+    if (parsed != URL_OK) {
+        char error[320];
+        snprintf(error, sizeof(error), "protocol: redirect Location '%.200s' does not parse: %s", response->location,
+                 url_error_string(parsed));
+        crawl_page_set_text(c, page, CRAWL_TEXT_ERROR, error);
+        return;
+    }
+    char *identity = NULL;
+    if (url_identity(&target, &c->identity, &identity) != URL_OK) {
+        url_free(&target);
+        return;
+    }
+    /* A start URL that redirects elsewhere (http -> https, apex -> www) brings its target's origin
+     * into scope: that is where the site lives. */
+    if (page->depth == 0 && url_is_crawlable(&target)) {
+        char origin[1024];
+        if (url_origin(&target, origin, sizeof(origin)) >= 0)
+            crawl_add_scope_origin(c, origin);
+    }
+    uint8_t hops = (uint8_t)(page->redirect_hops + 1);
+    bool followable = url_is_crawlable(&target) && hops <= c->max_redirects;
+    bool is_new = false;
+    uint32_t target_node = crawl_discover(c, identity, &target, page->depth, followable, &is_new);
+    if (target_node != GRAPH_NO_NODE) {
+        uint8_t meta = GRAPH_EDGE_REDIRECT | GRAPH_EDGE_SOURCE_IN_SCOPE | GRAPH_EDGE_FROM_HEADER;
+        graph_add_edge(c->graph, node, target_node, meta);
+        write_link_row(c, node, target_node, meta, NULL, "");
+        if (is_new)
+            crawl_page_of(c, target_node)->redirect_hops = hops;
+        c->r->links_found++;
+    }
+    if (!url_is_crawlable(&target)) {
+        char scheme[32];
+        url_scheme_name(&target, scheme, sizeof(scheme));
+        char error[128];
+        snprintf(error, sizeof(error), "protocol: redirect to a non-HTTP(S) URL (%s:), not followed", scheme);
+        crawl_page_set_text(c, page, CRAWL_TEXT_ERROR, error);
+    } else if (hops > c->max_redirects) {
+        char error[128];
+        snprintf(error, sizeof(error), "protocol: redirect chain longer than %d hops, not followed", c->max_redirects);
+        crawl_page_set_text(c, page, CRAWL_TEXT_ERROR, error);
+    }
+    free(identity);
+    url_free(&target);
+}
+
+static void robots_string(const struct page_signals *s, char *dst, size_t size)
+{
+    dst[0] = '\0';
+    if (s->robots_count == 0)
+        return;
+    const struct page_robots *view = &s->robots[s->robots_count > 1 ? 1 : 0];
+    size_t used = 0;
+    for (int f = 0; f < ROBOTS_FLAG_COUNT && used < size; f++)
+        if (view->directives.flag_sources[f])
+            used += (size_t)snprintf(dst + used, size - used, "%s%s", used ? " " : "", robots_flag_name((enum robots_flag)f));
+}
+
+void crawl_merge_outcome(struct crawl *c, struct outcome *out)
+{
+    uint32_t node = out->node;
+    struct crawl_page *page = crawl_page_of(c, node);
+    if (out->status != CP_OK || !out->signals) {
+        crawl_page_set_text(c, page, CRAWL_TEXT_ERROR, out->status == CP_ERR_NOMEM ? "out of memory while extracting"
+                                                                              : "could not extract the page");
+        return;
+    }
+    const struct page_signals *s = out->signals;
+    if (s->title)
+        crawl_page_set_text(c, page, CRAWL_TEXT_TITLE, s->title);
+    char robots[160];
+    robots_string(s, robots, sizeof(robots));
+    if (robots[0])
+        crawl_page_set_text(c, page, CRAWL_TEXT_ROBOTS, robots);
+    page->analytics = s->analytics;
+    if (s->robots_count) {
+        const struct robots_directives *d = &s->robots[s->robots_count > 1 ? 1 : 0].directives;
+        uint8_t sources = d->flag_sources[ROBOTS_NOINDEX];
+        if (sources & (ROBOTS_SOURCE_META_HEAD | ROBOTS_SOURCE_META_BODY))
+            graph_set_flags(c->graph, node, GRAPH_NODE_NOINDEX_META);
+        if (sources & ROBOTS_SOURCE_HEADER)
+            graph_set_flags(c->graph, node, GRAPH_NODE_NOINDEX_HEADER);
+    }
+    bool source_in_scope = graph_node(c->graph, node)->flags & GRAPH_NODE_IN_SCOPE;
+    bool have_canonical = false;
+    uint32_t depth = page->depth == UINT32_MAX ? 0 : page->depth + 1;
+    for (size_t i = 0; i < out->link_count; i++) {
+        struct found_link *l = &out->links[i];
+        bool is_new = false;
+        uint32_t target = crawl_discover(c, l->identity, &l->url, depth, l->followable, &is_new);
+        if (target == GRAPH_NO_NODE)
+            continue;
+        uint8_t meta = l->meta | (source_in_scope ? GRAPH_EDGE_SOURCE_IN_SCOPE : 0);
+        graph_add_edge(c->graph, node, target, meta);
+        write_link_row(c, node, target, meta, l->rel, l->anchor);
+        c->r->links_found++;
+        if (graph_edge_kind(meta) == GRAPH_EDGE_CANONICAL && !have_canonical) {
+            graph_set_canonical(c->graph, node, target);
+            have_canonical = true;
+        }
+    }
+}

@@ -1,0 +1,147 @@
+/* crawler/crawl_robots: robots.txt per origin — fetch it with RFC 9309's semantics before the
+ * origin's first page, then decide each URL (fetch loop thread only; see crawl_internal.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/buf.h"
+#include "common/error.h"
+#include "common/log.h"
+#include "crawler/crawl_internal.h"
+#include "crawler/crawl_output.h"
+#include "crawler/robots.h"
+#include "linkgraph/graph.h"
+
+/* ---- robots.txt per origin ---- */
+
+static void set_origin_robots(struct crawl *c, struct frontier_origin *origin, size_t index, struct robots *robots,
+                              const char *action, const char *reason)
+{
+    struct crawl_robots_outcome *outcome = &c->r->robots[index];
+    outcome->robots = robots;
+    free(outcome->action);
+    outcome->action = strdup(action);
+    free(outcome->reason);
+    outcome->reason = reason && reason[0] ? strdup(reason) : NULL;
+    frontier_set_robots(origin, robots);
+    frontier_set_robots_state(origin, FRONTIER_ROBOTS_READY);
+    double delay;
+    if (robots && c->o->respect_crawl_delay && robots_crawl_delay(robots, c->robots_token, &delay) && delay > 0)
+        frontier_set_min_interval(origin, delay * 1000.0);
+}
+
+void crawl_request_robots(struct crawl *c, struct frontier_origin *origin)
+{
+    struct crawl_robots_outcome *grown =
+        realloc(c->r->robots, (c->r->robots_count + 1) * sizeof(*grown));
+    if (!grown) {
+        frontier_set_robots_state(origin, FRONTIER_ROBOTS_READY);
+        return;
+    }
+    c->r->robots = grown;
+    size_t index = c->r->robots_count++;
+    struct crawl_robots_outcome *outcome = &grown[index];
+    memset(outcome, 0, sizeof(*outcome));
+    outcome->origin = strdup(frontier_origin_name(origin));
+    struct buf url = BUF_INIT;
+    buf_printf(&url, "%s/robots.txt", frontier_origin_name(origin));
+    outcome->robots_url = buf_detach(&url);
+    struct request *request = calloc(1, sizeof(*request));
+    if (request) {
+        request->kind = REQUEST_ROBOTS;
+        request->origin = origin;
+        request->robots_index = index;
+    }
+    bool own_origin = strcmp(frontier_origin_name(origin), c->start_origin) == 0;
+    if (!request || !outcome->robots_url || crawl_start_fetch(c, outcome->robots_url, false, own_origin, request) != CP_OK) {
+        free(request);
+        set_origin_robots(c, origin, index, NULL, "allow-all", "out of memory: robots.txt not fetched");
+    }
+}
+
+void crawl_handle_robots(struct crawl *c, struct request *request, struct fetch_result *response)
+{
+    struct crawl_robots_outcome *outcome = &c->r->robots[request->robots_index];
+    char location[4096] = "";
+    if (response->location) {
+        struct url base, target;
+        if (url_parse_str(response->url, NULL, &base) == URL_OK) {
+            if (url_parse_str(response->location, &base, &target) == URL_OK) {
+                snprintf(location, sizeof(location), "%s", target.href);
+                url_free(&target);
+            }
+            url_free(&base);
+        }
+    }
+    struct robots_http_outcome http = {
+        .status = response->status,
+        .network_error = response->error_class != HTTP_ERROR_NONE && !response->truncated,
+        .error = response->error,
+        .location = location[0] ? location : NULL,
+        .hops = request->hops,
+    };
+    char reason[512] = "";
+    enum robots_fetch_action action = robots_fetch_policy(outcome->robots_url, &http, &c->r->findings, reason, sizeof(reason));
+    outcome->status = response->status;
+    outcome->bytes = response->body_length;
+    struct robots *robots = NULL;
+    switch (action) {
+    case ROBOTS_FETCH_FOLLOW: {
+        struct request *next = calloc(1, sizeof(*next));
+        if (next) {
+            *next = *request;
+            next->hops++;
+            if (crawl_start_fetch(c, location, false, false, next) == CP_OK)
+                return;
+            free(next);
+        }
+        set_origin_robots(c, request->origin, request->robots_index, robots_new_allow_all("robots.txt redirect not followed"),
+                          "allow-all", "out of memory following a robots.txt redirect");
+        return;
+    }
+    case ROBOTS_FETCH_PARSE:
+        if (robots_parse(response->body, response->body_length, outcome->robots_url, &robots, &c->r->findings) != CP_OK)
+            robots = NULL;
+        set_origin_robots(c, request->origin, request->robots_index, robots, "parse", reason);
+        return;
+    case ROBOTS_FETCH_ALLOW_ALL:
+        set_origin_robots(c, request->origin, request->robots_index, robots_new_allow_all(reason), "allow-all", reason);
+        return;
+    case ROBOTS_FETCH_DISALLOW_ALL:
+        set_origin_robots(c, request->origin, request->robots_index, robots_new_disallow_all(reason), "disallow-all",
+                          reason);
+        return;
+    }
+}
+
+/* Whether robots.txt lets us fetch node; the deciding line goes into the page's error when not. */
+bool crawl_robots_allows(struct crawl *c, uint32_t node, struct frontier_origin *origin)
+{
+    const struct robots *robots = frontier_robots(origin);
+    if (!robots)
+        return true;
+    struct url u;
+    const char *href = graph_url(c->graph, node, NULL);
+    if (url_parse_str(href, NULL, &u) != URL_OK)
+        return true;
+    size_t length;
+    const char *path = url_path_and_query(&u, &length);
+    struct robots_decision decision;
+    bool allowed = robots_check(robots, c->robots_token, path, length, &decision);
+    url_free(&u);
+    if (allowed)
+        return true;
+    /* The graph keeps the fact either way (the audit reports blocked pages); with --ignore-robots
+     * the page is fetched and its row shows what the server answered. */
+    graph_set_flags(c->graph, node, GRAPH_NODE_ROBOTS_BLOCKED);
+    if (c->o->ignore_robots)
+        return true;
+    char text[400], error[480];
+    robots_decision_format(&decision, text, sizeof(text));
+    snprintf(error, sizeof(error), "blocked by robots.txt: %s", text);
+    struct crawl_page *page = crawl_page_of(c, node);
+    page->flags |= CRAWL_PAGE_ROBOTS_BLOCKED;
+    crawl_page_set_text(c, page, CRAWL_TEXT_ERROR, error);
+    return false;
+}

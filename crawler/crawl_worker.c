@@ -1,0 +1,157 @@
+/* crawler/crawl_worker: the extraction workers — one response in, the page signals and every
+ * reference resolved to its crawl identity out (see crawl_internal.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/buf.h"
+#include "common/error.h"
+#include "common/log.h"
+#include "crawler/crawl_internal.h"
+#include "crawler/crawl_output.h"
+#include "crawler/robots.h"
+#include "linkgraph/graph.h"
+
+/* ---- extraction workers ---- */
+
+static uint8_t edge_kind_of_link(uint8_t kind)
+{
+    switch (kind) {
+    case EXTRACT_LINK_REFRESH: return GRAPH_EDGE_REFRESH;
+    case EXTRACT_LINK_IFRAME: return GRAPH_EDGE_IFRAME;
+    default: return GRAPH_EDGE_LINK;
+    }
+}
+
+static const char *rel_of_link(uint8_t kind)
+{
+    switch (kind) {
+    case EXTRACT_LINK_NEXT: case EXTRACT_LINK_HEADER_NEXT: return "next";
+    case EXTRACT_LINK_PREV: case EXTRACT_LINK_HEADER_PREV: return "prev";
+    default: return NULL;
+    }
+}
+
+/* Parse and identify one resolved URL into the next slot of out->links. */
+static void add_found(const struct crawl *c, struct outcome *out, const char *url, const char *anchor,
+                      const char *rel, uint8_t meta, bool followable)
+{
+    struct found_link *link = &out->links[out->link_count];
+    memset(link, 0, sizeof(*link));
+    if (url_parse_str(url, NULL, &link->url) != URL_OK)
+        return;
+    if (url_identity(&link->url, &c->identity, &link->identity) != URL_OK) {
+        url_free(&link->url);
+        return;
+    }
+    link->anchor = anchor;
+    link->rel = rel;
+    link->meta = meta;
+    link->followable = followable;
+    out->link_count++;
+}
+
+static bool page_says_nofollow(const struct page_signals *s)
+{
+    return s->robots_count > 0 && robots_directives_has(&s->robots[0].directives, ROBOTS_NOFOLLOW);
+}
+
+static struct outcome *extract_job(const struct crawl *c, struct job *job)
+{
+    struct outcome *out = calloc(1, sizeof(*out));
+    if (!out)
+        return NULL;
+    out->node = job->node;
+    struct fetch_result *response = job->response;
+    struct extract_header headers[2];
+    size_t header_count = 0;
+    if (response->x_robots_tag)
+        headers[header_count++] = (struct extract_header){"X-Robots-Tag", response->x_robots_tag};
+    if (response->link_header)
+        headers[header_count++] = (struct extract_header){"Link", response->link_header};
+    struct extract_input input = {
+        .url = response->url,
+        .headers = headers,
+        .header_count = header_count,
+        .body = job->html ? response->body : "",
+        .body_length = job->html ? response->body_length : 0,
+        .product_token = c->robots_token,
+    };
+    out->status = extract_page(&input, &out->signals);
+    if (out->status != CP_OK)
+        return out;
+    const struct page_signals *s = out->signals;
+    size_t capacity = (size_t)s->link_count + s->canonical_count + s->hreflang_count;
+    out->links = capacity ? calloc(capacity, sizeof(*out->links)) : NULL;
+    if (capacity && !out->links) {
+        out->status = CP_ERR_NOMEM;
+        return out;
+    }
+    bool follow = !page_says_nofollow(s);
+    for (uint32_t i = 0; i < s->link_count; i++) {
+        const struct page_link *l = &s->links[i];
+        if (!l->url)
+            continue;
+        uint8_t meta = edge_kind_of_link(l->kind);
+        if (l->flags & EXTRACT_LINK_NOFOLLOW) meta |= GRAPH_REL_NOFOLLOW;
+        if (l->flags & EXTRACT_LINK_UGC) meta |= GRAPH_REL_UGC;
+        if (l->flags & EXTRACT_LINK_SPONSORED) meta |= GRAPH_REL_SPONSORED;
+        add_found(c, out, l->url, l->text, rel_of_link(l->kind), meta, follow && !(l->flags & EXTRACT_LINK_IN_TEMPLATE));
+    }
+    for (uint32_t i = 0; i < s->canonical_count; i++) {
+        const struct page_canonical *k = &s->canonicals[i];
+        if (!k->url || k->place == EXTRACT_IN_BODY)
+            continue;
+        uint8_t meta = GRAPH_EDGE_CANONICAL | (k->place == EXTRACT_IN_HEADER ? GRAPH_EDGE_FROM_HEADER : 0);
+        add_found(c, out, k->url, "", NULL, meta, true);
+    }
+    for (uint32_t i = 0; i < s->hreflang_count; i++) {
+        const struct page_hreflang *h = &s->hreflangs[i];
+        if (!h->url)
+            continue;
+        uint8_t meta = GRAPH_EDGE_HREFLANG | (h->place == EXTRACT_IN_HEADER ? GRAPH_EDGE_FROM_HEADER : 0);
+        add_found(c, out, h->url, h->code, NULL, meta, true);
+    }
+    return out;
+}
+
+void crawl_outcome_free(struct outcome *out)
+{
+    if (!out)
+        return;
+    for (size_t i = 0; i < out->link_count; i++) {
+        url_free(&out->links[i].url);
+        free(out->links[i].identity);
+    }
+    free(out->links);
+    page_signals_free(out->signals);
+    free(out);
+}
+
+void *crawl_worker_main(void *arg)
+{
+    struct crawl *c = arg;
+    struct job *job;
+    while ((job = handoff_pop(&c->jobs))) {
+        struct outcome *out = extract_job(c, job);
+        uint32_t node = job->node;
+        fetch_result_free(job->response); /* bodies live only until extraction */
+        free(job);
+        if (out && handoff_push(&c->outcomes, out) == CP_OK)
+            continue;
+        crawl_outcome_free(out);
+        log_error("out of memory extracting a page (node %u); its links are lost", node);
+        atomic_fetch_add(&c->jobs_lost, 1);
+        if (c->fetcher)
+            fetcher_wakeup(c->fetcher);
+    }
+    return NULL;
+}
+
+void crawl_wake_fetch_loop(void *context)
+{
+    struct crawl *c = context;
+    if (c->fetcher)
+        fetcher_wakeup(c->fetcher);
+}

@@ -1,0 +1,397 @@
+/* crawler/frontier: per-origin breadth-first queues with politeness (see frontier.h). */
+#include "crawler/frontier.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <uthash.h>
+
+#include "common/buf.h"
+#include "common/error.h"
+
+struct queued {
+    uint32_t depth;
+    uint32_t node;
+    uint32_t attempt;
+    uint32_t sequence; /* discovery order breaks depth ties */
+};
+
+struct frontier_origin {
+    char *name;
+    struct queued *heap;
+    size_t count, capacity;
+    int in_flight;
+    double next_start_ms;   /* the rate limit's earliest next start */
+    double min_interval_ms; /* Crawl-delay, when obeyed */
+    double paused_until_ms;
+    long last_backoff_ms;
+    enum frontier_robots_state robots_state;
+    void *robots;
+    uint8_t *window;        /* last breaker_window outcomes, 1 = error (a ring) */
+    int window_used, window_next;
+    struct frontier_origin_stats stats;
+    UT_hash_handle hh;
+};
+
+struct template_count {
+    char *key;
+    size_t urls;
+    size_t refused;
+    bool flagged;
+    UT_hash_handle hh;
+};
+
+struct frontier {
+    struct frontier_options options;
+    struct frontier_origin *origins;   /* hash by name */
+    struct frontier_origin **order;    /* first-seen order */
+    size_t origin_count, origin_capacity;
+    struct template_count *templates;
+    struct template_count **traps;
+    size_t trap_count, trap_capacity;
+    size_t queued;
+    size_t in_flight;
+    uint32_t sequence;
+    size_t template_bytes;
+};
+
+struct frontier *frontier_new(const struct frontier_options *options)
+{
+    struct frontier *f = calloc(1, sizeof(*f));
+    if (!f)
+        return NULL;
+    f->options = *options;
+    struct frontier_options *o = &f->options;
+    if (o->per_host <= 0) o->per_host = 4;
+    if (!o->max_per_template) o->max_per_template = 500;
+    if (o->breaker_window <= 0) o->breaker_window = 20;
+    if (o->breaker_ratio <= 0) o->breaker_ratio = 0.5;
+    if (o->breaker_pause_ms <= 0) o->breaker_pause_ms = 30000;
+    if (o->default_backoff_ms <= 0) o->default_backoff_ms = 2000;
+    if (o->max_backoff_ms <= 0) o->max_backoff_ms = 60000;
+    return f;
+}
+
+void frontier_free(struct frontier *f)
+{
+    if (!f)
+        return;
+    struct frontier_origin *origin, *next_origin;
+    HASH_ITER(hh, f->origins, origin, next_origin) {
+        HASH_DEL(f->origins, origin);
+        free(origin->name);
+        free(origin->heap);
+        free(origin->window);
+        free(origin);
+    }
+    struct template_count *t, *next_template;
+    HASH_ITER(hh, f->templates, t, next_template) {
+        HASH_DEL(f->templates, t);
+        free(t->key);
+        free(t);
+    }
+    free(f->order);
+    free(f->traps);
+    free(f);
+}
+
+static bool queued_before(const struct queued *a, const struct queued *b)
+{
+    return a->depth != b->depth ? a->depth < b->depth : a->sequence < b->sequence;
+}
+
+static int heap_push(struct frontier_origin *o, struct queued item)
+{
+    if (o->count == o->capacity) {
+        size_t capacity = o->capacity ? o->capacity * 2 : 64;
+        struct queued *grown = realloc(o->heap, capacity * sizeof(*grown));
+        if (!grown)
+            return CP_ERR_NOMEM;
+        o->heap = grown;
+        o->capacity = capacity;
+    }
+    size_t i = o->count++;
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        if (!queued_before(&item, &o->heap[parent]))
+            break;
+        o->heap[i] = o->heap[parent];
+        i = parent;
+    }
+    o->heap[i] = item;
+    return CP_OK;
+}
+
+static struct queued heap_pop(struct frontier_origin *o)
+{
+    struct queued top = o->heap[0];
+    struct queued last = o->heap[--o->count];
+    size_t i = 0;
+    for (;;) {
+        size_t child = 2 * i + 1;
+        if (child >= o->count)
+            break;
+        if (child + 1 < o->count && queued_before(&o->heap[child + 1], &o->heap[child]))
+            child++;
+        if (!queued_before(&o->heap[child], &last))
+            break;
+        o->heap[i] = o->heap[child];
+        i = child;
+    }
+    if (o->count)
+        o->heap[i] = last;
+    return top;
+}
+
+static struct frontier_origin *origin_for(struct frontier *f, const char *name)
+{
+    struct frontier_origin *o = NULL;
+    HASH_FIND_STR(f->origins, name, o);
+    if (o)
+        return o;
+    if (f->origin_count == f->origin_capacity) {
+        size_t capacity = f->origin_capacity ? f->origin_capacity * 2 : 8;
+        struct frontier_origin **grown = realloc(f->order, capacity * sizeof(*grown));
+        if (!grown)
+            return NULL;
+        f->order = grown;
+        f->origin_capacity = capacity;
+    }
+    o = calloc(1, sizeof(*o));
+    if (!o || !(o->name = strdup(name)) || !(o->window = calloc((size_t)f->options.breaker_window, 1))) {
+        if (o)
+            free(o->name);
+        free(o);
+        return NULL;
+    }
+    HASH_ADD_KEYPTR(hh, f->origins, o->name, strlen(o->name), o);
+    f->order[f->origin_count++] = o;
+    return o;
+}
+
+/* "origin/path?name&name": the path as is, the query's parameter names without their values. A
+ * path with a query that keeps producing new values (a calendar, a session id, sort orders) maps
+ * to one template; distinct paths (/p/1.html, /p/2.html) stay distinct, because a large site has
+ * that many real pages. Traps in the path itself are bounded by --max-depth and --max-url-length. */
+static int url_template(const struct url *url, const char *origin, struct buf *out)
+{
+    if (buf_append_str(out, origin) != CP_OK ||
+        buf_append(out, url_part_start(url, url->pathname), url->pathname.length) != CP_OK)
+        return CP_ERR_NOMEM;
+    const char *query = url_part_start(url, url->search);
+    bool in_value = false;
+    for (size_t i = 0; i < url->search.length; i++) {
+        char c = query[i];
+        if (c == '&')
+            in_value = false;
+        else if (c == '=') {
+            in_value = true;
+            continue;
+        }
+        if (!in_value)
+            buf_append_char(out, c);
+    }
+    return out->data ? CP_OK : CP_ERR_NOMEM;
+}
+
+/* Count url against its template; CP_ERR_LIMIT when the template is over the cap. */
+static int count_template(struct frontier *f, const struct url *url, const char *origin)
+{
+    struct buf key = BUF_INIT;
+    if (url_template(url, origin, &key) != CP_OK) {
+        buf_free(&key);
+        return CP_ERR_NOMEM;
+    }
+    struct template_count *t = NULL;
+    HASH_FIND_STR(f->templates, buf_str(&key), t);
+    if (!t) {
+        t = calloc(1, sizeof(*t));
+        if (!t) {
+            buf_free(&key);
+            return CP_ERR_NOMEM;
+        }
+        f->template_bytes += sizeof(*t) + key.len + 1;
+        t->key = buf_detach(&key);
+        HASH_ADD_KEYPTR(hh, f->templates, t->key, strlen(t->key), t);
+    }
+    buf_free(&key);
+    if (t->urls < f->options.max_per_template) {
+        t->urls++;
+        return CP_OK;
+    }
+    t->refused++;
+    if (!t->flagged) {
+        if (f->trap_count == f->trap_capacity) {
+            size_t capacity = f->trap_capacity ? f->trap_capacity * 2 : 4;
+            struct template_count **grown = realloc(f->traps, capacity * sizeof(*grown));
+            if (!grown)
+                return CP_ERR_NOMEM;
+            f->traps = grown;
+            f->trap_capacity = capacity;
+        }
+        f->traps[f->trap_count++] = t;
+        t->flagged = true;
+    }
+    return CP_ERR_LIMIT;
+}
+
+int frontier_push(struct frontier *f, uint32_t node, const struct url *url, uint32_t depth)
+{
+    char origin_name[2048];
+    if (url_origin(url, origin_name, sizeof(origin_name)) < 0)
+        return CP_ERR_LIMIT;
+    int status = count_template(f, url, origin_name);
+    if (status != CP_OK)
+        return status;
+    struct frontier_origin *o = origin_for(f, origin_name);
+    if (!o)
+        return CP_ERR_NOMEM;
+    struct queued item = {depth, node, 0, f->sequence++};
+    if (heap_push(o, item) != CP_OK)
+        return CP_ERR_NOMEM;
+    f->queued++;
+    return CP_OK;
+}
+
+int frontier_retry(struct frontier *f, const struct frontier_claim *claim)
+{
+    struct queued item = {claim->depth, claim->node, claim->attempt + 1, f->sequence++};
+    if (heap_push(claim->origin, item) != CP_OK)
+        return CP_ERR_NOMEM;
+    f->queued++;
+    return CP_OK;
+}
+
+/* When origin o may start a request, or a negative number when it cannot at all right now. */
+static double ready_at(const struct frontier *f, const struct frontier_origin *o)
+{
+    if (o->count == 0 || o->robots_state == FRONTIER_ROBOTS_PENDING || o->in_flight >= f->options.per_host)
+        return -1;
+    double at = o->paused_until_ms > o->next_start_ms ? o->paused_until_ms : o->next_start_ms;
+    return at;
+}
+
+struct frontier_claim frontier_claim(struct frontier *f, double now_ms)
+{
+    struct frontier_claim claim = {FRONTIER_NONE, 0, 0, 0, NULL, -1};
+    struct frontier_origin *best = NULL;
+    double soonest = -1;
+    for (size_t i = 0; i < f->origin_count; i++) {
+        struct frontier_origin *o = f->order[i];
+        double at = ready_at(f, o);
+        if (at < 0)
+            continue;
+        if (at > now_ms) {
+            if (soonest < 0 || at < soonest)
+                soonest = at;
+            continue;
+        }
+        if (!best || queued_before(&o->heap[0], &best->heap[0]))
+            best = o;
+    }
+    if (!best) {
+        claim.wait_ms = soonest < 0 ? (f->queued ? 50 : -1) : (long)(soonest - now_ms) + 1;
+        return claim;
+    }
+    claim.origin = best;
+    if (best->robots_state == FRONTIER_ROBOTS_UNKNOWN) {
+        best->robots_state = FRONTIER_ROBOTS_PENDING;
+        claim.kind = FRONTIER_ROBOTS;
+        return claim;
+    }
+    struct queued item = heap_pop(best);
+    f->queued--;
+    f->in_flight++;
+    best->in_flight++;
+    best->stats.requests++;
+    double interval = f->options.rate > 0 ? 1000.0 / f->options.rate : 0;
+    if (best->min_interval_ms > interval)
+        interval = best->min_interval_ms;
+    if (interval > 0)
+        best->next_start_ms = now_ms + interval;
+    claim.kind = FRONTIER_URL;
+    claim.node = item.node;
+    claim.depth = item.depth;
+    claim.attempt = item.attempt;
+    return claim;
+}
+
+static void pause_origin(const struct frontier *f, struct frontier_origin *o, double now_ms, long pause_ms)
+{
+    if (pause_ms > f->options.max_backoff_ms)
+        pause_ms = f->options.max_backoff_ms;
+    double until = now_ms + (double)pause_ms;
+    if (until > o->paused_until_ms) {
+        double already = o->paused_until_ms > now_ms ? o->paused_until_ms - now_ms : 0;
+        o->stats.paused_ms += (double)pause_ms - already;
+        o->paused_until_ms = until;
+    }
+}
+
+/* Record one outcome in the ring; open the breaker when the window is full and too many failed. */
+static void record_outcome(const struct frontier *f, struct frontier_origin *o, double now_ms, bool error)
+{
+    int size = f->options.breaker_window;
+    o->window[o->window_next] = error ? 1 : 0;
+    o->window_next = (o->window_next + 1) % size;
+    if (o->window_used < size)
+        o->window_used++;
+    if (o->window_used < size)
+        return;
+    int errors = 0;
+    for (int i = 0; i < size; i++)
+        errors += o->window[i];
+    if ((double)errors / size >= f->options.breaker_ratio) {
+        o->stats.breaker_pauses++;
+        pause_origin(f, o, now_ms, f->options.breaker_pause_ms);
+        memset(o->window, 0, (size_t)size);
+        o->window_used = 0;
+    }
+}
+
+void frontier_finish(struct frontier *f, struct frontier_origin *o, double now_ms, bool error, bool throttled,
+                     long retry_after_ms)
+{
+    if (o->in_flight > 0) {
+        o->in_flight--;
+        f->in_flight--;
+    }
+    if (error)
+        o->stats.errors++;
+    if (throttled) {
+        o->stats.throttled++;
+        long pause = retry_after_ms >= 0 ? retry_after_ms
+                     : (o->last_backoff_ms ? o->last_backoff_ms * 2 : f->options.default_backoff_ms);
+        o->last_backoff_ms = retry_after_ms >= 0 ? o->last_backoff_ms : pause;
+        pause_origin(f, o, now_ms, pause);
+    } else if (!error) {
+        o->last_backoff_ms = 0;
+    }
+    record_outcome(f, o, now_ms, error || throttled);
+}
+
+void frontier_set_min_interval(struct frontier_origin *o, double interval_ms) { o->min_interval_ms = interval_ms; }
+void frontier_set_robots_state(struct frontier_origin *o, enum frontier_robots_state state) { o->robots_state = state; }
+void frontier_set_robots(struct frontier_origin *o, void *robots) { o->robots = robots; }
+void *frontier_robots(const struct frontier_origin *o) { return o->robots; }
+const char *frontier_origin_name(const struct frontier_origin *o) { return o->name; }
+size_t frontier_queued(const struct frontier *f) { return f->queued; }
+size_t frontier_in_flight(const struct frontier *f) { return f->in_flight; }
+size_t frontier_origin_count(const struct frontier *f) { return f->origin_count; }
+struct frontier_origin *frontier_origin_at(const struct frontier *f, size_t i) { return f->order[i]; }
+struct frontier_origin_stats frontier_origin_stats(const struct frontier_origin *o) { return o->stats; }
+size_t frontier_trap_count(const struct frontier *f) { return f->trap_count; }
+
+const char *frontier_trap_at(const struct frontier *f, size_t index, size_t *urls_refused)
+{
+    if (urls_refused)
+        *urls_refused = f->traps[index]->refused;
+    return f->traps[index]->key;
+}
+
+size_t frontier_memory_usage(const struct frontier *f)
+{
+    size_t bytes = sizeof(*f) + f->template_bytes + f->origin_capacity * sizeof(*f->order);
+    for (size_t i = 0; i < f->origin_count; i++)
+        bytes += sizeof(struct frontier_origin) + f->order[i]->capacity * sizeof(struct queued);
+    return bytes;
+}

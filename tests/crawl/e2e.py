@@ -1,0 +1,307 @@
+#!/usr/bin/env python3
+"""End-to-end crawl tests over the loopback fixture server.
+
+Usage: e2e.py CASE --server PATH   (crawlpack itself comes from $CRAWLPACK_BIN)
+
+Each case starts tests/fixture_server on an ephemeral port (waiting a bounded time for its PORT
+line), runs `crawlpack crawl`, checks out/pages.csv, links.csv and crawl.json, and stops the
+server. Expected files live in tests/crawl/expected/ with the origin written as http://SITE;
+UPDATE_GOLDEN=1 rewrites them (review the diff by hand). Waits are bounds, never timing checks.
+"""
+import csv
+import json
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+SOURCE = os.environ.get("CRAWLPACK_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+CRAWLPACK = os.environ.get("CRAWLPACK_BIN", "crawlpack")
+EXPECTED = os.path.join(SOURCE, "tests", "crawl", "expected")
+SITES = os.path.join(SOURCE, "fixtures", "sites")
+BOUND = 120  # seconds any single wait may take before the test fails
+
+
+class Failure(Exception):
+    pass
+
+
+def check(condition, message):
+    if not condition:
+        raise Failure(message)
+
+
+class Server:
+    def __init__(self, server, site):
+        self.log = tempfile.NamedTemporaryFile(prefix="fixture-log-", delete=False).name
+        self.process = subprocess.Popen([server, "--root", os.path.join(SITES, site), "--log", self.log],
+                                        stdout=subprocess.PIPE, text=True)
+        ready, _, _ = select.select([self.process.stdout], [], [], 10)
+        line = self.process.stdout.readline() if ready else ""
+        if not line.startswith("PORT "):
+            self.stop()
+            raise Failure("fixture server gave no PORT line (got %r)" % line)
+        self.port = int(line.split()[1])
+        self.origin = "http://127.0.0.1:%d" % self.port
+
+    def requests(self):
+        with open(self.log) as f:
+            return [line.split(" ", 3) for line in f.read().splitlines()]
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        os.unlink(self.log)
+
+
+def crawl(args, out, expect_rc=0):
+    result = subprocess.run([CRAWLPACK, "crawl", "--quiet", "--out", out] + args, capture_output=True, text=True,
+                            timeout=BOUND)
+    check(result.returncode == expect_rc, "crawlpack exited %d, want %d\nstderr: %s" % (result.returncode, expect_rc,
+                                                                                      result.stderr))
+    return result
+
+
+def read_csv(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def normalize(value, origins):
+    for origin, name in origins:
+        value = value.replace(origin, name)
+    return value
+
+
+PAGE_COLUMNS = ["url", "status", "content_type", "depth", "size", "redirect_to", "canonical", "robots_directives",
+                "in_sitemap", "inlinks", "outlinks", "title", "error", "http_version", "content_encoding", "hsts",
+                "analytics"]
+
+
+def page_rows(out, origins, columns=PAGE_COLUMNS):
+    rows = []
+    for row in read_csv(os.path.join(out, "pages.csv")):
+        row = {k: normalize(v, origins) for k, v in row.items()}
+        if row["error"].startswith(("timeout:", "connect:", "dns:", "too-large:")):
+            row["error"] = row["error"].split(":")[0]  # keep the class, not curl's wording
+            row["size"] = ""
+        rows.append([row[c] for c in columns])
+    return [columns] + sorted(rows[0:])
+
+
+def link_rows(out, origins):
+    rows = [[normalize(v, origins) for v in r.values()] for r in read_csv(os.path.join(out, "links.csv"))]
+    return [["source", "target", "kind", "rel", "anchor"]] + sorted(rows)
+
+
+def compare_golden(name, rows):
+    path = os.path.join(EXPECTED, name)
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        with open(path, "w", newline="") as f:
+            csv.writer(f, lineterminator="\n").writerows(rows)
+        return
+    with open(path, newline="") as f:
+        expected = list(csv.reader(f))
+    if expected != rows:
+        lines = ["%s differs:" % name]
+        for row in expected:
+            if row not in rows:
+                lines.append("  missing: %s" % row)
+        for row in rows:
+            if row not in expected:
+                lines.append("  unexpected: %s" % row)
+        raise Failure("\n".join(lines))
+
+
+def load_json(out):
+    with open(os.path.join(out, "crawl.json")) as f:
+        return json.load(f)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+# ---- cases ----
+
+def case_basic(server, out):
+    """A small site: link depths, canonicals, noindex, 404, robots.txt obeyed with its line reported."""
+    s = Server(server, "basic")
+    try:
+        crawl([s.origin + "/"], out)
+        origins = [(s.origin, "http://SITE")]
+        compare_golden("basic-pages.csv", page_rows(out, origins))
+        compare_golden("basic-links.csv", link_rows(out, origins))
+        paths = [r[2] for r in s.requests()]
+        check(not any(p.startswith("/private/") for p in paths), "a robots.txt-disallowed path was fetched")
+        check(paths.count("/robots.txt") == 1, "robots.txt fetched %d times" % paths.count("/robots.txt"))
+        check(len(paths) == len(set(paths)), "a URL was fetched twice: %s" % paths)
+        robots = load_json(out)["robots"]
+        check(robots[0]["outcome"] == "parse" and robots[0]["status"] == 200, "robots outcome %s" % robots)
+    finally:
+        s.stop()
+
+
+def case_ignore_robots(server, out):
+    """--ignore-robots: robots.txt is still fetched and reported, the disallowed page is fetched."""
+    s = Server(server, "basic")
+    try:
+        crawl([s.origin + "/", "--ignore-robots"], out)
+        rows = {r["url"]: r for r in read_csv(os.path.join(out, "pages.csv"))}
+        secret = rows[s.origin + "/private/secret.html"]
+        check(secret["status"] == "200" and secret["error"] == "", "secret row %s" % secret)
+        check(any(r[2] == "/robots.txt" for r in s.requests()), "robots.txt not fetched")
+        check(load_json(out)["robots"][0]["outcome"] == "parse", "robots.txt outcome not reported")
+    finally:
+        s.stop()
+
+
+def case_hostile(server, out):
+    """Redirect chain and loop hop by hop, 429 back-off, timeout, body cap, header cap, gzip/br, crawl
+    trap, non-HTTP redirect, cross-host redirect checked without the credentials."""
+    s = Server(server, "hostile")
+    try:
+        crawl([s.origin + "/", "--max-time", "3", "--max-body", "100000", "--max-per-template", "5",
+               "--check-external", "--resolve", "other.test:%d:127.0.0.1" % s.port, "-u", "alice:secret"], out)
+        origins = [(s.origin, "http://SITE"), ("other.test:%d" % s.port, "other.test:PORT")]
+        compare_golden("hostile-pages.csv", page_rows(out, origins))
+        compare_golden("hostile-links.csv", link_rows(out, origins))
+        requests = s.requests()
+        for method, host, path, auth in requests:
+            if host.startswith("other.test"):
+                check(auth == "-", "credentials sent to %s%s" % (host, path))
+            else:
+                check(auth.startswith("Basic "), "no credentials on %s" % path)
+        check(any(h.startswith("other.test") for _, h, _, _ in requests), "the other host was never checked")
+        busy = [r for r in requests if r[2] == "/busy"]
+        check(len(busy) == 2, "/busy asked %d times, want 2 (429 then retry)" % len(busy))
+        run = load_json(out)
+        check(run["counts"]["throttled"] == 1, "throttled count %s" % run["counts"]["throttled"])
+        check([t["template"] for t in run["crawl_traps"]] == [s.origin + "/cal?n"], "traps %s" % run["crawl_traps"])
+    finally:
+        s.stop()
+
+
+def case_connect_error(server, out):
+    """A refused connection is a page with the connect error class, and the crawl still writes its files.
+    (--ignore-robots: otherwise the unreachable robots.txt rightly blocks the whole origin.)"""
+    origin = "http://127.0.0.1:%d" % free_port()
+    crawl([origin + "/", "--connect-timeout", "5", "--ignore-robots"], out)
+    rows = read_csv(os.path.join(out, "pages.csv"))
+    check(len(rows) == 1 and rows[0]["error"].startswith("connect:"), "rows %s" % rows)
+
+
+def case_max_pages(server, out):
+    """--max-pages stops fetching; the URLs left are listed as not fetched; crawl.json says why."""
+    s = Server(server, "basic")
+    try:
+        crawl([s.origin + "/", "--max-pages", "3"], out)
+        rows = read_csv(os.path.join(out, "pages.csv"))
+        fetched = [r for r in rows if r["status"]]
+        check(len(fetched) == 3, "%d pages fetched, want 3" % len(fetched))
+        check(any("the crawl stopped first" in r["error"] for r in rows), "no row says the crawl stopped")
+        check(load_json(out)["stopped_by_limit"] is True, "stopped_by_limit not set")
+        check(len([r for r in s.requests() if r[2] != "/robots.txt"]) == 3, "server saw more than 3 page requests")
+    finally:
+        s.stop()
+
+
+def case_resolve(server, out):
+    """--resolve audits a site under its production name: same pages as by address."""
+    s = Server(server, "basic")
+    try:
+        name = "www.basic.test:%d" % s.port
+        crawl(["http://%s/" % name, "--resolve", "%s:127.0.0.1" % name], out)
+        compare_golden("basic-pages.csv", page_rows(out, [("http://" + name, "http://SITE")]))
+        check(all(r[1] == name for r in s.requests()), "a request went out without the Host name")
+    finally:
+        s.stop()
+
+
+def case_root(server, out):
+    """--root gives the same pages.csv as HTTP mode (transport-only columns aside: a 404's body and
+    content type come from the server, and a folder has no HTTP version)."""
+    crawl(["--root", os.path.join(SITES, "basic"), "--site-url", "https://basic.example/"], out)
+    columns = [c for c in PAGE_COLUMNS if c != "http_version"]
+    rows = page_rows(out, [("https://basic.example", "http://SITE")], columns)
+    with open(os.path.join(EXPECTED, "basic-pages.csv"), newline="") as f:
+        expected_all = list(csv.reader(f))
+    keep = [PAGE_COLUMNS.index(c) for c in columns]
+    expected = [[r[i] for i in keep] for r in expected_all]
+
+    def mask(table):
+        masked = []
+        for r in table:
+            r = list(r)
+            if r[1] not in ("status", "200", ""):
+                r[columns.index("content_type")] = r[columns.index("size")] = "*"
+            masked.append(r)
+        return masked
+
+    check(mask(expected) == mask(rows), "root mode differs from HTTP mode:\n%s\n---\n%s" % (mask(expected), mask(rows)))
+
+
+def case_interrupt(server, out):
+    """SIGINT during a crawl: transfers in flight get a bounded grace period, every file is complete,
+    and the exit code is 130."""
+    s = Server(server, "hostile")
+    try:
+        process = subprocess.Popen([CRAWLPACK, "crawl", "--quiet", "--out", out, s.origin + "/", "--max-time", "60"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + BOUND
+        while time.monotonic() < deadline and not any(r[2] == "/slow" for r in s.requests()):
+            time.sleep(0.05)
+        check(any(r[2] == "/slow" for r in s.requests()), "the crawl never reached /slow")
+        process.send_signal(signal.SIGINT)
+        try:
+            _, stderr = process.communicate(timeout=BOUND)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise Failure("crawlpack did not stop after SIGINT")
+        check(process.returncode == 130, "exit %d after SIGINT, want 130; stderr %s" % (process.returncode, stderr))
+        run = load_json(out)
+        check(run["interrupted"] is True, "crawl.json does not say interrupted")
+        rows = read_csv(os.path.join(out, "pages.csv"))
+        home = [r for r in rows if r["url"] == s.origin + "/"]
+        check(home and home[0]["status"] == "200", "the home page row is missing")
+        slow = [r for r in rows if r["url"] == s.origin + "/slow"]
+        check(slow and not slow[0]["status"] and "stopped first" in slow[0]["error"], "/slow row %s" % slow)
+        with open(os.path.join(out, "links.csv"), "rb") as f:
+            data = f.read()
+        check(data.endswith(b"\r\n") and len(read_csv(os.path.join(out, "links.csv"))) >= 12, "links.csv incomplete")
+    finally:
+        s.stop()
+
+
+CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
+
+
+def main():
+    if len(sys.argv) != 4 or sys.argv[2] != "--server" or sys.argv[1] not in CASES:
+        sys.stderr.write("usage: e2e.py {%s} --server PATH\n" % ",".join(sorted(CASES)))
+        return 2
+    with tempfile.TemporaryDirectory(prefix="crawl-e2e-") as out:
+        try:
+            CASES[sys.argv[1]](sys.argv[3], out)
+        except Failure as failure:
+            sys.stderr.write("FAIL %s: %s\n" % (sys.argv[1], failure))
+            return 1
+    print("ok %s" % sys.argv[1])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,260 @@
+/* tests/crawl/test_crawl_parts: the crawl engine's parts on their own — frontier ordering and
+ * politeness, the hand-off queue between threads, the build-folder mapping, CSV quoting. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/error.h"
+#include "crawler/crawl_output.h"
+#include "crawler/frontier.h"
+#include "crawler/handoff.h"
+#include "crawler/local_root.h"
+#include "crawler/url.h"
+
+static void push(struct frontier *f, uint32_t node, const char *href, uint32_t depth, int expect)
+{
+    struct url u;
+    assert_int_equal(url_parse_str(href, NULL, &u), URL_OK);
+    assert_int_equal(frontier_push(f, node, &u, depth), expect);
+    url_free(&u);
+}
+
+/* Claim the next URL, answering the robots.txt step first when the origin asks for it. */
+static struct frontier_claim claim_url(struct frontier *f, double now)
+{
+    struct frontier_claim c = frontier_claim(f, now);
+    if (c.kind == FRONTIER_ROBOTS) {
+        frontier_set_robots_state(c.origin, FRONTIER_ROBOTS_READY);
+        c = frontier_claim(f, now);
+    }
+    return c;
+}
+
+static void test_frontier_breadth_first(void **state)
+{
+    (void)state;
+    struct frontier_options o = {.per_host = 100};
+    struct frontier *f = frontier_new(&o);
+    push(f, 1, "http://a.test/deep", 3, CP_OK);
+    push(f, 2, "http://a.test/one", 1, CP_OK);
+    push(f, 3, "http://a.test/two", 2, CP_OK);
+    push(f, 4, "http://a.test/one-b", 1, CP_OK);
+    uint32_t expected[] = {2, 4, 3, 1};
+    for (int i = 0; i < 4; i++) {
+        struct frontier_claim c = claim_url(f, 0);
+        assert_int_equal(c.kind, FRONTIER_URL);
+        assert_int_equal(c.node, expected[i]);
+    }
+    assert_int_equal(frontier_claim(f, 0).kind, FRONTIER_NONE);
+    frontier_free(f);
+}
+
+static void test_frontier_per_host_and_rate(void **state)
+{
+    (void)state;
+    struct frontier_options o = {.per_host = 2, .rate = 10};
+    struct frontier *f = frontier_new(&o);
+    for (uint32_t i = 0; i < 5; i++) {
+        char href[64];
+        snprintf(href, sizeof(href), "http://a.test/p%u", i);
+        push(f, i, href, 1, CP_OK);
+    }
+    struct frontier_claim first = claim_url(f, 0);
+    assert_int_equal(first.kind, FRONTIER_URL);
+    struct frontier_claim early = frontier_claim(f, 50); /* 10/s: next start at 100 ms */
+    assert_int_equal(early.kind, FRONTIER_NONE);
+    assert_true(early.wait_ms > 0 && early.wait_ms <= 51);
+    assert_int_equal(frontier_claim(f, 100).kind, FRONTIER_URL);
+    assert_int_equal(frontier_claim(f, 300).kind, FRONTIER_NONE); /* two in flight: per-host cap */
+    frontier_finish(f, first.origin, 300, false, false, -1);
+    assert_int_equal(frontier_claim(f, 300).kind, FRONTIER_URL);
+    frontier_free(f);
+}
+
+static void test_frontier_retry_after(void **state)
+{
+    (void)state;
+    struct frontier_options o = {.per_host = 4};
+    struct frontier *f = frontier_new(&o);
+    push(f, 1, "http://a.test/busy", 1, CP_OK);
+    push(f, 2, "http://b.test/other", 1, CP_OK);
+    struct frontier_claim c = claim_url(f, 0);
+    assert_int_equal(c.node, 1);
+    frontier_finish(f, c.origin, 0, true, true, 2000);
+    assert_int_equal(frontier_retry(f, &c), CP_OK);
+    struct frontier_claim other = claim_url(f, 10); /* the other host is not paused */
+    assert_int_equal(other.node, 2);
+    assert_int_equal(frontier_claim(f, 1999).kind, FRONTIER_NONE);
+    struct frontier_claim again = frontier_claim(f, 2000);
+    assert_int_equal(again.kind, FRONTIER_URL);
+    assert_int_equal(again.node, 1);
+    assert_int_equal(again.attempt, 1);
+    assert_int_equal(frontier_origin_stats(again.origin).throttled, 1);
+    frontier_free(f);
+}
+
+static void test_frontier_circuit_breaker(void **state)
+{
+    (void)state;
+    struct frontier_options o = {.per_host = 100, .breaker_window = 4, .breaker_ratio = 0.5, .breaker_pause_ms = 5000};
+    struct frontier *f = frontier_new(&o);
+    for (uint32_t i = 0; i < 10; i++) {
+        char href[64];
+        snprintf(href, sizeof(href), "http://a.test/p%u", i);
+        push(f, i, href, 1, CP_OK);
+    }
+    for (int i = 0; i < 4; i++) {
+        struct frontier_claim c = claim_url(f, 0);
+        assert_int_equal(c.kind, FRONTIER_URL);
+        frontier_finish(f, c.origin, 0, i % 2 == 0, false, -1);
+    }
+    struct frontier_claim paused = frontier_claim(f, 100);
+    assert_int_equal(paused.kind, FRONTIER_NONE);
+    struct frontier_claim later = frontier_claim(f, 5000);
+    assert_int_equal(later.kind, FRONTIER_URL);
+    assert_int_equal(frontier_origin_stats(later.origin).breaker_pauses, 1);
+    frontier_free(f);
+}
+
+static void test_frontier_trap_cap(void **state)
+{
+    (void)state;
+    struct frontier_options o = {.max_per_template = 3};
+    struct frontier *f = frontier_new(&o);
+    push(f, 1, "http://a.test/cal?month=1&y=2020", 1, CP_OK);
+    push(f, 2, "http://a.test/cal?month=2&y=2021", 1, CP_OK);
+    push(f, 3, "http://a.test/cal?month=3&y=2022", 1, CP_OK);
+    push(f, 4, "http://a.test/cal?month=4&y=2023", 1, CP_ERR_LIMIT);
+    push(f, 5, "http://a.test/cal?month=5&y=2023", 1, CP_ERR_LIMIT);
+    push(f, 6, "http://a.test/page/7", 1, CP_OK);
+    push(f, 7, "http://a.test/page/8", 1, CP_OK); /* distinct paths are distinct pages */
+    push(f, 8, "http://a.test/page/9", 1, CP_OK);
+    push(f, 9, "http://a.test/page/10", 1, CP_OK);
+    assert_int_equal(frontier_trap_count(f), 1);
+    size_t refused = 0;
+    assert_string_equal(frontier_trap_at(f, 0, &refused), "http://a.test/cal?month&y");
+    assert_int_equal(refused, 2);
+    frontier_free(f);
+}
+
+struct producer {
+    struct handoff *queue;
+    int base;
+};
+
+static void *produce(void *arg)
+{
+    struct producer *p = arg;
+    for (int i = 0; i < 1000; i++) {
+        int *item = malloc(sizeof(*item));
+        *item = p->base + i;
+        handoff_push(p->queue, item);
+    }
+    return NULL;
+}
+
+static void test_handoff_threads(void **state)
+{
+    (void)state;
+    struct handoff q;
+    handoff_init(&q, NULL, NULL);
+    pthread_t threads[4];
+    struct producer producers[4];
+    for (int i = 0; i < 4; i++) {
+        producers[i] = (struct producer){&q, i * 1000};
+        pthread_create(&threads[i], NULL, produce, &producers[i]);
+    }
+    static char seen[4000];
+    for (int n = 0; n < 4000; n++) {
+        int *item = handoff_pop(&q);
+        assert_non_null(item);
+        assert_false(seen[*item]);
+        seen[*item] = 1;
+        free(item);
+    }
+    for (int i = 0; i < 4; i++)
+        pthread_join(threads[i], NULL);
+    assert_null(handoff_pop_timed(&q, 10));
+    handoff_close(&q);
+    assert_null(handoff_pop(&q));
+    handoff_free(&q);
+}
+
+static void expect_local(const struct local_root *root, const char *url, long status, const char *first_bytes)
+{
+    struct fetch_result *r = NULL;
+    assert_int_equal(local_root_fetch(root, url, 0, NULL, &r), CP_OK);
+    if (r->status != status)
+        fail_msg("%s: status %ld, want %ld", url, r->status, status);
+    if (first_bytes)
+        assert_memory_equal(r->body, first_bytes, strlen(first_bytes));
+    fetch_result_free(r);
+}
+
+static void test_local_root_mapping(void **state)
+{
+    (void)state;
+    char dir[512], site[600];
+    snprintf(dir, sizeof(dir), "%s/fixtures/sites/basic", getenv("CRAWLPACK_SOURCE_DIR"));
+    snprintf(site, sizeof(site), "https://example.com/");
+    struct local_root *root = NULL;
+    char error[256];
+    assert_int_equal(local_root_new(dir, site, &root, error, sizeof(error)), CP_OK);
+    expect_local(root, "https://example.com/", 200, "<!doctype html>");
+    expect_local(root, "https://example.com/about/", 200, "<!doctype html>");
+    expect_local(root, "https://example.com/about", 200, "<!doctype html>");       /* a/index.html */
+    expect_local(root, "https://example.com/blog/post-1", 200, "<!doctype html>"); /* a.html */
+    expect_local(root, "https://example.com/blog/post-1.html?x=1", 200, NULL);     /* query ignored */
+    expect_local(root, "https://example.com/%62log/", 200, NULL);                  /* percent-decoded */
+    expect_local(root, "https://example.com/robots.txt", 200, "User-agent");
+    expect_local(root, "https://example.com/missing.html", 404, NULL);
+    expect_local(root, "https://example.com/%2e%2e/%2e%2e/etc/passwd", 404, NULL);
+    expect_local(root, "https://example.com/blog/%2E%2E%2F..%2Fetc", 404, NULL);
+    expect_local(root, "https://other.example/", 404, NULL);
+    local_root_free(root);
+    assert_int_equal(local_root_new("/no/such/folder", site, &root, error, sizeof(error)), CP_ERR_INVALID);
+    assert_non_null(strstr(error, "/no/such/folder"));
+    assert_int_equal(local_root_new(dir, "mailto:x@y", &root, error, sizeof(error)), CP_ERR_INVALID);
+}
+
+static void test_csv_quoting(void **state)
+{
+    (void)state;
+    char *text = NULL;
+    size_t length = 0;
+    FILE *out = open_memstream(&text, &length);
+    csv_write_field(out, "plain");
+    fputc('|', out);
+    csv_write_field(out, "a,b");
+    fputc('|', out);
+    csv_write_field(out, "say \"hi\"");
+    fputc('|', out);
+    csv_write_field(out, "two\nlines");
+    fputc('|', out);
+    csv_write_field(out, NULL);
+    fclose(out);
+    assert_string_equal(text, "plain|\"a,b\"|\"say \"\"hi\"\"\"|\"two\nlines\"|");
+    free(text);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_frontier_breadth_first),
+        cmocka_unit_test(test_frontier_per_host_and_rate),
+        cmocka_unit_test(test_frontier_retry_after),
+        cmocka_unit_test(test_frontier_circuit_breaker),
+        cmocka_unit_test(test_frontier_trap_cap),
+        cmocka_unit_test(test_handoff_threads),
+        cmocka_unit_test(test_local_root_mapping),
+        cmocka_unit_test(test_csv_quoting),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
