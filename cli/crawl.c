@@ -32,7 +32,10 @@ static const char usage[] =
     "      --max-pages N          pages fetched (default: unlimited)\n"
     "      --max-url-length N     longer URLs are not crawled (default: 8192)\n"
     "      --max-per-template N   URLs per path template, against crawl traps (default: 500)\n"
-    "      --check-external       one HEAD request per out-of-scope link target\n\n"
+    "      --check-external       one HEAD request per out-of-scope link target\n"
+    "      --sitemap URL          also read this sitemap (repeatable); robots.txt's Sitemap: lines are\n"
+    "                             always read, and /sitemap.xml is tried when nothing names one\n"
+    "      --no-sitemaps          read no sitemap\n\n"
     "Politeness and transport:\n"
     "  -c, --concurrency N        transfers in flight (default: 16)\n"
     "      --per-host N           per origin (default: 4; the --concurrency value on loopback/--root)\n"
@@ -128,7 +131,7 @@ enum {
     OPT_ROOT = 256, OPT_SITE_URL, OPT_SUBDOMAINS, OPT_INCLUDE, OPT_EXCLUDE, OPT_STRIP_PARAM, OPT_MAX_DEPTH,
     OPT_MAX_PAGES, OPT_MAX_URL_LENGTH, OPT_MAX_PER_TEMPLATE, OPT_CHECK_EXTERNAL, OPT_PER_HOST, OPT_RATE,
     OPT_THREADS, OPT_IGNORE_ROBOTS, OPT_CRAWL_DELAY, OPT_COOKIE, OPT_RESOLVE, OPT_CONNECT_TIMEOUT, OPT_MAX_TIME,
-    OPT_MAX_BODY, OPT_MAX_DURATION,
+    OPT_MAX_BODY, OPT_MAX_DURATION, OPT_SITEMAP, OPT_NO_SITEMAPS,
 };
 
 static const struct option options[] = {
@@ -147,14 +150,15 @@ static const struct option options[] = {
     {"user", required_argument, NULL, 'u'}, {"resolve", required_argument, NULL, OPT_RESOLVE},
     {"connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT},
     {"max-time", required_argument, NULL, OPT_MAX_TIME}, {"max-body", required_argument, NULL, OPT_MAX_BODY},
-    {"max-duration", required_argument, NULL, OPT_MAX_DURATION}, {"quiet", no_argument, NULL, 'q'},
+    {"max-duration", required_argument, NULL, OPT_MAX_DURATION}, {"sitemap", required_argument, NULL, OPT_SITEMAP},
+    {"no-sitemaps", no_argument, NULL, OPT_NO_SITEMAPS}, {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 };
 
 struct crawl_cli {
     struct crawl_options crawl;
     const char *out_dir;
-    struct string_list headers, resolves, includes, excludes, strip_params;
+    struct string_list headers, resolves, includes, excludes, strip_params, sitemaps;
     regex_t *include_patterns, *exclude_patterns;
     bool quiet;
     int verbosity;
@@ -178,6 +182,8 @@ static int apply_option(struct crawl_cli *cli, int c, const char *value, char **
     case OPT_MAX_URL_LENGTH: if (cli_parse_long("crawl", "--max-url-length", value, 16, 1 << 20, &number)) return EXIT_USAGE; o->max_url_length = (size_t)number; return 0;
     case OPT_MAX_PER_TEMPLATE: if (cli_parse_long("crawl", "--max-per-template", value, 1, 1000000000, &number)) return EXIT_USAGE; o->max_per_template = (size_t)number; return 0;
     case OPT_CHECK_EXTERNAL: o->check_external = true; return 0;
+    case OPT_SITEMAP: return list_add(&cli->sitemaps, value) ? EXIT_RUNTIME : 0;
+    case OPT_NO_SITEMAPS: o->no_sitemaps = true; return 0;
     case 'c': if (cli_parse_long("crawl", "--concurrency", value, 1, 1024, &number)) return EXIT_USAGE; o->concurrency = (int)number; return 0;
     case OPT_PER_HOST: if (cli_parse_long("crawl", "--per-host", value, 1, 1024, &number)) return EXIT_USAGE; o->per_host = (int)number; return 0;
     case OPT_THREADS: if (cli_parse_long("crawl", "--threads", value, 1, 256, &number)) return EXIT_USAGE; o->threads = (int)number; return 0;
@@ -226,6 +232,7 @@ static void free_cli(struct crawl_cli *cli)
     free(cli->includes.items);
     free(cli->excludes.items);
     free(cli->strip_params.items);
+    free(cli->sitemaps.items);
 }
 
 static int finish_options(struct crawl_cli *cli, int argc, char **argv)
@@ -249,6 +256,8 @@ static int finish_options(struct crawl_cli *cli, int argc, char **argv)
     o->exclude_count = cli->excludes.count;
     o->strip_params = cli->strip_params.items;
     o->strip_param_count = cli->strip_params.count;
+    o->sitemaps = cli->sitemaps.items;
+    o->sitemap_count = cli->sitemaps.count;
     o->fetch.headers = cli->headers.items;
     o->fetch.header_count = cli->headers.count;
     o->fetch.resolve = cli->resolves.items;

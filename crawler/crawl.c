@@ -36,17 +36,18 @@ double crawl_now_ms(void)
 static void handle_response(struct fetch_result *response, void *context);
 
 /* Start a transfer (network) or answer it from the build folder right away (--root). */
-int crawl_start_fetch(struct crawl *c, const char *url, bool head, bool credentials, struct request *request)
+int crawl_start_fetch(struct crawl *c, const char *url, bool head, bool credentials, size_t max_body,
+                      struct request *request)
 {
     if (c->root) {
         struct fetch_result *response = NULL;
-        int status = local_root_fetch(c->root, url, c->o->fetch.max_body, request, &response);
+        int status = local_root_fetch(c->root, url, max_body ? max_body : c->o->fetch.max_body, request, &response);
         if (status != CP_OK)
             return status;
         handle_response(response, c);
         return CP_OK;
     }
-    struct fetch_request r = {url, head, credentials, request};
+    struct fetch_request r = {url, head, credentials, request, max_body};
     return fetcher_add(c->fetcher, &r);
 }
 
@@ -92,7 +93,7 @@ static void handle_external(struct crawl *c, struct request *request, struct fet
         if (retry) {
             *retry = *request;
             retry->hops = 1;
-            if (crawl_start_fetch(c, response->url, false, false, retry) == CP_OK) {
+            if (crawl_start_fetch(c, response->url, false, false, 0, retry) == CP_OK) {
                 fetch_result_free(response);
                 return;
             }
@@ -115,8 +116,9 @@ static void handle_response(struct fetch_result *response, void *context)
     case REQUEST_PAGE: handle_page(c, request, response); break;
     case REQUEST_ROBOTS: crawl_handle_robots(c, request, response); fetch_result_free(response); break;
     case REQUEST_EXTERNAL: handle_external(c, request, response); break;
+    case REQUEST_SITEMAP: crawl_handle_sitemap(c, request, response); fetch_result_free(response); break;
     }
-    free(request);
+    crawl_free_request(request);
 }
 
 static bool may_start_more(const struct crawl *c)
@@ -156,12 +158,13 @@ static long start_requests(struct crawl *c)
         request->claim = claim;
         c->pages_started++;
         bool own_origin = strcmp(frontier_origin_name(claim.origin), c->start_origin) == 0;
-        if (crawl_start_fetch(c, graph_url(c->graph, claim.node, NULL), false, own_origin, request) != CP_OK) {
+        if (crawl_start_fetch(c, graph_url(c->graph, claim.node, NULL), false, own_origin, 0, request) != CP_OK) {
             free(request);
             frontier_finish(c->frontier, claim.origin, crawl_now_ms(), true, false, -1);
             break;
         }
     }
+    crawl_start_pending_sitemaps(c);
     while (c->external_next < c->external_count && may_start_more(c)) {
         struct request *request = calloc(1, sizeof(*request));
         if (!request)
@@ -169,7 +172,7 @@ static long start_requests(struct crawl *c)
         request->kind = REQUEST_EXTERNAL;
         request->node = c->externals[c->external_next++];
         request->hops = 0; /* 0: the HEAD; 1: the GET after a refused HEAD */
-        if (crawl_start_fetch(c, graph_url(c->graph, request->node, NULL), true, false, request) != CP_OK) {
+        if (crawl_start_fetch(c, graph_url(c->graph, request->node, NULL), true, false, 0, request) != CP_OK) {
             free(request);
             break;
         }
@@ -238,7 +241,7 @@ static void crawl_loop(struct crawl *c)
         if (c->stopping && now >= c->stop_deadline_ms)
             in_flight = 0; /* the grace period is over: abandon the transfers (freed at the end) */
         bool more_to_claim = !c->stopping && frontier_queued(c->frontier) > 0 && page_budget_left(c);
-        bool externals_left = !c->stopping && c->external_next < c->external_count;
+        bool externals_left = !c->stopping && (c->external_next < c->external_count || c->pending_sitemap_count > 0);
         if (in_flight == 0 && c->jobs_outstanding == 0 && !more_to_claim && !externals_left)
             break;
         show_progress(c, now, false);
@@ -402,10 +405,17 @@ static struct frontier_options frontier_options_for(const struct crawl *c)
     return f;
 }
 
+void crawl_free_request(struct request *request)
+{
+    if (request)
+        free(request->url);
+    free(request);
+}
+
 static void free_request(void *user_data, void *context)
 {
     (void)context;
-    free(user_data);
+    crawl_free_request(user_data);
 }
 
 int crawl_run(const struct crawl_options *options, struct crawl_result *result, char *error, size_t error_size)
@@ -452,6 +462,7 @@ int crawl_run(const struct crawl_options *options, struct crawl_result *result, 
     if (c.fetcher)
         fetcher_cancel_all(c.fetcher, free_request, NULL);
     fetcher_free(c.fetcher);
+    crawl_sitemaps_free(&c);
     local_root_free(c.root);
     frontier_free(c.frontier);
     handoff_free(&c.jobs);
@@ -473,6 +484,11 @@ void crawl_result_free(struct crawl_result *r)
         graph_destroy(r->graph);
     }
     free(r->pages);
+    for (size_t i = 0; i < r->sitemap_count; i++) {
+        free(r->sitemaps[i].url);
+        free(r->sitemaps[i].error);
+    }
+    free(r->sitemaps);
     for (size_t i = 0; i < r->robots_count; i++) {
         free(r->robots[i].origin);
         free(r->robots[i].robots_url);

@@ -56,6 +56,9 @@ struct crawl_options {
     size_t exclude_count;
     const char *const *strip_params;/* query parameters dropped from the crawl identity ("utm_*") */
     size_t strip_param_count;
+    const char *const *sitemaps;    /* --sitemap URLs, read besides robots.txt's Sitemap: lines */
+    size_t sitemap_count;
+    bool no_sitemaps;               /* do not discover or read sitemaps */
     long max_depth;                 /* <0: unlimited */
     long max_pages;                 /* 0: unlimited */
     size_t max_url_length;          /* 0: URL_DEFAULT_MAX_LENGTH */
@@ -97,6 +100,16 @@ enum crawl_page_field {
 /* One of the page's strings ("" when absent). */
 const char *crawl_page_text(const struct crawl_page *page, enum crawl_page_field field);
 
+/* One sitemap tried, for crawl.json. */
+struct crawl_sitemap_outcome {
+    char *url;
+    const char *origin;             /* "robots.txt", "argument", "default", "index" */
+    long status;                    /* HTTP status; 0 when none */
+    bool read;
+    size_t urls;
+    char *error;                    /* why it was not read; NULL when read */
+};
+
 /* robots.txt outcome per origin, for crawl.json. */
 struct crawl_robots_outcome {
     char *origin;
@@ -116,7 +129,10 @@ struct crawl_result {
     double rate;                        /* requests per second per origin; 0: unlimited */
     struct crawl_robots_outcome *robots;
     size_t robots_count;
-    struct finding_list findings;   /* robots.txt findings raised while crawling */
+    struct crawl_sitemap_outcome *sitemaps;
+    size_t sitemap_count;
+    uint64_t sitemap_urls;          /* entries seen in sitemaps */
+    struct finding_list findings;   /* robots.txt and sitemap findings raised while crawling */
     char **traps;                   /* templates refused by --max-per-template, with counts */
     size_t *trap_refused;
     size_t trap_count;

@@ -18,16 +18,19 @@
 #include "crawler/handoff.h"
 #include "crawler/local_root.h"
 #include "crawler/url.h"
+#include "sitemap/sitemap.h"
 
 
 /* What a transfer in flight is for. */
 struct request {
-    enum { REQUEST_PAGE, REQUEST_ROBOTS, REQUEST_EXTERNAL } kind;
+    enum { REQUEST_PAGE, REQUEST_ROBOTS, REQUEST_EXTERNAL, REQUEST_SITEMAP } kind;
     struct frontier_claim claim;    /* REQUEST_PAGE */
     struct frontier_origin *origin; /* REQUEST_ROBOTS */
     size_t robots_index;
     int hops;
     uint32_t node;                  /* REQUEST_EXTERNAL */
+    char *url;                      /* REQUEST_SITEMAP: the sitemap's URL as listed (owned) */
+    int sitemap_origin;             /* REQUEST_SITEMAP: enum sitemap_origin */
 };
 
 /* A reference found on a page, resolved and identified by a worker. */
@@ -54,6 +57,14 @@ struct job {
     struct fetch_result *response;
     bool html;
 };
+
+struct pending_sitemap {
+    char *url;
+    int origin;                    /* enum sitemap_origin */
+};
+
+/* Queue priority of a URL known only from a sitemap: after every page reached by links. */
+#define CRAWL_SITEMAP_PRIORITY 0x7FFFFFFFu
 
 struct crawl {
     const struct crawl_options *o;
@@ -84,6 +95,13 @@ struct crawl {
     double stop_deadline_ms;
     double last_progress_ms;
     int max_redirects;
+    /* sitemaps */
+    bool sitemaps_started;
+    bool sitemap_checker_ready;
+    struct sitemap_checker sitemap_checker;
+    struct sitemap_robots_declaration sitemap_robots;
+    struct pending_sitemap *pending_sitemaps; /* to fetch: discovery's plan, then index children */
+    size_t pending_sitemap_count, pending_sitemap_capacity;
 };
 
 double crawl_now_ms(void);
@@ -111,7 +129,16 @@ void crawl_request_robots(struct crawl *c, struct frontier_origin *origin);
 void crawl_handle_robots(struct crawl *c, struct request *request, struct fetch_result *response);
 bool crawl_robots_allows(struct crawl *c, uint32_t node, struct frontier_origin *origin);
 
-/* Start a transfer, or answer it from the build folder at once (crawl.c). */
-int crawl_start_fetch(struct crawl *c, const char *url, bool head, bool credentials, struct request *request);
+/* Sitemaps (crawl_sitemaps.c; fetch loop thread only): discovery once the start origin's
+ * robots.txt is known, each sitemap fetched through the crawl's own transport, entries seeded. */
+void crawl_start_sitemaps(struct crawl *c, const struct robots *robots);
+void crawl_handle_sitemap(struct crawl *c, struct request *request, struct fetch_result *response);
+void crawl_start_pending_sitemaps(struct crawl *c);
+void crawl_sitemaps_free(struct crawl *c);
+
+/* Start a transfer, or answer it from the build folder at once (crawl.c). max_body 0: the default. */
+int crawl_start_fetch(struct crawl *c, const char *url, bool head, bool credentials, size_t max_body,
+                      struct request *request);
+void crawl_free_request(struct request *request);
 
 #endif

@@ -11,23 +11,7 @@
 #include "crawler/extract.h"
 #include "crawler/http_get.h"
 #include "linkgraph/graph.h"
-
-void csv_write_field(FILE *out, const char *text)
-{
-    if (!text)
-        return;
-    if (!text[strcspn(text, ",\"\r\n")]) {
-        fputs(text, out);
-        return;
-    }
-    fputc('"', out);
-    for (const char *p = text; *p; p++) {
-        if (*p == '"')
-            fputc('"', out);
-        fputc(*p, out);
-    }
-    fputc('"', out);
-}
+#include "reports/render_csv.h"
 
 static FILE *open_in(const char *dir, const char *name, char *path, size_t path_size, char *error, size_t error_size)
 {
@@ -250,7 +234,8 @@ static void write_counts(struct json_writer *w, const struct crawl_result *r)
     json_key(w, "throttled"), json_uint(w, r->throttled);
     json_key(w, "links"), json_uint(w, r->links_found);
     json_key(w, "bytes"), json_uint(w, r->bytes_downloaded);
-    json_key(w, "robots_findings"), json_uint(w, r->findings.count);
+    json_key(w, "sitemap_urls"), json_uint(w, r->sitemap_urls);
+    json_key(w, "findings"), json_uint(w, r->findings.count);
     json_end_object(w);
 }
 
@@ -308,6 +293,20 @@ int crawl_output_run(const char *dir, const struct crawl_options *options, const
     json_key(&w, "bytes_per_url"), json_double(&w, nodes ? (double)r->memory_bytes / nodes : 0);
     json_end_object(&w);
     write_robots(&w, r);
+    json_key(&w, "sitemaps");
+    json_begin_array(&w);
+    for (size_t i = 0; i < r->sitemap_count; i++) {
+        const struct crawl_sitemap_outcome *s = &r->sitemaps[i];
+        json_begin_object(&w);
+        json_key(&w, "url"), json_string(&w, s->url);
+        json_key(&w, "origin"), json_string(&w, s->origin);
+        json_key(&w, "status"), json_int(&w, s->status);
+        json_key(&w, "read"), json_bool(&w, s->read);
+        json_key(&w, "urls"), json_uint(&w, s->urls);
+        json_key(&w, "error"), json_string(&w, s->error);
+        json_end_object(&w);
+    }
+    json_end_array(&w);
     json_key(&w, "crawl_traps");
     json_begin_array(&w);
     for (size_t i = 0; i < r->trap_count; i++) {

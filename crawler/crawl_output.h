@@ -1,7 +1,7 @@
 /* crawler/crawl_output: the crawl's files — out/pages.csv, out/links.csv and out/crawl.json.
  *
- * CSV follows RFC 4180: a field is quoted when it holds a comma, a double quote, CR or LF, with
- * quotes doubled; records end with CRLF as the RFC says. Columns are documented in docs/crawl.md.
+ * CSV follows RFC 4180 (fields quoted by reports/render_csv's csv_write_field; records end with
+ * CRLF as the RFC says). Columns are documented in docs/crawl.md.
  *
  * Threads: links.csv rows are written by the crawl's fetch loop only; the other writers run after
  * the crawl. Memory: nothing is kept. Errors: CP_OK, or CP_ERR_IO with a message naming the file
@@ -13,9 +13,6 @@
 #include <stdio.h>
 
 #include "crawler/crawl.h"
-
-/* Write one CSV field (quoted when needed); NULL writes an empty field. */
-void csv_write_field(FILE *out, const char *text);
 
 /* links.csv: open DIR/links.csv and write its header. */
 int crawl_output_open_links(const char *dir, FILE **out, char *error, size_t error_size);

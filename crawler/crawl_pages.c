@@ -186,9 +186,10 @@ uint32_t crawl_discover(struct crawl *c, const char *identity, const struct url 
         return node;
     }
     graph_set_flags(c->graph, node, GRAPH_NODE_IN_SCOPE);
-    if (!followable || (c->o->max_depth >= 0 && depth > (uint32_t)c->o->max_depth))
+    bool reached = depth != UINT32_MAX; /* UINT32_MAX: known from a sitemap only */
+    if (!followable || (reached && c->o->max_depth >= 0 && depth > (uint32_t)c->o->max_depth))
         return node;
-    int status = frontier_push(c->frontier, node, url, depth);
+    int status = frontier_push(c->frontier, node, url, reached ? depth : CRAWL_SITEMAP_PRIORITY);
     if (status == CP_OK) {
         page->flags |= CRAWL_PAGE_QUEUED;
         page->depth = depth;
@@ -331,7 +332,7 @@ void crawl_merge_outcome(struct crawl *c, struct outcome *out)
     }
     bool source_in_scope = graph_node(c->graph, node)->flags & GRAPH_NODE_IN_SCOPE;
     bool have_canonical = false;
-    uint32_t depth = page->depth == UINT32_MAX ? 0 : page->depth + 1;
+    uint32_t depth = page->depth == UINT32_MAX ? UINT32_MAX : page->depth + 1;
     for (size_t i = 0; i < out->link_count; i++) {
         struct found_link *l = &out->links[i];
         bool is_new = false;

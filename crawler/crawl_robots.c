@@ -26,6 +26,8 @@ static void set_origin_robots(struct crawl *c, struct frontier_origin *origin, s
     outcome->reason = reason && reason[0] ? strdup(reason) : NULL;
     frontier_set_robots(origin, robots);
     frontier_set_robots_state(origin, FRONTIER_ROBOTS_READY);
+    if (strcmp(frontier_origin_name(origin), c->start_origin) == 0)
+        crawl_start_sitemaps(c, robots);
     double delay;
     if (robots && c->o->respect_crawl_delay && robots_crawl_delay(robots, c->robots_token, &delay) && delay > 0)
         frontier_set_min_interval(origin, delay * 1000.0);
@@ -54,7 +56,7 @@ void crawl_request_robots(struct crawl *c, struct frontier_origin *origin)
         request->robots_index = index;
     }
     bool own_origin = strcmp(frontier_origin_name(origin), c->start_origin) == 0;
-    if (!request || !outcome->robots_url || crawl_start_fetch(c, outcome->robots_url, false, own_origin, request) != CP_OK) {
+    if (!request || !outcome->robots_url || crawl_start_fetch(c, outcome->robots_url, false, own_origin, 0, request) != CP_OK) {
         free(request);
         set_origin_robots(c, origin, index, NULL, "allow-all", "out of memory: robots.txt not fetched");
     }
@@ -92,7 +94,7 @@ void crawl_handle_robots(struct crawl *c, struct request *request, struct fetch_
         if (next) {
             *next = *request;
             next->hops++;
-            if (crawl_start_fetch(c, location, false, false, next) == CP_OK)
+            if (crawl_start_fetch(c, location, false, false, 0, next) == CP_OK)
                 return;
             free(next);
         }

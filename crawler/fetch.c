@@ -270,7 +270,9 @@ int fetcher_add(struct fetcher *f, const struct fetch_request *request)
     }
     t->result->user_data = request->user_data;
     t->result->retry_after_ms = -1;
-    t->max_body = f->options.max_body ? f->options.max_body : FETCH_DEFAULT_MAX_BODY;
+    t->max_body = request->max_body       ? request->max_body
+                  : f->options.max_body ? f->options.max_body
+                                        : FETCH_DEFAULT_MAX_BODY;
     t->max_header = f->options.max_header ? f->options.max_header : FETCH_DEFAULT_MAX_HEADER;
     set_transfer_options(f, t, request);
     if (curl_multi_add_handle(f->multi, t->easy) != CURLM_OK) {

@@ -44,6 +44,7 @@ struct fetch_request {
     bool head;                  /* HEAD instead of GET (external link checks) */
     bool send_credentials;      /* the caller checked that url is on the credentials' origin */
     void *user_data;            /* handed back in the result */
+    size_t max_body;            /* 0: the fetcher's max_body (sitemaps may be larger than pages) */
 };
 
 struct fetch_result {

@@ -169,6 +169,23 @@ def case_ignore_robots(server, out):
         s.stop()
 
 
+def case_sitemaps(server, out):
+    """Sitemaps from robots.txt's Sitemap: line, through an index to its child: entries are rows with
+    in_sitemap=1, fetched after the pages links reach (an orphan has no depth), robots.txt still
+    obeyed for them, and a 404 entry is fetched like any page."""
+    s = Server(server, "sitemaps")
+    try:
+        crawl([s.origin + "/"], out)
+        compare_golden("sitemaps-pages.csv", page_rows(out, [(s.origin, "http://SITE")]))
+        run = load_json(out)
+        read = [(x["origin"], x["read"], x["urls"]) for x in run["sitemaps"]]
+        check(read == [("robots.txt", True, 1), ("index", True, 5)], "sitemaps %s" % run["sitemaps"])
+        check(run["counts"]["sitemap_urls"] == 5, "sitemap_urls %s" % run["counts"]["sitemap_urls"])
+        check(not any(r[2].startswith("/blocked/") for r in s.requests()), "a blocked sitemap URL was fetched")
+    finally:
+        s.stop()
+
+
 def case_hostile(server, out):
     """Redirect chain and loop hop by hop, 429 back-off, timeout, body cap, header cap, gzip/br, crawl
     trap, non-HTTP redirect, cross-host redirect checked without the credentials."""
@@ -214,7 +231,8 @@ def case_max_pages(server, out):
         check(len(fetched) == 3, "%d pages fetched, want 3" % len(fetched))
         check(any("the crawl stopped first" in r["error"] for r in rows), "no row says the crawl stopped")
         check(load_json(out)["stopped_by_limit"] is True, "stopped_by_limit not set")
-        check(len([r for r in s.requests() if r[2] != "/robots.txt"]) == 3, "server saw more than 3 page requests")
+        pages = [r for r in s.requests() if r[2] != "/robots.txt" and not r[2].startswith("/sitemap")]
+        check(len(pages) == 3, "server saw %d page requests, want 3" % len(pages))
     finally:
         s.stop()
 

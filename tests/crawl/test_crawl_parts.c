@@ -13,6 +13,7 @@
 
 #include "common/error.h"
 #include "crawler/crawl_output.h"
+#include "reports/render_csv.h"
 #include "crawler/frontier.h"
 #include "crawler/handoff.h"
 #include "crawler/local_root.h"

@@ -295,6 +295,31 @@ static void expand_port(const char *text, unsigned port, char *dst, size_t size)
     }
 }
 
+/* The body with every "{port}" replaced (sitemaps and robots.txt need absolute URLs). */
+static int expand_body(struct body *b, unsigned port)
+{
+    size_t count = 0;
+    for (size_t i = 0; i + 6 <= b->length; i++)
+        if (memcmp(b->data + i, "{port}", 6) == 0)
+            count++;
+    unsigned char *out = malloc(b->length + count * 5 + 1);
+    if (!out)
+        return -1;
+    size_t used = 0;
+    for (size_t i = 0; i < b->length;) {
+        if (i + 6 <= b->length && memcmp(b->data + i, "{port}", 6) == 0) {
+            used += (size_t)sprintf((char *)out + used, "%u", port);
+            i += 6;
+        } else {
+            out[used++] = b->data[i++];
+        }
+    }
+    free(b->data);
+    b->data = out;
+    b->length = used;
+    return 0;
+}
+
 static void add_route_headers(const struct server *s, struct MHD_Response *response, const struct route *r)
 {
     char text[64];
@@ -361,6 +386,8 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
     }
     if (r && r->content_type)
         type = r->content_type;
+    if (r && r->expand && body.data && expand_body(&body, s->port) != 0)
+        return MHD_NO;
     const char *encoding = NULL;
     if (r && r->encoding == ROUTE_ENCODING_GZIP && compress_gzip(&body) == 0)
         encoding = "gzip";

@@ -49,6 +49,7 @@ static int set_directive(struct route *r, const char *token)
     long number;
     if (IS("endless")) r->endless = true;
     else if (IS("trap")) r->trap = true;
+    else if (IS("expand")) r->expand = true;
     else if (!eq) return -1;
     else if (IS("status")) { if (parse_long(value, &number) || number < 100 || number > 999) return -1; r->status = (int)number; }
     else if (IS("location")) r->location = strdup(value);

@@ -28,6 +28,7 @@ struct route {
     long drip_ms;             /* wait between body bytes */
     bool endless;             /* a body that never ends (bounded at 1 GiB) */
     bool trap;                /* a generated page linking to path?n=N+1 (crawl trap) */
+    bool expand;              /* replace "{port}" in the body with the server's port */
     long header_bytes;        /* add an X-Padding header of this many bytes */
     enum route_encoding encoding;
     char *file;               /* body from this file (relative to the site root) */
