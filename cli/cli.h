@@ -40,10 +40,11 @@ int cli_parse_long(const char *command, const char *option, const char *text, lo
 /* Subcommands, one file each in cli/. */
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_pack(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_crawl(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_robots(int argc, char **argv);
-int cmd_crawl(int argc, char **argv);
 int cmd_sitemap(int argc, char **argv);
 int cmd_url(int argc, char **argv);
 

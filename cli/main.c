@@ -8,6 +8,7 @@ const struct cli_command cli_commands[] = {
     {"crawl", cmd_crawl, "Crawl a site (or a build folder) and write pages.csv, links.csv, crawl.json"},
     {"extract", cmd_extract, "Show the signals crawlpack extracts from one saved HTML page"},
     {"help", cmd_help, "Show help for crawlpack or one of its commands"},
+    {"pack", cmd_pack, "Write the Platform & Infrastructure Improvement Pack from a crawl folder"},
     {"robots", cmd_robots, "Check URLs against a robots.txt, or lint one"},
     {"rules", cmd_rules, "List the audit rules (id, severity, why, how to fix)"},
     {"sitemap", cmd_sitemap, "Validate sitemaps and sitemap indexes (offline, for CI)"},

@@ -10,6 +10,7 @@
 #include "common/json_write.h"
 #include "crawler/extract.h"
 #include "crawler/http_get.h"
+#include "linkgraph/analysis.h"
 #include "linkgraph/graph.h"
 #include "reports/render_csv.h"
 
@@ -62,20 +63,6 @@ void crawl_output_link_row(FILE *out, const char *source, const char *target, co
     fputs("\r\n", out);
 }
 
-/* Unique neighbours over plain links (<a>/<area>), not counting the page itself. */
-static uint32_t unique_link_neighbours(struct graph_edges edges, uint32_t self)
-{
-    uint32_t count = 0;
-    uint32_t last = GRAPH_NO_NODE;
-    for (uint32_t i = 0; i < edges.count; i++) {
-        if (graph_edge_kind(edges.meta[i]) != GRAPH_EDGE_LINK || edges.nodes[i] == self || edges.nodes[i] == last)
-            continue;
-        count++;
-        last = edges.nodes[i];
-    }
-    return count;
-}
-
 static const char *version_text(uint8_t version)
 {
     switch (version) {
@@ -98,7 +85,7 @@ static const char *why_not_fetched(const struct crawl_page *page, uint16_t node_
     return "not fetched: beyond --max-depth, or only reached through links not followed";
 }
 
-static void write_page_row(FILE *out, const struct crawl_result *r, uint32_t id)
+static void write_page_row(FILE *out, const struct crawl_result *r, const struct graph_analysis *links, uint32_t id)
 {
     const struct graph *g = r->graph;
     const struct graph_node *node = graph_node(g, id);
@@ -126,7 +113,7 @@ static void write_page_row(FILE *out, const struct crawl_result *r, uint32_t id)
     fputc(',', out);
     csv_write_field(out, crawl_page_text(page, CRAWL_TEXT_ROBOTS));
     snprintf(number, sizeof(number), ",%d,%u,%u,", node->sitemap_first != GRAPH_NO_NODE ? 1 : 0,
-             unique_link_neighbours(graph_in_edges(g, id), id), unique_link_neighbours(graph_out_edges(g, id), id));
+             links->inlinks[id], links->outlinks[id]);
     fputs(number, out);
     csv_write_field(out, crawl_page_text(page, CRAWL_TEXT_TITLE));
     fputc(',', out);
@@ -166,18 +153,27 @@ int crawl_output_pages(const char *dir, const struct crawl_result *r, char *erro
           "inlinks,outlinks,title,error,http_version,content_encoding,hsts,analytics\r\n", out);
     uint32_t count = graph_node_count(r->graph);
     uint32_t *order = malloc((count ? count : 1) * sizeof(*order));
-    if (!order) {
+    struct graph_analysis links;
+    memset(&links, 0, sizeof(links));
+    int status = order ? graph_analysis_init(&links, r->graph) : CP_ERR_NOMEM;
+    if (status == CP_OK)
+        status = graph_analyze_link_counts(&links, r->graph); /* one definition of inlinks/outlinks */
+    if (status != CP_OK) {
+        free(order);
+        graph_analysis_free(&links);
         fclose(out);
         remove(path);
-        return CP_ERR_NOMEM;
+        snprintf(error, error_size, "cannot count links for %s: %s", path, cp_strerror(status));
+        return status;
     }
     for (uint32_t i = 0; i < count; i++)
         order[i] = i;
     sort_result = r; /* output runs on one thread after the crawl */
     qsort(order, count, sizeof(*order), compare_rows);
     for (uint32_t i = 0; i < count; i++)
-        write_page_row(out, r, order[i]);
+        write_page_row(out, r, &links, order[i]);
     free(order);
+    graph_analysis_free(&links);
     return finish_file(out, path, dir, "pages.csv", error, error_size);
 }
 

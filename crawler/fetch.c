@@ -245,13 +245,15 @@ static void set_transfer_options(struct fetcher *f, struct transfer *t, const st
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->error_buffer);
     if (request->head)
         curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
-    if (f->headers)
-        curl_easy_setopt(e, CURLOPT_HTTPHEADER, f->headers);
     if (f->resolve)
         curl_easy_setopt(e, CURLOPT_RESOLVE, f->resolve);
+    if (!request->send_credentials)
+        return; /* headers and cookies may carry secrets too: only for the origin they were meant for */
+    if (f->headers)
+        curl_easy_setopt(e, CURLOPT_HTTPHEADER, f->headers);
     if (f->cookie)
         curl_easy_setopt(e, CURLOPT_COOKIE, f->cookie);
-    if (f->credentials && request->send_credentials) {
+    if (f->credentials) {
         curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
         curl_easy_setopt(e, CURLOPT_USERPWD, f->credentials);
     }

@@ -31,10 +31,11 @@ struct fetch_options {
     size_t max_header;          /* 0: FETCH_DEFAULT_MAX_HEADER (all response header bytes) */
     int max_connections;        /* 0: 16 */
     int max_per_host;           /* 0: 4 */
+    /* Sent only with requests that set send_credentials (the origin they were given for): */
     const char *const *headers; /* extra "Name: value" request headers */
     size_t header_count;
     const char *cookie;         /* Cookie header value, or NULL */
-    const char *credentials;    /* "user:password" for basic auth, sent only when a request asks */
+    const char *credentials;    /* "user:password" for basic auth */
     const char *const *resolve; /* curl --resolve entries "host:port:address" */
     size_t resolve_count;
 };
@@ -42,7 +43,7 @@ struct fetch_options {
 struct fetch_request {
     const char *url;            /* absolute http(s) URL (copied) */
     bool head;                  /* HEAD instead of GET (external link checks) */
-    bool send_credentials;      /* the caller checked that url is on the credentials' origin */
+    bool send_credentials;      /* url is on the start origin: send credentials, headers, cookie */
     void *user_data;            /* handed back in the result */
     size_t max_body;            /* 0: the fetcher's max_body (sitemaps may be larger than pages) */
 };

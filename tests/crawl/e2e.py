@@ -192,16 +192,17 @@ def case_hostile(server, out):
     s = Server(server, "hostile")
     try:
         crawl([s.origin + "/", "--max-time", "3", "--max-body", "100000", "--max-per-template", "5",
-               "--check-external", "--resolve", "other.test:%d:127.0.0.1" % s.port, "-u", "alice:secret"], out)
+               "--check-external", "--resolve", "other.test:%d:127.0.0.1" % s.port, "-u", "alice:secret",
+               "-H", "Authorization: Bearer from-header"], out)
         origins = [(s.origin, "http://SITE"), ("other.test:%d" % s.port, "other.test:PORT")]
         compare_golden("hostile-pages.csv", page_rows(out, origins))
         compare_golden("hostile-links.csv", link_rows(out, origins))
         requests = s.requests()
         for method, host, path, auth in requests:
             if host.startswith("other.test"):
-                check(auth == "-", "credentials sent to %s%s" % (host, path))
+                check(auth == "-", "credentials or headers sent to %s%s" % (host, path))
             else:
-                check(auth.startswith("Basic "), "no credentials on %s" % path)
+                check(auth.startswith(("Basic ", "Bearer ")), "no credentials on %s" % path)
         check(any(h.startswith("other.test") for _, h, _, _ in requests), "the other host was never checked")
         busy = [r for r in requests if r[2] == "/busy"]
         check(len(busy) == 2, "/busy asked %d times, want 2 (429 then retry)" % len(busy))
@@ -233,6 +234,25 @@ def case_max_pages(server, out):
         check(load_json(out)["stopped_by_limit"] is True, "stopped_by_limit not set")
         pages = [r for r in s.requests() if r[2] != "/robots.txt" and not r[2].startswith("/sitemap")]
         check(len(pages) == 3, "server saw %d page requests, want 3" % len(pages))
+    finally:
+        s.stop()
+
+
+def case_scope(server, out):
+    """--exclude and --max-depth keep URLs out of the fetch (they stay rows, saying why); --strip-param
+    merges URLs that differ only by a tracking parameter."""
+    s = Server(server, "basic")
+    try:
+        crawl([s.origin + "/?utm_source=x", "--exclude", "/about/", "--max-depth", "1", "--strip-param", "utm_*"],
+              out)
+        rows = {r["url"]: r for r in read_csv(os.path.join(out, "pages.csv"))}
+        check(s.origin + "/" in rows and rows[s.origin + "/"]["status"] == "200", "start URL not stripped: %s" % list(rows))
+        about = rows[s.origin + "/about/"]
+        check(not about["status"] and about["error"] == "not fetched: out of scope", "about row %s" % about)
+        post2 = rows[s.origin + "/blog/post-2.html"]
+        check(not post2["status"] and "beyond --max-depth" in post2["error"], "post-2 row %s" % post2)
+        paths = [r[2] for r in s.requests()]
+        check("/about/" not in paths and "/blog/post-2.html" not in paths, "excluded URLs fetched: %s" % paths)
     finally:
         s.stop()
 

@@ -1,0 +1,25 @@
+/* reports/array_grow: growth for arrays that only ever grow by one element at a time.
+ *
+ * The capacity is implied by the count (the next power of two at or above it), so such arrays
+ * need no capacity field and still grow in amortised constant time; growing by exactly one
+ * element per push would copy the whole array each time (quadratic on a 100,000-page crawl). */
+#ifndef CRAWLPACK_REPORTS_ARRAY_GROW_H
+#define CRAWLPACK_REPORTS_ARRAY_GROW_H
+
+#include <stdint.h>
+#include <stdlib.h>
+
+/* Make room for element number count (0-based) in items, which holds count elements of
+ * element_size bytes. Returns the array to use (possibly moved), or NULL when out of memory, in
+ * which case items is still valid and unchanged. */
+static inline void *array_grow(void *items, size_t count, size_t element_size)
+{
+    if (count & (count - 1)) /* not a power of two: the capacity above count has room */
+        return items;
+    size_t capacity = count ? count * 2 : 1;
+    if (capacity > SIZE_MAX / element_size)
+        return NULL;
+    return realloc(items, capacity * element_size);
+}
+
+#endif

@@ -1,0 +1,504 @@
+/* reports/crawl_data: the reader of a crawl output folder (see crawl_data.h for the contract). */
+#include "reports/crawl_data.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uthash.h>
+
+#include "common/buf.h"
+#include "common/error.h"
+#include "reports/array_grow.h"
+#include "common/log.h"
+#include "reports/csv.h"
+
+struct page_index_entry {
+    const char *url;
+    size_t index;
+    UT_hash_handle hh;
+};
+
+static char *path_join(const char *dir, const char *name)
+{
+    struct buf b = BUF_INIT;
+    buf_printf(&b, "%s%s%s", dir, dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/", name);
+    return buf_detach(&b);
+}
+
+static char *copy_or_empty(const char *text)
+{
+    return strdup(text ? text : "");
+}
+
+/* Grow an array of element_size items by one; returns the new zeroed element or NULL. */
+static void *array_push(void **items, size_t *count, size_t element_size)
+{
+    char *grown = array_grow(*items, *count, element_size);
+    if (!grown)
+        return NULL;
+    *items = grown;
+    char *element = grown + *count * element_size;
+    memset(element, 0, element_size);
+    (*count)++;
+    return element;
+}
+
+static long parse_long(const char *text, long missing)
+{
+    if (!text || !*text)
+        return missing;
+    char *end;
+    long value = strtol(text, &end, 10);
+    return *end ? missing : value;
+}
+
+static double parse_double(const char *text, double missing)
+{
+    if (!text || !*text)
+        return missing;
+    char *end;
+    double value = strtod(text, &end);
+    return *end ? missing : value;
+}
+
+/* ---- pages.csv ---- */
+
+enum page_column {
+    COL_URL, COL_STATUS, COL_CONTENT_TYPE, COL_DEPTH, COL_SIZE, COL_TTFB, COL_TOTAL, COL_REDIRECT_TO,
+    COL_CANONICAL, COL_ROBOTS, COL_IN_SITEMAP, COL_INLINKS, COL_OUTLINKS, COL_TITLE, COL_ERROR,
+    COL_HTTP_VERSION, COL_CONTENT_ENCODING, COL_HSTS, COL_ANALYTICS, COL_LINK_SCORE, COL_INDEXABLE,
+    COL_COUNT
+};
+
+static const char *const page_column_names[COL_COUNT] = {
+    "url", "status", "content_type", "depth", "size", "ttfb_ms", "total_ms", "redirect_to",
+    "canonical", "robots_directives", "in_sitemap", "inlinks", "outlinks", "title", "error",
+    "http_version", "content_encoding", "hsts", "analytics", "link_score", "indexable",
+};
+
+struct csv_context {
+    struct crawl_data *data;
+    const char *path;
+    int columns[COL_COUNT];
+    bool have_header;
+    int status;
+};
+
+static const char *column_value(const struct csv_context *ctx, char **fields, size_t count, int column)
+{
+    int index = ctx->columns[column];
+    return index >= 0 && (size_t)index < count ? fields[index] : "";
+}
+
+static int read_header(struct csv_context *ctx, char **fields, size_t count, const char *const *names,
+                       int name_count)
+{
+    for (int i = 0; i < name_count; i++)
+        ctx->columns[i] = csv_column(fields, count, names[i]);
+    ctx->have_header = true;
+    if (ctx->columns[0] < 0) {
+        log_error("%s:1: the header row has no '%s' column", ctx->path, names[0]);
+        return CP_ERR_PARSE;
+    }
+    return CP_OK;
+}
+
+static int page_record(void *context, char **fields, size_t count, unsigned line)
+{
+    struct csv_context *ctx = context;
+    if (!ctx->have_header)
+        return read_header(ctx, fields, count, page_column_names, COL_COUNT);
+    struct crawl_data *data = ctx->data;
+    const char *url = column_value(ctx, fields, count, COL_URL);
+    if (!*url) {
+        log_warn("%s:%u: row without a url (ignored)", ctx->path, line);
+        return CP_OK;
+    }
+    struct page_index_entry *found = NULL;
+    HASH_FIND_STR(data->index, url, found);
+    if (found) {
+        log_warn("%s:%u: %s appears twice (the first row is used)", ctx->path, line, url);
+        return CP_OK;
+    }
+    struct crawl_page *p = array_push((void **)&data->pages, &data->page_count, sizeof(*p));
+    if (!p)
+        return CP_ERR_NOMEM;
+#define TEXT(col) copy_or_empty(column_value(ctx, fields, count, col))
+    p->url = TEXT(COL_URL);
+    p->status = (int)parse_long(column_value(ctx, fields, count, COL_STATUS), 0);
+    p->content_type = TEXT(COL_CONTENT_TYPE);
+    p->depth = (int)parse_long(column_value(ctx, fields, count, COL_DEPTH), -1);
+    p->size = parse_long(column_value(ctx, fields, count, COL_SIZE), -1);
+    p->ttfb_ms = parse_double(column_value(ctx, fields, count, COL_TTFB), -1);
+    p->total_ms = parse_double(column_value(ctx, fields, count, COL_TOTAL), -1);
+    p->redirect_to = TEXT(COL_REDIRECT_TO);
+    p->canonical = TEXT(COL_CANONICAL);
+    p->robots_directives = TEXT(COL_ROBOTS);
+    const char *in_sitemap = column_value(ctx, fields, count, COL_IN_SITEMAP);
+    p->in_sitemap = strcmp(in_sitemap, "1") == 0 || strcmp(in_sitemap, "true") == 0;
+    p->inlinks = (int)parse_long(column_value(ctx, fields, count, COL_INLINKS), -1);
+    p->outlinks = (int)parse_long(column_value(ctx, fields, count, COL_OUTLINKS), -1);
+    p->title = TEXT(COL_TITLE);
+    p->error = TEXT(COL_ERROR);
+    p->http_version = TEXT(COL_HTTP_VERSION);
+    p->content_encoding = TEXT(COL_CONTENT_ENCODING);
+    p->hsts = (int)parse_long(column_value(ctx, fields, count, COL_HSTS), -1);
+    p->analytics = TEXT(COL_ANALYTICS);
+    p->link_score = parse_double(column_value(ctx, fields, count, COL_LINK_SCORE), -1);
+    p->indexable = (int)parse_long(column_value(ctx, fields, count, COL_INDEXABLE), -1);
+#undef TEXT
+    if (!p->url || !p->content_type || !p->redirect_to || !p->canonical || !p->robots_directives ||
+        !p->title || !p->error || !p->http_version || !p->content_encoding || !p->analytics)
+        return CP_ERR_NOMEM;
+    struct page_index_entry *entry = malloc(sizeof(*entry));
+    if (!entry)
+        return CP_ERR_NOMEM;
+    entry->url = p->url;
+    entry->index = data->page_count - 1;
+    HASH_ADD_KEYPTR(hh, data->index, entry->url, strlen(entry->url), entry);
+    return CP_OK;
+}
+
+/* ---- links.csv and sitemaps.csv ---- */
+
+static const char *const link_column_names[] = {"source", "target", "kind", "rel"};
+static const char *const entry_column_names[] = {"url", "sitemap", "lastmod"};
+
+static enum crawl_link_kind link_kind(const char *text)
+{
+    static const char *const names[] = {"a", "redirect", "canonical", "hreflang", "refresh", "iframe"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcmp(text, names[i]) == 0)
+            return (enum crawl_link_kind)i;
+    return *text ? LINK_OTHER : LINK_A;
+}
+
+static int link_record(void *context, char **fields, size_t count, unsigned line)
+{
+    struct csv_context *ctx = context;
+    (void)line;
+    if (!ctx->have_header)
+        return read_header(ctx, fields, count, link_column_names, 4);
+    struct crawl_link *l = array_push((void **)&ctx->data->links, &ctx->data->link_count, sizeof(*l));
+    if (!l)
+        return CP_ERR_NOMEM;
+    l->source = copy_or_empty(column_value(ctx, fields, count, 0));
+    l->target = copy_or_empty(column_value(ctx, fields, count, 1));
+    l->kind = link_kind(column_value(ctx, fields, count, 2));
+    l->nofollow = strstr(column_value(ctx, fields, count, 3), "nofollow") != NULL;
+    return l->source && l->target ? CP_OK : CP_ERR_NOMEM;
+}
+
+static int entry_record(void *context, char **fields, size_t count, unsigned line)
+{
+    struct csv_context *ctx = context;
+    (void)line;
+    if (!ctx->have_header)
+        return read_header(ctx, fields, count, entry_column_names, 3);
+    struct crawl_sitemap_entry *e =
+        array_push((void **)&ctx->data->entries, &ctx->data->entry_count, sizeof(*e));
+    if (!e)
+        return CP_ERR_NOMEM;
+    e->url = copy_or_empty(column_value(ctx, fields, count, 0));
+    e->sitemap = copy_or_empty(column_value(ctx, fields, count, 1));
+    e->lastmod = copy_or_empty(column_value(ctx, fields, count, 2));
+    return e->url && e->sitemap && e->lastmod ? CP_OK : CP_ERR_NOMEM;
+}
+
+/* Read one CSV file of the folder. A missing optional file returns CP_OK with *present false. */
+static int read_csv(struct crawl_data *data, const char *name, csv_record_fn callback, bool *present)
+{
+    char *path = path_join(data->dir, name);
+    if (!path)
+        return CP_ERR_NOMEM;
+    struct csv_context ctx = {data, path, {0}, false, CP_OK};
+    int status = csv_read_file(path, callback, &ctx);
+    if (status == CP_ERR_IO && errno == ENOENT) {
+        *present = false;
+        status = CP_OK;
+    } else if (status == CP_ERR_IO) {
+        log_error("%s: cannot read: %s", path, strerror(errno));
+    } else {
+        *present = ctx.have_header;
+    }
+    free(path);
+    return status;
+}
+
+/* ---- findings.json and crawl.json ---- */
+
+static char *json_text_copy(json_t *value)
+{
+    return json_is_string(value) ? strdup(json_string_value(value)) : NULL;
+}
+
+static long json_long(json_t *value, long missing)
+{
+    return json_is_integer(value) ? (long)json_integer_value(value)
+           : json_is_real(value)  ? (long)json_real_value(value)
+                                  : missing;
+}
+
+static json_t *load_json(const char *dir, const char *name, bool *present, int *status)
+{
+    char *path = path_join(dir, name);
+    if (!path) {
+        *status = CP_ERR_NOMEM;
+        return NULL;
+    }
+    json_error_t error;
+    json_t *root = json_load_file(path, 0, &error);
+    *present = false;
+    if (!root) {
+        FILE *probe = fopen(path, "rb");
+        if (probe) {
+            fclose(probe);
+            log_error("%s:%d:%d: not valid JSON: %s", path, error.line, error.column, error.text);
+            *status = CP_ERR_PARSE;
+        }
+    } else if (!json_is_object(root)) {
+        log_error("%s:1: expected a JSON object at the top level", path);
+        json_decref(root);
+        root = NULL;
+        *status = CP_ERR_PARSE;
+    } else {
+        *present = true;
+    }
+    free(path);
+    return root;
+}
+
+static void take_run_metadata(struct crawl_data *data, json_t *object)
+{
+    if (!json_is_object(object))
+        return;
+    if (!data->start_url)
+        data->start_url = json_text_copy(json_object_get(object, "start_url"));
+    if (!data->start_url) /* findings.json: run.inputs, the start URL(s) in command-line order */
+        data->start_url = json_text_copy(json_array_get(json_object_get(object, "inputs"), 0));
+    if (!data->started_at)
+        data->started_at = json_text_copy(json_object_get(object, "started_at"));
+}
+
+/* options as an object {"name": value} (crawl.json) or an array of {"name", "value"}
+ * (findings.json's run.options), shown as "name=value, ...". */
+static void format_options(struct crawl_data *data, json_t *options)
+{
+    if (data->options || !(json_is_object(options) || json_is_array(options)) ||
+        (json_is_object(options) ? json_object_size(options) : json_array_size(options)) == 0)
+        return;
+    struct buf b = BUF_INIT;
+    const char *key;
+    json_t *value;
+    size_t i;
+    if (json_is_object(options)) {
+        json_object_foreach(options, key, value) {
+            char *text = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
+            buf_printf(&b, "%s%s=%s", b.len ? ", " : "", key, text ? text : "?");
+            free(text);
+        }
+    } else {
+        json_array_foreach(options, i, value) {
+            const char *name = json_string_value(json_object_get(value, "name"));
+            const char *text = json_string_value(json_object_get(value, "value"));
+            if (name)
+                buf_printf(&b, "%s%s=%s", b.len ? ", " : "", name, text ? text : "");
+        }
+    }
+    data->options = buf_detach(&b);
+}
+
+static int read_findings(struct crawl_data *data)
+{
+    int status = CP_OK;
+    json_t *root = load_json(data->dir, "findings.json", &data->has_findings, &status);
+    if (!root)
+        return status;
+    take_run_metadata(data, json_object_get(root, "run"));
+    format_options(data, json_object_get(json_object_get(root, "run"), "options"));
+    json_t *summary = json_object_get(root, "summary");
+    data->indexable_reported = json_long(json_object_get(summary, "indexable"), -1);
+    json_t *items = json_object_get(root, "findings");
+    size_t i;
+    json_t *item;
+    json_array_foreach(items, i, item) {
+        struct crawl_finding *f = array_push((void **)&data->findings, &data->finding_count, sizeof(*f));
+        if (!f) {
+            status = CP_ERR_NOMEM;
+            break;
+        }
+        f->rule = json_text_copy(json_object_get(item, "rule"));
+        f->severity = json_text_copy(json_object_get(item, "severity"));
+        f->url = json_text_copy(json_object_get(item, "url"));
+        f->message = json_text_copy(json_object_get(item, "message"));
+        json_t *related = json_object_get(item, "related");
+        size_t j;
+        json_t *r;
+        json_array_foreach(related, j, r) {
+            if (!json_is_string(r))
+                continue;
+            char **grown = array_grow(f->related, f->related_count, sizeof(*grown));
+            if (!grown)
+                break;
+            f->related = grown;
+            if ((grown[f->related_count] = strdup(json_string_value(r))))
+                f->related_count++;
+        }
+        if (!f->rule)
+            f->rule = strdup("unknown");
+    }
+    json_decref(root);
+    return status;
+}
+
+static void read_robots(struct crawl_data *data, json_t *robots)
+{
+    /* Either an array of {origin, ...} or an object keyed by origin. */
+    size_t count = json_is_array(robots) ? json_array_size(robots) : json_object_size(robots);
+    const char *key = NULL;
+    void *iter = json_is_object(robots) ? json_object_iter(robots) : NULL;
+    for (size_t i = 0; i < count; i++) {
+        json_t *item;
+        if (json_is_array(robots)) {
+            item = json_array_get(robots, i);
+            key = json_string_value(json_object_get(item, "origin"));
+        } else {
+            key = json_object_iter_key(iter);
+            item = json_object_iter_value(iter);
+            iter = json_object_iter_next(robots, iter);
+        }
+        struct crawl_robots *r = array_push((void **)&data->robots, &data->robots_count, sizeof(*r));
+        if (!r)
+            return;
+        r->origin = copy_or_empty(key);
+        r->status = (int)json_long(json_object_get(item, "status"), -1);
+        r->bytes = json_long(json_object_get(item, "bytes"), -1);
+        if (r->bytes < 0)
+            r->bytes = json_long(json_object_get(item, "size"), -1);
+        r->outcome = copy_or_empty(json_string_value(json_object_get(item, "outcome")));
+    }
+}
+
+static void read_sitemap_files(struct crawl_data *data, json_t *sitemaps)
+{
+    size_t i;
+    json_t *item;
+    json_array_foreach(sitemaps, i, item) {
+        const char *url = json_string_value(json_object_get(item, "url"));
+        if (!url)
+            continue;
+        struct crawl_sitemap_file *s =
+            array_push((void **)&data->sitemap_files, &data->sitemap_file_count, sizeof(*s));
+        if (!s)
+            return;
+        s->url = strdup(url);
+        s->urls = json_long(json_object_get(item, "urls"), -1);
+        s->bytes = json_long(json_object_get(item, "bytes"), -1);
+    }
+}
+
+static int read_crawl_json(struct crawl_data *data)
+{
+    int status = CP_OK;
+    json_t *root = load_json(data->dir, "crawl.json", &data->has_crawl_json, &status);
+    if (!root)
+        return status;
+    take_run_metadata(data, root);
+    take_run_metadata(data, json_object_get(root, "run"));
+    format_options(data, json_object_get(root, "options"));
+    read_robots(data, json_object_get(root, "robots"));
+    read_sitemap_files(data, json_object_get(root, "sitemaps"));
+    json_decref(root);
+    return status;
+}
+
+int crawl_data_load(const char *dir, struct crawl_data *data)
+{
+    memset(data, 0, sizeof(*data));
+    data->indexable_reported = -1;
+    data->dir = strdup(dir);
+    if (!data->dir)
+        return CP_ERR_NOMEM;
+    bool present = false;
+    char *pages_path = path_join(dir, "pages.csv");
+    int status = pages_path ? CP_OK : CP_ERR_NOMEM;
+    if (status == CP_OK) {
+        struct csv_context ctx = {data, pages_path, {0}, false, CP_OK};
+        status = csv_read_file(pages_path, page_record, &ctx);
+        if (status == CP_ERR_IO)
+            log_error("%s: cannot read: %s (is %s a crawl output folder?)", pages_path, strerror(errno), dir);
+        else if (status == CP_OK && !ctx.have_header) {
+            log_error("%s:1: empty file: expected a header row starting with url", pages_path);
+            status = CP_ERR_PARSE;
+        } else if (status == CP_OK) {
+            data->has_link_score = ctx.columns[COL_LINK_SCORE] >= 0;
+            data->has_timing = ctx.columns[COL_TTFB] >= 0 || ctx.columns[COL_TOTAL] >= 0;
+            data->has_encoding = ctx.columns[COL_CONTENT_ENCODING] >= 0;
+            data->has_hsts = ctx.columns[COL_HSTS] >= 0;
+            data->has_analytics = ctx.columns[COL_ANALYTICS] >= 0;
+        }
+    }
+    free(pages_path);
+    if (status == CP_OK)
+        status = read_csv(data, "links.csv", link_record, &present);
+    data->has_links = present;
+    if (status == CP_OK)
+        status = read_csv(data, "sitemaps.csv", entry_record, &present);
+    data->has_sitemaps_csv = present;
+    /* crawl.json first: its run metadata and options are the fuller ones */
+    if (status == CP_OK)
+        status = read_crawl_json(data);
+    if (status == CP_OK)
+        status = read_findings(data);
+    return status;
+}
+
+const struct crawl_page *crawl_data_find(const struct crawl_data *data, const char *url)
+{
+    struct page_index_entry *found = NULL;
+    if (url)
+        HASH_FIND_STR(data->index, url, found);
+    return found ? &data->pages[found->index] : NULL;
+}
+
+void crawl_data_free(struct crawl_data *data)
+{
+    struct page_index_entry *entry, *tmp;
+    HASH_ITER(hh, data->index, entry, tmp) {
+        HASH_DEL(data->index, entry);
+        free(entry);
+    }
+    for (size_t i = 0; i < data->page_count; i++) {
+        struct crawl_page *p = &data->pages[i];
+        char *fields[] = {p->url, p->content_type, p->redirect_to, p->canonical, p->robots_directives,
+                          p->title, p->error, p->http_version, p->content_encoding, p->analytics};
+        for (size_t j = 0; j < sizeof(fields) / sizeof(fields[0]); j++)
+            free(fields[j]);
+    }
+    free(data->pages);
+    for (size_t i = 0; i < data->link_count; i++) {
+        free(data->links[i].source), free(data->links[i].target);
+    }
+    free(data->links);
+    for (size_t i = 0; i < data->entry_count; i++)
+        free(data->entries[i].sitemap), free(data->entries[i].url), free(data->entries[i].lastmod);
+    free(data->entries);
+    for (size_t i = 0; i < data->sitemap_file_count; i++)
+        free(data->sitemap_files[i].url);
+    free(data->sitemap_files);
+    for (size_t i = 0; i < data->robots_count; i++)
+        free(data->robots[i].origin), free(data->robots[i].outcome);
+    free(data->robots);
+    for (size_t i = 0; i < data->finding_count; i++) {
+        struct crawl_finding *f = &data->findings[i];
+        free(f->rule), free(f->severity), free(f->url), free(f->message);
+        for (size_t j = 0; j < f->related_count; j++)
+            free(f->related[j]);
+        free(f->related);
+    }
+    free(data->findings);
+    free(data->dir), free(data->start_url), free(data->started_at), free(data->options);
+    memset(data, 0, sizeof(*data));
+}

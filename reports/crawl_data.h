@@ -1,0 +1,127 @@
+/* reports/crawl_data: read a crawl output folder (the files `crawlpack crawl` / `audit` write) back
+ * into memory for the pack.
+ *
+ * The folder contract (documented in docs/pack.md, "The crawl folder"):
+ *   pages.csv     required. RFC 4180 with a header row; columns are found by name, unknown extra
+ *                 columns are ignored, missing optional columns read as "not measured".
+ *   links.csv     optional. source,target,kind,rel,anchor.
+ *   sitemaps.csv  optional. sitemap,url,lastmod: one row per sitemap entry.
+ *   findings.json optional. The audit's findings (schema 1, docs/formats.md), read with jansson.
+ *   crawl.json    optional. Run metadata: start_url, started_at, options, robots, sitemaps.
+ * A missing optional file is a missing measurement: the pack states an assumption instead.
+ *
+ * Memory: crawl_data owns everything in it; crawl_data_free releases it (also after a failed
+ * load). Not thread-safe: one owner. */
+#ifndef CRAWLPACK_REPORTS_CRAWL_DATA_H
+#define CRAWLPACK_REPORTS_CRAWL_DATA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct crawl_page {
+    char *url;
+    int status;          /* 0: network error or not fetched (see error) */
+    char *content_type;  /* "" when unknown; every char * field below is "" rather than NULL */
+    int depth;           /* -1 when not reached by links */
+    long size;           /* bytes; -1 when unknown */
+    double ttfb_ms;      /* < 0 when unknown */
+    double total_ms;
+    char *redirect_to;
+    char *canonical;
+    char *robots_directives;
+    bool in_sitemap;
+    int inlinks;         /* -1 when unknown */
+    int outlinks;
+    char *title;
+    char *error;
+    char *http_version;
+    char *content_encoding;
+    int hsts;            /* 1, 0, or -1 when unknown */
+    char *analytics;     /* space-separated tag names */
+    double link_score;   /* 0-100 internal PageRank; < 0 when the column is absent */
+    int indexable;       /* from an `indexable` column: 1/0; -1 when absent (the pack derives it) */
+};
+
+enum crawl_link_kind { LINK_A, LINK_REDIRECT, LINK_CANONICAL, LINK_HREFLANG, LINK_REFRESH, LINK_IFRAME, LINK_OTHER };
+
+/* A links.csv row. The anchor text and the other rel values are not kept: the pack needs only
+ * whether a link can be followed. */
+struct crawl_link {
+    char *source;
+    char *target;
+    enum crawl_link_kind kind; /* LINK_A when links.csv has no kind column */
+    bool nofollow;             /* rel holds nofollow */
+};
+
+struct crawl_sitemap_entry {
+    char *sitemap;
+    char *url;
+    char *lastmod; /* "" when absent */
+};
+
+struct crawl_sitemap_file {
+    char *url;
+    long urls;  /* -1 when unknown */
+    long bytes; /* uncompressed; -1 when unknown */
+};
+
+struct crawl_robots {
+    char *origin;
+    int status;  /* HTTP status; 0 network error; -1 unknown */
+    long bytes;  /* -1 when unknown */
+    char *outcome;
+};
+
+struct crawl_finding {
+    char *rule;
+    char *severity;
+    char *url;
+    char *message;
+    char **related;
+    size_t related_count;
+};
+
+struct page_index_entry;
+
+struct crawl_data {
+    char *dir;
+    struct crawl_page *pages;
+    size_t page_count;
+    struct crawl_link *links;
+    size_t link_count;
+    struct crawl_sitemap_entry *entries;
+    size_t entry_count;
+    struct crawl_sitemap_file *sitemap_files;
+    size_t sitemap_file_count;
+    struct crawl_robots *robots;
+    size_t robots_count;
+    struct crawl_finding *findings;
+    size_t finding_count;
+    bool has_links;
+    bool has_sitemaps_csv;
+    bool has_findings;
+    bool has_crawl_json;
+    bool has_link_score;
+    /* which optional pages.csv columns exist (a column of empty values still counts) */
+    bool has_timing;
+    bool has_encoding;
+    bool has_hsts;
+    bool has_analytics;
+    char *start_url;    /* NULL when unknown */
+    char *started_at;   /* ISO 8601 as written by the crawler; NULL when unknown */
+    char *options;      /* "key=value, ..." from crawl.json options; NULL when unknown */
+    long indexable_reported; /* findings.json summary.indexable; -1 when absent */
+    struct page_index_entry *index;
+};
+
+/* Read the folder. Problems are logged with the file and line. Returns CP_OK, CP_ERR_IO (no
+ * readable pages.csv: not a crawl folder), CP_ERR_PARSE (a file that exists but cannot be read as
+ * its format) or CP_ERR_NOMEM. */
+int crawl_data_load(const char *dir, struct crawl_data *data);
+
+/* The page row for a URL (exact string match on the crawler's normalised URL), or NULL. */
+const struct crawl_page *crawl_data_find(const struct crawl_data *data, const char *url);
+
+void crawl_data_free(struct crawl_data *data);
+
+#endif

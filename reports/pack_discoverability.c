@@ -1,0 +1,719 @@
+/* reports/pack_discoverability: section 6 of the pack, computed entirely from the crawl folder —
+ * the measured state (pack_discoverability_measure.c), then the requirements with their measured
+ * gaps and example URLs (full lists as CSV files beside the pack): sitemap categorisation,
+ * pagination, freshness, the sitemap diff, internal linking, indexability and canonicalisation;
+ * then the source's check answered pass/fail with the evidence. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/error.h"
+#include "reports/csv.h"
+#include "reports/pack_discoverability.h"
+
+static const struct pack_context *sort_context;
+
+/* ---- requirements ---- */
+
+/* Current sitemap files from which every entry moves or is removed: retire them after the move. */
+static void write_retirements(struct pack_context *ctx, struct buf *out)
+{
+    const struct crawl_data *crawl = ctx->crawl;
+    struct key_entry *staying = NULL;
+    struct buf proposed = BUF_INIT;
+    for (size_t i = 0; i < crawl->entry_count; i++) {
+        const struct crawl_sitemap_entry *e = &crawl->entries[i];
+        struct key_entry *file = disc_key_add(ctx, &staying, e->sitemap, 0);
+        const struct crawl_page *p = crawl_data_find(crawl, e->url);
+        if (!file || !p || !ctx->facts[p - crawl->pages].indexable)
+            continue;
+        disc_proposed_sitemap(ctx, ctx->facts[p - crawl->pages].section, &proposed);
+        file->value += strcmp(buf_str(&proposed), e->sitemap) == 0;
+    }
+    HASH_SORT(staying, disc_compare_keys);
+    for (struct key_entry *e = staying; e; e = e->hh.next)
+        if (e->value == 0) {
+            buf_append_str(out, "\nRetire ");
+            md_url(out, e->key);
+            buf_append_str(out, " once its entries have moved: none of them stays in it.\n");
+        }
+    disc_key_free_all(&staying);
+    buf_free(&proposed);
+}
+
+/* Listed indexable URLs whose file is not their section's proposed child sitemap: a table of
+ * (from, to) pairs with counts, and every URL in sitemap-move.csv. */
+static void write_moves(struct pack_context *ctx, struct buf *out)
+{
+    const struct crawl_data *crawl = ctx->crawl;
+    struct buf to = BUF_INIT, pair = BUF_INIT;
+    struct key_entry *pairs = NULL;
+    static const char *const header[] = {"url", "move_from", "move_to"};
+    FILE *csv = pack_csv_open(ctx, "sitemap-move.csv", header, 3);
+    size_t moves = 0;
+    for (size_t i = 0; i < crawl->entry_count; i++) {
+        const struct crawl_sitemap_entry *e = &crawl->entries[i];
+        const struct crawl_page *p = crawl_data_find(crawl, e->url);
+        if (!p || !ctx->facts[p - crawl->pages].indexable)
+            continue;
+        disc_proposed_sitemap(ctx, ctx->facts[p - crawl->pages].section, &to);
+        if (strcmp(buf_str(&to), e->sitemap) == 0)
+            continue;
+        moves++;
+        buf_reset(&pair);
+        buf_printf(&pair, "%s\t%s", e->sitemap, buf_str(&to));
+        struct key_entry *counted = disc_key_add(ctx, &pairs, buf_str(&pair), 0);
+        if (counted)
+            counted->value++;
+        if (csv) {
+            const char *row[] = {e->url, e->sitemap, buf_str(&to)};
+            csv_write_record(csv, row, 3);
+        }
+    }
+    pack_csv_close(ctx, csv, "sitemap-move.csv");
+    if (moves) {
+        buf_printf(out, "\nMoves: %zu listed indexable URL(s) sit in another section's file today.\n\n"
+                        "| move from | to | URLs |\n|---|---|---:|\n", moves);
+        HASH_SORT(pairs, disc_compare_keys);
+        for (struct key_entry *e = pairs; e; e = e->hh.next) {
+            char *tab = strchr(e->key, '\t');
+            *tab = 0;
+            buf_append_str(out, "| ");
+            md_url(out, e->key);
+            buf_append_str(out, " | ");
+            md_url(out, tab + 1);
+            buf_printf(out, " | %zu |\n", e->value);
+            *tab = '\t';
+        }
+        buf_append_str(out, "\nEvery URL to move, one per row: `sitemap-move.csv`.\n");
+    }
+    write_retirements(ctx, out);
+    disc_key_free_all(&pairs);
+    buf_free(&to);
+    buf_free(&pair);
+}
+
+static void write_categorisation(struct pack_context *ctx, struct buf *out, const struct analysis *a)
+{
+    struct buf name = BUF_INIT;
+    buf_append_str(out, "\n#### R1 Sitemap categorisation\n\n"
+                        "Requirement: one child sitemap per top-level section, all listed in one sitemap index "
+                        "(`sitemap.xml` at the site root, declared in robots.txt), so coverage and errors can be "
+                        "read per section in search consoles.\n\n");
+    struct key_entry *current = NULL;
+    for (size_t i = 0; i < ctx->crawl->entry_count; i++)
+        disc_key_add(ctx, &current, ctx->crawl->entries[i].sitemap, 0);
+    size_t current_files = HASH_COUNT(current);
+    if (ctx->crawl->has_sitemaps_csv)
+        buf_printf(out, "Measured gap: today %zu sitemap file(s) list URLs; the site has %zu section(s) with "
+                        "indexable pages.\n\n", current_files, a->section_count);
+    else
+        buf_printf(out, "Measured gap: unknown which sitemap files list which URLs (no sitemaps.csv); the site "
+                        "has %zu section(s) with indexable pages.\n\n", a->section_count);
+    buf_append_str(out, "| section | proposed child sitemap | indexable pages | already in a sitemap | "
+                        "currently listed in |\n|---|---|---:|---:|---|\n");
+    for (size_t s = 0; s < a->section_count; s++) {
+        const struct section_info *sec = &a->sections[s];
+        struct key_entry *files = NULL;
+        for (size_t k = 0; k < sec->page_count; k++) {
+            const char *sitemap = ctx->facts[sec->pages[k]].sitemap;
+            if (sitemap)
+                disc_key_add(ctx, &files, sitemap, 0);
+        }
+        HASH_SORT(files, disc_compare_keys);
+        buf_printf(out, "| %s | ", sec->name);
+        md_url(out, disc_proposed_sitemap(ctx, sec->name, &name));
+        buf_printf(out, " | %zu | %zu | ", sec->indexable, sec->indexable_listed);
+        if (!files)
+            buf_append_str(out, "—");
+        for (struct key_entry *e = files; e; e = e->hh.next) {
+            md_url(out, e->key);
+            if (e->hh.next)
+                buf_append_str(out, "<br>");
+        }
+        buf_append_str(out, " |\n");
+        disc_key_free_all(&files);
+    }
+    disc_key_free_all(&current);
+    buf_free(&name);
+    if (ctx->crawl->has_sitemaps_csv)
+        write_moves(ctx, out);
+}
+
+static void write_pagination(struct pack_context *ctx, struct buf *out, const struct analysis *a)
+{
+    struct buf name = BUF_INIT;
+    buf_printf(out, "\n#### R2 Pagination\n\nRequirement: no sitemap file over %s URLs or %s MB uncompressed; "
+                    "no index over %s child sitemaps. Split a section's file at these limits into "
+                    "`sitemap-SECTION-1.xml`, `-2.xml`, ... in URL order.\n\n", "50,000", "50", "50,000");
+    size_t largest = 0, largest_bytes = 0, splits = 0;
+    const char *largest_name = NULL;
+    buf_append_str(out, "| proposed file | URLs | est. size | split into |\n|---|---:|---:|---|\n");
+    for (size_t s = 0; s < a->section_count; s++) {
+        const struct section_info *sec = &a->sections[s];
+        if (sec->page_count > largest) {
+            largest = sec->page_count;
+            largest_bytes = sec->proposed_bytes;
+            largest_name = sec->name;
+        }
+        buf_append_str(out, "| ");
+        md_url(out, disc_proposed_sitemap(ctx, sec->name, &name));
+        buf_printf(out, " | %zu | %.1f KB | ", sec->page_count, (double)sec->proposed_bytes / 1000.0);
+        if (sec->page_count <= SITEMAP_MAX_URLS && sec->proposed_bytes + SITEMAP_FRAME_BYTES <= SITEMAP_MAX_BYTES) {
+            buf_append_str(out, "one file |\n");
+            continue;
+        }
+        splits++;
+        /* Greedy cut in URL order: a new file starts when the next entry would pass either limit. */
+        size_t part = 0, count = 0, bytes = SITEMAP_FRAME_BYTES;
+        for (size_t k = 0; k < sec->page_count; k++) {
+            const char *url = ctx->crawl->pages[sec->pages[k]].url;
+            size_t entry = disc_entry_bytes(url);
+            if (k == 0 || count == SITEMAP_MAX_URLS || bytes + entry > SITEMAP_MAX_BYTES) {
+                part++;
+                buf_printf(out, "%s`%s/sitemap-%s-%zu.xml` from ", part > 1 ? "<br>" : "", ctx->origin, sec->name,
+                           part);
+                md_url(out, url);
+                count = 0;
+                bytes = SITEMAP_FRAME_BYTES;
+            }
+            count++;
+            bytes += entry;
+        }
+        buf_append_str(out, " |\n");
+    }
+    if (largest_name)
+        buf_printf(out, "\nMeasured gap: %zu file(s) need splitting; the largest proposed file (`%s`) holds %zu URLs "
+                        "(%.1f%% of 50,000) and about %.1f KB (%.2f%% of 50 MB). The index holds %zu of 50,000 "
+                        "child sitemaps.\n",
+                   splits, disc_proposed_sitemap(ctx, largest_name, &name), largest, 100.0 * (double)largest / SITEMAP_MAX_URLS,
+                   (double)largest_bytes / 1000.0, 100.0 * (double)largest_bytes / SITEMAP_MAX_BYTES,
+                   a->section_count);
+    for (size_t i = 0; i < ctx->crawl->sitemap_file_count; i++) {
+        const struct crawl_sitemap_file *f = &ctx->crawl->sitemap_files[i];
+        if (f->urls > SITEMAP_MAX_URLS || f->bytes > SITEMAP_MAX_BYTES) {
+            buf_append_str(out, "Today's file ");
+            md_url(out, f->url);
+            buf_printf(out, " is over the protocol limit (%ld URLs, %ld bytes): search engines ignore it.\n",
+                       f->urls, f->bytes);
+        }
+    }
+    buf_free(&name);
+}
+
+static void write_freshness(struct pack_context *ctx, struct buf *out)
+{
+    const struct crawl_data *crawl = ctx->crawl;
+    buf_append_str(out, "\n#### R3 Freshness\n\nRequirement: every entry carries `<lastmod>` set to the date of "
+                        "the page's last significant content change (W3C date), never a future date and never "
+                        "the generation time stamped on every entry; regenerate the sitemaps on publish.\n\n");
+    if (!crawl->has_sitemaps_csv) {
+        buf_append_str(out, "Measured gap: not measured (no sitemaps.csv in the crawl folder).\n");
+        return;
+    }
+    size_t with = 0, future = 0, most_common = 0;
+    struct key_entry *values = NULL;
+    for (size_t i = 0; i < crawl->entry_count; i++) {
+        const char *lastmod = crawl->entries[i].lastmod;
+        if (!*lastmod)
+            continue;
+        with++;
+        long day = pack_parse_date(lastmod);
+        future += ctx->today >= 0 && day > ctx->today;
+        struct key_entry *e = disc_key_add(ctx, &values, lastmod, 0);
+        if (e && ++e->value > most_common)
+            most_common = e->value;
+    }
+    disc_key_free_all(&values);
+    buf_printf(out, "Measured gap: %zu of %zu entries have a lastmod (", with, crawl->entry_count);
+    md_percent(out, with, crawl->entry_count);
+    buf_printf(out, "); dated after %s: %zu; entries sharing the most common value: %zu", ctx->today_text, future,
+               most_common);
+    if (with >= 2 && most_common == with)
+        buf_append_str(out, " — every lastmod is identical, so it reflects generation time, not content changes");
+    buf_append_str(out, ".\n");
+    static const char *const header[] = {"sitemap", "url", "lastmod", "problem"};
+    FILE *csv = pack_csv_open(ctx, "sitemap-lastmod.csv", header, 4);
+    size_t shown = 0, total = 0;
+    for (size_t i = 0; i < crawl->entry_count; i++) {
+        const struct crawl_sitemap_entry *e = &crawl->entries[i];
+        long day = pack_parse_date(e->lastmod);
+        const char *problem = !*e->lastmod ? "missing lastmod"
+                              : day < 0   ? "not a W3C date"
+                              : ctx->today >= 0 && day > ctx->today ? "in the future"
+                                                                    : NULL;
+        if (!problem)
+            continue;
+        if (total++ == 0)
+            buf_append_str(out, "\n| URL | sitemap | lastmod | problem |\n|---|---|---|---|\n");
+        if (shown < PACK_EXAMPLES) {
+            shown++;
+            buf_append_str(out, "| ");
+            md_url(out, e->url);
+            buf_append_str(out, " | ");
+            md_url(out, e->sitemap);
+            buf_append_str(out, " | ");
+            md_cell(out, e->lastmod);
+            buf_printf(out, " | %s |\n", problem);
+        }
+        if (csv) {
+            const char *row[] = {e->sitemap, e->url, e->lastmod, problem};
+            csv_write_record(csv, row, 4);
+        }
+    }
+    pack_csv_close(ctx, csv, "sitemap-lastmod.csv");
+    disc_write_more(out, shown, total, "sitemap-lastmod.csv");
+}
+
+/* The URL to list instead of a removed one: its redirect or canonical target, followed through
+ * redirects, when that is indexable; "" when there is none. *listed tells whether it is already in
+ * a sitemap (then nothing needs adding). */
+static const char *replacement_for(const struct pack_context *ctx, const struct crawl_page *p, bool *listed)
+{
+    const char *target = p->status >= 300 && p->status < 400 ? p->redirect_to : p->canonical;
+    const struct crawl_page *t = *target ? crawl_data_find(ctx->crawl, target) : NULL;
+    for (int hops = 0; t && hops < 10 && t->status >= 300 && t->status < 400 && *t->redirect_to; hops++)
+        t = crawl_data_find(ctx->crawl, t->redirect_to);
+    *listed = false;
+    if (!t || t == p || !ctx->facts[t - ctx->crawl->pages].indexable)
+        return "";
+    *listed = ctx->facts[t - ctx->crawl->pages].listed;
+    return t->url;
+}
+
+static void write_additions(struct pack_context *ctx, struct buf *out, const struct analysis *a)
+{
+    struct buf name = BUF_INIT, reason = BUF_INIT;
+    buf_printf(out, "\n##### Add (%zu)\n\nIndexable pages (200, HTML, no noindex, self-canonical or no canonical) "
+                    "that no sitemap lists.\n", ctx->missing_count);
+    static const char *const header[] = {"url", "add_to", "reason"};
+    FILE *csv = pack_csv_open(ctx, "sitemap-add.csv", header, 3);
+    size_t shown = 0;
+    for (size_t k = 0; k < ctx->crawl->page_count; k++) {
+        size_t i = a->order[k];
+        const struct page_facts *f = &ctx->facts[i];
+        const struct crawl_page *p = &ctx->crawl->pages[i];
+        if (!f->indexable || f->listed)
+            continue;
+        buf_reset(&reason);
+        if (p->depth >= 0)
+            buf_printf(&reason, "indexable, linked at depth %d, in no sitemap", p->depth);
+        else
+            buf_append_str(&reason, "indexable, in no sitemap and not reached by followable links");
+        const char *file = disc_proposed_sitemap(ctx, f->section, &name);
+        if (shown == 0)
+            buf_append_str(out, "\n| URL | add to | reason |\n|---|---|---|\n");
+        if (shown < PACK_EXAMPLES) {
+            buf_append_str(out, "| ");
+            md_url(out, p->url);
+            buf_printf(out, " | `%s` | %s |\n", file, buf_str(&reason));
+        }
+        shown++;
+        if (csv) {
+            const char *row[] = {p->url, file, buf_str(&reason)};
+            csv_write_record(csv, row, 3);
+        }
+    }
+    pack_csv_close(ctx, csv, "sitemap-add.csv");
+    disc_write_more(out, shown < PACK_EXAMPLES ? shown : PACK_EXAMPLES, shown, "sitemap-add.csv");
+    buf_free(&name);
+    buf_free(&reason);
+}
+
+static void remove_row(struct buf *out, FILE *csv, size_t *shown, const char *url, const char *sitemap,
+                       const char *reason, const char *replacement, bool replacement_listed)
+{
+    if (*shown == 0)
+        buf_append_str(out, "\n| URL | remove from | reason | list instead |\n|---|---|---|---|\n");
+    if (*shown < PACK_EXAMPLES) {
+        buf_append_str(out, "| ");
+        md_url(out, url);
+        buf_append_str(out, " | ");
+        md_url(out, sitemap);
+        buf_append_str(out, " | ");
+        md_cell(out, reason);
+        buf_append_str(out, " | ");
+        if (!*replacement) {
+            buf_append_str(out, "—");
+        } else if (replacement_listed) {
+            buf_append_str(out, "nothing: ");
+            md_url(out, replacement);
+            buf_append_str(out, " is already listed");
+        } else {
+            md_url(out, replacement);
+        }
+        buf_append_str(out, " |\n");
+    }
+    (*shown)++;
+    if (csv) {
+        const char *row[] = {url, sitemap, reason, replacement_listed ? "" : replacement};
+        csv_write_record(csv, row, 4);
+    }
+}
+
+static void write_removals(struct pack_context *ctx, struct buf *out, const struct analysis *a)
+{
+    const struct crawl_data *crawl = ctx->crawl;
+    buf_printf(out, "\n##### Remove (%zu)\n\nListed URLs a search engine must not index: each listing contradicts "
+                    "the page's own status or directives.\n", ctx->listed_not_indexable);
+    static const char *const header[] = {"url", "remove_from", "reason", "list_instead"};
+    FILE *csv = pack_csv_open(ctx, "sitemap-remove.csv", header, 4);
+    size_t shown = 0, unverified = 0;
+    if (crawl->has_sitemaps_csv) {
+        for (size_t i = 0; i < crawl->entry_count; i++) {
+            const struct crawl_sitemap_entry *e = &crawl->entries[i];
+            const struct crawl_page *p = crawl_data_find(crawl, e->url);
+            if (!p) {
+                unverified++;
+                continue;
+            }
+            const struct page_facts *f = &ctx->facts[p - crawl->pages];
+            bool listed;
+            const char *replacement = replacement_for(ctx, p, &listed);
+            if (!f->indexable)
+                remove_row(out, csv, &shown, e->url, e->sitemap, f->not_indexable_reason, replacement, listed);
+        }
+    } else {
+        for (size_t k = 0; k < crawl->page_count; k++) {
+            size_t i = a->order[k];
+            bool listed;
+            const char *replacement = replacement_for(ctx, &crawl->pages[i], &listed);
+            if (crawl->pages[i].in_sitemap && !ctx->facts[i].indexable)
+                remove_row(out, csv, &shown, crawl->pages[i].url, "(sitemap unknown: no sitemaps.csv)",
+                           ctx->facts[i].not_indexable_reason, replacement, listed);
+        }
+    }
+    pack_csv_close(ctx, csv, "sitemap-remove.csv");
+    disc_write_more(out, shown < PACK_EXAMPLES ? shown : PACK_EXAMPLES, shown, "sitemap-remove.csv");
+    if (unverified)
+        buf_printf(out, "\nNot judged: %zu sitemap entr%s not crawled (outside the crawl's scope or limits).\n",
+                   unverified, unverified == 1 ? "y was" : "ies were");
+}
+
+/* Candidate link sources: indexable pages within PACK_DEPTH_TARGET - 1 clicks, strongest first. */
+static int compare_strength(const void *x, const void *y)
+{
+    const struct crawl_page *a = &sort_context->crawl->pages[*(const size_t *)x];
+    const struct crawl_page *b = &sort_context->crawl->pages[*(const size_t *)y];
+    double sa = pack_page_strength(a), sb = pack_page_strength(b);
+    if (sa != sb)
+        return sa < sb ? 1 : -1;
+    if (a->depth != b->depth)
+        return a->depth - b->depth;
+    return strcmp(a->url, b->url);
+}
+
+static int compare_section_strength(const void *x, const void *y)
+{
+    size_t a = *(const size_t *)x, b = *(const size_t *)y;
+    int c = strcmp(sort_context->facts[a].section, sort_context->facts[b].section);
+    return c ? c : compare_strength(x, y);
+}
+
+/* Candidates looked at per target, so a page every candidate already links to cannot make the
+ * search quadratic. */
+#define MAX_CANDIDATES_SCANNED 10000
+
+/* Up to max link sources for target from pool[0..count), strongest first, skipping pages that
+ * already link to it. */
+static size_t pick_sources(const struct analysis *a, const size_t *pool, size_t count, size_t target, size_t *picked,
+                           size_t max)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < count && k < MAX_CANDIDATES_SCANNED && n < max; k++)
+        if (pool[k] != target && !disc_links_to(a, pool[k], target))
+            picked[n++] = pool[k];
+    return n;
+}
+
+/* Binary search in pool (sorted by section): the first index whose section is >= section, or with
+ * after, > section. */
+static size_t section_bound(const struct pack_context *ctx, const size_t *pool, size_t count, const char *section,
+                            bool after)
+{
+    size_t low = 0, high = count;
+    while (low < high) {
+        size_t mid = low + (high - low) / 2;
+        int c = strcmp(ctx->facts[pool[mid]].section, section);
+        if (c < 0 || (after && c == 0))
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    return low;
+}
+
+/* The range of pool (sorted by section, then strength) holding section's pages. */
+static const size_t *section_range(const struct pack_context *ctx, const size_t *pool, size_t count,
+                                   const char *section, size_t *range_count)
+{
+    size_t first = section_bound(ctx, pool, count, section, false);
+    *range_count = section_bound(ctx, pool, count, section, true) - first;
+    return pool + first;
+}
+
+/* One page needing links: a table row (for the first PACK_EXAMPLES) and its CSV rows. */
+static void write_suggestion(struct pack_context *ctx, struct buf *out, FILE *csv, bool in_table, size_t page,
+                             const char *reason, const size_t *picked, size_t n, bool same_section)
+{
+    const struct crawl_data *crawl = ctx->crawl;
+    const struct crawl_page *p = &crawl->pages[page];
+    if (in_table) {
+        buf_append_str(out, "| ");
+        md_url(out, p->url);
+        buf_printf(out, " | %s | ", reason);
+        for (size_t j = 0; j < n; j++) {
+            const struct crawl_page *s = &crawl->pages[picked[j]];
+            if (j)
+                buf_append_str(out, "<br>");
+            md_url(out, s->url);
+            buf_printf(out, " (%g, %d)", pack_page_strength(s), s->depth);
+        }
+        if (n == 0)
+            buf_append_str(out, "no candidate within reach: add it to the navigation | — |\n");
+        else
+            buf_printf(out, "%s | %d |\n", same_section ? "" : "<br>(no page of its section is close enough)",
+                       crawl->pages[picked[0]].depth + 1);
+    }
+    for (size_t j = 0; csv && j < n; j++) {
+        const struct crawl_page *s = &crawl->pages[picked[j]];
+        char depth[16], source_depth[16], score[32], new_depth[16];
+        snprintf(depth, sizeof(depth), "%d", p->depth);
+        snprintf(source_depth, sizeof(source_depth), "%d", s->depth);
+        snprintf(score, sizeof(score), "%g", pack_page_strength(s));
+        snprintf(new_depth, sizeof(new_depth), "%d", s->depth + 1);
+        const char *row[] = {p->url, reason, p->depth >= 0 ? depth : "", s->url, source_depth, score, new_depth};
+        csv_write_record(csv, row, 7);
+    }
+}
+
+/* Link sources: indexable pages within PACK_DEPTH_TARGET - 1 clicks, strongest first (pool) and
+ * by section, then strongest first (by_section). Returns how many; NULL arrays on no memory. */
+static size_t build_source_pools(struct pack_context *ctx, size_t **pool, size_t **by_section)
+{
+    const struct crawl_data *crawl = ctx->crawl;
+    size_t n = crawl->page_count ? crawl->page_count : 1, count = 0;
+    *pool = malloc(n * sizeof(**pool));
+    *by_section = malloc(n * sizeof(**by_section));
+    if (!*pool || !*by_section) {
+        free(*pool), free(*by_section);
+        *pool = *by_section = NULL;
+        ctx->status = CP_ERR_NOMEM;
+        return 0;
+    }
+    for (size_t i = 0; i < crawl->page_count; i++)
+        if (ctx->facts[i].indexable && crawl->pages[i].depth >= 0 && crawl->pages[i].depth < PACK_DEPTH_TARGET)
+            (*pool)[count++] = i;
+    memcpy(*by_section, *pool, count * sizeof(**pool));
+    sort_context = ctx;
+    qsort(*pool, count, sizeof(**pool), compare_strength);
+    qsort(*by_section, count, sizeof(**by_section), compare_section_strength);
+    return count;
+}
+
+static void write_internal_linking(struct pack_context *ctx, struct buf *out, const struct analysis *a)
+{
+    const struct crawl_data *crawl = ctx->crawl;
+    const char *score_name = crawl->has_link_score ? "link score" : "inlinks";
+    buf_printf(out, "\n#### R5 Internal linking\n\nRequirement: every indexable page is reachable through followable "
+                    "links within %d clicks. Each orphan or too-deep page gets \"related content\" links from the "
+                    "strongest pages of its own section (ranked by %s) that sit within %d clicks, so it lands at "
+                    "depth %d or less; when its section has no such page, from the strongest pages site-wide.\n",
+               PACK_DEPTH_TARGET, score_name, PACK_DEPTH_TARGET - 1, PACK_DEPTH_TARGET);
+    size_t *pool, *by_section;
+    size_t pool_count = build_source_pools(ctx, &pool, &by_section);
+    if (!pool)
+        return;
+    static const char *const header[] = {"target", "reason", "current_depth", "link_from", "source_depth",
+                                         "source_score", "new_depth"};
+    FILE *csv = pack_csv_open(ctx, "internal-links.csv", header, 7);
+    size_t targets = 0;
+    struct buf reason = BUF_INIT;
+    for (size_t k = 0; k < crawl->page_count; k++) {
+        size_t i = a->order[k];
+        const struct crawl_page *p = &crawl->pages[i];
+        if (!ctx->facts[i].indexable || (p->depth >= 0 && p->depth <= PACK_DEPTH_TARGET))
+            continue;
+        size_t picked[3], range_count;
+        const size_t *range = section_range(ctx, by_section, pool_count, ctx->facts[i].section, &range_count);
+        size_t n = pick_sources(a, range, range_count, i, picked, 3);
+        bool same_section = n > 0;
+        if (n == 0)
+            n = pick_sources(a, pool, pool_count, i, picked, 3);
+        if (n == 0)
+            ctx->gate.gaps_without_action++;
+        buf_reset(&reason);
+        if (p->depth < 0)
+            buf_printf(&reason, "orphan: %s", ctx->facts[i].listed ? "in a sitemap, no followable internal link"
+                                                                  : "no followable internal link");
+        else
+            buf_printf(&reason, "depth %d > %d", p->depth, PACK_DEPTH_TARGET);
+        if (targets == 0)
+            buf_printf(out, "\n| page | why | link from (%s, depth) | new depth |\n|---|---|---|---:|\n", score_name);
+        write_suggestion(ctx, out, csv, targets < PACK_EXAMPLES, i, buf_str(&reason), picked, n, same_section);
+        targets++;
+    }
+    pack_csv_close(ctx, csv, "internal-links.csv");
+    buf_printf(out, "\nMeasured gap: %zu page(s) (%zu orphan, %zu too deep).\n", targets, ctx->orphan_count,
+               ctx->deep_count);
+    disc_write_more(out, targets < PACK_EXAMPLES ? targets : PACK_EXAMPLES, targets, "internal-links.csv");
+    buf_free(&reason);
+    free(pool);
+    free(by_section);
+}
+
+static void write_indexability(struct pack_context *ctx, struct buf *out, const struct analysis *a,
+                               const struct health *h)
+{
+    const struct crawl_data *crawl = ctx->crawl;
+    buf_append_str(out, "\n#### R6 Indexability controls and canonicalisation\n\nRules:\n\n"
+                        "1. Every indexable page declares an absolute, self-referencing `rel=canonical`.\n"
+                        "2. A canonical points at an indexable 200 URL, directly (no redirect, no chain).\n"
+                        "3. `noindex` is never combined with a canonical to another URL (conflicting signals).\n"
+                        "4. Non-indexable URLs (noindex, redirected, canonicalised, erroring, blocked) stay out of "
+                        "sitemaps (R4 removes them) and out of internal links where possible.\n"
+                        "5. Every noindex is deliberate: the list below is confirmed by the page's owner.\n\n");
+    buf_printf(out, "Measured gaps: rule 1: %zu indexable page(s) without a canonical; rule 2: %zu canonical(s) to "
+                    "non-indexable or uncrawled URLs; rule 3: %zu conflict(s); rule 4: %zu listed non-indexable "
+                    "URL(s); rule 5: %zu noindex page(s) to confirm.\n",
+               h->canonical_missing, h->canonical_bad, h->noindex_canonical, ctx->listed_not_indexable, h->noindex);
+    static const char *const header[] = {"url", "status", "indexable", "reason", "rule"};
+    FILE *csv = pack_csv_open(ctx, "indexability.csv", header, 5);
+    size_t shown = 0, total = 0;
+    for (size_t k = 0; k < crawl->page_count; k++) {
+        size_t i = a->order[k];
+        const struct crawl_page *p = &crawl->pages[i];
+        const struct page_facts *f = &ctx->facts[i];
+        const struct crawl_page *target = NULL;
+        const char *rule = NULL, *reason = f->not_indexable_reason;
+        if (f->indexable && !*p->canonical && f->html)
+            rule = "1", reason = "no canonical";
+        else if (f->noindex && f->canonical_elsewhere)
+            rule = "3";
+        else if (disc_canonical_target_bad(ctx, i, &target))
+            rule = "2";
+        else if (f->noindex)
+            rule = "5";
+        if (!rule)
+            continue;
+        total++;
+        char status[16];
+        snprintf(status, sizeof(status), "%d", p->status);
+        char detail[512];
+        if (*rule == '2')
+            snprintf(detail, sizeof(detail), "canonical to %.400s (%s)", p->canonical,
+                     !target ? "not crawled" : ctx->facts[target - crawl->pages].not_indexable_reason);
+        else if (*rule == '3')
+            snprintf(detail, sizeof(detail), "noindex and canonical to %.400s", p->canonical);
+        else
+            snprintf(detail, sizeof(detail), "%.500s", reason);
+        if (shown == 0)
+            buf_append_str(out, "\n| URL | rule | evidence |\n|---|---|---|\n");
+        if (shown < PACK_EXAMPLES) {
+            shown++;
+            buf_append_str(out, "| ");
+            md_url(out, p->url);
+            buf_printf(out, " | %s | ", rule);
+            md_cell(out, detail);
+            buf_append_str(out, " |\n");
+        }
+        if (csv) {
+            const char *row[] = {p->url, status, f->indexable ? "1" : "0", detail, rule};
+            csv_write_record(csv, row, 5);
+        }
+    }
+    pack_csv_close(ctx, csv, "indexability.csv");
+    disc_write_more(out, shown, total, "indexability.csv");
+}
+
+static void write_check(struct pack_context *ctx, struct buf *out, const struct analysis *a, const struct health *h)
+{
+    size_t intent_findings = disc_count_findings(ctx->crawl, "canonical-loop") +
+                             disc_count_findings(ctx->crawl, "canonical-multiple") +
+                             disc_count_findings(ctx->crawl, "canonical-header-mismatch") +
+                             disc_count_findings(ctx->crawl, "noindex-blocked");
+    bool reach = ctx->orphan_count == 0 && ctx->missing_count == 0;
+    bool intent = ctx->listed_not_indexable == 0 && h->noindex_canonical == 0 && h->canonical_bad == 0 &&
+                  intent_findings == 0;
+    ctx->gate.site_check_passed = reach && intent;
+    buf_printf(out, "\n### 6.3 Check: \"A crawler can reach all indexable pages via links/sitemaps; "
+                    "noindex/canonicals are intentional\"\n\n**%s.**\n\n", reach && intent ? "PASS" : "FAIL");
+    buf_printf(out, "- Reach — **%s**: %zu of %zu indexable pages are reached by followable links (orphans: %zu) "
+                    "and %zu are listed in a sitemap (missing: %zu). Both paths must cover every page.\n",
+               reach ? "pass" : "fail", ctx->indexable_count - ctx->orphan_count, ctx->indexable_count,
+               ctx->orphan_count, ctx->indexable_count - ctx->missing_count, ctx->missing_count);
+    buf_printf(out, "- Intent — **%s**: %zu non-indexable URL(s) listed in sitemaps, %zu noindex+canonical "
+                    "conflict(s), %zu canonical(s) to non-indexable targets",
+               intent ? "pass" : "fail", ctx->listed_not_indexable, h->noindex_canonical, h->canonical_bad);
+    if (ctx->crawl->has_findings)
+        buf_printf(out, ", %zu canonical-loop/-multiple/-header-mismatch or noindex-blocked finding(s)", intent_findings);
+    buf_append_str(out, ". A listing, a conflict or a broken canonical contradicts a directive, so it cannot be "
+                        "intentional.\n");
+    if (!(reach && intent))
+        buf_append_str(out, "- To pass: apply R4 (the sitemap diff), R5 (the internal links) and R6, then re-run "
+                            "`crawlpack audit` and `crawlpack pack --check`.\n");
+    (void)a;
+}
+
+void pack_write_discoverability(struct pack_context *ctx, struct buf *out)
+{
+    buf_append_str(out, "\n## 6. Discoverability plan\n\n");
+    const struct crawl_data *crawl = ctx->crawl;
+    ctx->gate.crawl_has_pages = crawl->page_count > 0;
+    if (crawl->page_count == 0) {
+        buf_append_str(out, "Not applicable: the crawl folder lists no pages, so there is nothing to plan from. "
+                            "Re-run `crawlpack audit` on the site.\n");
+        pack_ask(ctx, 80, NULL, "The crawl found no pages: is the start URL right, and is the site reachable "
+                                "from where the audit ran?");
+        return;
+    }
+    struct analysis a = {0};
+    for (size_t i = 0; i < crawl->page_count; i++) {
+        const struct page_facts *f = &ctx->facts[i];
+        int depth = crawl->pages[i].depth;
+        if (!f->indexable) {
+            ctx->listed_not_indexable += f->listed && !crawl->has_sitemaps_csv;
+            continue;
+        }
+        ctx->indexable_count++;
+        ctx->orphan_count += depth < 0;
+        ctx->deep_count += depth > PACK_DEPTH_TARGET;
+        ctx->missing_count += !f->listed;
+    }
+    for (size_t i = 0; crawl->has_sitemaps_csv && i < crawl->entry_count; i++) {
+        const struct crawl_page *p = crawl_data_find(crawl, crawl->entries[i].url);
+        ctx->listed_not_indexable += p && !ctx->facts[p - crawl->pages].indexable;
+    }
+    disc_analysis_build(ctx, &a);
+    ctx->section_count = a.section_count;
+    ctx->broken_targets = a.broken_count;
+    ctx->redirect_chains = a.chain_count;
+    struct health h;
+    disc_measure_health(ctx, &h);
+    buf_printf(out, "Applicable: a web property of %zu crawled URLs", crawl->page_count);
+    if (crawl->start_url) {
+        buf_append_str(out, " from ");
+        md_url(out, crawl->start_url);
+    }
+    buf_append_str(out, ". Everything in this section is computed from the crawl folder.\n");
+    if (!crawl->has_links)
+        pack_assume(ctx, "No links.csv in the crawl folder: internal-link suggestions cannot exclude links that "
+                         "already exist, and broken links come from findings.json only.");
+    if (!crawl->has_sitemaps_csv)
+        pack_assume(ctx, "No sitemaps.csv in the crawl folder: which sitemap file lists a URL is unknown (the diff "
+                         "uses pages.csv's in_sitemap column) and lastmod freshness is not measured.");
+    disc_write_measured_state(ctx, out, &a, &h);
+    buf_append_str(out, "\n### 6.2 Requirements\n");
+    write_categorisation(ctx, out, &a);
+    write_pagination(ctx, out, &a);
+    write_freshness(ctx, out);
+    buf_append_str(out, "\n#### R4 Sitemap diff\n\nApply both lists, then regenerate the index.\n");
+    write_additions(ctx, out, &a);
+    write_removals(ctx, out, &a);
+    write_internal_linking(ctx, out, &a);
+    write_indexability(ctx, out, &a, &h);
+    write_check(ctx, out, &a, &h);
+    ctx->gate.discoverability_gaps = ctx->orphan_count + ctx->deep_count + ctx->missing_count +
+                                     ctx->listed_not_indexable + a.broken_count + a.chain_count + h.canonical_bad +
+                                     h.noindex_canonical;
+    disc_analysis_free(&a);
+}

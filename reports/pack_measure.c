@@ -1,0 +1,72 @@
+/* reports/pack_measure: measurements over crawled pages — classification, URL sections,
+ * percentiles and the page strength that ranks link sources. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "reports/pack_internal.h"
+
+bool pack_is_html(const char *content_type)
+{
+    return strncasecmp(content_type, "text/html", 9) == 0 ||
+           strncasecmp(content_type, "application/xhtml+xml", 21) == 0;
+}
+
+size_t pack_url_origin_length(const char *url)
+{
+    const char *p = strstr(url, "://");
+    p = p ? p + 3 : url;
+    p += strcspn(p, "/?#");
+    return (size_t)(p - url);
+}
+
+const char *pack_url_path(const char *url)
+{
+    const char *p = url + pack_url_origin_length(url);
+    return *p == '/' ? p : "/";
+}
+
+char *pack_url_section(const char *url)
+{
+    const char *path = pack_url_path(url) + 1;
+    size_t n = strcspn(path, "/?#");
+    /* Only a segment followed by '/' is a section: "/blog/x" and "/blog/" are in "blog";
+     * "/about.html" and "/" are top-level pages. */
+    if (n == 0 || path[n] != '/')
+        return strdup("pages");
+    char *section = strndup(path, n);
+    if (!section)
+        return NULL;
+    for (char *c = section; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '-' ||
+              *c == '_'))
+            *c = '-';
+    return section;
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+double pack_percentile(double *values, size_t count, double percentile)
+{
+    if (count == 0)
+        return -1;
+    qsort(values, count, sizeof(*values), compare_doubles);
+    size_t rank = (size_t)ceil(percentile / 100.0 * (double)count);
+    if (rank < 1)
+        rank = 1;
+    if (rank > count)
+        rank = count;
+    return values[rank - 1];
+}
+
+double pack_page_strength(const struct crawl_page *page)
+{
+    if (page->link_score >= 0)
+        return page->link_score;
+    return page->inlinks >= 0 ? page->inlinks : 0;
+}

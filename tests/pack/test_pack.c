@@ -1,0 +1,446 @@
+/* tests/pack/test_pack: unit tests of the pack's readers (CSV, intake, crawl folder), its
+ * measurements (percentiles, sections, dates), the quality gate on each anti-pattern intake, and
+ * the shape of a pack written from an empty intake. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/error.h"
+#include "reports/crawl_data.h"
+#include "reports/csv.h"
+#include "reports/intake.h"
+#include "reports/pack.h"
+#include "reports/pack_gate.h"
+#include "reports/pack_internal.h"
+
+static char *source_path(const char *relative)
+{
+    const char *root = getenv("CRAWLPACK_SOURCE_DIR");
+    struct buf b = BUF_INIT;
+    buf_printf(&b, "%s/%s", root ? root : ".", relative);
+    return buf_detach(&b);
+}
+
+static char *temp_file(const char *content)
+{
+    char *path = strdup("/tmp/crawlpack-test-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, content, strlen(content)), (ssize_t)strlen(content));
+    close(fd);
+    return path;
+}
+
+/* ---- CSV ---- */
+
+struct records {
+    struct buf text; /* fields joined by '|', records by '\n' */
+    unsigned lines[16];
+    size_t count;
+};
+
+static int collect(void *context, char **fields, size_t count, unsigned line)
+{
+    struct records *r = context;
+    for (size_t i = 0; i < count; i++)
+        buf_printf(&r->text, "%s%s", i ? "|" : "", fields[i]);
+    buf_append_char(&r->text, '\n');
+    if (r->count < 16)
+        r->lines[r->count] = line;
+    r->count++;
+    return CP_OK;
+}
+
+static void test_csv_reader(void **state)
+{
+    (void)state;
+    char *path = temp_file("a,b,c\r\n\"x, y\",\"he said \"\"hi\"\"\",\r\n\n\"multi\nline\",2,3\nlast,,");
+    struct records r = {BUF_INIT, {0}, 0};
+    assert_int_equal(csv_read_file(path, collect, &r), CP_OK);
+    assert_string_equal(buf_str(&r.text), "a|b|c\nx, y|he said \"hi\"|\nmulti\nline|2|3\nlast||\n");
+    assert_int_equal(r.count, 4);
+    assert_int_equal(r.lines[0], 1);
+    assert_int_equal(r.lines[2], 4);
+    assert_int_equal(r.lines[3], 6);
+    unlink(path);
+    free(path);
+    buf_free(&r.text);
+}
+
+static void test_csv_unterminated_quote(void **state)
+{
+    (void)state;
+    char *path = temp_file("url\n\"open,\n");
+    struct records r = {BUF_INIT, {0}, 0};
+    assert_int_equal(csv_read_file(path, collect, &r), CP_ERR_PARSE);
+    unlink(path);
+    free(path);
+    buf_free(&r.text);
+}
+
+/* ---- intake ---- */
+
+static void test_intake_example(void **state)
+{
+    (void)state;
+    char *path = source_path("fixtures/intake/example.yaml");
+    struct intake in;
+    size_t warnings = 99;
+    assert_int_equal(intake_load(path, &in, &warnings), CP_OK);
+    assert_int_equal(warnings, 0);
+    assert_non_null(in.decision);
+    assert_string_equal(in.horizon, "Q1 2027");
+    assert_int_equal(in.pains.count, 3);
+    assert_string_equal(in.pains.items[0], "discoverability");
+    assert_int_equal(in.stakeholders.count, 3);
+    assert_string_equal(in.runtime, "Node.js 20 (Next.js 14)");
+    assert_int_equal(in.candidate_count, 3);
+    assert_int_equal(in.candidates[0].consumers.count, 3);
+    assert_non_null(in.candidates[0].rollback);
+    assert_int_equal(in.slo_count, 2);
+    assert_string_equal(in.slos[1].owner, "Dana Ortiz");
+    assert_int_equal(in.limit_count, 3);
+    assert_true(in.limits[0].current.set);
+    assert_true(in.limits[0].current.value == 410);
+    assert_true(in.limits[0].growth_per_month.value == 12);
+    assert_false(in.limits[2].growth_per_month.set);
+    assert_int_equal(in.event_count, 2);
+    assert_true(in.events[0].server_side && in.events[0].server_side_set);
+    assert_int_equal(in.events[0].properties.count, 4);
+    assert_int_equal(in.milestone_count, 3);
+    assert_int_equal(in.milestones[0].dependencies.count, 0);
+    assert_string_equal(in.milestones[1].dependencies.items[0], "M1");
+    assert_int_equal(in.question_count, 2);
+    assert_string_equal(in.questions[0].owner, "Sam Lee");
+    assert_int_equal(in.observability_gaps.count, 2);
+    assert_string_equal(in.residency, "EU only (eu-west-1)");
+    intake_free(&in);
+    free(path);
+}
+
+static void test_intake_errors(void **state)
+{
+    (void)state;
+    struct intake in;
+    size_t warnings = 0;
+    char *path = source_path("fixtures/intake/wrong-shape.yaml");
+    assert_int_equal(intake_load(path, &in, &warnings), CP_ERR_INVALID);
+    assert_int_equal(warnings, 1);
+    intake_free(&in);
+    free(path);
+    path = source_path("fixtures/intake/malformed.yaml");
+    assert_int_equal(intake_load(path, &in, NULL), CP_ERR_PARSE);
+    intake_free(&in);
+    free(path);
+    assert_int_equal(intake_load("/nonexistent/intake.yaml", &in, NULL), CP_ERR_IO);
+    intake_free(&in);
+    path = source_path("fixtures/intake/empty.yaml");
+    assert_int_equal(intake_load(path, &in, NULL), CP_OK);
+    assert_null(in.decision);
+    assert_int_equal(in.candidate_count + in.slo_count + in.limit_count + in.event_count, 0);
+    intake_free(&in);
+    free(path);
+}
+
+static void test_intake_scalar_question_and_nulls(void **state)
+{
+    (void)state;
+    char *path = temp_file("decision: ~\nopen_questions:\n  - plain question?\nslos:\nsystem:\n");
+    struct intake in;
+    assert_int_equal(intake_load(path, &in, NULL), CP_OK);
+    assert_null(in.decision);
+    assert_int_equal(in.question_count, 1);
+    assert_string_equal(in.questions[0].question, "plain question?");
+    assert_null(in.questions[0].owner);
+    assert_int_equal(in.slo_count, 0);
+    intake_free(&in);
+    unlink(path);
+    free(path);
+}
+
+/* ---- crawl folder ---- */
+
+static void test_crawl_shop(void **state)
+{
+    (void)state;
+    char *dir = source_path("fixtures/crawls/shop");
+    struct crawl_data data;
+    assert_int_equal(crawl_data_load(dir, &data), CP_OK);
+    assert_int_equal(data.page_count, 30);
+    assert_int_equal(data.link_count, 37);
+    assert_int_equal(data.entry_count, 22);
+    assert_int_equal(data.finding_count, 18);
+    assert_int_equal(data.sitemap_file_count, 3);
+    assert_int_equal(data.robots_count, 1);
+    assert_int_equal(data.robots[0].bytes, 412);
+    assert_true(data.has_links && data.has_sitemaps_csv && data.has_findings && data.has_crawl_json);
+    assert_true(data.has_link_score && data.has_timing && data.has_hsts && data.has_analytics);
+    assert_string_equal(data.started_at, "2026-11-20T09:00:00Z");
+    const struct crawl_page *orphan = crawl_data_find(&data, "https://shop.example/blog/old-announcement");
+    assert_non_null(orphan);
+    assert_int_equal(orphan->depth, -1);
+    assert_true(orphan->in_sitemap);
+    const struct crawl_page *timeout = crawl_data_find(&data, "https://shop.example/docs/api");
+    assert_int_equal(timeout->status, 0);
+    assert_int_equal(strncmp(timeout->error, "timeout: ", 9), 0);
+    assert_true(timeout->ttfb_ms < 0);
+    assert_int_equal(timeout->hsts, -1);
+    assert_null(crawl_data_find(&data, "https://shop.example/nope"));
+    crawl_data_free(&data);
+    free(dir);
+}
+
+static void test_crawl_minimal_and_missing(void **state)
+{
+    (void)state;
+    char *dir = source_path("fixtures/crawls/minimal");
+    struct crawl_data data;
+    assert_int_equal(crawl_data_load(dir, &data), CP_OK);
+    assert_int_equal(data.page_count, 5);
+    assert_false(data.has_links || data.has_sitemaps_csv || data.has_findings || data.has_crawl_json);
+    assert_false(data.has_timing || data.has_link_score || data.has_analytics);
+    assert_null(data.started_at);
+    assert_int_equal(data.pages[1].size, -1);
+    assert_string_equal(data.pages[2].title, "");
+    crawl_data_free(&data);
+    free(dir);
+    dir = source_path("fixtures/intake");
+    assert_int_equal(crawl_data_load(dir, &data), CP_ERR_IO);
+    crawl_data_free(&data);
+    free(dir);
+    dir = source_path("tests/pack/crawls/bad-json");
+    assert_int_equal(crawl_data_load(dir, &data), CP_ERR_PARSE);
+    crawl_data_free(&data);
+    free(dir);
+}
+
+/* ---- measurements ---- */
+
+static void test_measurements(void **state)
+{
+    (void)state;
+    double values[] = {5, 1, 4, 2, 3, 10, 9, 8, 7, 6};
+    assert_true(pack_percentile(values, 10, 50) == 5);
+    assert_true(pack_percentile(values, 10, 95) == 10);
+    assert_true(pack_percentile(values, 10, 99) == 10);
+    assert_true(pack_percentile(values, 1, 50) == 1);
+    assert_true(pack_percentile(values, 0, 50) == -1);
+    char *s = pack_url_section("https://a.example/blog/post?x=1");
+    assert_string_equal(s, "blog");
+    free(s);
+    s = pack_url_section("https://a.example/about.html");
+    assert_string_equal(s, "pages");
+    free(s);
+    s = pack_url_section("https://a.example");
+    assert_string_equal(s, "pages");
+    free(s);
+    s = pack_url_section("https://a.example/we ird/x");
+    assert_string_equal(s, "we-ird");
+    free(s);
+    assert_string_equal(pack_url_path("https://a.example?q=1"), "/");
+    long day = pack_parse_date("2026-11-20T09:00:00Z");
+    assert_int_equal(day, 20777);
+    char text[16];
+    pack_format_date(day + 365, text);
+    assert_string_equal(text, "2027-11-20");
+    pack_format_date(pack_parse_date("2028-02-28") + 1, text);
+    assert_string_equal(text, "2028-02-29");
+    assert_int_equal(pack_parse_date("20/11/2026"), -1);
+    assert_int_equal(pack_parse_date("2026-13-01"), -1);
+    assert_true(pack_is_html("text/html; charset=utf-8"));
+    assert_false(pack_is_html("application/pdf"));
+}
+
+/* ---- the gate ---- */
+
+static const char *gate_reasons(const char *fixture, int section, enum gate_verdict *verdict)
+{
+    static char reasons[2048];
+    char *path = source_path(fixture);
+    struct intake in;
+    assert_int_equal(intake_load(path, &in, NULL), CP_OK);
+    struct pack_facts facts = {0};
+    facts.crawl_has_pages = true;
+    facts.doomsday_rows = 5;
+    facts.risks = 1;
+    facts.next_steps = 1;
+    struct pack_gate gate;
+    pack_gate_evaluate(&in, &facts, &gate);
+    *verdict = gate.sections[section].verdict;
+    snprintf(reasons, sizeof(reasons), "%s", buf_str(&gate.sections[section].reasons));
+    assert_true(pack_gate_failed(&gate) == (*verdict == GATE_FAIL) || pack_gate_failed(&gate));
+    pack_gate_free(&gate);
+    intake_free(&in);
+    free(path);
+    return reasons;
+}
+
+static void test_gate_anti_patterns(void **state)
+{
+    (void)state;
+    static const struct { const char *fixture; int section; const char *reason; } cases[] = {
+        {"fixtures/intake/antipattern-1-platform-for-its-own-sake.yaml", 1, "anti-pattern 1"},
+        {"fixtures/intake/antipattern-2-slo-theater.yaml", 2, "anti-pattern 2"},
+        {"fixtures/intake/antipattern-3-boil-the-ocean.yaml", 3, "anti-pattern 3"},
+        {"fixtures/intake/antipattern-4-ignoring-migration-cost.yaml", 1, "anti-pattern 4"},
+        {"fixtures/intake/antipattern-5-analytics-wish-list.yaml", 4, "anti-pattern 5"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        enum gate_verdict verdict;
+        const char *reasons = gate_reasons(cases[i].fixture, cases[i].section, &verdict);
+        assert_int_equal(verdict, GATE_FAIL);
+        assert_non_null(strstr(reasons, cases[i].reason));
+    }
+    enum gate_verdict verdict;
+    for (int section = 0; section < 5; section++) {
+        gate_reasons("fixtures/intake/example.yaml", section, &verdict);
+        assert_int_equal(verdict, GATE_PASS);
+    }
+    gate_reasons("fixtures/intake/empty.yaml", 0, &verdict);
+    assert_int_equal(verdict, GATE_PARTIAL);
+}
+
+static void test_gate_roadmap_checks(void **state)
+{
+    (void)state;
+    char *path = temp_file("milestones:\n"
+                           "  - {id: A, name: first, dependencies: [B], acceptance: [done]}\n"
+                           "  - {id: B, name: second, owner: x, dependencies: [Z]}\n");
+    struct intake in;
+    assert_int_equal(intake_load(path, &in, NULL), CP_OK);
+    struct pack_facts facts = {0};
+    struct pack_gate gate;
+    pack_gate_evaluate(&in, &facts, &gate);
+    const char *reasons = buf_str(&gate.sections[6].reasons);
+    assert_int_equal(gate.sections[6].verdict, GATE_FAIL);
+    assert_non_null(strstr(reasons, "'B' has no acceptance criteria"));
+    assert_non_null(strstr(reasons, "depends on unknown milestone 'Z'"));
+    assert_non_null(strstr(reasons, "no measurable number"));
+    assert_non_null(strstr(reasons, "first milestone is not executable"));
+    assert_int_equal(gate.sections[7].verdict, GATE_FAIL); /* no risks, no next steps */
+    assert_int_equal(gate.sections[5].verdict, GATE_FAIL); /* no crawl pages */
+    pack_gate_free(&gate);
+    intake_free(&in);
+    unlink(path);
+    free(path);
+}
+
+/* ---- a whole pack from an empty intake ---- */
+
+static char *read_all(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    struct buf b = BUF_INIT;
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        buf_append(&b, chunk, n);
+    fclose(f);
+    return buf_detach(&b);
+}
+
+static void test_empty_intake_pack_shape(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/crawlpack-pack-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char output[128];
+    snprintf(output, sizeof(output), "%s/pack.md", dir);
+    char *intake = source_path("fixtures/intake/empty.yaml");
+    char *crawl = source_path("fixtures/crawls/shop");
+    struct pack_options options = {intake, crawl, NULL, output, NULL};
+    struct pack_gate gate;
+    assert_int_equal(pack_run(&options, &gate), CP_OK);
+    assert_false(pack_gate_failed(&gate));
+    pack_gate_free(&gate);
+    char *text = read_all(output);
+    static const char *const headings[] = {
+        "\n## 1. Context snapshot\n", "\n### Assumptions\n", "\n## 2. Shared capabilities",
+        "\n## 3. Quality attributes spec\n", "\n## 4. Scaling doomsday clock", "\n## 5. Instrumentation plan\n",
+        "\n## 6. Discoverability plan\n", "\n## 7. Execution roadmap\n", "\n## 8. Risks, open questions, next steps\n",
+        "\n### Open questions\n", "\n### Next steps\n", "\n## Quality gate\n",
+    };
+    const char *at = text;
+    for (size_t i = 0; i < sizeof(headings) / sizeof(headings[0]); i++) {
+        const char *found = strstr(at, headings[i]);
+        assert_non_null(found);
+        at = found + 1;
+    }
+    assert_non_null(strstr(text, "1. **Assumption:**"));
+    const char *questions = strstr(text, "\n### Open questions\n");
+    const char *next = strstr(text, "\n### Next steps\n");
+    size_t numbered = 0;
+    for (const char *p = questions; p && p < next; p = strchr(p + 1, '\n'))
+        if (p[1] >= '1' && p[1] <= '9' && p[2] == '.')
+            numbered++;
+    assert_true(numbered >= 1 && numbered <= 5);
+    char csv[160];
+    snprintf(csv, sizeof(csv), "%s/sitemap-remove.csv", dir);
+    char *remove = read_all(csv);
+    assert_non_null(strstr(remove, "https://shop.example/blog/draft,https://shop.example/sitemap-blog.xml,"));
+    free(remove);
+    free(text);
+    free(intake);
+    free(crawl);
+    char command[200];
+    snprintf(command, sizeof(command), "rm -rf '%s'", dir);
+    assert_int_equal(system(command), 0);
+}
+
+/* A section of 50,010 pages is split at the protocol's 50,000 URLs, in URL order. */
+static void test_pagination_split(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/crawlpack-big-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[160];
+    snprintf(path, sizeof(path), "%s/pages.csv", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("url,status,content_type,depth,in_sitemap\nhttps://big.example/,200,text/html,0,1\n", f);
+    for (int i = 0; i < 50010; i++)
+        fprintf(f, "https://big.example/items/p%05d,200,text/html,1,1\n", i);
+    fclose(f);
+    char output[160];
+    snprintf(output, sizeof(output), "%s/out/pack.md", dir);
+    struct pack_options options = {NULL, dir, NULL, output, "2026-11-27"};
+    struct pack_gate gate;
+    assert_int_equal(pack_run(&options, &gate), CP_OK);
+    pack_gate_free(&gate);
+    char *text = read_all(output);
+    assert_non_null(strstr(text, "`https://big.example/sitemap-items-1.xml` from `https://big.example/items/p00000`"
+                                 "<br>`https://big.example/sitemap-items-2.xml` from `https://big.example/items/p50000` |"));
+    assert_non_null(strstr(text, "Measured gap: 1 file(s) need splitting"));
+    free(text);
+    char command[200];
+    snprintf(command, sizeof(command), "rm -rf '%s'", dir);
+    assert_int_equal(system(command), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_csv_reader),
+        cmocka_unit_test(test_csv_unterminated_quote),
+        cmocka_unit_test(test_intake_example),
+        cmocka_unit_test(test_intake_errors),
+        cmocka_unit_test(test_intake_scalar_question_and_nulls),
+        cmocka_unit_test(test_crawl_shop),
+        cmocka_unit_test(test_crawl_minimal_and_missing),
+        cmocka_unit_test(test_measurements),
+        cmocka_unit_test(test_gate_anti_patterns),
+        cmocka_unit_test(test_gate_roadmap_checks),
+        cmocka_unit_test(test_empty_intake_pack_shape),
+        cmocka_unit_test(test_pagination_split),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
