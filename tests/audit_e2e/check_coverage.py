@@ -7,7 +7,7 @@ Usage: check_coverage.py CRAWLPACK SITES_DIR UNCOVERED_LIST
   listed in UNCOVERED_LIST with its reason (and a listed rule must not fire anywhere: the list
   would be stale);
 - every rule id in an expectation exists in the catalog (a typo would make a test unpassable);
-- every expectation is a sorted JSON array of {"rule", "url"} pairs;
+- every expectation reads (either format of findings_pairs.py) and is sorted;
 - the clean site (audit-clean) expects no finding at all, in every mode.
 Prints a coverage table (rule, sites where it fires) and exits 1 on any problem.
 """
@@ -16,6 +16,9 @@ import json
 import os
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import findings_pairs  # noqa: E402 (beside this file)
 
 CLEAN_SITE = "audit-clean"
 
@@ -42,17 +45,10 @@ def main():
         site = os.path.basename(os.path.dirname(path))
         name = os.path.relpath(path, sites_dir)
         try:
-            with open(path, encoding="utf-8") as f:
-                pairs = json.load(f)
-        except ValueError as error:
-            problems.append("%s: not JSON: %s" % (name, error))
+            keys = findings_pairs.read_expectation(path)[0]
+        except findings_pairs.Unreadable as problem:
+            problems.append("%s: %s" % (name, problem))
             continue
-        if not isinstance(pairs, list) or not all(isinstance(p, dict) and set(p) == {"rule", "url"} for p in pairs):
-            problems.append("%s: not an array of {\"rule\", \"url\"} objects" % name)
-            continue
-        keys = [(p["rule"], p["url"]) for p in pairs]
-        if keys != sorted(keys):
-            problems.append("%s: pairs not sorted by rule, then URL" % name)
         for rule, _ in keys:
             if rule not in catalog:
                 problems.append("%s: unknown rule id '%s'" % (name, rule))

@@ -10,8 +10,9 @@
 # root: runs crawlpack audit --root fixtures/sites/SITE --site-url http://SITE.test/.
 # Options in the site's audit-args file (one or more per line) are added in both modes. The
 # expectation is expected-findings.root.json in root mode when the site has one (routes do not exist
-# on disk), else expected-findings.json. The binary comes from $CRAWLPACK_BIN, the sources from
-# $CRAWLPACK_SOURCE_DIR. Every wait is bounded.
+# on disk), else expected-findings.json; an expectation in the object format (findings_pairs.py)
+# may name another site URL, extra args and the exit status. The binary comes from $CRAWLPACK_BIN,
+# the sources from $CRAWLPACK_SOURCE_DIR. Every wait is bounded.
 set -u
 
 site=${1:?usage: run.sh SITE http|root FIXTURE_SERVER}
@@ -21,7 +22,6 @@ source_dir=${CRAWLPACK_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 crawlpack=${CRAWLPACK_BIN:-crawlpack}
 here=$(cd "$(dirname "$0")" && pwd)
 site_dir="$source_dir/fixtures/sites/$site"
-host="$site.test"
 audit_timeout=300   # seconds for one audit of a small site: a bound, not a timing check
 port_wait=100       # tenths of a second to wait for the server's PORT line
 
@@ -36,6 +36,11 @@ if [ "$mode" = root ] && [ -f "$site_dir/expected-findings.root.json" ]; then
     expected="$site_dir/expected-findings.root.json"
 fi
 [ -f "$expected" ] || fail "no expectation $expected"
+settings=$(python3 "$here/findings_pairs.py" settings "$expected") || fail "$settings"
+site_url= args= exit=
+eval "$settings"
+[ -n "$site_url" ] || site_url="http://$site.test/"
+host=$(echo "$site_url" | sed 's|^[a-z]*://||; s|[/:].*||')
 
 if ! "$crawlpack" audit --help >/dev/null 2>&1; then
     fail "crawlpack audit is not available in $crawlpack (the audit subcommand is missing or broken)"
@@ -53,9 +58,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-extra_args=
+extra_args=$args
 if [ -f "$site_dir/audit-args" ]; then
-    extra_args=$(grep -v '^[[:space:]]*#' "$site_dir/audit-args" | tr '\n' ' ')
+    extra_args="$extra_args $(grep -v '^[[:space:]]*#' "$site_dir/audit-args" | tr '\n' ' ')"
 fi
 
 case "$mode" in
@@ -80,11 +85,10 @@ http)
         [ "$other" = "$host" ] || connect="$connect --connect-to $other:80:127.0.0.1:$port"
     done
     # shellcheck disable=SC2086 # the option lists are meant to split into words
-    set -- audit "http://$host/" $connect $extra_args --quiet --out "$work/out"
+    eval "set -- audit \"\$site_url\" $connect $extra_args --quiet --out \"\$work/out\""
     ;;
 root)
-    # shellcheck disable=SC2086
-    set -- audit --root "$site_dir" --site-url "http://$host/" $extra_args --quiet --out "$work/out"
+    eval "set -- audit --root \"\$site_dir\" --site-url \"\$site_url\" $extra_args --quiet --out \"\$work/out\""
     ;;
 *)
     fail "mode must be http or root, not '$mode'"
@@ -103,4 +107,4 @@ fi
 
 echo "crawlpack $*"
 echo "expectation: ${expected#"$source_dir"/}"
-python3 "$here/findings_pairs.py" "$expected" "$work/out/findings.json"
+python3 "$here/findings_pairs.py" compare "$expected" "$work/out/findings.json" --exit "$status"
