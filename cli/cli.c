@@ -6,6 +6,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "common/error.h"
 
 int cli_usage_error(const char *command, const char *fmt, ...)
 {
@@ -48,4 +51,35 @@ int cli_parse_long(const char *command, const char *option, const char *text, lo
     }
     *out = value;
     return 0;
+}
+
+bool cli_is_http_url(const char *argument)
+{
+    return strncmp(argument, "http://", 7) == 0 || strncmp(argument, "https://", 8) == 0;
+}
+
+int cli_read_file(const char *command, const char *path, size_t cap, char **body, size_t *length)
+{
+    bool is_stdin = strcmp(path, "-") == 0;
+    FILE *file = is_stdin ? stdin : fopen(path, "rb");
+    if (!file) {
+        fprintf(stderr, "crawlpack %s: cannot read %s: %s\n", command, path, strerror(errno));
+        return CP_ERR_IO;
+    }
+    *body = malloc(cap ? cap : 1);
+    if (!*body) {
+        if (!is_stdin)
+            fclose(file);
+        return CP_ERR_NOMEM;
+    }
+    *length = fread(*body, 1, cap, file);
+    int failed = ferror(file) ? errno : 0;
+    if (!is_stdin)
+        fclose(file);
+    if (failed) {
+        fprintf(stderr, "crawlpack %s: cannot read %s: %s\n", command, path, strerror(failed));
+        free(*body);
+        return CP_ERR_IO;
+    }
+    return CP_OK;
 }

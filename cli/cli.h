@@ -5,6 +5,9 @@
 #ifndef CRAWLPACK_CLI_CLI_H
 #define CRAWLPACK_CLI_CLI_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 /* Exit codes, documented in README.md. */
 enum cli_exit {
     EXIT_OK = 0,          /* success, nothing at or above the failure threshold */
@@ -37,7 +40,16 @@ void cli_reset_getopt(void);
 /* Parse a non-negative integer option value; returns 0 or -1 (and prints a usage error). */
 int cli_parse_long(const char *command, const char *option, const char *text, long min, long max, long *out);
 
+/* Whether a command-line argument names an http:// or https:// URL (fetched) rather than a file. */
+bool cli_is_http_url(const char *argument);
+
+/* Read at most cap bytes of path ("-": standard input) into *body (malloc'd, the caller frees it)
+ * and *length. Returns CP_OK, or CP_ERR_IO / CP_ERR_NOMEM after printing
+ * "crawlpack COMMAND: cannot read PATH: reason". */
+int cli_read_file(const char *command, const char *path, size_t cap, char **body, size_t *length);
+
 /* Subcommands, one file each in cli/. */
+int cmd_diff(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_pack(int argc, char **argv);

@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "crawler/crawl.h"
 #include "crawler/crawl_output.h"
+#include "crawler/url.h"
 
 static const char usage[] =
     "Usage: crawlpack crawl URL [options]\n"
@@ -31,7 +32,8 @@ static const char usage[] =
     "      --max-depth N          clicks from the start (default: unlimited)\n"
     "      --max-pages N          pages fetched (default: unlimited)\n"
     "      --max-url-length N     longer URLs are not crawled (default: 8192)\n"
-    "      --max-per-template N   URLs per path template, against crawl traps (default: 500)\n"
+    "      --max-per-template N   URLs per template (path + query names), against crawl traps\n"
+    "                             (default: 500)\n"
     "      --check-external       one HEAD request per out-of-scope link target\n"
     "      --sitemap URL          also read this sitemap (repeatable); robots.txt's Sitemap: lines are\n"
     "                             always read, and /sitemap.xml is tried when nothing names one\n"
@@ -249,6 +251,18 @@ static int finish_options(struct crawl_cli *cli, int argc, char **argv)
         return cli_usage_error("crawl", "--site-url goes with --root");
     if (!o->start_url && !o->root_dir)
         return cli_usage_error("crawl", "give the URL to crawl (or --root DIR --site-url URL)");
+    /* Check the folder and the start URL before anything is written to --out. */
+    struct stat folder;
+    if (o->root_dir && (stat(o->root_dir, &folder) != 0 || !S_ISDIR(folder.st_mode)))
+        return cli_usage_error("crawl", "--root %s: not a folder", o->root_dir);
+    const char *start = o->start_url ? o->start_url : o->site_url;
+    struct url parsed;
+    enum url_error url_status = url_parse_str(start, NULL, &parsed);
+    bool crawlable = url_status == URL_OK && url_is_crawlable(&parsed);
+    url_free(&parsed);
+    if (!crawlable)
+        return cli_usage_error("crawl", "%s: %s", start,
+                               url_status != URL_OK ? url_error_string(url_status) : "not an http(s) URL");
     if (compile_patterns(&cli->includes, &cli->include_patterns) || compile_patterns(&cli->excludes, &cli->exclude_patterns))
         return EXIT_USAGE;
     o->includes = cli->include_patterns;
@@ -263,7 +277,6 @@ static int finish_options(struct crawl_cli *cli, int argc, char **argv)
     o->fetch.header_count = cli->headers.count;
     o->fetch.resolve = cli->resolves.items;
     o->fetch.resolve_count = cli->resolves.count;
-    o->fetch.max_connections = o->concurrency;
     o->stop_flag = &stop_flag;
     o->progress = cli->quiet ? 0 : 1;
     o->progress_tty = isatty(STDERR_FILENO);

@@ -1,4 +1,5 @@
 /* cli/main: the entry point and the one table of subcommands (git-style dispatch). */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -6,6 +7,7 @@
 
 const struct cli_command cli_commands[] = {
     {"crawl", cmd_crawl, "Crawl a site (or a build folder) and write pages.csv, links.csv, crawl.json"},
+    {"diff", cmd_diff, "Compare two audit folders: new/fixed findings, page, status and depth changes"},
     {"extract", cmd_extract, "Show the signals crawlpack extracts from one saved HTML page"},
     {"help", cmd_help, "Show help for crawlpack or one of its commands"},
     {"pack", cmd_pack, "Write the Platform & Infrastructure Improvement Pack from a crawl folder"},
@@ -64,6 +66,18 @@ int cmd_help(int argc, char **argv)
     return c->run(2, help_argv);
 }
 
+/* A full disk or closed pipe on stdout must not pass for success: whatever a command wrote, the
+ * run fails with EXIT_RUNTIME when standard output could not take it. */
+static int finish_stdout(int status)
+{
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return status;
+    fprintf(stderr, "crawlpack: cannot write to standard output: %s\n",
+            errno ? strerror(errno) : "write error");
+    return EXIT_RUNTIME;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -85,5 +99,5 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     cli_reset_getopt();
-    return c->run(argc - 1, argv + 1);
+    return finish_stdout(c->run(argc - 1, argv + 1));
 }

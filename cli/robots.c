@@ -22,43 +22,13 @@ static const char usage[] =
     "lint    List the lines of a robots.txt that crawlers skip or read only through a tolerance\n"
     "        (typos, relative Sitemap: URLs, unsupported rules, size) as compiler-style lines.\n"
     "        Exit 1 when a finding is an error (robots.txt unreachable).\n\n"
-    "  --robots-file FILE   read robots.txt from a file\n"
+    "  --robots-file FILE   read robots.txt from a file ('-' for stdin, as lint's FILE)\n"
     "  --robots-url URL     fetch robots.txt (redirects followed up to 5 hops, RFC 9309 rules for\n"
     "                       4xx/5xx/429 and network errors)\n"
     "  --user-agent TOKEN   the crawler's product token (default: crawlpack)\n"
     "  -h, --help           show this help\n";
 
 static const char command[] = "robots";
-
-static bool is_http_url(const char *text)
-{
-    return strncmp(text, "http://", 7) == 0 || strncmp(text, "https://", 8) == 0;
-}
-
-/* Read at most one byte more than Google reads, so the parser can tell the file is too large. */
-static int read_robots_file(const char *path, char **body, size_t *length)
-{
-    FILE *file = fopen(path, "rb");
-    if (!file) {
-        fprintf(stderr, "crawlpack robots: cannot read %s: %s\n", path, strerror(errno));
-        return CP_ERR_IO;
-    }
-    size_t cap = ROBOTS_MAX_BYTES + 1;
-    *body = malloc(cap);
-    if (!*body) {
-        fclose(file);
-        return CP_ERR_NOMEM;
-    }
-    *length = fread(*body, 1, cap, file);
-    int failed = ferror(file);
-    fclose(file);
-    if (failed) {
-        fprintf(stderr, "crawlpack robots: cannot read %s: %s\n", path, strerror(errno));
-        free(*body);
-        return CP_ERR_IO;
-    }
-    return CP_OK;
-}
 
 /* robots.txt from a file or a URL; findings gets what parsing (and fetching) found. */
 static int load_robots(const char *location, bool is_url, struct robots **robots,
@@ -72,7 +42,8 @@ static int load_robots(const char *location, bool is_url, struct robots **robots
     }
     char *body;
     size_t length;
-    int rc = read_robots_file(location, &body, &length);
+    /* One byte more than Google reads, so the parser can tell the file is too large. */
+    int rc = cli_read_file(command, location, ROBOTS_MAX_BYTES + 1, &body, &length);
     if (rc != CP_OK)
         return rc;
     rc = robots_parse(body, length, location, robots, findings);
@@ -167,7 +138,7 @@ static int run_check(int argc, char **argv)
     }
     if ((file != NULL) == (url != NULL))
         return cli_usage_error(command, "check needs exactly one of --robots-file and --robots-url");
-    if (url && !is_http_url(url))
+    if (url && !cli_is_http_url(url))
         return cli_usage_error(command, "--robots-url takes an http:// or https:// URL, not '%s'", url);
     if (optind >= argc)
         return cli_usage_error(command, "check needs at least one URL to check");
@@ -219,7 +190,7 @@ static int run_lint(int argc, char **argv)
     const char *location = argv[optind];
     struct finding_list findings = FINDING_LIST_INIT;
     struct robots *robots;
-    int rc = load_robots(location, is_http_url(location), &robots, &findings);
+    int rc = load_robots(location, cli_is_http_url(location), &robots, &findings);
     if (rc == CP_OK) {
         /* Not a finding (a missing robots.txt is fine), but the user asked about this file. */
         if (robots_policy_reason(robots))

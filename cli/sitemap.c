@@ -4,13 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "cli/cli.h"
 #include "common/buf.h"
 #include "common/error.h"
 #include "common/json_write.h"
+#include "crawler/robots.h"
 #include "reports/render.h"
 #include "reports/render_text.h"
 #include "reports/report_context.h"
@@ -64,10 +64,9 @@ struct run {
 
 static int keep_string(struct robots_input *robots, char *s)
 {
-    char **grown = realloc(robots->strings, (robots->string_count + 1) * sizeof *grown);
-    if (!grown || !s) {
+    char **grown = s ? realloc(robots->strings, (robots->string_count + 1) * sizeof *grown) : NULL;
+    if (!grown) {
         free(s);
-        free(grown == robots->strings ? NULL : grown);
         return CP_ERR_NOMEM;
     }
     robots->strings = grown;
@@ -75,17 +74,26 @@ static int keep_string(struct robots_input *robots, char *s)
     return CP_OK;
 }
 
-/* The Sitemap: values of a robots.txt; the full RFC 9309 parser lives in crawler/robots. */
+/* The Sitemap: values of a robots.txt, read by crawler/robots as crawlers read them (Google's
+ * size cap and key spellings; relative and non-http values are dropped). */
 static int read_robots(struct robots_input *robots, const char *argument, const char *site_url)
 {
     const char *equals = strstr(argument, "=");
     const char *path = argument;
     char origin[1024] = "";
+    struct url site;
     if (equals && strncmp(argument, "http", 4) == 0) {
-        snprintf(origin, sizeof origin, "%.*s", (int)(equals - argument), argument);
+        /* Spelled as the user likes ("https://Example.com/"), compared as an origin. */
+        if (url_parse(argument, (size_t)(equals - argument), NULL, NULL, &site) != URL_OK) {
+            cli_usage_error("sitemap", "--robots %s: '%.*s' is not an http(s) origin", argument,
+                            (int)(equals - argument), argument);
+            return CP_ERR_INVALID;
+        }
+        if (!url_is_crawlable(&site) || url_origin(&site, origin, sizeof origin) < 0)
+            origin[0] = 0;
+        url_free(&site);
         path = equals + 1;
     } else if (site_url) {
-        struct url site;
         if (url_parse_str(site_url, NULL, &site) != URL_OK || url_origin(&site, origin, sizeof origin) < 0)
             origin[0] = 0;
         url_free(&site);
@@ -94,42 +102,36 @@ static int read_robots(struct robots_input *robots, const char *argument, const 
         cli_usage_error("sitemap", "--robots %s: give ORIGIN=FILE or --site-url", argument);
         return CP_ERR_INVALID;
     }
-    FILE *in = fopen(path, "r");
-    if (!in) {
-        fprintf(stderr, "crawlpack sitemap: --robots %s: cannot open: %m\n", path);
-        return CP_ERR_IO;
-    }
+    char *body;
+    size_t length;
+    int status = cli_read_file("sitemap", path, ROBOTS_MAX_BYTES + 1, &body, &length);
+    if (status != CP_OK)
+        return status;
+    struct robots *parsed;
+    status = robots_parse(body, length, path, &parsed, NULL);
+    free(body);
+    if (status != CP_OK)
+        return status;
+    size_t count;
+    const char *const *values = robots_sitemaps(parsed, &count);
     struct sitemap_robots_declaration d = {0};
-    char *line = NULL;
-    size_t capacity = 0;
-    int status = keep_string(robots, strdup(origin));
+    status = keep_string(robots, strdup(origin));
     d.origin = status == CP_OK ? robots->strings[robots->string_count - 1] : NULL;
+    /* A robots.txt without Sitemap: lines still declares its origin: it lists none. */
     const char **sitemaps = NULL;
-    while (status == CP_OK && getline(&line, &capacity, in) >= 0) {
-        char *p = line + strspn(line, " \t\xEF\xBB\xBF");
-        if (strncasecmp(p, "sitemap", 7) != 0)
-            continue;
-        p += 7 + strspn(p + 7, " \t");
-        if (*p != ':')
-            continue;
-        p += 1 + strspn(p + 1, " \t");
-        size_t n = strcspn(p, " \t\r\n#");
-        const char **grown = realloc(sitemaps, (d.sitemap_count + 1) * sizeof *grown);
-        if (!grown || (status = keep_string(robots, strndup(p, n))) != CP_OK) {
-            free(grown ? grown : sitemaps);
-            sitemaps = NULL;
-            status = CP_ERR_NOMEM;
-            break;
-        }
-        sitemaps = grown;
-        sitemaps[d.sitemap_count++] = robots->strings[robots->string_count - 1];
-    }
-    free(line);
-    fclose(in);
-    if (status == CP_OK) {
+    if (status == CP_OK && count) {
+        sitemaps = calloc(count, sizeof *sitemaps);
         status = keep_string(robots, (char *)sitemaps);
+    }
+    for (size_t i = 0; status == CP_OK && i < count; i++) {
+        status = keep_string(robots, strdup(values[i]));
+        if (status == CP_OK)
+            sitemaps[d.sitemap_count++] = robots->strings[robots->string_count - 1];
+    }
+    robots_free(parsed);
+    if (status == CP_OK) {
         struct sitemap_robots_declaration *grown = realloc(robots->declarations, (robots->count + 1) * sizeof *grown);
-        if (status == CP_OK && grown) {
+        if (grown) {
             d.sitemaps = sitemaps;
             robots->declarations = grown;
             robots->declarations[robots->count++] = d;
@@ -140,7 +142,7 @@ static int read_robots(struct robots_input *robots, const char *argument, const 
     return status;
 }
 
-static void robots_free(struct robots_input *robots)
+static void robots_input_free(struct robots_input *robots)
 {
     for (size_t i = 0; i < robots->string_count; i++)
         free(robots->strings[i]);
@@ -223,15 +225,10 @@ static void print_json(const struct run *run, const struct sitemap_checker *chec
     json_writer_finish(&w);
 }
 
-static bool is_url(const char *argument)
-{
-    return strncmp(argument, "http://", 7) == 0 || strncmp(argument, "https://", 8) == 0;
-}
-
 static int check_all(struct sitemap_checker *checker, int count, char **arguments)
 {
     for (int i = 0; i < count; i++) {
-        int status = is_url(arguments[i]) ? sitemap_check_url(checker, arguments[i], SITEMAP_ORIGIN_ARGUMENT, NULL)
+        int status = cli_is_http_url(arguments[i]) ? sitemap_check_url(checker, arguments[i], SITEMAP_ORIGIN_ARGUMENT, NULL)
                                           : sitemap_check_file(checker, arguments[i], NULL);
         if (status != CP_OK) {
             fprintf(stderr, "crawlpack sitemap: %s: %s\n", arguments[i], cp_strerror(status));
@@ -317,13 +314,13 @@ int cmd_sitemap(int argc, char **argv)
     }
     if (optind >= argc)
         return cli_usage_error("sitemap", "name at least one sitemap file or URL");
-    if (o.site_url && !is_url(o.site_url))
+    if (o.site_url && !cli_is_http_url(o.site_url))
         return cli_usage_error("sitemap", "--site-url must be an absolute http(s) URL, not '%s'", o.site_url);
     struct robots_input robots = {0};
     for (size_t i = 0; i < robots_argument_count; i++) {
         int status = read_robots(&robots, robots_arguments[i], o.site_url);
         if (status != CP_OK) {
-            robots_free(&robots);
+            robots_input_free(&robots);
             return status == CP_ERR_INVALID ? EXIT_USAGE : EXIT_RUNTIME;
         }
     }
@@ -371,6 +368,6 @@ int cmd_sitemap(int argc, char **argv)
     for (size_t i = 0; i < run.file_count; i++)
         free(run.files[i].name);
     free(run.files);
-    robots_free(&robots);
+    robots_input_free(&robots);
     return exit_code;
 }

@@ -84,9 +84,12 @@ static int parse_options(int argc, char **argv, const char *command, bool normal
     return -1;
 }
 
-static int report_url_error(const char *what, enum url_error error)
+/* "crawlpack url parse: invalid URL 'TEXT': reason", the URL cut at 200 bytes so a huge one
+ * still gives a readable line. */
+static int report_url_error(const char *command, const char *what, const char *text, enum url_error error)
 {
-    fprintf(stderr, "crawlpack: %s: %s\n", what, url_error_string(error));
+    fprintf(stderr, "crawlpack %s: %s '%.200s%s': %s\n", command, what, text, strlen(text) > 200 ? "..." : "",
+            url_error_string(error));
     return error == URL_ERR_NOMEM ? EXIT_RUNTIME : EXIT_PROBLEMS;
 }
 
@@ -99,7 +102,7 @@ static int resolve(const char *command, const struct url_command_options *opts, 
     if (opts->base) {
         error = url_parse_str(opts->base, NULL, &base);
         if (error == URL_ERR_NOMEM)
-            return report_url_error("invalid base URL", error);
+            return report_url_error(command, "invalid base URL", opts->base, error);
         if (error)
             return cli_usage_error(command, "--base '%s' is not a valid absolute URL: %s", opts->base,
                                    url_error_string(error));
@@ -107,7 +110,7 @@ static int resolve(const char *command, const struct url_command_options *opts, 
     error = url_parse_str(opts->input, opts->base ? &base : NULL, url);
     if (opts->base)
         url_free(&base);
-    return error ? report_url_error("invalid URL", error) : -1;
+    return error ? report_url_error(command, "invalid URL", opts->input, error) : -1;
 }
 
 static void json_part(struct json_writer *w, const char *key, const struct url *url, struct url_part part)
@@ -173,7 +176,7 @@ static int url_normalize_command(int argc, char **argv)
     enum url_error error = url_identity(&url, &identity_options, &identity);
     url_free(&url);
     if (error)
-        return report_url_error("cannot compute the crawl identity", error);
+        return report_url_error("url normalize", "cannot compute the crawl identity of", opts.input, error);
     puts(identity);
     free(identity);
     return EXIT_OK;

@@ -183,7 +183,8 @@ void json_null(struct json_writer *w)
 int json_writer_finish(struct json_writer *w)
 {
     fputc('\n', w->out);
-    if (w->error || w->depth != 0 || w->after_key || ferror(w->out))
+    /* Flushed, so a full disk is reported here and not lost in a buffer nobody checks. */
+    if (fflush(w->out) != 0 || w->error || w->depth != 0 || w->after_key || ferror(w->out))
         return -1;
     return 0;
 }

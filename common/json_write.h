@@ -45,8 +45,8 @@ void json_double(struct json_writer *w, double value);        /* non-finite writ
 void json_bool(struct json_writer *w, bool value);
 void json_null(struct json_writer *w);
 
-/* Finish the document with a newline. Returns 0, or -1 when the nesting was wrong or the stream
- * reported an error (check errno). */
+/* Finish the document with a newline and flush the stream. Returns 0, or -1 when the nesting was
+ * wrong or writing failed (check errno). */
 int json_writer_finish(struct json_writer *w);
 
 /* Write s as a JSON string literal (with quotes) to out. Used by the writer and by code that

@@ -443,7 +443,10 @@ int crawl_run(const struct crawl_options *options, struct crawl_result *result, 
         result->rate = frontier.rate;
         result->graph = c.graph = graph_create(1024);
         c.frontier = frontier_new(&frontier);
-        if (!c.graph || !c.frontier || (!c.root && !(c.fetcher = fetcher_new(&options->fetch))))
+        struct fetch_options transport = options->fetch; /* connection caps follow the politeness caps */
+        transport.max_connections = c.concurrency;
+        transport.max_per_host = frontier.per_host;
+        if (!c.graph || !c.frontier || (!c.root && !(c.fetcher = fetcher_new(&transport))))
             status = CP_ERR_NOMEM;
     }
     if (status == CP_OK)

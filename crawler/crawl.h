@@ -36,6 +36,12 @@
 
 struct graph;
 struct robots;
+struct page_signals;
+
+/* Called on the fetch-loop thread for every page extracted, after its links are in the graph:
+ * the audit reads the signals the graph does not keep (every canonical with its place, robots
+ * statements, hreflang validity, titles). signals is valid during the call only. */
+typedef void (*crawl_page_fn)(void *context, struct graph *graph, uint32_t node, const struct page_signals *signals);
 
 struct crawl_options {
     const char *start_url;          /* the crawl's start (with --root: defaults to site_url) */
@@ -67,6 +73,8 @@ struct crawl_options {
     long max_duration_ms;           /* 0: unlimited */
     volatile sig_atomic_t *stop_flag; /* may be NULL */
     FILE *links_out;                /* links.csv stream (header written by the caller), or NULL */
+    crawl_page_fn on_page;          /* may be NULL */
+    void *on_page_context;
     int progress;                   /* 0 none, 1 a status line on stderr (TTY: updating; else every 10 s) */
     bool progress_tty;
 };

@@ -348,4 +348,6 @@ void crawl_merge_outcome(struct crawl *c, struct outcome *out)
             have_canonical = true;
         }
     }
+    if (c->o->on_page)
+        c->o->on_page(c->o->on_page_context, c->graph, node, s);
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <uthash.h>
 
 #include "common/buf.h"
@@ -501,4 +502,70 @@ void crawl_data_free(struct crawl_data *data)
     free(data->findings);
     free(data->dir), free(data->start_url), free(data->started_at), free(data->options);
     memset(data, 0, sizeof(*data));
+}
+
+/* ---- page classification ---- */
+
+bool crawl_content_type_is_html(const char *content_type)
+{
+    return strncasecmp(content_type, "text/html", 9) == 0 ||
+           strncasecmp(content_type, "application/xhtml+xml", 21) == 0;
+}
+
+bool crawl_page_has_noindex(const struct crawl_page *page)
+{
+    /* robots_directives holds meta robots and X-Robots-Tag values; "none" means noindex,nofollow. */
+    for (const char *p = page->robots_directives; *p;) {
+        while (*p == ' ' || *p == ',' || *p == ';')
+            p++;
+        size_t n = strcspn(p, " ,;");
+        if ((n == 7 && strncasecmp(p, "noindex", 7) == 0) || (n == 4 && strncasecmp(p, "none", 4) == 0))
+            return true;
+        p += n;
+    }
+    return false;
+}
+
+bool crawl_page_is_blocked(const struct crawl_page *page)
+{
+    return strncmp(page->error, "robots", 6) == 0 || strncmp(page->error, "blocked", 7) == 0;
+}
+
+bool crawl_page_is_not_fetched(const struct crawl_page *page)
+{
+    return strncmp(page->error, "not fetched", 11) == 0;
+}
+
+bool crawl_page_canonical_elsewhere(const struct crawl_page *page)
+{
+    return *page->canonical && strcmp(page->canonical, page->url) != 0;
+}
+
+bool crawl_page_is_indexable(const struct crawl_page *page)
+{
+    if (page->indexable >= 0)
+        return page->indexable == 1;
+    return page->status == 200 && crawl_content_type_is_html(page->content_type) &&
+           !crawl_page_has_noindex(page) && !crawl_page_canonical_elsewhere(page) && !crawl_page_is_blocked(page);
+}
+
+int crawl_page_explain_not_indexable(const struct crawl_page *p, struct buf *out)
+{
+    if (crawl_page_is_blocked(p))
+        return buf_append_str(out, "blocked by robots.txt");
+    if (crawl_page_is_not_fetched(p))
+        return buf_append_str(out, p->error);
+    if (p->status == 0)
+        return buf_printf(out, "network error (%s)", *p->error ? p->error : "unknown");
+    if (p->status >= 300 && p->status < 400)
+        return buf_printf(out, "redirects (%d) to %s", p->status, *p->redirect_to ? p->redirect_to : "?");
+    if (p->status != 200)
+        return buf_printf(out, "returns %d", p->status);
+    if (crawl_page_has_noindex(p))
+        return buf_printf(out, "noindex (%s)", p->robots_directives);
+    if (crawl_page_canonical_elsewhere(p))
+        return buf_printf(out, "canonicalised to %s", p->canonical);
+    if (!crawl_content_type_is_html(p->content_type))
+        return buf_printf(out, "not HTML (%s)", *p->content_type ? p->content_type : "no content type");
+    return buf_append_str(out, "marked not indexable by the audit");
 }

@@ -18,6 +18,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/buf.h"
+
 struct crawl_page {
     char *url;
     int status;          /* 0: network error or not fetched (see error) */
@@ -123,5 +125,29 @@ int crawl_data_load(const char *dir, struct crawl_data *data);
 const struct crawl_page *crawl_data_find(const struct crawl_data *data, const char *url);
 
 void crawl_data_free(struct crawl_data *data);
+
+/* Page classification shared by every reader of a crawl folder (the pack, the diff), so "indexable"
+ * means the same everywhere. Pure functions of the row; any thread. */
+
+/* Whether a content type is HTML (text/html or application/xhtml+xml, any parameters). */
+bool crawl_content_type_is_html(const char *content_type);
+/* Whether robots_directives holds noindex (or none, which implies it). */
+bool crawl_page_has_noindex(const struct crawl_page *page);
+/* Whether the crawler did not fetch the page because robots.txt disallows it (its error starts with
+ * "robots" or "blocked"). */
+bool crawl_page_is_blocked(const struct crawl_page *page);
+/* Whether the crawler skipped the page for another reason (scope, limits): its error says
+ * "not fetched: ...". */
+bool crawl_page_is_not_fetched(const struct crawl_page *page);
+/* Whether the page declares a canonical other than its own URL. */
+bool crawl_page_canonical_elsewhere(const struct crawl_page *page);
+/* Whether the page is indexable: the `indexable` column when pages.csv has one, else status 200 +
+ * HTML + no noindex + no canonical to another URL + not blocked by robots.txt. */
+bool crawl_page_is_indexable(const struct crawl_page *page);
+/* Why a page is not indexable, as one short phrase ("blocked by robots.txt", the crawler's
+ * "not fetched: ..." text, "network error (timeout)", "redirects (301) to URL", "returns 404",
+ * "noindex (noindex, follow)", "canonicalised to URL", "not HTML (TYPE)"), appended to out; the
+ * first that applies, in that order. Returns CP_OK or CP_ERR_NOMEM. */
+int crawl_page_explain_not_indexable(const struct crawl_page *page, struct buf *out);
 
 #endif

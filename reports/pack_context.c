@@ -21,58 +21,9 @@ struct url_sitemap {
     UT_hash_handle hh;
 };
 
-static bool has_noindex(const char *directives)
-{
-    /* robots_directives holds meta robots and X-Robots-Tag values; "none" means noindex,nofollow. */
-    for (const char *p = directives; *p;) {
-        while (*p == ' ' || *p == ',' || *p == ';')
-            p++;
-        size_t n = strcspn(p, " ,;");
-        if ((n == 7 && strncasecmp(p, "noindex", 7) == 0) || (n == 4 && strncasecmp(p, "none", 4) == 0))
-            return true;
-        p += n;
-    }
-    return false;
-}
-
-static char *reason_text(const struct crawl_page *p, const struct page_facts *f)
-{
-    struct buf b = BUF_INIT;
-    if (f->blocked)
-        buf_append_str(&b, "blocked by robots.txt");
-    else if (f->not_fetched)
-        buf_printf(&b, "%s", p->error);
-    else if (p->status == 0)
-        buf_printf(&b, "network error (%s)", *p->error ? p->error : "unknown");
-    else if (p->status >= 300 && p->status < 400)
-        buf_printf(&b, "redirects (%d) to %s", p->status, *p->redirect_to ? p->redirect_to : "?");
-    else if (p->status != 200)
-        buf_printf(&b, "returns %d", p->status);
-    else if (f->noindex)
-        buf_printf(&b, "noindex (%s)", p->robots_directives);
-    else if (f->canonical_elsewhere)
-        buf_printf(&b, "canonicalised to %s", p->canonical);
-    else if (!f->html)
-        buf_printf(&b, "not HTML (%s)", *p->content_type ? p->content_type : "no content type");
-    else
-        buf_append_str(&b, "marked not indexable by the audit");
-    return buf_detach(&b);
-}
-
-/* The crawler writes "blocked by robots.txt: line N: ..." for URLs robots.txt disallows. */
-static bool is_blocked(const char *error)
-{
-    return strncmp(error, "robots", 6) == 0 || strncmp(error, "blocked", 7) == 0;
-}
-
 bool pack_page_is_indexable(const struct crawl_page *p)
 {
-    if (p->indexable >= 0)
-        return p->indexable == 1;
-    bool blocked = is_blocked(p->error);
-    bool canonical_elsewhere = *p->canonical && strcmp(p->canonical, p->url) != 0;
-    return p->status == 200 && pack_is_html(p->content_type) && !has_noindex(p->robots_directives) &&
-           !canonical_elsewhere && !blocked;
+    return crawl_page_is_indexable(p);
 }
 
 static int derive_page_facts(struct pack_context *ctx)
@@ -96,13 +47,13 @@ static int derive_page_facts(struct pack_context *ctx)
     for (size_t i = 0; i < crawl->page_count; i++) {
         const struct crawl_page *p = &crawl->pages[i];
         struct page_facts *f = &ctx->facts[i];
-        f->html = pack_is_html(p->content_type);
+        f->html = crawl_content_type_is_html(p->content_type);
         f->ok = p->status == 200;
-        f->noindex = has_noindex(p->robots_directives);
-        f->blocked = is_blocked(p->error);
-        f->not_fetched = strncmp(p->error, "not fetched", 11) == 0;
-        f->canonical_elsewhere = *p->canonical && strcmp(p->canonical, p->url) != 0;
-        f->indexable = pack_page_is_indexable(p);
+        f->noindex = crawl_page_has_noindex(p);
+        f->blocked = crawl_page_is_blocked(p);
+        f->not_fetched = crawl_page_is_not_fetched(p);
+        f->canonical_elsewhere = crawl_page_canonical_elsewhere(p);
+        f->indexable = crawl_page_is_indexable(p);
         struct url_sitemap *listed = NULL;
         HASH_FIND_STR(ctx->listed, p->url, listed);
         f->sitemap = listed ? listed->sitemap : NULL;
@@ -110,8 +61,14 @@ static int derive_page_facts(struct pack_context *ctx)
         f->section = pack_url_section(p->url);
         if (!f->section)
             return CP_ERR_NOMEM;
-        if (!f->indexable && !(f->not_indexable_reason = reason_text(p, f)))
-            return CP_ERR_NOMEM;
+        if (!f->indexable) {
+            struct buf reason = BUF_INIT;
+            if (crawl_page_explain_not_indexable(p, &reason) != CP_OK ||
+                !(f->not_indexable_reason = buf_detach(&reason))) {
+                buf_free(&reason);
+                return CP_ERR_NOMEM;
+            }
+        }
     }
     return CP_OK;
 }

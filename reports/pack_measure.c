@@ -9,8 +9,7 @@
 
 bool pack_is_html(const char *content_type)
 {
-    return strncasecmp(content_type, "text/html", 9) == 0 ||
-           strncasecmp(content_type, "application/xhtml+xml", 21) == 0;
+    return crawl_content_type_is_html(content_type);
 }
 
 size_t pack_url_origin_length(const char *url)

@@ -21,11 +21,7 @@ static void write_run(struct json_writer *w, const struct report_context *ctx)
     char started[32];
     json_key(w, "run");
     json_begin_object(w);
-    json_key(w, "inputs");
-    json_begin_array(w);
-    for (size_t i = 0; i < ctx->input_count; i++)
-        json_string(w, ctx->inputs[i]);
-    json_end_array(w);
+    report_write_json_inputs(w, ctx);
     json_key(w, "started_at");
     if (ctx->started_at)
         json_string(w, report_format_time(ctx, 0, true, started));
@@ -33,18 +29,7 @@ static void write_run(struct json_writer *w, const struct report_context *ctx)
         json_null(w);
     json_key(w, "duration_seconds");
     json_double(w, ctx->duration_seconds);
-    /* An array, not an object: options such as --sitemap may be given more than once. */
-    json_key(w, "options");
-    json_begin_array(w);
-    for (size_t i = 0; i < ctx->option_count; i++) {
-        json_begin_object(w);
-        json_key(w, "name");
-        json_string(w, ctx->options[i].name);
-        json_key(w, "value");
-        json_string(w, ctx->options[i].value);
-        json_end_object(w);
-    }
-    json_end_array(w);
+    report_write_json_options(w, ctx);
     json_end_object(w);
 }
 
@@ -101,8 +86,7 @@ static void write_summary(struct json_writer *w, const struct finding_list *list
     json_end_object(w);
 }
 
-/* One finding object; state is its baseline state or NULL. */
-static void write_finding(struct json_writer *w, const struct finding *f, const char *state)
+void render_finding_json(struct json_writer *w, const struct finding *f, const char *state)
 {
     const struct rule *rule = rule_get(f->rule);
     char fingerprint[17];
@@ -153,14 +137,14 @@ int render_findings_json(FILE *out, const struct finding_list *list, const struc
     json_key(&w, "findings");
     json_begin_array(&w);
     for (size_t i = 0; i < list->count; i++)
-        write_finding(&w, &list->items[i], report_baseline_state(ctx, i));
+        render_finding_json(&w, &list->items[i], report_baseline_state(ctx, i));
     json_end_array(&w);
     if (ctx->baseline) {
         const struct baseline_comparison *b = ctx->baseline;
         json_key(&w, "fixed");
         json_begin_array(&w);
         for (size_t i = 0; i < b->fixed_count; i++)
-            write_finding(&w, &b->baseline->findings.items[b->fixed[i]], NULL);
+            render_finding_json(&w, &b->baseline->findings.items[b->fixed[i]], NULL);
         json_end_array(&w);
     }
     json_end_object(&w);

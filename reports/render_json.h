@@ -13,12 +13,19 @@
 
 #include <stdio.h>
 
+#include "common/json_write.h"
+
 #include "reports/findings.h"
 #include "reports/report_context.h"
 
 #define FINDINGS_JSON_SCHEMA 1
 
 /* Returns CP_OK, or CP_ERR_IO when writing to out failed (errno tells why). */
+/* One finding object as findings.json writes it (rule, severity, url, related, message, source,
+ * line, column, fingerprint), plus "baseline_state" when state is not NULL. For other documents
+ * that embed findings (crawlpack diff), so a finding has one JSON shape everywhere. */
+void render_finding_json(struct json_writer *w, const struct finding *finding, const char *state);
+
 int render_findings_json(FILE *out, const struct finding_list *list, const struct report_context *ctx);
 
 #endif

@@ -165,22 +165,8 @@ static void write_invocation(struct json_writer *w, const struct report_context 
     }
     json_key(w, "properties");
     json_begin_object(w);
-    json_key(w, "inputs");
-    json_begin_array(w);
-    for (size_t i = 0; i < ctx->input_count; i++)
-        json_string(w, ctx->inputs[i]);
-    json_end_array(w);
-    json_key(w, "options");
-    json_begin_array(w);
-    for (size_t i = 0; i < ctx->option_count; i++) {
-        json_begin_object(w);
-        json_key(w, "name");
-        json_string(w, ctx->options[i].name);
-        json_key(w, "value");
-        json_string(w, ctx->options[i].value);
-        json_end_object(w);
-    }
-    json_end_array(w);
+    report_write_json_inputs(w, ctx);
+    report_write_json_options(w, ctx);
     json_end_object(w);
     json_end_object(w);
     json_end_array(w);

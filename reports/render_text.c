@@ -1,17 +1,49 @@
 /* reports/render_text: compiler-style finding lines (see render_text.h). */
 #include "reports/render_text.h"
 
+#include <stdbool.h>
+
+/* One finding is one line: a line break or other control character taken from the input (a <loc>
+ * with a newline, a robots.txt line with a CR) is written escaped, so it can neither split the
+ * finding nor forge another one for the tools that read these lines. */
+static bool is_control(unsigned char c)
+{
+    return (c < 0x20 && c != '\t') || c == 0x7F;
+}
+
+static void write_one_line(FILE *out, const char *text)
+{
+    while (*text) {
+        size_t plain = 0;
+        while (text[plain] && !is_control((unsigned char)text[plain]))
+            plain++;
+        fwrite(text, 1, plain, out);
+        text += plain;
+        if (!*text)
+            break;
+        if (*text == '\n')
+            fputs("\\n", out);
+        else if (*text == '\r')
+            fputs("\\r", out);
+        else
+            fprintf(out, "\\x%02X", (unsigned char)*text);
+        text++;
+    }
+}
+
 void render_finding_text(FILE *out, const struct finding *f)
 {
     const struct rule *rule = rule_get(f->rule);
     const char *where = f->source ? f->source : f->url ? f->url : "-";
-    fputs(where, out);
+    write_one_line(out, where);
     if (f->line) {
         fprintf(out, ":%u", f->line);
         if (f->column)
             fprintf(out, ":%u", f->column);
     }
-    fprintf(out, ": %s: %s: %s\n", severity_name(rule->severity), rule->id, f->message);
+    fprintf(out, ": %s: %s: ", severity_name(rule->severity), rule->id);
+    write_one_line(out, f->message);
+    putc('\n', out);
 }
 
 void render_findings_text(FILE *out, const struct finding_list *list)

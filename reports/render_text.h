@@ -4,7 +4,8 @@
  *
  * SOURCE is the finding's source (file, robots.txt URL, page URL), or its URL when it has no
  * source; ":LINE" is left out when the line is unknown, ":LINE:COLUMN" used when the column is
- * known. Pure function of its input; any thread. */
+ * known. Control characters from the input (a line break inside a URL) are written escaped as \n,
+ * \r or \xHH, so every finding is exactly one line. Pure function of its input; any thread. */
 #ifndef CRAWLPACK_REPORTS_RENDER_TEXT_H
 #define CRAWLPACK_REPORTS_RENDER_TEXT_H
 

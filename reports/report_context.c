@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/json_write.h"
 #include "reports/baseline.h"
 
 void report_context_init(struct report_context *ctx)
@@ -73,4 +74,28 @@ char *report_format_time(const struct report_context *ctx, double offset_seconds
     if (strftime(text, 32, with_zone ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%dT%H:%M:%S", &tm) == 0)
         strcpy(text, with_zone ? "1970-01-01T00:00:00Z" : "1970-01-01T00:00:00");
     return text;
+}
+
+void report_write_json_inputs(struct json_writer *w, const struct report_context *ctx)
+{
+    json_key(w, "inputs");
+    json_begin_array(w);
+    for (size_t i = 0; i < ctx->input_count; i++)
+        json_string(w, ctx->inputs[i]);
+    json_end_array(w);
+}
+
+void report_write_json_options(struct json_writer *w, const struct report_context *ctx)
+{
+    json_key(w, "options");
+    json_begin_array(w);
+    for (size_t i = 0; i < ctx->option_count; i++) {
+        json_begin_object(w);
+        json_key(w, "name");
+        json_string(w, ctx->options[i].name);
+        json_key(w, "value");
+        json_string(w, ctx->options[i].value);
+        json_end_object(w);
+    }
+    json_end_array(w);
 }

@@ -17,6 +17,7 @@
 #include "reports/findings.h"
 
 struct baseline_comparison;
+struct json_writer;
 
 /* One command-line option as the run used it, e.g. {"max-depth", "5"}. */
 struct report_option {
@@ -82,5 +83,11 @@ bool report_rule_checked(const struct report_context *ctx, enum rule_id rule);
  * when with_zone. Returns text. */
 char *report_format_time(const struct report_context *ctx, double offset_seconds, bool with_zone,
                          char text[32]);
+
+/* The "inputs" member (an array of strings) and the "options" member (an array, not an object, as
+ * options such as --sitemap may repeat: [{"name", "value"}]) that the JSON and SARIF renderings
+ * both carry, each written with its key. */
+void report_write_json_inputs(struct json_writer *w, const struct report_context *ctx);
+void report_write_json_options(struct json_writer *w, const struct report_context *ctx);
 
 #endif

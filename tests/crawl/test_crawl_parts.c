@@ -12,7 +12,10 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "crawler/crawl.h"
 #include "crawler/crawl_output.h"
+#include "crawler/extract.h"
+#include "linkgraph/graph.h"
 #include "reports/render_csv.h"
 #include "crawler/frontier.h"
 #include "crawler/handoff.h"
@@ -245,6 +248,51 @@ static void test_csv_quoting(void **state)
     free(text);
 }
 
+struct page_count {
+    int pages;
+    int titled;
+};
+
+static void count_page(void *context, struct graph *graph, uint32_t node, const struct page_signals *signals)
+{
+    struct page_count *count = context;
+    assert_true(node < graph_node_count(graph));
+    count->pages++;
+    count->titled += signals->title != NULL;
+}
+
+/* The library entry point on a build folder: workers, hand-offs, robots.txt, the page hook. */
+static void test_crawl_run_root(void **state)
+{
+    (void)state;
+    char dir[512];
+    snprintf(dir, sizeof(dir), "%s/fixtures/sites/basic", getenv("CRAWLPACK_SOURCE_DIR"));
+    struct page_count count = {0, 0};
+    struct crawl_options options = {
+        .root_dir = dir,
+        .site_url = "https://basic.example/",
+        .threads = 3,
+        .max_depth = -1,
+        .on_page = count_page,
+        .on_page_context = &count,
+    };
+    struct crawl_result result;
+    char error[256] = "";
+    assert_int_equal(crawl_run(&options, &result, error, sizeof(error)), CP_OK);
+    assert_int_equal(result.pages_fetched, 7); /* 5 HTML pages, the PDF, the 404; not the blocked one */
+    assert_int_equal(count.pages, 5);
+    assert_int_equal(count.titled, 5);
+    assert_true(graph_is_frozen(result.graph));
+    assert_int_equal(result.pages[result.start_node].depth, 0);
+    assert_int_equal(result.robots_count, 1);
+    assert_string_equal(result.robots[0].action, "parse");
+    uint32_t secret = graph_find(result.graph, "https://basic.example/private/secret.html",
+                                 strlen("https://basic.example/private/secret.html"));
+    assert_int_not_equal(secret, GRAPH_NO_NODE);
+    assert_true(graph_node(result.graph, secret)->flags & GRAPH_NODE_ROBOTS_BLOCKED);
+    crawl_result_free(&result);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -256,6 +304,7 @@ int main(void)
         cmocka_unit_test(test_handoff_threads),
         cmocka_unit_test(test_local_root_mapping),
         cmocka_unit_test(test_csv_quoting),
+        cmocka_unit_test(test_crawl_run_root),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -407,11 +407,15 @@ static void test_format_table(void **state)
     for (char *save = NULL, *name = strtok_r(names, ",", &save); name; name = strtok_r(NULL, ",", &save), count++)
         assert_true(render_format_known(name));
     assert_int_equal(count, 5);
-    /* A write error surfaces as CP_ERR_IO. */
-    FILE *full = fopen("/dev/full", "w");
-    if (full) {
-        add(&list, RULE_DEEP_PAGE, "https://x/", NULL, 0, NULL);
-        assert_int_equal(render_findings("csv", full, &list, &ctx), CP_ERR_IO);
+    /* A write error surfaces as CP_ERR_IO in every format, even when the output is still buffered. */
+    add(&list, RULE_DEEP_PAGE, "https://x/", NULL, 0, NULL);
+    static const char *const formats[] = {"text", "json", "csv", "junit", "sarif"};
+    for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+        FILE *full = fopen("/dev/full", "w");
+        if (!full)
+            continue;
+        if (render_findings(formats[i], full, &list, &ctx) != CP_ERR_IO)
+            fail_msg("render_findings(\"%s\") to /dev/full did not return CP_ERR_IO", formats[i]);
         fclose(full);
     }
     findings_free(&list);
