@@ -59,5 +59,6 @@ int cmd_extract(int argc, char **argv);
 int cmd_robots(int argc, char **argv);
 int cmd_sitemap(int argc, char **argv);
 int cmd_url(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 #endif

@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 
 const struct cli_command cli_commands[] = {
+    {"audit", cmd_audit, "Crawl a site, cross-check links, sitemaps, canonicals and noindex, write findings"},
     {"crawl", cmd_crawl, "Crawl a site (or a build folder) and write pages.csv, links.csv, crawl.json"},
     {"diff", cmd_diff, "Compare two audit folders: new/fixed findings, page, status and depth changes"},
     {"extract", cmd_extract, "Show the signals crawlpack extracts from one saved HTML page"},

@@ -20,6 +20,7 @@ struct fetcher {
     char *credentials;
     struct curl_slist *headers;
     struct curl_slist *resolve;
+    struct curl_slist *connect_to;
     struct transfer *transfers; /* in flight, doubly linked, so fetcher_free can abort them */
     size_t in_flight;
 };
@@ -61,6 +62,8 @@ struct fetcher *fetcher_new(const struct fetch_options *options)
         f->headers = curl_slist_append(f->headers, options->headers[i]);
     for (size_t i = 0; i < options->resolve_count; i++)
         f->resolve = curl_slist_append(f->resolve, options->resolve[i]);
+    for (size_t i = 0; i < options->connect_to_count; i++)
+        f->connect_to = curl_slist_append(f->connect_to, options->connect_to[i]);
     if (!f->multi || !f->share || !f->user_agent || (options->cookie && !f->cookie) ||
         (options->credentials && !f->credentials)) {
         fetcher_free(f);
@@ -68,6 +71,7 @@ struct fetcher *fetcher_new(const struct fetch_options *options)
     }
     f->options.headers = NULL;
     f->options.resolve = NULL;
+    f->options.connect_to = NULL;
     curl_share_setopt(f->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
     curl_share_setopt(f->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
     curl_share_setopt(f->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
@@ -110,6 +114,7 @@ void fetcher_free(struct fetcher *f)
         curl_share_cleanup(f->share);
     curl_slist_free_all(f->headers);
     curl_slist_free_all(f->resolve);
+    curl_slist_free_all(f->connect_to);
     free(f->user_agent);
     free(f->cookie);
     free(f->credentials);
@@ -247,6 +252,8 @@ static void set_transfer_options(struct fetcher *f, struct transfer *t, const st
         curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
     if (f->resolve)
         curl_easy_setopt(e, CURLOPT_RESOLVE, f->resolve);
+    if (f->connect_to)
+        curl_easy_setopt(e, CURLOPT_CONNECT_TO, f->connect_to);
     if (!request->send_credentials)
         return; /* headers and cookies may carry secrets too: only for the origin they were meant for */
     if (f->headers)

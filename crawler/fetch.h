@@ -38,6 +38,8 @@ struct fetch_options {
     const char *credentials;    /* "user:password" for basic auth */
     const char *const *resolve; /* curl --resolve entries "host:port:address" */
     size_t resolve_count;
+    const char *const *connect_to; /* curl --connect-to entries "host:port:connect-host:connect-port" */
+    size_t connect_to_count;
 };
 
 struct fetch_request {

@@ -1,0 +1,378 @@
+/* cli/audit: `crawlpack audit URL` (or --root DIR --site-url URL) crawls the site with every crawl
+ * option, analyses the link graph, runs every audit rule, and writes the crawl's files plus the
+ * findings in each --format to --out; then prints the findings by rule, worst first. Exit 1 when a
+ * finding (a new one, with --baseline) reaches --fail-on. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/audit_evidence.h"
+#include "cli/cli.h"
+#include "cli/crawl_options.h"
+#include "common/buf.h"
+#include "common/error.h"
+#include "crawler/crawl.h"
+#include "linkgraph/analysis.h"
+#include "linkgraph/audit.h"
+#include "linkgraph/graph.h"
+#include "reports/baseline.h"
+#include "reports/findings.h"
+#include "reports/render.h"
+#include "reports/report_context.h"
+
+static const char usage_head[] =
+    "Usage: crawlpack audit URL [options]\n"
+    "       crawlpack audit --root DIR --site-url URL [options]\n\n"
+    "Crawl a site, cross-check its links, sitemaps, robots.txt, canonicals and noindex, and write\n"
+    "OUT/pages.csv, links.csv, crawl.json and the findings (findings.json and findings.csv by\n"
+    "default). Prints the findings by rule, worst first. Rules: crawlpack rules; when each one\n"
+    "fires: docs/audit.md.\n\n"
+    "Audit:\n"
+    "      --format LIST          comma list of text,json,csv,junit,sarif (default: json,csv); each\n"
+    "                             is written to OUT/findings.EXT\n"
+    "      --fail-on LEVEL        exit 1 when a finding reaches LEVEL: error (default), warning,\n"
+    "                             notice or never\n"
+    "      --baseline FILE        a previous findings.json: only new findings count for --fail-on\n"
+    "      --fail-on-existing     with --baseline, existing findings count too\n"
+    "      --max-click-depth N    deep-page above N clicks from the start (default: 3)\n\n";
+
+static const char usage_tail[] =
+    "  -h, --help                 show this help\n\n"
+    "Exit status: 0 no finding reaches --fail-on, 1 findings do, 2 usage error, 3 runtime failure,\n"
+    "130 interrupted (Ctrl-C: what was crawled is still audited and written).\n";
+
+enum {
+    OPT_FORMAT = 512, OPT_FAIL_ON, OPT_BASELINE, OPT_FAIL_ON_EXISTING, OPT_MAX_CLICK_DEPTH,
+};
+
+static const struct option audit_options[] = {
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+    {"baseline", required_argument, NULL, OPT_BASELINE},
+    {"fail-on-existing", no_argument, NULL, OPT_FAIL_ON_EXISTING},
+    {"max-click-depth", required_argument, NULL, OPT_MAX_CLICK_DEPTH},
+    {"help", no_argument, NULL, 'h'},
+};
+
+/* At most this many options are recorded for findings.json's run.options. */
+#define RECORDED_OPTIONS_MAX 256
+
+struct audit_cli {
+    struct crawl_cli crawl;
+    const char *formats;
+    enum severity fail_on;
+    bool fail_on_existing;
+    const char *baseline_path;
+    uint32_t max_click_depth;
+    struct report_option recorded[RECORDED_OPTIONS_MAX];
+    size_t recorded_count;
+};
+
+/* ---- options ---- */
+
+static int check_formats(const char *value)
+{
+    size_t length = strlen(value), count = 0;
+    for (size_t start = 0; start <= length;) {
+        size_t end = start + strcspn(value + start, ",");
+        char name[32];
+        if (end - start == 0 || end - start >= sizeof name)
+            return cli_usage_error("audit", "--format takes a comma list of %s, not '%s'", render_format_names(), value);
+        memcpy(name, value + start, end - start);
+        name[end - start] = '\0';
+        if (!render_format_known(name))
+            return cli_usage_error("audit", "--format: unknown format '%s' (known: %s)", name, render_format_names());
+        count++;
+        start = end + 1;
+    }
+    return count ? 0 : cli_usage_error("audit", "--format needs at least one of %s", render_format_names());
+}
+
+/* An audit option; -1 when the option is the crawl's. */
+static int apply_audit_option(struct audit_cli *cli, int option, const char *value)
+{
+    long number;
+    switch (option) {
+    case OPT_FORMAT:
+        cli->formats = value;
+        return check_formats(value);
+    case OPT_FAIL_ON:
+        if (severity_parse(value, &cli->fail_on) != 0)
+            return cli_usage_error("audit", "--fail-on must be error, warning, notice or never, not '%s'", value);
+        return 0;
+    case OPT_BASELINE:
+        cli->baseline_path = value;
+        return 0;
+    case OPT_FAIL_ON_EXISTING:
+        cli->fail_on_existing = true;
+        return 0;
+    case OPT_MAX_CLICK_DEPTH:
+        if (cli_parse_long("audit", "--max-click-depth", value, 1, 1000000, &number))
+            return EXIT_USAGE;
+        cli->max_click_depth = (uint32_t)number;
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+/* Keep the option as given for findings.json's run.options (getopt's long index, or a short
+ * option's long name). */
+static void record_option(struct audit_cli *cli, const struct option *table, int option, int long_index,
+                          const char *value)
+{
+    const char *name = NULL;
+    if (long_index >= 0)
+        name = table[long_index].name;
+    for (size_t i = 0; !name && table[i].name; i++)
+        if (table[i].val == option)
+            name = table[i].name;
+    if (name && cli->recorded_count < RECORDED_OPTIONS_MAX) {
+        /* Credentials and headers may carry secrets: their names are kept, not their values. */
+        bool secret = strcmp(name, "user") == 0 || strcmp(name, "header") == 0 || strcmp(name, "cookie") == 0;
+        cli->recorded[cli->recorded_count++] = (struct report_option){name, secret ? "(hidden)" : value ? value : ""};
+    }
+}
+
+/* 0 to go on, or the exit code; *done is set after --help (exit code 0, nothing more to do). */
+static int parse_options(struct audit_cli *cli, int argc, char **argv, bool *done)
+{
+    struct option *table = crawl_cli_option_table(audit_options, sizeof audit_options / sizeof audit_options[0]);
+    if (!table)
+        return EXIT_RUNTIME;
+    int option, long_index = -1, rc = 0;
+    while (rc == 0 && (option = getopt_long(argc, argv, ":" CRAWL_CLI_SHORT_OPTIONS "h", table, &long_index)) != -1) {
+        if (option == 'h') {
+            fputs(usage_head, stdout);
+            fputs(crawl_cli_help, stdout);
+            fputs(usage_tail, stdout);
+            *done = true;
+            break;
+        }
+        rc = apply_audit_option(cli, option, optarg);
+        if (rc == -1)
+            rc = crawl_cli_apply(&cli->crawl, option, optarg, argv);
+        if (rc == 0)
+            record_option(cli, table, option, long_index, optarg);
+        long_index = -1;
+    }
+    free(table);
+    if (rc != 0 || *done)
+        return rc;
+    if (cli->fail_on_existing && !cli->baseline_path)
+        rc = cli_usage_error("audit", "--fail-on-existing goes with --baseline");
+    return rc ? rc : crawl_cli_finish(&cli->crawl, argc, argv);
+}
+
+/* ---- findings ---- */
+
+static int collect_findings(const struct audit_cli *cli, struct crawl_result *r, struct audit_watch *watch,
+                            const struct graph_analysis *analysis, struct finding_list *out)
+{
+    struct audit_evidence evidence;
+    int status = audit_evidence_build(r, &cli->crawl.crawl, watch, &evidence);
+    size_t sitemaps_read = 0;
+    for (size_t i = 0; i < r->sitemap_count; i++)
+        sitemaps_read += r->sitemaps[i].read;
+    struct audit_options options = {
+        .max_click_depth = cli->max_click_depth,
+        .sitemaps_read = sitemaps_read,
+        .pages = evidence.facts,
+    };
+    if (status == CP_OK)
+        status = audit_graph(r->graph, analysis, &options, out);
+    if (status == CP_OK)
+        status = findings_move_all(out, &r->findings);
+    if (status == CP_OK)
+        status = findings_move_all(out, &watch->findings);
+    if (status == CP_OK)
+        status = audit_evidence_crawl_findings(r, cli->crawl.crawl.max_per_template, out);
+    audit_evidence_free(&evidence);
+    if (status == CP_OK)
+        findings_sort(out);
+    return status;
+}
+
+/* ---- reports ---- */
+
+static void count_pages(const struct crawl_result *r, const struct graph_analysis *analysis, size_t *pages,
+                        size_t *indexable)
+{
+    *pages = *indexable = 0;
+    for (uint32_t id = 0; id < analysis->node_count; id++) {
+        uint16_t flags = graph_node(r->graph, id)->flags;
+        *pages += (flags & GRAPH_NODE_IN_SCOPE) && (flags & GRAPH_NODE_FETCHED);
+        *indexable += analysis->verdict[id] == 0;
+    }
+}
+
+static int write_formats(const struct audit_cli *cli, const struct finding_list *list, const struct report_context *ctx)
+{
+    const char *formats = cli->formats ? cli->formats : "json,csv";
+    for (const char *at = formats; *at;) {
+        size_t length = strcspn(at, ",");
+        char name[32];
+        snprintf(name, sizeof name, "%.*s", (int)length, at);
+        at += length + (at[length] == ',');
+        struct buf path = BUF_INIT;
+        buf_printf(&path, "%s/%s", cli->crawl.out_dir, render_format_file_name(name));
+        FILE *file = fopen(buf_str(&path), "wb");
+        int status = file ? render_findings(name, file, list, ctx) : CP_ERR_IO;
+        if (file && fclose(file) != 0)
+            status = CP_ERR_IO;
+        if (status != CP_OK)
+            fprintf(stderr, "crawlpack audit: cannot write %s: %s\n", buf_str(&path), cp_strerror(status));
+        buf_free(&path);
+        if (status != CP_OK)
+            return status;
+    }
+    return CP_OK;
+}
+
+struct rule_count {
+    enum rule_id rule;
+    size_t count, failing;
+};
+
+static int compare_rule_counts(const void *a, const void *b)
+{
+    const struct rule_count *x = a, *y = b;
+    if ((x->count == 0) != (y->count == 0))
+        return x->count == 0 ? 1 : -1; /* rules without findings last: the table stops at the first */
+    enum severity sx = rule_get(x->rule)->severity, sy = rule_get(y->rule)->severity;
+    if (sx != sy)
+        return sx > sy ? -1 : 1;
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    return strcmp(rule_get(x->rule)->id, rule_get(y->rule)->id);
+}
+
+/* The table on stdout: one row per rule with findings, worst first (severity, then count). */
+static void print_summary(const struct audit_cli *cli, const struct crawl_result *r, const struct finding_list *list,
+                          const struct report_context *ctx)
+{
+    struct rule_count rows[RULE_COUNT];
+    size_t by_severity[SEVERITY_NEVER] = {0};
+    for (int i = 0; i < RULE_COUNT; i++)
+        rows[i] = (struct rule_count){(enum rule_id)i, 0, 0};
+    for (size_t i = 0; i < list->count; i++) {
+        rows[list->items[i].rule].count++;
+        rows[list->items[i].rule].failing += report_finding_fails(ctx, list, i);
+        by_severity[rule_get(list->items[i].rule)->severity]++;
+    }
+    qsort(rows, RULE_COUNT, sizeof rows[0], compare_rule_counts);
+    printf("audited %zu pages (%zu indexable)%s: %zu findings (%zu errors, %zu warnings, %zu notices)\n",
+           ctx->pages, ctx->indexable, r->interrupted ? ", interrupted" : "", list->count,
+           by_severity[SEVERITY_ERROR], by_severity[SEVERITY_WARNING], by_severity[SEVERITY_NOTICE]);
+    if (list->count) {
+        printf("\n%-8s  %-28s %8s %8s\n", "SEVERITY", "RULE", "FINDINGS", "FAILING");
+        for (int i = 0; i < RULE_COUNT && rows[i].count; i++)
+            printf("%-8s  %-28s %8zu %8zu\n", severity_name(rule_get(rows[i].rule)->severity), rule_get(rows[i].rule)->id,
+                   rows[i].count, rows[i].failing);
+    }
+    if (ctx->baseline)
+        printf("\nbaseline %s: %zu new, %zu existing, %zu fixed\n", cli->baseline_path, ctx->baseline->new_count,
+               ctx->baseline->existing_count, ctx->baseline->fixed_count);
+    printf("\n%zu finding%s fail%s the run (--fail-on %s%s); files in %s/\n", report_count_failing(ctx, list),
+           report_count_failing(ctx, list) == 1 ? "" : "s", report_count_failing(ctx, list) == 1 ? "s" : "",
+           severity_name(ctx->fail_on), ctx->baseline && !ctx->fail_on_existing ? ", new findings only" : "",
+           cli->crawl.out_dir);
+}
+
+static void fill_context(const struct audit_cli *cli, const struct crawl_result *r, const struct graph_analysis *analysis,
+                         const char *const *start, time_t started, struct report_context *ctx)
+{
+    report_context_init(ctx);
+    ctx->inputs = start;
+    ctx->input_count = 1;
+    ctx->started_at = started;
+    ctx->duration_seconds = r->elapsed_ms / 1000.0;
+    ctx->options = cli->recorded;
+    ctx->option_count = cli->recorded_count;
+    ctx->has_page_counts = true;
+    count_pages(r, analysis, &ctx->pages, &ctx->indexable);
+    ctx->fail_on = cli->fail_on;
+    ctx->fail_on_existing = cli->fail_on_existing;
+}
+
+/* Everything after the crawl: analysis, rules, baseline comparison, files, summary. baseline is
+ * NULL without --baseline. Returns the exit code. */
+static int report(struct audit_cli *cli, struct crawl_result *r, struct audit_watch *watch,
+                  const struct baseline *baseline, const char *start, time_t started)
+{
+    struct graph_analysis analysis;
+    struct finding_list list = FINDING_LIST_INIT;
+    struct baseline_comparison comparison = BASELINE_COMPARISON_INIT;
+    int status = graph_analyze(&analysis, r->graph, NULL);
+    if (status != CP_OK) {
+        fprintf(stderr, "crawlpack audit: cannot analyse the link graph: %s\n", cp_strerror(status));
+        return EXIT_RUNTIME;
+    }
+    struct report_context ctx;
+    fill_context(cli, r, &analysis, &start, started, &ctx);
+    status = collect_findings(cli, r, watch, &analysis, &list);
+    if (status == CP_OK && baseline) {
+        status = baseline_compare(baseline, &list, &comparison);
+        ctx.baseline = &comparison;
+    }
+    int exit_code = EXIT_RUNTIME;
+    if (status != CP_OK)
+        fprintf(stderr, "crawlpack audit: cannot audit the crawl: %s\n", cp_strerror(status));
+    else if (write_formats(cli, &list, &ctx) == CP_OK) {
+        print_summary(cli, r, &list, &ctx);
+        exit_code = r->interrupted ? EXIT_INTERRUPTED : report_count_failing(&ctx, &list) ? EXIT_PROBLEMS : EXIT_OK;
+    }
+    baseline_comparison_free(&comparison);
+    findings_free(&list);
+    graph_analysis_free(&analysis);
+    return exit_code;
+}
+
+/* --baseline is read before the crawl, so a wrong path costs no crawl. */
+static int load_baseline(const struct audit_cli *cli, struct baseline *baseline)
+{
+    if (!cli->baseline_path)
+        return 0;
+    struct buf error = BUF_INIT;
+    int status = baseline_load(cli->baseline_path, baseline, &error);
+    if (status != CP_OK)
+        fprintf(stderr, "crawlpack audit: %s\n", buf_str(&error));
+    buf_free(&error);
+    return status == CP_OK ? 0 : status == CP_ERR_NOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+}
+
+int cmd_audit(int argc, char **argv)
+{
+    struct audit_cli cli = {.fail_on = SEVERITY_ERROR};
+    struct baseline baseline = BASELINE_INIT;
+    crawl_cli_init(&cli.crawl, "audit");
+    bool done = false;
+    int rc = parse_options(&cli, argc, argv, &done);
+    if (rc == 0 && !done)
+        rc = load_baseline(&cli, &baseline);
+    if (rc != 0 || done) {
+        crawl_cli_free(&cli.crawl);
+        return rc;
+    }
+    struct audit_watch watch;
+    audit_watch_init(&watch, &cli.crawl.crawl);
+    cli.crawl.crawl.on_page = audit_watch_page;
+    cli.crawl.crawl.on_page_context = &watch;
+    struct crawl_result result;
+    char started_at[32];
+    time_t started;
+    rc = crawl_cli_run(&cli.crawl, &result, started_at, &started);
+    if (rc == 0) {
+        const char *start = cli.crawl.crawl.start_url ? cli.crawl.crawl.start_url : cli.crawl.crawl.site_url;
+        if (watch.out_of_memory)
+            fprintf(stderr, "crawlpack audit: out of memory during the crawl: some page findings are missing\n");
+        rc = report(&cli, &result, &watch, cli.baseline_path ? &baseline : NULL, start, started);
+        crawl_result_free(&result);
+    }
+    audit_watch_free(&watch);
+    baseline_free(&baseline);
+    crawl_cli_free(&cli.crawl);
+    return rc;
+}

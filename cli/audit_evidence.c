@@ -1,0 +1,178 @@
+/* cli/audit_evidence: the page-local audit during the crawl, and the per-page facts and crawl
+ * findings after it (see cli/audit_evidence.h). */
+#include "cli/audit_evidence.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/error.h"
+#include "crawler/extract.h"
+#include "crawler/fetch.h"
+#include "crawler/robots.h"
+#include "crawler/url.h"
+#include "linkgraph/audit_page.h"
+#include "linkgraph/graph.h"
+
+/* ---- during the crawl ---- */
+
+void audit_watch_init(struct audit_watch *watch, const struct crawl_options *options)
+{
+    memset(watch, 0, sizeof *watch);
+    watch->identity = (struct url_identity_options){options->strip_params, options->strip_param_count};
+    watch->max_body = options->fetch.max_body ? options->fetch.max_body : FETCH_DEFAULT_MAX_BODY;
+}
+
+void audit_watch_free(struct audit_watch *watch)
+{
+    findings_free(&watch->findings);
+    free(watch->noindex_sources);
+    memset(watch, 0, sizeof *watch);
+}
+
+/* The noindex that binds search engines, as the crawl records it in the graph: the first engine
+ * view when there is one, else our own token's. enum robots_source and AUDIT_NOINDEX_* agree. */
+static uint8_t noindex_sources_of(const struct page_signals *signals)
+{
+    if (signals->robots_count == 0)
+        return 0;
+    return signals->robots[signals->robots_count > 1 ? 1 : 0].directives.flag_sources[ROBOTS_NOINDEX];
+}
+
+static void keep_noindex_sources(struct audit_watch *watch, uint32_t node, uint8_t sources)
+{
+    if (sources == 0)
+        return;
+    if (node >= watch->noindex_capacity) {
+        size_t capacity = watch->noindex_capacity ? watch->noindex_capacity : 1024;
+        while (capacity <= node)
+            capacity *= 2;
+        uint8_t *grown = realloc(watch->noindex_sources, capacity);
+        if (!grown) {
+            watch->out_of_memory = true;
+            return;
+        }
+        memset(grown + watch->noindex_capacity, 0, capacity - watch->noindex_capacity);
+        watch->noindex_sources = grown;
+        watch->noindex_capacity = capacity;
+    }
+    watch->noindex_sources[node] = sources;
+}
+
+void audit_watch_page(void *context, struct graph *graph, uint32_t node, const struct page_signals *signals)
+{
+    struct audit_watch *watch = context;
+    const struct graph_node *facts = graph_node(graph, node);
+    bool truncated = facts->flags & GRAPH_NODE_TRUNCATED;
+    struct audit_page_input input = {
+        .url = graph_url(graph, node, NULL),
+        .signals = signals,
+        .status = facts->status,
+        .html = facts->flags & GRAPH_NODE_HTML,
+        .body_truncated = truncated,
+        .body_bytes = truncated ? watch->max_body : 0,
+        .identity = &watch->identity,
+    };
+    if (audit_page(&input, &watch->findings) != CP_OK)
+        watch->out_of_memory = true;
+    keep_noindex_sources(watch, node, noindex_sources_of(signals));
+}
+
+/* ---- after the crawl ---- */
+
+void audit_evidence_free(struct audit_evidence *e)
+{
+    for (size_t i = 0; i < e->text_count; i++)
+        free(e->texts[i]);
+    free(e->texts);
+    free(e->facts);
+}
+
+static const struct robots *robots_of_origin(const struct crawl_result *r, const struct url *url)
+{
+    char origin[1024];
+    if (url_origin(url, origin, sizeof origin) < 0)
+        return NULL;
+    for (size_t i = 0; i < r->robots_count; i++)
+        if (r->robots[i].origin && r->robots[i].robots && strcmp(r->robots[i].origin, origin) == 0)
+            return r->robots[i].robots;
+    return NULL;
+}
+
+/* "robots.txt line 4: Disallow: /private/" for a page robots.txt blocks; NULL when it has no rule
+ * to show (or out of memory: the finding then says "blocked by robots.txt"). */
+static char *blocking_rule(const struct crawl_result *r, const char *token, const char *page_url)
+{
+    struct url url;
+    if (url_parse_str(page_url, NULL, &url) != URL_OK)
+        return NULL;
+    const struct robots *robots = robots_of_origin(r, &url);
+    struct robots_decision decision;
+    char *text = NULL;
+    if (robots && !robots_check_url(robots, token, &url, &decision)) {
+        char rule[512];
+        robots_decision_format(&decision, rule, sizeof rule);
+        struct buf b = BUF_INIT;
+        if (buf_printf(&b, "robots.txt %s", rule) == CP_OK)
+            text = buf_detach(&b);
+        buf_free(&b);
+    }
+    url_free(&url);
+    return text;
+}
+
+static int keep_text(struct audit_evidence *e, char *text)
+{
+    if (e->text_count == e->text_capacity) {
+        size_t capacity = e->text_capacity ? e->text_capacity * 2 : 16;
+        char **grown = realloc(e->texts, capacity * sizeof *grown);
+        if (!grown)
+            return CP_ERR_NOMEM;
+        e->texts = grown;
+        e->text_capacity = capacity;
+    }
+    e->texts[e->text_count++] = text;
+    return CP_OK;
+}
+
+int audit_evidence_build(const struct crawl_result *r, const struct crawl_options *options,
+                         const struct audit_watch *watch, struct audit_evidence *e)
+{
+    uint32_t count = graph_node_count(r->graph);
+    char token[128];
+    crawl_robots_token(options->fetch.user_agent, token, sizeof token);
+    memset(e, 0, sizeof *e);
+    e->facts = calloc((size_t)count + 1, sizeof *e->facts);
+    if (!e->facts)
+        return CP_ERR_NOMEM;
+    for (uint32_t id = 0; id < count; id++) {
+        const struct graph_node *node = graph_node(r->graph, id);
+        if (id < watch->noindex_capacity)
+            e->facts[id].noindex_sources = watch->noindex_sources[id];
+        if ((node->flags & GRAPH_NODE_FETCHED) && node->status == 0)
+            e->facts[id].fetch_error = crawl_page_text(&r->pages[id], CRAWL_TEXT_ERROR);
+        if (!(node->flags & GRAPH_NODE_ROBOTS_BLOCKED))
+            continue;
+        char *rule = blocking_rule(r, token, graph_url(r->graph, id, NULL));
+        if (rule && keep_text(e, rule) != CP_OK) {
+            free(rule);
+            return CP_ERR_NOMEM;
+        }
+        e->facts[id].robots_rule = rule;
+    }
+    return CP_OK;
+}
+
+int audit_evidence_crawl_findings(const struct crawl_result *r, size_t max_per_template, struct finding_list *out)
+{
+    for (size_t i = 0; i < r->trap_count; i++)
+        if (!findings_add(out, RULE_CRAWL_TRAP, r->traps[i], NULL, 0,
+                          "the template produced more than %zu URLs; %zu more were not crawled (--max-per-template)",
+                          max_per_template ? max_per_template : 500, r->trap_refused[i]))
+            return CP_ERR_NOMEM;
+    for (size_t i = 0; i < r->breaker_count; i++)
+        if (!findings_add(out, RULE_CRAWL_HOST_PAUSED, NULL, NULL, 0, "%s", r->breaker_events[i]))
+            return CP_ERR_NOMEM;
+    return CP_OK;
+}
+

@@ -1,0 +1,60 @@
+/* cli/audit_evidence: what the audit learns from the crawl besides the link graph.
+ *
+ * While crawling, the crawl's on_page hook (crawler/crawl.h) hands each extracted page to
+ * audit_watch_page, which runs the page-local rules (linkgraph/audit_page.h) while the page's
+ * signals exist and keeps where its noindex was found. After the crawl, audit_evidence_build turns
+ * the result into the per-page facts linkgraph/audit reads, and audit_evidence_crawl_findings into
+ * the findings the crawl itself implies (crawl traps, paused hosts).
+ *
+ * Threads: the hook runs on the crawl's fetch-loop thread, the rest on the command's thread after
+ * crawl_run returned; the watch is never used by two threads at once.
+ * Memory: struct audit_watch owns its findings and noindex array; struct audit_evidence owns its
+ * facts array and the strings it made (robots.txt rules); the fetch-error strings point into the
+ * crawl result, which must outlive the evidence. */
+#ifndef CRAWLPACK_CLI_AUDIT_EVIDENCE_H
+#define CRAWLPACK_CLI_AUDIT_EVIDENCE_H
+
+#include <stddef.h>
+
+#include "crawler/crawl.h"
+#include "crawler/url.h"
+#include "linkgraph/audit.h"
+#include "reports/findings.h"
+
+struct page_signals;
+struct graph;
+
+struct audit_watch {
+    struct url_identity_options identity; /* the crawl's --strip-param list */
+    uint64_t max_body;                    /* the body cap, for page-truncated's message */
+    struct finding_list findings;         /* the page-local rules' findings */
+    uint8_t *noindex_sources;             /* per node id: AUDIT_NOINDEX_* bits, 0 when none */
+    size_t noindex_capacity;
+    bool out_of_memory;                   /* some page's findings or facts could not be kept */
+};
+
+/* options: the crawl's (they must outlive the watch). */
+void audit_watch_init(struct audit_watch *watch, const struct crawl_options *options);
+/* A crawl_page_fn: context is the struct audit_watch. */
+void audit_watch_page(void *context, struct graph *graph, uint32_t node, const struct page_signals *signals);
+void audit_watch_free(struct audit_watch *watch);
+
+struct audit_evidence {
+    struct audit_page_facts *facts; /* one per graph node */
+    char **texts;                   /* the robots.txt rules made for blocked pages, owned */
+    size_t text_count, text_capacity;
+};
+
+/* Facts for every node of r's graph: noindex sources from the watch, fetch errors from the crawl's
+ * page records, and for each page robots.txt blocks, its deciding rule ("robots.txt line 4:
+ * Disallow: /private/") asked again of that origin's robots.txt for the crawl's user agent. CP_OK
+ * or CP_ERR_NOMEM (*e is then partly filled: free it). */
+int audit_evidence_build(const struct crawl_result *r, const struct crawl_options *options,
+                         const struct audit_watch *watch, struct audit_evidence *e);
+void audit_evidence_free(struct audit_evidence *e);
+
+/* crawl-trap for each path template --max-per-template stopped (max_per_template 0 means the
+ * crawl's default, 500), crawl-host-paused for each circuit-breaker event. CP_OK or CP_ERR_NOMEM. */
+int audit_evidence_crawl_findings(const struct crawl_result *r, size_t max_per_template, struct finding_list *out);
+
+#endif

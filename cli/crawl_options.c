@@ -1,0 +1,330 @@
+/* cli/crawl_options: the crawl's options and run, shared by `crawl` and `audit` (see crawl_options.h). */
+#include "cli/crawl_options.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "common/error.h"
+#include "common/log.h"
+#include "crawler/crawl_output.h"
+#include "crawler/url.h"
+
+const char crawl_cli_help[] =
+    "Where and what:\n"
+    "  -o, --out DIR              output folder (default: out)\n"
+    "      --root DIR             crawl a build folder instead of a server (with --site-url)\n"
+    "      --site-url URL         the URL the folder will be served at\n"
+    "      --subdomains           also crawl subdomains of the start host\n"
+    "      --include REGEX        only URLs matching this POSIX extended regex (repeatable)\n"
+    "      --exclude REGEX        skip URLs matching this regex (repeatable)\n"
+    "      --strip-param NAME     drop this query parameter from URLs; NAME* is a prefix (repeatable)\n"
+    "      --max-depth N          clicks from the start (default: unlimited)\n"
+    "      --max-pages N          pages fetched (default: unlimited)\n"
+    "      --max-url-length N     longer URLs are not crawled (default: 8192)\n"
+    "      --max-per-template N   URLs per template (path + query names), against crawl traps\n"
+    "                             (default: 500)\n"
+    "      --check-external       one HEAD request per out-of-scope link target\n"
+    "      --sitemap URL          also read this sitemap (repeatable); robots.txt's Sitemap: lines are\n"
+    "                             always read, and /sitemap.xml is tried when nothing names one\n"
+    "      --no-sitemaps          read no sitemap\n\n"
+    "Politeness and transport:\n"
+    "  -c, --concurrency N        transfers in flight (default: 16)\n"
+    "      --per-host N           per origin (default: 4; the --concurrency value on loopback/--root)\n"
+    "      --rate R               requests per second per origin (default: 10; unlimited on\n"
+    "                             loopback/--root; 0 means unlimited)\n"
+    "      --threads N            extraction threads (default: number of cores)\n"
+    "      --ignore-robots        fetch and report robots.txt but do not obey it\n"
+    "      --respect-crawl-delay  honour robots.txt Crawl-delay\n"
+    "  -A, --user-agent UA        (default: crawlpack/VERSION (+https://github.com/crawlpack/crawlpack))\n"
+    "  -H, --header 'Name: value' extra request header (repeatable)\n"
+    "      --cookie 'a=b; c=d'    Cookie header\n"
+    "  -u, --user USER:PASSWORD   basic auth\n"
+    "                             (-H, --cookie and -u go only to the start URL's origin)\n"
+    "      --resolve HOST:PORT:ADDRESS  like curl's --resolve (repeatable)\n"
+    "      --connect-to HOST:PORT:CONNECT-HOST:CONNECT-PORT\n"
+    "                             like curl's --connect-to: requests for HOST:PORT go to\n"
+    "                             CONNECT-HOST:CONNECT-PORT, URLs unchanged (repeatable)\n"
+    "      --connect-timeout S    seconds (default: 10)\n"
+    "      --max-time S           seconds per transfer (default: 30)\n"
+    "      --max-body BYTES       body cap; longer bodies are cut and marked (default: 10485760)\n"
+    "      --max-duration S       stop the whole crawl after S seconds and write what was found\n\n"
+    "Output:\n"
+    "  -q, --quiet                no progress line\n"
+    "  -v, --verbose              log every request\n";
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_stop_signal(int signal_number)
+{
+    stop_flag = 1;
+    signal(signal_number, SIG_DFL); /* a second Ctrl-C ends the process at once */
+}
+
+static int list_add(struct crawl_cli_list *list, const char *item)
+{
+    const char **grown = realloc(list->items, (list->count + 1) * sizeof(*grown));
+    if (!grown)
+        return -1;
+    grown[list->count++] = item;
+    list->items = grown;
+    return 0;
+}
+
+static int parse_seconds(const char *command, const char *option, const char *text, long *out_ms)
+{
+    char *end;
+    errno = 0;
+    double seconds = strtod(text, &end);
+    if (errno || end == text || *end || seconds <= 0 || seconds > 86400 * 7) {
+        cli_usage_error(command, "%s needs a number of seconds above 0, not '%s'", option, text);
+        return -1;
+    }
+    *out_ms = (long)(seconds * 1000.0 + 0.5);
+    return 0;
+}
+
+static int compile_patterns(const char *command, const struct crawl_cli_list *texts, regex_t **out)
+{
+    *out = texts->count ? calloc(texts->count, sizeof(**out)) : NULL;
+    for (size_t i = 0; i < texts->count; i++) {
+        int rc = regcomp(&(*out)[i], texts->items[i], REG_EXTENDED | REG_NOSUB);
+        if (rc != 0) {
+            char message[256];
+            regerror(rc, &(*out)[i], message, sizeof(message));
+            for (size_t j = 0; j < i; j++)
+                regfree(&(*out)[j]);
+            free(*out);
+            *out = NULL;
+            return cli_usage_error(command, "bad regular expression '%s': %s", texts->items[i], message);
+        }
+    }
+    return 0;
+}
+
+static int make_dir(const char *dir)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s", dir);
+    for (char *p = path + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(path, 0777) != 0 && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    return mkdir(path, 0777) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+enum {
+    OPT_ROOT = 256, OPT_SITE_URL, OPT_SUBDOMAINS, OPT_INCLUDE, OPT_EXCLUDE, OPT_STRIP_PARAM, OPT_MAX_DEPTH,
+    OPT_MAX_PAGES, OPT_MAX_URL_LENGTH, OPT_MAX_PER_TEMPLATE, OPT_CHECK_EXTERNAL, OPT_PER_HOST, OPT_RATE,
+    OPT_THREADS, OPT_IGNORE_ROBOTS, OPT_CRAWL_DELAY, OPT_COOKIE, OPT_RESOLVE, OPT_CONNECT_TO, OPT_CONNECT_TIMEOUT, OPT_MAX_TIME,
+    OPT_MAX_BODY, OPT_MAX_DURATION, OPT_SITEMAP, OPT_NO_SITEMAPS,
+};
+
+const struct option crawl_cli_options[] = {
+    {"out", required_argument, NULL, 'o'}, {"root", required_argument, NULL, OPT_ROOT},
+    {"site-url", required_argument, NULL, OPT_SITE_URL}, {"subdomains", no_argument, NULL, OPT_SUBDOMAINS},
+    {"include", required_argument, NULL, OPT_INCLUDE}, {"exclude", required_argument, NULL, OPT_EXCLUDE},
+    {"strip-param", required_argument, NULL, OPT_STRIP_PARAM}, {"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
+    {"max-pages", required_argument, NULL, OPT_MAX_PAGES},
+    {"max-url-length", required_argument, NULL, OPT_MAX_URL_LENGTH},
+    {"max-per-template", required_argument, NULL, OPT_MAX_PER_TEMPLATE},
+    {"check-external", no_argument, NULL, OPT_CHECK_EXTERNAL}, {"concurrency", required_argument, NULL, 'c'},
+    {"per-host", required_argument, NULL, OPT_PER_HOST}, {"rate", required_argument, NULL, OPT_RATE},
+    {"threads", required_argument, NULL, OPT_THREADS}, {"ignore-robots", no_argument, NULL, OPT_IGNORE_ROBOTS},
+    {"respect-crawl-delay", no_argument, NULL, OPT_CRAWL_DELAY}, {"user-agent", required_argument, NULL, 'A'},
+    {"header", required_argument, NULL, 'H'}, {"cookie", required_argument, NULL, OPT_COOKIE},
+    {"user", required_argument, NULL, 'u'}, {"resolve", required_argument, NULL, OPT_RESOLVE},
+    {"connect-to", required_argument, NULL, OPT_CONNECT_TO},
+    {"connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT},
+    {"max-time", required_argument, NULL, OPT_MAX_TIME}, {"max-body", required_argument, NULL, OPT_MAX_BODY},
+    {"max-duration", required_argument, NULL, OPT_MAX_DURATION}, {"sitemap", required_argument, NULL, OPT_SITEMAP},
+    {"no-sitemaps", no_argument, NULL, OPT_NO_SITEMAPS}, {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'}, {NULL, 0, NULL, 0},
+};
+
+int crawl_cli_apply(struct crawl_cli *cli, int c, const char *value, char **argv)
+{
+    struct crawl_options *o = &cli->crawl;
+    long number = 0;
+    switch (c) {
+    case 'o': cli->out_dir = value; return 0;
+    case OPT_ROOT: o->root_dir = value; return 0;
+    case OPT_SITE_URL: o->site_url = value; return 0;
+    case OPT_SUBDOMAINS: o->subdomains = true; return 0;
+    case OPT_INCLUDE: return list_add(&cli->includes, value) ? EXIT_RUNTIME : 0;
+    case OPT_EXCLUDE: return list_add(&cli->excludes, value) ? EXIT_RUNTIME : 0;
+    case OPT_STRIP_PARAM: return list_add(&cli->strip_params, value) ? EXIT_RUNTIME : 0;
+    case OPT_MAX_DEPTH: if (cli_parse_long(cli->command, "--max-depth", value, 0, 1000000, &o->max_depth)) return EXIT_USAGE; return 0;
+    case OPT_MAX_PAGES: if (cli_parse_long(cli->command, "--max-pages", value, 1, 1000000000, &o->max_pages)) return EXIT_USAGE; return 0;
+    case OPT_MAX_URL_LENGTH: if (cli_parse_long(cli->command, "--max-url-length", value, 16, 1 << 20, &number)) return EXIT_USAGE; o->max_url_length = (size_t)number; return 0;
+    case OPT_MAX_PER_TEMPLATE: if (cli_parse_long(cli->command, "--max-per-template", value, 1, 1000000000, &number)) return EXIT_USAGE; o->max_per_template = (size_t)number; return 0;
+    case OPT_CHECK_EXTERNAL: o->check_external = true; return 0;
+    case OPT_SITEMAP: return list_add(&cli->sitemaps, value) ? EXIT_RUNTIME : 0;
+    case OPT_NO_SITEMAPS: o->no_sitemaps = true; return 0;
+    case 'c': if (cli_parse_long(cli->command, "--concurrency", value, 1, 1024, &number)) return EXIT_USAGE; o->concurrency = (int)number; return 0;
+    case OPT_PER_HOST: if (cli_parse_long(cli->command, "--per-host", value, 1, 1024, &number)) return EXIT_USAGE; o->per_host = (int)number; return 0;
+    case OPT_THREADS: if (cli_parse_long(cli->command, "--threads", value, 1, 256, &number)) return EXIT_USAGE; o->threads = (int)number; return 0;
+    case OPT_RATE: {
+        char *end;
+        double rate = strtod(value, &end);
+        if (end == value || *end || rate < 0 || rate > 1e6)
+            return cli_usage_error(cli->command, "--rate needs requests per second (0 for unlimited), not '%s'", value);
+        o->rate = rate == 0 ? -1 : rate;
+        return 0;
+    }
+    case OPT_IGNORE_ROBOTS: o->ignore_robots = true; return 0;
+    case OPT_CRAWL_DELAY: o->respect_crawl_delay = true; return 0;
+    case 'A': o->fetch.user_agent = value; return 0;
+    case 'H':
+        if (!strchr(value, ':'))
+            return cli_usage_error(cli->command, "--header needs 'Name: value', not '%s'", value);
+        return list_add(&cli->headers, value) ? EXIT_RUNTIME : 0;
+    case OPT_COOKIE: o->fetch.cookie = value; return 0;
+    case 'u':
+        if (!strchr(value, ':'))
+            return cli_usage_error(cli->command, "--user needs USER:PASSWORD");
+        o->fetch.credentials = value;
+        return 0;
+    case OPT_RESOLVE: return list_add(&cli->resolves, value) ? EXIT_RUNTIME : 0;
+    case OPT_CONNECT_TO: return list_add(&cli->connect_tos, value) ? EXIT_RUNTIME : 0;
+    case OPT_CONNECT_TIMEOUT: return parse_seconds(cli->command, "--connect-timeout", value, &o->fetch.connect_timeout_ms) ? EXIT_USAGE : 0;
+    case OPT_MAX_TIME: return parse_seconds(cli->command, "--max-time", value, &o->fetch.total_timeout_ms) ? EXIT_USAGE : 0;
+    case OPT_MAX_DURATION: return parse_seconds(cli->command, "--max-duration", value, &o->max_duration_ms) ? EXIT_USAGE : 0;
+    case OPT_MAX_BODY: if (cli_parse_long(cli->command, "--max-body", value, 1024, 1L << 30, &number)) return EXIT_USAGE; o->fetch.max_body = (size_t)number; return 0;
+    case 'q': cli->quiet = true; return 0;
+    case 'v': cli->verbosity++; return 0;
+    default: return cli_option_error(cli->command, c, argv);
+    }
+}
+
+void crawl_cli_free(struct crawl_cli *cli)
+{
+    for (size_t i = 0; cli->include_patterns && i < cli->includes.count; i++)
+        regfree(&cli->include_patterns[i]);
+    for (size_t i = 0; cli->exclude_patterns && i < cli->excludes.count; i++)
+        regfree(&cli->exclude_patterns[i]);
+    free(cli->include_patterns);
+    free(cli->exclude_patterns);
+    free(cli->headers.items);
+    free(cli->resolves.items);
+    free(cli->connect_tos.items);
+    free(cli->includes.items);
+    free(cli->excludes.items);
+    free(cli->strip_params.items);
+    free(cli->sitemaps.items);
+}
+
+int crawl_cli_finish(struct crawl_cli *cli, int argc, char **argv)
+{
+    struct crawl_options *o = &cli->crawl;
+    if (optind < argc)
+        o->start_url = argv[optind++];
+    if (optind < argc)
+        return cli_usage_error(cli->command, "unexpected argument '%s'", argv[optind]);
+    if (o->root_dir && !o->site_url)
+        return cli_usage_error(cli->command, "--root needs --site-url (the URL the folder is served at)");
+    if (!o->root_dir && o->site_url)
+        return cli_usage_error(cli->command, "--site-url goes with --root");
+    if (!o->start_url && !o->root_dir)
+        return cli_usage_error(cli->command, "give the URL to crawl (or --root DIR --site-url URL)");
+    /* Check the folder and the start URL before anything is written to --out. */
+    struct stat folder;
+    if (o->root_dir && (stat(o->root_dir, &folder) != 0 || !S_ISDIR(folder.st_mode)))
+        return cli_usage_error(cli->command, "--root %s: not a folder", o->root_dir);
+    const char *start = o->start_url ? o->start_url : o->site_url;
+    struct url parsed;
+    enum url_error url_status = url_parse_str(start, NULL, &parsed);
+    bool crawlable = url_status == URL_OK && url_is_crawlable(&parsed);
+    url_free(&parsed);
+    if (!crawlable)
+        return cli_usage_error(cli->command, "%s: %s", start,
+                               url_status != URL_OK ? url_error_string(url_status) : "not an http(s) URL");
+    if (compile_patterns(cli->command, &cli->includes, &cli->include_patterns) ||
+        compile_patterns(cli->command, &cli->excludes, &cli->exclude_patterns))
+        return EXIT_USAGE;
+    o->includes = cli->include_patterns;
+    o->include_count = cli->includes.count;
+    o->excludes = cli->exclude_patterns;
+    o->exclude_count = cli->excludes.count;
+    o->strip_params = cli->strip_params.items;
+    o->strip_param_count = cli->strip_params.count;
+    o->sitemaps = cli->sitemaps.items;
+    o->sitemap_count = cli->sitemaps.count;
+    o->fetch.headers = cli->headers.items;
+    o->fetch.header_count = cli->headers.count;
+    o->fetch.resolve = cli->resolves.items;
+    o->fetch.resolve_count = cli->resolves.count;
+    o->fetch.connect_to = cli->connect_tos.items;
+    o->fetch.connect_to_count = cli->connect_tos.count;
+    o->stop_flag = &stop_flag;
+    o->progress = cli->quiet ? 0 : 1;
+    o->progress_tty = isatty(STDERR_FILENO);
+    log_set_verbosity(cli->quiet ? -1 : cli->verbosity);
+    return 0;
+}
+
+struct option *crawl_cli_option_table(const struct option *extra, size_t extra_count)
+{
+    size_t count = 0;
+    while (crawl_cli_options[count].name)
+        count++;
+    struct option *table = calloc(count + extra_count + 1, sizeof(*table));
+    if (!table)
+        return NULL;
+    memcpy(table, crawl_cli_options, count * sizeof(*table));
+    if (extra_count)
+        memcpy(table + count, extra, extra_count * sizeof(*table));
+    return table;
+}
+
+void crawl_cli_init(struct crawl_cli *cli, const char *command)
+{
+    memset(cli, 0, sizeof(*cli));
+    cli->command = command;
+    cli->out_dir = "out";
+    cli->crawl.max_depth = -1;
+}
+
+int crawl_cli_run(struct crawl_cli *cli, struct crawl_result *result, char *started_at, time_t *started)
+{
+    char error[1024] = "";
+    if (make_dir(cli->out_dir) != 0) {
+        fprintf(stderr, "crawlpack %s: cannot create %s: %s\n", cli->command, cli->out_dir, strerror(errno));
+        return EXIT_RUNTIME;
+    }
+    if (crawl_output_open_links(cli->out_dir, &cli->crawl.links_out, error, sizeof(error)) != CP_OK) {
+        fprintf(stderr, "crawlpack %s: %s\n", cli->command, error);
+        return EXIT_RUNTIME;
+    }
+    *started = time(NULL);
+    strftime(started_at, 32, "%Y-%m-%dT%H:%M:%SZ", gmtime(started));
+    struct sigaction action = {0};
+    action.sa_handler = on_stop_signal;
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGTERM, &action, NULL);
+    int status = crawl_run(&cli->crawl, result, error, sizeof(error));
+    bool links_ok = fclose(cli->crawl.links_out) == 0;
+    if (status != CP_OK && status != CP_ERR_INTERRUPTED) {
+        fprintf(stderr, "crawlpack %s: %s\n", cli->command, error[0] ? error : cp_strerror(status));
+        crawl_result_free(result);
+        return status == CP_ERR_INVALID ? EXIT_USAGE : EXIT_RUNTIME;
+    }
+    int written = crawl_output_pages(cli->out_dir, result, error, sizeof(error));
+    if (written == CP_OK)
+        written = crawl_output_run(cli->out_dir, &cli->crawl, result, started_at, error, sizeof(error));
+    if (written != CP_OK || !links_ok) {
+        fprintf(stderr, "crawlpack %s: %s\n", cli->command, written != CP_OK ? error : "cannot write links.csv");
+        crawl_result_free(result);
+        return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
+}

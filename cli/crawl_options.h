@@ -1,0 +1,62 @@
+/* cli/crawl_options: the crawl's command-line options and the run that writes the crawl's files,
+ * shared by `crawlpack crawl` and `crawlpack audit` so both accept exactly the same options with
+ * the same checks and messages.
+ *
+ * A command adds crawl_cli_options to its own getopt_long table (CRAWL_CLI_SHORT_OPTIONS to its
+ * optstring), hands every option it does not own to crawl_cli_apply, then calls crawl_cli_finish
+ * for the positional URL and the cross-option checks, and crawl_cli_run. Messages name
+ * cli->command ("crawlpack audit: --max-depth ..."). Only the main thread uses these; the SIGINT /
+ * SIGTERM handler crawl_cli_run installs only sets the crawl's stop flag. */
+#ifndef CRAWLPACK_CLI_CRAWL_OPTIONS_H
+#define CRAWLPACK_CLI_CRAWL_OPTIONS_H
+
+#include <getopt.h>
+#include <regex.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "crawler/crawl.h"
+
+/* The crawl options' help lines, from "Where and what:" to "-v, --verbose" (each line ends in \n). */
+extern const char crawl_cli_help[];
+/* Short options taken by crawl_cli_apply, for a getopt optstring (after its leading ':'). */
+#define CRAWL_CLI_SHORT_OPTIONS "o:c:A:H:u:qv"
+/* The long options (without --help), terminated by a zero entry. Their values are 'o', 'c', 'A',
+ * 'H', 'u', 'q', 'v' and numbers from 256 to 511: a command's own options use other values. */
+extern const struct option crawl_cli_options[];
+
+/* crawl_cli_options followed by extra[0..extra_count) and a zero entry: a command's getopt_long
+ * table. malloc'd (free() it); NULL when out of memory. */
+struct option *crawl_cli_option_table(const struct option *extra, size_t extra_count);
+
+struct crawl_cli_list {
+    const char **items;
+    size_t count;
+};
+
+struct crawl_cli {
+    const char *command; /* "crawl", "audit": the name in messages */
+    struct crawl_options crawl;
+    const char *out_dir; /* default "out" */
+    struct crawl_cli_list headers, resolves, connect_tos, includes, excludes, strip_params, sitemaps;
+    regex_t *include_patterns, *exclude_patterns;
+    bool quiet;
+    int verbosity;
+};
+
+void crawl_cli_init(struct crawl_cli *cli, const char *command);
+/* Apply one option getopt_long returned (any value it does not know is a usage error). Returns 0,
+ * or the exit code after printing the problem. */
+int crawl_cli_apply(struct crawl_cli *cli, int option, const char *value, char **argv);
+/* The positional URL (argv[optind]) and the checks across options. 0 or an exit code. */
+int crawl_cli_finish(struct crawl_cli *cli, int argc, char **argv);
+void crawl_cli_free(struct crawl_cli *cli);
+
+/* Create the output folder, crawl (Ctrl-C stops it) and write pages.csv, links.csv and crawl.json.
+ * started_at receives the start time as "YYYY-MM-DDTHH:MM:SSZ" (at least 32 bytes) and *started
+ * the same as seconds. Returns 0 with *result filled (interrupted or not: see
+ * result->interrupted; the caller frees it with crawl_result_free), or an exit code after printing
+ * the problem (*result is then already freed). */
+int crawl_cli_run(struct crawl_cli *cli, struct crawl_result *result, char *started_at, time_t *started);
+
+#endif

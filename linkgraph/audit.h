@@ -1,0 +1,105 @@
+/* linkgraph/audit: the cross-page audit rules — a frozen link graph, its analysis and a few facts
+ * the crawl kept per page in, findings out.
+ *
+ * These are the rules that need more than one page to decide: what a sitemap lists against what
+ * the crawl found, where canonicals, redirects, links and hreflang alternates lead, and the shape
+ * of the link graph. Rules that one page's own signals decide (canonical-missing, -invalid, ...)
+ * run earlier, on the extraction workers: see linkgraph/audit_page.h.
+ *
+ * Input. audit_graph reads:
+ *   - the frozen graph (linkgraph/graph.h) exactly as the crawl filled it: node status and flags
+ *     (FETCHED, HTML, IN_SCOPE, START, NOINDEX_*, ROBOTS_BLOCKED, TRUNCATED, EXTERNAL_CHECKED), the
+ *     effective canonical and redirect target of each node, every edge with its kind, rel flags and
+ *     SOURCE_IN_SCOPE, and the sitemap entries attached to the pages (the sitemap file is a node);
+ *   - a complete analysis of that graph (graph_analyze in linkgraph/analysis.h): depths, link
+ *     counts, redirect and canonical resolution with loop flags, and the verdicts;
+ *   - struct audit_options below: the --max-click-depth threshold, whether any sitemap was read,
+ *     the bound on related URLs, and optionally one struct audit_page_facts per node with the
+ *     evidence the graph does not keep (where a noindex was found, the fetch error of a page that
+ *     got no status, the robots.txt rule that blocks a page). Without facts the rules still fire;
+ *     their messages are less specific ("noindex (meta robots)" rather than "meta robots noindex in
+ *     <head>").
+ *
+ * What counts (the same everywhere in this module, and in docs/audit.md):
+ *   - "internal": the target node is in scope (GRAPH_NODE_IN_SCOPE); a link is internal when its
+ *     source page is in scope too (GRAPH_EDGE_SOURCE_IN_SCOPE). Out-of-scope targets fetched once
+ *     by --check-external (GRAPH_NODE_EXTERNAL_CHECKED) count for broken-link as well.
+ *   - a page "answers" by its recorded status: 200; a redirect (3xx, or a recorded redirect target);
+ *     a client error (4xx); a server error (5xx); a fetch error (fetched, status 0: DNS, connect,
+ *     TLS, timeout ...). A page never fetched (out of scope, blocked, a limit stopped the crawl) is
+ *     not judged by status at all.
+ *   - "indexable" is the analysis verdict 0.
+ *
+ * Findings. Every finding carries the rule, the URL (the node's URL as the graph holds it), related
+ * URLs sorted where they are a set, a one-line message with the evidence ("301 -> 302 -> 200",
+ * "noindex in X-Robots-Tag header") and a source: the sitemap file and line for sitemap rules, the
+ * page itself for its canonical, noindex and hreflang signals, the first (sorted) source page for
+ * broken-link and link-to-redirect, none for rules about the graph's shape. related[0] is the
+ * identity key that reports/findings.h documents: the declared canonical for canonical-* and
+ * noindex-and-canonical, the alternate for hreflang-*. Findings are appended to the caller's list
+ * in node order; findings_sort gives the report order.
+ *
+ * Memory: audit_graph copies what it reports into the list (findings.h: about 270 bytes per finding
+ * with its URL and message). Scratch space is freed before it returns: 8 bytes per node, plus 16
+ * bytes per in-scope page that answered 200 (duplicate-url-variants hashes each page's variant key
+ * and builds full keys only for pages whose hashes collide). The caller keeps every input.
+ * Threads: the graph and analysis are only read, so several audits may run at once on one frozen
+ * graph, each with its own finding list.
+ * Errors: CP_OK; CP_ERR_INVALID when the graph is not frozen or the analysis does not belong to a
+ * graph of this size; CP_ERR_NOMEM (the list then holds the findings added so far). */
+#ifndef CRAWLPACK_LINKGRAPH_AUDIT_H
+#define CRAWLPACK_LINKGRAPH_AUDIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "linkgraph/analysis.h"
+#include "linkgraph/graph.h"
+#include "reports/findings.h"
+
+#define AUDIT_DEFAULT_MAX_CLICK_DEPTH 3
+/* Related URLs listed per finding at most by default (a broken link in a site-wide navigation has
+ * as many sources as the site has pages); the message always gives the full count. */
+#define AUDIT_DEFAULT_MAX_RELATED 1000
+
+/* Where a page's noindex was found (struct audit_page_facts.noindex_sources). The values are
+ * those of enum robots_source in crawler/robots_directives.h, so the crawl can pass the merged
+ * directives' flag_sources[ROBOTS_NOINDEX] as it is. */
+#define AUDIT_NOINDEX_META_HEAD 0x01u
+#define AUDIT_NOINDEX_META_BODY 0x02u
+#define AUDIT_NOINDEX_HEADER 0x04u
+
+/* Evidence the graph does not keep, one per node id. Every field may be empty (NULL / 0). The
+ * strings are the caller's and must outlive the audit_graph call. */
+struct audit_page_facts {
+    /* For a fetched page without a status: what went wrong, e.g. "timeout: Operation timed out". */
+    const char *fetch_error;
+    /* For a page robots.txt blocks: the rule, e.g. "robots.txt line 4: Disallow: /private/". */
+    const char *robots_rule;
+    /* AUDIT_NOINDEX_* bits; 0 means "unknown", and the graph's NOINDEX_META/_HEADER flags speak. */
+    uint8_t noindex_sources;
+};
+
+struct audit_options {
+    /* deep-page fires above this followable click depth; 0 means AUDIT_DEFAULT_MAX_CLICK_DEPTH. */
+    uint32_t max_click_depth;
+    /* How many sitemap files the run read (entries or not). missing-from-sitemap is checked only
+     * when it is non-zero: without a sitemap every page would be "missing", which says nothing
+     * the absence of a sitemap (a finding of its own) does not already say. */
+    size_t sitemaps_read;
+    /* Bound on related URLs per finding; 0 means AUDIT_DEFAULT_MAX_RELATED. */
+    size_t max_related;
+    /* NULL, or graph_node_count(graph) entries indexed by node id. */
+    const struct audit_page_facts *pages;
+};
+
+/* Run every cross-page rule and append the findings to out. options may be NULL for defaults. */
+int audit_graph(const struct graph *graph, const struct graph_analysis *analysis,
+                const struct audit_options *options, struct finding_list *out);
+
+/* The rules audit_graph checks, in catalog order, for report_context.checked_rules; *count gets
+ * their number. */
+const enum rule_id *audit_graph_rules(size_t *count);
+
+#endif

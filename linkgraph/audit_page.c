@@ -1,0 +1,325 @@
+/* linkgraph/audit_page: the page-local audit rules over one page's extracted signals (see
+ * audit_page.h for which canonicals count and when each rule applies). */
+#include "linkgraph/audit_page.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/error.h"
+
+static const enum rule_id page_rules[] = {
+    RULE_CANONICAL_MISSING,        RULE_CANONICAL_INVALID,   RULE_CANONICAL_MULTIPLE,
+    RULE_CANONICAL_RELATIVE,       RULE_CANONICAL_OUTSIDE_HEAD, RULE_CANONICAL_HEADER_MISMATCH,
+    RULE_NOINDEX_OUTSIDE_HEAD,     RULE_HREFLANG_INVALID_CODE, RULE_PAGE_TRUNCATED,
+};
+
+const enum rule_id *audit_page_rules(size_t *count)
+{
+    *count = sizeof page_rules / sizeof page_rules[0];
+    return page_rules;
+}
+
+/* One counted canonical (in <head> or a Link header) that resolved to an http(s) URL. */
+struct counted_canonical {
+    const char *url;
+    char *identity;
+    bool from_header;
+};
+
+struct page_audit {
+    const struct audit_page_input *input;
+    const struct page_signals *signals;
+    struct finding_list *out;
+    struct buf message;
+    struct counted_canonical *canonicals;
+    size_t canonical_count;
+};
+
+static int add(struct page_audit *p, enum rule_id rule, const char *related)
+{
+    struct finding *f = findings_add(p->out, rule, p->input->url, p->input->url, 0, "%s", buf_str(&p->message));
+    if (!f)
+        return CP_ERR_NOMEM;
+    return related ? finding_add_related(f, related) : CP_OK;
+}
+
+static int check_truncated(struct page_audit *p)
+{
+    if (!p->input->body_truncated)
+        return CP_OK;
+    buf_reset(&p->message);
+    buf_printf(&p->message, "body cut at %llu bytes by --max-body: links and tags after the cut were not read",
+               (unsigned long long)p->input->body_bytes);
+    return add(p, RULE_PAGE_TRUNCATED, NULL);
+}
+
+/* A reference with a scheme ("https:", "mailto:") as opposed to a relative one ("/a", "//host/a"). */
+static bool has_scheme(const char *raw)
+{
+    while (*raw && isspace((unsigned char)*raw))
+        raw++;
+    if (!isalpha((unsigned char)*raw))
+        return false;
+    while (isalnum((unsigned char)*raw) || *raw == '+' || *raw == '-' || *raw == '.')
+        raw++;
+    return *raw == ':';
+}
+
+/* Why a canonical did not resolve to an http(s) URL, parsing it again the way extract did. */
+static void explain_invalid(struct page_audit *p, const struct page_canonical *canonical)
+{
+    struct url page, parsed;
+    const char *base_text = canonical->place != EXTRACT_IN_HEADER && p->signals->base_url ? p->signals->base_url
+                                                                                         : p->signals->url;
+    bool have_base = base_text && url_parse_str(base_text, NULL, &page) == URL_OK;
+    enum url_error error = url_parse_str(canonical->raw, have_base ? &page : NULL, &parsed);
+    if (error != URL_OK) {
+        buf_printf(&p->message, "does not parse: %s", url_error_string(error));
+    } else {
+        char scheme[32];
+        url_scheme_name(&parsed, scheme, sizeof scheme);
+        buf_printf(&p->message, "is not an http(s) URL (scheme %s)", scheme);
+        url_free(&parsed);
+    }
+    if (have_base)
+        url_free(&page);
+}
+
+static const char *place_phrase(uint8_t place)
+{
+    return place == EXTRACT_IN_HEADER ? "Link header canonical" : "canonical";
+}
+
+/* canonical-outside-head, -invalid and -relative, one canonical at a time; the valid counted ones
+ * are kept in p->canonicals for the comparisons. */
+static int check_each_canonical(struct page_audit *p)
+{
+    const struct page_signals *s = p->signals;
+    p->canonicals = calloc(s->canonical_count + 1, sizeof *p->canonicals);
+    if (!p->canonicals)
+        return CP_ERR_NOMEM;
+    for (uint32_t i = 0; i < s->canonical_count; i++) {
+        const struct page_canonical *c = &s->canonicals[i];
+        const char *raw = c->raw ? c->raw : "";
+        int status = CP_OK;
+        buf_reset(&p->message);
+        if (c->place == EXTRACT_IN_BODY) {
+            buf_printf(&p->message, "<link rel=canonical href=\"%s\"> is outside <head>, where search engines ignore it",
+                       raw);
+            status = add(p, RULE_CANONICAL_OUTSIDE_HEAD, c->url ? c->url : raw);
+        } else if (!c->url) {
+            buf_printf(&p->message, "%s \"%s\" ", place_phrase(c->place), raw);
+            explain_invalid(p, c);
+            status = add(p, RULE_CANONICAL_INVALID, raw);
+        } else {
+            if (!has_scheme(raw)) {
+                buf_printf(&p->message, "%s \"%s\" is relative; it resolves to %s", place_phrase(c->place), raw, c->url);
+                status = add(p, RULE_CANONICAL_RELATIVE, c->url);
+            }
+            struct url parsed;
+            struct counted_canonical *counted = &p->canonicals[p->canonical_count];
+            if (status == CP_OK && url_parse_str(c->url, NULL, &parsed) == URL_OK) {
+                enum url_error error = url_identity(&parsed, p->input->identity, &counted->identity);
+                url_free(&parsed);
+                if (error != URL_OK)
+                    return CP_ERR_NOMEM;
+                counted->url = c->url;
+                counted->from_header = c->place == EXTRACT_IN_HEADER;
+                p->canonical_count++;
+            }
+        }
+        if (status != CP_OK)
+            return status;
+    }
+    return CP_OK;
+}
+
+/* Whether a counted canonical from the given place has this identity. */
+static bool place_names(const struct page_audit *p, bool from_header, const char *identity)
+{
+    for (size_t i = 0; i < p->canonical_count; i++)
+        if (p->canonicals[i].from_header == from_header && strcmp(p->canonicals[i].identity, identity) == 0)
+            return true;
+    return false;
+}
+
+/* Whether no earlier counted canonical (of the same place, when same_place) has canonical i's identity. */
+static bool first_of_its_identity(const struct page_audit *p, size_t i, bool same_place)
+{
+    for (size_t j = 0; j < i; j++)
+        if ((!same_place || p->canonicals[j].from_header == p->canonicals[i].from_header) &&
+            strcmp(p->canonicals[j].identity, p->canonicals[i].identity) == 0)
+            return false;
+    return true;
+}
+
+/* canonical-multiple: one place (the <head>, or the Link headers) names more than one URL. */
+static int check_multiple(struct page_audit *p)
+{
+    size_t distinct[2] = {0, 0};
+    for (size_t i = 0; i < p->canonical_count; i++)
+        if (first_of_its_identity(p, i, true))
+            distinct[p->canonicals[i].from_header]++;
+    if (distinct[0] < 2 && distinct[1] < 2)
+        return CP_OK;
+    buf_reset(&p->message);
+    buf_printf(&p->message, "%zu different canonicals:", distinct[0] > 1 ? distinct[0] : distinct[1]);
+    bool from_header = distinct[0] < 2;
+    for (size_t i = 0; i < p->canonical_count; i++)
+        if (p->canonicals[i].from_header == from_header && first_of_its_identity(p, i, true))
+            buf_printf(&p->message, " %s", p->canonicals[i].url);
+    buf_append_str(&p->message, from_header ? " (Link headers)" : " (in <head>)");
+    struct finding *f = findings_add(p->out, RULE_CANONICAL_MULTIPLE, p->input->url, p->input->url, 0, "%s",
+                                     buf_str(&p->message));
+    if (!f)
+        return CP_ERR_NOMEM;
+    for (size_t i = 0; i < p->canonical_count; i++)
+        if (p->canonicals[i].from_header == from_header && first_of_its_identity(p, i, true) &&
+            finding_add_related(f, p->canonicals[i].url) != CP_OK)
+            return CP_ERR_NOMEM;
+    return CP_OK;
+}
+
+/* canonical-header-mismatch: both places name canonicals, and one names a URL the other does not. */
+static int check_header_mismatch(struct page_audit *p)
+{
+    const struct counted_canonical *in_header = NULL, *in_html = NULL;
+    bool differ = false;
+    for (size_t i = 0; i < p->canonical_count; i++) {
+        const struct counted_canonical *c = &p->canonicals[i];
+        if (c->from_header && !in_header)
+            in_header = c;
+        if (!c->from_header && !in_html)
+            in_html = c;
+        if (!place_names(p, !c->from_header, c->identity))
+            differ = true;
+    }
+    if (!in_header || !in_html || !differ)
+        return CP_OK;
+    /* Show a pair that actually disagrees. */
+    for (size_t i = 0; i < p->canonical_count; i++)
+        if (p->canonicals[i].from_header && !place_names(p, false, p->canonicals[i].identity)) {
+            in_header = &p->canonicals[i];
+            break;
+        }
+    if (place_names(p, true, in_html->identity))
+        for (size_t i = 0; i < p->canonical_count; i++)
+            if (!p->canonicals[i].from_header && !place_names(p, true, p->canonicals[i].identity)) {
+                in_html = &p->canonicals[i];
+                break;
+            }
+    buf_reset(&p->message);
+    buf_printf(&p->message, "Link header names %s, the HTML <head> names %s", in_header->url, in_html->url);
+    struct finding *f = findings_add(p->out, RULE_CANONICAL_HEADER_MISMATCH, p->input->url, p->input->url, 0, "%s",
+                                     buf_str(&p->message));
+    if (!f || finding_add_related(f, in_header->url) != CP_OK || finding_add_related(f, in_html->url) != CP_OK)
+        return CP_ERR_NOMEM;
+    return CP_OK;
+}
+
+/* The directives that decide indexing: the first search-engine view when there is one (as the crawl
+ * records noindex in the graph), else our own token's. NULL when the page has none. */
+static const struct robots_directives *engine_directives(const struct page_signals *s)
+{
+    if (s->robots_count == 0)
+        return NULL;
+    return &s->robots[s->robots_count > 1 ? 1 : 0].directives;
+}
+
+static int check_missing(struct page_audit *p)
+{
+    const struct robots_directives *d = engine_directives(p->signals);
+    if (!p->input->html || p->signals->canonical_count > 0 || (d && robots_directives_has(d, ROBOTS_NOINDEX)))
+        return CP_OK;
+    buf_reset(&p->message);
+    buf_append_str(&p->message, "no rel=canonical in <head> or in a Link header");
+    return add(p, RULE_CANONICAL_MISSING, NULL);
+}
+
+static int check_noindex_place(struct page_audit *p)
+{
+    uint8_t sources = 0;
+    for (uint32_t i = 0; i < p->signals->robots_count; i++)
+        sources |= p->signals->robots[i].directives.flag_sources[ROBOTS_NOINDEX];
+    if (!(sources & ROBOTS_SOURCE_META_BODY))
+        return CP_OK;
+    buf_reset(&p->message);
+    buf_append_str(&p->message, "meta robots noindex outside <head>");
+    if (sources & (ROBOTS_SOURCE_META_HEAD | ROBOTS_SOURCE_HEADER))
+        buf_printf(&p->message, " (also given in %s)",
+                   sources & ROBOTS_SOURCE_META_HEAD ? "<head>" : "the X-Robots-Tag header");
+    else
+        buf_append_str(&p->message, ", and nowhere else");
+    return add(p, RULE_NOINDEX_OUTSIDE_HEAD, NULL);
+}
+
+/* One finding per page naming every invalid code once, with the alternates' URLs related. */
+static int check_hreflang_codes(struct page_audit *p)
+{
+    const struct page_signals *s = p->signals;
+    size_t invalid = 0;
+    buf_reset(&p->message);
+    for (uint32_t i = 0; i < s->hreflang_count; i++) {
+        const struct page_hreflang *h = &s->hreflangs[i];
+        if (h->valid)
+            continue;
+        bool repeated = false;
+        for (uint32_t j = 0; j < i && !repeated; j++)
+            repeated = !s->hreflangs[j].valid && strcmp(s->hreflangs[j].code, h->code) == 0;
+        if (!repeated)
+            buf_printf(&p->message, "%s\"%s\"", invalid++ ? ", " : "", h->code);
+    }
+    if (invalid == 0)
+        return CP_OK;
+    char *codes = buf_detach(&p->message);
+    if (!codes)
+        return CP_ERR_NOMEM;
+    buf_printf(&p->message, "invalid hreflang code%s %s: use ISO 639-1 language[-ISO 3166-1 region] or x-default",
+               invalid == 1 ? "" : "s", codes);
+    free(codes);
+    struct finding *f = findings_add(p->out, RULE_HREFLANG_INVALID_CODE, p->input->url, p->input->url, 0, "%s",
+                                     buf_str(&p->message));
+    if (!f)
+        return CP_ERR_NOMEM;
+    for (uint32_t i = 0; i < s->hreflang_count; i++) {
+        const struct page_hreflang *h = &s->hreflangs[i];
+        const char *target = h->url ? h->url : h->raw;
+        if (!h->valid && target && finding_add_related(f, target) != CP_OK)
+            return CP_ERR_NOMEM;
+    }
+    return CP_OK;
+}
+
+static int check_signals(struct page_audit *p)
+{
+    int status = check_each_canonical(p);
+    bool html_200 = p->input->status == 200 && p->input->html;
+    if (status == CP_OK && html_200)
+        status = check_multiple(p);
+    if (status == CP_OK && html_200)
+        status = check_header_mismatch(p);
+    if (status == CP_OK && html_200)
+        status = check_missing(p);
+    if (status == CP_OK)
+        status = check_noindex_place(p);
+    if (status == CP_OK)
+        status = check_hreflang_codes(p);
+    return status;
+}
+
+int audit_page(const struct audit_page_input *input, struct finding_list *out)
+{
+    struct page_audit p = {.input = input, .signals = input->signals, .out = out};
+    buf_init(&p.message);
+    int status = check_truncated(&p);
+    /* A page that did not answer 200 is not read for its signals by search engines. */
+    if (status == CP_OK && p.signals && input->status == 200)
+        status = check_signals(&p);
+    for (size_t i = 0; i < p.canonical_count; i++)
+        free(p.canonicals[i].identity);
+    free(p.canonicals);
+    buf_free(&p.message);
+    return status;
+}

@@ -1,0 +1,233 @@
+/* tests/audit/test_audit_graph: the cross-page audit rules over hand-built graphs.
+ *
+ * Each fixtures/audit/graphs/NAME.graph (format in graph_fixture.h) is one test: the graph is
+ * frozen and analysed, audit_graph runs, and the (rule, URL) pairs it reports must be exactly the
+ * file's "expect" lines — no more, no fewer — with the related URLs, messages and sources the file
+ * pins down. Every fixture has cases that must fire and neighbouring cases that must not; clean.graph
+ * must produce nothing. A last test checks that every rule audit_graph claims is expected somewhere. */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "common/error.h"
+#include "graph_fixture.h"
+#include "linkgraph/analysis.h"
+#include "linkgraph/audit.h"
+#include "reports/rules.h"
+
+static char fixture_dir[4096];
+static char **fixture_names;
+static size_t fixture_count;
+
+static int compare_text(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *pair_text(const char *rule, const char *url)
+{
+    size_t length = strlen(rule) + strlen(url) + 2;
+    char *text = malloc(length);
+    snprintf(text, length, "%s %s", rule, url);
+    return text;
+}
+
+static const struct finding *find_finding(const struct finding_list *list, const char *rule, const char *url)
+{
+    for (size_t i = 0; i < list->count; i++)
+        if (strcmp(rule_get(list->items[i].rule)->id, rule) == 0 && list->items[i].url &&
+            strcmp(list->items[i].url, url) == 0)
+            return &list->items[i];
+    return NULL;
+}
+
+static void print_findings(const struct finding_list *list)
+{
+    for (size_t i = 0; i < list->count; i++) {
+        const struct finding *f = &list->items[i];
+        fprintf(stderr, "  %s %s | %s | source %s:%u | related:", rule_get(f->rule)->id, f->url ? f->url : "-",
+                f->message, f->source ? f->source : "-", f->line);
+        for (size_t r = 0; r < f->related_count; r++)
+            fprintf(stderr, " %s", f->related[r]);
+        fputc('\n', stderr);
+    }
+}
+
+/* The (rule, URL) multiset of the findings must equal the "expect" lines'. */
+static int compare_pairs(const struct graph_fixture *fixture, const struct finding_list *list)
+{
+    char **actual = calloc(list->count + 1, sizeof *actual);
+    char **expected = calloc(fixture->expectation_count + 1, sizeof *expected);
+    size_t expected_count = 0;
+    for (size_t i = 0; i < list->count; i++)
+        actual[i] = pair_text(rule_get(list->items[i].rule)->id, list->items[i].url ? list->items[i].url : "-");
+    for (size_t i = 0; i < fixture->expectation_count; i++) {
+        const struct graph_fixture_expectation *e = &fixture->expectations[i];
+        if (strcmp(e->kind, "expect") == 0)
+            expected[expected_count++] = pair_text(e->rule, e->url);
+    }
+    qsort(actual, list->count, sizeof *actual, compare_text);
+    qsort(expected, expected_count, sizeof *expected, compare_text);
+    int mismatches = 0;
+    size_t a = 0, e = 0;
+    while (a < list->count || e < expected_count) {
+        int order = a == list->count ? 1 : e == expected_count ? -1 : strcmp(actual[a], expected[e]);
+        if (order < 0)
+            fprintf(stderr, "unexpected finding: %s\n", actual[a++]), mismatches++;
+        else if (order > 0)
+            fprintf(stderr, "missing finding:    %s\n", expected[e++]), mismatches++;
+        else
+            a++, e++;
+    }
+    for (size_t i = 0; i < list->count; i++)
+        free(actual[i]);
+    for (size_t i = 0; i < expected_count; i++)
+        free(expected[i]);
+    free(actual);
+    free(expected);
+    return mismatches;
+}
+
+static int check_detail(const struct graph_fixture_expectation *e, const struct finding *f)
+{
+    char text[8192] = "";
+    if (strcmp(e->kind, "expect-related") == 0) {
+        size_t used = 0;
+        for (size_t r = 0; r < f->related_count && used < sizeof text; r++)
+            used += (size_t)snprintf(text + used, sizeof text - used, "%s%s", r ? " " : "", f->related[r]);
+    } else if (strcmp(e->kind, "expect-message") == 0) {
+        snprintf(text, sizeof text, "%s", f->message);
+    } else if (strcmp(e->kind, "expect-source") == 0) {
+        if (f->line)
+            snprintf(text, sizeof text, "%s %u", f->source ? f->source : "-", f->line);
+        else
+            snprintf(text, sizeof text, "%s", f->source ? f->source : "-");
+    } else {
+        return 0;
+    }
+    if (strcmp(text, e->rest) == 0)
+        return 0;
+    fprintf(stderr, "%s %s %s\n  expected: %s\n  actual:   %s\n", e->kind, e->rule, e->url, e->rest, text);
+    return 1;
+}
+
+static void test_fixture(void **state)
+{
+    const char *name = *state;
+    char path[8192];
+    snprintf(path, sizeof path, "%s/%s", fixture_dir, name);
+    struct graph_fixture fixture;
+    assert_int_equal(graph_fixture_load(path, &fixture), 0);
+    struct graph_analysis analysis;
+    assert_int_equal(graph_analyze(&analysis, fixture.graph, NULL), 0);
+    struct finding_list list = FINDING_LIST_INIT;
+    assert_int_equal(audit_graph(fixture.graph, &analysis, &fixture.options, &list), 0);
+    int mismatches = compare_pairs(&fixture, &list);
+    for (size_t i = 0; i < fixture.expectation_count; i++) {
+        const struct graph_fixture_expectation *e = &fixture.expectations[i];
+        if (strcmp(e->kind, "expect") == 0)
+            continue;
+        const struct finding *f = find_finding(&list, e->rule, e->url);
+        if (!f) {
+            fprintf(stderr, "%s %s %s: no such finding\n", e->kind, e->rule, e->url);
+            mismatches++;
+        } else {
+            mismatches += check_detail(e, f);
+        }
+    }
+    if (mismatches) {
+        fprintf(stderr, "%s: the audit reported:\n", name);
+        print_findings(&list);
+    }
+    findings_free(&list);
+    graph_analysis_free(&analysis);
+    graph_fixture_free(&fixture);
+    assert_int_equal(mismatches, 0);
+}
+
+/* Every rule audit_graph checks has a fixture where it fires. */
+static void test_every_rule_fires_somewhere(void **state)
+{
+    (void)state;
+    size_t rule_count;
+    const enum rule_id *rules = audit_graph_rules(&rule_count);
+    int missing = 0;
+    for (size_t r = 0; r < rule_count; r++) {
+        bool seen = false;
+        for (size_t i = 0; i < fixture_count && !seen; i++) {
+            char path[8192];
+            snprintf(path, sizeof path, "%s/%s", fixture_dir, fixture_names[i]);
+            struct graph_fixture fixture;
+            assert_int_equal(graph_fixture_load(path, &fixture), 0);
+            for (size_t e = 0; e < fixture.expectation_count && !seen; e++)
+                seen = strcmp(fixture.expectations[e].kind, "expect") == 0 &&
+                       strcmp(fixture.expectations[e].rule, rule_get(rules[r])->id) == 0;
+            graph_fixture_free(&fixture);
+        }
+        if (!seen) {
+            fprintf(stderr, "no fixture expects %s\n", rule_get(rules[r])->id);
+            missing++;
+        }
+    }
+    assert_int_equal(missing, 0);
+}
+
+/* A graph that is not frozen is refused, not audited. */
+static void test_unfrozen_graph_is_refused(void **state)
+{
+    (void)state;
+    struct graph *graph = graph_create(0);
+    graph_intern(graph, "https://a.test/", 15, NULL);
+    struct graph_analysis analysis = {0};
+    struct finding_list list = FINDING_LIST_INIT;
+    assert_int_equal(audit_graph(graph, &analysis, NULL, &list), CP_ERR_INVALID);
+    assert_int_equal(list.count, 0);
+    graph_destroy(graph);
+}
+
+static int list_fixtures(void)
+{
+    const char *source = getenv("CRAWLPACK_SOURCE_DIR");
+    snprintf(fixture_dir, sizeof fixture_dir, "%s/fixtures/audit/graphs", source ? source : ".");
+    DIR *dir = opendir(fixture_dir);
+    if (!dir) {
+        fprintf(stderr, "cannot open %s\n", fixture_dir);
+        return -1;
+    }
+    struct dirent *entry;
+    while ((entry = readdir(dir))) {
+        size_t length = strlen(entry->d_name);
+        if (length < 7 || strcmp(entry->d_name + length - 6, ".graph") != 0)
+            continue;
+        fixture_names = realloc(fixture_names, (fixture_count + 1) * sizeof *fixture_names);
+        fixture_names[fixture_count++] = strdup(entry->d_name);
+    }
+    closedir(dir);
+    qsort(fixture_names, fixture_count, sizeof *fixture_names, compare_text);
+    return fixture_count ? 0 : -1;
+}
+
+int main(void)
+{
+    if (list_fixtures() != 0)
+        return 1;
+    struct CMUnitTest *tests = calloc(fixture_count + 2, sizeof *tests);
+    for (size_t i = 0; i < fixture_count; i++)
+        tests[i] = (struct CMUnitTest){fixture_names[i], test_fixture, NULL, NULL, fixture_names[i]};
+    tests[fixture_count] = (struct CMUnitTest)cmocka_unit_test(test_every_rule_fires_somewhere);
+    tests[fixture_count + 1] = (struct CMUnitTest)cmocka_unit_test(test_unfrozen_graph_is_refused);
+    int failed = _cmocka_run_group_tests("audit_graph", tests, fixture_count + 2, NULL, NULL);
+    for (size_t i = 0; i < fixture_count; i++)
+        free(fixture_names[i]);
+    free(fixture_names);
+    free(tests);
+    return failed;
+}
