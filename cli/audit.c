@@ -19,6 +19,8 @@
 #include "linkgraph/graph.h"
 #include "reports/baseline.h"
 #include "reports/findings.h"
+#include "reports/intake.h"
+#include "reports/pack.h"
 #include "reports/render.h"
 #include "reports/report_context.h"
 
@@ -30,8 +32,11 @@ static const char usage_head[] =
     "default). Prints the findings by rule, worst first. Rules: crawlpack rules; when each one\n"
     "fires: docs/audit.md.\n\n"
     "Audit:\n"
-    "      --format LIST          comma list of text,json,csv,junit,sarif (default: json,csv); each\n"
-    "                             is written to OUT/findings.EXT\n"
+    "      --format LIST          comma list of text,json,csv,junit,sarif,md (default: json,csv);\n"
+    "                             each is written to OUT/findings.EXT; md is the Improvement Pack,\n"
+    "                             OUT/pack.md (findings.json is then written too)\n"
+    "      --intake FILE          the pack's intake (docs/intake.md); implies --format md\n"
+    "      --previous DIR         an earlier audit's OUT, for the pack's URL-growth row\n"
     "      --fail-on LEVEL        exit 1 when a finding reaches LEVEL: error (default), warning,\n"
     "                             notice or never\n"
     "      --baseline FILE        a previous findings.json: only new findings count for --fail-on\n"
@@ -44,7 +49,8 @@ static const char usage_tail[] =
     "130 interrupted (Ctrl-C: what was crawled is still audited and written).\n";
 
 enum {
-    OPT_FORMAT = 512, OPT_FAIL_ON, OPT_BASELINE, OPT_FAIL_ON_EXISTING, OPT_MAX_CLICK_DEPTH,
+    OPT_FORMAT = 512, OPT_FAIL_ON, OPT_BASELINE, OPT_FAIL_ON_EXISTING, OPT_MAX_CLICK_DEPTH, OPT_INTAKE,
+    OPT_PREVIOUS,
 };
 
 static const struct option audit_options[] = {
@@ -53,6 +59,8 @@ static const struct option audit_options[] = {
     {"baseline", required_argument, NULL, OPT_BASELINE},
     {"fail-on-existing", no_argument, NULL, OPT_FAIL_ON_EXISTING},
     {"max-click-depth", required_argument, NULL, OPT_MAX_CLICK_DEPTH},
+    {"intake", required_argument, NULL, OPT_INTAKE},
+    {"previous", required_argument, NULL, OPT_PREVIOUS},
     {"help", no_argument, NULL, 'h'},
 };
 
@@ -65,6 +73,9 @@ struct audit_cli {
     enum severity fail_on;
     bool fail_on_existing;
     const char *baseline_path;
+    const char *intake_path;
+    const char *previous_dir;
+    bool write_pack; /* --format md or --intake */
     uint32_t max_click_depth;
     struct report_option recorded[RECORDED_OPTIONS_MAX];
     size_t recorded_count;
@@ -72,7 +83,13 @@ struct audit_cli {
 
 /* ---- options ---- */
 
-static int check_formats(const char *value)
+/* "md" is the pack, not a findings rendering: it is handled by write_pack. */
+static bool is_pack_format(const char *name, size_t length)
+{
+    return length == 2 && memcmp(name, "md", 2) == 0;
+}
+
+static int check_formats(struct audit_cli *cli, const char *value)
 {
     size_t length = strlen(value), count = 0;
     for (size_t start = 0; start <= length;) {
@@ -83,8 +100,11 @@ static int check_formats(const char *value)
                                    value);
         memcpy(name, value + start, end - start);
         name[end - start] = '\0';
-        if (!render_format_known(name))
-            return cli_usage_error("audit", "--format: unknown format '%s' (known: %s)", name, render_format_names());
+        if (is_pack_format(name, end - start))
+            cli->write_pack = true;
+        else if (!render_format_known(name))
+            return cli_usage_error("audit", "--format: unknown format '%s' (known: %s,md)", name,
+                                   render_format_names());
         count++;
         start = end + 1;
     }
@@ -98,7 +118,14 @@ static int apply_audit_option(struct audit_cli *cli, int option, const char *val
     switch (option) {
     case OPT_FORMAT:
         cli->formats = value;
-        return check_formats(value);
+        return check_formats(cli, value);
+    case OPT_INTAKE:
+        cli->intake_path = value;
+        cli->write_pack = true;
+        return 0;
+    case OPT_PREVIOUS:
+        cli->previous_dir = value;
+        return 0;
     case OPT_FAIL_ON:
         if (severity_parse(value, &cli->fail_on) != 0)
             return cli_usage_error("audit", "--fail-on must be error, warning, notice or never, not '%s'", value);
@@ -209,14 +236,9 @@ static void count_pages(const struct crawl_result *r, const struct graph_analysi
     }
 }
 
-static int write_formats(const struct audit_cli *cli, const struct finding_list *list, const struct report_context *ctx)
+static int write_format(const struct audit_cli *cli, const char *name, const struct finding_list *list,
+                        const struct report_context *ctx)
 {
-    const char *formats = cli->formats ? cli->formats : "json,csv";
-    for (const char *at = formats; *at;) {
-        size_t length = strcspn(at, ",");
-        char name[32];
-        snprintf(name, sizeof name, "%.*s", (int)length, at);
-        at += length + (at[length] == ',');
         struct buf path = BUF_INIT;
         buf_printf(&path, "%s/%s", cli->crawl.out_dir, render_format_file_name(name));
         FILE *file = fopen(buf_str(&path), "wb");
@@ -226,10 +248,49 @@ static int write_formats(const struct audit_cli *cli, const struct finding_list 
         if (status != CP_OK)
             fprintf(stderr, "crawlpack audit: cannot write %s: %s\n", buf_str(&path), cp_strerror(status));
         buf_free(&path);
+        return status;
+}
+
+/* Each --format to its file; the pack's findings.json is written even when not asked for. */
+static int write_formats(const struct audit_cli *cli, const struct finding_list *list, const struct report_context *ctx)
+{
+    const char *formats = cli->formats ? cli->formats : "json,csv";
+    bool wrote_json = false;
+    for (const char *at = formats; *at;) {
+        size_t length = strcspn(at, ",");
+        char name[32];
+        snprintf(name, sizeof name, "%.*s", (int)length, at);
+        at += length + (at[length] == ',');
+        if (is_pack_format(name, length))
+            continue;
+        wrote_json |= strcmp(name, "json") == 0;
+        int status = write_format(cli, name, list, ctx);
         if (status != CP_OK)
             return status;
     }
-    return CP_OK;
+    return cli->write_pack && !wrote_json ? write_format(cli, "json", list, ctx) : CP_OK;
+}
+
+/* OUT/pack.md (and its CSV lists) from the folder just written. The quality gate's table goes to
+ * stderr; a failing gate does not change the audit's exit code (that is `crawlpack pack --check`). */
+static int write_pack(const struct audit_cli *cli)
+{
+    struct buf path = BUF_INIT;
+    buf_printf(&path, "%s/pack.md", cli->crawl.out_dir);
+    struct pack_options options = {
+        .intake_path = cli->intake_path,
+        .crawl_dir = cli->crawl.out_dir,
+        .previous_dir = cli->previous_dir,
+        .output_path = buf_str(&path),
+    };
+    struct pack_gate gate;
+    int status = pack_run(&options, &gate);
+    if (status == CP_OK)
+        pack_gate_free(&gate);
+    else
+        fprintf(stderr, "crawlpack audit: cannot write %s: %s\n", buf_str(&path), cp_strerror(status));
+    buf_free(&path);
+    return status;
 }
 
 struct rule_count {
@@ -321,7 +382,7 @@ static int report(struct audit_cli *cli, struct crawl_result *r, struct audit_wa
     int exit_code = EXIT_RUNTIME;
     if (status != CP_OK)
         fprintf(stderr, "crawlpack audit: cannot audit the crawl: %s\n", cp_strerror(status));
-    else if (write_formats(cli, &list, &ctx) == CP_OK) {
+    else if (write_formats(cli, &list, &ctx) == CP_OK && (!cli->write_pack || write_pack(cli) == CP_OK)) {
         print_summary(cli, r, &list, &ctx);
         exit_code = r->interrupted ? EXIT_INTERRUPTED : report_count_failing(&ctx, &list) ? EXIT_PROBLEMS : EXIT_OK;
     }
@@ -344,6 +405,22 @@ static int load_baseline(const struct audit_cli *cli, struct baseline *baseline)
     return status == CP_OK ? 0 : status == CP_ERR_NOMEM ? EXIT_RUNTIME : EXIT_USAGE;
 }
 
+/* --intake is read before the crawl too, so a typo in it costs no crawl (errors are logged with
+ * file:line by the intake parser). */
+static int check_intake(const struct audit_cli *cli)
+{
+    if (!cli->intake_path)
+        return 0;
+    struct intake intake;
+    intake_init(&intake);
+    int status = intake_load(cli->intake_path, &intake, NULL);
+    intake_free(&intake);
+    if (status == CP_OK)
+        return 0;
+    fprintf(stderr, "crawlpack audit: cannot use the intake %s: %s\n", cli->intake_path, cp_strerror(status));
+    return status == CP_ERR_NOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+}
+
 int cmd_audit(int argc, char **argv)
 {
     struct audit_cli cli = {.fail_on = SEVERITY_ERROR};
@@ -351,6 +428,8 @@ int cmd_audit(int argc, char **argv)
     crawl_cli_init(&cli.crawl, "audit");
     bool done = false;
     int rc = parse_options(&cli, argc, argv, &done);
+    if (rc == 0 && !done)
+        rc = check_intake(&cli);
     if (rc == 0 && !done)
         rc = load_baseline(&cli, &baseline);
     if (rc != 0 || done) {

@@ -320,6 +320,8 @@ int crawl_cli_run(struct crawl_cli *cli, struct crawl_result *result, char *star
     }
     int written = crawl_output_pages(cli->out_dir, result, error, sizeof(error));
     if (written == CP_OK)
+        written = crawl_output_sitemaps(cli->out_dir, result, error, sizeof(error));
+    if (written == CP_OK)
         written = crawl_output_run(cli->out_dir, &cli->crawl, result, started_at, error, sizeof(error));
     if (written != CP_OK || !links_ok) {
         fprintf(stderr, "crawlpack %s: %s\n", cli->command, written != CP_OK ? error : "cannot write links.csv");

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/buf.h"
 #include "common/error.h"
@@ -251,6 +252,43 @@ static void write_robots(struct json_writer *w, const struct crawl_result *r)
         json_end_object(w);
     }
     json_end_array(w);
+}
+
+/* lastmod as W3C Datetime: the date alone when it is midnight UTC, else the full UTC time. */
+static void write_lastmod(FILE *out, int64_t lastmod)
+{
+    if (lastmod == GRAPH_NO_LASTMOD)
+        return;
+    time_t seconds = (time_t)lastmod;
+    struct tm tm;
+    if (!gmtime_r(&seconds, &tm))
+        return;
+    char text[32];
+    strftime(text, sizeof text, tm.tm_hour || tm.tm_min || tm.tm_sec ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d", &tm);
+    fputs(text, out);
+}
+
+int crawl_output_sitemaps(const char *dir, const struct crawl_result *r, char *error, size_t error_size)
+{
+    char path[4096];
+    FILE *out = open_in(dir, "sitemaps.csv.tmp", path, sizeof(path), error, error_size);
+    if (!out)
+        return CP_ERR_IO;
+    fputs("sitemap,url,lastmod\r\n", out);
+    uint32_t count = graph_node_count(r->graph);
+    for (uint32_t id = 0; id < count; id++) {
+        for (uint32_t at = graph_node(r->graph, id)->sitemap_first; at != GRAPH_NO_NODE;) {
+            const struct graph_sitemap_entry *entry = graph_sitemap_entry(r->graph, at);
+            csv_write_field(out, graph_url(r->graph, entry->sitemap, NULL));
+            fputc(',', out);
+            csv_write_field(out, graph_url(r->graph, id, NULL));
+            fputc(',', out);
+            write_lastmod(out, entry->lastmod);
+            fputs("\r\n", out);
+            at = entry->next;
+        }
+    }
+    return finish_file(out, path, dir, "sitemaps.csv", error, error_size);
 }
 
 int crawl_output_run(const char *dir, const struct crawl_options *options, const struct crawl_result *r,

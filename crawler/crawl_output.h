@@ -1,4 +1,5 @@
-/* crawler/crawl_output: the crawl's files — out/pages.csv, out/links.csv and out/crawl.json.
+/* crawler/crawl_output: the crawl's files — out/pages.csv, out/links.csv, out/sitemaps.csv and
+ * out/crawl.json.
  *
  * CSV follows RFC 4180 (fields quoted by reports/render_csv's csv_write_field; records end with
  * CRLF as the RFC says). Columns are documented in docs/crawl.md.
@@ -22,6 +23,10 @@ void crawl_output_link_row(FILE *out, const char *source, const char *target, co
 /* pages.csv and crawl.json for a finished (or interrupted) crawl. The graph must be frozen
  * (inlinks/outlinks are read from its CSR). */
 int crawl_output_pages(const char *dir, const struct crawl_result *result, char *error, size_t error_size);
+/* sitemaps.csv: sitemap,url,lastmod — one row per sitemap entry the crawl read (after index
+ * recursion), url as crawl identity, lastmod as W3C Datetime in UTC or empty. The pack reads it
+ * for coverage, the sitemap diff and freshness. */
+int crawl_output_sitemaps(const char *dir, const struct crawl_result *result, char *error, size_t error_size);
 int crawl_output_run(const char *dir, const struct crawl_options *options, const struct crawl_result *result,
                      const char *started_at, char *error, size_t error_size);
 
