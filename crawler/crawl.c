@@ -416,7 +416,7 @@ static void collect_run_facts(struct crawl *c)
 static struct frontier_options frontier_options_for(const struct crawl *c)
 {
     const struct crawl_options *o = c->o;
-    bool local = o->root_dir || crawl_host_is_loopback(&c->start);
+    bool local = o->root_dir || crawl_start_is_loopback(c);
     struct frontier_options f = {0};
     f.per_host = o->per_host > 0 ? o->per_host : (local ? c->concurrency : 4);
     f.rate = o->rate < 0 ? 0 : (o->rate > 0 ? o->rate : (local ? 0 : 10));
