@@ -170,9 +170,6 @@ int audit_evidence_crawl_findings(const struct crawl_result *r, size_t max_per_t
                           "the template produced more than %zu URLs; %zu more were not crawled (--max-per-template)",
                           max_per_template ? max_per_template : 500, r->trap_refused[i]))
             return CP_ERR_NOMEM;
-    for (size_t i = 0; i < r->breaker_count; i++)
-        if (!findings_add(out, RULE_CRAWL_HOST_PAUSED, NULL, NULL, 0, "%s", r->breaker_events[i]))
-            return CP_ERR_NOMEM;
     return CP_OK;
 }
 

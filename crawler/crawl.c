@@ -51,12 +51,31 @@ int crawl_start_fetch(struct crawl *c, const char *url, bool head, bool credenti
     return fetcher_add(c->fetcher, &r);
 }
 
+/* A claimed page is done with; when its outcome opens the origin's circuit breaker, the pause is a
+ * finding (crawl.json lists it too). */
+static void finish_claim(struct crawl *c, struct frontier_origin *origin, bool error, bool throttled,
+                         long retry_after_ms)
+{
+    if (!frontier_finish(c->frontier, origin, crawl_now_ms(), error, throttled, retry_after_ms))
+        return;
+    struct frontier_origin_stats stats = frontier_origin_stats(origin);
+    const char *host = frontier_origin_name(origin);
+    log_warn("%s: paused for %ld s by the circuit breaker (%u of its last %u responses failed)", host,
+             stats.breaker_pause_ms / 1000, stats.breaker_errors, stats.breaker_window);
+    if (!findings_add(&c->r->findings, RULE_CRAWL_HOST_PAUSED, host, NULL, 0,
+                      "%s paused for %ld s: %u of its last %u responses failed (%.0f%% errors: network, 5xx or "
+                      "429/503)",
+                      host, stats.breaker_pause_ms / 1000, stats.breaker_errors, stats.breaker_window,
+                      100.0 * stats.breaker_errors / (stats.breaker_window ? stats.breaker_window : 1)))
+        log_error("out of memory recording the pause of %s", host);
+}
+
 static void handle_page(struct crawl *c, struct request *request, struct fetch_result *response)
 {
     const struct frontier_claim *claim = &request->claim;
     bool throttled = response->status == 429 || response->status == 503;
     bool error = response->error_class != HTTP_ERROR_NONE || response->status >= 500 || response->status == 429;
-    frontier_finish(c->frontier, claim->origin, crawl_now_ms(), error, throttled, response->retry_after_ms);
+    finish_claim(c, claim->origin, error, throttled, response->retry_after_ms);
     if (throttled) {
         c->r->throttled++;
         if (claim->attempt < MAX_THROTTLE_RETRIES && !c->stopping && frontier_retry(c->frontier, claim) == CP_OK) {
@@ -148,7 +167,7 @@ static long start_requests(struct crawl *c)
             continue;
         }
         if (!crawl_robots_allows(c, claim.node, claim.origin)) {
-            frontier_finish(c->frontier, claim.origin, crawl_now_ms(), false, false, -1);
+            finish_claim(c, claim.origin, false, false, -1);
             continue;
         }
         struct request *request = calloc(1, sizeof(*request));
@@ -160,7 +179,7 @@ static long start_requests(struct crawl *c)
         bool own_origin = strcmp(frontier_origin_name(claim.origin), c->start_origin) == 0;
         if (crawl_start_fetch(c, graph_url(c->graph, claim.node, NULL), false, own_origin, 0, request) != CP_OK) {
             free(request);
-            frontier_finish(c->frontier, claim.origin, crawl_now_ms(), true, false, -1);
+            finish_claim(c, claim.origin, true, false, -1);
             break;
         }
     }
@@ -397,7 +416,7 @@ static void collect_run_facts(struct crawl *c)
 static struct frontier_options frontier_options_for(const struct crawl *c)
 {
     const struct crawl_options *o = c->o;
-    bool local = o->root_dir || crawl_host_is_loopback(&c->start);
+    bool local = o->root_dir || crawl_start_is_loopback(c);
     struct frontier_options f = {0};
     f.per_host = o->per_host > 0 ? o->per_host : (local ? c->concurrency : 4);
     f.rate = o->rate < 0 ? 0 : (o->rate > 0 ? o->rate : (local ? 0 : 10));

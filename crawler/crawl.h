@@ -140,7 +140,7 @@ struct crawl_result {
     struct crawl_sitemap_outcome *sitemaps;
     size_t sitemap_count;
     uint64_t sitemap_urls;          /* entries seen in sitemaps */
-    struct finding_list findings;   /* robots.txt and sitemap findings raised while crawling */
+    struct finding_list findings;   /* robots.txt, sitemap and crawl-host-paused findings raised while crawling */
     char **traps;                   /* templates refused by --max-per-template, with counts */
     size_t *trap_refused;
     size_t trap_count;

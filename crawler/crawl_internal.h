@@ -110,6 +110,7 @@ double crawl_now_ms(void);
 struct crawl_page *crawl_page_of(struct crawl *c, uint32_t node);
 int crawl_page_set_text(struct crawl *c, struct crawl_page *page, enum crawl_page_field field, const char *value);
 bool crawl_host_is_loopback(const struct url *u);
+bool crawl_start_is_loopback(const struct crawl *c);
 int crawl_add_scope_origin(struct crawl *c, const char *origin);
 bool crawl_in_scope(const struct crawl *c, const struct url *u);
 uint32_t crawl_discover(struct crawl *c, const char *identity, const struct url *url, uint32_t depth, bool followable,

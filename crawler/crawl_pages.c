@@ -89,6 +89,67 @@ bool crawl_host_is_loopback(const struct url *u)
            (n == 9 && strncmp(host, "localhost", 9) == 0);
 }
 
+/* An address as --connect-to or --resolve write it: 127.x.x.x, ::1 (bracketed or not), localhost. */
+static bool address_is_loopback(const char *address, size_t n)
+{
+    return (n >= 4 && strncmp(address, "127.", 4) == 0 && strspn(address, "0123456789.") == n) ||
+           (n == 5 && strncmp(address, "[::1]", 5) == 0) || (n == 3 && strncmp(address, "::1", 3) == 0) ||
+           (n == 9 && strncasecmp(address, "localhost", 9) == 0);
+}
+
+/* "HOST:PORT:..." names the start's host and port (an empty HOST or PORT matches any, as in curl's
+ * --connect-to). Sets *rest to what follows the second ':'. */
+static bool entry_names_start(const struct url *start, const char *entry, bool empty_matches, const char **rest)
+{
+    const char *host_end = strchr(entry, ':');
+    const char *port_end = host_end ? strchr(host_end + 1, ':') : NULL;
+    if (!port_end)
+        return false;
+    const char *host = url_part_start(start, start->hostname);
+    size_t host_length = (size_t)(host_end - entry), port_length = (size_t)(port_end - host_end - 1);
+    bool host_matches = (empty_matches && host_length == 0) ||
+                        (host_length == start->hostname.length && strncasecmp(entry, host, host_length) == 0);
+    char port[16];
+    snprintf(port, sizeof(port), "%d", start->port);
+    bool port_matches = (empty_matches && port_length == 0) ||
+                        (port_length == strlen(port) && strncmp(host_end + 1, port, port_length) == 0);
+    *rest = port_end + 1;
+    return host_matches && port_matches;
+}
+
+/* The start URL's requests go to this machine: its host is a loopback name or address, or
+ * --connect-to / --resolve send its host and port to one (a production name audited on a local
+ * server). The politeness defaults for a production site are then not needed. */
+bool crawl_start_is_loopback(const struct crawl *c)
+{
+    if (crawl_host_is_loopback(&c->start))
+        return true;
+    const struct fetch_options *o = &c->o->fetch;
+    const char *rest;
+    for (size_t i = 0; i < o->connect_to_count; i++) {
+        if (!entry_names_start(&c->start, o->connect_to[i], true, &rest))
+            continue;
+        const char *end = rest[0] == '[' ? strchr(rest, ']') : strrchr(rest, ':');
+        if (end && rest[0] == '[')
+            end++;
+        /* the first entry that matches is the one curl uses */
+        return end && address_is_loopback(rest, (size_t)(end - rest));
+    }
+    for (size_t i = 0; i < o->resolve_count; i++) {
+        const char *entry = o->resolve[i][0] == '+' ? o->resolve[i] + 1 : o->resolve[i];
+        if (!entry_names_start(&c->start, entry, false, &rest))
+            continue;
+        bool all_loopback = *rest != 0;
+        for (const char *address = rest; *address && all_loopback;) {
+            size_t n = strcspn(address, ",");
+            all_loopback = address_is_loopback(address, n);
+            address += n + (address[n] == ',');
+        }
+        return all_loopback;
+    }
+    return false;
+}
+
 int crawl_add_scope_origin(struct crawl *c, const char *origin)
 {
     for (size_t i = 0; i < c->scope_origin_count; i++)

@@ -327,8 +327,9 @@ static void pause_origin(const struct frontier *f, struct frontier_origin *o, do
     }
 }
 
-/* Record one outcome in the ring; open the breaker when the window is full and too many failed. */
-static void record_outcome(const struct frontier *f, struct frontier_origin *o, double now_ms, bool error)
+/* Record one outcome in the ring; open the breaker when the window is full and too many failed.
+ * Returns true when it opened. */
+static bool record_outcome(const struct frontier *f, struct frontier_origin *o, double now_ms, bool error)
 {
     int size = f->options.breaker_window;
     o->window[o->window_next] = error ? 1 : 0;
@@ -336,19 +337,24 @@ static void record_outcome(const struct frontier *f, struct frontier_origin *o, 
     if (o->window_used < size)
         o->window_used++;
     if (o->window_used < size)
-        return;
+        return false;
     int errors = 0;
     for (int i = 0; i < size; i++)
         errors += o->window[i];
-    if ((double)errors / size >= f->options.breaker_ratio) {
-        o->stats.breaker_pauses++;
-        pause_origin(f, o, now_ms, f->options.breaker_pause_ms);
-        memset(o->window, 0, (size_t)size);
-        o->window_used = 0;
-    }
+    if ((double)errors / size < f->options.breaker_ratio)
+        return false;
+    o->stats.breaker_pauses++;
+    o->stats.breaker_errors = (uint32_t)errors;
+    o->stats.breaker_window = (uint32_t)size;
+    o->stats.breaker_pause_ms = f->options.breaker_pause_ms < f->options.max_backoff_ms ? f->options.breaker_pause_ms
+                                                                                        : f->options.max_backoff_ms;
+    pause_origin(f, o, now_ms, f->options.breaker_pause_ms);
+    memset(o->window, 0, (size_t)size);
+    o->window_used = 0;
+    return true;
 }
 
-void frontier_finish(struct frontier *f, struct frontier_origin *o, double now_ms, bool error, bool throttled,
+bool frontier_finish(struct frontier *f, struct frontier_origin *o, double now_ms, bool error, bool throttled,
                      long retry_after_ms)
 {
     if (o->in_flight > 0) {
@@ -366,7 +372,7 @@ void frontier_finish(struct frontier *f, struct frontier_origin *o, double now_m
     } else if (!error) {
         o->last_backoff_ms = 0;
     }
-    record_outcome(f, o, now_ms, error || throttled);
+    return record_outcome(f, o, now_ms, error || throttled);
 }
 
 void frontier_set_min_interval(struct frontier_origin *o, double interval_ms) { o->min_interval_ms = interval_ms; }

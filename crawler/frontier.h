@@ -67,8 +67,9 @@ int frontier_retry(struct frontier *frontier, const struct frontier_claim *claim
 struct frontier_claim frontier_claim(struct frontier *frontier, double now_ms);
 
 /* A claimed request finished. error: a network failure or a 5xx/429 (counts for the breaker);
- * throttled: a 429/503, which pauses the origin for retry_after_ms (-1: back off by default). */
-void frontier_finish(struct frontier *frontier, struct frontier_origin *origin, double now_ms, bool error,
+ * throttled: a 429/503, which pauses the origin for retry_after_ms (-1: back off by default).
+ * Returns true when this outcome opened the circuit breaker (the origin's stats say why). */
+bool frontier_finish(struct frontier *frontier, struct frontier_origin *origin, double now_ms, bool error,
                      bool throttled, long retry_after_ms);
 
 /* Space this origin's request starts at least interval_ms apart (robots.txt Crawl-delay). */
@@ -89,6 +90,10 @@ struct frontier_origin_stats {
     uint64_t requests, errors, throttled;
     uint32_t breaker_pauses;      /* times the circuit breaker opened */
     double paused_ms;             /* total time paused (back-off and breaker) */
+    /* The window that last opened the breaker: failed responses among the last breaker_window,
+     * and the pause it caused. */
+    uint32_t breaker_errors, breaker_window;
+    long breaker_pause_ms;
 };
 struct frontier_origin_stats frontier_origin_stats(const struct frontier_origin *origin);
 

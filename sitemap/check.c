@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <libxml/parser.h>
+#include <uthash.h>
 
 #include "common/buf.h"
 #include "common/error.h"
@@ -26,6 +27,15 @@ struct reopen {
     const char *path;     /* a local file; NULL for memory */
     const void *data;
     size_t length;
+};
+
+/* Which index handed out a child through on_child (see sitemap.h): the chain of indexes above a
+ * child is rebuilt from these when its body comes back, so that cycles and the nesting bound are
+ * checked across the hand-off. One record per index or child met; freed with the checker. */
+struct lineage {
+    UT_hash_handle hh;
+    struct lineage *parent;  /* NULL for a sitemap that was not handed out */
+    char url[];
 };
 
 struct child_context {
@@ -56,8 +66,19 @@ int sitemap_checker_init(struct sitemap_checker *checker, const struct sitemap_o
     return CP_OK;
 }
 
+static void lineage_free_all(struct sitemap_checker *checker)
+{
+    struct lineage *table = checker->lineage, *record, *next;
+    HASH_ITER(hh, table, record, next) {
+        HASH_DEL(table, record);
+        free(record);
+    }
+    checker->lineage = NULL;
+}
+
 void sitemap_checker_free(struct sitemap_checker *checker)
 {
+    lineage_free_all(checker);
     url_hash_set_free(&checker->seen_urls);
     url_hash_set_free(&checker->seen_sitemaps);
     free(checker->index_stack);
@@ -72,6 +93,42 @@ static void result_error(struct sitemap_result *result, const char *message)
 }
 
 /* ---- index children ---- */
+
+static struct lineage *lineage_find(const struct sitemap_checker *checker, const char *url)
+{
+    struct lineage *table = checker->lineage, *record = NULL;
+    if (url)
+        HASH_FIND_STR(table, url, record);
+    return record;
+}
+
+/* The record of url, made (with parent) when there is none. NULL when out of memory. */
+static struct lineage *lineage_add(struct sitemap_checker *checker, const char *url, struct lineage *parent)
+{
+    struct lineage *record = lineage_find(checker, url);
+    if (record)
+        return record;
+    size_t length = strlen(url);
+    record = malloc(sizeof *record + length + 1);
+    if (!record)
+        return NULL;
+    record->parent = parent;
+    memcpy(record->url, url, length + 1);
+    struct lineage *table = checker->lineage;
+    HASH_ADD(hh, table, url[0], length, record);
+    checker->lineage = table;
+    return record;
+}
+
+/* Hand a child to on_child, remembering which index (the one being read) listed it. */
+static int hand_out_child(struct sitemap_checker *checker, const char *child, const char *parent_name, unsigned line)
+{
+    struct lineage *parent = lineage_add(checker, checker->index_stack[checker->index_depth - 1], NULL);
+    if (!parent || !lineage_add(checker, child, parent))
+        return CP_ERR_NOMEM;
+    checker->on_child(checker->context, child, parent_name, line);
+    return CP_OK;
+}
 
 static bool on_stack(const struct sitemap_checker *checker, const char *key)
 {
@@ -172,10 +229,8 @@ static int follow_child(struct sitemap_file_check *file, const struct url *child
                                          "sitemap %s is listed more than once; it was read once", child->href);
         return f ? 0 : 1;
     }
-    if (checker->on_child) {
-        checker->on_child(checker->context, child->href, file->name, line);
-        return 0;
-    }
+    if (checker->on_child)
+        return hand_out_child(checker, child->href, file->name, line) != CP_OK;
     struct sitemap_result result = {0};
     int status = CP_OK;
     if (context->local && checker->options.root_dir)
@@ -206,6 +261,32 @@ static int push_key(struct sitemap_checker *checker, const char *key)
     return CP_OK;
 }
 
+/* A child handed out through on_child comes back: push the indexes above it, outermost first, as
+ * if it were read from inside them. *key becomes the key to push for the sitemap itself. */
+static int restore_lineage(struct sitemap_checker *checker, const char *name, const char *sitemap_url,
+                           const char **key)
+{
+    struct lineage *record = lineage_find(checker, sitemap_url);
+    if (!record)
+        record = lineage_find(checker, name);
+    if (!record || !record->parent)
+        return CP_OK;
+    *key = record->url;
+    size_t depth = 0;
+    for (struct lineage *up = record->parent; up; up = up->parent)
+        depth++;
+    size_t base = checker->index_depth;
+    for (size_t i = 0; i < depth; i++) {
+        int status = push_key(checker, NULL);
+        if (status != CP_OK)
+            return status;
+    }
+    size_t slot = base + depth;
+    for (struct lineage *up = record->parent; up; up = up->parent)
+        checker->index_stack[--slot] = up->url;
+    return CP_OK;
+}
+
 static int schema_pass(struct sitemap_checker *checker, enum sitemap_kind kind, const char *name,
                        const struct reopen *reopen)
 {
@@ -229,15 +310,20 @@ static int check_source(struct sitemap_checker *checker, struct sitemap_source *
                         struct sitemap_result *result)
 {
     struct sitemap_file_check file;
+    size_t outer_depth = checker->index_depth;
+    const char *key = sitemap_url ? sitemap_url : name;
     int status = sitemap_validate_begin(&file, checker, name, sitemap_url, origin);
+    if (status == CP_OK && origin == SITEMAP_ORIGIN_INDEX)
+        status = restore_lineage(checker, name, sitemap_url, &key);
     if (status == CP_OK)
-        status = push_key(checker, sitemap_url ? sitemap_url : name);
+        status = push_key(checker, key);
     /* Mark it read, so that an index listing it later does not hand it out again. */
     if (status == CP_OK && sitemap_url &&
         url_hash_set_insert(&checker->seen_sitemaps, sitemap_url_hash(sitemap_url, strlen(sitemap_url))) < 0)
         status = CP_ERR_NOMEM;
     if (status != CP_OK) {
         sitemap_validate_end(&file);
+        checker->index_depth = outer_depth;
         return status;
     }
     checker->files++;
@@ -260,7 +346,7 @@ static int check_source(struct sitemap_checker *checker, struct sitemap_source *
     if (status == CP_OK)
         status = file.status;
     sitemap_validate_end(&file);
-    checker->index_depth--;
+    checker->index_depth = outer_depth;
     return status;
 }
 

@@ -148,10 +148,14 @@ struct sitemap_checker {
     void (*on_file)(void *context, const char *name, const struct sitemap_result *result);
     /* When set, the children of an index are handed here (after the cycle, repeat and scope
      * checks) instead of being read: the crawler fetches them with its own politeness and passes
-     * each body back with sitemap_check_buffer(..., SITEMAP_ORIGIN_INDEX, ...). A child that is
-     * itself an index is then reported as sitemap-index-nested when its body is checked; a sitemap
-     * seen before is never handed out twice, so cycles end. Set it after sitemap_checker_init. */
+     * each body back with sitemap_check_buffer(..., SITEMAP_ORIGIN_INDEX, ...), child_url as its
+     * name or sitemap_url. The checker remembers which index handed out each child, so a child
+     * read later is checked inside its chain of indexes, as if read at once: an index listing one
+     * above it is sitemap-index-cycle, a child that is itself an index is sitemap-index-nested, and
+     * the nesting bound applies. A sitemap seen before is never handed out twice, so cycles end.
+     * Set it after sitemap_checker_init. */
     void (*on_child)(void *context, const char *child_url, const char *parent, unsigned line);
+    void *lineage;                      /* which index handed out each child (sitemap/check.c) */
 };
 
 /* Prepare a checker. options is copied (the strings it points to must outlive the checker);

@@ -6,7 +6,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <microhttpd.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,13 +119,20 @@ static void test_frontier_circuit_breaker(void **state)
     for (int i = 0; i < 4; i++) {
         struct frontier_claim c = claim_url(f, 0);
         assert_int_equal(c.kind, FRONTIER_URL);
-        frontier_finish(f, c.origin, 0, i % 2 == 0, false, -1);
+        /* only the outcome that fills the window opens the breaker, and says so */
+        assert_int_equal(frontier_finish(f, c.origin, 0, i % 2 == 0, false, -1), i == 3);
     }
     struct frontier_claim paused = frontier_claim(f, 100);
     assert_int_equal(paused.kind, FRONTIER_NONE);
     struct frontier_claim later = frontier_claim(f, 5000);
     assert_int_equal(later.kind, FRONTIER_URL);
-    assert_int_equal(frontier_origin_stats(later.origin).breaker_pauses, 1);
+    struct frontier_origin_stats stats = frontier_origin_stats(later.origin);
+    assert_int_equal(stats.breaker_pauses, 1);
+    assert_int_equal(stats.breaker_errors, 2);
+    assert_int_equal(stats.breaker_window, 4);
+    assert_int_equal(stats.breaker_pause_ms, 5000);
+    /* the window starts again empty: one more failure does not reopen it */
+    assert_false(frontier_finish(f, later.origin, 5000, true, false, -1));
     frontier_free(f);
 }
 
@@ -293,6 +302,144 @@ static void test_crawl_run_root(void **state)
     crawl_result_free(&result);
 }
 
+/* A site whose start page links to 19 pages that all answer 500: the 20th response fills the
+ * breaker's window (19 failures of 20) and opens it, with nothing left to wait for. */
+static enum MHD_Result serve_failing_site(void *cls, struct MHD_Connection *connection, const char *url,
+                                          const char *method, const char *version, const char *data, size_t *size,
+                                          void **context)
+{
+    (void)cls, (void)method, (void)version, (void)data, (void)size, (void)context;
+    char body[2048] = "<!doctype html><title>start</title>";
+    unsigned status = 200;
+    if (strcmp(url, "/") == 0) {
+        for (int i = 0; i < 19; i++)
+            snprintf(body + strlen(body), sizeof(body) - strlen(body), "<a href=\"/p%d\">p%d</a>", i, i);
+    } else if (strcmp(url, "/robots.txt") == 0 || strncmp(url, "/sitemap", 8) == 0) {
+        status = 404;
+    } else {
+        status = 500;
+    }
+    struct MHD_Response *response = MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_COPY);
+    MHD_add_response_header(response, "Content-Type", "text/html");
+    enum MHD_Result result = MHD_queue_response(connection, status, response);
+    MHD_destroy_response(response);
+    return result;
+}
+
+static size_t count_findings(const struct finding_list *list, enum rule_id rule)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < list->count; i++)
+        n += list->items[i].rule == rule;
+    return n;
+}
+
+/* The circuit breaker's pause is a crawl-host-paused finding, once, with its evidence. */
+static void test_crawl_run_breaker_finding(void **state)
+{
+    (void)state;
+    struct MHD_Daemon *daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, serve_failing_site,
+                                                 NULL, MHD_OPTION_END);
+    assert_non_null(daemon);
+    unsigned port = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT)->port;
+    char start[64], origin[64];
+    snprintf(start, sizeof(start), "http://127.0.0.1:%u/", port);
+    snprintf(origin, sizeof(origin), "http://127.0.0.1:%u", port);
+    struct crawl_options options = {.start_url = start, .threads = 2, .max_depth = -1, .no_sitemaps = true};
+    struct crawl_result result;
+    char error[256] = "";
+    assert_int_equal(crawl_run(&options, &result, error, sizeof(error)), CP_OK);
+    MHD_stop_daemon(daemon);
+    assert_int_equal(result.pages_fetched, 20);
+    assert_int_equal(count_findings(&result.findings, RULE_CRAWL_HOST_PAUSED), 1);
+    const struct finding *paused = NULL;
+    for (size_t i = 0; i < result.findings.count; i++)
+        if (result.findings.items[i].rule == RULE_CRAWL_HOST_PAUSED)
+            paused = &result.findings.items[i];
+    assert_non_null(paused);
+    assert_string_equal(paused->url, origin);
+    assert_non_null(strstr(paused->message, "19 of its last 20 responses failed (95% errors"));
+    assert_non_null(strstr(paused->message, "paused for 30 s"));
+    assert_int_equal(result.breaker_count, 1); /* and crawl.json's list */
+    crawl_result_free(&result);
+}
+
+/* A chain: each page links only to the next, so each is found only once the one before is parsed. */
+static enum MHD_Result serve_chain(void *cls, struct MHD_Connection *connection, const char *url, const char *method,
+                                   const char *version, const char *data, size_t *size, void **context)
+{
+    (void)cls, (void)method, (void)version, (void)data, (void)size, (void)context;
+    char body[256] = "";
+    unsigned status = 404;
+    int n = -1;
+    if (strcmp(url, "/") == 0)
+        n = 0;
+    else if (sscanf(url, "/p%d", &n) != 1 || n < 1 || n > 5)
+        n = -1;
+    if (n >= 0) {
+        status = 200;
+        snprintf(body, sizeof(body), "<!doctype html><title>p%d</title>", n);
+        if (n < 5)
+            snprintf(body + strlen(body), sizeof(body) - strlen(body), "<a href=\"/p%d\">next</a>", n + 1);
+    }
+    struct MHD_Response *response = MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_COPY);
+    MHD_add_response_header(response, "Content-Type", "text/html");
+    enum MHD_Result result = MHD_queue_response(connection, status, response);
+    MHD_destroy_response(response);
+    return result;
+}
+
+/* A production host name sent to a local server with --connect-to or --resolve gets the loopback
+ * politeness defaults (no rate limit, --per-host = --concurrency), as 127.0.0.1 itself does: the
+ * default 10 requests/s would make every page of a link chain wait 100 ms for nothing. */
+static void test_crawl_run_connect_to_loopback_is_local(void **state)
+{
+    (void)state;
+    struct MHD_Daemon *daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, serve_chain, NULL,
+                                                 MHD_OPTION_END);
+    assert_non_null(daemon);
+    unsigned port = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT)->port;
+    char connect_to[96], resolve[96], start[64];
+    snprintf(connect_to, sizeof(connect_to), "chain.test:80:127.0.0.1:%u", port);
+    snprintf(resolve, sizeof(resolve), "chain.test:%u:127.0.0.1", port);
+    const char *connect_tos[] = {"other.test:80:192.0.2.1:80", connect_to};
+    struct crawl_options options = {.start_url = "http://chain.test/", .threads = 2, .max_depth = -1,
+                                    .no_sitemaps = true};
+    options.fetch.connect_to = connect_tos;
+    options.fetch.connect_to_count = 2;
+    struct crawl_result result;
+    char error[256] = "";
+    assert_int_equal(crawl_run(&options, &result, error, sizeof(error)), CP_OK);
+    assert_int_equal(result.pages_fetched, 6);
+    assert_true(result.rate == 0);
+    assert_int_equal(result.per_host, result.concurrency);
+    crawl_result_free(&result);
+
+    snprintf(start, sizeof(start), "http://chain.test:%u/", port);
+    const char *resolves[] = {resolve};
+    struct crawl_options by_resolve = {.start_url = start, .threads = 2, .max_depth = -1, .no_sitemaps = true};
+    by_resolve.fetch.resolve = resolves;
+    by_resolve.fetch.resolve_count = 1;
+    assert_int_equal(crawl_run(&by_resolve, &result, error, sizeof(error)), CP_OK);
+    assert_int_equal(result.pages_fetched, 6);
+    assert_true(result.rate == 0);
+    crawl_result_free(&result);
+    MHD_stop_daemon(daemon);
+
+    /* Sent elsewhere, the production defaults stay (stopped before the first request: no network). */
+    const char *elsewhere[] = {"chain.test:80:192.0.2.1:80"};
+    volatile sig_atomic_t stop = 1;
+    struct crawl_options remote = options;
+    remote.fetch.connect_to = elsewhere;
+    remote.fetch.connect_to_count = 1;
+    remote.stop_flag = &stop;
+    assert_int_equal(crawl_run(&remote, &result, error, sizeof(error)), CP_ERR_INTERRUPTED);
+    assert_int_equal(result.pages_fetched, 0);
+    assert_true(result.rate == 10);
+    assert_int_equal(result.per_host, 4);
+    crawl_result_free(&result);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -305,6 +452,8 @@ int main(void)
         cmocka_unit_test(test_local_root_mapping),
         cmocka_unit_test(test_csv_quoting),
         cmocka_unit_test(test_crawl_run_root),
+        cmocka_unit_test(test_crawl_run_breaker_finding),
+        cmocka_unit_test(test_crawl_run_connect_to_loopback_is_local),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

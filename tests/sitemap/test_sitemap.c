@@ -329,6 +329,69 @@ static void test_deferred_children(void **state)
     findings_free(&findings);
 }
 
+/* An index listing one sitemap, as a body. */
+static size_t index_listing(char *body, size_t size, const char *child)
+{
+    return (size_t)snprintf(body, size,
+                            "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+                            "<sitemap><loc>%s</loc></sitemap></sitemapindex>",
+                            child);
+}
+
+/* Children handed back through on_child are checked inside their chain of indexes: an index that
+ * lists one above it is a cycle (not a repeated sitemap), and the nesting bound applies. */
+static void test_deferred_children_keep_their_chain(void **state)
+{
+    (void)state;
+    struct sitemap_options options = {.now = NOW, .max_index_depth = 1};
+    struct finding_list findings = FINDING_LIST_INIT;
+    struct children children = {0};
+    struct sitemap_checker checker;
+    sitemap_checker_init(&checker, &options, &findings, NULL, &children);
+    checker.on_child = defer_child;
+    char body[512];
+    size_t length = index_listing(body, sizeof body, "https://example.com/archive.xml");
+    assert_int_equal(sitemap_check_buffer(&checker, "https://example.com/top.xml", "https://example.com/top.xml", body,
+                                          length, SITEMAP_ORIGIN_ROBOTS, NULL),
+                     CP_OK);
+    assert_int_equal(children.count, 1);
+    /* archive.xml lists top.xml, the index it came from. */
+    length = index_listing(body, sizeof body, "https://example.com/top.xml");
+    assert_int_equal(sitemap_check_buffer(&checker, "https://example.com/archive.xml", "https://example.com/archive.xml",
+                                          body, length, SITEMAP_ORIGIN_INDEX, NULL),
+                     CP_OK);
+    assert_int_equal(count_rule(&findings, RULE_SITEMAP_INDEX_CYCLE), 1);
+    assert_int_equal(count_rule(&findings, RULE_SITEMAP_DUPLICATE_URL), 0);
+    assert_int_equal(count_rule(&findings, RULE_SITEMAP_INDEX_NESTED), 1);
+    const struct finding *cycle = NULL;
+    for (size_t i = 0; i < findings.count; i++)
+        if (findings.items[i].rule == RULE_SITEMAP_INDEX_CYCLE)
+            cycle = &findings.items[i];
+    assert_non_null(cycle);
+    assert_string_equal(cycle->url, "https://example.com/top.xml");
+    assert_non_null(strstr(cycle->message,
+                           "https://example.com/top.xml -> https://example.com/archive.xml -> https://example.com/top.xml"));
+
+    /* top.xml -> a.xml -> b.xml -> c.xml, one level allowed below the top: b.xml is too deep, so
+     * c.xml is never handed out. */
+    length = index_listing(body, sizeof body, "https://example.com/a.xml");
+    sitemap_check_buffer(&checker, "https://example.com/deep.xml", "https://example.com/deep.xml", body, length,
+                         SITEMAP_ORIGIN_ROBOTS, NULL);
+    assert_int_equal(children.count, 2);
+    length = index_listing(body, sizeof body, "https://example.com/b.xml");
+    sitemap_check_buffer(&checker, "https://example.com/a.xml", "https://example.com/a.xml", body, length,
+                         SITEMAP_ORIGIN_INDEX, NULL);
+    assert_int_equal(children.count, 3);
+    length = index_listing(body, sizeof body, "https://example.com/c.xml");
+    sitemap_check_buffer(&checker, "https://example.com/b.xml", "https://example.com/b.xml", body, length,
+                         SITEMAP_ORIGIN_INDEX, NULL);
+    assert_int_equal(children.count, 3);
+    /* archive.xml, a.xml and b.xml are nested; b.xml is also too deep */
+    assert_int_equal(count_rule(&findings, RULE_SITEMAP_INDEX_NESTED), 4);
+    sitemap_checker_free(&checker);
+    findings_free(&findings);
+}
+
 /* ---- fetching from a local server ---- */
 
 static const char served_index[] =
@@ -421,6 +484,7 @@ int main(void)
         cmocka_unit_test(test_shipped_schemas_match_files),
         cmocka_unit_test(test_discovery_plan),
         cmocka_unit_test(test_deferred_children),
+        cmocka_unit_test(test_deferred_children_keep_their_chain),
         cmocka_unit_test(test_discover_over_http),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
