@@ -18,7 +18,7 @@
 #include "sitemap/sitemap.h"
 
 static const char usage[] =
-    "Usage: crawlpack sitemap FILE|URL... [--site-url URL] [--root DIR] [--xsd] [--format text|json|junit]\n"
+    "Usage: crawlpack sitemap FILE|URL... [--site-url URL] [--root DIR] [--xsd] [--format FORMAT]\n"
     "                         [--fail-on error|warning|notice|never] [--now DATETIME] [--robots [ORIGIN=]FILE]\n\n"
     "Validate XML and plain-text sitemaps and sitemap indexes against the sitemaps.org protocol and\n"
     "Google's image, video, news and hreflang extensions. Local files are checked offline; gzip is\n"
@@ -30,7 +30,8 @@ static const char usage[] =
     "  --urlset-xsd FILE   use FILE instead for <urlset> files (e.g. a schema importing extensions)\n"
     "  --index-xsd FILE    use FILE instead for <sitemapindex> files\n"
     "  --format FORMAT     text (default: FILE:LINE: SEVERITY: RULE: MESSAGE, then a summary), json,\n"
-    "                      or junit (one testsuite per file, one testcase per rule)\n"
+    "                      junit (one testsuite per file, one testcase per rule), csv or sarif\n"
+    "                      (the findings as `audit` writes them; docs/formats.md)\n"
     "  --fail-on LEVEL     exit 1 when a finding reaches LEVEL (default error; never: always 0)\n"
     "  --now DATETIME      the time lastmod and news dates are compared with, and the report's\n"
     "                      timestamp (W3C Datetime, e.g. 2026-01-01T00:00:00Z; default: the clock),\n"
@@ -283,8 +284,9 @@ int cmd_sitemap(int argc, char **argv)
         case 'U': o.xsd = true, o.urlset_xsd = optarg; break;
         case 'I': o.xsd = true, o.index_xsd = optarg; break;
         case 'f':
-            if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0 && strcmp(optarg, "junit") != 0)
-                return cli_usage_error("sitemap", "--format must be text, json or junit, not '%s'", optarg);
+            if (strcmp(optarg, "json") != 0 && !render_format_known(optarg))
+                return cli_usage_error("sitemap", "--format must be text, json, junit, csv or sarif, not '%s'",
+                                       optarg);
             format = optarg;
             break;
         case 'F':
@@ -351,8 +353,8 @@ int cmd_sitemap(int argc, char **argv)
     if (status == CP_OK) {
         if (strcmp(format, "json") == 0) {
             print_json(&run, &checker, &findings);
-        } else if (strcmp(format, "junit") == 0) {
-            status = render_findings("junit", stdout, &findings, &context);
+        } else if (strcmp(format, "text") != 0) {
+            status = render_findings(format, stdout, &findings, &context);
         } else {
             render_findings_text(stdout, &findings);
             print_summary(&run, &checker, &findings);
