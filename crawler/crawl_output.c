@@ -100,8 +100,8 @@ static void write_page_row(FILE *out, const struct crawl_result *r, const struct
     fputc(',', out);
     csv_write_field(out, crawl_page_text(page, CRAWL_TEXT_CONTENT_TYPE));
     fputc(',', out);
-    if (page->depth != UINT32_MAX)
-        fprintf(out, "%u", page->depth);
+    if (links->depth_followable[id] != GRAPH_UNREACHED)
+        fprintf(out, "%u", links->depth_followable[id]);
     fputc(',', out);
     if (fetched)
         fprintf(out, "%u,%.1f,%.1f", page->size, page->ttfb_ms, page->total_ms);
@@ -134,11 +134,12 @@ static void write_page_row(FILE *out, const struct crawl_result *r, const struct
 
 /* Rows in click-depth order (unreached pages last), then by URL: stable across runs. */
 static const struct crawl_result *sort_result;
+static const uint32_t *sort_depth;
 
 static int compare_rows(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    uint32_t dx = sort_result->pages[x].depth, dy = sort_result->pages[y].depth;
+    uint32_t dx = sort_depth[x], dy = sort_depth[y];
     if (dx != dy)
         return dx < dy ? -1 : 1;
     return strcmp(graph_url(sort_result->graph, x, NULL), graph_url(sort_result->graph, y, NULL));
@@ -159,6 +160,8 @@ int crawl_output_pages(const char *dir, const struct crawl_result *r, char *erro
     int status = order ? graph_analysis_init(&links, r->graph) : CP_ERR_NOMEM;
     if (status == CP_OK)
         status = graph_analyze_link_counts(&links, r->graph); /* one definition of inlinks/outlinks */
+    if (status == CP_OK)
+        status = graph_analyze_depth(&links, r->graph); /* and of click depth: followable links only */
     if (status != CP_OK) {
         free(order);
         graph_analysis_free(&links);
@@ -170,6 +173,7 @@ int crawl_output_pages(const char *dir, const struct crawl_result *r, char *erro
     for (uint32_t i = 0; i < count; i++)
         order[i] = i;
     sort_result = r; /* output runs on one thread after the crawl */
+    sort_depth = links.depth_followable;
     qsort(order, count, sizeof(*order), compare_rows);
     for (uint32_t i = 0; i < count; i++)
         write_page_row(out, r, &links, order[i]);
