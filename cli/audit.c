@@ -37,6 +37,8 @@ static const char usage_head[] =
     "                             OUT/pack.md (findings.json is then written too)\n"
     "      --intake FILE          the pack's intake (docs/intake.md); implies --format md\n"
     "      --previous DIR         an earlier audit's OUT, for the pack's URL-growth row\n"
+    "      --out -                with exactly one --format: the findings on stdout, the summary\n"
+    "                             on stderr, no files\n"
     "      --fail-on LEVEL        exit 1 when a finding reaches LEVEL: error (default), warning,\n"
     "                             notice or never\n"
     "      --baseline FILE        a previous findings.json: only new findings count for --fail-on\n"
@@ -191,6 +193,9 @@ static int parse_options(struct audit_cli *cli, int argc, char **argv, bool *don
         return rc;
     if (cli->fail_on_existing && !cli->baseline_path)
         rc = cli_usage_error("audit", "--fail-on-existing goes with --baseline");
+    if (rc == 0 && !crawl_cli_writes_files(&cli->crawl) && (cli->write_pack || !cli->formats || strchr(cli->formats, ',')))
+        rc = cli_usage_error("audit", "--out - writes one findings format to stdout: give exactly one --format "
+                                      "(text, json, csv, junit or sarif; not md or --intake, which need a folder)");
     return rc ? rc : crawl_cli_finish(&cli->crawl, argc, argv);
 }
 
@@ -236,19 +241,22 @@ static void count_pages(const struct crawl_result *r, const struct graph_analysi
     }
 }
 
+/* OUT/findings.EXT, or stdout with `--out -` (main() reports a failed stdout). */
 static int write_format(const struct audit_cli *cli, const char *name, const struct finding_list *list,
                         const struct report_context *ctx)
 {
-        struct buf path = BUF_INIT;
-        buf_printf(&path, "%s/%s", cli->crawl.out_dir, render_format_file_name(name));
-        FILE *file = fopen(buf_str(&path), "wb");
-        int status = file ? render_findings(name, file, list, ctx) : CP_ERR_IO;
-        if (file && fclose(file) != 0)
-            status = CP_ERR_IO;
-        if (status != CP_OK)
-            fprintf(stderr, "crawlpack audit: cannot write %s: %s\n", buf_str(&path), cp_strerror(status));
-        buf_free(&path);
-        return status;
+    if (!crawl_cli_writes_files(&cli->crawl))
+        return render_findings(name, stdout, list, ctx);
+    struct buf path = BUF_INIT;
+    buf_printf(&path, "%s/%s", cli->crawl.out_dir, render_format_file_name(name));
+    FILE *file = fopen(buf_str(&path), "wb");
+    int status = file ? render_findings(name, file, list, ctx) : CP_ERR_IO;
+    if (file && fclose(file) != 0)
+        status = CP_ERR_IO;
+    if (status != CP_OK)
+        fprintf(stderr, "crawlpack audit: cannot write %s: %s\n", buf_str(&path), cp_strerror(status));
+    buf_free(&path);
+    return status;
 }
 
 /* Each --format to its file; the pack's findings.json is written even when not asked for. */
@@ -325,22 +333,25 @@ static void print_summary(const struct audit_cli *cli, const struct crawl_result
         by_severity[rule_get(list->items[i].rule)->severity]++;
     }
     qsort(rows, RULE_COUNT, sizeof rows[0], compare_rule_counts);
-    printf("audited %zu pages (%zu indexable)%s: %zu findings (%zu errors, %zu warnings, %zu notices)\n",
+    FILE *out = crawl_cli_writes_files(&cli->crawl) ? stdout : stderr; /* stdout carries the findings */
+    fprintf(out, "audited %zu pages (%zu indexable)%s: %zu findings (%zu errors, %zu warnings, %zu notices)\n",
            ctx->pages, ctx->indexable, r->interrupted ? ", interrupted" : "", list->count,
            by_severity[SEVERITY_ERROR], by_severity[SEVERITY_WARNING], by_severity[SEVERITY_NOTICE]);
     if (list->count) {
-        printf("\n%-8s  %-28s %8s %8s\n", "SEVERITY", "RULE", "FINDINGS", "FAILING");
+        fprintf(out, "\n%-8s  %-28s %8s %8s\n", "SEVERITY", "RULE", "FINDINGS", "FAILING");
         for (int i = 0; i < RULE_COUNT && rows[i].count; i++)
-            printf("%-8s  %-28s %8zu %8zu\n", severity_name(rule_get(rows[i].rule)->severity),
+            fprintf(out, "%-8s  %-28s %8zu %8zu\n", severity_name(rule_get(rows[i].rule)->severity),
                    rule_get(rows[i].rule)->id, rows[i].count, rows[i].failing);
     }
     if (ctx->baseline)
-        printf("\nbaseline %s: %zu new, %zu existing, %zu fixed\n", cli->baseline_path, ctx->baseline->new_count,
+        fprintf(out, "\nbaseline %s: %zu new, %zu existing, %zu fixed\n", cli->baseline_path, ctx->baseline->new_count,
                ctx->baseline->existing_count, ctx->baseline->fixed_count);
-    printf("\n%zu finding%s fail%s the run (--fail-on %s%s); files in %s/\n", report_count_failing(ctx, list),
-           report_count_failing(ctx, list) == 1 ? "" : "s", report_count_failing(ctx, list) == 1 ? "s" : "",
-           severity_name(ctx->fail_on), ctx->baseline && !ctx->fail_on_existing ? ", new findings only" : "",
-           cli->crawl.out_dir);
+    fprintf(out, "\n%zu finding%s fail%s the run (--fail-on %s%s)", report_count_failing(ctx, list),
+            report_count_failing(ctx, list) == 1 ? "" : "s", report_count_failing(ctx, list) == 1 ? "s" : "",
+            severity_name(ctx->fail_on), ctx->baseline && !ctx->fail_on_existing ? ", new findings only" : "");
+    if (crawl_cli_writes_files(&cli->crawl))
+        fprintf(out, "; files in %s/", cli->crawl.out_dir);
+    fputc('\n', out);
 }
 
 static void fill_context(const struct audit_cli *cli, const struct crawl_result *r, const struct graph_analysis *analysis,

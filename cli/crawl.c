@@ -46,6 +46,8 @@ int cmd_crawl(int argc, char **argv)
     }
     free(options);
     int rc = crawl_cli_finish(&cli, argc, argv);
+    if (rc == 0 && !crawl_cli_writes_files(&cli))
+        rc = cli_usage_error("crawl", "--out - is for `audit --format FORMAT`: crawl writes files, give a folder");
     struct crawl_result result;
     char started_at[32];
     time_t started;

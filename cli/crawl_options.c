@@ -294,9 +294,17 @@ void crawl_cli_init(struct crawl_cli *cli, const char *command)
     cli->crawl.max_depth = -1;
 }
 
-int crawl_cli_run(struct crawl_cli *cli, struct crawl_result *result, char *started_at, time_t *started)
+bool crawl_cli_writes_files(const struct crawl_cli *cli)
+{
+    return strcmp(cli->out_dir, "-") != 0;
+}
+
+/* The output folder and links.csv (written while crawling). 0 or an exit code. */
+static int open_outputs(struct crawl_cli *cli)
 {
     char error[1024] = "";
+    if (!crawl_cli_writes_files(cli))
+        return 0;
     if (make_dir(cli->out_dir) != 0) {
         fprintf(stderr, "crawlpack %s: cannot create %s: %s\n", cli->command, cli->out_dir, strerror(errno));
         return EXIT_RUNTIME;
@@ -305,6 +313,30 @@ int crawl_cli_run(struct crawl_cli *cli, struct crawl_result *result, char *star
         fprintf(stderr, "crawlpack %s: %s\n", cli->command, error);
         return EXIT_RUNTIME;
     }
+    return 0;
+}
+
+static int write_outputs(const struct crawl_cli *cli, const struct crawl_result *result, const char *started_at)
+{
+    char error[1024] = "";
+    if (!crawl_cli_writes_files(cli))
+        return CP_OK;
+    int written = crawl_output_pages(cli->out_dir, result, error, sizeof(error));
+    if (written == CP_OK)
+        written = crawl_output_sitemaps(cli->out_dir, result, error, sizeof(error));
+    if (written == CP_OK)
+        written = crawl_output_run(cli->out_dir, &cli->crawl, result, started_at, error, sizeof(error));
+    if (written != CP_OK)
+        fprintf(stderr, "crawlpack %s: %s\n", cli->command, error);
+    return written;
+}
+
+int crawl_cli_run(struct crawl_cli *cli, struct crawl_result *result, char *started_at, time_t *started)
+{
+    char error[1024] = "";
+    int opened = open_outputs(cli);
+    if (opened != 0)
+        return opened;
     *started = time(NULL);
     strftime(started_at, 32, "%Y-%m-%dT%H:%M:%SZ", gmtime(started));
     struct sigaction action = {0};
@@ -312,19 +344,16 @@ int crawl_cli_run(struct crawl_cli *cli, struct crawl_result *result, char *star
     sigaction(SIGINT, &action, NULL);
     sigaction(SIGTERM, &action, NULL);
     int status = crawl_run(&cli->crawl, result, error, sizeof(error));
-    bool links_ok = fclose(cli->crawl.links_out) == 0;
+    bool links_ok = !cli->crawl.links_out || fclose(cli->crawl.links_out) == 0;
     if (status != CP_OK && status != CP_ERR_INTERRUPTED) {
         fprintf(stderr, "crawlpack %s: %s\n", cli->command, error[0] ? error : cp_strerror(status));
         crawl_result_free(result);
         return status == CP_ERR_INVALID ? EXIT_USAGE : EXIT_RUNTIME;
     }
-    int written = crawl_output_pages(cli->out_dir, result, error, sizeof(error));
-    if (written == CP_OK)
-        written = crawl_output_sitemaps(cli->out_dir, result, error, sizeof(error));
-    if (written == CP_OK)
-        written = crawl_output_run(cli->out_dir, &cli->crawl, result, started_at, error, sizeof(error));
+    int written = write_outputs(cli, result, started_at);
     if (written != CP_OK || !links_ok) {
-        fprintf(stderr, "crawlpack %s: %s\n", cli->command, written != CP_OK ? error : "cannot write links.csv");
+        if (written == CP_OK)
+            fprintf(stderr, "crawlpack %s: cannot write %s/links.csv\n", cli->command, cli->out_dir);
         crawl_result_free(result);
         return EXIT_RUNTIME;
     }

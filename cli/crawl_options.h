@@ -52,7 +52,11 @@ int crawl_cli_apply(struct crawl_cli *cli, int option, const char *value, char *
 int crawl_cli_finish(struct crawl_cli *cli, int argc, char **argv);
 void crawl_cli_free(struct crawl_cli *cli);
 
-/* Create the output folder, crawl (Ctrl-C stops it) and write pages.csv, links.csv and crawl.json.
+/* Whether the crawl files are written: false for `--out -` (audit: one format to stdout). */
+bool crawl_cli_writes_files(const struct crawl_cli *cli);
+
+/* Create the output folder, crawl (Ctrl-C stops it) and write pages.csv, links.csv, sitemaps.csv
+ * and crawl.json (none of them with `--out -`).
  * started_at receives the start time as "YYYY-MM-DDTHH:MM:SSZ" (at least 32 bytes) and *started
  * the same as seconds. Returns 0 with *result filled (interrupted or not: see
  * result->interrupted; the caller frees it with crawl_result_free), or an exit code after printing
