@@ -5,7 +5,6 @@
  * file's "expect" lines — no more, no fewer — with the related URLs, messages and sources the file
  * pins down. Every fixture has cases that must fire and neighbouring cases that must not; clean.graph
  * must produce nothing. A last test checks that every rule audit_graph claims is expected somewhere. */
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdbool.h>
 #include <stdarg.h>
@@ -22,10 +21,9 @@
 #include "linkgraph/analysis.h"
 #include "linkgraph/audit.h"
 #include "reports/rules.h"
+#include "tools/fixture_files.h"
 
-static char fixture_dir[4096];
-static char **fixture_names;
-static size_t fixture_count;
+static struct fixture_files fixtures;
 
 static int compare_text(const void *a, const void *b)
 {
@@ -123,7 +121,7 @@ static void test_fixture(void **state)
 {
     const char *name = *state;
     char path[8192];
-    snprintf(path, sizeof path, "%s/%s", fixture_dir, name);
+    fixture_files_path(&fixtures, name, path, sizeof path);
     struct graph_fixture fixture;
     assert_int_equal(graph_fixture_load(path, &fixture), 0);
     struct graph_analysis analysis;
@@ -162,9 +160,9 @@ static void test_every_rule_fires_somewhere(void **state)
     int missing = 0;
     for (size_t r = 0; r < rule_count; r++) {
         bool seen = false;
-        for (size_t i = 0; i < fixture_count && !seen; i++) {
+        for (size_t i = 0; i < fixtures.count && !seen; i++) {
             char path[8192];
-            snprintf(path, sizeof path, "%s/%s", fixture_dir, fixture_names[i]);
+            fixture_files_path(&fixtures, fixtures.names[i], path, sizeof path);
             struct graph_fixture fixture;
             assert_int_equal(graph_fixture_load(path, &fixture), 0);
             for (size_t e = 0; e < fixture.expectation_count && !seen; e++)
@@ -193,41 +191,13 @@ static void test_unfrozen_graph_is_refused(void **state)
     graph_destroy(graph);
 }
 
-static int list_fixtures(void)
-{
-    const char *source = getenv("CRAWLPACK_SOURCE_DIR");
-    snprintf(fixture_dir, sizeof fixture_dir, "%s/fixtures/audit/graphs", source ? source : ".");
-    DIR *dir = opendir(fixture_dir);
-    if (!dir) {
-        fprintf(stderr, "cannot open %s\n", fixture_dir);
-        return -1;
-    }
-    struct dirent *entry;
-    while ((entry = readdir(dir))) {
-        size_t length = strlen(entry->d_name);
-        if (length < 7 || strcmp(entry->d_name + length - 6, ".graph") != 0)
-            continue;
-        fixture_names = realloc(fixture_names, (fixture_count + 1) * sizeof *fixture_names);
-        fixture_names[fixture_count++] = strdup(entry->d_name);
-    }
-    closedir(dir);
-    qsort(fixture_names, fixture_count, sizeof *fixture_names, compare_text);
-    return fixture_count ? 0 : -1;
-}
-
 int main(void)
 {
-    if (list_fixtures() != 0)
+    if (fixture_files_list(&fixtures, "fixtures/audit/graphs", ".graph") != 0)
         return 1;
-    struct CMUnitTest *tests = calloc(fixture_count + 2, sizeof *tests);
-    for (size_t i = 0; i < fixture_count; i++)
-        tests[i] = (struct CMUnitTest){fixture_names[i], test_fixture, NULL, NULL, fixture_names[i]};
-    tests[fixture_count] = (struct CMUnitTest)cmocka_unit_test(test_every_rule_fires_somewhere);
-    tests[fixture_count + 1] = (struct CMUnitTest)cmocka_unit_test(test_unfrozen_graph_is_refused);
-    int failed = _cmocka_run_group_tests("audit_graph", tests, fixture_count + 2, NULL, NULL);
-    for (size_t i = 0; i < fixture_count; i++)
-        free(fixture_names[i]);
-    free(fixture_names);
-    free(tests);
+    const struct CMUnitTest extra[] = {cmocka_unit_test(test_every_rule_fires_somewhere),
+                                       cmocka_unit_test(test_unfrozen_graph_is_refused)};
+    int failed = fixture_files_run(&fixtures, "audit_graph", test_fixture, extra, sizeof extra / sizeof *extra);
+    fixture_files_free(&fixtures);
     return failed;
 }

@@ -13,7 +13,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 #include "common/error.h"
 #include "linkgraph/analysis.h"
 #include "linkgraph/graph.h"
+#include "tools/fixture_files.h"
 
 static const struct {
     const char *word;
@@ -213,27 +213,16 @@ static void check_fixture(const char *directory, const char *name)
 static void test_fixtures(void **state)
 {
     (void)state;
-    const char *source = getenv("CRAWLPACK_SOURCE_DIR");
-    assert_non_null(source);
-    struct buf directory_path = BUF_INIT;
-    buf_printf(&directory_path, "%s/tests/graph/fixtures", source);
-    const char *directory = buf_str(&directory_path);
-    DIR *dir = opendir(directory);
-    assert_non_null(dir);
-    int checked = 0;
-    for (struct dirent *entry; (entry = readdir(dir));) {
-        size_t length = strlen(entry->d_name);
-        if (length <= 6 || strcmp(entry->d_name + length - 6, ".graph") != 0)
-            continue;
+    struct fixture_files fixtures;
+    assert_int_equal(fixture_files_list(&fixtures, "tests/graph/fixtures", ".graph"), 0);
+    for (size_t i = 0; i < fixtures.count; i++) {
         struct buf name = BUF_INIT;
-        buf_append(&name, entry->d_name, length - 6);
-        check_fixture(directory, buf_str(&name));
+        buf_append(&name, fixtures.names[i], strlen(fixtures.names[i]) - strlen(".graph"));
+        check_fixture(fixtures.directory, buf_str(&name));
         buf_free(&name);
-        checked++;
     }
-    closedir(dir);
-    buf_free(&directory_path);
-    assert_true(checked >= 2);
+    assert_true(fixtures.count >= 2);
+    fixture_files_free(&fixtures);
 }
 
 int main(void)
