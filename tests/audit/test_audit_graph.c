@@ -1,10 +1,11 @@
 /* tests/audit/test_audit_graph: the cross-page audit rules over hand-built graphs.
  *
- * Each fixtures/audit/graphs/NAME.graph (format in graph_fixture.h) is one test: the graph is
- * frozen and analysed, audit_graph runs, and the (rule, URL) pairs it reports must be exactly the
- * file's "expect" lines — no more, no fewer — with the related URLs, messages and sources the file
- * pins down. Every fixture has cases that must fire and neighbouring cases that must not; clean.graph
- * must produce nothing. A last test checks that every rule audit_graph claims is expected somewhere. */
+ * Each fixtures/audit/graphs/NAME.graph (format in tests/tools/graph_fixture.h) is one test: the
+ * graph is frozen and analysed, audit_graph runs, and the (rule, URL) pairs it reports must be
+ * exactly the file's "expect" lines — no more, no fewer — with the related URLs, messages and
+ * sources the file pins down. Every fixture has cases that must fire and neighbouring cases that
+ * must not; clean.graph must produce nothing. A last test checks that every rule audit_graph claims
+ * is expected somewhere. */
 #include <setjmp.h>
 #include <stdbool.h>
 #include <stdarg.h>
@@ -17,7 +18,7 @@
 #include <cmocka.h>
 
 #include "common/error.h"
-#include "graph_fixture.h"
+#include "tools/graph_fixture.h"
 #include "linkgraph/analysis.h"
 #include "linkgraph/audit.h"
 #include "reports/rules.h"
