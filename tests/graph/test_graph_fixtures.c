@@ -4,6 +4,7 @@
  * hand). */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
@@ -17,6 +18,7 @@
 #include "linkgraph/graph.h"
 #include "tools/fixture_files.h"
 #include "tools/graph_fixture.h"
+#include "tools/read_whole_file.h"
 
 static const char *page_name(const struct graph *graph, uint32_t id, const char *none)
 {
@@ -52,20 +54,6 @@ static void dump_analysis(struct buf *out, const struct graph *graph, const stru
     }
 }
 
-static char *read_file(const char *file)
-{
-    FILE *in = fopen(file, "r");
-    if (!in)
-        return NULL;
-    struct buf text = BUF_INIT;
-    char chunk[4096];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, in)) > 0)
-        buf_append(&text, chunk, got);
-    fclose(in);
-    return buf_detach(&text);
-}
-
 static void check_fixture(const char *directory, const char *name)
 {
     struct buf graph_path = BUF_INIT, expected_path = BUF_INIT;
@@ -85,13 +73,14 @@ static void check_fixture(const char *directory, const char *name)
         fputs(buf_str(&actual), out);
         fclose(out);
     }
-    char *expected = read_file(expected_file);
-    if (!expected || strcmp(expected, buf_str(&actual)) != 0) {
+    struct buf expected = BUF_INIT;
+    bool missing = read_whole_file(expected_file, &expected) != 0;
+    if (missing || strcmp(buf_str(&expected), buf_str(&actual)) != 0) {
         print_error("%s: analysis differs from %s\n--- expected\n%s--- actual\n%s", graph_file, expected_file,
-                    expected ? expected : "(missing)\n", buf_str(&actual));
+                    missing ? "(missing)\n" : buf_str(&expected), buf_str(&actual));
         fail();
     }
-    free(expected);
+    buf_free(&expected);
     buf_free(&actual);
     buf_free(&graph_path);
     buf_free(&expected_path);
