@@ -22,14 +22,10 @@
 #include "linkgraph/analysis.h"
 #include "linkgraph/audit.h"
 #include "reports/rules.h"
+#include "tools/audit_expectations.h"
 #include "tools/fixture_files.h"
 
 static struct fixture_files fixtures;
-
-static int compare_text(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 static char *pair_text(const char *rule, const char *url)
 {
@@ -73,19 +69,8 @@ static int compare_pairs(const struct graph_fixture *fixture, const struct findi
         if (strcmp(e->kind, "expect") == 0)
             expected[expected_count++] = pair_text(e->rule, e->url);
     }
-    qsort(actual, list->count, sizeof *actual, compare_text);
-    qsort(expected, expected_count, sizeof *expected, compare_text);
-    int mismatches = 0;
-    size_t a = 0, e = 0;
-    while (a < list->count || e < expected_count) {
-        int order = a == list->count ? 1 : e == expected_count ? -1 : strcmp(actual[a], expected[e]);
-        if (order < 0)
-            fprintf(stderr, "unexpected finding: %s\n", actual[a++]), mismatches++;
-        else if (order > 0)
-            fprintf(stderr, "missing finding:    %s\n", expected[e++]), mismatches++;
-        else
-            a++, e++;
-    }
+    int mismatches = audit_expectations_compare((const char **)actual, list->count, (const char **)expected,
+                                                expected_count);
     for (size_t i = 0; i < list->count; i++)
         free(actual[i]);
     for (size_t i = 0; i < expected_count; i++)
@@ -152,31 +137,26 @@ static void test_fixture(void **state)
     assert_int_equal(mismatches, 0);
 }
 
+static bool fixture_expects(const struct fixture_files *files, const char *name, const char *rule)
+{
+    char path[8192];
+    fixture_files_path(files, name, path, sizeof path);
+    struct graph_fixture fixture;
+    assert_int_equal(graph_fixture_load(path, &fixture), 0);
+    bool seen = false;
+    for (size_t e = 0; e < fixture.expectation_count && !seen; e++)
+        seen = strcmp(fixture.expectations[e].kind, "expect") == 0 && strcmp(fixture.expectations[e].rule, rule) == 0;
+    graph_fixture_free(&fixture);
+    return seen;
+}
+
 /* Every rule audit_graph checks has a fixture where it fires. */
 static void test_every_rule_fires_somewhere(void **state)
 {
     (void)state;
     size_t rule_count;
     const enum rule_id *rules = audit_graph_rules(&rule_count);
-    int missing = 0;
-    for (size_t r = 0; r < rule_count; r++) {
-        bool seen = false;
-        for (size_t i = 0; i < fixtures.count && !seen; i++) {
-            char path[8192];
-            fixture_files_path(&fixtures, fixtures.names[i], path, sizeof path);
-            struct graph_fixture fixture;
-            assert_int_equal(graph_fixture_load(path, &fixture), 0);
-            for (size_t e = 0; e < fixture.expectation_count && !seen; e++)
-                seen = strcmp(fixture.expectations[e].kind, "expect") == 0 &&
-                       strcmp(fixture.expectations[e].rule, rule_get(rules[r])->id) == 0;
-            graph_fixture_free(&fixture);
-        }
-        if (!seen) {
-            fprintf(stderr, "no fixture expects %s\n", rule_get(rules[r])->id);
-            missing++;
-        }
-    }
-    assert_int_equal(missing, 0);
+    assert_int_equal(audit_expectations_missing_rules(&fixtures, rules, rule_count, fixture_expects, "fixture"), 0);
 }
 
 /* A graph that is not frozen is refused, not audited. */

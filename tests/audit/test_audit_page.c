@@ -31,6 +31,7 @@
 #include "crawler/extract.h"
 #include "linkgraph/audit_page.h"
 #include "reports/rules.h"
+#include "tools/audit_expectations.h"
 #include "tools/fixture_files.h"
 
 #define MAX_LINES 64
@@ -166,11 +167,6 @@ static int audit_case(const struct page_case *c, struct finding_list *list)
     return status == 0 ? 0 : -1;
 }
 
-static int compare_text(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int compare_rules(const struct page_case *c, const struct finding_list *list)
 {
     const char *actual[MAX_LINES], *expected[MAX_LINES];
@@ -179,20 +175,7 @@ static int compare_rules(const struct page_case *c, const struct finding_list *l
         actual[i] = rule_get(list->items[i].rule)->id;
     for (size_t i = 0; i < c->expect_count; i++)
         expected[i] = c->expect[i];
-    qsort(actual, actual_count, sizeof *actual, compare_text);
-    qsort(expected, c->expect_count, sizeof *expected, compare_text);
-    int mismatches = 0;
-    size_t a = 0, e = 0;
-    while (a < actual_count || e < c->expect_count) {
-        int order = a == actual_count ? 1 : e == c->expect_count ? -1 : strcmp(actual[a], expected[e]);
-        if (order < 0)
-            fprintf(stderr, "unexpected finding: %s\n", actual[a++]), mismatches++;
-        else if (order > 0)
-            fprintf(stderr, "missing finding:    %s\n", expected[e++]), mismatches++;
-        else
-            a++, e++;
-    }
-    return mismatches;
+    return audit_expectations_compare(actual, actual_count, expected, c->expect_count);
 }
 
 static int check_detail(const char *detail, const struct finding_list *list)
@@ -248,28 +231,25 @@ static void test_page(void **state)
     assert_int_equal(mismatches, 0);
 }
 
+static bool case_expects(const struct fixture_files *files, const char *name, const char *rule)
+{
+    (void)files;
+    struct page_case c;
+    load_case(name, &c);
+    bool seen = false;
+    for (size_t e = 0; e < c.expect_count && !seen; e++)
+        seen = strcmp(c.expect[e], rule) == 0;
+    free_case(&c);
+    return seen;
+}
+
 /* Every rule audit_page claims fires in some fixture. */
 static void test_every_rule_fires_somewhere(void **state)
 {
     (void)state;
     size_t rule_count;
     const enum rule_id *rules = audit_page_rules(&rule_count);
-    int missing = 0;
-    for (size_t r = 0; r < rule_count; r++) {
-        bool seen = false;
-        for (size_t i = 0; i < case_files.count && !seen; i++) {
-            struct page_case c;
-            load_case(case_files.names[i], &c);
-            for (size_t e = 0; e < c.expect_count && !seen; e++)
-                seen = strcmp(c.expect[e], rule_get(rules[r])->id) == 0;
-            free_case(&c);
-        }
-        if (!seen) {
-            fprintf(stderr, "no page fixture expects %s\n", rule_get(rules[r])->id);
-            missing++;
-        }
-    }
-    assert_int_equal(missing, 0);
+    assert_int_equal(audit_expectations_missing_rules(&case_files, rules, rule_count, case_expects, "page fixture"), 0);
 }
 
 /* Worker threads each audit every fixture into their own list, as the crawl's workers do; each list
