@@ -7,49 +7,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
 
 #include "common/error.h"
 #include "linkgraph/analysis.h"
 #include "linkgraph/graph.h"
 #include "synthetic_graph.h"
-
-static double clock_seconds(clockid_t clock)
-{
-    struct timespec t;
-    clock_gettime(clock, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
+#include "tools/measure.h"
 
 static double now(void)
 {
-    return clock_seconds(CLOCK_MONOTONIC);
+    return measure_seconds(CLOCK_MONOTONIC);
 }
 
 /* CPU time too: on a shared machine wall time includes waiting for a core. */
 static double cpu_now(void)
 {
-    return clock_seconds(CLOCK_PROCESS_CPUTIME_ID);
-}
-
-static double peak_rss_mib(void)
-{
-    struct rusage usage;
-    getrusage(RUSAGE_SELF, &usage);
-    return (double)usage.ru_maxrss / 1024.0; /* ru_maxrss is in KiB on Linux */
-}
-
-static double current_rss_mib(void)
-{
-    FILE *statm = fopen("/proc/self/statm", "r");
-    unsigned long size = 0, resident = 0;
-    if (statm) {
-        if (fscanf(statm, "%lu %lu", &size, &resident) != 2)
-            resident = 0;
-        fclose(statm);
-    }
-    return (double)resident * 4096.0 / (1024.0 * 1024.0);
+    return measure_seconds(CLOCK_PROCESS_CPUTIME_ID);
 }
 
 static double phase_start, phase_cpu_start, cpu_total;
@@ -65,7 +38,7 @@ static double end(const char *name)
 {
     double seconds = now() - phase_start, cpu = cpu_now() - phase_cpu_start;
     printf("  %-22s %8.3f s wall %8.3f s cpu   rss %8.1f MiB   peak %8.1f MiB\n", name, seconds, cpu,
-           current_rss_mib(), peak_rss_mib());
+           measure_current_rss_mib(), measure_peak_rss_mib());
     fflush(stdout);
     cpu_total += cpu;
     return seconds;
@@ -163,7 +136,7 @@ int main(int argc, char **argv)
         }
         loops += !!(analysis.flags[id] & GRAPH_PAGE_REDIRECT_LOOP);
     }
-    double peak = peak_rss_mib();
+    double peak = measure_peak_rss_mib();
     double budget = (16.0 * (double)edges + 200.0 * (double)nodes) / (1024.0 * 1024.0);
     printf("\nresults: %u indexable, %u reached by followable links (max depth %u), %u components, "
            "%u pages in redirect loops, pagerank %u iterations (L1 change %.2e)\n",

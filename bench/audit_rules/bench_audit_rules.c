@@ -7,8 +7,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/resource.h>
-#include <time.h>
 
 #include "common/error.h"
 #include "linkgraph/analysis.h"
@@ -16,32 +14,7 @@
 #include "linkgraph/graph.h"
 #include "reports/findings.h"
 #include "synthetic_graph.h"
-
-static double seconds_of(clockid_t clock)
-{
-    struct timespec t;
-    clock_gettime(clock, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-static double peak_rss_mib(void)
-{
-    struct rusage usage;
-    getrusage(RUSAGE_SELF, &usage);
-    return (double)usage.ru_maxrss / 1024.0;
-}
-
-static double current_rss_mib(void)
-{
-    FILE *statm = fopen("/proc/self/statm", "r");
-    unsigned long size = 0, resident = 0;
-    if (statm) {
-        if (fscanf(statm, "%lu %lu", &size, &resident) != 2)
-            resident = 0;
-        fclose(statm);
-    }
-    return (double)resident * 4096.0 / (1024.0 * 1024.0);
-}
+#include "tools/measure.h"
 
 static uint64_t parse_count(const char *text, uint64_t fallback)
 {
@@ -75,24 +48,24 @@ int main(int argc, char **argv)
     if (status != CP_OK)
         return fail("building the graph", status);
     printf("bench_audit_rules: %" PRIu64 " nodes, %" PRIu64 " edges, seed %" PRIu64 "; built and frozen, peak %.1f MiB\n",
-           nodes, edges, seed, peak_rss_mib());
+           nodes, edges, seed, measure_peak_rss_mib());
 
-    double wall = seconds_of(CLOCK_MONOTONIC), cpu = seconds_of(CLOCK_PROCESS_CPUTIME_ID);
+    double wall = measure_seconds(CLOCK_MONOTONIC), cpu = measure_seconds(CLOCK_PROCESS_CPUTIME_ID);
     struct graph_analysis analysis;
     status = graph_analyze(&analysis, graph, NULL);
     if (status != CP_OK)
         return fail("graph_analyze", status);
-    double analysis_wall = seconds_of(CLOCK_MONOTONIC) - wall, analysis_cpu = seconds_of(CLOCK_PROCESS_CPUTIME_ID) - cpu;
+    double analysis_wall = measure_seconds(CLOCK_MONOTONIC) - wall, analysis_cpu = measure_seconds(CLOCK_PROCESS_CPUTIME_ID) - cpu;
 
-    double rss_before_rules = current_rss_mib();
-    wall = seconds_of(CLOCK_MONOTONIC), cpu = seconds_of(CLOCK_PROCESS_CPUTIME_ID);
+    double rss_before_rules = measure_current_rss_mib();
+    wall = measure_seconds(CLOCK_MONOTONIC), cpu = measure_seconds(CLOCK_PROCESS_CPUTIME_ID);
     struct finding_list findings = FINDING_LIST_INIT;
     /* The synthetic site has no sitemap: say so, or every page would be missing from "the" sitemap. */
     struct audit_options options = {.sitemaps_read = 0};
     status = audit_graph(graph, &analysis, &options, &findings);
     if (status != CP_OK)
         return fail("audit_graph", status);
-    double rules_wall = seconds_of(CLOCK_MONOTONIC) - wall, rules_cpu = seconds_of(CLOCK_PROCESS_CPUTIME_ID) - cpu;
+    double rules_wall = measure_seconds(CLOCK_MONOTONIC) - wall, rules_cpu = measure_seconds(CLOCK_PROCESS_CPUTIME_ID) - cpu;
 
     size_t by_rule[RULE_COUNT] = {0};
     for (size_t i = 0; i < findings.count; i++)
@@ -101,9 +74,9 @@ int main(int argc, char **argv)
     for (int r = 0; r < RULE_COUNT; r++)
         if (by_rule[r])
             printf("  %-28s %10zu\n", rule_get((enum rule_id)r)->id, by_rule[r]);
-    double peak = peak_rss_mib();
+    double peak = measure_peak_rss_mib();
     printf("RSS before the rules %.1f MiB, after %.1f MiB (%.0f bytes per finding, scratch freed)\n", rss_before_rules,
-           current_rss_mib(), findings.count ? (current_rss_mib() - rss_before_rules) * 1048576.0 / (double)findings.count : 0.0);
+           measure_current_rss_mib(), findings.count ? (measure_current_rss_mib() - rss_before_rules) * 1048576.0 / (double)findings.count : 0.0);
     double budget = (16.0 * (double)edges + 200.0 * (double)nodes) / (1024.0 * 1024.0);
     printf("analysis %.2f s wall (%.2f s cpu), rules %.2f s wall (%.2f s cpu), together %.2f s (target < 20 s)\n",
            analysis_wall, analysis_cpu, rules_wall, rules_cpu, analysis_wall + rules_wall);

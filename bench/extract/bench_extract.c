@@ -23,6 +23,7 @@
 #include "common/buf.h"
 #include "crawler/extract.h"
 #include "crawler/gumbo_arena.h"
+#include "tools/read_whole_file.h"
 
 struct page {
     char *data;
@@ -154,15 +155,11 @@ static size_t load_pages(const char *dir, struct page **pages, size_t *total_byt
             continue;
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", dir, entry->d_name);
-        FILE *f = fopen(path, "rb");
-        if (!f)
-            continue;
         struct buf content = BUF_INIT;
-        char chunk[65536];
-        size_t n;
-        while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-            buf_append(&content, chunk, n);
-        fclose(f);
+        if (read_whole_file(path, &content) != 0) {
+            buf_free(&content);
+            continue;
+        }
         if (count == capacity) {
             capacity = capacity ? capacity * 2 : 256;
             *pages = realloc(*pages, capacity * sizeof **pages);

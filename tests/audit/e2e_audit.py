@@ -23,11 +23,9 @@ UPDATE_GOLDEN=1 rewrites the "findings" list from a run (review the diff by hand
 import importlib.util
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 
 SOURCE = os.environ.get("CRAWLPACK_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -40,6 +38,7 @@ _spec = importlib.util.spec_from_file_location("crawl_e2e", os.path.join(SOURCE,
 crawl_e2e = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(crawl_e2e)
 Failure, check, Server = crawl_e2e.Failure, crawl_e2e.check, crawl_e2e.Server
+interrupt_at_slow = crawl_e2e.interrupt_at_slow
 
 
 def audit(target_args, extra, out, expect_exit):
@@ -137,19 +136,7 @@ def run_baseline(site, out):
 def run_interrupt(site, server, out):
     s = Server(server, site)
     try:
-        process = subprocess.Popen([CRAWLPACK, "audit", "--quiet", "--out", out, s.origin + "/", "--max-time", "60"],
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + BOUND
-        while time.monotonic() < deadline and not any(r[2] == "/slow" for r in s.requests()):
-            time.sleep(0.05)
-        check(any(r[2] == "/slow" for r in s.requests()), "the crawl never reached /slow")
-        process.send_signal(signal.SIGINT)
-        try:
-            stdout, stderr = process.communicate(timeout=BOUND)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            raise Failure("crawlpack audit did not stop after SIGINT")
-        check(process.returncode == 130, "exit %d after SIGINT, want 130; stderr %s" % (process.returncode, stderr))
+        stdout = interrupt_at_slow(s, ["audit", "--quiet", "--out", out, s.origin + "/", "--max-time", "60"])
         check(", interrupted:" in stdout, "the summary does not say interrupted: %s" % stdout)
         with open(os.path.join(out, "findings.json")) as f:
             report = json.load(f)

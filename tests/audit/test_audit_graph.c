@@ -1,11 +1,11 @@
 /* tests/audit/test_audit_graph: the cross-page audit rules over hand-built graphs.
  *
- * Each fixtures/audit/graphs/NAME.graph (format in graph_fixture.h) is one test: the graph is
- * frozen and analysed, audit_graph runs, and the (rule, URL) pairs it reports must be exactly the
- * file's "expect" lines — no more, no fewer — with the related URLs, messages and sources the file
- * pins down. Every fixture has cases that must fire and neighbouring cases that must not; clean.graph
- * must produce nothing. A last test checks that every rule audit_graph claims is expected somewhere. */
-#include <dirent.h>
+ * Each fixtures/audit/graphs/NAME.graph (format in tests/tools/graph_fixture.h) is one test: the
+ * graph is frozen and analysed, audit_graph runs, and the (rule, URL) pairs it reports must be
+ * exactly the file's "expect" lines — no more, no fewer — with the related URLs, messages and
+ * sources the file pins down. Every fixture has cases that must fire and neighbouring cases that
+ * must not; clean.graph must produce nothing. A last test checks that every rule audit_graph claims
+ * is expected somewhere. */
 #include <setjmp.h>
 #include <stdbool.h>
 #include <stdarg.h>
@@ -18,19 +18,14 @@
 #include <cmocka.h>
 
 #include "common/error.h"
-#include "graph_fixture.h"
+#include "tools/graph_fixture.h"
 #include "linkgraph/analysis.h"
 #include "linkgraph/audit.h"
 #include "reports/rules.h"
+#include "tools/audit_expectations.h"
+#include "tools/fixture_files.h"
 
-static char fixture_dir[4096];
-static char **fixture_names;
-static size_t fixture_count;
-
-static int compare_text(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
+static struct fixture_files fixtures;
 
 static char *pair_text(const char *rule, const char *url)
 {
@@ -74,19 +69,8 @@ static int compare_pairs(const struct graph_fixture *fixture, const struct findi
         if (strcmp(e->kind, "expect") == 0)
             expected[expected_count++] = pair_text(e->rule, e->url);
     }
-    qsort(actual, list->count, sizeof *actual, compare_text);
-    qsort(expected, expected_count, sizeof *expected, compare_text);
-    int mismatches = 0;
-    size_t a = 0, e = 0;
-    while (a < list->count || e < expected_count) {
-        int order = a == list->count ? 1 : e == expected_count ? -1 : strcmp(actual[a], expected[e]);
-        if (order < 0)
-            fprintf(stderr, "unexpected finding: %s\n", actual[a++]), mismatches++;
-        else if (order > 0)
-            fprintf(stderr, "missing finding:    %s\n", expected[e++]), mismatches++;
-        else
-            a++, e++;
-    }
+    int mismatches = audit_expectations_compare((const char **)actual, list->count, (const char **)expected,
+                                                expected_count);
     for (size_t i = 0; i < list->count; i++)
         free(actual[i]);
     for (size_t i = 0; i < expected_count; i++)
@@ -123,7 +107,7 @@ static void test_fixture(void **state)
 {
     const char *name = *state;
     char path[8192];
-    snprintf(path, sizeof path, "%s/%s", fixture_dir, name);
+    fixture_files_path(&fixtures, name, path, sizeof path);
     struct graph_fixture fixture;
     assert_int_equal(graph_fixture_load(path, &fixture), 0);
     struct graph_analysis analysis;
@@ -153,31 +137,26 @@ static void test_fixture(void **state)
     assert_int_equal(mismatches, 0);
 }
 
+static bool fixture_expects(const struct fixture_files *files, const char *name, const char *rule)
+{
+    char path[8192];
+    fixture_files_path(files, name, path, sizeof path);
+    struct graph_fixture fixture;
+    assert_int_equal(graph_fixture_load(path, &fixture), 0);
+    bool seen = false;
+    for (size_t e = 0; e < fixture.expectation_count && !seen; e++)
+        seen = strcmp(fixture.expectations[e].kind, "expect") == 0 && strcmp(fixture.expectations[e].rule, rule) == 0;
+    graph_fixture_free(&fixture);
+    return seen;
+}
+
 /* Every rule audit_graph checks has a fixture where it fires. */
 static void test_every_rule_fires_somewhere(void **state)
 {
     (void)state;
     size_t rule_count;
     const enum rule_id *rules = audit_graph_rules(&rule_count);
-    int missing = 0;
-    for (size_t r = 0; r < rule_count; r++) {
-        bool seen = false;
-        for (size_t i = 0; i < fixture_count && !seen; i++) {
-            char path[8192];
-            snprintf(path, sizeof path, "%s/%s", fixture_dir, fixture_names[i]);
-            struct graph_fixture fixture;
-            assert_int_equal(graph_fixture_load(path, &fixture), 0);
-            for (size_t e = 0; e < fixture.expectation_count && !seen; e++)
-                seen = strcmp(fixture.expectations[e].kind, "expect") == 0 &&
-                       strcmp(fixture.expectations[e].rule, rule_get(rules[r])->id) == 0;
-            graph_fixture_free(&fixture);
-        }
-        if (!seen) {
-            fprintf(stderr, "no fixture expects %s\n", rule_get(rules[r])->id);
-            missing++;
-        }
-    }
-    assert_int_equal(missing, 0);
+    assert_int_equal(audit_expectations_missing_rules(&fixtures, rules, rule_count, fixture_expects, "fixture"), 0);
 }
 
 /* A graph that is not frozen is refused, not audited. */
@@ -193,41 +172,13 @@ static void test_unfrozen_graph_is_refused(void **state)
     graph_destroy(graph);
 }
 
-static int list_fixtures(void)
-{
-    const char *source = getenv("CRAWLPACK_SOURCE_DIR");
-    snprintf(fixture_dir, sizeof fixture_dir, "%s/fixtures/audit/graphs", source ? source : ".");
-    DIR *dir = opendir(fixture_dir);
-    if (!dir) {
-        fprintf(stderr, "cannot open %s\n", fixture_dir);
-        return -1;
-    }
-    struct dirent *entry;
-    while ((entry = readdir(dir))) {
-        size_t length = strlen(entry->d_name);
-        if (length < 7 || strcmp(entry->d_name + length - 6, ".graph") != 0)
-            continue;
-        fixture_names = realloc(fixture_names, (fixture_count + 1) * sizeof *fixture_names);
-        fixture_names[fixture_count++] = strdup(entry->d_name);
-    }
-    closedir(dir);
-    qsort(fixture_names, fixture_count, sizeof *fixture_names, compare_text);
-    return fixture_count ? 0 : -1;
-}
-
 int main(void)
 {
-    if (list_fixtures() != 0)
+    if (fixture_files_list(&fixtures, "fixtures/audit/graphs", ".graph") != 0)
         return 1;
-    struct CMUnitTest *tests = calloc(fixture_count + 2, sizeof *tests);
-    for (size_t i = 0; i < fixture_count; i++)
-        tests[i] = (struct CMUnitTest){fixture_names[i], test_fixture, NULL, NULL, fixture_names[i]};
-    tests[fixture_count] = (struct CMUnitTest)cmocka_unit_test(test_every_rule_fires_somewhere);
-    tests[fixture_count + 1] = (struct CMUnitTest)cmocka_unit_test(test_unfrozen_graph_is_refused);
-    int failed = _cmocka_run_group_tests("audit_graph", tests, fixture_count + 2, NULL, NULL);
-    for (size_t i = 0; i < fixture_count; i++)
-        free(fixture_names[i]);
-    free(fixture_names);
-    free(tests);
+    const struct CMUnitTest extra[] = {cmocka_unit_test(test_every_rule_fires_somewhere),
+                                       cmocka_unit_test(test_unfrozen_graph_is_refused)};
+    int failed = fixture_files_run(&fixtures, "audit_graph", test_fixture, extra, sizeof extra / sizeof *extra);
+    fixture_files_free(&fixtures);
     return failed;
 }

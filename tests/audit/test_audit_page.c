@@ -15,7 +15,6 @@
  * A page without "expect" lines must produce no finding. The findings' URL and source are always
  * the page's URL (checked for every finding). A last test runs many pages on several threads at
  * once, each with its own list, and compares with the single-threaded results. */
-#include <dirent.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -32,6 +31,8 @@
 #include "crawler/extract.h"
 #include "linkgraph/audit_page.h"
 #include "reports/rules.h"
+#include "tools/audit_expectations.h"
+#include "tools/fixture_files.h"
 
 #define MAX_LINES 64
 
@@ -55,9 +56,7 @@ struct page_case {
     size_t owned_count;
 };
 
-static char fixture_dir[4096];
-static char **case_names;
-static size_t case_count;
+static struct fixture_files case_files;
 
 static char *own(struct page_case *c, const char *text)
 {
@@ -113,7 +112,7 @@ static void load_case(const char *name, struct page_case *c)
     c->status = 200;
     c->html = true;
     char path[8192];
-    snprintf(path, sizeof path, "%s/%s", fixture_dir, name);
+    fixture_files_path(&case_files, name, path, sizeof path);
     FILE *file = fopen(path, "rb");
     assert_non_null(file);
     struct buf body = BUF_INIT;
@@ -168,11 +167,6 @@ static int audit_case(const struct page_case *c, struct finding_list *list)
     return status == 0 ? 0 : -1;
 }
 
-static int compare_text(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int compare_rules(const struct page_case *c, const struct finding_list *list)
 {
     const char *actual[MAX_LINES], *expected[MAX_LINES];
@@ -181,20 +175,7 @@ static int compare_rules(const struct page_case *c, const struct finding_list *l
         actual[i] = rule_get(list->items[i].rule)->id;
     for (size_t i = 0; i < c->expect_count; i++)
         expected[i] = c->expect[i];
-    qsort(actual, actual_count, sizeof *actual, compare_text);
-    qsort(expected, c->expect_count, sizeof *expected, compare_text);
-    int mismatches = 0;
-    size_t a = 0, e = 0;
-    while (a < actual_count || e < c->expect_count) {
-        int order = a == actual_count ? 1 : e == c->expect_count ? -1 : strcmp(actual[a], expected[e]);
-        if (order < 0)
-            fprintf(stderr, "unexpected finding: %s\n", actual[a++]), mismatches++;
-        else if (order > 0)
-            fprintf(stderr, "missing finding:    %s\n", expected[e++]), mismatches++;
-        else
-            a++, e++;
-    }
-    return mismatches;
+    return audit_expectations_compare(actual, actual_count, expected, c->expect_count);
 }
 
 static int check_detail(const char *detail, const struct finding_list *list)
@@ -250,28 +231,25 @@ static void test_page(void **state)
     assert_int_equal(mismatches, 0);
 }
 
+static bool case_expects(const struct fixture_files *files, const char *name, const char *rule)
+{
+    (void)files;
+    struct page_case c;
+    load_case(name, &c);
+    bool seen = false;
+    for (size_t e = 0; e < c.expect_count && !seen; e++)
+        seen = strcmp(c.expect[e], rule) == 0;
+    free_case(&c);
+    return seen;
+}
+
 /* Every rule audit_page claims fires in some fixture. */
 static void test_every_rule_fires_somewhere(void **state)
 {
     (void)state;
     size_t rule_count;
     const enum rule_id *rules = audit_page_rules(&rule_count);
-    int missing = 0;
-    for (size_t r = 0; r < rule_count; r++) {
-        bool seen = false;
-        for (size_t i = 0; i < case_count && !seen; i++) {
-            struct page_case c;
-            load_case(case_names[i], &c);
-            for (size_t e = 0; e < c.expect_count && !seen; e++)
-                seen = strcmp(c.expect[e], rule_get(rules[r])->id) == 0;
-            free_case(&c);
-        }
-        if (!seen) {
-            fprintf(stderr, "no page fixture expects %s\n", rule_get(rules[r])->id);
-            missing++;
-        }
-    }
-    assert_int_equal(missing, 0);
+    assert_int_equal(audit_expectations_missing_rules(&case_files, rules, rule_count, case_expects, "page fixture"), 0);
 }
 
 /* Worker threads each audit every fixture into their own list, as the crawl's workers do; each list
@@ -287,7 +265,7 @@ struct thread_work {
 static void *audit_all(void *arg)
 {
     struct thread_work *work = arg;
-    for (size_t i = 0; i < case_count; i++)
+    for (size_t i = 0; i < case_files.count; i++)
         work->failures += audit_case(&work->cases[i], &work->list) != 0;
     return NULL;
 }
@@ -295,9 +273,9 @@ static void *audit_all(void *arg)
 static void test_threads_keep_their_own_lists(void **state)
 {
     (void)state;
-    struct page_case *cases = calloc(case_count, sizeof *cases);
-    for (size_t i = 0; i < case_count; i++)
-        load_case(case_names[i], &cases[i]);
+    struct page_case *cases = calloc(case_files.count, sizeof *cases);
+    for (size_t i = 0; i < case_files.count; i++)
+        load_case(case_files.names[i], &cases[i]);
     struct thread_work single = {cases, FINDING_LIST_INIT, 0};
     audit_all(&single);
     assert_int_equal(single.failures, 0);
@@ -318,46 +296,18 @@ static void test_threads_keep_their_own_lists(void **state)
         findings_free(&works[t].list);
     }
     findings_free(&single.list);
-    for (size_t i = 0; i < case_count; i++)
+    for (size_t i = 0; i < case_files.count; i++)
         free_case(&cases[i]);
     free(cases);
 }
 
-static int list_cases(void)
-{
-    const char *source = getenv("CRAWLPACK_SOURCE_DIR");
-    snprintf(fixture_dir, sizeof fixture_dir, "%s/fixtures/audit/pages", source ? source : ".");
-    DIR *dir = opendir(fixture_dir);
-    if (!dir) {
-        fprintf(stderr, "cannot open %s\n", fixture_dir);
-        return -1;
-    }
-    struct dirent *entry;
-    while ((entry = readdir(dir))) {
-        size_t length = strlen(entry->d_name);
-        if (length < 6 || strcmp(entry->d_name + length - 5, ".page") != 0)
-            continue;
-        case_names = realloc(case_names, (case_count + 1) * sizeof *case_names);
-        case_names[case_count++] = strdup(entry->d_name);
-    }
-    closedir(dir);
-    qsort(case_names, case_count, sizeof *case_names, compare_text);
-    return case_count ? 0 : -1;
-}
-
 int main(void)
 {
-    if (list_cases() != 0)
+    if (fixture_files_list(&case_files, "fixtures/audit/pages", ".page") != 0)
         return 1;
-    struct CMUnitTest *tests = calloc(case_count + 2, sizeof *tests);
-    for (size_t i = 0; i < case_count; i++)
-        tests[i] = (struct CMUnitTest){case_names[i], test_page, NULL, NULL, case_names[i]};
-    tests[case_count] = (struct CMUnitTest)cmocka_unit_test(test_every_rule_fires_somewhere);
-    tests[case_count + 1] = (struct CMUnitTest)cmocka_unit_test(test_threads_keep_their_own_lists);
-    int failed = _cmocka_run_group_tests("audit_page", tests, case_count + 2, NULL, NULL);
-    for (size_t i = 0; i < case_count; i++)
-        free(case_names[i]);
-    free(case_names);
-    free(tests);
+    const struct CMUnitTest extra[] = {cmocka_unit_test(test_every_rule_fires_somewhere),
+                                       cmocka_unit_test(test_threads_keep_their_own_lists)};
+    int failed = fixture_files_run(&case_files, "audit_page", test_page, extra, sizeof extra / sizeof *extra);
+    fixture_files_free(&case_files);
     return failed;
 }

@@ -63,6 +63,24 @@ class Server:
         os.unlink(self.log)
 
 
+def interrupt_at_slow(s, args):
+    """Runs crawlpack with args against fixture server s and sends SIGINT once the crawl has asked s for
+    /slow: the run must stop within BOUND and exit 130. Returns its stdout."""
+    process = subprocess.Popen([CRAWLPACK] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + BOUND
+    while time.monotonic() < deadline and not any(r[2] == "/slow" for r in s.requests()):
+        time.sleep(0.05)
+    check(any(r[2] == "/slow" for r in s.requests()), "the crawl never reached /slow")
+    process.send_signal(signal.SIGINT)
+    try:
+        stdout, stderr = process.communicate(timeout=BOUND)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise Failure("crawlpack %s did not stop after SIGINT" % args[0])
+    check(process.returncode == 130, "exit %d after SIGINT, want 130; stderr %s" % (process.returncode, stderr))
+    return stdout
+
+
 def crawl(args, out, expect_rc=0):
     result = subprocess.run([CRAWLPACK, "crawl", "--quiet", "--out", out] + args, capture_output=True, text=True,
                             timeout=BOUND)
@@ -297,19 +315,7 @@ def case_interrupt(server, out):
     and the exit code is 130."""
     s = Server(server, "hostile")
     try:
-        process = subprocess.Popen([CRAWLPACK, "crawl", "--quiet", "--out", out, s.origin + "/", "--max-time", "60"],
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + BOUND
-        while time.monotonic() < deadline and not any(r[2] == "/slow" for r in s.requests()):
-            time.sleep(0.05)
-        check(any(r[2] == "/slow" for r in s.requests()), "the crawl never reached /slow")
-        process.send_signal(signal.SIGINT)
-        try:
-            _, stderr = process.communicate(timeout=BOUND)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            raise Failure("crawlpack did not stop after SIGINT")
-        check(process.returncode == 130, "exit %d after SIGINT, want 130; stderr %s" % (process.returncode, stderr))
+        interrupt_at_slow(s, ["crawl", "--quiet", "--out", out, s.origin + "/", "--max-time", "60"])
         run = load_json(out)
         check(run["interrupted"] is True, "crawl.json does not say interrupted")
         rows = read_csv(os.path.join(out, "pages.csv"))

@@ -14,6 +14,7 @@
 #include "common/buf.h"
 #include "common/error.h"
 #include "crawler/extract.h"
+#include "tools/read_whole_file.h"
 
 #define THREADS 4
 #define ROUNDS 25
@@ -75,13 +76,7 @@ static void test_parallel_extraction(void **state)
     for (size_t i = 0; i < FIXTURE_COUNT; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/fixtures/html/%s.html", source, fixtures[i]);
-        FILE *f = fopen(path, "rb");
-        assert_non_null(f);
-        char chunk[4096];
-        size_t n;
-        while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-            buf_append(&bodies[i], chunk, n);
-        fclose(f);
+        assert_int_equal(read_whole_file(path, &bodies[i]), 0);
         expected[i] = extract_digest(i);
         assert_true(expected[i] != 0);
     }

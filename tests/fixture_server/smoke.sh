@@ -6,15 +6,18 @@ server=$1
 site=$2
 dir=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$dir"' EXIT
+wait_port() { # OUT-FILE WHAT: sets port from the server's PORT line, waiting 10 s at most
+    port=
+    for _ in $(seq 100); do
+        port=$(sed -n 's/^PORT \([0-9]*\)$/\1/p' "$1")
+        [ -n "$port" ] && return
+        sleep 0.1
+    done
+    echo "no PORT line$2"; cat "$dir/err"; exit 1
+}
 "$server" --root "$site" --log "$dir/log" >"$dir/out" 2>"$dir/err" &
 pid=$!
-port=
-for _ in $(seq 100); do
-    port=$(sed -n 's/^PORT \([0-9]*\)$/\1/p' "$dir/out")
-    [ -n "$port" ] && break
-    sleep 0.1
-done
-[ -n "$port" ] || { echo "no PORT line"; cat "$dir/err"; exit 1; }
+wait_port "$dir/out" ""
 fail=0
 check() { # expected-status path [curl args]
     want=$1; path=$2; shift 2
@@ -32,13 +35,7 @@ hostile=$(dirname "$site")/hostile
 kill "$pid"; wait "$pid" 2>/dev/null
 "$server" --root "$hostile" >"$dir/out2" 2>"$dir/err" &
 pid=$!
-port=
-for _ in $(seq 100); do
-    port=$(sed -n 's/^PORT \([0-9]*\)$/\1/p' "$dir/out2")
-    [ -n "$port" ] && break
-    sleep 0.1
-done
-[ -n "$port" ] || { echo "no PORT line (hostile)"; cat "$dir/err"; exit 1; }
+wait_port "$dir/out2" " (hostile)"
 check 301 /chain-1
 check 429 /busy
 check 200 /busy

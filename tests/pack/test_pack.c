@@ -20,6 +20,7 @@
 #include "reports/pack.h"
 #include "reports/pack_gate.h"
 #include "reports/pack_internal.h"
+#include "tools/read_whole_file.h"
 
 static char *source_path(const char *relative)
 {
@@ -337,14 +338,8 @@ static void test_gate_roadmap_checks(void **state)
 
 static char *read_all(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
     struct buf b = BUF_INIT;
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        buf_append(&b, chunk, n);
-    fclose(f);
+    assert_int_equal(read_whole_file(path, &b), 0);
     return buf_detach(&b);
 }
 

@@ -73,72 +73,72 @@ static void test_robots_cases(void **state)
     assert_int_equal(passed, total);
 }
 
-static void test_aux_valid_agent_tokens(void **state)
+/* Runs every case of one group of robots_aux_cases.json through check (true when the case passes;
+ * it prints its own FAIL line), prints "robots aux GROUP: passed/total" and fails on any miss. */
+static void run_aux_cases(const char *group, bool (*check)(json_t *c))
 {
-    (void)state;
     json_t *root = load("robots_aux_cases.json");
-    json_t *cases = json_object_get(root, "is_valid_user_agent_to_obey");
+    json_t *cases = json_object_get(root, group);
     size_t total = json_array_size(cases), passed = 0;
-    for (size_t i = 0; i < total; i++) {
-        json_t *c = json_array_get(cases, i);
-        const char *agent = json_string_value(json_object_get(c, "useragent")); /* NULL for null */
-        bool ok = robots_is_valid_agent_token(agent) == json_is_true(json_object_get(c, "expected_valid"));
-        passed += ok;
-        if (!ok)
-            printf("FAIL is_valid_user_agent_to_obey line %lld: '%s'\n",
-                   (long long)json_integer_value(json_object_get(c, "line")), agent ? agent : "(null)");
-    }
-    printf("robots aux is_valid_user_agent_to_obey: %zu/%zu\n", passed, total);
+    for (size_t i = 0; i < total; i++)
+        passed += check(json_array_get(cases, i));
+    printf("robots aux %s: %zu/%zu\n", group, passed, total);
     json_decref(root);
     assert_true(total > 0);
     assert_int_equal(passed, total);
+}
+
+static bool valid_agent_token_case(json_t *c)
+{
+    const char *agent = json_string_value(json_object_get(c, "useragent")); /* NULL for null */
+    bool ok = robots_is_valid_agent_token(agent) == json_is_true(json_object_get(c, "expected_valid"));
+    if (!ok)
+        printf("FAIL is_valid_user_agent_to_obey line %lld: '%s'\n",
+               (long long)json_integer_value(json_object_get(c, "line")), agent ? agent : "(null)");
+    return ok;
+}
+
+static bool path_params_query_case(json_t *c)
+{
+    const char *url = json_string_value(json_object_get(c, "url"));
+    const char *expected = json_string_value(json_object_get(c, "expected_path"));
+    char path[1024];
+    long length = robots_path_of_url_text(url, strlen(url), path, sizeof(path));
+    bool ok = length >= 0 && strcmp(path, expected) == 0;
+    if (!ok)
+        printf("FAIL get_path_params_query '%s': got '%s', expected '%s'\n", url,
+               length >= 0 ? path : "(overflow)", expected);
+    return ok;
+}
+
+static bool escape_pattern_case(json_t *c)
+{
+    const char *pattern = json_string_value(json_object_get(c, "pattern"));
+    const char *expected = json_string_value(json_object_get(c, "expected"));
+    char out[1024];
+    long length = robots_normalize_pattern(pattern, strlen(pattern), out, sizeof(out));
+    bool ok = length >= 0 && strcmp(out, expected) == 0;
+    if (!ok)
+        printf("FAIL maybe_escape_pattern '%s': got '%s', expected '%s'\n", pattern, out, expected);
+    return ok;
+}
+
+static void test_aux_valid_agent_tokens(void **state)
+{
+    (void)state;
+    run_aux_cases("is_valid_user_agent_to_obey", valid_agent_token_case);
 }
 
 static void test_aux_path_params_query(void **state)
 {
     (void)state;
-    json_t *root = load("robots_aux_cases.json");
-    json_t *cases = json_object_get(root, "get_path_params_query");
-    size_t total = json_array_size(cases), passed = 0;
-    for (size_t i = 0; i < total; i++) {
-        json_t *c = json_array_get(cases, i);
-        const char *url = json_string_value(json_object_get(c, "url"));
-        const char *expected = json_string_value(json_object_get(c, "expected_path"));
-        char path[1024];
-        long length = robots_path_of_url_text(url, strlen(url), path, sizeof(path));
-        bool ok = length >= 0 && strcmp(path, expected) == 0;
-        passed += ok;
-        if (!ok)
-            printf("FAIL get_path_params_query '%s': got '%s', expected '%s'\n", url,
-                   length >= 0 ? path : "(overflow)", expected);
-    }
-    printf("robots aux get_path_params_query: %zu/%zu\n", passed, total);
-    json_decref(root);
-    assert_true(total > 0);
-    assert_int_equal(passed, total);
+    run_aux_cases("get_path_params_query", path_params_query_case);
 }
 
 static void test_aux_escape_pattern(void **state)
 {
     (void)state;
-    json_t *root = load("robots_aux_cases.json");
-    json_t *cases = json_object_get(root, "maybe_escape_pattern");
-    size_t total = json_array_size(cases), passed = 0;
-    for (size_t i = 0; i < total; i++) {
-        json_t *c = json_array_get(cases, i);
-        const char *pattern = json_string_value(json_object_get(c, "pattern"));
-        const char *expected = json_string_value(json_object_get(c, "expected"));
-        char out[1024];
-        long length = robots_normalize_pattern(pattern, strlen(pattern), out, sizeof(out));
-        bool ok = length >= 0 && strcmp(out, expected) == 0;
-        passed += ok;
-        if (!ok)
-            printf("FAIL maybe_escape_pattern '%s': got '%s', expected '%s'\n", pattern, out, expected);
-    }
-    printf("robots aux maybe_escape_pattern: %zu/%zu\n", passed, total);
-    json_decref(root);
-    assert_true(total > 0);
-    assert_int_equal(passed, total);
+    run_aux_cases("maybe_escape_pattern", escape_pattern_case);
 }
 
 int main(void)

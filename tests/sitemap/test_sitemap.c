@@ -20,6 +20,7 @@
 #include "sitemap/sitemap.h"
 #include "sitemap/source.h"
 #include "sitemap/url_set.h"
+#include "tools/read_whole_file.h"
 
 #define NOW 1767225600 /* 2026-01-01T00:00:00Z */
 
@@ -250,14 +251,12 @@ static void test_shipped_schemas_match_files(void **state)
     const char *names[] = {"sitemap.xsd", "siteindex.xsd"};
     const char *texts[] = {sitemap_schema_urlset, sitemap_schema_index};
     for (int i = 0; i < 2; i++) {
-        char path[1024], content[16384];
+        char path[1024];
         snprintf(path, sizeof path, "%s/sitemap/schemas/%s", root, names[i]);
-        FILE *f = fopen(path, "rb");
-        assert_non_null(f);
-        size_t n = fread(content, 1, sizeof content - 1, f);
-        fclose(f);
-        content[n] = 0;
-        assert_string_equal(texts[i], content);
+        struct buf content = BUF_INIT;
+        assert_int_equal(read_whole_file(path, &content), 0);
+        assert_string_equal(texts[i], buf_str(&content));
+        buf_free(&content);
     }
 }
 

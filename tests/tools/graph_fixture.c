@@ -1,4 +1,4 @@
-/* tests/audit/graph_fixture: the text format of graph_fixture.h turned into a frozen graph. */
+/* tests/tools/graph_fixture: the text format of graph_fixture.h turned into a frozen graph. */
 #include "graph_fixture.h"
 
 #include <stdio.h>
@@ -42,7 +42,10 @@ static int page_statement(struct graph_fixture *f, const struct line *l, const c
 {
     if (l->token_count < 3)
         return fail(path, l->number, "page needs URL and STATUS", NULL);
-    uint32_t id = node_of(f, l->tokens[1]);
+    bool is_new = false;
+    uint32_t id = graph_intern(f->graph, l->tokens[1], strlen(l->tokens[1]), &is_new);
+    if (!is_new)
+        return fail(path, l->number, "page declared twice", l->tokens[1]);
     uint16_t flags = GRAPH_NODE_IN_SCOPE | GRAPH_NODE_FETCHED;
     static const struct {
         const char *word;

@@ -1,14 +1,17 @@
-/* tests/audit/graph_fixture: builds a link graph from a small text file, for the audit rule tests.
+/* tests/tools/graph_fixture: builds a frozen link graph from a small text file, for the tests of
+ * the graph analysis (tests/graph/fixtures) and of the audit rules (fixtures/audit/graphs).
  *
- * One statement per line; '#' starts a comment; URLs are absolute.
+ * One statement per line; '#' at the start of a line or after a blank starts a comment. URLs are
+ * any text without blanks (absolute in the audit fixtures, paths in some graph fixtures).
  *   page URL STATUS [html] [start] [out] [unfetched] [external] [noindex-meta] [noindex-header]
- *        [blocked] [truncated]       a page: in scope and fetched unless out / unfetched
- *   link|iframe|refresh SOURCE TARGET [nofollow] [ugc] [sponsored]
+ *        [blocked] [truncated]       a page: in scope and fetched unless out / unfetched; once per URL
+ *   KIND SOURCE TARGET [nofollow] [ugc] [sponsored] [header]
+ *                                    an edge; KIND is link, iframe, refresh, hreflang, redirect (also
+ *                                    sets the source's redirect target) or canonical (the first one
+ *                                    of a page is its canonical)
  *   mesh URL URL...                  a link from every listed page to every other one
- *   redirect SOURCE TARGET           a redirect edge (sets the source's redirect target)
- *   canonical SOURCE TARGET [header] a canonical edge; the first one of a page is its canonical
- *   hreflang SOURCE TARGET
  *   sitemap PAGE SITEMAP_URL LINE    the sitemap file lists the page at LINE
+ * The audit tests also read:
  *   option max-click-depth N | sitemaps-read N | max-related N
  *   fact URL noindex head|body|header[,...] | fetch-error TEXT | robots-rule TEXT
  *   expect RULE URL                  the audit must report exactly these (rule, URL) pairs
@@ -16,9 +19,10 @@
  *   expect-message RULE URL TEXT     ... and its message is exactly TEXT
  *   expect-source RULE URL SOURCE [LINE]
  * A URL named only in edges is a node that is neither in scope nor fetched. Edges leave an in-scope
- * source with GRAPH_EDGE_SOURCE_IN_SCOPE. */
-#ifndef CRAWLPACK_TESTS_AUDIT_GRAPH_FIXTURE_H
-#define CRAWLPACK_TESTS_AUDIT_GRAPH_FIXTURE_H
+ * source with GRAPH_EDGE_SOURCE_IN_SCOPE. Node ids follow the file: the pages in order, then the
+ * other URLs as the other statements first name them. */
+#ifndef CRAWLPACK_TESTS_TOOLS_GRAPH_FIXTURE_H
+#define CRAWLPACK_TESTS_TOOLS_GRAPH_FIXTURE_H
 
 #include <stddef.h>
 
