@@ -155,6 +155,25 @@ def case_basic(server, out):
         s.stop()
 
 
+def case_page_nofollow(server, out):
+    """Page-level nofollow as the audited engine (googlebot) reads it — meta robots, none, meta
+    googlebot, X-Robots-Tag with and without googlebot: — makes every <a> link of the page a nofollow
+    edge (links.csv rel, no click depth), but not its iframe; a nofollow said only to our own token
+    or to another engine marks nothing. Every target is still fetched, once."""
+    s = Server(server, "nofollow")
+    try:
+        crawl([s.origin + "/"], out)
+        origins = [(s.origin, "http://SITE")]
+        compare_golden("nofollow-pages.csv", page_rows(out, origins))
+        compare_golden("nofollow-links.csv", link_rows(out, origins))
+        paths = [r[2] for r in s.requests()]
+        targets = sorted(p for p in paths if p.startswith("/target-"))
+        check(len(targets) == 8 and len(set(targets)) == 8, "targets fetched: %s" % targets)
+        check(paths.count("/embed") == 1, "the iframe of a nofollow page was not fetched once: %s" % paths)
+    finally:
+        s.stop()
+
+
 def case_ignore_robots(server, out):
     """--ignore-robots: robots.txt is still fetched and reported, the disallowed page is fetched."""
     s = Server(server, "basic")
