@@ -127,6 +127,9 @@ struct crawl_robots_outcome {
     char *reason;
     size_t bytes;
     struct robots *robots;          /* compiled; owned */
+    bool has_crawl_delay;           /* robots.txt gives our product token a Crawl-delay ... */
+    double crawl_delay_s;           /* ... of this many seconds */
+    bool crawl_delay_applied;       /* --respect-crawl-delay spaced this origin's requests by it */
 };
 
 struct crawl_result {

@@ -40,7 +40,7 @@ struct found_link {
     const char *anchor;    /* into the outcome's signals */
     const char *rel;       /* "next"/"prev" for link rel=next|prev, else NULL */
     uint8_t meta;          /* graph edge kind and rel flags */
-    bool followable;       /* may lead to a fetch (not inert, not from a nofollow page) */
+    bool followable;       /* may lead to a fetch (not inert: not inside <template>) */
 };
 
 /* A worker's result for one response. */
@@ -105,6 +105,13 @@ struct crawl {
 };
 
 double crawl_now_ms(void);
+
+/* The page's robots directives as the audited search engine reads them (robots[1], the first engine
+ * token; robots[0] is our product token), or NULL when the page has none. */
+static inline const struct robots_directives *crawl_engine_directives(const struct page_signals *s)
+{
+    return s->robots_count ? &s->robots[s->robots_count > 1 ? 1 : 0].directives : NULL;
+}
 
 /* Page records and scope (crawl_pages.c; fetch loop thread only). */
 struct crawl_page *crawl_page_of(struct crawl *c, uint32_t node);

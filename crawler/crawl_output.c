@@ -253,6 +253,12 @@ static void write_robots(struct json_writer *w, const struct crawl_result *r)
         json_key(w, "outcome"), json_string(w, o->action ? o->action : "not-fetched");
         json_key(w, "reason"), json_string(w, o->reason);
         json_key(w, "bytes"), json_uint(w, o->bytes);
+        json_key(w, "crawl_delay");
+        if (o->has_crawl_delay)
+            json_double(w, o->crawl_delay_s);
+        else
+            json_null(w);
+        json_key(w, "crawl_delay_applied"), json_bool(w, o->crawl_delay_applied);
         json_end_object(w);
     }
     json_end_array(w);

@@ -357,12 +357,12 @@ void crawl_record_redirect(struct crawl *c, uint32_t node, const struct fetch_re
 static void robots_string(const struct page_signals *s, char *dst, size_t size)
 {
     dst[0] = '\0';
-    if (s->robots_count == 0)
+    const struct robots_directives *engine = crawl_engine_directives(s);
+    if (!engine)
         return;
-    const struct page_robots *view = &s->robots[s->robots_count > 1 ? 1 : 0];
     size_t used = 0;
     for (int f = 0; f < ROBOTS_FLAG_COUNT && used < size; f++)
-        if (view->directives.flag_sources[f])
+        if (engine->flag_sources[f])
             used += (size_t)snprintf(dst + used, size - used, "%s%s", used ? " " : "", robots_flag_name((enum robots_flag)f));
 }
 
@@ -383,8 +383,8 @@ void crawl_merge_outcome(struct crawl *c, struct outcome *out)
     if (robots[0])
         crawl_page_set_text(c, page, CRAWL_TEXT_ROBOTS, robots);
     page->analytics = s->analytics;
-    if (s->robots_count) {
-        const struct robots_directives *d = &s->robots[s->robots_count > 1 ? 1 : 0].directives;
+    const struct robots_directives *d = crawl_engine_directives(s);
+    if (d) {
         uint8_t sources = d->flag_sources[ROBOTS_NOINDEX];
         if (sources & (ROBOTS_SOURCE_META_HEAD | ROBOTS_SOURCE_META_BODY))
             graph_set_flags(c->graph, node, GRAPH_NODE_NOINDEX_META);

@@ -28,9 +28,16 @@ static void set_origin_robots(struct crawl *c, struct frontier_origin *origin, s
     frontier_set_robots_state(origin, FRONTIER_ROBOTS_READY);
     if (strcmp(frontier_origin_name(origin), c->start_origin) == 0)
         crawl_start_sitemaps(c, robots);
+    /* Recorded either way, so crawl.json shows a delay the crawl did not honour. */
     double delay;
-    if (robots && c->o->respect_crawl_delay && robots_crawl_delay(robots, c->robots_token, &delay) && delay > 0)
-        frontier_set_min_interval(origin, delay * 1000.0);
+    if (robots && robots_crawl_delay(robots, c->robots_token, &delay)) {
+        outcome->has_crawl_delay = true;
+        outcome->crawl_delay_s = delay;
+        if (c->o->respect_crawl_delay && delay > 0) {
+            frontier_set_min_interval(origin, delay * 1000.0);
+            outcome->crawl_delay_applied = true;
+        }
+    }
 }
 
 void crawl_request_robots(struct crawl *c, struct frontier_origin *origin)

@@ -52,9 +52,13 @@ static void add_found(const struct crawl *c, struct outcome *out, const char *ur
     out->link_count++;
 }
 
+/* Page-level nofollow (meta robots, meta googlebot, X-Robots-Tag) as the audited search engine reads
+ * it: the audit is about what engines follow, so our own product token's view does not decide. The
+ * crawl still fetches the targets, as it does for rel=nofollow links, to see where they lead. */
 static bool page_says_nofollow(const struct page_signals *s)
 {
-    return s->robots_count > 0 && robots_directives_has(&s->robots[0].directives, ROBOTS_NOFOLLOW);
+    const struct robots_directives *engine = crawl_engine_directives(s);
+    return engine && robots_directives_has(engine, ROBOTS_NOFOLLOW);
 }
 
 static struct outcome *extract_job(const struct crawl *c, struct job *job)
@@ -88,16 +92,17 @@ static struct outcome *extract_job(const struct crawl *c, struct job *job)
         out->status = CP_ERR_NOMEM;
         return out;
     }
-    bool follow = !page_says_nofollow(s);
+    bool page_nofollow = page_says_nofollow(s);
     for (uint32_t i = 0; i < s->link_count; i++) {
         const struct page_link *l = &s->links[i];
         if (!l->url)
             continue;
         uint8_t meta = edge_kind_of_link(l->kind);
-        if (l->flags & EXTRACT_LINK_NOFOLLOW) meta |= GRAPH_REL_NOFOLLOW;
+        if ((l->flags & EXTRACT_LINK_NOFOLLOW) || (page_nofollow && graph_edge_kind(meta) == GRAPH_EDGE_LINK))
+            meta |= GRAPH_REL_NOFOLLOW;
         if (l->flags & EXTRACT_LINK_UGC) meta |= GRAPH_REL_UGC;
         if (l->flags & EXTRACT_LINK_SPONSORED) meta |= GRAPH_REL_SPONSORED;
-        add_found(c, out, l->url, l->text, rel_of_link(l->kind), meta, follow && !(l->flags & EXTRACT_LINK_IN_TEMPLATE));
+        add_found(c, out, l->url, l->text, rel_of_link(l->kind), meta, !(l->flags & EXTRACT_LINK_IN_TEMPLATE));
     }
     for (uint32_t i = 0; i < s->canonical_count; i++) {
         const struct page_canonical *k = &s->canonicals[i];

@@ -173,6 +173,25 @@ def case_basic(server, out):
         s.stop()
 
 
+def case_page_nofollow(server, out):
+    """Page-level nofollow as the audited engine (googlebot) reads it — meta robots, none, meta
+    googlebot, X-Robots-Tag with and without googlebot: — makes every <a> link of the page a nofollow
+    edge (links.csv rel, no click depth), but not its iframe; a nofollow said only to our own token
+    or to another engine marks nothing. Every target is still fetched, once."""
+    s = Server(server, "nofollow")
+    try:
+        crawl([s.origin + "/"], out)
+        origins = [(s.origin, "http://SITE")]
+        compare_golden("nofollow-pages.csv", page_rows(out, origins))
+        compare_golden("nofollow-links.csv", link_rows(out, origins))
+        paths = [r[2] for r in s.requests()]
+        targets = sorted(p for p in paths if p.startswith("/target-"))
+        check(len(targets) == 8 and len(set(targets)) == 8, "targets fetched: %s" % targets)
+        check(paths.count("/embed") == 1, "the iframe of a nofollow page was not fetched once: %s" % paths)
+    finally:
+        s.stop()
+
+
 def case_ignore_robots(server, out):
     """--ignore-robots: robots.txt is still fetched and reported, the disallowed page is fetched."""
     s = Server(server, "basic")
@@ -227,6 +246,105 @@ def case_hostile(server, out):
         run = load_json(out)
         check(run["counts"]["throttled"] == 1, "throttled count %s" % run["counts"]["throttled"])
         check([t["template"] for t in run["crawl_traps"]] == [s.origin + "/cal?n"], "traps %s" % run["crawl_traps"])
+    finally:
+        s.stop()
+
+
+def case_crawl_delay(server, out):
+    """robots.txt gives * a Crawl-delay of 1 s on a 3-page site. With --respect-crawl-delay crawl.json
+    records it as applied, robots.txt comes before every page and each page is asked once; and the
+    spacing is real: the third page cannot start before 2 s, so a 1 s --max-duration stops the crawl
+    before it (a lower bound the delay guarantees, not a timing measurement). Without the flag the
+    delay is recorded but not applied."""
+    s = Server(server, "crawl-delay")
+    try:
+        def pages():
+            return [r[2] for r in s.requests() if r[2] in ("/", "/a", "/b")]
+
+        crawl([s.origin + "/", "--respect-crawl-delay", "--no-sitemaps"], out)
+        robots = load_json(out)["robots"]
+        check(len(robots) == 1 and robots[0]["crawl_delay"] == 1 and robots[0]["crawl_delay_applied"] is True,
+              "robots %s" % robots)
+        paths = [r[2] for r in s.requests()]
+        check(paths[0] == "/robots.txt" and sorted(pages()) == ["/", "/a", "/b"] and pages()[0] == "/",
+              "requests %s" % paths)
+        open(s.log, "w").close()
+
+        crawl([s.origin + "/", "--respect-crawl-delay", "--no-sitemaps", "--max-duration", "1"], out)
+        run = load_json(out)
+        check(run["stopped_by_limit"] is True, "stopped_by_limit %s" % run["stopped_by_limit"])
+        check(len(pages()) <= 2, "three pages started within 1 s of a 1 s Crawl-delay: %s" % pages())
+        rows = {r["url"]: r for r in read_csv(os.path.join(out, "pages.csv"))}
+        unfetched = [u for u, r in rows.items() if not r["status"]]
+        check(unfetched and all("stopped first" in rows[u]["error"] for u in unfetched), "rows %s" % rows)
+        open(s.log, "w").close()
+
+        crawl([s.origin + "/", "--no-sitemaps"], out)
+        robots = load_json(out)["robots"]
+        check(robots[0]["crawl_delay"] == 1 and robots[0]["crawl_delay_applied"] is False, "robots %s" % robots)
+        check(load_json(out)["options"]["respect_crawl_delay"] is False, "options say the delay is respected")
+        check(sorted(pages()) == ["/", "/a", "/b"], "requests %s" % s.requests())
+    finally:
+        s.stop()
+
+
+def external_site(s):
+    """The external site's start URL and the --connect-to options that serve both its hosts."""
+    return ["http://external.test/", "--connect-to", "external.test:80:127.0.0.1:%d" % s.port,
+            "--connect-to", "partner.test:80:127.0.0.1:%d" % s.port]
+
+
+def case_check_external(server, out):
+    """--check-external: an out-of-scope target on another host is asked once with HEAD, and once
+    with GET when the HEAD is refused (405); its answer is its row in pages.csv; it is never crawled
+    (its links, to its own host and back to ours, are not followed). A 404 is asked with HEAD only."""
+    s = Server(server, "external")
+    try:
+        crawl(external_site(s) + ["--check-external"], out)
+        partner = [(r[0], r[2]) for r in s.requests() if r[1].startswith("partner.test")]
+        check(sorted(partner) == [("GET", "/tools"), ("HEAD", "/gone"), ("HEAD", "/tools")],
+              "partner.test requests %s" % partner)
+        check(partner.index(("HEAD", "/tools")) < partner.index(("GET", "/tools")), "GET before HEAD: %s" % partner)
+        check(not any(r[2] == "/hidden" for r in s.requests()), "a link of the external page was followed")
+        rows = {r["url"]: r for r in read_csv(os.path.join(out, "pages.csv"))}
+        check(rows["http://partner.test/tools"]["status"] == "200", "tools row %s" % rows["http://partner.test/tools"])
+        check(rows["http://partner.test/gone"]["status"] == "404", "gone row %s" % rows["http://partner.test/gone"])
+        check("http://partner.test/deeper" not in rows and "http://external.test/hidden" not in rows,
+              "the external page was parsed: %s" % sorted(rows))
+        open(s.log, "w").close()
+
+        crawl(external_site(s), out)
+        check(not any(r[1].startswith("partner.test") for r in s.requests()), "external checked without the flag")
+        rows = {r["url"]: r for r in read_csv(os.path.join(out, "pages.csv"))}
+        check(rows["http://partner.test/gone"]["status"] == "", "gone row %s" % rows["http://partner.test/gone"])
+    finally:
+        s.stop()
+
+
+def broken_links(out):
+    with open(os.path.join(out, "findings.json")) as f:
+        findings = json.load(f)["findings"]
+    return sorted((x["url"], tuple(x["related"])) for x in findings if x["rule"] == "broken-link")
+
+
+def case_check_external_audit(server, out):
+    """docs/audit.md: broken-link covers an external URL checked with --check-external that answers
+    4xx/5xx. The partner's 404 is one finding naming both linking pages; the 405-then-200 target is
+    not broken; without the flag nothing external is judged."""
+    s = Server(server, "external")
+    try:
+        def audit(args, expect_rc):
+            result = subprocess.run([CRAWLPACK, "audit", "--quiet", "--out", out] + args, capture_output=True,
+                                    text=True, timeout=BOUND)
+            check(result.returncode in expect_rc, "audit exited %d, want %s\nstderr: %s" % (
+                result.returncode, expect_rc, result.stderr))
+
+        audit(external_site(s) + ["--check-external"], (1,))  # broken-link is an error
+        found = broken_links(out)
+        want = [("http://partner.test/gone", ("http://external.test/", "http://external.test/about"))]
+        check(found == want, "broken-link findings %s, want %s" % (found, want))
+        audit(external_site(s), (0, 1))
+        check(broken_links(out) == [], "broken-link without --check-external: %s" % broken_links(out))
     finally:
         s.stop()
 
