@@ -96,7 +96,8 @@ static void site_dir(const struct server *s, const char *host, char *dst, size_t
         snprintf(dst, size, "%s", candidate);
 }
 
-/* Map a URL path to a file: "/a/" -> a/index.html, "/a" -> a or a/index.html. */
+/* Map a URL path to a file as `crawlpack crawl --root` does: "/a/" -> a/index.html; "/a" -> the file a,
+ * else a.html, else a/index.html. */
 static int load_static(const char *dir, const char *path, struct body *out, const char **type)
 {
     if (strstr(path, ".."))
@@ -108,7 +109,7 @@ static int load_static(const char *dir, const char *path, struct body *out, cons
     else
         snprintf(file, sizeof(file), "%.2000s%.2000s", dir, path);
     struct stat st;
-    if (stat(file, &st) != 0) {
+    if (stat(file, &st) != 0 || S_ISDIR(st.st_mode)) { /* not a file: a.html, else a/index.html */
         char html[4096];
         if (snprintf(html, sizeof(html), "%.4000s.html", file) < 0)
             html[0] = 0;
@@ -116,8 +117,6 @@ static int load_static(const char *dir, const char *path, struct body *out, cons
             snprintf(file, sizeof(file), "%s", html);
         else
             snprintf(file, sizeof(file), "%.2000s%.2000s/index.html", dir, path);
-    } else if (S_ISDIR(st.st_mode)) {
-        snprintf(file, sizeof(file), "%.2000s%.2000s/index.html", dir, path);
     }
     *type = type_for(file);
     return read_file(file, out);
