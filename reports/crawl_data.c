@@ -561,8 +561,9 @@ int crawl_page_explain_not_indexable(const struct crawl_page *p, struct buf *out
         return buf_printf(out, "redirects (%d) to %s", p->status, *p->redirect_to ? p->redirect_to : "?");
     if (p->status != 200)
         return buf_printf(out, "returns %d", p->status);
-    if (crawl_page_has_noindex(p))
-        return buf_printf(out, "noindex (%s)", p->robots_directives);
+    if (crawl_page_has_noindex(p)) /* the directives in brackets only when they say more */
+        return strcmp(p->robots_directives, "noindex") == 0 ? buf_append_str(out, "noindex")
+                                                           : buf_printf(out, "noindex (%s)", p->robots_directives);
     if (crawl_page_canonical_elsewhere(p))
         return buf_printf(out, "canonicalised to %s", p->canonical);
     if (!crawl_content_type_is_html(p->content_type))
