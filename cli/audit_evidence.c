@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array_grow.h"
 #include "common/buf.h"
 #include "common/error.h"
 #include "crawler/extract.h"
@@ -123,14 +124,10 @@ static char *blocking_rule(const struct crawl_result *r, const char *token, cons
 
 static int keep_text(struct audit_evidence *e, char *text)
 {
-    if (e->text_count == e->text_capacity) {
-        size_t capacity = e->text_capacity ? e->text_capacity * 2 : 16;
-        char **grown = realloc(e->texts, capacity * sizeof *grown);
-        if (!grown)
-            return CP_ERR_NOMEM;
-        e->texts = grown;
-        e->text_capacity = capacity;
-    }
+    char **grown = array_grow(e->texts, e->text_count, sizeof *grown);
+    if (!grown)
+        return CP_ERR_NOMEM;
+    e->texts = grown;
     e->texts[e->text_count++] = text;
     return CP_OK;
 }

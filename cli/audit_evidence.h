@@ -42,7 +42,7 @@ void audit_watch_free(struct audit_watch *watch);
 struct audit_evidence {
     struct audit_page_facts *facts; /* one per graph node */
     char **texts;                   /* the robots.txt rules made for blocked pages, owned */
-    size_t text_count, text_capacity;
+    size_t text_count; /* texts grow by array_grow */
 };
 
 /* Facts for every node of r's graph: noindex sources from the watch, fetch errors from the crawl's

@@ -87,7 +87,7 @@ struct crawl {
     char robots_token[64];
     struct url_identity_options identity;
     uint32_t *externals;
-    size_t external_count, external_capacity, external_next;
+    size_t external_count, external_next; /* externals grow by array_grow */
     int concurrency;
     long pages_started;
     double started_ms;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/array_grow.h"
 #include "common/buf.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -234,14 +235,10 @@ uint32_t crawl_discover(struct crawl *c, const char *identity, const struct url 
     }
     if (!crawl_in_scope(c, url)) {
         if (c->o->check_external && url_is_crawlable(url) && !c->root && c->external_count < 1000000) {
-            if (c->external_count == c->external_capacity) {
-                size_t capacity = c->external_capacity ? c->external_capacity * 2 : 64;
-                uint32_t *grown = realloc(c->externals, capacity * sizeof(*grown));
-                if (!grown)
-                    return node;
-                c->externals = grown;
-                c->external_capacity = capacity;
-            }
+            uint32_t *grown = array_grow(c->externals, c->external_count, sizeof(*grown));
+            if (!grown)
+                return node;
+            c->externals = grown;
             c->externals[c->external_count++] = node;
         }
         return node;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <uthash.h>
 
+#include "common/array_grow.h"
 #include "common/buf.h"
 #include "common/error.h"
 
@@ -44,10 +45,10 @@ struct frontier {
     struct frontier_options options;
     struct frontier_origin *origins;   /* hash by name */
     struct frontier_origin **order;    /* first-seen order */
-    size_t origin_count, origin_capacity;
+    size_t origin_count; /* order and traps grow by array_grow */
     struct template_count *templates;
     struct template_count **traps;
-    size_t trap_count, trap_capacity;
+    size_t trap_count;
     size_t queued;
     size_t in_flight;
     uint32_t sequence;
@@ -148,14 +149,10 @@ static struct frontier_origin *origin_for(struct frontier *f, const char *name)
     HASH_FIND_STR(f->origins, name, o);
     if (o)
         return o;
-    if (f->origin_count == f->origin_capacity) {
-        size_t capacity = f->origin_capacity ? f->origin_capacity * 2 : 8;
-        struct frontier_origin **grown = realloc(f->order, capacity * sizeof(*grown));
-        if (!grown)
-            return NULL;
-        f->order = grown;
-        f->origin_capacity = capacity;
-    }
+    struct frontier_origin **grown = array_grow(f->order, f->origin_count, sizeof(*grown));
+    if (!grown)
+        return NULL;
+    f->order = grown;
     o = calloc(1, sizeof(*o));
     if (!o || !(o->name = strdup(name)) || !(o->window = calloc((size_t)f->options.breaker_window, 1))) {
         if (o)
@@ -220,14 +217,10 @@ static int count_template(struct frontier *f, const struct url *url, const char 
     }
     t->refused++;
     if (!t->flagged) {
-        if (f->trap_count == f->trap_capacity) {
-            size_t capacity = f->trap_capacity ? f->trap_capacity * 2 : 4;
-            struct template_count **grown = realloc(f->traps, capacity * sizeof(*grown));
-            if (!grown)
-                return CP_ERR_NOMEM;
-            f->traps = grown;
-            f->trap_capacity = capacity;
-        }
+        struct template_count **grown = array_grow(f->traps, f->trap_count, sizeof(*grown));
+        if (!grown)
+            return CP_ERR_NOMEM;
+        f->traps = grown;
         f->traps[f->trap_count++] = t;
         t->flagged = true;
     }
@@ -396,7 +389,7 @@ const char *frontier_trap_at(const struct frontier *f, size_t index, size_t *url
 
 size_t frontier_memory_usage(const struct frontier *f)
 {
-    size_t bytes = sizeof(*f) + f->template_bytes + f->origin_capacity * sizeof(*f->order);
+    size_t bytes = sizeof(*f) + f->template_bytes + f->origin_count * sizeof(*f->order);
     for (size_t i = 0; i < f->origin_count; i++)
         bytes += sizeof(struct frontier_origin) + f->order[i]->capacity * sizeof(struct queued);
     return bytes;

@@ -9,6 +9,7 @@
 
 #include <uthash.h>
 
+#include "common/array_grow.h"
 #include "common/error.h"
 #include "crawler/robots_internal.h"
 #include "crawler/url.h"
@@ -169,7 +170,7 @@ static void start_group(struct parser *p)
 static void add_token(struct parser *p, struct slice token)
 {
     struct robots_group *group = current_group(p);
-    char **tokens = realloc(group->tokens, (group->token_count + 1) * sizeof(*tokens));
+    char **tokens = array_grow(group->tokens, group->token_count, sizeof(*tokens));
     char *copy = slice_dup(token);
     if (tokens)
         group->tokens = tokens;
@@ -229,7 +230,7 @@ static long add_rule(struct parser *p, bool allow, unsigned line, char *pattern,
 {
     struct robots *r = p->robots;
     struct robots_group *group = current_group(p);
-    uint32_t *group_rules = realloc(group->rules, (group->rule_count + 1) * sizeof(*group_rules));
+    uint32_t *group_rules = array_grow(group->rules, group->rule_count, sizeof(*group_rules));
     if (group_rules)
         group->rules = group_rules;
     if (!group_rules || grow((void **)&r->rules, &p->rule_capacity, r->rule_count, sizeof(*r->rules)) != CP_OK) {

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <uthash.h>
 
+#include "common/array_grow.h"
 #include "common/error.h"
 #include "common/log.h"
 
@@ -220,7 +221,7 @@ static int index_baseline(const struct baseline *baseline, struct identity_entry
             }
             HASH_ADD_KEYPTR(hh, *table, entry->identity, strlen(entry->identity), entry);
         }
-        size_t *indexes = realloc(entry->indexes, (entry->count + 1) * sizeof(*indexes));
+        size_t *indexes = array_grow(entry->indexes, entry->count, sizeof(*indexes));
         if (!indexes)
             goto nomem;
         entry->indexes = indexes;

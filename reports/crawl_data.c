@@ -11,7 +11,7 @@
 
 #include "common/buf.h"
 #include "common/error.h"
-#include "reports/array_grow.h"
+#include "common/array_grow.h"
 #include "common/log.h"
 #include "reports/csv.h"
 

@@ -7,7 +7,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
-#include "reports/array_grow.h"
+#include "common/array_grow.h"
 
 /* ---- URL maps ---- */
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array_grow.h"
 #include "common/buf.h"
 #include "common/error.h"
 
@@ -67,7 +68,7 @@ struct finding *findings_add(struct finding_list *list, enum rule_id rule, const
 
 int finding_add_related(struct finding *finding, const char *url)
 {
-    char **related = realloc(finding->related, (finding->related_count + 1) * sizeof(*related));
+    char **related = array_grow(finding->related, finding->related_count, sizeof(*related));
     if (!related)
         return CP_ERR_NOMEM;
     finding->related = related;

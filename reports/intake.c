@@ -12,7 +12,7 @@
 #include <yaml.h>
 
 #include "common/error.h"
-#include "reports/array_grow.h"
+#include "common/array_grow.h"
 #include "common/log.h"
 
 const char *const intake_pain_ids[] = {

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "common/error.h"
-#include "reports/array_grow.h"
+#include "common/array_grow.h"
 #include "reports/pack_internal.h"
 
 struct doom_row {

@@ -10,7 +10,7 @@
 #include <uthash.h>
 
 #include "common/error.h"
-#include "reports/array_grow.h"
+#include "common/array_grow.h"
 #include "common/log.h"
 #include "reports/csv.h"
 #include "reports/pack_internal.h"

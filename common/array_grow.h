@@ -1,10 +1,10 @@
-/* reports/array_grow: growth for arrays that only ever grow by one element at a time.
+/* common/array_grow: growth for arrays that only ever grow by one element at a time.
  *
  * The capacity is implied by the count (the next power of two at or above it), so such arrays
  * need no capacity field and still grow in amortised constant time; growing by exactly one
  * element per push would copy the whole array each time (quadratic on a 100,000-page crawl). */
-#ifndef CRAWLPACK_REPORTS_ARRAY_GROW_H
-#define CRAWLPACK_REPORTS_ARRAY_GROW_H
+#ifndef CRAWLPACK_COMMON_ARRAY_GROW_H
+#define CRAWLPACK_COMMON_ARRAY_GROW_H
 
 #include <stdint.h>
 #include <stdlib.h>
