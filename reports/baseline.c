@@ -62,10 +62,10 @@ static int fail(struct buf *error, int status, const char *path, const char *fmt
     return status;
 }
 
-/* Copy one element of "findings" into the baseline's list. */
-static int load_finding(struct baseline *baseline, json_t *item, size_t index, struct buf *error)
+/* Copy one element of "findings" into list. */
+static int load_finding(const char *path, json_t *item, size_t index, struct finding_list *list,
+                        size_t *unknown_rule_count, struct buf *error)
 {
-    const char *path = baseline->path;
     if (!json_is_object(item))
         return fail(error, CP_ERR_INVALID, path, "findings[%zu] is not an object", index);
     const char *rule_id, *url, *source, *message;
@@ -88,10 +88,10 @@ static int load_finding(struct baseline *baseline, json_t *item, size_t index, s
     const struct rule *rule = rule_find(rule_id);
     if (!rule) {
         log_warn("%s: findings[%zu]: rule \"%s\" is unknown to this version; ignored", path, index, rule_id);
-        baseline->unknown_rule_count++;
+        (*unknown_rule_count)++;
         return CP_OK;
     }
-    struct finding *f = findings_add(&baseline->findings, rule->symbol, url, source, line, "%s",
+    struct finding *f = findings_add(list, rule->symbol, url, source, line, "%s",
                                      message ? message : "");
     if (!f)
         return CP_ERR_NOMEM;
@@ -107,9 +107,10 @@ static int load_finding(struct baseline *baseline, json_t *item, size_t index, s
     return CP_OK;
 }
 
-static int load_document(struct baseline *baseline, json_t *root, struct buf *error)
+int findings_json_read(const char *path, const json_t *document, struct finding_list *list,
+                       size_t *unknown_rule_count, struct buf *error)
 {
-    const char *path = baseline->path;
+    json_t *root = (json_t *)document; /* jansson's getters are not const-qualified; nothing is changed */
     if (!json_is_object(root))
         return fail(error, CP_ERR_INVALID, path, "not a crawlpack findings.json (the top level is not an object)");
     json_t *schema = json_object_get(root, "schema");
@@ -124,7 +125,7 @@ static int load_document(struct baseline *baseline, json_t *root, struct buf *er
     size_t index;
     json_t *item;
     json_array_foreach(findings, index, item) {
-        int rc = load_finding(baseline, item, index, error);
+        int rc = load_finding(path, item, index, list, unknown_rule_count, error);
         if (rc != CP_OK) {
             if (rc == CP_ERR_NOMEM)
                 fail(error, rc, path, "out of memory while reading findings[%zu]", index);
@@ -145,7 +146,8 @@ static int load_root(const char *path, json_t *root, const json_error_t *json_er
         return CP_ERR_PARSE;
     }
     baseline->path = strdup(path);
-    int rc = baseline->path ? load_document(baseline, root, error) : CP_ERR_NOMEM;
+    int rc = baseline->path ? findings_json_read(path, root, &baseline->findings, &baseline->unknown_rule_count, error)
+                            : CP_ERR_NOMEM;
     json_decref(root);
     if (rc != CP_OK) {
         if (rc == CP_ERR_NOMEM && error->len == 0)

@@ -62,6 +62,15 @@ int baseline_load(const char *path, struct baseline *baseline, struct buf *error
 int baseline_parse(const char *name, const char *data, size_t length, struct baseline *baseline,
                    struct buf *error);
 
+/* The one reader of findings.json's findings (baselines, `pack`, `diff`): append the findings of
+ * document (a parsed findings.json; path names it in messages) to list, counting those of unknown
+ * rules in *unknown_rule_count (they are skipped with a warning). Errors as baseline_load's; on
+ * error list may hold the findings read so far (the caller frees it). */
+typedef struct json_t json_t; /* jansson's document type, without its header (whose names clash
+                                * with common/json_write's) */
+int findings_json_read(const char *path, const json_t *document, struct finding_list *list,
+                       size_t *unknown_rule_count, struct buf *error);
+
 /* Classify current against baseline. Compare the list in its final order (after findings_sort):
  * states[i] belongs to current->items[i]. Returns CP_OK or CP_ERR_NOMEM. */
 int baseline_compare(const struct baseline *baseline, const struct finding_list *current,

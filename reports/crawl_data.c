@@ -13,6 +13,7 @@
 #include "common/error.h"
 #include "common/array_grow.h"
 #include "common/log.h"
+#include "reports/baseline.h"
 #include "reports/csv.h"
 
 struct page_index_entry {
@@ -321,35 +322,14 @@ static int read_findings(struct crawl_data *data)
     format_options(data, json_object_get(json_object_get(root, "run"), "options"));
     json_t *summary = json_object_get(root, "summary");
     data->indexable_reported = json_long(json_object_get(summary, "indexable"), -1);
-    json_t *items = json_object_get(root, "findings");
-    size_t i;
-    json_t *item;
-    json_array_foreach(items, i, item) {
-        struct crawl_finding *f = array_push((void **)&data->findings, &data->finding_count, sizeof(*f));
-        if (!f) {
-            status = CP_ERR_NOMEM;
-            break;
-        }
-        f->rule = json_text_copy(json_object_get(item, "rule"));
-        f->severity = json_text_copy(json_object_get(item, "severity"));
-        f->url = json_text_copy(json_object_get(item, "url"));
-        f->message = json_text_copy(json_object_get(item, "message"));
-        json_t *related = json_object_get(item, "related");
-        size_t j;
-        json_t *r;
-        json_array_foreach(related, j, r) {
-            if (!json_is_string(r))
-                continue;
-            char **grown = array_grow(f->related, f->related_count, sizeof(*grown));
-            if (!grown)
-                break;
-            f->related = grown;
-            if ((grown[f->related_count] = strdup(json_string_value(r))))
-                f->related_count++;
-        }
-        if (!f->rule)
-            f->rule = strdup("unknown");
-    }
+    char *path = path_join(data->dir, "findings.json");
+    struct buf error = BUF_INIT;
+    status = path ? findings_json_read(path, root, &data->findings, &data->unknown_rule_findings, &error)
+                  : CP_ERR_NOMEM;
+    if (status != CP_OK && status != CP_ERR_NOMEM)
+        log_error("%s", buf_str(&error));
+    buf_free(&error);
+    free(path);
     json_decref(root);
     return status;
 }
@@ -492,14 +472,7 @@ void crawl_data_free(struct crawl_data *data)
     for (size_t i = 0; i < data->robots_count; i++)
         free(data->robots[i].origin), free(data->robots[i].outcome);
     free(data->robots);
-    for (size_t i = 0; i < data->finding_count; i++) {
-        struct crawl_finding *f = &data->findings[i];
-        free(f->rule), free(f->severity), free(f->url), free(f->message);
-        for (size_t j = 0; j < f->related_count; j++)
-            free(f->related[j]);
-        free(f->related);
-    }
-    free(data->findings);
+    findings_free(&data->findings);
     free(data->dir), free(data->start_url), free(data->started_at), free(data->options);
     memset(data, 0, sizeof(*data));
 }

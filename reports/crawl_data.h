@@ -18,6 +18,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "reports/findings.h"
+
 #include "common/buf.h"
 
 struct crawl_page {
@@ -74,15 +76,6 @@ struct crawl_robots {
     char *outcome;
 };
 
-struct crawl_finding {
-    char *rule;
-    char *severity;
-    char *url;
-    char *message;
-    char **related;
-    size_t related_count;
-};
-
 struct page_index_entry;
 
 struct crawl_data {
@@ -97,8 +90,8 @@ struct crawl_data {
     size_t sitemap_file_count;
     struct crawl_robots *robots;
     size_t robots_count;
-    struct crawl_finding *findings;
-    size_t finding_count;
+    struct finding_list findings; /* findings.json's findings of rules this version knows */
+    size_t unknown_rule_findings; /* findings of rules it does not know (skipped, with a warning) */
     bool has_links;
     bool has_sitemaps_csv;
     bool has_findings;

@@ -150,15 +150,16 @@ static int load_side(const char *dir, struct mapper *m, struct diff_side *side)
         status = map_pages(m, side);
     if (status != CP_OK || !side->crawl.has_findings)
         return status; /* a read error has been logged by crawl_data, naming the file */
+    /* The findings crawl_data read become this side's baseline (the old side's is compared with) */
     side->has_findings = true;
-    struct buf path = BUF_INIT, error = BUF_INIT;
+    struct buf path = BUF_INIT;
     status = buf_printf(&path, "%s%s%s", dir, dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/", "findings.json");
-    if (status == CP_OK)
-        status = baseline_load(buf_str(&path), &side->findings, &error);
-    if (status != CP_OK && status != CP_ERR_NOMEM)
-        log_error("%s", buf_str(&error));
+    side->findings.path = status == CP_OK ? buf_detach(&path) : NULL;
     buf_free(&path);
-    buf_free(&error);
+    if (!side->findings.path)
+        return CP_ERR_NOMEM;
+    side->findings.unknown_rule_count = side->crawl.unknown_rule_findings;
+    status = findings_move_all(&side->findings.findings, &side->crawl.findings);
     return status == CP_OK ? map_findings(m, &side->findings.findings) : status;
 }
 

@@ -211,10 +211,10 @@ static void build_broken(struct pack_context *ctx, struct analysis *a)
             }
         }
     } else {
-        for (size_t i = 0; i < crawl->finding_count; i++) {
-            const struct crawl_finding *f = &crawl->findings[i];
+        for (size_t i = 0; i < crawl->findings.count; i++) {
+            const struct finding *f = &crawl->findings.items[i];
             const struct crawl_page *target = crawl_data_find(crawl, f->url);
-            if (strcmp(f->rule, "broken-link") != 0 || !target)
+            if (f->rule != RULE_BROKEN_LINK || !target)
                 continue;
             struct link_target *t = broken_target(ctx, a, &index, (size_t)(target - crawl->pages));
             for (size_t j = 0; t && j < f->related_count; j++, a->broken_links++)
@@ -426,8 +426,8 @@ bool disc_canonical_target_bad(const struct pack_context *ctx, size_t i, const s
 size_t disc_count_findings(const struct crawl_data *crawl, const char *prefix)
 {
     size_t n = 0;
-    for (size_t i = 0; i < crawl->finding_count; i++)
-        if (strncmp(crawl->findings[i].rule, prefix, strlen(prefix)) == 0)
+    for (size_t i = 0; i < crawl->findings.count; i++)
+        if (strncmp(rule_get(crawl->findings.items[i].rule)->id, prefix, strlen(prefix)) == 0)
             n++;
     return n;
 }

@@ -19,11 +19,6 @@ struct derived {
     size_t pages;
 };
 
-static int severity_weight(const char *name)
-{
-    return !name ? 1 : strcmp(name, "error") == 0 ? 3 : strcmp(name, "warning") == 0 ? 2 : 1;
-}
-
 static int compare_derived(const void *x, const void *y)
 {
     const struct derived *a = x, *b = y;
@@ -36,20 +31,19 @@ static int compare_derived(const void *x, const void *y)
 static size_t from_findings(const struct crawl_data *crawl, struct derived **out)
 {
     size_t count = 0;
-    for (size_t i = 0; i < crawl->finding_count; i++) {
-        const struct crawl_finding *f = &crawl->findings[i];
+    for (size_t i = 0; i < crawl->findings.count; i++) {
+        const struct rule *r = rule_get(crawl->findings.items[i].rule);
         size_t k = 0;
-        while (k < count && strcmp((*out)[k].key, f->rule) != 0)
+        while (k < count && strcmp((*out)[k].key, r->id) != 0)
             k++;
         if (k == count) {
             struct derived *grown = array_grow(*out, count, sizeof(*grown));
             if (!grown)
                 return count;
             *out = grown;
-            const struct rule *r = rule_find(f->rule);
-            grown[k].key = f->rule;
-            grown[k].title = r ? r->title : f->rule;
-            grown[k].severity = r ? (int)r->severity : severity_weight(f->severity);
+            grown[k].key = r->id;
+            grown[k].title = r->title;
+            grown[k].severity = (int)r->severity;
             grown[k].pages = 0;
             count++;
         }

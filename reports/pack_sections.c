@@ -217,9 +217,7 @@ static void write_derived_risks(struct pack_context *ctx, struct buf *out, size_
             (*count)++;
         }
     }
-    size_t errors = 0;
-    for (size_t i = 0; i < crawl->finding_count; i++)
-        errors += crawl->findings[i].severity && strcmp(crawl->findings[i].severity, "error") == 0;
+    size_t errors = findings_count_at_least(&crawl->findings, SEVERITY_ERROR);
     if (errors) {
         buf_printf(out, "- The audit reports %zu error-severity finding(s); until they are fixed, search engines "
                         "receive contradictory or broken signals (section 7 orders the fixes).\n", errors);

@@ -178,7 +178,7 @@ static void test_crawl_shop(void **state)
     assert_int_equal(data.page_count, 30);
     assert_int_equal(data.link_count, 37);
     assert_int_equal(data.entry_count, 22);
-    assert_int_equal(data.finding_count, 18);
+    assert_int_equal(data.findings.count, 18);
     assert_int_equal(data.sitemap_file_count, 3);
     assert_int_equal(data.robots_count, 1);
     assert_int_equal(data.robots[0].bytes, 412);
