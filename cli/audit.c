@@ -18,7 +18,7 @@
 #include "linkgraph/audit.h"
 #include "linkgraph/graph.h"
 #include "reports/baseline.h"
-#include "reports/findings.h"
+#include "findings/findings.h"
 #include "reports/intake.h"
 #include "reports/pack.h"
 #include "reports/render.h"

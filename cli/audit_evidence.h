@@ -17,9 +17,9 @@
 #include <stddef.h>
 
 #include "crawler/crawl.h"
-#include "crawler/url.h"
+#include "web/url.h"
 #include "linkgraph/audit.h"
-#include "reports/findings.h"
+#include "findings/findings.h"
 
 struct page_signals;
 struct graph;

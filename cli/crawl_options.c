@@ -14,7 +14,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "crawler/crawl_output.h"
-#include "crawler/url.h"
+#include "web/url.h"
 
 const char crawl_cli_help[] =
     "Where and what:\n"

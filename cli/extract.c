@@ -12,9 +12,9 @@
 #include "common/buf.h"
 #include "common/error.h"
 #include "common/json_write.h"
-#include "crawler/charset.h"
-#include "crawler/extract.h"
-#include "crawler/url.h"
+#include "web/charset.h"
+#include "web/extract.h"
+#include "web/url.h"
 
 #define EXTRACT_FILE_MAX (256u * 1024 * 1024)
 #define EXTRACT_CLI_MAX_HEADERS 256

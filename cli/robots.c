@@ -8,9 +8,9 @@
 
 #include "cli/cli.h"
 #include "common/error.h"
-#include "crawler/robots.h"
-#include "crawler/robots_get.h"
-#include "crawler/url.h"
+#include "web/robots.h"
+#include "web/robots_get.h"
+#include "web/url.h"
 #include "reports/render_text.h"
 
 static const char usage[] =

@@ -10,7 +10,7 @@
 #include "common/buf.h"
 #include "common/error.h"
 #include "common/json_write.h"
-#include "crawler/robots.h"
+#include "web/robots.h"
 #include "reports/render.h"
 #include "reports/render_text.h"
 #include "reports/report_context.h"
@@ -75,7 +75,7 @@ static int keep_string(struct robots_input *robots, char *s)
     return CP_OK;
 }
 
-/* The Sitemap: values of a robots.txt, read by crawler/robots as crawlers read them (Google's
+/* The Sitemap: values of a robots.txt, read by web/robots as crawlers read them (Google's
  * size cap and key spellings; relative and non-http values are dropped). */
 static int read_robots(struct robots_input *robots, const char *argument, const char *site_url)
 {

@@ -1,5 +1,5 @@
 /* cli/url: `crawlpack url parse` and `crawlpack url normalize`, the command-line face of
- * crawler/url: see how a browser resolves an href, and which crawl identity crawlpack gives it. */
+ * web/url: see how a browser resolves an href, and which crawl identity crawlpack gives it. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +7,7 @@
 
 #include "cli/cli.h"
 #include "common/json_write.h"
-#include "crawler/url.h"
+#include "web/url.h"
 
 /* Bound on --strip-param options: a command line, not a configuration file. */
 #define MAX_STRIP_PARAMS 64

@@ -16,7 +16,7 @@
 #include "common/log.h"
 #include "crawler/crawl_internal.h"
 #include "crawler/crawl_output.h"
-#include "crawler/robots.h"
+#include "web/robots.h"
 #include "linkgraph/graph.h"
 
 #define STOP_GRACE_MS 2000

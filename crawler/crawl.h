@@ -2,14 +2,14 @@
  *
  * One fetch-loop thread (the thread that calls crawl_run) owns the frontier, the fetcher (or the
  * build folder of --root), the link graph and the per-page records; a pool of extraction workers
- * parses response bodies with crawler/extract and resolves each link's crawl identity. Hand-offs
+ * parses response bodies with web/extract and resolves each link's crawl identity. Hand-offs
  * are two queues: responses to the workers, page outcomes back. Bodies live from fetch to
  * extraction only. URLs are claimed breadth-first, so a page's depth is its click depth from the
  * start (redirect hops keep the depth of the page that redirected).
  *
  * Each URL is interned once (linkgraph/graph is the seen-set) and fetched at most once. robots.txt
  * is fetched per origin before that origin's first page, with RFC 9309's fetch semantics
- * (crawler/robots), and obeyed unless ignore_robots. Redirects are not followed by the transport:
+ * (web/robots), and obeyed unless ignore_robots. Redirects are not followed by the transport:
  * each hop is a redirect edge and its target is queued like a link.
  *
  * Threads: crawl_run blocks its caller until the crawl ends. The only thing another thread (or a
@@ -31,8 +31,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "crawler/fetch.h"
-#include "reports/findings.h"
+#include "web/fetch.h"
+#include "findings/findings.h"
 
 struct graph;
 struct robots;

@@ -13,11 +13,11 @@
 #include <stdint.h>
 
 #include "crawler/crawl.h"
-#include "crawler/extract.h"
+#include "web/extract.h"
 #include "crawler/frontier.h"
 #include "crawler/handoff.h"
-#include "crawler/local_root.h"
-#include "crawler/url.h"
+#include "web/local_root.h"
+#include "web/url.h"
 #include "sitemap/sitemap.h"
 
 

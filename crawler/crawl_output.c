@@ -9,11 +9,11 @@
 #include "common/buf.h"
 #include "common/error.h"
 #include "common/json_write.h"
-#include "crawler/extract.h"
-#include "crawler/http_get.h"
+#include "web/extract.h"
+#include "web/http_get.h"
 #include "linkgraph/analysis.h"
 #include "linkgraph/graph.h"
-#include "reports/render_csv.h"
+#include "common/csv.h"
 
 static FILE *open_in(const char *dir, const char *name, char *path, size_t path_size, char *error, size_t error_size)
 {

@@ -12,7 +12,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "crawler/crawl_internal.h"
-#include "crawler/robots.h"
+#include "web/robots.h"
 #include "linkgraph/graph.h"
 #include "sitemap/discover.h"
 

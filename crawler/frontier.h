@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "crawler/url.h"
+#include "web/url.h"
 
 struct frontier_options {
     int per_host;             /* requests in flight per origin; 0: 4 */

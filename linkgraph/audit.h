@@ -35,7 +35,7 @@
  * "noindex in X-Robots-Tag header") and a source: the sitemap file and line for sitemap rules, the
  * page itself for its canonical, noindex and hreflang signals, the first (sorted) source page for
  * broken-link and link-to-redirect, none for rules about the graph's shape. related[0] is the
- * identity key that reports/findings.h documents: the declared canonical for canonical-* and
+ * identity key that findings/findings.h documents: the declared canonical for canonical-* and
  * noindex-and-canonical, the alternate for hreflang-*. Findings are appended to the caller's list
  * in node order; findings_sort gives the report order.
  *
@@ -56,7 +56,7 @@
 
 #include "linkgraph/analysis.h"
 #include "linkgraph/graph.h"
-#include "reports/findings.h"
+#include "findings/findings.h"
 
 #define AUDIT_DEFAULT_MAX_CLICK_DEPTH 3
 /* Related URLs listed per finding at most by default (a broken link in a site-wide navigation has
@@ -64,7 +64,7 @@
 #define AUDIT_DEFAULT_MAX_RELATED 1000
 
 /* Where a page's noindex was found (struct audit_page_facts.noindex_sources). The values are
- * those of enum robots_source in crawler/robots_directives.h, so the crawl can pass the merged
+ * those of enum robots_source in web/robots_directives.h, so the crawl can pass the merged
  * directives' flag_sources[ROBOTS_NOINDEX] as it is. */
 #define AUDIT_NOINDEX_META_HEAD 0x01u
 #define AUDIT_NOINDEX_META_BODY 0x02u

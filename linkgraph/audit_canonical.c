@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "common/error.h"
-#include "crawler/url.h"
+#include "web/url.h"
 #include "linkgraph/audit_internal.h"
 
 /* Canonical chains listed in related URLs and messages stop after this many steps. */
@@ -124,7 +124,7 @@ static int check_target(struct audit_run *run, uint32_t id, uint32_t canonical)
     return CP_OK;
 }
 
-/* Origins compared as crawler/url serialises them: scheme, host and port. */
+/* Origins compared as web/url serialises them: scheme, host and port. */
 static int check_cross_origin(struct audit_run *run, uint32_t id, uint32_t canonical)
 {
     struct url page, target;

@@ -11,7 +11,7 @@
 #include "linkgraph/analysis.h"
 #include "linkgraph/audit.h"
 #include "linkgraph/graph.h"
-#include "reports/findings.h"
+#include "findings/findings.h"
 
 struct audit_run {
     const struct graph *graph;

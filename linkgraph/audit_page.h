@@ -3,7 +3,7 @@
  * canonical-outside-head, canonical-header-mismatch, noindex-outside-head, hreflang-invalid-code
  * and page-truncated.
  *
- * Where it runs: while the page's signals exist, right after crawler/extract produced them (the
+ * Where it runs: while the page's signals exist, right after web/extract produced them (the
  * crawl frees them once merged into the graph). `crawlpack audit` calls it from the crawl's
  * on_page hook (cli/audit_evidence.c); being reentrant, it may as well run on the extraction
  * workers, each with its own list. The cross-page rules run later on the whole graph
@@ -34,9 +34,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "crawler/extract.h"
-#include "crawler/url.h"
-#include "reports/findings.h"
+#include "web/extract.h"
+#include "web/url.h"
+#include "findings/findings.h"
 
 struct audit_page_input {
     const char *url;                      /* the page's crawl identity (its graph node's URL) */

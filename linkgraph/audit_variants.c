@@ -3,7 +3,7 @@
  * that unites them.
  *
  * The crawl identity keeps these apart on purpose (servers may treat them as different resources;
- * crawler/url.h), so here each 200 page gets a variant key — its origin, its path lower-cased
+ * web/url.h), so here each 200 page gets a variant key — its origin, its path lower-cased
  * without an index file name or trailing slash, and its query parameters sorted — and pages sharing
  * a key form a group. A group is united when every member's canonical chain ends at the same page. */
 #include <stdlib.h>
@@ -11,7 +11,7 @@
 #include <strings.h>
 
 #include "common/error.h"
-#include "crawler/url.h"
+#include "web/url.h"
 #include "linkgraph/audit_internal.h"
 
 /* Last path segments that servers commonly answer for the directory itself. */

@@ -6,7 +6,7 @@
  * graph_freeze() turns the appended edges into compressed sparse rows (CSR) in both directions
  * for the analysis (linkgraph/analysis.h). graph_destroy() frees it all.
  *
- * Nodes. A node is a crawl identity (crawler/url's url_identity), treated here as an opaque byte
+ * Nodes. A node is a crawl identity (web/url's url_identity), treated here as an opaque byte
  * string: the graph never parses or normalises it; equal bytes mean the same node. Ids are dense,
  * 0, 1, 2 ... in order of first interning. Every URL is copied once into an arena owned by the graph;
  * graph_url() pointers stay valid until graph_destroy().

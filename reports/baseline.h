@@ -20,7 +20,7 @@
 #include <stddef.h>
 
 #include "common/buf.h"
-#include "reports/findings.h"
+#include "findings/findings.h"
 
 /* A baseline file larger than this is refused (CP_ERR_LIMIT) rather than loaded into memory. */
 #define BASELINE_MAX_BYTES (512u * 1024u * 1024u)

@@ -14,7 +14,7 @@
 #include "common/array_grow.h"
 #include "common/log.h"
 #include "reports/baseline.h"
-#include "reports/csv.h"
+#include "common/csv.h"
 
 struct page_index_entry {
     const char *url;

@@ -18,7 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "reports/findings.h"
+#include "findings/findings.h"
 
 #include "common/buf.h"
 

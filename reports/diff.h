@@ -3,7 +3,7 @@
  * Each folder is read with reports/crawl_data (pages.csv required) and its findings.json with
  * reports/baseline (the strict findings.json reader). Then:
  *   - findings: OLD's findings are the baseline for NEW's, matched by finding identity
- *     (reports/findings.h) as a multiset, exactly like `--baseline`: "new" are in NEW only,
+ *     (findings/findings.h) as a multiset, exactly like `--baseline`: "new" are in NEW only,
  *     "fixed" in OLD only, "unchanged" in both;
  *   - pages: added (URL only in NEW), removed (only in OLD), and for URLs in both: status changes,
  *     indexability changes (crawl_page_is_indexable) and depth changes of at least
@@ -29,7 +29,7 @@
 #include "common/buf.h"
 #include "reports/baseline.h"
 #include "reports/crawl_data.h"
-#include "reports/findings.h"
+#include "findings/findings.h"
 
 /* One --map FROM=TO. */
 struct diff_url_map {

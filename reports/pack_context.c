@@ -12,7 +12,7 @@
 #include "common/error.h"
 #include "common/array_grow.h"
 #include "common/log.h"
-#include "reports/csv.h"
+#include "common/csv.h"
 #include "reports/pack_internal.h"
 
 struct url_sitemap {

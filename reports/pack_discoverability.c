@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "common/error.h"
-#include "reports/csv.h"
+#include "common/csv.h"
 #include "reports/pack_discoverability.h"
 
 static const struct pack_context *sort_context;

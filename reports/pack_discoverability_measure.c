@@ -7,7 +7,7 @@
 
 #include "common/error.h"
 #include "common/array_grow.h"
-#include "reports/csv.h"
+#include "common/csv.h"
 #include "reports/pack_discoverability.h"
 
 /* ---- small string-keyed sets and counters (uthash) ---- */

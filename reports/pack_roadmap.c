@@ -8,7 +8,7 @@
 #include "common/error.h"
 #include "common/array_grow.h"
 #include "reports/pack_internal.h"
-#include "reports/rules.h"
+#include "findings/rules.h"
 
 #define MAX_DERIVED_MILESTONES 6
 

@@ -7,7 +7,7 @@
 
 #include "common/error.h"
 #include "reports/pack_internal.h"
-#include "reports/rules.h"
+#include "findings/rules.h"
 
 static void row_text(struct buf *out, const char *name, const char *value, const char *assumed)
 {

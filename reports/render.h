@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "reports/findings.h"
+#include "findings/findings.h"
 #include "reports/report_context.h"
 
 /* Write list in format to out. Returns CP_OK; CP_ERR_INVALID for an unknown format name (nothing

@@ -1,28 +1,14 @@
 /* reports/render_csv: findings.csv (see render_csv.h). */
 #include "reports/render_csv.h"
 
+#include "common/csv.h"
+
 #include <string.h>
 
 #include "common/buf.h"
 #include "common/error.h"
 #include "reports/baseline.h"
 
-void csv_write_field(FILE *out, const char *text)
-{
-    if (!text)
-        return;
-    if (!text[strcspn(text, ",\"\r\n")]) {
-        fputs(text, out);
-        return;
-    }
-    fputc('"', out);
-    for (const char *p = text; *p; p++) {
-        if (*p == '"')
-            fputc('"', out);
-        fputc(*p, out);
-    }
-    fputc('"', out);
-}
 
 static int write_row(FILE *out, const struct finding *f, const char *state, bool with_state, struct buf *joined)
 {

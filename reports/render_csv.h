@@ -12,13 +12,11 @@
 
 #include <stdio.h>
 
-#include "reports/findings.h"
+#include "findings/findings.h"
 #include "reports/report_context.h"
 
 /* Returns CP_OK, CP_ERR_NOMEM, or CP_ERR_IO when writing to out failed. */
 int render_findings_csv(FILE *out, const struct finding_list *list, const struct report_context *ctx);
 
-/* Write one field with RFC 4180 quoting when it needs it (NULL writes an empty field). */
-void csv_write_field(FILE *out, const char *text);
 
 #endif

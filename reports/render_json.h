@@ -15,7 +15,7 @@
 
 #include "common/json_write.h"
 
-#include "reports/findings.h"
+#include "findings/findings.h"
 #include "reports/report_context.h"
 
 #define FINDINGS_JSON_SCHEMA 1

@@ -26,7 +26,7 @@
 #include <stdio.h>
 
 #include "common/buf.h"
-#include "reports/findings.h"
+#include "findings/findings.h"
 #include "reports/report_context.h"
 
 /* Returns CP_OK, CP_ERR_NOMEM, or CP_ERR_IO when writing failed. */

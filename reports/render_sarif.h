@@ -19,7 +19,7 @@
 #include <stdio.h>
 
 #include "common/buf.h"
-#include "reports/findings.h"
+#include "findings/findings.h"
 #include "reports/report_context.h"
 
 #define SARIF_FINGERPRINT_KEY "crawlpackIdentity/v1"

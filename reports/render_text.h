@@ -11,7 +11,7 @@
 
 #include <stdio.h>
 
-#include "reports/findings.h"
+#include "findings/findings.h"
 
 void render_finding_text(FILE *out, const struct finding *finding);
 void render_findings_text(FILE *out, const struct finding_list *list);

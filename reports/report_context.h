@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "reports/findings.h"
+#include "findings/findings.h"
 
 struct baseline_comparison;
 struct json_writer;

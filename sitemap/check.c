@@ -15,7 +15,7 @@
 #include "common/buf.h"
 #include "common/error.h"
 #include "common/log.h"
-#include "crawler/http_get.h"
+#include "web/http_get.h"
 #include "sitemap/parse.h"
 #include "sitemap/schema.h"
 #include "sitemap/source.h"

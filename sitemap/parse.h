@@ -18,7 +18,7 @@
 #include <stddef.h>
 
 #include "common/buf.h"
-#include "reports/rules.h"
+#include "findings/rules.h"
 #include "sitemap/sitemap.h"
 #include "sitemap/source.h"
 

@@ -14,7 +14,7 @@
  * can be expanded.
  *
  * Memory: the checker owns its hash set and the copies it makes; findings are copied into the
- * caller's list (see reports/findings.h). Entry pointers given to the callback are valid only during
+ * caller's list (see findings/findings.h). Entry pointers given to the callback are valid only during
  * the call. Threads: one checker per thread; independent checkers may run in parallel (libxml2 is
  * initialised once, by the first sitemap_checker_init; --xsd sets libxml2's process-wide entity
  * loader to the no-network one).
@@ -29,8 +29,8 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "crawler/url.h"
-#include "reports/findings.h"
+#include "web/url.h"
+#include "findings/findings.h"
 
 #define SITEMAP_NAMESPACE "http://www.sitemaps.org/schemas/sitemap/0.9"
 #define SITEMAP_MAX_URLS 50000
@@ -51,7 +51,7 @@ struct sitemap_alternate {
 /* One <url> entry of a urlset (or one line of a text sitemap), handed to the entry callback after
  * validation. Only entries whose <loc> is a valid http(s) URL reach the callback. */
 struct sitemap_entry {
-    const char *url;          /* the crawl identity (crawler/url url_identity) */
+    const char *url;          /* the crawl identity (web/url url_identity) */
     const char *loc;          /* the <loc> text, whitespace trimmed */
     const char *lastmod;      /* as written; NULL when absent */
     bool lastmod_valid;

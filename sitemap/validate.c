@@ -238,7 +238,7 @@ static int deliver_entry(struct sitemap_file_check *file, struct sitemap_record 
 {
     struct sitemap_checker *checker = file->checker;
     /* url_identity only drops the fragment, normalises percent-escapes and strips the configured
-     * query parameters (crawler/url.h); when none of these can apply, the identity is the href and
+     * query parameters (web/url.h); when none of these can apply, the identity is the href and
      * the copy is skipped (this runs once per URL of every sitemap). */
     char *identity = NULL;
     const struct url_identity_options *options = checker->options.identity;

@@ -12,7 +12,7 @@
 #include "linkgraph/analysis.h"
 #include "linkgraph/audit.h"
 #include "linkgraph/graph.h"
-#include "reports/findings.h"
+#include "findings/findings.h"
 #include "synthetic_graph.h"
 #include "tools/measure.h"
 

@@ -21,8 +21,8 @@
 #include <time.h>
 
 #include "common/buf.h"
-#include "crawler/extract.h"
-#include "crawler/gumbo_arena.h"
+#include "web/extract.h"
+#include "web/gumbo_arena.h"
 #include "tools/read_whole_file.h"
 
 struct page {

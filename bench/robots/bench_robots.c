@@ -15,7 +15,7 @@
 #include <time.h>
 
 #include "common/buf.h"
-#include "crawler/robots.h"
+#include "web/robots.h"
 
 #define PATH_COUNT 4096
 

@@ -1,4 +1,4 @@
-/* bench/url: how fast crawler/url parses, resolves and identifies URLs.
+/* bench/url: how fast web/url parses, resolves and identifies URLs.
  *
  * Parses a fixed mixed list (absolute URLs, references relative to a base page, IDNA hosts,
  * IPv4/IPv6 hosts) over and over and prints URLs per second and nanoseconds per URL for each kind
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "crawler/url.h"
+#include "web/url.h"
 
 struct sample {
     const char *kind;

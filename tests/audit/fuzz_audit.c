@@ -11,12 +11,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "crawler/extract.h"
+#include "web/extract.h"
 #include "linkgraph/analysis.h"
 #include "linkgraph/audit.h"
 #include "linkgraph/audit_page.h"
 #include "linkgraph/graph.h"
-#include "reports/findings.h"
+#include "findings/findings.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

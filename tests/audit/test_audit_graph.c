@@ -21,7 +21,7 @@
 #include "tools/graph_fixture.h"
 #include "linkgraph/analysis.h"
 #include "linkgraph/audit.h"
-#include "reports/rules.h"
+#include "findings/rules.h"
 #include "tools/audit_expectations.h"
 #include "tools/fixture_files.h"
 

@@ -1,4 +1,4 @@
-/* tests/audit/test_audit_page: the page-local audit rules, through crawler/extract as the crawl
+/* tests/audit/test_audit_page: the page-local audit rules, through web/extract as the crawl
  * runs them.
  *
  * Each fixtures/audit/pages/NAME.page is one test: '# ' lines before a line "---" describe the
@@ -28,9 +28,9 @@
 #include <cmocka.h>
 
 #include "common/buf.h"
-#include "crawler/extract.h"
+#include "web/extract.h"
 #include "linkgraph/audit_page.h"
-#include "reports/rules.h"
+#include "findings/rules.h"
 #include "tools/audit_expectations.h"
 #include "tools/fixture_files.h"
 

@@ -10,7 +10,7 @@
 
 #include "common/buf.h"
 #include "common/json_write.h"
-#include "reports/findings.h"
+#include "findings/findings.h"
 #include "reports/render_text.h"
 
 static void test_buf_appends_and_stays_terminated(void **state)

@@ -13,16 +13,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/csv.h"
 #include "common/error.h"
 #include "crawler/crawl.h"
 #include "crawler/crawl_output.h"
-#include "crawler/extract.h"
+#include "web/extract.h"
 #include "linkgraph/graph.h"
 #include "reports/render_csv.h"
 #include "crawler/frontier.h"
 #include "crawler/handoff.h"
-#include "crawler/local_root.h"
-#include "crawler/url.h"
+#include "web/local_root.h"
+#include "web/url.h"
 
 static void push(struct frontier *f, uint32_t node, const char *href, uint32_t depth, int expect)
 {

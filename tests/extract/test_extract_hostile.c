@@ -15,8 +15,8 @@
 
 #include "common/buf.h"
 #include "common/error.h"
-#include "crawler/charset.h"
-#include "crawler/extract.h"
+#include "web/charset.h"
+#include "web/extract.h"
 
 static void append_repeated(struct buf *b, const char *text, size_t times)
 {

@@ -1,4 +1,4 @@
-/* tests/extract/test_extract_parsers: the parsers under crawler/extract — charset detection and
+/* tests/extract/test_extract_parsers: the parsers under web/extract — charset detection and
  * decoding, RFC 8288 Link headers, robots directives (meta and X-Robots-Tag), hreflang codes and
  * the nesting cap. */
 #include <setjmp.h>
@@ -12,11 +12,11 @@
 #include <cmocka.h>
 
 #include "common/error.h"
-#include "crawler/charset.h"
-#include "crawler/hreflang.h"
-#include "crawler/html_depth.h"
-#include "crawler/link_header.h"
-#include "crawler/robots_directives.h"
+#include "web/charset.h"
+#include "web/hreflang.h"
+#include "web/html_depth.h"
+#include "web/link_header.h"
+#include "web/robots_directives.h"
 
 /* ---- charset ---- */
 

@@ -13,7 +13,7 @@
 
 #include "common/buf.h"
 #include "common/error.h"
-#include "crawler/extract.h"
+#include "web/extract.h"
 #include "tools/read_whole_file.h"
 
 #define THREADS 4

@@ -9,7 +9,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
-#include "reports/csv.h"
+#include "common/csv.h"
 #include "reports/intake.h"
 
 static char path[] = "/tmp/crawlpack-fuzz-intake-XXXXXX";

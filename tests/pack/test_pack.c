@@ -15,7 +15,7 @@
 #include "common/buf.h"
 #include "common/error.h"
 #include "reports/crawl_data.h"
-#include "reports/csv.h"
+#include "common/csv.h"
 #include "reports/intake.h"
 #include "reports/pack.h"
 #include "reports/pack_gate.h"

@@ -1,7 +1,7 @@
 """normalize_sarif.py FILE...: rewrite SARIF files in place into their catalog-independent form.
 
 tool.driver.rules holds the whole rule catalog and ruleIndex points into it, so both change
-whenever a rule is added to reports/rules.def. The golden comparison must not break then: this
+whenever a rule is added to findings/rules.def. The golden comparison must not break then: this
 checks that every result's ruleIndex names its ruleId, that the catalog has no duplicate ids, then
 keeps only the rules the results use and drops ruleIndex."""
 import json

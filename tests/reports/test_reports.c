@@ -13,6 +13,7 @@
 #include <libxml/parser.h>
 
 #include "common/buf.h"
+#include "common/csv.h"
 #include "common/error.h"
 #include "reports/baseline.h"
 #include "reports/render.h"

@@ -1,4 +1,4 @@
-/* libFuzzer target for crawler/robots: parse arbitrary bytes (with findings), query paths and agents
+/* libFuzzer target for web/robots: parse arbitrary bytes (with findings), query paths and agents
  * on the result, and run the text helpers on the same bytes. Any crash, sanitizer report or
  * inconsistency (a check that allows a path and also reports a Disallow as deciding) is a bug. */
 #include <stddef.h>
@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crawler/robots.h"
+#include "web/robots.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,4 +1,4 @@
-/* Unit tests for crawler/robots: parsing and its findings, matching and the deciding rule,
+/* Unit tests for web/robots: parsing and its findings, matching and the deciding rule,
  * Google's tolerances, the fetch policy, and concurrent queries on one compiled object. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crawler/robots.h"
-#include "crawler/url.h"
+#include "web/robots.h"
+#include "web/url.h"
 
 static struct robots *parse(const char *body, struct finding_list *findings)
 {

@@ -1,4 +1,4 @@
-/* Conformance of crawler/robots with Google's reference matcher: every assertion of
+/* Conformance of web/robots with Google's reference matcher: every assertion of
  * robots_cases.json (allow/disallow decisions) and the helper assertions of robots_aux_cases.json
  * that map onto the public API (product-token validity, URL -> request target, pattern
  * normalisation). Each part prints "robots ...: passed/total" and fails on any disagreement. */
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crawler/robots.h"
+#include "web/robots.h"
 
 static json_t *load(const char *name)
 {

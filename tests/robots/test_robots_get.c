@@ -1,4 +1,4 @@
-/* End-to-end test of crawler/robots_get over a loopback HTTP server (libmicrohttpd): 200, 4xx,
+/* End-to-end test of web/robots_get over a loopback HTTP server (libmicrohttpd): 200, 4xx,
  * 429/5xx, redirect chains within and beyond five hops, an oversized body, a refused connection.
  * The server only listens on 127.0.0.1. */
 #include <setjmp.h>
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crawler/robots_get.h"
+#include "web/robots_get.h"
 
 static const char rules[] = "User-agent: *\nDisallow: /private/\n";
 

@@ -1,11 +1,11 @@
 #!/bin/sh
-# rule_coverage.sh CRAWLPACK: every rule of the "sitemap files" section of reports/rules.def fires
+# rule_coverage.sh CRAWLPACK: every rule of the "sitemap files" section of findings/rules.def fires
 # in at least one expected output of fixtures/sitemaps (or the --xsd tests), and the clean fixtures
 # stay silent. Run from the source root.
 set -u
-rules=$(sed -n '/---- sitemap files ----/,/---- sitemap vs crawl ----/p' reports/rules.def |
+rules=$(sed -n '/---- sitemap files ----/,/---- sitemap vs crawl ----/p' findings/rules.def |
         sed -n 's/^RULE([A-Z_]*, "\([a-z-]*\)".*/\1/p')
-[ -n "$rules" ] || { echo "rule_coverage.sh: no sitemap rules found in reports/rules.def" >&2; exit 1; }
+[ -n "$rules" ] || { echo "rule_coverage.sh: no sitemap rules found in findings/rules.def" >&2; exit 1; }
 status=0
 for rule in $rules; do
     if ! grep -q ": $rule: " fixtures/sitemaps/*.expected tests/sitemap/xsd/*.expected; then

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "reports/rules.h"
+#include "findings/rules.h"
 #include "tools/fixture_files.h"
 
 /* Compare two multisets of texts (sorted here, in place): each text reported but not expected is

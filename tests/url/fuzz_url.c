@@ -1,4 +1,4 @@
-/* tests/url/fuzz_url: libFuzzer target for crawler/url.
+/* tests/url/fuzz_url: libFuzzer target for web/url.
  *
  * Each input is parsed alone and against a fixed base. Whatever parses must satisfy the parser's
  * invariants: the href re-parses to itself (the serialisation is a fixed point), the components
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crawler/url.h"
+#include "web/url.h"
 
 static const struct url_identity_options strip_tracking = {
     (const char *const[]){"utm_*", "gclid"},

@@ -1,4 +1,4 @@
-/* Unit tests for crawler/url: resolution rows of crawler-commons, the crawl identity, the length
+/* Unit tests for web/url: resolution rows of crawler-commons, the crawl identity, the length
  * cap, non-crawlable schemes, origins and the small accessors. The WHATWG suite itself is
  * test_url_wpt. */
 #include <setjmp.h>
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crawler/url.h"
+#include "web/url.h"
 
 /* Parse input against base_text (NULL: no base); returns the href (malloc'd) or NULL on error. */
 static char *resolve(const char *input, const char *base_text)

@@ -1,5 +1,5 @@
 /* tests/url/test_url_wpt: the WHATWG URL suite (web-platform-tests urltestdata, the crawler subset)
- * against crawler/url.
+ * against web/url.
  *
  * Every case is checked: a failure case must fail to parse; any other case must parse and give the
  * expected href, origin and every component. Cases marked "relativeTo" fail without a base but are
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crawler/url.h"
+#include "web/url.h"
 
 #define MAX_SKIPS 5
 

@@ -1,0 +1,30 @@
+/* common/csv: RFC 4180 reading and writing (quoted fields, "" escapes, CRLF or LF line ends,
+ * line breaks inside quotes).
+ *
+ * Reading: csv_read_file calls a function once per record with the record's fields (NUL-terminated
+ * copies that live until the callback returns) and the line the record starts on. A callback
+ * returning non-zero stops the read with that status. Not thread-safe per reader; the functions
+ * keep no global state. */
+#ifndef CRAWLPACK_COMMON_CSV_H
+#define CRAWLPACK_COMMON_CSV_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+typedef int (*csv_record_fn)(void *context, char **fields, size_t count, unsigned line);
+
+/* Returns CP_OK, CP_ERR_IO (cannot open: errno set), CP_ERR_PARSE (an unterminated quote; logged
+ * with path:line), CP_ERR_NOMEM, or the callback's status. */
+int csv_read_file(const char *path, csv_record_fn callback, void *context);
+
+/* Column lookup in a header record: the index of name, or -1. */
+int csv_column(char **header, size_t count, const char *name);
+
+/* Write one field with RFC 4180 quoting when it needs it (NULL writes an empty field). The one
+ * CSV quoting of the project. */
+void csv_write_field(FILE *out, const char *text);
+
+/* Write a record of count fields and a CRLF line end, each field written by csv_write_field. */
+void csv_write_record(FILE *out, const char *const *fields, size_t count);
+
+#endif

@@ -1,0 +1,218 @@
+/* web/extract: one HTML response (URL, headers, body) in, the page's audit signals out.
+ *
+ * What is extracted (docs/extract.md describes each field of the JSON view):
+ * - links: a[href] and area[href] with rel nofollow/ugc/sponsored, anchor text (whitespace
+ *   collapsed, at most EXTRACT_TEXT_MAX bytes) or the alt of a lone image, and the page region
+ *   (nav/header/footer or main content); link[rel=next|prev], meta refresh targets and iframe[src].
+ *   Every href is resolved with web/url against the document base: the first <base href> in
+ *   tree order, itself resolved against the page URL. Links inside <template> are inert: reported
+ *   with EXTRACT_LINK_IN_TEMPLATE and never to be followed. Non-crawlable schemes (mailto:, tel:,
+ *   javascript:, ...) are only counted, per scheme.
+ * - canonicals from link[rel~=canonical] (head or body) and from Link headers, raw and resolved.
+ * - robots directives from meta robots, meta <token> and X-Robots-Tag, merged per crawler (see
+ *   web/robots_directives.h), with every statement and its source kept.
+ * - hreflang alternates from link[rel=alternate][hreflang] and Link headers, with validity.
+ * - page facts: title(s), meta description, h1 count, html lang, charset, visible words, analytics
+ *   tags, and a JavaScript-shell guess.
+ *
+ * Memory: extract_page() returns a record in ONE allocation: the struct, its arrays and every
+ * string live in the same block, so page_signals_free() (or plain free()) releases all of it. The
+ * record holds no pointer into the body, the headers or the parser's memory: the caller may free
+ * those as soon as extract_page() returns. A record is immutable once returned.
+ *
+ * Threads: reentrant, no global mutable state; call it from any number of worker threads at once.
+ * Each call's stack use is bounded (the tree walk keeps its own heap stack; the parser's tree
+ * depth is capped at EXTRACT_MAX_DEPTH the way browsers cap it, see extract.c).
+ *
+ * Errors: CP_OK, CP_ERR_NOMEM, or CP_ERR_INVALID when input->url does not parse as an absolute URL
+ * (nothing is logged: the caller, who knows the context, reports it; url_parse() gives the reason). Hostile or broken HTML is never an error: the record says what was found and which bounds
+ * cut which list (page_signals.truncated). */
+#ifndef CRAWLPACK_WEB_EXTRACT_H
+#define CRAWLPACK_WEB_EXTRACT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "web/robots_directives.h"
+#include "web/url.h"
+
+#define EXTRACT_DEFAULT_MAX_LINKS 20000
+#define EXTRACT_DEFAULT_MAX_CANONICALS 32
+#define EXTRACT_DEFAULT_MAX_HREFLANGS 1000
+#define EXTRACT_DEFAULT_MAX_ROBOTS_STATEMENTS 32
+#define EXTRACT_TEXT_MAX 200          /* anchor text bytes */
+#define EXTRACT_LONG_TEXT_MAX 1024    /* title, description, raw href bytes */
+#define EXTRACT_MAX_DEPTH 512         /* element nesting the parser sees (Chromium uses 512) */
+#define EXTRACT_MAX_SCHEMES 8         /* distinct non-crawlable schemes counted by name */
+
+struct extract_header {
+    const char *name;   /* NUL-terminated; compared case-insensitively */
+    const char *value;
+};
+
+struct extract_limits {  /* 0 in a field means its default */
+    uint32_t max_links;
+    uint32_t max_canonicals;
+    uint32_t max_hreflangs;
+    uint32_t max_robots_statements;
+};
+
+struct extract_input {
+    const char *url;                 /* the final URL (after redirects) as text, or ... */
+    const struct url *parsed_url;    /* ... already parsed (takes precedence when non-NULL) */
+    const struct extract_header *headers;
+    size_t header_count;
+    const char *body;                /* any bytes, any encoding; not NUL-terminated */
+    size_t body_length;
+    const char *product_token;       /* our crawler's name in meta/X-Robots-Tag; NULL: "crawlpack" */
+    const char *const *engine_tokens;/* search-engine tokens audited (at most 16 used); NULL/0: {"googlebot"} */
+    size_t engine_token_count;
+    struct extract_limits limits;
+};
+
+enum extract_link_kind {
+    EXTRACT_LINK_A,
+    EXTRACT_LINK_AREA,
+    EXTRACT_LINK_NEXT,       /* link[rel=next] */
+    EXTRACT_LINK_PREV,       /* link[rel=prev] */
+    EXTRACT_LINK_REFRESH,    /* meta http-equiv=refresh */
+    EXTRACT_LINK_IFRAME,
+    EXTRACT_LINK_HEADER_NEXT,/* Link: <...>; rel=next (and prev below) */
+    EXTRACT_LINK_HEADER_PREV,
+};
+
+enum extract_link_flag {
+    EXTRACT_LINK_NOFOLLOW = 1 << 0,
+    EXTRACT_LINK_UGC = 1 << 1,
+    EXTRACT_LINK_SPONSORED = 1 << 2,
+    EXTRACT_LINK_IN_TEMPLATE = 1 << 3,  /* inert: do not follow */
+    EXTRACT_LINK_IN_NOSCRIPT = 1 << 4,
+    EXTRACT_LINK_TEXT_FROM_ALT = 1 << 5,
+    EXTRACT_LINK_TEXT_TRUNCATED = 1 << 6,
+};
+
+enum extract_region {
+    EXTRACT_REGION_MAIN = 0,  /* not inside nav/header/footer */
+    EXTRACT_REGION_NAV,       /* <nav> or role=navigation */
+    EXTRACT_REGION_HEADER,    /* <header> or role=banner */
+    EXTRACT_REGION_FOOTER,    /* <footer> or role=contentinfo */
+};
+
+struct page_link {
+    const char *url;   /* resolved crawlable (http/https) URL; NULL when the href did not resolve */
+    const char *raw;   /* the href as written: only when url is NULL (the finding needs it), else NULL */
+    const char *text;  /* anchor text, "" when none */
+    uint8_t kind;      /* enum extract_link_kind */
+    uint8_t flags;     /* enum extract_link_flag */
+    uint8_t region;    /* enum extract_region */
+};
+
+enum extract_place {
+    EXTRACT_IN_HEAD = 0,
+    EXTRACT_IN_BODY,          /* anywhere outside <head> */
+    EXTRACT_IN_HEADER,        /* HTTP Link header */
+};
+
+struct page_canonical {
+    const char *url;   /* resolved; NULL when it does not resolve */
+    const char *raw;   /* as written */
+    uint8_t place;     /* enum extract_place; only EXTRACT_IN_HEAD and EXTRACT_IN_HEADER count */
+};
+
+struct page_hreflang {
+    const char *code;  /* as written */
+    const char *url;   /* resolved; NULL when it does not resolve */
+    const char *raw;
+    uint8_t place;     /* enum extract_place */
+    bool valid;        /* BCP 47 language[-Script][-REGION] or x-default (web/hreflang.h) */
+};
+
+struct page_robots_statement {
+    const char *agent;   /* NULL for meta name=robots and X-Robots-Tag without a prefix */
+    const char *content; /* the directive list as written */
+    uint8_t source;      /* enum robots_source (one bit) */
+};
+
+/* The merged directives that bind one crawler: global statements plus those naming its token. */
+struct page_robots {
+    const char *token;   /* the product token first, then each engine token */
+    struct robots_directives directives;
+};
+
+struct page_scheme_count {
+    char scheme[16];     /* "mailto", "javascript", ...; "other" collects the rest */
+    uint32_t count;
+};
+
+enum extract_analytics {
+    EXTRACT_ANALYTICS_GOOGLE_TAG = 1 << 0,         /* googletagmanager.com/gtag/js */
+    EXTRACT_ANALYTICS_GOOGLE_TAG_MANAGER = 1 << 1, /* googletagmanager.com/gtm.js */
+    EXTRACT_ANALYTICS_GOOGLE_ANALYTICS = 1 << 2,   /* google-analytics.com/analytics.js, ga.js */
+    EXTRACT_ANALYTICS_SEGMENT = 1 << 3,
+    EXTRACT_ANALYTICS_ADOBE = 1 << 4,
+    EXTRACT_ANALYTICS_MATOMO = 1 << 5,
+    EXTRACT_ANALYTICS_PLAUSIBLE = 1 << 6,
+};
+
+enum extract_truncation {
+    EXTRACT_TRUNCATED_LINKS = 1 << 0,
+    EXTRACT_TRUNCATED_CANONICALS = 1 << 1,
+    EXTRACT_TRUNCATED_HREFLANGS = 1 << 2,
+    EXTRACT_TRUNCATED_ROBOTS = 1 << 3,
+    EXTRACT_TRUNCATED_SCHEMES = 1 << 4,  /* more schemes than EXTRACT_MAX_SCHEMES: rest in "other" */
+    EXTRACT_TRUNCATED_DEPTH = 1 << 5,    /* nesting beyond EXTRACT_MAX_DEPTH was flattened */
+};
+
+struct page_signals {
+    const char *url;            /* the page URL, serialised */
+    const char *base_url;       /* the document base when a <base href> set one, else NULL */
+    const char *base_raw;       /* that <base href> as written */
+
+    struct page_link *links;
+    uint32_t link_count;
+    uint32_t links_seen;        /* before the bound cut the list */
+    struct page_scheme_count schemes[EXTRACT_MAX_SCHEMES];
+    uint32_t scheme_count;
+
+    struct page_canonical *canonicals;
+    uint32_t canonical_count;
+
+    struct page_hreflang *hreflangs;
+    uint32_t hreflang_count;
+
+    struct page_robots_statement *robots_statements;
+    uint32_t robots_statement_count;
+    struct page_robots *robots;  /* robots[0]: product token; then one per engine token */
+    uint32_t robots_count;
+
+    const char *title;          /* first <title>, whitespace collapsed; NULL when none */
+    uint32_t title_count;
+    const char *description;    /* first meta name=description; NULL when none */
+    uint32_t description_count;
+    uint32_t h1_count;
+    const char *lang;           /* html[lang]; NULL when absent */
+    const char *meta_charset;   /* declared in the document (<meta charset> / http-equiv); NULL if none */
+    const char *charset;        /* the encoding the body was decoded from */
+    uint8_t charset_source;     /* enum charset_source */
+    uint32_t replaced_bytes;    /* invalid sequences replaced by U+FFFD */
+    uint32_t word_count;        /* visible words: body text outside script/style/noscript/template */
+    uint32_t script_count;      /* <script src> elements */
+    uint32_t analytics;         /* enum extract_analytics bits */
+    bool has_head_element;      /* a <head> tag was written (gumbo infers one otherwise) */
+    bool js_shell;              /* near-empty body that loads a script bundle */
+    uint32_t truncated;         /* enum extract_truncation bits */
+    uint32_t malformed_link_headers; /* Link header entries that did not parse */
+    size_t record_bytes;        /* size of the record's one allocation, for memory accounting */
+};
+
+int extract_page(const struct extract_input *input, struct page_signals **out);
+void page_signals_free(struct page_signals *signals);
+
+/* Names for the JSON view and reports. */
+const char *extract_link_kind_name(enum extract_link_kind kind);
+const char *extract_region_name(enum extract_region region);
+const char *extract_place_name(enum extract_place place);
+const char *extract_analytics_name(enum extract_analytics bit);
+
+#endif

@@ -1,0 +1,413 @@
+/* web/fetch: the libcurl multi loop behind the crawl (see fetch.h). */
+#include "web/fetch.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/buf.h"
+#include "common/error.h"
+#include "web/http_get.h"
+
+struct fetcher {
+    CURLM *multi;
+    CURLSH *share;
+    struct fetch_options options;
+    char *user_agent;
+    char *cookie;
+    char *credentials;
+    struct curl_slist *headers;
+    struct curl_slist *resolve;
+    struct curl_slist *connect_to;
+    struct transfer *transfers; /* in flight, doubly linked, so fetcher_free can abort them */
+    size_t in_flight;
+};
+
+/* One transfer in flight: its easy handle's private data. */
+struct transfer {
+    struct transfer *prev, *next;
+    CURL *easy;
+    struct fetch_result *result;
+    struct buf body;
+    struct buf x_robots_tag;
+    struct buf link_header;
+    size_t header_bytes;
+    size_t max_body;
+    size_t max_header;
+    bool header_overflow;
+    char error_buffer[CURL_ERROR_SIZE];
+};
+
+static char *copy_or_null(const char *text)
+{
+    return text ? strdup(text) : NULL;
+}
+
+struct fetcher *fetcher_new(const struct fetch_options *options)
+{
+    if (http_global_init() != CP_OK)
+        return NULL;
+    struct fetcher *f = calloc(1, sizeof(*f));
+    if (!f)
+        return NULL;
+    f->options = *options;
+    f->multi = curl_multi_init();
+    f->share = curl_share_init();
+    f->user_agent = strdup(options->user_agent ? options->user_agent : HTTP_GET_DEFAULT_USER_AGENT);
+    f->cookie = copy_or_null(options->cookie);
+    f->credentials = copy_or_null(options->credentials);
+    for (size_t i = 0; i < options->header_count; i++)
+        f->headers = curl_slist_append(f->headers, options->headers[i]);
+    for (size_t i = 0; i < options->resolve_count; i++)
+        f->resolve = curl_slist_append(f->resolve, options->resolve[i]);
+    for (size_t i = 0; i < options->connect_to_count; i++)
+        f->connect_to = curl_slist_append(f->connect_to, options->connect_to[i]);
+    if (!f->multi || !f->share || !f->user_agent || (options->cookie && !f->cookie) ||
+        (options->credentials && !f->credentials)) {
+        fetcher_free(f);
+        return NULL;
+    }
+    f->options.headers = NULL;
+    f->options.resolve = NULL;
+    f->options.connect_to = NULL;
+    curl_share_setopt(f->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl_share_setopt(f->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    curl_share_setopt(f->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+    long total = options->max_connections > 0 ? options->max_connections : 16;
+    long per_host = options->max_per_host > 0 ? options->max_per_host : 4;
+    curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, total);
+    curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS, per_host);
+    curl_multi_setopt(f->multi, CURLMOPT_MAXCONNECTS, total);
+    curl_multi_setopt(f->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+    return f;
+}
+
+static void transfer_free(struct transfer *t)
+{
+    if (!t)
+        return;
+    if (t->easy)
+        curl_easy_cleanup(t->easy);
+    buf_free(&t->body);
+    buf_free(&t->x_robots_tag);
+    buf_free(&t->link_header);
+    fetch_result_free(t->result);
+    free(t);
+}
+
+void fetcher_free(struct fetcher *f)
+{
+    if (!f)
+        return;
+    if (f->multi) {
+        while (f->transfers) {
+            struct transfer *t = f->transfers;
+            f->transfers = t->next;
+            curl_multi_remove_handle(f->multi, t->easy);
+            transfer_free(t);
+        }
+        curl_multi_cleanup(f->multi);
+    }
+    if (f->share)
+        curl_share_cleanup(f->share);
+    curl_slist_free_all(f->headers);
+    curl_slist_free_all(f->resolve);
+    curl_slist_free_all(f->connect_to);
+    free(f->user_agent);
+    free(f->cookie);
+    free(f->credentials);
+    free(f);
+}
+
+void fetcher_cancel_all(struct fetcher *f, void (*cancelled)(void *user_data, void *context), void *context)
+{
+    while (f->transfers) {
+        struct transfer *t = f->transfers;
+        f->transfers = t->next;
+        if (f->transfers)
+            f->transfers->prev = NULL;
+        curl_multi_remove_handle(f->multi, t->easy);
+        f->in_flight--;
+        if (cancelled)
+            cancelled(t->result->user_data, context);
+        transfer_free(t);
+    }
+}
+
+static size_t write_body(char *data, size_t size, size_t count, void *userdata)
+{
+    struct transfer *t = userdata;
+    size_t length = size * count;
+    size_t room = t->max_body - t->body.len;
+    if (length > room) {
+        t->result->truncated = true;
+        if (room)
+            buf_append(&t->body, data, room);
+        return 0; /* we keep no more: stop the transfer */
+    }
+    return buf_append(&t->body, data, length) == CP_OK ? length : 0;
+}
+
+static bool header_is(const char *line, size_t length, const char *name, const char **value, size_t *value_length)
+{
+    size_t name_length = strlen(name);
+    if (length <= name_length || line[name_length] != ':' || strncasecmp(line, name, name_length) != 0)
+        return false;
+    const char *v = line + name_length + 1;
+    const char *end = line + length;
+    while (v < end && (*v == ' ' || *v == '\t'))
+        v++;
+    while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+    *value = v;
+    *value_length = (size_t)(end - v);
+    return true;
+}
+
+static void append_joined(struct buf *b, const char *value, size_t length)
+{
+    if (b->len)
+        buf_append_str(b, ", ");
+    buf_append(b, value, length);
+}
+
+static long parse_retry_after(const char *value, size_t length)
+{
+    char text[128];
+    if (length == 0 || length >= sizeof(text))
+        return -1;
+    memcpy(text, value, length);
+    text[length] = '\0';
+    char *end;
+    long seconds = strtol(text, &end, 10);
+    if (end != text && *end == '\0')
+        return seconds < 0 ? -1 : (seconds > 86400 ? 86400000L : seconds * 1000L);
+    time_t when = curl_getdate(text, NULL);
+    if (when < 0)
+        return -1;
+    double delta = difftime(when, time(NULL));
+    return delta <= 0 ? 0 : (delta > 86400 ? 86400000L : (long)(delta * 1000));
+}
+
+/* Headers of every response in the transfer arrive here (1xx interim ones too: a status line
+ * resets what was collected). */
+static size_t read_header(char *data, size_t size, size_t count, void *userdata)
+{
+    struct transfer *t = userdata;
+    size_t length = size * count;
+    t->header_bytes += length;
+    if (t->header_bytes > t->max_header) {
+        t->header_overflow = true;
+        return 0;
+    }
+    struct fetch_result *r = t->result;
+    const char *value;
+    size_t value_length;
+    if (length > 5 && strncmp(data, "HTTP/", 5) == 0) {
+        buf_reset(&t->x_robots_tag);
+        buf_reset(&t->link_header);
+        free(r->content_encoding);
+        r->content_encoding = NULL;
+        r->hsts = false;
+        r->retry_after_ms = -1;
+    } else if (header_is(data, length, "content-encoding", &value, &value_length)) {
+        free(r->content_encoding);
+        r->content_encoding = strndup(value, value_length);
+    } else if (header_is(data, length, "strict-transport-security", &value, &value_length)) {
+        r->hsts = true;
+    } else if (header_is(data, length, "retry-after", &value, &value_length)) {
+        r->retry_after_ms = parse_retry_after(value, value_length);
+    } else if (header_is(data, length, "x-robots-tag", &value, &value_length)) {
+        append_joined(&t->x_robots_tag, value, value_length);
+    } else if (header_is(data, length, "link", &value, &value_length)) {
+        append_joined(&t->link_header, value, value_length);
+    }
+    return length;
+}
+
+static void set_transfer_options(struct fetcher *f, struct transfer *t, const struct fetch_request *request)
+{
+    CURL *e = t->easy;
+    const struct fetch_options *o = &f->options;
+    curl_easy_setopt(e, CURLOPT_URL, request->url);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, t);
+    curl_easy_setopt(e, CURLOPT_SHARE, f->share);
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(e, CURLOPT_USERAGENT, f->user_agent);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms > 0 ? o->connect_timeout_ms : 10000L);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, o->total_timeout_ms > 0 ? o->total_timeout_ms : 30000L);
+    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+    curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, read_header);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->error_buffer);
+    if (request->head)
+        curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+    if (f->resolve)
+        curl_easy_setopt(e, CURLOPT_RESOLVE, f->resolve);
+    if (f->connect_to)
+        curl_easy_setopt(e, CURLOPT_CONNECT_TO, f->connect_to);
+    if (!request->send_credentials)
+        return; /* headers and cookies may carry secrets too: only for the origin they were meant for */
+    if (f->headers)
+        curl_easy_setopt(e, CURLOPT_HTTPHEADER, f->headers);
+    if (f->cookie)
+        curl_easy_setopt(e, CURLOPT_COOKIE, f->cookie);
+    if (f->credentials) {
+        curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+        curl_easy_setopt(e, CURLOPT_USERPWD, f->credentials);
+    }
+}
+
+int fetcher_add(struct fetcher *f, const struct fetch_request *request)
+{
+    struct transfer *t = calloc(1, sizeof(*t));
+    if (!t)
+        return CP_ERR_NOMEM;
+    t->result = calloc(1, sizeof(*t->result));
+    t->easy = curl_easy_init();
+    if (!t->result || !t->easy || !(t->result->url = strdup(request->url))) {
+        transfer_free(t);
+        return CP_ERR_NOMEM;
+    }
+    t->result->user_data = request->user_data;
+    t->result->retry_after_ms = -1;
+    t->max_body = request->max_body       ? request->max_body
+                  : f->options.max_body ? f->options.max_body
+                                        : FETCH_DEFAULT_MAX_BODY;
+    t->max_header = f->options.max_header ? f->options.max_header : FETCH_DEFAULT_MAX_HEADER;
+    set_transfer_options(f, t, request);
+    if (curl_multi_add_handle(f->multi, t->easy) != CURLM_OK) {
+        transfer_free(t);
+        return CP_ERR_NOMEM;
+    }
+    t->next = f->transfers;
+    if (t->next)
+        t->next->prev = t;
+    f->transfers = t;
+    f->in_flight++;
+    return CP_OK;
+}
+
+static int version_number(long curl_version)
+{
+    switch (curl_version) {
+    case CURL_HTTP_VERSION_1_0: return 10;
+    case CURL_HTTP_VERSION_1_1: return 11;
+    case CURL_HTTP_VERSION_2_0: return 20;
+    case CURL_HTTP_VERSION_3: return 30;
+    default: return 0;
+    }
+}
+
+static char *detach_or_null(struct buf *b)
+{
+    return b->len ? buf_detach(b) : NULL;
+}
+
+/* Move what the transfer learned into its result; the transfer keeps nothing afterwards. */
+static struct fetch_result *finish_transfer(struct transfer *t, CURLcode code)
+{
+    struct fetch_result *r = t->result;
+    char *text = NULL;
+    curl_off_t ttfb = 0, total = 0;
+    long version = 0;
+    if (code == CURLE_WRITE_ERROR && r->truncated)
+        code = CURLE_OK; /* we stopped it ourselves at the body cap */
+    curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &r->status);
+    curl_easy_getinfo(t->easy, CURLINFO_CONTENT_TYPE, &text);
+    r->content_type = copy_or_null(text);
+    if (r->status >= 300 && r->status < 400) {
+        text = NULL;
+        struct curl_header *h = NULL;
+        if (curl_easy_header(t->easy, "Location", 0, CURLH_HEADER, -1, &h) == CURLHE_OK && h)
+            r->location = strdup(h->value);
+    }
+    curl_easy_getinfo(t->easy, CURLINFO_STARTTRANSFER_TIME_T, &ttfb);
+    curl_easy_getinfo(t->easy, CURLINFO_TOTAL_TIME_T, &total);
+    curl_easy_getinfo(t->easy, CURLINFO_HTTP_VERSION, &version);
+    r->ttfb_ms = (double)ttfb / 1000.0;
+    r->total_ms = (double)total / 1000.0;
+    r->http_version = version_number(version);
+    r->x_robots_tag = detach_or_null(&t->x_robots_tag);
+    r->link_header = detach_or_null(&t->link_header);
+    r->body_length = t->body.len;
+    r->body = buf_detach(&t->body);
+    if (code == CURLE_OUT_OF_MEMORY && r->status > 0 && t->body.len == 0) {
+        /* libcurl refuses a single header line over its own 100 KB limit with this code */
+        t->header_overflow = true;
+    }
+    if (t->header_overflow) {
+        r->error_class = HTTP_ERROR_TOO_LARGE;
+        snprintf(r->error, sizeof(r->error), "response headers exceed %zu bytes (or one header line exceeds 100 KB)",
+                 t->max_header);
+    } else if (code != CURLE_OK) {
+        r->error_class = http_error_classify(code);
+        snprintf(r->error, sizeof(r->error), "%s", t->error_buffer[0] ? t->error_buffer : curl_easy_strerror(code));
+    }
+    t->result = NULL;
+    return r;
+}
+
+size_t fetcher_run(struct fetcher *f, long wait_ms, fetch_done_fn done, void *context)
+{
+    int running = 0;
+    curl_multi_perform(f->multi, &running);
+    CURLMsg *message;
+    int queued;
+    bool finished_any = false;
+    while ((message = curl_multi_info_read(f->multi, &queued))) {
+        if (message->msg != CURLMSG_DONE)
+            continue;
+        CURL *easy = message->easy_handle;
+        CURLcode code = message->data.result;
+        struct transfer *t = NULL;
+        curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&t);
+        curl_multi_remove_handle(f->multi, easy);
+        if (t->prev)
+            t->prev->next = t->next;
+        else
+            f->transfers = t->next;
+        if (t->next)
+            t->next->prev = t->prev;
+        f->in_flight--;
+        struct fetch_result *result = finish_transfer(t, code);
+        transfer_free(t);
+        finished_any = true;
+        done(result, context);
+    }
+    if (!finished_any && wait_ms > 0)
+        curl_multi_poll(f->multi, NULL, 0, (int)wait_ms, NULL);
+    return f->in_flight;
+}
+
+void fetcher_wakeup(struct fetcher *f)
+{
+    curl_multi_wakeup(f->multi);
+}
+
+size_t fetcher_in_flight(const struct fetcher *f)
+{
+    return f->in_flight;
+}
+
+void fetch_result_free(struct fetch_result *r)
+{
+    if (!r)
+        return;
+    free(r->url);
+    free(r->content_type);
+    free(r->location);
+    free(r->content_encoding);
+    free(r->x_robots_tag);
+    free(r->link_header);
+    free(r->body);
+    free(r);
+}

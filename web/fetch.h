@@ -1,0 +1,99 @@
+/* web/fetch: many HTTP transfers at once over one libcurl multi handle.
+ *
+ * A fetcher keeps connections alive, multiplexes HTTP/2 where the server offers it, asks for
+ * gzip/deflate/br bodies, and shares the DNS cache, connections and TLS sessions of all its
+ * transfers through one CURLSH. Redirects are never followed: a 3xx comes back with its Location
+ * so the crawl can record each hop. Every transfer has a connect timeout, a total timeout, a body
+ * cap (the body is cut and marked truncated) and a header cap (the transfer fails as too-large).
+ *
+ * Threads: a fetcher belongs to the one thread that created it (the crawl's fetch loop); none of
+ * its functions may be called from another thread. The share handle needs no locks for that reason.
+ * Memory: fetcher_new copies every option string. A finished transfer is handed to the done
+ * callback as a struct fetch_result the callback owns (release with fetch_result_free).
+ * Errors: fetcher_new returns NULL when out of memory; fetcher_add returns CP_OK or CP_ERR_NOMEM;
+ * a failed transfer is a result with error_class != HTTP_ERROR_NONE, never an error return. */
+#ifndef CRAWLPACK_WEB_FETCH_H
+#define CRAWLPACK_WEB_FETCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "web/http_error.h"
+
+#define FETCH_DEFAULT_MAX_BODY (10u << 20)
+#define FETCH_DEFAULT_MAX_HEADER (256u << 10)
+
+struct fetch_options {
+    const char *user_agent;     /* NULL: crawlpack's default, naming its version and project URL */
+    long connect_timeout_ms;    /* 0: 10 s */
+    long total_timeout_ms;      /* 0: 30 s */
+    size_t max_body;            /* 0: FETCH_DEFAULT_MAX_BODY (decoded bytes) */
+    size_t max_header;          /* 0: FETCH_DEFAULT_MAX_HEADER (all response header bytes) */
+    int max_connections;        /* 0: 16 */
+    int max_per_host;           /* 0: 4 */
+    /* Sent only with requests that set send_credentials (the origin they were given for): */
+    const char *const *headers; /* extra "Name: value" request headers */
+    size_t header_count;
+    const char *cookie;         /* Cookie header value, or NULL */
+    const char *credentials;    /* "user:password" for basic auth */
+    const char *const *resolve; /* curl --resolve entries "host:port:address" */
+    size_t resolve_count;
+    const char *const *connect_to; /* curl --connect-to entries "host:port:connect-host:connect-port" */
+    size_t connect_to_count;
+};
+
+struct fetch_request {
+    const char *url;            /* absolute http(s) URL (copied) */
+    bool head;                  /* HEAD instead of GET (external link checks) */
+    bool send_credentials;      /* url is on the start origin: send credentials, headers, cookie */
+    void *user_data;            /* handed back in the result */
+    size_t max_body;            /* 0: the fetcher's max_body (sitemaps may be larger than pages) */
+};
+
+struct fetch_result {
+    char *url;                  /* as requested */
+    void *user_data;
+    long status;                /* 0 when no response arrived */
+    char *content_type;         /* NULL when absent */
+    char *location;             /* the raw Location header of a 3xx, NULL otherwise */
+    char *content_encoding;     /* as sent by the server, NULL when absent */
+    char *x_robots_tag;         /* every X-Robots-Tag header, joined with ", "; NULL when absent */
+    char *link_header;          /* every Link header, joined with ", "; NULL when absent */
+    bool hsts;                  /* a Strict-Transport-Security header was sent */
+    long retry_after_ms;        /* from Retry-After (seconds or HTTP date); -1 when absent */
+    char *body;                 /* decoded, NUL-terminated; body_length may include NULs */
+    size_t body_length;
+    bool truncated;             /* the body hit max_body */
+    double ttfb_ms;             /* time to the first response byte */
+    double total_ms;
+    int http_version;           /* 10, 11, 20, 30; 0 when unknown */
+    enum http_error_class error_class;
+    char error[256];            /* what failed, when error_class != HTTP_ERROR_NONE */
+};
+
+struct fetcher;
+
+/* Called once per finished transfer, on the fetcher's thread; takes ownership of result. */
+typedef void (*fetch_done_fn)(struct fetch_result *result, void *context);
+
+struct fetcher *fetcher_new(const struct fetch_options *options);
+void fetcher_free(struct fetcher *fetcher); /* aborts transfers still in flight, silently */
+
+/* Abort every transfer in flight, handing each one's user_data to cancelled (no result). */
+void fetcher_cancel_all(struct fetcher *fetcher, void (*cancelled)(void *user_data, void *context), void *context);
+
+/* Start a transfer. It makes progress inside fetcher_run. */
+int fetcher_add(struct fetcher *fetcher, const struct fetch_request *request);
+
+/* Drive transfers for at most wait_ms (returns early when one finishes) and call done for each
+ * finished one. Returns the number of transfers still in flight. */
+size_t fetcher_run(struct fetcher *fetcher, long wait_ms, fetch_done_fn done, void *context);
+
+size_t fetcher_in_flight(const struct fetcher *fetcher);
+
+/* Make a fetcher_run waiting on another thread return now. The one call any thread may make. */
+void fetcher_wakeup(struct fetcher *fetcher);
+
+void fetch_result_free(struct fetch_result *result);
+
+#endif
