@@ -161,7 +161,8 @@ static void record_option(struct audit_cli *cli, const struct option *table, int
             name = table[i].name;
     if (name && cli->recorded_count < RECORDED_OPTIONS_MAX) {
         /* Credentials and headers may carry secrets: their names are kept, not their values. */
-        bool secret = strcmp(name, "user") == 0 || strcmp(name, "header") == 0 || strcmp(name, "cookie") == 0;
+        bool secret = strcmp(name, "user") == 0 || strcmp(name, "header") == 0 || strcmp(name, "cookie") == 0 ||
+                      (strcmp(name, "proxy") == 0 && value && strchr(value, '@'));
         cli->recorded[cli->recorded_count++] = (struct report_option){name, secret ? "(hidden)" : value ? value : ""};
     }
 }

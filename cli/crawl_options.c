@@ -55,6 +55,14 @@ const char crawl_cli_help[] =
     "      --max-time S           seconds per transfer (default: 30)\n"
     "      --max-body BYTES       body cap; longer bodies are cut and marked (default: 10485760)\n"
     "      --max-duration S       stop the whole crawl after S seconds and write what was found\n\n"
+    "Proxy and credentials (as curl's):\n"
+    "  -x, --proxy URL            [SCHEME://][USER:PASSWORD@]HOST[:PORT] for every request (default:\n"
+    "                             the http_proxy, https_proxy and no_proxy environment variables)\n"
+    "      --noproxy LIST         comma list of hosts (and their subdomains) reached directly; '*': all\n"
+    "      --netrc                credentials per host from ~/.netrc\n"
+    "      --netrc-file FILE      credentials per host from FILE\n"
+    "                             CRAWLPACK_USER=USER:PASSWORD in the environment is -u without the\n"
+    "                             secret on the command line (-u wins)\n\n"
     "Output:\n"
     "  -q, --quiet                no progress line\n"
     "  -v, --verbose              log every request\n";
@@ -128,6 +136,8 @@ enum {
     OPT_THREADS, OPT_IGNORE_ROBOTS, OPT_CRAWL_DELAY, OPT_COOKIE, OPT_RESOLVE, OPT_CONNECT_TO, OPT_CONNECT_TIMEOUT, OPT_MAX_TIME,
     OPT_MAX_BODY, OPT_MAX_DURATION, OPT_SITEMAP, OPT_NO_SITEMAPS,
 };
+/* Proxy and credentials: their own range, so the two lists grow without touching each other. */
+enum { OPT_NOPROXY = 448, OPT_NETRC, OPT_NETRC_FILE };
 
 const struct option crawl_cli_options[] = {
     {"out", required_argument, NULL, 'o'}, {"root", required_argument, NULL, OPT_ROOT},
@@ -148,13 +158,76 @@ const struct option crawl_cli_options[] = {
     {"max-time", required_argument, NULL, OPT_MAX_TIME}, {"max-body", required_argument, NULL, OPT_MAX_BODY},
     {"max-duration", required_argument, NULL, OPT_MAX_DURATION}, {"sitemap", required_argument, NULL, OPT_SITEMAP},
     {"no-sitemaps", no_argument, NULL, OPT_NO_SITEMAPS}, {"quiet", no_argument, NULL, 'q'},
-    {"verbose", no_argument, NULL, 'v'}, {NULL, 0, NULL, 0},
+    {"verbose", no_argument, NULL, 'v'},
+    {"proxy", required_argument, NULL, 'x'}, {"noproxy", required_argument, NULL, OPT_NOPROXY},
+    {"netrc", no_argument, NULL, OPT_NETRC}, {"netrc-file", required_argument, NULL, OPT_NETRC_FILE},
+    {NULL, 0, NULL, 0},
 };
+
+/* ---- proxy and credentials (curl's -x, --noproxy, --netrc, --netrc-file, and CRAWLPACK_USER) ---- */
+
+/* The proxy URL must name a host; curl would otherwise take a typo for a host name. */
+static int check_proxy(const char *command, const char *value)
+{
+    const char *host = strstr(value, "://");
+    host = host ? host + 3 : value;
+    const char *at = strchr(host, '@');
+    host = at ? at + 1 : host;
+    if (!*host || *host == ':' || *host == '/' || strpbrk(value, " \t\r\n"))
+        return cli_usage_error(command, "--proxy needs [SCHEME://][USER:PASSWORD@]HOST[:PORT], not '%s'", value);
+    return 0;
+}
+
+/* 0 when the file can be read (curl would silently send no credentials otherwise). */
+static int check_netrc_file(const char *command, const char *path)
+{
+    if (access(path, R_OK) != 0)
+        return cli_usage_error(command, "--netrc-file %s: %s", path, strerror(errno));
+    return 0;
+}
+
+/* An option of this block: 0 or an exit code; -1 when the option is not one of them. */
+static int apply_transport_option(struct crawl_cli *cli, int c, const char *value)
+{
+    struct fetch_options *fetch = &cli->crawl.fetch;
+    switch (c) {
+    case 'x':
+        fetch->proxy = value;
+        return check_proxy(cli->command, value);
+    case OPT_NOPROXY:
+        fetch->noproxy = value;
+        return 0;
+    case OPT_NETRC:
+        fetch->netrc = true;
+        return 0;
+    case OPT_NETRC_FILE:
+        fetch->netrc = true;
+        fetch->netrc_file = value;
+        return check_netrc_file(cli->command, value);
+    default:
+        return -1;
+    }
+}
+
+/* CRAWLPACK_USER when -u was not given. 0 or an exit code. */
+static int apply_environment_credentials(struct crawl_cli *cli)
+{
+    const char *user = getenv(CRAWL_CLI_USER_VARIABLE);
+    if (cli->crawl.fetch.credentials || !user || !*user)
+        return 0;
+    if (!strchr(user, ':'))
+        return cli_usage_error(cli->command, "%s needs USER:PASSWORD", CRAWL_CLI_USER_VARIABLE);
+    cli->crawl.fetch.credentials = user;
+    return 0;
+}
 
 int crawl_cli_apply(struct crawl_cli *cli, int c, const char *value, char **argv)
 {
     struct crawl_options *o = &cli->crawl;
     long number = 0;
+    int transport = apply_transport_option(cli, c, value);
+    if (transport != -1)
+        return transport;
     switch (c) {
     case 'o': cli->out_dir = value; return 0;
     case OPT_ROOT: o->root_dir = value; return 0;
@@ -236,6 +309,8 @@ int crawl_cli_finish(struct crawl_cli *cli, int argc, char **argv)
         return cli_usage_error(cli->command, "--site-url goes with --root");
     if (!o->start_url && !o->root_dir)
         return cli_usage_error(cli->command, "give the URL to crawl (or --root DIR --site-url URL)");
+    if (apply_environment_credentials(cli))
+        return EXIT_USAGE;
     /* Check the folder and the start URL before anything is written to --out. */
     struct stat folder;
     if (o->root_dir && (stat(o->root_dir, &folder) != 0 || !S_ISDIR(folder.st_mode)))

@@ -20,9 +20,9 @@
 /* The crawl options' help lines, from "Where and what:" to "-v, --verbose" (each line ends in \n). */
 extern const char crawl_cli_help[];
 /* Short options taken by crawl_cli_apply, for a getopt optstring (after its leading ':'). */
-#define CRAWL_CLI_SHORT_OPTIONS "o:c:A:H:u:qv"
+#define CRAWL_CLI_SHORT_OPTIONS "o:c:A:H:u:x:qv"
 /* The long options (without --help), terminated by a zero entry. Their values are 'o', 'c', 'A',
- * 'H', 'u', 'q', 'v' and numbers from 256 to 511: a command's own options use other values. */
+ * 'H', 'u', 'x', 'q', 'v' and numbers from 256 to 511: a command's own options use other values. */
 extern const struct option crawl_cli_options[];
 
 /* crawl_cli_options followed by extra[0..extra_count) and a zero entry: a command's getopt_long
@@ -54,6 +54,10 @@ void crawl_cli_free(struct crawl_cli *cli);
 
 /* Whether the crawl files are written: false for `--out -` (audit: one format to stdout). */
 bool crawl_cli_writes_files(const struct crawl_cli *cli);
+
+/* The environment variable that holds USER:PASSWORD for basic auth (like -u, which wins), so the
+ * secret stays out of `ps` and CI logs. */
+#define CRAWL_CLI_USER_VARIABLE "CRAWLPACK_USER"
 
 /* Create the output folder, crawl (Ctrl-C stops it) and write pages.csv, links.csv, sitemaps.csv
  * and crawl.json (none of them with `--out -`).

@@ -41,14 +41,6 @@ static void print_main_usage(FILE *out)
           out);
 }
 
-int cmd_version(int argc, char **argv)
-{
-    (void)argc;
-    (void)argv;
-    printf("crawlpack %s\n", CRAWLPACK_VERSION);
-    return EXIT_OK;
-}
-
 int cmd_help(int argc, char **argv)
 {
     if (argc < 2) {

@@ -21,6 +21,7 @@ struct fetcher {
     struct curl_slist *headers;
     struct curl_slist *resolve;
     struct curl_slist *connect_to;
+    char *proxy, *noproxy, *netrc_file;
     struct transfer *transfers; /* in flight, doubly linked, so fetcher_free can abort them */
     size_t in_flight;
 };
@@ -45,6 +46,19 @@ static char *copy_or_null(const char *text)
     return text ? strdup(text) : NULL;
 }
 
+/* The proxy and netrc strings, owned by the fetcher (the options' pointers are not kept). */
+static int copy_proxy_and_netrc(struct fetcher *f, const struct fetch_options *options)
+{
+    f->proxy = copy_or_null(options->proxy);
+    f->noproxy = copy_or_null(options->noproxy);
+    f->netrc_file = copy_or_null(options->netrc_file);
+    f->options.proxy = f->options.noproxy = f->options.netrc_file = NULL;
+    if ((options->proxy && !f->proxy) || (options->noproxy && !f->noproxy) ||
+        (options->netrc_file && !f->netrc_file))
+        return CP_ERR_NOMEM;
+    return CP_OK;
+}
+
 struct fetcher *fetcher_new(const struct fetch_options *options)
 {
     if (http_global_init() != CP_OK)
@@ -65,7 +79,7 @@ struct fetcher *fetcher_new(const struct fetch_options *options)
     for (size_t i = 0; i < options->connect_to_count; i++)
         f->connect_to = curl_slist_append(f->connect_to, options->connect_to[i]);
     if (!f->multi || !f->share || !f->user_agent || (options->cookie && !f->cookie) ||
-        (options->credentials && !f->credentials)) {
+        (options->credentials && !f->credentials) || copy_proxy_and_netrc(f, options) != CP_OK) {
         fetcher_free(f);
         return NULL;
     }
@@ -118,6 +132,9 @@ void fetcher_free(struct fetcher *f)
     free(f->user_agent);
     free(f->cookie);
     free(f->credentials);
+    free(f->proxy);
+    free(f->noproxy);
+    free(f->netrc_file);
     free(f);
 }
 
@@ -227,6 +244,21 @@ static size_t read_header(char *data, size_t size, size_t count, void *userdata)
     return length;
 }
 
+/* -x, --noproxy, --netrc: for every request, like curl. A .netrc entry names its host, so its
+ * credentials go only where the file says (not limited to the start origin as -u is). */
+static void set_proxy_and_netrc(const struct fetcher *f, CURL *e)
+{
+    if (f->proxy)
+        curl_easy_setopt(e, CURLOPT_PROXY, f->proxy);
+    if (f->noproxy)
+        curl_easy_setopt(e, CURLOPT_NOPROXY, f->noproxy);
+    if (f->options.netrc) {
+        curl_easy_setopt(e, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
+        if (f->netrc_file)
+            curl_easy_setopt(e, CURLOPT_NETRC_FILE, f->netrc_file);
+    }
+}
+
 static void set_transfer_options(struct fetcher *f, struct transfer *t, const struct fetch_request *request)
 {
     CURL *e = t->easy;
@@ -254,6 +286,7 @@ static void set_transfer_options(struct fetcher *f, struct transfer *t, const st
         curl_easy_setopt(e, CURLOPT_RESOLVE, f->resolve);
     if (f->connect_to)
         curl_easy_setopt(e, CURLOPT_CONNECT_TO, f->connect_to);
+    set_proxy_and_netrc(f, e);
     if (!request->send_credentials)
         return; /* headers and cookies may carry secrets too: only for the origin they were meant for */
     if (f->headers)

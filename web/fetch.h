@@ -40,6 +40,12 @@ struct fetch_options {
     size_t resolve_count;
     const char *const *connect_to; /* curl --connect-to entries "host:port:connect-host:connect-port" */
     size_t connect_to_count;
+    /* Proxy and .netrc, as curl's -x, --noproxy, --netrc and --netrc-file (every request): */
+    const char *proxy;          /* "[scheme://][user:password@]host[:port]"; NULL: libcurl's default,
+                                   the http_proxy / https_proxy / no_proxy environment variables */
+    const char *noproxy;        /* comma list of hosts (and their subdomains) reached directly; "*": all */
+    bool netrc;                 /* credentials per host from netrc_file, or ~/.netrc when NULL */
+    const char *netrc_file;
 };
 
 struct fetch_request {

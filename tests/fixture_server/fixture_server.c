@@ -352,6 +352,54 @@ static void add_route_headers(const struct server *s, struct MHD_Response *respo
     }
 }
 
+/* "Basic " + base64(credentials), the Authorization header a client sends for them. */
+static void basic_authorization(const char *credentials, char *dst, size_t size)
+{
+    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const unsigned char *in = (const unsigned char *)credentials;
+    size_t length = strlen(credentials), used = (size_t)snprintf(dst, size, "Basic ");
+    for (size_t i = 0; i < length && used + 5 < size; i += 3) {
+        unsigned long bits = (unsigned long)in[i] << 16 | (i + 1 < length ? (unsigned long)in[i + 1] << 8 : 0) |
+                             (i + 2 < length ? in[i + 2] : 0);
+        dst[used++] = alphabet[bits >> 18 & 63];
+        dst[used++] = alphabet[bits >> 12 & 63];
+        dst[used++] = i + 1 < length ? alphabet[bits >> 6 & 63] : '=';
+        dst[used++] = i + 2 < length ? alphabet[bits & 63] : '=';
+    }
+    dst[used] = '\0';
+}
+
+/* A route with auth= answers 401 (with a challenge) unless the request carries those credentials. */
+static enum MHD_Result refuse_unauthorized(struct MHD_Connection *c, const struct route *r, bool *refused)
+{
+    char expected[1024];
+    basic_authorization(r->auth, expected, sizeof(expected));
+    const char *sent = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+    *refused = !sent || strcmp(sent, expected) != 0;
+    if (!*refused)
+        return MHD_YES;
+    static const char page[] = "<!doctype html><title>Unauthorized</title><p>Unauthorized</p>\n";
+    struct MHD_Response *response =
+        MHD_create_response_from_buffer(sizeof(page) - 1, (void *)page, MHD_RESPMEM_PERSISTENT);
+    if (!response)
+        return MHD_NO;
+    MHD_add_response_header(response, "Content-Type", "text/html; charset=utf-8");
+    MHD_add_response_header(response, "WWW-Authenticate", "Basic realm=\"fixture\"");
+    enum MHD_Result result = MHD_queue_response(c, 401, response);
+    MHD_destroy_response(response);
+    return result;
+}
+
+/* A request through a proxy names the absolute URL ("GET http://host/path"): serve its path, so
+ * the server doubles as a forward proxy for sites it holds (the log keeps the absolute form). */
+static const char *request_path(const char *url)
+{
+    if (strncmp(url, "http://", 7) != 0)
+        return url;
+    const char *path = strchr(url + 7, '/');
+    return path ? path : "/";
+}
+
 static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                               const char *version, const char *upload, size_t *upload_size, void **state)
 {
@@ -369,7 +417,14 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
     }
     const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
     log_request(s, c, method, host, url);
+    url = request_path(url);
     const struct route *r = routes_match(&s->routes, host, url);
+    bool refused = false;
+    if (r && r->auth) {
+        enum MHD_Result result = refuse_unauthorized(c, r, &refused);
+        if (refused || result != MHD_YES)
+            return result;
+    }
     if (r && r->delay_ms)
         sleep_ms(r->delay_ms);
     struct body body = {0};

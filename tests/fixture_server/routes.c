@@ -70,6 +70,7 @@ static int set_directive(struct route *r, const char *token)
     else if (IS("file")) r->file = strdup(value);
     else if (IS("body")) r->body = strdup(value);
     else if (IS("type")) r->content_type = strdup(value);
+    else if (IS("auth")) { if (!strchr(value, ':')) return -1; r->auth = strdup(value); }
     else return -1;
 #undef IS
     return 0;
@@ -85,6 +86,7 @@ static void route_free(struct route *r)
     free(r->file);
     free(r->body);
     free(r->content_type);
+    free(r->auth);
 }
 
 static int parse_line(char *line, struct route *r, const char **problem)

@@ -34,6 +34,7 @@ struct route {
     char *file;               /* body from this file (relative to the site root) */
     char *body;               /* literal body */
     char *content_type;
+    char *auth;               /* "user:password": 401 unless the request's basic auth is exactly this */
     long times;               /* -1: always; else the rule applies to this many requests */
     long used;
 };
