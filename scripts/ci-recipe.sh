@@ -9,7 +9,7 @@
 #   2. build crawlpack (cmake --preset release)                  skipped with --crawlpack BIN
 #   3. audit SITE_DIR: --format sarif,junit,json --out OUT --fail-on error [--baseline FILE]
 #   4. check what CI would upload: OUT/findings.sarif (SARIF 2.1.0) and OUT/findings.junit.xml
-#      (validated against the schemas in ../shared/conformance when they are there)
+#      (validated against the schemas in tests/conformance when they are there)
 #   5. audit the base site (--base-site DIR; default SITE_DIR itself) into OUT-base and write
 #      `crawlpack diff OUT-base OUT --format md` to OUT/diff.md, the pull-request comment
 #   6. exit as the pipeline would: 1 when the audit found new errors
@@ -108,7 +108,7 @@ junit=$out/findings.junit.xml
 [ -s "$junit" ] || fail "$junit: missing or empty (CI publishes it as the test report)"
 [ -s "$out/findings.json" ] || fail "$out/findings.json: missing or empty (the diff and the baseline need it)"
 [ -s "$out/pages.csv" ] || fail "$out/pages.csv: missing or empty (the diff needs it)"
-conformance=${CRAWLPACK_CONFORMANCE_DIR:-$source_dir/../shared/conformance}
+conformance=${CRAWLPACK_CONFORMANCE_DIR:-$source_dir/tests/conformance}
 if [ -f "$conformance/sarif/sarif-schema-2.1.0.json" ] && python3 -c 'import jsonschema' 2>/dev/null; then
     python3 "$source_dir/tests/reports/validate_sarif.py" "$conformance/sarif/sarif-schema-2.1.0.json" "$sarif" ||
         fail "$sarif does not validate against the SARIF 2.1.0 schema"
