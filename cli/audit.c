@@ -1,6 +1,6 @@
 /* cli/audit: `crawlpack audit URL` (or --root DIR --site-url URL) crawls the site with every crawl
  * option, analyses the link graph, runs every audit rule, and writes the crawl's files plus the
- * findings in each --format to --out; then prints the findings by rule, worst first. Exit 1 when a
+ * findings in each --format to --out; then prints the findings by cause, worst first. Exit 1 when a
  * finding (a new one, with --baseline) reaches --fail-on. */
 #include <getopt.h>
 #include <stdio.h>
@@ -18,6 +18,7 @@
 #include "linkgraph/audit.h"
 #include "linkgraph/graph.h"
 #include "reports/baseline.h"
+#include "findings/cause.h"
 #include "findings/findings.h"
 #include "reports/intake.h"
 #include "reports/pack.h"
@@ -29,7 +30,7 @@ static const char usage_head[] =
     "       crawlpack audit --root DIR --site-url URL [options]\n\n"
     "Crawl a site, cross-check its links, sitemaps, robots.txt, canonicals and noindex, and write\n"
     "OUT/pages.csv, links.csv, crawl.json and the findings (findings.json and findings.csv by\n"
-    "default). Prints the findings by rule, worst first. Rules: crawlpack rules; when each one\n"
+    "default). Prints the findings by cause, worst first. Rules: crawlpack rules; when each one\n"
     "fires: docs/audit.md.\n\n"
     "Audit:\n"
     "      --format LIST          comma list of text,json,csv,junit,sarif,md (default: json,csv);\n"
@@ -302,48 +303,38 @@ static int write_pack(const struct audit_cli *cli)
     return status;
 }
 
-struct rule_count {
-    enum rule_id rule;
-    size_t count, failing;
-};
+/* The summary lists at most this many causes; the rest are in findings.txt and findings.json. */
+#define SUMMARY_MAX_CAUSES 40
 
-static int compare_rule_counts(const void *a, const void *b)
-{
-    const struct rule_count *x = a, *y = b;
-    if ((x->count == 0) != (y->count == 0))
-        return x->count == 0 ? 1 : -1; /* rules without findings last: the table stops at the first */
-    enum severity sx = rule_get(x->rule)->severity, sy = rule_get(y->rule)->severity;
-    if (sx != sy)
-        return sx > sy ? -1 : 1;
-    if (x->count != y->count)
-        return x->count > y->count ? -1 : 1;
-    return strcmp(rule_get(x->rule)->id, rule_get(y->rule)->id);
-}
-
-/* The table on stdout: one row per rule with findings, worst first (severity, then count). */
+/* The table on stdout: one row per cause (findings/cause.h), worst first (severity, then count). */
 static void print_summary(const struct audit_cli *cli, const struct crawl_result *r, const struct finding_list *list,
                           const struct report_context *ctx)
 {
-    struct rule_count rows[RULE_COUNT];
+    struct finding_causes causes;
+    if (finding_causes_build(list, &causes) != CP_OK)
+        causes.count = 0; /* out of memory: the counts below still hold */
     size_t by_severity[SEVERITY_NEVER] = {0};
-    for (int i = 0; i < RULE_COUNT; i++)
-        rows[i] = (struct rule_count){(enum rule_id)i, 0, 0};
-    for (size_t i = 0; i < list->count; i++) {
-        rows[list->items[i].rule].count++;
-        rows[list->items[i].rule].failing += report_finding_fails(ctx, list, i);
+    for (size_t i = 0; i < list->count; i++)
         by_severity[rule_get(list->items[i].rule)->severity]++;
-    }
-    qsort(rows, RULE_COUNT, sizeof rows[0], compare_rule_counts);
     FILE *out = crawl_cli_writes_files(&cli->crawl) ? stdout : stderr; /* stdout carries the findings */
-    fprintf(out, "audited %zu pages (%zu indexable)%s: %zu findings (%zu errors, %zu warnings, %zu notices)\n",
-           ctx->pages, ctx->indexable, r->interrupted ? ", interrupted" : "", list->count,
-           by_severity[SEVERITY_ERROR], by_severity[SEVERITY_WARNING], by_severity[SEVERITY_NOTICE]);
-    if (list->count) {
-        fprintf(out, "\n%-8s  %-28s %8s %8s\n", "SEVERITY", "RULE", "FINDINGS", "FAILING");
-        for (int i = 0; i < RULE_COUNT && rows[i].count; i++)
-            fprintf(out, "%-8s  %-28s %8zu %8zu\n", severity_name(rule_get(rows[i].rule)->severity),
-                   rule_get(rows[i].rule)->id, rows[i].count, rows[i].failing);
+    fprintf(out, "audited %zu pages (%zu indexable)%s: %zu findings in %zu cause%s (%zu errors, %zu warnings, %zu notices)\n",
+           ctx->pages, ctx->indexable, r->interrupted ? ", interrupted" : "", list->count, causes.count,
+           causes.count == 1 ? "" : "s", by_severity[SEVERITY_ERROR], by_severity[SEVERITY_WARNING],
+           by_severity[SEVERITY_NOTICE]);
+    if (causes.count)
+        fprintf(out, "\n%-8s  %-28s %8s %8s  %s\n", "SEVERITY", "RULE", "FINDINGS", "FAILING", "CAUSE");
+    for (size_t g = 0; g < causes.count && g < SUMMARY_MAX_CAUSES; g++) {
+        const struct finding_cause_group *group = &causes.groups[g];
+        size_t failing = 0;
+        for (size_t k = group->start; k < group->start + group->count; k++)
+            failing += report_finding_fails(ctx, list, causes.order[k]);
+        fprintf(out, "%-8s  %-28s %8zu %8zu  %s\n", severity_name(rule_get(group->rule)->severity),
+                rule_get(group->rule)->id, group->count, failing, group->summary);
     }
+    if (causes.count > SUMMARY_MAX_CAUSES)
+        fprintf(out, "... %zu more causes (findings.txt and findings.json list them all)\n",
+                causes.count - SUMMARY_MAX_CAUSES);
+    finding_causes_free(&causes);
     if (ctx->baseline)
         fprintf(out, "\nbaseline %s: %zu new, %zu existing, %zu fixed\n", cli->baseline_path, ctx->baseline->new_count,
                ctx->baseline->existing_count, ctx->baseline->fixed_count);

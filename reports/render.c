@@ -13,8 +13,10 @@
 static int render_text_format(FILE *out, const struct finding_list *list, const struct report_context *ctx)
 {
     (void)ctx;
-    render_findings_text(out, list);
-    return fflush(out) != 0 || ferror(out) ? CP_ERR_IO : CP_OK;
+    int rc = render_findings_text_by_cause(out, list);
+    if (rc == CP_OK && (fflush(out) != 0 || ferror(out)))
+        rc = CP_ERR_IO;
+    return rc;
 }
 
 static int render_junit_format(FILE *out, const struct finding_list *list, const struct report_context *ctx)

@@ -7,6 +7,7 @@
 
 #include "common/buf.h"
 #include "common/error.h"
+#include "findings/cause.h"
 #include "reports/baseline.h"
 
 
@@ -35,6 +36,11 @@ static int write_row(FILE *out, const struct finding *f, const char *state, bool
             rc = buf_append_str(joined, f->related[i]);
     }
     csv_write_field(out, buf_str(joined));
+    fputc(',', out);
+    buf_reset(joined);
+    if (rc == CP_OK)
+        rc = finding_cause_key(f, joined);
+    csv_write_field(out, buf_str(joined));
     if (with_state) {
         fputc(',', out);
         csv_write_field(out, state);
@@ -49,8 +55,8 @@ int render_findings_csv(FILE *out, const struct finding_list *list, const struct
     const struct baseline_comparison *b = ctx->baseline;
     struct buf joined = BUF_INIT;
     int rc = CP_OK;
-    fputs(b ? "rule,severity,url,message,source,line,related,baseline_state\r\n"
-            : "rule,severity,url,message,source,line,related\r\n", out);
+    fputs(b ? "rule,severity,url,message,source,line,related,cause,baseline_state\r\n"
+            : "rule,severity,url,message,source,line,related,cause\r\n", out);
     for (size_t i = 0; i < list->count && rc == CP_OK; i++)
         rc = write_row(out, &list->items[i], report_baseline_state(ctx, i), b != NULL, &joined);
     for (size_t i = 0; b && i < b->fixed_count && rc == CP_OK; i++)

@@ -3,6 +3,7 @@
 
 #include "common/error.h"
 #include "common/json_write.h"
+#include "findings/cause.h"
 #include "reports/baseline.h"
 
 static void write_tool(struct json_writer *w, const struct report_context *ctx)
@@ -42,7 +43,31 @@ static void write_count_or_null(struct json_writer *w, const char *key, bool kno
         json_null(w);
 }
 
-static void write_summary(struct json_writer *w, const struct finding_list *list, const struct report_context *ctx)
+void render_causes_json(struct json_writer *w, const struct finding_causes *causes)
+{
+    json_begin_array(w);
+    for (size_t g = 0; g < causes->count; g++) {
+        const struct finding_cause_group *group = &causes->groups[g];
+        json_begin_object(w);
+        json_key(w, "cause");
+        json_string(w, group->key);
+        json_key(w, "rule");
+        json_string(w, rule_get(group->rule)->id);
+        json_key(w, "severity");
+        json_string(w, severity_name(rule_get(group->rule)->severity));
+        json_key(w, "findings");
+        json_uint(w, group->count);
+        json_key(w, "related");
+        json_uint(w, group->related);
+        json_key(w, "summary");
+        json_string(w, group->summary);
+        json_end_object(w);
+    }
+    json_end_array(w);
+}
+
+static void write_summary(struct json_writer *w, const struct finding_list *list, const struct finding_causes *causes,
+                          const struct report_context *ctx)
 {
     size_t by_rule[RULE_COUNT] = {0};
     size_t by_severity[SEVERITY_NEVER] = {0};
@@ -70,6 +95,8 @@ static void write_summary(struct json_writer *w, const struct finding_list *list
         json_uint(w, by_severity[s]);
     }
     json_end_object(w);
+    json_key(w, "by_cause");
+    render_causes_json(w, causes);
     if (ctx->baseline) {
         json_key(w, "baseline");
         json_begin_object(w);
@@ -114,6 +141,12 @@ void render_finding_json(struct json_writer *w, const struct finding *f, const c
             json_uint(w, f->column);
         }
     }
+    struct buf cause = BUF_INIT;
+    if (finding_cause_key(f, &cause) == CP_OK) {
+        json_key(w, "cause");
+        json_string(w, buf_str(&cause));
+    }
+    buf_free(&cause);
     finding_fingerprint_hex(f, fingerprint);
     json_key(w, "fingerprint");
     json_string(w, fingerprint);
@@ -126,6 +159,11 @@ void render_finding_json(struct json_writer *w, const struct finding *f, const c
 
 int render_findings_json(FILE *out, const struct finding_list *list, const struct report_context *ctx)
 {
+    struct finding_causes causes;
+    if (finding_causes_build(list, &causes) != CP_OK) {
+        finding_causes_free(&causes);
+        return CP_ERR_NOMEM;
+    }
     struct json_writer w;
     json_writer_init(&w, out, true);
     json_begin_object(&w);
@@ -133,7 +171,7 @@ int render_findings_json(FILE *out, const struct finding_list *list, const struc
     json_int(&w, FINDINGS_JSON_SCHEMA);
     write_tool(&w, ctx);
     write_run(&w, ctx);
-    write_summary(&w, list, ctx);
+    write_summary(&w, list, &causes, ctx);
     json_key(&w, "findings");
     json_begin_array(&w);
     for (size_t i = 0; i < list->count; i++)
@@ -148,5 +186,6 @@ int render_findings_json(FILE *out, const struct finding_list *list, const struc
         json_end_array(&w);
     }
     json_end_object(&w);
+    finding_causes_free(&causes);
     return json_writer_finish(&w) == 0 ? CP_OK : CP_ERR_IO;
 }

@@ -11,6 +11,7 @@
 
 #include "common/buf.h"
 #include "common/error.h"
+#include "findings/cause.h"
 #include "reports/baseline.h"
 #include "reports/render_text.h"
 
@@ -49,6 +50,7 @@ struct junit {
     int status;
     const struct report_context *ctx;
     const struct finding_list *list;
+    struct finding_causes causes; /* by rule: each suite lists its rule's causes as properties */
 };
 
 static void check(struct junit *j, int xml_rc)
@@ -133,6 +135,18 @@ static void start_suite(struct junit *j, const char *name, size_t id, struct sui
     if (ctx->baseline)
         property(j, "baseline", ctx->baseline->baseline->path);
     property(j, extra_name, extra_value);
+    /* By rule: one "cause" property per cause of the rule, "KEY: SUMMARY", largest first. */
+    const struct rule *rule = rule_find(name ? name : "");
+    for (size_t g = 0; rule && strcmp(extra_name, "severity") == 0 && g < j->causes.count; g++) {
+        if (j->causes.groups[g].rule != rule->symbol)
+            continue;
+        struct buf value = BUF_INIT;
+        if (buf_printf(&value, "%s: %s", j->causes.groups[g].key, j->causes.groups[g].summary) != CP_OK &&
+            j->status == CP_OK)
+            j->status = CP_ERR_NOMEM;
+        property(j, "cause", buf_str(&value));
+        buf_free(&value);
+    }
     end(j);
 }
 
@@ -458,14 +472,18 @@ int render_findings_junit(FILE *out, const struct finding_list *list, const stru
     check(&j, xmlTextWriterSetIndentString(j.writer, BAD_CAST "  "));
     check(&j, xmlTextWriterStartDocument(j.writer, "1.0", "UTF-8", NULL));
     start(&j, "testsuites");
-    if (grouping == JUNIT_BY_SOURCE_FILE)
+    if (grouping == JUNIT_BY_SOURCE_FILE) {
         write_by_source_file(&j);
-    else
+    } else {
+        if (finding_causes_build(list, &j.causes) != CP_OK)
+            j.status = CP_ERR_NOMEM;
         write_by_rule(&j);
+    }
     end(&j);
     check(&j, xmlTextWriterEndDocument(j.writer));
     xmlFreeTextWriter(j.writer); /* flushes and frees output; out stays open */
     buf_free(&j.clean);
+    finding_causes_free(&j.causes);
     if (j.status == CP_OK && (fflush(out) != 0 || ferror(out)))
         j.status = CP_ERR_IO;
     return j.status;

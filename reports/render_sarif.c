@@ -6,7 +6,9 @@
 
 #include "common/error.h"
 #include "common/json_write.h"
+#include "findings/cause.h"
 #include "reports/baseline.h"
+#include "reports/render_json.h"
 
 #define SARIF_SCHEMA_URI "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
@@ -246,7 +248,8 @@ static int write_locations(struct json_writer *w, const struct finding *f, struc
     return rc;
 }
 
-static int write_result(struct json_writer *w, const struct finding *f, const char *state, struct buf *scratch)
+static int write_result(struct json_writer *w, const struct finding *f, const char *state,
+                        const struct finding_cause_group *cause, struct buf *scratch)
 {
     const struct rule *rule = rule_get(f->rule);
     char fingerprint[17];
@@ -269,16 +272,24 @@ static int write_result(struct json_writer *w, const struct finding *f, const ch
         json_key(w, "baselineState");
         json_string(w, strcmp(state, "existing") == 0 ? "unchanged" : "new");
     }
+    json_key(w, "properties");
+    json_begin_object(w);
+    json_key(w, "cause");
+    json_string(w, cause->key);
+    json_key(w, "causeSummary");
+    json_string(w, cause->summary);
+    json_end_object(w);
     json_end_object(w);
     return rc;
 }
 
-static void write_run_properties(struct json_writer *w, const struct report_context *ctx)
+static void write_run_properties(struct json_writer *w, const struct report_context *ctx,
+                                 const struct finding_causes *causes)
 {
-    if (!ctx->has_page_counts && !ctx->baseline)
-        return;
     json_key(w, "properties");
     json_begin_object(w);
+    json_key(w, "causes");
+    render_causes_json(w, causes);
     if (ctx->has_page_counts) {
         json_key(w, "pages");
         json_uint(w, ctx->pages);
@@ -296,6 +307,11 @@ static void write_run_properties(struct json_writer *w, const struct report_cont
 
 int render_findings_sarif(FILE *out, const struct finding_list *list, const struct report_context *ctx)
 {
+    struct finding_causes causes;
+    if (finding_causes_build(list, &causes) != CP_OK) {
+        finding_causes_free(&causes);
+        return CP_ERR_NOMEM;
+    }
     struct json_writer w;
     struct buf scratch = BUF_INIT;
     json_writer_init(&w, out, true);
@@ -312,13 +328,15 @@ int render_findings_sarif(FILE *out, const struct finding_list *list, const stru
     json_key(&w, "results");
     json_begin_array(&w);
     for (size_t i = 0; i < list->count && rc == CP_OK; i++)
-        rc = write_result(&w, &list->items[i], report_baseline_state(ctx, i), &scratch);
+        rc = write_result(&w, &list->items[i], report_baseline_state(ctx, i),
+                          &causes.groups[causes.group_of[i]], &scratch);
     json_end_array(&w);
-    write_run_properties(&w, ctx);
+    write_run_properties(&w, ctx, &causes);
     json_end_object(&w);
     json_end_array(&w);
     json_end_object(&w);
     buf_free(&scratch);
+    finding_causes_free(&causes);
     if (json_writer_finish(&w) != 0 && rc == CP_OK)
         rc = CP_ERR_IO;
     return rc;

@@ -3,6 +3,9 @@
 
 #include <stdbool.h>
 
+#include "common/error.h"
+#include "findings/cause.h"
+
 /* One finding is one line: a line break or other control character taken from the input (a <loc>
  * with a newline, a robots.txt line with a CR) is written escaped, so it can neither split the
  * finding nor forge another one for the tools that read these lines. */
@@ -50,4 +53,24 @@ void render_findings_text(FILE *out, const struct finding_list *list)
 {
     for (size_t i = 0; i < list->count; i++)
         render_finding_text(out, &list->items[i]);
+}
+
+int render_findings_text_by_cause(FILE *out, const struct finding_list *list)
+{
+    struct finding_causes causes;
+    int rc = finding_causes_build(list, &causes);
+    for (size_t g = 0; g < causes.count && rc == CP_OK; g++) {
+        const struct finding_cause_group *group = &causes.groups[g];
+        const struct rule *rule = rule_get(group->rule);
+        fprintf(out, "%s# %s %s (%zu finding%s): ", g ? "\n" : "", severity_name(rule->severity), rule->id,
+                group->count, group->count == 1 ? "" : "s");
+        write_one_line(out, group->summary);
+        fputs(" [cause ", out);
+        write_one_line(out, group->key);
+        fputs("]\n", out);
+        for (size_t k = group->start; k < group->start + group->count; k++)
+            render_finding_text(out, &list->items[causes.order[k]]);
+    }
+    finding_causes_free(&causes);
+    return rc;
 }

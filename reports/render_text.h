@@ -16,4 +16,13 @@
 void render_finding_text(FILE *out, const struct finding *finding);
 void render_findings_text(FILE *out, const struct finding_list *list);
 
+/* findings.txt: the same lines grouped by cause (findings/cause.h), each group opened by a line
+ *
+ *   # SEVERITY RULE-ID (N findings): SUMMARY [cause KEY]
+ *
+ * in the causes' order (most severe, then largest first); lines within a group keep list order.
+ * The '#' lines match no SOURCE:LINE: pattern, so tools that read the finding lines skip them.
+ * Returns CP_OK or CP_ERR_NOMEM. */
+int render_findings_text_by_cause(FILE *out, const struct finding_list *list);
+
 #endif

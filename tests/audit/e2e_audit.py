@@ -70,9 +70,15 @@ def check_shape(report, stdout):
         check(len(finding.get("fingerprint", "")) == 16, "finding without a fingerprint: %s" % finding)
     check(summary["by_rule"] == by_rule, "summary.by_rule %s disagrees with the findings %s" %
           (summary["by_rule"], by_rule))
-    for rule, count in by_rule.items():
-        check(any(line.split()[1:3] == [rule, str(count)] for line in stdout.splitlines() if len(line.split()) > 2),
-              "the summary table has no row '%s %d'" % (rule, count))
+    by_cause_rule = {}
+    for cause in summary["by_cause"]:
+        by_cause_rule[cause["rule"]] = by_cause_rule.get(cause["rule"], 0) + cause["findings"]
+        check(any(line.split()[1:3] == [cause["rule"], str(cause["findings"])] and line.endswith(cause["summary"])
+                  for line in stdout.splitlines() if len(line.split()) > 2),
+              "the summary table has no row for cause %s" % cause)
+    check(by_cause_rule == by_rule, "summary.by_cause %s disagrees with the findings %s" % (by_cause_rule, by_rule))
+    for finding in report["findings"]:
+        check(finding.get("cause", "").split(":")[0] == finding["rule"], "finding without its cause: %s" % finding)
 
 
 def compare(site, expected, found):

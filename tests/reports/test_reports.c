@@ -15,6 +15,7 @@
 #include "common/buf.h"
 #include "common/csv.h"
 #include "common/error.h"
+#include "findings/cause.h"
 #include "reports/baseline.h"
 #include "reports/render.h"
 #include "reports/render_csv.h"
@@ -96,6 +97,70 @@ static void test_identity_per_rule_family(void **state)
     assert_int_equal(finding_identity_key_kind(RULE_CANONICAL_MISSING), FINDING_KEY_NONE);
     buf_free(&a);
     buf_free(&b);
+    findings_free(&list);
+}
+
+static void cause_of(const struct finding *f, struct buf *out)
+{
+    buf_reset(out);
+    assert_int_equal(finding_cause_key(f, out), CP_OK);
+}
+
+/* 527 file: canonicals are one cause; broken targets under one deep folder are one cause, whatever
+ * page links them; a sitemap's entries share their file; grouping counts and orders them. */
+static void test_cause_keys_and_groups(void **state)
+{
+    (void)state;
+    struct finding_list list = FINDING_LIST_INIT;
+    struct buf key = BUF_INIT;
+    char url[128];
+    for (int i = 0; i < 527; i++) {
+        snprintf(url, sizeof url, "http://h/library/p%d.html", i);
+        add(&list, RULE_CANONICAL_INVALID, url, url, 5, "file:///usr/share/doc/python3/html/index.html");
+    }
+    cause_of(&list.items[0], &key);
+    assert_string_equal(buf_str(&key), "canonical-invalid:scheme=file");
+    for (int i = 0; i < 77; i++) {
+        snprintf(url, sizeof url, "http://h/usr/share/doc/python3-doc/html/library/m%d.html", i);
+        struct finding *f = findings_add(&list, RULE_BROKEN_LINK, url, "http://h/a", 0,
+                                         "%s answers 404 (linked from 2 pages)", url);
+        assert_non_null(f);
+        snprintf(url, sizeof url, "http://h/ref/p%d.html", i % 34);
+        assert_int_equal(finding_add_related(f, url), CP_OK);
+    }
+    cause_of(&list.items[527], &key);
+    assert_string_equal(buf_str(&key), "broken-link:404 http://h/usr/share/doc/python3-doc/");
+    add(&list, RULE_CANONICAL_CROSS_HOST, "http://h/x", "http://h/x", 3, "https://docs.python.org/3/x");
+    cause_of(&list.items[list.count - 1], &key);
+    assert_string_equal(buf_str(&key), "canonical-cross-host:origin=https://docs.python.org");
+    add(&list, RULE_SITEMAP_URL_NOINDEX, "http://h/n", "http://h/sitemap.xml", 7, NULL);
+    cause_of(&list.items[list.count - 1], &key);
+    assert_string_equal(buf_str(&key), "sitemap-url-noindex:http://h/sitemap.xml");
+    add(&list, RULE_DEEP_PAGE, "http://h/docs/a/b/c.html", NULL, 0, NULL);
+    cause_of(&list.items[list.count - 1], &key);
+    assert_string_equal(buf_str(&key), "deep-page:http://h/docs/");
+    add(&list, RULE_DEEP_PAGE, "http://h/top.html", NULL, 0, NULL);
+    cause_of(&list.items[list.count - 1], &key);
+    assert_string_equal(buf_str(&key), "deep-page:http://h/");
+
+    struct finding_causes causes;
+    assert_int_equal(finding_causes_build(&list, &causes), CP_OK);
+    assert_int_equal(causes.count, 6);
+    assert_string_equal(causes.groups[0].key, "canonical-invalid:scheme=file");
+    assert_int_equal(causes.groups[0].count, 527);
+    assert_string_equal(causes.groups[0].summary,
+                        "527 pages: canonical uses the file: scheme (built without the site URL, e.g. Sphinx html_baseurl?)");
+    assert_int_equal(causes.groups[1].count, 77);
+    assert_int_equal(causes.groups[1].related, 34);
+    assert_string_equal(causes.groups[1].summary,
+                        "77 targets under http://h/usr/share/doc/python3-doc/ answer 404 (linked from 34 pages)");
+    size_t seen = 0;
+    for (size_t g = 0; g < causes.count; g++)
+        for (size_t k = causes.groups[g].start; k < causes.groups[g].start + causes.groups[g].count; k++, seen++)
+            assert_int_equal(causes.group_of[causes.order[k]], g);
+    assert_int_equal(seen, list.count);
+    finding_causes_free(&causes);
+    buf_free(&key);
     findings_free(&list);
 }
 
@@ -427,6 +492,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_identity_per_rule_family),
         cmocka_unit_test(test_fingerprint_is_fnv1a_64),
+        cmocka_unit_test(test_cause_keys_and_groups),
         cmocka_unit_test(test_baseline_new_existing_fixed),
         cmocka_unit_test(test_baseline_from_older_schema),
         cmocka_unit_test(test_corrupt_baselines_name_file_and_problem),
