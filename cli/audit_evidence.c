@@ -162,11 +162,16 @@ int audit_evidence_build(const struct crawl_result *r, const struct crawl_option
 
 int audit_evidence_crawl_findings(const struct crawl_result *r, size_t max_per_template, struct finding_list *out)
 {
-    for (size_t i = 0; i < r->trap_count; i++)
-        if (!findings_add(out, RULE_CRAWL_TRAP, r->traps[i], NULL, 0,
-                          "the template produced more than %zu URLs; %zu more were not crawled (--max-per-template)",
-                          max_per_template ? max_per_template : 500, r->trap_refused[i]))
+    /* The finding names a URL a user can open (one the cap refused); the template it belongs to
+     * is in the message, as crawl.json lists it. */
+    for (size_t i = 0; i < r->trap_count; i++) {
+        const char *example = r->trap_examples && r->trap_examples[i] ? r->trap_examples[i] : r->traps[i];
+        if (!findings_add(out, RULE_CRAWL_TRAP, example, NULL, 0,
+                          "%s is one of %zu URLs not crawled: their template %s produced more than %zu URLs "
+                          "(--max-per-template)",
+                          example, r->trap_refused[i], r->traps[i], max_per_template ? max_per_template : 500))
             return CP_ERR_NOMEM;
+    }
     return CP_OK;
 }
 

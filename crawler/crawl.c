@@ -385,8 +385,12 @@ static void collect_run_facts(struct crawl *c)
     r->trap_count = frontier_trap_count(c->frontier);
     r->traps = calloc(r->trap_count + 1, sizeof(*r->traps));
     r->trap_refused = calloc(r->trap_count + 1, sizeof(*r->trap_refused));
-    for (size_t i = 0; r->traps && r->trap_refused && i < r->trap_count; i++)
-        r->traps[i] = strdup(frontier_trap_at(c->frontier, i, &r->trap_refused[i]));
+    r->trap_examples = calloc(r->trap_count + 1, sizeof(*r->trap_examples));
+    for (size_t i = 0; r->traps && r->trap_refused && r->trap_examples && i < r->trap_count; i++) {
+        const char *example = NULL;
+        r->traps[i] = strdup(frontier_trap_at(c->frontier, i, &r->trap_refused[i], &example));
+        r->trap_examples[i] = example ? strdup(example) : NULL;
+    }
     size_t origins = frontier_origin_count(c->frontier);
     r->breaker_events = calloc(origins + 1, sizeof(*r->breaker_events));
     for (size_t i = 0; r->breaker_events && i < origins; i++) {
@@ -522,7 +526,10 @@ void crawl_result_free(struct crawl_result *r)
     findings_free(&r->findings);
     for (size_t i = 0; r->traps && i < r->trap_count; i++)
         free(r->traps[i]);
+    for (size_t i = 0; r->trap_examples && i < r->trap_count; i++)
+        free(r->trap_examples[i]);
     free(r->traps);
+    free(r->trap_examples);
     free(r->trap_refused);
     for (size_t i = 0; i < r->breaker_count; i++)
         free(r->breaker_events[i]);

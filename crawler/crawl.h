@@ -145,6 +145,7 @@ struct crawl_result {
     uint64_t sitemap_urls;          /* entries seen in sitemaps */
     struct finding_list findings;   /* robots.txt, sitemap and crawl-host-paused findings raised while crawling */
     char **traps;                   /* templates refused by --max-per-template, with counts */
+    char **trap_examples;           /* per template, one URL it refused (see frontier_trap_at) */
     size_t *trap_refused;
     size_t trap_count;
     char **breaker_events;          /* "origin: paused N times, M ms" */

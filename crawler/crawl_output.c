@@ -357,6 +357,11 @@ int crawl_output_run(const char *dir, const struct crawl_options *options, const
         json_begin_object(&w);
         json_key(&w, "template"), json_string(&w, r->traps[i]);
         json_key(&w, "urls_refused"), json_uint(&w, r->trap_refused[i]);
+        json_key(&w, "example");
+        if (r->trap_examples && r->trap_examples[i])
+            json_string(&w, r->trap_examples[i]);
+        else
+            json_null(&w);
         json_end_object(&w);
     }
     json_end_array(&w);

@@ -37,6 +37,7 @@ struct template_count {
     char *key;
     size_t urls;
     size_t refused;
+    char *example;          /* a refused URL: the shortest, then the first in byte order */
     bool flagged;
     UT_hash_handle hh;
 };
@@ -88,6 +89,7 @@ void frontier_free(struct frontier *f)
     HASH_ITER(hh, f->templates, t, next_template) {
         HASH_DEL(f->templates, t);
         free(t->key);
+        free(t->example);
         free(t);
     }
     free(f->order);
@@ -216,6 +218,17 @@ static int count_template(struct frontier *f, const struct url *url, const char 
         return CP_OK;
     }
     t->refused++;
+    /* The example is chosen by content, not by arrival, so a rerun names the same URL. */
+    size_t length = url->href_length;
+    if (!t->example || length < strlen(t->example) ||
+        (length == strlen(t->example) && strcmp(url->href, t->example) < 0)) {
+        char *copy = strdup(url->href);
+        if (!copy)
+            return CP_ERR_NOMEM;
+        f->template_bytes += length + 1 - (t->example ? strlen(t->example) + 1 : 0);
+        free(t->example);
+        t->example = copy;
+    }
     if (!t->flagged) {
         struct template_count **grown = array_grow(f->traps, f->trap_count, sizeof(*grown));
         if (!grown)
@@ -380,10 +393,12 @@ struct frontier_origin *frontier_origin_at(const struct frontier *f, size_t i) {
 struct frontier_origin_stats frontier_origin_stats(const struct frontier_origin *o) { return o->stats; }
 size_t frontier_trap_count(const struct frontier *f) { return f->trap_count; }
 
-const char *frontier_trap_at(const struct frontier *f, size_t index, size_t *urls_refused)
+const char *frontier_trap_at(const struct frontier *f, size_t index, size_t *urls_refused, const char **example)
 {
     if (urls_refused)
         *urls_refused = f->traps[index]->refused;
+    if (example)
+        *example = f->traps[index]->example;
     return f->traps[index]->key;
 }
 

@@ -97,9 +97,12 @@ struct frontier_origin_stats {
 };
 struct frontier_origin_stats frontier_origin_stats(const struct frontier_origin *origin);
 
-/* Crawl-trap templates that hit the cap: count, and each as "origin/path-template?names". */
+/* Crawl-trap templates that hit the cap: count, and each as "origin/path-template?names", with
+ * the URLs refused and one of them as *example (the shortest, then the first in byte order, so
+ * that reruns name the same one; owned by the frontier). */
 size_t frontier_trap_count(const struct frontier *frontier);
-const char *frontier_trap_at(const struct frontier *frontier, size_t index, size_t *urls_refused);
+const char *frontier_trap_at(const struct frontier *frontier, size_t index, size_t *urls_refused,
+                             const char **example);
 
 /* Bytes the frontier holds (queues, origins, templates), for the memory-per-URL figure. */
 size_t frontier_memory_usage(const struct frontier *frontier);

@@ -38,6 +38,14 @@ struct lineage {
     char url[];
 };
 
+/* The origins that vouch for a child through the indexes above it (see sitemap.h, authority). */
+struct authority {
+    UT_hash_handle hh;
+    char **origins;
+    size_t count;
+    char url[];
+};
+
 struct child_context {
     bool local;           /* the index is a local file: children resolve under --root */
     size_t skipped;       /* children not followed */
@@ -76,9 +84,23 @@ static void lineage_free_all(struct sitemap_checker *checker)
     checker->lineage = NULL;
 }
 
+static void authority_free_all(struct sitemap_checker *checker)
+{
+    struct authority *table = checker->authority, *record, *next;
+    HASH_ITER(hh, table, record, next) {
+        HASH_DEL(table, record);
+        for (size_t i = 0; i < record->count; i++)
+            free(record->origins[i]);
+        free(record->origins);
+        free(record);
+    }
+    checker->authority = NULL;
+}
+
 void sitemap_checker_free(struct sitemap_checker *checker)
 {
     lineage_free_all(checker);
+    authority_free_all(checker);
     url_hash_set_free(&checker->seen_urls);
     url_hash_set_free(&checker->seen_sitemaps);
     free(checker->index_stack);
@@ -118,6 +140,64 @@ static struct lineage *lineage_add(struct sitemap_checker *checker, const char *
     HASH_ADD(hh, table, url[0], length, record);
     checker->lineage = table;
     return record;
+}
+
+/* ---- authority: a robots.txt-declared index vouches for its children, at any depth ---- */
+
+static struct authority *authority_find(const struct sitemap_checker *checker, const char *url)
+{
+    struct authority *table = checker->authority, *record = NULL;
+    if (url)
+        HASH_FIND_STR(table, url, record);
+    return record;
+}
+
+/* The child listed by index `file` inherits every origin that vouches for the index. */
+static int authority_pass_down(struct sitemap_checker *checker, const struct sitemap_file_check *file,
+                               const char *child)
+{
+    if (file->robots_origin_count == 0)
+        return CP_OK;
+    struct authority *record = authority_find(checker, child);
+    if (!record) {
+        size_t length = strlen(child);
+        if (!(record = calloc(1, sizeof *record + length + 1)))
+            return CP_ERR_NOMEM;
+        memcpy(record->url, child, length + 1);
+        struct authority *table = checker->authority;
+        HASH_ADD(hh, table, url[0], length, record);
+        checker->authority = table;
+    }
+    for (size_t i = 0; i < file->robots_origin_count; i++) {
+        bool known = false;
+        for (size_t j = 0; j < record->count && !known; j++)
+            known = strcmp(record->origins[j], file->robots_origins[i]) == 0;
+        if (known)
+            continue;
+        char **grown = realloc(record->origins, (record->count + 1) * sizeof *grown);
+        if (!grown)
+            return CP_ERR_NOMEM;
+        record->origins = grown;
+        if (!(grown[record->count] = strdup(file->robots_origins[i])))
+            return CP_ERR_NOMEM;
+        record->count++;
+    }
+    return CP_OK;
+}
+
+/* A sitemap read as a child (by the URL it was listed as, or the one it was served from after a
+ * redirect) gets the origins its indexes passed down. */
+static int authority_inherit(const struct sitemap_checker *checker, struct sitemap_file_check *file,
+                             const char *name, const char *sitemap_url)
+{
+    const char *keys[] = {sitemap_url, name};
+    int status = CP_OK;
+    for (size_t i = 0; i < 2 && status == CP_OK; i++) {
+        const struct authority *record = authority_find(checker, keys[i]);
+        if (record)
+            status = sitemap_validate_inherit(file, record->origins, record->count);
+    }
+    return status;
 }
 
 /* Hand a child to on_child, remembering which index (the one being read) listed it. */
@@ -229,6 +309,10 @@ static int follow_child(struct sitemap_file_check *file, const struct url *child
                                          "sitemap %s is listed more than once; it was read once", child->href);
         return f ? 0 : 1;
     }
+    if (authority_pass_down(checker, file, child->href) != CP_OK) {
+        file->status = CP_ERR_NOMEM;
+        return 1;
+    }
     if (checker->on_child)
         return hand_out_child(checker, child->href, file->name, line) != CP_OK;
     struct sitemap_result result = {0};
@@ -313,6 +397,8 @@ static int check_source(struct sitemap_checker *checker, struct sitemap_source *
     size_t outer_depth = checker->index_depth;
     const char *key = sitemap_url ? sitemap_url : name;
     int status = sitemap_validate_begin(&file, checker, name, sitemap_url, origin);
+    if (status == CP_OK && origin == SITEMAP_ORIGIN_INDEX)
+        status = authority_inherit(checker, &file, name, sitemap_url);
     if (status == CP_OK && origin == SITEMAP_ORIGIN_INDEX)
         status = restore_lineage(checker, name, sitemap_url, &key);
     if (status == CP_OK)

@@ -64,14 +64,16 @@ struct sitemap_entry {
     const struct sitemap_alternate *alternates;
     size_t alternate_count;
     unsigned image_count, video_count, news_count;
-    bool in_scope;            /* false when sitemap-loc-out-of-scope was reported for it */
+    bool in_scope;            /* false when sitemap-loc-out-of-scope or -other-origin was reported for it */
 };
 
 /* Return 0 to continue, non-zero to stop reading this sitemap. */
 typedef int (*sitemap_entry_fn)(const struct sitemap_entry *entry, void *context);
 
 /* The Sitemap: lines one origin's robots.txt declared (the caller's robots.txt parser supplies
- * them): used for the cross-submission exception of the scope rule and for sitemap-not-in-robots. */
+ * them). A sitemap named there may list any URL of that origin, and so may every child of an
+ * index named there, at any depth (the scope rules: sitemap-loc-out-of-scope, -other-origin);
+ * also used for sitemap-not-in-robots. */
 struct sitemap_robots_declaration {
     const char *origin;                 /* "https://example.com" (scheme, host, non-default port) */
     const char *const *sitemaps;        /* the Sitemap: values, absolute URLs */
@@ -156,6 +158,10 @@ struct sitemap_checker {
      * Set it after sitemap_checker_init. */
     void (*on_child)(void *context, const char *child_url, const char *parent, unsigned line);
     void *lineage;                      /* which index handed out each child (sitemap/check.c) */
+    /* Which origins vouch for each child handed out or followed: the origins whose robots.txt
+     * names an index above it. A robots.txt-declared index passes its authority down to every
+     * child at any depth, so a child may list any URL of those origins (sitemap/check.c). */
+    void *authority;
 };
 
 /* Prepare a checker. options is copied (the strings it points to must outlive the checker);

@@ -127,20 +127,14 @@ bool sitemap_validate_loc(const char *text, size_t length, bool truncated, struc
 
 /* ---- per-entry rules ---- */
 
-static bool in_scope(struct sitemap_file_check *file, const struct url *url, bool check_directory)
+enum scope {
+    SCOPE_IN,
+    SCOPE_OUTSIDE_DIRECTORY, /* same origin as the file, outside its directory, nothing vouches */
+    SCOPE_OTHER_ORIGIN,      /* another origin that does not vouch for the file */
+};
+
+static bool origin_vouches(const struct sitemap_file_check *file, const struct url *url)
 {
-    if (!file->have_url)
-        return true;
-    if (url_same_origin(&file->sitemap_url, url)) {
-        if (!check_directory)
-            return true;
-        const char *directory = url_part_start(&file->sitemap_url, file->sitemap_url.pathname);
-        const char *path = url_part_start(url, url->pathname);
-        if (url->pathname.length >= file->scope_directory_length &&
-            memcmp(path, directory, file->scope_directory_length) == 0)
-            return true;
-    }
-    /* Cross-submission: the URL's own robots.txt names this sitemap. */
     char origin[1024];
     if (url_origin(url, origin, sizeof origin) < 0)
         return false;
@@ -150,17 +144,49 @@ static bool in_scope(struct sitemap_file_check *file, const struct url *url, boo
     return false;
 }
 
-static void report_scope(struct sitemap_file_check *file, const struct url *url, unsigned line)
+/* A URL of an origin that vouches for the file (its robots.txt names the file or an index above
+ * it) is in scope wherever it is; otherwise the protocol's rule: same origin, and (for a urlset)
+ * at or below the file's directory. */
+static enum scope scope_of(const struct sitemap_file_check *file, const struct url *url, bool check_directory)
+{
+    if (!file->have_url || origin_vouches(file, url))
+        return SCOPE_IN;
+    if (!url_same_origin(&file->sitemap_url, url))
+        return SCOPE_OTHER_ORIGIN;
+    const char *directory = url_part_start(&file->sitemap_url, file->sitemap_url.pathname);
+    const char *path = url_part_start(url, url->pathname);
+    bool below = url->pathname.length >= file->scope_directory_length &&
+                 memcmp(path, directory, file->scope_directory_length) == 0;
+    return !check_directory || below ? SCOPE_IN : SCOPE_OUTSIDE_DIRECTORY;
+}
+
+static void report_scope(struct sitemap_file_check *file, const struct url *url, enum scope scope, unsigned line)
 {
     const char *sitemap = file->sitemap_url.href;
-    if (!url_same_origin(&file->sitemap_url, url))
-        add(file, RULE_SITEMAP_LOC_OUT_OF_SCOPE, url->href, line,
-            "'%s' is on another scheme, host or port than the sitemap %s", url->href, sitemap);
-    else
-        add(file, RULE_SITEMAP_LOC_OUT_OF_SCOPE, url->href, line,
-            "'%s' is outside the sitemap's directory %.*s (sitemap %s)", url->href,
-            (int)file->scope_directory_length, url_part_start(&file->sitemap_url, file->sitemap_url.pathname),
-            sitemap);
+    char origin[1024] = "";
+    if (scope == SCOPE_OTHER_ORIGIN) {
+        if (url_origin(url, origin, sizeof origin) < 0)
+            origin[0] = 0;
+        add(file, RULE_SITEMAP_LOC_OTHER_ORIGIN, url->href, line,
+            "'%s' is on another scheme, host or port than the sitemap %s, and %s/robots.txt names neither this "
+            "sitemap nor an index listing it",
+            url->href, sitemap, origin);
+        return;
+    }
+    if (url_origin(&file->sitemap_url, origin, sizeof origin) < 0)
+        origin[0] = 0;
+    /* The fix names the file to declare: the outermost index above a child (its authority passes
+     * down), else the sitemap itself. */
+    const struct sitemap_checker *checker = file->checker;
+    const char *declare = file->origin == SITEMAP_ORIGIN_INDEX && checker->index_depth > 1 && checker->index_stack[0]
+                              ? checker->index_stack[0]
+                              : sitemap;
+    add(file, RULE_SITEMAP_LOC_OUT_OF_SCOPE, url->href, line,
+        "'%s' is outside the sitemap's directory %.*s (sitemap %s), and no robots.txt names this sitemap or an index "
+        "listing it; add 'Sitemap: %s' to %s/robots.txt (a sitemap named there may list any URL of its host), or "
+        "move the sitemap to the site root",
+        url->href, (int)file->scope_directory_length, url_part_start(&file->sitemap_url, file->sitemap_url.pathname),
+        sitemap, declare, origin);
 }
 
 static bool check_lastmod(struct sitemap_file_check *file, struct sitemap_field *field, const char *url,
@@ -318,9 +344,10 @@ static int record_callback(void *context, struct sitemap_record *r)
     if (!valid)
         return file->status != CP_OK;
     bool is_index = file->kind == SITEMAP_KIND_INDEX;
-    bool scoped = in_scope(file, &url, !is_index);
+    enum scope scope = scope_of(file, &url, !is_index);
+    bool scoped = scope == SCOPE_IN;
     if (!scoped)
-        report_scope(file, &url, r->loc.line);
+        report_scope(file, &url, scope, r->loc.line);
     int stop = is_index ? (file->on_child ? file->on_child(file, &url, r->loc.line) : 0)
                         : deliver_entry(file, r, &url, loc, scoped, &entry);
     url_free(&url);
@@ -453,6 +480,26 @@ static int find_robots_origins(struct sitemap_file_check *file)
             file->robots_origin_count++;
             break;
         }
+    file->declared_origin_count = file->robots_origin_count;
+    return CP_OK;
+}
+
+int sitemap_validate_inherit(struct sitemap_file_check *file, char *const *origins, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        bool known = false;
+        for (size_t j = 0; j < file->robots_origin_count && !known; j++)
+            known = strcmp(file->robots_origins[j], origins[i]) == 0;
+        if (known)
+            continue;
+        char **grown = realloc(file->robots_origins, (file->robots_origin_count + 1) * sizeof *grown);
+        if (!grown)
+            return CP_ERR_NOMEM;
+        file->robots_origins = grown;
+        if (!(grown[file->robots_origin_count] = strdup(origins[i])))
+            return CP_ERR_NOMEM;
+        file->robots_origin_count++;
+    }
     return CP_OK;
 }
 
@@ -487,7 +534,7 @@ static void check_robots_declaration(struct sitemap_file_check *file)
     bool have_robots = false;
     for (size_t i = 0; i < o->robots_count; i++)
         have_robots |= strcmp(o->robots[i].origin, origin) == 0;
-    for (size_t i = 0; i < file->robots_origin_count; i++)
+    for (size_t i = 0; i < file->declared_origin_count; i++)
         if (strcmp(file->robots_origins[i], origin) == 0)
             return;
     if (have_robots)

@@ -25,8 +25,11 @@ struct sitemap_file_check {
     bool have_url;
     struct url sitemap_url;         /* where the file lives, for the scope rule */
     size_t scope_directory_length;  /* bytes of sitemap_url's pathname up to its last '/' */
-    char **robots_origins;          /* origins whose robots.txt declares this sitemap */
+    /* Origins that vouch for this sitemap: their robots.txt names it, or names an index above it
+     * (sitemap_validate_inherit). Any URL of these origins is in scope. */
+    char **robots_origins;
     size_t robots_origin_count;
+    size_t declared_origin_count;   /* the first ones: robots.txt names this very file */
     enum sitemap_origin origin;
     enum sitemap_kind kind;
     unsigned root_line;
@@ -43,6 +46,9 @@ struct sitemap_file_check {
 /* Prepare the per-file state. sitemap_url may be NULL (unknown location). */
 int sitemap_validate_begin(struct sitemap_file_check *file, struct sitemap_checker *checker, const char *name,
                            const char *sitemap_url, enum sitemap_origin origin);
+/* Add origins that vouch for file because they vouch for an index above it (copied; duplicates
+ * skipped). Returns CP_OK or CP_ERR_NOMEM. */
+int sitemap_validate_inherit(struct sitemap_file_check *file, char *const *origins, size_t count);
 /* The parse handler that feeds file. */
 void sitemap_validate_handler(struct sitemap_file_check *file, struct sitemap_parse_handler *handler);
 /* File-level rules (empty, too many URLs, uniform lastmod, news limit, robots.txt declaration);

@@ -3,7 +3,7 @@
  * `fixture_server --root fixtures/sites/NAME [--port N] [--log FILE]` serves the site's files on
  * 127.0.0.1, prints "PORT N" as its first stdout line once it is listening, and runs until SIGINT
  * or SIGTERM. The site's `routes` file overrides individual paths (status codes, headers, redirects,
- * Retry-After, delays, slow or endless bodies, oversized headers, gzip/br bodies, virtual hosts);
+ * Retry-After, delays, slow or endless bodies, headers that never end, oversized headers, gzip/br bodies, virtual hosts);
  * its format is documented in docs/fixture-server.md. --log appends one line per request
  * ("METHOD HOST PATH[?QUERY] AUTHORIZATION|-") so tests can check what a crawler asked for. */
 #include <brotli/encode.h>
@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,6 +26,7 @@
 
 #define MAX_FILE_BYTES (64u << 20)
 #define ENDLESS_LIMIT ((uint64_t)1 << 30)
+#define TRICKLE_LIMIT_MS (10L * 60 * 1000) /* a trickle ends after this even if the client stays */
 
 struct server {
     const char *root;
@@ -220,6 +222,27 @@ static void stream_free(void *cls)
     struct stream *st = cls;
     free(st->body.data);
     free(st);
+}
+
+/* A status line, then one header byte every interval_ms, never ending the headers: the response a
+ * crawler cannot finish however long it waits. libmicrohttpd writes whole header blocks, so the
+ * bytes go straight to the connection's socket from its own thread; the connection is then
+ * closed (MHD_NO). Ends when the client goes away or after TRICKLE_LIMIT_MS. */
+static enum MHD_Result trickle_headers(struct MHD_Connection *c, long interval_ms)
+{
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (!info)
+        return MHD_NO;
+    int fd = info->connect_fd;
+    static const char start[] = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Trickle: ";
+    if (send(fd, start, sizeof(start) - 1, MSG_NOSIGNAL) < 0)
+        return MHD_NO;
+    for (long waited = 0; waited < TRICKLE_LIMIT_MS; waited += interval_ms) {
+        sleep_ms(interval_ms);
+        if (send(fd, "x", 1, MSG_NOSIGNAL) < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+            break;
+    }
+    return MHD_NO;
 }
 
 struct query_log {
@@ -427,6 +450,8 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
     }
     if (r && r->delay_ms)
         sleep_ms(r->delay_ms);
+    if (r && r->trickle_headers_ms)
+        return trickle_headers(c, r->trickle_headers_ms);
     struct body body = {0};
     const char *type = "text/html; charset=utf-8";
     int status = r && r->status ? r->status : 200;

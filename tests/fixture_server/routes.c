@@ -60,6 +60,7 @@ static int set_directive(struct route *r, const char *token)
     else if (IS("retry-after")) return parse_long(value, &r->retry_after);
     else if (IS("delay")) return parse_long(value, &r->delay_ms);
     else if (IS("drip")) return parse_long(value, &r->drip_ms);
+    else if (IS("trickle-headers")) { if (parse_long(value, &number) || number == 0) return -1; r->trickle_headers_ms = number; }
     else if (IS("header-bytes")) return parse_long(value, &r->header_bytes);
     else if (IS("times")) return parse_long(value, &r->times);
     else if (IS("encoding")) {

@@ -26,6 +26,7 @@ struct route {
     long retry_after;         /* -1: none */
     long delay_ms;            /* wait before answering */
     long drip_ms;             /* wait between body bytes */
+    long trickle_headers_ms;  /* wait between header bytes; the headers never end */
     bool endless;             /* a body that never ends (bounded at 1 GiB) */
     bool trap;                /* a generated page linking to path?n=N+1 (crawl trap) */
     bool expand;              /* replace "{port}" in the body with the server's port */

@@ -186,7 +186,75 @@ static void test_duplicates_across_buffers_and_scope(void **state)
     assert_int_equal(checker.urls, 6);
     sitemap_checker_free(&checker);
     assert_int_equal(count_rule(&findings, RULE_SITEMAP_DUPLICATE_URL), 3);
-    assert_int_equal(count_rule(&findings, RULE_SITEMAP_LOC_OUT_OF_SCOPE), 2); /* other.example, twice */
+    assert_int_equal(count_rule(&findings, RULE_SITEMAP_LOC_OTHER_ORIGIN), 2); /* other.example, twice */
+    findings_free(&findings);
+}
+
+struct handed_out {
+    size_t count;
+    char children[4][128];
+};
+
+static void remember_child(void *context, const char *child_url, const char *parent, unsigned line)
+{
+    (void)parent, (void)line;
+    struct handed_out *h = context;
+    if (h->count < 4)
+        snprintf(h->children[h->count++], sizeof h->children[0], "%s", child_url);
+}
+
+/* A robots.txt-declared index passes its authority to the children it hands out (the crawler's
+ * path), two levels down: the grandchild may list any URL of the declaring origins, including a
+ * cross-submitting partner's; an undeclared index's child keeps the directory rule, as a warning. */
+static void test_index_authority_passes_down(void **state)
+{
+    (void)state;
+    static const char *const own[] = {"https://example.com/sitemap.xml"};
+    static const char *const partner[] = {"https://example.com/sitemap.xml"};
+    static const struct sitemap_robots_declaration robots[] = {{"https://example.com", own, 1},
+                                                               {"https://partner.example", partner, 1}};
+    struct sitemap_options options = {.now = NOW, .robots = robots, .robots_count = 2};
+    static const char top[] = "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+                              "<sitemap><loc>https://example.com/en/index.xml</loc></sitemap></sitemapindex>";
+    static const char middle[] = "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+                                 "<sitemap><loc>https://example.com/en/pages/sitemap.xml</loc></sitemap></sitemapindex>";
+    static const char leaf[] = "https://example.com/about\nhttps://partner.example/shared\nhttps://other.example/z\n";
+    struct finding_list findings = FINDING_LIST_INIT;
+    struct handed_out h = {0};
+    struct sitemap_checker checker;
+    sitemap_checker_init(&checker, &options, &findings, NULL, NULL);
+    checker.on_child = remember_child;
+    checker.context = &h;
+    assert_int_equal(sitemap_check_buffer(&checker, own[0], own[0], top, sizeof top - 1, SITEMAP_ORIGIN_ROBOTS, NULL),
+                     CP_OK);
+    assert_int_equal(h.count, 1);
+    assert_int_equal(sitemap_check_buffer(&checker, h.children[0], h.children[0], middle, sizeof middle - 1,
+                                          SITEMAP_ORIGIN_INDEX, NULL),
+                     CP_OK);
+    assert_int_equal(h.count, 2);
+    assert_int_equal(sitemap_check_buffer(&checker, h.children[1], h.children[1], leaf, sizeof leaf - 1,
+                                          SITEMAP_ORIGIN_INDEX, NULL),
+                     CP_OK);
+    sitemap_checker_free(&checker);
+    assert_int_equal(count_rule(&findings, RULE_SITEMAP_LOC_OUT_OF_SCOPE), 0);
+    assert_int_equal(count_rule(&findings, RULE_SITEMAP_LOC_OTHER_ORIGIN), 1); /* other.example vouches for nothing */
+    findings_free(&findings);
+
+    /* The same leaf under an index nothing declares: the directory rule applies. */
+    struct sitemap_options bare = {.now = NOW};
+    memset(&h, 0, sizeof h);
+    sitemap_checker_init(&checker, &bare, &findings, NULL, NULL);
+    checker.on_child = remember_child;
+    checker.context = &h;
+    assert_int_equal(sitemap_check_buffer(&checker, own[0], own[0], middle, sizeof middle - 1, SITEMAP_ORIGIN_DEFAULT,
+                                          NULL),
+                     CP_OK);
+    assert_int_equal(sitemap_check_buffer(&checker, h.children[0], h.children[0], leaf, sizeof leaf - 1,
+                                          SITEMAP_ORIGIN_INDEX, NULL),
+                     CP_OK);
+    sitemap_checker_free(&checker);
+    assert_int_equal(count_rule(&findings, RULE_SITEMAP_LOC_OUT_OF_SCOPE), 1);  /* /about, outside /en/pages/ */
+    assert_int_equal(count_rule(&findings, RULE_SITEMAP_LOC_OTHER_ORIGIN), 2);  /* partner and other */
     findings_free(&findings);
 }
 
@@ -477,6 +545,7 @@ int main(void)
         cmocka_unit_test(test_buffer_gzip),
         cmocka_unit_test(test_buffer_text_and_stop),
         cmocka_unit_test(test_duplicates_across_buffers_and_scope),
+        cmocka_unit_test(test_index_authority_passes_down),
         cmocka_unit_test(test_hostile_input),
         cmocka_unit_test(test_datetime),
         cmocka_unit_test(test_url_set),
