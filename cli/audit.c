@@ -8,20 +8,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli/audit_evidence.h"
+#include "audit/audit_run.h"
 #include "cli/cli.h"
 #include "cli/crawl_options.h"
-#include "common/buf.h"
 #include "common/error.h"
-#include "crawler/crawl.h"
-#include "linkgraph/analysis.h"
-#include "linkgraph/audit.h"
-#include "linkgraph/graph.h"
-#include "reports/baseline.h"
 #include "findings/cause.h"
 #include "findings/findings.h"
-#include "reports/intake.h"
-#include "reports/pack.h"
+#include "linkgraph/audit.h"
+#include "reports/baseline.h"
 #include "reports/render.h"
 #include "reports/report_context.h"
 
@@ -201,115 +195,17 @@ static int parse_options(struct audit_cli *cli, int argc, char **argv, bool *don
     return rc ? rc : crawl_cli_finish(&cli->crawl, argc, argv);
 }
 
-/* ---- findings ---- */
-
-static int collect_findings(const struct audit_cli *cli, struct crawl_result *r, struct audit_watch *watch,
-                            const struct graph_analysis *analysis, struct finding_list *out)
-{
-    struct audit_evidence evidence;
-    int status = audit_evidence_build(r, &cli->crawl.crawl, watch, &evidence);
-    size_t sitemaps_read = 0;
-    for (size_t i = 0; i < r->sitemap_count; i++)
-        sitemaps_read += r->sitemaps[i].read;
-    struct audit_options options = {
-        .max_click_depth = cli->max_click_depth,
-        .sitemaps_read = sitemaps_read,
-        .pages = evidence.facts,
-    };
-    if (status == CP_OK)
-        status = audit_graph(r->graph, analysis, &options, out);
-    if (status == CP_OK)
-        status = findings_move_all(out, &r->findings);
-    if (status == CP_OK)
-        status = findings_move_all(out, &watch->findings);
-    if (status == CP_OK)
-        status = audit_evidence_crawl_findings(r, cli->crawl.crawl.max_per_template, out);
-    audit_evidence_free(&evidence);
-    if (status == CP_OK)
-        findings_sort(out);
-    return status;
-}
-
-/* ---- reports ---- */
-
-static void count_pages(const struct crawl_result *r, const struct graph_analysis *analysis, size_t *pages,
-                        size_t *indexable)
-{
-    *pages = *indexable = 0;
-    for (uint32_t id = 0; id < analysis->node_count; id++) {
-        uint16_t flags = graph_node(r->graph, id)->flags;
-        *pages += (flags & GRAPH_NODE_IN_SCOPE) && (flags & GRAPH_NODE_FETCHED);
-        *indexable += analysis->verdict[id] == 0;
-    }
-}
-
-/* OUT/findings.EXT, or stdout with `--out -` (main() reports a failed stdout). */
-static int write_format(const struct audit_cli *cli, const char *name, const struct finding_list *list,
-                        const struct report_context *ctx)
-{
-    if (!crawl_cli_writes_files(&cli->crawl))
-        return render_findings(name, stdout, list, ctx);
-    struct buf path = BUF_INIT;
-    buf_printf(&path, "%s/%s", cli->crawl.out_dir, render_format_file_name(name));
-    FILE *file = fopen(buf_str(&path), "wb");
-    int status = file ? render_findings(name, file, list, ctx) : CP_ERR_IO;
-    if (file && fclose(file) != 0)
-        status = CP_ERR_IO;
-    if (status != CP_OK)
-        fprintf(stderr, "crawlpack audit: cannot write %s: %s\n", buf_str(&path), cp_strerror(status));
-    buf_free(&path);
-    return status;
-}
-
-/* Each --format to its file; the pack's findings.json is written even when not asked for. */
-static int write_formats(const struct audit_cli *cli, const struct finding_list *list, const struct report_context *ctx)
-{
-    const char *formats = cli->formats ? cli->formats : "json,csv";
-    bool wrote_json = false;
-    for (const char *at = formats; *at;) {
-        size_t length = strcspn(at, ",");
-        char name[32];
-        snprintf(name, sizeof name, "%.*s", (int)length, at);
-        at += length + (at[length] == ',');
-        if (is_pack_format(name, length))
-            continue;
-        wrote_json |= strcmp(name, "json") == 0;
-        int status = write_format(cli, name, list, ctx);
-        if (status != CP_OK)
-            return status;
-    }
-    return cli->write_pack && !wrote_json ? write_format(cli, "json", list, ctx) : CP_OK;
-}
-
-/* OUT/pack.md (and its CSV lists) from the folder just written. The quality gate's table goes to
- * stderr; a failing gate does not change the audit's exit code (that is `crawlpack pack --check`). */
-static int write_pack(const struct audit_cli *cli)
-{
-    struct buf path = BUF_INIT;
-    buf_printf(&path, "%s/pack.md", cli->crawl.out_dir);
-    struct pack_options options = {
-        .intake_path = cli->intake_path,
-        .crawl_dir = cli->crawl.out_dir,
-        .previous_dir = cli->previous_dir,
-        .output_path = buf_str(&path),
-    };
-    struct pack_gate gate;
-    int status = pack_run(&options, &gate);
-    if (status == CP_OK)
-        pack_gate_free(&gate);
-    else
-        fprintf(stderr, "crawlpack audit: cannot write %s: %s\n", buf_str(&path), cp_strerror(status));
-    buf_free(&path);
-    return status;
-}
+/* ---- printing ---- */
 
 /* The summary lists at most this many causes; the rest are in findings.txt and findings.json. */
 #define SUMMARY_MAX_CAUSES 40
 
 /* The table on stdout: one row per cause (findings/cause.h), worst first (severity, then count). */
-static void print_summary(const struct audit_cli *cli, const struct crawl_result *r, const struct finding_list *list,
-                          const struct report_context *ctx)
+static void print_summary(const struct audit_cli *cli, const struct audit_result *result)
 {
+    const struct crawl_result *r = &result->crawl;
+    const struct finding_list *list = &result->findings;
+    const struct report_context *ctx = &result->context;
     struct finding_causes causes;
     if (finding_causes_build(list, &causes) != CP_OK)
         causes.count = 0; /* out of memory: the counts below still hold */
@@ -346,116 +242,63 @@ static void print_summary(const struct audit_cli *cli, const struct crawl_result
     fputc('\n', out);
 }
 
-static void fill_context(const struct audit_cli *cli, const struct crawl_result *r, const struct graph_analysis *analysis,
-                         const char *const *start, time_t started, struct report_context *ctx)
+/* The audit's request from the parsed options. */
+static void make_request(const struct audit_cli *cli, struct audit_request *request)
 {
-    report_context_init(ctx);
-    ctx->inputs = start;
-    ctx->input_count = 1;
-    ctx->started_at = started;
-    ctx->duration_seconds = r->elapsed_ms / 1000.0;
-    ctx->options = cli->recorded;
-    ctx->option_count = cli->recorded_count;
-    ctx->has_page_counts = true;
-    count_pages(r, analysis, &ctx->pages, &ctx->indexable);
-    ctx->fail_on = cli->fail_on;
-    ctx->fail_on_existing = cli->fail_on_existing;
+    *request = (struct audit_request){
+        .crawl = &cli->crawl.crawl,
+        .out_dir = crawl_cli_writes_files(&cli->crawl) ? cli->crawl.out_dir : NULL,
+        .formats = cli->formats,
+        .write_pack = cli->write_pack,
+        .intake_path = cli->intake_path,
+        .previous_dir = cli->previous_dir,
+        .baseline_path = cli->baseline_path,
+        .fail_on = cli->fail_on,
+        .fail_on_existing = cli->fail_on_existing,
+        .max_click_depth = cli->max_click_depth,
+        .options = cli->recorded,
+        .option_count = cli->recorded_count,
+    };
 }
 
-/* Everything after the crawl: analysis, rules, baseline comparison, files, summary. baseline is
- * NULL without --baseline. Returns the exit code. */
-static int report(struct audit_cli *cli, struct crawl_result *r, struct audit_watch *watch,
-                  const struct baseline *baseline, const char *start, time_t started)
+/* With `--out -`: the one format on stdout (main() reports a failed stdout). */
+static int print_findings(const struct audit_cli *cli, const struct audit_result *result)
 {
-    struct graph_analysis analysis;
-    struct finding_list list = FINDING_LIST_INIT;
-    struct baseline_comparison comparison = BASELINE_COMPARISON_INIT;
-    int status = graph_analyze(&analysis, r->graph, NULL);
-    if (status != CP_OK) {
-        fprintf(stderr, "crawlpack audit: cannot analyse the link graph: %s\n", cp_strerror(status));
-        return EXIT_RUNTIME;
-    }
-    struct report_context ctx;
-    fill_context(cli, r, &analysis, &start, started, &ctx);
-    status = collect_findings(cli, r, watch, &analysis, &list);
-    if (status == CP_OK && baseline) {
-        status = baseline_compare(baseline, &list, &comparison);
-        ctx.baseline = &comparison;
-    }
-    int exit_code = EXIT_RUNTIME;
-    if (status != CP_OK)
-        fprintf(stderr, "crawlpack audit: cannot audit the crawl: %s\n", cp_strerror(status));
-    else if (write_formats(cli, &list, &ctx) == CP_OK && (!cli->write_pack || write_pack(cli) == CP_OK)) {
-        print_summary(cli, r, &list, &ctx);
-        exit_code = r->interrupted ? EXIT_INTERRUPTED : report_count_failing(&ctx, &list) ? EXIT_PROBLEMS : EXIT_OK;
-    }
-    baseline_comparison_free(&comparison);
-    findings_free(&list);
-    graph_analysis_free(&analysis);
-    return exit_code;
-}
-
-/* --baseline is read before the crawl, so a wrong path costs no crawl. */
-static int load_baseline(const struct audit_cli *cli, struct baseline *baseline)
-{
-    if (!cli->baseline_path)
-        return 0;
-    struct buf error = BUF_INIT;
-    int status = baseline_load(cli->baseline_path, baseline, &error);
-    if (status != CP_OK)
-        fprintf(stderr, "crawlpack audit: %s\n", buf_str(&error));
-    buf_free(&error);
-    return status == CP_OK ? 0 : status == CP_ERR_NOMEM ? EXIT_RUNTIME : EXIT_USAGE;
-}
-
-/* --intake is read before the crawl too, so a typo in it costs no crawl (errors are logged with
- * file:line by the intake parser). */
-static int check_intake(const struct audit_cli *cli)
-{
-    if (!cli->intake_path)
-        return 0;
-    struct intake intake;
-    intake_init(&intake);
-    int status = intake_load(cli->intake_path, &intake, NULL);
-    intake_free(&intake);
-    if (status == CP_OK)
-        return 0;
-    fprintf(stderr, "crawlpack audit: cannot use the intake %s: %s\n", cli->intake_path, cp_strerror(status));
-    return status == CP_ERR_NOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+    if (crawl_cli_writes_files(&cli->crawl))
+        return CP_OK;
+    return render_findings(cli->formats, stdout, &result->findings, &result->context);
 }
 
 int cmd_audit(int argc, char **argv)
 {
     struct audit_cli cli = {.fail_on = SEVERITY_ERROR};
-    struct baseline baseline = BASELINE_INIT;
     crawl_cli_init(&cli.crawl, "audit");
     bool done = false;
     int rc = parse_options(&cli, argc, argv, &done);
-    if (rc == 0 && !done)
-        rc = check_intake(&cli);
-    if (rc == 0 && !done)
-        rc = load_baseline(&cli, &baseline);
     if (rc != 0 || done) {
         crawl_cli_free(&cli.crawl);
         return rc;
     }
-    struct audit_watch watch;
-    audit_watch_init(&watch, &cli.crawl.crawl);
-    cli.crawl.crawl.on_page = audit_watch_page;
-    cli.crawl.crawl.on_page_context = &watch;
-    struct crawl_result result;
-    char started_at[32];
-    time_t started;
-    rc = crawl_cli_run(&cli.crawl, &result, started_at, &started);
-    if (rc == 0) {
-        const char *start = cli.crawl.crawl.start_url ? cli.crawl.crawl.start_url : cli.crawl.crawl.site_url;
-        if (watch.out_of_memory)
-            fprintf(stderr, "crawlpack audit: out of memory during the crawl: some page findings are missing\n");
-        rc = report(&cli, &result, &watch, cli.baseline_path ? &baseline : NULL, start, started);
-        crawl_result_free(&result);
+    struct audit_request request;
+    make_request(&cli, &request);
+    struct audit_result result;
+    char error[1024];
+    crawl_cli_catch_stop_signals();
+    int status = audit_run(&request, &result, error, sizeof error);
+    if (result.page_findings_incomplete)
+        fprintf(stderr, "crawlpack audit: out of memory during the crawl: some page findings are missing\n");
+    if (status != CP_OK) {
+        fprintf(stderr, "crawlpack audit: %s\n", error[0] ? error : cp_strerror(status));
+        rc = result.input_error ? EXIT_USAGE : EXIT_RUNTIME;
+    } else if (print_findings(&cli, &result) != CP_OK) {
+        rc = EXIT_RUNTIME;
+    } else {
+        print_summary(&cli, &result);
+        rc = result.crawl.interrupted ? EXIT_INTERRUPTED
+             : report_count_failing(&result.context, &result.findings) ? EXIT_PROBLEMS
+                                                                        : EXIT_OK;
     }
-    audit_watch_free(&watch);
-    baseline_free(&baseline);
+    audit_result_free(&result);
     crawl_cli_free(&cli.crawl);
     return rc;
 }

@@ -116,20 +116,6 @@ static int compile_patterns(const char *command, const struct crawl_cli_list *te
     return 0;
 }
 
-static int make_dir(const char *dir)
-{
-    char path[4096];
-    snprintf(path, sizeof(path), "%s", dir);
-    for (char *p = path + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(path, 0777) != 0 && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    return mkdir(path, 0777) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 enum {
     OPT_ROOT = 256, OPT_SITE_URL, OPT_SUBDOMAINS, OPT_INCLUDE, OPT_EXCLUDE, OPT_STRIP_PARAM, OPT_MAX_DEPTH,
     OPT_MAX_PAGES, OPT_MAX_URL_LENGTH, OPT_MAX_PER_TEMPLATE, OPT_CHECK_EXTERNAL, OPT_PER_HOST, OPT_RATE,
@@ -374,61 +360,36 @@ bool crawl_cli_writes_files(const struct crawl_cli *cli)
     return strcmp(cli->out_dir, "-") != 0;
 }
 
-/* The output folder and links.csv (written while crawling). 0 or an exit code. */
-static int open_outputs(struct crawl_cli *cli)
+void crawl_cli_catch_stop_signals(void)
 {
-    char error[1024] = "";
-    if (!crawl_cli_writes_files(cli))
-        return 0;
-    if (make_dir(cli->out_dir) != 0) {
-        fprintf(stderr, "crawlpack %s: cannot create %s: %s\n", cli->command, cli->out_dir, strerror(errno));
-        return EXIT_RUNTIME;
-    }
-    if (crawl_output_open_links(cli->out_dir, &cli->crawl.links_out, error, sizeof(error)) != CP_OK) {
-        fprintf(stderr, "crawlpack %s: %s\n", cli->command, error);
-        return EXIT_RUNTIME;
-    }
-    return 0;
-}
-
-static int write_outputs(const struct crawl_cli *cli, const struct crawl_result *result, const char *started_at)
-{
-    char error[1024] = "";
-    if (!crawl_cli_writes_files(cli))
-        return CP_OK;
-    int written = crawl_output_pages(cli->out_dir, result, error, sizeof(error));
-    if (written == CP_OK)
-        written = crawl_output_sitemaps(cli->out_dir, result, error, sizeof(error));
-    if (written == CP_OK)
-        written = crawl_output_run(cli->out_dir, &cli->crawl, result, started_at, error, sizeof(error));
-    if (written != CP_OK)
-        fprintf(stderr, "crawlpack %s: %s\n", cli->command, error);
-    return written;
+    struct sigaction action = {0};
+    action.sa_handler = on_stop_signal;
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGTERM, &action, NULL);
 }
 
 int crawl_cli_run(struct crawl_cli *cli, struct crawl_result *result, char *started_at, time_t *started)
 {
     char error[1024] = "";
-    int opened = open_outputs(cli);
-    if (opened != 0)
-        return opened;
+    bool files = crawl_cli_writes_files(cli);
+    if (files && crawl_output_begin(cli->out_dir, &cli->crawl, error, sizeof(error)) != CP_OK) {
+        fprintf(stderr, "crawlpack %s: %s\n", cli->command, error);
+        return EXIT_RUNTIME;
+    }
     *started = time(NULL);
     strftime(started_at, 32, "%Y-%m-%dT%H:%M:%SZ", gmtime(started));
-    struct sigaction action = {0};
-    action.sa_handler = on_stop_signal;
-    sigaction(SIGINT, &action, NULL);
-    sigaction(SIGTERM, &action, NULL);
+    crawl_cli_catch_stop_signals();
     int status = crawl_run(&cli->crawl, result, error, sizeof(error));
-    bool links_ok = !cli->crawl.links_out || fclose(cli->crawl.links_out) == 0;
     if (status != CP_OK && status != CP_ERR_INTERRUPTED) {
+        if (cli->crawl.links_out)
+            fclose(cli->crawl.links_out);
+        cli->crawl.links_out = NULL;
         fprintf(stderr, "crawlpack %s: %s\n", cli->command, error[0] ? error : cp_strerror(status));
         crawl_result_free(result);
         return status == CP_ERR_INVALID ? EXIT_USAGE : EXIT_RUNTIME;
     }
-    int written = write_outputs(cli, result, started_at);
-    if (written != CP_OK || !links_ok) {
-        if (written == CP_OK)
-            fprintf(stderr, "crawlpack %s: cannot write %s/links.csv\n", cli->command, cli->out_dir);
+    if (files && crawl_output_finish(cli->out_dir, &cli->crawl, result, NULL, started_at, error, sizeof(error)) != CP_OK) {
+        fprintf(stderr, "crawlpack %s: %s\n", cli->command, error);
         crawl_result_free(result);
         return EXIT_RUNTIME;
     }

@@ -59,6 +59,11 @@ bool crawl_cli_writes_files(const struct crawl_cli *cli);
  * secret stays out of `ps` and CI logs. */
 #define CRAWL_CLI_USER_VARIABLE "CRAWLPACK_USER"
 
+/* Install the SIGINT / SIGTERM handler that sets the crawl's stop flag (crawl_cli_finish points
+ * crawl.stop_flag at it): the first Ctrl-C stops the crawl and what was found is still written,
+ * a second one ends the process. */
+void crawl_cli_catch_stop_signals(void);
+
 /* Create the output folder, crawl (Ctrl-C stops it) and write pages.csv, links.csv, sitemaps.csv
  * and crawl.json (none of them with `--out -`).
  * started_at receives the start time as "YYYY-MM-DDTHH:MM:SSZ" (at least 32 bytes) and *started

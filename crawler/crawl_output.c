@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "common/buf.h"
@@ -145,40 +146,35 @@ static int compare_rows(const void *a, const void *b)
     return strcmp(graph_url(sort_result->graph, x, NULL), graph_url(sort_result->graph, y, NULL));
 }
 
-int crawl_output_pages(const char *dir, const struct crawl_result *r, char *error, size_t error_size)
+int crawl_output_pages(const char *dir, const struct crawl_result *r, const struct graph_analysis *analysis,
+                       char *error, size_t error_size)
 {
     char path[4096];
+    uint32_t count = graph_node_count(r->graph);
+    if (analysis->node_count != count) {
+        snprintf(error, error_size, "cannot write %s/pages.csv: the analysis is not this crawl's", dir);
+        return CP_ERR_INVALID;
+    }
+    uint32_t *order = malloc((count ? count : 1) * sizeof(*order));
+    if (!order) {
+        snprintf(error, error_size, "cannot write %s/pages.csv: %s", dir, cp_strerror(CP_ERR_NOMEM));
+        return CP_ERR_NOMEM;
+    }
     FILE *out = open_in(dir, "pages.csv.tmp", path, sizeof(path), error, error_size);
-    if (!out)
+    if (!out) {
+        free(order);
         return CP_ERR_IO;
+    }
     fputs("url,status,content_type,depth,size,ttfb_ms,total_ms,redirect_to,canonical,robots_directives,in_sitemap,"
           "inlinks,outlinks,title,error,http_version,content_encoding,hsts,analytics\r\n", out);
-    uint32_t count = graph_node_count(r->graph);
-    uint32_t *order = malloc((count ? count : 1) * sizeof(*order));
-    struct graph_analysis links;
-    memset(&links, 0, sizeof(links));
-    int status = order ? graph_analysis_init(&links, r->graph) : CP_ERR_NOMEM;
-    if (status == CP_OK)
-        status = graph_analyze_link_counts(&links, r->graph); /* one definition of inlinks/outlinks */
-    if (status == CP_OK)
-        status = graph_analyze_depth(&links, r->graph); /* and of click depth: followable links only */
-    if (status != CP_OK) {
-        free(order);
-        graph_analysis_free(&links);
-        fclose(out);
-        remove(path);
-        snprintf(error, error_size, "cannot count links for %s: %s", path, cp_strerror(status));
-        return status;
-    }
     for (uint32_t i = 0; i < count; i++)
         order[i] = i;
     sort_result = r; /* output runs on one thread after the crawl */
-    sort_depth = links.depth_followable;
+    sort_depth = analysis->depth_followable;
     qsort(order, count, sizeof(*order), compare_rows);
     for (uint32_t i = 0; i < count; i++)
-        write_page_row(out, r, &links, order[i]);
+        write_page_row(out, r, analysis, order[i]);
     free(order);
-    graph_analysis_free(&links);
     return finish_file(out, path, dir, "pages.csv", error, error_size);
 }
 
@@ -378,4 +374,53 @@ int crawl_output_run(const char *dir, const struct crawl_options *options, const
         return CP_ERR_IO;
     }
     return finish_file(out, path, dir, "crawl.json", error, error_size);
+}
+
+static int make_dir(const char *dir)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s", dir);
+    for (char *p = path + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(path, 0777) != 0 && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    return mkdir(path, 0777) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+int crawl_output_begin(const char *dir, struct crawl_options *options, char *error, size_t error_size)
+{
+    if (make_dir(dir) != 0) {
+        snprintf(error, error_size, "cannot create %s: %s", dir, strerror(errno));
+        return CP_ERR_IO;
+    }
+    return crawl_output_open_links(dir, &options->links_out, error, error_size);
+}
+
+int crawl_output_finish(const char *dir, struct crawl_options *options, const struct crawl_result *result,
+                        const struct graph_analysis *analysis, const char *started_at, char *error,
+                        size_t error_size)
+{
+    bool links_ok = !options->links_out || fclose(options->links_out) == 0;
+    options->links_out = NULL;
+    struct graph_analysis own;
+    int status = CP_OK;
+    if (analysis)
+        status = crawl_output_pages(dir, result, analysis, error, error_size);
+    else if ((status = graph_analyze(&own, result->graph, NULL)) == CP_OK) { /* freed on error */
+        status = crawl_output_pages(dir, result, &own, error, error_size);
+        graph_analysis_free(&own);
+    } else
+        snprintf(error, error_size, "cannot analyse the link graph: %s", cp_strerror(status));
+    if (status == CP_OK)
+        status = crawl_output_sitemaps(dir, result, error, error_size);
+    if (status == CP_OK)
+        status = crawl_output_run(dir, options, result, started_at, error, error_size);
+    if (status == CP_OK && !links_ok) {
+        snprintf(error, error_size, "cannot write %s/links.csv", dir);
+        status = CP_ERR_IO;
+    }
+    return status;
 }

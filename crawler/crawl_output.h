@@ -15,14 +15,27 @@
 
 #include "crawler/crawl.h"
 
+struct graph_analysis;
+
+/* The crawl's files around crawl_run: crawl_output_begin creates DIR (and its parents) and opens
+ * DIR/links.csv into options->links_out, which the crawl fills while it runs; crawl_output_finish
+ * closes it and writes pages.csv, sitemaps.csv and crawl.json. analysis is a complete analysis of
+ * result->graph (graph_analyze), the one the audit rules read too, or NULL to have one made here.
+ * options->links_out is NULL again after crawl_output_finish, whatever it returns. */
+int crawl_output_begin(const char *dir, struct crawl_options *options, char *error, size_t error_size);
+int crawl_output_finish(const char *dir, struct crawl_options *options, const struct crawl_result *result,
+                        const struct graph_analysis *analysis, const char *started_at, char *error,
+                        size_t error_size);
+
 /* links.csv: open DIR/links.csv and write its header. */
 int crawl_output_open_links(const char *dir, FILE **out, char *error, size_t error_size);
 void crawl_output_link_row(FILE *out, const char *source, const char *target, const char *kind,
                            const char *rel, const char *anchor);
 
-/* pages.csv and crawl.json for a finished (or interrupted) crawl. The graph must be frozen
- * (inlinks/outlinks are read from its CSR). */
-int crawl_output_pages(const char *dir, const struct crawl_result *result, char *error, size_t error_size);
+/* pages.csv for a finished (or interrupted) crawl: every column that is a page fact (depth, inlinks,
+ * outlinks, ...) is read from analysis, a complete analysis of the frozen graph. */
+int crawl_output_pages(const char *dir, const struct crawl_result *result, const struct graph_analysis *analysis,
+                       char *error, size_t error_size);
 /* sitemaps.csv: sitemap,url,lastmod — one row per sitemap entry the crawl read (after index
  * recursion), url as crawl identity, lastmod as W3C Datetime in UTC or empty. The pack reads it
  * for coverage, the sitemap diff and freshness. */

@@ -1,6 +1,6 @@
-/* cli/audit_evidence: the page-local audit during the crawl, and the per-page facts and crawl
- * findings after it (see cli/audit_evidence.h). */
-#include "cli/audit_evidence.h"
+/* audit/audit_evidence: the page-local audit during the crawl, and the per-page facts and crawl
+ * findings after it (see audit/audit_evidence.h). */
+#include "audit/audit_evidence.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* cli/audit_evidence: what the audit learns from the crawl besides the link graph.
+/* audit/audit_evidence: what the audit learns from the crawl besides the link graph.
  *
  * While crawling, the crawl's on_page hook (crawler/crawl.h) hands each extracted page to
  * audit_watch_page, which runs the page-local rules (linkgraph/audit_page.h) while the page's
@@ -6,13 +6,13 @@
  * the result into the per-page facts linkgraph/audit reads, and audit_evidence_crawl_findings into
  * the findings the crawl itself implies (crawl traps, paused hosts).
  *
- * Threads: the hook runs on the crawl's fetch-loop thread, the rest on the command's thread after
+ * Threads: the hook runs on the crawl's fetch-loop thread, the rest on audit_run's thread after
  * crawl_run returned; the watch is never used by two threads at once.
  * Memory: struct audit_watch owns its findings and noindex array; struct audit_evidence owns its
  * facts array and the strings it made (robots.txt rules); the fetch-error strings point into the
  * crawl result, which must outlive the evidence. */
-#ifndef CRAWLPACK_CLI_AUDIT_EVIDENCE_H
-#define CRAWLPACK_CLI_AUDIT_EVIDENCE_H
+#ifndef CRAWLPACK_AUDIT_AUDIT_EVIDENCE_H
+#define CRAWLPACK_AUDIT_AUDIT_EVIDENCE_H
 
 #include <stddef.h>
 

@@ -1,0 +1,264 @@
+/* audit/audit_run: crawl, analyse once, run every rule, compare, write (see audit/audit_run.h). */
+#include "audit/audit_run.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "audit/audit_evidence.h"
+#include "common/buf.h"
+#include "common/error.h"
+#include "crawler/crawl_output.h"
+#include "linkgraph/audit.h"
+#include "linkgraph/graph.h"
+#include "reports/intake.h"
+#include "reports/pack.h"
+#include "reports/render.h"
+
+static int fail(char *error, size_t error_size, int status, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int fail(char *error, size_t error_size, int status, const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    vsnprintf(error, error_size, fmt, args);
+    va_end(args);
+    return status;
+}
+
+/* ---- inputs, checked before the crawl so a typo in them costs no crawl ---- */
+
+static int load_baseline(const struct audit_request *request, struct audit_result *result, char *error,
+                         size_t error_size)
+{
+    if (!request->baseline_path)
+        return CP_OK;
+    struct buf message = BUF_INIT;
+    int status = baseline_load(request->baseline_path, &result->baseline, &message);
+    if (status != CP_OK) {
+        fail(error, error_size, status, "%s", buf_str(&message));
+        result->input_error = status != CP_ERR_NOMEM;
+    }
+    buf_free(&message);
+    return status;
+}
+
+/* The intake's problems are logged with file:line by its parser. */
+static int check_intake(const struct audit_request *request, struct audit_result *result, char *error,
+                        size_t error_size)
+{
+    if (!request->intake_path)
+        return CP_OK;
+    struct intake intake;
+    intake_init(&intake);
+    int status = intake_load(request->intake_path, &intake, NULL);
+    intake_free(&intake);
+    if (status == CP_OK)
+        return CP_OK;
+    result->input_error = status != CP_ERR_NOMEM;
+    return fail(error, error_size, status, "cannot use the intake %s: %s", request->intake_path, cp_strerror(status));
+}
+
+/* ---- the crawl ---- */
+
+static int crawl(const struct audit_request *request, struct audit_watch *watch, struct audit_result *result,
+                 char *error, size_t error_size)
+{
+    struct crawl_options options = *request->crawl;
+    options.on_page = audit_watch_page;
+    options.on_page_context = watch;
+    options.links_out = NULL;
+    if (request->out_dir && crawl_output_begin(request->out_dir, &options, error, error_size) != CP_OK)
+        return CP_ERR_IO;
+    result->started = time(NULL);
+    strftime(result->started_at, sizeof result->started_at, "%Y-%m-%dT%H:%M:%SZ", gmtime(&result->started));
+    error[0] = '\0';
+    int status = crawl_run(&options, &result->crawl, error, error_size);
+    if (status != CP_OK && status != CP_ERR_INTERRUPTED) {
+        if (options.links_out)
+            fclose(options.links_out);
+        crawl_result_free(&result->crawl);
+        result->input_error = status == CP_ERR_INVALID;
+        return error[0] ? status : fail(error, error_size, status, "%s", cp_strerror(status));
+    }
+    result->crawled = true;
+    result->page_findings_incomplete = watch->out_of_memory;
+    status = graph_analyze(&result->analysis, result->crawl.graph, NULL);
+    if (status != CP_OK) {
+        if (options.links_out)
+            fclose(options.links_out);
+        return fail(error, error_size, status, "cannot analyse the link graph: %s", cp_strerror(status));
+    }
+    if (!request->out_dir)
+        return CP_OK;
+    return crawl_output_finish(request->out_dir, &options, &result->crawl, &result->analysis, result->started_at,
+                               error, error_size);
+}
+
+/* ---- findings ---- */
+
+static size_t sitemaps_read(const struct crawl_result *r)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < r->sitemap_count; i++)
+        count += r->sitemaps[i].read;
+    return count;
+}
+
+/* The four sources in one list: the cross-page rules, the page-local rules (the watch), what the
+ * crawl raised itself (paused hosts), crawl traps; sorted into report order. */
+static int collect_findings(const struct audit_request *request, struct audit_watch *watch,
+                            struct audit_result *result)
+{
+    struct crawl_result *r = &result->crawl;
+    struct audit_evidence evidence;
+    int status = audit_evidence_build(r, request->crawl, watch, &evidence);
+    struct audit_options options = {
+        .max_click_depth = request->max_click_depth ? request->max_click_depth : AUDIT_DEFAULT_MAX_CLICK_DEPTH,
+        .sitemaps_read = sitemaps_read(r),
+        .pages = evidence.facts,
+    };
+    if (status == CP_OK)
+        status = audit_graph(r->graph, &result->analysis, &options, &result->findings);
+    if (status == CP_OK)
+        status = findings_move_all(&result->findings, &r->findings);
+    if (status == CP_OK)
+        status = findings_move_all(&result->findings, &watch->findings);
+    if (status == CP_OK)
+        status = audit_evidence_crawl_findings(r, request->crawl->max_per_template, &result->findings);
+    audit_evidence_free(&evidence);
+    if (status == CP_OK)
+        findings_sort(&result->findings);
+    return status;
+}
+
+static void fill_context(const struct audit_request *request, struct audit_result *result)
+{
+    struct report_context *ctx = &result->context;
+    report_context_init(ctx);
+    ctx->inputs = &result->start;
+    ctx->input_count = 1;
+    ctx->started_at = result->started;
+    ctx->duration_seconds = result->crawl.elapsed_ms / 1000.0;
+    ctx->options = request->options;
+    ctx->option_count = request->option_count;
+    ctx->has_page_counts = true;
+    for (uint32_t id = 0; id < result->analysis.node_count; id++) {
+        uint16_t flags = graph_node(result->crawl.graph, id)->flags;
+        ctx->pages += (flags & GRAPH_NODE_IN_SCOPE) && (flags & GRAPH_NODE_FETCHED);
+        ctx->indexable += result->analysis.verdict[id] == 0;
+    }
+    ctx->fail_on = request->fail_on;
+    ctx->fail_on_existing = request->fail_on_existing;
+    if (request->baseline_path)
+        ctx->baseline = &result->comparison;
+}
+
+/* ---- files ---- */
+
+static int write_format(const char *dir, const char *name, const struct audit_result *result, char *error,
+                        size_t error_size)
+{
+    struct buf path = BUF_INIT;
+    buf_printf(&path, "%s/%s", dir, render_format_file_name(name));
+    FILE *file = fopen(buf_str(&path), "wb");
+    int status = file ? render_findings(name, file, &result->findings, &result->context) : CP_ERR_IO;
+    if (file && fclose(file) != 0)
+        status = CP_ERR_IO;
+    if (status != CP_OK)
+        fail(error, error_size, status, "cannot write %s: %s", buf_str(&path), cp_strerror(status));
+    buf_free(&path);
+    return status;
+}
+
+/* Each format to its file; the pack's findings.json is written even when not asked for. */
+static int write_formats(const struct audit_request *request, const struct audit_result *result, char *error,
+                         size_t error_size)
+{
+    const char *formats = request->formats ? request->formats : AUDIT_DEFAULT_FORMATS;
+    bool wrote_json = false;
+    for (const char *at = formats; *at;) {
+        size_t length = strcspn(at, ",");
+        char name[32];
+        snprintf(name, sizeof name, "%.*s", (int)length, at);
+        at += length + (at[length] == ',');
+        if (strcmp(name, "md") == 0)
+            continue;
+        wrote_json |= strcmp(name, "json") == 0;
+        int status = write_format(request->out_dir, name, result, error, error_size);
+        if (status != CP_OK)
+            return status;
+    }
+    return request->write_pack && !wrote_json ? write_format(request->out_dir, "json", result, error, error_size)
+                                               : CP_OK;
+}
+
+/* OUT/pack.md (and its CSV lists) from the folder just written. The quality gate's table goes to
+ * stderr; a failing gate does not fail the audit (that is `crawlpack pack --check`). */
+static int write_pack(const struct audit_request *request, char *error, size_t error_size)
+{
+    struct buf path = BUF_INIT;
+    buf_printf(&path, "%s/pack.md", request->out_dir);
+    struct pack_options options = {
+        .intake_path = request->intake_path,
+        .crawl_dir = request->out_dir,
+        .previous_dir = request->previous_dir,
+        .output_path = buf_str(&path),
+    };
+    struct pack_gate gate;
+    int status = pack_run(&options, &gate);
+    if (status == CP_OK)
+        pack_gate_free(&gate);
+    else
+        fail(error, error_size, status, "cannot write %s: %s", buf_str(&path), cp_strerror(status));
+    buf_free(&path);
+    return status;
+}
+
+/* ---- the run ---- */
+
+int audit_run(const struct audit_request *request, struct audit_result *result, char *error, size_t error_size)
+{
+    memset(result, 0, sizeof *result);
+    result->findings = (struct finding_list)FINDING_LIST_INIT;
+    result->baseline = (struct baseline)BASELINE_INIT;
+    result->comparison = (struct baseline_comparison)BASELINE_COMPARISON_INIT;
+    result->start = request->crawl->start_url ? request->crawl->start_url : request->crawl->site_url;
+    error[0] = '\0';
+    int status = check_intake(request, result, error, error_size);
+    if (status == CP_OK)
+        status = load_baseline(request, result, error, error_size);
+    if (status != CP_OK)
+        return status;
+    struct audit_watch watch;
+    audit_watch_init(&watch, request->crawl);
+    status = crawl(request, &watch, result, error, error_size);
+    if (status == CP_OK) {
+        fill_context(request, result);
+        status = collect_findings(request, &watch, result);
+        if (status != CP_OK)
+            fail(error, error_size, status, "cannot audit the crawl: %s", cp_strerror(status));
+    }
+    audit_watch_free(&watch);
+    if (status == CP_OK && request->baseline_path) {
+        status = baseline_compare(&result->baseline, &result->findings, &result->comparison);
+        if (status != CP_OK)
+            fail(error, error_size, status, "cannot audit the crawl: %s", cp_strerror(status));
+    }
+    if (status == CP_OK && request->out_dir)
+        status = write_formats(request, result, error, error_size);
+    if (status == CP_OK && request->out_dir && request->write_pack)
+        status = write_pack(request, error, error_size);
+    return status;
+}
+
+void audit_result_free(struct audit_result *result)
+{
+    baseline_comparison_free(&result->comparison);
+    baseline_free(&result->baseline);
+    findings_free(&result->findings);
+    graph_analysis_free(&result->analysis);
+    if (result->crawled)
+        crawl_result_free(&result->crawl);
+    result->crawled = false;
+}
