@@ -221,8 +221,8 @@ static void json_robots(struct json_writer *w, const struct page_signals *s)
     json_end_object(w);
 }
 
-static const char *const link_flag_names[] = {"nofollow", "ugc", "sponsored", "template", "noscript",
-                                               "text-from-alt", "text-truncated"};
+static const char *const link_flag_names[] = {"nofollow", "ugc", "sponsored", "noscript", "text-from-alt",
+                                               "text-truncated"};
 #define LINK_FLAG_NAME_COUNT (sizeof link_flag_names / sizeof link_flag_names[0])
 
 static const char *const truncation_names[] = {"links", "canonicals", "hreflang", "robots", "schemes", "depth"};

@@ -102,7 +102,7 @@ static struct outcome *extract_job(const struct crawl *c, struct job *job)
             meta |= GRAPH_REL_NOFOLLOW;
         if (l->flags & EXTRACT_LINK_UGC) meta |= GRAPH_REL_UGC;
         if (l->flags & EXTRACT_LINK_SPONSORED) meta |= GRAPH_REL_SPONSORED;
-        add_found(c, out, l->url, l->text, rel_of_link(l->kind), meta, !(l->flags & EXTRACT_LINK_IN_TEMPLATE));
+        add_found(c, out, l->url, l->text, rel_of_link(l->kind), meta, true);
     }
     for (uint32_t i = 0; i < s->canonical_count; i++) {
         const struct page_canonical *k = &s->canonicals[i];

@@ -243,7 +243,7 @@ static bool is_inline(GumboTag tag)
 /* What an element's descendants inherit. */
 struct context {
     uint8_t region;
-    bool in_head, in_template, in_noscript, hidden_text;
+    bool in_head, in_noscript, hidden_text;
 };
 
 static bool link_bound_reached(struct builder *b)
@@ -268,8 +268,6 @@ static long add_link(struct builder *b, const char *href, uint8_t kind, const st
     link->kind = kind;
     link->region = context->region;
     link->keep = true;
-    if (context->in_template)
-        link->flags |= EXTRACT_LINK_IN_TEMPLATE;
     if (context->in_noscript)
         link->flags |= EXTRACT_LINK_IN_NOSCRIPT;
     return index;
@@ -564,7 +562,7 @@ static bool visit_anchor(struct builder *b, const GumboElement *element, const s
         return false;
     bool is_a = element->tag == GUMBO_TAG_A;
     long index = add_link(b, href, is_a ? EXTRACT_LINK_A : EXTRACT_LINK_AREA, context);
-    if (is_a && !context->in_template)
+    if (is_a)
         b->a_link_count++;
     if (index < 0)
         return false;
@@ -620,7 +618,7 @@ static bool visit_element(struct builder *b, const GumboNode *node, struct conte
         return false;
     case GUMBO_TAG_BASE: {
         const char *href = attribute(element, "href");
-        if (href && !b->base_raw && !context->in_template)
+        if (href && !b->base_raw)
             b->base_raw = add_capped(b, href, HREF_MAX_LENGTH);
         return false;
     }
@@ -635,12 +633,10 @@ static bool visit_element(struct builder *b, const GumboNode *node, struct conte
         }
         return false;
     case GUMBO_TAG_LINK:
-        if (!context->in_template)
-            visit_link_element(b, element, context);
+        visit_link_element(b, element, context);
         return false;
     case GUMBO_TAG_META:
-        if (!context->in_template)
-            visit_meta(b, element, context);
+        visit_meta(b, element, context);
         return false;
     case GUMBO_TAG_IFRAME: {
         const char *src = attribute(element, "src");
@@ -650,17 +646,15 @@ static bool visit_element(struct builder *b, const GumboNode *node, struct conte
         return false;
     }
     case GUMBO_TAG_TITLE:
-        if (!context->in_template && b->title_count++ == 0)
+        if (b->title_count++ == 0)
             b->title = add_collapsed(b, first_text_child(node), EXTRACT_LONG_TEXT_MAX);
         context->hidden_text = true;
         return false;
     case GUMBO_TAG_H1:
-        if (!context->in_template)
-            b->h1_count++;
+        b->h1_count++;
         return false;
     case GUMBO_TAG_SCRIPT:
-        if (!context->in_template)
-            visit_script(b, node);
+        visit_script(b, node);
         context->hidden_text = true;
         return false;
     case GUMBO_TAG_STYLE:
@@ -690,7 +684,7 @@ static const GumboVector *children_of(const GumboNode *node)
 {
     if (node->type == GUMBO_NODE_DOCUMENT)
         return &node->v.document.children;
-    if (node->type == GUMBO_NODE_ELEMENT || node->type == GUMBO_NODE_TEMPLATE)
+    if (node->type == GUMBO_NODE_ELEMENT)
         return &node->v.element.children;
     return NULL;
 }
@@ -701,7 +695,7 @@ static int walk(struct builder *b, const GumboNode *root)
     struct frame *stack = malloc(capacity * sizeof *stack);
     if (!stack)
         return CP_ERR_NOMEM;
-    stack[0] = (struct frame){root, 0, {EXTRACT_REGION_MAIN, false, false, false, false}, false};
+    stack[0] = (struct frame){root, 0, {EXTRACT_REGION_MAIN, false, false, false}, false};
     depth = 1;
     while (depth > 0 && !b->failed) {
         struct frame *top = &stack[depth - 1];
@@ -721,12 +715,10 @@ static int walk(struct builder *b, const GumboNode *root)
             visit_text(b, child->v.text.text, &context);
             continue;
         }
-        if (child->type != GUMBO_NODE_ELEMENT && child->type != GUMBO_NODE_TEMPLATE)
+        /* template contents are inert (a separate document fragment): no link, base, meta or text
+         * in them exists for a browser or a search engine, so the walk does not enter them */
+        if (child->type != GUMBO_NODE_ELEMENT)
             continue;
-        if (child->type == GUMBO_NODE_TEMPLATE) {
-            context.in_template = true;
-            context.hidden_text = true;
-        }
         if (!is_inline(child->v.element.tag))
             b->in_word = false;
         bool opens_anchor = visit_element(b, child, &context);
@@ -779,13 +771,14 @@ enum resolution {
     RESOLVE_FAILED,       /* not a URL: the raw text is what a report can show */
 };
 
-/* Resolve raw against base into *url (0 unless crawlable); count other schemes when asked. */
-static enum resolution resolve(struct builder *b, string_ref raw, const struct url *base, bool count_schemes,
-                               string_ref *url)
+/* Resolve raw against base into *url (0 unless crawlable); count other schemes when asked. The
+ * query takes the document's encoding when encoder is non-NULL. */
+static enum resolution resolve(struct builder *b, string_ref raw, const struct url *base,
+                               const struct url_query_encoder *encoder, bool count_schemes, string_ref *url)
 {
     const char *text = ref_text(b, raw);
     struct url parsed;
-    struct url_parse_options options = {HREF_MAX_LENGTH};
+    struct url_parse_options options = {.max_length = HREF_MAX_LENGTH, .query_encoder = encoder};
     *url = 0;
     if (!text || url_parse(text, strlen(text), base, &options, &parsed) != URL_OK)
         return RESOLVE_FAILED;
@@ -800,34 +793,63 @@ static enum resolution resolve(struct builder *b, string_ref raw, const struct u
     return result;
 }
 
-/* Document base: the first <base href> resolved against the page URL; the page URL when there is
- * none or it does not parse (HTML standard: fallback base URL). */
-static int resolve_everything(struct builder *b, const struct url *page)
+/* The HTML standard's "set the frozen base URL": the first <base href> in tree order, parsed against
+ * the page URL with the document's encoding; when that fails or gives a javascript: or data: URL,
+ * the page URL (the fallback base URL). Later <base> elements never count. */
+static bool frozen_base(struct builder *b, const struct url *page, const struct url_query_encoder *encoder,
+                        struct url *base)
 {
-    struct url base_storage;
-    const struct url *base = page;
-    if (b->base_raw) {
-        const char *text = ref_text(b, b->base_raw);
-        if (url_parse(text, strlen(text), page, NULL, &base_storage) == URL_OK) {
-            base = &base_storage;
-            b->base_url = add_string(b, base_storage.href, base_storage.href_length);
-        }
+    if (!b->base_raw)
+        return false;
+    const char *text = ref_text(b, b->base_raw);
+    struct url_parse_options options = {.max_length = HREF_MAX_LENGTH, .query_encoder = encoder};
+    if (url_parse(text, strlen(text), page, &options, base) != URL_OK)
+        return false;
+    if (base->scheme == URL_SCHEME_JAVASCRIPT || base->scheme == URL_SCHEME_DATA) {
+        url_free(base);
+        return false;
     }
+    b->base_url = add_string(b, base->href, base->href_length);
+    return true;
+}
+
+static size_t encode_in_document_encoding(void *context, uint32_t code_point, char *out)
+{
+    return charset_encode(context, code_point, out);
+}
+
+/* Resolve every collected URL: document URLs against the frozen base with the document's encoding,
+ * HTTP header URLs against the response URL (in UTF-8: a header has no document encoding). */
+static int resolve_everything(struct builder *b, const struct url *page, const char *encoding)
+{
+    struct charset_encoder *charset_encoder;
+    if (charset_encoder_open(encoding, &charset_encoder) != CP_OK)
+        return CP_ERR_NOMEM;
+    struct url_query_encoder query_encoder = {encode_in_document_encoding, charset_encoder};
+    const struct url_query_encoder *encoder = charset_encoder ? &query_encoder : NULL;
+    struct url base_storage;
+    bool has_base = frozen_base(b, page, encoder, &base_storage);
+    const struct url *base = has_base ? &base_storage : page;
     for (size_t i = 0; i < b->link_count; i++) {
         struct draft_link *link = &b->links[i];
-        /* links in a Link header resolve against the response URL, not the document base */
         bool from_header = link->kind == EXTRACT_LINK_HEADER_NEXT || link->kind == EXTRACT_LINK_HEADER_PREV;
-        if (resolve(b, link->raw, from_header ? page : base, true, &link->url) == RESOLVED_OTHER)
+        if (resolve(b, link->raw, from_header ? page : base, from_header ? NULL : encoder, true, &link->url) ==
+            RESOLVED_OTHER)
             link->keep = false;
     }
-    for (size_t i = 0; i < b->canonical_count; i++)
-        resolve(b, b->canonicals[i].raw, b->canonicals[i].place == EXTRACT_IN_HEADER ? page : base, false,
+    for (size_t i = 0; i < b->canonical_count; i++) {
+        bool from_header = b->canonicals[i].place == EXTRACT_IN_HEADER;
+        resolve(b, b->canonicals[i].raw, from_header ? page : base, from_header ? NULL : encoder, false,
                 &b->canonicals[i].url);
-    for (size_t i = 0; i < b->hreflang_count; i++)
-        resolve(b, b->hreflangs[i].raw, b->hreflangs[i].place == EXTRACT_IN_HEADER ? page : base, false,
+    }
+    for (size_t i = 0; i < b->hreflang_count; i++) {
+        bool from_header = b->hreflangs[i].place == EXTRACT_IN_HEADER;
+        resolve(b, b->hreflangs[i].raw, from_header ? page : base, from_header ? NULL : encoder, false,
                 &b->hreflangs[i].url);
-    if (base != page)
+    }
+    if (has_base)
         url_free(&base_storage);
+    charset_encoder_close(charset_encoder);
     return b->failed ? CP_ERR_NOMEM : CP_OK;
 }
 
@@ -847,7 +869,7 @@ static bool link_header_entry(const struct link_header_entry *entry, void *conte
         b->failed = true;
         return false;
     }
-    struct context header_context = {EXTRACT_REGION_MAIN, false, false, false, false};
+    struct context header_context = {EXTRACT_REGION_MAIN, false, false, false};
     if (link_header_rel_has(entry->rel, "canonical"))
         add_canonical(b, target, EXTRACT_IN_HEADER);
     if (link_header_rel_has(entry->rel, "alternate") && entry->hreflang[0])
@@ -1087,9 +1109,9 @@ int extract_page(const struct extract_input *input, struct page_signals **out)
         b.charset = add_cstring(&b, charset.used);
         b.charset_source = (uint8_t)charset.source;
         b.replaced_bytes = charset.replaced > UINT32_MAX ? UINT32_MAX : (uint32_t)charset.replaced;
-        charset_result_free(&charset);
         collect_headers(&b);
-        status = b.failed ? CP_ERR_NOMEM : resolve_everything(&b, page);
+        status = b.failed ? CP_ERR_NOMEM : resolve_everything(&b, page, charset.used);
+        charset_result_free(&charset);
     }
     if (status == CP_OK) {
         const char *tokens[17];

@@ -4,10 +4,12 @@
  * - links: a[href] and area[href] with rel nofollow/ugc/sponsored, anchor text (whitespace
  *   collapsed, at most EXTRACT_TEXT_MAX bytes) or the alt of a lone image, and the page region
  *   (nav/header/footer or main content); link[rel=next|prev], meta refresh targets and iframe[src].
- *   Every href is resolved with web/url against the document base: the first <base href> in
- *   tree order, itself resolved against the page URL. Links inside <template> are inert: reported
- *   with EXTRACT_LINK_IN_TEMPLATE and never to be followed. Non-crawlable schemes (mailto:, tel:,
- *   javascript:, ...) are only counted, per scheme.
+ *   Every href is resolved with web/url against the document base (the HTML standard's frozen
+ *   base URL: the first <base href> in tree order resolved against the page URL, or the page URL
+ *   when that fails or is a javascript:/data: URL), with the query in the document's encoding as
+ *   the URL standard does. <template> contents are inert and not read at all (no link, base, meta,
+ *   title or text from them), as in browsers. Non-crawlable schemes (mailto:, tel:, javascript:,
+ *   ...) are only counted, per scheme. docs/extract.md lists where this differs from Chromium.
  * - canonicals from link[rel~=canonical] (head or body) and from Link headers, raw and resolved.
  * - robots directives from meta robots, meta <token> and X-Robots-Tag, merged per crawler (see
  *   web/robots_directives.h), with every statement and its source kept.
@@ -86,10 +88,9 @@ enum extract_link_flag {
     EXTRACT_LINK_NOFOLLOW = 1 << 0,
     EXTRACT_LINK_UGC = 1 << 1,
     EXTRACT_LINK_SPONSORED = 1 << 2,
-    EXTRACT_LINK_IN_TEMPLATE = 1 << 3,  /* inert: do not follow */
-    EXTRACT_LINK_IN_NOSCRIPT = 1 << 4,
-    EXTRACT_LINK_TEXT_FROM_ALT = 1 << 5,
-    EXTRACT_LINK_TEXT_TRUNCATED = 1 << 6,
+    EXTRACT_LINK_IN_NOSCRIPT = 1 << 3,
+    EXTRACT_LINK_TEXT_FROM_ALT = 1 << 4,
+    EXTRACT_LINK_TEXT_TRUNCATED = 1 << 5,
 };
 
 enum extract_region {

@@ -41,6 +41,7 @@ struct parser {
     size_t n;
     size_t pos;
     const struct url *base;
+    const struct url_query_encoder *query_encoder; /* NULL: the query is UTF-8 */
     struct builder b;
 };
 
@@ -426,28 +427,40 @@ static enum url_error parse_ipv4(const char *s, size_t n, uint32_t *address)
     return URL_OK;
 }
 
+/* The code point of the UTF-8 sequence at s[0, n): its length, or 0 when it is not valid UTF-8 (no
+ * overlongs, surrogates or code points above U+10FFFF). */
+static size_t decode_utf8_sequence(const unsigned char *s, size_t n, uint32_t *code_point)
+{
+    unsigned char c = s[0];
+    size_t extra;
+    uint32_t cp, min;
+    if (c < 0x80) {
+        *code_point = c;
+        return 1;
+    }
+    if ((c & 0xE0) == 0xC0) extra = 1, cp = c & 0x1F, min = 0x80;
+    else if ((c & 0xF0) == 0xE0) extra = 2, cp = c & 0x0F, min = 0x800;
+    else if ((c & 0xF8) == 0xF0) extra = 3, cp = c & 0x07, min = 0x10000;
+    else return 0;
+    if (n <= extra)
+        return 0;
+    for (size_t k = 1; k <= extra; k++) {
+        if ((s[k] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[k] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    *code_point = cp;
+    return extra + 1;
+}
+
 static bool is_valid_utf8(const unsigned char *s, size_t n)
 {
-    for (size_t i = 0; i < n;) {
-        unsigned char c = s[i];
-        size_t extra;
-        uint32_t cp, min;
-        if (c < 0x80) { i++; continue; }
-        if ((c & 0xE0) == 0xC0) extra = 1, cp = c & 0x1F, min = 0x80;
-        else if ((c & 0xF0) == 0xE0) extra = 2, cp = c & 0x0F, min = 0x800;
-        else if ((c & 0xF8) == 0xF0) extra = 3, cp = c & 0x07, min = 0x10000;
-        else return false;
-        if (n - i <= extra)
+    uint32_t cp;
+    for (size_t i = 0, step; i < n; i += step)
+        if ((step = decode_utf8_sequence(s + i, n - i, &cp)) == 0)
             return false;
-        for (size_t k = 1; k <= extra; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return false;
-            cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
-        i += extra + 1;
-    }
     return true;
 }
 
@@ -638,14 +651,51 @@ static void parse_fragment(struct parser *p)
         out_encoded(&p->b, (unsigned char)p->in[p->pos], ENCODE_FRAGMENT);
 }
 
-/* Called with pos at the '?'. */
+/* The query in the document's encoding (the standard's "percent-encode after encoding"): each
+ * non-ASCII code point becomes its bytes in that encoding, percent-encoded where the set says so,
+ * or "%26%23N%3B" (an HTML numeric reference, percent-encoded) when the encoding lacks it. Bytes
+ * that are not UTF-8 stay as they are, percent-encoded. Returns the input position after the query. */
+static size_t encode_query_code_point(struct parser *p, size_t at, size_t end, enum encode_set set)
+{
+    const unsigned char *s = (const unsigned char *)p->in + at;
+    uint32_t code_point;
+    size_t length = decode_utf8_sequence(s, end - at, &code_point);
+    if (length == 0) {
+        out_encoded(&p->b, s[0], set);
+        return at + 1;
+    }
+    char bytes[8];
+    size_t count = p->query_encoder->encode(p->query_encoder->context, code_point, bytes);
+    if (count == 0 || count > sizeof bytes) {
+        out_bytes(&p->b, "%26%23", 6);
+        out_decimal(&p->b, code_point);
+        out_bytes(&p->b, "%3B", 3);
+    } else {
+        for (size_t i = 0; i < count; i++)
+            out_encoded(&p->b, (unsigned char)bytes[i], set);
+    }
+    return at + length;
+}
+
+/* Called with pos at the '?'. Only special URLs other than ws: and wss: take the document's
+ * encoding; the others' queries are UTF-8 (the standard's query state). */
 static void parse_query(struct parser *p)
 {
     enum encode_set set = p->b.special ? ENCODE_SPECIAL_QUERY : ENCODE_QUERY;
+    bool encode = p->query_encoder && p->b.special && p->b.scheme != URL_SCHEME_WS &&
+                  p->b.scheme != URL_SCHEME_WSS;
     p->b.query_start = p->b.len;
     out_char(&p->b, '?');
-    for (p->pos++; p->pos < p->n && p->in[p->pos] != '#'; p->pos++)
-        out_encoded(&p->b, (unsigned char)p->in[p->pos], set);
+    p->pos++;
+    while (p->pos < p->n && p->in[p->pos] != '#') {
+        unsigned char c = (unsigned char)p->in[p->pos];
+        if (c < 0x80 || !encode) {
+            out_encoded(&p->b, c, set);
+            p->pos++;
+        } else {
+            p->pos = encode_query_code_point(p, p->pos, p->n, set);
+        }
+    }
     p->b.fragment_start = p->b.len;
     if (p->pos < p->n) {
         p->pos++;
@@ -1231,7 +1281,7 @@ enum url_error url_parse(const char *input, size_t length, const struct url *bas
         if (!scratch)
             return URL_ERR_NOMEM;
     }
-    struct parser p = {.in = scratch, .base = base};
+    struct parser p = {.in = scratch, .base = base, .query_encoder = opts ? opts->query_encoder : NULL};
     p.n = preprocess(input, length, scratch);
     p.b.out = scratch + max_length + 1;
     p.b.cap = max_length;

@@ -95,8 +95,20 @@ struct url {
     struct url_part hash;     /* "" or "#fragment"; likewise for an empty fragment */
 };
 
+/* The URL standard parses a document's URLs with the document's encoding, which only the query of
+ * a special URL (http, https, ftp, file; not ws, wss) depends on: a link on a windows-1252 page
+ * to "?q=\u00e9" requests "?q=%E9", not "?q=%C3%A9". encode writes the bytes of one non-ASCII
+ * code point in that encoding into out (room for 8) and returns their count, or 0 when the encoding
+ * cannot represent it (the query then gets "%26%23N%3B", the standard's "&#N;"). Path, host and
+ * fragment stay UTF-8 whatever the encoding. */
+struct url_query_encoder {
+    size_t (*encode)(void *context, uint32_t code_point, char *out);
+    void *context;
+};
+
 struct url_parse_options {
     size_t max_length; /* reject longer inputs and longer hrefs; 0 means URL_DEFAULT_MAX_LENGTH */
+    const struct url_query_encoder *query_encoder; /* NULL: UTF-8 (a UTF-8 document, or none) */
 };
 
 /* Parse input (length bytes of UTF-8; NUL bytes are the code point U+0000: percent-encoded in

@@ -30,11 +30,31 @@ static void test_charset_utf8_passthrough(void **state)
     (void)state;
     const char body[] = "<p>caf\xC3\xA9</p>";
     struct charset_result r;
-    decode(body, sizeof body - 1, NULL, &r);
+    decode(body, sizeof body - 1, "text/html; charset=UTF-8", &r);
     assert_ptr_equal(r.text, body); /* valid UTF-8 is not copied */
-    assert_int_equal(r.source, CHARSET_SOURCE_DEFAULT);
+    assert_int_equal(r.source, CHARSET_SOURCE_HEADER);
     assert_string_equal(r.used, "utf-8");
     assert_int_equal(r.replaced, 0);
+    charset_result_free(&r);
+}
+
+static void test_charset_undeclared_is_windows_1252(void **state)
+{
+    (void)state;
+    /* nothing declared: windows-1252 as Chromium decodes it, UTF-8 bytes included (no guessing);
+     * 0x81 is U+0081 in the Encoding Standard's table, which iconv lacks */
+    const char body[] = "<p>caf\xC3\xA9 \x80\x81\x9F\xFF</p>";
+    struct charset_result r;
+    decode(body, sizeof body - 1, "text/html", &r);
+    assert_int_equal(r.source, CHARSET_SOURCE_DEFAULT);
+    assert_string_equal(r.used, "windows-1252");
+    assert_string_equal(r.text, "<p>caf\xC3\x83\xC2\xA9 \xE2\x82\xAC\xC2\x81\xC5\xB8\xC3\xBF</p>");
+    assert_int_equal(r.replaced, 0);
+    charset_result_free(&r);
+
+    decode("", 0, NULL, &r);
+    assert_string_equal(r.used, "windows-1252");
+    assert_int_equal(r.length, 0);
     charset_result_free(&r);
 }
 
@@ -97,7 +117,7 @@ static void test_charset_shift_jis(void **state)
     struct charset_result r;
     decode(body, sizeof body - 1, NULL, &r);
     assert_string_equal(r.declared, "shift_jis");
-    assert_string_equal(r.used, "cp932");
+    assert_string_equal(r.used, "shift_jis");
     assert_string_equal(r.text, "<meta charset='Shift_JIS'>\xE6\x97\xA5\xE6\x9C\xAC\xEF\xBF\xBD");
     assert_int_equal(r.replaced, 1);
     charset_result_free(&r);
@@ -106,19 +126,84 @@ static void test_charset_shift_jis(void **state)
 static void test_charset_prescan_limits(void **state)
 {
     (void)state;
+    char label[CHARSET_NAME_MAX];
+    /* past 1024 bytes a declaration still counts while only head elements were seen (Chromium) ... */
+    static const char tail[] = "--><script>'<meta charset=koi8-r>'</script><meta charset=latin1>";
+    char head[1100 + sizeof tail];
+    memset(head, 'x', 1100);
+    memcpy(head, "<head><!--", 10);
+    memcpy(head + 1100, tail, sizeof tail);
+    assert_true(charset_prescan_meta(head, sizeof head - 1, label, sizeof label));
+    assert_string_equal(label, "latin1");
+    /* ... but not after body content */
     char body[1200];
     memset(body, ' ', sizeof body);
+    memcpy(body, "<p>", 3);
     memcpy(body + 1100, "<meta charset=latin1>", 21);
-    char label[CHARSET_NAME_MAX];
-    assert_false(charset_prescan_meta(body, sizeof body, label, sizeof label)); /* beyond 1024 bytes */
+    assert_false(charset_prescan_meta(body, sizeof body, label, sizeof label));
+    /* inside a comment or another tag's attribute a <meta> is not one */
+    const char hidden[] = "<!-- <meta charset=koi8-r> --><a title='<meta charset=koi8-r>'><meta charset=x>";
+    assert_false(charset_prescan_meta(hidden, sizeof hidden - 1, label, sizeof label));
+
+    /* a label that names no encoding is skipped: the next declaration, else windows-1252 */
     struct charset_result r;
     decode("<meta charset=no-such-encoding>x", 32, NULL, &r);
+    assert_true(r.unknown_label == false); /* the prescan looked further and found nothing */
+    assert_int_equal(r.source, CHARSET_SOURCE_DEFAULT);
+    assert_string_equal(r.used, "windows-1252");
+    charset_result_free(&r);
+    const char meta[] = "<meta charset=bogus><meta charset=koi8-r>\xF0";
+    decode(meta, sizeof meta - 1, "text/html; charset=no-such-encoding", &r);
     assert_true(r.unknown_label);
+    assert_int_equal(r.source, CHARSET_SOURCE_META);
+    assert_string_equal(r.used, "koi8-r");
+    assert_string_equal(r.text + sizeof meta - 2, "\xD0\x9F"); /* 0xF0 is U+041F in KOI8-R */
+    charset_result_free(&r);
+    decode("<meta charset=utf-16le>\xC3\xA9", 25, NULL, &r); /* a page cannot declare itself UTF-16 */
     assert_string_equal(r.used, "utf-8");
     charset_result_free(&r);
+    decode("abc", 3, "text/html; charset=iso-2022-kr", &r); /* the replacement encoding */
+    assert_string_equal(r.used, "replacement");
+    assert_string_equal(r.text, "\xEF\xBF\xBD");
+    charset_result_free(&r);
+
     assert_false(charset_from_content_type("text/html", label, sizeof label));
     assert_true(charset_from_content_type("text/html; Charset = 'EUC-JP' ; x=y", label, sizeof label));
     assert_string_equal(label, "euc-jp");
+}
+
+static size_t encode(const char *encoding, uint32_t code_point, char *out)
+{
+    struct charset_encoder *encoder;
+    assert_int_equal(charset_encoder_open(encoding, &encoder), CP_OK);
+    assert_non_null(encoder);
+    size_t n = charset_encode(encoder, code_point, out);
+    charset_encoder_close(encoder);
+    return n;
+}
+
+static void test_charset_encoder(void **state)
+{
+    (void)state;
+    char out[CHARSET_ENCODED_MAX];
+    assert_int_equal(encode("windows-1252", 0xE9, out), 1);
+    assert_int_equal((unsigned char)out[0], 0xE9);
+    assert_int_equal(encode("latin1", 0x20AC, out), 1); /* the euro sign is 0x80 */
+    assert_int_equal((unsigned char)out[0], 0x80);
+    assert_int_equal(encode("windows-1252", 0x81, out), 1);
+    assert_int_equal(encode("windows-1252", 0x3B1, out), 0); /* no alpha in windows-1252 */
+    assert_int_equal(encode("shift_jis", 0x65E5, out), 2);   /* 日 */
+    assert_memory_equal(out, "\x93\xFA", 2);
+    assert_int_equal(encode("windows-1251", 0x41F, out), 1); /* П */
+    assert_int_equal((unsigned char)out[0], 0xCF);
+    assert_int_equal(encode("koi8-r", 0x1F600, out), 0);
+    /* pages whose URLs are UTF-8 anyway need no encoder */
+    struct charset_encoder *encoder;
+    const char *utf8_like[] = {"utf-8", "utf-16le", "replacement", "no-such-encoding", NULL};
+    for (size_t i = 0; i < sizeof utf8_like / sizeof utf8_like[0]; i++) {
+        assert_int_equal(charset_encoder_open(utf8_like[i], &encoder), CP_OK);
+        assert_null(encoder);
+    }
 }
 
 /* ---- Link header ---- */
@@ -303,11 +388,13 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_charset_utf8_passthrough),
+        cmocka_unit_test(test_charset_undeclared_is_windows_1252),
         cmocka_unit_test(test_charset_invalid_utf8_replaced),
         cmocka_unit_test(test_charset_bom_wins),
         cmocka_unit_test(test_charset_latin1_by_header_and_meta),
         cmocka_unit_test(test_charset_shift_jis),
         cmocka_unit_test(test_charset_prescan_limits),
+        cmocka_unit_test(test_charset_encoder),
         cmocka_unit_test(test_link_header),
         cmocka_unit_test(test_robots_words),
         cmocka_unit_test(test_robots_merge_most_restrictive),

@@ -196,6 +196,63 @@ static void test_length_cap(void **state)
     assert_string_equal(url_error_string(URL_ERR_TOO_LONG), "URL longer than the configured maximum length");
 }
 
+/* A stand-in for a legacy encoding: Latin-1 for U+0000-U+00FF, and U+65E5 as two bytes whose
+ * second is '\\' (as in Shift_JIS, where ASCII bytes occur inside a character). */
+static size_t fake_legacy_encode(void *context, uint32_t code_point, char *out)
+{
+    (*(int *)context)++;
+    if (code_point <= 0xFF) {
+        out[0] = (char)code_point;
+        return 1;
+    }
+    if (code_point == 0x65E5) {
+        out[0] = (char)0x93, out[1] = '\\';
+        return 2;
+    }
+    return 0;
+}
+
+static void test_query_in_document_encoding(void **state)
+{
+    (void)state;
+    int calls = 0;
+    struct url_query_encoder encoder = {fake_legacy_encode, &calls};
+    struct url_parse_options options = {.query_encoder = &encoder};
+    struct url base;
+    assert_int_equal(url_parse_str("http://example.com/dir/page", NULL, &base), URL_OK);
+    static const struct {
+        const char *input, *href;
+    } cases[] = {
+        /* the query takes the encoding; path and fragment stay UTF-8 */
+        {"/caf\xC3\xA9?q=caf\xC3\xA9#caf\xC3\xA9", "http://example.com/caf%C3%A9?q=caf%E9#caf%C3%A9"},
+        /* what the encoding lacks becomes "&#N;", percent-encoded */
+        {"?a=\xCE\xB1&b=\xF0\x9F\x98\x80", "http://example.com/dir/page?a=%26%23945%3B&b=%26%23128512%3B"},
+        /* encoded bytes are percent-encoded by the same set: ASCII ones only when the set says so */
+        {"?k=\xE6\x97\xA5'", "http://example.com/dir/page?k=%93\\%27"},
+        /* escapes already there, ASCII and bytes that are not UTF-8 are kept as before */
+        {"?p=%e9&s=a b&x=\xFF", "http://example.com/dir/page?p=%e9&s=a%20b&x=%FF"},
+        {"https://other.example/?q=\xC3\xA9", "https://other.example/?q=%E9"},
+        /* ws:, wss: and non-special URLs keep UTF-8 queries */
+        {"wss://example.com/?q=\xC3\xA9", "wss://example.com/?q=%C3%A9"},
+        {"web+x:thing?q=\xC3\xA9", "web+x:thing?q=%C3%A9"},
+        /* a host never takes the encoding */
+        {"http://caf\xC3\xA9.example/?q=\xC3\xA9", "http://xn--caf-dma.example/?q=%E9"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct url url;
+        assert_int_equal(url_parse(cases[i].input, strlen(cases[i].input), &base, &options, &url), URL_OK);
+        assert_string_equal(url.href, cases[i].href);
+        url_free(&url);
+    }
+    /* ASCII-only queries never call the encoder */
+    calls = 0;
+    struct url url;
+    assert_int_equal(url_parse("/a?b=c&d=%20", 12, &base, &options, &url), URL_OK);
+    assert_int_equal(calls, 0);
+    url_free(&url);
+    url_free(&base);
+}
+
 static void test_non_crawlable_schemes(void **state)
 {
     (void)state;
@@ -405,6 +462,7 @@ int main(void)
         cmocka_unit_test(test_identity_strips_parameters_by_name_and_prefix),
         cmocka_unit_test(test_identity_equality),
         cmocka_unit_test(test_length_cap),
+        cmocka_unit_test(test_query_in_document_encoding),
         cmocka_unit_test(test_non_crawlable_schemes),
         cmocka_unit_test(test_origin_and_accessors),
         cmocka_unit_test(test_errors_leave_output_zeroed),
