@@ -217,6 +217,9 @@ static void print_summary(const struct audit_cli *cli, const struct audit_result
            ctx->pages, ctx->indexable, r->interrupted ? ", interrupted" : "", list->count, causes.count,
            causes.count == 1 ? "" : "s", by_severity[SEVERITY_ERROR], by_severity[SEVERITY_WARNING],
            by_severity[SEVERITY_NOTICE]);
+    char outcomes[160];
+    crawl_outcomes_format(&r->outcomes, outcomes, sizeof(outcomes));
+    fprintf(out, "responses: %s\n", outcomes);
     if (causes.count)
         fprintf(out, "\n%-8s  %-28s %8s %8s  %s\n", "SEVERITY", "RULE", "FINDINGS", "FAILING", "CAUSE");
     for (size_t g = 0; g < causes.count && g < SUMMARY_MAX_CAUSES; g++) {

@@ -20,6 +20,19 @@ static const char usage_tail[] =
 
 static const struct option help_option[] = {{"help", no_argument, NULL, 'h'}};
 
+/* What a person reads after the crawl: how many URLs, what they answered, where the files are. */
+static void print_summary(const struct crawl_cli *cli, const struct crawl_result *r)
+{
+    char outcomes[160];
+    crawl_outcomes_format(&r->outcomes, outcomes, sizeof(outcomes));
+    printf("crawled %llu URLs in %.1f s%s: %s\n", (unsigned long long)r->pages_fetched, r->elapsed_ms / 1000.0,
+           r->interrupted ? " (interrupted)" : r->truncated_by_limit ? " (stopped by a limit)" : "", outcomes);
+    printf("%llu links, %llu sitemap entries, %.1f MB downloaded; files in %s/: pages.csv, links.csv, "
+           "sitemaps.csv, crawl.json\n",
+           (unsigned long long)r->links_found, (unsigned long long)r->sitemap_urls, r->bytes_downloaded / 1e6,
+           cli->out_dir);
+}
+
 int cmd_crawl(int argc, char **argv)
 {
     struct crawl_cli cli;
@@ -55,9 +68,7 @@ int cmd_crawl(int argc, char **argv)
         rc = crawl_cli_run(&cli, &result, started_at, &started);
     if (rc == 0) {
         if (!cli.quiet)
-            printf("crawled %llu pages (%llu errors) in %.1f s: %s/pages.csv, links.csv, crawl.json\n",
-                   (unsigned long long)result.pages_fetched, (unsigned long long)result.fetch_errors,
-                   result.elapsed_ms / 1000.0, cli.out_dir);
+            print_summary(&cli, &result);
         rc = result.interrupted ? EXIT_INTERRUPTED : EXIT_OK;
         crawl_result_free(&result);
     }

@@ -211,10 +211,10 @@ static void show_progress(struct crawl *c, double now, bool final)
     c->last_progress_ms = now;
     double seconds = (now - c->started_ms) / 1000.0;
     double rate = seconds > 0 ? (double)c->r->pages_fetched / seconds : 0;
-    char line[256];
-    snprintf(line, sizeof(line), "%llu done, %zu queued, %.1f pages/s, %llu errors, %.1f s",
-             (unsigned long long)c->r->pages_fetched, frontier_queued(c->frontier), rate,
-             (unsigned long long)c->r->fetch_errors, seconds);
+    char outcomes[160], line[320];
+    crawl_outcomes_format(&c->r->outcomes, outcomes, sizeof(outcomes));
+    snprintf(line, sizeof(line), "%llu done, %zu queued, %.1f pages/s, %.1f s: %s",
+             (unsigned long long)c->r->pages_fetched, frontier_queued(c->frontier), rate, seconds, outcomes);
     if (c->o->progress_tty)
         fprintf(stderr, "\r\033[Kcrawlpack: %s%s", line, final ? "\n" : "");
     else

@@ -132,6 +132,17 @@ struct crawl_robots_outcome {
     bool crawl_delay_applied;       /* --respect-crawl-delay spaced this origin's requests by it */
 };
 
+/* What every URL with a row got, for the progress line and the summaries people read: a
+ * response by status class, refused by robots.txt, or no response at all. */
+struct crawl_outcomes {
+    uint64_t status_2xx, status_3xx, status_4xx, status_5xx;
+    uint64_t blocked;               /* not fetched: robots.txt disallows it */
+    uint64_t network_errors;        /* no HTTP response: DNS, connect, TLS, timeout, too large */
+};
+
+/* "2xx 120, 3xx 4, 4xx 2, 5xx 0, blocked 3, network errors 1" into dst (always terminated). */
+void crawl_outcomes_format(const struct crawl_outcomes *outcomes, char *dst, size_t size);
+
 struct crawl_result {
     struct graph *graph;
     struct crawl_page *pages;       /* graph_node_count(graph) entries */
@@ -152,6 +163,7 @@ struct crawl_result {
     size_t breaker_count;
     /* counts and timings */
     uint64_t pages_fetched, fetch_errors, bytes_downloaded, links_found, throttled;
+    struct crawl_outcomes outcomes;
     double elapsed_ms, cpu_seconds;
     long peak_rss_kb;
     size_t memory_bytes;            /* graph + page records + frontier at the end */

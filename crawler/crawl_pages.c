@@ -266,6 +266,28 @@ bool crawl_is_html(const char *content_type)
            (n == 21 && strncasecmp(content_type, "application/xhtml+xml", 21) == 0);
 }
 
+void crawl_outcomes_format(const struct crawl_outcomes *o, char *dst, size_t size)
+{
+    snprintf(dst, size, "2xx %llu, 3xx %llu, 4xx %llu, 5xx %llu, blocked %llu, network errors %llu",
+             (unsigned long long)o->status_2xx, (unsigned long long)o->status_3xx,
+             (unsigned long long)o->status_4xx, (unsigned long long)o->status_5xx, (unsigned long long)o->blocked,
+             (unsigned long long)o->network_errors);
+}
+
+static void count_outcome(struct crawl_outcomes *o, const struct fetch_result *response)
+{
+    if (response->status <= 0 && response->error_class != HTTP_ERROR_NONE)
+        o->network_errors++;
+    else if (response->status >= 200 && response->status < 300)
+        o->status_2xx++;
+    else if (response->status >= 300 && response->status < 400)
+        o->status_3xx++;
+    else if (response->status >= 400 && response->status < 500)
+        o->status_4xx++;
+    else if (response->status >= 500 && response->status < 600)
+        o->status_5xx++;
+}
+
 void crawl_record_response(struct crawl *c, uint32_t node, const struct fetch_result *response)
 {
     struct crawl_page *page = crawl_page_of(c, node);
@@ -295,6 +317,7 @@ void crawl_record_response(struct crawl *c, uint32_t node, const struct fetch_re
     graph_set_flags(c->graph, node, flags);
     graph_set_status(c->graph, node, page->status);
     c->r->bytes_downloaded += response->body_length;
+    count_outcome(&c->r->outcomes, response);
 }
 
 void crawl_record_redirect(struct crawl *c, uint32_t node, const struct fetch_result *response)

@@ -150,6 +150,8 @@ bool crawl_robots_allows(struct crawl *c, uint32_t node, struct frontier_origin 
     robots_decision_format(&decision, text, sizeof(text));
     snprintf(error, sizeof(error), "blocked by robots.txt: %s", text);
     struct crawl_page *page = crawl_page_of(c, node);
+    if (!(page->flags & CRAWL_PAGE_ROBOTS_BLOCKED))
+        c->r->outcomes.blocked++;
     page->flags |= CRAWL_PAGE_ROBOTS_BLOCKED;
     crawl_page_set_text(c, page, CRAWL_TEXT_ERROR, error);
     return false;
