@@ -127,6 +127,8 @@ static int collect_findings(const struct audit_request *request, struct audit_wa
     if (status == CP_OK)
         status = audit_evidence_crawl_findings(r, request->crawl->max_per_template, &result->findings);
     audit_evidence_free(&evidence);
+    if (status == CP_OK && request->filter)
+        finding_filter_apply(request->filter, &result->findings);
     if (status == CP_OK)
         findings_sort(&result->findings);
     return status;

@@ -31,6 +31,7 @@
 #include <time.h>
 
 #include "crawler/crawl.h"
+#include "findings/finding_filter.h"
 #include "findings/findings.h"
 #include "linkgraph/analysis.h"
 #include "reports/baseline.h"
@@ -59,6 +60,9 @@ struct audit_request {
     uint32_t max_click_depth;  /* deep-page threshold; 0 means AUDIT_DEFAULT_MAX_CLICK_DEPTH */
     const struct report_option *options; /* recorded in findings.json's run.options */
     size_t option_count;
+    /* Rules switched off and ignore entries (configuration, list mode), applied before the
+     * baseline comparison and every output; its per-entry counts are updated. NULL: keep all. */
+    struct finding_filter *filter;
 };
 
 struct audit_result {

@@ -13,6 +13,7 @@
 #include "cli/crawl_options.h"
 #include "common/error.h"
 #include "findings/cause.h"
+#include "findings/finding_filter.h"
 #include "findings/findings.h"
 #include "linkgraph/audit.h"
 #include "reports/baseline.h"
@@ -76,7 +77,43 @@ struct audit_cli {
     uint32_t max_click_depth;
     struct report_option recorded[RECORDED_OPTIONS_MAX];
     size_t recorded_count;
+    struct finding_filter filter; /* rules off, ignore entries */
 };
+
+/* ---- exact modes ---- */
+
+/* Rules that judge the site's link graph as a whole: --list and --sitemap-only fetch only part of
+ * it, so every page would look orphaned, dead-ended or unreachable. */
+static const enum rule_id whole_graph_rules[] = {
+    RULE_ORPHAN_URL, RULE_MISSING_FROM_SITEMAP, RULE_DEEP_PAGE, RULE_UNREACHABLE_BY_FOLLOW,
+    RULE_SINGLE_INLINK, RULE_DEAD_END, RULE_HREFLANG_NO_RETURN,
+};
+#define WHOLE_GRAPH_REASON "needs the whole link graph"
+
+static bool exact_mode(const struct audit_cli *cli)
+{
+    return cli->crawl.crawl.list_count > 0 || cli->crawl.crawl.sitemap_only;
+}
+
+static void skip_whole_graph_rules(struct audit_cli *cli)
+{
+    if (!exact_mode(cli))
+        return;
+    for (size_t i = 0; i < sizeof whole_graph_rules / sizeof whole_graph_rules[0]; i++)
+        finding_filter_rule_off(&cli->filter, whole_graph_rules[i], WHOLE_GRAPH_REASON);
+}
+
+/* The summary says what was not judged, and why. */
+static void print_skipped_rules(const struct audit_cli *cli, FILE *out)
+{
+    if (!exact_mode(cli))
+        return;
+    fprintf(out, "%s: rules that need the whole link graph were not run:",
+            cli->crawl.crawl.list_count ? "--list" : "--sitemap-only");
+    for (size_t i = 0; i < sizeof whole_graph_rules / sizeof whole_graph_rules[0]; i++)
+        fprintf(out, " %s", rule_get(whole_graph_rules[i])->id);
+    fputc('\n', out);
+}
 
 /* ---- options ---- */
 
@@ -220,6 +257,7 @@ static void print_summary(const struct audit_cli *cli, const struct audit_result
     char outcomes[160];
     crawl_outcomes_format(&r->outcomes, outcomes, sizeof(outcomes));
     fprintf(out, "responses: %s\n", outcomes);
+    print_skipped_rules(cli, out);
     if (causes.count)
         fprintf(out, "\n%-8s  %-28s %8s %8s  %s\n", "SEVERITY", "RULE", "FINDINGS", "FAILING", "CAUSE");
     for (size_t g = 0; g < causes.count && g < SUMMARY_MAX_CAUSES; g++) {
@@ -246,7 +284,7 @@ static void print_summary(const struct audit_cli *cli, const struct audit_result
 }
 
 /* The audit's request from the parsed options. */
-static void make_request(const struct audit_cli *cli, struct audit_request *request)
+static void make_request(struct audit_cli *cli, struct audit_request *request)
 {
     *request = (struct audit_request){
         .crawl = &cli->crawl.crawl,
@@ -261,6 +299,7 @@ static void make_request(const struct audit_cli *cli, struct audit_request *requ
         .max_click_depth = cli->max_click_depth,
         .options = cli->recorded,
         .option_count = cli->recorded_count,
+        .filter = &cli->filter,
     };
 }
 
@@ -276,12 +315,15 @@ int cmd_audit(int argc, char **argv)
 {
     struct audit_cli cli = {.fail_on = SEVERITY_ERROR};
     crawl_cli_init(&cli.crawl, "audit");
+    finding_filter_init(&cli.filter);
     bool done = false;
     int rc = parse_options(&cli, argc, argv, &done);
     if (rc != 0 || done) {
+        finding_filter_free(&cli.filter);
         crawl_cli_free(&cli.crawl);
         return rc;
     }
+    skip_whole_graph_rules(&cli);
     struct audit_request request;
     make_request(&cli, &request);
     struct audit_result result;
@@ -302,6 +344,7 @@ int cmd_audit(int argc, char **argv)
                                                                         : EXIT_OK;
     }
     audit_result_free(&result);
+    finding_filter_free(&cli.filter);
     crawl_cli_free(&cli.crawl);
     return rc;
 }

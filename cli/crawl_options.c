@@ -55,6 +55,11 @@ const char crawl_cli_help[] =
     "      --max-time S           seconds per transfer (default: 30)\n"
     "      --max-body BYTES       body cap; longer bodies are cut and marked (default: 10485760)\n"
     "      --max-duration S       stop the whole crawl after S seconds and write what was found\n\n"
+    "Exact modes (no link, redirect or canonical is followed):\n"
+    "      --list FILE            fetch exactly the URLs in FILE, one per line ('-': standard input;\n"
+    "                             blank lines and # comments skipped), instead of a start URL\n"
+    "      --sitemap-only         fetch exactly the URLs the site's sitemaps list\n"
+    "                             (audit: rules that need the whole link graph are skipped and named)\n\n"
     "Proxy and credentials (as curl's):\n"
     "  -x, --proxy URL            [SCHEME://][USER:PASSWORD@]HOST[:PORT] for every request (default:\n"
     "                             the http_proxy, https_proxy and no_proxy environment variables)\n"
@@ -124,6 +129,7 @@ enum {
 };
 /* Proxy and credentials: their own range, so the two lists grow without touching each other. */
 enum { OPT_NOPROXY = 448, OPT_NETRC, OPT_NETRC_FILE };
+enum { OPT_LIST = 464, OPT_SITEMAP_ONLY };
 
 const struct option crawl_cli_options[] = {
     {"out", required_argument, NULL, 'o'}, {"root", required_argument, NULL, OPT_ROOT},
@@ -147,6 +153,7 @@ const struct option crawl_cli_options[] = {
     {"verbose", no_argument, NULL, 'v'},
     {"proxy", required_argument, NULL, 'x'}, {"noproxy", required_argument, NULL, OPT_NOPROXY},
     {"netrc", no_argument, NULL, OPT_NETRC}, {"netrc-file", required_argument, NULL, OPT_NETRC_FILE},
+    {"list", required_argument, NULL, OPT_LIST}, {"sitemap-only", no_argument, NULL, OPT_SITEMAP_ONLY},
     {NULL, 0, NULL, 0},
 };
 
@@ -195,6 +202,98 @@ static int apply_transport_option(struct crawl_cli *cli, int c, const char *valu
     }
 }
 
+/* ---- exact modes: --list FILE, --sitemap-only ---- */
+
+#define LIST_MAX_BYTES (64u << 20)
+
+static int apply_exact_option(struct crawl_cli *cli, int c, const char *value)
+{
+    switch (c) {
+    case OPT_LIST: cli->list_path = value; return 0;
+    case OPT_SITEMAP_ONLY: cli->crawl.sitemap_only = true; return 0;
+    default: return -1;
+    }
+}
+
+/* One line of the list: trimmed; NULL for a blank line or a # comment. */
+static char *list_line_url(char *line)
+{
+    while (*line == ' ' || *line == '\t')
+        line++;
+    size_t length = strlen(line);
+    while (length && (line[length - 1] == ' ' || line[length - 1] == '\t' || line[length - 1] == '\r'))
+        line[--length] = '\0';
+    return length && line[0] != '#' ? line : NULL;
+}
+
+/* Split cli->list_text into URLs, each checked as the start URL is; a bad one is a usage error
+ * naming FILE:LINE. */
+static int parse_list(struct crawl_cli *cli)
+{
+    const char *name = strcmp(cli->list_path, "-") == 0 ? "(stdin)" : cli->list_path;
+    unsigned line_number = 0;
+    for (char *line = cli->list_text, *next; line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        line_number++;
+        char *text = list_line_url(line);
+        if (!text)
+            continue;
+        struct url parsed;
+        enum url_error status = url_parse_str(text, NULL, &parsed);
+        bool crawlable = status == URL_OK && url_is_crawlable(&parsed);
+        url_free(&parsed);
+        if (!crawlable)
+            return cli_usage_error(cli->command, "%s:%u: %s: %s", name, line_number, text,
+                                   status != URL_OK ? url_error_string(status) : "not an http(s) URL");
+        if (list_add(&cli->list_urls, text))
+            return EXIT_RUNTIME;
+    }
+    if (cli->list_urls.count == 0)
+        return cli_usage_error(cli->command, "--list %s: no URL in it", name);
+    return 0;
+}
+
+static int read_list(struct crawl_cli *cli)
+{
+    size_t length = 0;
+    int status = cli_read_file(cli->command, cli->list_path, LIST_MAX_BYTES, &cli->list_text, &length);
+    if (status != CP_OK)
+        return status == CP_ERR_NOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+    if (length >= LIST_MAX_BYTES)
+        return cli_usage_error(cli->command, "--list %s: larger than %u MB", cli->list_path, LIST_MAX_BYTES >> 20);
+    if (memchr(cli->list_text, '\0', length))
+        return cli_usage_error(cli->command, "--list %s: not a text file", cli->list_path);
+    char *text = realloc(cli->list_text, length + 1);
+    if (!text)
+        return EXIT_RUNTIME;
+    text[length] = '\0';
+    cli->list_text = text;
+    return parse_list(cli);
+}
+
+/* The exact modes' checks; --list makes its first URL the start and reads no sitemap. */
+static int finish_exact_modes(struct crawl_cli *cli)
+{
+    struct crawl_options *o = &cli->crawl;
+    if (o->sitemap_only && (cli->list_path || o->no_sitemaps))
+        return cli_usage_error(cli->command, "--sitemap-only reads the site's sitemaps: not with %s",
+                               cli->list_path ? "--list" : "--no-sitemaps");
+    if (!cli->list_path)
+        return 0;
+    if (o->start_url)
+        return cli_usage_error(cli->command, "--list names the URLs: give no URL argument ('%s')", o->start_url);
+    int rc = read_list(cli);
+    if (rc)
+        return rc;
+    o->list_urls = cli->list_urls.items;
+    o->list_count = cli->list_urls.count;
+    o->start_url = cli->list_urls.items[0];
+    o->no_sitemaps = true;
+    return 0;
+}
+
 /* CRAWLPACK_USER when -u was not given. 0 or an exit code. */
 static int apply_environment_credentials(struct crawl_cli *cli)
 {
@@ -214,6 +313,9 @@ int crawl_cli_apply(struct crawl_cli *cli, int c, const char *value, char **argv
     int transport = apply_transport_option(cli, c, value);
     if (transport != -1)
         return transport;
+    int exact = apply_exact_option(cli, c, value);
+    if (exact != -1)
+        return exact;
     switch (c) {
     case 'o': cli->out_dir = value; return 0;
     case OPT_ROOT: o->root_dir = value; return 0;
@@ -280,6 +382,8 @@ void crawl_cli_free(struct crawl_cli *cli)
     free(cli->excludes.items);
     free(cli->strip_params.items);
     free(cli->sitemaps.items);
+    free(cli->list_urls.items);
+    free(cli->list_text);
 }
 
 int crawl_cli_finish(struct crawl_cli *cli, int argc, char **argv)
@@ -289,6 +393,9 @@ int crawl_cli_finish(struct crawl_cli *cli, int argc, char **argv)
         o->start_url = argv[optind++];
     if (optind < argc)
         return cli_usage_error(cli->command, "unexpected argument '%s'", argv[optind]);
+    int exact = finish_exact_modes(cli);
+    if (exact)
+        return exact;
     if (o->root_dir && !o->site_url)
         return cli_usage_error(cli->command, "--root needs --site-url (the URL the folder is served at)");
     if (!o->root_dir && o->site_url)

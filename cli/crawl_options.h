@@ -40,6 +40,9 @@ struct crawl_cli {
     const char *out_dir; /* default "out" */
     struct crawl_cli_list headers, resolves, connect_tos, includes, excludes, strip_params, sitemaps;
     regex_t *include_patterns, *exclude_patterns;
+    const char *list_path;          /* --list FILE ("-": stdin) */
+    char *list_text;                /* its contents; list_urls point into it */
+    struct crawl_cli_list list_urls;
     bool quiet;
     int verbosity;
 };

@@ -1,6 +1,6 @@
-/* cli/extract: `crawlpack extract FILE` prints the signals the crawler extracts from one saved page
- * (links, canonicals, robots directives, hreflang, page facts), as text or as stable JSON
- * (documented in docs/extract.md). */
+/* cli/extract: `crawlpack extract FILE` (or URL: fetched once, as the crawler would) prints the
+ * signals the crawler extracts from one page (links, canonicals, robots directives, hreflang, page
+ * facts), as text or as stable JSON (documented in docs/extract.md). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -14,6 +14,7 @@
 #include "common/json_write.h"
 #include "web/charset.h"
 #include "web/extract.h"
+#include "web/http_get.h"
 #include "web/url.h"
 
 #define EXTRACT_FILE_MAX (256u * 1024 * 1024)
@@ -21,9 +22,10 @@
 #define EXTRACT_CLI_MAX_ENGINES 16
 
 static const char usage[] =
-    "Usage: crawlpack extract FILE [--url URL] [--header 'Name: value']... [--headers-file FILE]\n"
+    "Usage: crawlpack extract FILE|URL [--url URL] [--header 'Name: value']... [--headers-file FILE]\n"
     "                          [--engine TOKEN]... [--max-links N] [--json]\n\n"
-    "Print what the crawler sees in one saved HTML page: links (with rel, anchor text, region),\n"
+    "Print what the crawler sees in one HTML page, a saved FILE or an http(s) URL fetched once\n"
+    "(redirects not followed; the response's headers count, as in a crawl): links (with rel, anchor text, region),\n"
     "canonicals, robots directives merged per crawler, hreflang, title, description and other\n"
     "page facts. Use it to answer \"why does the audit think this page is noindex?\".\n\n"
     "  --url URL            the page's URL: relative links resolve against it\n"
@@ -459,6 +461,34 @@ static int parse_options(int argc, char **argv, struct extract_options *o, struc
     return EXIT_OK;
 }
 
+/* `extract URL`: one GET as the crawler makes it (its User-Agent, caps and timeouts, no redirect
+ * followed); the response's headers join --header's. A status other than 2xx is said on stderr
+ * and the body is still read. */
+static int fetch_page(const char *url, struct buf *body, struct header_list *headers)
+{
+    struct http_response response;
+    struct http_get_options options = {.max_body = EXTRACT_FILE_MAX};
+    int status = http_get(url, &options, &response);
+    if (status != CP_OK) {
+        fprintf(stderr, "crawlpack extract: cannot fetch %s: %s\n", url, response.error[0] ? response.error : cp_strerror(status));
+        http_response_free(&response);
+        return EXIT_RUNTIME;
+    }
+    if (response.status < 200 || response.status >= 300)
+        fprintf(stderr, "crawlpack extract: %s answered %ld%s%s\n", url, response.status,
+                response.location ? " -> " : "", response.location ? response.location : "");
+    for (char *line = response.headers, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        if (!add_header_line(headers, line))
+            break; /* no room: the first EXTRACT_CLI_MAX_HEADERS are enough to judge a page */
+    }
+    int appended = buf_append(body, response.body, response.body_length);
+    http_response_free(&response);
+    return appended == CP_OK ? EXIT_OK : EXIT_RUNTIME;
+}
+
 int cmd_extract(int argc, char **argv)
 {
     struct extract_options o = {0};
@@ -469,8 +499,11 @@ int cmd_extract(int argc, char **argv)
     if (status == EXIT_OK && o.headers_file)
         status = read_headers_file(o.headers_file, &headers);
     const char *path = argv[argc - 1];
+    bool fetched = status == EXIT_OK && cli_is_http_url(path);
     if (status == EXIT_OK)
-        status = read_file(path, &body);
+        status = fetched ? fetch_page(path, &body, &headers) : read_file(path, &body);
+    if (fetched && !o.url)
+        o.url = path;
     if (status == EXIT_OK && !o.url && !(url = default_url(path)))
         status = EXIT_RUNTIME;
     struct url page_url = {0};

@@ -151,6 +151,17 @@ static bool page_budget_left(const struct crawl *c)
     return c->o->max_pages <= 0 || c->pages_started < c->o->max_pages;
 }
 
+/* --sitemap-only: the start URL's claim came, and no sitemap listed it: not a page of this crawl. */
+static bool drop_probe(struct crawl *c, const struct frontier_claim *claim)
+{
+    if (!c->start_is_probe || claim->node != c->r->start_node)
+        return false;
+    c->start_is_probe = false;
+    crawl_page_of(c, claim->node)->flags &= (uint8_t)~CRAWL_PAGE_QUEUED;
+    finish_claim(c, claim->origin, false, false, -1);
+    return true;
+}
+
 /* Claim and start what politeness allows now; returns how long to wait before trying again. */
 static long start_requests(struct crawl *c)
 {
@@ -166,6 +177,8 @@ static long start_requests(struct crawl *c)
             crawl_request_robots(c, claim.origin);
             continue;
         }
+        if (drop_probe(c, &claim))
+            continue;
         if (!crawl_robots_allows(c, claim.node, claim.origin)) {
             finish_claim(c, claim.origin, false, false, -1);
             continue;
@@ -318,18 +331,52 @@ static int parse_start(struct crawl *c, char *error, size_t error_size)
     return crawl_add_scope_origin(c, c->start_origin);
 }
 
-static int seed_start(struct crawl *c)
+/* Intern and queue one seed at depth 0 (the start URL, a --list URL). GRAPH_NO_NODE when out of memory. */
+static uint32_t seed_url(struct crawl *c, const struct url *url)
 {
     char *identity = NULL;
-    if (url_identity(&c->start, &c->identity, &identity) != URL_OK)
-        return CP_ERR_NOMEM;
+    if (url_identity(url, &c->identity, &identity) != URL_OK)
+        return GRAPH_NO_NODE;
     bool is_new = false;
-    uint32_t node = crawl_discover(c, identity, &c->start, 0, true, &is_new);
+    c->seeding = true;
+    uint32_t node = crawl_discover(c, identity, url, 0, true, &is_new);
+    c->seeding = false;
     free(identity);
+    return node;
+}
+
+/* List mode: every listed URL is a seed and its origin is in scope; the first is the start. */
+static int seed_list(struct crawl *c)
+{
+    for (size_t i = 0; i < c->o->list_count; i++) {
+        struct url parsed;
+        if (url_parse_str(c->o->list_urls[i], NULL, &parsed) != URL_OK)
+            continue; /* the caller checked the list: nothing to fetch here */
+        char origin[1024];
+        int status = url_origin(&parsed, origin, sizeof(origin)) >= 0 ? crawl_add_scope_origin(c, origin) : CP_OK;
+        uint32_t node = status == CP_OK ? seed_url(c, &parsed) : GRAPH_NO_NODE;
+        url_free(&parsed);
+        if (node == GRAPH_NO_NODE)
+            return CP_ERR_NOMEM;
+    }
+    return CP_OK;
+}
+
+static int seed_start(struct crawl *c)
+{
+    if (c->o->list_count && seed_list(c) != CP_OK)
+        return CP_ERR_NOMEM;
+    uint32_t node = seed_url(c, &c->start);
     if (node == GRAPH_NO_NODE)
         return CP_ERR_NOMEM;
     graph_set_flags(c->graph, node, GRAPH_NODE_START);
     c->r->start_node = node;
+    if (c->o->sitemap_only) {
+        /* Queued so its origin's robots.txt (and through it the sitemaps) is read; dropped when
+         * claimed unless a sitemap lists it by then. */
+        c->start_is_probe = true;
+        graph_clear_flags(c->graph, node, GRAPH_NODE_IN_SCOPE);
+    }
     return CP_OK;
 }
 

@@ -65,6 +65,13 @@ struct crawl_options {
     const char *const *sitemaps;    /* --sitemap URLs, read besides robots.txt's Sitemap: lines */
     size_t sitemap_count;
     bool no_sitemaps;               /* do not discover or read sitemaps */
+    /* Exact modes: no link, redirect target or canonical is followed. List mode fetches exactly
+     * list_urls (start_url is their first; every listed origin is in scope; no sitemap is read);
+     * sitemap_only fetches exactly the URLs the start origin's sitemaps list (start_url names the
+     * site and is fetched only when a sitemap lists it). robots.txt is fetched and obeyed in both. */
+    const char *const *list_urls;
+    size_t list_count;
+    bool sitemap_only;
     long max_depth;                 /* <0: unlimited */
     long max_pages;                 /* 0: unlimited */
     size_t max_url_length;          /* 0: URL_DEFAULT_MAX_LENGTH */

@@ -95,6 +95,9 @@ struct crawl {
     double stop_deadline_ms;
     double last_progress_ms;
     int max_redirects;
+    /* exact modes (list, sitemap-only): only URLs discovered while seeding are in scope and queued */
+    bool seeding;
+    bool start_is_probe;           /* sitemap-only: the start URL is queued only to get robots.txt read */
     /* sitemaps */
     bool sitemaps_started;
     bool sitemap_checker_ready;
@@ -120,6 +123,8 @@ bool crawl_host_is_loopback(const struct url *u);
 bool crawl_start_is_loopback(const struct crawl *c);
 int crawl_add_scope_origin(struct crawl *c, const char *origin);
 bool crawl_in_scope(const struct crawl *c, const struct url *u);
+/* List mode or --sitemap-only: the crawl follows nothing it finds. */
+bool crawl_is_exact(const struct crawl *c);
 uint32_t crawl_discover(struct crawl *c, const char *identity, const struct url *url, uint32_t depth, bool followable,
                         bool *is_new);
 bool crawl_is_html(const char *content_type);

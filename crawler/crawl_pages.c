@@ -217,6 +217,34 @@ static void write_link_row(struct crawl *c, uint32_t source, uint32_t target, ui
                           graph_edge_kind_name(graph_edge_kind(meta)), rel, anchor);
 }
 
+bool crawl_is_exact(const struct crawl *c)
+{
+    return c->o->list_count > 0 || c->o->sitemap_only;
+}
+
+/* Exact modes: a URL already known (a link target, the sitemap-only start) that a seed names now
+ * comes into scope and is queued, once. */
+static uint32_t seed_known(struct crawl *c, uint32_t node, const struct url *url, uint32_t depth,
+                           struct crawl_page *page)
+{
+    if (node == c->r->start_node && c->start_is_probe) {
+        c->start_is_probe = false; /* still queued: it is fetched as a page after all */
+        graph_set_flags(c->graph, node, GRAPH_NODE_IN_SCOPE);
+        return node;
+    }
+    if ((page->flags & (CRAWL_PAGE_QUEUED | CRAWL_PAGE_FETCHED | CRAWL_PAGE_ROBOTS_BLOCKED)) || !crawl_in_scope(c, url))
+        return node;
+    graph_set_flags(c->graph, node, GRAPH_NODE_IN_SCOPE);
+    int status = frontier_push(c->frontier, node, url, depth == UINT32_MAX ? CRAWL_SITEMAP_PRIORITY : depth);
+    if (status == CP_OK) {
+        page->flags |= CRAWL_PAGE_QUEUED;
+        page->depth = depth;
+    } else if (status == CP_ERR_LIMIT) {
+        page->flags |= CRAWL_PAGE_TRAPPED;
+    }
+    return node;
+}
+
 /* Intern an identity; a new node gets its record, scope flag and (when it may be fetched) a place
  * in the frontier. Returns the node or GRAPH_NO_NODE when out of memory. */
 uint32_t crawl_discover(struct crawl *c, const char *identity, const struct url *url, uint32_t depth,
@@ -229,10 +257,14 @@ uint32_t crawl_discover(struct crawl *c, const char *identity, const struct url 
     if (!page)
         return GRAPH_NO_NODE;
     if (!*is_new) {
+        if (crawl_is_exact(c) && c->seeding)
+            return seed_known(c, node, url, depth, page);
         if (followable && depth < page->depth && (page->flags & CRAWL_PAGE_QUEUED))
             page->depth = depth;
         return node;
     }
+    if (crawl_is_exact(c) && !c->seeding)
+        return node; /* known (links.csv, the graph's edges), never in scope, never fetched */
     if (!crawl_in_scope(c, url)) {
         if (c->o->check_external && url_is_crawlable(url) && !c->root && c->external_count < 1000000) {
             uint32_t *grown = array_grow(c->externals, c->external_count, sizeof(*grown));

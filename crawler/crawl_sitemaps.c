@@ -60,7 +60,9 @@ static int on_entry(const struct sitemap_entry *entry, void *context)
     if (url_parse_str(entry->url, NULL, &page_url) != URL_OK)
         return 0;
     bool is_new = false;
+    c->seeding = c->o->sitemap_only; /* --sitemap-only: the sitemaps' URLs are the crawl */
     uint32_t node = crawl_discover(c, entry->url, &page_url, UINT32_MAX, true, &is_new);
+    c->seeding = false;
     uint32_t sitemap = node_of_text(c, entry->sitemap, &sitemap_url);
     if (node != GRAPH_NO_NODE && sitemap != GRAPH_NO_NODE)
         graph_add_sitemap_entry(c->graph, node, sitemap, entry->line,
@@ -94,7 +96,7 @@ static struct crawl_sitemap_outcome *add_outcome(struct crawl *c, const char *ur
 
 void crawl_start_sitemaps(struct crawl *c, const struct robots *robots)
 {
-    if (c->sitemaps_started || c->o->no_sitemaps)
+    if (c->sitemaps_started || c->o->no_sitemaps || c->o->list_count) /* list mode reads none */
         return;
     c->sitemaps_started = true;
     size_t robots_count = 0;

@@ -31,7 +31,7 @@ static int list_reserve(struct finding_list *list, size_t extra)
     return CP_OK;
 }
 
-static void finding_free(struct finding *f)
+void finding_free(struct finding *f)
 {
     free(f->url);
     free(f->message);

@@ -58,6 +58,8 @@ void findings_sort(struct finding_list *list);
 size_t findings_count_at_least(const struct finding_list *list, enum severity threshold);
 
 void findings_free(struct finding_list *list);
+/* Free what one finding owns (not the finding itself, which lives in a list's array). */
+void finding_free(struct finding *finding);
 
 /* Finding identity: what makes "the same finding" across two runs, for baselines and SARIF
  * fingerprints. It is the rule id, the URL, and one more key that depends on the rule's family

@@ -70,8 +70,21 @@ static void set_options(CURL *curl, const char *url, const struct http_get_optio
         curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
 }
 
+/* Every header of the last response, in arrival order (`extract URL` reads X-Robots-Tag and Link). */
+static char *collect_headers(CURL *curl)
+{
+    struct buf lines = BUF_INIT;
+    struct curl_header *previous = NULL, *h;
+    while ((h = curl_easy_nextheader(curl, CURLH_HEADER, -1, previous))) {
+        buf_printf(&lines, "%s: %s\n", h->name, h->value);
+        previous = h;
+    }
+    return lines.len ? buf_detach(&lines) : (buf_free(&lines), NULL);
+}
+
 static void collect_response(CURL *curl, struct http_response *response)
 {
+    response->headers = collect_headers(curl);
     char *text = NULL;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response->status);
     curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &text);
@@ -125,5 +138,6 @@ void http_response_free(struct http_response *response)
     free(response->content_type);
     free(response->location);
     free(response->effective_url);
+    free(response->headers);
     memset(response, 0, sizeof(*response));
 }

@@ -39,6 +39,7 @@ struct http_response {
     char *content_type;     /* NULL when absent */
     char *location;         /* the Location header resolved against the URL; NULL when absent */
     char *effective_url;    /* the URL finally fetched (differs when redirects were followed) */
+    char *headers;          /* the last response's headers, one "Name: value\n" each; NULL when none */
     double total_seconds;
     enum http_error_class error_class;
     char error[256];        /* human message when error_class != HTTP_ERROR_NONE */
