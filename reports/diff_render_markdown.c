@@ -46,13 +46,17 @@ static void cell(FILE *out, const char *text)
         fputs("…", out);
 }
 
-/* One finished table row from cells already escaped. */
 /* Append a URL or path as a code span, so it reads exactly as it is (no emphasis, no HTML, no
  * partial autolinks): the fence is one backtick longer than any run inside; '|' is written as
- * "\\|", which GitHub tables require even inside code. */
+ * "\\|", which GitHub tables require even inside code. An empty span would be two literal
+ * backticks in CommonMark, so a missing value is written as a plain "(none)". */
 static void code_cell(FILE *out, const char *text)
 {
     size_t length = strlen(text), cut = cell_length(text), run = 0, longest = 0;
+    if (cut == 0) {
+        fputs(length ? "…" : "(none)", out);
+        return;
+    }
     for (size_t i = 0; i < cut; i++) {
         run = text[i] == '`' ? run + 1 : 0;
         longest = run > longest ? run : longest;
@@ -77,6 +81,7 @@ static void code_cell(FILE *out, const char *text)
         fputs("…", out);
 }
 
+/* One finished table row from cells already escaped. */
 static void row(FILE *out, const char *const *cells, size_t count)
 {
     fputs("|", out);

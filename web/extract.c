@@ -1062,8 +1062,18 @@ static int collect_body(struct builder *b, const struct extract_input *input, st
     struct gumbo_arena arena;
     GumboOptions options;
     gumbo_arena_options(&arena, &options);
-    GumboOutput *output = gumbo_parse_with_options(&options, flattened ? flattened : charset->text, charset->length);
-    status = output ? walk(b, output->document) : CP_ERR_NOMEM;
+    struct gumbo_arena_budget budget = {b->limits.max_parse_ms / 1000.0, b->limits.max_parse_bytes};
+    GumboOutput *output;
+    status = gumbo_arena_parse(&arena, &options, flattened ? flattened : charset->text, charset->length, &budget,
+                               &output);
+    if (status == CP_OK) {
+        status = walk(b, output->document);
+    } else if (status == CP_ERR_LIMIT) {
+        /* The parse is lost whole: the page keeps only what its headers say, and says why. */
+        b->truncated |= arena.spent == GUMBO_ARENA_SPENT_TIME ? EXTRACT_TRUNCATED_PARSE_TIME
+                                                              : EXTRACT_TRUNCATED_PARSE_MEMORY;
+        status = CP_OK;
+    }
     gumbo_arena_free(&arena);
     free(flattened);
     return status;
@@ -1101,6 +1111,9 @@ int extract_page(const struct extract_input *input, struct page_signals **out)
     b.limits.max_hreflangs = limit_or(input->limits.max_hreflangs, EXTRACT_DEFAULT_MAX_HREFLANGS);
     b.limits.max_robots_statements = limit_or(input->limits.max_robots_statements,
                                               EXTRACT_DEFAULT_MAX_ROBOTS_STATEMENTS);
+    b.limits.max_parse_ms = limit_or(input->limits.max_parse_ms, EXTRACT_DEFAULT_MAX_PARSE_MS);
+    b.limits.max_parse_bytes = input->limits.max_parse_bytes ? input->limits.max_parse_bytes
+                                                             : EXTRACT_DEFAULT_MAX_PARSE_BYTES;
     b.page_url = add_string(&b, page->href, page->href_length);
 
     struct charset_result charset;

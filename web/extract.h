@@ -47,6 +47,12 @@
 #define EXTRACT_LONG_TEXT_MAX 1024    /* title, description, raw href bytes */
 #define EXTRACT_MAX_DEPTH 512         /* element nesting the parser sees (Chromium uses 512) */
 #define EXTRACT_MAX_SCHEMES 8         /* distinct non-crawlable schemes counted by name */
+/* The parse budget of one page (web/gumbo_arena): thread CPU time and parser memory. A page that
+ * spends it keeps only its header signals and is marked EXTRACT_TRUNCATED_PARSE_*. Ordinary pages
+ * use a small fraction: a 10 MB page parses in about a second and needs about 20 bytes of tree per
+ * byte of HTML. */
+#define EXTRACT_DEFAULT_MAX_PARSE_MS 10000
+#define EXTRACT_DEFAULT_MAX_PARSE_BYTES ((size_t)256 << 20)
 
 struct extract_header {
     const char *name;   /* NUL-terminated; compared case-insensitively */
@@ -58,6 +64,8 @@ struct extract_limits {  /* 0 in a field means its default */
     uint32_t max_canonicals;
     uint32_t max_hreflangs;
     uint32_t max_robots_statements;
+    uint32_t max_parse_ms;           /* thread CPU time for the HTML parse */
+    size_t max_parse_bytes;          /* parser memory */
 };
 
 struct extract_input {
@@ -163,6 +171,8 @@ enum extract_truncation {
     EXTRACT_TRUNCATED_ROBOTS = 1 << 3,
     EXTRACT_TRUNCATED_SCHEMES = 1 << 4,  /* more schemes than EXTRACT_MAX_SCHEMES: rest in "other" */
     EXTRACT_TRUNCATED_DEPTH = 1 << 5,    /* nesting beyond EXTRACT_MAX_DEPTH was flattened */
+    EXTRACT_TRUNCATED_PARSE_TIME = 1 << 6,   /* the parse ran out of CPU time: no body signals */
+    EXTRACT_TRUNCATED_PARSE_MEMORY = 1 << 7, /* the parse ran out of memory budget: no body signals */
 };
 
 struct page_signals {

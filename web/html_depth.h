@@ -4,12 +4,17 @@
  * <div> or <ul> asks whether a <p> is open "in button scope"), so a page of 100,000 unclosed
  * <div>s costs the parser 100,000^2 / 2 steps, and a deep tree costs deep recursion in code that
  * walks it. Browsers cap the depth (Chromium at 512). We do the same before parsing: a linear scan
- * over the tags tracks the nesting of ordinary container elements (void elements, elements whose
- * end tag may be omitted, and <a> are not counted; comments and raw text such as <script> are
- * skipped), and a start tag that would nest deeper than the cap is blanked out together with as
- * many later end tags (nav, header, footer, template and noscript, which carry signals, only at
- * twice the cap). Its content stays, attached to the element at the cap, so no link or text
+ * over the tags counts the depth the parser will build (void elements, elements whose end tag may
+ * be omitted, and <a> are not counted; "<div/>" is counted, as the slash means nothing on an HTML
+ * element; comments end where HTML ends them, "<!-->" included; raw text such as <script> is
+ * skipped, but not inside <svg> or <math>, where <title> or <style> hold markup; an end tag that
+ * the parser would ignore closes nothing), and a start tag that would nest deeper than the cap is
+ * blanked out together with as many later end tags (nav, header, footer, template and noscript,
+ * which carry signals, only at twice the cap). Its content stays, attached to the element at the cap, so no link or text
  * is lost; only the structure of absurdly deep pages changes.
+ *
+ * The count is a model, not the parser: where it could err it errs deep. A shape it still misses
+ * is caught by the parse budget (web/gumbo_arena), which stops the parse instead.
  *
  * Memory: the input is never modified. When something must be blanked, *copy receives a malloc'd
  * copy (length bytes plus a NUL) holding the change; the caller frees it. Reentrant. */

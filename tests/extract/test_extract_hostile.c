@@ -17,6 +17,8 @@
 #include "common/error.h"
 #include "web/charset.h"
 #include "web/extract.h"
+#include "web/gumbo_arena.h"
+#include "web/html_depth.h"
 
 static void append_repeated(struct buf *b, const char *text, size_t times)
 {
@@ -89,6 +91,109 @@ static void test_other_deep_structures(void **state)
         assert_int_equal(s->links_seen, cases[k].links);
         page_signals_free(s);
     }
+}
+
+/* The deepest element in gumbo's tree for text (an explicit stack: the tree may be deep). */
+static size_t parsed_depth(const char *text, size_t length)
+{
+    struct gumbo_arena arena;
+    GumboOptions options;
+    gumbo_arena_options(&arena, &options);
+    struct gumbo_arena_budget budget = {60, 0};
+    GumboOutput *output;
+    assert_int_equal(gumbo_arena_parse(&arena, &options, text, length, &budget, &output), CP_OK);
+    size_t capacity = 1024, count = 0, deepest = 0;
+    struct { const GumboNode *node; size_t depth; } *stack = malloc(capacity * sizeof *stack);
+    assert_non_null(stack);
+    stack[count++].node = output->document, stack[0].depth = 0;
+    while (count) {
+        const GumboNode *node = stack[--count].node;
+        size_t depth = stack[count].depth;
+        deepest = depth > deepest ? depth : deepest;
+        const GumboVector *children = node->type == GUMBO_NODE_ELEMENT || node->type == GUMBO_NODE_TEMPLATE
+                                          ? &node->v.element.children
+                                          : node->type == GUMBO_NODE_DOCUMENT ? &node->v.document.children : NULL;
+        for (unsigned i = 0; children && i < children->length; i++) {
+            if (count == capacity) {
+                capacity *= 2;
+                stack = realloc(stack, capacity * sizeof *stack);
+                assert_non_null(stack);
+            }
+            stack[count].node = children->data[i];
+            stack[count++].depth = depth + 1;
+        }
+    }
+    free(stack);
+    gumbo_arena_free(&arena);
+    return deepest;
+}
+
+/* Shapes whose nesting an earlier prescan did not see, so gumbo built it (quadratically): after the
+ * cap, the tree gumbo builds is no deeper than about twice the cap, and extraction finds the link
+ * written after the nesting. */
+static void test_prescan_counts_what_gumbo_builds(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *prefix, *unit;
+    } shapes[] = {
+        {"", "<div/>"},                 /* the slash means nothing on an HTML element */
+        {"", "<!--><div>"},             /* "<!-->" is a whole comment */
+        {"<svg><title>", "<div>"},      /* <title> in SVG holds markup, not text */
+        {"<math><mi>", "<div>"},        /* nor does a MathML text integration point */
+        {"<div '>", "<div>"},           /* a quote after a space is an attribute name, not a value */
+        {"", "<div></span>"},           /* an end tag that closes nothing closes nothing */
+        {"", "<span><div></span>"},     /* nor one that a special element stands in front of */
+        {"", "<b><div></b>"},           /* the adoption agency nests a new <b> in every <div> */
+        {"", "<svg><g/><foreignObject><div>"},
+    };
+    for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
+        struct buf page = BUF_INIT;
+        buf_append_str(&page, shapes[k].prefix);
+        append_repeated(&page, shapes[k].unit, 20000);
+        char *copy = NULL;
+        size_t blanked = 0;
+        assert_int_equal(html_depth_cap(page.data, page.len, EXTRACT_MAX_DEPTH, &copy, &blanked), CP_OK);
+        assert_non_null(copy);
+        size_t depth = parsed_depth(copy, page.len);
+        if (depth > 2 * EXTRACT_MAX_DEPTH + 16)
+            fail_msg("shape %s%s... still builds a tree %zu deep", shapes[k].prefix, shapes[k].unit, depth);
+        free(copy);
+        buf_append_str(&page, "</svg></math><a href='/after'>after</a>");
+        struct page_signals *s = extract_owned(&page, NULL);
+        assert_true(s->truncated & EXTRACT_TRUNCATED_DEPTH);
+        assert_false(s->truncated & (EXTRACT_TRUNCATED_PARSE_TIME | EXTRACT_TRUNCATED_PARSE_MEMORY));
+        page_signals_free(s);
+    }
+    /* and ordinary markup of the same kinds is left alone */
+    const char *normal = "<svg><title>t</title><g/><path d='M0'/></svg><div/><!--><p>x</p><div a '>y</div>"
+                         "<math><mi>x</mi></math><span><div></span></div>";
+    char *copy = NULL;
+    size_t blanked = 0;
+    assert_int_equal(html_depth_cap(normal, strlen(normal), 4, &copy, &blanked), CP_OK);
+    assert_null(copy);
+}
+
+/* The parse budget: a page that spends its CPU time or parser memory keeps its header signals,
+ * says which budget ran out, and extraction returns at once. */
+static void test_parse_budget(void **state)
+{
+    (void)state;
+    struct buf page = BUF_INIT;
+    for (int i = 0; i < 200000; i++)
+        buf_printf(&page, "<p><a href=\"/item/%d\">Item %d</a></p>\n", i, i);
+    struct buf copy = BUF_INIT;
+    buf_append(&copy, page.data, page.len);
+    struct extract_limits limits = {.max_parse_ms = 1};
+    struct page_signals *s = extract_owned(&page, &limits);
+    assert_true(s->truncated & EXTRACT_TRUNCATED_PARSE_TIME);
+    assert_int_equal(s->link_count, 0);
+    page_signals_free(s);
+    limits = (struct extract_limits){.max_parse_bytes = 1 << 20};
+    s = extract_owned(&copy, &limits);
+    assert_true(s->truncated & EXTRACT_TRUNCATED_PARSE_MEMORY);
+    assert_int_equal(s->link_count, 0);
+    page_signals_free(s);
 }
 
 static void test_twenty_megabytes(void **state)
@@ -177,6 +282,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_deeply_nested_divs),
         cmocka_unit_test(test_other_deep_structures),
+        cmocka_unit_test(test_prescan_counts_what_gumbo_builds),
+        cmocka_unit_test(test_parse_budget),
         cmocka_unit_test(test_twenty_megabytes),
         cmocka_unit_test(test_two_hundred_thousand_links),
         cmocka_unit_test(test_garbage_bytes),
