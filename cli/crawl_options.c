@@ -28,6 +28,7 @@ const char crawl_cli_help[] =
     "      --max-depth N          clicks from the start (default: unlimited)\n"
     "      --max-pages N          pages fetched (default: unlimited)\n"
     "      --max-url-length N     longer URLs are not crawled (default: 8192)\n"
+    "      --max-links-per-page N links read per page; the rest are counted (default: 20000)\n"
     "      --max-per-template N   URLs per template (path + query names), against crawl traps\n"
     "                             (default: 500)\n"
     "      --check-external       one HEAD request per out-of-scope link target\n"
@@ -54,6 +55,8 @@ const char crawl_cli_help[] =
     "      --connect-timeout S    seconds (default: 10)\n"
     "      --max-time S           seconds per transfer (default: 30)\n"
     "      --max-body BYTES       body cap; longer bodies are cut and marked (default: 10485760)\n"
+    "      --max-parse-time S     CPU seconds to parse one page's HTML; a page over it is marked\n"
+    "                             and skipped (default: 10)\n"
     "      --max-duration S       stop the whole crawl after S seconds and write what was found\n\n"
     "Exact modes (no link, redirect or canonical is followed):\n"
     "      --list FILE            fetch exactly the URLs in FILE, one per line ('-': standard input;\n"
@@ -125,7 +128,7 @@ enum {
     OPT_ROOT = 256, OPT_SITE_URL, OPT_SUBDOMAINS, OPT_INCLUDE, OPT_EXCLUDE, OPT_STRIP_PARAM, OPT_MAX_DEPTH,
     OPT_MAX_PAGES, OPT_MAX_URL_LENGTH, OPT_MAX_PER_TEMPLATE, OPT_CHECK_EXTERNAL, OPT_PER_HOST, OPT_RATE,
     OPT_THREADS, OPT_IGNORE_ROBOTS, OPT_CRAWL_DELAY, OPT_COOKIE, OPT_RESOLVE, OPT_CONNECT_TO, OPT_CONNECT_TIMEOUT, OPT_MAX_TIME,
-    OPT_MAX_BODY, OPT_MAX_DURATION, OPT_SITEMAP, OPT_NO_SITEMAPS,
+    OPT_MAX_BODY, OPT_MAX_DURATION, OPT_SITEMAP, OPT_NO_SITEMAPS, OPT_MAX_LINKS_PER_PAGE, OPT_MAX_PARSE_TIME,
 };
 /* Proxy and credentials: their own range, so the two lists grow without touching each other. */
 enum { OPT_NOPROXY = 448, OPT_NETRC, OPT_NETRC_FILE };
@@ -150,6 +153,8 @@ const struct option crawl_cli_options[] = {
     {"max-time", required_argument, NULL, OPT_MAX_TIME}, {"max-body", required_argument, NULL, OPT_MAX_BODY},
     {"max-duration", required_argument, NULL, OPT_MAX_DURATION}, {"sitemap", required_argument, NULL, OPT_SITEMAP},
     {"no-sitemaps", no_argument, NULL, OPT_NO_SITEMAPS}, {"quiet", no_argument, NULL, 'q'},
+    {"max-links-per-page", required_argument, NULL, OPT_MAX_LINKS_PER_PAGE},
+    {"max-parse-time", required_argument, NULL, OPT_MAX_PARSE_TIME},
     {"verbose", no_argument, NULL, 'v'},
     {"proxy", required_argument, NULL, 'x'}, {"noproxy", required_argument, NULL, OPT_NOPROXY},
     {"netrc", no_argument, NULL, OPT_NETRC}, {"netrc-file", required_argument, NULL, OPT_NETRC_FILE},
@@ -361,6 +366,8 @@ int crawl_cli_apply(struct crawl_cli *cli, int c, const char *value, char **argv
     case OPT_MAX_TIME: return parse_seconds(cli->command, "--max-time", value, &o->fetch.total_timeout_ms) ? EXIT_USAGE : 0;
     case OPT_MAX_DURATION: return parse_seconds(cli->command, "--max-duration", value, &o->max_duration_ms) ? EXIT_USAGE : 0;
     case OPT_MAX_BODY: if (cli_parse_long(cli->command, "--max-body", value, 1024, 1L << 30, &number)) return EXIT_USAGE; o->fetch.max_body = (size_t)number; return 0;
+    case OPT_MAX_LINKS_PER_PAGE: if (cli_parse_long(cli->command, "--max-links-per-page", value, 1, 10000000, &number)) return EXIT_USAGE; o->max_links_per_page = (uint32_t)number; return 0;
+    case OPT_MAX_PARSE_TIME: if (parse_seconds(cli->command, "--max-parse-time", value, &number)) return EXIT_USAGE; o->max_parse_ms = number < 1 ? 1 : (uint32_t)number; return 0;
     case 'q': cli->quiet = true; return 0;
     case 'v': cli->verbosity++; return 0;
     default: return cli_option_error(cli->command, c, argv);

@@ -227,7 +227,8 @@ static const char *const link_flag_names[] = {"nofollow", "ugc", "sponsored", "n
                                                "text-truncated"};
 #define LINK_FLAG_NAME_COUNT (sizeof link_flag_names / sizeof link_flag_names[0])
 
-static const char *const truncation_names[] = {"links", "canonicals", "hreflang", "robots", "schemes", "depth"};
+static const char *const truncation_names[] = {"links", "canonicals", "hreflang", "robots", "schemes", "depth",
+                                               "parse-time", "parse-memory"};
 #define TRUNCATION_NAME_COUNT (sizeof truncation_names / sizeof truncation_names[0])
 
 static void json_link_flags(struct json_writer *w, uint8_t flags)

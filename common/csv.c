@@ -8,6 +8,7 @@
 #include "common/buf.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "common/utf8.h"
 
 struct record {
     struct buf text; /* the fields, each NUL-terminated, back to back */
@@ -148,14 +149,18 @@ void csv_write_field(FILE *out, const char *text)
     if (!text)
         return;
     if (!text[strcspn(text, ",\"\r\n")]) {
-        fputs(text, out);
+        utf8_write_valid(out, text, strlen(text));
         return;
     }
     fputc('"', out);
-    for (const char *p = text; *p; p++) {
-        if (*p == '"')
-            fputc('"', out);
-        fputc(*p, out);
+    for (const char *p = text; *p;) {
+        size_t run = strcspn(p, "\"");
+        utf8_write_valid(out, p, run); /* site text: any bytes in, valid UTF-8 out */
+        p += run;
+        if (*p == '"') {
+            fputs("\"\"", out);
+            p++;
+        }
     }
     fputc('"', out);
 }

@@ -5,6 +5,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "common/utf8.h"
+
 void json_writer_init(struct json_writer *w, FILE *out, bool pretty)
 {
     memset(w, 0, sizeof(*w));
@@ -70,30 +72,6 @@ void json_key(struct json_writer *w, const char *key)
     json_write_escaped(w->out, key, strlen(key));
     fputs(w->pretty ? ": " : ":", w->out);
     w->after_key = true;
-}
-
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 when the bytes are not valid UTF-8. */
-static size_t utf8_sequence_length(const unsigned char *s, size_t left)
-{
-    unsigned char c = s[0];
-    size_t n;
-    uint32_t cp;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF) { n = 2; cp = c & 0x1F; }
-    else if (c >= 0xE0 && c <= 0xEF) { n = 3; cp = c & 0x0F; }
-    else if (c >= 0xF0 && c <= 0xF4) { n = 4; cp = c & 0x07; }
-    else return 0;
-    if (left < n)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-        return 0;
-    return n;
 }
 
 void json_write_escaped(FILE *out, const char *s, size_t len)

@@ -75,6 +75,8 @@ struct crawl_options {
     long max_depth;                 /* <0: unlimited */
     long max_pages;                 /* 0: unlimited */
     size_t max_url_length;          /* 0: URL_DEFAULT_MAX_LENGTH */
+    uint32_t max_links_per_page;    /* links read per page; 0: EXTRACT_DEFAULT_MAX_LINKS */
+    uint32_t max_parse_ms;          /* CPU time for one page's HTML parse; 0: EXTRACT_DEFAULT_MAX_PARSE_MS */
     size_t max_per_template;        /* 0: 500 */
     int max_redirects;              /* hops per chain; 0: 10 */
     long max_duration_ms;           /* 0: unlimited */
@@ -105,6 +107,7 @@ struct crawl_page {
     uint8_t http_version;           /* 10, 11, 20, 30 */
     uint8_t error_class;            /* enum http_error_class */
     uint8_t redirect_hops;          /* hops from the first page of its redirect chain */
+    uint32_t links_dropped;         /* references not followed: over the link cap, too long, not URLs */
     char *text;                     /* packed strings, see crawl_page_text */
 };
 

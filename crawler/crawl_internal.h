@@ -49,6 +49,7 @@ struct outcome {
     struct page_signals *signals;
     struct found_link *links;
     size_t link_count;
+    uint32_t links_unparsed; /* resolved URLs that did not parse or identify again (out of memory) */
     int status;            /* extract_page's status */
 };
 

@@ -130,6 +130,9 @@ static void write_page_row(FILE *out, const struct crawl_result *r, const struct
             fprintf(out, "%s%s", first ? "" : " ", extract_analytics_name((enum extract_analytics)bit));
             first = false;
         }
+    fputc(',', out);
+    if (fetched && page->links_dropped)
+        fprintf(out, "%u", page->links_dropped);
     fputs("\r\n", out);
 }
 
@@ -166,7 +169,7 @@ int crawl_output_pages(const char *dir, const struct crawl_result *r, const stru
         return CP_ERR_IO;
     }
     fputs("url,status,content_type,depth,size,ttfb_ms,total_ms,redirect_to,canonical,robots_directives,in_sitemap,"
-          "inlinks,outlinks,title,error,http_version,content_encoding,hsts,analytics\r\n", out);
+          "inlinks,outlinks,title,error,http_version,content_encoding,hsts,analytics,links_dropped\r\n", out);
     for (uint32_t i = 0; i < count; i++)
         order[i] = i;
     sort_result = r; /* output runs on one thread after the crawl */
@@ -196,6 +199,10 @@ static void write_options(struct json_writer *w, const struct crawl_options *o, 
     json_key(w, "max_depth"), json_int(w, o->max_depth);
     json_key(w, "max_pages"), json_int(w, o->max_pages);
     json_key(w, "max_per_template"), json_uint(w, o->max_per_template ? o->max_per_template : 500);
+    json_key(w, "max_url_length"), json_uint(w, o->max_url_length ? o->max_url_length : URL_DEFAULT_MAX_LENGTH);
+    json_key(w, "max_links_per_page"),
+        json_uint(w, o->max_links_per_page ? o->max_links_per_page : EXTRACT_DEFAULT_MAX_LINKS);
+    json_key(w, "max_parse_ms"), json_uint(w, o->max_parse_ms ? o->max_parse_ms : EXTRACT_DEFAULT_MAX_PARSE_MS);
     json_key(w, "max_body"), json_uint(w, o->fetch.max_body ? o->fetch.max_body : FETCH_DEFAULT_MAX_BODY);
     json_key(w, "connect_timeout_ms"), json_int(w, o->fetch.connect_timeout_ms ? o->fetch.connect_timeout_ms : 10000);
     json_key(w, "max_time_ms"), json_int(w, o->fetch.total_timeout_ms ? o->fetch.total_timeout_ms : 30000);

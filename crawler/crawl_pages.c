@@ -347,7 +347,10 @@ void crawl_record_response(struct crawl *c, uint32_t node, const struct fetch_re
     if (response->truncated)
         flags |= GRAPH_NODE_TRUNCATED;
     graph_set_flags(c->graph, node, flags);
-    graph_set_status(c->graph, node, page->status);
+    /* A body that failed (reset, short, malformed chunks) is not a page: for the audit the fetch
+     * failed (pages.csv keeps the status the server sent, and the error). */
+    bool body_failed = response->error_class != HTTP_ERROR_NONE;
+    graph_set_status(c->graph, node, body_failed ? 0 : page->status);
     c->r->bytes_downloaded += response->body_length;
     count_outcome(&c->r->outcomes, response);
 }
@@ -428,6 +431,17 @@ void crawl_merge_outcome(struct crawl *c, struct outcome *out)
         return;
     }
     const struct page_signals *s = out->signals;
+    uint64_t dropped = (uint64_t)s->links_over_cap + s->links_too_long + s->links_invalid +
+                       out->links_unparsed;
+    page->links_dropped = dropped > UINT32_MAX ? UINT32_MAX : (uint32_t)dropped;
+    if (s->truncated & (EXTRACT_TRUNCATED_PARSE_TIME | EXTRACT_TRUNCATED_PARSE_MEMORY)) {
+        /* Nothing of the body was read: no page rule may judge it (page-parse-limit says why). */
+        page->flags |= CRAWL_PAGE_TRUNCATED;
+        graph_set_flags(c->graph, node, GRAPH_NODE_TRUNCATED);
+        crawl_page_set_text(c, page, CRAWL_TEXT_ERROR,
+                            s->truncated & EXTRACT_TRUNCATED_PARSE_TIME ? "truncated: HTML parse over --max-parse-time"
+                                                                        : "truncated: HTML parse over its memory budget");
+    }
     if (s->title)
         crawl_page_set_text(c, page, CRAWL_TEXT_TITLE, s->title);
     char robots[160];

@@ -33,16 +33,21 @@ static const char *rel_of_link(uint8_t kind)
     }
 }
 
-/* Parse and identify one resolved URL into the next slot of out->links. */
+/* Parse and identify one resolved URL into the next slot of out->links (extract resolved it with
+ * the same length cap, so only a lack of memory fails here, and is counted). */
 static void add_found(const struct crawl *c, struct outcome *out, const char *url, const char *anchor,
                       const char *rel, uint8_t meta, bool followable)
 {
     struct found_link *link = &out->links[out->link_count];
     memset(link, 0, sizeof(*link));
-    if (url_parse_str(url, NULL, &link->url) != URL_OK)
+    struct url_parse_options options = {c->o->max_url_length};
+    if (url_parse(url, strlen(url), NULL, &options, &link->url) != URL_OK) {
+        out->links_unparsed++;
         return;
+    }
     if (url_identity(&link->url, &c->identity, &link->identity) != URL_OK) {
         url_free(&link->url);
+        out->links_unparsed++;
         return;
     }
     link->anchor = anchor;
@@ -81,6 +86,8 @@ static struct outcome *extract_job(const struct crawl *c, struct job *job)
         .body = job->html ? response->body : "",
         .body_length = job->html ? response->body_length : 0,
         .product_token = c->robots_token,
+        .limits = {.max_links = c->o->max_links_per_page, .max_url_length = c->o->max_url_length,
+                   .max_parse_ms = c->o->max_parse_ms},
     };
     out->status = extract_page(&input, &out->signals);
     if (out->status != CP_OK)

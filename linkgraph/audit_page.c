@@ -13,6 +13,7 @@ static const enum rule_id page_rules[] = {
     RULE_CANONICAL_MISSING,        RULE_CANONICAL_INVALID,   RULE_CANONICAL_MULTIPLE,
     RULE_CANONICAL_RELATIVE,       RULE_CANONICAL_OUTSIDE_HEAD, RULE_CANONICAL_HEADER_MISMATCH,
     RULE_NOINDEX_OUTSIDE_HEAD,     RULE_HREFLANG_INVALID_CODE, RULE_PAGE_TRUNCATED,
+    RULE_PAGE_PARSE_LIMIT,         RULE_LINKS_DROPPED,
 };
 
 const enum rule_id *audit_page_rules(size_t *count)
@@ -53,6 +54,60 @@ static int check_truncated(struct page_audit *p)
     buf_printf(&p->message, "body cut at %llu bytes by --max-body: links and tags after the cut were not read",
                (unsigned long long)p->input->body_bytes);
     return add(p, RULE_PAGE_TRUNCATED, NULL);
+}
+
+static bool parse_stopped(const struct page_signals *s)
+{
+    return s && (s->truncated & (EXTRACT_TRUNCATED_PARSE_TIME | EXTRACT_TRUNCATED_PARSE_MEMORY));
+}
+
+/* page-parse-limit: the parse ran out of its budget (nothing of the body was read) or the nesting
+ * was flattened at EXTRACT_MAX_DEPTH (links were read, structure changed). */
+static int check_parse_limit(struct page_audit *p)
+{
+    const struct page_signals *s = p->signals;
+    if (!s || !(s->truncated & (EXTRACT_TRUNCATED_DEPTH | EXTRACT_TRUNCATED_PARSE_TIME |
+                                EXTRACT_TRUNCATED_PARSE_MEMORY)))
+        return CP_OK;
+    buf_reset(&p->message);
+    if (s->truncated & EXTRACT_TRUNCATED_PARSE_TIME)
+        buf_append_str(&p->message, "the HTML parse used up its CPU time (--max-parse-time): no link, tag or text "
+                                    "of the page was read");
+    else if (s->truncated & EXTRACT_TRUNCATED_PARSE_MEMORY)
+        buf_append_str(&p->message, "the HTML parse used up its memory budget: no link, tag or text of the page "
+                                    "was read");
+    else
+        buf_printf(&p->message, "elements nest deeper than %d levels; deeper ones were flattened as browsers do "
+                                "(links and text were read)", EXTRACT_MAX_DEPTH);
+    return add(p, RULE_PAGE_PARSE_LIMIT, NULL);
+}
+
+/* links-dropped: references the crawl will not follow, per cause, with the first invalid href. */
+static int check_dropped_links(struct page_audit *p)
+{
+    const struct page_signals *s = p->signals;
+    if (!s || s->links_over_cap + s->links_too_long + s->links_invalid == 0)
+        return CP_OK;
+    buf_reset(&p->message);
+    const char *separator = "";
+    if (s->links_over_cap) {
+        buf_printf(&p->message, "%u links after the first %u (--max-links-per-page)", s->links_over_cap,
+                   s->links_seen - s->links_over_cap);
+        separator = "; ";
+    }
+    if (s->links_too_long) {
+        buf_printf(&p->message, "%s%u links longer than --max-url-length", separator, s->links_too_long);
+        separator = "; ";
+    }
+    const char *first_invalid = NULL;
+    for (uint32_t i = 0; i < s->link_count && !first_invalid; i++)
+        if (!s->links[i].url)
+            first_invalid = s->links[i].raw;
+    if (s->links_invalid)
+        buf_printf(&p->message, "%s%u links whose href is not a URL (first: \"%.200s\")", separator, s->links_invalid,
+                   first_invalid ? first_invalid : "");
+    buf_append_str(&p->message, ": not followed");
+    return add(p, RULE_LINKS_DROPPED, NULL);
 }
 
 /* A reference with a scheme ("https:", "mailto:") as opposed to a relative one ("/a", "//host/a"). */
@@ -315,8 +370,13 @@ int audit_page(const struct audit_page_input *input, struct finding_list *out)
     struct page_audit p = {.input = input, .signals = input->signals, .out = out};
     buf_init(&p.message);
     int status = check_truncated(&p);
-    /* A page that did not answer 200 is not read for its signals by search engines. */
-    if (status == CP_OK && p.signals && input->status == 200)
+    if (status == CP_OK)
+        status = check_parse_limit(&p);
+    if (status == CP_OK && !parse_stopped(p.signals))
+        status = check_dropped_links(&p);
+    /* A page that did not answer 200 is not read for its signals by search engines; a body cut at
+     * --max-body or not parsed is not judged on what it lacks (the truncation is the finding). */
+    if (status == CP_OK && p.signals && input->status == 200 && !input->body_truncated && !parse_stopped(p.signals))
         status = check_signals(&p);
     for (size_t i = 0; i < p.canonical_count; i++)
         free(p.canonicals[i].identity);

@@ -1,7 +1,8 @@
 /* linkgraph/audit_page: the audit rules one page's own response and signals decide —
  * canonical-missing, canonical-invalid, canonical-multiple, canonical-relative,
- * canonical-outside-head, canonical-header-mismatch, noindex-outside-head, hreflang-invalid-code
- * and page-truncated.
+ * canonical-outside-head, canonical-header-mismatch, noindex-outside-head, hreflang-invalid-code,
+ * page-truncated, page-parse-limit and links-dropped. A body cut at --max-body or whose parse ran
+ * out of budget gets only its truncation finding: the signal rules would judge what is missing.
  *
  * Where it runs: while the page's signals exist, right after web/extract produced them (the
  * crawl frees them once merged into the graph). `crawlpack audit` calls it from the crawl's

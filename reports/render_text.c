@@ -4,11 +4,13 @@
 #include <stdbool.h>
 
 #include "common/error.h"
+#include "common/utf8.h"
 #include "findings/cause.h"
 
 /* One finding is one line: a line break or other control character taken from the input (a <loc>
  * with a newline, a robots.txt line with a CR) is written escaped, so it can neither split the
- * finding nor forge another one for the tools that read these lines. */
+ * finding nor forge another one for the tools that read these lines; invalid UTF-8 is written as
+ * U+FFFD. */
 static bool is_control(unsigned char c)
 {
     return (c < 0x20 && c != '\t') || c == 0x7F;
@@ -20,7 +22,7 @@ static void write_one_line(FILE *out, const char *text)
         size_t plain = 0;
         while (text[plain] && !is_control((unsigned char)text[plain]))
             plain++;
-        fwrite(text, 1, plain, out);
+        utf8_write_valid(out, text, plain);
         text += plain;
         if (!*text)
             break;

@@ -22,7 +22,6 @@
 #include "web/html_depth.h"
 #include "web/link_header.h"
 
-#define HREF_MAX_LENGTH 4096        /* longer hrefs are kept raw (truncated) and not resolved */
 #define INLINE_SCRIPT_SCAN_BYTES 65536
 #define JS_SHELL_MAX_WORDS 50
 #define JS_SHELL_MAX_LINKS 3
@@ -65,6 +64,7 @@ struct builder {
     struct draft_link *links;
     size_t link_count, link_capacity;
     uint32_t links_seen;
+    uint32_t links_too_long;   /* hrefs over limits.max_url_length, not listed */
     struct draft_canonical *canonicals;
     size_t canonical_count, canonical_capacity;
     struct draft_hreflang *hreflangs;
@@ -258,13 +258,17 @@ static bool link_bound_reached(struct builder *b)
 
 static long add_link(struct builder *b, const char *href, uint8_t kind, const struct context *context)
 {
+    if (strlen(href) > b->limits.max_url_length) {
+        b->links_too_long++;
+        return -1;
+    }
     if (link_bound_reached(b))
         return -1;
     long index = GROW(b, link);
     if (index < 0)
         return -1;
     struct draft_link *link = &b->links[index];
-    link->raw = add_capped(b, href, HREF_MAX_LENGTH);
+    link->raw = add_capped(b, href, b->limits.max_url_length);
     link->kind = kind;
     link->region = context->region;
     link->keep = true;
@@ -291,7 +295,7 @@ static void add_canonical(struct builder *b, const char *href, uint8_t place)
     }
     long index = GROW(b, canonical);
     if (index >= 0) {
-        b->canonicals[index].raw = add_capped(b, href, HREF_MAX_LENGTH);
+        b->canonicals[index].raw = add_capped(b, href, b->limits.max_url_length);
         b->canonicals[index].place = place;
     }
 }
@@ -306,7 +310,7 @@ static void add_hreflang(struct builder *b, const char *code, size_t code_length
     if (index >= 0) {
         struct draft_hreflang *h = &b->hreflangs[index];
         h->code = add_string(b, code, code_length > 64 ? 64 : code_length);
-        h->raw = add_capped(b, href, HREF_MAX_LENGTH);
+        h->raw = add_capped(b, href, b->limits.max_url_length);
         h->place = place;
         h->valid = hreflang_is_valid(code, code_length);
     }
@@ -619,7 +623,7 @@ static bool visit_element(struct builder *b, const GumboNode *node, struct conte
     case GUMBO_TAG_BASE: {
         const char *href = attribute(element, "href");
         if (href && !b->base_raw)
-            b->base_raw = add_capped(b, href, HREF_MAX_LENGTH);
+            b->base_raw = add_capped(b, href, b->limits.max_url_length);
         return false;
     }
     case GUMBO_TAG_A:
@@ -778,7 +782,7 @@ static enum resolution resolve(struct builder *b, string_ref raw, const struct u
 {
     const char *text = ref_text(b, raw);
     struct url parsed;
-    struct url_parse_options options = {.max_length = HREF_MAX_LENGTH, .query_encoder = encoder};
+    struct url_parse_options options = {.max_length = b->limits.max_url_length, .query_encoder = encoder};
     *url = 0;
     if (!text || url_parse(text, strlen(text), base, &options, &parsed) != URL_OK)
         return RESOLVE_FAILED;
@@ -975,6 +979,10 @@ static int lay_out(struct builder *b, const char *const *tokens, size_t token_co
         link->region = d->region;
     }
     s->links_seen = b->links_seen;
+    s->links_too_long = b->links_too_long;
+    s->links_over_cap = b->links_seen - (uint32_t)b->link_count;
+    for (uint32_t i = 0; i < s->link_count; i++)
+        s->links_invalid += !s->links[i].url;
     memcpy(s->schemes, b->schemes, sizeof s->schemes);
     s->scheme_count = b->scheme_count;
 
@@ -1111,6 +1119,7 @@ int extract_page(const struct extract_input *input, struct page_signals **out)
     b.limits.max_hreflangs = limit_or(input->limits.max_hreflangs, EXTRACT_DEFAULT_MAX_HREFLANGS);
     b.limits.max_robots_statements = limit_or(input->limits.max_robots_statements,
                                               EXTRACT_DEFAULT_MAX_ROBOTS_STATEMENTS);
+    b.limits.max_url_length = input->limits.max_url_length ? input->limits.max_url_length : URL_DEFAULT_MAX_LENGTH;
     b.limits.max_parse_ms = limit_or(input->limits.max_parse_ms, EXTRACT_DEFAULT_MAX_PARSE_MS);
     b.limits.max_parse_bytes = input->limits.max_parse_bytes ? input->limits.max_parse_bytes
                                                              : EXTRACT_DEFAULT_MAX_PARSE_BYTES;

@@ -64,6 +64,8 @@ struct extract_limits {  /* 0 in a field means its default */
     uint32_t max_canonicals;
     uint32_t max_hreflangs;
     uint32_t max_robots_statements;
+    size_t max_url_length;           /* longer hrefs are counted in links_too_long, not listed;
+                                        default URL_DEFAULT_MAX_LENGTH */
     uint32_t max_parse_ms;           /* thread CPU time for the HTML parse */
     size_t max_parse_bytes;          /* parser memory */
 };
@@ -183,6 +185,9 @@ struct page_signals {
     struct page_link *links;
     uint32_t link_count;
     uint32_t links_seen;        /* before the bound cut the list */
+    uint32_t links_over_cap;    /* links after the first limits.max_links: counted, not listed */
+    uint32_t links_too_long;    /* hrefs longer than limits.max_url_length: counted, not listed */
+    uint32_t links_invalid;     /* listed links whose href is not a URL (url NULL, raw set) */
     struct page_scheme_count schemes[EXTRACT_MAX_SCHEMES];
     uint32_t scheme_count;
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/csv.h"
 #include "common/json_write.h"
 #include "findings/findings.h"
 #include "reports/render_text.h"
@@ -72,6 +73,25 @@ static void fill_unbalanced(struct json_writer *w)
 {
     json_begin_object(w);
     json_key(w, "k");
+}
+
+/* Site text in any bytes comes out as valid UTF-8: invalid bytes become U+FFFD in CSV and JSON. */
+static void test_writers_emit_valid_utf8(void **state)
+{
+    (void)state;
+    char *text = NULL;
+    size_t length = 0;
+    FILE *out = open_memstream(&text, &length);
+    assert_non_null(out);
+    csv_write_field(out, "caf\xC3\xA9 \xFF\xC3(");
+    fputc('|', out);
+    csv_write_field(out, "a,\"\xED\xA0\x80\"");
+    fputc('|', out);
+    json_write_escaped(out, "\xF0\x9F\x98\x80\xF5\x80", 6);
+    fclose(out);
+    assert_string_equal(text, "caf\xC3\xA9 \xEF\xBF\xBD\xEF\xBF\xBD(|\"a,\"\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"\"\"|"
+                              "\"\xF0\x9F\x98\x80\\ufffd\\ufffd\"");
+    free(text);
 }
 
 static void test_json_writer_reports_bad_nesting(void **state)
@@ -140,6 +160,7 @@ int main(void)
         cmocka_unit_test(test_buf_appends_and_stays_terminated),
         cmocka_unit_test(test_json_writer_escapes_and_separates),
         cmocka_unit_test(test_json_writer_reports_bad_nesting),
+        cmocka_unit_test(test_writers_emit_valid_utf8),
         cmocka_unit_test(test_rule_catalog_is_consistent),
         cmocka_unit_test(test_findings_sort_count_and_render),
     };

@@ -189,11 +189,76 @@ static int trap_page(const char *path, const char *n_text, struct body *out)
     return 0;
 }
 
-/* Slow and endless bodies are produced by a reader callback on the connection's own thread. */
+/* A page of an endless calendar in the path: PREFIX/YYYY/MM/ links to the next month (a path
+ * trap: no query, every URL a new path). */
+static int calendar_page(const char *path, struct body *out)
+{
+    size_t length = strlen(path);
+    long year = 2024, month = 1;
+    const char *end = length && path[length - 1] == '/' ? path + length - 1 : path + length;
+    const char *slash = end;
+    while (slash > path && slash[-1] != '/')
+        slash--;
+    const char *month_at = slash;
+    if (slash > path) {
+        const char *year_end = slash - 1, *year_at = year_end;
+        while (year_at > path && year_at[-1] != '/')
+            year_at--;
+        if (year_end - year_at == 4 && end - month_at == 2) {
+            year = strtol(year_at, NULL, 10);
+            month = strtol(month_at, NULL, 10);
+            length = (size_t)(year_at - path);
+        }
+    }
+    long next_year = month == 12 ? year + 1 : year, next_month = month == 12 ? 1 : month + 1;
+    char *text = malloc(length + 256);
+    if (!text)
+        return -1;
+    int n = sprintf(text, "<!doctype html><title>%04ld-%02ld</title><a href=\"%.*s%04ld/%02ld/\">next month</a> "
+                          "<a href=\"/\">home</a>\n",
+                    year, month, (int)length, path, next_year, next_month);
+    out->data = (unsigned char *)text;
+    out->length = n > 0 ? (size_t)n : 0;
+    return 0;
+}
+
+/* body, then repeat `count` times with "{i}" as the repetition's number, then tail: hostile pages,
+ * sitemaps and robots.txt files generated at request time instead of committed. */
+static int repeated_body(const struct route *r, struct body *out)
+{
+    struct {
+        char *data;
+        size_t length;
+    } text = {NULL, 0};
+    FILE *stream = open_memstream(&text.data, &text.length);
+    if (!stream)
+        return -1;
+    fputs(r->body ? r->body : "", stream);
+    for (long i = 0; i < r->count; i++)
+        for (const char *p = r->repeat; *p; p++) {
+            if (strncmp(p, "{i}", 3) == 0) {
+                fprintf(stream, "%ld", i);
+                p += 2;
+            } else {
+                fputc(*p, stream);
+            }
+        }
+    fputs(r->tail ? r->tail : "", stream);
+    if (fclose(stream) != 0) {
+        free(text.data);
+        return -1;
+    }
+    out->data = (unsigned char *)text.data;
+    out->length = text.length;
+    return 0;
+}
+
+/* Slow, endless and cut bodies are produced by a reader callback on the connection's own thread. */
 struct stream {
     struct body body;
     long drip_ms;
     bool endless;
+    long cut;                /* -1: the whole body; else this many bytes, then the connection breaks */
 };
 
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
@@ -208,9 +273,13 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
         memset(buf, 'x', n);
         return (ssize_t)n;
     }
+    if (st->cut >= 0 && pos >= (uint64_t)st->cut)
+        return MHD_CONTENT_READER_END_WITH_ERROR;
     if (pos >= st->body.length)
         return MHD_CONTENT_READER_END_OF_STREAM;
     size_t n = st->drip_ms ? 1 : st->body.length - (size_t)pos;
+    if (st->cut >= 0 && n > (size_t)st->cut - (size_t)pos)
+        n = (size_t)st->cut - (size_t)pos;
     if (n > max)
         n = max;
     memcpy(buf, st->body.data + pos, n);
@@ -281,6 +350,14 @@ static int load_body(struct server *s, const struct route *r, struct MHD_Connect
 {
     char dir[4096];
     site_dir(s, host, dir, sizeof(dir));
+    if (r && r->repeat) {
+        *type = "text/html; charset=utf-8";
+        return repeated_body(r, body);
+    }
+    if (r && r->calendar) {
+        *type = "text/html; charset=utf-8";
+        return calendar_page(url, body);
+    }
     if (r && r->body) {
         body->data = (unsigned char *)strdup(r->body);
         body->length = strlen(r->body);
@@ -473,7 +550,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
     else if (r && r->encoding == ROUTE_ENCODING_BR && compress_brotli(&body) == 0)
         encoding = "br";
     struct MHD_Response *response;
-    if (r && (r->drip_ms || r->endless)) {
+    if (r && (r->drip_ms || r->endless || r->cut >= 0)) {
         struct stream *st = calloc(1, sizeof(*st));
         if (!st) {
             free(body.data);
@@ -482,6 +559,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
         st->body = body;
         st->drip_ms = r->drip_ms;
         st->endless = r->endless;
+        st->cut = r->cut;
         response = MHD_create_response_from_callback(r->endless ? MHD_SIZE_UNKNOWN : body.length, 4096,
                                                      stream_read, st, stream_free);
     } else {

@@ -40,6 +40,23 @@ static int parse_long(const char *text, long *out)
     return 0;
 }
 
+/* A copy of a body text with "\\n" as a line break (a route is one line). */
+static char *unescape(const char *value)
+{
+    char *out = malloc(strlen(value) + 1), *p = out;
+    if (!out)
+        return NULL;
+    for (; *value; value++)
+        if (value[0] == '\\' && value[1] == 'n') {
+            *p++ = '\n';
+            value++;
+        } else {
+            *p++ = *value;
+        }
+    *p = '\0';
+    return out;
+}
+
 static int set_directive(struct route *r, const char *token)
 {
     const char *eq = strchr(token, '=');
@@ -48,6 +65,7 @@ static int set_directive(struct route *r, const char *token)
 #define IS(name) (name_length == strlen(name) && strncmp(token, name, name_length) == 0)
     long number;
     if (IS("endless")) r->endless = true;
+    else if (IS("calendar")) r->calendar = true;
     else if (IS("trap")) r->trap = true;
     else if (IS("expand")) r->expand = true;
     else if (!eq) return -1;
@@ -69,7 +87,11 @@ static int set_directive(struct route *r, const char *token)
         else return -1;
     }
     else if (IS("file")) r->file = strdup(value);
-    else if (IS("body")) r->body = strdup(value);
+    else if (IS("body")) r->body = unescape(value);
+    else if (IS("repeat")) r->repeat = unescape(value);
+    else if (IS("tail")) r->tail = unescape(value);
+    else if (IS("count")) return parse_long(value, &r->count);
+    else if (IS("cut")) return parse_long(value, &r->cut);
     else if (IS("type")) r->content_type = strdup(value);
     else if (IS("auth")) { if (!strchr(value, ':')) return -1; r->auth = strdup(value); }
     else return -1;
@@ -86,6 +108,8 @@ static void route_free(struct route *r)
         free(r->headers[i]);
     free(r->file);
     free(r->body);
+    free(r->repeat);
+    free(r->tail);
     free(r->content_type);
     free(r->auth);
 }
@@ -95,6 +119,7 @@ static int parse_line(char *line, struct route *r, const char **problem)
     memset(r, 0, sizeof(*r));
     r->retry_after = -1;
     r->times = -1;
+    r->cut = -1;
     char *cursor = line;
     char *token = next_token(&cursor);
     if (token && strncmp(token, "host=", 5) == 0) {
@@ -125,9 +150,10 @@ int routes_load(struct routes *routes, const char *path)
     FILE *file = fopen(path, "r");
     if (!file)
         return 0;
-    char line[4096];
+    char *line = NULL; /* any length: generated hostile routes may hold 100 KB bodies */
+    size_t line_size = 0;
     int line_number = 0;
-    while (fgets(line, sizeof(line), file)) {
+    while (getline(&line, &line_size, file) > 0) {
         line_number++;
         char *p = line;
         while (isspace((unsigned char)*p))
@@ -139,6 +165,7 @@ int routes_load(struct routes *routes, const char *path)
         if (parse_line(p, &r, &problem) != 0) {
             fprintf(stderr, "fixture_server: %s:%d: bad route (%s)\n", path, line_number, problem);
             route_free(&r);
+            free(line);
             fclose(file);
             routes_free(routes);
             return -1;
@@ -151,6 +178,7 @@ int routes_load(struct routes *routes, const char *path)
         routes->items = grown;
         routes->items[routes->count++] = r;
     }
+    free(line);
     fclose(file);
     return 0;
 }

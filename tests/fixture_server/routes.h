@@ -34,6 +34,11 @@ struct route {
     enum route_encoding encoding;
     char *file;               /* body from this file (relative to the site root) */
     char *body;               /* literal body */
+    char *repeat;             /* appended `count` times after body, "{i}" the repetition's number */
+    long count;
+    char *tail;               /* appended after the repetitions */
+    long cut;                 /* -1: whole body; else send this many bytes, then break the connection */
+    bool calendar;            /* a generated page at PREFIX/YYYY/MM/ linking to the next month */
     char *content_type;
     char *auth;               /* "user:password": 401 unless the request's basic auth is exactly this */
     long times;               /* -1: always; else the rule applies to this many requests */
