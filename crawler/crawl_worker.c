@@ -40,7 +40,7 @@ static void add_found(const struct crawl *c, struct outcome *out, const char *ur
 {
     struct found_link *link = &out->links[out->link_count];
     memset(link, 0, sizeof(*link));
-    struct url_parse_options options = {c->o->max_url_length};
+    struct url_parse_options options = {.max_length = c->o->max_url_length};
     if (url_parse(url, strlen(url), NULL, &options, &link->url) != URL_OK) {
         out->links_unparsed++;
         return;

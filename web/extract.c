@@ -806,7 +806,7 @@ static bool frozen_base(struct builder *b, const struct url *page, const struct 
     if (!b->base_raw)
         return false;
     const char *text = ref_text(b, b->base_raw);
-    struct url_parse_options options = {.max_length = HREF_MAX_LENGTH, .query_encoder = encoder};
+    struct url_parse_options options = {.max_length = b->limits.max_url_length, .query_encoder = encoder};
     if (url_parse(text, strlen(text), page, &options, base) != URL_OK)
         return false;
     if (base->scheme == URL_SCHEME_JAVASCRIPT || base->scheme == URL_SCHEME_DATA) {
