@@ -453,9 +453,25 @@ static size_t put_utf8(uint32_t cp, char *out)
     return 3;
 }
 
-static int decode_windows_1252(const char *body, size_t length, struct buf *out)
+/* Bytes of the UTF-8 form of windows-1252 text: ASCII stays one byte, 0xA0-0xFF and most of
+ * 0x80-0x9F become two, the rest (euro sign, quotes, dashes, ...) three. */
+static size_t windows_1252_utf8_length(const unsigned char *s, size_t length)
 {
-    if (buf_reserve(out, length * 3 + 1) != CP_OK)
+    size_t total = length;
+    for (size_t i = 0; i < length; i++)
+        if (s[i] >= 0x80)
+            total += s[i] >= 0xA0 || windows_1252_high[s[i] - 0x80] < 0x800 ? 1 : 2;
+    return total;
+}
+
+/* windows-1252 to UTF-8 into out; when body is all ASCII nothing is copied (*copied false). */
+static int decode_windows_1252(const char *body, size_t length, struct buf *out, bool *copied)
+{
+    size_t utf8_length = windows_1252_utf8_length((const unsigned char *)body, length);
+    *copied = utf8_length != length;
+    if (!*copied)
+        return CP_OK;
+    if (buf_reserve(out, utf8_length + 1) != CP_OK)
         return CP_ERR_NOMEM;
     char *dst = out->data;
     for (size_t i = 0; i < length; i++) {
@@ -566,10 +582,18 @@ static int decode_as(const struct encoding *encoding, const char *body, size_t l
     switch (encoding->kind) {
     case ENCODING_UTF8:
         return decode_utf8(body, length, result);
-    case ENCODING_WINDOWS_1252:
-        if ((status = decode_windows_1252(body, length, &out)) != CP_OK)
+    case ENCODING_WINDOWS_1252: {
+        bool copied;
+        if ((status = decode_windows_1252(body, length, &out, &copied)) != CP_OK)
             return status;
+        if (!copied) { /* ASCII: the body is its own UTF-8 */
+            set_name(result->used, windows_1252_encoding->name);
+            result->text = body;
+            result->length = length;
+            return CP_OK;
+        }
         break;
+    }
     case ENCODING_REPLACEMENT: /* the standard's "replacement": the whole body is one U+FFFD */
         if ((status = buf_append(&out, replacement_character, length ? 3 : 0)) != CP_OK ||
             (status = buf_reserve(&out, 1)) != CP_OK) {

@@ -15,7 +15,8 @@
  * percent-encodes the query of a link on a legacy-encoded page in that page's encoding.
  *
  * Memory: charset_decode() either points result->text at the caller's body (already valid UTF-8,
- * no copy) or at a malloc'd buffer it owns; charset_result_free() releases that buffer. Reentrant:
+ * or ASCII in an ASCII-compatible encoding: no copy) or at a malloc'd buffer it owns;
+ * charset_result_free() releases that buffer. Reentrant:
  * no global state, each call opens its own iconv descriptor; any thread may call it. An encoder
  * belongs to the thread that opened it. */
 #ifndef CRAWLPACK_WEB_CHARSET_H
@@ -49,8 +50,9 @@ struct charset_result {
 
 /* Decode body (length bytes, any content, may contain NULs) to UTF-8. content_type is the
  * Content-Type header value or NULL. Returns CP_OK or CP_ERR_NOMEM (result then zeroed). When the
- * body is valid UTF-8 without a BOM and no other encoding applies, result->text is body itself, so
- * body must outlive the result; otherwise a NUL-terminated copy is made. */
+ * body is valid UTF-8 without a BOM and UTF-8 applies, or plain ASCII and windows-1252 applies,
+ * result->text is body itself, so body must outlive the result; otherwise a NUL-terminated copy is
+ * made. */
 int charset_decode(const char *body, size_t length, const char *content_type,
                    struct charset_result *result);
 void charset_result_free(struct charset_result *result);

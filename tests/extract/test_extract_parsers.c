@@ -52,6 +52,12 @@ static void test_charset_undeclared_is_windows_1252(void **state)
     assert_int_equal(r.replaced, 0);
     charset_result_free(&r);
 
+    const char ascii[] = "<p>plain ASCII is its own UTF-8</p>";
+    decode(ascii, sizeof ascii - 1, NULL, &r);
+    assert_ptr_equal(r.text, ascii); /* not copied */
+    assert_string_equal(r.used, "windows-1252");
+    charset_result_free(&r);
+
     decode("", 0, NULL, &r);
     assert_string_equal(r.used, "windows-1252");
     assert_int_equal(r.length, 0);
