@@ -117,6 +117,7 @@ static int collect_findings(const struct audit_request *request, struct audit_wa
         .max_click_depth = request->max_click_depth ? request->max_click_depth : AUDIT_DEFAULT_MAX_CLICK_DEPTH,
         .sitemaps_read = sitemaps_read(r),
         .pages = evidence.facts,
+        .partial = crawl_result_partial(r, NULL, 0),
     };
     if (status == CP_OK)
         status = audit_graph(r->graph, &result->analysis, &options, &result->findings);
@@ -132,6 +133,29 @@ static int collect_findings(const struct audit_request *request, struct audit_wa
     if (status == CP_OK)
         findings_sort(&result->findings);
     return status;
+}
+
+/* A partial crawl's run-level line (why, and which rules it did not check) and the rules it did
+ * check: the catalog but the whole-graph rules, so JUnit lists those as not run rather than
+ * passed. Nothing for a complete crawl. */
+static void describe_partial(struct audit_result *result)
+{
+    char reason[512];
+    if (!crawl_result_partial(&result->crawl, reason, sizeof reason))
+        return;
+    size_t count, used = (size_t)snprintf(result->partial, sizeof result->partial,
+                                          "%s; not checked, as they need every page: ", reason);
+    const enum rule_id *rules = audit_whole_graph_rules(&count);
+    for (size_t i = 0; i < count && used < sizeof result->partial; i++)
+        used += (size_t)snprintf(result->partial + used, sizeof result->partial - used, "%s%s", i ? ", " : "",
+                                 rule_get(rules[i])->id);
+    result->context.partial = result->partial;
+    size_t checked = 0;
+    for (int rule = 0; rule < RULE_COUNT; rule++)
+        if (!audit_needs_whole_graph((enum rule_id)rule))
+            result->checked_rules[checked++] = (enum rule_id)rule;
+    result->context.checked_rules = result->checked_rules;
+    result->context.checked_rule_count = checked;
 }
 
 static void fill_context(const struct audit_request *request, struct audit_result *result)
@@ -154,6 +178,7 @@ static void fill_context(const struct audit_request *request, struct audit_resul
     ctx->fail_on_existing = request->fail_on_existing;
     if (request->baseline_path)
         ctx->baseline = &result->comparison;
+    describe_partial(result);
 }
 
 /* ---- files ---- */

@@ -79,6 +79,9 @@ struct audit_result {
     /* Out of memory during the crawl: some page-local findings or noindex sources are missing. */
     bool page_findings_incomplete;
     bool input_error;                       /* on failure: the request's inputs were at fault */
+    /* A partial crawl: context.partial and context.checked_rules point here (audit_run.c). */
+    char partial[768];
+    enum rule_id checked_rules[RULE_COUNT];
 };
 
 int audit_run(const struct audit_request *request, struct audit_result *result, char *error, size_t error_size);

@@ -258,6 +258,8 @@ static void print_summary(const struct audit_cli *cli, const struct audit_result
     crawl_outcomes_format(&r->outcomes, outcomes, sizeof(outcomes));
     fprintf(out, "responses: %s\n", outcomes);
     print_skipped_rules(cli, out);
+    if (ctx->partial)
+        fprintf(out, "partial crawl: %s\n", ctx->partial);
     if (causes.count)
         fprintf(out, "\n%-8s  %-28s %8s %8s  %s\n", "SEVERITY", "RULE", "FINDINGS", "FAILING", "CAUSE");
     for (size_t g = 0; g < causes.count && g < SUMMARY_MAX_CAUSES; g++) {

@@ -84,6 +84,11 @@ static void handle_page(struct crawl *c, struct request *request, struct fetch_r
             return;
         }
     }
+    if (response->not_requested) {
+        crawl_record_unreachable(c, claim->node, response);
+        fetch_result_free(response);
+        return;
+    }
     crawl_record_response(c, claim->node, response);
     c->r->pages_fetched++;
     if (response->status >= 300 && response->status < 400 && response->location)
@@ -266,6 +271,8 @@ static void crawl_loop(struct crawl *c)
             c->stop_deadline_ms = now + STOP_GRACE_MS;
             c->r->interrupted = c->o->stop_flag && *c->o->stop_flag;
             c->r->truncated_by_limit = !c->r->interrupted;
+            if (c->r->truncated_by_limit)
+                c->r->stopped_by = "--max-duration";
         }
         drain_outcomes(c, 0);
         long wait = c->stopping ? 50 : start_requests(c);
@@ -286,8 +293,11 @@ static void crawl_loop(struct crawl *c)
             nanosleep(&pause, NULL);
         }
     }
-    if (frontier_queued(c->frontier) > 0 && !page_budget_left(c))
+    if (frontier_queued(c->frontier) > 0 && !page_budget_left(c)) {
         c->r->truncated_by_limit = true;
+        if (!c->r->stopped_by)
+            c->r->stopped_by = "--max-pages";
+    }
     show_progress(c, crawl_now_ms(), true);
 }
 
@@ -426,9 +436,17 @@ static void collect_run_facts(struct crawl *c)
     uint32_t nodes = graph_node_count(c->graph);
     for (uint32_t i = 0; i < nodes; i++) {
         struct crawl_page *page = crawl_page_of(c, i);
-        if ((page->flags & CRAWL_PAGE_QUEUED) && !(page->flags & (CRAWL_PAGE_FETCHED | CRAWL_PAGE_ROBOTS_BLOCKED)))
+        if (page->flags & (CRAWL_PAGE_FETCHED | CRAWL_PAGE_ROBOTS_BLOCKED))
+            continue;
+        if (page->flags & CRAWL_PAGE_UNREACHABLE)
+            r->partial.unreachable++;
+        else if (page->flags & CRAWL_PAGE_QUEUED) {
             page->flags |= CRAWL_PAGE_NOT_FETCHED_LIMIT;
+            r->partial.stopped++;
+        } else if (page->flags & CRAWL_PAGE_BEYOND_DEPTH)
+            r->partial.beyond_depth++;
     }
+    r->partial.sitemaps_unread = c->pending_sitemap_count;
     r->trap_count = frontier_trap_count(c->frontier);
     r->traps = calloc(r->trap_count + 1, sizeof(*r->traps));
     r->trap_refused = calloc(r->trap_count + 1, sizeof(*r->trap_refused));
@@ -546,6 +564,40 @@ int crawl_run(const struct crawl_options *options, struct crawl_result *result, 
     free(c.externals);
     url_free(&c.start);
     return status;
+}
+
+bool crawl_result_partial(const struct crawl_result *r, char *reason, size_t size)
+{
+    const struct crawl_partial *p = &r->partial;
+    size_t unfetched = p->stopped + p->beyond_depth + p->unreachable;
+    bool partial = unfetched > 0 || p->sitemaps_unread > 0 || r->interrupted || r->truncated_by_limit;
+    if (!reason || !size)
+        return partial;
+    reason[0] = 0;
+    if (!partial)
+        return false;
+    struct buf text = BUF_INIT;
+    if (r->interrupted)
+        buf_append_str(&text, "interrupted: ");
+    else if (r->truncated_by_limit)
+        buf_printf(&text, "stopped by %s: ", r->stopped_by ? r->stopped_by : "a limit");
+    else if (p->beyond_depth)
+        buf_append_str(&text, "limited by --max-depth: ");
+    buf_printf(&text, "%zu in-scope URL%s found but not fetched", unfetched, unfetched == 1 ? "" : "s");
+    const char *sep = " (";
+    if (p->stopped)
+        buf_printf(&text, "%s%zu still queued", sep, p->stopped), sep = ", ";
+    if (p->beyond_depth)
+        buf_printf(&text, "%s%zu beyond --max-depth", sep, p->beyond_depth), sep = ", ";
+    if (p->unreachable)
+        buf_printf(&text, "%s%zu with no connection", sep, p->unreachable), sep = ", ";
+    if (strcmp(sep, ", ") == 0)
+        buf_append_char(&text, ')');
+    if (p->sitemaps_unread)
+        buf_printf(&text, "; %zu sitemap%s not read", p->sitemaps_unread, p->sitemaps_unread == 1 ? "" : "s");
+    snprintf(reason, size, "%s", buf_str(&text));
+    buf_free(&text);
+    return true;
 }
 
 void crawl_result_free(struct crawl_result *r)

@@ -96,6 +96,8 @@ struct crawl_options {
 #define CRAWL_PAGE_QUEUED 0x10u
 #define CRAWL_PAGE_TRAPPED 0x20u      /* refused: its path template hit --max-per-template */
 #define CRAWL_PAGE_NOT_FETCHED_LIMIT 0x40u /* queued, but a limit (pages, time, Ctrl-C) stopped the crawl */
+#define CRAWL_PAGE_UNREACHABLE 0x80u  /* its request never left: no connection (DNS, connect, TLS) */
+#define CRAWL_PAGE_BEYOND_DEPTH 0x100u /* in scope, linked, not queued: deeper than --max-depth */
 
 struct crawl_page {
     uint32_t depth;                 /* UINT32_MAX: not reached by a followed link */
@@ -103,7 +105,7 @@ struct crawl_page {
     float ttfb_ms, total_ms;
     uint32_t analytics;             /* extract_analytics bits */
     uint16_t status;
-    uint8_t flags;                  /* CRAWL_PAGE_* */
+    uint16_t flags;                 /* CRAWL_PAGE_* */
     uint8_t http_version;           /* 10, 11, 20, 30 */
     uint8_t error_class;            /* enum http_error_class */
     uint8_t redirect_hops;          /* hops from the first page of its redirect chain */
@@ -153,6 +155,17 @@ struct crawl_outcomes {
 /* "2xx 120, 3xx 4, 4xx 2, 5xx 0, blocked 3, network errors 1" into dst (always terminated). */
 void crawl_outcomes_format(const struct crawl_outcomes *outcomes, char *dst, size_t size);
 
+/* A partial crawl: the in-scope URLs it found and did not fetch, by why. Any of them makes the
+ * link graph incomplete: their links are unknown, so rules that need the whole graph (orphans,
+ * inlink counts, pages missing from sitemaps) cannot conclude (docs/audit.md). URLs kept out on
+ * purpose (robots.txt, --exclude, --max-per-template traps, nofollow-only) do not count. */
+struct crawl_partial {
+    size_t stopped;                 /* queued when --max-pages, --max-duration or Ctrl-C stopped it */
+    size_t beyond_depth;            /* deeper than --max-depth */
+    size_t unreachable;             /* no connection could be made (DNS, connect, TLS) */
+    size_t sitemaps_unread;         /* sitemaps found but not fetched before the crawl stopped */
+};
+
 struct crawl_result {
     struct graph *graph;
     struct crawl_page *pages;       /* graph_node_count(graph) entries */
@@ -179,7 +192,13 @@ struct crawl_result {
     size_t memory_bytes;            /* graph + page records + frontier at the end */
     bool interrupted;
     bool truncated_by_limit;        /* --max-pages / --max-duration stopped it */
+    const char *stopped_by;         /* "--max-pages" or "--max-duration" (static), or NULL */
+    struct crawl_partial partial;   /* in-scope URLs found but not fetched, by why */
 };
+
+/* Whether the crawl is partial, and one line saying why ("--max-pages stopped the crawl: 12
+ * in-scope URLs found were not fetched (9 queued, 3 beyond --max-depth)"), written to reason. */
+bool crawl_result_partial(const struct crawl_result *result, char *reason, size_t size);
 
 int crawl_run(const struct crawl_options *options, struct crawl_result *result, char *error, size_t error_size);
 void crawl_result_free(struct crawl_result *result);

@@ -131,6 +131,9 @@ uint32_t crawl_discover(struct crawl *c, const char *identity, const struct url 
 bool crawl_is_html(const char *content_type);
 void crawl_record_response(struct crawl *c, uint32_t node, const struct fetch_result *response);
 void crawl_record_redirect(struct crawl *c, uint32_t node, const struct fetch_result *response);
+/* A page whose request never left (no connection): not fetched, so never judged by an answer it
+ * did not give; the crawl is partial. */
+void crawl_record_unreachable(struct crawl *c, uint32_t node, const struct fetch_result *response);
 void crawl_merge_outcome(struct crawl *c, struct outcome *out);
 
 /* Extraction workers (crawl_worker.c). */

@@ -84,6 +84,8 @@ static const char *why_not_fetched(const struct crawl_page *page, uint16_t node_
         return "not fetched: the crawl stopped first (--max-pages, --max-duration or interrupted)";
     if (!(node_flags & GRAPH_NODE_IN_SCOPE))
         return "not fetched: out of scope";
+    if (page->flags & CRAWL_PAGE_BEYOND_DEPTH)
+        return "not fetched: beyond --max-depth";
     return "not fetched: beyond --max-depth, or only reached through links not followed";
 }
 
@@ -324,6 +326,19 @@ int crawl_output_run(const char *dir, const struct crawl_options *options, const
     json_key(&w, "start_url"), json_string(&w, graph_url(r->graph, r->start_node, NULL));
     json_key(&w, "interrupted"), json_bool(&w, r->interrupted);
     json_key(&w, "stopped_by_limit"), json_bool(&w, r->truncated_by_limit);
+    char partial_reason[512];
+    json_key(&w, "partial");
+    if (crawl_result_partial(r, partial_reason, sizeof(partial_reason))) {
+        json_begin_object(&w);
+        json_key(&w, "reason"), json_string(&w, partial_reason);
+        json_key(&w, "still_queued"), json_uint(&w, r->partial.stopped);
+        json_key(&w, "beyond_max_depth"), json_uint(&w, r->partial.beyond_depth);
+        json_key(&w, "no_connection"), json_uint(&w, r->partial.unreachable);
+        json_key(&w, "sitemaps_unread"), json_uint(&w, r->partial.sitemaps_unread);
+        json_end_object(&w);
+    } else {
+        json_null(&w);
+    }
     write_options(&w, options, r);
     write_counts(&w, r);
     json_key(&w, "timings");

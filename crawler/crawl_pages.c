@@ -277,7 +277,11 @@ uint32_t crawl_discover(struct crawl *c, const char *identity, const struct url 
     }
     graph_set_flags(c->graph, node, GRAPH_NODE_IN_SCOPE);
     bool reached = depth != UINT32_MAX; /* UINT32_MAX: known from a sitemap only */
-    if (!followable || (reached && c->o->max_depth >= 0 && depth > (uint32_t)c->o->max_depth))
+    if (reached && followable && c->o->max_depth >= 0 && depth > (uint32_t)c->o->max_depth) {
+        page->flags |= CRAWL_PAGE_BEYOND_DEPTH;
+        return node;
+    }
+    if (!followable)
         return node;
     int status = frontier_push(c->frontier, node, url, reached ? depth : CRAWL_SITEMAP_PRIORITY);
     if (status == CP_OK) {
@@ -353,6 +357,18 @@ void crawl_record_response(struct crawl *c, uint32_t node, const struct fetch_re
     graph_set_status(c->graph, node, body_failed ? 0 : page->status);
     c->r->bytes_downloaded += response->body_length;
     count_outcome(&c->r->outcomes, response);
+}
+
+void crawl_record_unreachable(struct crawl *c, uint32_t node, const struct fetch_result *response)
+{
+    struct crawl_page *page = crawl_page_of(c, node);
+    page->flags |= CRAWL_PAGE_UNREACHABLE;
+    page->error_class = (uint8_t)response->error_class;
+    char error[360];
+    snprintf(error, sizeof(error), "not fetched: no connection (%s: %s)", http_error_class_name(response->error_class),
+             response->error);
+    crawl_page_set_text(c, page, CRAWL_TEXT_ERROR, error);
+    c->r->fetch_errors++;
 }
 
 void crawl_record_redirect(struct crawl *c, uint32_t node, const struct fetch_result *response)

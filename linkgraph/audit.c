@@ -227,6 +227,26 @@ const enum rule_id *audit_graph_rules(size_t *count)
     return graph_rules;
 }
 
+/* Each of these says "nothing else links here" or "no sitemap lists this" about a page: only
+ * true when every page of the site was read. */
+static const enum rule_id whole_graph_rules[] = {
+    RULE_ORPHAN_URL, RULE_MISSING_FROM_SITEMAP, RULE_UNREACHABLE_BY_FOLLOW, RULE_SINGLE_INLINK,
+};
+
+const enum rule_id *audit_whole_graph_rules(size_t *count)
+{
+    *count = sizeof whole_graph_rules / sizeof whole_graph_rules[0];
+    return whole_graph_rules;
+}
+
+bool audit_needs_whole_graph(enum rule_id rule)
+{
+    for (size_t i = 0; i < sizeof whole_graph_rules / sizeof whole_graph_rules[0]; i++)
+        if (whole_graph_rules[i] == rule)
+            return true;
+    return false;
+}
+
 int audit_graph(const struct graph *graph, const struct graph_analysis *analysis,
                 const struct audit_options *options, struct finding_list *out)
 {
@@ -243,6 +263,7 @@ int audit_graph(const struct graph *graph, const struct graph_analysis *analysis
         .max_click_depth = options->max_click_depth ? options->max_click_depth : AUDIT_DEFAULT_MAX_CLICK_DEPTH,
         .max_related = options->max_related ? options->max_related : AUDIT_DEFAULT_MAX_RELATED,
         .sitemaps_read = options->sitemaps_read,
+        .partial = options->partial,
         .out = out,
     };
     buf_init(&run.message);

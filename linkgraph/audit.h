@@ -92,6 +92,11 @@ struct audit_options {
     size_t max_related;
     /* NULL, or graph_node_count(graph) entries indexed by node id. */
     const struct audit_page_facts *pages;
+    /* The crawl found in-scope URLs it did not fetch (a limit, Ctrl-C, no connection): their links
+     * are unknown, so the rules that need the whole graph (audit_whole_graph_rules) are not
+     * checked: an orphan, a single inlink or a page missing from the sitemaps may only look so
+     * because a page that links to it was never read. */
+    bool partial;
 };
 
 /* Run every cross-page rule and append the findings to out. options may be NULL for defaults. */
@@ -101,5 +106,12 @@ int audit_graph(const struct graph *graph, const struct graph_analysis *analysis
 /* The rules audit_graph checks, in catalog order, for report_context.checked_rules; *count gets
  * their number. */
 const enum rule_id *audit_graph_rules(size_t *count);
+
+/* The rules that conclude from the whole link graph, not checked on a partial crawl
+ * (audit_options.partial); *count gets their number. */
+const enum rule_id *audit_whole_graph_rules(size_t *count);
+
+/* Whether rule is one of audit_whole_graph_rules. */
+bool audit_needs_whole_graph(enum rule_id rule);
 
 #endif

@@ -21,6 +21,7 @@ struct audit_run {
     uint32_t max_click_depth;
     size_t max_related;
     size_t sitemaps_read;
+    bool partial;       /* skip the rules that need the whole graph (audit_options.partial) */
     struct finding_list *out;
     struct buf message; /* reused by every rule for its message */
     uint32_t *ids;      /* node_count + 1 scratch ids (related sets) */

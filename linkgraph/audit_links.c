@@ -146,7 +146,7 @@ static bool edge_is_nofollow_link(uint8_t meta)
 static int check_nofollow_only(struct audit_run *run, uint32_t id)
 {
     const struct graph_analysis *a = run->analysis;
-    if (!audit_indexable(run, id) || a->depth_followable[id] != GRAPH_UNREACHED ||
+    if (run->partial || !audit_indexable(run, id) || a->depth_followable[id] != GRAPH_UNREACHED ||
         a->depth_any[id] == GRAPH_UNREACHED ||
         audit_node(run, id)->sitemap_first != GRAPH_NO_NODE)
         return CP_OK;
@@ -162,7 +162,8 @@ static int check_nofollow_only(struct audit_run *run, uint32_t id)
 
 static int check_single_inlink(struct audit_run *run, uint32_t id)
 {
-    if (!audit_indexable(run, id) || run->analysis->inlinks[id] != 1 || (audit_node(run, id)->flags & GRAPH_NODE_START))
+    if (run->partial || !audit_indexable(run, id) || run->analysis->inlinks[id] != 1 ||
+        (audit_node(run, id)->flags & GRAPH_NODE_START))
         return CP_OK;
     size_t count = collect_sources(run, id, edge_is_link);
     if (count != 1)

@@ -129,7 +129,7 @@ static int check_listed_page(struct audit_run *run, uint32_t id, const struct li
 static int check_orphan(struct audit_run *run, uint32_t id, const struct listing *first)
 {
     const struct graph_analysis *a = run->analysis;
-    if (!audit_indexable(run, id) || (audit_node(run, id)->flags & GRAPH_NODE_START) ||
+    if (run->partial || !audit_indexable(run, id) || (audit_node(run, id)->flags & GRAPH_NODE_START) ||
         a->depth_followable[id] != GRAPH_UNREACHED)
         return CP_OK;
     buf_reset(&run->message);
@@ -144,7 +144,7 @@ static int check_orphan(struct audit_run *run, uint32_t id, const struct listing
 static int check_missing(struct audit_run *run, uint32_t id)
 {
     const struct graph_node *node = audit_node(run, id);
-    if (run->sitemaps_read == 0 || node->sitemap_first != GRAPH_NO_NODE || !audit_indexable(run, id) ||
+    if (run->partial || run->sitemaps_read == 0 || node->sitemap_first != GRAPH_NO_NODE || !audit_indexable(run, id) ||
         run->analysis->depth_any[id] == GRAPH_UNREACHED)
         return CP_OK;
     buf_reset(&run->message);

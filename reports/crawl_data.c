@@ -312,6 +312,19 @@ static void format_options(struct crawl_data *data, json_t *options)
     data->options = buf_detach(&b);
 }
 
+static void take_partial(struct crawl_data *data, json_t *root)
+{
+    json_t *partial = json_object_get(root, "partial");
+    const char *reason = json_is_string(partial) ? json_string_value(partial)
+                                                 : json_string_value(json_object_get(partial, "reason"));
+    if (!reason && json_is_true(json_object_get(root, "interrupted")))
+        reason = "interrupted";
+    if (!reason && json_is_true(json_object_get(root, "stopped_by_limit")))
+        reason = "stopped by --max-pages or --max-duration";
+    if (reason && !data->partial)
+        data->partial = strdup(reason);
+}
+
 static int read_findings(struct crawl_data *data)
 {
     int status = CP_OK;
@@ -319,6 +332,7 @@ static int read_findings(struct crawl_data *data)
     if (!root)
         return status;
     take_run_metadata(data, json_object_get(root, "run"));
+    take_partial(data, json_object_get(root, "run"));
     format_options(data, json_object_get(json_object_get(root, "run"), "options"));
     json_t *summary = json_object_get(root, "summary");
     data->indexable_reported = json_long(json_object_get(summary, "indexable"), -1);
@@ -388,6 +402,7 @@ static int read_crawl_json(struct crawl_data *data)
         return status;
     take_run_metadata(data, root);
     take_run_metadata(data, json_object_get(root, "run"));
+    take_partial(data, root);
     format_options(data, json_object_get(root, "options"));
     read_robots(data, json_object_get(root, "robots"));
     read_sitemap_files(data, json_object_get(root, "sitemaps"));
@@ -473,7 +488,7 @@ void crawl_data_free(struct crawl_data *data)
         free(data->robots[i].origin), free(data->robots[i].outcome);
     free(data->robots);
     findings_free(&data->findings);
-    free(data->dir), free(data->start_url), free(data->started_at), free(data->options);
+    free(data->dir), free(data->start_url), free(data->started_at), free(data->options), free(data->partial);
     memset(data, 0, sizeof(*data));
 }
 

@@ -105,6 +105,9 @@ struct crawl_data {
     char *start_url;    /* NULL when unknown */
     char *started_at;   /* ISO 8601 as written by the crawler; NULL when unknown */
     char *options;      /* "key=value, ..." from crawl.json options; NULL when unknown */
+    /* Why the crawl was partial: crawl.json "partial".reason (or its interrupted / stopped_by_limit
+     * flags, from older folders), else findings.json run.partial; NULL when complete or unknown. */
+    char *partial;
     long indexable_reported; /* findings.json summary.indexable; -1 when absent */
     struct page_index_entry *index;
 };

@@ -191,7 +191,10 @@ static int count_rules(struct diff *diff, const struct baseline_comparison *cmp)
     size_t per_rule[RULE_COUNT][3] = {{0}};
     const struct finding_list *current = &diff->new_side.findings.findings;
     for (size_t i = 0; i < current->count; i++)
-        per_rule[current->items[i].rule][cmp->states[i] == BASELINE_NEW ? 0 : 2]++;
+        if (cmp->states[i] != BASELINE_NEW)
+            per_rule[current->items[i].rule][2]++;
+    for (size_t i = 0; i < diff->new_findings.count; i++)
+        per_rule[diff->new_findings.items[i].rule][0]++;
     for (size_t i = 0; i < diff->fixed_findings.count; i++)
         per_rule[diff->fixed_findings.items[i].rule][1]++;
     diff->rules = calloc(RULE_COUNT, sizeof(*diff->rules));
@@ -208,6 +211,57 @@ static int count_rules(struct diff *diff, const struct baseline_comparison *cmp)
     return CP_OK;
 }
 
+struct url_index_entry;
+static int url_index_build(const struct diff_side *side, const char *dir, struct url_index_entry **index);
+static void url_index_free(struct url_index_entry **index);
+static const struct crawl_page *url_index_find(struct url_index_entry *index, const char *url);
+
+/* The side's crawl read the page: it answered, or the request failed (a fetch error, a robots.txt
+ * block). "not fetched: ..." rows are URLs the crawl knew and never read. */
+static bool page_read(const struct crawl_page *page)
+{
+    return page && (page->status > 0 || (page->error[0] && strncmp(page->error, "not fetched", 11) != 0));
+}
+
+/* Keep in list only the findings whose URL (when they have one) the side read; the others are a
+ * partial side's blind spot: counted in *left_out, not reported as a change. */
+static int keep_comparable(const struct diff_side *side, const char *dir, struct finding_list *list,
+                           size_t *left_out)
+{
+    struct url_index_entry *index = NULL;
+    int status = url_index_build(side, dir, &index);
+    struct finding_list dropped = {calloc(list->count + 1, sizeof *list->items), 0, list->count + 1};
+    if (status == CP_OK && !dropped.items)
+        status = CP_ERR_NOMEM;
+    size_t kept = 0;
+    for (size_t i = 0; status == CP_OK && i < list->count; i++) {
+        const struct finding *f = &list->items[i];
+        if (!f->url || page_read(url_index_find(index, f->url)))
+            list->items[kept++] = *f;
+        else
+            dropped.items[dropped.count++] = *f;
+    }
+    if (status == CP_OK) {
+        list->count = kept;
+        *left_out = dropped.count;
+    }
+    findings_free(&dropped);
+    url_index_free(&index);
+    return status;
+}
+
+/* A finding only NEW has is new only where OLD read the URL; one only OLD has is fixed only where
+ * NEW read it. */
+static int keep_comparable_changes(struct diff *diff)
+{
+    int status = CP_OK;
+    if (diff->old_side.crawl.partial)
+        status = keep_comparable(&diff->old_side, diff->old_dir, &diff->new_findings, &diff->new_not_compared);
+    if (status == CP_OK && diff->new_side.crawl.partial)
+        status = keep_comparable(&diff->new_side, diff->new_dir, &diff->fixed_findings, &diff->fixed_not_compared);
+    return status;
+}
+
 static int compare_findings(struct diff *diff)
 {
     struct finding_list *current = &diff->new_side.findings.findings;
@@ -219,6 +273,8 @@ static int compare_findings(struct diff *diff)
             status = copy_finding(&diff->new_findings, &current->items[i]);
     for (size_t i = 0; status == CP_OK && i < cmp.fixed_count; i++)
         status = copy_finding(&diff->fixed_findings, &diff->old_side.findings.findings.items[cmp.fixed[i]]);
+    if (status == CP_OK)
+        status = keep_comparable_changes(diff);
     if (status == CP_OK) {
         findings_sort(&diff->fixed_findings);
         diff->unchanged_finding_count = cmp.existing_count;
@@ -300,6 +356,13 @@ static int compare_page(struct diff *diff, const struct crawl_page *old_page, co
     return status;
 }
 
+static const struct crawl_page *url_index_find(struct url_index_entry *index, const char *url)
+{
+    struct url_index_entry *found = NULL;
+    HASH_FIND_STR(index, url, found);
+    return found ? found->page : NULL;
+}
+
 static int compare_by_url(const void *a, const void *b)
 {
     return strcmp(((const struct diff_page *)a)->url, ((const struct diff_page *)b)->url);
@@ -311,15 +374,21 @@ static int compare_pages(struct diff *diff)
     int status = url_index_build(&diff->old_side, diff->old_dir, &old_index);
     if (status == CP_OK)
         status = url_index_build(&diff->new_side, diff->new_dir, &new_index);
+    bool old_partial = diff->old_side.crawl.partial, new_partial = diff->new_side.crawl.partial;
     for (struct url_index_entry *o = old_index; status == CP_OK && o; o = o->hh.next) {
-        struct url_index_entry *n = NULL;
-        HASH_FIND_STR(new_index, o->page->url, n);
-        status = n ? compare_page(diff, o->page, n->page) : page_list_add(&diff->removed, o->page, NULL);
+        const struct crawl_page *n = url_index_find(new_index, o->page->url);
+        /* A side that stopped early says nothing about a page it did not read. */
+        if ((new_partial && !page_read(n)) || (old_partial && !page_read(o->page)))
+            diff->pages_not_compared++;
+        else
+            status = n ? compare_page(diff, o->page, n) : page_list_add(&diff->removed, o->page, NULL);
     }
     for (struct url_index_entry *n = new_index; status == CP_OK && n; n = n->hh.next) {
-        struct url_index_entry *o = NULL;
-        HASH_FIND_STR(old_index, n->page->url, o);
-        if (!o)
+        if (url_index_find(old_index, n->page->url))
+            continue;
+        if (old_partial)
+            diff->pages_not_compared++;
+        else
             status = page_list_add(&diff->added, NULL, n->page);
     }
     url_index_free(&old_index);
@@ -357,6 +426,7 @@ int diff_run(const char *old_dir, const char *new_dir, const struct diff_options
     if (status == CP_OK)
         status = load_side(new_dir, &m, &diff->new_side);
     diff->findings_compared = diff->old_side.has_findings && diff->new_side.has_findings;
+    diff->partial = diff->old_side.crawl.partial || diff->new_side.crawl.partial;
     if (status == CP_OK && !diff->old_side.has_findings && !diff->new_side.has_findings)
         log_warn("neither %s nor %s has a findings.json: findings are not compared", old_dir, new_dir);
     else if (status == CP_OK && !diff->findings_compared)

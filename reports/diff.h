@@ -9,6 +9,14 @@
  *     indexability changes (crawl_page_is_indexable) and depth changes of at least
  *     depth_threshold clicks, or between reached and not reached by links.
  *
+ * A partial crawl on either side (crawl_data.partial: --max-pages, --max-duration, --max-depth,
+ * Ctrl-C, pages with no connection) makes a partial comparison: what a partial side did not read
+ * is not compared. A page only in OLD is "removed" only when NEW is complete (else NEW may just not
+ * have reached it); a page only in NEW is "added" only when OLD is complete; a page one partial
+ * side did not fetch has no status, depth or indexability to compare; a finding only in OLD is
+ * "fixed" only when NEW read its URL, and one only in NEW is "new" only when OLD read its URL.
+ * What was left out is counted, never listed as a change.
+ *
  * URL maps (--map FROM=TO) make a staging audit comparable with production: before anything is
  * compared, every URL of BOTH folders — page URLs, finding URLs, related URLs and finding sources
  * — that starts with FROM at a URL boundary is rewritten to start with TO (the first map in order
@@ -88,6 +96,12 @@ struct diff {
     size_t unchanged_finding_count;
     struct diff_rule_counts *rules;     /* most severe first, then catalog order */
     size_t rule_count;
+
+    /* A partial comparison (see above): either side partial; what was not compared. */
+    bool partial;
+    size_t pages_not_compared;
+    size_t fixed_not_compared;
+    size_t new_not_compared;
 
     struct diff_page_list added;        /* each list in URL byte order */
     struct diff_page_list removed;

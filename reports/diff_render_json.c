@@ -52,6 +52,26 @@ static void write_summary(struct json_writer *w, const struct diff *diff)
     json_begin_object(w);
     json_key(w, "findings_compared");
     json_bool(w, diff->findings_compared);
+    json_key(w, "partial");
+    if (diff->partial) {
+        json_begin_object(w);
+        json_key(w, "old");
+        if (diff->old_side.crawl.partial)
+            json_string(w, diff->old_side.crawl.partial);
+        else
+            json_null(w);
+        json_key(w, "new");
+        if (diff->new_side.crawl.partial)
+            json_string(w, diff->new_side.crawl.partial);
+        else
+            json_null(w);
+        write_count_key(w, "pages_not_compared", diff->pages_not_compared);
+        write_count_key(w, "fixed_not_compared", diff->fixed_not_compared);
+        write_count_key(w, "new_not_compared", diff->new_not_compared);
+        json_end_object(w);
+    } else {
+        json_null(w);
+    }
     write_count_key(w, "new_findings", diff->new_findings.count);
     json_key(w, "new_by_severity");
     json_begin_object(w);

@@ -135,6 +135,17 @@ static void write_summary(FILE *out, const struct diff *diff)
 {
     const struct diff_side *o = &diff->old_side, *n = &diff->new_side;
     char old_text[48], new_text[48], change[96];
+    const struct diff_side *sides[] = {o, n};
+    for (int i = 0; i < 2; i++)
+        if (sides[i]->crawl.partial) {
+            fprintf(out, "> **Partial comparison:** the %s audit is a partial crawl (", i ? "new" : "old");
+            cell(out, sides[i]->crawl.partial);
+            fputs(").\n", out);
+        }
+    if (diff->partial)
+        fprintf(out, "> Not compared, as a partial side did not read them: %zu pages, %zu fixed and %zu new "
+                     "findings.\n\n",
+                diff->pages_not_compared, diff->fixed_not_compared, diff->new_not_compared);
     fputs("| | old | new | change |\n| --- | ---: | ---: | --- |\n", out);
     snprintf(old_text, sizeof(old_text), "%zu", o->crawl.page_count);
     snprintf(new_text, sizeof(new_text), "%zu", n->crawl.page_count);

@@ -14,6 +14,15 @@ static void write_header(FILE *out, const struct diff *diff)
     fprintf(out, "crawlpack diff: %s -> %s\n", diff->old_dir, diff->new_dir);
     for (size_t i = 0; i < diff->options.map_count; i++)
         fprintf(out, "URLs of both mapped: %s -> %s\n", diff->options.maps[i].from, diff->options.maps[i].to);
+    const struct diff_side *sides[] = {&diff->old_side, &diff->new_side};
+    const char *dirs[] = {diff->old_dir, diff->new_dir};
+    for (int i = 0; i < 2; i++)
+        if (sides[i]->crawl.partial)
+            fprintf(out, "partial comparison: %s is a partial crawl (%s)\n", dirs[i], sides[i]->crawl.partial);
+    if (diff->partial)
+        fprintf(out, "not compared (a partial side did not read them): %zu page%s, %zu fixed and %zu new finding%s\n",
+                diff->pages_not_compared, plural(diff->pages_not_compared, "", "s"), diff->fixed_not_compared,
+                diff->new_not_compared, plural(diff->new_not_compared, "", "s"));
 }
 
 static void write_summary(FILE *out, const struct diff *diff)

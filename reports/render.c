@@ -12,7 +12,8 @@
 
 static int render_text_format(FILE *out, const struct finding_list *list, const struct report_context *ctx)
 {
-    (void)ctx;
+    if (ctx->partial) /* a '#' line, like the cause headers: finding-line parsers skip it */
+        fprintf(out, "# partial crawl: %s\n", ctx->partial);
     int rc = render_findings_text_by_cause(out, list);
     if (rc == CP_OK && (fflush(out) != 0 || ferror(out)))
         rc = CP_ERR_IO;

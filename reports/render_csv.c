@@ -61,6 +61,15 @@ int render_findings_csv(FILE *out, const struct finding_list *list, const struct
         rc = write_row(out, &list->items[i], report_baseline_state(ctx, i), b != NULL, &joined);
     for (size_t i = 0; b && i < b->fixed_count && rc == CP_OK; i++)
         rc = write_row(out, &b->baseline->findings.items[b->fixed[i]], "fixed", true, &joined);
+    if (ctx->partial) {
+        /* A table has no header for the run: one last row, with no rule and no severity, says the
+         * crawl was partial, so a reader of the CSV alone cannot take it for a complete audit. */
+        fputs("(partial crawl),,", out);
+        csv_write_field(out, ctx->inputs && ctx->input_count ? ctx->inputs[0] : NULL);
+        fputc(',', out);
+        csv_write_field(out, ctx->partial);
+        fputs(b ? ",,,,,\r\n" : ",,,,\r\n", out);
+    }
     buf_free(&joined);
     if (rc == CP_OK && (fflush(out) != 0 || ferror(out)))
         rc = CP_ERR_IO;

@@ -31,6 +31,11 @@ static void write_run(struct json_writer *w, const struct report_context *ctx)
     json_key(w, "duration_seconds");
     json_double(w, ctx->duration_seconds);
     report_write_json_options(w, ctx);
+    json_key(w, "partial");
+    if (ctx->partial)
+        json_string(w, ctx->partial);
+    else
+        json_null(w);
     json_end_object(w);
 }
 

@@ -134,6 +134,8 @@ static void start_suite(struct junit *j, const char *name, size_t id, struct sui
     property(j, "fail-on", severity_name(ctx->fail_on));
     if (ctx->baseline)
         property(j, "baseline", ctx->baseline->baseline->path);
+    if (ctx->partial)
+        property(j, "partial", ctx->partial);
     property(j, extra_name, extra_value);
     /* By rule: one "cause" property per cause of the rule, "KEY: SUMMARY", largest first. */
     const struct rule *rule = rule_find(name ? name : "");

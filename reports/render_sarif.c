@@ -159,6 +159,20 @@ static void write_invocation(struct json_writer *w, const struct report_context 
     json_begin_object(w);
     json_key(w, "executionSuccessful");
     json_bool(w, true);
+    if (ctx->partial) { /* the run finished, but did not see the whole site: a warning notification */
+        json_key(w, "toolExecutionNotifications");
+        json_begin_array(w);
+        json_begin_object(w);
+        json_key(w, "level");
+        json_string(w, "warning");
+        json_key(w, "message");
+        json_begin_object(w);
+        json_key(w, "text");
+        json_string(w, ctx->partial);
+        json_end_object(w);
+        json_end_object(w);
+        json_end_array(w);
+    }
     if (ctx->started_at) {
         json_key(w, "startTimeUtc");
         json_string(w, report_format_time(ctx, 0, true, when));
@@ -290,6 +304,10 @@ static void write_run_properties(struct json_writer *w, const struct report_cont
     json_begin_object(w);
     json_key(w, "causes");
     render_causes_json(w, causes);
+    if (ctx->partial) {
+        json_key(w, "partial");
+        json_string(w, ctx->partial);
+    }
     if (ctx->has_page_counts) {
         json_key(w, "pages");
         json_uint(w, ctx->pages);

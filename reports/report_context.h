@@ -54,6 +54,10 @@ struct report_context {
      * no baseline was given. */
     const struct baseline_comparison *baseline;
 
+    /* A partial crawl (a limit, Ctrl-C, pages with no connection): one line saying why and which
+     * rules were not checked; NULL for a complete run. Every format carries it at run level. */
+    const char *partial;
+
     /* The rules the run checked (JUnit shows each as a test even when it found nothing); NULL
      * means the whole catalog. */
     const enum rule_id *checked_rules;

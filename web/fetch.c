@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "common/buf.h"
 #include "common/error.h"
@@ -37,9 +38,25 @@ struct transfer {
     size_t header_bytes;
     size_t max_body;
     size_t max_header;
+    long total_timeout_ms;
     bool header_overflow;
+    bool headers_done;          /* a final (non-1xx) header block ended */
+    bool requested;             /* the request was about to be sent on a connection */
+    double deadline_ms;         /* total timeout, set when requested; 0: no clock yet */
     char error_buffer[CURL_ERROR_SIZE];
 };
+
+static double monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static long total_timeout_ms(const struct fetcher *f)
+{
+    return f->options.total_timeout_ms > 0 ? f->options.total_timeout_ms : 30000L;
+}
 
 static char *copy_or_null(const char *text)
 {
@@ -222,7 +239,12 @@ static size_t read_header(char *data, size_t size, size_t count, void *userdata)
     struct fetch_result *r = t->result;
     const char *value;
     size_t value_length;
-    if (length > 5 && strncmp(data, "HTTP/", 5) == 0) {
+    if ((length == 2 && data[0] == '\r') || (length == 1 && data[0] == '\n')) {
+        long status = 0;
+        curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+        t->headers_done = status >= 200; /* a 1xx block is followed by the real one */
+    } else if (length > 5 && strncmp(data, "HTTP/", 5) == 0) {
+        t->headers_done = false;
         buf_reset(&t->x_robots_tag);
         buf_reset(&t->link_header);
         free(r->content_encoding);
@@ -259,6 +281,22 @@ static void set_proxy_and_netrc(const struct fetcher *f, CURL *e)
     }
 }
 
+/* libcurl calls this when a connection is ready and the request is about to go out (a reused
+ * connection included): the transfer's own clock starts here, not when it was queued. */
+static int request_starts(void *clientp, char *primary_ip, char *local_ip, int primary_port, int local_port)
+{
+    (void)primary_ip, (void)local_ip, (void)primary_port, (void)local_port;
+    struct transfer *t = clientp;
+    t->requested = true;
+    t->deadline_ms = monotonic_ms() + (double)t->total_timeout_ms;
+    return CURL_PREREQFUNC_OK;
+}
+
+static bool is_https(const char *url)
+{
+    return strncasecmp(url, "https:", 6) == 0;
+}
+
 static void set_transfer_options(struct fetcher *f, struct transfer *t, const struct fetch_request *request)
 {
     CURL *e = t->easy;
@@ -270,10 +308,18 @@ static void set_transfer_options(struct fetcher *f, struct transfer *t, const st
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(e, CURLOPT_USERAGENT, f->user_agent);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms > 0 ? o->connect_timeout_ms : 10000L);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, o->total_timeout_ms > 0 ? o->total_timeout_ms : 30000L);
+    /* No CURLOPT_TIMEOUT_MS: libcurl counts it from curl_multi_add_handle, so a transfer queued
+     * behind a slow one would expire before it was ever sent. fetcher_run enforces the total
+     * timeout from request_starts instead. */
+    t->total_timeout_ms = total_timeout_ms(f);
+    curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, request_starts);
+    curl_easy_setopt(e, CURLOPT_PREREQDATA, t);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-    curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+    /* Waiting for a connection to show whether it multiplexes pays only where HTTP/2 can be
+     * negotiated (TLS): over plain http the answer comes with the first response's headers, so a
+     * response whose headers never end would hold every request queued behind it. */
+    curl_easy_setopt(e, CURLOPT_PIPEWAIT, is_https(request->url) ? 1L : 0L);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
@@ -355,6 +401,10 @@ static struct fetch_result *finish_transfer(struct transfer *t, CURLcode code)
     if (code == CURLE_WRITE_ERROR && r->truncated)
         code = CURLE_OK; /* we stopped it ourselves at the body cap */
     curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &r->status);
+    /* A status line whose header block never ended (headers trickled until a timeout) is no
+     * answer: the status is not kept. A header cap hit keeps it (too-large says why). */
+    if (code != CURLE_OK && !t->headers_done && !t->header_overflow && code != CURLE_OUT_OF_MEMORY)
+        r->status = 0;
     curl_easy_getinfo(t->easy, CURLINFO_CONTENT_TYPE, &text);
     r->content_type = copy_or_null(text);
     if (r->status >= 300 && r->status < 400) {
@@ -384,9 +434,50 @@ static struct fetch_result *finish_transfer(struct transfer *t, CURLcode code)
     } else if (code != CURLE_OK) {
         r->error_class = http_error_classify(code);
         snprintf(r->error, sizeof(r->error), "%s", t->error_buffer[0] ? t->error_buffer : curl_easy_strerror(code));
+        r->not_requested = !t->requested;
     }
     t->result = NULL;
     return r;
+}
+
+static void unlink_transfer(struct fetcher *f, struct transfer *t)
+{
+    curl_multi_remove_handle(f->multi, t->easy);
+    if (t->prev)
+        t->prev->next = t->next;
+    else
+        f->transfers = t->next;
+    if (t->next)
+        t->next->prev = t->prev;
+    f->in_flight--;
+}
+
+/* End the transfers whose total timeout (counted from their request) has passed; returns how many,
+ * and in *next_ms the nearest deadline still to come (0: none). */
+static size_t expire_transfers(struct fetcher *f, fetch_done_fn done, void *context, double *next_ms)
+{
+    double now = monotonic_ms();
+    size_t expired = 0;
+    *next_ms = 0;
+    for (struct transfer *t = f->transfers, *next; t; t = next) {
+        next = t->next;
+        if (t->deadline_ms <= 0)
+            continue;
+        if (t->deadline_ms > now) {
+            if (*next_ms == 0 || t->deadline_ms < *next_ms)
+                *next_ms = t->deadline_ms;
+            continue;
+        }
+        unlink_transfer(f, t);
+        struct fetch_result *result = finish_transfer(t, CURLE_OPERATION_TIMEDOUT);
+        snprintf(result->error, sizeof(result->error),
+                 "no complete response within %ld ms of sending the request (%zu body bytes received)",
+                 t->total_timeout_ms, result->body_length);
+        transfer_free(t);
+        expired++;
+        done(result, context);
+    }
+    return expired;
 }
 
 size_t fetcher_run(struct fetcher *f, long wait_ms, fetch_done_fn done, void *context)
@@ -403,21 +494,22 @@ size_t fetcher_run(struct fetcher *f, long wait_ms, fetch_done_fn done, void *co
         CURLcode code = message->data.result;
         struct transfer *t = NULL;
         curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&t);
-        curl_multi_remove_handle(f->multi, easy);
-        if (t->prev)
-            t->prev->next = t->next;
-        else
-            f->transfers = t->next;
-        if (t->next)
-            t->next->prev = t->prev;
-        f->in_flight--;
+        unlink_transfer(f, t);
         struct fetch_result *result = finish_transfer(t, code);
         transfer_free(t);
         finished_any = true;
         done(result, context);
     }
-    if (!finished_any && wait_ms > 0)
+    double next_deadline;
+    finished_any |= expire_transfers(f, done, context, &next_deadline) > 0;
+    if (!finished_any && wait_ms > 0) {
+        if (next_deadline > 0) { /* wake for the nearest deadline */
+            double until = next_deadline - monotonic_ms() + 1;
+            if (until < wait_ms)
+                wait_ms = until < 1 ? 1 : (long)until;
+        }
         curl_multi_poll(f->multi, NULL, 0, (int)wait_ms, NULL);
+    }
     return f->in_flight;
 }
 

@@ -6,6 +6,12 @@
  * so the crawl can record each hop. Every transfer has a connect timeout, a total timeout, a body
  * cap (the body is cut and marked truncated) and a header cap (the transfer fails as too-large).
  *
+ * Timeouts count from when a transfer really starts, never from when it was added: a transfer
+ * waiting in libcurl's queue for a free connection (the per-host cap, or a connection being
+ * checked for HTTP/2 multiplexing) has no clock running. The connect timeout runs from its
+ * connection attempt; the total timeout (total_timeout_ms) from the moment its request is about to
+ * be sent. So one slow response cannot expire the transfers queued behind it.
+ *
  * Threads: a fetcher belongs to the one thread that created it (the crawl's fetch loop); none of
  * its functions may be called from another thread. The share handle needs no locks for that reason.
  * Memory: fetcher_new copies every option string. A finished transfer is handed to the done
@@ -26,7 +32,7 @@
 struct fetch_options {
     const char *user_agent;     /* NULL: crawlpack's default, naming its version and project URL */
     long connect_timeout_ms;    /* 0: 10 s */
-    long total_timeout_ms;      /* 0: 30 s */
+    long total_timeout_ms;      /* 0: 30 s, from the request being sent (see above) */
     size_t max_body;            /* 0: FETCH_DEFAULT_MAX_BODY (decoded bytes) */
     size_t max_header;          /* 0: FETCH_DEFAULT_MAX_HEADER (all response header bytes) */
     int max_connections;        /* 0: 16 */
@@ -59,7 +65,7 @@ struct fetch_request {
 struct fetch_result {
     char *url;                  /* as requested */
     void *user_data;
-    long status;                /* 0 when no response arrived */
+    long status;                /* 0 when no complete response header block arrived */
     char *content_type;         /* NULL when absent */
     char *location;             /* the raw Location header of a 3xx, NULL otherwise */
     char *content_encoding;     /* as sent by the server, NULL when absent */
@@ -75,6 +81,9 @@ struct fetch_result {
     int http_version;           /* 10, 11, 20, 30; 0 when unknown */
     enum http_error_class error_class;
     char error[256];            /* what failed, when error_class != HTTP_ERROR_NONE */
+    /* The transfer failed before its request was sent (no connection: DNS, connect, TLS): the
+     * server never saw the URL, so nothing is known about it. */
+    bool not_requested;
 };
 
 struct fetcher;

@@ -273,6 +273,7 @@ def case_crawl_delay(server, out):
         crawl([s.origin + "/", "--respect-crawl-delay", "--no-sitemaps", "--max-duration", "1"], out)
         run = load_json(out)
         check(run["stopped_by_limit"] is True, "stopped_by_limit %s" % run["stopped_by_limit"])
+        check(run["partial"]["reason"].startswith("stopped by --max-duration"), "partial %s" % run["partial"])
         check(len(pages()) <= 2, "three pages started within 1 s of a 1 s Crawl-delay: %s" % pages())
         rows = {r["url"]: r for r in read_csv(os.path.join(out, "pages.csv"))}
         unfetched = [u for u, r in rows.items() if not r["status"]]
@@ -321,6 +322,20 @@ def case_check_external(server, out):
         s.stop()
 
 
+def audit(args, out, expect_rc):
+    """crawlpack audit --quiet --out OUT ARGS; the exit code must be one of expect_rc."""
+    result = subprocess.run([CRAWLPACK, "audit", "--quiet", "--out", out] + args, capture_output=True, text=True,
+                            timeout=BOUND)
+    check(result.returncode in expect_rc, "audit exited %d, want %s\nstderr: %s" % (
+        result.returncode, expect_rc, result.stderr))
+    return result
+
+
+def load_findings(out):
+    with open(os.path.join(out, "findings.json")) as f:
+        return json.load(f)
+
+
 def broken_links(out):
     with open(os.path.join(out, "findings.json")) as f:
         findings = json.load(f)["findings"]
@@ -333,29 +348,26 @@ def case_check_external_audit(server, out):
     not broken; without the flag nothing external is judged."""
     s = Server(server, "external")
     try:
-        def audit(args, expect_rc):
-            result = subprocess.run([CRAWLPACK, "audit", "--quiet", "--out", out] + args, capture_output=True,
-                                    text=True, timeout=BOUND)
-            check(result.returncode in expect_rc, "audit exited %d, want %s\nstderr: %s" % (
-                result.returncode, expect_rc, result.stderr))
-
-        audit(external_site(s) + ["--check-external"], (1,))  # broken-link is an error
+        audit(external_site(s) + ["--check-external"], out, (1,))  # broken-link is an error
         found = broken_links(out)
         want = [("http://partner.test/gone", ("http://external.test/", "http://external.test/about"))]
         check(found == want, "broken-link findings %s, want %s" % (found, want))
-        audit(external_site(s), (0, 1))
+        audit(external_site(s), out, (0, 1))
         check(broken_links(out) == [], "broken-link without --check-external: %s" % broken_links(out))
     finally:
         s.stop()
 
 
 def case_connect_error(server, out):
-    """A refused connection is a page with the connect error class, and the crawl still writes its files.
+    """A refused connection is a page not fetched, with the connect error class (its request never
+    left: nothing is known about it), and the crawl still writes its files and says it is partial.
     (--ignore-robots: otherwise the unreachable robots.txt rightly blocks the whole origin.)"""
     origin = "http://127.0.0.1:%d" % free_port()
     crawl([origin + "/", "--connect-timeout", "5", "--ignore-robots"], out)
     rows = read_csv(os.path.join(out, "pages.csv"))
-    check(len(rows) == 1 and rows[0]["error"].startswith("connect:"), "rows %s" % rows)
+    check(len(rows) == 1 and rows[0]["status"] == "" and
+          rows[0]["error"].startswith("not fetched: no connection (connect:"), "rows %s" % rows)
+    check(load_json(out)["partial"]["no_connection"] == 1, "partial %s" % load_json(out)["partial"])
 
 
 def case_max_pages(server, out):
@@ -446,6 +458,126 @@ def case_interrupt(server, out):
         check(data.endswith(b"\r\n") and len(read_csv(os.path.join(out, "links.csv"))) >= 12, "links.csv incomplete")
     finally:
         s.stop()
+
+
+def case_trickle(server, out):
+    """One response whose headers trickle past --max-time, linked beside six fast pages on the same
+    host, requested when no open connection is known to speak HTTP/1.1: the six are requested and
+    answer 200; only /slow is a broken link, for its own timeout, and it has no status (its header
+    block never ended). Waiting for a connection does not count against --max-time (web/fetch.h)."""
+    s = Server(server, "trickle")
+    try:
+        audit([s.origin + "/", "--max-time", "3", "--no-sitemaps"], out, (1,))
+        paths = [r[2] for r in s.requests()]
+        fast = ["/p%d" % i for i in range(1, 7)]
+        check(all(p in paths for p in fast), "fast pages never requested: %s" % paths)
+        rows = {r["url"]: r for r in read_csv(os.path.join(out, "pages.csv"))}
+        for p in fast:
+            check(rows[s.origin + p]["status"] == "200", "%s row %s" % (p, rows[s.origin + p]))
+        slow = rows[s.origin + "/slow"]
+        check(slow["status"] == "" and slow["error"].startswith("timeout: no complete response within 3000 ms"),
+              "/slow row %s" % slow)
+        check(broken_links(out) == [(s.origin + "/slow", (s.origin + "/",))], "broken links %s" % broken_links(out))
+    finally:
+        s.stop()
+
+
+def case_never_requested(server, out):
+    """A URL whose request never left (its host refuses connections) is not a broken link: nothing
+    is known about it. Its row says "not fetched: no connection (connect: ...)" and the run is a
+    partial crawl that says so. (--ignore-robots: the dead host's robots.txt is unreachable too.)"""
+    s = Server(server, "trickle")
+    dead = free_port()
+    try:
+        audit(["http://trickle.test/", "--connect-to", "trickle.test:80:127.0.0.1:%d" % s.port,
+               "--connect-to", "dead.trickle.test:80:127.0.0.1:%d" % dead, "--subdomains", "--ignore-robots",
+               "--no-sitemaps", "--max-time", "3", "--connect-timeout", "5"], out, (1,))
+        rows = {r["url"]: r for r in read_csv(os.path.join(out, "pages.csv"))}
+        gone = rows["http://dead.trickle.test/gone"]
+        check(gone["status"] == "" and gone["error"].startswith("not fetched: no connection (connect:"),
+              "dead row %s" % gone)
+        check(all(r["url"] != "http://dead.trickle.test/gone" for r in load_findings(out)["findings"]
+                  if r["rule"] == "broken-link"), "an unrequested URL is a broken link: %s" % broken_links(out))
+        check(broken_links(out) == [("http://trickle.test/slow", ("http://trickle.test/",))],
+              "broken links %s" % broken_links(out))
+        partial = load_findings(out)["run"]["partial"]
+        check(partial and "1 with no connection" in partial, "run.partial %r" % partial)
+        check(load_json(out)["partial"]["no_connection"] == 1, "crawl.json partial %s" % load_json(out)["partial"])
+    finally:
+        s.stop()
+
+
+WHOLE_GRAPH_RULES = {"orphan-url", "missing-from-sitemap", "unreachable-by-follow", "single-inlink"}
+
+
+def check_partial_marks(out, words):
+    """Every output of the audit in out says the crawl was partial (words in the reason), or, with
+    words None, that it was complete."""
+    findings = load_findings(out)
+    partial = findings["run"]["partial"]
+    with open(os.path.join(out, "findings.txt")) as f:
+        first = f.readline()
+    csv_rows = read_csv(os.path.join(out, "findings.csv"))
+    with open(os.path.join(out, "findings.junit.xml")) as f:
+        junit = f.read()
+    with open(os.path.join(out, "findings.sarif")) as f:
+        sarif = json.load(f)["runs"][0]
+    crawl_partial = load_json(out)["partial"]
+    if words is None:
+        check(partial is None and crawl_partial is None, "a complete crawl called partial: %r" % partial)
+        check(not first.startswith("# partial crawl"), "findings.txt: %r" % first)
+        check(not csv_rows or csv_rows[-1]["rule"] != "(partial crawl)", "findings.csv ends with a partial row")
+        check('name="partial"' not in junit and "partial" not in sarif.get("properties", {}), "junit/sarif partial")
+        return
+    check(partial and words in partial, "findings.json run.partial %r, want %r" % (partial, words))
+    check(crawl_partial and words in crawl_partial["reason"], "crawl.json partial %s" % crawl_partial)
+    check(first.startswith("# partial crawl: ") and words in first, "findings.txt first line %r" % first)
+    check(csv_rows[-1]["rule"] == "(partial crawl)" and words in csv_rows[-1]["message"], "csv %s" % csv_rows[-1])
+    check('<property name="partial" value="' in junit and words in junit, "junit has no partial property")
+    check(words in sarif["properties"]["partial"], "sarif properties %s" % sarif["properties"])
+    notes = sarif["invocations"][0].get("toolExecutionNotifications", [])
+    check(notes and words in notes[0]["message"]["text"] and notes[0]["level"] == "warning", "sarif %s" % notes)
+    rules = {x["rule"] for x in findings["findings"]}
+    check(not rules & WHOLE_GRAPH_RULES, "whole-graph rules on a partial crawl: %s" % (rules & WHOLE_GRAPH_RULES))
+
+
+def case_partial(server, out):
+    """--max-depth 0 and --max-pages leave in-scope pages unfetched: the whole-graph rules (orphan-url,
+    single-inlink, ...) are not concluded from them (audit-partial's /guides/setup and /tuning are
+    linked only from the unfetched /guides/), and the summary, crawl.json and every format say the
+    crawl was partial. The complete audit of the same site says nothing of the kind."""
+    del server  # --root: no server needed
+    root = ["--root", os.path.join(SITES, "audit-partial"), "--site-url", "http://audit-partial.test/",
+            "--format", "json,csv,text,junit,sarif"]
+    audit(root, out, (0,))
+    check_partial_marks(out, None)
+    for args, words in ((["--max-depth", "0"], "limited by --max-depth"), (["--max-pages", "2"], "stopped by --max-pages")):
+        result = audit(root + args, out, (0,))
+        check("partial crawl: " + words in result.stdout, "summary: %s" % result.stdout)
+        check_partial_marks(out, words)
+
+
+def case_partial_diff(server, out):
+    """diff against a partial crawl (--max-pages 3) of the same site: no page removed or added, no
+    status change, no finding fixed or new for what the partial side did not read; the report says
+    the comparison is partial and counts what it left out — in both directions."""
+    del server  # --root: no server needed
+    site = ["--root", os.path.join(SITES, "audit-links"), "--site-url", "http://audit-links.test/"]
+    full, part = os.path.join(out, "full"), os.path.join(out, "part")
+    audit(site, full, (0, 1))
+    audit(site + ["--max-pages", "3"], part, (0, 1))
+    for old, new, side in ((full, part, "new"), (part, full, "old")):
+        result = subprocess.run([CRAWLPACK, "diff", old, new, "--format", "json"], capture_output=True, text=True,
+                                timeout=BOUND)
+        check(result.returncode in (0, 1), "diff exited %d: %s" % (result.returncode, result.stderr))
+        summary = json.loads(result.stdout)["summary"]
+        partial = summary["partial"]
+        check(partial and partial[side] and "stopped by --max-pages" in partial[side], "partial %s" % partial)
+        check(partial["pages_not_compared"] > 0, "nothing left out: %s" % partial)
+        for key in ("pages_added", "pages_removed", "status_changes", "fixed_findings", "new_findings"):
+            check(summary[key] == 0, "%s -> %s: %s = %d, want 0" % (old, new, key, summary[key]))
+        text = subprocess.run([CRAWLPACK, "diff", old, new], capture_output=True, text=True, timeout=BOUND).stdout
+        check("partial comparison: %s is a partial crawl" % part in text, "text diff: %s" % text)
 
 
 CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
