@@ -369,6 +369,7 @@ void crawl_record_unreachable(struct crawl *c, uint32_t node, const struct fetch
              response->error);
     crawl_page_set_text(c, page, CRAWL_TEXT_ERROR, error);
     c->r->fetch_errors++;
+    count_outcome(&c->r->outcomes, response); /* no response: a network error in the summaries */
 }
 
 void crawl_record_redirect(struct crawl *c, uint32_t node, const struct fetch_result *response)
