@@ -13,6 +13,8 @@ static int count_entry(const struct sitemap_entry *entry, void *context)
     return 0;
 }
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const char *const robots_sitemaps[] = {"https://example.com/sitemap.xml"};

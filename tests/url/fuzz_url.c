@@ -84,6 +84,8 @@ static void check(const struct url *url)
     require(url->pathname.offset + length <= url->href_length, "path and query inside href", url);
 }
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct url base;
