@@ -10,7 +10,6 @@
 #include "common/error.h"
 #include "web/extract.h"
 #include "web/fetch.h"
-#include "web/robots.h"
 #include "web/url.h"
 #include "linkgraph/audit_page.h"
 #include "linkgraph/graph.h"
@@ -31,13 +30,12 @@ void audit_watch_free(struct audit_watch *watch)
     memset(watch, 0, sizeof *watch);
 }
 
-/* The noindex that binds search engines, as the crawl records it in the graph: the first engine
- * view when there is one, else our own token's. enum robots_source and AUDIT_NOINDEX_* agree. */
+/* The noindex that binds search engines, as the crawl records it in the graph
+ * (page_signals_binding_directives). enum robots_source and AUDIT_NOINDEX_* agree. */
 static uint8_t noindex_sources_of(const struct page_signals *signals)
 {
-    if (signals->robots_count == 0)
-        return 0;
-    return signals->robots[signals->robots_count > 1 ? 1 : 0].directives.flag_sources[ROBOTS_NOINDEX];
+    const struct robots_directives *binding = page_signals_binding_directives(signals);
+    return binding ? binding->flag_sources[ROBOTS_NOINDEX] : 0;
 }
 
 static void keep_noindex_sources(struct audit_watch *watch, uint32_t node, uint8_t sources)
@@ -89,36 +87,17 @@ void audit_evidence_free(struct audit_evidence *e)
     free(e->facts);
 }
 
-static const struct robots *robots_of_origin(const struct crawl_result *r, const struct url *url)
+/* "robots.txt line 4: Disallow: /private/" for a page robots.txt blocks, from the deciding line the
+ * crawl recorded when it asked robots.txt; NULL when there is none (or out of memory: the finding
+ * then says "blocked by robots.txt"). */
+static char *blocking_rule(const struct crawl_page *page)
 {
-    char origin[1024];
-    if (url_origin(url, origin, sizeof origin) < 0)
+    const char *rule = crawl_page_text(page, CRAWL_TEXT_ROBOTS_RULE);
+    if (!rule[0])
         return NULL;
-    for (size_t i = 0; i < r->robots_count; i++)
-        if (r->robots[i].origin && r->robots[i].robots && strcmp(r->robots[i].origin, origin) == 0)
-            return r->robots[i].robots;
-    return NULL;
-}
-
-/* "robots.txt line 4: Disallow: /private/" for a page robots.txt blocks; NULL when it has no rule
- * to show (or out of memory: the finding then says "blocked by robots.txt"). */
-static char *blocking_rule(const struct crawl_result *r, const char *token, const char *page_url)
-{
-    struct url url;
-    if (url_parse_str(page_url, NULL, &url) != URL_OK)
-        return NULL;
-    const struct robots *robots = robots_of_origin(r, &url);
-    struct robots_decision decision;
-    char *text = NULL;
-    if (robots && !robots_check_url(robots, token, &url, &decision)) {
-        char rule[512];
-        robots_decision_format(&decision, rule, sizeof rule);
-        struct buf b = BUF_INIT;
-        if (buf_printf(&b, "robots.txt %s", rule) == CP_OK)
-            text = buf_detach(&b);
-        buf_free(&b);
-    }
-    url_free(&url);
+    struct buf b = BUF_INIT;
+    char *text = buf_printf(&b, "robots.txt %s", rule) == CP_OK ? buf_detach(&b) : NULL;
+    buf_free(&b);
     return text;
 }
 
@@ -132,12 +111,9 @@ static int keep_text(struct audit_evidence *e, char *text)
     return CP_OK;
 }
 
-int audit_evidence_build(const struct crawl_result *r, const struct crawl_options *options,
-                         const struct audit_watch *watch, struct audit_evidence *e)
+int audit_evidence_build(const struct crawl_result *r, const struct audit_watch *watch, struct audit_evidence *e)
 {
     uint32_t count = graph_node_count(r->graph);
-    char token[128];
-    crawl_robots_token(options->fetch.user_agent, token, sizeof token);
     memset(e, 0, sizeof *e);
     e->facts = calloc((size_t)count + 1, sizeof *e->facts);
     if (!e->facts)
@@ -150,7 +126,7 @@ int audit_evidence_build(const struct crawl_result *r, const struct crawl_option
             e->facts[id].fetch_error = crawl_page_text(&r->pages[id], CRAWL_TEXT_ERROR);
         if (!(node->flags & GRAPH_NODE_ROBOTS_BLOCKED))
             continue;
-        char *rule = blocking_rule(r, token, graph_url(r->graph, id, NULL));
+        char *rule = blocking_rule(&r->pages[id]);
         if (rule && keep_text(e, rule) != CP_OK) {
             free(rule);
             return CP_ERR_NOMEM;

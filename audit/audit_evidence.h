@@ -47,10 +47,9 @@ struct audit_evidence {
 
 /* Facts for every node of r's graph: noindex sources from the watch, fetch errors from the crawl's
  * page records, and for each page robots.txt blocks, its deciding rule ("robots.txt line 4:
- * Disallow: /private/") asked again of that origin's robots.txt for the crawl's user agent. CP_OK
- * or CP_ERR_NOMEM (*e is then partly filled: free it). */
-int audit_evidence_build(const struct crawl_result *r, const struct crawl_options *options,
-                         const struct audit_watch *watch, struct audit_evidence *e);
+ * Disallow: /private/") as the crawl recorded it when it asked robots.txt (CRAWL_TEXT_ROBOTS_RULE:
+ * never asked again). CP_OK or CP_ERR_NOMEM (*e is then partly filled: free it). */
+int audit_evidence_build(const struct crawl_result *r, const struct audit_watch *watch, struct audit_evidence *e);
 void audit_evidence_free(struct audit_evidence *e);
 
 /* crawl-trap for each path template --max-per-template stopped (max_per_template 0 means the

@@ -112,7 +112,7 @@ static int collect_findings(const struct audit_request *request, struct audit_wa
 {
     struct crawl_result *r = &result->crawl;
     struct audit_evidence evidence;
-    int status = audit_evidence_build(r, request->crawl, watch, &evidence);
+    int status = audit_evidence_build(r, watch, &evidence);
     struct audit_options options = {
         .max_click_depth = request->max_click_depth ? request->max_click_depth : AUDIT_DEFAULT_MAX_CLICK_DEPTH,
         .sitemaps_read = sitemaps_read(r),

@@ -115,6 +115,8 @@ struct crawl_page {
 
 enum crawl_page_field {
     CRAWL_TEXT_CONTENT_TYPE, CRAWL_TEXT_TITLE, CRAWL_TEXT_ROBOTS, CRAWL_TEXT_ENCODING, CRAWL_TEXT_ERROR,
+    CRAWL_TEXT_ROBOTS_RULE, /* for a page robots.txt disallows: the deciding line ("line 4: Disallow: /x/"),
+                               worked out once when the crawl asked robots.txt, kept with --ignore-robots too */
     CRAWL_TEXT_COUNT
 };
 /* One of the page's strings ("" when absent). */

@@ -110,13 +110,6 @@ struct crawl {
 
 double crawl_now_ms(void);
 
-/* The page's robots directives as the audited search engine reads them (robots[1], the first engine
- * token; robots[0] is our product token), or NULL when the page has none. */
-static inline const struct robots_directives *crawl_engine_directives(const struct page_signals *s)
-{
-    return s->robots_count ? &s->robots[s->robots_count > 1 ? 1 : 0].directives : NULL;
-}
-
 /* Page records and scope (crawl_pages.c; fetch loop thread only). */
 struct crawl_page *crawl_page_of(struct crawl *c, uint32_t node);
 int crawl_page_set_text(struct crawl *c, struct crawl_page *page, enum crawl_page_field field, const char *value);

@@ -46,12 +46,12 @@ int crawl_output_open_links(const char *dir, FILE **out, char *error, size_t err
     *out = open_in(dir, "links.csv", path, sizeof(path), error, error_size);
     if (!*out)
         return CP_ERR_IO;
-    fputs("source,target,kind,rel,anchor\r\n", *out);
+    fputs("source,target,kind,rel,anchor,followable\r\n", *out);
     return CP_OK;
 }
 
 void crawl_output_link_row(FILE *out, const char *source, const char *target, const char *kind, const char *rel,
-                           const char *anchor)
+                           const char *anchor, bool followable)
 {
     csv_write_field(out, source);
     fputc(',', out);
@@ -62,7 +62,7 @@ void crawl_output_link_row(FILE *out, const char *source, const char *target, co
     csv_write_field(out, rel);
     fputc(',', out);
     csv_write_field(out, anchor);
-    fputs("\r\n", out);
+    fputs(followable ? ",1\r\n" : ",0\r\n", out);
 }
 
 static const char *version_text(uint8_t version)
@@ -87,6 +87,21 @@ static const char *why_not_fetched(const struct crawl_page *page, uint16_t node_
     if (page->flags & CRAWL_PAGE_BEYOND_DEPTH)
         return "not fetched: beyond --max-depth";
     return "not fetched: beyond --max-depth, or only reached through links not followed";
+}
+
+/* The analysis's verdict and link score: indexable (1/0), the reasons a page is not
+ * (graph_verdict_describe's names, comma-separated) and the 0-100 link score of an in-scope page
+ * (empty out of scope, where the score means nothing). */
+static void write_page_facts(FILE *out, const struct graph_analysis *analysis, const struct graph_node *node,
+                             uint32_t id)
+{
+    char reasons[160];
+    graph_verdict_describe(analysis->verdict[id], reasons, sizeof reasons);
+    fprintf(out, ",%d,", analysis->verdict[id] == 0 ? 1 : 0);
+    csv_write_field(out, reasons);
+    fputc(',', out);
+    if (node->flags & GRAPH_NODE_IN_SCOPE)
+        fprintf(out, "%u", analysis->link_score[id]);
 }
 
 static void write_page_row(FILE *out, const struct crawl_result *r, const struct graph_analysis *links, uint32_t id)
@@ -135,6 +150,7 @@ static void write_page_row(FILE *out, const struct crawl_result *r, const struct
     fputc(',', out);
     if (fetched && page->links_dropped)
         fprintf(out, "%u", page->links_dropped);
+    write_page_facts(out, links, node, id);
     fputs("\r\n", out);
 }
 
@@ -171,7 +187,8 @@ int crawl_output_pages(const char *dir, const struct crawl_result *r, const stru
         return CP_ERR_IO;
     }
     fputs("url,status,content_type,depth,size,ttfb_ms,total_ms,redirect_to,canonical,robots_directives,in_sitemap,"
-          "inlinks,outlinks,title,error,http_version,content_encoding,hsts,analytics,links_dropped\r\n", out);
+          "inlinks,outlinks,title,error,http_version,content_encoding,hsts,analytics,links_dropped,indexable,"
+          "not_indexable_reasons,link_score\r\n", out);
     for (uint32_t i = 0; i < count; i++)
         order[i] = i;
     sort_result = r; /* output runs on one thread after the crawl */

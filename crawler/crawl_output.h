@@ -10,6 +10,7 @@
 #ifndef CRAWLPACK_CRAWLER_CRAWL_OUTPUT_H
 #define CRAWLPACK_CRAWLER_CRAWL_OUTPUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -30,7 +31,7 @@ int crawl_output_finish(const char *dir, struct crawl_options *options, const st
 /* links.csv: open DIR/links.csv and write its header. */
 int crawl_output_open_links(const char *dir, FILE **out, char *error, size_t error_size);
 void crawl_output_link_row(FILE *out, const char *source, const char *target, const char *kind,
-                           const char *rel, const char *anchor);
+                           const char *rel, const char *anchor, bool followable);
 
 /* pages.csv for a finished (or interrupted) crawl: every column that is a page fact (depth, inlinks,
  * outlinks, ...) is read from analysis, a complete analysis of the frozen graph. */

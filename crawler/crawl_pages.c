@@ -12,6 +12,7 @@
 #include "crawler/crawl_internal.h"
 #include "crawler/crawl_output.h"
 #include "web/robots.h"
+#include "linkgraph/analysis.h"
 #include "linkgraph/graph.h"
 
 /* ---- page records ---- */
@@ -214,7 +215,8 @@ static void write_link_row(struct crawl *c, uint32_t source, uint32_t target, ui
     if (rel_extra)
         snprintf(rel + used, sizeof(rel) - used, "%s%s", used ? " " : "", rel_extra);
     crawl_output_link_row(c->o->links_out, graph_url(c->graph, source, NULL), graph_url(c->graph, target, NULL),
-                          graph_edge_kind_name(graph_edge_kind(meta)), rel, anchor);
+                          graph_edge_kind_name(graph_edge_kind(meta)), rel, anchor,
+                          graph_edge_followable(c->graph, source, meta));
 }
 
 bool crawl_is_exact(const struct crawl *c)
@@ -429,7 +431,7 @@ void crawl_record_redirect(struct crawl *c, uint32_t node, const struct fetch_re
 static void robots_string(const struct page_signals *s, char *dst, size_t size)
 {
     dst[0] = '\0';
-    const struct robots_directives *engine = crawl_engine_directives(s);
+    const struct robots_directives *engine = page_signals_binding_directives(s);
     if (!engine)
         return;
     size_t used = 0;
@@ -466,7 +468,7 @@ void crawl_merge_outcome(struct crawl *c, struct outcome *out)
     if (robots[0])
         crawl_page_set_text(c, page, CRAWL_TEXT_ROBOTS, robots);
     page->analytics = s->analytics;
-    const struct robots_directives *d = crawl_engine_directives(s);
+    const struct robots_directives *d = page_signals_binding_directives(s);
     if (d) {
         uint8_t sources = d->flag_sources[ROBOTS_NOINDEX];
         if (sources & (ROBOTS_SOURCE_META_HEAD | ROBOTS_SOURCE_META_BODY))

@@ -144,12 +144,15 @@ bool crawl_robots_allows(struct crawl *c, uint32_t node, struct frontier_origin 
     /* The graph keeps the fact either way (the audit reports blocked pages); with --ignore-robots
      * the page is fetched and its row shows what the server answered. */
     graph_set_flags(c->graph, node, GRAPH_NODE_ROBOTS_BLOCKED);
-    if (c->o->ignore_robots)
-        return true;
     char text[400], error[480];
     robots_decision_format(&decision, text, sizeof(text));
-    snprintf(error, sizeof(error), "blocked by robots.txt: %s", text);
     struct crawl_page *page = crawl_page_of(c, node);
+    if (!page)
+        return c->o->ignore_robots;
+    crawl_page_set_text(c, page, CRAWL_TEXT_ROBOTS_RULE, text);
+    if (c->o->ignore_robots)
+        return true;
+    snprintf(error, sizeof(error), "blocked by robots.txt: %s", text);
     if (!(page->flags & CRAWL_PAGE_ROBOTS_BLOCKED))
         c->r->outcomes.blocked++;
     page->flags |= CRAWL_PAGE_ROBOTS_BLOCKED;

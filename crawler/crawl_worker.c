@@ -62,7 +62,7 @@ static void add_found(const struct crawl *c, struct outcome *out, const char *ur
  * crawl still fetches the targets, as it does for rel=nofollow links, to see where they lead. */
 static bool page_says_nofollow(const struct page_signals *s)
 {
-    const struct robots_directives *engine = crawl_engine_directives(s);
+    const struct robots_directives *engine = page_signals_binding_directives(s);
     return engine && robots_directives_has(engine, ROBOTS_NOFOLLOW);
 }
 

@@ -72,6 +72,11 @@ void graph_analysis_free(struct graph_analysis *analysis)
     memset(analysis, 0, sizeof *analysis);
 }
 
+bool graph_edge_followable(const struct graph *graph, uint32_t source, uint8_t meta)
+{
+    return edge_is_followable(meta, page_passes_links(graph_node(graph, source)));
+}
+
 uint8_t *page_classes_build(const struct graph *graph)
 {
     uint32_t n = graph_node_count(graph);

@@ -116,6 +116,11 @@ int graph_analyze_verdicts(struct graph_analysis *analysis, const struct graph *
 int graph_analyze(struct graph_analysis *analysis, const struct graph *graph,
                   const struct graph_analysis_options *options);
 
+/* Whether an edge with these meta bits leaving source is followable, by the definition at the top of
+ * this file (the one every phase uses). source's status must be recorded already. Any graph, frozen
+ * or not; only read. For links.csv's followable column, written while crawling. */
+bool graph_edge_followable(const struct graph *graph, uint32_t source, uint8_t meta);
+
 /* The redirect chain from id, for evidence ("301 -> 302 -> 200"): writes id, its target, ... into
  * chain (at most capacity ids), stopping after the first page without a redirect or the first
  * repeated page (which is written, so a loop shows where it closes). Returns the number written.

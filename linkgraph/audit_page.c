@@ -275,18 +275,9 @@ static int check_header_mismatch(struct page_audit *p)
     return CP_OK;
 }
 
-/* The directives that decide indexing: the first search-engine view when there is one (as the crawl
- * records noindex in the graph), else our own token's. NULL when the page has none. */
-static const struct robots_directives *engine_directives(const struct page_signals *s)
-{
-    if (s->robots_count == 0)
-        return NULL;
-    return &s->robots[s->robots_count > 1 ? 1 : 0].directives;
-}
-
 static int check_missing(struct page_audit *p)
 {
-    const struct robots_directives *d = engine_directives(p->signals);
+    const struct robots_directives *d = page_signals_binding_directives(p->signals);
     if (!p->input->html || p->signals->canonical_count > 0 || (d && robots_directives_has(d, ROBOTS_NOINDEX)))
         return CP_OK;
     buf_reset(&p->message);

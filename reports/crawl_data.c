@@ -71,13 +71,14 @@ enum page_column {
     COL_URL, COL_STATUS, COL_CONTENT_TYPE, COL_DEPTH, COL_SIZE, COL_TTFB, COL_TOTAL, COL_REDIRECT_TO,
     COL_CANONICAL, COL_ROBOTS, COL_IN_SITEMAP, COL_INLINKS, COL_OUTLINKS, COL_TITLE, COL_ERROR,
     COL_HTTP_VERSION, COL_CONTENT_ENCODING, COL_HSTS, COL_ANALYTICS, COL_LINK_SCORE, COL_INDEXABLE,
-    COL_COUNT
+    COL_NOT_INDEXABLE_REASONS, COL_COUNT
 };
 
 static const char *const page_column_names[COL_COUNT] = {
     "url", "status", "content_type", "depth", "size", "ttfb_ms", "total_ms", "redirect_to",
     "canonical", "robots_directives", "in_sitemap", "inlinks", "outlinks", "title", "error",
     "http_version", "content_encoding", "hsts", "analytics", "link_score", "indexable",
+    "not_indexable_reasons",
 };
 
 struct csv_context {
@@ -150,9 +151,12 @@ static int page_record(void *context, char **fields, size_t count, unsigned line
     p->analytics = TEXT(COL_ANALYTICS);
     p->link_score = parse_double(column_value(ctx, fields, count, COL_LINK_SCORE), -1);
     p->indexable = (int)parse_long(column_value(ctx, fields, count, COL_INDEXABLE), -1);
+    p->not_indexable_reasons = ctx->columns[COL_NOT_INDEXABLE_REASONS] >= 0
+                                   ? TEXT(COL_NOT_INDEXABLE_REASONS) : NULL; /* NULL: not measured */
 #undef TEXT
     if (!p->url || !p->content_type || !p->redirect_to || !p->canonical || !p->robots_directives ||
-        !p->title || !p->error || !p->http_version || !p->content_encoding || !p->analytics)
+        !p->title || !p->error || !p->http_version || !p->content_encoding || !p->analytics ||
+        (ctx->columns[COL_NOT_INDEXABLE_REASONS] >= 0 && !p->not_indexable_reasons))
         return CP_ERR_NOMEM;
     struct page_index_entry *entry = malloc(sizeof(*entry));
     if (!entry)
@@ -165,7 +169,7 @@ static int page_record(void *context, char **fields, size_t count, unsigned line
 
 /* ---- links.csv and sitemaps.csv ---- */
 
-static const char *const link_column_names[] = {"source", "target", "kind", "rel"};
+static const char *const link_column_names[] = {"source", "target", "kind", "rel", "followable"};
 static const char *const entry_column_names[] = {"url", "sitemap", "lastmod"};
 
 static enum crawl_link_kind link_kind(const char *text)
@@ -182,7 +186,7 @@ static int link_record(void *context, char **fields, size_t count, unsigned line
     struct csv_context *ctx = context;
     (void)line;
     if (!ctx->have_header)
-        return read_header(ctx, fields, count, link_column_names, 4);
+        return read_header(ctx, fields, count, link_column_names, 5);
     struct crawl_link *l = array_push((void **)&ctx->data->links, &ctx->data->link_count, sizeof(*l));
     if (!l)
         return CP_ERR_NOMEM;
@@ -190,6 +194,12 @@ static int link_record(void *context, char **fields, size_t count, unsigned line
     l->target = copy_or_empty(column_value(ctx, fields, count, 1));
     l->kind = link_kind(column_value(ctx, fields, count, 2));
     l->nofollow = strstr(column_value(ctx, fields, count, 3), "nofollow") != NULL;
+    /* The crawl's verdict (linkgraph/analysis.h's followable edge) when links.csv has it; a folder
+     * without it falls back to: a link or iframe without nofollow. */
+    if (ctx->columns[4] >= 0)
+        l->followable = strcmp(column_value(ctx, fields, count, 4), "1") == 0;
+    else
+        l->followable = (l->kind == LINK_A || l->kind == LINK_IFRAME) && !l->nofollow;
     return l->source && l->target ? CP_OK : CP_ERR_NOMEM;
 }
 
@@ -469,7 +479,8 @@ void crawl_data_free(struct crawl_data *data)
     for (size_t i = 0; i < data->page_count; i++) {
         struct crawl_page *p = &data->pages[i];
         char *fields[] = {p->url, p->content_type, p->redirect_to, p->canonical, p->robots_directives,
-                          p->title, p->error, p->http_version, p->content_encoding, p->analytics};
+                          p->title, p->error, p->http_version, p->content_encoding, p->analytics,
+                          p->not_indexable_reasons};
         for (size_t j = 0; j < sizeof(fields) / sizeof(fields[0]); j++)
             free(fields[j]);
     }
@@ -514,18 +525,41 @@ bool crawl_page_has_noindex(const struct crawl_page *page)
     return false;
 }
 
+/* Whether the audit's verdict (pages.csv's not_indexable_reasons) names reason: 1 or 0, or -1 when
+ * the folder does not carry the verdict (a hand-made or older folder: the caller derives it). */
+static int verdict_says(const struct crawl_page *page, const char *reason)
+{
+    if (!page->not_indexable_reasons)
+        return -1;
+    size_t length = strlen(reason);
+    for (const char *p = page->not_indexable_reasons; *p;) {
+        size_t n = strcspn(p, ",");
+        if (n == length && strncmp(p, reason, n) == 0)
+            return 1;
+        p += n + (p[n] == ',');
+    }
+    return 0;
+}
+
 bool crawl_page_is_blocked(const struct crawl_page *page)
 {
+    int said = verdict_says(page, "robots-blocked");
+    if (said >= 0)
+        return said;
     return strncmp(page->error, "robots", 6) == 0 || strncmp(page->error, "blocked", 7) == 0;
 }
 
 bool crawl_page_is_not_fetched(const struct crawl_page *page)
 {
-    return strncmp(page->error, "not fetched", 11) == 0;
+    /* An out-of-scope URL is not fetched unless --check-external fetched it: the row's error says. */
+    return verdict_says(page, "not-crawled") == 1 || strncmp(page->error, "not fetched", 11) == 0;
 }
 
 bool crawl_page_canonical_elsewhere(const struct crawl_page *page)
 {
+    int said = verdict_says(page, "canonicalised");
+    if (said >= 0)
+        return said;
     return *page->canonical && strcmp(page->canonical, page->url) != 0;
 }
 
@@ -537,24 +571,38 @@ bool crawl_page_is_indexable(const struct crawl_page *page)
            !crawl_page_has_noindex(page) && !crawl_page_canonical_elsewhere(page) && !crawl_page_is_blocked(page);
 }
 
+/* Each test reads the audit's verdict when the folder has it, else the row's raw columns. */
+static bool says_noindex(const struct crawl_page *p)
+{
+    int meta = verdict_says(p, "noindex-meta");
+    return meta >= 0 ? meta || verdict_says(p, "noindex-header") : crawl_page_has_noindex(p);
+}
+
+static bool says_non_html(const struct crawl_page *p)
+{
+    int said = verdict_says(p, "non-html");
+    return said >= 0 ? said : !crawl_content_type_is_html(p->content_type);
+}
+
 int crawl_page_explain_not_indexable(const struct crawl_page *p, struct buf *out)
 {
     if (crawl_page_is_blocked(p))
         return buf_append_str(out, "blocked by robots.txt");
     if (crawl_page_is_not_fetched(p))
-        return buf_append_str(out, p->error);
+        return buf_append_str(out, *p->error ? p->error : "not fetched");
     if (p->status == 0)
         return buf_printf(out, "network error (%s)", *p->error ? p->error : "unknown");
     if (p->status >= 300 && p->status < 400)
         return buf_printf(out, "redirects (%d) to %s", p->status, *p->redirect_to ? p->redirect_to : "?");
     if (p->status != 200)
         return buf_printf(out, "returns %d", p->status);
-    if (crawl_page_has_noindex(p)) /* the directives in brackets only when they say more */
-        return strcmp(p->robots_directives, "noindex") == 0 ? buf_append_str(out, "noindex")
-                                                           : buf_printf(out, "noindex (%s)", p->robots_directives);
+    if (says_noindex(p)) /* the directives in brackets only when they say more */
+        return strcmp(p->robots_directives, "noindex") == 0 || !*p->robots_directives
+                   ? buf_append_str(out, "noindex")
+                   : buf_printf(out, "noindex (%s)", p->robots_directives);
     if (crawl_page_canonical_elsewhere(p))
-        return buf_printf(out, "canonicalised to %s", p->canonical);
-    if (!crawl_content_type_is_html(p->content_type))
+        return buf_printf(out, "canonicalised to %s", *p->canonical ? p->canonical : "another URL");
+    if (says_non_html(p))
         return buf_printf(out, "not HTML (%s)", *p->content_type ? p->content_type : "no content type");
     return buf_append_str(out, "marked not indexable by the audit");
 }

@@ -44,6 +44,9 @@ struct crawl_page {
     char *analytics;     /* space-separated tag names */
     double link_score;   /* 0-100 internal PageRank; < 0 when the column is absent */
     int indexable;       /* from an `indexable` column: 1/0; -1 when absent (the pack derives it) */
+    /* The audit's reasons (linkgraph/analysis.h's names: "noindex-meta,canonicalised"; "" when
+     * indexable), or NULL when pages.csv has no such column (the classification below derives them). */
+    char *not_indexable_reasons;
 };
 
 enum crawl_link_kind { LINK_A, LINK_REDIRECT, LINK_CANONICAL, LINK_HREFLANG, LINK_REFRESH, LINK_IFRAME, LINK_OTHER };
@@ -55,6 +58,9 @@ struct crawl_link {
     char *target;
     enum crawl_link_kind kind; /* LINK_A when links.csv has no kind column */
     bool nofollow;             /* rel holds nofollow */
+    /* Whether search engines follow it: links.csv's followable column (the crawl's one definition,
+     * linkgraph/analysis.h); without that column, a link or iframe without nofollow. */
+    bool followable;
 };
 
 struct crawl_sitemap_entry {
@@ -123,19 +129,22 @@ const struct crawl_page *crawl_data_find(const struct crawl_data *data, const ch
 void crawl_data_free(struct crawl_data *data);
 
 /* Page classification shared by every reader of a crawl folder (the pack, the diff), so "indexable"
- * means the same everywhere. Pure functions of the row; any thread. */
+ * means the same everywhere. When pages.csv carries the audit's verdict (`indexable`,
+ * `not_indexable_reasons`, written from linkgraph/analysis), these read it and derive nothing; only
+ * a folder without those columns (hand-made, or from an older version) is classified from its raw
+ * columns as described below. Pure functions of the row; any thread. */
 
 /* Whether a content type is HTML (text/html or application/xhtml+xml, any parameters). */
 bool crawl_content_type_is_html(const char *content_type);
 /* Whether robots_directives holds noindex (or none, which implies it). */
 bool crawl_page_has_noindex(const struct crawl_page *page);
-/* Whether the crawler did not fetch the page because robots.txt disallows it (its error starts with
- * "robots" or "blocked"). */
+/* Whether robots.txt disallows the page (the verdict's robots-blocked; without it, an error that
+ * starts with "robots" or "blocked"). */
 bool crawl_page_is_blocked(const struct crawl_page *page);
-/* Whether the crawler skipped the page for another reason (scope, limits): its error says
- * "not fetched: ...". */
+/* Whether the crawler skipped the page for another reason (scope, limits): the verdict's not-crawled
+ * (or out-of-scope without a status); without it, an error that says "not fetched: ...". */
 bool crawl_page_is_not_fetched(const struct crawl_page *page);
-/* Whether the page declares a canonical other than its own URL. */
+/* Whether the page's canonical names another URL (the verdict's canonicalised). */
 bool crawl_page_canonical_elsewhere(const struct crawl_page *page);
 /* Whether the page is indexable: the `indexable` column when pages.csv has one, else status 200 +
  * HTML + no noindex + no canonical to another URL + not blocked by robots.txt. */

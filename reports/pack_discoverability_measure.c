@@ -118,17 +118,12 @@ static void build_sections(struct pack_context *ctx, struct analysis *a)
     }
 }
 
-static bool followable(const struct crawl_link *l)
-{
-    return (l->kind == LINK_A || l->kind == LINK_IFRAME) && !l->nofollow;
-}
-
 static void build_link_pairs(struct pack_context *ctx, struct analysis *a)
 {
     const struct crawl_data *crawl = ctx->crawl;
     for (size_t i = 0; i < crawl->link_count; i++) {
         const struct crawl_link *l = &crawl->links[i];
-        const struct crawl_page *source = followable(l) ? crawl_data_find(crawl, l->source) : NULL;
+        const struct crawl_page *source = l->followable ? crawl_data_find(crawl, l->source) : NULL;
         const struct crawl_page *target = source ? crawl_data_find(crawl, l->target) : NULL;
         if (!target || disc_links_to(a, (size_t)(source - crawl->pages), (size_t)(target - crawl->pages)))
             continue;

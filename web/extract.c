@@ -1173,6 +1173,13 @@ const char *extract_place_name(enum extract_place place)
     return (size_t)place < sizeof names / sizeof names[0] ? names[place] : "?";
 }
 
+const struct robots_directives *page_signals_binding_directives(const struct page_signals *signals)
+{
+    if (signals->robots_count == 0)
+        return NULL;
+    return &signals->robots[signals->robots_count > 1 ? 1 : 0].directives;
+}
+
 const char *extract_analytics_name(enum extract_analytics bit)
 {
     switch (bit) {

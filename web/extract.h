@@ -231,4 +231,10 @@ const char *extract_region_name(enum extract_region region);
 const char *extract_place_name(enum extract_place place);
 const char *extract_analytics_name(enum extract_analytics bit);
 
+/* The robots directives that count: the page's view as the audited search engine reads it
+ * (robots[1], the first engine token), or our own product token's (robots[0]) when no engine token
+ * was asked; NULL when the page has none. The one rule for noindex, page-level nofollow and
+ * pages.csv's robots_directives, so the crawl and the audit never disagree about which view binds. */
+const struct robots_directives *page_signals_binding_directives(const struct page_signals *signals);
+
 #endif

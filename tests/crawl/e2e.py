@@ -102,7 +102,7 @@ def normalize(value, origins):
 
 PAGE_COLUMNS = ["url", "status", "content_type", "depth", "size", "redirect_to", "canonical", "robots_directives",
                 "in_sitemap", "inlinks", "outlinks", "title", "error", "http_version", "content_encoding", "hsts",
-                "analytics"]
+                "analytics", "indexable", "not_indexable_reasons", "link_score"]
 
 
 def page_rows(out, origins, columns=PAGE_COLUMNS):
@@ -118,7 +118,7 @@ def page_rows(out, origins, columns=PAGE_COLUMNS):
 
 def link_rows(out, origins):
     rows = [[normalize(v, origins) for v in r.values()] for r in read_csv(os.path.join(out, "links.csv"))]
-    return [["source", "target", "kind", "rel", "anchor"]] + sorted(rows)
+    return [["source", "target", "kind", "rel", "anchor", "followable"]] + sorted(rows)
 
 
 def compare_golden(name, rows):
