@@ -8,6 +8,7 @@
 #include "common/array_grow.h"
 #include "common/buf.h"
 #include "common/error.h"
+#include "findings/finding_cap.h"
 #include "web/extract.h"
 #include "web/fetch.h"
 #include "web/url.h"
@@ -21,6 +22,8 @@ void audit_watch_init(struct audit_watch *watch, const struct crawl_options *opt
     memset(watch, 0, sizeof *watch);
     watch->identity = (struct url_identity_options){options->strip_params, options->strip_param_count};
     watch->max_body = options->fetch.max_body ? options->fetch.max_body : FETCH_DEFAULT_MAX_BODY;
+    if (finding_cap_set(&watch->findings, options->max_findings_per_cause) != CP_OK)
+        watch->out_of_memory = true;
 }
 
 void audit_watch_free(struct audit_watch *watch)

@@ -8,6 +8,7 @@
 #include "audit/audit_evidence.h"
 #include "common/buf.h"
 #include "common/error.h"
+#include "findings/finding_cap.h"
 #include "crawler/crawl_output.h"
 #include "linkgraph/audit.h"
 #include "linkgraph/graph.h"
@@ -113,6 +114,8 @@ static int collect_findings(const struct audit_request *request, struct audit_wa
     struct crawl_result *r = &result->crawl;
     struct audit_evidence evidence;
     int status = audit_evidence_build(r, watch, &evidence);
+    if (status == CP_OK) /* every format lists at most so many findings per cause, and says so */
+        status = finding_cap_set(&result->findings, request->crawl->max_findings_per_cause);
     struct audit_options options = {
         .max_click_depth = request->max_click_depth ? request->max_click_depth : AUDIT_DEFAULT_MAX_CLICK_DEPTH,
         .sitemaps_read = sitemaps_read(r),
@@ -128,6 +131,8 @@ static int collect_findings(const struct audit_request *request, struct audit_wa
     if (status == CP_OK)
         status = audit_evidence_crawl_findings(r, request->crawl->max_per_template, &result->findings);
     audit_evidence_free(&evidence);
+    if (status == CP_OK)
+        status = finding_cap_finish(&result->findings);
     if (status == CP_OK && request->filter)
         finding_filter_apply(request->filter, &result->findings);
     if (status == CP_OK)

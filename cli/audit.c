@@ -39,7 +39,9 @@ static const char usage_head[] =
     "                             notice or never\n"
     "      --baseline FILE        a previous findings.json: only new findings count for --fail-on\n"
     "      --fail-on-existing     with --baseline, existing findings count too\n"
-    "      --max-click-depth N    deep-page above N clicks from the start (default: 3)\n\n";
+    "      --max-click-depth N    deep-page above N clicks from the start (default: 3)\n"
+    "      --max-findings-per-rule N  findings listed per rule and cause, ten times N per rule; one\n"
+    "                             findings-capped finding counts the rest (default: 10000)\n\n";
 
 static const char usage_tail[] =
     "  -h, --help                 show this help\n\n"
@@ -48,7 +50,7 @@ static const char usage_tail[] =
 
 enum {
     OPT_FORMAT = 512, OPT_FAIL_ON, OPT_BASELINE, OPT_FAIL_ON_EXISTING, OPT_MAX_CLICK_DEPTH, OPT_INTAKE,
-    OPT_PREVIOUS,
+    OPT_PREVIOUS, OPT_MAX_FINDINGS,
 };
 
 static const struct option audit_options[] = {
@@ -59,6 +61,7 @@ static const struct option audit_options[] = {
     {"max-click-depth", required_argument, NULL, OPT_MAX_CLICK_DEPTH},
     {"intake", required_argument, NULL, OPT_INTAKE},
     {"previous", required_argument, NULL, OPT_PREVIOUS},
+    {"max-findings-per-rule", required_argument, NULL, OPT_MAX_FINDINGS},
     {"help", no_argument, NULL, 'h'},
 };
 
@@ -169,6 +172,11 @@ static int apply_audit_option(struct audit_cli *cli, int option, const char *val
         return 0;
     case OPT_FAIL_ON_EXISTING:
         cli->fail_on_existing = true;
+        return 0;
+    case OPT_MAX_FINDINGS:
+        if (cli_parse_long("audit", "--max-findings-per-rule", value, 1, 100000000, &number))
+            return EXIT_USAGE;
+        cli->crawl.crawl.max_findings_per_cause = (size_t)number;
         return 0;
     case OPT_MAX_CLICK_DEPTH:
         if (cli_parse_long("audit", "--max-click-depth", value, 1, 1000000, &number))

@@ -34,7 +34,9 @@ const char crawl_cli_help[] =
     "      --check-external       one HEAD request per out-of-scope link target\n"
     "      --sitemap URL          also read this sitemap (repeatable); robots.txt's Sitemap: lines are\n"
     "                             always read, and /sitemap.xml is tried when nothing names one\n"
-    "      --no-sitemaps          read no sitemap\n\n"
+    "      --no-sitemaps          read no sitemap\n"
+    "      --max-sitemap-urls N   sitemap entries read per run; the rest is not read, with a\n"
+    "                             finding (default: 1000000)\n\n"
     "Politeness and transport:\n"
     "  -c, --concurrency N        transfers in flight (default: 16)\n"
     "      --per-host N           per origin (default: 4; the --concurrency value on loopback/--root)\n"
@@ -57,7 +59,11 @@ const char crawl_cli_help[] =
     "      --max-body BYTES       body cap; longer bodies are cut and marked (default: 10485760)\n"
     "      --max-parse-time S     CPU seconds to parse one page's HTML; a page over it is marked\n"
     "                             and skipped (default: 10)\n"
-    "      --max-duration S       stop the whole crawl after S seconds and write what was found\n\n"
+    "      --max-duration S       stop the whole crawl after S seconds and write what was found\n"
+    "      --max-origin-failures N  give an origin up after N failures in a row (network, 5xx,\n"
+    "                             429/503), with a finding (default: 25)\n"
+    "      --max-origin-backoff S give an origin up after S seconds of back-off in all (Retry-After\n"
+    "                             and pauses, each capped at 60 s) (default: 600)\n\n"
     "Exact modes (no link, redirect or canonical is followed):\n"
     "      --list FILE            fetch exactly the URLs in FILE, one per line ('-': standard input;\n"
     "                             blank lines and # comments skipped), instead of a start URL\n"
@@ -129,6 +135,8 @@ enum {
     OPT_MAX_PAGES, OPT_MAX_URL_LENGTH, OPT_MAX_PER_TEMPLATE, OPT_CHECK_EXTERNAL, OPT_PER_HOST, OPT_RATE,
     OPT_THREADS, OPT_IGNORE_ROBOTS, OPT_CRAWL_DELAY, OPT_COOKIE, OPT_RESOLVE, OPT_CONNECT_TO, OPT_CONNECT_TIMEOUT, OPT_MAX_TIME,
     OPT_MAX_BODY, OPT_MAX_DURATION, OPT_SITEMAP, OPT_NO_SITEMAPS, OPT_MAX_LINKS_PER_PAGE, OPT_MAX_PARSE_TIME,
+    OPT_MAX_SITEMAP_URLS, OPT_MAX_ORIGIN_FAILURES,
+    OPT_MAX_ORIGIN_BACKOFF,
 };
 /* Proxy and credentials: their own range, so the two lists grow without touching each other. */
 enum { OPT_NOPROXY = 448, OPT_NETRC, OPT_NETRC_FILE };
@@ -155,6 +163,9 @@ const struct option crawl_cli_options[] = {
     {"no-sitemaps", no_argument, NULL, OPT_NO_SITEMAPS}, {"quiet", no_argument, NULL, 'q'},
     {"max-links-per-page", required_argument, NULL, OPT_MAX_LINKS_PER_PAGE},
     {"max-parse-time", required_argument, NULL, OPT_MAX_PARSE_TIME},
+    {"max-sitemap-urls", required_argument, NULL, OPT_MAX_SITEMAP_URLS},
+    {"max-origin-failures", required_argument, NULL, OPT_MAX_ORIGIN_FAILURES},
+    {"max-origin-backoff", required_argument, NULL, OPT_MAX_ORIGIN_BACKOFF},
     {"verbose", no_argument, NULL, 'v'},
     {"proxy", required_argument, NULL, 'x'}, {"noproxy", required_argument, NULL, OPT_NOPROXY},
     {"netrc", no_argument, NULL, OPT_NETRC}, {"netrc-file", required_argument, NULL, OPT_NETRC_FILE},
@@ -367,6 +378,9 @@ int crawl_cli_apply(struct crawl_cli *cli, int c, const char *value, char **argv
     case OPT_MAX_DURATION: return parse_seconds(cli->command, "--max-duration", value, &o->max_duration_ms) ? EXIT_USAGE : 0;
     case OPT_MAX_BODY: if (cli_parse_long(cli->command, "--max-body", value, 1024, 1L << 30, &number)) return EXIT_USAGE; o->fetch.max_body = (size_t)number; return 0;
     case OPT_MAX_LINKS_PER_PAGE: if (cli_parse_long(cli->command, "--max-links-per-page", value, 1, 10000000, &number)) return EXIT_USAGE; o->max_links_per_page = (uint32_t)number; return 0;
+    case OPT_MAX_SITEMAP_URLS: if (cli_parse_long(cli->command, "--max-sitemap-urls", value, 1, 1000000000, &number)) return EXIT_USAGE; o->max_sitemap_urls = (size_t)number; return 0;
+    case OPT_MAX_ORIGIN_FAILURES: if (cli_parse_long(cli->command, "--max-origin-failures", value, 1, 1000000, &number)) return EXIT_USAGE; o->max_origin_failures = (int)number; return 0;
+    case OPT_MAX_ORIGIN_BACKOFF: return parse_seconds(cli->command, "--max-origin-backoff", value, &o->max_origin_backoff_ms) ? EXIT_USAGE : 0;
     case OPT_MAX_PARSE_TIME: if (parse_seconds(cli->command, "--max-parse-time", value, &number)) return EXIT_USAGE; o->max_parse_ms = number < 1 ? 1 : (uint32_t)number; return 0;
     case 'q': cli->quiet = true; return 0;
     case 'v': cli->verbosity++; return 0;

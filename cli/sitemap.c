@@ -10,6 +10,7 @@
 #include "common/buf.h"
 #include "common/error.h"
 #include "common/json_write.h"
+#include "findings/finding_cap.h"
 #include "web/robots.h"
 #include "reports/render.h"
 #include "reports/render_text.h"
@@ -36,6 +37,10 @@ static const char usage[] =
     "  --now DATETIME      the time lastmod and news dates are compared with, and the report's\n"
     "                      timestamp (W3C Datetime, e.g. 2026-01-01T00:00:00Z; default: the clock),\n"
     "                      for reproducible runs\n"
+    "  --max-sitemap-urls N    entries read in all; the rest is not read, with a finding\n"
+    "                      (default: 1000000)\n"
+    "  --max-findings-per-rule N  findings listed per rule and cause (ten times N per rule); one\n"
+    "                      findings-capped finding counts the rest (default: 10000)\n"
     "  --robots [ORIGIN=]FILE  a robots.txt whose Sitemap: lines declare sitemaps for ORIGIN\n"
     "                      (default: --site-url's origin); repeatable\n"
     "  --max-index-depth N levels of nested indexes followed (default 3)\n"
@@ -265,6 +270,8 @@ int cmd_sitemap(int argc, char **argv)
         {"index-xsd", required_argument, NULL, 'I'},  {"format", required_argument, NULL, 'f'},
         {"fail-on", required_argument, NULL, 'F'},    {"now", required_argument, NULL, 'n'},
         {"robots", required_argument, NULL, 'R'},     {"max-index-depth", required_argument, NULL, 'd'},
+        {"max-sitemap-urls", required_argument, NULL, 'M'},
+        {"max-findings-per-rule", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},             {NULL, 0, NULL, 0},
     };
     struct timespec start;
@@ -275,6 +282,7 @@ int cmd_sitemap(int argc, char **argv)
     const char *robots_arguments[64];
     size_t robots_argument_count = 0;
     long depth;
+    size_t max_findings = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
         switch (c) {
@@ -310,6 +318,16 @@ int cmd_sitemap(int argc, char **argv)
                 return EXIT_USAGE;
             o.max_index_depth = (unsigned)depth;
             break;
+        case 'M':
+            if (cli_parse_long("sitemap", "--max-sitemap-urls", optarg, 1, 1000000000, &depth) != 0)
+                return EXIT_USAGE;
+            o.max_urls = (size_t)depth;
+            break;
+        case 'P':
+            if (cli_parse_long("sitemap", "--max-findings-per-rule", optarg, 1, 100000000, &depth) != 0)
+                return EXIT_USAGE;
+            max_findings = (size_t)depth;
+            break;
         case 'h': fputs(usage, stdout); return EXIT_OK;
         default: return cli_option_error("sitemap", c, argv);
         }
@@ -335,7 +353,11 @@ int cmd_sitemap(int argc, char **argv)
     int status = sitemap_checker_init(&checker, &o, &findings, NULL, &run);
     checker.on_file = record_file;
     if (status == CP_OK)
+        status = finding_cap_set(&findings, max_findings);
+    if (status == CP_OK)
         status = check_all(&checker, argc - optind, argv + optind);
+    if (status == CP_OK)
+        status = finding_cap_finish(&findings);
     if (status == CP_OK)
         status = run.status;
     int exit_code = EXIT_RUNTIME;

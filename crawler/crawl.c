@@ -15,6 +15,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "crawler/crawl_internal.h"
+#include "findings/finding_cap.h"
 #include "crawler/crawl_output.h"
 #include "web/robots.h"
 #include "linkgraph/graph.h"
@@ -51,12 +52,47 @@ int crawl_start_fetch(struct crawl *c, const char *url, bool head, bool credenti
     return fetcher_add(c->fetcher, &r);
 }
 
+/* The URLs still queued for an origin the frontier just gave up on are marked, not fetched. */
+static void crawl_drain_abandoned(struct crawl *c, struct frontier_origin *origin)
+{
+    uint32_t node;
+    while ((node = frontier_take_abandoned(c->frontier, origin)) != FRONTIER_NO_NODE) {
+        struct crawl_page *page = crawl_page_of(c, node);
+        if (page)
+            page->flags |= CRAWL_PAGE_ORIGIN_ABANDONED;
+    }
+}
+
+/* An abandoned origin is a finding, with how much of it was not crawled (at the end: URLs found
+ * after the origin was given up count too). */
+static void crawl_report_abandoned(struct crawl *c, struct frontier_origin *origin)
+{
+    struct frontier_origin_stats stats = frontier_origin_stats(origin);
+    const char *name = frontier_origin_name(origin);
+    struct buf why = BUF_INIT;
+    if (stats.abandoned_after == FRONTIER_ABANDONED_FAILURES)
+        buf_printf(&why, "%u failures in a row (--max-origin-failures)", stats.failures_in_a_row);
+    else if (stats.abandoned_after == FRONTIER_ABANDONED_BACKOFF)
+        buf_printf(&why, "%.0f s of back-off in all (--max-origin-backoff)", stats.paused_ms / 1000);
+    else
+        return;
+    log_warn("%s: given up after %s; %llu URLs not crawled", name, buf_str(&why),
+             (unsigned long long)stats.not_crawled);
+    if (!findings_add(&c->r->findings, RULE_ORIGIN_ABANDONED, name, NULL, 0,
+                      "gave up on %s after %s: %llu URLs were not crawled (network errors, 5xx or 429/503)", name,
+                      buf_str(&why), (unsigned long long)stats.not_crawled))
+        log_error("out of memory recording that %s was given up", name);
+    buf_free(&why);
+}
+
 /* A claimed page is done with; when its outcome opens the origin's circuit breaker, the pause is a
  * finding (crawl.json lists it too). */
 static void finish_claim(struct crawl *c, struct frontier_origin *origin, bool error, bool throttled,
                          long retry_after_ms)
 {
-    if (!frontier_finish(c->frontier, origin, crawl_now_ms(), error, throttled, retry_after_ms))
+    bool opened = frontier_finish(c->frontier, origin, crawl_now_ms(), error, throttled, retry_after_ms);
+    crawl_drain_abandoned(c, origin);
+    if (!opened)
         return;
     struct frontier_origin_stats stats = frontier_origin_stats(origin);
     const char *host = frontier_origin_name(origin);
@@ -436,7 +472,7 @@ static void collect_run_facts(struct crawl *c)
     uint32_t nodes = graph_node_count(c->graph);
     for (uint32_t i = 0; i < nodes; i++) {
         struct crawl_page *page = crawl_page_of(c, i);
-        if (page->flags & (CRAWL_PAGE_FETCHED | CRAWL_PAGE_ROBOTS_BLOCKED))
+        if (page->flags & (CRAWL_PAGE_FETCHED | CRAWL_PAGE_ROBOTS_BLOCKED | CRAWL_PAGE_ORIGIN_ABANDONED))
             continue;
         if (page->flags & CRAWL_PAGE_UNREACHABLE)
             r->partial.unreachable++;
@@ -461,6 +497,7 @@ static void collect_run_facts(struct crawl *c)
     for (size_t i = 0; r->breaker_events && i < origins; i++) {
         struct frontier_origin *origin = frontier_origin_at(c->frontier, i);
         struct frontier_origin_stats stats = frontier_origin_stats(origin);
+        crawl_report_abandoned(c, origin);
         if (stats.breaker_pauses == 0 && stats.paused_ms <= 0)
             continue;
         struct buf text = BUF_INIT;
@@ -490,6 +527,8 @@ static struct frontier_options frontier_options_for(const struct crawl *c)
     f.per_host = o->per_host > 0 ? o->per_host : (local ? c->concurrency : 4);
     f.rate = o->rate < 0 ? 0 : (o->rate > 0 ? o->rate : (local ? 0 : 10));
     f.max_per_template = o->max_per_template;
+    f.max_origin_failures = o->max_origin_failures;
+    f.max_origin_backoff_ms = o->max_origin_backoff_ms;
     return f;
 }
 
@@ -517,8 +556,9 @@ int crawl_run(const struct crawl_options *options, struct crawl_result *result, 
     handoff_init(&c.jobs, NULL, NULL);
     handoff_init(&c.outcomes, crawl_wake_fetch_loop, &c);
     configure(&c);
-    int status = CP_OK;
-    if (options->root_dir)
+    /* A hostile sitemap or site raises findings by the million: keep them bounded while crawling. */
+    int status = finding_cap_set(&result->findings, options->max_findings_per_cause);
+    if (status == CP_OK && options->root_dir)
         status = local_root_new(options->root_dir, options->site_url ? options->site_url : "", &c.root, error,
                                 error_size);
     if (status == CP_OK)

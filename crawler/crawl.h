@@ -80,6 +80,10 @@ struct crawl_options {
     size_t max_per_template;        /* 0: 500 */
     int max_redirects;              /* hops per chain; 0: 10 */
     long max_duration_ms;           /* 0: unlimited */
+    int max_origin_failures;        /* failures in a row that abandon an origin; 0: 25 */
+    long max_origin_backoff_ms;     /* accumulated back-off that abandons an origin; 0: 10 min */
+    size_t max_sitemap_urls;        /* sitemap entries read per run; 0: SITEMAP_DEFAULT_MAX_URLS */
+    size_t max_findings_per_cause;  /* findings kept per cause (findings/finding_cap.h); 0: its default */
     volatile sig_atomic_t *stop_flag; /* may be NULL */
     FILE *links_out;                /* links.csv stream (header written by the caller), or NULL */
     crawl_page_fn on_page;          /* may be NULL */
@@ -98,6 +102,7 @@ struct crawl_options {
 #define CRAWL_PAGE_NOT_FETCHED_LIMIT 0x40u /* queued, but a limit (pages, time, Ctrl-C) stopped the crawl */
 #define CRAWL_PAGE_UNREACHABLE 0x80u  /* its request never left: no connection (DNS, connect, TLS) */
 #define CRAWL_PAGE_BEYOND_DEPTH 0x100u /* in scope, linked, not queued: deeper than --max-depth */
+#define CRAWL_PAGE_ORIGIN_ABANDONED 0x200u /* not fetched: its origin's failure budget was spent */
 
 struct crawl_page {
     uint32_t depth;                 /* UINT32_MAX: not reached by a followed link */

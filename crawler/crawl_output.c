@@ -80,6 +80,8 @@ static const char *why_not_fetched(const struct crawl_page *page, uint16_t node_
 {
     if (page->flags & CRAWL_PAGE_TRAPPED)
         return "not fetched: its path template passed --max-per-template (crawl trap)";
+    if (page->flags & CRAWL_PAGE_ORIGIN_ABANDONED)
+        return "not fetched: its origin was given up after repeated failures (origin-abandoned)";
     if (page->flags & CRAWL_PAGE_NOT_FETCHED_LIMIT)
         return "not fetched: the crawl stopped first (--max-pages, --max-duration or interrupted)";
     if (!(node_flags & GRAPH_NODE_IN_SCOPE))

@@ -243,6 +243,8 @@ static uint32_t seed_known(struct crawl *c, uint32_t node, const struct url *url
         page->depth = depth;
     } else if (status == CP_ERR_LIMIT) {
         page->flags |= CRAWL_PAGE_TRAPPED;
+    } else if (status == FRONTIER_ABANDONED) {
+        page->flags |= CRAWL_PAGE_ORIGIN_ABANDONED;
     }
     return node;
 }
@@ -291,6 +293,8 @@ uint32_t crawl_discover(struct crawl *c, const char *identity, const struct url 
         page->depth = depth;
     } else if (status == CP_ERR_LIMIT) {
         page->flags |= CRAWL_PAGE_TRAPPED;
+    } else if (status == FRONTIER_ABANDONED) {
+        page->flags |= CRAWL_PAGE_ORIGIN_ABANDONED;
     }
     return node;
 }

@@ -107,6 +107,7 @@ void crawl_start_sitemaps(struct crawl *c, const struct robots *robots)
         .robots = &c->sitemap_robots,
         .robots_count = 1,
         .identity = &c->identity,
+        .max_urls = c->o->max_sitemap_urls,
     };
     if (sitemap_checker_init(&c->sitemap_checker, &options, &c->r->findings, on_entry, c) != CP_OK) {
         log_error("out of memory: sitemaps not read");

@@ -6,7 +6,13 @@
  * per second, a pause after a 429/503 (its Retry-After, or an exponential back-off), and a pause
  * when the origin's error rate over its last responses passes a threshold (circuit breaker). It
  * also stops crawl traps: URLs are grouped by template (the path, plus the query's parameter names
- * without their values), and a template that has produced max_per_template URLs admits no more.
+ * without their values), and a template that has produced max_per_template URLs admits no more;
+ * traps in the path itself are caught by path templates: a path whose last 1-3 segments repeat
+ * three times (/a/b/a/b/a/b/, relative links resolving deeper and deeper) is refused at once, and
+ * number and date segments are grouped (/calp/{n}/{n}/), a group that has produced
+ * max_per_template URLs found ever deeper (a calendar's next-month chain; a catalogue's /p/{n},
+ * linked from a few listing depths, is not) admits no more. An origin that keeps failing is
+ * abandoned (see frontier_finish).
  *
  * The seen-set is not here: the caller interns URLs (linkgraph/graph) and pushes each node id once.
  *
@@ -30,8 +36,18 @@ struct frontier_options {
     double breaker_ratio;     /* error share that opens the breaker; 0: 0.5 */
     long breaker_pause_ms;    /* 0: 30 s */
     long default_backoff_ms;  /* a 429/503 without Retry-After; 0: 2 s, doubled per repeat */
-    long max_backoff_ms;      /* cap on any pause; 0: 60 s */
+    long max_backoff_ms;      /* cap on any pause (a longer Retry-After included); 0: 60 s */
+    int max_origin_failures;  /* failures in a row (network, 5xx, 429) that abandon an origin; 0: 25 */
+    long max_origin_backoff_ms; /* accumulated pauses that abandon an origin; 0: 10 min */
 };
+
+#define FRONTIER_DEFAULT_MAX_ORIGIN_FAILURES 25
+#define FRONTIER_DEFAULT_MAX_ORIGIN_BACKOFF_MS (10L * 60 * 1000)
+#define FRONTIER_NO_NODE UINT32_MAX
+/* Depths at or above this are "not reached by a link" (a sitemap-only URL's queue priority). */
+#define FRONTIER_UNREACHED_DEPTH 0x7FFFFFFFu
+/* frontier_push and frontier_retry: the URL's origin was abandoned (not an error: a status > 0). */
+#define FRONTIER_ABANDONED 1
 
 /* An origin's robots.txt state, set by the crawl: an origin's URLs are claimed only when READY. */
 enum frontier_robots_state {
@@ -57,7 +73,8 @@ struct frontier *frontier_new(const struct frontier_options *options);
 void frontier_free(struct frontier *frontier);
 
 /* Queue node (whose parsed URL is url) at depth. CP_ERR_LIMIT when its template is over the cap
- * (the template is then flagged, see frontier_trap_count). */
+ * (the template is then flagged, see frontier_trap_count); FRONTIER_ABANDONED when its origin was
+ * given up (counted in the origin's not_crawled). */
 int frontier_push(struct frontier *frontier, uint32_t node, const struct url *url, uint32_t depth);
 /* Put a claimed URL back (after a 429/503), to be tried again after the origin's pause. */
 int frontier_retry(struct frontier *frontier, const struct frontier_claim *claim);
@@ -67,8 +84,11 @@ int frontier_retry(struct frontier *frontier, const struct frontier_claim *claim
 struct frontier_claim frontier_claim(struct frontier *frontier, double now_ms);
 
 /* A claimed request finished. error: a network failure or a 5xx/429 (counts for the breaker);
- * throttled: a 429/503, which pauses the origin for retry_after_ms (-1: back off by default).
- * Returns true when this outcome opened the circuit breaker (the origin's stats say why). */
+ * throttled: a 429/503, which pauses the origin for retry_after_ms (-1: back off by default; any
+ * pause is capped at max_backoff_ms). Returns true when this outcome opened the circuit breaker
+ * (the origin's stats say why). When the origin's failure budget is spent (max_origin_failures in
+ * a row, or max_origin_backoff_ms of pauses in total), the origin is abandoned: nothing more of it
+ * is claimed, and the caller drains its queue with frontier_take_abandoned. */
 bool frontier_finish(struct frontier *frontier, struct frontier_origin *origin, double now_ms, bool error,
                      bool throttled, long retry_after_ms);
 
@@ -94,8 +114,17 @@ struct frontier_origin_stats {
      * and the pause it caused. */
     uint32_t breaker_errors, breaker_window;
     long breaker_pause_ms;
+    /* Why the origin was abandoned (0: it was not), the failures in a row then, and the URLs not
+     * crawled because of it (queued then, or found later). */
+    enum { FRONTIER_ABANDONED_NOT = 0, FRONTIER_ABANDONED_FAILURES, FRONTIER_ABANDONED_BACKOFF } abandoned_after;
+    uint32_t failures_in_a_row;
+    uint64_t not_crawled;
 };
 struct frontier_origin_stats frontier_origin_stats(const struct frontier_origin *origin);
+
+bool frontier_origin_abandoned(const struct frontier_origin *origin);
+/* The next queued node of an abandoned origin (counted as not crawled), or FRONTIER_NO_NODE. */
+uint32_t frontier_take_abandoned(struct frontier *frontier, struct frontier_origin *origin);
 
 /* Crawl-trap templates that hit the cap: count, and each as "origin/path-template?names", with
  * the URLs refused and one of them as *example (the shortest, then the first in byte order, so

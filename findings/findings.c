@@ -10,6 +10,7 @@
 #include "common/array_grow.h"
 #include "common/buf.h"
 #include "common/error.h"
+#include "findings/finding_cap.h"
 
 static char *strdup_or_null(const char *s)
 {
@@ -44,6 +45,8 @@ void finding_free(struct finding *f)
 struct finding *findings_add(struct finding_list *list, enum rule_id rule, const char *url,
                              const char *source, unsigned line, const char *fmt, ...)
 {
+    if (list->cap && finding_cap_before_add(list) != CP_OK) /* a bounded list drops what is over */
+        return NULL;
     if (list_reserve(list, 1) != CP_OK)
         return NULL;
     struct buf message = BUF_INIT;
@@ -81,8 +84,9 @@ int finding_add_related(struct finding *finding, const char *url)
 
 int findings_move_all(struct finding_list *to, struct finding_list *from)
 {
-    if (list_reserve(to, from->count) != CP_OK)
+    if (list_reserve(to, from->count) != CP_OK || finding_cap_merge(to, from->cap) != CP_OK)
         return CP_ERR_NOMEM;
+    finding_cap_free(from->cap);
     if (from->count)
         memcpy(to->items + to->count, from->items, from->count * sizeof(*from->items));
     to->count += from->count;
@@ -136,6 +140,7 @@ void findings_free(struct finding_list *list)
     for (size_t i = 0; i < list->count; i++)
         finding_free(&list->items[i]);
     free(list->items);
+    finding_cap_free(list->cap);
     *list = (struct finding_list)FINDING_LIST_INIT;
 }
 

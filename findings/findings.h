@@ -31,13 +31,16 @@ struct finding {
     size_t related_count;
 };
 
+struct finding_cap; /* findings/finding_cap.h: an optional bound per cause */
+
 struct finding_list {
     struct finding *items;
     size_t count;
     size_t capacity;
+    struct finding_cap *cap; /* NULL: unbounded */
 };
 
-#define FINDING_LIST_INIT {NULL, 0, 0}
+#define FINDING_LIST_INIT {NULL, 0, 0, NULL}
 
 /* Add a finding; url and source may be NULL. Returns the new finding (valid until the next add) or
  * NULL when out of memory. The message is printf-formatted. */

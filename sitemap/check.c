@@ -396,6 +396,12 @@ static int check_source(struct sitemap_checker *checker, struct sitemap_source *
     struct sitemap_file_check file;
     size_t outer_depth = checker->index_depth;
     const char *key = sitemap_url ? sitemap_url : name;
+    if (checker->urls_capped) { /* sitemap-urls-capped was reported once */
+        result_error(result, "not read: --max-sitemap-urls entries were read before it");
+        if (checker->on_file)
+            checker->on_file(checker->context, name, result);
+        return CP_OK;
+    }
     int status = sitemap_validate_begin(&file, checker, name, sitemap_url, origin);
     if (status == CP_OK && origin == SITEMAP_ORIGIN_INDEX)
         status = authority_inherit(checker, &file, name, sitemap_url);

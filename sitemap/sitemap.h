@@ -67,6 +67,10 @@ struct sitemap_entry {
     bool in_scope;            /* false when sitemap-loc-out-of-scope or -other-origin was reported for it */
 };
 
+/* Entries read per run by default (--max-sitemap-urls): 20 times the protocol's 50,000 per file,
+ * about 300 MB of crawl state when every entry is a new URL. */
+#define SITEMAP_DEFAULT_MAX_URLS 1000000
+
 /* Return 0 to continue, non-zero to stop reading this sitemap. */
 typedef int (*sitemap_entry_fn)(const struct sitemap_entry *entry, void *context);
 
@@ -94,6 +98,9 @@ struct sitemap_options {
     size_t robots_count;
     const struct url_identity_options *identity; /* may be NULL */
     unsigned max_index_depth;           /* 0: SITEMAP_DEFAULT_MAX_INDEX_DEPTH */
+    /* Entries read in all (every file of the checker): past it, the current sitemap stops and no
+     * further one is read, with one sitemap-urls-capped finding. 0: SITEMAP_DEFAULT_MAX_URLS. */
+    size_t max_urls;
     bool allow_fetch;                   /* fetch http(s) sitemaps and index children */
     long fetch_timeout_ms;              /* 0: 30 s */
     /* XML Schema validation (sitemap-schema): NULL paths use the shipped sitemaps.org schemas. */
@@ -144,6 +151,7 @@ struct sitemap_checker {
     /* Totals for the summary. */
     size_t files;                       /* sitemaps read (index children included) */
     size_t urls;                        /* entries seen (valid or not) */
+    bool urls_capped;                   /* options.max_urls was reached: nothing more is read */
     void *schemas;                      /* compiled XML schemas (sitemap/schema.c), lazily */
     /* Called once per sitemap read or tried (index children included), after its findings; may be
      * NULL. Set it after sitemap_checker_init. */

@@ -268,7 +268,8 @@ static int deliver_entry(struct sitemap_file_check *file, struct sitemap_record 
      * the copy is skipped (this runs once per URL of every sitemap). */
     char *identity = NULL;
     const struct url_identity_options *options = checker->options.identity;
-    bool identity_is_href = url->hash.length == 0 && (!options || options->strip_param_count == 0) &&
+    bool identity_is_href = url->hash.length == 0 && !url->username.length && !url->password.length &&
+                            (!options || options->strip_param_count == 0) &&
                             !memchr(url->href, '%', url->href_length);
     if (identity_is_href)
         identity = url->href;
@@ -312,9 +313,27 @@ static int deliver_entry(struct sitemap_file_check *file, struct sitemap_record 
     return stop;
 }
 
+/* The run's entry budget: the first entry over it stops this file (and, through urls_capped, every
+ * later one) with one finding. */
+static bool over_url_budget(struct sitemap_file_check *file, const struct sitemap_record *r)
+{
+    struct sitemap_checker *checker = file->checker;
+    size_t max = checker->options.max_urls ? checker->options.max_urls : SITEMAP_DEFAULT_MAX_URLS;
+    if (file->kind == SITEMAP_KIND_INDEX || checker->urls < max)
+        return false;
+    if (!checker->urls_capped)
+        add(file, RULE_SITEMAP_URLS_CAPPED, NULL, r->line,
+            "%zu sitemap entries read in this run (--max-sitemap-urls): the rest of this sitemap and every "
+            "later one were not read", checker->urls);
+    checker->urls_capped = true;
+    return true;
+}
+
 static int record_callback(void *context, struct sitemap_record *r)
 {
     struct sitemap_file_check *file = context;
+    if (over_url_budget(file, r))
+        return 1;
     file->entries++;
     file->checker->urls += file->kind != SITEMAP_KIND_INDEX;
     struct sitemap_entry entry = {.priority = 0.5};

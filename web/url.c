@@ -1495,6 +1495,16 @@ static size_t strip_query_params(char *query, size_t n, const struct url_identit
     return write;
 }
 
+/* Where the userinfo ("user:password@") starts and ends in href; start == end when there is none. */
+static void userinfo_span(const struct url *url, size_t *start, size_t *end)
+{
+    *start = *end = 0;
+    if (!url->username.length && !url->password.length)
+        return;
+    *start = url->protocol.length + 2; /* after "scheme://" */
+    *end = url->host.offset;           /* after the '@' */
+}
+
 enum url_error url_identity(const struct url *url, const struct url_identity_options *opts, char **out)
 {
     size_t end = url->hash.offset; /* everything before the fragment */
@@ -1503,7 +1513,13 @@ enum url_error url_identity(const struct url *url, const struct url_identity_opt
     *out = NULL;
     if (!identity)
         return URL_ERR_NOMEM;
-    size_t length = normalize_escapes(url->href, query_at, identity);
+    /* Credentials are not part of a page's identity: the same page is crawled once, and a password
+     * a link carries never reaches a report. */
+    size_t userinfo_start, userinfo_end;
+    userinfo_span(url, &userinfo_start, &userinfo_end);
+    size_t length = normalize_escapes(url->href, userinfo_start ? userinfo_start : query_at, identity);
+    if (userinfo_start)
+        length += normalize_escapes(url->href + userinfo_end, query_at - userinfo_end, identity + length);
     if (query_at < end) { /* a query, possibly empty: href[query_at] is its '?' */
         size_t question_mark = length;
         length += normalize_escapes(url->href + query_at, end - query_at, identity + length);

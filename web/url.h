@@ -15,7 +15,8 @@
  * url_is_crawlable() is false for them.
  *
  * Crawl identity: two URLs are the same page for crawlpack iff their identities are byte-equal. The
- * identity is the href with the fragment removed (the server never sees it), percent-escapes of
+ * identity is the href with the fragment and the userinfo removed (the server never sees the one;
+ * the other is a credential, not part of the page, and must not reach a report), percent-escapes of
  * unreserved characters (ALPHA DIGIT - . _ ~) decoded and every other escape's hex upper-cased
  * (RFC 3986 section 6.2.2: these spellings name the same resource), and the query parameters named
  * by the caller removed (tracking parameters such as utm_* that do not change the page). Nothing
@@ -158,7 +159,8 @@ struct url_identity_options {
     size_t strip_param_count;
 };
 
-/* The crawl identity of url (see the top of this file) as a malloc'd NUL-terminated string in *out.
+/* The crawl identity of url (see the top of this file; without the userinfo: credentials are not
+ * part of a page) as a malloc'd NUL-terminated string in *out.
  * opts may be NULL. Returns URL_OK or URL_ERR_NOMEM. */
 enum url_error url_identity(const struct url *url, const struct url_identity_options *opts, char **out);
 

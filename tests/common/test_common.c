@@ -10,7 +10,9 @@
 
 #include "common/buf.h"
 #include "common/csv.h"
+#include "common/error.h"
 #include "common/json_write.h"
+#include "findings/finding_cap.h"
 #include "findings/findings.h"
 #include "reports/render_text.h"
 
@@ -94,6 +96,39 @@ static void test_writers_emit_valid_utf8(void **state)
     free(text);
 }
 
+/* A capped list keeps max findings per cause and counts the rest in one findings-capped finding,
+ * also across findings_move_all, and leaves findings of other causes alone. */
+static void test_findings_cap(void **state)
+{
+    (void)state;
+    struct finding_list a = FINDING_LIST_INIT, b = FINDING_LIST_INIT;
+    assert_int_equal(finding_cap_set(&a, 5), CP_OK);
+    assert_int_equal(finding_cap_set(&b, 5), CP_OK);
+    char url[64];
+    for (int i = 0; i < 10000; i++) {
+        snprintf(url, sizeof url, "https://s.test/shop/%d", i);
+        assert_non_null(findings_add(i % 2 ? &a : &b, RULE_DEAD_END, url, url, 0, "no links"));
+    }
+    assert_non_null(findings_add(&a, RULE_ORPHAN_URL, "https://s.test/blog/1", NULL, 0, "orphan"));
+    assert_true(a.count < 5000); /* compacted while adding */
+    assert_int_equal(findings_move_all(&a, &b), CP_OK);
+    assert_int_equal(finding_cap_finish(&a), CP_OK);
+    size_t dead_ends = 0, orphans = 0, capped = 0;
+    for (size_t i = 0; i < a.count; i++) {
+        dead_ends += a.items[i].rule == RULE_DEAD_END;
+        orphans += a.items[i].rule == RULE_ORPHAN_URL;
+        if (a.items[i].rule == RULE_FINDINGS_CAPPED) {
+            capped++;
+            assert_non_null(strstr(a.items[i].message, "9995 more dead-end findings"));
+        }
+    }
+    assert_int_equal(dead_ends, 5);
+    assert_int_equal(orphans, 1);
+    assert_int_equal(capped, 1);
+    findings_free(&a);
+    findings_free(&b);
+}
+
 static void test_json_writer_reports_bad_nesting(void **state)
 {
     (void)state;
@@ -161,6 +196,7 @@ int main(void)
         cmocka_unit_test(test_json_writer_escapes_and_separates),
         cmocka_unit_test(test_json_writer_reports_bad_nesting),
         cmocka_unit_test(test_writers_emit_valid_utf8),
+        cmocka_unit_test(test_findings_cap),
         cmocka_unit_test(test_rule_catalog_is_consistent),
         cmocka_unit_test(test_findings_sort_count_and_render),
     };

@@ -160,6 +160,71 @@ static void test_frontier_trap_cap(void **state)
     frontier_free(f);
 }
 
+/* Traps in the path: number segments found ever deeper (a calendar) hit the cap, the same numbers
+ * found at a few depths (a catalogue) never do, and a repeating path is refused at once. */
+static void test_frontier_path_traps(void **state)
+{
+    (void)state;
+    struct frontier_options o = {.max_per_template = 3};
+    struct frontier *f = frontier_new(&o);
+    char url[128];
+    for (uint32_t i = 0; i < 100; i++) {
+        snprintf(url, sizeof url, "http://a.test/p/%u.html", i);
+        push(f, i, url, 2 + i % 3, CP_OK);
+    }
+    uint32_t admitted = 0;
+    for (uint32_t i = 0; i < 40; i++) {
+        snprintf(url, sizeof url, "http://a.test/calp/%04u/%02u/", 2024 + i / 12, 1 + i % 12);
+        struct url u;
+        assert_int_equal(url_parse_str(url, NULL, &u), URL_OK);
+        admitted += frontier_push(f, 1000 + i, &u, 1 + i) == CP_OK;
+        url_free(&u);
+    }
+    assert_int_equal(admitted, 22); /* until the depths span more than 20 clicks */
+    push(f, 2000, "http://a.test/x/a/b/a/b/", 3, CP_OK);
+    push(f, 2001, "http://a.test/x/a/b/a/b/a/b/", 4, CP_ERR_LIMIT);
+    push(f, 2002, "http://a.test/y/y/y/", 4, CP_ERR_LIMIT);
+    assert_int_equal(frontier_trap_count(f), 3);
+    size_t refused = 0;
+    assert_string_equal(frontier_trap_at(f, 0, &refused, NULL), "http://a.test/calp/{n}/{n}/");
+    assert_int_equal(refused, 18);
+    assert_string_equal(frontier_trap_at(f, 1, NULL, NULL), "http://a.test/x/a/b/{repeats}");
+    frontier_free(f);
+}
+
+/* After max_origin_failures failures in a row the origin is given up: its queue is drained, later
+ * URLs are refused, and the stats count what was not crawled. */
+static void test_frontier_abandons_failing_origin(void **state)
+{
+    (void)state;
+    struct frontier_options o = {.max_origin_failures = 3, .per_host = 8};
+    struct frontier *f = frontier_new(&o);
+    char url[64];
+    for (uint32_t i = 0; i < 10; i++) {
+        snprintf(url, sizeof url, "http://down.test/%u", i);
+        push(f, i, url, 1, CP_OK);
+    }
+    struct frontier_claim robots = frontier_claim(f, 0);
+    assert_int_equal(robots.kind, FRONTIER_ROBOTS);
+    frontier_set_robots_state(robots.origin, FRONTIER_ROBOTS_READY);
+    for (int i = 0; i < 3; i++) {
+        struct frontier_claim claim = frontier_claim(f, 0);
+        assert_int_equal(claim.kind, FRONTIER_URL);
+        frontier_finish(f, claim.origin, 0, true, false, -1);
+    }
+    assert_true(frontier_origin_abandoned(robots.origin));
+    assert_int_equal(frontier_claim(f, 0).kind, FRONTIER_NONE);
+    uint32_t drained = 0;
+    while (frontier_take_abandoned(f, robots.origin) != FRONTIER_NO_NODE)
+        drained++;
+    assert_int_equal(drained, 7);
+    push(f, 20, "http://down.test/later", 1, FRONTIER_ABANDONED);
+    struct frontier_origin_stats stats = frontier_origin_stats(robots.origin);
+    assert_int_equal(stats.not_crawled, 8);
+    assert_int_equal(stats.abandoned_after, FRONTIER_ABANDONED_FAILURES);
+    frontier_free(f);
+}
+
 struct producer {
     struct handoff *queue;
     int base;
@@ -451,6 +516,8 @@ int main(void)
         cmocka_unit_test(test_frontier_retry_after),
         cmocka_unit_test(test_frontier_circuit_breaker),
         cmocka_unit_test(test_frontier_trap_cap),
+        cmocka_unit_test(test_frontier_path_traps),
+        cmocka_unit_test(test_frontier_abandons_failing_origin),
         cmocka_unit_test(test_handoff_threads),
         cmocka_unit_test(test_local_root_mapping),
         cmocka_unit_test(test_csv_quoting),

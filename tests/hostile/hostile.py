@@ -26,6 +26,10 @@ import time
 import xml.etree.ElementTree as ElementTree
 
 CRAWLPACK = os.environ.get("CRAWLPACK_BIN", "crawlpack")
+# Peak resident memory any one attack may take in the ASan build (which roughly doubles memory; see
+# docs/limits.md). The attacks here are scaled down so that the suite stays quick; each is measured
+# against the same budget, so a cap that stops bounding shows up as a failure.
+MEMORY_BUDGET_MB = 400
 FORMATS = "json,csv,junit,sarif,text"
 
 
@@ -107,6 +111,7 @@ class Run:
 
 def check_outputs(run, memory_budget_mb):
     """Every file of the run is there, parses, and is UTF-8; the run stayed within its memory budget."""
+    print("%s: %.1f s, peak RSS %.0f MB (budget %d MB)" % (run.origin, run.seconds, run.peak_mb, memory_budget_mb))
     check(run.peak_mb <= memory_budget_mb, "peak RSS %.0f MB over the budget of %d MB" % (run.peak_mb, memory_budget_mb))
     for name in ["findings.json", "findings.csv", "findings.junit.xml", "findings.sarif", "findings.txt", "pages.csv",
                  "links.csv", "sitemaps.csv", "crawl.json"]:
@@ -163,7 +168,7 @@ def case_nesting(server_path, work):
     try:
         run = Run(server, "nest.test", os.path.join(work, "out"), ["--max-parse-time", "0.5", "--no-sitemaps",
                                                                     "--max-depth", "1"], 120)
-        check_outputs(run, 1500)
+        check_outputs(run, MEMORY_BUDGET_MB)
         limited = {f["url"]: f["message"] for f in run.findings("page-parse-limit")}
         for name in NESTING_SHAPES:
             url = "%s/%s" % (run.origin, name)
@@ -179,7 +184,7 @@ def case_nesting(server_path, work):
 
 
 def case_findings_cap(server_path, work):
-    """A text sitemap of 60,000 URLs on another host: the per-rule cap keeps 1,000 findings of the rule
+    """A text sitemap of 60,000 URLs on another host: the cap keeps 1,000 findings of their one cause
     and one summary says how many more there were; --max-sitemap-urls stops reading at 40,000 with a
     finding; every format stays valid."""
     routes = ("host=cap.test / body=\"<a href=/a>a</a>\"\n"
@@ -191,12 +196,13 @@ def case_findings_cap(server_path, work):
     try:
         run = Run(server, "cap.test", os.path.join(work, "out"), ["--max-findings-per-rule", "1000",
                                                                    "--max-sitemap-urls", "40000"], 120)
-        check_outputs(run, 1500)
-        out_of_scope = run.findings("sitemap-loc-out-of-scope")
-        check(len(out_of_scope) == 1000, "%d sitemap-loc-out-of-scope findings, want 1000" % len(out_of_scope))
-        capped = [f for f in run.findings("findings-capped") if "sitemap-loc-out-of-scope" in f["message"]]
+        check_outputs(run, MEMORY_BUDGET_MB)
+        rule = "sitemap-loc-other-origin"
+        listed = run.findings(rule)
+        check(len(listed) == 1000, "%d %s findings, want 1000 (rules: %s)" % (len(listed), rule, rules_of(run)))
+        capped = [f for f in run.findings("findings-capped") if rule in f["message"]]
         check(len(capped) == 1 and "39000 more" in capped[0]["message"].replace(",", ""),
-              "no findings-capped summary for sitemap-loc-out-of-scope: %s" % capped)
+              "no findings-capped summary for %s: %s" % (rule, capped))
         sitemap_cap = run.findings("sitemap-urls-capped")
         check(len(sitemap_cap) == 1 and "40000" in sitemap_cap[0]["message"].replace(",", ""),
               "no sitemap-urls-capped finding: %s" % sitemap_cap)
@@ -218,7 +224,7 @@ def case_silent_drops(server_path, work):
     try:
         run = Run(server, "drop.test", os.path.join(work, "out"), ["--max-links-per-page", "20000", "--max-depth", "1",
                                                                     "--no-sitemaps"], 120)
-        check_outputs(run, 1500)
+        check_outputs(run, MEMORY_BUDGET_MB)
         pages = run.pages()
         many, long = pages[run.origin + "/many"], pages[run.origin + "/long"]
         check(many["links_dropped"] == "10000", "/many links_dropped %r, want 10000" % many["links_dropped"])
@@ -243,7 +249,7 @@ def case_path_trap(server_path, work):
     server = Server(server_path, work)
     try:
         run = Run(server, "trap.test", os.path.join(work, "out"), ["--max-per-template", "50", "--no-sitemaps"], 120)
-        check_outputs(run, 1500)
+        check_outputs(run, MEMORY_BUDGET_MB)
         traps = run.findings("crawl-trap")
         check(len(traps) == 1 and "/calp/" in traps[0]["url"], "crawl-trap findings: %s" % traps)
         fetched = sum(1 for r in server.requests() if "/calp/" in r[2])
@@ -262,7 +268,7 @@ def case_failing_origin(server_path, work):
     server = Server(server_path, work)
     try:
         run = Run(server, "fail.test", os.path.join(work, "out"), ["--max-origin-failures", "5", "--no-sitemaps"], 60)
-        check_outputs(run, 1500)
+        check_outputs(run, MEMORY_BUDGET_MB)
         abandoned = run.findings("origin-abandoned")
         check(len(abandoned) == 1 and "not crawled" in abandoned[0]["message"],
               "origin-abandoned findings: %s" % abandoned)
@@ -283,7 +289,7 @@ def case_userinfo(server_path, work):
     try:
         out = os.path.join(work, "out")
         run = Run(server, "user.test", out, ["--no-sitemaps"], 60)
-        check_outputs(run, 1500)
+        check_outputs(run, MEMORY_BUDGET_MB)
         for name in os.listdir(out):
             with open(os.path.join(out, name), "rb") as f:
                 check(b"s3cr3t" not in f.read(), "the password is in %s" % name)
@@ -304,7 +310,7 @@ def case_failed_body(server_path, work):
     server = Server(server_path, work)
     try:
         run = Run(server, "cut.test", os.path.join(work, "out"), ["--no-sitemaps"], 60)
-        check_outputs(run, 1500)
+        check_outputs(run, MEMORY_BUDGET_MB)
         cut = run.origin + "/cut"
         about_cut = sorted(f["rule"] for f in run.findings() if f["url"] == cut)
         check(about_cut == ["broken-link"], "findings about /cut: %s, want only broken-link" % about_cut)
@@ -322,7 +328,7 @@ def case_invalid_utf8(server_path, work):
     server = Server(server_path, work)
     try:
         run = Run(server, "utf8.test", os.path.join(work, "out"), ["--no-sitemaps"], 60)
-        check_outputs(run, 1500)
+        check_outputs(run, MEMORY_BUDGET_MB)
         check(run.findings("robots-invalid-line"), "the binary robots.txt line gives no finding")
     finally:
         server.stop()
