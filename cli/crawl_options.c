@@ -1,6 +1,7 @@
 /* cli/crawl_options: the crawl's options and run, shared by `crawl` and `audit` (see crawl_options.h). */
 #include "cli/crawl_options.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "common/buf.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "crawler/crawl_output.h"
@@ -310,6 +312,54 @@ static int finish_exact_modes(struct crawl_cli *cli)
     return 0;
 }
 
+/* Append length bytes of text with %XX escapes decoded (a URL's userinfo). */
+static void percent_decode(struct buf *out, const char *text, size_t length)
+{
+    for (size_t i = 0; i < length; i++) {
+        if (text[i] == '%' && i + 2 < length && isxdigit((unsigned char)text[i + 1]) &&
+            isxdigit((unsigned char)text[i + 2])) {
+            char hex[3] = {text[i + 1], text[i + 2], 0};
+            buf_append_char(out, (char)strtol(hex, NULL, 16));
+            i += 2;
+        } else {
+            buf_append_char(out, text[i]);
+        }
+    }
+}
+
+/* A start URL with userinfo (http://user:password@host/): the credentials are used as -u's
+ * (unless -u or CRAWLPACK_USER gave some) and the URL is crawled without them, so they go to the
+ * start origin only and never reach an output. 0 or an exit code. */
+static int take_start_credentials(struct crawl_cli *cli)
+{
+    struct crawl_options *o = &cli->crawl;
+    const char **start = o->start_url ? &o->start_url : &o->site_url;
+    struct url parsed;
+    if (!*start || url_parse_str(*start, NULL, &parsed) != URL_OK)
+        return 0;
+    int rc = 0;
+    if (parsed.username.length || parsed.password.length) {
+        struct buf text = BUF_INIT;
+        if (!o->fetch.credentials) {
+            percent_decode(&text, url_part_start(&parsed, parsed.username), parsed.username.length);
+            buf_append_char(&text, ':');
+            percent_decode(&text, url_part_start(&parsed, parsed.password), parsed.password.length);
+            cli->start_credentials = buf_detach(&text);
+            o->fetch.credentials = cli->start_credentials;
+        }
+        size_t userinfo_start = parsed.protocol.length + 2; /* after "scheme://" */
+        buf_append(&text, parsed.href, userinfo_start);
+        buf_append_str(&text, parsed.href + parsed.host.offset);
+        cli->start_url_copy = buf_detach(&text);
+        if (!cli->start_url_copy || (!o->fetch.credentials && !cli->start_credentials))
+            rc = EXIT_RUNTIME;
+        else
+            *start = cli->start_url_copy;
+    }
+    url_free(&parsed);
+    return rc;
+}
+
 /* CRAWLPACK_USER when -u was not given. 0 or an exit code. */
 static int apply_environment_credentials(struct crawl_cli *cli)
 {
@@ -389,7 +439,9 @@ int crawl_cli_apply(struct crawl_cli *cli, int c, const char *value, char **argv
 }
 
 void crawl_cli_free(struct crawl_cli *cli)
-{
+{    free(cli->start_url_copy);
+    free(cli->start_credentials);
+
     for (size_t i = 0; cli->include_patterns && i < cli->includes.count; i++)
         regfree(&cli->include_patterns[i]);
     for (size_t i = 0; cli->exclude_patterns && i < cli->excludes.count; i++)
@@ -440,6 +492,8 @@ int crawl_cli_finish(struct crawl_cli *cli, int argc, char **argv)
     if (compile_patterns(cli->command, &cli->includes, &cli->include_patterns) ||
         compile_patterns(cli->command, &cli->excludes, &cli->exclude_patterns))
         return EXIT_USAGE;
+    if (take_start_credentials(cli) != 0)
+        return EXIT_RUNTIME;
     o->includes = cli->include_patterns;
     o->include_count = cli->includes.count;
     o->excludes = cli->exclude_patterns;

@@ -45,6 +45,8 @@ struct crawl_cli {
     struct crawl_cli_list list_urls;
     bool quiet;
     int verbosity;
+    char *start_url_copy;           /* the start URL without its userinfo, when it had one */
+    char *start_credentials;        /* that userinfo, decoded, for basic auth */
 };
 
 void crawl_cli_init(struct crawl_cli *cli, const char *command);

@@ -70,8 +70,8 @@ class Server:
 class Run:
     """One `crawlpack audit` of http://HOST/START against the fixture server, bounded in time."""
 
-    def __init__(self, server, host, out, args, bound_s):
-        command = [CRAWLPACK, "audit", "http://%s:%d/" % (host, server.port), "--quiet", "--out", out,
+    def __init__(self, server, host, out, args, bound_s, userinfo=""):
+        command = [CRAWLPACK, "audit", "http://%s%s:%d/" % (userinfo, host, server.port), "--quiet", "--out", out,
                    "--format", FORMATS, "--fail-on", "never",
                    "--resolve", "%s:%d:127.0.0.1" % (host, server.port)] + args
         started = time.monotonic()
@@ -297,6 +297,14 @@ def case_userinfo(server_path, work):
         urls = set(run.pages())
         check(run.origin + "/a" in urls and run.origin + "/b" in urls, "pages: %s" % sorted(urls))
         check(all("@" not in url for url in urls), "a page URL keeps its userinfo: %s" % sorted(urls))
+        # a start URL with userinfo: its credentials are -u's (sent: the server logs them), never written
+        out = os.path.join(work, "out-start")
+        run = Run(server, "user.test", out, ["--no-sitemaps"], 60, userinfo="admin:s3cr3t@")
+        check_outputs(run, MEMORY_BUDGET_MB)
+        for name in os.listdir(out):
+            with open(os.path.join(out, name), "rb") as f:
+                check(b"s3cr3t" not in f.read(), "the start URL's password is in %s" % name)
+        check(any(r[3].startswith("Basic ") for r in server.requests()), "the start URL's credentials were not sent")
     finally:
         server.stop()
 
