@@ -209,6 +209,9 @@ static int write_formats(const struct audit_request *request, const struct audit
 {
     const char *formats = request->formats ? request->formats : AUDIT_DEFAULT_FORMATS;
     bool wrote_json = false;
+    int first_error = CP_OK;
+    char later_error[256];
+    /* A format that fails does not keep the others from being written; the first failure is reported. */
     for (const char *at = formats; *at;) {
         size_t length = strcspn(at, ",");
         char name[32];
@@ -217,12 +220,15 @@ static int write_formats(const struct audit_request *request, const struct audit
         if (strcmp(name, "md") == 0)
             continue;
         wrote_json |= strcmp(name, "json") == 0;
-        int status = write_format(request->out_dir, name, result, error, error_size);
-        if (status != CP_OK)
-            return status;
+        int status = first_error == CP_OK ? write_format(request->out_dir, name, result, error, error_size)
+                                           : write_format(request->out_dir, name, result, later_error,
+                                                          sizeof later_error);
+        if (first_error == CP_OK)
+            first_error = status;
     }
-    return request->write_pack && !wrote_json ? write_format(request->out_dir, "json", result, error, error_size)
-                                               : CP_OK;
+    if (first_error == CP_OK && request->write_pack && !wrote_json)
+        first_error = write_format(request->out_dir, "json", result, error, error_size);
+    return first_error;
 }
 
 /* OUT/pack.md (and its CSV lists) from the folder just written. The quality gate's table goes to
