@@ -148,7 +148,7 @@ int audit_evidence_crawl_findings(const struct crawl_result *r, size_t max_per_t
         if (!findings_add(out, RULE_CRAWL_TRAP, example, NULL, 0,
                           "%s is one of %zu URLs not crawled: their template %s produced more than %zu URLs "
                           "(--max-per-template)",
-                          example, r->trap_refused[i], r->traps[i], max_per_template ? max_per_template : 500))
+                          example, r->trap_refused[i], r->traps[i], max_per_template ? max_per_template : FRONTIER_DEFAULT_MAX_PER_TEMPLATE))
             return CP_ERR_NOMEM;
     }
     return CP_OK;

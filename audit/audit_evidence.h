@@ -53,7 +53,7 @@ int audit_evidence_build(const struct crawl_result *r, const struct audit_watch 
 void audit_evidence_free(struct audit_evidence *e);
 
 /* crawl-trap for each path template --max-per-template stopped (max_per_template 0 means the
- * crawl's default, 500). crawl-host-paused is raised by the crawl itself, into r->findings. CP_OK
+ * crawl's default, FRONTIER_DEFAULT_MAX_PER_TEMPLATE). crawl-host-paused is raised by the crawl itself, into r->findings. CP_OK
  * or CP_ERR_NOMEM. */
 int audit_evidence_crawl_findings(const struct crawl_result *r, size_t max_per_template, struct finding_list *out);
 

@@ -16,6 +16,7 @@
 #include "common/log.h"
 #include "crawler/crawl_internal.h"
 #include "findings/finding_cap.h"
+#include "web/content_type.h"
 #include "crawler/crawl_output.h"
 #include "web/robots.h"
 #include "linkgraph/graph.h"
@@ -129,7 +130,7 @@ static void handle_page(struct crawl *c, struct request *request, struct fetch_r
     c->r->pages_fetched++;
     if (response->status >= 300 && response->status < 400 && response->location)
         crawl_record_redirect(c, claim->node, response);
-    bool html = crawl_is_html(response->content_type);
+    bool html = content_type_is_html(response->content_type);
     if (response->status >= 200 && response->status < 300 && response->error_class == HTTP_ERROR_NONE &&
         (html || response->x_robots_tag || response->link_header)) {
         struct job *job = malloc(sizeof(*job));

@@ -31,6 +31,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "crawler/frontier.h"
 #include "web/fetch.h"
 #include "findings/findings.h"
 
@@ -77,7 +78,7 @@ struct crawl_options {
     size_t max_url_length;          /* 0: URL_DEFAULT_MAX_LENGTH */
     uint32_t max_links_per_page;    /* links read per page; 0: EXTRACT_DEFAULT_MAX_LINKS */
     uint32_t max_parse_ms;          /* CPU time for one page's HTML parse; 0: EXTRACT_DEFAULT_MAX_PARSE_MS */
-    size_t max_per_template;        /* 0: 500 */
+    size_t max_per_template;        /* 0: FRONTIER_DEFAULT_MAX_PER_TEMPLATE (500) */
     int max_redirects;              /* hops per chain; 0: 10 */
     long max_duration_ms;           /* 0: unlimited */
     int max_origin_failures;        /* failures in a row that abandon an origin; 0: 25 */

@@ -121,7 +121,6 @@ bool crawl_in_scope(const struct crawl *c, const struct url *u);
 bool crawl_is_exact(const struct crawl *c);
 uint32_t crawl_discover(struct crawl *c, const char *identity, const struct url *url, uint32_t depth, bool followable,
                         bool *is_new);
-bool crawl_is_html(const char *content_type);
 void crawl_record_response(struct crawl *c, uint32_t node, const struct fetch_result *response);
 void crawl_record_redirect(struct crawl *c, uint32_t node, const struct fetch_result *response);
 /* A page whose request never left (no connection): not fetched, so never judged by an answer it

@@ -219,14 +219,14 @@ static void write_options(struct json_writer *w, const struct crawl_options *o, 
     json_key(w, "check_external"), json_bool(w, o->check_external);
     json_key(w, "max_depth"), json_int(w, o->max_depth);
     json_key(w, "max_pages"), json_int(w, o->max_pages);
-    json_key(w, "max_per_template"), json_uint(w, o->max_per_template ? o->max_per_template : 500);
+    json_key(w, "max_per_template"), json_uint(w, o->max_per_template ? o->max_per_template : FRONTIER_DEFAULT_MAX_PER_TEMPLATE);
     json_key(w, "max_url_length"), json_uint(w, o->max_url_length ? o->max_url_length : URL_DEFAULT_MAX_LENGTH);
     json_key(w, "max_links_per_page"),
         json_uint(w, o->max_links_per_page ? o->max_links_per_page : EXTRACT_DEFAULT_MAX_LINKS);
     json_key(w, "max_parse_ms"), json_uint(w, o->max_parse_ms ? o->max_parse_ms : EXTRACT_DEFAULT_MAX_PARSE_MS);
     json_key(w, "max_body"), json_uint(w, o->fetch.max_body ? o->fetch.max_body : FETCH_DEFAULT_MAX_BODY);
-    json_key(w, "connect_timeout_ms"), json_int(w, o->fetch.connect_timeout_ms ? o->fetch.connect_timeout_ms : 10000);
-    json_key(w, "max_time_ms"), json_int(w, o->fetch.total_timeout_ms ? o->fetch.total_timeout_ms : 30000);
+    json_key(w, "connect_timeout_ms"), json_int(w, o->fetch.connect_timeout_ms ? o->fetch.connect_timeout_ms : FETCH_DEFAULT_CONNECT_TIMEOUT_MS);
+    json_key(w, "max_time_ms"), json_int(w, o->fetch.total_timeout_ms ? o->fetch.total_timeout_ms : FETCH_DEFAULT_TOTAL_TIMEOUT_MS);
     json_key(w, "max_duration_ms"), json_int(w, o->max_duration_ms);
     json_key(w, "user_agent"), json_string(w, o->fetch.user_agent ? o->fetch.user_agent : HTTP_GET_DEFAULT_USER_AGENT);
     json_end_object(w);

@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "crawler/crawl_internal.h"
 #include "crawler/crawl_output.h"
+#include "web/content_type.h"
 #include "web/robots.h"
 #include "linkgraph/analysis.h"
 #include "linkgraph/graph.h"
@@ -299,15 +300,6 @@ uint32_t crawl_discover(struct crawl *c, const char *identity, const struct url 
     return node;
 }
 
-bool crawl_is_html(const char *content_type)
-{
-    if (!content_type)
-        return false;
-    size_t n = strcspn(content_type, "; ");
-    return (n == 9 && strncasecmp(content_type, "text/html", 9) == 0) ||
-           (n == 21 && strncasecmp(content_type, "application/xhtml+xml", 21) == 0);
-}
-
 void crawl_outcomes_format(const struct crawl_outcomes *o, char *dst, size_t size)
 {
     snprintf(dst, size, "2xx %llu, 3xx %llu, 4xx %llu, 5xx %llu, blocked %llu, network errors %llu",
@@ -352,7 +344,7 @@ void crawl_record_response(struct crawl *c, uint32_t node, const struct fetch_re
         crawl_page_set_text(c, page, CRAWL_TEXT_ERROR, "truncated: body over --max-body");
     }
     uint16_t flags = GRAPH_NODE_FETCHED;
-    if (crawl_is_html(response->content_type))
+    if (content_type_is_html(response->content_type))
         flags |= GRAPH_NODE_HTML;
     if (response->truncated)
         flags |= GRAPH_NODE_TRUNCATED;

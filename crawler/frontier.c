@@ -75,7 +75,7 @@ struct frontier *frontier_new(const struct frontier_options *options)
     f->options = *options;
     struct frontier_options *o = &f->options;
     if (o->per_host <= 0) o->per_host = 4;
-    if (!o->max_per_template) o->max_per_template = 500;
+    if (!o->max_per_template) o->max_per_template = FRONTIER_DEFAULT_MAX_PER_TEMPLATE;
     if (o->breaker_window <= 0) o->breaker_window = 20;
     if (o->breaker_ratio <= 0) o->breaker_ratio = 0.5;
     if (o->breaker_pause_ms <= 0) o->breaker_pause_ms = 30000;

@@ -28,10 +28,13 @@
 
 #include "web/url.h"
 
+/* URLs crawled per path template (--max-per-template) when the options say 0: against crawl traps. */
+#define FRONTIER_DEFAULT_MAX_PER_TEMPLATE 500
+
 struct frontier_options {
     int per_host;             /* requests in flight per origin; 0: 4 */
     double rate;              /* request starts per second per origin; 0: unlimited */
-    size_t max_per_template;  /* 0: 500 */
+    size_t max_per_template;  /* 0: FRONTIER_DEFAULT_MAX_PER_TEMPLATE */
     int breaker_window;       /* responses looked at; 0: 20 */
     double breaker_ratio;     /* error share that opens the breaker; 0: 0.5 */
     long breaker_pause_ms;    /* 0: 30 s */

@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <uthash.h>
 
+#include "web/content_type.h"
 #include "common/buf.h"
 #include "common/error.h"
 #include "common/array_grow.h"
@@ -507,8 +508,7 @@ void crawl_data_free(struct crawl_data *data)
 
 bool crawl_content_type_is_html(const char *content_type)
 {
-    return strncasecmp(content_type, "text/html", 9) == 0 ||
-           strncasecmp(content_type, "application/xhtml+xml", 21) == 0;
+    return content_type_is_html(content_type);
 }
 
 bool crawl_page_has_noindex(const struct crawl_page *page)

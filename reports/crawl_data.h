@@ -134,7 +134,7 @@ void crawl_data_free(struct crawl_data *data);
  * a folder without those columns (hand-made, or from an older version) is classified from its raw
  * columns as described below. Pure functions of the row; any thread. */
 
-/* Whether a content type is HTML (text/html or application/xhtml+xml, any parameters). */
+/* Whether a content type is HTML: web/content_type.h's test, the one the crawl used. */
 bool crawl_content_type_is_html(const char *content_type);
 /* Whether robots_directives holds noindex (or none, which implies it). */
 bool crawl_page_has_noindex(const struct crawl_page *page);

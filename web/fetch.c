@@ -55,7 +55,7 @@ static double monotonic_ms(void)
 
 static long total_timeout_ms(const struct fetcher *f)
 {
-    return f->options.total_timeout_ms > 0 ? f->options.total_timeout_ms : 30000L;
+    return f->options.total_timeout_ms > 0 ? f->options.total_timeout_ms : FETCH_DEFAULT_TOTAL_TIMEOUT_MS;
 }
 
 static char *copy_or_null(const char *text)
@@ -307,7 +307,7 @@ static void set_transfer_options(struct fetcher *f, struct transfer *t, const st
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(e, CURLOPT_USERAGENT, f->user_agent);
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms > 0 ? o->connect_timeout_ms : 10000L);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms > 0 ? o->connect_timeout_ms : FETCH_DEFAULT_CONNECT_TIMEOUT_MS);
     /* No CURLOPT_TIMEOUT_MS: libcurl counts it from curl_multi_add_handle, so a transfer queued
      * behind a slow one would expire before it was ever sent. fetcher_run enforces the total
      * timeout from request_starts instead. */

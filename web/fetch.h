@@ -28,6 +28,8 @@
 
 #define FETCH_DEFAULT_MAX_BODY (10u << 20)
 #define FETCH_DEFAULT_MAX_HEADER (256u << 10)
+#define FETCH_DEFAULT_CONNECT_TIMEOUT_MS 10000L /* --connect-timeout */
+#define FETCH_DEFAULT_TOTAL_TIMEOUT_MS 30000L   /* --max-time */
 
 struct fetch_options {
     const char *user_agent;     /* NULL: crawlpack's default, naming its version and project URL */
