@@ -17,6 +17,7 @@
 #include "common/error.h"
 #include "crawler/crawl.h"
 #include "crawler/crawl_output.h"
+#include "web/content_type.h"
 #include "web/extract.h"
 #include "linkgraph/graph.h"
 #include "reports/render_csv.h"
@@ -508,9 +509,25 @@ static void test_crawl_run_connect_to_loopback_is_local(void **state)
     crawl_result_free(&result);
 }
 
+/* The one "is this HTML" test: the media type alone decides, any case, any parameters. */
+static void test_content_type_is_html(void **state)
+{
+    (void)state;
+    assert_true(content_type_is_html("text/html"));
+    assert_true(content_type_is_html("TEXT/HTML; charset=utf-8"));
+    assert_true(content_type_is_html("text/html;charset=utf-8"));
+    assert_true(content_type_is_html("application/xhtml+xml"));
+    assert_false(content_type_is_html("text/htmlx"));
+    assert_false(content_type_is_html("text/plain"));
+    assert_false(content_type_is_html("application/xhtml+xml-ish"));
+    assert_false(content_type_is_html(""));
+    assert_false(content_type_is_html(NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_content_type_is_html),
         cmocka_unit_test(test_frontier_breadth_first),
         cmocka_unit_test(test_frontier_per_host_and_rate),
         cmocka_unit_test(test_frontier_retry_after),
