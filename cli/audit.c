@@ -3,13 +3,16 @@
  * findings in each --format to --out; then prints the findings by cause, worst first. Exit 1 when a
  * finding (a new one, with --baseline) reaches --fail-on. */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "audit/audit_run.h"
 #include "cli/cli.h"
+#include "cli/config_file.h"
 #include "cli/crawl_options.h"
 #include "common/error.h"
 #include "findings/cause.h"
@@ -41,7 +44,11 @@ static const char usage_head[] =
     "      --fail-on-existing     with --baseline, existing findings count too\n"
     "      --max-click-depth N    deep-page above N clicks from the start (default: 3)\n"
     "      --max-findings-per-rule N  findings listed per rule and cause, ten times N per rule; one\n"
-    "                             findings-capped finding counts the rest (default: 10000)\n\n";
+    "                             findings-capped finding counts the rest (default: 10000)\n"
+
+    "      --config FILE          options, rule severities, ignore entries from a YAML file\n"
+    "                             (default: .crawlpack.yml when present; docs/config.md)\n"
+    "      --no-config            do not read .crawlpack.yml\n\n";
 
 static const char usage_tail[] =
     "  -h, --help                 show this help\n\n"
@@ -50,7 +57,7 @@ static const char usage_tail[] =
 
 enum {
     OPT_FORMAT = 512, OPT_FAIL_ON, OPT_BASELINE, OPT_FAIL_ON_EXISTING, OPT_MAX_CLICK_DEPTH, OPT_INTAKE,
-    OPT_PREVIOUS, OPT_MAX_FINDINGS,
+    OPT_PREVIOUS, OPT_MAX_FINDINGS, OPT_CONFIG, OPT_NO_CONFIG,
 };
 
 static const struct option audit_options[] = {
@@ -61,7 +68,7 @@ static const struct option audit_options[] = {
     {"max-click-depth", required_argument, NULL, OPT_MAX_CLICK_DEPTH},
     {"intake", required_argument, NULL, OPT_INTAKE},
     {"previous", required_argument, NULL, OPT_PREVIOUS},
-    {"max-findings-per-rule", required_argument, NULL, OPT_MAX_FINDINGS},
+    OPT_PREVIOUS, OPT_MAX_FINDINGS, OPT_CONFIG, OPT_NO_CONFIG,
     {"help", no_argument, NULL, 'h'},
 };
 
@@ -81,6 +88,9 @@ struct audit_cli {
     struct report_option recorded[RECORDED_OPTIONS_MAX];
     size_t recorded_count;
     struct finding_filter filter; /* rules off, ignore entries */
+    struct config_file config;    /* --config FILE or .crawlpack.yml; empty when none */
+    char *config_notes[RECORDED_OPTIONS_MAX]; /* owned texts of recorded rule and ignore settings */
+    size_t config_note_count;
 };
 
 /* ---- exact modes ---- */
@@ -160,6 +170,9 @@ static int apply_audit_option(struct audit_cli *cli, int option, const char *val
         cli->intake_path = value;
         cli->write_pack = true;
         return 0;
+    case OPT_CONFIG:
+    case OPT_NO_CONFIG:
+        return 0; /* read before the command line (read_config) */
     case OPT_PREVIOUS:
         cli->previous_dir = value;
         return 0;
@@ -207,13 +220,224 @@ static void record_option(struct audit_cli *cli, const struct option *table, int
     }
 }
 
+/* ---- the configuration file (docs/config.md) ---- */
+
+/* --config FILE / --config=FILE / --no-config, looked for before getopt runs: the file's options
+ * come first so that the command line's win. NULL when no file is to be read. */
+static const char *config_path(int argc, char **argv)
+{
+    const char *path = NULL;
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        if (strcmp(argv[i], "--no-config") == 0)
+            return NULL;
+        if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+            path = argv[++i];
+        else if (strncmp(argv[i], "--config=", 9) == 0)
+            path = argv[i] + 9;
+    }
+    if (!path && access(CONFIG_FILE_DEFAULT, F_OK) == 0)
+        path = CONFIG_FILE_DEFAULT;
+    return path;
+}
+
+/* Keep a text the run points at until cmd_audit ends; NULL when there is no room (or memory). */
+static const char *keep(struct audit_cli *cli, char *text)
+{
+    if (!text || cli->config_note_count == RECORDED_OPTIONS_MAX) {
+        free(text);
+        return NULL;
+    }
+    cli->config_notes[cli->config_note_count++] = text;
+    return text;
+}
+
+/* A setting kept for findings.json's run.options (and SARIF's invocation): "rules" / "ignore". */
+static void record_note(struct audit_cli *cli, const char *name, char *text)
+{
+    const char *kept = keep(cli, text);
+    if (kept && cli->recorded_count < RECORDED_OPTIONS_MAX)
+        cli->recorded[cli->recorded_count++] = (struct report_option){name, kept};
+}
+
+static char *format_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *format_text(const char *fmt, ...)
+{
+    char text[2048];
+    va_list args;
+    va_start(args, fmt);
+    vsnprintf(text, sizeof text, fmt, args);
+    va_end(args);
+    return strdup(text);
+}
+
+static int config_error(const struct config_file *config, unsigned line, const char *key)
+{
+    fprintf(stderr, "crawlpack audit: (set by %s:%u, key '%s')\n", config->path, line, key);
+    return EXIT_USAGE;
+}
+
+static void config_warning(struct config_file *config, unsigned line, const char *what)
+{
+    fprintf(stderr, "crawlpack audit: warning: %s:%u: %s (ignored; see docs/config.md)\n", config->path, line, what);
+    config->warnings++;
+}
+
+static int apply_config_option(struct audit_cli *cli, const struct option *table, const struct config_value *v,
+                               char **argv)
+{
+    if (strcmp(v->key, "url") == 0) {
+        cli->crawl.default_url = v->value;
+        return 0;
+    }
+    size_t index = 0;
+    while (table[index].name && strcmp(table[index].name, v->key) != 0)
+        index++;
+    const struct option *option = &table[index];
+    if (!option->name || option->val == 'h' || option->val == OPT_CONFIG || option->val == OPT_NO_CONFIG) {
+        char what[300];
+        snprintf(what, sizeof what, "unknown key '%s'", v->key);
+        config_warning(&cli->config, v->line, what);
+        return 0;
+    }
+    const char *value = v->value;
+    if (option->has_arg == no_argument) {
+        bool on = strcmp(value, "true") == 0 || strcmp(value, "yes") == 0 || strcmp(value, "on") == 0;
+        bool off = strcmp(value, "false") == 0 || strcmp(value, "no") == 0 || strcmp(value, "off") == 0;
+        if (!on && !off) {
+            fprintf(stderr, "crawlpack audit: %s:%u: '%s' is a flag: true or false, not '%s'\n", cli->config.path,
+                    v->line, v->key, value);
+            return EXIT_USAGE;
+        }
+        if (off)
+            return 0;
+        value = NULL;
+    }
+    int rc = apply_audit_option(cli, option->val, value);
+    if (rc == -1)
+        rc = crawl_cli_apply(&cli->crawl, option->val, value, argv);
+    if (rc != 0)
+        return config_error(&cli->config, v->line, v->key);
+    record_option(cli, table, option->val, (int)index, value);
+    return 0;
+}
+
+/* thresholds: a rule's number, as the option that sets it. */
+static int apply_config_threshold(struct audit_cli *cli, const struct option *table, const struct config_value *v,
+                                  char **argv)
+{
+    static const struct {
+        const char *rule, *option;
+    } thresholds[] = {{"deep-page", "max-click-depth"}, {"crawl-trap", "max-per-template"}};
+    for (size_t i = 0; i < sizeof thresholds / sizeof thresholds[0]; i++)
+        if (strcmp(v->key, thresholds[i].rule) == 0) {
+            struct config_value as_option = {(char *)thresholds[i].option, v->value, v->line};
+            return apply_config_option(cli, table, &as_option, argv);
+        }
+    char what[300];
+    snprintf(what, sizeof what, "no threshold for '%s' (deep-page, crawl-trap)", v->key);
+    config_warning(&cli->config, v->line, what);
+    return 0;
+}
+
+static int apply_config_rule(struct audit_cli *cli, const struct config_value *v)
+{
+    const struct rule *rule = rule_find(v->key);
+    if (!rule) {
+        char what[300];
+        snprintf(what, sizeof what, "unknown rule '%s' in rules (crawlpack rules lists them)", v->key);
+        config_warning(&cli->config, v->line, what);
+        return 0;
+    }
+    enum severity severity;
+    if (strcmp(v->value, "off") == 0) {
+        const char *reason = keep(cli, format_text("off in %s:%u", cli->config.path, v->line));
+        finding_filter_rule_off(&cli->filter, rule->symbol, reason ? reason : "off in the configuration");
+        record_note(cli, "rules", format_text("%s: off", v->key));
+        return 0;
+    }
+    if (severity_parse(v->value, &severity) != 0 || severity == SEVERITY_NEVER) {
+        fprintf(stderr, "crawlpack audit: %s:%u: rules: %s: '%s' is not off, error, warning or notice\n",
+                cli->config.path, v->line, v->key, v->value);
+        return EXIT_USAGE;
+    }
+    rule_set_severity(rule->symbol, severity);
+    record_note(cli, "rules", format_text("%s: %s", v->key, v->value));
+    return 0;
+}
+
+static int apply_config_ignore(struct audit_cli *cli, const struct config_ignore *ignore)
+{
+    char error[512];
+    const char *origin = keep(cli, format_text("%s:%u", cli->config.path, ignore->line));
+    int status = finding_filter_ignore(&cli->filter, ignore->rule, ignore->url, ignore->reason, origin, error,
+                                       sizeof error);
+    if (status == CP_ERR_NOMEM)
+        return EXIT_RUNTIME;
+    if (status != CP_OK) {
+        fprintf(stderr, "crawlpack audit: %s:%u: ignore: %s\n", cli->config.path, ignore->line, error);
+        return EXIT_USAGE;
+    }
+    record_note(cli, "ignore", format_text("%s%s%s (reason: %s)", ignore->rule ? ignore->rule : "",
+                                           ignore->rule && ignore->url ? " " : "", ignore->url ? ignore->url : "",
+                                           ignore->reason));
+    return 0;
+}
+
+/* Read the file (when there is one) and apply everything in it. 0 or an exit code. */
+static int read_config(struct audit_cli *cli, const struct option *table, int argc, char **argv)
+{
+    const char *path = config_path(argc, argv);
+    if (!path)
+        return 0;
+    int status = config_file_load("audit", path, &cli->config);
+    if (status != CP_OK)
+        return status == CP_ERR_NOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+    cli->recorded[cli->recorded_count++] = (struct report_option){"config", cli->config.path};
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < cli->config.option_count; i++)
+        rc = apply_config_option(cli, table, &cli->config.options[i], argv);
+    for (size_t i = 0; rc == 0 && i < cli->config.threshold_count; i++)
+        rc = apply_config_threshold(cli, table, &cli->config.thresholds[i], argv);
+    for (size_t i = 0; rc == 0 && i < cli->config.rule_count; i++)
+        rc = apply_config_rule(cli, &cli->config.rules[i]);
+    for (size_t i = 0; rc == 0 && i < cli->config.ignore_count; i++)
+        rc = apply_config_ignore(cli, &cli->config.ignores[i]);
+    return rc;
+}
+
+static void free_config(struct audit_cli *cli)
+{
+    config_file_free(&cli->config);
+    for (size_t i = 0; i < cli->config_note_count; i++)
+        free(cli->config_notes[i]);
+    cli->config_note_count = 0;
+}
+
+/* The summary's account of what the configuration removed, with each ignore entry's reason. */
+static void print_config_effects(const struct audit_cli *cli, FILE *out)
+{
+    const struct finding_filter *f = &cli->filter;
+    if (!cli->config.path)
+        return;
+    fprintf(out, "configuration %s", cli->config.path);
+    if (f->removed_by_rule_off)
+        fprintf(out, ": %zu findings of rules switched off", f->removed_by_rule_off);
+    fputc('\n', out);
+    for (size_t i = 0; i < f->ignore_count; i++) {
+        const struct finding_ignore *e = &f->ignores[i];
+        fprintf(out, "  ignored %zu finding%s: %s%s%s (%s) [%s]\n", e->matched, e->matched == 1 ? "" : "s",
+                e->any_rule ? "" : rule_get(e->rule)->id, !e->any_rule && e->has_pattern ? " " : "",
+                e->has_pattern ? e->pattern_text : "", e->reason, e->origin);
+    }
+}
+
 /* 0 to go on, or the exit code; *done is set after --help (exit code 0, nothing more to do). */
 static int parse_options(struct audit_cli *cli, int argc, char **argv, bool *done)
 {
     struct option *table = crawl_cli_option_table(audit_options, sizeof audit_options / sizeof audit_options[0]);
     if (!table)
         return EXIT_RUNTIME;
-    int option, long_index = -1, rc = 0;
+    int option, long_index = -1, rc = read_config(cli, table, argc, argv);
     while (rc == 0 && (option = getopt_long(argc, argv, ":" CRAWL_CLI_SHORT_OPTIONS "h", table, &long_index)) != -1) {
         if (option == 'h') {
             fputs(usage_head, stdout);
@@ -268,6 +492,7 @@ static void print_summary(const struct audit_cli *cli, const struct audit_result
     print_skipped_rules(cli, out);
     if (ctx->partial)
         fprintf(out, "partial crawl: %s\n", ctx->partial);
+    print_config_effects(cli, out);
     if (causes.count)
         fprintf(out, "\n%-8s  %-28s %8s %8s  %s\n", "SEVERITY", "RULE", "FINDINGS", "FAILING", "CAUSE");
     for (size_t g = 0; g < causes.count && g < SUMMARY_MAX_CAUSES; g++) {
@@ -329,6 +554,7 @@ int cmd_audit(int argc, char **argv)
     bool done = false;
     int rc = parse_options(&cli, argc, argv, &done);
     if (rc != 0 || done) {
+        free_config(&cli);
         finding_filter_free(&cli.filter);
         crawl_cli_free(&cli.crawl);
         return rc;
@@ -354,6 +580,7 @@ int cmd_audit(int argc, char **argv)
                                                                         : EXIT_OK;
     }
     audit_result_free(&result);
+    free_config(&cli);
     finding_filter_free(&cli.filter);
     crawl_cli_free(&cli.crawl);
     return rc;

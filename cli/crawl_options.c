@@ -469,6 +469,8 @@ int crawl_cli_finish(struct crawl_cli *cli, int argc, char **argv)
     int exact = finish_exact_modes(cli);
     if (exact)
         return exact;
+    if (!o->start_url && !o->root_dir)
+        o->start_url = cli->default_url;
     if (o->root_dir && !o->site_url)
         return cli_usage_error(cli->command, "--root needs --site-url (the URL the folder is served at)");
     if (!o->root_dir && o->site_url)

@@ -43,6 +43,7 @@ struct crawl_cli {
     const char *list_path;          /* --list FILE ("-": stdin) */
     char *list_text;                /* its contents; list_urls point into it */
     struct crawl_cli_list list_urls;
+    const char *default_url;        /* the start URL when none is given (a configuration's url:) */
     bool quiet;
     int verbosity;
     char *start_url_copy;           /* the start URL without its userinfo, when it had one */

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-static const struct rule catalog[RULE_COUNT] = {
+static struct rule catalog[RULE_COUNT] = {
 #define RULE(symbol, id, severity, title, why, fix) {symbol, id, severity, title, why, fix},
 #include "findings/rules.def"
 #undef RULE
@@ -14,6 +14,12 @@ const struct rule *rule_get(enum rule_id rule)
     if ((unsigned)rule >= RULE_COUNT)
         return NULL;
     return &catalog[rule];
+}
+
+void rule_set_severity(enum rule_id rule, enum severity severity)
+{
+    if ((unsigned)rule < RULE_COUNT && severity >= SEVERITY_NOTICE && severity <= SEVERITY_ERROR)
+        catalog[rule].severity = severity;
 }
 
 const struct rule *rule_find(const char *id)

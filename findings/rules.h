@@ -1,7 +1,8 @@
 /* findings/rules: the rule catalog (id, severity, title, why it matters, how to fix).
  *
  * The table itself is findings/rules.def; this header turns it into an enum and lookup functions.
- * Everything here is static, read-only data: any thread may call any function. */
+ * The table is read-only once a run starts: any thread may call the lookups then. The one writer,
+ * rule_set_severity (a configuration's `rules:`), runs on the main thread before any other starts. */
 #ifndef CRAWLPACK_FINDINGS_RULES_H
 #define CRAWLPACK_FINDINGS_RULES_H
 
@@ -34,6 +35,9 @@ struct rule {
 
 /* The catalog entry of a rule; never NULL for a valid enum value. */
 const struct rule *rule_get(enum rule_id rule);
+/* A run's severity for a rule (a configuration's `rules: {RULE: error}`): every later rule_get
+ * reports it, so outputs, --fail-on and the summary agree. Main thread, before any other starts. */
+void rule_set_severity(enum rule_id rule, enum severity severity);
 /* Look a rule up by its id string; NULL when unknown. */
 const struct rule *rule_find(const char *id);
 

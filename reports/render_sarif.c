@@ -323,6 +323,32 @@ static void write_run_properties(struct json_writer *w, const struct report_cont
     json_end_object(w);
 }
 
+/* GitHub code scanning refuses a run with more results than this. */
+#define SARIF_MAX_RESULTS 25000
+#define SARIF_CAPPED_RULE_ID "crawlpack-results-capped"
+
+/* Over the limit: one result in place of the findings left out, at the first one's location, so
+ * the upload is accepted and says what it lacks. */
+static int write_capped_result(struct json_writer *w, const struct finding_list *list, size_t written,
+                               struct buf *scratch)
+{
+    char text[400];
+    snprintf(text, sizeof text,
+             "%zu more findings are not in this file: GitHub code scanning takes at most %d results per run. "
+             "findings.json lists all %zu; switch rules off or ignore URL patterns in the configuration "
+             "(docs/config.md) to bring the number down.",
+             list->count - written, SARIF_MAX_RESULTS, list->count);
+    json_begin_object(w);
+    json_key(w, "ruleId");
+    json_string(w, SARIF_CAPPED_RULE_ID);
+    json_key(w, "level");
+    json_string(w, "note");
+    write_text_object(w, "message", text);
+    int rc = write_locations(w, &list->items[written], scratch);
+    json_end_object(w);
+    return rc;
+}
+
 int render_findings_sarif(FILE *out, const struct finding_list *list, const struct report_context *ctx)
 {
     struct finding_causes causes;
@@ -345,9 +371,13 @@ int render_findings_sarif(FILE *out, const struct finding_list *list, const stru
     write_invocation(&w, ctx);
     json_key(&w, "results");
     json_begin_array(&w);
-    for (size_t i = 0; i < list->count && rc == CP_OK; i++)
+    /* The list is in report order, most severe first: what is cut is the least severe. */
+    size_t shown = list->count > SARIF_MAX_RESULTS ? SARIF_MAX_RESULTS - 1 : list->count;
+    for (size_t i = 0; i < shown && rc == CP_OK; i++)
         rc = write_result(&w, &list->items[i], report_baseline_state(ctx, i),
                           &causes.groups[causes.group_of[i]], &scratch);
+    if (shown < list->count && rc == CP_OK)
+        rc = write_capped_result(&w, list, shown, &scratch);
     json_end_array(&w);
     write_run_properties(&w, ctx, &causes);
     json_end_object(&w);
