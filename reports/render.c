@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "reports/render_codequality.h"
 #include "reports/render_csv.h"
 #include "reports/render_json.h"
 #include "reports/render_junit.h"
@@ -37,6 +38,7 @@ static const struct format formats[] = {
     {"csv", "findings.csv", render_findings_csv},
     {"junit", "findings.junit.xml", render_junit_format},
     {"sarif", "findings.sarif", render_findings_sarif},
+    {"codequality", "findings.codequality.json", render_findings_codequality},
 };
 
 static const struct format *find_format(const char *name)
@@ -67,5 +69,5 @@ const char *render_format_file_name(const char *format)
 
 const char *render_format_names(void)
 {
-    return "text,json,csv,junit,sarif";
+    return "text,json,csv,junit,sarif,codequality";
 }

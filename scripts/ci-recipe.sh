@@ -7,7 +7,8 @@
 # Steps (the same, in the same order, as the GitHub Actions workflow and the GitLab job):
 #   1. install the Debian packages (scripts/setup.sh)            skipped with --no-setup
 #   2. build crawlpack (cmake --preset release)                  skipped with --crawlpack BIN
-#   3. audit SITE_DIR: --format sarif,junit,json --out OUT --fail-on error [--baseline FILE]
+#   3. audit SITE_DIR with scripts/ci-audit.sh (the audit step of action.yml and ci/gitlab.yml):
+#      --format sarif,junit,json --out OUT --fail-on error [--baseline FILE], OUT/job-summary.md
 #   4. check what CI would upload: OUT/findings.sarif (SARIF 2.1.0) and OUT/findings.junit.xml
 #      (validated against the schemas in tests/conformance when they are there)
 #   5. audit the base site (--base-site DIR; default SITE_DIR itself) into OUT-base and write
@@ -93,10 +94,12 @@ echo "== 3. audit $site"
 # Stale outputs of an earlier run must not pass the checks below: remove exactly those files.
 rm -f "$out/findings.sarif" "$out/findings.junit.xml" "$out/findings.json" "$out/pages.csv" "$out/diff.md" \
       "$out-base/findings.json" "$out-base/pages.csv"
-set -- audit --root "$site" --site-url "$site_url" --format sarif,junit,json --out "$out" --fail-on error
+# The audit step of action.yml and ci/gitlab.yml: scripts/ci-audit.sh, with a job summary.
+set -- --crawlpack "$crawlpack" --root "$site" --site-url "$site_url" --format sarif,junit,json --out "$out" \
+       --fail-on error --summary "$out/job-summary.md"
 [ -z "$baseline" ] || set -- "$@" --baseline "$baseline"
-echo "crawlpack $*"
-"$crawlpack" "$@"
+rm -f "$out/job-summary.md"
+sh "$source_dir/scripts/ci-audit.sh" "$@"
 audit_status=$?
 [ "$audit_status" -le 1 ] || fail "crawlpack audit could not run (exit $audit_status)"
 
@@ -108,6 +111,7 @@ junit=$out/findings.junit.xml
 [ -s "$junit" ] || fail "$junit: missing or empty (CI publishes it as the test report)"
 [ -s "$out/findings.json" ] || fail "$out/findings.json: missing or empty (the diff and the baseline need it)"
 [ -s "$out/pages.csv" ] || fail "$out/pages.csv: missing or empty (the diff needs it)"
+[ -s "$out/job-summary.md" ] || fail "$out/job-summary.md: missing or empty (the job summary CI shows)"
 conformance=${CRAWLPACK_CONFORMANCE_DIR:-$source_dir/tests/conformance}
 if [ -f "$conformance/sarif/sarif-schema-2.1.0.json" ] && python3 -c 'import jsonschema' 2>/dev/null; then
     python3 "$source_dir/tests/reports/validate_sarif.py" "$conformance/sarif/sarif-schema-2.1.0.json" "$sarif" ||

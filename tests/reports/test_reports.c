@@ -472,10 +472,10 @@ static void test_format_table(void **state)
     size_t count = 0;
     for (char *save = NULL, *name = strtok_r(names, ",", &save); name; name = strtok_r(NULL, ",", &save), count++)
         assert_true(render_format_known(name));
-    assert_int_equal(count, 5);
+    assert_int_equal(count, 6);
     /* A write error surfaces as CP_ERR_IO in every format, even when the output is still buffered. */
     add(&list, RULE_DEEP_PAGE, "https://x/", NULL, 0, NULL);
-    static const char *const formats[] = {"text", "json", "csv", "junit", "sarif"};
+    static const char *const formats[] = {"text", "json", "csv", "junit", "sarif", "codequality"};
     for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
         FILE *full = fopen("/dev/full", "w");
         if (!full)
