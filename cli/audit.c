@@ -96,13 +96,32 @@ struct audit_cli {
 
 /* ---- exact modes ---- */
 
-/* Rules that judge the site's link graph as a whole: --list and --sitemap-only fetch only part of
- * it, so every page would look orphaned, dead-ended or unreachable. */
-static const enum rule_id whole_graph_rules[] = {
-    RULE_ORPHAN_URL, RULE_MISSING_FROM_SITEMAP, RULE_DEEP_PAGE, RULE_UNREACHABLE_BY_FOLLOW,
-    RULE_SINGLE_INLINK, RULE_DEAD_END, RULE_HREFLANG_NO_RETURN,
-};
+/* Besides the rules any partial crawl skips (audit_whole_graph_rules), an exact mode cannot judge
+ * click depth (pages are seeds, not reached by links), dead ends (link targets are never in scope)
+ * or hreflang return links (alternates are not fetched). */
+static const enum rule_id exact_mode_rules[] = {RULE_DEEP_PAGE, RULE_DEAD_END, RULE_HREFLANG_NO_RETURN};
 #define WHOLE_GRAPH_REASON "needs the whole link graph"
+
+/* Call with each rule an exact mode does not run, in the order the summary names them. */
+static void for_each_exact_mode_skip(void (*visit)(enum rule_id rule, void *context), void *context)
+{
+    size_t count;
+    const enum rule_id *rules = audit_whole_graph_rules(&count);
+    for (size_t i = 0; i < count; i++)
+        visit(rules[i], context);
+    for (size_t i = 0; i < sizeof exact_mode_rules / sizeof exact_mode_rules[0]; i++)
+        visit(exact_mode_rules[i], context);
+}
+
+static void switch_off(enum rule_id rule, void *filter)
+{
+    finding_filter_rule_off(filter, rule, WHOLE_GRAPH_REASON);
+}
+
+static void print_rule_id(enum rule_id rule, void *out)
+{
+    fprintf(out, " %s", rule_get(rule)->id);
+}
 
 static bool exact_mode(const struct audit_cli *cli)
 {
@@ -113,8 +132,7 @@ static void skip_whole_graph_rules(struct audit_cli *cli)
 {
     if (!exact_mode(cli))
         return;
-    for (size_t i = 0; i < sizeof whole_graph_rules / sizeof whole_graph_rules[0]; i++)
-        finding_filter_rule_off(&cli->filter, whole_graph_rules[i], WHOLE_GRAPH_REASON);
+    for_each_exact_mode_skip(switch_off, &cli->filter);
 }
 
 /* The summary says what was not judged, and why. */
@@ -124,8 +142,7 @@ static void print_skipped_rules(const struct audit_cli *cli, FILE *out)
         return;
     fprintf(out, "%s: rules that need the whole link graph were not run:",
             cli->crawl.crawl.list_count ? "--list" : "--sitemap-only");
-    for (size_t i = 0; i < sizeof whole_graph_rules / sizeof whole_graph_rules[0]; i++)
-        fprintf(out, " %s", rule_get(whole_graph_rules[i])->id);
+    for_each_exact_mode_skip(print_rule_id, out);
     fputc('\n', out);
 }
 
