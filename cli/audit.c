@@ -46,7 +46,6 @@ static const char usage_head[] =
     "      --max-click-depth N    deep-page above N clicks from the start (default: 3)\n"
     "      --max-findings-per-rule N  findings listed per rule and cause, ten times N per rule; one\n"
     "                             findings-capped finding counts the rest (default: 10000)\n"
-
     "      --config FILE          options, rule severities, ignore entries from a YAML file\n"
     "                             (default: .crawlpack.yml when present; docs/config.md)\n"
     "      --no-config            do not read .crawlpack.yml\n\n";
