@@ -68,7 +68,9 @@ static const struct option audit_options[] = {
     {"max-click-depth", required_argument, NULL, OPT_MAX_CLICK_DEPTH},
     {"intake", required_argument, NULL, OPT_INTAKE},
     {"previous", required_argument, NULL, OPT_PREVIOUS},
-    OPT_PREVIOUS, OPT_MAX_FINDINGS, OPT_CONFIG, OPT_NO_CONFIG,
+    {"max-findings-per-rule", required_argument, NULL, OPT_MAX_FINDINGS},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"no-config", no_argument, NULL, OPT_NO_CONFIG},
     {"help", no_argument, NULL, 'h'},
 };
 
