@@ -10,7 +10,9 @@
 #include "common/error.h"
 #include "findings/finding_cap.h"
 #include "crawler/crawl_output.h"
+#include "findings/cause.h"
 #include "linkgraph/audit.h"
+#include "linkgraph/audit_site.h"
 #include "linkgraph/graph.h"
 #include "reports/intake.h"
 #include "reports/pack.h"
@@ -106,8 +108,54 @@ static size_t sitemaps_read(const struct crawl_result *r)
     return count;
 }
 
+/* The file the per-page canonical-missing rows go to when one site-level finding replaces them. */
+#define CANONICAL_MISSING_FILE "canonical-missing.csv"
+
+/* What the site-level rules need to know about robots.txt and sitemaps, from the crawl. tried
+ * receives the evidence text and must outlive the call to audit_site_rules. */
+static void site_input(const struct audit_request *request, const struct crawl_result *r, const char *site_url,
+                       struct buf *tried, struct audit_site_input *in)
+{
+    *in = (struct audit_site_input){
+        .site_url = site_url,
+        .sitemaps_read = sitemaps_read(r),
+        .sitemaps_skipped = request->crawl->no_sitemaps,
+        .sitemap_entries = r->sitemap_urls,
+        .canonical_missing_file = request->out_dir ? CANONICAL_MISSING_FILE : NULL,
+    };
+    size_t origin = finding_url_origin_length(site_url);
+    for (size_t i = 0; i < r->robots_count; i++) {
+        if (origin && strlen(r->robots[i].origin) == origin && strncmp(r->robots[i].origin, site_url, origin) == 0) {
+            in->robots_url = r->robots[i].robots_url;
+            in->robots_status = r->robots[i].status;
+        }
+    }
+    for (size_t i = 0; i < r->sitemap_count; i++) {
+        const struct crawl_sitemap_outcome *s = &r->sitemaps[i];
+        if (strcmp(s->origin, "default") != 0) {
+            in->sitemap_declared |= strcmp(s->origin, "index") != 0;
+            continue;
+        }
+        if (tried->len)
+            buf_append_str(tried, ", ");
+        if (s->status)
+            buf_printf(tried, "%s answered %ld", s->url, s->status);
+        else
+            buf_printf(tried, "%s: %s", s->url, s->error ? s->error : "not read");
+    }
+    if (!in->sitemap_declared) {
+        buf_append_str(tried, tried->len ? "; " : "");
+        if (in->robots_url && in->robots_status >= 400)
+            buf_printf(tried, "no Sitemap: line (robots.txt answered %ld)", in->robots_status);
+        else
+            buf_append_str(tried, "no Sitemap: line in robots.txt, no --sitemap");
+    }
+    in->sitemaps_tried = buf_str(tried);
+}
+
 /* The four sources in one list: the cross-page rules, the page-local rules (the watch), what the
- * crawl raised itself (paused hosts), crawl traps; sorted into report order. */
+ * crawl raised itself (paused hosts), crawl traps; then the site-level rules, which read them all;
+ * sorted into report order. */
 static int collect_findings(const struct audit_request *request, struct audit_watch *watch,
                             struct audit_result *result)
 {
@@ -130,13 +178,21 @@ static int collect_findings(const struct audit_request *request, struct audit_wa
         status = findings_move_all(&result->findings, &watch->findings);
     if (status == CP_OK)
         status = audit_evidence_crawl_findings(r, request->crawl->max_per_template, &result->findings);
+    struct buf tried = BUF_INIT;
+    struct audit_site_input site;
+    site_input(request, r, result->start, &tried, &site);
+    if (status == CP_OK)
+        status = audit_site_rules(r->graph, &result->analysis, &site, &result->findings, &result->site_rows);
+    buf_free(&tried);
     audit_evidence_free(&evidence);
     if (status == CP_OK)
         status = finding_cap_finish(&result->findings);
     if (status == CP_OK && request->filter)
         finding_filter_apply(request->filter, &result->findings);
-    if (status == CP_OK)
+    if (status == CP_OK) {
         findings_sort(&result->findings);
+        findings_sort(&result->site_rows);
+    }
     return status;
 }
 
@@ -203,15 +259,35 @@ static int write_format(const char *dir, const char *name, const struct audit_re
     return status;
 }
 
+/* OUT/canonical-missing.csv: the per-page rows one site-level finding stands for, in the
+ * findings.csv shape; not written when there are none. */
+static int write_site_rows(const char *dir, const struct audit_result *result, char *error, size_t error_size)
+{
+    if (!result->site_rows.count)
+        return CP_OK;
+    struct report_context ctx;
+    report_context_init(&ctx);
+    struct buf path = BUF_INIT;
+    buf_printf(&path, "%s/%s", dir, CANONICAL_MISSING_FILE);
+    FILE *file = fopen(buf_str(&path), "wb");
+    int status = file ? render_findings("csv", file, &result->site_rows, &ctx) : CP_ERR_IO;
+    if (file && fclose(file) != 0)
+        status = CP_ERR_IO;
+    if (status != CP_OK)
+        fail(error, error_size, status, "cannot write %s: %s", buf_str(&path), cp_strerror(status));
+    buf_free(&path);
+    return status;
+}
+
 /* Each format to its file; the pack's findings.json is written even when not asked for. */
 static int write_formats(const struct audit_request *request, const struct audit_result *result, char *error,
                          size_t error_size)
 {
     const char *formats = request->formats ? request->formats : AUDIT_DEFAULT_FORMATS;
     bool wrote_json = false;
-    int first_error = CP_OK;
-    char later_error[256];
     /* A format that fails does not keep the others from being written; the first failure is reported. */
+    char later_error[256];
+    int first_error = write_site_rows(request->out_dir, result, error, error_size);
     for (const char *at = formats; *at;) {
         size_t length = strcspn(at, ",");
         char name[32];
@@ -295,6 +371,7 @@ void audit_result_free(struct audit_result *result)
     baseline_comparison_free(&result->comparison);
     baseline_free(&result->baseline);
     findings_free(&result->findings);
+    findings_free(&result->site_rows);
     graph_analysis_free(&result->analysis);
     if (result->crawled)
         crawl_result_free(&result->crawl);

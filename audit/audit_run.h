@@ -6,7 +6,8 @@
  * a mistake in them costs no crawl; crawls with the page-local rules on the crawl's on_page hook;
  * analyses the frozen link graph once (linkgraph/analysis.h: the page facts that pages.csv, the
  * rules and the page counts all read); collects the four sources of findings (the cross-page
- * rules, the page-local rules, what the crawl itself raised, crawl traps) in report order; compares
+ * rules, the page-local rules, what the crawl itself raised, crawl traps, then the site-level rules
+ * that read them all) in report order; compares
  * them with the baseline; and, when out_dir is set, writes the crawl's files, each findings format
  * and the pack. It prints nothing but the crawl's progress and log lines (common/log.h): the
  * summary table and the exit code are the caller's.
@@ -70,6 +71,9 @@ struct audit_result {
     bool crawled;
     struct graph_analysis analysis;         /* the page facts of crawl.graph */
     struct finding_list findings;           /* every finding, in report order (findings_sort) */
+    /* Per-page findings a site-level finding stands for (linkgraph/audit_site.h: canonical-missing
+     * on most pages), in report order; written to OUT/canonical-missing.csv. */
+    struct finding_list site_rows;
     struct baseline baseline;               /* the loaded baseline (empty without baseline_path) */
     struct baseline_comparison comparison;  /* against baseline, when baseline_path was given */
     struct report_context context;          /* what the renderers need: page counts, policy, baseline */

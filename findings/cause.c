@@ -43,8 +43,7 @@ static bool is_http(const char *url)
     return (n == 4 && strncasecmp(url, "http", 4) == 0) || (n == 5 && strncasecmp(url, "https", 5) == 0);
 }
 
-/* Length of "scheme://authority" of an http(s) URL, 0 otherwise. */
-static size_t origin_length(const char *url)
+size_t finding_url_origin_length(const char *url)
 {
     if (!is_http(url))
         return 0;
@@ -54,6 +53,11 @@ static size_t origin_length(const char *url)
     n += 2;
     n += strcspn(url + n, "/?#");
     return n;
+}
+
+static size_t origin_length(const char *url)
+{
+    return finding_url_origin_length(url);
 }
 
 static bool same_origin(const char *a, const char *b)
@@ -120,7 +124,8 @@ static bool is_target_rule(enum rule_id rule)
 
 static bool is_site_rule(enum rule_id rule)
 {
-    return rule == RULE_CANONICAL_MISSING || rule == RULE_CRAWL_HOST_PAUSED;
+    return rule == RULE_CANONICAL_MISSING || rule == RULE_CRAWL_HOST_PAUSED || rule == RULE_SITEMAP_MISSING ||
+           rule == RULE_ROBOTS_MISSING || rule == RULE_SITE_BUILT_FOR_ANOTHER_ORIGIN;
 }
 
 static bool is_file_rule(enum rule_id rule)
@@ -163,7 +168,8 @@ static enum reason_kind reason_of(const struct finding *f, struct buf *text, int
     if (is_file_rule(f->rule)) {
         *rc = buf_append_str(text, f->source ? f->source : f->url ? f->url : "");
         /* Out-of-scope <loc>s of one file name one other origin, usually: the build's. */
-        if (*rc == CP_OK && f->rule == RULE_SITEMAP_LOC_OUT_OF_SCOPE && origin_length(f->url)) {
+        if (*rc == CP_OK && (f->rule == RULE_SITEMAP_LOC_OUT_OF_SCOPE || f->rule == RULE_SITEMAP_LOC_OTHER_ORIGIN) &&
+            origin_length(f->url)) {
             *rc = buf_append_char(text, ' ');
             if (*rc == CP_OK)
                 *rc = buf_append(text, f->url, origin_length(f->url));
@@ -266,7 +272,11 @@ static int summarize(const struct finding_cause_group *g, const struct finding *
     } else if (kind == REASON_FILE) {
         const char *unit = strncmp(rule->id, "robots-", 7) == 0 ? plural(g->count, "line", "lines")
                                                                 : plural(g->count, "entry", "entries");
-        rc = buf_printf(out, "%zu %s of %s: ", g->count, unit, reason);
+        const char *origin = strchr(reason, ' '); /* "FILE ORIGIN" for out-of-scope <loc>s */
+        if (origin)
+            rc = buf_printf(out, "%zu %s of %.*s on %s: ", g->count, unit, (int)(origin - reason), reason, origin + 1);
+        else
+            rc = buf_printf(out, "%zu %s of %s: ", g->count, unit, reason);
         if (rc == CP_OK)
             rc = append_title_phrase(out, rule);
     } else if (kind == REASON_SECTION) {
@@ -288,6 +298,9 @@ static int compare_groups(const void *pa, const void *pb)
     enum severity sa = rule_get(a->rule)->severity, sb = rule_get(b->rule)->severity;
     if (sa != sb)
         return sa > sb ? -1 : 1;
+    /* A fact about the whole site explains the rows below it: it comes first. */
+    if (is_site_rule(a->rule) != is_site_rule(b->rule))
+        return is_site_rule(a->rule) ? -1 : 1;
     if (a->count != b->count)
         return a->count > b->count ? -1 : 1;
     return strcmp(a->key, b->key);

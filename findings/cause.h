@@ -32,6 +32,10 @@
 /* Append the cause key of f to out. */
 int finding_cause_key(const struct finding *f, struct buf *out);
 
+/* Length of "scheme://authority" of an http(s) URL (its origin, as causes name it), 0 for any other
+ * text. */
+size_t finding_url_origin_length(const char *url);
+
 /* The findings of a list that share one cause. */
 struct finding_cause_group {
     char *key;              /* finding_cause_key of its findings */

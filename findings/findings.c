@@ -95,6 +95,24 @@ int findings_move_all(struct finding_list *to, struct finding_list *from)
     return CP_OK;
 }
 
+int findings_move_rule(struct finding_list *to, struct finding_list *from, enum rule_id rule)
+{
+    size_t moving = 0;
+    for (size_t i = 0; i < from->count; i++)
+        moving += from->items[i].rule == rule;
+    if (list_reserve(to, moving) != CP_OK)
+        return CP_ERR_NOMEM;
+    size_t kept = 0;
+    for (size_t i = 0; i < from->count; i++) {
+        if (from->items[i].rule == rule)
+            to->items[to->count++] = from->items[i];
+        else
+            from->items[kept++] = from->items[i];
+    }
+    from->count = kept;
+    return CP_OK;
+}
+
 static int compare_strings(const char *a, const char *b)
 {
     if (!a || !b)

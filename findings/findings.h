@@ -54,6 +54,10 @@ int finding_add_related(struct finding *finding, const char *url);
 /* Move every finding of from into to (from is left empty). Returns 0 or CP_ERR_NOMEM. */
 int findings_move_all(struct finding_list *to, struct finding_list *from);
 
+/* Move every finding of rule from `from` into `to`, keeping the order of both. Returns CP_OK or
+ * CP_ERR_NOMEM (nothing moved). */
+int findings_move_rule(struct finding_list *to, struct finding_list *from, enum rule_id rule);
+
 /* Order for reports: most severe first, then rule id, source, line, URL. Stable across runs. */
 void findings_sort(struct finding_list *list);
 
