@@ -127,6 +127,7 @@ int audit_evidence_build(const struct crawl_result *r, const struct audit_watch 
             e->facts[id].noindex_sources = watch->noindex_sources[id];
         if ((node->flags & GRAPH_NODE_FETCHED) && node->status == 0)
             e->facts[id].fetch_error = crawl_page_text(&r->pages[id], CRAWL_TEXT_ERROR);
+        e->facts[id].body_hash = r->pages[id].body_hash;
         if (!(node->flags & GRAPH_NODE_ROBOTS_BLOCKED))
             continue;
         char *rule = blocking_rule(&r->pages[id]);

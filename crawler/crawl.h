@@ -116,6 +116,7 @@ struct crawl_page {
     uint8_t error_class;            /* enum http_error_class */
     uint8_t redirect_hops;          /* hops from the first page of its redirect chain */
     uint32_t links_dropped;         /* references not followed: over the link cap, too long, not URLs */
+    uint64_t body_hash;             /* FNV-1a 64 of the body as read; 0: no body (duplicate-url-variants) */
     char *text;                     /* packed strings, see crawl_page_text */
 };
 

@@ -79,6 +79,9 @@ struct audit_page_facts {
     const char *robots_rule;
     /* AUDIT_NOINDEX_* bits; 0 means "unknown", and the graph's NOINDEX_META/_HEADER flags speak. */
     uint8_t noindex_sources;
+    /* A hash of the page's body; 0 means unknown. Pages with different known hashes are never
+     * grouped as duplicate-url-variants: different bodies are different pages. */
+    uint64_t body_hash;
 };
 
 struct audit_options {

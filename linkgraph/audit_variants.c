@@ -5,7 +5,11 @@
  * The crawl identity keeps these apart on purpose (servers may treat them as different resources;
  * web/url.h), so here each 200 page gets a variant key — its origin, its path lower-cased
  * without an index file name or trailing slash, and its query parameters sorted — and pages sharing
- * a key form a group. A group is united when every member's canonical chain ends at the same page. */
+ * a key form a group. Two index names in one folder cannot both be its index: when a group holds
+ * more than one index file name (topics/auth/default.html and topics/auth/index.html, as Sphinx
+ * writes them), it is split by body (audit_page_facts.body_hash): different bodies are different
+ * documents, not variants of one.
+ * A group is united when every member's canonical chain ends at the same page. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -31,17 +35,20 @@ static const char *const index_names[] = {
 struct variant {
     char *text;
     size_t key_length;
+    uint64_t body; /* the body hash, 0 when unknown */
     uint32_t id;
+    size_t index_name; /* 1 + its position in index_names when had_index, else 0 */
     bool had_index;
     bool had_slash;
 };
 
-static bool is_index_name(const char *segment, size_t length)
+/* 1 + the position of segment in index_names, 0 when it is no index name. */
+static size_t index_name_of(const char *segment, size_t length)
 {
     for (size_t i = 0; i < sizeof index_names / sizeof index_names[0]; i++)
         if (strlen(index_names[i]) == length && strncasecmp(segment, index_names[i], length) == 0)
-            return true;
-    return false;
+            return i + 1;
+    return 0;
 }
 
 struct parameter {
@@ -104,9 +111,11 @@ static int variant_of(const char *page_url, uint32_t id, struct variant *variant
     size_t segment = path_length;
     while (segment > 0 && path[segment - 1] != '/')
         segment--;
-    if (segment > 0 && is_index_name(path + segment, path_length - segment)) {
+    size_t index_name = segment > 0 ? index_name_of(path + segment, path_length - segment) : 0;
+    if (index_name) {
         path_length = segment;
         variant->had_index = true;
+        variant->index_name = index_name;
     }
     if (path_length > 1 && path[path_length - 1] == '/') {
         path_length--;
@@ -162,6 +171,8 @@ static int compare_variants(const void *a, const void *b)
         return order;
     if (x->key_length != y->key_length)
         return (x->key_length > y->key_length) - (x->key_length < y->key_length);
+    if (x->body != y->body)
+        return (x->body > y->body) - (x->body < y->body);
     return (x->id > y->id) - (x->id < y->id);
 }
 
@@ -250,6 +261,40 @@ static uint64_t key_hash(const struct variant *v)
     return hash;
 }
 
+static void report_unless_united(struct audit_run *run, const struct variant *group, size_t count, int *status)
+{
+    if (*status == CP_OK && count > 1 && !united_by_canonical(run, group, count))
+        *status = report_group(run, group, count);
+}
+
+/* One group of equal keys (sorted by body within it). With two index names or more it falls apart
+ * into runs of equal bodies; otherwise it is one group. */
+static int check_group(struct audit_run *run, const struct variant *group, size_t count)
+{
+    size_t first_index = 0;
+    bool two_index_names = false;
+    for (size_t i = 0; i < count; i++) {
+        if (!group[i].index_name)
+            continue;
+        if (first_index && group[i].index_name != first_index)
+            two_index_names = true;
+        first_index = first_index ? first_index : group[i].index_name;
+    }
+    int status = CP_OK;
+    if (!two_index_names) {
+        report_unless_united(run, group, count, &status);
+        return status;
+    }
+    for (size_t start = 0; start < count && status == CP_OK;) {
+        size_t end = start + 1;
+        while (end < count && group[end].body == group[start].body)
+            end++;
+        report_unless_united(run, group + start, end - start, &status);
+        start = end;
+    }
+    return status;
+}
+
 /* Second pass over one run of equal hashes: the full keys, grouped exactly (a hash collision
  * between different keys only splits the run). */
 static int check_hash_run(struct audit_run *run, const struct hashed_page *pages, size_t count)
@@ -262,7 +307,7 @@ static int check_hash_run(struct audit_run *run, const struct hashed_page *pages
     for (size_t i = 0; i < count && status == CP_OK; i++) {
         status = variant_of(audit_url(run, pages[i].id), pages[i].id, &variants[built]);
         if (status == CP_OK)
-            built++;
+            variants[built++].body = run->facts ? run->facts[pages[i].id].body_hash : 0;
     }
     if (status == CP_OK) {
         qsort(variants, built, sizeof *variants, compare_variants);
@@ -270,8 +315,7 @@ static int check_hash_run(struct audit_run *run, const struct hashed_page *pages
             size_t end = start + 1;
             while (end < built && same_key(&variants[start], &variants[end]))
                 end++;
-            if (end - start > 1 && !united_by_canonical(run, variants + start, end - start))
-                status = report_group(run, variants + start, end - start);
+            status = check_group(run, variants + start, end - start);
             start = end;
         }
     }
