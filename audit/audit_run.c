@@ -178,6 +178,10 @@ static int collect_findings(const struct audit_request *request, struct audit_wa
         status = findings_move_all(&result->findings, &watch->findings);
     if (status == CP_OK)
         status = audit_evidence_crawl_findings(r, request->crawl->max_per_template, &result->findings);
+    /* The cap is settled before the site-level rules: they move per-page findings out of the list,
+     * which the cap's running count must not see (and their own findings are one per site). */
+    if (status == CP_OK)
+        status = finding_cap_finish(&result->findings);
     struct buf tried = BUF_INIT;
     struct audit_site_input site;
     site_input(request, r, result->start, &tried, &site);
@@ -185,8 +189,6 @@ static int collect_findings(const struct audit_request *request, struct audit_wa
         status = audit_site_rules(r->graph, &result->analysis, &site, &result->findings, &result->site_rows);
     buf_free(&tried);
     audit_evidence_free(&evidence);
-    if (status == CP_OK)
-        status = finding_cap_finish(&result->findings);
     if (status == CP_OK && request->filter)
         finding_filter_apply(request->filter, &result->findings);
     if (status == CP_OK) {
