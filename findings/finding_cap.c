@@ -97,6 +97,10 @@ static int compact(struct finding_list *list)
 {
     struct finding_cap *cap = list->cap;
     struct buf key = BUF_INIT;
+    /* Items may have left the list since the last compaction (findings_move_rule): never count
+     * past its end, or moved items would come back as stale copies and be freed twice. */
+    if (cap->checked > list->count)
+        cap->checked = list->count;
     size_t write = cap->checked;
     int status = CP_OK;
     for (size_t i = cap->checked; i < list->count; i++) {

@@ -129,6 +129,32 @@ static void test_findings_cap(void **state)
     findings_free(&b);
 }
 
+/* Findings moved out of a capped list (findings_move_rule) do not come back at its next compaction:
+ * each finding is owned by one list and freed once (ASan checks). */
+static void test_findings_cap_after_move_rule(void **state)
+{
+    (void)state;
+    struct finding_list all = FINDING_LIST_INIT, moved = FINDING_LIST_INIT;
+    assert_int_equal(finding_cap_set(&all, 10000), CP_OK);
+    char url[64];
+    for (int i = 0; i < 5000; i++) { /* past the first compaction, so the cap has checked them */
+        snprintf(url, sizeof url, "https://s.test/p/%d", i);
+        assert_non_null(findings_add(&all, i % 2 ? RULE_CANONICAL_MISSING : RULE_DEAD_END, url, NULL, 0, "x"));
+    }
+    assert_int_equal(findings_move_rule(&moved, &all, RULE_CANONICAL_MISSING), CP_OK);
+    for (int i = 0; i < 5000; i++) { /* the next compaction runs over a shorter list */
+        snprintf(url, sizeof url, "https://s.test/q/%d", i);
+        assert_non_null(findings_add(&all, RULE_ORPHAN_URL, url, NULL, 0, "y"));
+    }
+    assert_int_equal(finding_cap_finish(&all), CP_OK);
+    assert_int_equal(moved.count, 2500);
+    assert_int_equal(all.count, 7500);
+    for (size_t i = 0; i < all.count; i++)
+        assert_int_not_equal(all.items[i].rule, RULE_CANONICAL_MISSING);
+    findings_free(&all);
+    findings_free(&moved);
+}
+
 static void test_json_writer_reports_bad_nesting(void **state)
 {
     (void)state;
@@ -197,6 +223,7 @@ int main(void)
         cmocka_unit_test(test_json_writer_reports_bad_nesting),
         cmocka_unit_test(test_writers_emit_valid_utf8),
         cmocka_unit_test(test_findings_cap),
+        cmocka_unit_test(test_findings_cap_after_move_rule),
         cmocka_unit_test(test_rule_catalog_is_consistent),
         cmocka_unit_test(test_findings_sort_count_and_render),
     };
