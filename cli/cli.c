@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/error.h"
 
@@ -50,6 +51,18 @@ int cli_parse_long(const char *command, const char *option, const char *text, lo
         return -1;
     }
     *out = value;
+    return 0;
+}
+
+int cli_check_cacert(const char *command, const char *path)
+{
+    struct stat info;
+    FILE *file = NULL;
+    if (stat(path, &info) != 0 || !(file = fopen(path, "rb")))
+        return cli_usage_error(command, "--cacert %s: %s", path, strerror(errno));
+    fclose(file);
+    if (!S_ISREG(info.st_mode))
+        return cli_usage_error(command, "--cacert %s: not a file (give the PEM bundle of the CA to trust)", path);
     return 0;
 }
 

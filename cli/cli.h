@@ -40,6 +40,10 @@ void cli_reset_getopt(void);
 /* Parse a non-negative integer option value; returns 0 or -1 (and prints a usage error). */
 int cli_parse_long(const char *command, const char *option, const char *text, long min, long max, long *out);
 
+/* --cacert FILE: a readable regular file (a PEM bundle), checked before any request. 0, or
+ * EXIT_USAGE after printing "crawlpack COMMAND: --cacert FILE: reason". */
+int cli_check_cacert(const char *command, const char *path);
+
 /* Whether a command-line argument names an http:// or https:// URL (fetched) rather than a file. */
 bool cli_is_http_url(const char *argument);
 

@@ -2,7 +2,9 @@
 #include "cli/crawl_options.h"
 
 #include <ctype.h>
+#include <arpa/inet.h>
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +58,9 @@ const char crawl_cli_help[] =
     "      --connect-to HOST:PORT:CONNECT-HOST:CONNECT-PORT\n"
     "                             like curl's --connect-to: requests for HOST:PORT go to\n"
     "                             CONNECT-HOST:CONNECT-PORT, URLs unchanged (repeatable)\n"
+    "      --cacert FILE          trust the CA certificates in FILE (PEM) instead of the system's:\n"
+    "                             staging behind an internal or self-signed CA\n"
+    "  -k, --insecure             do not verify TLS certificates (said in the summary and crawl.json)\n"
     "      --connect-timeout S    seconds (default: 10)\n"
     "      --max-time S           seconds per transfer (default: 30)\n"
     "      --max-body BYTES       body cap; longer bodies are cut and marked (default: 10485760)\n"
@@ -106,12 +111,138 @@ static int parse_seconds(const char *command, const char *option, const char *te
     char *end;
     errno = 0;
     double seconds = strtod(text, &end);
-    if (errno || end == text || *end || seconds <= 0 || seconds > 86400 * 7) {
+    if (errno || end == text || *end || !isfinite(seconds) || seconds <= 0 || seconds > 86400 * 7) {
         cli_usage_error(command, "%s needs a number of seconds above 0, not '%s'", option, text);
         return -1;
     }
     *out_ms = (long)(seconds * 1000.0 + 0.5);
     return 0;
+}
+
+/* ---- structured option values ----
+ * --resolve, --connect-to and -H are checked when given, before any request: curl ignores a
+ * malformed entry, so a typo would silently send the crawl (and its credentials) to the real DNS
+ * answer, which in the "staging under the production name" set-up is production. */
+
+/* The next ':'-separated field of *at (an IPv6 address in brackets may hold ':'). Sets *field and
+ * *length and advances *at past the ':'; false when there is no ':' after the field. */
+static bool next_field(const char **at, const char **field, size_t *length)
+{
+    const char *start = *at, *p = start;
+    if (*p == '[') {
+        const char *close = strchr(p, ']');
+        if (!close)
+            return false;
+        p = close + 1;
+    }
+    const char *colon = strchr(p, ':');
+    if (!colon)
+        return false;
+    *field = start;
+    *length = (size_t)(colon - start);
+    *at = colon + 1;
+    return true;
+}
+
+static bool is_port(const char *text, size_t length)
+{
+    if (length == 0 || length > 5 || strspn(text, "0123456789") < length)
+        return false;
+    long port = strtol(text, NULL, 10);
+    return port >= 1 && port <= 65535;
+}
+
+/* An IPv4 or IPv6 address, the latter bare or in brackets. */
+static bool is_address(const char *text, size_t length)
+{
+    char address[64];
+    if (length >= 2 && text[0] == '[' && text[length - 1] == ']') {
+        text++;
+        length -= 2;
+    }
+    if (length == 0 || length >= sizeof address)
+        return false;
+    memcpy(address, text, length);
+    address[length] = '\0';
+    unsigned char binary[16];
+    return inet_pton(AF_INET, address, binary) == 1 || inet_pton(AF_INET6, address, binary) == 1;
+}
+
+/* A host name or address as a URL holds it: no ':' outside brackets, no '/', no space. */
+static bool is_host(const char *text, size_t length)
+{
+    if (length == 0)
+        return false;
+    if (text[0] == '[')
+        return is_address(text, length);
+    for (size_t i = 0; i < length; i++)
+        if (text[i] == ':' || text[i] == '/' || text[i] == ' ' || text[i] == '\t')
+            return false;
+    return true;
+}
+
+/* curl's --resolve: [+]HOST:PORT:ADDRESS[,ADDRESS...] */
+static int check_resolve(const char *command, const char *value)
+{
+    const char *at = value[0] == '+' ? value + 1 : value, *host, *port;
+    size_t host_length, port_length;
+    bool ok = next_field(&at, &host, &host_length) && next_field(&at, &port, &port_length) &&
+              (is_host(host, host_length) || (host_length == 1 && host[0] == '*')) && is_port(port, port_length) &&
+              *at;
+    for (const char *address = at; ok && *address;) {
+        size_t n = strcspn(address, ",");
+        ok = is_address(address, n);
+        address += n + (address[n] == ',');
+    }
+    if (ok)
+        return 0;
+    return cli_usage_error(command, "--resolve needs HOST:PORT:ADDRESS[,ADDRESS...] with a port from 1 to 65535 and "
+                                    "IP addresses, not '%s'", value);
+}
+
+/* curl's --connect-to: HOST:PORT:CONNECT-HOST:CONNECT-PORT; HOST, PORT and one of the CONNECT
+ * fields may be empty (any host, any port, unchanged), but all four fields are there. */
+static int check_connect_to(const char *command, const char *value)
+{
+    const char *at = value, *host, *port, *connect_host;
+    size_t host_length, port_length, connect_host_length;
+    bool ok = next_field(&at, &host, &host_length) && next_field(&at, &port, &port_length) &&
+              next_field(&at, &connect_host, &connect_host_length);
+    if (ok) {
+        size_t connect_port_length = strlen(at);
+        ok = (host_length == 0 || is_host(host, host_length)) && (port_length == 0 || is_port(port, port_length)) &&
+             (connect_host_length == 0 || is_host(connect_host, connect_host_length)) &&
+             (connect_port_length == 0 || is_port(at, connect_port_length)) &&
+             (connect_host_length > 0 || connect_port_length > 0);
+    }
+    if (ok)
+        return 0;
+    return cli_usage_error(command, "--connect-to needs HOST:PORT:CONNECT-HOST:CONNECT-PORT (four fields; HOST and "
+                                    "PORT may be empty, ports from 1 to 65535, and CONNECT-HOST or CONNECT-PORT set), "
+                                    "not '%s'", value);
+}
+
+/* -H 'Name: value': a token name (RFC 9110), a colon, a value without line breaks. */
+static int check_header(const char *command, const char *value)
+{
+    static const char token[] = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    size_t name = strspn(value, token);
+    if (name > 0 && value[name] == ':' && !strpbrk(value, "\r\n"))
+        return 0;
+    return cli_usage_error(command, "--header needs 'Name: value' (a header name, a colon, a value), not '%s'", value);
+}
+
+/* --sitemap: an absolute http(s) URL. */
+static int check_sitemap_url(const char *command, const char *value)
+{
+    struct url parsed;
+    enum url_error status = url_parse_str(value, NULL, &parsed);
+    bool crawlable = status == URL_OK && url_is_crawlable(&parsed);
+    url_free(&parsed);
+    if (crawlable)
+        return 0;
+    return cli_usage_error(command, "--sitemap needs an absolute http(s) URL, not '%s'%s%s", value,
+                           status != URL_OK ? ": " : "", status != URL_OK ? url_error_string(status) : "");
 }
 
 static int compile_patterns(const char *command, const struct crawl_cli_list *texts, regex_t **out)
@@ -138,7 +269,7 @@ enum {
     OPT_THREADS, OPT_IGNORE_ROBOTS, OPT_CRAWL_DELAY, OPT_COOKIE, OPT_RESOLVE, OPT_CONNECT_TO, OPT_CONNECT_TIMEOUT, OPT_MAX_TIME,
     OPT_MAX_BODY, OPT_MAX_DURATION, OPT_SITEMAP, OPT_NO_SITEMAPS, OPT_MAX_LINKS_PER_PAGE, OPT_MAX_PARSE_TIME,
     OPT_MAX_SITEMAP_URLS, OPT_MAX_ORIGIN_FAILURES,
-    OPT_MAX_ORIGIN_BACKOFF,
+    OPT_MAX_ORIGIN_BACKOFF, OPT_CACERT,
 };
 /* Proxy and credentials: their own range, so the two lists grow without touching each other. */
 enum { OPT_NOPROXY = 448, OPT_NETRC, OPT_NETRC_FILE };
@@ -162,7 +293,8 @@ const struct option crawl_cli_options[] = {
     {"connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT},
     {"max-time", required_argument, NULL, OPT_MAX_TIME}, {"max-body", required_argument, NULL, OPT_MAX_BODY},
     {"max-duration", required_argument, NULL, OPT_MAX_DURATION}, {"sitemap", required_argument, NULL, OPT_SITEMAP},
-    {"no-sitemaps", no_argument, NULL, OPT_NO_SITEMAPS}, {"quiet", no_argument, NULL, 'q'},
+    {"no-sitemaps", no_argument, NULL, OPT_NO_SITEMAPS}, {"cacert", required_argument, NULL, OPT_CACERT},
+    {"insecure", no_argument, NULL, 'k'}, {"quiet", no_argument, NULL, 'q'},
     {"max-links-per-page", required_argument, NULL, OPT_MAX_LINKS_PER_PAGE},
     {"max-parse-time", required_argument, NULL, OPT_MAX_PARSE_TIME},
     {"max-sitemap-urls", required_argument, NULL, OPT_MAX_SITEMAP_URLS},
@@ -389,13 +521,16 @@ int crawl_cli_apply(struct crawl_cli *cli, int c, const char *value, char **argv
     case OPT_SUBDOMAINS: o->subdomains = true; return 0;
     case OPT_INCLUDE: return list_add(&cli->includes, value) ? EXIT_RUNTIME : 0;
     case OPT_EXCLUDE: return list_add(&cli->excludes, value) ? EXIT_RUNTIME : 0;
-    case OPT_STRIP_PARAM: return list_add(&cli->strip_params, value) ? EXIT_RUNTIME : 0;
+    case OPT_STRIP_PARAM:
+        if (!value[0] || strcmp(value, "*") == 0)
+            return cli_usage_error(cli->command, "--strip-param needs a parameter name (NAME, or NAME* for a prefix), not '%s'", value);
+        return list_add(&cli->strip_params, value) ? EXIT_RUNTIME : 0;
     case OPT_MAX_DEPTH: if (cli_parse_long(cli->command, "--max-depth", value, 0, 1000000, &o->max_depth)) return EXIT_USAGE; return 0;
     case OPT_MAX_PAGES: if (cli_parse_long(cli->command, "--max-pages", value, 1, 1000000000, &o->max_pages)) return EXIT_USAGE; return 0;
     case OPT_MAX_URL_LENGTH: if (cli_parse_long(cli->command, "--max-url-length", value, 16, 1 << 20, &number)) return EXIT_USAGE; o->max_url_length = (size_t)number; return 0;
     case OPT_MAX_PER_TEMPLATE: if (cli_parse_long(cli->command, "--max-per-template", value, 1, 1000000000, &number)) return EXIT_USAGE; o->max_per_template = (size_t)number; return 0;
     case OPT_CHECK_EXTERNAL: o->check_external = true; return 0;
-    case OPT_SITEMAP: return list_add(&cli->sitemaps, value) ? EXIT_RUNTIME : 0;
+    case OPT_SITEMAP: return check_sitemap_url(cli->command, value) ? EXIT_USAGE : list_add(&cli->sitemaps, value) ? EXIT_RUNTIME : 0;
     case OPT_NO_SITEMAPS: o->no_sitemaps = true; return 0;
     case 'c': if (cli_parse_long(cli->command, "--concurrency", value, 1, 1024, &number)) return EXIT_USAGE; o->concurrency = (int)number; return 0;
     case OPT_PER_HOST: if (cli_parse_long(cli->command, "--per-host", value, 1, 1024, &number)) return EXIT_USAGE; o->per_host = (int)number; return 0;
@@ -403,7 +538,7 @@ int crawl_cli_apply(struct crawl_cli *cli, int c, const char *value, char **argv
     case OPT_RATE: {
         char *end;
         double rate = strtod(value, &end);
-        if (end == value || *end || rate < 0 || rate > 1e6)
+        if (end == value || *end || !isfinite(rate) || rate < 0 || rate > 1e6)
             return cli_usage_error(cli->command, "--rate needs requests per second (0 for unlimited), not '%s'", value);
         o->rate = rate == 0 ? -1 : rate;
         return 0;
@@ -411,18 +546,21 @@ int crawl_cli_apply(struct crawl_cli *cli, int c, const char *value, char **argv
     case OPT_IGNORE_ROBOTS: o->ignore_robots = true; return 0;
     case OPT_CRAWL_DELAY: o->respect_crawl_delay = true; return 0;
     case 'A': o->fetch.user_agent = value; return 0;
-    case 'H':
-        if (!strchr(value, ':'))
-            return cli_usage_error(cli->command, "--header needs 'Name: value', not '%s'", value);
-        return list_add(&cli->headers, value) ? EXIT_RUNTIME : 0;
-    case OPT_COOKIE: o->fetch.cookie = value; return 0;
+    case 'H': return check_header(cli->command, value) ? EXIT_USAGE : list_add(&cli->headers, value) ? EXIT_RUNTIME : 0;
+    case OPT_COOKIE:
+        if (!strchr(value, '=') || strpbrk(value, "\r\n"))
+            return cli_usage_error(cli->command, "--cookie needs 'name=value[; name2=value2]', not '%s'", value);
+        o->fetch.cookie = value;
+        return 0;
+    case OPT_CACERT: if (cli_check_cacert(cli->command, value)) return EXIT_USAGE; o->fetch.tls.ca_file = value; return 0;
+    case 'k': o->fetch.tls.insecure = true; return 0;
     case 'u':
         if (!strchr(value, ':'))
             return cli_usage_error(cli->command, "--user needs USER:PASSWORD");
         o->fetch.credentials = value;
         return 0;
-    case OPT_RESOLVE: return list_add(&cli->resolves, value) ? EXIT_RUNTIME : 0;
-    case OPT_CONNECT_TO: return list_add(&cli->connect_tos, value) ? EXIT_RUNTIME : 0;
+    case OPT_RESOLVE: return check_resolve(cli->command, value) ? EXIT_USAGE : list_add(&cli->resolves, value) ? EXIT_RUNTIME : 0;
+    case OPT_CONNECT_TO: return check_connect_to(cli->command, value) ? EXIT_USAGE : list_add(&cli->connect_tos, value) ? EXIT_RUNTIME : 0;
     case OPT_CONNECT_TIMEOUT: return parse_seconds(cli->command, "--connect-timeout", value, &o->fetch.connect_timeout_ms) ? EXIT_USAGE : 0;
     case OPT_MAX_TIME: return parse_seconds(cli->command, "--max-time", value, &o->fetch.total_timeout_ms) ? EXIT_USAGE : 0;
     case OPT_MAX_DURATION: return parse_seconds(cli->command, "--max-duration", value, &o->max_duration_ms) ? EXIT_USAGE : 0;

@@ -20,9 +20,9 @@
 /* The crawl options' help lines, from "Where and what:" to "-v, --verbose" (each line ends in \n). */
 extern const char crawl_cli_help[];
 /* Short options taken by crawl_cli_apply, for a getopt optstring (after its leading ':'). */
-#define CRAWL_CLI_SHORT_OPTIONS "o:c:A:H:u:x:qv"
+#define CRAWL_CLI_SHORT_OPTIONS "o:c:A:H:u:x:kqv"
 /* The long options (without --help), terminated by a zero entry. Their values are 'o', 'c', 'A',
- * 'H', 'u', 'x', 'q', 'v' and numbers from 256 to 511: a command's own options use other values. */
+ * 'H', 'u', 'x', 'k', 'q', 'v' and numbers from 256 to 511: a command's own options use other values. */
 extern const struct option crawl_cli_options[];
 
 /* crawl_cli_options followed by extra[0..extra_count) and a zero entry: a command's getopt_long

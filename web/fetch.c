@@ -19,6 +19,7 @@ struct fetcher {
     char *user_agent;
     char *cookie;
     char *credentials;
+    char *ca_file;
     struct curl_slist *headers;
     struct curl_slist *resolve;
     struct curl_slist *connect_to;
@@ -89,6 +90,8 @@ struct fetcher *fetcher_new(const struct fetch_options *options)
     f->user_agent = strdup(options->user_agent ? options->user_agent : HTTP_GET_DEFAULT_USER_AGENT);
     f->cookie = copy_or_null(options->cookie);
     f->credentials = copy_or_null(options->credentials);
+    f->ca_file = copy_or_null(options->tls.ca_file);
+    f->options.tls.ca_file = f->ca_file;
     for (size_t i = 0; i < options->header_count; i++)
         f->headers = curl_slist_append(f->headers, options->headers[i]);
     for (size_t i = 0; i < options->resolve_count; i++)
@@ -96,7 +99,8 @@ struct fetcher *fetcher_new(const struct fetch_options *options)
     for (size_t i = 0; i < options->connect_to_count; i++)
         f->connect_to = curl_slist_append(f->connect_to, options->connect_to[i]);
     if (!f->multi || !f->share || !f->user_agent || (options->cookie && !f->cookie) ||
-        (options->credentials && !f->credentials) || copy_proxy_and_netrc(f, options) != CP_OK) {
+        (options->credentials && !f->credentials) || copy_proxy_and_netrc(f, options) != CP_OK ||
+        (options->tls.ca_file && !f->ca_file)) {
         fetcher_free(f);
         return NULL;
     }
@@ -152,6 +156,7 @@ void fetcher_free(struct fetcher *f)
     free(f->proxy);
     free(f->noproxy);
     free(f->netrc_file);
+    free(f->ca_file);
     free(f);
 }
 
@@ -301,26 +306,24 @@ static void set_transfer_options(struct fetcher *f, struct transfer *t, const st
 {
     CURL *e = t->easy;
     const struct fetch_options *o = &f->options;
-    curl_easy_setopt(e, CURLOPT_URL, request->url);
+    struct http_handle_options common = {f->user_agent, o->connect_timeout_ms, o->total_timeout_ms, o->tls};
+    http_handle_setup(e, request->url, &common);
     curl_easy_setopt(e, CURLOPT_PRIVATE, t);
     curl_easy_setopt(e, CURLOPT_SHARE, f->share);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(e, CURLOPT_USERAGENT, f->user_agent);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms > 0 ? o->connect_timeout_ms : FETCH_DEFAULT_CONNECT_TIMEOUT_MS);
-    /* No CURLOPT_TIMEOUT_MS: libcurl counts it from curl_multi_add_handle, so a transfer queued
-     * behind a slow one would expire before it was ever sent. fetcher_run enforces the total
-     * timeout from request_starts instead. */
+    /* No CURLOPT_TIMEOUT_MS (http_handle_setup's is taken back): libcurl counts it from
+     * curl_multi_add_handle, so a transfer queued behind a slow one would expire before it was
+     * ever sent. fetcher_run enforces the total timeout from request_starts instead. */
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 0L);
     t->total_timeout_ms = total_timeout_ms(f);
     curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, request_starts);
     curl_easy_setopt(e, CURLOPT_PREREQDATA, t);
-    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
     /* Waiting for a connection to show whether it multiplexes pays only where HTTP/2 can be
      * negotiated (TLS): over plain http the answer comes with the first response's headers, so a
      * response whose headers never end would hold every request queued behind it. */
     curl_easy_setopt(e, CURLOPT_PIPEWAIT, is_https(request->url) ? 1L : 0L);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, read_header);
@@ -433,7 +436,7 @@ static struct fetch_result *finish_transfer(struct transfer *t, CURLcode code)
                  t->max_header);
     } else if (code != CURLE_OK) {
         r->error_class = http_error_classify(code);
-        snprintf(r->error, sizeof(r->error), "%s", t->error_buffer[0] ? t->error_buffer : curl_easy_strerror(code));
+        http_error_describe(code, t->error_buffer, r->error, sizeof(r->error));
         r->not_requested = !t->requested;
     }
     t->result = NULL;

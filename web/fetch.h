@@ -25,6 +25,7 @@
 #include <stddef.h>
 
 #include "web/http_error.h"
+#include "web/http_handle.h"
 
 #define FETCH_DEFAULT_MAX_BODY (10u << 20)
 #define FETCH_DEFAULT_MAX_HEADER (256u << 10)
@@ -54,6 +55,7 @@ struct fetch_options {
     const char *noproxy;        /* comma list of hosts (and their subdomains) reached directly; "*": all */
     bool netrc;                 /* credentials per host from netrc_file, or ~/.netrc when NULL */
     const char *netrc_file;
+    struct http_tls tls;        /* --cacert, -k (every transfer, whichever origin) */
 };
 
 struct fetch_request {

@@ -2,6 +2,7 @@
 #include "web/http_error.h"
 
 #include <curl/curl.h>
+#include <stdio.h>
 
 const char *http_error_class_name(enum http_error_class error_class)
 {
@@ -36,5 +37,24 @@ enum http_error_class http_error_classify(int curl_code)
     case CURLE_TOO_MANY_REDIRECTS:
     case CURLE_BAD_CONTENT_ENCODING: return HTTP_ERROR_PROTOCOL;
     default: return HTTP_ERROR_OTHER;
+    }
+}
+
+void http_error_describe(int curl_code, const char *curl_message, char *out, size_t size)
+{
+    const char *message = curl_message && curl_message[0] ? curl_message : curl_easy_strerror((CURLcode)curl_code);
+    switch ((CURLcode)curl_code) {
+    case CURLE_PEER_FAILED_VERIFICATION:
+        snprintf(out, size, "certificate not trusted: pass --cacert FILE or -k (%s)", message);
+        return;
+    case CURLE_SSL_CACERT_BADFILE:
+        snprintf(out, size, "the --cacert file cannot be used (%s)", message);
+        return;
+    case CURLE_SSL_CONNECT_ERROR:
+        snprintf(out, size, "TLS handshake failed (%s)", message);
+        return;
+    default:
+        snprintf(out, size, "%s", message);
+        return;
     }
 }

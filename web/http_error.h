@@ -5,6 +5,8 @@
 #ifndef CRAWLPACK_WEB_HTTP_ERROR_H
 #define CRAWLPACK_WEB_HTTP_ERROR_H
 
+#include <stddef.h>
+
 enum http_error_class {
     HTTP_ERROR_NONE = 0,
     HTTP_ERROR_DNS,       /* the host name did not resolve */
@@ -21,5 +23,10 @@ const char *http_error_class_name(enum http_error_class error_class);
 
 /* The class of a libcurl result code (a CURLcode passed as int, so this header needs no curl). */
 enum http_error_class http_error_classify(int curl_code);
+
+/* What failed, for a report: curl's own message (curl_message, may be empty), led for TLS failures
+ * by what the user can do about them ("certificate not trusted: pass --cacert FILE or -k (...)"),
+ * since a self-signed or internal-CA staging server is the usual cause. Writes at most size bytes. */
+void http_error_describe(int curl_code, const char *curl_message, char *out, size_t size);
 
 #endif

@@ -52,17 +52,11 @@ static char *strdup_or_null(const char *s)
 static void set_options(CURL *curl, const char *url, const struct http_get_options *opts,
                         struct body_sink *sink, struct curl_slist *headers, char *error_buffer)
 {
-    curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_USERAGENT, opts->user_agent ? opts->user_agent : HTTP_GET_DEFAULT_USER_AGENT);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, opts->connect_timeout_ms ? opts->connect_timeout_ms : 10000L);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, opts->total_timeout_ms ? opts->total_timeout_ms : 30000L);
+    struct http_handle_options common = {opts->user_agent, opts->connect_timeout_ms, opts->total_timeout_ms, opts->tls};
+    http_handle_setup(curl, url, &common);
     curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, opts->follow_redirects ? 1L : 0L);
     curl_easy_setopt(curl, CURLOPT_MAXREDIRS, (long)(opts->max_redirects ? opts->max_redirects : 10));
-    curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)0);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, sink);
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
@@ -124,7 +118,7 @@ int http_get(const char *url, const struct http_get_options *opts, struct http_r
     response->body = buf_detach(&sink.body);
     response->error_class = http_error_classify(code);
     if (code != CURLE_OK)
-        snprintf(response->error, sizeof(response->error), "%s", error_buffer[0] ? error_buffer : curl_easy_strerror(code));
+        http_error_describe(code, error_buffer, response->error, sizeof(response->error));
     curl_slist_free_all(headers);
     curl_easy_cleanup(curl);
     if (!response->body)

@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #include "web/http_error.h"
+#include "web/http_handle.h"
 
 #define HTTP_GET_DEFAULT_USER_AGENT "crawlpack/" CRAWLPACK_VERSION " (+https://github.com/crawlpack/crawlpack)"
 
@@ -29,6 +30,7 @@ struct http_get_options {
     int max_redirects;          /* when following; 0: 10 */
     const char *const *headers; /* extra "Name: value" request headers */
     size_t header_count;
+    struct http_tls tls;        /* --cacert, -k */
 };
 
 struct http_response {
