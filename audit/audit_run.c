@@ -92,10 +92,19 @@ static int crawl(const struct audit_request *request, struct audit_watch *watch,
             fclose(options.links_out);
         return fail(error, error_size, status, "cannot analyse the link graph: %s", cp_strerror(status));
     }
-    if (!request->out_dir)
-        return CP_OK;
-    return crawl_output_finish(request->out_dir, &options, &result->crawl, &result->analysis, result->started_at,
-                               error, error_size);
+    if (request->out_dir) {
+        status = crawl_output_finish(request->out_dir, &options, &result->crawl, &result->analysis,
+                                     result->started_at, error, error_size);
+        if (status != CP_OK)
+            return status;
+    }
+    /* A crawl that never reached its start page audited nothing: the run failed (the crawl files,
+     * written above, show what happened), and no findings are written that could pass for clean. */
+    enum crawl_start_outcome start = result->crawl.start_outcome;
+    if (start == CRAWL_START_UNREACHABLE || start == CRAWL_START_BLOCKED)
+        return fail(error, error_size, CP_ERR_NETWORK, "cannot crawl %s: %s", result->start,
+                    result->crawl.start_problem ? result->crawl.start_problem : "no response");
+    return CP_OK;
 }
 
 /* ---- findings ---- */

@@ -22,7 +22,9 @@
  * Errors: CP_OK (the audit ran, interrupted or not); otherwise a status from common/error.h with a
  * one-line message in error ("cannot write out/findings.json: ..."), and result->input_error set
  * when the request's inputs were at fault (a bad crawl option, an unreadable baseline or intake)
- * rather than the machine or the network. */
+ * rather than the machine or the network. A crawl that could not reach its start page (no HTTP
+ * answer, or a rate limit or bot wall: crawl.start_outcome) is CP_ERR_NETWORK with "cannot crawl
+ * URL: why" in error; its crawl files are written, its findings are not. */
 #ifndef CRAWLPACK_AUDIT_AUDIT_RUN_H
 #define CRAWLPACK_AUDIT_AUDIT_RUN_H
 

@@ -526,6 +526,9 @@ static void print_summary(const struct audit_cli *cli, const struct audit_result
         fprintf(out, "... %zu more causes (findings.txt and findings.json list them all)\n",
                 causes.count - SUMMARY_MAX_CAUSES);
     finding_causes_free(&causes);
+    if (r->pages_blocked || cli->crawl.crawl.fetch.tls.insecure)
+        fputc('\n', out);
+    crawl_cli_print_caveats(&cli->crawl, r, out);
     if (ctx->baseline)
         fprintf(out, "\nbaseline %s: %zu new, %zu existing, %zu fixed\n", cli->baseline_path, ctx->baseline->new_count,
                ctx->baseline->existing_count, ctx->baseline->fixed_count);
@@ -584,6 +587,8 @@ int cmd_audit(int argc, char **argv)
     struct audit_result result;
     char error[1024];
     crawl_cli_catch_stop_signals();
+    if (cli.crawl.crawl.fetch.tls.insecure)
+        fputs("crawlpack audit: warning: -k/--insecure: TLS certificates will not be verified\n", stderr);
     int status = audit_run(&request, &result, error, sizeof error);
     if (result.page_findings_incomplete)
         fprintf(stderr, "crawlpack audit: out of memory during the crawl: some page findings are missing\n");

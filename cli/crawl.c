@@ -70,9 +70,15 @@ int cmd_crawl(int argc, char **argv)
     if (rc == 0)
         rc = crawl_cli_run(&cli, &result, started_at, &started);
     if (rc == 0) {
-        if (!cli.quiet)
+        if (!cli.quiet) {
             print_summary(&cli, &result);
-        rc = result.interrupted ? EXIT_INTERRUPTED : EXIT_OK;
+            crawl_cli_print_caveats(&cli, &result, stdout);
+        }
+        /* The start page answering 4xx/5xx is a problem the crawl found (audit: start-url-error). */
+        bool start_error = result.start_outcome == CRAWL_START_HTTP_ERROR;
+        if (start_error)
+            fprintf(stderr, "crawlpack crawl: the start URL %s %s\n", crawl_cli_start_url(&cli), result.start_problem);
+        rc = result.interrupted ? EXIT_INTERRUPTED : start_error ? EXIT_PROBLEMS : EXIT_OK;
         crawl_result_free(&result);
     }
     crawl_cli_free(&cli);

@@ -677,6 +677,21 @@ void crawl_cli_init(struct crawl_cli *cli, const char *command)
     cli->crawl.max_depth = -1;
 }
 
+const char *crawl_cli_start_url(const struct crawl_cli *cli)
+{
+    return cli->crawl.start_url ? cli->crawl.start_url : cli->crawl.site_url;
+}
+
+void crawl_cli_print_caveats(const struct crawl_cli *cli, const struct crawl_result *result, FILE *out)
+{
+    if (result->pages_blocked)
+        fprintf(out, "blocked: %llu URL%s not crawled (rate limit or bot protection): not broken, not checked; "
+                     "see crawl-blocked\n",
+                (unsigned long long)result->pages_blocked, result->pages_blocked == 1 ? "" : "s");
+    if (cli->crawl.fetch.tls.insecure)
+        fputs("warning: -k/--insecure: TLS certificates were not verified\n", out);
+}
+
 bool crawl_cli_writes_files(const struct crawl_cli *cli)
 {
     return strcmp(cli->out_dir, "-") != 0;
@@ -701,6 +716,8 @@ int crawl_cli_run(struct crawl_cli *cli, struct crawl_result *result, char *star
     *started = time(NULL);
     strftime(started_at, 32, "%Y-%m-%dT%H:%M:%SZ", gmtime(started));
     crawl_cli_catch_stop_signals();
+    if (cli->crawl.fetch.tls.insecure)
+        fprintf(stderr, "crawlpack %s: warning: -k/--insecure: TLS certificates will not be verified\n", cli->command);
     int status = crawl_run(&cli->crawl, result, error, sizeof(error));
     if (status != CP_OK && status != CP_ERR_INTERRUPTED) {
         if (cli->crawl.links_out)
@@ -712,6 +729,14 @@ int crawl_cli_run(struct crawl_cli *cli, struct crawl_result *result, char *star
     }
     if (files && crawl_output_finish(cli->out_dir, &cli->crawl, result, NULL, started_at, error, sizeof(error)) != CP_OK) {
         fprintf(stderr, "crawlpack %s: %s\n", cli->command, error);
+        crawl_result_free(result);
+        return EXIT_RUNTIME;
+    }
+    /* A crawl that never reached its start page audited nothing: it fails as a run (the crawl
+     * files, written above, show what happened), whatever --fail-on says. */
+    if (result->start_outcome == CRAWL_START_UNREACHABLE || result->start_outcome == CRAWL_START_BLOCKED) {
+        fprintf(stderr, "crawlpack %s: cannot crawl %s: %s\n", cli->command, crawl_cli_start_url(cli),
+                result->start_problem ? result->start_problem : "no response");
         crawl_result_free(result);
         return EXIT_RUNTIME;
     }

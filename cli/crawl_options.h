@@ -14,6 +14,7 @@
 #include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "crawler/crawl.h"
 
@@ -58,6 +59,13 @@ int crawl_cli_apply(struct crawl_cli *cli, int option, const char *value, char *
 int crawl_cli_finish(struct crawl_cli *cli, int argc, char **argv);
 void crawl_cli_free(struct crawl_cli *cli);
 
+/* The URL the crawl starts from (the positional URL, or --site-url with --root). */
+const char *crawl_cli_start_url(const struct crawl_cli *cli);
+
+/* The lines a run's summary adds about what it could not vouch for: URLs blocked by a rate limit
+ * or bot wall, and -k (certificates not verified). Nothing when neither applies. */
+void crawl_cli_print_caveats(const struct crawl_cli *cli, const struct crawl_result *result, FILE *out);
+
 /* Whether the crawl files are written: false for `--out -` (audit: one format to stdout). */
 bool crawl_cli_writes_files(const struct crawl_cli *cli);
 
@@ -71,7 +79,9 @@ bool crawl_cli_writes_files(const struct crawl_cli *cli);
 void crawl_cli_catch_stop_signals(void);
 
 /* Create the output folder, crawl (Ctrl-C stops it) and write pages.csv, links.csv, sitemaps.csv
- * and crawl.json (none of them with `--out -`).
+ * and crawl.json (none of them with `--out -`). A crawl that could not reach its start page
+ * (unreachable or blocked: result->start_outcome) still writes those files, then prints
+ * "crawlpack COMMAND: cannot crawl URL: why" and returns EXIT_RUNTIME.
  * started_at receives the start time as "YYYY-MM-DDTHH:MM:SSZ" (at least 32 bytes) and *started
  * the same as seconds. Returns 0 with *result filled (interrupted or not: see
  * result->interrupted; the caller frees it with crawl_result_free), or an exit code after printing

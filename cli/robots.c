@@ -14,8 +14,8 @@
 #include "reports/render_text.h"
 
 static const char usage[] =
-    "Usage: crawlpack robots check (--robots-file FILE | --robots-url URL) [--user-agent TOKEN] URL...\n"
-    "       crawlpack robots lint FILE|URL\n\n"
+    "Usage: crawlpack robots check (--robots-file FILE | --robots-url URL) [--user-agent TOKEN] [--cacert FILE] [-k] URL...\n"
+    "       crawlpack robots lint [--cacert FILE] [-k] FILE|URL\n\n"
     "check   For each URL print 'allowed' or 'disallowed', the URL and the deciding rule\n"
     "        ('line 7: Disallow: /private/' or 'no matching rule'), tab-separated, exactly as\n"
     "        Google's reference matcher decides. Exit 0 when every URL is allowed, 1 otherwise.\n"
@@ -26,18 +26,28 @@ static const char usage[] =
     "  --robots-url URL     fetch robots.txt (redirects followed up to 5 hops, RFC 9309 rules for\n"
     "                       4xx/5xx/429 and network errors)\n"
     "  --user-agent TOKEN   the crawler's product token (default: crawlpack)\n"
+    "  --cacert FILE        trust the CA certificates in FILE (PEM) for an https:// robots.txt\n"
+    "  -k, --insecure       do not verify TLS certificates\n"
     "  -h, --help           show this help\n";
 
 static const char command[] = "robots";
 
 /* robots.txt from a file or a URL; findings gets what parsing (and fetching) found. */
-static int load_robots(const char *location, bool is_url, struct robots **robots,
+static int load_robots(const char *location, bool is_url, const struct http_tls *tls, struct robots **robots,
                        struct finding_list *findings)
 {
     if (is_url) {
-        int rc = robots_get(location, NULL, robots, findings);
-        if (rc != CP_OK)
+        struct http_get_options options = {.tls = *tls};
+        int rc = robots_get(location, &options, robots, findings);
+        if (rc == CP_ERR_NETWORK) {
+            /* the host could not be reached at all: the fetch failed, the file says nothing */
+            fprintf(stderr, "crawlpack robots: cannot fetch %s: %s\n", location,
+                    findings->count ? findings->items[findings->count - 1].message : "no response");
+            robots_free(*robots);
+            *robots = NULL;
+        } else if (rc != CP_OK) {
             fprintf(stderr, "crawlpack robots: %s: %s\n", location, cp_strerror(rc));
+        }
         return rc;
     }
     char *body;
@@ -122,16 +132,21 @@ static int run_check(int argc, char **argv)
         {"robots-file", required_argument, NULL, 'f'},
         {"robots-url", required_argument, NULL, 'u'},
         {"user-agent", required_argument, NULL, 'a'},
+        {"cacert", required_argument, NULL, 'c'},
+        {"insecure", no_argument, NULL, 'k'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *file = NULL, *url = NULL, *agent = "crawlpack";
+    struct http_tls tls = {0};
     int c;
-    while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":hk", options, NULL)) != -1) {
         switch (c) {
         case 'f': file = optarg; break;
         case 'u': url = optarg; break;
         case 'a': agent = optarg; break;
+        case 'c': if (cli_check_cacert(command, optarg)) return EXIT_USAGE; tls.ca_file = optarg; break;
+        case 'k': tls.insecure = true; break;
         case 'h': fputs(usage, stdout); return EXIT_OK;
         default: return cli_option_error(command, c, argv);
         }
@@ -147,14 +162,14 @@ static int run_check(int argc, char **argv)
                         "user-agent lines are compared with it as given\n", agent);
     struct finding_list findings = FINDING_LIST_INIT;
     struct robots *robots;
-    int rc = load_robots(file ? file : url, url != NULL, &robots, &findings);
+    int rc = load_robots(file ? file : url, url != NULL, &tls, &robots, &findings);
     /* Only what stops the file from applying matters here; `robots lint` lists the rest. */
     for (size_t i = 0; i < findings.count; i++)
         if (findings.items[i].rule == RULE_ROBOTS_UNREACHABLE || findings.items[i].rule == RULE_ROBOTS_TOO_MANY_REDIRECTS)
             render_finding_text(stderr, &findings.items[i]);
     findings_free(&findings);
     if (rc != CP_OK)
-        return EXIT_RUNTIME;
+        return rc == CP_ERR_IO ? EXIT_USAGE : EXIT_RUNTIME;
     int status = EXIT_OK;
     for (int i = optind; i < argc && status != EXIT_RUNTIME; i++) {
         int allowed = check_url(robots, agent, argv[i]);
@@ -172,14 +187,27 @@ static int run_check(int argc, char **argv)
 static int run_lint(int argc, char **argv)
 {
     static const struct option options[] = {
+        {"cacert", required_argument, NULL, 'c'},
+        {"insecure", no_argument, NULL, 'k'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
+    struct http_tls tls = {0};
     int c;
-    while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":hk", options, NULL)) != -1) {
         if (c == 'h') {
             fputs(usage, stdout);
             return EXIT_OK;
+        }
+        if (c == 'c') {
+            if (cli_check_cacert(command, optarg))
+                return EXIT_USAGE;
+            tls.ca_file = optarg;
+            continue;
+        }
+        if (c == 'k') {
+            tls.insecure = true;
+            continue;
         }
         return cli_option_error(command, c, argv);
     }
@@ -190,7 +218,7 @@ static int run_lint(int argc, char **argv)
     const char *location = argv[optind];
     struct finding_list findings = FINDING_LIST_INIT;
     struct robots *robots;
-    int rc = load_robots(location, cli_is_http_url(location), &robots, &findings);
+    int rc = load_robots(location, cli_is_http_url(location), &tls, &robots, &findings);
     if (rc == CP_OK) {
         /* Not a finding (a missing robots.txt is fine), but the user asked about this file. */
         if (robots_policy_reason(robots))
@@ -201,7 +229,7 @@ static int run_lint(int argc, char **argv)
     size_t errors = findings_count_at_least(&findings, SEVERITY_ERROR);
     findings_free(&findings);
     if (rc != CP_OK)
-        return EXIT_RUNTIME;
+        return rc == CP_ERR_IO ? EXIT_USAGE : EXIT_RUNTIME; /* an unreadable file is the user's to fix */
     return errors > 0 ? EXIT_PROBLEMS : EXIT_OK;
 }
 

@@ -18,6 +18,7 @@
 #include "findings/finding_cap.h"
 #include "web/content_type.h"
 #include "crawler/crawl_output.h"
+#include "web/bot_wall.h"
 #include "web/robots.h"
 #include "linkgraph/graph.h"
 
@@ -111,11 +112,14 @@ static void handle_page(struct crawl *c, struct request *request, struct fetch_r
 {
     const struct frontier_claim *claim = &request->claim;
     bool throttled = response->status == 429 || response->status == 503;
+    /* A Retry-After past the cap is not a pause the crawl takes: the origin is closed instead. */
+    bool over_cap = throttled && response->retry_after_ms > CRAWL_RETRY_AFTER_CAP_MS;
     bool error = response->error_class != HTTP_ERROR_NONE || response->status >= 500 || response->status == 429;
-    finish_claim(c, claim->origin, error, throttled, response->retry_after_ms);
+    finish_claim(c, claim->origin, error && !over_cap, throttled && !over_cap, response->retry_after_ms);
     if (throttled) {
         c->r->throttled++;
-        if (claim->attempt < MAX_THROTTLE_RETRIES && !c->stopping && frontier_retry(c->frontier, claim) == CP_OK) {
+        if (!over_cap && claim->attempt < MAX_THROTTLE_RETRIES && !c->stopping &&
+            frontier_retry(c->frontier, claim) == CP_OK) {
             log_info("%ld for %s: retrying after the origin's back-off", response->status, response->url);
             fetch_result_free(response);
             return;
@@ -123,6 +127,12 @@ static void handle_page(struct crawl *c, struct request *request, struct fetch_r
     }
     if (response->not_requested) {
         crawl_record_unreachable(c, claim->node, response);
+        fetch_result_free(response);
+        return;
+    }
+    char blocked[256];
+    if (bot_wall_detect(response, blocked, sizeof blocked)) {
+        crawl_record_blocked(c, claim->node, claim->origin, response, blocked, over_cap);
         fetch_result_free(response);
         return;
     }
@@ -221,7 +231,7 @@ static long start_requests(struct crawl *c)
         }
         if (drop_probe(c, &claim))
             continue;
-        if (!crawl_robots_allows(c, claim.node, claim.origin)) {
+        if (crawl_origin_closed(c, claim.node, claim.origin) || !crawl_robots_allows(c, claim.node, claim.origin)) {
             finish_claim(c, claim.origin, false, false, -1);
             continue;
         }
@@ -473,7 +483,8 @@ static void collect_run_facts(struct crawl *c)
     uint32_t nodes = graph_node_count(c->graph);
     for (uint32_t i = 0; i < nodes; i++) {
         struct crawl_page *page = crawl_page_of(c, i);
-        if (page->flags & (CRAWL_PAGE_FETCHED | CRAWL_PAGE_ROBOTS_BLOCKED | CRAWL_PAGE_ORIGIN_ABANDONED))
+        if (page->flags &
+            (CRAWL_PAGE_FETCHED | CRAWL_PAGE_ROBOTS_BLOCKED | CRAWL_PAGE_ORIGIN_ABANDONED | CRAWL_PAGE_BLOCKED))
             continue;
         if (page->flags & CRAWL_PAGE_UNREACHABLE)
             r->partial.unreachable++;
@@ -586,6 +597,8 @@ int crawl_run(const struct crawl_options *options, struct crawl_result *result, 
         crawl_loop(&c);
         stop_workers(&c);
         collect_run_facts(&c);
+        crawl_blocked_findings(&c);
+        crawl_judge_start(&c);
         if (graph_freeze(c.graph) != CP_OK)
             status = CP_ERR_NOMEM;
         else if (result->interrupted)
@@ -595,6 +608,7 @@ int crawl_run(const struct crawl_options *options, struct crawl_result *result, 
         fetcher_cancel_all(c.fetcher, free_request, NULL);
     fetcher_free(c.fetcher);
     crawl_sitemaps_free(&c);
+    crawl_blocked_free(&c);
     local_root_free(c.root);
     frontier_free(c.frontier);
     handoff_free(&c.jobs);
@@ -660,6 +674,7 @@ void crawl_result_free(struct crawl_result *r)
         free(r->robots[i].robots_url);
         free(r->robots[i].action);
         free(r->robots[i].reason);
+        free(r->robots[i].transport_error);
         robots_free(r->robots[i].robots);
     }
     free(r->robots);
@@ -674,5 +689,6 @@ void crawl_result_free(struct crawl_result *r)
     for (size_t i = 0; i < r->breaker_count; i++)
         free(r->breaker_events[i]);
     free(r->breaker_events);
+    free(r->start_problem);
     memset(r, 0, sizeof(*r));
 }

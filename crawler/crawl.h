@@ -20,7 +20,13 @@
  * kept in memory) when options->links_out is set.
  * Errors: CP_OK; CP_ERR_INVALID for a bad start URL or option (message in error); CP_ERR_NOMEM;
  * CP_ERR_INTERRUPTED when stopped (by the flag or max_duration_ms: the result is complete up to
- * that point). A page that fails to fetch is a record with an error class, not an error. */
+ * that point). A page that fails to fetch is a record with an error class, not an error; whether
+ * the start page itself was reached is result->start_outcome (the caller decides what a failed
+ * crawl means: `crawl` and `audit` exit with the runtime-failure code).
+ * Blocked answers (web/bot_wall) are neither fetched pages nor errors: the page record says
+ * CRAWL_PAGE_BLOCKED and one crawl-blocked finding per origin says how many and why. A 429/503
+ * whose Retry-After passes CRAWL_RETRY_AFTER_CAP_MS is not waited for: that URL and every URL of
+ * its origin still queued are reported blocked without another request. */
 #ifndef CRAWLPACK_CRAWLER_CRAWL_H
 #define CRAWLPACK_CRAWLER_CRAWL_H
 
@@ -34,6 +40,10 @@
 #include "crawler/frontier.h"
 #include "web/fetch.h"
 #include "findings/findings.h"
+
+/* The longest Retry-After the crawl waits for (the frontier's longest pause): a server asking for
+ * more is not waited for, and its origin is reported blocked. */
+#define CRAWL_RETRY_AFTER_CAP_MS 60000L
 
 struct graph;
 struct robots;
@@ -104,6 +114,9 @@ struct crawl_options {
 #define CRAWL_PAGE_UNREACHABLE 0x80u  /* its request never left: no connection (DNS, connect, TLS) */
 #define CRAWL_PAGE_BEYOND_DEPTH 0x100u /* in scope, linked, not queued: deeper than --max-depth */
 #define CRAWL_PAGE_ORIGIN_ABANDONED 0x200u /* not fetched: its origin's failure budget was spent */
+#define CRAWL_PAGE_BLOCKED 0x400u     /* a rate limit or bot wall answered instead of the page (web/bot_wall),
+                                         or its origin had asked to wait past the cap: not crawled,
+                                         not broken. The graph does not mark it fetched. */
 
 struct crawl_page {
     uint32_t depth;                 /* UINT32_MAX: not reached by a followed link */
@@ -151,17 +164,21 @@ struct crawl_robots_outcome {
     bool has_crawl_delay;           /* robots.txt gives our product token a Crawl-delay ... */
     double crawl_delay_s;           /* ... of this many seconds */
     bool crawl_delay_applied;       /* --respect-crawl-delay spaced this origin's requests by it */
+    char *transport_error;          /* "dns: ...", "connect: ...", "tls: ...": the host itself could
+                                       not be reached; NULL otherwise */
 };
 
 /* What every URL with a row got, for the progress line and the summaries people read: a
  * response by status class, refused by robots.txt, or no response at all. */
 struct crawl_outcomes {
     uint64_t status_2xx, status_3xx, status_4xx, status_5xx;
-    uint64_t blocked;               /* not fetched: robots.txt disallows it */
+    uint64_t disallowed;            /* not fetched: robots.txt disallows it */
+    uint64_t blocked;               /* a rate limit or bot wall answered (CRAWL_PAGE_BLOCKED) */
     uint64_t network_errors;        /* no HTTP response: DNS, connect, TLS, timeout, too large */
 };
 
-/* "2xx 120, 3xx 4, 4xx 2, 5xx 0, blocked 3, network errors 1" into dst (always terminated). */
+/* "2xx 120, 3xx 4, 4xx 2, 5xx 0, disallowed 3, blocked 1, network errors 1" into dst (always
+ * terminated). */
 void crawl_outcomes_format(const struct crawl_outcomes *outcomes, char *dst, size_t size);
 
 /* A partial crawl: the in-scope URLs it found and did not fetch, by why. Any of them makes the
@@ -174,6 +191,19 @@ struct crawl_partial {
     size_t unreachable;             /* no connection could be made (DNS, connect, TLS) */
     size_t sitemaps_unread;         /* sitemaps found but not fetched before the crawl stopped */
 };
+
+/* Whether the crawl reached its start page (the end of the start URL's redirect chain). */
+enum crawl_start_outcome {
+    CRAWL_START_OK = 0,         /* an HTTP answer below 400 */
+    CRAWL_START_HTTP_ERROR,     /* the site's own 4xx/5xx: the audit reports it as a finding */
+    CRAWL_START_UNREACHABLE,    /* no HTTP answer: DNS, connect, TLS or timeout, on the page or its
+                                   origin's robots.txt (a failed crawl, not a finding) */
+    CRAWL_START_BLOCKED,        /* a rate limit or bot wall answered (a failed crawl) */
+    CRAWL_START_NOT_FETCHED,    /* robots.txt disallows it, or a limit or Ctrl-C came first */
+};
+
+/* "ok", "http-error", "unreachable", "blocked", "not-fetched" (crawl.json). */
+const char *crawl_start_outcome_name(enum crawl_start_outcome outcome);
 
 struct crawl_result {
     struct graph *graph;
@@ -203,6 +233,10 @@ struct crawl_result {
     bool truncated_by_limit;        /* --max-pages / --max-duration stopped it */
     const char *stopped_by;         /* "--max-pages" or "--max-duration" (static), or NULL */
     struct crawl_partial partial;   /* in-scope URLs found but not fetched, by why */
+    uint64_t pages_blocked;         /* CRAWL_PAGE_BLOCKED pages (requested or not) */
+    enum crawl_start_outcome start_outcome;
+    char *start_problem;            /* what the start URL got when not CRAWL_START_OK, e.g.
+                                       "dns: Could not resolve host: x", "answered HTTP 404" */
 };
 
 /* Whether the crawl is partial, and one line saying why ("--max-pages stopped the crawl: 12

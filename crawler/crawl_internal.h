@@ -64,6 +64,15 @@ struct pending_sitemap {
     int origin;                    /* enum sitemap_origin */
 };
 
+/* An origin that answered with a rate limit or bot wall (one crawl-blocked finding each). */
+struct blocked_origin {
+    struct frontier_origin *origin;
+    char *first_url;               /* the first blocked URL in URL order */
+    char *reason;                  /* why first_url was blocked */
+    size_t count;
+    bool closed;                   /* asked to wait past the cap: its other URLs are not requested */
+};
+
 /* Queue priority of a URL known only from a sitemap: after every page reached by links. */
 #define CRAWL_SITEMAP_PRIORITY 0x7FFFFFFFu
 
@@ -106,6 +115,9 @@ struct crawl {
     struct sitemap_robots_declaration sitemap_robots;
     struct pending_sitemap *pending_sitemaps; /* to fetch: discovery's plan, then index children */
     size_t pending_sitemap_count, pending_sitemap_capacity;
+    /* rate limits and bot walls, per origin (crawl_blocked.c) */
+    struct blocked_origin *blocked_origins;
+    size_t blocked_origin_count;
 };
 
 double crawl_now_ms(void);
@@ -127,6 +139,16 @@ void crawl_record_redirect(struct crawl *c, uint32_t node, const struct fetch_re
  * did not give; the crawl is partial. */
 void crawl_record_unreachable(struct crawl *c, uint32_t node, const struct fetch_result *response);
 void crawl_merge_outcome(struct crawl *c, struct outcome *out);
+
+/* Blocked answers and the start page's outcome (crawl_blocked.c; fetch loop thread only). */
+void crawl_record_blocked(struct crawl *c, uint32_t node, struct frontier_origin *origin,
+                          const struct fetch_result *response, const char *reason, bool close_origin);
+/* Whether origin was closed by a Retry-After past the cap; if so node is recorded blocked. */
+bool crawl_origin_closed(struct crawl *c, uint32_t node, struct frontier_origin *origin);
+/* One crawl-blocked finding per origin; the start page's outcome (result->start_*). */
+void crawl_blocked_findings(struct crawl *c);
+void crawl_judge_start(struct crawl *c);
+void crawl_blocked_free(struct crawl *c);
 
 /* Extraction workers (crawl_worker.c). */
 void *crawl_worker_main(void *arg);

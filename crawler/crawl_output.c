@@ -229,6 +229,8 @@ static void write_options(struct json_writer *w, const struct crawl_options *o, 
     json_key(w, "max_time_ms"), json_int(w, o->fetch.total_timeout_ms ? o->fetch.total_timeout_ms : FETCH_DEFAULT_TOTAL_TIMEOUT_MS);
     json_key(w, "max_duration_ms"), json_int(w, o->max_duration_ms);
     json_key(w, "user_agent"), json_string(w, o->fetch.user_agent ? o->fetch.user_agent : HTTP_GET_DEFAULT_USER_AGENT);
+    json_key(w, "cacert"), json_string(w, o->fetch.tls.ca_file);
+    json_key(w, "insecure"), json_bool(w, o->fetch.tls.insecure); /* -k: certificates were not verified */
     json_end_object(w);
 }
 
@@ -238,6 +240,8 @@ static void write_counts(struct json_writer *w, const struct crawl_result *r)
     uint64_t by_class[6] = {0}; /* 2xx..5xx by hundreds, then not fetched, then failed */
     for (uint32_t i = 0; i < nodes; i++) {
         const struct crawl_page *p = &r->pages[i];
+        if (p->flags & CRAWL_PAGE_BLOCKED)
+            continue; /* counted as blocked: the status is the protection layer's, not the page's */
         if (!(p->flags & CRAWL_PAGE_FETCHED))
             by_class[4]++;
         else if (p->status >= 200 && p->status < 600)
@@ -256,6 +260,7 @@ static void write_counts(struct json_writer *w, const struct crawl_result *r)
     json_key(w, "status_5xx"), json_uint(w, by_class[3]);
     json_key(w, "not_fetched"), json_uint(w, by_class[4]);
     json_key(w, "fetch_errors"), json_uint(w, r->fetch_errors);
+    json_key(w, "blocked"), json_uint(w, r->pages_blocked);
     json_key(w, "throttled"), json_uint(w, r->throttled);
     json_key(w, "links"), json_uint(w, r->links_found);
     json_key(w, "bytes"), json_uint(w, r->bytes_downloaded);
@@ -276,6 +281,7 @@ static void write_robots(struct json_writer *w, const struct crawl_result *r)
         json_key(w, "status"), json_int(w, o->status);
         json_key(w, "outcome"), json_string(w, o->action ? o->action : "not-fetched");
         json_key(w, "reason"), json_string(w, o->reason);
+        json_key(w, "transport_error"), json_string(w, o->transport_error);
         json_key(w, "bytes"), json_uint(w, o->bytes);
         json_key(w, "crawl_delay");
         if (o->has_crawl_delay)
@@ -358,6 +364,11 @@ int crawl_output_run(const char *dir, const struct crawl_options *options, const
     } else {
         json_null(&w);
     }
+    json_key(&w, "start");
+    json_begin_object(&w);
+    json_key(&w, "outcome"), json_string(&w, crawl_start_outcome_name(r->start_outcome));
+    json_key(&w, "problem"), json_string(&w, r->start_problem);
+    json_end_object(&w);
     write_options(&w, options, r);
     write_counts(&w, r);
     json_key(&w, "timings");

@@ -302,10 +302,10 @@ uint32_t crawl_discover(struct crawl *c, const char *identity, const struct url 
 
 void crawl_outcomes_format(const struct crawl_outcomes *o, char *dst, size_t size)
 {
-    snprintf(dst, size, "2xx %llu, 3xx %llu, 4xx %llu, 5xx %llu, blocked %llu, network errors %llu",
+    snprintf(dst, size, "2xx %llu, 3xx %llu, 4xx %llu, 5xx %llu, disallowed %llu, blocked %llu, network errors %llu",
              (unsigned long long)o->status_2xx, (unsigned long long)o->status_3xx,
-             (unsigned long long)o->status_4xx, (unsigned long long)o->status_5xx, (unsigned long long)o->blocked,
-             (unsigned long long)o->network_errors);
+             (unsigned long long)o->status_4xx, (unsigned long long)o->status_5xx, (unsigned long long)o->disallowed,
+             (unsigned long long)o->blocked, (unsigned long long)o->network_errors);
 }
 
 static void count_outcome(struct crawl_outcomes *o, const struct fetch_result *response)

@@ -94,6 +94,16 @@ void crawl_handle_robots(struct crawl *c, struct request *request, struct fetch_
     enum robots_fetch_action action = robots_fetch_policy(outcome->robots_url, &http, &c->r->findings, reason, sizeof(reason));
     outcome->status = response->status;
     outcome->bytes = response->body_length;
+    /* No byte from the host at all (DNS, connect, TLS, or a silent timeout): the crawl cannot
+     * reach the origin, which crawl_judge_start reports instead of a robots.txt finding alone. */
+    enum http_error_class failure = response->error_class;
+    if (response->status == 0 && (failure == HTTP_ERROR_DNS || failure == HTTP_ERROR_CONNECT || failure == HTTP_ERROR_TLS ||
+                                  (failure == HTTP_ERROR_TIMEOUT && response->ttfb_ms <= 0))) {
+        char text[400];
+        snprintf(text, sizeof text, "%s: %s", http_error_class_name(failure), response->error);
+        free(outcome->transport_error);
+        outcome->transport_error = strdup(text);
+    }
     struct robots *robots = NULL;
     switch (action) {
     case ROBOTS_FETCH_FOLLOW: {
@@ -154,7 +164,7 @@ bool crawl_robots_allows(struct crawl *c, uint32_t node, struct frontier_origin 
         return true;
     snprintf(error, sizeof(error), "blocked by robots.txt: %s", text);
     if (!(page->flags & CRAWL_PAGE_ROBOTS_BLOCKED))
-        c->r->outcomes.blocked++;
+        c->r->outcomes.disallowed++;
     page->flags |= CRAWL_PAGE_ROBOTS_BLOCKED;
     crawl_page_set_text(c, page, CRAWL_TEXT_ERROR, error);
     return false;

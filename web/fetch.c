@@ -10,6 +10,7 @@
 
 #include "common/buf.h"
 #include "common/error.h"
+#include "web/bot_wall.h"
 #include "web/http_get.h"
 
 struct fetcher {
@@ -212,6 +213,8 @@ static void append_joined(struct buf *b, const char *value, size_t length)
     buf_append(b, value, length);
 }
 
+#define RETRY_AFTER_MAX_S (365L * 86400L)
+
 static long parse_retry_after(const char *value, size_t length)
 {
     char text[128];
@@ -221,13 +224,21 @@ static long parse_retry_after(const char *value, size_t length)
     text[length] = '\0';
     char *end;
     long seconds = strtol(text, &end, 10);
+    /* Kept as the server said it, up to a year, so a report can quote it (the crawl caps its waits). */
     if (end != text && *end == '\0')
-        return seconds < 0 ? -1 : (seconds > 86400 ? 86400000L : seconds * 1000L);
+        return seconds < 0 ? -1 : (seconds > RETRY_AFTER_MAX_S ? RETRY_AFTER_MAX_S * 1000L : seconds * 1000L);
     time_t when = curl_getdate(text, NULL);
     if (when < 0)
         return -1;
     double delta = difftime(when, time(NULL));
-    return delta <= 0 ? 0 : (delta > 86400 ? 86400000L : (long)(delta * 1000));
+    return delta <= 0 ? 0 : (delta > RETRY_AFTER_MAX_S ? RETRY_AFTER_MAX_S * 1000L : (long)(delta * 1000));
+}
+
+/* A header line (not NUL-terminated) that only protection layers send (web/bot_wall). */
+static bool is_bot_wall_header(const char *line, size_t length)
+{
+    const char *colon = memchr(line, ':', length);
+    return colon && bot_wall_header_name(line, (size_t)(colon - line));
 }
 
 /* Headers of every response in the transfer arrive here (1xx interim ones too: a status line
@@ -256,6 +267,17 @@ static size_t read_header(char *data, size_t size, size_t count, void *userdata)
         r->content_encoding = NULL;
         r->hsts = false;
         r->retry_after_ms = -1;
+        free(r->server);
+        free(r->bot_header);
+        r->server = r->bot_header = NULL;
+    } else if (header_is(data, length, "server", &value, &value_length)) {
+        free(r->server);
+        r->server = strndup(value, value_length);
+    } else if (!r->bot_header && is_bot_wall_header(data, length)) {
+        size_t line = length;
+        while (line > 0 && (data[line - 1] == '\r' || data[line - 1] == '\n'))
+            line--;
+        r->bot_header = strndup(data, line);
     } else if (header_is(data, length, "content-encoding", &value, &value_length)) {
         free(r->content_encoding);
         r->content_encoding = strndup(value, value_length);
@@ -536,6 +558,8 @@ void fetch_result_free(struct fetch_result *r)
     free(r->content_encoding);
     free(r->x_robots_tag);
     free(r->link_header);
+    free(r->server);
+    free(r->bot_header);
     free(r->body);
     free(r);
 }

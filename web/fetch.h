@@ -77,6 +77,9 @@ struct fetch_result {
     char *link_header;          /* every Link header, joined with ", "; NULL when absent */
     bool hsts;                  /* a Strict-Transport-Security header was sent */
     long retry_after_ms;        /* from Retry-After (seconds or HTTP date); -1 when absent */
+    char *server;               /* the Server header, NULL when absent */
+    char *bot_header;           /* the first header only protection layers send (web/bot_wall), as
+                                   "name: value"; NULL when none */
     char *body;                 /* decoded, NUL-terminated; body_length may include NULs */
     size_t body_length;
     bool truncated;             /* the body hit max_body */

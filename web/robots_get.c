@@ -1,6 +1,7 @@
 /* web/robots_get: blocking fetch of one robots.txt under RFC 9309's rules (see robots_get.h). */
 #include "web/robots_get.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,7 @@ int robots_get(const char *robots_url, const struct http_get_options *opts, stru
     if (!current)
         return CP_ERR_NOMEM;
     int rc = CP_OK;
+    bool host_unreachable = false;
     /* The policy stops after ROBOTS_MAX_REDIRECTS hops; the loop bound is a second guard. */
     for (int hops = 0; hops <= ROBOTS_MAX_REDIRECTS && !*out && rc == CP_OK; hops++) {
         struct http_response response = {0};
@@ -28,6 +30,9 @@ int robots_get(const char *robots_url, const struct http_get_options *opts, stru
             .location = response.location,
             .hops = hops,
         };
+        enum http_error_class failure = response.error_class;
+        host_unreachable = got != CP_OK && response.status == 0 &&
+                           (failure == HTTP_ERROR_DNS || failure == HTTP_ERROR_CONNECT || failure == HTTP_ERROR_TLS);
         char reason[512];
         switch (robots_fetch_policy(robots_url, &outcome, findings, reason, sizeof(reason))) {
         case ROBOTS_FETCH_PARSE:
@@ -58,5 +63,5 @@ int robots_get(const char *robots_url, const struct http_get_options *opts, stru
         *out = robots_new_allow_all("robots.txt not reached within 5 redirects: everything allowed");
         rc = *out ? CP_OK : CP_ERR_NOMEM;
     }
-    return rc;
+    return rc == CP_OK && host_unreachable ? CP_ERR_NETWORK : rc;
 }

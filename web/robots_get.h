@@ -4,7 +4,9 @@
  *
  * Memory: *out is the caller's (robots_free). Threads: any thread (one blocking transfer at a time
  * per call). Errors: CP_OK whenever a policy was reached, even if the site failed (then *out allows
- * or disallows everything and findings says why); CP_ERR_NOMEM otherwise. */
+ * or disallows everything and findings says why); CP_ERR_NETWORK when the host itself could not be
+ * reached (DNS, connect, TLS: *out disallows everything and findings says why, as RFC 9309 wants,
+ * but a command that only asked about this file has nothing to report); CP_ERR_NOMEM otherwise. */
 #ifndef CRAWLPACK_WEB_ROBOTS_GET_H
 #define CRAWLPACK_WEB_ROBOTS_GET_H
 

@@ -360,10 +360,12 @@ def case_check_external_audit(server, out):
 
 def case_connect_error(server, out):
     """A refused connection is a page not fetched, with the connect error class (its request never
-    left: nothing is known about it), and the crawl still writes its files and says it is partial.
-    (--ignore-robots: otherwise the unreachable robots.txt rightly blocks the whole origin.)"""
+    left: nothing is known about it), and the crawl still writes its files; a crawl that never reached
+    its start page fails (exit 3) with one sentence saying why.
+    (--ignore-robots: otherwise the unreachable robots.txt is requested first and fails the same way.)"""
     origin = "http://127.0.0.1:%d" % free_port()
-    crawl([origin + "/", "--connect-timeout", "5", "--ignore-robots"], out)
+    result = crawl([origin + "/", "--connect-timeout", "5", "--ignore-robots"], out, expect_rc=3)
+    check(result.stderr.startswith("crawlpack crawl: cannot crawl %s/: connect: " % origin), result.stderr)
     rows = read_csv(os.path.join(out, "pages.csv"))
     check(len(rows) == 1 and rows[0]["status"] == "" and
           rows[0]["error"].startswith("not fetched: no connection (connect:"), "rows %s" % rows)

@@ -579,14 +579,32 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 
 static int usage(void)
 {
-    fputs("usage: fixture_server --root DIR [--port N] [--log FILE]\n", stderr);
+    fputs("usage: fixture_server --root DIR [--port N] [--log FILE] [--tls-cert PEM --tls-key PEM]\n", stderr);
     return 2;
+}
+
+/* A whole PEM file, NUL-terminated (libmicrohttpd takes the certificate and key as strings). */
+static char *read_pem(const char *path)
+{
+    FILE *file = fopen(path, "rb");
+    if (!file) {
+        fprintf(stderr, "fixture_server: cannot read %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    char *text = calloc(1, 1 << 16);
+    size_t length = text ? fread(text, 1, (1 << 16) - 1, file) : 0;
+    fclose(file);
+    if (text && length == 0) {
+        free(text);
+        text = NULL;
+    }
+    return text;
 }
 
 int main(int argc, char **argv)
 {
     struct server s = {0};
-    const char *log_path = NULL;
+    const char *log_path = NULL, *tls_cert = NULL, *tls_key = NULL;
     long port = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--root") == 0 && i + 1 < argc)
@@ -595,11 +613,23 @@ int main(int argc, char **argv)
             port = strtol(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--log") == 0 && i + 1 < argc)
             log_path = argv[++i];
+        else if (strcmp(argv[i], "--tls-cert") == 0 && i + 1 < argc)
+            tls_cert = argv[++i];
+        else if (strcmp(argv[i], "--tls-key") == 0 && i + 1 < argc)
+            tls_key = argv[++i];
         else
             return usage();
     }
-    if (!s.root || port < 0 || port > 65535)
+    if (!s.root || port < 0 || port > 65535 || !tls_cert != !tls_key)
         return usage();
+    /* HTTPS (libmicrohttpd with GnuTLS) with a certificate the test generated. */
+    char *cert_pem = NULL, *key_pem = NULL;
+    if (tls_cert && (!(cert_pem = read_pem(tls_cert)) || !(key_pem = read_pem(tls_key))))
+        return 1;
+    if (tls_cert && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+        fputs("fixture_server: this libmicrohttpd has no TLS support\n", stderr);
+        return 1;
+    }
     char routes_path[4096];
     snprintf(routes_path, sizeof(routes_path), "%s/routes", s.root);
     if (routes_load(&s.routes, routes_path) != 0)
@@ -620,11 +650,17 @@ int main(int argc, char **argv)
     address.sin_family = AF_INET;
     address.sin_port = htons((uint16_t)port);
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    struct MHD_OptionItem tls_options[] = {
+        {cert_pem ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, cert_pem},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, key_pem},
+        {MHD_OPTION_END, 0, NULL},
+    };
     struct MHD_Daemon *daemon = MHD_start_daemon(
-        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG,
+        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG |
+            (cert_pem ? MHD_USE_TLS : 0),
         (uint16_t)port, NULL, NULL, answer, &s, MHD_OPTION_SOCK_ADDR, &address,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(4u << 20), MHD_OPTION_CONNECTION_TIMEOUT, 60u,
-        MHD_OPTION_END);
+        MHD_OPTION_ARRAY, tls_options, MHD_OPTION_END);
     if (!daemon) {
         fprintf(stderr, "fixture_server: cannot listen on 127.0.0.1:%ld\n", port);
         return 1;

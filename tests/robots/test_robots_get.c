@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/error.h"
 #include "web/robots_get.h"
 
 static const char rules[] = "User-agent: *\nDisallow: /private/\n";
@@ -147,7 +148,7 @@ static void test_big_body_and_refused_connection(void **state)
     findings_free(&findings);
 
     struct robots *robots;
-    assert_int_equal(robots_get("http://127.0.0.1:1/robots.txt", NULL, &robots, &findings), 0);
+    assert_int_equal(robots_get("http://127.0.0.1:1/robots.txt", NULL, &robots, &findings), CP_ERR_NETWORK);
     assert_false(robots_check(robots, "crawlpack", "/", 1, &d));
     assert_int_equal(findings.count, 1);
     assert_int_equal(findings.items[0].rule, RULE_ROBOTS_UNREACHABLE);
