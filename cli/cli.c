@@ -66,6 +66,24 @@ int cli_check_cacert(const char *command, const char *path)
     return 0;
 }
 
+int cli_check_input_file(const char *command, const char *path)
+{
+    if (strcmp(path, "-") == 0)
+        return 0;
+    struct stat info;
+    FILE *file = NULL;
+    if (stat(path, &info) != 0 || !(file = fopen(path, "rb"))) {
+        fprintf(stderr, "crawlpack %s: cannot read %s: %s\n", command, path, strerror(errno));
+        return EXIT_USAGE;
+    }
+    fclose(file);
+    if (S_ISDIR(info.st_mode)) {
+        fprintf(stderr, "crawlpack %s: cannot read %s: it is a folder\n", command, path);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
 bool cli_is_http_url(const char *argument)
 {
     return strncmp(argument, "http://", 7) == 0 || strncmp(argument, "https://", 8) == 0;

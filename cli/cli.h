@@ -44,6 +44,11 @@ int cli_parse_long(const char *command, const char *option, const char *text, lo
  * EXIT_USAGE after printing "crawlpack COMMAND: --cacert FILE: reason". */
 int cli_check_cacert(const char *command, const char *path);
 
+/* An input file named on the command line can be opened for reading ("-" is standard input).
+ * 0, or EXIT_USAGE after printing "crawlpack COMMAND: cannot read PATH: reason": a missing input
+ * is a usage error in every command (README, exit codes). */
+int cli_check_input_file(const char *command, const char *path);
+
 /* Whether a command-line argument names an http:// or https:// URL (fetched) rather than a file. */
 bool cli_is_http_url(const char *argument);
 

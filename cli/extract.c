@@ -75,7 +75,7 @@ static int read_headers_file(const char *path, struct header_list *headers)
     FILE *file = fopen(path, "r");
     if (!file) {
         fprintf(stderr, "crawlpack extract: cannot open headers file %s: %s\n", path, strerror(errno));
-        return EXIT_RUNTIME;
+        return EXIT_USAGE; /* a missing input file is the command line's to fix (README, exit codes) */
     }
     char *line = NULL;
     size_t capacity = 0;
@@ -102,7 +102,7 @@ static int read_file(const char *path, struct buf *body)
     FILE *file = fopen(path, "rb");
     if (!file) {
         fprintf(stderr, "crawlpack extract: cannot open %s: %s\n", path, strerror(errno));
-        return EXIT_RUNTIME;
+        return EXIT_USAGE; /* a missing input file is the command line's to fix (README, exit codes) */
     }
     char chunk[65536];
     size_t n;

@@ -44,6 +44,8 @@ static const char usage[] =
     "  --robots [ORIGIN=]FILE  a robots.txt whose Sitemap: lines declare sitemaps for ORIGIN\n"
     "                      (default: --site-url's origin); repeatable\n"
     "  --max-index-depth N levels of nested indexes followed (default 3)\n"
+    "  --cacert FILE       trust the CA certificates in FILE (PEM) for https:// sitemaps\n"
+    "  -k, --insecure      do not verify TLS certificates\n"
     "  -h, --help          show this help\n\n"
     "The summary's timing goes to stderr so that stdout is reproducible.\n"
     "Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage error, 3 runtime failure.\n";
@@ -272,6 +274,7 @@ int cmd_sitemap(int argc, char **argv)
         {"robots", required_argument, NULL, 'R'},     {"max-index-depth", required_argument, NULL, 'd'},
         {"max-sitemap-urls", required_argument, NULL, 'M'},
         {"max-findings-per-rule", required_argument, NULL, 'P'},
+        {"cacert", required_argument, NULL, 'C'},     {"insecure", no_argument, NULL, 'k'},
         {"help", no_argument, NULL, 'h'},             {NULL, 0, NULL, 0},
     };
     struct timespec start;
@@ -284,9 +287,11 @@ int cmd_sitemap(int argc, char **argv)
     long depth;
     size_t max_findings = 0;
     int c;
-    while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":hk", options, NULL)) != -1) {
         switch (c) {
         case 's': o.site_url = optarg; break;
+        case 'C': if (cli_check_cacert("sitemap", optarg)) return EXIT_USAGE; o.tls.ca_file = optarg; break;
+        case 'k': o.tls.insecure = true; break;
         case 'r': o.root_dir = optarg; break;
         case 'x': o.xsd = true; break;
         case 'U': o.xsd = true, o.urlset_xsd = optarg; break;
@@ -334,6 +339,11 @@ int cmd_sitemap(int argc, char **argv)
     }
     if (optind >= argc)
         return cli_usage_error("sitemap", "name at least one sitemap file or URL");
+    /* A file named here that cannot be read is the command line's mistake, not a finding about a
+     * sitemap (an index's missing child still is one). */
+    for (int i = optind; i < argc; i++)
+        if (!cli_is_http_url(argv[i]) && cli_check_input_file("sitemap", argv[i]))
+            return EXIT_USAGE;
     if (o.site_url && !cli_is_http_url(o.site_url))
         return cli_usage_error("sitemap", "--site-url must be an absolute http(s) URL, not '%s'", o.site_url);
     struct robots_input robots = {0};

@@ -529,6 +529,7 @@ int sitemap_check_url(struct sitemap_checker *checker, const char *url, enum sit
     }
     struct http_get_options options = {
         .total_timeout_ms = checker->options.fetch_timeout_ms,
+        .tls = checker->options.tls,
         .max_body = SITEMAP_MAX_BYTES + 1,
         .follow_redirects = true,
         .max_redirects = 5,

@@ -29,6 +29,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "web/http_handle.h"
 #include "web/url.h"
 #include "findings/findings.h"
 
@@ -103,6 +104,7 @@ struct sitemap_options {
     size_t max_urls;
     bool allow_fetch;                   /* fetch http(s) sitemaps and index children */
     long fetch_timeout_ms;              /* 0: 30 s */
+    struct http_tls tls;                /* --cacert, -k for fetched sitemaps */
     /* XML Schema validation (sitemap-schema): NULL paths use the shipped sitemaps.org schemas. */
     bool xsd;
     const char *urlset_xsd;
