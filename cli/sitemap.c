@@ -236,8 +236,13 @@ static void print_json(const struct run *run, const struct sitemap_checker *chec
 static int check_all(struct sitemap_checker *checker, int count, char **arguments)
 {
     for (int i = 0; i < count; i++) {
-        int status = cli_is_http_url(arguments[i]) ? sitemap_check_url(checker, arguments[i], SITEMAP_ORIGIN_ARGUMENT, NULL)
-                                          : sitemap_check_file(checker, arguments[i], NULL);
+        struct sitemap_result result;
+        int status = cli_is_http_url(arguments[i]) ? sitemap_check_url(checker, arguments[i], SITEMAP_ORIGIN_ARGUMENT, &result)
+                                          : sitemap_check_file(checker, arguments[i], &result);
+        if (status == CP_ERR_NETWORK) {
+            fprintf(stderr, "crawlpack sitemap: %s\n", result.error);
+            return status;
+        }
         if (status != CP_OK) {
             fprintf(stderr, "crawlpack sitemap: %s: %s\n", arguments[i], cp_strerror(status));
             return status;
@@ -395,7 +400,7 @@ int cmd_sitemap(int argc, char **argv)
     }
     if (status == CP_OK)
         exit_code = report_count_failing(&context, &findings) ? EXIT_PROBLEMS : EXIT_OK;
-    else
+    else if (status != CP_ERR_NETWORK) /* check_all said which host and why */
         fprintf(stderr, "crawlpack sitemap: %s\n", cp_strerror(status));
     sitemap_checker_free(&checker);
     findings_free(&findings);

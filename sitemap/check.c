@@ -550,6 +550,17 @@ int sitemap_check_url(struct sitemap_checker *checker, const char *url, enum sit
         rule = RULE_SITEMAP_TOO_LARGE,
         snprintf(message, sizeof message, "%s is larger than %u bytes; not read", url, SITEMAP_MAX_BYTES);
     result->http_status = response.status;
+    enum http_error_class failure = response.error_class;
+    if (origin == SITEMAP_ORIGIN_ARGUMENT && status == CP_ERR_NETWORK && response.status == 0 &&
+        (failure == HTTP_ERROR_DNS || failure == HTTP_ERROR_CONNECT || failure == HTTP_ERROR_TLS)) {
+        /* The host named on the command line cannot be reached: the run failed, the sitemap
+         * was never seen (exit 3, as for a crawl that cannot reach its start page). */
+        snprintf(message, sizeof message, "cannot fetch %s: %s: %s", url, http_error_class_name(failure),
+                 response.error);
+        result_error(result, message);
+        http_response_free(&response);
+        return CP_ERR_NETWORK;
+    }
     if (message[0]) {
         checker->files++;
         result_error(result, message);

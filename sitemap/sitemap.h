@@ -183,7 +183,9 @@ void sitemap_checker_free(struct sitemap_checker *checker);
 /* Read a local file ("-" for stdin) and, when it is an index, its children. result may be NULL. */
 int sitemap_check_file(struct sitemap_checker *checker, const char *path, struct sitemap_result *result);
 /* Fetch a sitemap over HTTP (needs options.allow_fetch) and check it. A failure is reported as
- * sitemap-unreachable, except for SITEMAP_ORIGIN_DEFAULT (a guess): then only result says it. */
+ * sitemap-unreachable, except for SITEMAP_ORIGIN_DEFAULT (a guess): then only result says it, and
+ * except when a SITEMAP_ORIGIN_ARGUMENT URL's host cannot be reached at all (DNS, connect, TLS):
+ * then CP_ERR_NETWORK, with result->error saying why (the run failed; nothing about the sitemap). */
 int sitemap_check_url(struct sitemap_checker *checker, const char *url, enum sitemap_origin origin,
                       struct sitemap_result *result);
 /* Check a body the caller already has (e.g. an HTTP response the crawler fetched). name is what

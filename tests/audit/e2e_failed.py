@@ -179,6 +179,14 @@ def case_tls(server, out):
         result = subprocess.run([CRAWLPACK, "robots", "check", "--cacert", cert, "--robots-url", url + "robots.txt",
                                  url + "about"], capture_output=True, text=True, timeout=BOUND)
         check(result.returncode == 0, "robots check --cacert: %d %s" % (result.returncode, result.stderr))
+        result = subprocess.run([CRAWLPACK, "sitemap", url + "about"], capture_output=True, text=True, timeout=BOUND)
+        check(result.returncode == 3 and "certificate not trusted: pass --cacert FILE or -k" in result.stderr,
+              "sitemap without --cacert: %d %s" % (result.returncode, result.stderr))
+        # with the CA the page is fetched, and it is not a sitemap: a finding (exit 1), not a failed run
+        result = subprocess.run([CRAWLPACK, "sitemap", "--cacert", cert, url + "about"], capture_output=True, text=True,
+                                timeout=BOUND)
+        check(result.returncode == 1 and "certificate" not in result.stderr + result.stdout,
+              "sitemap --cacert: %d %s %s" % (result.returncode, result.stdout, result.stderr))
     finally:
         process.terminate()
         try:
