@@ -48,7 +48,7 @@ def case_no_credentials(server, out):
     """Without credentials the start page is a 401 and nothing else is reached: the site needs them."""
     s = Server(server, "auth")
     try:
-        crawl([s.origin + "/"], out, environment())
+        crawl([s.origin + "/"], out, environment(), expect_rc=1)  # the start page answers 401: a problem found
         check(statuses(out, s.origin) == [("/", "401")], "pages %s" % statuses(out, s.origin))
         check(all(r[3] == "-" for r in s.requests()), "an Authorization header was sent: %s" % s.requests())
     finally:
@@ -67,7 +67,7 @@ def case_environment_user(server, out):
             check("s3cret" not in f.read(), "crawl.json holds the password")
         check("s3cret" not in result.stdout + result.stderr, "the output shows the password")
         # -u wins over the environment.
-        crawl([s.origin + "/", "-u", "alice:wrong"], out, environment(CRAWLPACK_USER="alice:s3cret"))
+        crawl([s.origin + "/", "-u", "alice:wrong"], out, environment(CRAWLPACK_USER="alice:s3cret"), expect_rc=1)
         check(statuses(out, s.origin) == [("/", "401")], "-u did not win: %s" % statuses(out, s.origin))
         # A value without a colon is a usage error naming the variable.
         bad = crawl([s.origin + "/"], out, environment(CRAWLPACK_USER="alice"), expect_rc=2)
@@ -89,7 +89,7 @@ def case_netrc_file(server, out):
         check(all(r[3] == ALICE for r in s.requests()), "requests without the credentials: %s" % s.requests())
         with open(netrc, "w") as f:
             f.write("machine other.example login alice password s3cret\n")
-        crawl([s.origin + "/", "--netrc-file", netrc], out, environment())
+        crawl([s.origin + "/", "--netrc-file", netrc], out, environment(), expect_rc=1)
         check(statuses(out, s.origin) == [("/", "401")], "another machine's entry was used")
         missing = crawl([s.origin + "/", "--netrc-file", os.path.join(out, "no-such-netrc")], out, environment(),
                         expect_rc=2)
@@ -122,7 +122,7 @@ def case_proxy(server, out):
         crawl([s.origin + "/", "-x", dead, "--noproxy", "127.0.0.1", "--max-pages", "2"], out, environment())
         rows = {r["url"]: r["status"] for r in read_csv(os.path.join(out, "pages.csv"))}
         check(rows.get(s.origin + "/") == "200", "--noproxy did not bypass the proxy: %s" % rows)
-        crawl([s.origin + "/", "-x", dead, "--max-pages", "1"], out, environment())
+        crawl([s.origin + "/", "-x", dead, "--max-pages", "1"], out, environment(), expect_rc=3)  # start unreachable
         rows = read_csv(os.path.join(out, "pages.csv"))
         check(rows[0]["status"] == "" and rows[0]["error"], "the dead proxy was not used: %s" % rows)
         bad = crawl([s.origin + "/", "-x", "http://"], out, environment(), expect_rc=2)
