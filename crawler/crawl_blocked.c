@@ -212,8 +212,9 @@ void crawl_judge_start(struct crawl *c)
         const char *start = graph_url(c->graph, c->r->start_node, NULL);
         bool redirected = node != c->r->start_node;
         if (!findings_add(&c->r->findings, RULE_START_URL_ERROR, start, NULL, 0,
-                          "the start URL %s%s%s %s: nothing was crawled from it", redirected ? "redirects to " : "",
-                          redirected ? url : "", redirected ? ", which" : "", problem))
+                          "the start URL %s%s%s%s %s: nothing was crawled from it", start,
+                          redirected ? " redirects to " : "", redirected ? url : "", redirected ? ", which" : "",
+                          problem))
             log_error("out of memory recording the start URL's answer");
     } else if (page->flags & CRAWL_PAGE_FETCHED) {
         set_start(c, CRAWL_START_OK, NULL);
