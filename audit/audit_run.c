@@ -194,7 +194,9 @@ static int collect_findings(const struct audit_request *request, struct audit_wa
     struct buf tried = BUF_INIT;
     struct audit_site_input site;
     site_input(request, r, result->start, &tried, &site);
-    if (status == CP_OK)
+    /* A start page that answered 4xx/5xx is the one site-level fact (start-url-error): the
+     * sitemap and robots.txt probes of a site that is down or a build that failed say nothing. */
+    if (status == CP_OK && r->start_outcome != CRAWL_START_HTTP_ERROR)
         status = audit_site_rules(r->graph, &result->analysis, &site, &result->findings, &result->site_rows);
     buf_free(&tried);
     audit_evidence_free(&evidence);
