@@ -4,11 +4,13 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audit/audit_evidence.h"
 #include "common/buf.h"
 #include "common/error.h"
 #include "findings/finding_cap.h"
+#include "common/out_file.h"
 #include "crawler/crawl_output.h"
 #include "findings/cause.h"
 #include "linkgraph/audit.h"
@@ -71,10 +73,12 @@ static int crawl(const struct audit_request *request, struct audit_watch *watch,
     options.on_page = audit_watch_page;
     options.on_page_context = watch;
     options.links_out = NULL;
-    if (request->out_dir && crawl_output_begin(request->out_dir, &options, error, error_size) != CP_OK)
+    if (request->out_dir && (run_files_clear(request->out_dir, error, error_size) != CP_OK ||
+                             crawl_output_begin(request->out_dir, &options, error, error_size) != CP_OK))
         return CP_ERR_IO;
     result->started = time(NULL);
     strftime(result->started_at, sizeof result->started_at, "%Y-%m-%dT%H:%M:%SZ", gmtime(&result->started));
+    run_files_new_id(result->started, result->run_id);
     error[0] = '\0';
     int status = crawl_run(&options, &result->crawl, error, error_size);
     if (status != CP_OK && status != CP_ERR_INTERRUPTED) {
@@ -93,8 +97,11 @@ static int crawl(const struct audit_request *request, struct audit_watch *watch,
         return fail(error, error_size, status, "cannot analyse the link graph: %s", cp_strerror(status));
     }
     if (request->out_dir) {
-        status = crawl_output_finish(request->out_dir, &options, &result->crawl, &result->analysis,
-                                     result->started_at, error, error_size);
+        const char *files[RUN_FILES_MAX];
+        struct crawl_output_record record = {result->run_id, result->started_at, files,
+                                             run_files_crawl_names(files, RUN_FILES_MAX)};
+        status = crawl_output_finish(request->out_dir, &options, &result->crawl, &result->analysis, &record,
+                                     error, error_size);
         if (status != CP_OK)
             return status;
     }
@@ -253,22 +260,74 @@ static void fill_context(const struct audit_request *request, struct audit_resul
     if (request->baseline_path)
         ctx->baseline = &result->comparison;
     describe_partial(result);
+    ctx->run_id = result->run_id;
+}
+
+/* --root: findings located by file for SARIF (code scanning wants paths relative to the checkout,
+ * not http:// URIs). Paths are the --root folder as given joined with the file; an absolute one
+ * under the current folder (the checkout, in CI) is made relative to it. */
+static bool root_file_of(void *context, const char *url, struct buf *path)
+{
+    struct audit_root_files *files = context;
+    size_t start = path->len;
+    bool found = url ? local_root_file(files->root, url, path) : buf_append_str(path, files->dir) == CP_OK;
+    size_t cwd_length = strlen(files->cwd);
+    const char *text = buf_str(path) + start;
+    if (found && cwd_length > 1 && strncmp(text, files->cwd, cwd_length) == 0 && text[cwd_length] == '/') {
+        memmove(path->data + start, text + cwd_length + 1, strlen(text + cwd_length + 1) + 1);
+        path->len = strlen(path->data);
+    }
+    return found;
+}
+
+static void open_root_files(const struct audit_request *request, struct audit_result *result)
+{
+    const struct crawl_options *o = request->crawl;
+    struct audit_root_files *files = &result->root_files;
+    char error[256];
+    if (!o->root_dir || local_root_new(o->root_dir, o->site_url, &files->root, error, sizeof error) != CP_OK)
+        return;
+    files->dir = o->root_dir;
+    if (!getcwd(files->cwd, sizeof files->cwd))
+        files->cwd[0] = '\0';
+    result->context.artifact_file = root_file_of;
+    result->context.artifact_context = files;
 }
 
 /* ---- files ---- */
 
-static int write_format(const char *dir, const char *name, const struct audit_result *result, char *error,
-                        size_t error_size)
+/* The findings files (and pack.md) the run wrote, for crawl.json's list of the run's files. */
+struct written_files {
+    const char *names[RUN_FILES_MAX];
+    size_t count;
+};
+
+static void written_files_add(struct written_files *w, const char *name)
 {
-    struct buf path = BUF_INIT;
-    buf_printf(&path, "%s/%s", dir, render_format_file_name(name));
-    FILE *file = fopen(buf_str(&path), "wb");
-    int status = file ? render_findings(name, file, &result->findings, &result->context) : CP_ERR_IO;
-    if (file && fclose(file) != 0)
-        status = CP_ERR_IO;
+    for (size_t i = 0; i < w->count; i++)
+        if (strcmp(w->names[i], name) == 0)
+            return;
+    if (w->count < RUN_FILES_MAX)
+        w->names[w->count++] = name;
+}
+
+/* Under a temporary name, renamed when complete: never half a findings file (common/out_file). */
+static int write_format(const char *dir, const char *name, const struct audit_result *result,
+                        struct written_files *written, char *error, size_t error_size)
+{
+    struct out_file file;
+    const char *file_name = render_format_file_name(name);
+    int status = out_file_open_in(&file, dir, file_name, error, error_size);
     if (status != CP_OK)
-        fail(error, error_size, status, "cannot write %s: %s", buf_str(&path), cp_strerror(status));
-    buf_free(&path);
+        return status;
+    status = render_findings(name, file.file, &result->findings, &result->context);
+    if (status != CP_OK) {
+        out_file_discard(&file);
+        return fail(error, error_size, status, "cannot write %s/%s: %s", dir, file_name, cp_strerror(status));
+    }
+    status = out_file_commit(&file, error, error_size);
+    if (status == CP_OK)
+        written_files_add(written, file_name);
     return status;
 }
 
@@ -293,8 +352,8 @@ static int write_site_rows(const char *dir, const struct audit_result *result, c
 }
 
 /* Each format to its file; the pack's findings.json is written even when not asked for. */
-static int write_formats(const struct audit_request *request, const struct audit_result *result, char *error,
-                         size_t error_size)
+static int write_formats(const struct audit_request *request, const struct audit_result *result,
+                         struct written_files *written, char *error, size_t error_size)
 {
     const char *formats = request->formats ? request->formats : AUDIT_DEFAULT_FORMATS;
     bool wrote_json = false;
@@ -309,14 +368,14 @@ static int write_formats(const struct audit_request *request, const struct audit
         if (strcmp(name, "md") == 0)
             continue;
         wrote_json |= strcmp(name, "json") == 0;
-        int status = first_error == CP_OK ? write_format(request->out_dir, name, result, error, error_size)
-                                           : write_format(request->out_dir, name, result, later_error,
+        int status = first_error == CP_OK ? write_format(request->out_dir, name, result, written, error, error_size)
+                                           : write_format(request->out_dir, name, result, written, later_error,
                                                           sizeof later_error);
         if (first_error == CP_OK)
             first_error = status;
     }
     if (first_error == CP_OK && request->write_pack && !wrote_json)
-        first_error = write_format(request->out_dir, "json", result, error, error_size);
+        first_error = write_format(request->out_dir, "json", result, written, error, error_size);
     return first_error;
 }
 
@@ -362,6 +421,7 @@ int audit_run(const struct audit_request *request, struct audit_result *result, 
     status = crawl(request, &watch, result, error, error_size);
     if (status == CP_OK) {
         fill_context(request, result);
+        open_root_files(request, result);
         status = collect_findings(request, &watch, result);
         if (status != CP_OK)
             fail(error, error_size, status, "cannot audit the crawl: %s", cp_strerror(status));
@@ -372,10 +432,20 @@ int audit_run(const struct audit_request *request, struct audit_result *result, 
         if (status != CP_OK)
             fail(error, error_size, status, "cannot audit the crawl: %s", cp_strerror(status));
     }
+    struct written_files written = {{0}, 0};
     if (status == CP_OK && request->out_dir)
-        status = write_formats(request, result, error, error_size);
-    if (status == CP_OK && request->out_dir && request->write_pack)
-        status = write_pack(request, error, error_size);
+        status = write_formats(request, result, &written, error, error_size);
+    if (status == CP_OK && request->out_dir && request->write_pack && (status = write_pack(request, error, error_size)) == CP_OK)
+        written_files_add(&written, "pack.md");
+    if (status == CP_OK && request->out_dir) {
+        /* crawl.json once more, last: the run's record now lists the findings files too */
+        const char *files[RUN_FILES_MAX];
+        size_t count = run_files_crawl_names(files, RUN_FILES_MAX);
+        for (size_t i = 0; i < written.count && count < RUN_FILES_MAX; i++)
+            files[count++] = written.names[i];
+        struct crawl_output_record record = {result->run_id, result->started_at, files, count};
+        status = crawl_output_run(request->out_dir, request->crawl, &result->crawl, &record, error, error_size);
+    }
     return status;
 }
 
@@ -386,6 +456,8 @@ void audit_result_free(struct audit_result *result)
     findings_free(&result->findings);
     findings_free(&result->site_rows);
     graph_analysis_free(&result->analysis);
+    local_root_free(result->root_files.root);
+    result->root_files.root = NULL;
     if (result->crawled)
         crawl_result_free(&result->crawl);
     result->crawled = false;

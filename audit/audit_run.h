@@ -9,7 +9,9 @@
  * rules, the page-local rules, what the crawl itself raised, crawl traps, then the site-level rules
  * that read them all) in report order; compares
  * them with the baseline; and, when out_dir is set, writes the crawl's files, each findings format
- * and the pack. It prints nothing but the crawl's progress and log lines (common/log.h): the
+ * and the pack — into a folder cleared of an earlier run's files first (audit/run_files), each file
+ * under a temporary name renamed when complete, crawl.json last with the run id and the list of the
+ * run's files. It prints nothing but the crawl's progress and log lines (common/log.h): the
  * summary table and the exit code are the caller's.
  *
  * Threads: one call per thread at a time; the crawl starts and joins its own threads. Ctrl-C is
@@ -33,12 +35,14 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "audit/run_files.h"
 #include "crawler/crawl.h"
 #include "findings/finding_filter.h"
 #include "findings/findings.h"
 #include "linkgraph/analysis.h"
 #include "reports/baseline.h"
 #include "reports/report_context.h"
+#include "web/local_root.h"
 
 /* The findings formats written when the request names none. */
 #define AUDIT_DEFAULT_FORMATS "json,csv"
@@ -81,6 +85,13 @@ struct audit_result {
     struct report_context context;          /* what the renderers need: page counts, policy, baseline */
     const char *start;                      /* the start URL (or --site-url): context.inputs[0] */
     char started_at[32];                    /* "YYYY-MM-DDTHH:MM:SSZ" */
+    char run_id[RUN_ID_SIZE];               /* names every file of the run (audit/run_files) */
+    /* --root: the folder's files, for SARIF locations by file (report_context.artifact_file) */
+    struct audit_root_files {
+        struct local_root *root;
+        const char *dir;
+        char cwd[4096];
+    } root_files;
     time_t started;
     /* Out of memory during the crawl: some page-local findings or noindex sources are missing. */
     bool page_findings_incomplete;

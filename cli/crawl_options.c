@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit/run_files.h"
 #include "cli/cli.h"
 #include "common/buf.h"
 #include "common/error.h"
@@ -89,11 +90,29 @@ const char crawl_cli_help[] =
     "  -v, --verbose              log every request\n";
 
 static volatile sig_atomic_t stop_flag;
+static struct timespec first_stop_signal;
+
+/* A second signal within this grace period is the same interrupt: GNU timeout (and a terminal's
+ * Ctrl-C reaching the whole process group) delivers SIGINT twice at once, and the run must still
+ * write every file. A second signal after it ends the process at once (the files on disk are never
+ * torn: each is written under a temporary name and renamed). */
+#define STOP_SIGNAL_GRACE_MS 2000
 
 static void on_stop_signal(int signal_number)
 {
-    stop_flag = 1;
-    signal(signal_number, SIG_DFL); /* a second Ctrl-C ends the process at once */
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now); /* async-signal-safe */
+    if (!stop_flag) {
+        first_stop_signal = now;
+        stop_flag = 1;
+        return;
+    }
+    long elapsed_ms = (long)(now.tv_sec - first_stop_signal.tv_sec) * 1000 +
+                      (now.tv_nsec - first_stop_signal.tv_nsec) / 1000000;
+    if (elapsed_ms < STOP_SIGNAL_GRACE_MS)
+        return;
+    signal(signal_number, SIG_DFL);
+    raise(signal_number);
 }
 
 static int list_add(struct crawl_cli_list *list, const char *item)
@@ -709,12 +728,15 @@ int crawl_cli_run(struct crawl_cli *cli, struct crawl_result *result, char *star
 {
     char error[1024] = "";
     bool files = crawl_cli_writes_files(cli);
-    if (files && crawl_output_begin(cli->out_dir, &cli->crawl, error, sizeof(error)) != CP_OK) {
+    /* An earlier run's files go first, so the folder holds this run's only (audit/run_files). */
+    if (files && (run_files_clear(cli->out_dir, error, sizeof(error)) != CP_OK ||
+                  crawl_output_begin(cli->out_dir, &cli->crawl, error, sizeof(error)) != CP_OK)) {
         fprintf(stderr, "crawlpack %s: %s\n", cli->command, error);
         return EXIT_RUNTIME;
     }
     *started = time(NULL);
     strftime(started_at, 32, "%Y-%m-%dT%H:%M:%SZ", gmtime(started));
+    run_files_new_id(*started, cli->run_id);
     crawl_cli_catch_stop_signals();
     if (cli->crawl.fetch.tls.insecure)
         fprintf(stderr, "crawlpack %s: warning: -k/--insecure: TLS certificates will not be verified\n", cli->command);
@@ -727,7 +749,9 @@ int crawl_cli_run(struct crawl_cli *cli, struct crawl_result *result, char *star
         crawl_result_free(result);
         return status == CP_ERR_INVALID ? EXIT_USAGE : EXIT_RUNTIME;
     }
-    if (files && crawl_output_finish(cli->out_dir, &cli->crawl, result, NULL, started_at, error, sizeof(error)) != CP_OK) {
+    const char *names[RUN_FILES_MAX];
+    struct crawl_output_record record = {cli->run_id, started_at, names, run_files_crawl_names(names, RUN_FILES_MAX)};
+    if (files && crawl_output_finish(cli->out_dir, &cli->crawl, result, NULL, &record, error, sizeof(error)) != CP_OK) {
         fprintf(stderr, "crawlpack %s: %s\n", cli->command, error);
         crawl_result_free(result);
         return EXIT_RUNTIME;

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "audit/run_files.h"
 #include "crawler/crawl.h"
 
 /* The crawl options' help lines, from "Where and what:" to "-v, --verbose" (each line ends in \n). */
@@ -49,6 +50,7 @@ struct crawl_cli {
     int verbosity;
     char *start_url_copy;           /* the start URL without its userinfo, when it had one */
     char *start_credentials;        /* that userinfo, decoded, for basic auth */
+    char run_id[RUN_ID_SIZE]; /* this run's id (audit/run_files), set by crawl_cli_run */
 };
 
 void crawl_cli_init(struct crawl_cli *cli, const char *command);
@@ -74,8 +76,9 @@ bool crawl_cli_writes_files(const struct crawl_cli *cli);
 #define CRAWL_CLI_USER_VARIABLE "CRAWLPACK_USER"
 
 /* Install the SIGINT / SIGTERM handler that sets the crawl's stop flag (crawl_cli_finish points
- * crawl.stop_flag at it): the first Ctrl-C stops the crawl and what was found is still written,
- * a second one ends the process. */
+ * crawl.stop_flag at it): the first Ctrl-C stops the crawl and what was found is still written;
+ * a second signal within two seconds is the same interrupt (GNU timeout sends two), a later one
+ * ends the process. */
 void crawl_cli_catch_stop_signals(void);
 
 /* Create the output folder, crawl (Ctrl-C stops it) and write pages.csv, links.csv, sitemaps.csv

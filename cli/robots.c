@@ -165,7 +165,8 @@ static int run_check(int argc, char **argv)
     int rc = load_robots(file ? file : url, url != NULL, &tls, &robots, &findings);
     /* Only what stops the file from applying matters here; `robots lint` lists the rest. */
     for (size_t i = 0; i < findings.count; i++)
-        if (findings.items[i].rule == RULE_ROBOTS_UNREACHABLE || findings.items[i].rule == RULE_ROBOTS_TOO_MANY_REDIRECTS)
+        if (findings.items[i].rule == RULE_ROBOTS_UNREACHABLE || findings.items[i].rule == RULE_ROBOTS_TOO_MANY_REDIRECTS ||
+            findings.items[i].rule == RULE_ROBOTS_BINARY)
             render_finding_text(stderr, &findings.items[i]);
     findings_free(&findings);
     if (rc != CP_OK)

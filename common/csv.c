@@ -47,8 +47,10 @@ static int emit_record(struct record *r, csv_record_fn callback, void *context, 
         char **fields = malloc(r->count * sizeof(*fields));
         if (!fields)
             return CP_ERR_NOMEM;
-        for (size_t i = 0; i < r->count; i++)
+        for (size_t i = 0; i < r->count; i++) {
             fields[i] = r->text.data + r->starts[i];
+            csv_field_unguard(fields[i]);
+        }
         status = callback(context, fields, r->count, line);
         free(fields);
     }
@@ -144,15 +146,55 @@ void csv_write_record(FILE *out, const char *const *fields, size_t count)
     fputs("\r\n", out);
 }
 
+/* OWASP "CSV Injection": a spreadsheet reads a cell that starts with = + - @ (or a tab or carriage
+ * return before one) as a formula, so a page title such as =HYPERLINK(...) would run when someone
+ * opens pages.csv. Such a cell gets a leading single quote, which spreadsheets read as "text".
+ * A cell that already starts with quotes before such a character gets one more, so the reader can
+ * take exactly one off and every value round-trips. A plain number (-3, +1.5) is not a formula and
+ * stays as it is. */
+static bool is_plain_number(const char *text)
+{
+    const char *p = text + (*text == '-' || *text == '+');
+    size_t digits = strspn(p, "0123456789");
+    if (!digits)
+        return false;
+    p += digits;
+    if (*p == '.') {
+        size_t fraction = strspn(p + 1, "0123456789");
+        if (!fraction)
+            return false;
+        p += 1 + fraction;
+    }
+    return *p == '\0';
+}
+
+bool csv_field_needs_guard(const char *text)
+{
+    size_t quotes = strspn(text, "'");
+    char first = text[quotes];
+    if (first == '\0' || !strchr("=+-@\t\r", first))
+        return false;
+    return quotes > 0 || !is_plain_number(text);
+}
+
+void csv_field_unguard(char *field)
+{
+    if (field[0] == '\'' && csv_field_needs_guard(field + 1))
+        memmove(field, field + 1, strlen(field));
+}
+
 void csv_write_field(FILE *out, const char *text)
 {
     if (!text)
         return;
-    if (!text[strcspn(text, ",\"\r\n")]) {
+    bool guard = csv_field_needs_guard(text);
+    if (!guard && !text[strcspn(text, ",\"\r\n")]) {
         utf8_write_valid(out, text, strlen(text));
         return;
     }
     fputc('"', out);
+    if (guard)
+        fputc('\'', out);
     for (const char *p = text; *p;) {
         size_t run = strcspn(p, "\"");
         utf8_write_valid(out, p, run); /* site text: any bytes in, valid UTF-8 out */

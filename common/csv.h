@@ -2,12 +2,14 @@
  * line breaks inside quotes).
  *
  * Reading: csv_read_file calls a function once per record with the record's fields (NUL-terminated
- * copies that live until the callback returns) and the line the record starts on. A callback
+ * copies that live until the callback returns, formula guards removed: see csv_write_field) and
+ * the line the record starts on. A callback
  * returning non-zero stops the read with that status. Not thread-safe per reader; the functions
  * keep no global state. */
 #ifndef CRAWLPACK_COMMON_CSV_H
 #define CRAWLPACK_COMMON_CSV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -21,8 +23,16 @@ int csv_read_file(const char *path, csv_record_fn callback, void *context);
 int csv_column(char **header, size_t count, const char *name);
 
 /* Write one field with RFC 4180 quoting when it needs it (NULL writes an empty field). The one
- * CSV quoting of the project. */
+ * CSV quoting of the project, and its one defence against CSV injection (OWASP): a field a
+ * spreadsheet would run as a formula (first character = + - @, tab or CR, plain numbers such as -3
+ * excepted) is written quoted with a leading single quote ("'=SUM(A1)"). csv_read_file takes that
+ * quote off again, so crawlpack reads back exactly what it wrote. */
 void csv_write_field(FILE *out, const char *text);
+
+/* Whether csv_write_field guards text with a leading quote (see above). */
+bool csv_field_needs_guard(const char *text);
+/* Undo the guard in place: drop the leading quote csv_write_field added, if it did. */
+void csv_field_unguard(char *field);
 
 /* Write a record of count fields and a CRLF line end, each field written by csv_write_field. */
 void csv_write_record(FILE *out, const char *const *fields, size_t count);

@@ -43,7 +43,7 @@ static int finish_file(FILE *file, const char *temporary, const char *dir, const
 int crawl_output_open_links(const char *dir, FILE **out, char *error, size_t error_size)
 {
     char path[4096];
-    *out = open_in(dir, "links.csv", path, sizeof(path), error, error_size);
+    *out = open_in(dir, "links.csv.tmp", path, sizeof(path), error, error_size); /* renamed by _finish */
     if (!*out)
         return CP_ERR_IO;
     fputs("source,target,kind,rel,anchor,followable\r\n", *out);
@@ -331,8 +331,29 @@ int crawl_output_sitemaps(const char *dir, const struct crawl_result *r, char *e
     return finish_file(out, path, dir, "sitemaps.csv", error, error_size);
 }
 
+/* The run's files as they are now on disk: name and size. A reader compares these with the folder
+ * (reports/crawl_data), so a file another run left or replaced is found out. */
+static void write_files(struct json_writer *w, const char *dir, const char *const *files, size_t file_count)
+{
+    json_key(w, "files");
+    json_begin_array(w);
+    for (size_t i = 0; i < file_count; i++) {
+        struct buf path = BUF_INIT;
+        struct stat st;
+        buf_printf(&path, "%s/%s", dir, files[i]);
+        if (stat(buf_str(&path), &st) == 0 && S_ISREG(st.st_mode)) {
+            json_begin_object(w);
+            json_key(w, "name"), json_string(w, files[i]);
+            json_key(w, "bytes"), json_uint(w, (uint64_t)st.st_size);
+            json_end_object(w);
+        }
+        buf_free(&path);
+    }
+    json_end_array(w);
+}
+
 int crawl_output_run(const char *dir, const struct crawl_options *options, const struct crawl_result *r,
-                     const char *started_at, char *error, size_t error_size)
+                     const struct crawl_output_record *record, char *error, size_t error_size)
 {
     char path[4096];
     FILE *out = open_in(dir, "crawl.json.tmp", path, sizeof(path), error, error_size);
@@ -347,7 +368,8 @@ int crawl_output_run(const char *dir, const struct crawl_options *options, const
     json_key(&w, "name"), json_string(&w, "crawlpack");
     json_key(&w, "version"), json_string(&w, CRAWLPACK_VERSION);
     json_end_object(&w);
-    json_key(&w, "started_at"), json_string(&w, started_at);
+    json_key(&w, "run_id"), json_string(&w, record->run_id);
+    json_key(&w, "started_at"), json_string(&w, record->started_at);
     json_key(&w, "start_url"), json_string(&w, graph_url(r->graph, r->start_node, NULL));
     json_key(&w, "interrupted"), json_bool(&w, r->interrupted);
     json_key(&w, "stopped_by_limit"), json_bool(&w, r->truncated_by_limit);
@@ -418,6 +440,7 @@ int crawl_output_run(const char *dir, const struct crawl_options *options, const
     for (size_t i = 0; i < r->breaker_count; i++)
         json_string(&w, r->breaker_events[i]);
     json_end_array(&w);
+    write_files(&w, dir, record->files, record->file_count);
     json_end_object(&w);
     if (json_writer_finish(&w) != 0) {
         fclose(out);
@@ -452,10 +475,16 @@ int crawl_output_begin(const char *dir, struct crawl_options *options, char *err
 }
 
 int crawl_output_finish(const char *dir, struct crawl_options *options, const struct crawl_result *result,
-                        const struct graph_analysis *analysis, const char *started_at, char *error,
-                        size_t error_size)
+                        const struct graph_analysis *analysis, const struct crawl_output_record *record,
+                        char *error, size_t error_size)
 {
     bool links_ok = !options->links_out || fclose(options->links_out) == 0;
+    if (options->links_out && links_ok) {
+        char temporary[4096], path[4096];
+        snprintf(temporary, sizeof temporary, "%s/links.csv.tmp", dir);
+        snprintf(path, sizeof path, "%s/links.csv", dir);
+        links_ok = rename(temporary, path) == 0;
+    }
     options->links_out = NULL;
     struct graph_analysis own;
     int status = CP_OK;
@@ -469,7 +498,7 @@ int crawl_output_finish(const char *dir, struct crawl_options *options, const st
     if (status == CP_OK)
         status = crawl_output_sitemaps(dir, result, error, error_size);
     if (status == CP_OK)
-        status = crawl_output_run(dir, options, result, started_at, error, error_size);
+        status = crawl_output_run(dir, options, result, record, error, error_size);
     if (status == CP_OK && !links_ok) {
         snprintf(error, error_size, "cannot write %s/links.csv", dir);
         status = CP_ERR_IO;

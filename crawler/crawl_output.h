@@ -1,8 +1,11 @@
 /* crawler/crawl_output: the crawl's files — out/pages.csv, out/links.csv, out/sitemaps.csv and
  * out/crawl.json.
  *
- * CSV follows RFC 4180 (fields quoted by reports/render_csv's csv_write_field; records end with
- * CRLF as the RFC says). Columns are documented in docs/crawl.md.
+ * CSV follows RFC 4180 (fields quoted by common/csv's csv_write_field, which also guards cells a
+ * spreadsheet would run as formulas; records end with CRLF as the RFC says). Columns are documented
+ * in docs/crawl.md. Every file is written as NAME.tmp and renamed into place when complete
+ * (links.csv by crawl_output_finish), so an interrupted or killed run never leaves half a file
+ * under its name.
  *
  * Threads: links.csv rows are written by the crawl's fetch loop only; the other writers run after
  * the crawl. Memory: nothing is kept. Errors: CP_OK, or CP_ERR_IO with a message naming the file
@@ -18,6 +21,16 @@
 
 struct graph_analysis;
 
+/* crawl.json's record of the run. run_id names the run (docs/formats.md, "Output files"); files
+ * are the names, relative to dir, of the run's files so far, listed in crawl.json with their sizes
+ * so a reader can tell this run's files from another run's. */
+struct crawl_output_record {
+    const char *run_id;
+    const char *started_at;
+    const char *const *files;
+    size_t file_count;
+};
+
 /* The crawl's files around crawl_run: crawl_output_begin creates DIR (and its parents) and opens
  * DIR/links.csv into options->links_out, which the crawl fills while it runs; crawl_output_finish
  * closes it and writes pages.csv, sitemaps.csv and crawl.json. analysis is a complete analysis of
@@ -25,10 +38,10 @@ struct graph_analysis;
  * options->links_out is NULL again after crawl_output_finish, whatever it returns. */
 int crawl_output_begin(const char *dir, struct crawl_options *options, char *error, size_t error_size);
 int crawl_output_finish(const char *dir, struct crawl_options *options, const struct crawl_result *result,
-                        const struct graph_analysis *analysis, const char *started_at, char *error,
-                        size_t error_size);
+                        const struct graph_analysis *analysis, const struct crawl_output_record *record,
+                        char *error, size_t error_size);
 
-/* links.csv: open DIR/links.csv and write its header. */
+/* links.csv: open DIR/links.csv.tmp (crawl_output_finish renames it) and write its header. */
 int crawl_output_open_links(const char *dir, FILE **out, char *error, size_t error_size);
 void crawl_output_link_row(FILE *out, const char *source, const char *target, const char *kind,
                            const char *rel, const char *anchor, bool followable);
@@ -41,7 +54,9 @@ int crawl_output_pages(const char *dir, const struct crawl_result *result, const
  * recursion), url as crawl identity, lastmod as W3C Datetime in UTC or empty. The pack reads it
  * for coverage, the sitemap diff and freshness. */
 int crawl_output_sitemaps(const char *dir, const struct crawl_result *result, char *error, size_t error_size);
+/* crawl.json. It is written last: a caller that writes more files after crawl_output_finish (the
+ * audit's findings) calls it again with those added to record->files. */
 int crawl_output_run(const char *dir, const struct crawl_options *options, const struct crawl_result *result,
-                     const char *started_at, char *error, size_t error_size);
+                     const struct crawl_output_record *record, char *error, size_t error_size);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <strings.h>
 #include <uthash.h>
 
@@ -344,6 +345,7 @@ static int read_findings(struct crawl_data *data)
         return status;
     take_run_metadata(data, json_object_get(root, "run"));
     take_partial(data, json_object_get(root, "run"));
+    data->findings_run_id = json_text_copy(json_object_get(json_object_get(root, "run"), "run_id"));
     format_options(data, json_object_get(json_object_get(root, "run"), "options"));
     json_t *summary = json_object_get(root, "summary");
     data->indexable_reported = json_long(json_object_get(summary, "indexable"), -1);
@@ -405,6 +407,53 @@ static void read_sitemap_files(struct crawl_data *data, json_t *sitemaps)
     }
 }
 
+/* The crawl's data files must be those crawl.json lists for its run, at the size it recorded: a
+ * file another run wrote (or one copied in) then differs or is missing from the list. */
+static int check_run_files(struct crawl_data *data, json_t *files)
+{
+    static const char *const names[] = {"pages.csv", "links.csv", "sitemaps.csv"};
+    int status = CP_OK;
+    for (size_t n = 0; n < sizeof names / sizeof names[0]; n++) {
+        char *path = path_join(data->dir, names[n]);
+        struct stat st;
+        bool present = path && stat(path, &st) == 0;
+        free(path);
+        if (!present)
+            continue;
+        long recorded = -1;
+        size_t i;
+        json_t *item;
+        json_array_foreach(files, i, item) {
+            const char *name = json_string_value(json_object_get(item, "name"));
+            if (name && strcmp(name, names[n]) == 0)
+                recorded = json_long(json_object_get(item, "bytes"), -1);
+        }
+        if (recorded == (long)st.st_size)
+            continue;
+        if (recorded < 0)
+            log_error("%s/%s: not a file of run %s (crawl.json does not list it): the folder mixes runs; "
+                      "audit again into an empty folder", data->dir, names[n], data->run_id);
+        else
+            log_error("%s/%s: %lld bytes, but run %s wrote %ld (crawl.json): the folder mixes runs; "
+                      "audit again into an empty folder", data->dir, names[n], (long long)st.st_size, data->run_id,
+                      recorded);
+        status = CP_ERR_INVALID;
+    }
+    return status;
+}
+
+static int check_one_run(struct crawl_data *data)
+{
+    if (!data->run_id || !data->has_findings)
+        return CP_OK;
+    if (data->findings_run_id && strcmp(data->findings_run_id, data->run_id) == 0)
+        return CP_OK;
+    log_error("%s/findings.json: from run %s, but crawl.json is from run %s: the folder mixes runs; audit again "
+              "into an empty folder", data->dir, data->findings_run_id ? data->findings_run_id : "(none recorded)",
+              data->run_id);
+    return CP_ERR_INVALID;
+}
+
 static int read_crawl_json(struct crawl_data *data)
 {
     int status = CP_OK;
@@ -414,6 +463,9 @@ static int read_crawl_json(struct crawl_data *data)
     take_run_metadata(data, root);
     take_run_metadata(data, json_object_get(root, "run"));
     take_partial(data, root);
+    data->run_id = json_text_copy(json_object_get(root, "run_id"));
+    if (data->run_id)
+        status = check_run_files(data, json_object_get(root, "files"));
     format_options(data, json_object_get(root, "options"));
     read_robots(data, json_object_get(root, "robots"));
     read_sitemap_files(data, json_object_get(root, "sitemaps"));
@@ -459,6 +511,8 @@ int crawl_data_load(const char *dir, struct crawl_data *data)
         status = read_crawl_json(data);
     if (status == CP_OK)
         status = read_findings(data);
+    if (status == CP_OK)
+        status = check_one_run(data);
     return status;
 }
 
@@ -472,6 +526,8 @@ const struct crawl_page *crawl_data_find(const struct crawl_data *data, const ch
 
 void crawl_data_free(struct crawl_data *data)
 {
+    free(data->run_id);
+    free(data->findings_run_id);
     struct page_index_entry *entry, *tmp;
     HASH_ITER(hh, data->index, entry, tmp) {
         HASH_DEL(data->index, entry);

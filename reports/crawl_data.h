@@ -10,6 +10,11 @@
  *   crawl.json    optional. Run metadata: start_url, started_at, options, robots, sitemaps.
  * A missing optional file is a missing measurement: the pack states an assumption instead.
  *
+ * One run per folder: when crawl.json names a run (run_id) it also lists the run's files with their
+ * sizes; pages.csv, links.csv and sitemaps.csv must then be listed with the size they have, and
+ * findings.json must name the same run. A folder that mixes runs is refused (CP_ERR_INVALID, the
+ * file and both runs named) rather than read as one crawl.
+ *
  * Memory: crawl_data owns everything in it; crawl_data_free releases it (also after a failed
  * load). Not thread-safe: one owner. */
 #ifndef CRAWLPACK_REPORTS_CRAWL_DATA_H
@@ -108,6 +113,8 @@ struct crawl_data {
     bool has_encoding;
     bool has_hsts;
     bool has_analytics;
+    char *run_id;       /* crawl.json's run_id; NULL when absent (a folder from before run ids) */
+    char *findings_run_id; /* findings.json's run.run_id; NULL when absent */
     char *start_url;    /* NULL when unknown */
     char *started_at;   /* ISO 8601 as written by the crawler; NULL when unknown */
     char *options;      /* "key=value, ..." from crawl.json options; NULL when unknown */
@@ -120,7 +127,7 @@ struct crawl_data {
 
 /* Read the folder. Problems are logged with the file and line. Returns CP_OK, CP_ERR_IO (no
  * readable pages.csv: not a crawl folder), CP_ERR_PARSE (a file that exists but cannot be read as
- * its format) or CP_ERR_NOMEM. */
+ * its format), CP_ERR_INVALID (files of different runs) or CP_ERR_NOMEM. */
 int crawl_data_load(const char *dir, struct crawl_data *data);
 
 /* The page row for a URL (exact string match on the crawler's normalised URL), or NULL. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/out_file.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "reports/pack_internal.h"
@@ -59,17 +60,17 @@ static int write_output(const struct pack_options *options, const struct buf *te
         fwrite(text->data, 1, text->len, stdout);
         return fflush(stdout) == 0 ? CP_OK : CP_ERR_IO;
     }
-    FILE *out = fopen(options->output_path, "w");
-    if (!out) {
-        log_error("%s: cannot write: %s", options->output_path, strerror(errno));
-        return CP_ERR_IO;
+    /* Under a temporary name, renamed when complete: an interrupted run never leaves half a pack. */
+    struct out_file file;
+    char error[1200];
+    int status = out_file_open(&file, options->output_path, error, sizeof error);
+    if (status == CP_OK) {
+        fwrite(text->data, 1, text->len, file.file);
+        status = out_file_commit(&file, error, sizeof error);
     }
-    fwrite(text->data, 1, text->len, out);
-    if (ferror(out) | fclose(out)) {
-        log_error("%s: write failed: %s", options->output_path, strerror(errno));
-        return CP_ERR_IO;
-    }
-    return CP_OK;
+    if (status == CP_ERR_IO)
+        log_error("%s", error);
+    return status;
 }
 
 static int write_pack(struct pack_context *ctx, struct pack_gate *gate)

@@ -29,4 +29,8 @@ struct pack_options {
  * output could not be written (logged), or CP_ERR_NOMEM. */
 int pack_run(const struct pack_options *options, struct pack_gate *gate);
 
+/* The names of the CSV lists the pack may write beside pack.md, index 0 up; NULL past the last
+ * (the audit removes them with an earlier run's other files). */
+const char *pack_list_name(size_t index);
+
 #endif

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <uthash.h>
 
+#include "common/out_file.h"
 #include "common/error.h"
 #include "common/array_grow.h"
 #include "common/log.h"
@@ -90,6 +91,11 @@ static const char *const pack_csv_names[] = {
     "analytics-missing.csv", "broken-links.csv", "indexability.csv", "internal-links.csv",
     "redirect-chains.csv", "sitemap-add.csv", "sitemap-lastmod.csv", "sitemap-move.csv", "sitemap-remove.csv",
 };
+
+const char *pack_list_name(size_t index)
+{
+    return index < sizeof(pack_csv_names) / sizeof(pack_csv_names[0]) ? pack_csv_names[index] : NULL;
+}
 
 static int remove_stale_lists(const char *dir)
 {
@@ -221,11 +227,13 @@ FILE *pack_csv_open(struct pack_context *ctx, const char *name, const char *cons
 {
     if (!ctx->csv_dir)
         return NULL;
+    /* Written as NAME.tmp and renamed by pack_csv_close (common/out_file's convention): an
+     * interrupted run never leaves half a list. */
     struct buf path = BUF_INIT;
-    buf_printf(&path, "%s/%s", ctx->csv_dir, name);
+    buf_printf(&path, "%s/%s%s", ctx->csv_dir, name, OUT_FILE_TEMP_SUFFIX);
     FILE *file = fopen(buf_str(&path), "w");
     if (!file) {
-        log_error("%s: cannot write: %s", buf_str(&path), strerror(errno));
+        log_error("%s/%s: cannot write: %s", ctx->csv_dir, name, strerror(errno));
         ctx->status = CP_ERR_IO;
     } else {
         csv_write_record(file, header, columns);
@@ -239,10 +247,16 @@ void pack_csv_close(struct pack_context *ctx, FILE *file, const char *name)
 {
     if (!file)
         return;
-    if (ferror(file) | fclose(file)) {
+    struct buf temporary = BUF_INIT, path = BUF_INIT;
+    buf_printf(&temporary, "%s/%s%s", ctx->csv_dir, name, OUT_FILE_TEMP_SUFFIX);
+    buf_printf(&path, "%s/%s", ctx->csv_dir, name);
+    if (ferror(file) | fclose(file) || rename(buf_str(&temporary), buf_str(&path)) != 0) {
         log_error("%s/%s: write failed: %s", ctx->csv_dir, name, strerror(errno));
+        remove(buf_str(&temporary));
         ctx->status = CP_ERR_IO;
     }
+    buf_free(&temporary);
+    buf_free(&path);
 }
 
 void md_cell(struct buf *out, const char *text)

@@ -30,6 +30,10 @@ static void write_run(struct json_writer *w, const struct report_context *ctx)
         json_null(w);
     json_key(w, "duration_seconds");
     json_double(w, ctx->duration_seconds);
+    if (ctx->run_id) {
+        json_key(w, "run_id");
+        json_string(w, ctx->run_id);
+    }
     report_write_json_options(w, ctx);
     json_key(w, "partial");
     if (ctx->partial)

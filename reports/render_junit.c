@@ -136,6 +136,8 @@ static void start_suite(struct junit *j, const char *name, size_t id, struct sui
         property(j, "baseline", ctx->baseline->baseline->path);
     if (ctx->partial)
         property(j, "partial", ctx->partial);
+    if (ctx->run_id)
+        property(j, "run_id", ctx->run_id);
     property(j, extra_name, extra_value);
     /* By rule: one "cause" property per cause of the rule, "KEY: SUMMARY", largest first. */
     const struct rule *rule = rule_find(name ? name : "");

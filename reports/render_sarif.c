@@ -262,8 +262,80 @@ static int write_locations(struct json_writer *w, const struct finding *f, struc
     return rc;
 }
 
+/* ---- audits of a folder (--root): locations are files, URLs go to properties ---- */
+
+static bool file_of(const struct report_context *ctx, const char *url, struct buf *path)
+{
+    buf_reset(path);
+    return url && ctx->artifact_file(ctx->artifact_context, url, path);
+}
+
+/* The primary location: the file and line the finding was seen at (a sitemap entry, a tag in a
+ * page), else the file of the URL concerned, else the file of where it was seen. None of these when
+ * the URL has no file (a missing page outside any file we can point at): then no location at all
+ * would be invalid for code scanning, so the site folder itself stands in. */
+static int write_file_locations(struct json_writer *w, const struct finding *f, const struct report_context *ctx,
+                                struct buf *scratch)
+{
+    struct buf path = BUF_INIT;
+    unsigned line = 0, column = 0;
+    if (f->source && f->line && file_of(ctx, f->source, &path)) {
+        line = f->line, column = f->column;
+    } else if (file_of(ctx, f->url, &path)) {
+        /* the file of the URL concerned, no region */
+    } else if (file_of(ctx, f->source, &path)) {
+        line = f->line, column = f->column;
+    } else {
+        buf_reset(&path); /* artifact_file(NULL) names the folder itself */
+        if (!ctx->artifact_file(ctx->artifact_context, NULL, &path))
+            buf_append_str(&path, ".");
+    }
+    json_key(w, "locations");
+    json_begin_array(w);
+    int rc = write_location(w, -1, buf_str(&path), line, column, NULL, scratch);
+    json_end_array(w);
+    /* related URLs that are files of the folder; the others are in properties */
+    int id = 1;
+    bool open = false;
+    for (size_t i = 0; i < f->related_count && rc == CP_OK; i++) {
+        if (!file_of(ctx, f->related[i], &path))
+            continue;
+        if (!open) {
+            json_key(w, "relatedLocations");
+            json_begin_array(w);
+            open = true;
+        }
+        rc = write_location(w, id++, buf_str(&path), 0, 0, "related URL", scratch);
+    }
+    if (open)
+        json_end_array(w);
+    buf_free(&path);
+    return rc;
+}
+
+/* The URLs of a finding located by file, as members of the result's properties object. */
+static void write_url_properties(struct json_writer *w, const struct finding *f)
+{
+    if (f->url) {
+        json_key(w, "url");
+        json_string(w, f->url);
+    }
+    if (f->source) {
+        json_key(w, "source");
+        json_string(w, f->source);
+    }
+    if (f->related_count) {
+        json_key(w, "relatedUrls");
+        json_begin_array(w);
+        for (size_t i = 0; i < f->related_count; i++)
+            json_string(w, f->related[i]);
+        json_end_array(w);
+    }
+}
+
 static int write_result(struct json_writer *w, const struct finding *f, const char *state,
-                        const struct finding_cause_group *cause, struct buf *scratch)
+                        const struct finding_cause_group *cause, const struct report_context *ctx,
+                        struct buf *scratch)
 {
     const struct rule *rule = rule_get(f->rule);
     char fingerprint[17];
@@ -275,7 +347,7 @@ static int write_result(struct json_writer *w, const struct finding *f, const ch
     json_key(w, "level");
     json_string(w, sarif_level(rule->severity));
     write_text_object(w, "message", f->message);
-    int rc = write_locations(w, f, scratch);
+    int rc = ctx->artifact_file ? write_file_locations(w, f, ctx, scratch) : write_locations(w, f, scratch);
     finding_fingerprint_hex(f, fingerprint);
     json_key(w, "partialFingerprints");
     json_begin_object(w);
@@ -292,6 +364,8 @@ static int write_result(struct json_writer *w, const struct finding *f, const ch
     json_string(w, cause->key);
     json_key(w, "causeSummary");
     json_string(w, cause->summary);
+    if (ctx->artifact_file)
+        write_url_properties(w, f);
     json_end_object(w);
     json_end_object(w);
     return rc;
@@ -307,6 +381,10 @@ static void write_run_properties(struct json_writer *w, const struct report_cont
     if (ctx->partial) {
         json_key(w, "partial");
         json_string(w, ctx->partial);
+    }
+    if (ctx->run_id) {
+        json_key(w, "run_id");
+        json_string(w, ctx->run_id);
     }
     if (ctx->has_page_counts) {
         json_key(w, "pages");
@@ -375,7 +453,7 @@ int render_findings_sarif(FILE *out, const struct finding_list *list, const stru
     size_t shown = list->count > SARIF_MAX_RESULTS ? SARIF_MAX_RESULTS - 1 : list->count;
     for (size_t i = 0; i < shown && rc == CP_OK; i++)
         rc = write_result(&w, &list->items[i], report_baseline_state(ctx, i),
-                          &causes.groups[causes.group_of[i]], &scratch);
+                          &causes.groups[causes.group_of[i]], ctx, &scratch);
     if (shown < list->count && rc == CP_OK)
         rc = write_capped_result(&w, list, shown, &scratch);
     json_end_array(&w);

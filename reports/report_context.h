@@ -17,6 +17,7 @@
 #include "findings/findings.h"
 
 struct baseline_comparison;
+struct buf;
 struct json_writer;
 
 /* One command-line option as the run used it, e.g. {"max-depth", "5"}. */
@@ -43,6 +44,14 @@ struct report_context {
     const struct report_option *options;
     size_t option_count;
     const char *hostname;    /* JUnit testsuite hostname; NULL means "localhost" */
+    /* The run's id (cli/run_files), written as findings.json run.run_id, a SARIF run property and
+     * a JUnit property, so every file of one audit names the same run; NULL leaves it out. */
+    const char *run_id;
+    /* For audits of a folder (--root): the repository-relative file a URL maps to, appended to
+     * path (true), or false when none does; url NULL appends the folder itself. SARIF then locates findings by file, as code-scanning
+     * UIs require, and keeps the URLs in result properties. NULL: locations are the URLs. */
+    bool (*artifact_file)(void *context, const char *url, struct buf *path);
+    void *artifact_context;
 
     bool has_page_counts;    /* false for runs without a crawl: pages/indexable are written null */
     size_t pages;

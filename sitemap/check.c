@@ -432,7 +432,11 @@ static int check_source(struct sitemap_checker *checker, struct sitemap_source *
                  children.skipped);
     result->kind = file.kind;
     result->urls = file.entries;
-    result->read = true;
+    /* Binary content is not a sitemap that was read: no URL came from it (the audit then does not
+     * judge pages by their absence from it). */
+    result->read = !file.binary;
+    if (file.binary)
+        snprintf(result->error, sizeof result->error, "not a sitemap: binary content");
     if (checker->on_file)
         checker->on_file(checker->context, name, result);
     if (status == CP_OK)

@@ -8,6 +8,7 @@
 
 #include <libxml/xmlreader.h>
 
+#include "common/text_sniff.h"
 #include "common/error.h"
 
 /* Where the prolog scanner is; it only runs until the root element starts. */
@@ -538,6 +539,12 @@ int sitemap_parse(struct sitemap_source *source, const struct sitemap_parse_hand
         status = CP_OK;
     } else if (looks_like_xml(head, head_length)) {
         status = parse_xml(p);
+    } else if (text_looks_binary(head, head_length)) {
+        /* Neither XML nor a text sitemap: one finding, and no byte of it read as a URL or echoed. */
+        char what[64], message[160];
+        snprintf(message, sizeof message, "not a sitemap: binary content (%s)",
+                 text_describe_binary(head, head_length, what, sizeof what));
+        problem(p, RULE_SITEMAP_BINARY, 0, 0, message);
     } else {
         status = parse_text(p);
         if (status == CP_OK && p->read_failed)

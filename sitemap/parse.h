@@ -84,7 +84,8 @@ struct sitemap_parse_handler {
     /* An image:image, video:video or news:news block, before the record that holds it. */
     void (*extension)(void *context, const struct sitemap_extension *extension);
     /* A document-level problem: sitemap-malformed-xml, sitemap-entity-blocked, sitemap-too-large,
-     * sitemap-unreachable (read error, corrupt gzip). */
+     * sitemap-unreachable (read error, corrupt gzip), sitemap-binary (neither XML nor text:
+     * common/text_sniff; nothing else is reported for the file then). */
     void (*problem)(void *context, enum rule_id rule, unsigned line, unsigned column, const char *message);
 };
 

@@ -467,6 +467,7 @@ static void problem_callback(void *context, enum rule_id rule, unsigned line, un
     if (f)
         f->column = column;
     file->problem_reported = true;
+    file->binary |= rule == RULE_SITEMAP_BINARY;
 }
 
 void sitemap_validate_handler(struct sitemap_file_check *file, struct sitemap_parse_handler *handler)

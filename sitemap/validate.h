@@ -38,6 +38,7 @@ struct sitemap_file_check {
     char *first_lastmod;
     bool lastmod_differs;
     bool problem_reported;          /* the file was cut short (too large, malformed, refused) */
+    bool binary;                    /* not a sitemap at all: binary content (nothing was read) */
     sitemap_child_fn on_child;
     void *child_context;
     int status;                     /* CP_ERR_NOMEM when an allocation failed */

@@ -173,6 +173,57 @@ static int read_body(const char *path, size_t max_body, struct fetch_result *r)
     return r->body ? CP_OK : CP_ERR_NOMEM;
 }
 
+/* The file for an absolute URL under the site, or false (outside the site, escaping the folder, or
+ * no such file). file holds the path tried last either way. */
+static bool file_of_url(const struct local_root *root, const char *url, struct buf *file)
+{
+    struct url parsed;
+    struct buf relative = BUF_INIT;
+    size_t prefix_length = strlen(root->prefix);
+    bool found = false;
+    if (url_parse_str(url, NULL, &parsed) != URL_OK)
+        return false;
+    size_t end = parsed.pathname.offset + parsed.pathname.length;
+    if (end >= prefix_length && strncmp(parsed.href, root->prefix, prefix_length) == 0 &&
+        (end == prefix_length || parsed.href[prefix_length] == '/') &&
+        decode_path(parsed.href + prefix_length, end - prefix_length, &relative))
+        found = find_file(root, buf_str(&relative), file);
+    url_free(&parsed);
+    buf_free(&relative);
+    return found;
+}
+
+/* "./public//a/../b" style joins come out as "public/a/b": repeated slashes and "./" segments go. */
+static void tidy_path(struct buf *path)
+{
+    char *p = path->data;
+    size_t out = 0;
+    for (size_t i = 0; i < path->len; i++) {
+        if (p[i] == '/' && out > 0 && p[out - 1] == '/')
+            continue;
+        if (p[i] == '.' && (out == 0 || p[out - 1] == '/') && (p[i + 1] == '/' || p[i + 1] == '\0')) {
+            i += p[i + 1] == '/';
+            continue;
+        }
+        p[out++] = p[i];
+    }
+    p[out] = '\0';
+    path->len = out;
+}
+
+bool local_root_file(const struct local_root *root, const char *url, struct buf *path)
+{
+    buf_reset(path);
+    struct buf file = BUF_INIT;
+    bool found = file_of_url(root, url, &file);
+    if (found) {
+        buf_append_str(path, buf_str(&file));
+        tidy_path(path);
+    }
+    buf_free(&file);
+    return found;
+}
+
 int local_root_fetch(const struct local_root *root, const char *url, size_t max_body, void *user_data,
                      struct fetch_result **out)
 {
@@ -186,24 +237,14 @@ int local_root_fetch(const struct local_root *root, const char *url, size_t max_
     r->user_data = user_data;
     r->retry_after_ms = -1;
     r->http_version = 0;
-    struct url parsed;
-    struct buf relative = BUF_INIT, file = BUF_INIT;
-    size_t prefix_length = strlen(root->prefix);
+    struct buf file = BUF_INIT;
     int status = CP_OK;
     r->status = 404;
-    if (url_parse_str(url, NULL, &parsed) == URL_OK) {
-        size_t end = parsed.pathname.offset + parsed.pathname.length;
-        if (end >= prefix_length && strncmp(parsed.href, root->prefix, prefix_length) == 0 &&
-            (end == prefix_length || parsed.href[prefix_length] == '/') &&
-            decode_path(parsed.href + prefix_length, end - prefix_length, &relative) &&
-            find_file(root, buf_str(&relative), &file)) {
-            r->status = 200;
-            r->content_type = strdup(type_for(buf_str(&file)));
-            status = read_body(buf_str(&file), max_body ? max_body : FETCH_DEFAULT_MAX_BODY, r);
-        }
-        url_free(&parsed);
+    if (file_of_url(root, url, &file)) {
+        r->status = 200;
+        r->content_type = strdup(type_for(buf_str(&file)));
+        status = read_body(buf_str(&file), max_body ? max_body : FETCH_DEFAULT_MAX_BODY, r);
     }
-    buf_free(&relative);
     buf_free(&file);
     if (status != CP_OK) {
         fetch_result_free(r);

@@ -15,7 +15,10 @@
 #ifndef CRAWLPACK_WEB_LOCAL_ROOT_H
 #define CRAWLPACK_WEB_LOCAL_ROOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+#include "common/buf.h"
 
 #include "web/fetch.h"
 
@@ -26,6 +29,11 @@ void local_root_free(struct local_root *root);
 
 /* The site URL as parsed (its href), e.g. "https://example.com/docs/". */
 const char *local_root_site_url(const struct local_root *root);
+
+/* The file a URL maps to, as DIR/relative/path with repeated slashes and "./" tidied away (so
+ * "public/" + "/a/" reads "public/a/index.html"), into path; false when the URL is outside the site
+ * or no file answers it. Used to name findings by file for code-scanning UIs (SARIF). */
+bool local_root_file(const struct local_root *root, const char *url, struct buf *path);
 
 /* Answer a request for url (absolute). max_body 0 means FETCH_DEFAULT_MAX_BODY. */
 int local_root_fetch(const struct local_root *root, const char *url, size_t max_body, void *user_data,

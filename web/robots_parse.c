@@ -9,6 +9,7 @@
 
 #include <uthash.h>
 
+#include "common/text_sniff.h"
 #include "common/array_grow.h"
 #include "common/error.h"
 #include "web/robots_internal.h"
@@ -585,6 +586,11 @@ int robots_parse(const char *body, size_t length, const char *source, struct rob
         FINDING(&p, RULE_ROBOTS_INVALID_LINE, 1,
                 "the file is UTF-16 (byte order mark %02X %02X); robots.txt must be UTF-8, so "
                 "crawlers read no rule from it", (unsigned char)body[0], (unsigned char)body[1]);
+    } else if (text_looks_binary((const unsigned char *)body, readable)) {
+        /* One finding instead of a lint of every "line" of an image or an executable. */
+        char what[64];
+        FINDING(&p, RULE_ROBOTS_BINARY, 1, "not a robots.txt: binary content (%s); crawlers read no rule from it",
+                text_describe_binary((const unsigned char *)body, readable, what, sizeof what));
     } else {
         unsigned last_line = parse_lines(&p, body, readable);
         if (length > readable)
