@@ -29,8 +29,6 @@ bool text_looks_binary(const unsigned char *data, size_t length)
     size_t odd = 0;
     for (size_t i = 0; i < length;) {
         unsigned char c = data[i];
-        if (c == 0)
-            return true;
         if (c < 0x20 || c == 0x7F) {
             odd += !(c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0x1B);
             i++;

@@ -2,9 +2,9 @@
  * (sitemap, robots.txt) reports "binary content" once instead of reading an image, an executable or
  * random bytes as thousands of broken lines and echoing them.
  *
- * Binary means: a NUL byte, or more than one byte in eight that no text would hold — a control
- * character other than tab, LF, CR, FF and ESC, or a byte that does not fit a UTF-8 sequence (a
- * Latin-1 file has a few such bytes and stays text). A UTF-16 byte order mark is text (the callers
+ * Binary means: more than one byte in eight that no text would hold — NUL or another control
+ * character other than tab, LF, CR, FF and ESC, or a byte that does not fit a UTF-8 sequence. A
+ * text file with a stray NUL or a few Latin-1 bytes stays text (robots.txt parsers read those). A UTF-16 byte order mark is text (the callers
  * report the encoding themselves). Pure functions; any thread. */
 #ifndef CRAWLPACK_COMMON_TEXT_SNIFF_H
 #define CRAWLPACK_COMMON_TEXT_SNIFF_H

@@ -151,6 +151,8 @@ static void test_text_sniff(void **state)
     assert_false(text_looks_binary((const unsigned char *)"\xFF\xFE<\0u\0", 6)); /* UTF-16: the parsers say so */
     assert_false(text_looks_binary(xml, 0));
     assert_true(text_looks_binary(elf, sizeof elf - 1));
+    /* A stray NUL in a text file is still text: Google's robots.txt parser reads such a file. */
+    assert_false(text_looks_binary((const unsigned char *)"User-agent: *\nDisallow: /a\0b\n", 28));
     assert_true(text_looks_binary(noise, sizeof noise));
     char what[64];
     assert_string_equal(text_describe_binary(elf, sizeof elf - 1, what, sizeof what), "an ELF executable");
