@@ -435,8 +435,11 @@ int audit_run(const struct audit_request *request, struct audit_result *result, 
     struct written_files written = {{0}, 0};
     if (status == CP_OK && request->out_dir)
         status = write_formats(request, result, &written, error, error_size);
-    if (status == CP_OK && request->out_dir && request->write_pack && (status = write_pack(request, error, error_size)) == CP_OK)
-        written_files_add(&written, "pack.md");
+    if (status == CP_OK && request->out_dir && request->write_pack) {
+        status = write_pack(request, error, error_size);
+        if (status == CP_OK)
+            written_files_add(&written, "pack.md");
+    }
     if (status == CP_OK && request->out_dir) {
         /* crawl.json once more, last: the run's record now lists the findings files too */
         const char *files[RUN_FILES_MAX];

@@ -44,7 +44,7 @@ struct report_context {
     const struct report_option *options;
     size_t option_count;
     const char *hostname;    /* JUnit testsuite hostname; NULL means "localhost" */
-    /* The run's id (cli/run_files), written as findings.json run.run_id, a SARIF run property and
+    /* The run's id (audit/run_files), written as findings.json run.run_id, a SARIF run property and
      * a JUnit property, so every file of one audit names the same run; NULL leaves it out. */
     const char *run_id;
     /* For audits of a folder (--root): the repository-relative file a URL maps to, appended to
