@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # crawlpack in a container: Debian 12 slim, the binary installed from the Debian package built in
 # the first stage (so its Depends pull exactly the libraries it links), run as a non-root user.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* audit/audit_evidence: the page-local audit during the crawl, and the per-page facts and crawl
  * findings after it (see audit/audit_evidence.h). */
 #include "audit/audit_evidence.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* audit/audit_evidence: what the audit learns from the crawl besides the link graph.
  *
  * While crawling, the crawl's on_page hook (crawler/crawl.h) hands each extracted page to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* audit/audit_run: crawl, analyse once, run every rule, compare, write (see audit/audit_run.h). */
 #include "audit/audit_run.h"
 

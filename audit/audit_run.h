@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* audit/audit_run: the whole audit as one library call — what `crawlpack audit` does once its
  * options are parsed, and what any other caller (a stored crawl, a report, a fleet worker) runs to
  * audit a site without the command line.

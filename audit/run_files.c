@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* audit/run_files: clearing an output folder of an earlier run, and run ids (see run_files.h). */
 #include "audit/run_files.h"
 

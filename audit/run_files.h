@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* audit/run_files: the files one crawlpack run owns in its output folder, and the run's id.
  *
  * A run into --out first removes every file an earlier run of crawlpack may have written there

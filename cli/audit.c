@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cli/audit: `crawlpack audit URL` (or --root DIR --site-url URL) crawls the site with every crawl
  * option, analyses the link graph, runs every audit rule, and writes the crawl's files plus the
  * findings in each --format to --out; then prints the findings by cause, worst first. Exit 1 when a

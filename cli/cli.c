@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cli/cli: usage errors and option helpers shared by the subcommands (see cli.h). */
 #include "cli/cli.h"
 

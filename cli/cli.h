@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cli/cli: what every subcommand shares — exit codes, the command table's entry type, and the
  * usage-error messages, so every command reports a bad option the same way.
  *

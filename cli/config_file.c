@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cli/config_file: .crawlpack.yml read with libyaml into entries with lines (see config_file.h). */
 #include "cli/config_file.h"
 

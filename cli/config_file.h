@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cli/config_file: a YAML configuration file (.crawlpack.yml, --config FILE) read into plain
  * entries for `crawlpack audit` (docs/config.md).
  *

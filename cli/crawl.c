@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cli/crawl: `crawlpack crawl URL` (or --root DIR --site-url URL) crawls a site and writes
  * out/pages.csv, out/links.csv and out/crawl.json. */
 #include <getopt.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cli/crawl_options: the crawl's options and run, shared by `crawl` and `audit` (see crawl_options.h). */
 #include "cli/crawl_options.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cli/crawl_options: the crawl's command-line options and the run that writes the crawl's files,
  * shared by `crawlpack crawl` and `crawlpack audit` so both accept exactly the same options with
  * the same checks and messages.

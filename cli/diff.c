@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cli/diff: `crawlpack diff OLD_DIR NEW_DIR` compares two audit folders — new and fixed findings,
  * pages added and removed, status, indexability and depth changes — as text, JSON or Markdown. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cli/extract: `crawlpack extract FILE` (or URL: fetched once, as the crawler would) prints the
  * signals the crawler extracts from one page (links, canonicals, robots directives, hreflang, page
  * facts), as text or as stable JSON (documented in docs/extract.md). */

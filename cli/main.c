@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cli/main: the entry point and the one table of subcommands (git-style dispatch). */
 #include <errno.h>
 #include <stdio.h>

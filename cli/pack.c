@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cli/pack: `crawlpack pack` writes the Platform & Infrastructure Improvement Pack from a crawl
  * output folder and an optional intake file, and scores it with the quality gate. */
 #include <getopt.h>

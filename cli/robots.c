@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cli/robots: `crawlpack robots check` (which rule of a robots.txt decides each URL) and
  * `crawlpack robots lint` (every line a crawler skips or reads only through a tolerance). */
 #include <errno.h>

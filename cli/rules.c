@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cli/rules: `crawlpack rules` lists the rule catalog; --markdown writes docs/rules.md's text. */
 #include <getopt.h>
 #include <stdio.h>

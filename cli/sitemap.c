@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cli/sitemap: `crawlpack sitemap FILE|URL...` validates sitemaps offline (or fetched) for CI:
  * compiler-style findings or JSON, a summary, and an exit status gated by --fail-on. */
 #include <getopt.h>

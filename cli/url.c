@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cli/url: `crawlpack url parse` and `crawlpack url normalize`, the command-line face of
  * web/url: see how a browser resolves an href, and which crawl identity crawlpack gives it. */
 #include <getopt.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cli/version: `crawlpack --version` (-V, `crawlpack version`): crawlpack's version and the
  * libraries it runs with, like `curl -V`, so a bug report says which libcurl, TLS library and
  * parsers took part. Run-time versions where the library can tell (libcurl, libxml2, libyaml,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* common/array_grow: growth for arrays that only ever grow by one element at a time.
  *
  * The capacity is implied by the count (the next power of two at or above it), so such arrays

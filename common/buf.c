@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* common/buf: growable byte buffer (see buf.h for the contract). */
 #include "common/buf.h"
 

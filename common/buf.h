@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* common/buf: a growable byte buffer.
  *
  * Contract: a struct buf owns its data. After buf_init() it is empty and holds no memory; every

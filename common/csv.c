@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* common/csv: RFC 4180 reader and writer (see csv.h). */
 #include "common/csv.h"
 

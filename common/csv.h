@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* common/csv: RFC 4180 reading and writing (quoted fields, "" escapes, CRLF or LF line ends,
  * line breaks inside quotes).
  *

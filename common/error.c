@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* common/error: human words for the status codes of common/error.h. */
 #include "common/error.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* common/error: the status codes every module returns.
  *
  * Functions that can fail return an int: CP_OK (0) on success, or one of the negative codes below.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* common/json_write: streaming JSON output with correct escaping (see json_write.h). */
 #include "common/json_write.h"
 

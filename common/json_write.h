@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* common/json_write: a small streaming JSON writer.
  *
  * Every JSON file crawlpack writes (findings.json, crawl.json, `--json` outputs) goes through this

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* common/log: stderr messages with a level filter (see log.h). */
 #include "common/log.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* common/log: messages for the user on stderr.
  *
  * Every line starts with "crawlpack: " so it stands out in CI logs. log_error and log_warn always

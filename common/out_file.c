@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* common/out_file: temporary name, then rename (see out_file.h). */
 #include "common/out_file.h"
 

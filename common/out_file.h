@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* common/out_file: write a file under a temporary name in its own folder and rename it into place
  * when it is complete, so no reader, crash or signal ever finds half a file under the real name.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* common/text_sniff: text or binary (see text_sniff.h). */
 #include "common/text_sniff.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* common/text_sniff: tell text from binary content by its first bytes, so a parser of a text format
  * (sitemap, robots.txt) reports "binary content" once instead of reading an image, an executable or
  * random bytes as thousands of broken lines and echoing them.

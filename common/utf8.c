@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* common/utf8: UTF-8 validity and valid output (see utf8.h). */
 #include "common/utf8.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* common/utf8: what valid UTF-8 is, and writing any bytes as valid UTF-8.
  *
  * Every output crawlpack writes is UTF-8, but its text comes from the crawled site (page titles,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* crawler/crawl: the fetch loop, its transfers and the crawl's setup and teardown (see crawl.h).
  * Page records live in crawl_pages.c, the workers in crawl_worker.c, robots.txt in crawl_robots.c. */
 #include "crawler/crawl.h"

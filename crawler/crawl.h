@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* crawler/crawl: the crawl pipeline — frontier -> fetch -> extract -> graph -> frontier.
  *
  * One fetch-loop thread (the thread that calls crawl_run) owns the frontier, the fetcher (or the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* crawler/crawl_blocked: rate limits and bot walls (web/bot_wall) per origin, and whether the crawl
  * reached its start page (fetch loop thread only; see crawl.h and crawl_internal.h).
  *

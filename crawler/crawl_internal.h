@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* crawler/crawl_internal: what the crawl's own files share — the crawl state, the work items that
  * travel between the fetch loop and the extraction workers, and the functions each file offers
  * the others. Not a public API: include crawler/crawl.h instead.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* crawler/crawl_output: pages.csv, links.csv and crawl.json (see crawl_output.h). */
 #include "crawler/crawl_output.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* crawler/crawl_output: the crawl's files — out/pages.csv, out/links.csv, out/sitemaps.csv and
  * out/crawl.json.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* crawler/crawl_pages: page records, scope, and merging what was fetched and extracted into the
  * graph, the frontier and links.csv (fetch loop thread only; see crawl_internal.h). */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* crawler/crawl_robots: robots.txt per origin — fetch it with RFC 9309's semantics before the
  * origin's first page, then decide each URL (fetch loop thread only; see crawl_internal.h). */
 #include <stdio.h>

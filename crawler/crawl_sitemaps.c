@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* crawler/crawl_sitemaps: sitemaps inside the crawl — discovery once the start origin's robots.txt
  * is known (its Sitemap: lines, then --sitemap URLs, else /sitemap.xml and /sitemap_index.xml),
  * each sitemap fetched through the crawl's own transport (so --resolve, auth, politeness and

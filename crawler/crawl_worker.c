@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* crawler/crawl_worker: the extraction workers — one response in, the page signals and every
  * reference resolved to its crawl identity out (see crawl_internal.h). */
 #include <stdio.h>

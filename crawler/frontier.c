@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* crawler/frontier: per-origin breadth-first queues with politeness (see frontier.h). */
 #include "crawler/frontier.h"
 

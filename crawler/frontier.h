@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* crawler/frontier: what to fetch next, and when, politely.
  *
  * The frontier holds the URLs waiting to be fetched, one queue per origin (scheme://host:port),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* crawler/handoff: a locked FIFO of pointers with a condition variable (see handoff.h). */
 #include "crawler/handoff.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* crawler/handoff: a FIFO of pointers between threads (the crawl's response and outcome queues).
  *
  * Any number of threads may push and pop at once. handoff_pop blocks until an item arrives or the

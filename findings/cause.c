@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* findings/cause: cause keys and their grouping (see cause.h). */
 #include "findings/cause.h"
 

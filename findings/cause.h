@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* findings/cause: why a finding exists, as a key shared by every finding with the same reason.
  *
  * A site with one wrong build setting gets hundreds of findings that are one observation: 527 pages

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* findings/finding_cap: per-cause bounds on a finding list (see finding_cap.h). */
 #include "findings/finding_cap.h"
 

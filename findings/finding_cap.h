@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* findings/finding_cap: a finding_list bounded per cause, with a count of what it left out.
  *
  * A hostile or broken site can produce a finding per URL by the million (a sitemap of a million

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* findings/finding_filter: rules switched off and ignore entries (see finding_filter.h). */
 #include "findings/finding_filter.h"
 

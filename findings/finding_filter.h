@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* findings/finding_filter: which findings a run keeps — rules switched off (by configuration, or
  * because the run cannot judge them, such as graph rules in list mode) and ignore entries (a rule
  * and/or a URL pattern, each with the reason a person gave for it).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* findings/findings: storage, ordering and counting of findings (see findings.h). */
 #include "findings/findings.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* findings/findings: the one findings model every check writes to and every report renders.
  *
  * A finding is a rule (from findings/rules.def) plus what it is about: the URL concerned, related

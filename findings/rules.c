@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* findings/rules: the catalog table built from rules.def, and severity names. */
 #include "findings/rules.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* findings/rules: the rule catalog (id, severity, title, why it matters, how to fix).
  *
  * The table itself is findings/rules.def; this header turns it into an enum and lookup functions.

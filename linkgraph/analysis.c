@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* linkgraph/analysis: the result arrays, the phases that need no traversal (link counts,
  * indexability verdicts), the whole-analysis driver and the evidence helpers. Depth, chains,
  * components and PageRank live in their own files. */

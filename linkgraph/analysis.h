@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* linkgraph/analysis: what the audit rules and reports need to know about every page of a frozen
  * graph — click depth, inlink/outlink counts, redirect and canonical resolution, strongly connected
  * components and reach-back to the start, internal PageRank as a 0-100 link score, and the

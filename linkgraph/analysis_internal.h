@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* linkgraph/analysis_internal: what every analysis phase shares — the one definition of a
  * followable edge and an any-link edge (documented in analysis.h) and the argument check.
  * Internal to linkgraph/. */

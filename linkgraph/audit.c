@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* linkgraph/audit: the driver of the cross-page rules (audit_graph) and the helpers every rule file
  * shares: how a page answered, the evidence phrases, and adding findings with sorted related URLs. */
 #include "linkgraph/audit.h"

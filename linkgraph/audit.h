@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* linkgraph/audit: the cross-page audit rules — a frozen link graph, its analysis and a few facts
  * the crawl kept per page in, findings out.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* linkgraph/audit_canonical: where a page's canonical leads — to a redirect, an error, a noindex or
  * blocked page, another origin, a further canonical (chain) or back round (loop) — and the noindex
  * conflicts (noindex robots.txt hides; noindex plus a canonical elsewhere). */

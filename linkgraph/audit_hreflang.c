@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* linkgraph/audit_hreflang: hreflang alternates between pages — each alternate must answer 200 and
  * list the page back (search engines ignore one-sided pairs). The language codes themselves are a
  * page-local rule (linkgraph/audit_page.h). */

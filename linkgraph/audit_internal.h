@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* linkgraph/audit_internal: what the cross-page rule files (audit_*.c) share — the run's state,
  * how a page's answer is classified, the evidence phrases and the finding helpers. Not a public
  * header: only linkgraph/audit*.c include it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* linkgraph/audit_links: the rules about links and the graph's shape — broken links and links to
  * redirects (one finding per target, every source page related), redirect chains and loops, pages
  * too deep, reached only through nofollow links, linked from one page only, or linking nowhere. */

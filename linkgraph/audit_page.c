@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* linkgraph/audit_page: the page-local audit rules over one page's extracted signals (see
  * audit_page.h for which canonicals count and when each rule applies). */
 #include "linkgraph/audit_page.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* linkgraph/audit_page: the audit rules one page's own response and signals decide —
  * canonical-missing, canonical-invalid, canonical-multiple, canonical-relative,
  * canonical-outside-head, canonical-header-mismatch, noindex-outside-head, hreflang-invalid-code,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* linkgraph/audit_site: the site-level rules (see audit_site.h). */
 #include "linkgraph/audit_site.h"
 

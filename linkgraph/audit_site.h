@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* linkgraph/audit_site: findings about the site as a whole, decided once the other rules ran.
  *
  * Some facts are about the site, not each page: it has no sitemap (sitemap-missing), no robots.txt

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* linkgraph/audit_sitemap: what the sitemaps list against what the crawl found — sitemap URLs that
  * redirect, fail, are noindex, canonicalised elsewhere or blocked; orphans (listed, indexable, no
  * followable link reaches them); and indexable pages no sitemap lists. */

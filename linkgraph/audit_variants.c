@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* linkgraph/audit_variants: duplicate-url-variants — URLs that differ only by path case, a trailing
  * slash, an index file name or the order of query parameters, all answering 200, with no canonical
  * that unites them.

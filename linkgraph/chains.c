@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* linkgraph/chains: redirect and canonical resolution — where a chain ends, how many steps it takes,
  * whether it loops.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* linkgraph/components: strongly connected components over followable edges (Tarjan's algorithm,
  * iterative: a site of a million pages would overflow the call stack), and which pages have a
  * followable path back to a start page (a breadth-first search over in-edges). */

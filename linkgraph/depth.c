@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* linkgraph/depth: click depth from the start pages, over followable edges and over any-link edges.
  *
  * Links cost one click, redirects and refreshes none, so this is a 0-1 breadth-first search: a

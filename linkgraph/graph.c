@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* linkgraph/graph: the link graph store — URL interning (arena + open-addressing hash), node facts,
  * the edge append log, and its freezing into CSR. The contract is in graph.h. */
 #include "linkgraph/graph.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* linkgraph/graph: the link graph store — one node per crawl identity, the edges found while
  * crawling, and the per-page facts the analysis and the audit rules read.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* linkgraph/huge_pages: ask the kernel to back a large array with transparent huge pages. The
  * graph's arrays are hundreds of megabytes read in random order; with 4 KiB pages nearly every
  * access misses the TLB. Advice only: without THP (or off Linux) nothing changes. Internal. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* linkgraph/pagerank: internal PageRank over in-scope pages and followable edges, and the 0-100
  * link score derived from it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/baseline: load a previous findings.json and classify findings new / existing / fixed
  * (see baseline.h). */
 #include "reports/baseline.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/baseline: compare a run's findings with a previous findings.json (--baseline FILE).
  *
  * A current finding whose identity (finding_identity in findings.h) appears in the baseline is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/crawl_data: the reader of a crawl output folder (see crawl_data.h for the contract). */
 #include "reports/crawl_data.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/crawl_data: read a crawl output folder (the files `crawlpack crawl` / `audit` write) back
  * into memory for the pack.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/diff: the comparison of two audit folders (see diff.h for the contract). */
 #include "reports/diff.h"
 

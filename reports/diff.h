@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/diff: compare two audit folders (`crawlpack diff OLD_DIR NEW_DIR`).
  *
  * Each folder is read with reports/crawl_data (pages.csv required) and its findings.json with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/diff_render: the format name -> renderer table of `crawlpack diff --format`. */
 #include "reports/diff_render.h"
 

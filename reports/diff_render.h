@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/diff_render: the reports of a struct diff (reports/diff.h).
  *
  *   text  for people in a terminal or CI log: a summary, then every list in full

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/diff_render_json: the whole diff as one JSON document for scripts (shape in docs/diff.md).
  * Findings are written with render_finding_json, so they have the findings.json shape. */
 #include "reports/diff_render.h"

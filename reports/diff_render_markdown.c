@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/diff_render_markdown: the diff as a pull-request comment — one summary table, then each
  * non-empty list in a collapsible <details> block of at most DIFF_MARKDOWN_MAX_ROWS rows.
  *

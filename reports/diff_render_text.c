@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/diff_render_text: the diff for a terminal or CI log — a summary, the findings by rule,
  * then every list in full, one line per item. Empty lists are left out. */
 #include "reports/diff_render.h"

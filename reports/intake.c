@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/intake: the intake YAML schema as a table, and a walker that fills struct intake from a
  * libyaml document tree (see intake.h). One table per mapping keeps the schema readable in one
  * place and the error messages uniform. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/intake: the pack's intake file (YAML) parsed into a typed struct.
  *
  * The schema is documented in docs/intake.md and shown by fixtures/intake/example.yaml. Every key

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/pack: pack_run — load the inputs, write the eight sections in the source's order and
  * the quality gate (see pack.h). Each section is written into its own buffer so that section 1
  * can list the assumptions every later section made, and section 6 runs first because the

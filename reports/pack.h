@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/pack: the Platform & Infrastructure Improvement Pack (pack.md).
  *
  * pack_run reads an intake file (optional) and a crawl output folder (required; see

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/pack_capacity: section 4 of the pack — the scaling "doomsday clock". The intake's
  * capacity limits plus the limits the crawl measures (sitemap files against the protocol's 50,000
  * URLs / 50 MB, child sitemaps per index, robots.txt against 500 KiB, indexable URL growth against

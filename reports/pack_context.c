@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/pack_context: the pack's shared context — per-page facts derived once from the crawl,
  * the collected assumptions and open questions, CSV side files, and Markdown and date helpers. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/pack_discoverability: section 6 of the pack, computed entirely from the crawl folder —
  * the measured state (pack_discoverability_measure.c), then the requirements with their measured
  * gaps and example URLs (full lists as CSV files beside the pack): sitemap categorisation,

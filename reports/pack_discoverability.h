@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/pack_discoverability: what the two halves of section 6 share — the analysis of the
  * crawl folder (sections, followable link pairs, broken link targets, redirect chains, canonical
  * and noindex health) computed once, and small helpers. Private to pack_discoverability*.c.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/pack_discoverability_measure: section 6.1 of the pack — the analysis of the crawl
  * folder (sections, link pairs, broken link targets, redirect chains, canonical and noindex health)
  * and the measured state it prints: coverage, orphans, click-depth histogram, status codes, broken

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/pack_gate: the quality gate (see pack_gate.h). One function per section; each states
  * the source's check it implements. */
 #include "reports/pack_gate.h"

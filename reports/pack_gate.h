@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/pack_gate: the pack's quality gate — the source document's per-step "Checks" and its five
  * anti-patterns as executable checks, scored per section (pass / partial / fail with reasons).
  *

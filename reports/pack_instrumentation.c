@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/pack_instrumentation: section 5 of the pack — observability gaps, the server-side
  * analytics event contract from the intake, and what the crawl saw of analytics tags: which tags,
  * their coverage, the pages missing them, and client-side-only tracking flagged as a gap. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/pack_internal: what the pack's section writers share — the context holding the inputs,
  * per-page facts derived once from the crawl, the assumptions and open questions collected while
  * writing, and small Markdown/CSV/date helpers. Private to reports/pack*.c. */

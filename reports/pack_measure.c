@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/pack_measure: measurements over crawled pages — classification, URL sections,
  * percentiles and the page strength that ranks link sources. */
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/pack_quality: section 3 of the pack — the quality attributes spec. The intake's SLOs sit
  * beside the baseline the crawl measured (availability proxy, time to first byte and total time
  * percentiles, page weight, compression, HTTPS, HSTS); an SLI the intake does not cover gets a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/pack_roadmap: section 7 of the pack — the execution roadmap. The intake's milestones
  * first (the team's own plan), then milestones derived from the audit's findings, ordered by
  * severity × pages affected, each with an owner (or "unassigned", raised as an open question),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/pack_sections: the pack's sections that come mostly from the intake — 1 (context
  * snapshot and audited scope), 2 (shared capabilities and platformization plan) and 8 (risks, open
  * questions, next steps) — and the assumptions block. Missing inputs become explicit assumptions

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/render: the format table behind --format (see render.h). */
 #include "reports/render.h"
 

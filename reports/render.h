@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/render: one entry point for every findings format, for --format and --out.
  *
  *   text   compiler-style lines (render_text.h)     findings.txt

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/render_codequality: GitLab's code quality report (see render_codequality.h). */
 #include "reports/render_codequality.h"
 

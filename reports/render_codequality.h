@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/render_codequality: findings.codequality.json, GitLab's code quality report (the
  * Code Climate subset GitLab reads), so merge requests show crawlpack's findings in their code
  * quality widget.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/render_csv: findings.csv (see render_csv.h). */
 #include "reports/render_csv.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/render_csv: findings.csv, one finding per row for spreadsheets.
  *
  *   rule,severity,url,message,source,line,related[,baseline_state]

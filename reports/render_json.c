@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/render_json: findings.json (see render_json.h). */
 #include "reports/render_json.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/render_json: findings.json, the machine-readable findings of one run.
  *
  *   {"schema":1,"tool":{"name","version"},"run":{"inputs","started_at","duration_seconds",

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/render_junit: JUnit XML in two groupings (see render_junit.h). */
 #include "reports/render_junit.h"
 

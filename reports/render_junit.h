@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/render_junit: findings as JUnit XML, so CI systems (GitLab, Jenkins, GitHub test
  * reporters) list them as tests.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/render_sarif: SARIF 2.1.0 (see render_sarif.h). */
 #include "reports/render_sarif.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/render_sarif: findings as SARIF 2.1.0, for code-scanning UIs (GitHub, GitLab, Azure).
  *
  * One run. tool.driver lists the whole rule catalog as rules (id, PascalCase name, title as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/render_text: compiler-style finding lines (see render_text.h). */
 #include "reports/render_text.h"
 

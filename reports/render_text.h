@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/render_text: findings as compiler-style lines, the format editors and CI annotate.
  *
  *   SOURCE:LINE: SEVERITY: RULE-ID: MESSAGE

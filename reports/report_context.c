@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/report_context: defaults and the fail policy shared by every renderer (see
  * report_context.h). */
 #include "reports/report_context.h"

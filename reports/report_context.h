@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reports/report_context: what every findings renderer needs besides the findings themselves.
  *
  * The audit (or the sitemap command) fills one struct report_context per run: who wrote the report,

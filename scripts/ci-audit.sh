@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # ci-audit.sh: the audit step every CI recipe runs — the GitHub Action (action.yml), the GitLab
 # template (ci/gitlab.yml) and scripts/ci-recipe.sh — so all three audit, summarise and decide
 # the same way.

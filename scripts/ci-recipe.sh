@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # ci-recipe.sh: the steps of the CI recipe in docs/ci.md, run locally against a built site folder,
 # so the recipe can be proven to work without GitHub or GitLab.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # demo.sh: the main job on the bundled demo site. Installs what is missing, builds crawlpack,
 # serves fixtures/sites/demo (Northwind Outfitters, a small shop with planted problems) on a
 # loopback port with the fixture server, audits it as http://demo.example/, and writes out/:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # fuzz.sh: run every libFuzzer target for a given time and print what each did.
 # Usage: scripts/fuzz.sh [--merge] [--only NAME] [SECONDS]   (default: 60 seconds per target)
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # gen-man.sh: write crawlpack's man page (roff, section 1) from the program's own help, so the
 # page and `crawlpack help COMMAND` cannot disagree: one source, the --help texts in cli/.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # setup.sh: install the Debian packages crawlpack needs to build, test and benchmark.
 # Installs only what is missing; safe to run again. Needs root (or sudo) on Debian 12.
 set -eu

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # test.sh: the test command. Installs what is missing, then builds and runs the whole suite three
 # ways: AddressSanitizer + UndefinedBehaviorSanitizer (every test), ThreadSanitizer (the tests
 # labelled "threaded"), and libFuzzer (each fuzz target for a bounded number of runs).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sitemap/check: the checker — reads each sitemap (file, stdin, URL or buffer) through
  * source -> parse -> validate, and follows sitemap index children (local files under --root, or
  * fetched), with cycle detection and a nesting bound. See sitemap.h. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sitemap/datetime: strict W3C Datetime parsing (see datetime.h). */
 #include "sitemap/datetime.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sitemap/datetime: W3C Datetime (https://www.w3.org/TR/NOTE-datetime), the format of <lastmod>
  * and news:publication_date: YYYY, YYYY-MM, YYYY-MM-DD, or a date with "Thh:mm", "Thh:mm:ss" or
  * "Thh:mm:ss.s..." followed by a time zone designator (Z, +hh:mm or -hh:mm).

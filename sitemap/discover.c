@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sitemap/discover: the discovery order and the report of each source tried (see discover.h). */
 #include "sitemap/discover.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sitemap/discover: which sitemaps the crawler reads, in which order, and what each returned.
  *
  * Order: the Sitemap: URLs of the origins' robots.txt (the caller's robots.txt parser supplies

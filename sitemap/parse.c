@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sitemap/parse: streaming, hardened reading of XML and plain-text sitemaps (see parse.h). */
 #include "sitemap/parse.h"
 

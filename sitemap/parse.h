@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sitemap/parse: turn the bytes of one sitemap into raw records (one per <url>, <sitemap> or text
  * line) and extension blocks, without judging them: sitemap/validate applies the rules.
  *

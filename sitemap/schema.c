@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sitemap/schema: --xsd validation with libxml2's XML Schema support, streaming (see schema.h). */
 #include "sitemap/schema.h"
 

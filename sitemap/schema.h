@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sitemap/schema: --xsd, XML Schema validation of a sitemap against the sitemaps.org schemas
  * (shipped in sitemap/schemas/ and compiled into the program, see schema_data.c) or against
  * schema files the user names (for example a wrapper that imports the extension schemas).

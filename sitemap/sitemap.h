@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sitemap/sitemap: read and validate XML and plain-text sitemaps and sitemap indexes.
  *
  * A struct sitemap_checker reads any number of sitemaps (local files, stdin, URLs, or HTTP bodies

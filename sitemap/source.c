@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sitemap/source: file/stdin/memory input with gzip sniffing and a cap on inflated bytes. */
 #include "sitemap/source.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sitemap/source: the bytes of one sitemap, from a file, stdin or a memory buffer, inflated when
  * they are gzip (recognised by the magic bytes 1f 8b, whatever the name says) and capped.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sitemap/url_set: the duplicate-detection hash set (see url_set.h). */
 #include "sitemap/url_set.h"
 

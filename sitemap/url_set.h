@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sitemap/url_set: a set of 64-bit URL hashes (open addressing, linear probing), 8 bytes a slot.
  * Used for duplicate URLs across every sitemap of a run and for sitemaps already read: memory is
  * 8 bytes per distinct URL times the table's slack (load at most 0.8), whatever the URLs' lengths.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sitemap/validate: the sitemap protocol's rules, one function each (see validate.h). */
 #include "sitemap/validate.h"
 

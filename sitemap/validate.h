@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sitemap/validate: every rule of the sitemap protocol and its extensions, applied to what
  * sitemap/parse reads from one file. The parse handler it provides turns raw records into
  * findings and validated entries (handed to the checker's callback) and, for an index, child

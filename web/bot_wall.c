@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/bot_wall: rate limits and bot-protection walls (see bot_wall.h). */
 #include "web/bot_wall.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/bot_wall: whether an answer is a rate limit or a bot-protection wall in front of the page,
  * rather than the page's own status. Such a URL was not crawled, and it is not broken either: the
  * crawl reports it as blocked ("blocked: not crawled, not broken") instead of as a 4xx/5xx.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/charset: encoding detection (BOM, header, meta prescan, windows-1252), conversion to UTF-8,
  * and the encoder URL queries of legacy-encoded pages use. */
 #include "web/charset.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/charset: turn a response body into UTF-8 before it reaches the HTML parser.
  *
  * The encoding is chosen as the HTML standard's encoding sniffing algorithm does in Chromium, first

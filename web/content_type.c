@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/content_type: the one "is this HTML" test (see web/content_type.h). */
 #include "web/content_type.h"
 

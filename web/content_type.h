@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/content_type: the one "is this HTML" test, for the crawl (which pages are parsed, the graph's
  * HTML flag) and for every reader of a crawl folder (the pack, the diff), so a page is HTML or not
  * the same way everywhere.

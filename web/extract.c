@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/extract: the gumbo tree walk that turns one HTML response into a page-signals record.
  *
  * Flow: decode the body to UTF-8 (web/charset), cap its nesting (web/html_depth), parse

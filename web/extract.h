@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/extract: one HTML response (URL, headers, body) in, the page's audit signals out.
  *
  * What is extracted (docs/extract.md describes each field of the JSON view):

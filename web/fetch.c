@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/fetch: the libcurl multi loop behind the crawl (see fetch.h). */
 #include "web/fetch.h"
 

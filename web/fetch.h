@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/fetch: many HTTP transfers at once over one libcurl multi handle.
  *
  * A fetcher keeps connections alive, multiplexes HTTP/2 where the server offers it, asks for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/gumbo_arena: a chunked bump allocator for gumbo's parse tree. */
 #include "web/gumbo_arena.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/gumbo_arena: parse with gumbo into an arena and drop the whole tree at once.
  *
  * gumbo_destroy_output() frees node by node, recursively; on a deep tree that recursion is a stack

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/hreflang: hreflang code validation against the ISO 639 and ISO 3166-1 code lists.
  *
  * The tables below are the two- and three-letter codes of the Debian iso-codes lists

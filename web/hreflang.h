@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/hreflang: is an hreflang value one search engines understand?
  *
  * Valid values are "x-default" and BCP 47 tags of the form language[-Script][-REGION]: language an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/html_depth: the linear nesting-cap prescan (see html_depth.h for why).
  *
  * The scan follows the HTML tokenizer where it decides what is a tag (attribute values, comments,

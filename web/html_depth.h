@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/html_depth: cap element nesting before the HTML parser sees a document.
  *
  * Tree building in the HTML standard scans the stack of open elements for many start tags (every

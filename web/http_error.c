@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/http_error: map libcurl result codes to error classes (see http_error.h). */
 #include "web/http_error.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/http_error: why a transfer failed, in classes a user can act on.
  *
  * Shared by web/http_get (one blocking GET) and web/fetch (the crawl's many transfers) so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/http_get: a single blocking GET through libcurl's easy interface (see http_get.h). */
 #include "web/http_get.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/http_get: one blocking HTTP GET, for commands that fetch a single document
  * (`robots check --robots-url`, `sitemap URL`, a sitemap index's children).
  *

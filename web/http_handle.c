@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/http_handle: the settings every libcurl easy handle gets (see http_handle.h). */
 #include "web/http_handle.h"
 

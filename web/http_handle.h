@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/http_handle: the settings every libcurl easy handle of crawlpack gets, in one place, so the
  * crawl's transfers (web/fetch) and the one-off GETs (web/http_get: `sitemap URL`, `robots check
  * --robots-url`) speak HTTP the same way: http and https only, the User-Agent, the connect and

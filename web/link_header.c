@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/link_header: RFC 8288 Link header parsing. */
 #include "web/link_header.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/link_header: the HTTP Link header (RFC 8288), as servers use it for rel="canonical",
  * rel="alternate"; hreflang="..." and rel="next"/"prev".
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/local_root: map site URLs to files in a build folder (see local_root.h). */
 #include "web/local_root.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/local_root: answer crawl requests from a build folder instead of a server.
  *
  * `--root DIR --site-url URL` audits a static site before it is deployed: a URL under URL maps to a

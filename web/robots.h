@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/robots: robots.txt as RFC 9309 defines it and as Google's reference matcher reads it.
  *
  * Parsing: robots_parse() reads a body into an immutable compiled object and reports every line it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/robots_directives: parse and merge meta robots / X-Robots-Tag directives. */
 #define _XOPEN_SOURCE 700 /* strptime */
 #include "web/robots_directives.h"

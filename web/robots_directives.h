@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/robots_directives: page-level robots directives from <meta name="robots">,
  * <meta name="TOKEN"> and the X-Robots-Tag header, merged the way search engines merge them: every
  * statement that applies to a crawler counts and the most restrictive value wins (noindex beats

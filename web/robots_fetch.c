@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/robots_fetch: what an HTTP outcome for /robots.txt means for an origin (RFC 9309
  * section 2.3.1), as a pure function so the crawler and `robots check --robots-url` agree. */
 #include <stdio.h>

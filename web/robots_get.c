@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/robots_get: blocking fetch of one robots.txt under RFC 9309's rules (see robots_get.h). */
 #include "web/robots_get.h"
 

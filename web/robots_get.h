@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/robots_get: fetch one robots.txt with a blocking GET and compile it, applying RFC 9309's
  * fetch semantics (robots_fetch_policy) hop by hop. For commands that check one origin
  * (`robots check --robots-url`, `robots lint URL`); the crawl uses the policy with its own fetcher.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/robots_internal: the compiled robots.txt shared by the parser (robots_parse.c), the
  * compiler and matcher (robots_match.c). Not part of the public API.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/robots_match: compiling parsed groups into per-agent rule sets, and the allocation-free
  * queries on them (see robots.h for the contract, robots_internal.h for the index). */
 #include <ctype.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/robots_parse: robots.txt bytes -> groups, rules, sitemaps and findings, line by line as
  * Google's reference parser reads them (see robots.h for the tolerances and the contract). */
 #include <ctype.h>

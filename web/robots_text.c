@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/robots_text: the small text functions of robots.txt handling that Google's reference
  * matcher defines precisely — product-token validity, pattern normalisation, and the request target
  * of a URL as written (see robots.h). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/robots_url: robots.txt questions asked with a parsed URL (web/url) — which robots.txt
  * governs a URL, and whether a crawler may request it (see robots.h). */
 #include <string.h>

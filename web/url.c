@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/url: the WHATWG basic URL parser, its serialisation, and the crawl identity.
  *
  * The parser follows the standard's state machine, but writes the serialisation directly while it

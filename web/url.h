@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* web/url: parse, resolve and identify URLs exactly as browsers do.
  *
  * Parsing follows the WHATWG URL Standard's basic URL parser for the special schemes http and https

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bench/audit: build a synthetic site graph (default 1,000,000 pages, 50,000,000 edges), freeze it
  * and run every analysis phase; print seconds per phase, the graph's own byte counts, and the
  * process's peak RSS against the budget of 16 bytes per edge + 200 bytes per node.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bench/audit_rules: the cross-page audit rules (linkgraph/audit.h) on the synthetic site graph
  * bench/audit analyses (default 1,000,000 pages, 50,000,000 edges): seconds for the analysis and
  * for audit_graph, the findings per rule, and peak RSS against the issue's budget (16 bytes per

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # bench/audit_rules/run_site.sh [N] [RUNS]: what the audit adds to a crawl.
 #
 # Generates the crawl benchmark's synthetic site (bench/gen_site, N pages, default 20000) and, RUNS

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bench/crawl/gumbo_parse: the parse ceiling — how many pages per second bare gumbo parses and
  * walks (counting <a href>) on 1 and on T threads, for the same files the crawl benchmark serves.
  *

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # bench/crawl/run.sh [N] [CONCURRENCY]: the crawl benchmark.
 #
 # Generates the synthetic site (bench/gen_site, N pages, default 2000), serves it with nginx on

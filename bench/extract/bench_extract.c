@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bench/extract: MB/s and pages/s of extract_page() over a folder of HTML pages, measured in the
  * same run as gumbo's bare parse + destroy of the same in-memory pages, so the walk's cost can be
  * read as a percentage over parsing.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bench/gen_site: write a deterministic synthetic website for the crawl benchmark.
  *
  * `gen_site DIR N [SEED]` writes N pages DIR/p/0.html .. DIR/p/(N-1).html, each 20-40 KB of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bench/robots: how many robots_check() calls per second one core answers for a large robots.txt.
  *
  *   bench_robots [--rules N] [--checks N] [--write FILE]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* gen_sitemap: write a synthetic, valid sitemap of N URLs (default 50,000, about 10 MB) to stdout,
  * shaped like a large shop's: long product URLs, full lastmod timestamps, changefreq, priority.
  * Usage: gen_sitemap [URLS] [SEED]. The seed makes the files of one run list distinct URLs. */

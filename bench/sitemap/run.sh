@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # run.sh: the sitemap benchmark (see RESULTS.md). From the source root, after a release build:
 #   cmake --preset release && cmake --build --preset release -j2 && sh bench/sitemap/run.sh
 # 1. one 50,000-URL sitemap (~10 MB): crawlpack sitemap vs xmllint --stream --noout, same file,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bench/tools/measure: see the header. Linux: /proc/self/statm and getrusage's KiB. */
 #include "measure.h"
 

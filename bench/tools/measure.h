@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bench/tools/measure: the clocks and memory figures the benchmarks print. */
 #ifndef CRAWLPACK_BENCH_TOOLS_MEASURE_H
 #define CRAWLPACK_BENCH_TOOLS_MEASURE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bench/url: how fast web/url parses, resolves and identifies URLs.
  *
  * Parses a fixed mixed list (absolute URLs, references relative to a base page, IDNA hosts,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """End-to-end audits of fixture sites: the exact (rule, URL) pairs, no more, no fewer.
 
 Usage: e2e_audit.py SITE MODE --server PATH   (MODE: root, http, baseline or interrupt; crawlpack comes

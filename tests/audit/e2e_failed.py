@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """End-to-end: a crawl that failed, was refused or was blocked never looks clean (docs/audit.md,
 "When the crawl fails"), option typos stop before any request, and staging over TLS works with
 --cacert or -k and fails cleanly without them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/audit/fuzz_audit: libFuzzer target for both audit entry points.
  *
  * The input's first byte chooses how many of the following bytes describe a graph; the rest is a

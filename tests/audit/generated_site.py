@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """tests/audit/generated_site.py: site-level findings on a site generated at test time.
 
     generated_site.py CRAWLPACK

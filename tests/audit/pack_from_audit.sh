@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # pack_from_audit.sh CRAWLPACK SOURCE_DIR: `audit --intake` writes OUT/pack.md with the eight
 # sections in the source document's order and the quality gate, from the crawl it just made, and
 # OUT/sitemaps.csv lists the demo's sitemap entries. (The pack's exact text is covered by the

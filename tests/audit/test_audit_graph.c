@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/audit/test_audit_graph: the cross-page audit rules over hand-built graphs.
  *
  * Each fixtures/audit/graphs/NAME.graph (format in tests/tools/graph_fixture.h) is one test: the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/audit/test_audit_page: the page-local audit rules, through web/extract as the crawl
  * runs them.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Check the fixture sites' expectations against the rule catalog.
 
 Usage: check_coverage.py CRAWLPACK SITES_DIR UNCOVERED_LIST

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Read a fixture site's expected findings and compare them with an audit's findings.json.
 
 Usage: findings_pairs.py settings EXPECTED

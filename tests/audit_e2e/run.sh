@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # tests/audit_e2e/run.sh: audit one fixture site end to end and compare its findings with the
 # site's expected (rule, url) pairs.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """The CI templates users copy: action.yml (a composite GitHub Action) and ci/gitlab.yml are valid
 YAML with the inputs, guards and reports docs/ci.md promises, and their audit step — the shell
 they run — runs here against the demo site as it would on a runner.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # check_stdout_full.sh CRAWLPACK: every command writing to a full device (/dev/full) must fail with
 # exit 3 and say that standard output could not be written, never exit as if the output landed.
 set -u

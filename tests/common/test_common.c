@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for common/ (buffer, JSON writer) and reports/ (catalog, findings model). */
 #include <setjmp.h>
 #include <stdarg.h>

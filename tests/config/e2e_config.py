@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """The configuration file (docs/config.md) over fixtures/sites/audit-problems from disk: a rule
 switched off, two raised, a threshold, a rule ignored and a URL pattern ignored give exactly the
 expected findings with the raised severities (in findings.json and SARIF), the reasons are kept

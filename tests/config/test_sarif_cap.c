@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/config: SARIF keeps within GitHub's 25,000 results per run: 24,999 findings, most severe
  * first, plus one result naming how many were left out; at the limit nothing is cut. */
 #include <setjmp.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """End-to-end crawl tests over the loopback fixture server.
 
 Usage: e2e.py CASE --server PATH   (crawlpack itself comes from $CRAWLPACK_BIN)

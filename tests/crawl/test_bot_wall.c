@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/crawl/test_bot_wall: which answers are rate limits or bot walls (web/bot_wall), and which
  * stay the site's own status: each heuristic of docs/crawl.md ("Blocked answers") fires, and the
  * look-alikes do not. */

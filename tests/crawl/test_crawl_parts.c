@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/crawl/test_crawl_parts: the crawl engine's parts on their own — frontier ordering and
  * politeness, the hand-off queue between threads, the build-folder mapping, CSV quoting. */
 #include <setjmp.h>

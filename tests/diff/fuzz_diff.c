@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_diff: arbitrary bytes as two audit folders, compared with a --map and rendered in every
  * format. The input is split at lines "===" into OLD pages.csv, OLD findings.json, NEW pages.csv
  * and NEW findings.json (missing parts: no file). Checks that the JSON report always parses and

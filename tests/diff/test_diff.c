@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/diff/test_diff: unit tests of the diff — --map parsing and prefix boundaries, the lists a
  * comparison produces on the fixture pairs, the depth threshold, URL collisions after mapping,
  * and the Markdown cell escaping seen through the renderer. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/extract/fuzz_extract: libFuzzer target for extract_page(). The input's first three lines
  * become the X-Robots-Tag, Link and Content-Type header values, the rest is the body, so one
  * corpus exercises the header parsers, charset detection and the HTML walk together. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/extract/test_extract_hostile: pages built to hurt a parser — 100,000 nested elements, a
  * 20 MB page, 200,000 links, NUL bytes and broken UTF-8, unterminated constructs. They are generated
  * here rather than committed. Each must extract completely (the sanitizers watch memory; the time

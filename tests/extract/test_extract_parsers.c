@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/extract/test_extract_parsers: the parsers under web/extract — charset detection and
  * decoding, RFC 8288 Link headers, robots directives (meta and X-Robots-Tag), hreflang codes and
  * the nesting cap. */

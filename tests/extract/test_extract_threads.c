@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/extract/test_extract_threads: extract_page() from several threads at once over the same
  * fixtures gives the same records as one thread (run under ThreadSanitizer too). */
 #include <pthread.h>

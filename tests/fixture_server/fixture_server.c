@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/fixture_server: a loopback HTTP server for the crawl tests and the demo.
  *
  * `fixture_server --root fixtures/sites/NAME [--port N] [--log FILE]` serves the site's files on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/fixture_server/routes: parse and match the routes file (see routes.h). */
 #include "routes.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/fixture_server/routes: the `routes` file of a fixture site (format in docs/fixture-server.md).
  *
  * Each non-comment line is one rule: an optional `host=NAME`, a path pattern, then directives.

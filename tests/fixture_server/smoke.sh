@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # smoke.sh SERVER SITE: start the fixture server, wait (bounded) for its PORT line, check a few
 # answers with curl, and stop it. Proves the server and the routes format work on their own.
 set -u

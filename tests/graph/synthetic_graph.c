@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/graph/synthetic_graph: the deterministic site-shaped graph generator (see the header). */
 #include "synthetic_graph.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/graph/synthetic_graph: a deterministic generator of site-shaped link graphs, for the stress
  * test and bench/audit.
  *

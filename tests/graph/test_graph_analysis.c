@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for linkgraph/analysis on small graphs whose answers are worked out by hand (in the
  * comments) or, for PageRank, by an independent dense power iteration written here. */
 #include <setjmp.h>

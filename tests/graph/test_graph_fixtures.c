@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Data-driven tests for linkgraph: each tests/graph/fixtures/NAME.graph describes a small site (pages
  * with status and flags, edges; the format is in tools/graph_fixture.h); the analysis of it, one line
  * per page, must equal NAME.expected. UPDATE_GOLDEN=1 rewrites the expected files (review them by

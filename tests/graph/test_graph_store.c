@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for linkgraph/graph: interning, node facts, the edge log, freezing into CSR, sitemap
  * attachments. */
 #include <setjmp.h>

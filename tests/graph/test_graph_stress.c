@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Stress test for linkgraph: a generated site of 100,000 pages, frozen and analysed; every result is
  * checked against invariants that hold for any graph (no timing is measured here: see bench/audit). */
 #include <setjmp.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Hostile-input tests: one attack per case, served by the fixture server, generated at test time.
 
 Usage: hostile.py CASE --server PATH   (crawlpack itself comes from $CRAWLPACK_BIN)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # tests/install: what a user installs. `cmake --install` into a temporary prefix must give the
 # binary (which runs), the man page (which `man -l` renders, with every command's section), the bash
 # and zsh completions and the docs; `cpack -G DEB` must give a package whose contents (dpkg-deb -c)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # check_layers.sh: fails when a file includes a header from a folder above its own layer.
 #
 # The product folders in layer order, bottom first (docs/ARCHITECTURE.md says why). A file may

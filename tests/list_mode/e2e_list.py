@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Exact modes over the fixture server: `--list FILE` (and `--list -`) fetches exactly the listed
 URLs, `--sitemap-only` exactly the URLs the sitemaps list, no link or redirect followed (each
 origin's robots.txt is still read and obeyed); `extract URL` fetches one page.

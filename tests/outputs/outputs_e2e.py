@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """End-to-end tests of what crawlpack leaves in its output folder and how it reads input.
 
 Usage: outputs_e2e.py CASE [--server PATH]   (crawlpack comes from $CRAWLPACK_BIN)

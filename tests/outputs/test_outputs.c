@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Output safety: the CSV formula guard (OWASP CSV injection) and its exact round trip through the
  * reader, temporary-name-then-rename files (common/out_file), and the text/binary sniff that keeps
  * binary input from being read as sitemaps or robots.txt (common/text_sniff). */

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # csv_files.sh CRAWLPACK SOURCE_DIR WORK_DIR EXPECTED_DIR: write the full pack with -o and compare
 # every CSV file written beside it with the expected copy (UPDATE_GOLDEN=1 rewrites them).
 set -u

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/pack/fuzz_intake: libFuzzer target for the pack's two text readers, the intake YAML walker
  * and the RFC 4180 CSV reader. Each input is written to one temporary file and read by both; they
  * must return one of their documented status codes, never crash, leak or hang. */

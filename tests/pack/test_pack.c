@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/pack/test_pack: unit tests of the pack's readers (CSV, intake, crawl folder), its
  * measurements (percentiles, sections, dates), the quality gate on each anti-pattern intake, and
  * the shape of a pack written from an empty intake. */

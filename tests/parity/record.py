@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """tests/parity/record.py: what Chromium reports as document.links, JavaScript off, for every page
 of the browser-parity corpus (fixtures/parity/pages).
 

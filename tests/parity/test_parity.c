@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/parity/test_parity: crawlpack's links against Chromium's, page by page.
  *
  * Every page of fixtures/parity/pages is extracted as served from http://parity.test/pages/NAME.html

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """The progress line and the summaries count HTTP outcomes people act on: 2xx, 3xx, 4xx, 5xx,
 disallowed by robots.txt, blocked by a rate limit or bot wall, network errors (no response). The
 counts must agree with pages.csv.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # check_golden.sh SAMPLES BASELINE EXPECTED_DIR NORMALIZER: render every sample and compare it byte
 # for byte with EXPECTED_DIR. SARIF files are first reduced by NORMALIZER to the rules their results
 # use (the full catalog would make every new rule break this test; ruleIndex is checked there).

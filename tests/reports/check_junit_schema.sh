@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # check_junit_schema.sh SAMPLES BASELINE: every JUnit sample (both groupings, empty and with a
 # baseline) must validate against the Ant JUnit schema. A missing xmllint is a failure: install it
 # with scripts/setup.sh (libxml2-utils).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # check_sarif_schema.sh SAMPLES BASELINE VALIDATOR: every SARIF sample must validate against the
 # SARIF 2.1.0 schema (python3-jsonschema, draft-04). Missing python3 or jsonschema is a failure.
 set -eu

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_reports: arbitrary bytes as a baseline findings.json; whatever loads is compared with itself
  * and rendered in every format, so hostile strings reach the JSON, CSV, XML and SARIF writers. */
 #include <stddef.h>

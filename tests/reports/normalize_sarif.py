@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """normalize_sarif.py FILE...: rewrite SARIF files in place into their catalog-independent form.
 
 tool.driver.rules holds the whole rule catalog and ruleIndex points into it, so both change

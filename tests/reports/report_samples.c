@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/reports/report_samples: writes every findings format for hand-built finding lists into a
  * directory, for the golden comparison (fixtures/reports/expected/) and the schema checks.
  *

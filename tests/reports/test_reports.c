@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for the report renderings: finding identity, baselines (new / existing / fixed,
  * corrupt and old files), the fail policy, and the escaping helpers of CSV, XML and SARIF. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """validate_sarif.py SCHEMA FILE...: validate SARIF files against the SARIF 2.1.0 JSON schema.
 
 Exits 1 on the first invalid file (printing every error of it) or when jsonschema is missing."""

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target for web/robots: parse arbitrary bytes (with findings), query paths and agents
  * on the result, and run the text helpers on the same bytes. Any crash, sanitizer report or
  * inconsistency (a check that allows a path and also reports a Disallow as deciding) is a bug. */

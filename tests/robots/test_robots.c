@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for web/robots: parsing and its findings, matching and the deciding rule,
  * Google's tolerances, the fetch policy, and concurrent queries on one compiled object. */
 #include <setjmp.h>

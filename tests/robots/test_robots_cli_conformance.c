@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The conformance cases of robots_cases.json run through the command line, as a user would:
  * `crawlpack robots check --robots-file F --user-agent AGENT URL` must print Google's answer for
  * every case. Prints "robots check conformance: passed/total". */

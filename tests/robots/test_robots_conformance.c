@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Conformance of web/robots with Google's reference matcher: every assertion of
  * robots_cases.json (allow/disallow decisions) and the helper assertions of robots_aux_cases.json
  * that map onto the public API (product-token validity, URL -> request target, pattern

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* End-to-end test of web/robots_get over a loopback HTTP server (libmicrohttpd): 200, 4xx,
  * 429/5xx, redirect chains within and beyond five hops, an oversized body, a refused connection.
  * The server only listens on 127.0.0.1. */

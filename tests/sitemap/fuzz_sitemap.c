@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_sitemap: libFuzzer target over the whole read path of a sitemap body — gzip sniffing and
  * inflation, XML or text parsing, and every validation rule — as the crawler calls it. */
 #include <stddef.h>

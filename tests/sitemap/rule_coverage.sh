@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # rule_coverage.sh CRAWLPACK: every rule of the "sitemap files" section of findings/rules.def fires
 # in at least one expected output of fixtures/sitemaps (or the --xsd tests), and the clean fixtures
 # stay silent. Run from the source root.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_sitemap: unit tests of the sitemap module's API as the crawler uses it — parsing from a
  * buffer (plain, gzip, text) with the entry callback, the duplicate set, W3C Datetime, the
  * discovery plan and fetching over HTTP from a local server, and the shipped schemas. */

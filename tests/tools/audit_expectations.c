@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/tools/audit_expectations: see the header. */
 #include "audit_expectations.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/tools/audit_expectations: the checks the data-driven audit tests share — the rules a fixture
  * expects against those the audit reported, and every rule of a checker expected by some fixture.
  * Both print each difference to stderr and return how many there were (0: all agree). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/tools/fixture_files: list a fixtures folder and run one cmocka test per file (see the
  * header). */
 #include "fixture_files.h"

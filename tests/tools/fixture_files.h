@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/tools/fixture_files: the files of one kind in a fixtures folder of the source tree, in a
  * fixed order, for data-driven tests that run one case per file.
  *

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # golden.sh EXPECTED CRAWLPACK ARGS...: run crawlpack, compare its output with EXPECTED.
 #
 # The expected file may start with a header line:

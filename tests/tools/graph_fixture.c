@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/tools/graph_fixture: the text format of graph_fixture.h turned into a frozen graph. */
 #include "graph_fixture.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/tools/graph_fixture: builds a frozen link graph from a small text file, for the tests of
  * the graph analysis (tests/graph/fixtures) and of the audit rules (fixtures/audit/graphs).
  *

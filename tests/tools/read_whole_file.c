@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/tools/read_whole_file: see the header. */
 #include "read_whole_file.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/tools/read_whole_file: a file's bytes in memory, for tests and benchmarks that compare or
  * feed whole fixture files. */
 #ifndef CRAWLPACK_TESTS_TOOLS_READ_WHOLE_FILE_H

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """End-to-end tests of the transport options curl users expect: credentials from CRAWLPACK_USER and
 from a .netrc file (--netrc-file), -x/--proxy and --noproxy, and --version.
 

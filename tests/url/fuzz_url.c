@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/url/fuzz_url: libFuzzer target for web/url.
  *
  * Each input is parsed alone and against a fixed base. Whatever parses must satisfy the parser's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for web/url: resolution rows of crawler-commons, the crawl identity, the length
  * cap, non-crawlable schemes, origins and the small accessors. The WHATWG suite itself is
  * test_url_wpt. */

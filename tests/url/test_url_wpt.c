@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tests/url/test_url_wpt: the WHATWG URL suite (web-platform-tests urltestdata, the crawler subset)
  * against web/url.
  *
