@@ -583,16 +583,17 @@ def case_partial_diff(server, out):
         check("partial comparison: %s is a partial crawl" % part in text, "text diff: %s" % text)
 
 
-CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
-
-
-def main():
-    if len(sys.argv) != 4 or sys.argv[2] != "--server" or sys.argv[1] not in CASES:
-        sys.stderr.write("usage: e2e.py {%s} --server PATH\n" % ",".join(sorted(CASES)))
+def run_cases(namespace, program, prefix):
+    """The one command line of the end-to-end case scripts: PROGRAM CASE --server PATH runs the
+    module's case_CASE(server_path, work_dir) in a fresh temporary folder. Exit 0 ok, 1 failed, 2
+    usage."""
+    cases = {name[5:]: fn for name, fn in namespace.items() if name.startswith("case_")}
+    if len(sys.argv) != 4 or sys.argv[2] != "--server" or sys.argv[1] not in cases:
+        sys.stderr.write("usage: %s {%s} --server PATH\n" % (program, ",".join(sorted(cases))))
         return 2
-    with tempfile.TemporaryDirectory(prefix="crawl-e2e-") as out:
+    with tempfile.TemporaryDirectory(prefix=prefix) as work:
         try:
-            CASES[sys.argv[1]](sys.argv[3], out)
+            cases[sys.argv[1]](sys.argv[3], work)
         except Failure as failure:
             sys.stderr.write("FAIL %s: %s\n" % (sys.argv[1], failure))
             return 1
@@ -601,4 +602,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_cases(globals(), "e2e.py", "crawl-e2e-"))

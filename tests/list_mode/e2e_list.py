@@ -10,10 +10,9 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "crawl"))
-from e2e import BOUND, CRAWLPACK, SITES, Failure, Server, check, read_csv  # noqa: E402
+from e2e import BOUND, CRAWLPACK, SITES, Failure, Server, check, read_csv, run_cases  # noqa: E402
 
 
 def run(args, expect_rc=0, stdin=None):
@@ -123,22 +122,5 @@ def case_extract_url(server, out):
         s.stop()
 
 
-CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
-
-
-def main():
-    if len(sys.argv) != 4 or sys.argv[2] != "--server" or sys.argv[1] not in CASES:
-        sys.stderr.write("usage: e2e_list.py {%s} --server PATH\n" % ",".join(sorted(CASES)))
-        return 2
-    with tempfile.TemporaryDirectory(prefix="list-e2e-") as out:
-        try:
-            CASES[sys.argv[1]](sys.argv[3], out)
-        except Failure as failure:
-            sys.stderr.write("FAIL %s: %s\n" % (sys.argv[1], failure))
-            return 1
-    print("ok %s" % sys.argv[1])
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_cases(globals(), "e2e_list.py", "list-e2e-"))

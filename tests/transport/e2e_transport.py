@@ -16,7 +16,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "crawl"))
-from e2e import BOUND, CRAWLPACK, Failure, Server, check, read_csv  # noqa: E402
+from e2e import BOUND, CRAWLPACK, Failure, Server, check, read_csv, run_cases  # noqa: E402
 
 ALICE = "Basic YWxpY2U6czNjcmV0"  # base64("alice:s3cret")
 
@@ -143,22 +143,5 @@ def case_version(server, out):
         check(re.search(pattern, result.stdout, re.M), "no line like %s in\n%s" % (pattern, result.stdout))
 
 
-CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
-
-
-def main():
-    if len(sys.argv) != 4 or sys.argv[2] != "--server" or sys.argv[1] not in CASES:
-        sys.stderr.write("usage: e2e_transport.py {%s} --server PATH\n" % ",".join(sorted(CASES)))
-        return 2
-    with tempfile.TemporaryDirectory(prefix="transport-e2e-") as out:
-        try:
-            CASES[sys.argv[1]](sys.argv[3], out)
-        except Failure as failure:
-            sys.stderr.write("FAIL %s: %s\n" % (sys.argv[1], failure))
-            return 1
-    print("ok %s" % sys.argv[1])
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_cases(globals(), "e2e_transport.py", "transport-e2e-"))
