@@ -11,21 +11,12 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 
-SOURCE = os.environ.get("CRAWLPACK_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
-CRAWLPACK = os.environ.get("CRAWLPACK_BIN", "crawlpack")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "crawl"))
+from e2e import CRAWLPACK, SOURCE, Failure, check, run_cases  # noqa: E402
+
 HERE = os.path.join(SOURCE, "tests", "config")
 SITE = os.path.join(SOURCE, "fixtures", "sites", "audit-problems")
-
-
-class Failure(Exception):
-    pass
-
-
-def check(condition, message):
-    if not condition:
-        raise Failure(message)
 
 
 def run(args, cwd, expect_rc=0):
@@ -109,22 +100,5 @@ def case_malformed(work):
         check(not os.path.exists(os.path.join(work, "out-%d" % number)), "an output folder was written")
 
 
-CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
-
-
-def main():
-    if len(sys.argv) != 2 or sys.argv[1] not in CASES:
-        sys.stderr.write("usage: e2e_config.py {%s}\n" % ",".join(sorted(CASES)))
-        return 2
-    with tempfile.TemporaryDirectory(prefix="config-e2e-") as work:
-        try:
-            CASES[sys.argv[1]](work)
-        except Failure as failure:
-            sys.stderr.write("FAIL %s: %s\n" % (sys.argv[1], failure))
-            return 1
-    print("ok %s" % sys.argv[1])
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_cases(globals(), "e2e_config.py", "config-e2e-", needs_server=False))

@@ -50,7 +50,7 @@ class Server:
         self.origin = "http://127.0.0.1:%d" % self.port
 
     def requests(self):
-        with open(self.log) as f:
+        with open(self.log, errors="replace") as f:
             return [line.split(" ", 3) for line in f.read().splitlines()]
 
     def stop(self):
@@ -583,17 +583,22 @@ def case_partial_diff(server, out):
         check("partial comparison: %s is a partial crawl" % part in text, "text diff: %s" % text)
 
 
-def run_cases(namespace, program, prefix):
+def run_cases(namespace, program, prefix, needs_server=True):
     """The one command line of the end-to-end case scripts: PROGRAM CASE --server PATH runs the
-    module's case_CASE(server_path, work_dir) in a fresh temporary folder. Exit 0 ok, 1 failed, 2
-    usage."""
+    module's case_CASE(server_path, work_dir) in a fresh temporary folder (PROGRAM CASE runs
+    case_CASE(work_dir) when the cases need no fixture server). Exit 0 ok, 1 failed, 2 usage."""
     cases = {name[5:]: fn for name, fn in namespace.items() if name.startswith("case_")}
-    if len(sys.argv) != 4 or sys.argv[2] != "--server" or sys.argv[1] not in cases:
-        sys.stderr.write("usage: %s {%s} --server PATH\n" % (program, ",".join(sorted(cases))))
+    arguments = 4 if needs_server else 2
+    if len(sys.argv) != arguments or sys.argv[1] not in cases or (needs_server and sys.argv[2] != "--server"):
+        sys.stderr.write("usage: %s {%s}%s\n" % (program, ",".join(sorted(cases)),
+                                                   " --server PATH" if needs_server else ""))
         return 2
     with tempfile.TemporaryDirectory(prefix=prefix) as work:
         try:
-            cases[sys.argv[1]](sys.argv[3], work)
+            if needs_server:
+                cases[sys.argv[1]](sys.argv[3], work)
+            else:
+                cases[sys.argv[1]](work)
         except Failure as failure:
             sys.stderr.write("FAIL %s: %s\n" % (sys.argv[1], failure))
             return 1
