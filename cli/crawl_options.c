@@ -16,6 +16,7 @@
 
 #include "audit/run_files.h"
 #include "cli/cli.h"
+#include "common/array_grow.h"
 #include "common/buf.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -118,7 +119,7 @@ static void on_stop_signal(int signal_number)
 
 static int list_add(struct crawl_cli_list *list, const char *item)
 {
-    const char **grown = realloc(list->items, (list->count + 1) * sizeof(*grown));
+    const char **grown = array_grow(list->items, list->count, sizeof(*grown));
     if (!grown)
         return -1;
     grown[list->count++] = item;

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "common/array_grow.h"
 #include "common/buf.h"
 #include "common/error.h"
 #include "common/json_write.h"
@@ -73,7 +74,7 @@ struct run {
 
 static int keep_string(struct robots_input *robots, char *s)
 {
-    char **grown = s ? realloc(robots->strings, (robots->string_count + 1) * sizeof *grown) : NULL;
+    char **grown = s ? array_grow(robots->strings, robots->string_count, sizeof *grown) : NULL;
     if (!grown) {
         free(s);
         return CP_ERR_NOMEM;
@@ -139,7 +140,7 @@ static int read_robots(struct robots_input *robots, const char *argument, const 
     }
     robots_free(parsed);
     if (status == CP_OK) {
-        struct sitemap_robots_declaration *grown = realloc(robots->declarations, (robots->count + 1) * sizeof *grown);
+        struct sitemap_robots_declaration *grown = array_grow(robots->declarations, robots->count, sizeof *grown);
         if (grown) {
             d.sitemaps = sitemaps;
             robots->declarations = grown;
@@ -162,7 +163,7 @@ static void robots_input_free(struct robots_input *robots)
 static void record_file(void *context, const char *name, const struct sitemap_result *result)
 {
     struct run *run = context;
-    struct file_record *grown = realloc(run->files, (run->file_count + 1) * sizeof *grown);
+    struct file_record *grown = array_grow(run->files, run->file_count, sizeof *grown);
     char *copy = strdup(name);
     if (!grown || !copy) {
         free(copy);

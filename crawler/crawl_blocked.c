@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array_grow.h"
 #include "common/buf.h"
 #include "common/log.h"
 #include "crawler/crawl_internal.h"
@@ -56,7 +57,7 @@ static struct blocked_origin *note_origin(struct crawl *c, struct frontier_origi
     if (b)
         return b;
     struct blocked_origin *grown =
-        realloc(c->blocked_origins, (c->blocked_origin_count + 1) * sizeof(*grown));
+        array_grow(c->blocked_origins, c->blocked_origin_count, sizeof(*grown));
     if (!grown)
         return NULL;
     c->blocked_origins = grown;

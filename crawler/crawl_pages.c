@@ -159,7 +159,7 @@ int crawl_add_scope_origin(struct crawl *c, const char *origin)
     for (size_t i = 0; i < c->scope_origin_count; i++)
         if (strcmp(c->scope_origins[i], origin) == 0)
             return CP_OK;
-    char **grown = realloc(c->scope_origins, (c->scope_origin_count + 1) * sizeof(*grown));
+    char **grown = array_grow(c->scope_origins, c->scope_origin_count, sizeof(*grown));
     if (!grown)
         return CP_ERR_NOMEM;
     c->scope_origins = grown;

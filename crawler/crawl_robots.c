@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/array_grow.h"
 #include "common/buf.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -44,7 +45,7 @@ static void set_origin_robots(struct crawl *c, struct frontier_origin *origin, s
 void crawl_request_robots(struct crawl *c, struct frontier_origin *origin)
 {
     struct crawl_robots_outcome *grown =
-        realloc(c->r->robots, (c->r->robots_count + 1) * sizeof(*grown));
+        array_grow(c->r->robots, c->r->robots_count, sizeof(*grown));
     if (!grown) {
         frontier_set_robots_state(origin, FRONTIER_ROBOTS_READY);
         return;

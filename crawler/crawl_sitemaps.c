@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/array_grow.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "crawler/crawl_internal.h"
@@ -84,7 +85,7 @@ static void on_child(void *context, const char *child_url, const char *parent, u
 
 static struct crawl_sitemap_outcome *add_outcome(struct crawl *c, const char *url, int origin)
 {
-    struct crawl_sitemap_outcome *grown = realloc(c->r->sitemaps, (c->r->sitemap_count + 1) * sizeof(*grown));
+    struct crawl_sitemap_outcome *grown = array_grow(c->r->sitemaps, c->r->sitemap_count, sizeof(*grown));
     if (!grown)
         return NULL;
     c->r->sitemaps = grown;

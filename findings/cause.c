@@ -8,6 +8,7 @@
 #include <string.h>
 #include <uthash.h>
 
+#include "common/array_grow.h"
 #include "common/error.h"
 
 /* How deep a target's folder goes in its cause: deep enough to tell /usr/share/doc/python3-doc/
@@ -352,7 +353,7 @@ static int assign_groups(const struct finding_list *list, struct finding_causes 
         struct key_entry *entry;
         HASH_FIND_STR(*index, buf_str(&key), entry);
         if (!entry) {
-            struct finding_cause_group *groups = realloc(out->groups, (out->count + 1) * sizeof(*groups));
+            struct finding_cause_group *groups = array_grow(out->groups, out->count, sizeof(*groups));
             entry = malloc(sizeof(*entry));
             if (groups)
                 out->groups = groups;

@@ -13,6 +13,7 @@
 #include <libxml/parser.h>
 #include <uthash.h>
 
+#include "common/array_grow.h"
 #include "common/buf.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -175,7 +176,7 @@ static int authority_pass_down(struct sitemap_checker *checker, const struct sit
             known = strcmp(record->origins[j], file->robots_origins[i]) == 0;
         if (known)
             continue;
-        char **grown = realloc(record->origins, (record->count + 1) * sizeof *grown);
+        char **grown = array_grow(record->origins, record->count, sizeof *grown);
         if (!grown)
             return CP_ERR_NOMEM;
         record->origins = grown;
@@ -338,7 +339,7 @@ static int follow_child(struct sitemap_file_check *file, const struct url *child
 
 static int push_key(struct sitemap_checker *checker, const char *key)
 {
-    const char **grown = realloc(checker->index_stack, (checker->index_depth + 1) * sizeof *grown);
+    const char **grown = array_grow(checker->index_stack, checker->index_depth, sizeof *grown);
     if (!grown)
         return CP_ERR_NOMEM;
     checker->index_stack = grown;

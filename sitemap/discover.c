@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array_grow.h"
 #include "common/error.h"
 
 static int add_source(struct sitemap_discovery *d, const char *url, enum sitemap_origin origin)
@@ -12,7 +13,7 @@ static int add_source(struct sitemap_discovery *d, const char *url, enum sitemap
     for (size_t i = 0; i < d->count; i++)
         if (strcmp(d->sources[i].url, url) == 0)
             return CP_OK;
-    struct sitemap_discovery_source *grown = realloc(d->sources, (d->count + 1) * sizeof *grown);
+    struct sitemap_discovery_source *grown = array_grow(d->sources, d->count, sizeof *grown);
     if (!grown)
         return CP_ERR_NOMEM;
     d->sources = grown;

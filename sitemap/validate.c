@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array_grow.h"
 #include "common/error.h"
 #include "sitemap/datetime.h"
 #include "sitemap/url_set.h"
@@ -492,7 +493,7 @@ static int find_robots_origins(struct sitemap_file_check *file)
             url_free(&declared);
             if (!same)
                 continue;
-            char **grown = realloc(file->robots_origins, (file->robots_origin_count + 1) * sizeof *grown);
+            char **grown = array_grow(file->robots_origins, file->robots_origin_count, sizeof *grown);
             if (!grown)
                 return CP_ERR_NOMEM;
             file->robots_origins = grown;
@@ -513,7 +514,7 @@ int sitemap_validate_inherit(struct sitemap_file_check *file, char *const *origi
             known = strcmp(file->robots_origins[j], origins[i]) == 0;
         if (known)
             continue;
-        char **grown = realloc(file->robots_origins, (file->robots_origin_count + 1) * sizeof *grown);
+        char **grown = array_grow(file->robots_origins, file->robots_origin_count, sizeof *grown);
         if (!grown)
             return CP_ERR_NOMEM;
         file->robots_origins = grown;
