@@ -220,6 +220,10 @@ void crawl_handle_sitemap(struct crawl *c, struct request *request, struct fetch
     }
     if (follow_redirect(c, request, response))
         return;
+    /* One file reached twice (robots.txt and an index, or a guess and an index) is one file read:
+     * one row, its entries counted once. */
+    if (response->status == 200 && c->sitemap_checker_ready && sitemap_checker_has_read(&c->sitemap_checker, response->url))
+        return;
     struct crawl_sitemap_outcome *outcome = add_outcome(c, request->url, request->sitemap_origin);
     if (outcome)
         outcome->status = response->status;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* linkgraph/audit_hreflang: hreflang alternates between pages — each alternate must answer 200 and
- * list the page back (search engines ignore one-sided pairs). The language codes themselves are a
+ * list the page back (search engines ignore one-sided pairs), judged from canonical pages only. The language codes themselves are a
  * page-local rule (linkgraph/audit_page.h). */
 #include "common/error.h"
 #include "linkgraph/audit_internal.h"
@@ -49,9 +49,13 @@ static int check_alternate(struct audit_run *run, uint32_t page, uint32_t altern
     return f && audit_add_related(run, f, alternate) == CP_OK ? CP_OK : CP_ERR_NOMEM;
 }
 
+/* Return links are checked from canonical pages only, as search engines read hreflang: a page
+ * whose canonical names another URL (page 2 of a list, a print view) is not the one they index,
+ * and its alternates owe it no return link; its canonical's cluster is checked instead. */
 static int check_page(struct audit_run *run, uint32_t page)
 {
-    if (!audit_in_scope(run, page) || audit_page_answer(audit_node(run, page)) != ANSWER_OK)
+    if (!audit_in_scope(run, page) || audit_page_answer(audit_node(run, page)) != ANSWER_OK ||
+        (run->analysis->verdict[page] & GRAPH_VERDICT_CANONICALISED))
         return CP_OK;
     struct graph_edges out = graph_out_edges(run->graph, page);
     uint32_t stamp = audit_next_stamp(run);

@@ -105,6 +105,7 @@ void sitemap_checker_free(struct sitemap_checker *checker)
     authority_free_all(checker);
     url_hash_set_free(&checker->seen_urls);
     url_hash_set_free(&checker->seen_sitemaps);
+    url_hash_set_free(&checker->read_sitemaps);
     free(checker->index_stack);
     checker->index_stack = NULL;
     sitemap_schema_free(checker);
@@ -303,14 +304,19 @@ static int follow_child(struct sitemap_file_check *file, const struct url *child
         buf_free(&chain);
         return f ? 0 : 1;
     }
-    int added = url_hash_set_insert(&checker->seen_sitemaps, sitemap_url_hash(child->href, strlen(child->href)));
-    if (added < 0)
-        return 1;
-    if (added == 0) {
+    /* The same index listing a child twice is a duplicate entry; a child also reached another way
+     * (robots.txt, a guess, another index) is the same file found twice: read once, no finding. */
+    uint64_t hash = sitemap_url_hash(child->href, strlen(child->href));
+    int listed = url_hash_set_insert(&file->children, hash);
+    if (listed == 0) {
         struct finding *f = findings_add(checker->findings, RULE_SITEMAP_DUPLICATE_URL, child->href, file->name, line,
-                                         "sitemap %s is listed more than once; it was read once", child->href);
+                                         "sitemap %s is listed more than once in this index; it was read once",
+                                         child->href);
         return f ? 0 : 1;
     }
+    int added = listed < 0 ? listed : url_hash_set_insert(&checker->seen_sitemaps, hash);
+    if (added <= 0)
+        return added < 0;
     if (authority_pass_down(checker, file, child->href) != CP_OK) {
         file->status = CP_ERR_NOMEM;
         return 1;
@@ -404,6 +410,13 @@ static int check_source(struct sitemap_checker *checker, struct sitemap_source *
             checker->on_file(checker->context, name, result);
         return CP_OK;
     }
+    if (sitemap_checker_has_read(checker, key)) {
+        result->read = true; /* its entries were read the first time */
+        result->repeat = true;
+        return CP_OK;
+    }
+    if (url_hash_set_insert(&checker->read_sitemaps, sitemap_url_hash(key, strlen(key))) < 0)
+        return CP_ERR_NOMEM;
     int status = sitemap_validate_begin(&file, checker, name, sitemap_url, origin);
     if (status == CP_OK && origin == SITEMAP_ORIGIN_INDEX)
         status = authority_inherit(checker, &file, name, sitemap_url);
@@ -446,6 +459,11 @@ static int check_source(struct sitemap_checker *checker, struct sitemap_source *
     sitemap_validate_end(&file);
     checker->index_depth = outer_depth;
     return status;
+}
+
+bool sitemap_checker_has_read(const struct sitemap_checker *checker, const char *url)
+{
+    return url && url_hash_set_contains(&checker->read_sitemaps, sitemap_url_hash(url, strlen(url)));
 }
 
 /* The URL a local file will have: --site-url resolved with its path below --root (or its name). */

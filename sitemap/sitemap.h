@@ -134,6 +134,7 @@ struct sitemap_result {
     bool read;            /* the content was obtained (parse problems aside) */
     size_t urls;          /* entries it listed (children's entries not included) */
     char error[256];      /* why it was not read, when !read */
+    bool repeat;          /* read earlier in this run (reached through another source): skipped */
 };
 
 struct url_hash_set {
@@ -149,6 +150,10 @@ struct sitemap_checker {
     void *context;
     struct url_hash_set seen_urls;      /* entry identities, across every file */
     struct url_hash_set seen_sitemaps;  /* sitemaps already read (a child listed twice is read once) */
+    /* The files read, by the URL they were served from (or their name): one file reached again
+     * through another source (robots.txt and an index, a guess and an index) is not read again,
+     * since a file read twice lists nothing twice. */
+    struct url_hash_set read_sitemaps;
     const char **index_stack;           /* the chain of indexes being read, for cycle detection */
     size_t index_depth;
     /* Totals for the summary. */
@@ -189,6 +194,10 @@ int sitemap_check_file(struct sitemap_checker *checker, const char *path, struct
  * then CP_ERR_NETWORK, with result->error saying why (the run failed; nothing about the sitemap). */
 int sitemap_check_url(struct sitemap_checker *checker, const char *url, enum sitemap_origin origin,
                       struct sitemap_result *result);
+/* Whether a sitemap served from url (the name of a local one) was read already by this checker;
+ * check_* then skips it (result->repeat). For callers that keep one record per file read. */
+bool sitemap_checker_has_read(const struct sitemap_checker *checker, const char *url);
+
 /* Check a body the caller already has (e.g. an HTTP response the crawler fetched). name is what
  * findings cite (usually the URL), sitemap_url the URL it was served from (NULL when unknown) for
  * the scope rule. The buffer is only read during the call. */

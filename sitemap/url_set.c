@@ -71,6 +71,18 @@ int url_hash_set_insert(struct url_hash_set *set, uint64_t hash)
     return 1;
 }
 
+bool url_hash_set_contains(const struct url_hash_set *set, uint64_t hash)
+{
+    if (hash == 0)
+        hash = 1;
+    if (!set->capacity)
+        return false;
+    for (size_t i = (size_t)hash & (set->capacity - 1); set->slots[i]; i = (i + 1) & (set->capacity - 1))
+        if (set->slots[i] == hash)
+            return true;
+    return false;
+}
+
 void url_hash_set_free(struct url_hash_set *set)
 {
     free(set->slots);

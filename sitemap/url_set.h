@@ -10,6 +10,8 @@
 
 /* Returns 1 when hash was added, 0 when it was already there, CP_ERR_NOMEM. */
 int url_hash_set_insert(struct url_hash_set *set, uint64_t hash);
+/* Whether hash is in the set (never allocates). */
+bool url_hash_set_contains(const struct url_hash_set *set, uint64_t hash);
 void url_hash_set_free(struct url_hash_set *set);
 
 #endif

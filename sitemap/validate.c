@@ -586,5 +586,6 @@ void sitemap_validate_end(struct sitemap_file_check *file)
     for (size_t i = 0; i < file->robots_origin_count; i++)
         free(file->robots_origins[i]);
     free(file->robots_origins);
+    url_hash_set_free(&file->children);
     url_free(&file->sitemap_url);
 }

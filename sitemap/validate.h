@@ -42,6 +42,7 @@ struct sitemap_file_check {
     bool binary;                    /* not a sitemap at all: binary content (nothing was read) */
     sitemap_child_fn on_child;
     void *child_context;
+    struct url_hash_set children;   /* the children this index listed (one listed twice is a duplicate) */
     int status;                     /* CP_ERR_NOMEM when an allocation failed */
 };
 

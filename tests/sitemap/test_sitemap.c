@@ -171,8 +171,8 @@ static void test_buffer_text_and_stop(void **state)
 static void test_duplicates_across_buffers_and_scope(void **state)
 {
     (void)state;
-    static const char *const declared[] = {"https://example.com/sitemap.xml"};
-    static const struct sitemap_robots_declaration robots[] = {{"https://partner.example", declared, 1}};
+    static const char *const declared[] = {"https://example.com/sitemap.xml", "https://example.com/sitemap-2.xml"};
+    static const struct sitemap_robots_declaration robots[] = {{"https://partner.example", declared, 2}};
     struct sitemap_options options = {.now = NOW, .robots = robots, .robots_count = 1};
     static const char body[] = "https://example.com/x\nhttps://partner.example/y\nhttps://other.example/z\n";
     struct finding_list findings = FINDING_LIST_INIT;
@@ -180,8 +180,8 @@ static void test_duplicates_across_buffers_and_scope(void **state)
     struct sitemap_checker checker;
     sitemap_checker_init(&checker, &options, &findings, collect, &c);
     for (int i = 0; i < 2; i++)
-        assert_int_equal(sitemap_check_buffer(&checker, "b", "https://example.com/sitemap.xml", body, sizeof body - 1,
-                                              SITEMAP_ORIGIN_ROBOTS, NULL),
+        assert_int_equal(sitemap_check_buffer(&checker, "b", declared[i], body, sizeof body - 1, SITEMAP_ORIGIN_ROBOTS,
+                                              NULL),
                          CP_OK);
     assert_int_equal(checker.files, 2);
     assert_int_equal(checker.urls, 6);
@@ -190,6 +190,7 @@ static void test_duplicates_across_buffers_and_scope(void **state)
     assert_int_equal(count_rule(&findings, RULE_SITEMAP_LOC_OTHER_ORIGIN), 2); /* other.example, twice */
     findings_free(&findings);
 }
+
 
 struct handed_out {
     size_t count;
@@ -397,6 +398,43 @@ static void test_deferred_children(void **state)
     findings_free(&findings);
 }
 
+/* One file reached twice (robots.txt names it and an index lists it; a guess and an index) is read
+ * once: a file read twice lists nothing twice. Before, every entry was sitemap-duplicate-url. */
+static void test_same_file_twice_is_read_once(void **state)
+{
+    (void)state;
+    static const char body[] = "https://example.com/x\nhttps://example.com/y\n";
+    static const char index[] = "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+                                "<sitemap><loc>https://example.com/pages.txt</loc></sitemap></sitemapindex>";
+    struct sitemap_options options = {.now = NOW};
+    struct finding_list findings = FINDING_LIST_INIT;
+    struct children children = {0};
+    struct sitemap_checker checker;
+    sitemap_checker_init(&checker, &options, &findings, NULL, &children);
+    checker.on_child = defer_child;
+    struct sitemap_result result;
+    assert_int_equal(sitemap_check_buffer(&checker, "https://example.com/pages.txt", "https://example.com/pages.txt",
+                                          body, sizeof body - 1, SITEMAP_ORIGIN_ROBOTS, &result),
+                     CP_OK);
+    assert_false(result.repeat);
+    assert_int_equal(sitemap_check_buffer(&checker, "https://example.com/index.xml", "https://example.com/index.xml",
+                                          index, sizeof index - 1, SITEMAP_ORIGIN_ROBOTS, NULL),
+                     CP_OK);
+    assert_int_equal(children.count, 0); /* read already: not handed out */
+    /* The same body again, from another name that redirected to it. */
+    assert_true(sitemap_checker_has_read(&checker, "https://example.com/pages.txt"));
+    assert_int_equal(sitemap_check_buffer(&checker, "https://example.com/old-pages.txt", "https://example.com/pages.txt",
+                                          body, sizeof body - 1, SITEMAP_ORIGIN_INDEX, &result),
+                     CP_OK);
+    assert_true(result.repeat);
+    assert_true(result.read);
+    assert_int_equal(checker.files, 2);
+    assert_int_equal(checker.urls, 2);
+    assert_int_equal(count_rule(&findings, RULE_SITEMAP_DUPLICATE_URL), 0);
+    sitemap_checker_free(&checker);
+    findings_free(&findings);
+}
+
 /* An index listing one sitemap, as a body. */
 static size_t index_listing(char *body, size_t size, const char *child)
 {
@@ -546,6 +584,7 @@ int main(void)
         cmocka_unit_test(test_buffer_gzip),
         cmocka_unit_test(test_buffer_text_and_stop),
         cmocka_unit_test(test_duplicates_across_buffers_and_scope),
+        cmocka_unit_test(test_same_file_twice_is_read_once),
         cmocka_unit_test(test_index_authority_passes_down),
         cmocka_unit_test(test_hostile_input),
         cmocka_unit_test(test_datetime),
