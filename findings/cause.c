@@ -24,6 +24,7 @@ enum reason_kind {
     REASON_TARGET,  /* targets under a folder (answer first, when known) */
     REASON_FILE,    /* entries or lines of one file */
     REASON_SECTION, /* pages of one site section */
+    REASON_LINKED,  /* pages linking to one origin (the first development host a page names) */
 };
 
 /* ---- URL pieces (plain string work: findings/ sits below web/url) ---- */
@@ -178,6 +179,10 @@ static enum reason_kind reason_of(const struct finding *f, struct buf *text, int
         }
         return REASON_FILE;
     }
+    if (f->rule == RULE_LINK_TO_DEV_HOST && f->related_count && origin_length(f->related[0])) {
+        *rc = buf_append(text, f->related[0], origin_length(f->related[0]));
+        return REASON_LINKED;
+    }
     if (!f->url)
         return REASON_NONE;
     *rc = append_folder(text, f->url, SECTION_SEGMENTS);
@@ -192,7 +197,10 @@ int finding_cause_key(const struct finding *f, struct buf *out)
     if (rc == CP_OK)
         rc = buf_append_str(out, rule_get(f->rule)->id);
     if (rc == CP_OK && kind != REASON_NONE) {
-        rc = buf_append_str(out, kind == REASON_SCHEME ? ":scheme=" : kind == REASON_ORIGIN ? ":origin=" : ":");
+        rc = buf_append_str(out, kind == REASON_SCHEME   ? ":scheme="
+                                 : kind == REASON_ORIGIN ? ":origin="
+                                 : kind == REASON_LINKED ? ":links-to="
+                                                         : ":");
         if (rc == CP_OK)
             rc = buf_append_str(out, buf_str(&text));
     }
@@ -279,6 +287,10 @@ static int summarize(const struct finding_cause_group *g, const struct finding *
             rc = buf_printf(out, "%zu %s of %.*s on %s: ", g->count, unit, (int)(origin - reason), reason, origin + 1);
         else
             rc = buf_printf(out, "%zu %s of %s: ", g->count, unit, reason);
+        if (rc == CP_OK)
+            rc = append_title_phrase(out, rule);
+    } else if (kind == REASON_LINKED) {
+        rc = buf_printf(out, "%zu %s link to %s: ", g->count, plural(g->count, "page", "pages"), reason);
         if (rc == CP_OK)
             rc = append_title_phrase(out, rule);
     } else if (kind == REASON_SECTION) {

@@ -4,6 +4,7 @@
 #include "linkgraph/audit_page.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +15,7 @@ static const enum rule_id page_rules[] = {
     RULE_CANONICAL_MISSING,        RULE_CANONICAL_INVALID,   RULE_CANONICAL_MULTIPLE,
     RULE_CANONICAL_RELATIVE,       RULE_CANONICAL_OUTSIDE_HEAD, RULE_CANONICAL_HEADER_MISMATCH,
     RULE_NOINDEX_OUTSIDE_HEAD,     RULE_HREFLANG_INVALID_CODE, RULE_PAGE_TRUNCATED,
-    RULE_PAGE_PARSE_LIMIT,         RULE_LINKS_DROPPED,
+    RULE_PAGE_PARSE_LIMIT,         RULE_LINKS_DROPPED,          RULE_LINK_TO_DEV_HOST,
 };
 
 const enum rule_id *audit_page_rules(size_t *count)
@@ -340,6 +341,122 @@ static int check_hreflang_codes(struct page_audit *p)
     return CP_OK;
 }
 
+/* ---- link-to-dev-host ---- */
+
+/* Related URLs one link-to-dev-host finding lists (the message counts them all). */
+#define DEV_LINKS_LISTED 20
+
+/* The host name of a serialised http(s) URL ("scheme://[user@]host[:port]/..."), lower case as
+ * web/url serialises it, into out; false when there is none or it does not fit. */
+static bool serialised_hostname(const char *url, char *out, size_t size)
+{
+    const char *at = url ? strstr(url, "://") : NULL;
+    if (!at)
+        return false;
+    at += 3;
+    size_t authority = strcspn(at, "/?#");
+    const char *user_end = memchr(at, '@', authority);
+    if (user_end) {
+        authority -= (size_t)(user_end + 1 - at);
+        at = user_end + 1;
+    }
+    size_t length = authority;
+    if (at[0] == '[') {
+        const char *close = memchr(at, ']', authority);
+        length = close ? (size_t)(close - at) + 1 : authority;
+    } else {
+        const char *colon = memchr(at, ':', authority);
+        if (colon)
+            length = (size_t)(colon - at);
+    }
+    if (length == 0 || length >= size)
+        return false;
+    memcpy(out, at, length);
+    out[length] = '\0';
+    return true;
+}
+
+static bool ends_with(const char *text, const char *suffix)
+{
+    size_t n = strlen(text), m = strlen(suffix);
+    return n >= m && strcmp(text + n - m, suffix) == 0;
+}
+
+/* Loopback, private (RFC 1918), link-local or unspecified IPv4 in dotted form. */
+static bool private_ipv4(const char *host)
+{
+    unsigned a, b, c, d;
+    char tail;
+    if (sscanf(host, "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) != 4 || a > 255 || b > 255 || c > 255 || d > 255)
+        return false;
+    return a == 127 || a == 10 || (a == 172 && b >= 16 && b <= 31) || (a == 192 && b == 168) ||
+           (a == 169 && b == 254) || a == 0;
+}
+
+/* A host that only answers on the machine or network a link was written on: localhost, loopback
+ * and private addresses, .local/.localhost/.internal names, and staging./dev./test. hosts of a
+ * domain (three labels or more, so dev.to and test.com are not taken for one). */
+static bool is_dev_host(const char *host)
+{
+    if (strcmp(host, "localhost") == 0 || ends_with(host, ".localhost") || ends_with(host, ".local") ||
+        ends_with(host, ".internal"))
+        return true;
+    if (host[0] == '[')
+        return strcmp(host, "[::1]") == 0 || strcmp(host, "[::]") == 0 || strncmp(host, "[fe80:", 6) == 0 ||
+               strncmp(host, "[fc", 3) == 0 || strncmp(host, "[fd", 3) == 0;
+    if (private_ipv4(host))
+        return true;
+    static const char *const prefixes[] = {"staging.", "dev.", "test."};
+    const char *first_dot = strchr(host, '.');
+    bool three_labels = first_dot && strchr(first_dot + 1, '.');
+    for (size_t i = 0; three_labels && i < sizeof prefixes / sizeof prefixes[0]; i++)
+        if (strncmp(host, prefixes[i], strlen(prefixes[i])) == 0)
+            return true;
+    return false;
+}
+
+/* Whether link i is the first link of the page to its URL (one URL is named once). */
+static bool first_link_to(const struct page_signals *s, uint32_t i)
+{
+    for (uint32_t j = 0; j < i; j++)
+        if (s->links[j].url && strcmp(s->links[j].url, s->links[i].url) == 0)
+            return false;
+    return true;
+}
+
+/* One finding per page naming its links to development hosts. A page itself served from such a
+ * host (an audit of a local build) links there on purpose: not checked. */
+static int check_dev_links(struct page_audit *p)
+{
+    const struct page_signals *s = p->signals;
+    char host[256];
+    if (!serialised_hostname(p->input->url, host, sizeof host) || is_dev_host(host))
+        return CP_OK;
+    uint32_t listed[DEV_LINKS_LISTED];
+    size_t count = 0;
+    for (uint32_t i = 0; i < s->link_count; i++) {
+        const char *url = s->links[i].url;
+        if (!url || !serialised_hostname(url, host, sizeof host) || !is_dev_host(host) || !first_link_to(s, i))
+            continue;
+        if (count < DEV_LINKS_LISTED)
+            listed[count] = i;
+        count++;
+    }
+    if (count == 0)
+        return CP_OK;
+    buf_reset(&p->message);
+    buf_printf(&p->message, "links to %zu URL%s on a development host (%s%s), not on the public site", count,
+               count == 1 ? "" : "s", s->links[listed[0]].url, count > 1 ? ", ..." : "");
+    struct finding *f = findings_add(p->out, RULE_LINK_TO_DEV_HOST, p->input->url, p->input->url, 0, "%s",
+                                     buf_str(&p->message));
+    if (!f)
+        return CP_ERR_NOMEM;
+    for (size_t i = 0; i < count && i < DEV_LINKS_LISTED; i++)
+        if (finding_add_related(f, s->links[listed[i]].url) != CP_OK)
+            return CP_ERR_NOMEM;
+    return CP_OK;
+}
+
 static int check_signals(struct page_audit *p)
 {
     int status = check_each_canonical(p);
@@ -354,6 +471,8 @@ static int check_signals(struct page_audit *p)
         status = check_noindex_place(p);
     if (status == CP_OK)
         status = check_hreflang_codes(p);
+    if (status == CP_OK)
+        status = check_dev_links(p);
     return status;
 }
 
