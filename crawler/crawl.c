@@ -462,8 +462,13 @@ static int start_workers(struct crawl *c)
     return CP_OK;
 }
 
+/* A stopping crawl (Ctrl-C, SIGTERM, --max-duration) does not wait for the parses in flight: their
+ * outcomes would not be merged anyway, and one hostile page could hold the stop for its whole
+ * --max-parse-time. */
 static void stop_workers(struct crawl *c)
 {
+    if (c->stopping)
+        atomic_store(&c->parse_cancel, true);
     handoff_close(&c->jobs);
     for (int i = 0; i < c->worker_count; i++)
         pthread_join(c->workers[i], NULL);

@@ -91,6 +91,7 @@ struct crawl {
     int worker_count;
     size_t jobs_outstanding;
     atomic_size_t jobs_lost;       /* jobs a worker could not hand back (out of memory) */
+    atomic_bool parse_cancel;      /* set when a stopping crawl joins its workers: parses in flight end */
     struct url start;
     char start_origin[1024];
     char **scope_origins;

@@ -89,6 +89,7 @@ static struct outcome *extract_job(const struct crawl *c, struct job *job)
         .product_token = c->robots_token,
         .limits = {.max_links = c->o->max_links_per_page, .max_url_length = c->o->max_url_length,
                    .max_parse_ms = c->o->max_parse_ms},
+        .cancel = &c->parse_cancel,
     };
     out->status = extract_page(&input, &out->signals);
     if (out->status != CP_OK)

@@ -1071,7 +1071,7 @@ static int collect_body(struct builder *b, const struct extract_input *input, st
     struct gumbo_arena arena;
     GumboOptions options;
     gumbo_arena_options(&arena, &options);
-    struct gumbo_arena_budget budget = {b->limits.max_parse_ms / 1000.0, b->limits.max_parse_bytes};
+    struct gumbo_arena_budget budget = {b->limits.max_parse_ms / 1000.0, b->limits.max_parse_bytes, input->cancel};
     GumboOutput *output;
     status = gumbo_arena_parse(&arena, &options, flattened ? flattened : charset->text, charset->length, &budget,
                                &output);

@@ -28,11 +28,13 @@
  * depth is capped at EXTRACT_MAX_DEPTH the way browsers cap it, see extract.c).
  *
  * Errors: CP_OK, CP_ERR_NOMEM, or CP_ERR_INVALID when input->url does not parse as an absolute URL
- * (nothing is logged: the caller, who knows the context, reports it; url_parse() gives the reason). Hostile or broken HTML is never an error: the record says what was found and which bounds
+ * (nothing is logged: the caller, who knows the context, reports it; url_parse() gives the reason);
+ * CP_ERR_INTERRUPTED when input->cancel was set during the parse (no record). Hostile or broken HTML is never an error: the record says what was found and which bounds
  * cut which list (page_signals.truncated). */
 #ifndef CRAWLPACK_WEB_EXTRACT_H
 #define CRAWLPACK_WEB_EXTRACT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -82,6 +84,9 @@ struct extract_input {
     const char *const *engine_tokens;/* search-engine tokens audited (at most 16 used); NULL/0: {"googlebot"} */
     size_t engine_token_count;
     struct extract_limits limits;
+    /* Another thread sets it to abandon the parse at once (a crawl that is stopping); NULL: never.
+     * The HTML parse checks it as often as its CPU clock (web/gumbo_arena). */
+    const atomic_bool *cancel;
 };
 
 enum extract_link_kind {

@@ -38,9 +38,16 @@ static void *escape(struct gumbo_arena *arena, int status, int spent)
     return NULL;
 }
 
+/* Every CLOCK_EVERY allocations: has the CPU budget run out, or has another thread cancelled the
+ * parse? (A relaxed load: the flag only ever goes from false to true, and a late look costs at most
+ * CLOCK_EVERY more allocations.) */
 static void check_clock(struct gumbo_arena *arena)
 {
-    if (arena->deadline_ns && ++arena->allocations % CLOCK_EVERY == 0 && thread_cpu_ns() >= arena->deadline_ns)
+    if ((!arena->deadline_ns && !arena->cancel) || ++arena->allocations % CLOCK_EVERY != 0)
+        return;
+    if (arena->cancel && atomic_load_explicit(arena->cancel, memory_order_relaxed))
+        escape(arena, CP_ERR_INTERRUPTED, GUMBO_ARENA_CANCELLED);
+    if (arena->deadline_ns && thread_cpu_ns() >= arena->deadline_ns)
         escape(arena, CP_ERR_LIMIT, GUMBO_ARENA_SPENT_TIME);
 }
 
@@ -109,6 +116,7 @@ int gumbo_arena_parse(struct gumbo_arena *arena, const GumboOptions *options, co
     *output = NULL;
     arena->max_bytes = budget ? budget->max_bytes : 0;
     arena->deadline_ns = 0;
+    arena->cancel = budget ? budget->cancel : NULL;
     if (budget && budget->cpu_seconds > 0)
         arena->deadline_ns = thread_cpu_ns() + (int64_t)(budget->cpu_seconds * 1e9);
     if (setjmp(arena->escape) != 0) {

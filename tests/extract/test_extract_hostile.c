@@ -197,6 +197,27 @@ static void test_parse_budget(void **state)
     page_signals_free(s);
 }
 
+/* A parse another thread cancels (a stopping crawl) ends at its next budget check: no record, and
+ * CP_ERR_INTERRUPTED rather than a page that looks as if it had no links. */
+static void test_parse_cancelled(void **state)
+{
+    (void)state;
+    struct buf page = BUF_INIT;
+    for (int i = 0; i < 20000; i++)
+        buf_printf(&page, "<p><a href=\"/item/%d\">Item %d</a></p>\n", i, i);
+    atomic_bool cancel = true;
+    struct extract_input input = {.url = "https://www.example.com/hostile/page.html", .body = page.data,
+                                  .body_length = page.len, .cancel = &cancel};
+    struct page_signals *signals = NULL;
+    assert_int_equal(extract_page(&input, &signals), CP_ERR_INTERRUPTED);
+    assert_null(signals);
+    atomic_store(&cancel, false);
+    assert_int_equal(extract_page(&input, &signals), CP_OK);
+    assert_int_equal(signals->link_count, 20000);
+    page_signals_free(signals);
+    buf_free(&page);
+}
+
 static void test_twenty_megabytes(void **state)
 {
     (void)state;
@@ -285,6 +306,7 @@ int main(void)
         cmocka_unit_test(test_other_deep_structures),
         cmocka_unit_test(test_prescan_counts_what_gumbo_builds),
         cmocka_unit_test(test_parse_budget),
+        cmocka_unit_test(test_parse_cancelled),
         cmocka_unit_test(test_twenty_megabytes),
         cmocka_unit_test(test_two_hundred_thousand_links),
         cmocka_unit_test(test_garbage_bytes),
