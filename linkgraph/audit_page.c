@@ -112,6 +112,32 @@ static int check_dropped_links(struct page_audit *p)
     return add(p, RULE_LINKS_DROPPED, NULL);
 }
 
+/* page-tags-dropped: canonical, hreflang or robots statements past extraction's caps (web/extract.h
+ * EXTRACT_DEFAULT_MAX_*) were counted, not kept, so what they said is not audited. */
+static int check_dropped_tags(struct page_audit *p)
+{
+    static const struct {
+        uint32_t flag;
+        const char *what;
+        unsigned cap;
+    } caps[] = {
+        {EXTRACT_TRUNCATED_CANONICALS, "canonical tags", EXTRACT_DEFAULT_MAX_CANONICALS},
+        {EXTRACT_TRUNCATED_HREFLANGS, "hreflang alternates", EXTRACT_DEFAULT_MAX_HREFLANGS},
+        {EXTRACT_TRUNCATED_ROBOTS, "robots directives statements", EXTRACT_DEFAULT_MAX_ROBOTS_STATEMENTS},
+    };
+    const struct page_signals *s = p->signals;
+    if (!s)
+        return CP_OK;
+    buf_reset(&p->message);
+    for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++)
+        if (s->truncated & caps[i].flag)
+            buf_printf(&p->message, "%smore than %u %s", p->message.len ? "; " : "", caps[i].cap, caps[i].what);
+    if (!p->message.len)
+        return CP_OK;
+    buf_append_str(&p->message, ": those past the cap were not read");
+    return add(p, RULE_PAGE_TAGS_DROPPED, NULL);
+}
+
 /* A reference with a scheme ("https:", "mailto:") as opposed to a relative one ("/a", "//host/a"). */
 static bool has_scheme(const char *raw)
 {
@@ -485,6 +511,8 @@ int audit_page(const struct audit_page_input *input, struct finding_list *out)
         status = check_parse_limit(&p);
     if (status == CP_OK && !parse_stopped(p.signals))
         status = check_dropped_links(&p);
+    if (status == CP_OK && !parse_stopped(p.signals))
+        status = check_dropped_tags(&p);
     /* A page that did not answer 200 is not read for its signals by search engines; a body cut at
      * --max-body or not parsed is not judged on what it lacks (the truncation is the finding). */
     if (status == CP_OK && p.signals && input->status == 200 && !input->body_truncated && !parse_stopped(p.signals))

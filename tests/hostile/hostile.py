@@ -294,6 +294,28 @@ def case_failed_body(server_path, work):
         server.stop()
 
 
+def case_tags_over_cap(server_path, work):
+    """A page repeating canonical, hreflang and robots tags past extraction's caps gets one
+    page-tags-dropped naming each cap; a page with one of each at the caps' limits does not."""
+    routes = ["host=tags.test / body=\"<a href=/many>m</a><a href=/few>f</a>\"",
+              "host=tags.test /many repeat=\"<link rel=canonical href=/c{i}><link rel=alternate hreflang=x{i} "
+              "href=/h{i}><meta name=robots content=index>\" count=1200",
+              "host=tags.test /few repeat=\"<link rel=alternate hreflang=x{i} href=/few>\" count=1000 "
+              "tail=\"<link rel=canonical href=/few><meta name=robots content=index>\""]
+    write_site(work, "\n".join(routes) + "\n")
+    server = Server(server_path, work)
+    try:
+        run = Run(server, "tags.test", os.path.join(work, "out"), ["--no-sitemaps", "--max-depth", "1"], 120)
+        check_outputs(run, MEMORY_BUDGET_MB)
+        dropped = {f["url"]: f["message"] for f in run.findings("page-tags-dropped")}
+        many = dropped.get(run.origin + "/many", "")
+        check("32 canonical" in many and "1000 hreflang" in many and "32 robots" in many,
+              "page-tags-dropped for /many: %r" % many)
+        check(run.origin + "/few" not in dropped, "page-tags-dropped fires at the caps: %s" % dropped)
+    finally:
+        server.stop()
+
+
 def case_invalid_utf8(server_path, work):
     """A binary robots.txt and a page title of invalid UTF-8: every output stays valid UTF-8."""
     routes = (b"host=utf8.test /robots.txt type=text/plain body=\"User-agent: *\\nDisallow: /\xff\xfe\x80private\\n"
