@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "audit/audit_run.h"
+#include "cli/audit_cli.h"
 #include "cli/cli.h"
 #include "cli/config_file.h"
 #include "cli/crawl_options.h"
@@ -609,4 +610,64 @@ int cmd_audit(int argc, char **argv)
     finding_filter_free(&cli.filter);
     crawl_cli_free(&cli.crawl);
     return rc;
+}
+
+/* ---- the audit's option parser for other commands (cli/audit_cli.h) ---- */
+
+void audit_cli_release(struct audit_cli *cli)
+{
+    if (!cli)
+        return;
+    free_config(cli);
+    finding_filter_free(&cli->filter);
+    crawl_cli_free(&cli->crawl);
+    free(cli);
+}
+
+int audit_cli_prepare(int argc, char **argv, struct audit_cli **out)
+{
+    struct audit_cli *cli = calloc(1, sizeof *cli);
+    if (!cli)
+        return EXIT_RUNTIME;
+    cli->fail_on = SEVERITY_ERROR;
+    crawl_cli_init(&cli->crawl, "audit");
+    finding_filter_init(&cli->filter);
+    bool done = false;
+    int rc = parse_options(cli, argc, argv, &done);
+    if (rc == 0 && done)
+        rc = EXIT_USAGE; /* --help is not an audit to run */
+    if (rc != 0) {
+        audit_cli_release(cli);
+        return rc;
+    }
+    skip_whole_graph_rules(cli);
+    *out = cli;
+    return 0;
+}
+
+void audit_cli_request(struct audit_cli *cli, struct audit_request *request)
+{
+    make_request(cli, request);
+}
+
+int audit_cli_option_arity(const char *token)
+{
+    if (token[0] != '-' || token[1] == '\0')
+        return -1;
+    if (token[1] != '-') { /* -X, -Xvalue */
+        const char *at = strchr(CRAWL_CLI_SHORT_OPTIONS "h", token[1]);
+        if (!at || token[1] == ':')
+            return -1;
+        return at[1] == ':' && token[2] == '\0' ? 1 : 0;
+    }
+    struct option *table = crawl_cli_option_table(audit_options, sizeof audit_options / sizeof audit_options[0]);
+    if (!table)
+        return -1;
+    size_t length = strcspn(token + 2, "=");
+    int arity = -1;
+    for (size_t i = 0; table[i].name; i++)
+        if (strlen(table[i].name) == length && strncmp(table[i].name, token + 2, length) == 0)
+            arity = table[i].has_arg == required_argument && token[2 + length] != '=' ? 1 : 0;
+    free(table);
+    return arity;
 }

@@ -70,5 +70,6 @@ int cmd_robots(int argc, char **argv);
 int cmd_sitemap(int argc, char **argv);
 int cmd_url(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_fleet(int argc, char **argv);
 
 #endif

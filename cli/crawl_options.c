@@ -718,6 +718,11 @@ bool crawl_cli_writes_files(const struct crawl_cli *cli)
     return strcmp(cli->out_dir, "-") != 0;
 }
 
+volatile sig_atomic_t *crawl_cli_stop_flag(void)
+{
+    return &stop_flag;
+}
+
 void crawl_cli_catch_stop_signals(void)
 {
     struct sigaction action = {0};

@@ -81,6 +81,9 @@ bool crawl_cli_writes_files(const struct crawl_cli *cli);
  * a second signal within two seconds is the same interrupt (GNU timeout sends two), a later one
  * ends the process. */
 void crawl_cli_catch_stop_signals(void);
+/* The flag that handler sets (the one every crawl_cli's crawl.stop_flag points at), for a command
+ * that runs more than one crawl and must stop between them too (fleet worker). */
+volatile sig_atomic_t *crawl_cli_stop_flag(void);
 
 /* Create the output folder, crawl (Ctrl-C stops it) and write pages.csv, links.csv, sitemaps.csv
  * and crawl.json (none of them with `--out -`). A crawl that could not reach its start page

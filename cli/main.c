@@ -11,6 +11,7 @@ const struct cli_command cli_commands[] = {
     {"crawl", cmd_crawl, "Crawl a site (or a build folder) and write pages.csv, links.csv, crawl.json"},
     {"diff", cmd_diff, "Compare two audit folders: new/fixed findings, page, status and depth changes"},
     {"extract", cmd_extract, "Show the signals crawlpack extracts from one saved HTML page"},
+    {"fleet", cmd_fleet, "Audit many origins on many machines over NATS JetStream (submit, worker, status, collect)"},
     {"help", cmd_help, "Show help for crawlpack or one of its commands"},
     {"pack", cmd_pack, "Write the Platform & Infrastructure Improvement Pack from a crawl folder"},
     {"robots", cmd_robots, "Check URLs against a robots.txt, or lint one"},
