@@ -129,6 +129,9 @@ int audit_evidence_build(const struct crawl_result *r, const struct audit_watch 
         if ((node->flags & GRAPH_NODE_FETCHED) && node->status == 0)
             e->facts[id].fetch_error = crawl_page_text(&r->pages[id], CRAWL_TEXT_ERROR);
         e->facts[id].body_hash = r->pages[id].body_hash;
+        e->facts[id].title = crawl_page_text(&r->pages[id], CRAWL_TEXT_TITLE);
+        e->facts[id].description = crawl_page_text(&r->pages[id], CRAWL_TEXT_DESCRIPTION);
+        e->facts[id].h1 = crawl_page_text(&r->pages[id], CRAWL_TEXT_H1);
         if (!(node->flags & GRAPH_NODE_ROBOTS_BLOCKED))
             continue;
         char *rule = blocking_rule(&r->pages[id]);

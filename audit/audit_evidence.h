@@ -10,7 +10,7 @@
  * Threads: the hook runs on the crawl's fetch-loop thread, the rest on audit_run's thread after
  * crawl_run returned; the watch is never used by two threads at once.
  * Memory: struct audit_watch owns its findings and noindex array; struct audit_evidence owns its
- * facts array and the strings it made (robots.txt rules); the fetch-error strings point into the
+ * facts array and the strings it made (robots.txt rules); the fetch-error, title, description and h1 strings point into the
  * crawl result, which must outlive the evidence. */
 #ifndef CRAWLPACK_AUDIT_AUDIT_EVIDENCE_H
 #define CRAWLPACK_AUDIT_AUDIT_EVIDENCE_H

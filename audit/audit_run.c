@@ -97,12 +97,18 @@ static int crawl(const struct audit_request *request, struct audit_watch *watch,
             fclose(options.links_out);
         return fail(error, error_size, status, "cannot analyse the link graph: %s", cp_strerror(status));
     }
+    status = crawl_output_build_clusters(&result->crawl, &result->analysis, &result->clusters);
+    if (status != CP_OK) {
+        if (options.links_out)
+            fclose(options.links_out);
+        return fail(error, error_size, status, "cannot cluster the pages: %s", cp_strerror(status));
+    }
     if (request->out_dir) {
         const char *files[RUN_FILES_MAX];
         struct crawl_output_record record = {result->run_id, result->started_at, files,
                                              run_files_crawl_names(files, RUN_FILES_MAX)};
-        status = crawl_output_finish(request->out_dir, &options, &result->crawl, &result->analysis, &record,
-                                     error, error_size);
+        status = crawl_output_finish(request->out_dir, &options, &result->crawl, &result->analysis,
+                                     &result->clusters, &record, error, error_size);
         if (status != CP_OK)
             return status;
     }
@@ -186,6 +192,7 @@ static int collect_findings(const struct audit_request *request, struct audit_wa
         .sitemaps_read = sitemaps_read(r),
         .pages = evidence.facts,
         .partial = crawl_result_partial(r, NULL, 0),
+        .clusters = &result->clusters,
     };
     if (status == CP_OK)
         status = audit_graph(r->graph, &result->analysis, &options, &result->findings);
@@ -460,6 +467,7 @@ void audit_result_free(struct audit_result *result)
     findings_free(&result->findings);
     findings_free(&result->site_rows);
     graph_analysis_free(&result->analysis);
+    clusters_free(&result->clusters);
     local_root_free(result->root_files.root);
     result->root_files.root = NULL;
     if (result->crawled)

@@ -41,6 +41,7 @@
 #include "findings/finding_filter.h"
 #include "findings/findings.h"
 #include "linkgraph/analysis.h"
+#include "linkgraph/clusters.h"
 #include "reports/baseline.h"
 #include "reports/report_context.h"
 #include "web/local_root.h"
@@ -77,6 +78,7 @@ struct audit_result {
     struct crawl_result crawl;              /* valid when crawled is set */
     bool crawled;
     struct graph_analysis analysis;         /* the page facts of crawl.graph */
+    struct clusters clusters;               /* duplicate clusters of crawl.graph (clusters.csv, rules) */
     struct finding_list findings;           /* every finding, in report order (findings_sort) */
     /* Per-page findings a site-level finding stands for (linkgraph/audit_site.h: canonical-missing
      * on most pages), in report order; written to OUT/canonical-missing.csv. */

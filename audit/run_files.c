@@ -15,7 +15,7 @@
 #include "reports/pack.h"
 #include "reports/render.h"
 
-static const char *const crawl_names[] = {"pages.csv", "links.csv", "sitemaps.csv"};
+static const char *const crawl_names[] = {"pages.csv", "links.csv", "sitemaps.csv", "clusters.csv"};
 
 size_t run_files_crawl_names(const char **names, size_t max)
 {

@@ -758,7 +758,7 @@ int crawl_cli_run(struct crawl_cli *cli, struct crawl_result *result, char *star
     }
     const char *names[RUN_FILES_MAX];
     struct crawl_output_record record = {cli->run_id, started_at, names, run_files_crawl_names(names, RUN_FILES_MAX)};
-    if (files && crawl_output_finish(cli->out_dir, &cli->crawl, result, NULL, &record, error, sizeof(error)) != CP_OK) {
+    if (files && crawl_output_finish(cli->out_dir, &cli->crawl, result, NULL, NULL, &record, error, sizeof(error)) != CP_OK) {
         fprintf(stderr, "crawlpack %s: %s\n", cli->command, error);
         crawl_result_free(result);
         return EXIT_RUNTIME;

@@ -131,6 +131,9 @@ struct crawl_page {
     uint8_t redirect_hops;          /* hops from the first page of its redirect chain */
     uint32_t links_dropped;         /* references not followed: over the link cap, too long, not URLs */
     uint64_t body_hash;             /* FNV-1a 64 of the body as read; 0: no body (duplicate-url-variants) */
+    uint64_t content_hash;          /* the main text's fingerprints (web/fingerprint.h); 0: none */
+    uint64_t simhash;
+    uint32_t main_words;
     char *text;                     /* packed strings, see crawl_page_text */
 };
 
@@ -138,6 +141,7 @@ enum crawl_page_field {
     CRAWL_TEXT_CONTENT_TYPE, CRAWL_TEXT_TITLE, CRAWL_TEXT_ROBOTS, CRAWL_TEXT_ENCODING, CRAWL_TEXT_ERROR,
     CRAWL_TEXT_ROBOTS_RULE, /* for a page robots.txt disallows: the deciding line ("line 4: Disallow: /x/"),
                                worked out once when the crawl asked robots.txt, kept with --ignore-robots too */
+    CRAWL_TEXT_DESCRIPTION, CRAWL_TEXT_H1, /* meta description, first <h1> (duplicate and soft-404 rules) */
     CRAWL_TEXT_COUNT
 };
 /* One of the page's strings ("" when absent). */

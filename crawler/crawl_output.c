@@ -14,6 +14,7 @@
 #include "web/extract.h"
 #include "web/http_get.h"
 #include "linkgraph/analysis.h"
+#include "linkgraph/clusters.h"
 #include "linkgraph/graph.h"
 #include "common/csv.h"
 
@@ -475,9 +476,73 @@ int crawl_output_begin(const char *dir, struct crawl_options *options, char *err
     return crawl_output_open_links(dir, &options->links_out, error, error_size);
 }
 
+int crawl_output_build_clusters(const struct crawl_result *r, const struct graph_analysis *analysis,
+                                struct clusters *out)
+{
+    uint32_t count = graph_node_count(r->graph);
+    struct cluster_input *inputs = malloc(((size_t)count + 1) * sizeof *inputs);
+    if (!inputs) {
+        memset(out, 0, sizeof *out);
+        return CP_ERR_NOMEM;
+    }
+    for (uint32_t id = 0; id < count; id++)
+        inputs[id] = (struct cluster_input){r->pages[id].content_hash, r->pages[id].simhash, r->pages[id].main_words};
+    int status = clusters_build(r->graph, analysis, inputs, out);
+    free(inputs);
+    return status;
+}
+
+static void write_cluster_row(FILE *out, const struct crawl_result *r, const struct graph_analysis *analysis,
+                              size_t number, const struct cluster *c, uint32_t node)
+{
+    fprintf(out, "%zu,%s,", number, cluster_kind_name((enum cluster_kind)c->kind));
+    csv_write_field(out, graph_url(r->graph, node, NULL));
+    fputs(node == c->preferred ? ",preferred," : ",duplicate,", out);
+    bool first = true;
+    for (int s = 0; s < CLUSTER_SIGNAL_COUNT; s++)
+        if (c->vote[s] == node) {
+            fprintf(out, "%s%s", first ? "" : " ", cluster_signal_name((enum cluster_signal)s));
+            first = false;
+        }
+    fprintf(out, ",%u\r\n", analysis->inlinks_followable[node]);
+}
+
+int crawl_output_clusters(const char *dir, const struct crawl_result *r, const struct graph_analysis *analysis,
+                          const struct clusters *clusters, char *error, size_t error_size)
+{
+    char path[4096];
+    FILE *out = open_in(dir, "clusters.csv.tmp", path, sizeof(path), error, error_size);
+    if (!out)
+        return CP_ERR_IO;
+    fputs("cluster,kind,url,role,votes,internal_links\r\n", out);
+    for (size_t i = 0; i < clusters->count; i++) {
+        const struct cluster *c = &clusters->list[i];
+        for (uint32_t m = 0; m < c->count; m++)
+            write_cluster_row(out, r, analysis, i + 1, c, clusters->members[c->first + m]);
+    }
+    return finish_file(out, path, dir, "clusters.csv", error, error_size);
+}
+
+/* pages.csv and clusters.csv from one analysis (clusters made here when the caller has none). */
+static int finish_tables(const char *dir, const struct crawl_result *result, const struct graph_analysis *analysis,
+                         const struct clusters *clusters, char *error, size_t error_size)
+{
+    int status = crawl_output_pages(dir, result, analysis, error, error_size);
+    if (status != CP_OK || clusters)
+        return status == CP_OK ? crawl_output_clusters(dir, result, analysis, clusters, error, error_size) : status;
+    struct clusters own;
+    status = crawl_output_build_clusters(result, analysis, &own);
+    if (status == CP_OK)
+        status = crawl_output_clusters(dir, result, analysis, &own, error, error_size);
+    else
+        snprintf(error, error_size, "cannot cluster the pages: %s", cp_strerror(status));
+    clusters_free(&own);
+    return status;
+}
+
 int crawl_output_finish(const char *dir, struct crawl_options *options, const struct crawl_result *result,
-                        const struct graph_analysis *analysis, const struct crawl_output_record *record,
-                        char *error, size_t error_size)
+                        const struct graph_analysis *analysis, const struct clusters *clusters,
+                        const struct crawl_output_record *record, char *error, size_t error_size)
 {
     bool links_ok = !options->links_out || fclose(options->links_out) == 0;
     if (options->links_out && links_ok) {
@@ -490,9 +555,9 @@ int crawl_output_finish(const char *dir, struct crawl_options *options, const st
     struct graph_analysis own;
     int status = CP_OK;
     if (analysis)
-        status = crawl_output_pages(dir, result, analysis, error, error_size);
+        status = finish_tables(dir, result, analysis, clusters, error, error_size);
     else if ((status = graph_analyze(&own, result->graph, NULL)) == CP_OK) { /* freed on error */
-        status = crawl_output_pages(dir, result, &own, error, error_size);
+        status = finish_tables(dir, result, &own, clusters, error, error_size);
         graph_analysis_free(&own);
     } else
         snprintf(error, error_size, "cannot analyse the link graph: %s", cp_strerror(status));

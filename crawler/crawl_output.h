@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* crawler/crawl_output: the crawl's files — out/pages.csv, out/links.csv, out/sitemaps.csv and
- * out/crawl.json.
+/* crawler/crawl_output: the crawl's files — out/pages.csv, out/links.csv, out/sitemaps.csv,
+ * out/clusters.csv and out/crawl.json.
  *
  * CSV follows RFC 4180 (fields quoted by common/csv's csv_write_field, which also guards cells a
  * spreadsheet would run as formulas; records end with CRLF as the RFC says). Columns are documented
@@ -21,6 +21,7 @@
 #include "crawler/crawl.h"
 
 struct graph_analysis;
+struct clusters;
 
 /* crawl.json's record of the run. run_id names the run (docs/formats.md, "Output files"); files
  * are the names, relative to dir, of the run's files so far, listed in crawl.json with their sizes
@@ -34,13 +35,23 @@ struct crawl_output_record {
 
 /* The crawl's files around crawl_run: crawl_output_begin creates DIR (and its parents) and opens
  * DIR/links.csv into options->links_out, which the crawl fills while it runs; crawl_output_finish
- * closes it and writes pages.csv, sitemaps.csv and crawl.json. analysis is a complete analysis of
- * result->graph (graph_analyze), the one the audit rules read too, or NULL to have one made here.
+ * closes it and writes pages.csv, sitemaps.csv, clusters.csv and crawl.json. analysis is a complete
+ * analysis of result->graph (graph_analyze), the one the audit rules read too, or NULL to have one
+ * made here; clusters likewise (crawl_output_build_clusters), or NULL to have them made here.
  * options->links_out is NULL again after crawl_output_finish, whatever it returns. */
 int crawl_output_begin(const char *dir, struct crawl_options *options, char *error, size_t error_size);
 int crawl_output_finish(const char *dir, struct crawl_options *options, const struct crawl_result *result,
-                        const struct graph_analysis *analysis, const struct crawl_output_record *record,
-                        char *error, size_t error_size);
+                        const struct graph_analysis *analysis, const struct clusters *clusters,
+                        const struct crawl_output_record *record, char *error, size_t error_size);
+
+/* The duplicate clusters of a finished crawl (linkgraph/clusters.h) from the pages' fingerprints:
+ * the one computation clusters.csv and the audit's cluster rules read. CP_OK, CP_ERR_NOMEM. */
+int crawl_output_build_clusters(const struct crawl_result *result, const struct graph_analysis *analysis,
+                                struct clusters *out);
+/* clusters.csv: cluster,kind,url,role,votes,internal_links — one row per clustered page, clusters
+ * in order of their first URL, members in URL order (docs/clusters.md). */
+int crawl_output_clusters(const char *dir, const struct crawl_result *result, const struct graph_analysis *analysis,
+                          const struct clusters *clusters, char *error, size_t error_size);
 
 /* links.csv: open DIR/links.csv.tmp (crawl_output_finish renames it) and write its header. */
 int crawl_output_open_links(const char *dir, FILE **out, char *error, size_t error_size);

@@ -474,6 +474,13 @@ void crawl_merge_outcome(struct crawl *c, struct outcome *out)
     }
     if (s->title)
         crawl_page_set_text(c, page, CRAWL_TEXT_TITLE, s->title);
+    if (s->description)
+        crawl_page_set_text(c, page, CRAWL_TEXT_DESCRIPTION, s->description);
+    if (s->h1)
+        crawl_page_set_text(c, page, CRAWL_TEXT_H1, s->h1);
+    page->content_hash = s->content_hash;
+    page->simhash = s->simhash;
+    page->main_words = s->main_words;
     char robots[160];
     robots_string(s, robots, sizeof(robots));
     if (robots[0])

@@ -219,7 +219,9 @@ static const enum rule_id graph_rules[] = {
     RULE_LINK_TO_REDIRECT,       RULE_REDIRECT_CHAIN,           RULE_REDIRECT_LOOP,
     RULE_DEEP_PAGE,              RULE_UNREACHABLE_BY_FOLLOW,    RULE_SINGLE_INLINK,
     RULE_DEAD_END,               RULE_HREFLANG_NO_RETURN,       RULE_HREFLANG_TO_ERROR,
-    RULE_DUPLICATE_URL_VARIANTS,
+    RULE_DUPLICATE_URL_VARIANTS, RULE_DUPLICATE_CONTENT,     RULE_NEAR_DUPLICATE_CONTENT,
+    RULE_SIGNALS_DISAGREE,       RULE_SOFT_404,                 RULE_TITLE_MISSING,
+    RULE_TITLE_DUPLICATE,        RULE_META_DESCRIPTION_DUPLICATE,
 };
 
 const enum rule_id *audit_graph_rules(size_t *count)
@@ -265,6 +267,7 @@ int audit_graph(const struct graph *graph, const struct graph_analysis *analysis
         .max_related = options->max_related ? options->max_related : AUDIT_DEFAULT_MAX_RELATED,
         .sitemaps_read = options->sitemaps_read,
         .partial = options->partial,
+        .clusters = options->clusters,
         .out = out,
     };
     buf_init(&run.message);
@@ -281,6 +284,8 @@ int audit_graph(const struct graph *graph, const struct graph_analysis *analysis
         status = audit_hreflang_rules(&run);
     if (status == CP_OK)
         status = audit_variant_rules(&run);
+    if (status == CP_OK)
+        status = audit_duplicate_rules(&run);
     free(run.ids);
     free(run.stamp);
     buf_free(&run.message);

@@ -56,6 +56,7 @@
 #include <stdint.h>
 
 #include "linkgraph/analysis.h"
+#include "linkgraph/clusters.h"
 #include "linkgraph/graph.h"
 #include "findings/findings.h"
 
@@ -83,6 +84,15 @@ struct audit_page_facts {
     /* A hash of the page's body; 0 means unknown. Pages with different known hashes are never
      * grouped as duplicate-url-variants: different bodies are different pages. */
     uint64_t body_hash;
+    /* The page's first <title>, meta description and first <h1> ("" when the page has none, NULL
+     * when it is not known), for title-missing, title-duplicate, meta-description-duplicate and
+     * soft-404. */
+    const char *title;
+    const char *description;
+    const char *h1;
+    /* The page matched its origin's 404 answer (crawler: one random missing path per origin):
+     * soft-404's evidence, written by the caller who holds both fingerprints. */
+    bool like_not_found;
 };
 
 struct audit_options {
@@ -101,6 +111,9 @@ struct audit_options {
      * checked: an orphan, a single inlink or a page missing from the sitemaps may only look so
      * because a page that links to it was never read. */
     bool partial;
+    /* The duplicate clusters of this graph (linkgraph/clusters.h), or NULL: then duplicate-content,
+     * near-duplicate-content and signals-disagree are not checked. */
+    const struct clusters *clusters;
 };
 
 /* Run every cross-page rule and append the findings to out. options may be NULL for defaults. */

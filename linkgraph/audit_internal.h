@@ -23,6 +23,7 @@ struct audit_run {
     size_t max_related;
     size_t sitemaps_read;
     bool partial;       /* skip the rules that need the whole graph (audit_options.partial) */
+    const struct clusters *clusters; /* NULL: the cluster rules are not checked */
     struct finding_list *out;
     struct buf message; /* reused by every rule for its message */
     uint32_t *ids;      /* node_count + 1 scratch ids (related sets) */
@@ -100,5 +101,9 @@ int audit_canonical_rules(struct audit_run *run);  /* canonical-to-*, -cross-hos
 int audit_link_rules(struct audit_run *run);       /* broken-link, link-to-redirect, redirect-*, graph shape */
 int audit_hreflang_rules(struct audit_run *run);   /* hreflang-no-return, hreflang-to-error */
 int audit_variant_rules(struct audit_run *run);    /* duplicate-url-variants */
+int audit_duplicate_rules(struct audit_run *run);
+/* Whether the pages are all URL variants of one page (the key duplicate-url-variants groups by):
+ * then that rule speaks of them, and duplicate-content does not repeat it. */
+bool audit_all_url_variants(const struct audit_run *run, const uint32_t *ids, size_t count);  /* duplicate clusters, soft-404, titles, descriptions */
 
 #endif

@@ -363,3 +363,18 @@ int audit_variant_rules(struct audit_run *run)
     free(pages);
     return status;
 }
+
+bool audit_all_url_variants(const struct audit_run *run, const uint32_t *ids, size_t count)
+{
+    struct variant first = {0}, other = {0};
+    if (count < 2 || variant_of(audit_url(run, ids[0]), ids[0], &first) != CP_OK)
+        return false;
+    bool same = true;
+    for (size_t i = 1; i < count && same; i++) {
+        same = variant_of(audit_url(run, ids[i]), ids[i], &other) == CP_OK && same_key(&first, &other);
+        free(other.text);
+        other = (struct variant){0};
+    }
+    free(first.text);
+    return same;
+}

@@ -18,6 +18,7 @@
 #include "common/buf.h"
 #include "common/error.h"
 #include "web/charset.h"
+#include "web/fingerprint.h"
 #include "web/gumbo_arena.h"
 #include "web/hreflang.h"
 #include "web/html_depth.h"
@@ -77,7 +78,8 @@ struct builder {
     uint32_t scheme_count;
 
     string_ref base_raw, base_url, page_url;
-    string_ref title, description, lang, meta_charset, charset;
+    string_ref title, description, h1, lang, meta_charset, charset;
+    struct fingerprint fingerprint;
     uint8_t charset_source;
     uint32_t replaced_bytes;
     uint32_t title_count, description_count, h1_count;
@@ -559,6 +561,34 @@ static const char *first_text_child(const GumboNode *node)
     return "";
 }
 
+/* The text of an element's subtree (a heading with inline markup), collapsed and capped at max
+ * bytes; the walk stops at the cap, and at EXTRACT_MAX_DEPTH levels (html_depth caps the tree). */
+static string_ref add_descendant_text(struct builder *b, const GumboNode *node, size_t max)
+{
+    struct text_frame { const GumboNode *node; unsigned next; } stack[64];
+    size_t depth = 0;
+    stack[depth++] = (struct text_frame){node, 0};
+    struct buf text = BUF_INIT;
+    bool pending = false, full = false;
+    while (depth > 0 && !full) {
+        const GumboNode *top = stack[depth - 1].node;
+        if (stack[depth - 1].next >= top->v.element.children.length) {
+            depth--;
+            continue;
+        }
+        const GumboNode *child = top->v.element.children.data[stack[depth - 1].next++];
+        if (child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_WHITESPACE || child->type == GUMBO_NODE_CDATA)
+            full = collapse_whitespace(&text, child->v.text.text, strlen(child->v.text.text), max, &pending);
+        else if (child->type == GUMBO_NODE_ELEMENT && depth < sizeof stack / sizeof stack[0]) {
+            pending |= !is_inline(child->v.element.tag) && text.len > 0;
+            stack[depth++] = (struct text_frame){child, 0};
+        }
+    }
+    string_ref ref = add_string(b, buf_str(&text), text.len);
+    buf_free(&text);
+    return ref;
+}
+
 /* a[href] / area[href]; returns true when an <a> starts collecting anchor text. */
 static bool visit_anchor(struct builder *b, const GumboElement *element, const struct context *context)
 {
@@ -656,7 +686,8 @@ static bool visit_element(struct builder *b, const GumboNode *node, struct conte
         context->hidden_text = true;
         return false;
     case GUMBO_TAG_H1:
-        b->h1_count++;
+        if (b->h1_count++ == 0)
+            b->h1 = add_descendant_text(b, node, EXTRACT_LONG_TEXT_MAX);
         return false;
     case GUMBO_TAG_SCRIPT:
         visit_script(b, node);
@@ -1021,12 +1052,16 @@ static int lay_out(struct builder *b, const char *const *tokens, size_t token_co
     s->description = pointer(&layout, b->description);
     s->description_count = b->description_count;
     s->h1_count = b->h1_count;
+    s->h1 = pointer(&layout, b->h1);
     s->lang = pointer(&layout, b->lang);
     s->meta_charset = pointer(&layout, b->meta_charset);
     s->charset = pointer(&layout, b->charset);
     s->charset_source = b->charset_source;
     s->replaced_bytes = b->replaced_bytes;
     s->word_count = b->word_count;
+    s->content_hash = b->fingerprint.exact;
+    s->simhash = b->fingerprint.simhash;
+    s->main_words = b->fingerprint.words;
     s->script_count = b->script_count;
     s->analytics = b->analytics;
     s->has_head_element = b->has_head_element;
@@ -1077,6 +1112,8 @@ static int collect_body(struct builder *b, const struct extract_input *input, st
                                &output);
     if (status == CP_OK) {
         status = walk(b, output->document);
+        if (status == CP_OK)
+            status = fingerprint_document(output->document, &b->fingerprint);
     } else if (status == CP_ERR_LIMIT) {
         /* The parse is lost whole: the page keeps only what its headers say, and says why. */
         b->truncated |= arena.spent == GUMBO_ARENA_SPENT_TIME ? EXTRACT_TRUNCATED_PARSE_TIME

@@ -15,8 +15,9 @@
  * - robots directives from meta robots, meta <token> and X-Robots-Tag, merged per crawler (see
  *   web/robots_directives.h), with every statement and its source kept.
  * - hreflang alternates from link[rel=alternate][hreflang] and Link headers, with validity.
- * - page facts: title(s), meta description, h1 count, html lang, charset, visible words, analytics
+ * - page facts: title(s), meta description, h1 count and first h1 text, html lang, charset, visible words, analytics
  *   tags, and a JavaScript-shell guess.
+ * - fingerprints of the main text for duplicate clusters (web/fingerprint.h).
  *
  * Memory: extract_page() returns a record in ONE allocation: the struct, its arrays and every
  * string live in the same block, so page_signals_free() (or plain free()) releases all of it. The
@@ -213,12 +214,18 @@ struct page_signals {
     const char *description;    /* first meta name=description; NULL when none */
     uint32_t description_count;
     uint32_t h1_count;
+    const char *h1;             /* first <h1>'s text, whitespace collapsed, capped; NULL when none */
     const char *lang;           /* html[lang]; NULL when absent */
     const char *meta_charset;   /* declared in the document (<meta charset> / http-equiv); NULL if none */
     const char *charset;        /* the encoding the body was decoded from */
     uint8_t charset_source;     /* enum charset_source */
     uint32_t replaced_bytes;    /* invalid sequences replaced by U+FFFD */
     uint32_t word_count;        /* visible words: body text outside script/style/noscript/template */
+    /* The main text's fingerprints (web/fingerprint.h says how the main text is chosen): its exact
+     * hash and SimHash, 0 when it has no words; main_words its word count. */
+    uint64_t content_hash;
+    uint64_t simhash;
+    uint32_t main_words;
     uint32_t script_count;      /* <script src> elements */
     uint32_t analytics;         /* enum extract_analytics bits */
     bool has_head_element;      /* a <head> tag was written (gumbo infers one otherwise) */

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # tests/audit_e2e/run.sh: audit one fixture site end to end and compare its findings with the
-# site's expected (rule, url) pairs.
+# site's expected (rule, url) pairs, and its clusters.csv with expected-clusters.csv when the site has one.
 #
 #   run.sh SITE http|root FIXTURE_SERVER
 #
@@ -108,4 +108,12 @@ fi
 
 echo "crawlpack $*"
 echo "expectation: ${expected#"$source_dir"/}"
-python3 "$here/findings_pairs.py" compare "$expected" "$work/out/findings.json" --exit "$status"
+python3 "$here/findings_pairs.py" compare "$expected" "$work/out/findings.json" --exit "$status" || exit 1
+# A site with expected-clusters.csv also pins OUT/clusters.csv byte for byte (docs/clusters.md).
+if [ -f "$site_dir/expected-clusters.csv" ]; then
+    if ! cmp -s "$site_dir/expected-clusters.csv" "$work/out/clusters.csv"; then
+        diff "$site_dir/expected-clusters.csv" "$work/out/clusters.csv" >&2
+        fail "clusters.csv differs from expected-clusters.csv"
+    fi
+    echo "clusters.csv matches expected-clusters.csv"
+fi

@@ -141,7 +141,7 @@ static char *keep(struct graph_fixture *f, const char *text)
 
 static int fact_statement(struct graph_fixture *f, const struct line *l, const char *path)
 {
-    if (l->token_count < 4)
+    if (l->token_count < 4 && !(l->token_count == 3 && strcmp(l->tokens[2], "no-title") == 0))
         return fail(path, l->number, "fact needs URL, KIND and a value", NULL);
     uint32_t id = graph_find(f->graph, l->tokens[1], strlen(l->tokens[1]));
     if (id == GRAPH_NO_NODE)
@@ -158,6 +158,25 @@ static int fact_statement(struct graph_fixture *f, const struct line *l, const c
         fact->fetch_error = keep(f, l->rest[3]);
     } else if (strcmp(l->tokens[2], "robots-rule") == 0) {
         fact->robots_rule = keep(f, l->rest[3]);
+    } else if (strcmp(l->tokens[2], "title") == 0) {
+        fact->title = keep(f, l->rest[3]);
+    } else if (strcmp(l->tokens[2], "no-title") == 0) {
+        fact->title = "";
+    } else if (strcmp(l->tokens[2], "description") == 0) {
+        fact->description = keep(f, l->rest[3]);
+    } else if (strcmp(l->tokens[2], "h1") == 0) {
+        fact->h1 = keep(f, l->rest[3]);
+    } else if (strcmp(l->tokens[2], "like-not-found") == 0) {
+        fact->like_not_found = true;
+    } else if (strcmp(l->tokens[2], "fingerprint") == 0) {
+        if (l->token_count != 6)
+            return fail(path, l->number, "fingerprint needs EXACT SIMHASH WORDS", NULL);
+        if (!f->inputs)
+            f->inputs = calloc(graph_node_count(f->graph) + 1, sizeof *f->inputs);
+        if (!f->inputs)
+            return fail(path, l->number, "out of memory", NULL);
+        f->inputs[id] = (struct cluster_input){strtoull(l->tokens[3], NULL, 16), strtoull(l->tokens[4], NULL, 16),
+                                               (uint32_t)strtoul(l->tokens[5], NULL, 10)};
     } else {
         return fail(path, l->number, "unknown fact", l->tokens[2]);
     }
@@ -296,6 +315,7 @@ void graph_fixture_free(struct graph_fixture *fixture)
 {
     graph_destroy(fixture->graph);
     free(fixture->facts);
+    free(fixture->inputs);
     for (size_t i = 0; i < fixture->string_count; i++)
         free(fixture->strings[i]);
     free(fixture->strings);

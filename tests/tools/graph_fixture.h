@@ -14,7 +14,10 @@
  *   sitemap PAGE SITEMAP_URL LINE    the sitemap file lists the page at LINE
  * The audit tests also read:
  *   option max-click-depth N | sitemaps-read N | max-related N
- *   fact URL noindex head|body|header[,...] | fetch-error TEXT | robots-rule TEXT
+ *   fact URL noindex head|body|header[,...] | fetch-error TEXT | robots-rule TEXT | title TEXT |
+ *        no-title | description TEXT | h1 TEXT | like-not-found yes |
+ *        fingerprint EXACT SIMHASH WORDS (hex, hex, decimal: web/fingerprint's values)
+ *                                    (facts come after every page and edge statement)
  *   expect RULE URL                  the audit must report exactly these (rule, URL) pairs
  *   expect-related RULE URL URL...   ... and that finding's related URLs are exactly these, in order
  *   expect-message RULE URL TEXT     ... and its message is exactly TEXT
@@ -41,6 +44,7 @@ struct graph_fixture {
     struct graph *graph;             /* frozen */
     struct audit_options options;
     struct audit_page_facts *facts;  /* one per node, or NULL when the file has no fact */
+    struct cluster_input *inputs;    /* one per node, or NULL when the file has no fingerprint fact */
     char **strings;                  /* fact texts, owned */
     size_t string_count;
     struct graph_fixture_expectation *expectations;
