@@ -20,6 +20,7 @@
 #include "reports/intake.h"
 #include "reports/pack.h"
 #include "reports/render.h"
+#include "reports/report_html.h"
 
 static int fail(char *error, size_t error_size, int status, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
@@ -359,12 +360,31 @@ static int write_site_rows(const char *dir, const struct audit_result *result, c
     return status;
 }
 
-/* Each format to its file; the pack's findings.json is written even when not asked for. */
+/* Whether the comma list formats names format. */
+static bool formats_include(const char *formats, const char *format)
+{
+    size_t length = strlen(format);
+    for (const char *at = formats; *at;) {
+        size_t n = strcspn(at, ",");
+        if (n == length && strncmp(at, format, n) == 0)
+            return true;
+        at += n + (at[n] == ',');
+    }
+    return false;
+}
+
+static const char *request_formats(const struct audit_request *request)
+{
+    return request->formats ? request->formats : AUDIT_DEFAULT_FORMATS;
+}
+
+/* Each format to its file; the findings.json the pack and report.html read is written even when
+ * not asked for. */
 static int write_formats(const struct audit_request *request, const struct audit_result *result,
                          struct written_files *written, char *error, size_t error_size)
 {
-    const char *formats = request->formats ? request->formats : AUDIT_DEFAULT_FORMATS;
-    bool wrote_json = false;
+    const char *formats = request_formats(request);
+    bool wrote_json = false, needs_json = request->write_pack || formats_include(formats, "html");
     /* A format that fails does not keep the others from being written; the first failure is reported. */
     char later_error[256];
     int first_error = write_site_rows(request->out_dir, result, error, error_size);
@@ -373,7 +393,7 @@ static int write_formats(const struct audit_request *request, const struct audit
         char name[32];
         snprintf(name, sizeof name, "%.*s", (int)length, at);
         at += length + (at[length] == ',');
-        if (strcmp(name, "md") == 0)
+        if (strcmp(name, "md") == 0 || strcmp(name, "html") == 0)
             continue;
         wrote_json |= strcmp(name, "json") == 0;
         int status = first_error == CP_OK ? write_format(request->out_dir, name, result, written, error, error_size)
@@ -382,7 +402,7 @@ static int write_formats(const struct audit_request *request, const struct audit
         if (first_error == CP_OK)
             first_error = status;
     }
-    if (first_error == CP_OK && request->write_pack && !wrote_json)
+    if (first_error == CP_OK && needs_json && !wrote_json)
         first_error = write_format(request->out_dir, "json", result, written, error, error_size);
     return first_error;
 }
@@ -405,6 +425,17 @@ static int write_pack(const struct audit_request *request, char *error, size_t e
         pack_gate_free(&gate);
     else
         fail(error, error_size, status, "cannot write %s: %s", buf_str(&path), cp_strerror(status));
+    buf_free(&path);
+    return status;
+}
+
+/* OUT/report.html, read back from the folder as `crawlpack report` reads it: the same numbers. */
+static int write_report_html(const struct audit_request *request, char *error, size_t error_size)
+{
+    struct buf path = BUF_INIT;
+    int status = buf_printf(&path, "%s/%s", request->out_dir, REPORT_HTML_FILE);
+    if (status == CP_OK)
+        status = report_html_from_folder(request->out_dir, buf_str(&path), error, error_size);
     buf_free(&path);
     return status;
 }
@@ -447,6 +478,11 @@ int audit_run(const struct audit_request *request, struct audit_result *result, 
         status = write_pack(request, error, error_size);
         if (status == CP_OK)
             written_files_add(&written, "pack.md");
+    }
+    if (status == CP_OK && request->out_dir && formats_include(request_formats(request), "html")) {
+        status = write_report_html(request, error, error_size);
+        if (status == CP_OK)
+            written_files_add(&written, REPORT_HTML_FILE);
     }
     if (status == CP_OK && request->out_dir) {
         /* crawl.json once more, last: the run's record now lists the findings files too */

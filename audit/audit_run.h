@@ -47,7 +47,7 @@
 #include "web/local_root.h"
 
 /* The findings formats written when the request names none. */
-#define AUDIT_DEFAULT_FORMATS "json,csv"
+#define AUDIT_DEFAULT_FORMATS "json,csv,html"
 
 struct audit_request {
     /* The crawl to run, every option set (crawl_run's contract). audit_run works on a copy: the
@@ -58,7 +58,9 @@ struct audit_request {
      * caller renders result->findings itself, e.g. to stdout). */
     const char *out_dir;
     /* Comma list of render_format_known() names, plus "md" for the pack (which is write_pack's
-     * business and is skipped here); NULL means AUDIT_DEFAULT_FORMATS. Checked by the caller. */
+     * business and is skipped here) and "html" for OUT/report.html (reports/report_html.h, read
+     * back from the folder once the other files are written; findings.json is then written too);
+     * NULL means AUDIT_DEFAULT_FORMATS. Checked by the caller. */
     const char *formats;
     bool write_pack;           /* OUT/pack.md and its CSV lists; findings.json is then written too */
     const char *intake_path;   /* the pack's intake (docs/intake.md), or NULL */

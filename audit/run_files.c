@@ -14,6 +14,7 @@
 #include "common/out_file.h"
 #include "reports/pack.h"
 #include "reports/render.h"
+#include "reports/report_html.h"
 
 static const char *const crawl_names[] = {"pages.csv", "links.csv", "sitemaps.csv", "clusters.csv"};
 
@@ -66,7 +67,7 @@ int run_files_clear(const char *dir, char *error, size_t error_size)
     int status = CP_OK;
     for (size_t i = 0; i < sizeof crawl_names / sizeof crawl_names[0] && status == CP_OK; i++)
         status = remove_one(dir, crawl_names[i], error, error_size);
-    static const char *const more[] = {"crawl.json", "pack.md"};
+    static const char *const more[] = {"crawl.json", "pack.md", REPORT_HTML_FILE};
     for (size_t i = 0; i < sizeof more / sizeof more[0] && status == CP_OK; i++)
         status = remove_one(dir, more[i], error, error_size);
     /* findings.EXT of every format the renderers know */

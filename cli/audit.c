@@ -29,14 +29,15 @@ static const char usage_head[] =
     "Usage: crawlpack audit URL [options]\n"
     "       crawlpack audit --root DIR --site-url URL [options]\n\n"
     "Crawl a site, cross-check its links, sitemaps, robots.txt, canonicals and noindex, and write\n"
-    "OUT/pages.csv, links.csv, crawl.json and the findings (findings.json and findings.csv by\n"
-    "default). Prints the findings by cause, worst first. Rules: crawlpack rules; when each one\n"
-    "fires: docs/audit.md.\n\n"
+    "OUT/pages.csv, links.csv, crawl.json, the findings (findings.json and findings.csv by\n"
+    "default) and report.html. Prints the findings by cause, worst first. Rules: crawlpack rules;\n"
+    "when each one fires: docs/audit.md.\n\n"
     "Audit:\n"
-    "      --format LIST          comma list of text,json,csv,junit,sarif,codequality,md (default:\n"
-    "                             json,csv); each is written to OUT/findings.EXT (codequality: GitLab's\n"
-    "                             code quality report); md is the Improvement Pack,\n"
-    "                             OUT/pack.md (findings.json is then written too)\n"
+    "      --format LIST          comma list of text,json,csv,junit,sarif,codequality,md,html\n"
+    "                             (default: json,csv,html); each is written to OUT/findings.EXT\n"
+    "                             (codequality: GitLab's code quality report); md is the Improvement\n"
+    "                             Pack, OUT/pack.md; html is OUT/report.html, the report to open in a\n"
+    "                             browser (with md or html, findings.json is written too)\n"
     "      --intake FILE          the pack's intake (docs/intake.md); implies --format md\n"
     "      --previous DIR         an earlier audit's OUT, for the pack's URL-growth row\n"
     "      --out -                with exactly one --format: the findings on stdout, the summary\n"
@@ -157,6 +158,12 @@ static bool is_pack_format(const char *name, size_t length)
     return length == 2 && memcmp(name, "md", 2) == 0;
 }
 
+/* "html" is report.html, read back from the output folder (audit_run). */
+static bool is_html_format(const char *name, size_t length)
+{
+    return length == 4 && memcmp(name, "html", 4) == 0;
+}
+
 static int check_formats(struct audit_cli *cli, const char *value)
 {
     size_t length = strlen(value), count = 0;
@@ -170,8 +177,8 @@ static int check_formats(struct audit_cli *cli, const char *value)
         name[end - start] = '\0';
         if (is_pack_format(name, end - start))
             cli->write_pack = true;
-        else if (!render_format_known(name))
-            return cli_usage_error("audit", "--format: unknown format '%s' (known: %s,md)", name,
+        else if (!is_html_format(name, end - start) && !render_format_known(name))
+            return cli_usage_error("audit", "--format: unknown format '%s' (known: %s,md,html)", name,
                                    render_format_names());
         count++;
         start = end + 1;
@@ -479,9 +486,11 @@ static int parse_options(struct audit_cli *cli, int argc, char **argv, bool *don
         return rc;
     if (cli->fail_on_existing && !cli->baseline_path)
         rc = cli_usage_error("audit", "--fail-on-existing goes with --baseline");
-    if (rc == 0 && !crawl_cli_writes_files(&cli->crawl) && (cli->write_pack || !cli->formats || strchr(cli->formats, ',')))
+    if (rc == 0 && !crawl_cli_writes_files(&cli->crawl) && (cli->write_pack || !cli->formats || strchr(cli->formats, ',') ||
+                                                        strcmp(cli->formats, "html") == 0))
         rc = cli_usage_error("audit", "--out - writes one findings format to stdout: give exactly one --format "
-                                      "(text, json, csv, junit or sarif; not md or --intake, which need a folder)");
+                                      "(text, json, csv, junit or sarif; not md, html or --intake, which need a "
+                                      "folder)");
     return rc ? rc : crawl_cli_finish(&cli->crawl, argc, argv);
 }
 

@@ -63,6 +63,7 @@ int cmd_diff(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_pack(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_crawl(int argc, char **argv);
 int cmd_extract(int argc, char **argv);

@@ -14,6 +14,7 @@ const struct cli_command cli_commands[] = {
     {"fleet", cmd_fleet, "Audit many origins on many machines over NATS JetStream (submit, worker, status, collect)"},
     {"help", cmd_help, "Show help for crawlpack or one of its commands"},
     {"pack", cmd_pack, "Write the Platform & Infrastructure Improvement Pack from a crawl folder"},
+    {"report", cmd_report, "Write report.html (overview, findings, URL explorer) from an audit folder"},
     {"robots", cmd_robots, "Check URLs against a robots.txt, or lint one"},
     {"rules", cmd_rules, "List the audit rules (id, severity, why, how to fix)"},
     {"sitemap", cmd_sitemap, "Validate sitemaps and sitemap indexes (offline, for CI)"},

@@ -15,6 +15,12 @@ void json_writer_init(struct json_writer *w, FILE *out, bool pretty)
     w->pretty = pretty;
 }
 
+void json_writer_init_script(struct json_writer *w, FILE *out)
+{
+    json_writer_init(w, out, false);
+    w->script_safe = true;
+}
+
 static void write_newline_indent(struct json_writer *w)
 {
     if (!w->pretty)
@@ -70,12 +76,23 @@ void json_end_array(struct json_writer *w) { close_container(w, ']'); }
 void json_key(struct json_writer *w, const char *key)
 {
     before_item(w);
-    json_write_escaped(w->out, key, strlen(key));
+    json_write_escaped_mode(w->out, key, strlen(key), w->script_safe);
     fputs(w->pretty ? ": " : ":", w->out);
     w->after_key = true;
 }
 
 void json_write_escaped(FILE *out, const char *s, size_t len)
+{
+    json_write_escaped_mode(out, s, len, false);
+}
+
+/* U+2028 and U+2029 are E2 80 A8 / E2 80 A9 in UTF-8. */
+static bool is_js_line_separator(const unsigned char *p, size_t n)
+{
+    return n == 3 && p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9);
+}
+
+void json_write_escaped_mode(FILE *out, const char *s, size_t len, bool script_safe)
 {
     const unsigned char *p = (const unsigned char *)s;
     fputc('"', out);
@@ -93,6 +110,9 @@ void json_write_escaped(FILE *out, const char *s, size_t len)
             default: fprintf(out, "\\u%04x", c);
             }
             i++;
+        } else if (script_safe && (c == '<' || c == '>' || c == '&')) {
+            fprintf(out, "\\u%04x", c);
+            i++;
         } else if (c < 0x80) {
             fputc(c, out);
             i++;
@@ -101,6 +121,9 @@ void json_write_escaped(FILE *out, const char *s, size_t len)
             if (n == 0) {
                 fputs("\\ufffd", out);
                 i++;
+            } else if (script_safe && is_js_line_separator(p + i, n)) {
+                fprintf(out, "\\u%04x", p[i + 2] == 0xA8 ? 0x2028 : 0x2029);
+                i += n;
             } else {
                 fwrite(p + i, 1, n, out);
                 i += n;
@@ -113,7 +136,7 @@ void json_write_escaped(FILE *out, const char *s, size_t len)
 void json_string_n(struct json_writer *w, const char *s, size_t len)
 {
     before_item(w);
-    json_write_escaped(w->out, s, len);
+    json_write_escaped_mode(w->out, s, len, w->script_safe);
 }
 
 void json_string(struct json_writer *w, const char *s)

@@ -9,6 +9,10 @@
  * Strings are written as UTF-8; control characters and invalid UTF-8 bytes are escaped (\u00XX /
  * U+FFFD) so the output is always valid JSON whatever the crawled site sent.
  * Nesting is bounded by JSON_WRITE_MAX_DEPTH; going deeper sets the error flag instead of writing.
+ * For JSON embedded in an HTML <script> element (report.html) a writer made with
+ * json_writer_init_script also escapes <, > and & (\u003c, \u003e, \u0026), so no crawled string
+ * can close the element or open a comment, and U+2028 / U+2029 (\u2028, \u2029), which older
+ * JavaScript parsers read as line ends; the value is the same JSON for any parser.
  * Not thread-safe: one writer per thread. */
 #ifndef CRAWLPACK_COMMON_JSON_WRITE_H
 #define CRAWLPACK_COMMON_JSON_WRITE_H
@@ -27,10 +31,14 @@ struct json_writer {
     bool error;                             /* set when the caller broke nesting rules */
     bool has_items[JSON_WRITE_MAX_DEPTH];   /* whether the open container has a member yet */
     bool after_key;
+    bool script_safe;                       /* json_writer_init_script: HTML-inert escaping */
 };
 
 /* pretty: two-space indentation and one member per line (for files people read); compact otherwise. */
 void json_writer_init(struct json_writer *w, FILE *out, bool pretty);
+
+/* The same writer, compact, with the HTML <script> escaping described above. */
+void json_writer_init_script(struct json_writer *w, FILE *out);
 
 void json_begin_object(struct json_writer *w);
 void json_end_object(struct json_writer *w);
@@ -53,5 +61,7 @@ int json_writer_finish(struct json_writer *w);
 /* Write s as a JSON string literal (with quotes) to out. Used by the writer and by code that
  * builds JSON lines by hand (JSON Lines logs). */
 void json_write_escaped(FILE *out, const char *s, size_t len);
+/* The same, with script_safe the escaping of json_writer_init_script. */
+void json_write_escaped_mode(FILE *out, const char *s, size_t len, bool script_safe);
 
 #endif

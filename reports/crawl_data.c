@@ -172,7 +172,7 @@ static int page_record(void *context, char **fields, size_t count, unsigned line
 
 /* ---- links.csv and sitemaps.csv ---- */
 
-static const char *const link_column_names[] = {"source", "target", "kind", "rel", "followable"};
+static const char *const link_column_names[] = {"source", "target", "kind", "rel", "followable", "anchor"};
 static const char *const entry_column_names[] = {"url", "sitemap", "lastmod"};
 
 static enum crawl_link_kind link_kind(const char *text)
@@ -189,7 +189,7 @@ static int link_record(void *context, char **fields, size_t count, unsigned line
     struct csv_context *ctx = context;
     (void)line;
     if (!ctx->have_header)
-        return read_header(ctx, fields, count, link_column_names, 5);
+        return read_header(ctx, fields, count, link_column_names, 6);
     struct crawl_link *l = array_push((void **)&ctx->data->links, &ctx->data->link_count, sizeof(*l));
     if (!l)
         return CP_ERR_NOMEM;
@@ -197,13 +197,15 @@ static int link_record(void *context, char **fields, size_t count, unsigned line
     l->target = copy_or_empty(column_value(ctx, fields, count, 1));
     l->kind = link_kind(column_value(ctx, fields, count, 2));
     l->nofollow = strstr(column_value(ctx, fields, count, 3), "nofollow") != NULL;
+    l->rel = copy_or_empty(column_value(ctx, fields, count, 3));
+    l->anchor = strndup(column_value(ctx, fields, count, 5), CRAWL_ANCHOR_MAX);
     /* The crawl's verdict (linkgraph/analysis.h's followable edge) when links.csv has it; a folder
      * without it falls back to: a link or iframe without nofollow. */
     if (ctx->columns[4] >= 0)
         l->followable = strcmp(column_value(ctx, fields, count, 4), "1") == 0;
     else
         l->followable = (l->kind == LINK_A || l->kind == LINK_IFRAME) && !l->nofollow;
-    return l->source && l->target ? CP_OK : CP_ERR_NOMEM;
+    return l->source && l->target && l->rel && l->anchor ? CP_OK : CP_ERR_NOMEM;
 }
 
 static int entry_record(void *context, char **fields, size_t count, unsigned line)
@@ -350,6 +352,7 @@ static int read_findings(struct crawl_data *data)
     format_options(data, json_object_get(json_object_get(root, "run"), "options"));
     json_t *summary = json_object_get(root, "summary");
     data->indexable_reported = json_long(json_object_get(summary, "indexable"), -1);
+    data->pages_reported = json_long(json_object_get(summary, "pages"), -1);
     char *path = path_join(data->dir, "findings.json");
     struct buf error = BUF_INIT;
     status = path ? findings_json_read(path, root, &data->findings, &data->unknown_rule_findings, &error)
@@ -478,6 +481,7 @@ int crawl_data_load(const char *dir, struct crawl_data *data)
 {
     memset(data, 0, sizeof(*data));
     data->indexable_reported = -1;
+    data->pages_reported = -1;
     data->dir = strdup(dir);
     if (!data->dir)
         return CP_ERR_NOMEM;
@@ -545,6 +549,7 @@ void crawl_data_free(struct crawl_data *data)
     free(data->pages);
     for (size_t i = 0; i < data->link_count; i++) {
         free(data->links[i].source), free(data->links[i].target);
+        free(data->links[i].rel), free(data->links[i].anchor);
     }
     free(data->links);
     for (size_t i = 0; i < data->entry_count; i++)

@@ -55,13 +55,17 @@ struct crawl_page {
     char *not_indexable_reasons;
 };
 
+/* Anchor texts longer than this are cut when read: a page is free to make one megabytes long. */
+#define CRAWL_ANCHOR_MAX 256
+
 enum crawl_link_kind { LINK_A, LINK_REDIRECT, LINK_CANONICAL, LINK_HREFLANG, LINK_REFRESH, LINK_IFRAME, LINK_OTHER };
 
-/* A links.csv row. The anchor text and the other rel values are not kept: the pack needs only
- * whether a link can be followed. */
+/* A links.csv row. */
 struct crawl_link {
     char *source;
     char *target;
+    char *rel;                 /* links.csv's rel ("" when none): report.html's URL explorer */
+    char *anchor;              /* the anchor text ("" when none), at most CRAWL_ANCHOR_MAX bytes */
     enum crawl_link_kind kind; /* LINK_A when links.csv has no kind column */
     bool nofollow;             /* rel holds nofollow */
     /* Whether search engines follow it: links.csv's followable column (the crawl's one definition,
@@ -123,6 +127,7 @@ struct crawl_data {
      * flags, from older folders), else findings.json run.partial; NULL when complete or unknown. */
     char *partial;
     long indexable_reported; /* findings.json summary.indexable; -1 when absent */
+    long pages_reported;     /* findings.json summary.pages (in scope and fetched); -1 when absent */
     struct page_index_entry *index;
 };
 

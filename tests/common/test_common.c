@@ -12,6 +12,7 @@
 #include "common/buf.h"
 #include "common/csv.h"
 #include "common/error.h"
+#include "common/html_escape.h"
 #include "common/json_write.h"
 #include "findings/finding_cap.h"
 #include "findings/findings.h"
@@ -94,6 +95,46 @@ static void test_writers_emit_valid_utf8(void **state)
     fclose(out);
     assert_string_equal(text, "caf\xC3\xA9 \xEF\xBF\xBD\xEF\xBF\xBD(|\"a,\"\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"\"\"|"
                               "\"\xF0\x9F\x98\x80\\ufffd\\ufffd\"");
+    free(text);
+}
+
+/* report.html embeds JSON in <script>: the script-safe writer leaves nothing that ends the element,
+ * opens a comment or breaks a line for old parsers, and the value stays the same JSON. */
+static void test_json_writer_script_safe(void **state)
+{
+    (void)state;
+    char *text = NULL;
+    size_t length = 0;
+    FILE *out = open_memstream(&text, &length);
+    assert_non_null(out);
+    struct json_writer w;
+    json_writer_init_script(&w, out);
+    json_begin_object(&w);
+    json_key(&w, "</script>");
+    json_string(&w, "</script><!--<img src=x onerror=a()>&amp;\xE2\x80\xA8|\xE2\x80\xA9|\xE2\x80\xAA\xFF");
+    json_end_object(&w);
+    assert_int_equal(json_writer_finish(&w), 0);
+    fclose(out);
+    assert_string_equal(text, "{\"\\u003c/script\\u003e\":\"\\u003c/script\\u003e\\u003c!--\\u003cimg src=x "
+                              "onerror=a()\\u003e\\u0026amp;\\u2028|\\u2029|\xE2\x80\xAA\\ufffd\"}\n");
+    free(text);
+}
+
+/* One escaper for HTML text and attributes; a cut keeps whole characters and says so. */
+static void test_html_escape(void **state)
+{
+    (void)state;
+    char *text = NULL;
+    size_t length = 0;
+    FILE *out = open_memstream(&text, &length);
+    assert_non_null(out);
+    html_escape(out, "<a href=\"x\" title='y'>&\x01\xFF</a>");
+    fputc('|', out);
+    html_escape_n(out, "ab\xC3\xA9", 4, 3);
+    html_escape(out, NULL);
+    fclose(out);
+    assert_string_equal(text, "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;\xEF\xBF\xBD\xEF\xBF\xBD&lt;/a&gt;|"
+                              "ab\xE2\x80\xA6");
     free(text);
 }
 
@@ -221,6 +262,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_buf_appends_and_stays_terminated),
         cmocka_unit_test(test_json_writer_escapes_and_separates),
+        cmocka_unit_test(test_json_writer_script_safe),
+        cmocka_unit_test(test_html_escape),
         cmocka_unit_test(test_json_writer_reports_bad_nesting),
         cmocka_unit_test(test_writers_emit_valid_utf8),
         cmocka_unit_test(test_findings_cap),

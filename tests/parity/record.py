@@ -26,9 +26,12 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 
-CHROMIUM = os.environ.get("CRAWLPACK_CHROMIUM", "/usr/bin/chromium")
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "browser"))
+import cdp  # noqa: E402  (tests/browser/cdp.py: the one DevTools client)
+
+CHROMIUM = cdp.CHROMIUM
 HOST = "parity.test"
 SKIP = 77
 TIMEOUT = 30.0
@@ -99,98 +102,13 @@ def start_server():
     return proc, int(line.split()[1])
 
 
-def stop(proc, grace=10.0):
-    """Stop a process this script started, by its PID: SIGTERM, then SIGKILL after grace seconds."""
-    if proc.poll() is None:
-        os.kill(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(grace)
-        except subprocess.TimeoutExpired:
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.wait()
+stop = cdp.stop  # by PID: SIGTERM, then SIGKILL after a grace period
 
 
-# ---------- the DevTools pipe ----------
+# ---------- the DevTools pipe (tests/browser/cdp.py) ----------
 
-class DevTools:
-    def __init__(self, port, profile):
-        to_browser_r, self.to_browser = os.pipe()
-        self.from_browser, from_browser_w = os.pipe()
-        args = [CHROMIUM, "--headless", "--no-sandbox", "--remote-debugging-pipe",
-                "--user-data-dir=" + profile, "--no-first-run", "--no-default-browser-check",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-extensions", "--disable-default-apps", "--disable-gpu", "--mute-audio",
-                "--disable-features=Translate,OptimizationHints,MediaRouter",
-                "--lang=en-US", "--host-resolver-rules=MAP %s 127.0.0.1:%d" % (HOST, port),
-                "about:blank"]
-        # fd 3 and fd 4 in the child, whatever numbers the pipes have here; exec keeps the PID
-        shell = 'exec "$@" 3<&%d 4>&%d' % (to_browser_r, from_browser_w)
-        self.proc = subprocess.Popen(["sh", "-c", shell, "sh"] + args,
-                                     pass_fds=(to_browser_r, from_browser_w),
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                     start_new_session=True)
-        os.close(to_browser_r)
-        os.close(from_browser_w)
-        self.next_id = 0
-        self.pending = b""
-        self.events = []
-
-    def close(self):
-        if self.proc.poll() is None:
-            try:
-                self.send("Browser.close")
-            except (RuntimeError, OSError):
-                pass
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                pass
-        stop(self.proc)
-        os.close(self.to_browser)
-        os.close(self.from_browser)
-
-    def _read_message(self, deadline):
-        while b"\0" not in self.pending:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise RuntimeError("Chromium did not answer in time")
-            ready, _, _ = select.select([self.from_browser], [], [], left)
-            if ready:
-                chunk = os.read(self.from_browser, 65536)
-                if not chunk:
-                    raise RuntimeError("Chromium closed the DevTools pipe")
-                self.pending += chunk
-        message, self.pending = self.pending.split(b"\0", 1)
-        return json.loads(message)
-
-    def send(self, method, params=None, session=None):
-        self.next_id += 1
-        message = {"id": self.next_id, "method": method, "params": params or {}}
-        if session:
-            message["sessionId"] = session
-        data = json.dumps(message).encode() + b"\0"
-        while data:
-            data = data[os.write(self.to_browser, data):]
-        deadline = time.monotonic() + TIMEOUT
-        while True:
-            reply = self._read_message(deadline)
-            if reply.get("id") == self.next_id:
-                if "error" in reply:
-                    raise RuntimeError("%s: %s" % (method, reply["error"]))
-                return reply.get("result", {})
-            if "method" in reply:
-                self.events.append(reply)
-
-    def wait_event(self, method, session):
-        deadline = time.monotonic() + TIMEOUT
-        while True:
-            for i, event in enumerate(self.events):
-                if event["method"] == method and event.get("sessionId") == session:
-                    del self.events[i]
-                    return event
-            reply = self._read_message(deadline)
-            if "method" in reply:
-                self.events.append(reply)
+def DevTools(port, profile):
+    return cdp.Browser(profile, ["--host-resolver-rules=MAP %s 127.0.0.1:%d" % (HOST, port)], headless="--headless")
 
 
 def page_links(tools, name):

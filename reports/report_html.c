@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* reports/report_html: the page of report.html and what it derives once (see report_html.h). */
+#include "reports/report_html.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/error.h"
+#include "common/html_escape.h"
+#include "common/out_file.h"
+#include "findings/cause.h"
+#include "reports/report_html_internal.h"
+
+/* Nothing external: no request can leave the file, whatever a crawled string smuggles in. */
+#define REPORT_CSP                                                                                                  \
+    "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; " \
+    "form-action 'none'"
+
+const char *report_section(const char *url, size_t *length)
+{
+    size_t origin = finding_url_origin_length(url);
+    const char *path = url + origin;
+    if (!origin || path[0] != '/') {
+        *length = 1;
+        return "/";
+    }
+    size_t segment = strcspn(path + 1, "/?#");
+    if (path[1 + segment] != '/') { /* a page at the root: /about, /?q */
+        *length = 1;
+        return "/";
+    }
+    *length = segment + 2;
+    return path;
+}
+
+/* In scope and fetched: what findings.json's summary.pages counts. */
+static bool page_crawled(const struct crawl_page *p)
+{
+    if (p->not_indexable_reasons && strstr(p->not_indexable_reasons, "out-of-scope"))
+        return false;
+    return !crawl_page_is_not_fetched(p) && !crawl_page_is_blocked(p);
+}
+
+int report_facts_build(const struct crawl_data *data, struct report_facts *facts)
+{
+    memset(facts, 0, sizeof *facts);
+    facts->data = data;
+    facts->crawled = calloc(data->page_count ? data->page_count : 1, sizeof *facts->crawled);
+    if (!facts->crawled)
+        return CP_ERR_NOMEM;
+    size_t indexable = 0;
+    for (size_t i = 0; i < data->page_count; i++) {
+        facts->crawled[i] = page_crawled(&data->pages[i]);
+        facts->crawled_count += facts->crawled[i];
+        indexable += facts->crawled[i] && crawl_page_is_indexable(&data->pages[i]);
+    }
+    facts->pages = data->pages_reported >= 0 ? (size_t)data->pages_reported : facts->crawled_count;
+    facts->indexable = data->indexable_reported >= 0 ? (size_t)data->indexable_reported : indexable;
+    for (size_t i = 0; i < data->findings.count; i++) {
+        const struct rule *rule = rule_get(data->findings.items[i].rule);
+        facts->by_rule[rule->symbol]++;
+        facts->by_severity[rule->severity]++;
+    }
+    const char *start = data->start_url ? data->start_url : data->page_count ? data->pages[0].url : "";
+    facts->origin = start;
+    facts->origin_length = finding_url_origin_length(start);
+    return CP_OK;
+}
+
+void report_facts_free(struct report_facts *facts)
+{
+    free(facts->crawled);
+    facts->crawled = NULL;
+}
+
+static void write_head(FILE *out, const struct crawl_data *data)
+{
+    fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+          "<meta http-equiv=\"Content-Security-Policy\" content=\"" REPORT_CSP "\">\n"
+          "<meta name=\"referrer\" content=\"no-referrer\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>crawlpack report",
+          out);
+    if (data->start_url) {
+        fputs(": ", out);
+        html_escape_n(out, data->start_url, strlen(data->start_url), 200);
+    }
+    fprintf(out, "</title>\n<style>%s</style></head>\n", report_html_css);
+}
+
+static void write_header(FILE *out, const struct crawl_data *data)
+{
+    fputs("<body><header><h1>crawlpack report</h1><p class=\"run\">", out);
+    if (data->start_url) {
+        fputs("<span id=\"start-url\">", out);
+        html_escape_n(out, data->start_url, strlen(data->start_url), 2048);
+        fputs("</span> ", out);
+    }
+    if (data->started_at) {
+        fputs("&middot; started ", out);
+        html_escape(out, data->started_at);
+    }
+    if (data->run_id) {
+        fputs(" &middot; run ", out);
+        html_escape(out, data->run_id);
+    }
+    fputs("</p>", out);
+    if (data->partial) {
+        fputs("<p class=\"partial\" id=\"partial\">Partial crawl: ", out);
+        html_escape_n(out, data->partial, strlen(data->partial), 2048);
+        fputs("</p>", out);
+    }
+    fputs("<nav><a href=\"#overview\">Overview</a><a href=\"#findings\">Findings</a>"
+          "<a href=\"#explorer\">URL explorer</a><a href=\"#trends\">Trends</a></nav></header>\n<main>\n",
+          out);
+}
+
+/* The findings and explorer sections are filled by the script from the embedded data; without
+ * script (a mail client's preview) the overview still shows. */
+static void write_interactive_sections(FILE *out)
+{
+    fputs("<section id=\"findings\" class=\"tab\"><h2>Findings</h2>"
+          "<div class=\"controls\"><label>Severity <select id=\"f-severity\"><option value=\"\">all</option>"
+          "<option value=\"error\">error</option><option value=\"warning\">warning</option>"
+          "<option value=\"notice\">notice</option></select></label> "
+          "<label>Rule <select id=\"f-rule\"><option value=\"\">all</option></select></label> "
+          "<label>URL contains <input id=\"f-search\" type=\"search\" autocomplete=\"off\"></label></div>"
+          "<p id=\"f-count\" class=\"count\"></p><div id=\"f-groups\"></div></section>\n"
+          "<section id=\"explorer\" class=\"tab\"><h2>URL explorer</h2>"
+          "<div class=\"controls\"><label>URL contains <input id=\"x-search\" type=\"search\" "
+          "autocomplete=\"off\" size=\"60\"></label></div><ul id=\"x-matches\" class=\"matches\"></ul>"
+          "<div id=\"x-page\"></div></section>\n"
+          "<section id=\"trends\" class=\"tab\"><h2>Trends</h2><div id=\"t-body\"><p class=\"empty\">"
+          "One run of this site: trends show once the store holds several.</p></div></section>\n",
+          out);
+}
+
+int report_html_write(FILE *out, const struct crawl_data *data)
+{
+    struct report_facts facts;
+    int status = report_facts_build(data, &facts);
+    if (status != CP_OK)
+        return status;
+    write_head(out, data);
+    write_header(out, data);
+    status = report_html_overview(out, &facts);
+    if (status == CP_OK) {
+        write_interactive_sections(out);
+        fputs("</main>\n", out);
+        status = report_html_data(out, &facts);
+    }
+    if (status == CP_OK)
+        fprintf(out, "<script>%s</script>\n</body></html>\n", report_html_js);
+    report_facts_free(&facts);
+    if (status == CP_OK && (fflush(out) != 0 || ferror(out)))
+        status = CP_ERR_IO;
+    return status;
+}
+
+int report_html_from_folder(const char *dir, const char *out_path, char *error, size_t error_size)
+{
+    struct crawl_data data;
+    int status = crawl_data_load(dir, &data);
+    if (status != CP_OK) {
+        const char *why = status == CP_ERR_IO      ? "no readable pages.csv"
+                          : status == CP_ERR_PARSE ? "a file is not in its format"
+                          : status == CP_ERR_INVALID ? "its files are of different runs"
+                                                     : cp_strerror(status);
+        snprintf(error, error_size, "cannot read the output folder %s: %s", dir, why);
+        crawl_data_free(&data);
+        return status == CP_ERR_NOMEM ? status : CP_ERR_INVALID;
+    }
+    struct out_file file;
+    status = out_file_open(&file, out_path, error, error_size);
+    if (status == CP_OK) {
+        status = report_html_write(file.file, &data);
+        if (status == CP_OK)
+            status = out_file_commit(&file, error, error_size);
+        else {
+            out_file_discard(&file);
+            snprintf(error, error_size, "cannot write %s: %s", out_path, cp_strerror(status));
+        }
+    }
+    crawl_data_free(&data);
+    return status;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* reports/report_html: report.html, the one file a person opens after an audit.
+ *
+ * A rendering of an output folder read back with reports/crawl_data (pages.csv, links.csv,
+ * sitemaps.csv, findings.json, crawl.json): the audit writes it from the folder it just wrote and
+ * `crawlpack report OUT` rebuilds it, so both show the same numbers. One self-contained file that
+ * works offline from file://: inline CSS and JS, the data embedded as JSON in a
+ * <script type="application/json"> element (common/json_write's script-safe mode), charts as
+ * inline SVG (reports/svg_chart), and a Content-Security-Policy that allows nothing external.
+ * Sections: overview (counts and charts), findings by rule (filters, search, paging), the URL
+ * explorer (verdict, status and redirect hops, canonical, robots, sitemap entries, depth, link
+ * score, inlinks and outlinks) and trends (earlier runs listed in crawl.json, when present).
+ * Every crawled string is escaped for its context: common/html_escape in HTML, the script-safe
+ * JSON inside <script>; the script builds its DOM with textContent only. docs/report.md has the
+ * layout and the size budget (REPORT_HTML_LINK_BUDGET).
+ *
+ * Threads: one call per thread; no global state. Memory: the functions borrow their input.
+ * Errors: CP_OK; CP_ERR_IO (the output could not be written, with error naming the file),
+ * CP_ERR_NOMEM; report_html_from_folder also returns CP_ERR_INVALID when the folder cannot be read
+ * as an output folder (no pages.csv, a file that is not its format, files of different runs; the
+ * problems are logged with file and line by crawl_data_load). */
+#ifndef CRAWLPACK_REPORTS_REPORT_HTML_H
+#define CRAWLPACK_REPORTS_REPORT_HTML_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct crawl_data; /* reports/crawl_data.h (not included: its struct crawl_page is not the crawler's) */
+
+#define REPORT_HTML_FILE "report.html"
+
+/* Links embedded for the URL explorer, in all: each page gets an equal share of inlinks and
+ * outlinks (at least 1, at most 800 of each); the rest stay in links.csv and the explorer says how
+ * many it shows. About 15 bytes a link plus its anchor: with the pages this keeps a 100,000-page
+ * report under 25 MB. */
+#define REPORT_HTML_LINK_BUDGET 300000
+/* Findings embedded (the findings cap per cause usually keeps far fewer); the report says when it
+ * cut, and findings.json keeps them all. */
+#define REPORT_HTML_MAX_FINDINGS 200000
+
+/* Write the report of data to out. */
+int report_html_write(FILE *out, const struct crawl_data *data);
+
+/* Read the output folder dir and write its report to out_path (under a temporary name, renamed
+ * when complete). */
+int report_html_from_folder(const char *dir, const char *out_path, char *error, size_t error_size);
+
+#endif

@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* reports/report_html_data: the data report.html's script reads, as one JSON document inside
+ * <script type="application/json" id="report-data"> (see report_html.h; the layout is in
+ * docs/report.md). Written with common/json_write's script-safe mode, so no crawled string can
+ * end the element. URLs of the site's origin are written from their path ("/a"; every stored URL
+ * is absolute, so a leading / is unambiguous) and URLs that are pages.csv rows are written as the
+ * row's index: together they keep a 100,000-page report under 25 MB. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uthash.h>
+
+#include "common/array_grow.h"
+#include "common/buf.h"
+#include "common/error.h"
+#include "common/json_write.h"
+#include "reports/report_html.h"
+#include "reports/report_html_internal.h"
+
+#define TITLE_MAX 300
+#define TEXT_MAX 2048
+#define RELATED_MAX 10
+#define LINKS_PER_PAGE_MIN 1
+#define ANCHOR_MAX 120
+#define LINKS_PER_PAGE_MAX 800
+
+/* Strings written once and referred to by index: link targets that are no pages.csv row, anchors,
+ * rel values, sitemap files. */
+struct intern_entry {
+    char *key;
+    size_t index;
+    UT_hash_handle hh;
+};
+
+struct intern {
+    struct intern_entry *table;
+    char **keys; /* in index order */
+    size_t count;
+    bool failed;
+};
+
+static size_t intern(struct intern *t, const char *key)
+{
+    struct intern_entry *e = NULL;
+    HASH_FIND_STR(t->table, key, e);
+    if (e)
+        return e->index;
+    char **keys = array_grow(t->keys, t->count, sizeof *keys);
+    e = calloc(1, sizeof *e);
+    if (keys)
+        t->keys = keys;
+    if (!keys || !e || !(e->key = strdup(key))) {
+        free(e);
+        t->failed = true;
+        return 0;
+    }
+    e->index = t->count;
+    t->keys[t->count++] = e->key;
+    HASH_ADD_KEYPTR(hh, t->table, e->key, strlen(e->key), e);
+    return e->index;
+}
+
+/* The same for the first max bytes of key (a whole character: anchors are UTF-8). */
+static size_t intern_cut(struct intern *t, const char *key, size_t max)
+{
+    size_t length = strlen(key);
+    if (length <= max)
+        return intern(t, key);
+    while (max > 0 && ((unsigned char)key[max] & 0xC0) == 0x80)
+        max--;
+    char *cut = strndup(key, max);
+    if (!cut) {
+        t->failed = true;
+        return 0;
+    }
+    size_t index = intern(t, cut);
+    free(cut);
+    return index;
+}
+
+static void intern_free(struct intern *t)
+{
+    struct intern_entry *e, *tmp;
+    HASH_ITER(hh, t->table, e, tmp)
+    {
+        HASH_DEL(t->table, e);
+        free(e->key);
+        free(e);
+    }
+    free(t->keys);
+}
+
+struct writer {
+    struct json_writer w;
+    const struct report_facts *f;
+    struct intern extra;   /* URLs that are no pages.csv row; index page_count + i */
+    struct intern strings; /* anchors and rel values */
+    struct intern sitemaps;
+};
+
+static void text(struct writer *x, const char *s, size_t max)
+{
+    size_t length = s ? strlen(s) : 0;
+    json_string_n(&x->w, s ? s : "", length > max ? max : length);
+}
+
+/* A URL as its path when it is on the report's origin. */
+static void url_text(struct writer *x, const char *url)
+{
+    size_t o = x->f->origin_length;
+    if (o && strncmp(url, x->f->origin, o) == 0 && url[o] == '/')
+        url += o;
+    text(x, url, TEXT_MAX);
+}
+
+/* A URL as a pages.csv row index, or its text; null for none. */
+static void url_ref(struct writer *x, const char *url)
+{
+    const struct crawl_page *p = url && *url ? crawl_data_find(x->f->data, url) : NULL;
+    if (p)
+        json_int(&x->w, p - x->f->data->pages);
+    else if (url && *url)
+        url_text(x, url);
+    else
+        json_null(&x->w);
+}
+
+/* [url, status, depth, indexable, reasons, why, title, canonical, redirect_to, robots, in_sitemap,
+ *  inlinks, outlinks, link_score, total_ms, content_type, error, size, crawled]; robots and
+ *  content_type (a handful of values on most sites) index "strings". */
+static int write_page(struct writer *x, size_t i)
+{
+    const struct crawl_page *p = &x->f->data->pages[i];
+    struct json_writer *w = &x->w;
+    json_begin_array(w);
+    url_text(x, p->url);
+    json_int(w, p->status);
+    json_int(w, p->depth);
+    bool indexable = crawl_page_is_indexable(p);
+    json_int(w, indexable);
+    text(x, p->not_indexable_reasons, TEXT_MAX);
+    if (!indexable && x->f->crawled[i]) {
+        struct buf why = BUF_INIT;
+        if (crawl_page_explain_not_indexable(p, &why) != CP_OK) {
+            buf_free(&why);
+            return CP_ERR_NOMEM;
+        }
+        text(x, buf_str(&why), TEXT_MAX);
+        buf_free(&why);
+    } else
+        json_null(w);
+    text(x, p->title, TITLE_MAX);
+    url_ref(x, p->canonical);
+    url_ref(x, p->redirect_to);
+    json_uint(w, intern(&x->strings, p->robots_directives));
+    json_int(w, p->in_sitemap);
+    json_int(w, p->inlinks);
+    json_int(w, p->outlinks);
+    json_double(w, p->link_score);
+    json_double(w, p->total_ms);
+    json_uint(w, intern(&x->strings, p->content_type));
+    text(x, p->error, TEXT_MAX);
+    json_int(w, p->size);
+    json_int(w, x->f->crawled[i]);
+    json_end_array(w);
+    return CP_OK;
+}
+
+/* An index into pages.csv's rows (page is url's row, or NULL), or into the extra URLs after them. */
+static size_t link_end(struct writer *x, const char *url, const struct crawl_page *page)
+{
+    return page ? (size_t)(page - x->f->data->pages) : x->f->data->page_count + intern(&x->extra, url);
+}
+
+/* Each page's share of REPORT_HTML_LINK_BUDGET: a link is embedded while its source has outlinks
+ * left to show or its target inlinks, so every page's explorer lists some of both. */
+static int write_links(struct writer *x)
+{
+    const struct crawl_data *d = x->f->data;
+    size_t share = REPORT_HTML_LINK_BUDGET / (d->page_count ? d->page_count : 1) / 2;
+    share = share < LINKS_PER_PAGE_MIN ? LINKS_PER_PAGE_MIN : share > LINKS_PER_PAGE_MAX ? LINKS_PER_PAGE_MAX : share;
+    uint16_t *out = calloc(d->page_count + 1, sizeof *out), *in = calloc(d->page_count + 1, sizeof *in);
+    if (!out || !in) {
+        free(out), free(in);
+        return CP_ERR_NOMEM;
+    }
+    size_t shown = 0;
+    json_key(&x->w, "links");
+    json_begin_array(&x->w);
+    for (size_t i = 0; i < d->link_count && shown < REPORT_HTML_LINK_BUDGET; i++) {
+        const struct crawl_link *l = &d->links[i];
+        const struct crawl_page *sp = crawl_data_find(d, l->source), *tp = crawl_data_find(d, l->target);
+        size_t s = sp ? (size_t)(sp - d->pages) : d->page_count, t = tp ? (size_t)(tp - d->pages) : d->page_count;
+        if (!((sp && out[s] < share) || (tp && in[t] < share)))
+            continue;
+        out[s] += out[s] < UINT16_MAX; /* [page_count]: the slot of URLs that are no row */
+        in[t] += in[t] < UINT16_MAX;
+        json_int(&x->w, (int64_t)link_end(x, l->source, sp));
+        json_int(&x->w, (int64_t)link_end(x, l->target, tp));
+        json_int(&x->w, l->kind);
+        json_int(&x->w, (int64_t)intern(&x->strings, l->rel));
+        json_int(&x->w, (int64_t)intern_cut(&x->strings, l->anchor, ANCHOR_MAX));
+        shown++;
+    }
+    json_end_array(&x->w);
+    json_key(&x->w, "links_total"), json_uint(&x->w, d->link_count);
+    json_key(&x->w, "links_shown"), json_uint(&x->w, shown);
+    json_key(&x->w, "links_per_page"), json_uint(&x->w, share);
+    free(out), free(in);
+    return x->extra.failed || x->strings.failed ? CP_ERR_NOMEM : CP_OK;
+}
+
+static void write_strings(struct writer *x, const char *key, const struct intern *t, bool urls)
+{
+    json_key(&x->w, key);
+    json_begin_array(&x->w);
+    for (size_t i = 0; i < t->count; i++)
+        urls ? url_text(x, t->keys[i]) : text(x, t->keys[i], TEXT_MAX);
+    json_end_array(&x->w);
+}
+
+/* [rule index into "rules", url, message, source, line, [related...], related count] */
+static void write_findings(struct writer *x)
+{
+    const struct finding_list *list = &x->f->data->findings;
+    struct json_writer *w = &x->w;
+    json_key(w, "rules");
+    json_begin_array(w);
+    for (int r = 0; r < RULE_COUNT; r++) {
+        const struct rule *rule = rule_get((enum rule_id)r);
+        json_begin_array(w);
+        json_string(w, rule->id), json_string(w, severity_name(rule->severity));
+        json_string(w, rule->title), json_string(w, rule->why), json_string(w, rule->fix);
+        json_end_array(w);
+    }
+    json_end_array(w);
+    json_key(w, "findings");
+    json_begin_array(w);
+    for (size_t i = 0; i < list->count && i < REPORT_HTML_MAX_FINDINGS; i++) {
+        const struct finding *f = &list->items[i];
+        json_begin_array(w);
+        json_int(w, f->rule);
+        f->url ? url_text(x, f->url) : json_null(w);
+        text(x, f->message, TEXT_MAX);
+        f->source ? url_text(x, f->source) : json_null(w);
+        json_uint(w, f->line);
+        json_begin_array(w);
+        for (size_t r = 0; r < f->related_count && r < RELATED_MAX; r++)
+            url_text(x, f->related[r]);
+        json_end_array(w);
+        json_uint(w, f->related_count);
+        json_end_array(w);
+    }
+    json_end_array(w);
+    json_key(w, "findings_total"), json_uint(w, list->count);
+}
+
+/* [url ref, sitemap index into "sitemaps", lastmod] */
+static void write_entries(struct writer *x)
+{
+    const struct crawl_data *d = x->f->data;
+    json_key(&x->w, "entries");
+    json_begin_array(&x->w);
+    for (size_t i = 0; i < d->entry_count; i++) {
+        json_begin_array(&x->w);
+        json_int(&x->w, (int64_t)link_end(x, d->entries[i].url, crawl_data_find(d, d->entries[i].url)));
+        json_int(&x->w, (int64_t)intern(&x->sitemaps, d->entries[i].sitemap));
+        text(x, d->entries[i].lastmod, 64);
+        json_end_array(&x->w);
+    }
+    json_end_array(&x->w);
+}
+
+static void write_meta(struct writer *x)
+{
+    const struct crawl_data *d = x->f->data;
+    static const char *const kinds[] = {"a", "redirect", "canonical", "hreflang", "refresh", "iframe", "other"};
+    struct json_writer *w = &x->w;
+    json_key(w, "schema"), json_int(w, 1);
+    json_key(w, "origin"), json_string_n(w, x->f->origin, x->f->origin_length);
+    json_key(w, "start_url"), json_string(w, d->start_url);
+    json_key(w, "has_links"), json_bool(w, d->has_links);
+    json_key(w, "has_sitemaps"), json_bool(w, d->has_sitemaps_csv);
+    json_key(w, "kinds");
+    json_begin_array(w);
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        json_string(w, kinds[i]);
+    json_end_array(w);
+}
+
+int report_html_data(FILE *out, const struct report_facts *facts)
+{
+    struct writer x = {.f = facts};
+    json_writer_init_script(&x.w, out);
+    fputs("<script type=\"application/json\" id=\"report-data\">", out);
+    json_begin_object(&x.w);
+    write_meta(&x);
+    int status = CP_OK;
+    json_key(&x.w, "pages");
+    json_begin_array(&x.w);
+    for (size_t i = 0; i < facts->data->page_count && status == CP_OK; i++)
+        status = write_page(&x, i);
+    json_end_array(&x.w);
+    if (status == CP_OK)
+        status = write_links(&x);
+    if (status == CP_OK) {
+        write_entries(&x);
+        write_findings(&x);
+        write_strings(&x, "extra", &x.extra, true);
+        write_strings(&x, "strings", &x.strings, false);
+        write_strings(&x, "sitemaps", &x.sitemaps, true);
+        status = x.extra.failed || x.strings.failed || x.sitemaps.failed ? CP_ERR_NOMEM : CP_OK;
+    }
+    json_end_object(&x.w);
+    fputs("</script>\n", out);
+    if (status == CP_OK && (x.w.error || x.w.depth != 0))
+        status = CP_ERR_IO;
+    intern_free(&x.extra);
+    intern_free(&x.strings);
+    intern_free(&x.sitemaps);
+    return status;
+}

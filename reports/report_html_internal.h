@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* reports/report_html_internal: what the parts of report.html share (report_html.c writes the page,
+ * report_html_overview.c the counts and charts, report_html_data.c the embedded JSON).
+ *
+ * struct report_facts holds what the report derives from the folder once (which rows are crawled
+ * pages, the counts by severity and rule, each page's site section) so the overview and the data
+ * read the same numbers. Threads: one owner. Memory: report_facts_free releases it. */
+#ifndef CRAWLPACK_REPORTS_REPORT_HTML_INTERNAL_H
+#define CRAWLPACK_REPORTS_REPORT_HTML_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "findings/rules.h"
+#include "reports/crawl_data.h"
+
+struct report_facts {
+    const struct crawl_data *data;
+    bool *crawled;          /* per page row: in scope and fetched (summary.pages counts these) */
+    size_t crawled_count;
+    size_t pages;           /* findings.json summary.pages, else crawled_count */
+    size_t indexable;       /* findings.json summary.indexable, else the crawled pages' verdicts */
+    size_t by_severity[SEVERITY_NEVER + 1];
+    size_t by_rule[RULE_COUNT];
+    const char *origin;     /* the start URL's origin ("http://h"), never NULL */
+    size_t origin_length;
+};
+
+int report_facts_build(const struct crawl_data *data, struct report_facts *facts);
+void report_facts_free(struct report_facts *facts);
+
+/* The site section of a URL: its first path segment ("/docs/"), "/" for a page at the root. Sets
+ * *length; returns a pointer into url (or the static "/"). */
+const char *report_section(const char *url, size_t *length);
+
+/* The overview: counts, charts, sections table. */
+int report_html_overview(FILE *out, const struct report_facts *facts);
+
+/* The <script type="application/json" id="report-data"> element. */
+int report_html_data(FILE *out, const struct report_facts *facts);
+
+/* The stylesheet and the script, embedded from reports/report_html.css and .js at build time. */
+extern const char report_html_css[];
+extern const char report_html_js[];
+
+#endif

@@ -1,0 +1,307 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""tests/browser/test_report.py: report.html in a real browser (headless Chromium over the DevTools
+protocol, tests/browser/cdp.py), loaded from file:// as a person opens it.
+
+    test_report.py overview    audit fixtures/sites/demo from disk; the overview's numbers equal
+                               findings.json's; the severity and rule filters and the URL search
+                               show exactly the findings they should; a URL opens in the explorer
+                               (from the search box and from a finding) with its pages.csv facts
+    test_report.py injection   audit fixtures/sites/report-injection, whose titles, anchors, rel
+                               values, robots.txt lines and sitemap <loc>s carry markup and script:
+                               every section and every URL's explorer is shown, nothing runs (no
+                               window.pwned, no dialog, no element or on* attribute from the data),
+                               the strings show literally
+    test_report.py rebuild     `crawlpack report OUT -o FILE` writes the file the audit wrote
+
+Every case also asserts that the page made no request but the file itself, and keeps screenshots in
+$CRAWLPACK_BUILD_DIR/tests/browser/artifacts (not committed). Exit 77 (skipped) without Chromium.
+Chromium and crawlpack are stopped by PID; every wait is bounded."""
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.parse
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cdp  # noqa: E402
+
+SOURCE_DIR = os.environ.get("CRAWLPACK_SOURCE_DIR",
+                            os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+CRAWLPACK = os.environ.get("CRAWLPACK_BIN", "crawlpack")
+BUILD_DIR = os.environ.get("CRAWLPACK_BUILD_DIR", tempfile.gettempdir())
+ARTIFACTS = os.path.join(BUILD_DIR, "tests", "browser", "artifacts")
+BOUND = 120
+
+
+class Failure(Exception):
+    pass
+
+
+def check(condition, message):
+    if not condition:
+        raise Failure(message)
+
+
+def audit(site, out):
+    args = [CRAWLPACK, "audit", "--quiet", "--no-config", "--fail-on", "never", "--root",
+            os.path.join(SOURCE_DIR, "fixtures", "sites", site), "--site-url", "http://%s.test/" % site, "--out", out]
+    result = subprocess.run(args, capture_output=True, text=True, timeout=BOUND)
+    check(result.returncode == 0, "audit of %s exited %d: %s" % (site, result.returncode, result.stderr))
+    check(os.path.exists(os.path.join(out, "report.html")), "audit wrote no report.html by default")
+    with open(os.path.join(out, "findings.json"), encoding="utf-8") as f:
+        findings = json.load(f)
+    with open(os.path.join(out, "pages.csv"), newline="", encoding="utf-8") as f:
+        pages = list(csv.DictReader(f))
+    return findings, pages
+
+
+def open_report(browser, path):
+    page = browser.new_page()
+    page.send("Network.enable")
+    page.send("Runtime.enable")
+    url = "file://" + urllib.parse.quote(os.path.abspath(path))
+    page.navigate(url)
+    page.wait_for("document.body && document.body.getAttribute('data-ready') === '1'")
+    return page, url
+
+
+def assert_offline(browser, page, url):
+    browser.drain(0.5)
+    requests = [e["params"]["request"]["url"] for e in browser.events_of("Network.requestWillBeSent", page.session)]
+    check(requests == [url], "the report made requests besides loading itself: %r" % requests)
+    dialogs = browser.events_of("Page.javascriptDialogOpening", page.session)
+    check(not dialogs, "a dialog opened: %r" % dialogs)
+
+
+def show(page, tab):
+    page.evaluate("location.hash = %s" % json.dumps(tab))
+    page.wait_for("!document.getElementById(%s).hidden" % json.dumps(tab.lstrip("#").split("=")[0]
+                                                                        if not tab.startswith("#url=") else "explorer"))
+
+
+def shoot(page, name):
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    page.screenshot(os.path.join(ARTIFACTS, name + ".png"))
+
+
+def shown_count(page):
+    """The findings the findings tab shows after a filter: the sum of its rule groups' counts."""
+    return page.evaluate("Array.from(document.querySelectorAll('#f-groups section.rule'))"
+                         ".reduce((n, s) => n + Number(s.dataset.count), 0)")
+
+
+def set_control(page, control, value, event):
+    page.evaluate("(() => { const e = document.getElementById(%s); e.value = %s; e.dispatchEvent(new Event(%s)); })()"
+                  % (json.dumps(control), json.dumps(value), json.dumps(event)))
+
+
+def wait_count(page, expected):
+    """The shown count once the (debounced) filter has run: bounded."""
+    try:
+        page.wait_for("Array.from(document.querySelectorAll('#f-groups section.rule'))"
+                      ".reduce((n, s) => n + Number(s.dataset.count), 0) === %d" % expected, timeout=5)
+    except cdp.ProtocolError:
+        pass
+    return shown_count(page)
+
+
+# ---------- overview ----------
+
+def check_overview_numbers(page, findings):
+    stats = page.evaluate("Object.fromEntries(Array.from(document.querySelectorAll('[data-stat]'),"
+                          " e => [e.dataset.stat, Number(e.textContent)]))")
+    summary = findings["summary"]
+    want = {"pages": summary["pages"], "indexable": summary["indexable"],
+            "not-indexable": summary["pages"] - summary["indexable"], "findings": len(findings["findings"])}
+    want.update(summary["by_severity"])
+    for key, value in want.items():
+        check(stats.get(key) == value, "overview %s shows %r, findings.json says %r" % (key, stats.get(key), value))
+    bars = page.evaluate("Object.fromEntries(Array.from(document.querySelectorAll('#chart-rules g.bar'),"
+                         " g => [g.dataset.label, Number(g.dataset.value)]))")
+    check(bars == summary["by_rule"], "findings by rule chart %r, findings.json %r" % (bars, summary["by_rule"]))
+    bars = page.evaluate("Object.fromEntries(Array.from(document.querySelectorAll('#chart-severity g.bar'),"
+                         " g => [g.dataset.label, Number(g.dataset.value)]))")
+    check(bars == summary["by_severity"], "severity chart %r, findings.json %r" % (bars, summary["by_severity"]))
+    depth = page.evaluate("Array.from(document.querySelectorAll('#chart-depth g.bar'))"
+                          ".reduce((n, g) => n + Number(g.dataset.value), 0)")
+    check(depth == summary["pages"], "the click-depth histogram counts %d pages, not %d" % (depth, summary["pages"]))
+
+
+def check_filters(page, findings):
+    items = findings["findings"]
+    show(page, "#findings")
+    check(wait_count(page, len(items)) == len(items), "the findings tab does not show every finding")
+    set_control(page, "f-severity", "error", "change")
+    errors = sum(1 for f in items if f["severity"] == "error")
+    check(wait_count(page, errors) == errors, "severity error shows %d findings, want %d" % (shown_count(page), errors))
+    check(page.evaluate("Array.from(document.querySelectorAll('#f-groups section.rule'))"
+                        ".every(s => s.classList.contains('sev-error'))"), "severity filter shows other severities")
+    shoot(page, "findings-errors")
+    set_control(page, "f-severity", "", "change")
+    by_rule = findings["summary"]["by_rule"]
+    rule = max(sorted(by_rule), key=lambda r: by_rule[r])
+    option = page.evaluate("Array.from(document.getElementById('f-rule').options)"
+                           ".find(o => o.text.startsWith(%s + ' (')).value" % json.dumps(rule))
+    set_control(page, "f-rule", option, "change")
+    check(wait_count(page, by_rule[rule]) == by_rule[rule], "rule filter %s shows %d findings, want %d"
+          % (rule, shown_count(page), by_rule[rule]))
+    check(page.evaluate("Array.from(document.querySelectorAll('#f-groups section.rule'), s => s.dataset.rule)")
+          == [rule], "rule filter shows other rules")
+    set_control(page, "f-rule", "", "change")
+    query = "journal"
+    want = sum(1 for f in items if any(query in (u or "").lower()
+                                       for u in [f.get("url"), f.get("source")] + f.get("related", [])))
+    check(want > 0, "the demo site has no finding about a %s URL: pick another query" % query)
+    set_control(page, "f-search", query, "input")
+    check(wait_count(page, want) == want, "search %r shows %d findings, want %d" % (query, shown_count(page), want))
+    shoot(page, "findings-search")
+    set_control(page, "f-search", "", "input")
+    wait_count(page, len(items))
+
+
+def check_explorer(page, pages):
+    candidates = [p for p in pages if p["indexable"] == "0" and p["status"] == "200" and int(p["inlinks"] or 0) > 0]
+    check(candidates, "the demo site has no linked, not indexable page")
+    target = candidates[0]
+    show(page, "#explorer")
+    set_control(page, "x-search", target["url"], "input")
+    page.wait_for("document.querySelector('#x-matches button.url') !== null", timeout=5)
+    page.evaluate("document.querySelector('#x-matches button.url').click()")
+    page.wait_for("document.getElementById('x-url') && document.getElementById('x-url').textContent === %s"
+                  % json.dumps(target["url"]), timeout=5)
+    verdict = page.evaluate("document.getElementById('x-verdict').textContent")
+    check(verdict.startswith("Not indexable") and target["not_indexable_reasons"] in verdict,
+          "explorer verdict %r for %s (pages.csv: %s)" % (verdict, target["url"], target["not_indexable_reasons"]))
+    fact = page.evaluate("document.querySelector('[data-fact=\"click depth\"] td').textContent")
+    check(fact == (target["depth"] or "not reached by followable links"),
+          "explorer click depth %r, pages.csv %r" % (fact, target["depth"]))
+    inlinks = page.evaluate("document.querySelectorAll('#x-page .links')[0].querySelectorAll('tbody tr').length")
+    check(inlinks > 0, "the explorer lists no inlinks of %s (pages.csv: %s)" % (target["url"], target["inlinks"]))
+    shoot(page, "explorer")
+    # a finding's URL opens the explorer
+    show(page, "#findings")
+    first = page.evaluate("document.querySelector('#f-groups button.url').textContent")
+    page.evaluate("document.querySelector('#f-groups button.url').click()")
+    page.wait_for("!document.getElementById('explorer').hidden && document.getElementById('x-url').textContent === %s"
+                  % json.dumps(first), timeout=5)
+
+
+def case_overview(browser, work):
+    findings, pages = audit("demo", work)
+    page, url = open_report(browser, os.path.join(work, "report.html"))
+    shoot(page, "overview")
+    check_overview_numbers(page, findings)
+    check_filters(page, findings)
+    check_explorer(page, pages)
+    assert_offline(browser, page, url)
+
+
+# ---------- injection ----------
+
+INERT = """(() => {
+  const own = new Set(['report-data']);
+  const scripts = Array.from(document.scripts);
+  const attrs = Array.from(document.querySelectorAll('*')).flatMap(e => Array.from(e.attributes, a => a.name))
+      .filter(n => n.startsWith('on'));
+  return JSON.stringify({pwned: typeof window.pwned, scripts: scripts.length,
+      foreign: document.querySelectorAll('main img, main iframe, main object, main embed, main a[href^="javascript"], main script').length,
+      on: attrs, links: Array.from(document.querySelectorAll('a[href]'), a => a.getAttribute('href'))
+      .filter(h => !h.startsWith('#'))});
+})()"""
+
+
+def check_inert(page, where):
+    state = json.loads(page.evaluate(INERT))
+    check(state["pwned"] == "undefined", "%s: a crawled string ran (window.pwned is set)" % where)
+    check(state["scripts"] == 2, "%s: %d script elements, want the report's 2" % (where, state["scripts"]))
+    check(state["foreign"] == 0, "%s: crawled markup became elements" % where)
+    check(not state["on"], "%s: event-handler attributes in the page: %r" % (where, state["on"]))
+    check(not state["links"], "%s: links out of the report: %r" % (where, state["links"]))
+
+
+def check_raw_file(path):
+    with open(path, "rb") as f:
+        raw = f.read()
+    check(raw.count(b"<script") == 2 and raw.count(b"</script") == 2,
+          "report.html has %d <script and %d </script (want 2 each)" % (raw.count(b"<script"), raw.count(b"</script")))
+    check("\u2028".encode() not in raw and "\u2029".encode() not in raw, "a raw U+2028/U+2029 in report.html")
+    check(b"window.pwned" in raw, "the fixture's strings are not in the report at all")
+
+
+def case_injection(browser, work):
+    findings, pages = audit("report-injection", work)
+    path = os.path.join(work, "report.html")
+    check_raw_file(path)
+    page, url = open_report(browser, path)
+    check_inert(page, "overview")
+    show(page, "#findings")
+    page.evaluate("document.querySelectorAll('#f-groups button.more').forEach(b => b.hidden || b.click())")
+    check(shown_count(page) == len(findings["findings"]), "not every finding shown")
+    check_inert(page, "findings")
+    shoot(page, "injection-findings")
+    for row in pages:
+        show(page, "#url=" + urllib.parse.quote(row["url"], safe=""))
+        page.wait_for("document.getElementById('x-url').textContent === %s" % json.dumps(row["url"]), timeout=5)
+        check_inert(page, "explorer of " + row["url"])
+        if row["title"]:
+            shown = page.evaluate("document.querySelector('[data-fact=\"title\"] td').textContent")
+            check(shown == row["title"], "title of %s shows %r, pages.csv has %r" % (row["url"], shown, row["title"]))
+    home = pages[0]["url"]
+    show(page, "#url=" + urllib.parse.quote(home, safe=""))
+    page.wait_for("document.getElementById('x-url').textContent === %s" % json.dumps(home), timeout=5)
+    anchors = page.evaluate("Array.from(document.querySelectorAll('#x-page .links')[1]"
+                            ".querySelectorAll('tbody tr td:nth-child(2)'), td => td.textContent)")
+    check("<img src=x onerror=window.pwned=3>" in anchors, "anchor text not shown literally: %r" % anchors)
+    shoot(page, "injection-explorer")
+    assert_offline(browser, page, url)
+
+
+# ---------- rebuild ----------
+
+def case_rebuild(browser, work):
+    audit("demo", work)
+    again = os.path.join(work, "again.html")
+    result = subprocess.run([CRAWLPACK, "report", work, "-o", again], capture_output=True, text=True, timeout=BOUND)
+    check(result.returncode == 0, "crawlpack report exited %d: %s" % (result.returncode, result.stderr))
+    with open(os.path.join(work, "report.html"), "rb") as a, open(again, "rb") as b:
+        check(a.read() == b.read(), "crawlpack report wrote another file than the audit")
+    result = subprocess.run([CRAWLPACK, "report", os.path.join(work, "no-such-folder")], capture_output=True,
+                            text=True, timeout=BOUND)
+    check(result.returncode == 2, "report of a missing folder exited %d, want 2" % result.returncode)
+
+
+CASES = {"overview": case_overview, "injection": case_injection, "rebuild": case_rebuild}
+
+
+def main(argv):
+    if len(argv) != 2 or argv[1] not in CASES:
+        print("usage: test_report.py %s" % "|".join(CASES), file=sys.stderr)
+        return 2
+    if argv[1] != "rebuild" and not cdp.available():
+        print("report: %s not installed, skipped" % cdp.CHROMIUM)
+        return cdp.SKIP
+    work = tempfile.mkdtemp(prefix="crawlpack-report-")
+    profile = tempfile.mkdtemp(prefix="crawlpack-chromium-")
+    try:
+        if argv[1] == "rebuild":
+            CASES[argv[1]](None, work)
+        else:
+            with cdp.Browser(profile) as browser:
+                CASES[argv[1]](browser, work)
+    except (Failure, cdp.ProtocolError, subprocess.TimeoutExpired) as e:
+        print("FAIL %s: %s" % (argv[1], e))
+        return 1
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(profile, ignore_errors=True)
+    print("ok %s" % argv[1])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
