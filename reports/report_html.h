@@ -9,7 +9,7 @@
  * inline SVG (reports/svg_chart), and a Content-Security-Policy that allows nothing external.
  * Sections: overview (counts and charts), findings by rule (filters, search, paging), the URL
  * explorer (verdict, status and redirect hops, canonical, robots, sitemap entries, depth, link
- * score, inlinks and outlinks) and trends (earlier runs listed in crawl.json, when present).
+ * score, inlinks and outlinks) and trends (the runs of the site a store beside the folder holds).
  * Every crawled string is escaped for its context: common/html_escape in HTML, the script-safe
  * JSON inside <script>; the script builds its DOM with textContent only. docs/report.md has the
  * layout and the size budget (REPORT_HTML_LINK_BUDGET).

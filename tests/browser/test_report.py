@@ -291,7 +291,7 @@ def main(argv):
         if argv[1] == "rebuild":
             CASES[argv[1]](None, work)
         else:
-            with cdp.Browser(profile) as browser:
+            with cdp.Browser(profile, ["--window-size=1280,1000"]) as browser:
                 CASES[argv[1]](browser, work)
     except (Failure, cdp.ProtocolError, subprocess.TimeoutExpired) as e:
         print("FAIL %s: %s" % (argv[1], e))
