@@ -128,9 +128,7 @@ static void write_interactive_sections(FILE *out)
           "<section id=\"explorer\" class=\"tab\"><h2>URL explorer</h2>"
           "<div class=\"controls\"><label>URL contains <input id=\"x-search\" type=\"search\" "
           "autocomplete=\"off\" size=\"60\"></label></div><ul id=\"x-matches\" class=\"matches\"></ul>"
-          "<div id=\"x-page\"></div></section>\n"
-          "<section id=\"trends\" class=\"tab\"><h2>Trends</h2><div id=\"t-body\"><p class=\"empty\">"
-          "One run of this site: trends show once the store holds several.</p></div></section>\n",
+          "<div id=\"x-page\"></div></section>\n",
           out);
 }
 
@@ -145,6 +143,9 @@ int report_html_write(FILE *out, const struct crawl_data *data)
     status = report_html_overview(out, &facts);
     if (status == CP_OK) {
         write_interactive_sections(out);
+        status = report_html_trends(out, &facts);
+    }
+    if (status == CP_OK) {
         fputs("</main>\n", out);
         status = report_html_data(out, &facts);
     }

@@ -37,6 +37,9 @@ const char *report_section(const char *url, size_t *length);
 /* The overview: counts, charts, sections table. */
 int report_html_overview(FILE *out, const struct report_facts *facts);
 
+/* The trends section: earlier runs of the site from the store in the folder (OUT/crawl.db). */
+int report_html_trends(FILE *out, const struct report_facts *facts);
+
 /* The <script type="application/json" id="report-data"> element. */
 int report_html_data(FILE *out, const struct report_facts *facts);
 

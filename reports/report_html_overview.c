@@ -42,7 +42,7 @@ static void write_stats(FILE *out, const struct report_facts *f)
 static void chart(FILE *out, const char *id, const char *title, struct svg_bar *bars, size_t count,
                   const char *const *series, size_t series_count, const char *empty)
 {
-    struct svg_chart c = {id, title, series, series_count, bars, count, empty};
+    struct svg_chart c = {id, title, series, series_count, bars, count, empty, NULL};
     svg_chart_write(out, &c);
 }
 

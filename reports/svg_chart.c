@@ -13,7 +13,7 @@
 #define LABEL_MAX_BYTES 34
 
 /* Colour-blind-safe (Okabe-Ito) series colours; the CSS gives severities the same ones. */
-static const char *const colours[SVG_CHART_MAX_SERIES] = {"#0072b2", "#e69f00", "#009e73", "#cc79a7"};
+static const char *const palette[SVG_CHART_MAX_SERIES] = {"#0072b2", "#e69f00", "#009e73", "#cc79a7"};
 
 static double bar_total(const struct svg_bar *bar, size_t series)
 {
@@ -23,13 +23,18 @@ static double bar_total(const struct svg_bar *bar, size_t series)
     return total;
 }
 
+static const char *colour(const struct svg_chart *c, size_t series)
+{
+    return c->colours ? c->colours[series] : palette[series];
+}
+
 static void write_legend(FILE *out, const struct svg_chart *c)
 {
     if (!c->series || c->series_count < 2)
         return;
     fputs("<figcaption class=\"legend\">", out);
     for (size_t s = 0; s < c->series_count; s++) {
-        fprintf(out, "<span><i style=\"background:%s\"></i>", colours[s]);
+        fprintf(out, "<span><i style=\"background:%s\"></i>", colour(c, s));
         html_escape(out, c->series[s]);
         fputs("</span>", out);
     }
@@ -54,7 +59,7 @@ static void write_bar(FILE *out, const struct svg_chart *c, size_t row, double m
         double w = max > 0 ? bar->values[s] / max * BAR_WIDTH : 0;
         if (w > 0)
             fprintf(out, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>", x, y + 3,
-                    w < 1 ? 1 : w, ROW_HEIGHT - 6, colours[s]);
+                    w < 1 ? 1 : w, ROW_HEIGHT - 6, colour(c, s));
         x += w;
     }
     fprintf(out, "<text x=\"%.1f\" y=\"%d\">%.0f</text></g>", x + 4, y + 15, total);

@@ -31,6 +31,7 @@ struct svg_chart {
     const struct svg_bar *bars;
     size_t bar_count;
     const char *empty_text;           /* shown instead of the chart when every value is 0 */
+    const char *const *colours;       /* one CSS colour per series; NULL: the default palette */
 };
 
 /* Write the chart as a <figure> holding an <svg>. */

@@ -13,6 +13,9 @@ protocol, tests/browser/cdp.py), loaded from file:// as a person opens it.
                                window.pwned, no dialog, no element or on* attribute from the data),
                                the strings show literally
     test_report.py rebuild     `crawlpack report OUT -o FILE` writes the file the audit wrote
+    test_report.py trends      a store (OUT/crawl.db, docs/store.md's tables) with two earlier
+                               audits of the site: the trends charts show them and this run, in
+                               order; an SQLite file that is no crawlpack store shows no trends
 
 Every case also asserts that the page made no request but the file itself, and keeps screenshots in
 $CRAWLPACK_BUILD_DIR/tests/browser/artifacts (not committed). Exit 77 (skipped) without Chromium.
@@ -21,6 +24,7 @@ import csv
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -275,7 +279,69 @@ def case_rebuild(browser, work):
     check(result.returncode == 2, "report of a missing folder exited %d, want 2" % result.returncode)
 
 
-CASES = {"overview": case_overview, "injection": case_injection, "rebuild": case_rebuild}
+# ---------- trends ----------
+
+def make_store(path, site, runs, application_id=0x63706b31):
+    """A store with docs/store.md's runs and findings tables (the columns the report reads) holding
+    runs: [(id, run_id, started_at, pages, indexable, {severity: count})]."""
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA application_id = %d" % application_id)
+    db.execute("PRAGMA user_version = 2")
+    db.execute("CREATE TABLE runs (id INTEGER PRIMARY KEY, run_id TEXT, command TEXT, site TEXT, started_at TEXT,"
+               " state TEXT, pages INTEGER, indexable INTEGER)")
+    db.execute("CREATE TABLE findings (run INTEGER, fingerprint TEXT, rule TEXT, severity TEXT, url TEXT)")
+    for run_id, name, started, pages, indexable, severities in runs:
+        db.execute("INSERT INTO runs VALUES (?, ?, 'audit', ?, ?, 'complete', ?, ?)",
+                   (run_id, name, site, started, pages, indexable))
+        for severity, count in severities.items():
+            db.executemany("INSERT INTO findings VALUES (?, 'f', 'broken-link', ?, NULL)", [(run_id, severity)] * count)
+    # another site's run and an interrupted run are no trend of this site
+    db.execute("INSERT INTO runs VALUES (90, 'x', 'audit', 'http://other.test/', '2026-01-01T00:00:00Z', 'complete', 5, 5)")
+    db.execute("INSERT INTO runs VALUES (91, 'y', 'audit', ?, '2026-01-01T00:00:00Z', 'interrupted', 5, 5)", (site,))
+    db.commit()
+    db.close()
+
+
+def trend_bars(page, chart):
+    return page.evaluate("Array.from(document.querySelectorAll('#%s g.bar'), g => [g.dataset.label,"
+                         " Number(g.dataset.value)])" % chart)
+
+
+def case_trends(browser, work):
+    out = os.path.join(work, "out")
+    findings, _ = audit("demo", out)
+    folder = os.path.join(work, "stored")
+    os.makedirs(folder)
+    for name in ("pages.csv", "links.csv", "sitemaps.csv", "findings.json", "crawl.json"):
+        shutil.copy(os.path.join(out, name), folder)
+    site = findings["run"]["inputs"][0]
+    make_store(os.path.join(folder, "crawl.db"), site,
+               [(1, "r1", "2026-01-01T10:00:00Z", 30, 20, {"error": 7, "warning": 2}),
+                (2, "r2", "2026-02-01T10:00:00Z", 25, 18, {"error": 1, "notice": 4})])
+    result = subprocess.run([CRAWLPACK, "report", folder], capture_output=True, text=True, timeout=BOUND)
+    check(result.returncode == 0, "crawlpack report exited %d: %s" % (result.returncode, result.stderr))
+    page, url = open_report(browser, os.path.join(folder, "report.html"))
+    show(page, "#trends")
+    summary = findings["summary"]
+    want = [["run 1, 2026-01-01T10:00", 9], ["run 2, 2026-02-01T10:00", 5],
+            ["this run, " + findings["run"]["started_at"][:16], len(findings["findings"])]]
+    check(trend_bars(page, "chart-trend-findings") == want, "findings trend %r, want %r"
+          % (trend_bars(page, "chart-trend-findings"), want))
+    want = [[want[0][0], 30], [want[1][0], 25], [want[2][0], summary["pages"]]]
+    check(trend_bars(page, "chart-trend-pages") == want, "pages trend %r, want %r"
+          % (trend_bars(page, "chart-trend-pages"), want))
+    shoot(page, "trends")
+    assert_offline(browser, page, url)
+    # an SQLite file of another program is no store: no trends, no error
+    os.unlink(os.path.join(folder, "crawl.db"))
+    make_store(os.path.join(folder, "crawl.db"), site, [(1, "r1", "2026-01-01T10:00:00Z", 30, 20, {})], 42)
+    result = subprocess.run([CRAWLPACK, "report", folder], capture_output=True, text=True, timeout=BOUND)
+    check(result.returncode == 0, "crawlpack report with a foreign SQLite file exited %d" % result.returncode)
+    with open(os.path.join(folder, "report.html"), encoding="utf-8") as f:
+        check('id="t-none"' in f.read(), "a foreign SQLite file gave trends")
+
+
+CASES = {"overview": case_overview, "injection": case_injection, "rebuild": case_rebuild, "trends": case_trends}
 
 
 def main(argv):
