@@ -14,7 +14,9 @@
 #include "web/fetch.h"
 #include "web/url.h"
 #include "linkgraph/audit_page.h"
+#include "linkgraph/clusters.h"
 #include "linkgraph/graph.h"
+#include "web/fingerprint.h"
 
 /* ---- during the crawl ---- */
 
@@ -115,6 +117,29 @@ static int keep_text(struct audit_evidence *e, char *text)
     return CP_OK;
 }
 
+/* Whether page id (a 200 HTML page) has its origin's answer to a missing path as main text: the
+ * same text, or near by SimHash when both are long enough for one (linkgraph/clusters' rules). */
+static bool like_not_found(const struct crawl_result *r, uint32_t id)
+{
+    const struct crawl_page *page = &r->pages[id];
+    const struct graph_node *node = graph_node(r->graph, id);
+    if (node->status != 200 || !(node->flags & GRAPH_NODE_HTML) || page->main_words < CLUSTERS_MIN_WORDS)
+        return false;
+    const char *url = graph_url(r->graph, id, NULL);
+    for (size_t i = 0; i < r->robots_count; i++) {
+        const struct crawl_robots_outcome *o = &r->robots[i];
+        size_t length = strlen(o->origin);
+        if (o->not_found_words < CLUSTERS_MIN_WORDS || o->not_found_status == 200 ||
+            strncmp(url, o->origin, length) != 0 || url[length] != '/')
+            continue;
+        if (o->not_found_hash == page->content_hash)
+            return true;
+        return page->main_words >= FINGERPRINT_MIN_NEAR_WORDS && o->not_found_words >= FINGERPRINT_MIN_NEAR_WORDS &&
+               fingerprint_distance(o->not_found_simhash, page->simhash) <= FINGERPRINT_NEAR_BITS;
+    }
+    return false;
+}
+
 int audit_evidence_build(const struct crawl_result *r, const struct audit_watch *watch, struct audit_evidence *e)
 {
     uint32_t count = graph_node_count(r->graph);
@@ -132,6 +157,7 @@ int audit_evidence_build(const struct crawl_result *r, const struct audit_watch 
         e->facts[id].title = crawl_page_text(&r->pages[id], CRAWL_TEXT_TITLE);
         e->facts[id].description = crawl_page_text(&r->pages[id], CRAWL_TEXT_DESCRIPTION);
         e->facts[id].h1 = crawl_page_text(&r->pages[id], CRAWL_TEXT_H1);
+        e->facts[id].like_not_found = like_not_found(r, id);
         if (!(node->flags & GRAPH_NODE_ROBOTS_BLOCKED))
             continue;
         char *rule = blocking_rule(&r->pages[id]);

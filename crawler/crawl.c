@@ -189,6 +189,7 @@ static void handle_response(struct fetch_result *response, void *context)
     case REQUEST_ROBOTS: crawl_handle_robots(c, request, response); fetch_result_free(response); break;
     case REQUEST_EXTERNAL: handle_external(c, request, response); break;
     case REQUEST_SITEMAP: crawl_handle_sitemap(c, request, response); fetch_result_free(response); break;
+    case REQUEST_NOT_FOUND: crawl_handle_not_found(c, request, response); fetch_result_free(response); break;
     }
     crawl_free_request(request);
 }
@@ -681,6 +682,7 @@ void crawl_result_free(struct crawl_result *r)
         free(r->robots[i].action);
         free(r->robots[i].reason);
         free(r->robots[i].transport_error);
+        free(r->robots[i].not_found_url);
         robots_free(r->robots[i].robots);
     }
     free(r->robots);

@@ -171,6 +171,13 @@ struct crawl_robots_outcome {
     bool crawl_delay_applied;       /* --respect-crawl-delay spaced this origin's requests by it */
     char *transport_error;          /* "dns: ...", "connect: ...", "tls: ...": the host itself could
                                        not be reached; NULL otherwise */
+    /* The origin's answer to a path that does not exist, asked once after robots.txt (soft-404's
+     * reference: a page answering 200 with this content is a soft 404). Never a page of the crawl:
+     * no graph node, no row, never broken. Not asked in exact modes or where robots.txt forbids. */
+    char *not_found_url;            /* NULL: not asked */
+    long not_found_status;          /* 0: no answer */
+    uint64_t not_found_hash, not_found_simhash; /* its main text's fingerprints; 0: none */
+    uint32_t not_found_words;
 };
 
 /* What every URL with a row got, for the progress line and the summaries people read: a
@@ -221,6 +228,7 @@ struct crawl_result {
     struct crawl_sitemap_outcome *sitemaps;
     size_t sitemap_count;
     uint64_t sitemap_urls;          /* entries seen in sitemaps */
+    uint64_t not_found_probes;      /* missing-path requests made (one per in-scope origin at most) */
     struct finding_list findings;   /* robots.txt, sitemap and crawl-host-paused findings raised while crawling */
     char **traps;                   /* templates refused by --max-per-template, with counts */
     char **trap_examples;           /* per template, one URL it refused (see frontier_trap_at) */

@@ -24,10 +24,10 @@
 
 /* What a transfer in flight is for. */
 struct request {
-    enum { REQUEST_PAGE, REQUEST_ROBOTS, REQUEST_EXTERNAL, REQUEST_SITEMAP } kind;
+    enum { REQUEST_PAGE, REQUEST_ROBOTS, REQUEST_EXTERNAL, REQUEST_SITEMAP, REQUEST_NOT_FOUND } kind;
     struct frontier_claim claim;    /* REQUEST_PAGE */
     struct frontier_origin *origin; /* REQUEST_ROBOTS */
-    size_t robots_index;
+    size_t robots_index;            /* REQUEST_ROBOTS, REQUEST_NOT_FOUND: the origin's robots outcome */
     int hops;
     uint32_t node;                  /* REQUEST_EXTERNAL */
     char *url;                      /* REQUEST_SITEMAP: the sitemap's URL as listed (owned) */
@@ -160,6 +160,9 @@ void crawl_wake_fetch_loop(void *context);
 /* robots.txt per origin (crawl_robots.c; fetch loop thread only). */
 void crawl_request_robots(struct crawl *c, struct frontier_origin *origin);
 void crawl_handle_robots(struct crawl *c, struct request *request, struct fetch_result *response);
+/* soft-404's reference: one request per origin for a random path that does not exist, once its
+ * robots.txt is known, and what it answered (crawl_robots_outcome.not_found_*). */
+void crawl_handle_not_found(struct crawl *c, struct request *request, struct fetch_result *response);
 bool crawl_robots_allows(struct crawl *c, uint32_t node, struct frontier_origin *origin);
 
 /* Sitemaps (crawl_sitemaps.c; fetch loop thread only): discovery once the start origin's

@@ -267,6 +267,7 @@ static void write_counts(struct json_writer *w, const struct crawl_result *r)
     json_key(w, "links"), json_uint(w, r->links_found);
     json_key(w, "bytes"), json_uint(w, r->bytes_downloaded);
     json_key(w, "sitemap_urls"), json_uint(w, r->sitemap_urls);
+    json_key(w, "not_found_probes"), json_uint(w, r->not_found_probes);
     json_key(w, "findings"), json_uint(w, r->findings.count);
     json_end_object(w);
 }
@@ -291,6 +292,16 @@ static void write_robots(struct json_writer *w, const struct crawl_result *r)
         else
             json_null(w);
         json_key(w, "crawl_delay_applied"), json_bool(w, o->crawl_delay_applied);
+        json_key(w, "not_found_probe");
+        if (o->not_found_url) {
+            json_begin_object(w);
+            json_key(w, "url"), json_string(w, o->not_found_url);
+            json_key(w, "status"), json_int(w, o->not_found_status);
+            json_key(w, "main_words"), json_uint(w, o->not_found_words);
+            json_end_object(w);
+        } else {
+            json_null(w);
+        }
         json_end_object(w);
     }
     json_end_array(w);

@@ -12,10 +12,14 @@
 #include "common/log.h"
 #include "crawler/crawl_internal.h"
 #include "crawler/crawl_output.h"
+#include "web/content_type.h"
+#include "web/extract.h"
 #include "web/robots.h"
 #include "linkgraph/graph.h"
 
 /* ---- robots.txt per origin ---- */
+
+static void request_not_found(struct crawl *c, struct frontier_origin *origin, size_t index, const struct robots *robots);
 
 static void set_origin_robots(struct crawl *c, struct frontier_origin *origin, size_t index, struct robots *robots,
                               const char *action, const char *reason)
@@ -28,6 +32,7 @@ static void set_origin_robots(struct crawl *c, struct frontier_origin *origin, s
     outcome->reason = reason && reason[0] ? strdup(reason) : NULL;
     frontier_set_robots(origin, robots);
     frontier_set_robots_state(origin, FRONTIER_ROBOTS_READY);
+    request_not_found(c, origin, index, robots);
     if (strcmp(frontier_origin_name(origin), c->start_origin) == 0)
         crawl_start_sitemaps(c, robots);
     /* Recorded either way, so crawl.json shows a delay the crawl did not honour. */
@@ -134,6 +139,73 @@ void crawl_handle_robots(struct crawl *c, struct request *request, struct fetch_
                           reason);
         return;
     }
+}
+
+/* ---- the origin's answer to a missing path (soft-404's reference) ---- */
+
+/* A path no site has: the product token and 64 random bits, so no cache and no real page answers. */
+static void missing_path(char *dst, size_t size)
+{
+    uint64_t random = 0;
+    FILE *source = fopen("/dev/urandom", "rb");
+    if (!source || fread(&random, sizeof random, 1, source) != 1) {
+        struct timespec now; /* no /dev/urandom: the clock is random enough for one path */
+        clock_gettime(CLOCK_REALTIME, &now);
+        random = (uint64_t)now.tv_nsec * 0x9E3779B97F4A7C15u ^ (uint64_t)now.tv_sec;
+    }
+    if (source)
+        fclose(source);
+    snprintf(dst, size, "/crawlpack-not-found-%016llx", (unsigned long long)random);
+}
+
+/* Asked once per in-scope origin, unless the crawl is exact (list, sitemap-only: exactly the URLs
+ * given) or robots.txt forbids the path; a failed request is only a missing reference. */
+static void request_not_found(struct crawl *c, struct frontier_origin *origin, size_t index, const struct robots *robots)
+{
+    if (c->o->list_count > 0 || c->o->sitemap_only || c->stopping)
+        return;
+    char path[64];
+    missing_path(path, sizeof path);
+    struct robots_decision decision;
+    if (robots && !robots_check(robots, c->robots_token, path, strlen(path), &decision) && !c->o->ignore_robots)
+        return;
+    struct buf url = BUF_INIT;
+    buf_printf(&url, "%s%s", frontier_origin_name(origin), path);
+    struct request *request = calloc(1, sizeof(*request));
+    char *text = buf_detach(&url);
+    if (!request || !text) {
+        free(request);
+        free(text);
+        return;
+    }
+    request->kind = REQUEST_NOT_FOUND;
+    request->robots_index = index;
+    c->r->robots[index].not_found_url = text;
+    bool own_origin = strcmp(frontier_origin_name(origin), c->start_origin) == 0;
+    if (crawl_start_fetch(c, text, false, own_origin, 0, request) != CP_OK) {
+        free(request);
+        return;
+    }
+    c->r->not_found_probes++;
+}
+
+/* Fingerprint the answer's main text (one page per origin, on this thread: the workers' queue is
+ * for pages of the crawl). */
+void crawl_handle_not_found(struct crawl *c, struct request *request, struct fetch_result *response)
+{
+    struct crawl_robots_outcome *outcome = &c->r->robots[request->robots_index];
+    outcome->not_found_status = response->status;
+    if (!response->body_length || !content_type_is_html(response->content_type))
+        return;
+    struct extract_input input = {.url = response->url, .body = response->body, .body_length = response->body_length,
+                                  .limits = {.max_links = 1, .max_parse_ms = c->o->max_parse_ms}};
+    struct page_signals *signals = NULL;
+    if (extract_page(&input, &signals) != CP_OK)
+        return;
+    outcome->not_found_hash = signals->content_hash;
+    outcome->not_found_simhash = signals->simhash;
+    outcome->not_found_words = signals->main_words;
+    page_signals_free(signals);
 }
 
 /* Whether robots.txt lets us fetch node; the deciding line goes into the page's error when not. */

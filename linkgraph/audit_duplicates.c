@@ -111,7 +111,8 @@ static int soft_404_rule(struct audit_run *run)
         const struct audit_page_facts *f = &run->facts[id];
         buf_reset(&run->message);
         if (f->like_not_found)
-            buf_append_str(&run->message, "answers 200 with the same content as the site's 404 page");
+            buf_append_str(&run->message, "answers 200 with the main text of the site's 404 page (its answer to a "
+                                           "missing URL)");
         else if (says_not_found(f->title))
             buf_printf(&run->message, "answers 200, and its title says \"%s\"", f->title);
         else if (says_not_found(f->h1))

@@ -174,6 +174,7 @@ static int page_record(void *context, char **fields, size_t count, unsigned line
 
 static const char *const link_column_names[] = {"source", "target", "kind", "rel", "followable", "anchor"};
 static const char *const entry_column_names[] = {"url", "sitemap", "lastmod"};
+static const char *const cluster_column_names[] = {"cluster", "kind", "url", "role", "votes", "internal_links"};
 
 static enum crawl_link_kind link_kind(const char *text)
 {
@@ -222,6 +223,25 @@ static int entry_record(void *context, char **fields, size_t count, unsigned lin
     e->sitemap = copy_or_empty(column_value(ctx, fields, count, 1));
     e->lastmod = copy_or_empty(column_value(ctx, fields, count, 2));
     return e->url && e->sitemap && e->lastmod ? CP_OK : CP_ERR_NOMEM;
+}
+
+static int cluster_record(void *context, char **fields, size_t count, unsigned line)
+{
+    struct csv_context *ctx = context;
+    (void)line;
+    if (!ctx->have_header)
+        return read_header(ctx, fields, count, cluster_column_names, 6);
+    struct crawl_cluster_row *c =
+        array_push((void **)&ctx->data->cluster_rows, &ctx->data->cluster_row_count, sizeof(*c));
+    if (!c)
+        return CP_ERR_NOMEM;
+    c->cluster = atol(column_value(ctx, fields, count, 0));
+    c->kind = copy_or_empty(column_value(ctx, fields, count, 1));
+    c->url = copy_or_empty(column_value(ctx, fields, count, 2));
+    c->preferred = strcmp(column_value(ctx, fields, count, 3), "preferred") == 0;
+    c->votes = copy_or_empty(column_value(ctx, fields, count, 4));
+    c->internal_links = atol(column_value(ctx, fields, count, 5));
+    return c->kind && c->url && c->votes ? CP_OK : CP_ERR_NOMEM;
 }
 
 /* Read one CSV file of the folder. A missing optional file returns CP_OK with *present false. */
@@ -415,7 +435,7 @@ static void read_sitemap_files(struct crawl_data *data, json_t *sitemaps)
  * file another run wrote (or one copied in) then differs or is missing from the list. */
 static int check_run_files(struct crawl_data *data, json_t *files)
 {
-    static const char *const names[] = {"pages.csv", "links.csv", "sitemaps.csv"};
+    static const char *const names[] = {"pages.csv", "links.csv", "sitemaps.csv", "clusters.csv"};
     int status = CP_OK;
     for (size_t n = 0; n < sizeof names / sizeof names[0]; n++) {
         char *path = path_join(data->dir, names[n]);
@@ -511,6 +531,9 @@ int crawl_data_load(const char *dir, struct crawl_data *data)
     if (status == CP_OK)
         status = read_csv(data, "sitemaps.csv", entry_record, &present);
     data->has_sitemaps_csv = present;
+    if (status == CP_OK)
+        status = read_csv(data, "clusters.csv", cluster_record, &present);
+    data->has_clusters_csv = present;
     /* crawl.json first: its run metadata and options are the fuller ones */
     if (status == CP_OK)
         status = read_crawl_json(data);
@@ -555,6 +578,9 @@ void crawl_data_free(struct crawl_data *data)
     for (size_t i = 0; i < data->entry_count; i++)
         free(data->entries[i].sitemap), free(data->entries[i].url), free(data->entries[i].lastmod);
     free(data->entries);
+    for (size_t i = 0; i < data->cluster_row_count; i++)
+        free(data->cluster_rows[i].kind), free(data->cluster_rows[i].url), free(data->cluster_rows[i].votes);
+    free(data->cluster_rows);
     for (size_t i = 0; i < data->sitemap_file_count; i++)
         free(data->sitemap_files[i].url);
     free(data->sitemap_files);

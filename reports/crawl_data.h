@@ -7,6 +7,7 @@
  *                 columns are ignored, missing optional columns read as "not measured".
  *   links.csv     optional. source,target,kind,rel,anchor.
  *   sitemaps.csv  optional. sitemap,url,lastmod: one row per sitemap entry.
+ *   clusters.csv  optional. cluster,kind,url,role,votes,internal_links: duplicate clusters.
  *   findings.json optional. The audit's findings (schema 1, docs/formats.md), read with jansson.
  *   crawl.json    optional. Run metadata: start_url, started_at, options, robots, sitemaps.
  * A missing optional file is a missing measurement: the pack states an assumption instead.
@@ -79,6 +80,16 @@ struct crawl_sitemap_entry {
     char *lastmod; /* "" when absent */
 };
 
+/* A clusters.csv row (docs/clusters.md): rows of one cluster are adjacent, in URL order. */
+struct crawl_cluster_row {
+    long cluster;
+    char *kind;    /* "exact" or "near" */
+    char *url;
+    bool preferred;
+    char *votes;   /* the signals electing this URL, space-separated; "" when none */
+    long internal_links;
+};
+
 struct crawl_sitemap_file {
     char *url;
     long urls;  /* -1 when unknown */
@@ -102,6 +113,8 @@ struct crawl_data {
     size_t link_count;
     struct crawl_sitemap_entry *entries;
     size_t entry_count;
+    struct crawl_cluster_row *cluster_rows;
+    size_t cluster_row_count;
     struct crawl_sitemap_file *sitemap_files;
     size_t sitemap_file_count;
     struct crawl_robots *robots;
@@ -110,6 +123,7 @@ struct crawl_data {
     size_t unknown_rule_findings; /* findings of rules it does not know (skipped, with a warning) */
     bool has_links;
     bool has_sitemaps_csv;
+    bool has_clusters_csv;
     bool has_findings;
     bool has_crawl_json;
     bool has_link_score;

@@ -562,6 +562,82 @@ static void write_internal_linking(struct pack_context *ctx, struct buf *out, co
     free(by_section);
 }
 
+/* Whether the space-separated list names signal. */
+static bool votes_name(const char *votes, const char *signal)
+{
+    size_t length = strlen(signal);
+    for (const char *at = strstr(votes, signal); at; at = strstr(at + 1, signal))
+        if ((at == votes || at[-1] == ' ') && (at[length] == ' ' || at[length] == '\0'))
+            return true;
+    return false;
+}
+
+/* The changes that make one cluster's signals name its preferred URL (rows[0..count) are the cluster). */
+static void cluster_changes(struct buf *changes, const struct crawl_cluster_row *rows, size_t count)
+{
+    static const struct {
+        const char *signal, *before, *after; /* the change: before URL after */
+    } fixes[] = {
+        {"canonical", "point the canonicals at the kept URL (they name ", ")"},
+        {"redirect", "redirect to the kept URL, not to ", ""},
+        {"sitemap", "list the kept URL in the sitemap instead of ", ""},
+        {"links", "link the kept URL instead of ", " (most internal links go there)"},
+        {"hreflang", "name the kept URL in hreflang instead of ", ""},
+    };
+    bool canonical_vote = false;
+    for (size_t f = 0; f < sizeof fixes / sizeof fixes[0]; f++)
+        for (size_t i = 0; i < count; i++) {
+            if (!votes_name(rows[i].votes, fixes[f].signal))
+                continue;
+            canonical_vote |= f == 0;
+            if (rows[i].preferred)
+                continue;
+            buf_append_str(changes, changes->len ? "; " : "");
+            buf_printf(changes, "%s%s%s", fixes[f].before, rows[i].url, fixes[f].after);
+        }
+    if (!canonical_vote) {
+        buf_append_str(changes, changes->len ? "; " : "");
+        buf_append_str(changes, "give every other URL of the cluster a canonical to the kept URL");
+    }
+    if (changes->len == 0)
+        buf_append_str(changes, "none: every signal names it");
+}
+
+/* R6's duplicate clusters (clusters.csv): the URL to keep and the change for each disagreeing
+ * signal. Nothing when the folder has no cluster (or no clusters.csv). */
+static void write_clusters(const struct crawl_data *crawl, struct buf *out)
+{
+    if (crawl->cluster_row_count == 0)
+        return;
+    size_t clusters = 0, shown = 0;
+    for (size_t i = 0; i < crawl->cluster_row_count; i++)
+        clusters += i == 0 || crawl->cluster_rows[i].cluster != crawl->cluster_rows[i - 1].cluster;
+    buf_printf(out, "\nDuplicate clusters (rule 6: one URL per cluster, every signal naming it): %zu cluster(s) of %zu "
+                    "page(s) share their main text (clusters.csv).\n\n| keep | cluster | change |\n|---|---|---|\n",
+               clusters, crawl->cluster_row_count);
+    struct buf changes = BUF_INIT;
+    for (size_t start = 0, end; start < crawl->cluster_row_count; start = end) {
+        const struct crawl_cluster_row *rows = &crawl->cluster_rows[start];
+        for (end = start + 1; end < crawl->cluster_row_count && crawl->cluster_rows[end].cluster == rows->cluster; end++)
+            ;
+        const char *keep = rows->url;
+        for (size_t i = 0; i < end - start; i++)
+            if (rows[i].preferred)
+                keep = rows[i].url;
+        if (shown++ >= PACK_EXAMPLES)
+            continue;
+        buf_reset(&changes);
+        cluster_changes(&changes, rows, end - start);
+        buf_append_str(out, "| ");
+        md_url(out, keep);
+        buf_printf(out, " | %zu %s | ", end - start, rows->kind);
+        md_cell(out, buf_str(&changes));
+        buf_append_str(out, " |\n");
+    }
+    buf_free(&changes);
+    disc_write_more(out, shown < PACK_EXAMPLES ? shown : PACK_EXAMPLES, clusters, "clusters.csv");
+}
+
 static void write_indexability(struct pack_context *ctx, struct buf *out, const struct analysis *a,
                                const struct health *h)
 {
@@ -572,7 +648,9 @@ static void write_indexability(struct pack_context *ctx, struct buf *out, const 
                         "3. `noindex` is never combined with a canonical to another URL (conflicting signals).\n"
                         "4. Non-indexable URLs (noindex, redirected, canonicalised, erroring, blocked) stay out of "
                         "sitemaps (R4 removes them) and out of internal links where possible.\n"
-                        "5. Every noindex is deliberate: the list below is confirmed by the page's owner.\n\n");
+                        "5. Every noindex is deliberate: the list below is confirmed by the page's owner.\n"
+                        "6. Pages with the same main text are one cluster with one URL to keep: its canonical, "
+                        "redirects, sitemap entry, internal links and hreflang all name it.\n\n");
     buf_printf(out, "Measured gaps: rule 1: %zu indexable page(s) without a canonical; rule 2: %zu canonical(s) to "
                     "non-indexable or uncrawled URLs; rule 3: %zu conflict(s); rule 4: %zu listed non-indexable "
                     "URL(s); rule 5: %zu noindex page(s) to confirm.\n",
@@ -624,6 +702,7 @@ static void write_indexability(struct pack_context *ctx, struct buf *out, const 
     }
     pack_csv_close(ctx, csv, "indexability.csv");
     disc_write_more(out, shown, total, "indexability.csv");
+    write_clusters(crawl, out);
 }
 
 static void write_check(struct pack_context *ctx, struct buf *out, const struct analysis *a, const struct health *h)

@@ -80,6 +80,7 @@ struct builder {
     string_ref base_raw, base_url, page_url;
     string_ref title, description, h1, lang, meta_charset, charset;
     struct fingerprint fingerprint;
+    struct fingerprint_roots roots; /* the main-text root's candidates, seen by the walk */
     uint8_t charset_source;
     uint32_t replaced_bytes;
     uint32_t title_count, description_count, h1_count;
@@ -757,6 +758,7 @@ static int walk(struct builder *b, const GumboNode *root)
             continue;
         if (!is_inline(child->v.element.tag))
             b->in_word = false;
+        fingerprint_roots_see(&b->roots, child);
         bool opens_anchor = visit_element(b, child, &context);
         if (depth == capacity) {
             struct frame *bigger = realloc(stack, capacity * 2 * sizeof *stack);
@@ -1113,7 +1115,7 @@ static int collect_body(struct builder *b, const struct extract_input *input, st
     if (status == CP_OK) {
         status = walk(b, output->document);
         if (status == CP_OK)
-            status = fingerprint_document(output->document, &b->fingerprint);
+            status = fingerprint_main_text(output->document, &b->roots, &b->fingerprint);
     } else if (status == CP_ERR_LIMIT) {
         /* The parse is lost whole: the page keeps only what its headers say, and says why. */
         b->truncated |= arena.spent == GUMBO_ARENA_SPENT_TIME ? EXTRACT_TRUNCATED_PARSE_TIME

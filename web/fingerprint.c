@@ -17,14 +17,15 @@ struct words {
     uint64_t *hash;
     size_t count, capacity;
     bool failed;
-    /* the word being read */
-    uint64_t current;
+    /* the word being read: its last bytes packed into current (up to 8), the earlier ones folded */
+    uint64_t current, folded;
+    unsigned packed, length;
     bool in_word;
     /* visible and link characters so far (non-space bytes), for link density */
     size_t chars, link_chars;
 };
 
-/* splitmix64's finaliser: spreads FNV's weak low bits over all 64. */
+/* splitmix64's finaliser: every input bit reaches every output bit. */
 static uint64_t mix(uint64_t x)
 {
     x ^= x >> 30;
@@ -32,6 +33,16 @@ static uint64_t mix(uint64_t x)
     x ^= x >> 27;
     x *= 0x94d049bb133111ebu;
     return x ^ (x >> 31);
+}
+
+/* Bit planes of the per-bit shingle counts: 2^20 is above FINGERPRINT_MAX_WORDS shingles. */
+#define PLANES 20
+_Static_assert(FINGERPRINT_MAX_WORDS < (1 << PLANES), "a count needs more bit planes");
+_Static_assert(FINGERPRINT_SHINGLE == 3, "the shingle hash below combines three words");
+
+static uint64_t rotate(uint64_t x, int bits)
+{
+    return x << bits | x >> (64 - bits);
 }
 
 static void end_word(struct words *w)
@@ -51,41 +62,69 @@ static void end_word(struct words *w)
         w->hash = bigger;
         w->capacity = capacity;
     }
-    w->hash[w->count++] = mix(w->current);
+    w->hash[w->count++] = mix(w->folded ^ (w->current * 0x9e3779b97f4a7c15u + w->length));
 }
 
-static bool is_word_byte(unsigned char c)
+/* One byte of a word, ASCII-lowercased: bytes are packed 8 to a 64-bit block, and a full block is
+ * folded into the word's hash, so hashing costs a shift per byte and a mix per 8 bytes. */
+static void add_byte(struct words *w, unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+    if (!w->in_word) {
+        w->in_word = true;
+        w->current = w->folded = 0;
+        w->packed = w->length = 0;
+    }
+    w->current = w->current << 8 | c;
+    w->length++;
+    if (++w->packed == 8) {
+        w->folded = mix(w->folded ^ w->current);
+        w->current = 0;
+        w->packed = 0;
+    }
 }
+
+/* A byte's place in a word: 0 for a separator, else the byte ASCII-lowercased (letters, digits and
+ * every byte of a non-ASCII character belong to words). */
+static const unsigned char word_byte[256] = {
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f,
+    0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7a, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f,
+    0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7a, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8a, 0x8b, 0x8c, 0x8d, 0x8e, 0x8f,
+    0x90, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9a, 0x9b, 0x9c, 0x9d, 0x9e, 0x9f,
+    0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7, 0xa8, 0xa9, 0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf,
+    0xb0, 0xb1, 0xb2, 0xb3, 0xb4, 0xb5, 0xb6, 0xb7, 0xb8, 0xb9, 0xba, 0xbb, 0xbc, 0xbd, 0xbe, 0xbf,
+    0xc0, 0xc1, 0xc2, 0xc3, 0xc4, 0xc5, 0xc6, 0xc7, 0xc8, 0xc9, 0xca, 0xcb, 0xcc, 0xcd, 0xce, 0xcf,
+    0xd0, 0xd1, 0xd2, 0xd3, 0xd4, 0xd5, 0xd6, 0xd7, 0xd8, 0xd9, 0xda, 0xdb, 0xdc, 0xdd, 0xde, 0xdf,
+    0xe0, 0xe1, 0xe2, 0xe3, 0xe4, 0xe5, 0xe6, 0xe7, 0xe8, 0xe9, 0xea, 0xeb, 0xec, 0xed, 0xee, 0xef,
+    0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7, 0xf8, 0xf9, 0xfa, 0xfb, 0xfc, 0xfd, 0xfe, 0xff,
+};
 
 static void add_text(struct words *w, const char *text, size_t length, bool in_link)
 {
+    const unsigned char *bytes = (const unsigned char *)text;
+    size_t visible = 0;
     for (size_t i = 0; i < length; i++) {
-        unsigned char c = (unsigned char)text[i];
-        if (c == 0xC2 && i + 1 < length && (unsigned char)text[i + 1] == 0xA0) {
+        unsigned char c = word_byte[bytes[i]];
+        if (c == 0xC2 && i + 1 < length && bytes[i + 1] == 0xA0) {
             end_word(w); /* U+00A0, the no-break space, separates words */
             i++;
             continue;
         }
-        if (!is_word_byte(c)) {
+        if (c) {
+            add_byte(w, c);
+            visible++;
+        } else {
             end_word(w);
-            if (c > ' ') {
-                w->chars++;
-                w->link_chars += in_link;
-            }
-            continue;
+            visible += bytes[i] > ' ';
         }
-        if (!w->in_word) {
-            w->in_word = true;
-            w->current = 0xcbf29ce484222325u;
-        }
-        if (c >= 'A' && c <= 'Z')
-            c = (unsigned char)(c - 'A' + 'a');
-        w->current = (w->current ^ c) * 0x100000001b3u;
-        w->chars++;
-        w->link_chars += in_link;
     }
+    w->chars += visible;
+    w->link_chars += in_link ? visible : 0;
 }
 
 static void finish(struct words *w, struct fingerprint *out)
@@ -94,23 +133,37 @@ static void finish(struct words *w, struct fingerprint *out)
     memset(out, 0, sizeof *out);
     if (w->failed || w->count == 0)
         return;
-    uint64_t exact = 0x9e3779b97f4a7c15u;
+    uint64_t exact = 0; /* a polynomial over the word hashes: order matters */
     for (size_t i = 0; i < w->count; i++)
-        exact = mix(exact ^ w->hash[i]) + i;
+        exact = exact * 0x100000001b3u + w->hash[i];
+    exact = mix(exact ^ w->count);
     size_t shingles = w->count >= FINGERPRINT_SHINGLE ? w->count - FINGERPRINT_SHINGLE + 1 : 1;
     size_t width = w->count >= FINGERPRINT_SHINGLE ? FINGERPRINT_SHINGLE : w->count;
-    int32_t votes[64] = {0};
+    /* Each bit of the SimHash is 1 when more than half of the shingle hashes have it set (the
+     * +1/-1 votes of Charikar's SimHash, summed). The 64 per-bit counts are kept bit-sliced:
+     * plane[p] holds bit p of every count, so adding a hash is a ripple-carry add over the planes,
+     * about two steps on average instead of 64 additions. */
+    uint64_t plane[PLANES] = {0};
     for (size_t s = 0; s < shingles; s++) {
-        uint64_t h = 0;
-        for (size_t k = 0; k < width; k++)
-            h = mix(h ^ (w->hash[s + k] + k * 0x9e3779b97f4a7c15u));
-        for (int bit = 0; bit < 64; bit++)
-            votes[bit] += (h >> bit) & 1 ? 1 : -1;
+        /* rotations keep "a b c" and "b a c" apart; the mix keeps shingles of a small vocabulary
+         * from being XOR-combinations of each other (which skews the per-bit votes) */
+        uint64_t h = w->hash[s];
+        if (width > 1)
+            h = mix(h ^ rotate(w->hash[s + 1], 21) ^ (width > 2 ? rotate(w->hash[s + 2], 42) : 0));
+        for (int p = 0; h && p < PLANES; p++) {
+            uint64_t carry = plane[p] & h;
+            plane[p] ^= h;
+            h = carry;
+        }
     }
     uint64_t simhash = 0;
-    for (int bit = 0; bit < 64; bit++)
-        if (votes[bit] > 0)
+    for (int bit = 0; bit < 64; bit++) {
+        uint64_t ones = 0;
+        for (int p = 0; p < PLANES; p++)
+            ones |= ((plane[p] >> bit) & 1) << p;
+        if (2 * ones > shingles)
             simhash |= (uint64_t)1 << bit;
+    }
     out->exact = exact ? exact : 1;
     out->simhash = simhash;
     out->words = (uint32_t)w->count;
@@ -165,12 +218,18 @@ static bool is_boilerplate(const GumboNode *node)
     default:
         break;
     }
-    if (attribute(node, "hidden"))
-        return true;
-    const char *aria_hidden = attribute(node, "aria-hidden");
-    if (aria_hidden && strcasecmp(aria_hidden, "true") == 0)
-        return true;
-    return role_is(node, roles);
+    /* one pass over the attributes (gumbo lower-cases HTML attribute names) */
+    const GumboVector *attributes = &e->attributes;
+    for (unsigned i = 0; i < attributes->length; i++) {
+        const GumboAttribute *a = attributes->data[i];
+        if (strcmp(a->name, "hidden") == 0 || (strcmp(a->name, "aria-hidden") == 0 && strcasecmp(a->value, "true") == 0))
+            return true;
+        if (strcmp(a->name, "role") == 0)
+            for (const char *const *r = roles; *r; r++)
+                if (strcasecmp(a->value, *r) == 0)
+                    return true;
+    }
+    return false;
 }
 
 static bool is_prunable(const GumboNode *node)
@@ -230,17 +289,38 @@ static bool push(struct frame **stack, size_t *depth, size_t *capacity, struct f
     return true;
 }
 
-/* The main-text root (step 1 of the header). Walks the tree once, not entering templates. */
-static const GumboNode *main_root(const GumboNode *document)
+void fingerprint_roots_see(struct fingerprint_roots *roots, const GumboNode *element)
 {
     static const char *const main_role[] = {"main", NULL};
-    const GumboNode *body = NULL, *article = NULL;
-    size_t articles = 0, depth = 0, capacity = 0;
+    if (element->type != GUMBO_NODE_ELEMENT || element->v.element.tag_namespace != GUMBO_NAMESPACE_HTML || roots->main)
+        return;
+    GumboTag tag = element->v.element.tag;
+    if (tag == GUMBO_TAG_MAIN || role_is(element, main_role))
+        roots->main = element;
+    else if (tag == GUMBO_TAG_ARTICLE && roots->articles++ == 0)
+        roots->article = element;
+    else if (tag == GUMBO_TAG_BODY && !roots->body)
+        roots->body = element;
+}
+
+/* The main-text root (step 1 of the header) from what the walk saw. */
+static const GumboNode *main_root(const GumboNode *document, const struct fingerprint_roots *roots)
+{
+    if (roots->main)
+        return roots->main;
+    if (roots->articles == 1)
+        return roots->article;
+    return roots->body ? roots->body : document;
+}
+
+/* Every element in tree order into roots, not entering templates or foreign content. */
+static void see_all(const GumboNode *document, struct fingerprint_roots *roots)
+{
+    size_t depth = 0, capacity = 0;
     struct frame *stack = NULL;
-    const GumboNode *found = NULL;
     if (!push(&stack, &depth, &capacity, (struct frame){document, 0, 0, 0, 0, false}))
-        return document;
-    while (depth > 0 && !found) {
+        return;
+    while (depth > 0 && !roots->main) {
         struct frame *top = &stack[depth - 1];
         const GumboVector *children = children_of(top->node);
         if (!children || top->next >= children->length) {
@@ -250,22 +330,11 @@ static const GumboNode *main_root(const GumboNode *document)
         const GumboNode *child = children->data[top->next++];
         if (child->type != GUMBO_NODE_ELEMENT || child->v.element.tag_namespace != GUMBO_NAMESPACE_HTML)
             continue;
-        GumboTag tag = child->v.element.tag;
-        if (tag == GUMBO_TAG_MAIN || role_is(child, main_role))
-            found = child;
-        else if (tag == GUMBO_TAG_ARTICLE && articles++ == 0)
-            article = child;
-        else if (tag == GUMBO_TAG_BODY && !body)
-            body = child;
-        if (!found && !push(&stack, &depth, &capacity, (struct frame){child, 0, 0, 0, 0, false}))
+        fingerprint_roots_see(roots, child);
+        if (!push(&stack, &depth, &capacity, (struct frame){child, 0, 0, 0, 0, false}))
             break;
     }
     free(stack);
-    if (found)
-        return found;
-    if (articles == 1)
-        return article;
-    return body ? body : document;
 }
 
 /* Link-density pruning (step 3): drop the container's words when over half its text is links. */
@@ -321,11 +390,18 @@ static int walk_main(struct words *w, const GumboNode *root)
     return w->failed ? CP_ERR_NOMEM : CP_OK;
 }
 
-int fingerprint_document(const GumboNode *document, struct fingerprint *out)
+int fingerprint_main_text(const GumboNode *document, const struct fingerprint_roots *roots, struct fingerprint *out)
 {
     struct words w = {0};
-    int status = walk_main(&w, main_root(document));
+    int status = walk_main(&w, main_root(document, roots));
     finish(&w, out);
     free(w.hash);
     return status;
+}
+
+int fingerprint_document(const GumboNode *document, struct fingerprint *out)
+{
+    struct fingerprint_roots roots = {0};
+    see_all(document, &roots);
+    return fingerprint_main_text(document, &roots, out);
 }

@@ -49,6 +49,17 @@ struct fingerprint {
  * its subtree is the document). */
 int fingerprint_document(const struct GumboInternalNode *document, struct fingerprint *out);
 
+/* The same for a caller that walks the tree anyway (web/extract): it shows every element, in tree
+ * order, to fingerprint_roots_see, which notes the candidates for the main-text root, and then
+ * calls fingerprint_main_text, which walks only the chosen root's subtree. */
+struct fingerprint_roots {
+    const struct GumboInternalNode *main, *article, *body;
+    size_t articles;
+};
+void fingerprint_roots_see(struct fingerprint_roots *roots, const struct GumboInternalNode *element);
+int fingerprint_main_text(const struct GumboInternalNode *document, const struct fingerprint_roots *roots,
+                          struct fingerprint *out);
+
 /* The fingerprints of plain text taken as the whole main text (tests, tools). */
 int fingerprint_text(const char *text, size_t length, struct fingerprint *out);
 

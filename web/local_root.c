@@ -245,6 +245,16 @@ int local_root_fetch(const struct local_root *root, const char *url, size_t max_
         r->status = 200;
         r->content_type = strdup(type_for(buf_str(&file)));
         status = read_body(buf_str(&file), max_body ? max_body : FETCH_DEFAULT_MAX_BODY, r);
+    } else {
+        /* GitHub Pages, Netlify, Cloudflare Pages and most static hosts answer a missing path with
+         * the build's 404.html: so does --root, for the soft-404 reference (an empty 404 without) */
+        buf_reset(&file);
+        buf_printf(&file, "%s/404.html", root->dir);
+        struct stat st;
+        if (stat(buf_str(&file), &st) == 0 && S_ISREG(st.st_mode)) {
+            r->content_type = strdup(type_for(buf_str(&file)));
+            status = read_body(buf_str(&file), max_body ? max_body : FETCH_DEFAULT_MAX_BODY, r);
+        }
     }
     buf_free(&file);
     if (status != CP_OK) {

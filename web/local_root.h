@@ -5,7 +5,8 @@
  * file under DIR ("/a/" -> a/index.html; "/a" -> the file a, else a.html, else a/index.html), and
  * the answer has the same shape as a network response (struct fetch_result), so the crawl runs the
  * same pipeline and produces the same findings. A file is 200 with a content type from its
- * extension; a missing file, or a URL outside URL, is 404. robots.txt and sitemaps are files too.
+ * extension; a missing file, or a URL outside URL, is 404 (with the folder's 404.html as body when
+ * it has one, as static hosts answer). robots.txt and sitemaps are files too.
  * The query string is ignored (a folder has no server to read it); ".." never leaves DIR.
  *
  * Threads: a struct local_root is immutable after local_root_new; any thread may call

@@ -383,8 +383,14 @@ def case_max_pages(server, out):
         check(len(fetched) == 3, "%d pages fetched, want 3" % len(fetched))
         check(any("the crawl stopped first" in r["error"] for r in rows), "no row says the crawl stopped")
         check(load_json(out)["stopped_by_limit"] is True, "stopped_by_limit not set")
-        pages = [r for r in s.requests() if r[2] != "/robots.txt" and not r[2].startswith("/sitemap")]
+        probes = [r for r in s.requests() if r[2].startswith("/crawlpack-not-found-")]
+        pages = [r for r in s.requests()
+                 if r[2] != "/robots.txt" and not r[2].startswith("/sitemap") and r not in probes]
         check(len(pages) == 3, "server saw %d page requests, want 3" % len(pages))
+        # soft-404's reference: one missing path per origin, counted in crawl.json, never a page
+        check(len(probes) == 1, "server saw %d not-found probes, want 1" % len(probes))
+        check(load_json(out)["counts"]["not_found_probes"] == 1, "crawl.json does not count the probe")
+        check(not any("crawlpack-not-found" in r["url"] for r in rows), "the probe became a page row")
     finally:
         s.stop()
 

@@ -537,8 +537,14 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
     if (!have_body) {
         if (!r || !r->status)
             status = 404;
-        body.data = (unsigned char *)strdup("<!doctype html><title>Not found</title><p>Not found</p>\n");
-        body.length = body.data ? strlen((char *)body.data) : 0;
+        /* the site's 404.html when it has one, as static hosts (and crawlpack --root) answer */
+        char dir[4096], path[4200];
+        site_dir(s, host, dir, sizeof(dir));
+        snprintf(path, sizeof(path), "%s/404.html", dir);
+        if (status != 404 || read_file(path, &body) != 0) {
+            body.data = (unsigned char *)strdup("<!doctype html><title>Not found</title><p>Not found</p>\n");
+            body.length = body.data ? strlen((char *)body.data) : 0;
+        }
         type = "text/html; charset=utf-8";
     }
     if (r && r->content_type)
