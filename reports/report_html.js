@@ -59,6 +59,7 @@
       try { url = decodeURIComponent(h.slice(4)); } catch (e) { url = h.slice(4); }
       showUrl(url);
     }
+    if (tab === 'findings' && !findingsDrawn) renderFindings();
     TABS.forEach(function (t) { $(t).hidden = t !== tab; });
     document.querySelectorAll('nav a').forEach(function (a) {
       a.classList.toggle('active', a.getAttribute('href') === '#' + tab);
@@ -115,7 +116,10 @@
     next();
     return sec;
   }
+  /* Drawn when the tab is first shown: opening the report costs only parsing the data. */
+  var findingsDrawn = false;
   function renderFindings() {
+    findingsDrawn = true;
     var severity = $('f-severity').value, rule = $('f-rule').value, q = $('f-search').value.trim().toLowerCase();
     var groups = new Map(), total = 0;
     for (var i = 0; i < findings.length; i++) {
@@ -141,7 +145,6 @@
     ['f-severity', 'f-rule'].forEach(function (id) { $(id).addEventListener('change', renderFindings); });
     var timer = null;
     $('f-search').addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(renderFindings, 150); });
-    renderFindings();
   }
 
   /* ---- URL explorer ---- */
