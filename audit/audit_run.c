@@ -21,6 +21,7 @@
 #include "reports/pack.h"
 #include "reports/render.h"
 #include "reports/report_html.h"
+#include "store/store.h"
 
 static int fail(char *error, size_t error_size, int status, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
@@ -68,19 +69,35 @@ static int check_intake(const struct audit_request *request, struct audit_result
 
 /* ---- the crawl ---- */
 
+/* The store first, so a folder another crawlpack process writes to is refused before anything in
+ * it is touched; then an earlier run's files go, and links.csv opens. */
+static int open_outputs(const struct audit_request *request, struct audit_result *result, struct crawl_options *options,
+                        struct store **store, char *error, size_t error_size)
+{
+    if (!request->out_dir)
+        return CP_OK;
+    struct store_run run = {result->run_id, request->command ? request->command : "audit", result->start,
+                            request->argv_json, request->out_dir, result->started_at};
+    int status = crawl_output_open_store(request->out_dir, request->db_path, &run, store, error, error_size);
+    if (status == CP_OK && (status = run_files_clear(request->out_dir, error, error_size)) == CP_OK)
+        status = crawl_output_begin(request->out_dir, options, error, error_size);
+    options->store = *store;
+    return status;
+}
+
 static int crawl(const struct audit_request *request, struct audit_watch *watch, struct audit_result *result,
-                 char *error, size_t error_size)
+                 struct store **store, char *error, size_t error_size)
 {
     struct crawl_options options = *request->crawl;
     options.on_page = audit_watch_page;
     options.on_page_context = watch;
     options.links_out = NULL;
-    if (request->out_dir && (run_files_clear(request->out_dir, error, error_size) != CP_OK ||
-                             crawl_output_begin(request->out_dir, &options, error, error_size) != CP_OK))
-        return CP_ERR_IO;
     result->started = time(NULL);
     strftime(result->started_at, sizeof result->started_at, "%Y-%m-%dT%H:%M:%SZ", gmtime(&result->started));
     run_files_new_id(result->started, result->run_id);
+    int opened = open_outputs(request, result, &options, store, error, error_size);
+    if (opened != CP_OK)
+        return opened == CP_ERR_NOMEM ? opened : (opened == CP_ERR_BUSY || opened == CP_ERR_INVALID) ? opened : CP_ERR_IO;
     error[0] = '\0';
     int status = crawl_run(&options, &result->crawl, error, error_size);
     if (status != CP_OK && status != CP_ERR_INTERRUPTED) {
@@ -259,11 +276,9 @@ static void fill_context(const struct audit_request *request, struct audit_resul
     ctx->options = request->options;
     ctx->option_count = request->option_count;
     ctx->has_page_counts = true;
-    for (uint32_t id = 0; id < result->analysis.node_count; id++) {
-        uint16_t flags = graph_node(result->crawl.graph, id)->flags;
-        ctx->pages += (flags & GRAPH_NODE_IN_SCOPE) && (flags & GRAPH_NODE_FETCHED);
+    ctx->pages = crawl_result_pages(&result->crawl);
+    for (uint32_t id = 0; id < result->analysis.node_count; id++)
         ctx->indexable += result->analysis.verdict[id] == 0;
-    }
     ctx->fail_on = request->fail_on;
     ctx->fail_on_existing = request->fail_on_existing;
     if (request->baseline_path)
@@ -457,7 +472,8 @@ int audit_run(const struct audit_request *request, struct audit_result *result, 
         return status;
     struct audit_watch watch;
     audit_watch_init(&watch, request->crawl);
-    status = crawl(request, &watch, result, error, error_size);
+    struct store *store = NULL;
+    status = crawl(request, &watch, result, &store, error, error_size);
     if (status == CP_OK) {
         fill_context(request, result);
         open_root_files(request, result);
@@ -471,6 +487,8 @@ int audit_run(const struct audit_request *request, struct audit_result *result, 
         if (status != CP_OK)
             fail(error, error_size, status, "cannot audit the crawl: %s", cp_strerror(status));
     }
+    if (status == CP_OK && store && store_put_findings(store, &result->findings) != CP_OK)
+        status = fail(error, error_size, CP_ERR_IO, "%s", store_error(store));
     struct written_files written = {{0}, 0};
     if (status == CP_OK && request->out_dir)
         status = write_formats(request, result, &written, error, error_size);
@@ -493,6 +511,12 @@ int audit_run(const struct audit_request *request, struct audit_result *result, 
         struct crawl_output_record record = {result->run_id, result->started_at, files, count};
         status = crawl_output_run(request->out_dir, request->crawl, &result->crawl, &record, error, error_size);
     }
+    /* The run is complete in the store once its files are (or interrupted); a run that failed stays
+     * "running" there, as a killed one does. */
+    if (store && status == CP_OK && result->crawled)
+        status = crawl_output_close_store(store, &result->crawl, error, error_size);
+    else
+        store_close(store);
     return status;
 }
 

@@ -74,6 +74,11 @@ struct audit_request {
     /* Rules switched off and ignore entries (configuration, list mode), applied before the
      * baseline comparison and every output; its per-entry counts are updated. NULL: keep all. */
     struct finding_filter *filter;
+    /* The crawl store (store/store.h, docs/store.md) the run is added to, or NULL for none; with
+     * out_dir only. The run's record names command and argv_json (the arguments, to run it again). */
+    const char *db_path;
+    const char *command;
+    const char *argv_json;
 };
 
 struct audit_result {

@@ -568,6 +568,9 @@ static void make_request(struct audit_cli *cli, struct audit_request *request)
         .options = cli->recorded,
         .option_count = cli->recorded_count,
         .filter = &cli->filter,
+        .db_path = crawl_cli_db(&cli->crawl),
+        .command = "audit",
+        .argv_json = cli->crawl.argv_json,
     };
 }
 

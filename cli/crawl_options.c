@@ -20,7 +20,9 @@
 #include "common/buf.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "common/json_write.h"
 #include "crawler/crawl_output.h"
+#include "store/store.h"
 #include "web/url.h"
 
 const char crawl_cli_help[] =
@@ -88,6 +90,9 @@ const char crawl_cli_help[] =
     "                             CRAWLPACK_USER=USER:PASSWORD in the environment is -u without the\n"
     "                             secret on the command line (-u wins)\n\n"
     "Output:\n"
+    "      --db FILE              the crawl store, an SQLite file every run is added to (default:\n"
+    "                             OUT/crawl.db; docs/store.md)\n"
+    "      --no-db                write no crawl store\n"
     "  -q, --quiet                no progress line\n"
     "  -v, --verbose              log every request\n";
 
@@ -295,6 +300,7 @@ enum {
 /* Proxy and credentials: their own range, so the two lists grow without touching each other. */
 enum { OPT_NOPROXY = 448, OPT_NETRC, OPT_NETRC_FILE };
 enum { OPT_LIST = 464, OPT_SITEMAP_ONLY };
+enum { OPT_DB = 480, OPT_NO_DB };
 
 const struct option crawl_cli_options[] = {
     {"out", required_argument, NULL, 'o'}, {"root", required_argument, NULL, OPT_ROOT},
@@ -325,6 +331,7 @@ const struct option crawl_cli_options[] = {
     {"proxy", required_argument, NULL, 'x'}, {"noproxy", required_argument, NULL, OPT_NOPROXY},
     {"netrc", no_argument, NULL, OPT_NETRC}, {"netrc-file", required_argument, NULL, OPT_NETRC_FILE},
     {"list", required_argument, NULL, OPT_LIST}, {"sitemap-only", no_argument, NULL, OPT_SITEMAP_ONLY},
+    {"db", required_argument, NULL, OPT_DB}, {"no-db", no_argument, NULL, OPT_NO_DB},
     {NULL, 0, NULL, 0},
 };
 
@@ -382,6 +389,8 @@ static int apply_exact_option(struct crawl_cli *cli, int c, const char *value)
     switch (c) {
     case OPT_LIST: cli->list_path = value; return 0;
     case OPT_SITEMAP_ONLY: cli->crawl.sitemap_only = true; return 0;
+    case OPT_DB: cli->db_path = value; return 0;
+    case OPT_NO_DB: cli->no_db = true; return 0;
     default: return -1;
     }
 }
@@ -598,7 +607,10 @@ int crawl_cli_apply(struct crawl_cli *cli, int c, const char *value, char **argv
 }
 
 void crawl_cli_free(struct crawl_cli *cli)
-{    free(cli->start_url_copy);
+{
+    free(cli->start_url_copy);
+    free(cli->argv_json);
+    free(cli->db_default);
     free(cli->start_credentials);
 
     for (size_t i = 0; cli->include_patterns && i < cli->includes.count; i++)
@@ -618,9 +630,87 @@ void crawl_cli_free(struct crawl_cli *cli)
     free(cli->list_text);
 }
 
+/* Whether an argument is a secret's value: -u/--user, --cookie and -H values are not written to the
+ * store (a store is a file people share); a resumed run needs them given again. */
+static bool secret_option(const char *arg, bool *next_is_secret)
+{
+    static const char *const names[] = {"-u", "--user", "--cookie", "-H", "--header"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        size_t n = strlen(names[i]);
+        if (strcmp(arg, names[i]) == 0) {
+            *next_is_secret = true;
+            return false;
+        }
+        if (strncmp(arg, names[i], n) == 0 && (arg[n] == '=' || (names[i][1] != '-' && arg[n])))
+            return true;
+    }
+    return false;
+}
+
+/* The command's arguments as a JSON array, for the store's run record (--resume runs them again). */
+static int record_argv(struct crawl_cli *cli, int argc, char **argv)
+{
+    char *text = NULL;
+    size_t length = 0;
+    FILE *out = open_memstream(&text, &length);
+    if (!out)
+        return EXIT_RUNTIME;
+    struct json_writer w;
+    json_writer_init(&w, out, false);
+    json_begin_array(&w);
+    bool secret = false;
+    for (int i = 1; i < argc; i++) {
+        bool next_is_secret = false;
+        bool inline_secret = secret_option(argv[i], &next_is_secret);
+        json_string(&w, secret || inline_secret ? "(not stored)" : argv[i]);
+        secret = next_is_secret;
+    }
+    json_end_array(&w);
+    int failed = json_writer_finish(&w);
+    if (fclose(out) != 0 || failed) {
+        free(text);
+        return EXIT_RUNTIME;
+    }
+    cli->argv_json = text;
+    return 0;
+}
+
+/* --db FILE, --no-db, or OUT/crawl.db. */
+static int finish_db(struct crawl_cli *cli)
+{
+    if (cli->db_path && cli->no_db)
+        return cli_usage_error(cli->command, "--db and --no-db: give one");
+    if (cli->no_db)
+        return 0;
+    if (!crawl_cli_writes_files(cli)) {
+        if (cli->db_path)
+            return cli_usage_error(cli->command, "--db goes with an output folder, not --out -");
+        return 0;
+    }
+    if (!cli->db_path) {
+        struct buf path = BUF_INIT;
+        if (buf_printf(&path, "%s/crawl.db", cli->out_dir) != CP_OK)
+            return EXIT_RUNTIME;
+        cli->db_default = buf_detach(&path);
+        cli->db_path = cli->db_default;
+    }
+    return 0;
+}
+
+const char *crawl_cli_db(const struct crawl_cli *cli)
+{
+    return cli->no_db || !crawl_cli_writes_files(cli) ? NULL : cli->db_path;
+}
+
 int crawl_cli_finish(struct crawl_cli *cli, int argc, char **argv)
 {
     struct crawl_options *o = &cli->crawl;
+    int recorded = record_argv(cli, argc, argv);
+    if (recorded)
+        return recorded;
+    int db = finish_db(cli);
+    if (db)
+        return db;
     if (optind < argc)
         o->start_url = argv[optind++];
     if (optind < argc)
@@ -735,15 +825,23 @@ int crawl_cli_run(struct crawl_cli *cli, struct crawl_result *result, char *star
 {
     char error[1024] = "";
     bool files = crawl_cli_writes_files(cli);
-    /* An earlier run's files go first, so the folder holds this run's only (audit/run_files). */
-    if (files && (run_files_clear(cli->out_dir, error, sizeof(error)) != CP_OK ||
-                  crawl_output_begin(cli->out_dir, &cli->crawl, error, sizeof(error)) != CP_OK)) {
-        fprintf(stderr, "crawlpack %s: %s\n", cli->command, error);
-        return EXIT_RUNTIME;
-    }
     *started = time(NULL);
     strftime(started_at, 32, "%Y-%m-%dT%H:%M:%SZ", gmtime(started));
     run_files_new_id(*started, cli->run_id);
+    /* The store first: a folder another crawlpack process is writing is refused before anything in
+     * it is touched. Then an earlier run's files go, so the folder holds this run's only
+     * (audit/run_files). */
+    struct store_run run = {cli->run_id, cli->command, crawl_cli_start_url(cli), cli->argv_json, cli->out_dir,
+                            started_at};
+    struct store *store = NULL;
+    if (files && (crawl_output_open_store(cli->out_dir, crawl_cli_db(cli), &run, &store, error, sizeof error) != CP_OK ||
+                  run_files_clear(cli->out_dir, error, sizeof(error)) != CP_OK ||
+                  crawl_output_begin(cli->out_dir, &cli->crawl, error, sizeof(error)) != CP_OK)) {
+        fprintf(stderr, "crawlpack %s: %s\n", cli->command, error);
+        store_close(store);
+        return EXIT_RUNTIME;
+    }
+    cli->crawl.store = store;
     crawl_cli_catch_stop_signals();
     if (cli->crawl.fetch.tls.insecure)
         fprintf(stderr, "crawlpack %s: warning: -k/--insecure: TLS certificates will not be verified\n", cli->command);
@@ -754,11 +852,20 @@ int crawl_cli_run(struct crawl_cli *cli, struct crawl_result *result, char *star
         cli->crawl.links_out = NULL;
         fprintf(stderr, "crawlpack %s: %s\n", cli->command, error[0] ? error : cp_strerror(status));
         crawl_result_free(result);
+        store_close(store);
+        cli->crawl.store = NULL;
         return status == CP_ERR_INVALID ? EXIT_USAGE : EXIT_RUNTIME;
     }
     const char *names[RUN_FILES_MAX];
     struct crawl_output_record record = {cli->run_id, started_at, names, run_files_crawl_names(names, RUN_FILES_MAX)};
-    if (files && crawl_output_finish(cli->out_dir, &cli->crawl, result, NULL, NULL, &record, error, sizeof(error)) != CP_OK) {
+    int finished = files ? crawl_output_finish(cli->out_dir, &cli->crawl, result, NULL, NULL, &record, error, sizeof(error))
+                         : CP_OK;
+    if (finished == CP_OK && store)
+        finished = crawl_output_close_store(store, result, error, sizeof error);
+    else
+        store_close(store);
+    cli->crawl.store = NULL;
+    if (finished != CP_OK) {
         fprintf(stderr, "crawlpack %s: %s\n", cli->command, error);
         crawl_result_free(result);
         return EXIT_RUNTIME;

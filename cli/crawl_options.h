@@ -52,6 +52,10 @@ struct crawl_cli {
     char *start_url_copy;           /* the start URL without its userinfo, when it had one */
     char *start_credentials;        /* that userinfo, decoded, for basic auth */
     char run_id[RUN_ID_SIZE]; /* this run's id (audit/run_files), set by crawl_cli_run */
+    const char *db_path;            /* --db FILE, or OUT/crawl.db (db_default) after crawl_cli_finish */
+    char *db_default;
+    bool no_db;                     /* --no-db */
+    char *argv_json;                /* the command's arguments, for the store's run record */
 };
 
 void crawl_cli_init(struct crawl_cli *cli, const char *command);
@@ -68,6 +72,9 @@ const char *crawl_cli_start_url(const struct crawl_cli *cli);
 /* The lines a run's summary adds about what it could not vouch for: URLs blocked by a rate limit
  * or bot wall, and -k (certificates not verified). Nothing when neither applies. */
 void crawl_cli_print_caveats(const struct crawl_cli *cli, const struct crawl_result *result, FILE *out);
+
+/* The crawl store's path (--db, default OUT/crawl.db), or NULL with --no-db or `--out -`. */
+const char *crawl_cli_db(const struct crawl_cli *cli);
 
 /* Whether the crawl files are written: false for `--out -` (audit: one format to stdout). */
 bool crawl_cli_writes_files(const struct crawl_cli *cli);

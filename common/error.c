@@ -13,6 +13,7 @@ const char *cp_strerror(int status)
     case CP_ERR_NETWORK: return "network error";
     case CP_ERR_PARSE: return "parse error";
     case CP_ERR_INTERRUPTED: return "interrupted";
+    case CP_ERR_BUSY: return "in use by another process";
     }
     return "unknown error";
 }

@@ -17,6 +17,7 @@ enum cp_status {
     CP_ERR_NETWORK = -5, /* a transfer failed (DNS, connect, TLS, timeout) */
     CP_ERR_PARSE = -6,   /* a document could not be parsed */
     CP_ERR_INTERRUPTED = -7, /* the user asked us to stop (SIGINT/SIGTERM) */
+    CP_ERR_BUSY = -8,    /* another process holds the resource (a crawl store in use) */
 };
 
 /* A short lower-case phrase for a status code, e.g. "out of memory". Never NULL. */

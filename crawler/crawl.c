@@ -22,6 +22,7 @@
 #include "web/bot_wall.h"
 #include "web/robots.h"
 #include "linkgraph/graph.h"
+#include "store/store.h"
 
 #define STOP_GRACE_MS 2000
 #define MAX_THROTTLE_RETRIES 2
@@ -154,6 +155,7 @@ static void handle_page(struct crawl *c, struct request *request, struct fetch_r
             free(job);
         }
     }
+    crawl_store_page(c, claim->node, response, NULL);
     fetch_result_free(response);
 }
 
@@ -324,6 +326,8 @@ static void crawl_loop(struct crawl *c)
                 c->r->stopped_by = "--max-duration";
         }
         drain_outcomes(c, 0);
+        if (c->o->store)
+            store_tick(c->o->store);
         long wait = c->stopping ? 50 : start_requests(c);
         size_t in_flight = c->fetcher ? fetcher_in_flight(c->fetcher) : 0;
         if (c->stopping && now >= c->stop_deadline_ms)
@@ -626,6 +630,17 @@ int crawl_run(const struct crawl_options *options, struct crawl_result *result, 
     free(c.externals);
     url_free(&c.start);
     return status;
+}
+
+size_t crawl_result_pages(const struct crawl_result *r)
+{
+    size_t pages = 0;
+    uint32_t nodes = r->graph ? graph_node_count(r->graph) : 0;
+    for (uint32_t id = 0; id < nodes; id++) {
+        uint16_t flags = graph_node(r->graph, id)->flags;
+        pages += (flags & GRAPH_NODE_IN_SCOPE) && (flags & GRAPH_NODE_FETCHED);
+    }
+    return pages;
 }
 
 bool crawl_result_partial(const struct crawl_result *r, char *reason, size_t size)

@@ -48,6 +48,7 @@
 
 struct graph;
 struct robots;
+struct store;
 struct page_signals;
 
 /* Called on the fetch-loop thread for every page extracted, after its links are in the graph:
@@ -101,6 +102,10 @@ struct crawl_options {
     crawl_page_fn on_page;          /* may be NULL */
     void *on_page_context;
     int progress;                   /* 0 none, 1 a status line on stderr (TTY: updating; else every 10 s) */
+    /* The crawl store (store/store.h), with a run begun, or NULL: every page's response and signals
+     * are written to it from the fetch loop as the crawl goes, in batches; crawl_output_finish
+     * adds the end-of-run rows. The caller opens, ends and closes it. */
+    struct store *store;
     bool progress_tty;
 };
 
@@ -257,6 +262,8 @@ struct crawl_result {
 bool crawl_result_partial(const struct crawl_result *result, char *reason, size_t size);
 
 int crawl_run(const struct crawl_options *options, struct crawl_result *result, char *error, size_t error_size);
+/* The crawl's pages: in-scope URLs fetched (the audit's page count; the store's runs.pages). */
+size_t crawl_result_pages(const struct crawl_result *result);
 void crawl_result_free(struct crawl_result *result);
 
 /* The User-Agent's product token used for robots.txt ("crawlpack" by default). */

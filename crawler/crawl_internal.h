@@ -52,6 +52,8 @@ struct outcome {
     size_t link_count;
     uint32_t links_unparsed; /* resolved URLs that did not parse or identify again (out of memory) */
     int status;            /* extract_page's status */
+    struct fetch_result *response; /* with a store: the response without its body, stored with the
+                                      signals when the outcome is merged; else NULL */
 };
 
 struct job {
@@ -141,6 +143,9 @@ void crawl_record_redirect(struct crawl *c, uint32_t node, const struct fetch_re
  * did not give; the crawl is partial. */
 void crawl_record_unreachable(struct crawl *c, uint32_t node, const struct fetch_result *response);
 void crawl_merge_outcome(struct crawl *c, struct outcome *out);
+/* With a store (options->store): the page's row, with its signals when it was parsed. */
+void crawl_store_page(struct crawl *c, uint32_t node, const struct fetch_result *response,
+                      const struct page_signals *signals);
 
 /* Blocked answers and the start page's outcome (crawl_blocked.c; fetch loop thread only). */
 void crawl_record_blocked(struct crawl *c, uint32_t node, struct frontier_origin *origin,

@@ -17,6 +17,7 @@
 #include "linkgraph/clusters.h"
 #include "linkgraph/graph.h"
 #include "common/csv.h"
+#include "store/store.h"
 
 static FILE *open_in(const char *dir, const char *name, char *path, size_t path_size, char *error, size_t error_size)
 {
@@ -93,69 +94,74 @@ static const char *why_not_fetched(const struct crawl_page *page, uint16_t node_
     return "not fetched: beyond --max-depth, or only reached through links not followed";
 }
 
+/* One pages.csv row as text, the cells in store_page_fact_columns order: what pages.csv and the
+ * store's page_facts table are both written from, in the same loop. */
+struct page_row {
+    const char *fields[STORE_PAGE_FACT_COLUMNS];
+    char status[8], depth[16], size[16], ttfb[32], total[32], in_sitemap[4], inlinks[16], outlinks[16];
+    char hsts[4], analytics[160], dropped[16], indexable[4], reasons[160], score[16];
+};
+
 /* The analysis's verdict and link score: indexable (1/0), the reasons a page is not
  * (graph_verdict_describe's names, comma-separated) and the 0-100 link score of an in-scope page
  * (empty out of scope, where the score means nothing). */
-static void write_page_facts(FILE *out, const struct graph_analysis *analysis, const struct graph_node *node,
-                             uint32_t id)
+static void page_facts(struct page_row *row, const struct graph_analysis *analysis, const struct graph_node *node,
+                       uint32_t id)
 {
-    char reasons[160];
-    graph_verdict_describe(analysis->verdict[id], reasons, sizeof reasons);
-    fprintf(out, ",%d,", analysis->verdict[id] == 0 ? 1 : 0);
-    csv_write_field(out, reasons);
-    fputc(',', out);
+    graph_verdict_describe(analysis->verdict[id], row->reasons, sizeof row->reasons);
+    snprintf(row->indexable, sizeof row->indexable, "%d", analysis->verdict[id] == 0 ? 1 : 0);
     if (node->flags & GRAPH_NODE_IN_SCOPE)
-        fprintf(out, "%u", analysis->link_score[id]);
+        snprintf(row->score, sizeof row->score, "%u", analysis->link_score[id]);
+    row->fields[20] = row->indexable;
+    row->fields[21] = row->reasons;
+    row->fields[22] = row->score;
 }
 
-static void write_page_row(FILE *out, const struct crawl_result *r, const struct graph_analysis *links, uint32_t id)
+static void analytics_text(uint32_t analytics, char *dst, size_t size)
 {
+    size_t used = 0;
+    for (uint32_t bit = 1; bit && bit <= analytics && used < size; bit <<= 1)
+        if (analytics & bit)
+            used += (size_t)snprintf(dst + used, size - used, "%s%s", used ? " " : "",
+                                     extract_analytics_name((enum extract_analytics)bit));
+}
+
+static void page_row_fill(struct page_row *row, const struct crawl_result *r, const struct graph_analysis *links,
+                          uint32_t id)
+{
+    memset(row, 0, sizeof *row);
     const struct graph *g = r->graph;
     const struct graph_node *node = graph_node(g, id);
     const struct crawl_page *page = &r->pages[id];
     bool fetched = page->flags & CRAWL_PAGE_FETCHED;
-    char number[64];
-    csv_write_field(out, graph_url(g, id, NULL));
-    fputc(',', out);
     if (fetched && page->status)
-        fprintf(out, "%u", page->status);
-    fputc(',', out);
-    csv_write_field(out, crawl_page_text(page, CRAWL_TEXT_CONTENT_TYPE));
-    fputc(',', out);
+        snprintf(row->status, sizeof row->status, "%u", page->status);
     if (links->depth_followable[id] != GRAPH_UNREACHED)
-        fprintf(out, "%u", links->depth_followable[id]);
-    fputc(',', out);
-    if (fetched)
-        fprintf(out, "%u,%.1f,%.1f", page->size, page->ttfb_ms, page->total_ms);
-    else
-        fputs(",,", out);
-    fputc(',', out);
-    csv_write_field(out, node->redirect != GRAPH_NO_NODE ? graph_url(g, node->redirect, NULL) : NULL);
-    fputc(',', out);
-    csv_write_field(out, node->canonical != GRAPH_NO_NODE ? graph_url(g, node->canonical, NULL) : NULL);
-    fputc(',', out);
-    csv_write_field(out, crawl_page_text(page, CRAWL_TEXT_ROBOTS));
-    snprintf(number, sizeof(number), ",%d,%u,%u,", node->sitemap_first != GRAPH_NO_NODE ? 1 : 0,
-             links->inlinks[id], links->outlinks[id]);
-    fputs(number, out);
-    csv_write_field(out, crawl_page_text(page, CRAWL_TEXT_TITLE));
-    fputc(',', out);
-    const char *error = crawl_page_text(page, CRAWL_TEXT_ERROR);
-    csv_write_field(out, error[0] || fetched ? error : why_not_fetched(page, node->flags));
-    fprintf(out, ",%s,", version_text(page->http_version));
-    csv_write_field(out, crawl_page_text(page, CRAWL_TEXT_ENCODING));
-    fprintf(out, ",%d,", (page->flags & CRAWL_PAGE_HSTS) ? 1 : 0);
-    bool first = true;
-    for (uint32_t bit = 1; bit && bit <= page->analytics; bit <<= 1)
-        if (page->analytics & bit) {
-            fprintf(out, "%s%s", first ? "" : " ", extract_analytics_name((enum extract_analytics)bit));
-            first = false;
-        }
-    fputc(',', out);
+        snprintf(row->depth, sizeof row->depth, "%u", links->depth_followable[id]);
+    if (fetched) {
+        snprintf(row->size, sizeof row->size, "%u", page->size);
+        snprintf(row->ttfb, sizeof row->ttfb, "%.1f", page->ttfb_ms);
+        snprintf(row->total, sizeof row->total, "%.1f", page->total_ms);
+    }
+    snprintf(row->in_sitemap, sizeof row->in_sitemap, "%d", node->sitemap_first != GRAPH_NO_NODE ? 1 : 0);
+    snprintf(row->inlinks, sizeof row->inlinks, "%u", links->inlinks[id]);
+    snprintf(row->outlinks, sizeof row->outlinks, "%u", links->outlinks[id]);
+    snprintf(row->hsts, sizeof row->hsts, "%d", (page->flags & CRAWL_PAGE_HSTS) ? 1 : 0);
+    analytics_text(page->analytics, row->analytics, sizeof row->analytics);
     if (fetched && page->links_dropped)
-        fprintf(out, "%u", page->links_dropped);
-    write_page_facts(out, links, node, id);
-    fputs("\r\n", out);
+        snprintf(row->dropped, sizeof row->dropped, "%u", page->links_dropped);
+    const char *error = crawl_page_text(page, CRAWL_TEXT_ERROR);
+    const char *fields[] = {
+        graph_url(g, id, NULL), row->status, crawl_page_text(page, CRAWL_TEXT_CONTENT_TYPE), row->depth, row->size,
+        row->ttfb, row->total, node->redirect != GRAPH_NO_NODE ? graph_url(g, node->redirect, NULL) : NULL,
+        node->canonical != GRAPH_NO_NODE ? graph_url(g, node->canonical, NULL) : NULL,
+        crawl_page_text(page, CRAWL_TEXT_ROBOTS), row->in_sitemap, row->inlinks, row->outlinks,
+        crawl_page_text(page, CRAWL_TEXT_TITLE), error[0] || fetched ? error : why_not_fetched(page, node->flags),
+        version_text(page->http_version), crawl_page_text(page, CRAWL_TEXT_ENCODING), row->hsts, row->analytics,
+        row->dropped,
+    };
+    memcpy(row->fields, fields, sizeof fields);
+    page_facts(row, links, node, id);
 }
 
 /* Rows in click-depth order (unreached pages last), then by URL: stable across runs. */
@@ -172,7 +178,7 @@ static int compare_rows(const void *a, const void *b)
 }
 
 int crawl_output_pages(const char *dir, const struct crawl_result *r, const struct graph_analysis *analysis,
-                       char *error, size_t error_size)
+                       struct store *store, char *error, size_t error_size)
 {
     char path[4096];
     uint32_t count = graph_node_count(r->graph);
@@ -190,16 +196,19 @@ int crawl_output_pages(const char *dir, const struct crawl_result *r, const stru
         free(order);
         return CP_ERR_IO;
     }
-    fputs("url,status,content_type,depth,size,ttfb_ms,total_ms,redirect_to,canonical,robots_directives,in_sitemap,"
-          "inlinks,outlinks,title,error,http_version,content_encoding,hsts,analytics,links_dropped,indexable,"
-          "not_indexable_reasons,link_score\r\n", out);
+    csv_write_record(out, store_page_fact_columns, STORE_PAGE_FACT_COLUMNS);
     for (uint32_t i = 0; i < count; i++)
         order[i] = i;
     sort_result = r; /* output runs on one thread after the crawl */
     sort_depth = analysis->depth_followable;
     qsort(order, count, sizeof(*order), compare_rows);
-    for (uint32_t i = 0; i < count; i++)
-        write_page_row(out, r, analysis, order[i]);
+    struct page_row row;
+    for (uint32_t i = 0; i < count; i++) {
+        page_row_fill(&row, r, analysis, order[i]);
+        csv_write_record(out, row.fields, STORE_PAGE_FACT_COLUMNS);
+        if (store)
+            store_put_page_facts(store, row.fields);
+    }
     free(order);
     return finish_file(out, path, dir, "pages.csv", error, error_size);
 }
@@ -307,21 +316,22 @@ static void write_robots(struct json_writer *w, const struct crawl_result *r)
     json_end_array(w);
 }
 
-/* lastmod as W3C Datetime: the date alone when it is midnight UTC, else the full UTC time. */
-static void write_lastmod(FILE *out, int64_t lastmod)
+/* lastmod as W3C Datetime: the date alone when it is midnight UTC, else the full UTC time; "" when
+ * there is none. */
+static void lastmod_text(int64_t lastmod, char text[32])
 {
+    text[0] = '\0';
     if (lastmod == GRAPH_NO_LASTMOD)
         return;
     time_t seconds = (time_t)lastmod;
     struct tm tm;
     if (!gmtime_r(&seconds, &tm))
         return;
-    char text[32];
-    strftime(text, sizeof text, tm.tm_hour || tm.tm_min || tm.tm_sec ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d", &tm);
-    fputs(text, out);
+    strftime(text, 32, tm.tm_hour || tm.tm_min || tm.tm_sec ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d", &tm);
 }
 
-int crawl_output_sitemaps(const char *dir, const struct crawl_result *r, char *error, size_t error_size)
+int crawl_output_sitemaps(const char *dir, const struct crawl_result *r, struct store *store, char *error,
+                          size_t error_size)
 {
     char path[4096];
     FILE *out = open_in(dir, "sitemaps.csv.tmp", path, sizeof(path), error, error_size);
@@ -332,12 +342,12 @@ int crawl_output_sitemaps(const char *dir, const struct crawl_result *r, char *e
     for (uint32_t id = 0; id < count; id++) {
         for (uint32_t at = graph_node(r->graph, id)->sitemap_first; at != GRAPH_NO_NODE;) {
             const struct graph_sitemap_entry *entry = graph_sitemap_entry(r->graph, at);
-            csv_write_field(out, graph_url(r->graph, entry->sitemap, NULL));
-            fputc(',', out);
-            csv_write_field(out, graph_url(r->graph, id, NULL));
-            fputc(',', out);
-            write_lastmod(out, entry->lastmod);
-            fputs("\r\n", out);
+            char lastmod[32];
+            lastmod_text(entry->lastmod, lastmod);
+            const char *fields[] = {graph_url(r->graph, entry->sitemap, NULL), graph_url(r->graph, id, NULL), lastmod};
+            csv_write_record(out, fields, 3);
+            if (store)
+                store_put_sitemap_entry(store, fields[0], fields[1], fields[2]);
             at = entry->next;
         }
     }
@@ -464,6 +474,28 @@ int crawl_output_run(const char *dir, const struct crawl_options *options, const
     return finish_file(out, path, dir, "crawl.json", error, error_size);
 }
 
+/* The graph (nodes and edges), robots.txt and sitemap outcomes: the rest of the run's rows. */
+static void store_crawl_outcomes(struct store *store, const struct crawl_result *r)
+{
+    uint32_t nodes = graph_node_count(r->graph);
+    for (uint32_t id = 0; id < nodes; id++)
+        store_put_node(store, id, graph_url(r->graph, id, NULL));
+    for (uint32_t id = 0; id < nodes; id++) {
+        struct graph_edges out = graph_out_edges(r->graph, id);
+        for (uint32_t i = 0; i < out.count; i++)
+            store_put_edge(store, id, out.nodes[i], graph_edge_kind_name(graph_edge_kind(out.meta[i])), out.meta[i]);
+    }
+    for (size_t i = 0; i < r->robots_count; i++) {
+        const struct crawl_robots_outcome *o = &r->robots[i];
+        store_put_robots(store, o->origin, o->robots_url, o->status, o->action ? o->action : "not-fetched",
+                         o->reason, o->bytes);
+    }
+    for (size_t i = 0; i < r->sitemap_count; i++) {
+        const struct crawl_sitemap_outcome *s = &r->sitemaps[i];
+        store_put_sitemap(store, s->url, s->origin, s->status, s->read, s->urls, s->error);
+    }
+}
+
 static int make_dir(const char *dir)
 {
     char path[4096];
@@ -476,6 +508,38 @@ static int make_dir(const char *dir)
             *p = '/';
         }
     return mkdir(path, 0777) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+int crawl_output_open_store(const char *dir, const char *path, const struct store_run *run, struct store **store,
+                            char *error, size_t error_size)
+{
+    *store = NULL;
+    if (!path)
+        return CP_OK;
+    if (make_dir(dir) != 0) {
+        snprintf(error, error_size, "cannot create %s: %s", dir, strerror(errno));
+        return CP_ERR_IO;
+    }
+    int status = store_open(path, store, error, error_size);
+    if (status == CP_OK && (status = store_run_begin(*store, run)) != CP_OK) {
+        snprintf(error, error_size, "%s", store_error(*store));
+        store_close(*store);
+        *store = NULL;
+    }
+    return status;
+}
+
+int crawl_output_close_store(struct store *store, const struct crawl_result *result, char *error, size_t error_size)
+{
+    char ended_at[32];
+    time_t now = time(NULL);
+    strftime(ended_at, sizeof ended_at, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    struct store_run_end end = {result->interrupted ? "interrupted" : "complete", ended_at, crawl_result_pages(result)};
+    int status = store_run_end(store, &end);
+    if (status != CP_OK)
+        snprintf(error, error_size, "%s", store_error(store));
+    store_close(store);
+    return status;
 }
 
 int crawl_output_begin(const char *dir, struct crawl_options *options, char *error, size_t error_size)
@@ -536,9 +600,9 @@ int crawl_output_clusters(const char *dir, const struct crawl_result *r, const s
 
 /* pages.csv and clusters.csv from one analysis (clusters made here when the caller has none). */
 static int finish_tables(const char *dir, const struct crawl_result *result, const struct graph_analysis *analysis,
-                         const struct clusters *clusters, char *error, size_t error_size)
+                         const struct clusters *clusters, struct store *store, char *error, size_t error_size)
 {
-    int status = crawl_output_pages(dir, result, analysis, error, error_size);
+    int status = crawl_output_pages(dir, result, analysis, store, error, error_size);
     if (status != CP_OK || clusters)
         return status == CP_OK ? crawl_output_clusters(dir, result, analysis, clusters, error, error_size) : status;
     struct clusters own;
@@ -565,15 +629,20 @@ int crawl_output_finish(const char *dir, struct crawl_options *options, const st
     options->links_out = NULL;
     struct graph_analysis own;
     int status = CP_OK;
+    struct store *store = options->store;
+    if (store)
+        store_results_begin(store); /* a failure is sticky: the caller reports it */
     if (analysis)
-        status = finish_tables(dir, result, analysis, clusters, error, error_size);
+        status = finish_tables(dir, result, analysis, clusters, store, error, error_size);
     else if ((status = graph_analyze(&own, result->graph, NULL)) == CP_OK) { /* freed on error */
-        status = finish_tables(dir, result, &own, clusters, error, error_size);
+        status = finish_tables(dir, result, &own, clusters, store, error, error_size);
         graph_analysis_free(&own);
     } else
         snprintf(error, error_size, "cannot analyse the link graph: %s", cp_strerror(status));
     if (status == CP_OK)
-        status = crawl_output_sitemaps(dir, result, error, error_size);
+        status = crawl_output_sitemaps(dir, result, store, error, error_size);
+    if (status == CP_OK && store)
+        store_crawl_outcomes(store, result);
     if (status == CP_OK)
         status = crawl_output_run(dir, options, result, record, error, error_size);
     if (status == CP_OK && !links_ok) {

@@ -22,6 +22,7 @@
 
 struct graph_analysis;
 struct clusters;
+struct store;
 
 /* crawl.json's record of the run. run_id names the run (docs/formats.md, "Output files"); files
  * are the names, relative to dir, of the run's files so far, listed in crawl.json with their sizes
@@ -35,7 +36,9 @@ struct crawl_output_record {
 
 /* The crawl's files around crawl_run: crawl_output_begin creates DIR (and its parents) and opens
  * DIR/links.csv into options->links_out, which the crawl fills while it runs; crawl_output_finish
- * closes it and writes pages.csv, sitemaps.csv, clusters.csv and crawl.json. analysis is a complete
+ * closes it and writes pages.csv, sitemaps.csv, clusters.csv and crawl.json. With options->store, the
+ * same rows go to the store as they are written (page_facts, sitemap_entries) with the graph,
+ * robots.txt and sitemap outcomes, in one transaction that store_run_end commits. analysis is a complete
  * analysis of result->graph (graph_analyze), the one the audit rules read too, or NULL to have one
  * made here; clusters likewise (crawl_output_build_clusters), or NULL to have them made here.
  * options->links_out is NULL again after crawl_output_finish, whatever it returns. */
@@ -53,6 +56,17 @@ int crawl_output_build_clusters(const struct crawl_result *result, const struct 
 int crawl_output_clusters(const char *dir, const struct crawl_result *result, const struct graph_analysis *analysis,
                           const struct clusters *clusters, char *error, size_t error_size);
 
+/* The crawl store around the crawl (store/store.h): crawl_output_open_store creates DIR, opens the
+ * store at path (nothing when path is NULL: *store is then NULL) and begins the run, before
+ * anything in DIR is touched (a store another process holds is refused first). Set the store in
+ * options->store; crawl_output_finish writes the end-of-run rows; the caller adds its own (the
+ * audit's findings); crawl_output_close_store ends the run (complete or interrupted) and closes
+ * the store, whatever it returns. Errors as above, or CP_ERR_BUSY / CP_ERR_INVALID from store_open. */
+struct store_run;
+int crawl_output_open_store(const char *dir, const char *path, const struct store_run *run, struct store **store,
+                            char *error, size_t error_size);
+int crawl_output_close_store(struct store *store, const struct crawl_result *result, char *error, size_t error_size);
+
 /* links.csv: open DIR/links.csv.tmp (crawl_output_finish renames it) and write its header. */
 int crawl_output_open_links(const char *dir, FILE **out, char *error, size_t error_size);
 void crawl_output_link_row(FILE *out, const char *source, const char *target, const char *kind,
@@ -61,11 +75,12 @@ void crawl_output_link_row(FILE *out, const char *source, const char *target, co
 /* pages.csv for a finished (or interrupted) crawl: every column that is a page fact (depth, inlinks,
  * outlinks, ...) is read from analysis, a complete analysis of the frozen graph. */
 int crawl_output_pages(const char *dir, const struct crawl_result *result, const struct graph_analysis *analysis,
-                       char *error, size_t error_size);
+                       struct store *store, char *error, size_t error_size);
 /* sitemaps.csv: sitemap,url,lastmod — one row per sitemap entry the crawl read (after index
  * recursion), url as crawl identity, lastmod as W3C Datetime in UTC or empty. The pack reads it
  * for coverage, the sitemap diff and freshness. */
-int crawl_output_sitemaps(const char *dir, const struct crawl_result *result, char *error, size_t error_size);
+int crawl_output_sitemaps(const char *dir, const struct crawl_result *result, struct store *store, char *error,
+                          size_t error_size);
 /* crawl.json. It is written last: a caller that writes more files after crawl_output_finish (the
  * audit's findings) calls it again with those added to record->files. */
 int crawl_output_run(const char *dir, const struct crawl_options *options, const struct crawl_result *result,

@@ -16,6 +16,7 @@
 #include "web/robots.h"
 #include "linkgraph/analysis.h"
 #include "linkgraph/graph.h"
+#include "store/store.h"
 
 /* ---- page records ---- */
 
@@ -514,4 +515,33 @@ void crawl_merge_outcome(struct crawl *c, struct outcome *out)
     }
     if (c->o->on_page)
         c->o->on_page(c->o->on_page_context, c->graph, node, s);
+    if (out->response)
+        crawl_store_page(c, node, out->response, s);
+}
+
+void crawl_store_page(struct crawl *c, uint32_t node, const struct fetch_result *response,
+                      const struct page_signals *signals)
+{
+    if (!c->o->store)
+        return;
+    const struct crawl_page *page = crawl_page_of(c, node);
+    const char *error = crawl_page_text(page, CRAWL_TEXT_ERROR);
+    struct store_response row = {
+        .url = graph_url(c->graph, node, NULL),
+        .status = response->status,
+        .content_type = response->content_type,
+        .content_encoding = response->content_encoding,
+        .location = response->location,
+        .x_robots_tag = response->x_robots_tag,
+        .link_header = response->link_header,
+        .error = error[0] ? error : NULL,
+        .http_version = response->http_version,
+        .hsts = response->hsts,
+        .truncated = response->truncated,
+        .size = page->size,
+        .content_hash = page->body_hash,
+        .ttfb_ms = response->ttfb_ms,
+        .total_ms = response->total_ms,
+    };
+    store_put_page(c->o->store, &row, signals); /* a failure is sticky: reported once, at the end */
 }

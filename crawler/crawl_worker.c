@@ -140,6 +140,7 @@ void crawl_outcome_free(struct outcome *out)
     }
     free(out->links);
     page_signals_free(out->signals);
+    fetch_result_free(out->response);
     free(out);
 }
 
@@ -150,7 +151,13 @@ void *crawl_worker_main(void *arg)
     while ((job = handoff_pop(&c->jobs))) {
         struct outcome *out = extract_job(c, job);
         uint32_t node = job->node;
-        fetch_result_free(job->response); /* bodies live only until extraction */
+        if (out && c->o->store) { /* the store keeps the headers, never the body */
+            free(job->response->body);
+            job->response->body = NULL;
+            out->response = job->response;
+        } else {
+            fetch_result_free(job->response); /* bodies live only until extraction */
+        }
         free(job);
         if (out && handoff_push(&c->outcomes, out) == CP_OK)
             continue;

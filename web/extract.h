@@ -184,6 +184,10 @@ enum extract_truncation {
     EXTRACT_TRUNCATED_PARSE_MEMORY = 1 << 7, /* the parse ran out of memory budget: no body signals */
 };
 
+/* A new field here (or in the structs it points to) must be added to the crawl store's codec,
+ * store/page_record.c, in encode and decode: stored pages are replayed from it (resume, incremental
+ * re-audits). Its static asserts on these structs' sizes fail the build until it is, and
+ * tests/store's round trip of a fully populated record checks the field survives. */
 struct page_signals {
     const char *url;            /* the page URL, serialised */
     const char *base_url;       /* the document base when a <base href> set one, else NULL */

@@ -7,7 +7,7 @@
 # Usage: check_layers.sh SOURCE_DIR
 set -eu
 cd "$1"
-layers="common findings web sitemap linkgraph crawler reports audit fleet cli"
+layers="common findings web sitemap linkgraph store crawler reports audit fleet cli"
 
 rank() { # folder -> its position in $layers, or nothing when it is not a product folder
     i=0

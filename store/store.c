@@ -1,0 +1,596 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* store/store: the SQLite crawl store (see store.h; the schema is documented in docs/store.md). */
+#include "store/store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/error.h"
+#include "findings/findings.h"
+#include "store/page_record.h"
+
+const char *const store_page_fact_columns[STORE_PAGE_FACT_COLUMNS] = {
+    "url", "status", "content_type", "depth", "size", "ttfb_ms", "total_ms", "redirect_to", "canonical",
+    "robots_directives", "in_sitemap", "inlinks", "outlinks", "title", "error", "http_version", "content_encoding",
+    "hsts", "analytics", "links_dropped", "indexable", "not_indexable_reasons", "link_score",
+};
+
+/* Column types of page_facts, in store_page_fact_columns order (SQLite affinity: a CSV cell "12"
+ * is stored as the integer 12, an empty cell as NULL). */
+static const char *const fact_types[STORE_PAGE_FACT_COLUMNS] = {
+    "TEXT NOT NULL", "INTEGER", "TEXT", "INTEGER", "INTEGER", "REAL", "REAL", "TEXT", "TEXT", "TEXT", "INTEGER",
+    "INTEGER", "INTEGER", "TEXT", "TEXT", "TEXT", "TEXT", "INTEGER", "TEXT", "INTEGER", "INTEGER", "TEXT", "INTEGER",
+};
+
+/* Schema version 1 (docs/store.md). A later version adds an upgrade step from the one before. */
+static const char schema_v1[] =
+    "CREATE TABLE runs(id INTEGER PRIMARY KEY, run_id TEXT NOT NULL, command TEXT NOT NULL, site TEXT NOT NULL,"
+    " argv TEXT NOT NULL, out_dir TEXT, started_at TEXT NOT NULL, ended_at TEXT,"
+    " state TEXT NOT NULL CHECK(state IN ('running','interrupted','complete')), pid INTEGER,"
+    " pages INTEGER, indexable INTEGER);"
+    "CREATE TABLE pages(run INTEGER NOT NULL REFERENCES runs(id), url TEXT NOT NULL, status INTEGER,"
+    " content_type TEXT, content_encoding TEXT, location TEXT, x_robots_tag TEXT, link_header TEXT, etag TEXT,"
+    " last_modified TEXT, error TEXT, http_version INTEGER, hsts INTEGER, truncated INTEGER, size INTEGER,"
+    " content_hash TEXT, ttfb_ms REAL, total_ms REAL, fetched_at TEXT, signals BLOB, UNIQUE(run, url));"
+    "CREATE TABLE nodes(run INTEGER NOT NULL, id INTEGER NOT NULL, url TEXT NOT NULL, PRIMARY KEY(run, id));"
+    "CREATE TABLE edges(run INTEGER NOT NULL, source INTEGER NOT NULL, target INTEGER NOT NULL, kind TEXT NOT NULL,"
+    " meta INTEGER NOT NULL);"
+    "CREATE INDEX edges_run ON edges(run, source);"
+    "CREATE TABLE sitemaps(run INTEGER NOT NULL, url TEXT NOT NULL, origin TEXT, status INTEGER, read INTEGER,"
+    " urls INTEGER, error TEXT);"
+    "CREATE TABLE sitemap_entries(run INTEGER NOT NULL, sitemap TEXT NOT NULL, url TEXT NOT NULL, lastmod TEXT);"
+    "CREATE INDEX sitemap_entries_run ON sitemap_entries(run, url);"
+    "CREATE TABLE robots(run INTEGER NOT NULL, origin TEXT NOT NULL, url TEXT, status INTEGER, outcome TEXT,"
+    " reason TEXT, bytes INTEGER);"
+    "CREATE TABLE findings(run INTEGER NOT NULL, fingerprint TEXT NOT NULL, rule TEXT NOT NULL,"
+    " severity TEXT NOT NULL, url TEXT, source TEXT, line INTEGER, message TEXT NOT NULL, related TEXT);"
+    "CREATE INDEX findings_run ON findings(run, fingerprint);"
+    "CREATE VIEW links AS SELECT e.run, s.url AS source, t.url AS target, e.kind, e.meta FROM edges e"
+    " JOIN nodes s ON s.run = e.run AND s.id = e.source JOIN nodes t ON t.run = e.run AND t.id = e.target;";
+
+enum statement {
+    ST_PAGE, ST_FACTS, ST_NODE, ST_EDGE, ST_SITEMAP_ENTRY, ST_SITEMAP, ST_ROBOTS, ST_FINDING, ST_COUNT
+};
+
+struct store {
+    sqlite3 *db;
+    char *path;
+    int lock_fd;
+    sqlite3_stmt *statements[ST_COUNT];
+    int64_t run;
+    bool in_transaction;
+    size_t batch_pages;
+    double batch_started_ms;
+    int failed;             /* the first write error, sticky */
+    char error[512];
+    struct buf scratch;
+};
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+const char *store_error(const struct store *store)
+{
+    return store->error;
+}
+
+const char *store_path(const struct store *store)
+{
+    return store->path;
+}
+
+int64_t store_run_id(const struct store *store)
+{
+    return store->run;
+}
+
+/* A SQLite failure as a status and a message naming the file; writes fail for good after one. */
+static int sql_fail(struct store *s, const char *what)
+{
+    int code = sqlite3_errcode(s->db);
+    int status = code == SQLITE_NOMEM ? CP_ERR_NOMEM
+                 : (code == SQLITE_NOTADB || code == SQLITE_CORRUPT) ? CP_ERR_INVALID
+                                                                      : CP_ERR_IO;
+    if (!s->failed) {
+        if (code == SQLITE_FULL)
+            snprintf(s->error, sizeof s->error, "cannot write %s: the disk is full (%s); what was stored before is kept",
+                     s->path, what);
+        else if (status == CP_ERR_INVALID)
+            snprintf(s->error, sizeof s->error, "%s is damaged or not a crawlpack store (%s: %s)", s->path, what,
+                     sqlite3_errmsg(s->db));
+        else
+            snprintf(s->error, sizeof s->error, "cannot write %s (%s): %s", s->path, what, sqlite3_errmsg(s->db));
+        s->failed = status;
+    }
+    return s->failed;
+}
+
+static int exec(struct store *s, const char *sql, const char *what)
+{
+    if (s->failed)
+        return s->failed;
+    return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? CP_OK : sql_fail(s, what);
+}
+
+/* ---- opening: the lock, the checks, the schema ---- */
+
+/* One crawlpack process per store: an flock on PATH.lock, released by the kernel when the process
+ * ends however it ends (kill -9 included), with the holder's pid in it for the message. */
+static int take_lock(struct store *s, char *error, size_t error_size)
+{
+    struct buf lock_path = BUF_INIT;
+    buf_printf(&lock_path, "%s.lock", s->path);
+    s->lock_fd = open(buf_str(&lock_path), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (s->lock_fd < 0) {
+        snprintf(error, error_size, "cannot open %s: %s", buf_str(&lock_path), strerror(errno));
+        buf_free(&lock_path);
+        return CP_ERR_IO;
+    }
+    buf_free(&lock_path);
+    if (flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        char pid[32] = "";
+        ssize_t n = pread(s->lock_fd, pid, sizeof pid - 1, 0);
+        pid[n > 0 ? n : 0] = '\0';
+        pid[strcspn(pid, "\n")] = '\0';
+        snprintf(error, error_size,
+                 "%s is in use by another crawlpack process (pid %s); wait for it to end, or use another --db",
+                 s->path, pid[0] ? pid : "unknown");
+        return CP_ERR_BUSY;
+    }
+    char pid[32];
+    int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+    if (ftruncate(s->lock_fd, 0) != 0 || pwrite(s->lock_fd, pid, (size_t)n, 0) != n)
+        (void)0; /* the pid is only for the message */
+    return CP_OK;
+}
+
+static int pragma_int(struct store *s, const char *sql, int *value)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    *value = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? CP_OK : CP_ERR_INVALID;
+}
+
+static int create_schema(struct store *s)
+{
+    struct buf sql = BUF_INIT;
+    buf_printf(&sql, "BEGIN IMMEDIATE;%sCREATE TABLE page_facts(run INTEGER NOT NULL", schema_v1);
+    for (int i = 0; i < STORE_PAGE_FACT_COLUMNS; i++)
+        buf_printf(&sql, ", %s %s", store_page_fact_columns[i], fact_types[i]);
+    buf_printf(&sql, ", UNIQUE(run, url));PRAGMA application_id=%d;PRAGMA user_version=%d;COMMIT;",
+               STORE_APPLICATION_ID, STORE_SCHEMA_VERSION);
+    int status = exec(s, buf_str(&sql), "creating the schema");
+    buf_free(&sql);
+    return status;
+}
+
+/* An existing file must be a crawlpack store this build can read; it is not touched otherwise. */
+static int check_file(struct store *s, char *error, size_t error_size)
+{
+    int version = 0, application = 0, tables = 0;
+    if (pragma_int(s, "PRAGMA user_version", &version) != CP_OK ||
+        pragma_int(s, "PRAGMA application_id", &application) != CP_OK ||
+        pragma_int(s, "SELECT count(*) FROM sqlite_schema", &tables) != CP_OK) {
+        snprintf(error, error_size, "%s is damaged or not a crawlpack store: %s", s->path, sqlite3_errmsg(s->db));
+        return CP_ERR_INVALID;
+    }
+    if (tables == 0 && version == 0)
+        return create_schema(s) == CP_OK ? CP_OK : (snprintf(error, error_size, "%s", s->error), s->failed);
+    if (application != STORE_APPLICATION_ID) {
+        snprintf(error, error_size, "%s is an SQLite database, but not a crawlpack store; use another --db", s->path);
+        return CP_ERR_INVALID;
+    }
+    if (version > STORE_SCHEMA_VERSION) {
+        snprintf(error, error_size,
+                 "%s was written by a newer crawlpack (store schema %d; this one reads up to %d); it is left as it "
+                 "is: use that crawlpack or another --db",
+                 s->path, version, STORE_SCHEMA_VERSION);
+        return CP_ERR_INVALID;
+    }
+    int ok = 0;
+    if (pragma_int(s, "PRAGMA quick_check(1)", &ok) != CP_OK && sqlite3_errcode(s->db) != SQLITE_OK) {
+        snprintf(error, error_size, "%s is damaged: %s", s->path, sqlite3_errmsg(s->db));
+        return CP_ERR_INVALID;
+    }
+    return CP_OK;
+}
+
+static const char *const statement_sql[ST_COUNT] = {
+    [ST_PAGE] = "INSERT OR REPLACE INTO pages(run, url, status, content_type, content_encoding, location,"
+                " x_robots_tag, link_header, etag, last_modified, error, http_version, hsts, truncated, size,"
+                " content_hash, ttfb_ms, total_ms, fetched_at, signals)"
+                " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,strftime('%Y-%m-%dT%H:%M:%SZ','now'),?)",
+    [ST_NODE] = "INSERT OR REPLACE INTO nodes(run, id, url) VALUES(?,?,?)",
+    [ST_EDGE] = "INSERT INTO edges(run, source, target, kind, meta) VALUES(?,?,?,?,?)",
+    [ST_SITEMAP_ENTRY] = "INSERT INTO sitemap_entries(run, sitemap, url, lastmod) VALUES(?,?,?,?)",
+    [ST_SITEMAP] = "INSERT INTO sitemaps(run, url, origin, status, read, urls, error) VALUES(?,?,?,?,?,?,?)",
+    [ST_ROBOTS] = "INSERT INTO robots(run, origin, url, status, outcome, reason, bytes) VALUES(?,?,?,?,?,?,?)",
+    [ST_FINDING] = "INSERT INTO findings(run, fingerprint, rule, severity, url, source, line, message, related)"
+                   " VALUES(?,?,?,?,?,?,?,?,?)",
+};
+
+static int prepare_all(struct store *s)
+{
+    struct buf facts = BUF_INIT;
+    buf_append_str(&facts, "INSERT OR REPLACE INTO page_facts(run");
+    for (int i = 0; i < STORE_PAGE_FACT_COLUMNS; i++)
+        buf_printf(&facts, ", %s", store_page_fact_columns[i]);
+    buf_append_str(&facts, ") VALUES(?");
+    for (int i = 0; i < STORE_PAGE_FACT_COLUMNS; i++)
+        buf_append_str(&facts, ",?");
+    buf_append_char(&facts, ')');
+    int status = CP_OK;
+    for (int i = 0; i < ST_COUNT && status == CP_OK; i++) {
+        const char *sql = i == ST_FACTS ? buf_str(&facts) : statement_sql[i];
+        if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->statements[i], NULL) != SQLITE_OK)
+            status = sql_fail(s, "preparing statements");
+    }
+    buf_free(&facts);
+    return status;
+}
+
+int store_open(const char *path, struct store **out, char *error, size_t error_size)
+{
+    *out = NULL;
+    struct store *s = calloc(1, sizeof *s);
+    if (!s || !(s->path = strdup(path))) {
+        free(s);
+        snprintf(error, error_size, "%s: %s", path, cp_strerror(CP_ERR_NOMEM));
+        return CP_ERR_NOMEM;
+    }
+    s->lock_fd = -1;
+    int status = take_lock(s, error, error_size);
+    if (status == CP_OK && sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        snprintf(error, error_size, "cannot open %s: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        status = CP_ERR_IO;
+    }
+    if (status == CP_OK) {
+        sqlite3_busy_timeout(s->db, 5000); /* a reader (sqlite3 shell) holding a lock: wait, bounded */
+        sqlite3_extended_result_codes(s->db, 0);
+        status = check_file(s, error, error_size);
+    }
+    /* WAL: readers (a report, the sqlite3 shell) never block the crawl; NORMAL sync keeps every
+     * committed batch through a crash of the process (a power cut may lose the last batch, never
+     * the file). */
+    if (status == CP_OK && (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;",
+                                 "setting WAL mode") != CP_OK ||
+                            prepare_all(s) != CP_OK)) {
+        snprintf(error, error_size, "%s", s->error);
+        status = s->failed;
+    }
+    if (status != CP_OK) {
+        store_close(s);
+        return status;
+    }
+    *out = s;
+    return CP_OK;
+}
+
+void store_close(struct store *s)
+{
+    if (!s)
+        return;
+    if (s->in_transaction && s->db)
+        sqlite3_exec(s->db, s->failed ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
+    for (int i = 0; i < ST_COUNT; i++)
+        sqlite3_finalize(s->statements[i]);
+    if (s->db)
+        sqlite3_close_v2(s->db);
+    if (s->lock_fd >= 0)
+        close(s->lock_fd); /* releases the flock */
+    buf_free(&s->scratch);
+    free(s->path);
+    free(s);
+}
+
+/* ---- transactions ---- */
+
+static int begin(struct store *s)
+{
+    if (s->in_transaction)
+        return s->failed ? s->failed : CP_OK;
+    int status = exec(s, "BEGIN IMMEDIATE", "starting a transaction");
+    if (status == CP_OK) {
+        s->in_transaction = true;
+        s->batch_pages = 0;
+        s->batch_started_ms = now_ms();
+    }
+    return status;
+}
+
+static int commit(struct store *s)
+{
+    if (!s->in_transaction)
+        return s->failed ? s->failed : CP_OK;
+    if (s->failed) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        s->in_transaction = false;
+        return s->failed;
+    }
+    int status = exec(s, "COMMIT", "committing");
+    if (status != CP_OK)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    s->in_transaction = false;
+    return status;
+}
+
+int store_tick(struct store *s)
+{
+    if (s->in_transaction && (s->batch_pages >= STORE_BATCH_PAGES || now_ms() - s->batch_started_ms >= STORE_BATCH_MS))
+        return commit(s);
+    return s->failed ? s->failed : CP_OK;
+}
+
+/* One row: bind, step, reset. */
+static int run_statement(struct store *s, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE ? CP_OK : sql_fail(s, what);
+}
+
+static void bind_text(sqlite3_stmt *st, int index, const char *text)
+{
+    if (text)
+        sqlite3_bind_text(st, index, text, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, index);
+}
+
+/* ---- runs ---- */
+
+int store_run_begin(struct store *s, const struct store_run *run)
+{
+    if (s->failed)
+        return s->failed;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO runs(run_id, command, site, argv, out_dir, started_at, state, pid)"
+                           " VALUES(?,?,?,?,?,?,'running',?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return sql_fail(s, "starting a run");
+    bind_text(st, 1, run->run_id);
+    bind_text(st, 2, run->command);
+    bind_text(st, 3, run->site);
+    bind_text(st, 4, run->argv_json ? run->argv_json : "[]");
+    bind_text(st, 5, run->out_dir);
+    bind_text(st, 6, run->started_at);
+    sqlite3_bind_int64(st, 7, (sqlite3_int64)getpid());
+    int status = run_statement(s, st, "starting a run");
+    sqlite3_finalize(st);
+    if (status == CP_OK)
+        s->run = sqlite3_last_insert_rowid(s->db);
+    return status;
+}
+
+int store_run_end(struct store *s, const struct store_run_end *end)
+{
+    if (begin(s) != CP_OK)
+        return s->failed;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db,
+                           "UPDATE runs SET state = ?1, ended_at = ?2, pages = ?3, indexable = (SELECT count(*) FROM"
+                           " page_facts WHERE run = ?4 AND indexable = 1) WHERE id = ?4",
+                           -1, &st, NULL) != SQLITE_OK)
+        return sql_fail(s, "ending the run");
+    bind_text(st, 1, end->state);
+    bind_text(st, 2, end->ended_at);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)end->pages);
+    sqlite3_bind_int64(st, 4, s->run);
+    int status = run_statement(s, st, "ending the run");
+    sqlite3_finalize(st);
+    int committed = commit(s);
+    return status != CP_OK ? status : committed;
+}
+
+/* ---- rows ---- */
+
+int store_results_begin(struct store *s)
+{
+    if (commit(s) != CP_OK || begin(s) != CP_OK)
+        return s->failed;
+    static const char *const tables[] = {"page_facts", "nodes", "edges", "sitemaps", "sitemap_entries", "robots",
+                                         "findings"};
+    for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) {
+        char sql[96];
+        snprintf(sql, sizeof sql, "DELETE FROM %s WHERE run = %lld", tables[i], (long long)s->run);
+        if (exec(s, sql, "clearing the run's results") != CP_OK)
+            return s->failed;
+    }
+    s->batch_pages = 0;
+    s->batch_started_ms = 1e300; /* no timed commit in the middle of the results */
+    return CP_OK;
+}
+
+static sqlite3_stmt *statement(struct store *s, enum statement which)
+{
+    if (s->failed || begin(s) != CP_OK)
+        return NULL;
+    sqlite3_stmt *st = s->statements[which];
+    sqlite3_bind_int64(st, 1, s->run);
+    return st;
+}
+
+int store_put_page(struct store *s, const struct store_response *r, const struct page_signals *signals)
+{
+    sqlite3_stmt *st = statement(s, ST_PAGE);
+    if (!st)
+        return s->failed;
+    buf_reset(&s->scratch);
+    if (signals && page_record_encode(signals, &s->scratch) != CP_OK) {
+        sqlite3_reset(st);
+        return CP_ERR_NOMEM;
+    }
+    char hash[17];
+    snprintf(hash, sizeof hash, "%016llx", (unsigned long long)r->content_hash);
+    bind_text(st, 2, r->url);
+    if (r->status > 0)
+        sqlite3_bind_int64(st, 3, r->status);
+    bind_text(st, 4, r->content_type);
+    bind_text(st, 5, r->content_encoding);
+    bind_text(st, 6, r->location);
+    bind_text(st, 7, r->x_robots_tag);
+    bind_text(st, 8, r->link_header);
+    bind_text(st, 9, r->etag);
+    bind_text(st, 10, r->last_modified);
+    bind_text(st, 11, r->error);
+    sqlite3_bind_int(st, 12, r->http_version);
+    sqlite3_bind_int(st, 13, r->hsts);
+    sqlite3_bind_int(st, 14, r->truncated);
+    sqlite3_bind_int64(st, 15, (sqlite3_int64)r->size);
+    bind_text(st, 16, r->content_hash ? hash : NULL);
+    sqlite3_bind_double(st, 17, r->ttfb_ms);
+    sqlite3_bind_double(st, 18, r->total_ms);
+    if (signals)
+        sqlite3_bind_blob(st, 19, s->scratch.data, (int)s->scratch.len, SQLITE_STATIC);
+    int status = run_statement(s, st, "storing a page");
+    s->batch_pages++;
+    return status == CP_OK ? store_tick(s) : status;
+}
+
+int store_put_page_facts(struct store *s, const char *const *fields)
+{
+    sqlite3_stmt *st = statement(s, ST_FACTS);
+    if (!st)
+        return s->failed;
+    for (int i = 0; i < STORE_PAGE_FACT_COLUMNS; i++)
+        bind_text(st, i + 2, fields[i] && fields[i][0] ? fields[i] : NULL);
+    return run_statement(s, st, "storing page facts");
+}
+
+int store_put_node(struct store *s, uint32_t id, const char *url)
+{
+    sqlite3_stmt *st = statement(s, ST_NODE);
+    if (!st)
+        return s->failed;
+    sqlite3_bind_int64(st, 2, id);
+    bind_text(st, 3, url);
+    return run_statement(s, st, "storing the graph");
+}
+
+int store_put_edge(struct store *s, uint32_t source, uint32_t target, const char *kind, uint8_t meta)
+{
+    sqlite3_stmt *st = statement(s, ST_EDGE);
+    if (!st)
+        return s->failed;
+    sqlite3_bind_int64(st, 2, source);
+    sqlite3_bind_int64(st, 3, target);
+    bind_text(st, 4, kind);
+    sqlite3_bind_int(st, 5, meta);
+    return run_statement(s, st, "storing the graph");
+}
+
+int store_put_sitemap_entry(struct store *s, const char *sitemap, const char *url, const char *lastmod)
+{
+    sqlite3_stmt *st = statement(s, ST_SITEMAP_ENTRY);
+    if (!st)
+        return s->failed;
+    bind_text(st, 2, sitemap);
+    bind_text(st, 3, url);
+    bind_text(st, 4, lastmod && lastmod[0] ? lastmod : NULL);
+    return run_statement(s, st, "storing sitemap entries");
+}
+
+int store_put_sitemap(struct store *s, const char *url, const char *origin, long status, bool read, size_t urls,
+                      const char *error)
+{
+    sqlite3_stmt *st = statement(s, ST_SITEMAP);
+    if (!st)
+        return s->failed;
+    bind_text(st, 2, url);
+    bind_text(st, 3, origin);
+    if (status)
+        sqlite3_bind_int64(st, 4, status);
+    sqlite3_bind_int(st, 5, read);
+    sqlite3_bind_int64(st, 6, (sqlite3_int64)urls);
+    bind_text(st, 7, error);
+    return run_statement(s, st, "storing sitemaps");
+}
+
+int store_put_robots(struct store *s, const char *origin, const char *url, long status, const char *outcome,
+                     const char *reason, size_t bytes)
+{
+    sqlite3_stmt *st = statement(s, ST_ROBOTS);
+    if (!st)
+        return s->failed;
+    bind_text(st, 2, origin);
+    bind_text(st, 3, url);
+    if (status)
+        sqlite3_bind_int64(st, 4, status);
+    bind_text(st, 5, outcome);
+    bind_text(st, 6, reason);
+    sqlite3_bind_int64(st, 7, (sqlite3_int64)bytes);
+    return run_statement(s, st, "storing robots.txt outcomes");
+}
+
+int store_put_finding(struct store *s, const struct store_finding *f)
+{
+    sqlite3_stmt *st = statement(s, ST_FINDING);
+    if (!st)
+        return s->failed;
+    bind_text(st, 2, f->fingerprint);
+    bind_text(st, 3, f->rule);
+    bind_text(st, 4, f->severity);
+    bind_text(st, 5, f->url);
+    bind_text(st, 6, f->source);
+    if (f->line)
+        sqlite3_bind_int64(st, 7, f->line);
+    bind_text(st, 8, f->message);
+    bind_text(st, 9, f->related_json);
+    return run_statement(s, st, "storing findings");
+}
+
+/* related as a JSON array of strings (URLs: only quotes, backslashes and controls need escaping). */
+static void related_json(const struct finding *f, struct buf *out)
+{
+    buf_reset(out);
+    buf_append_char(out, '[');
+    for (size_t i = 0; i < f->related_count; i++) {
+        buf_append_str(out, i ? ",\"" : "\"");
+        for (const unsigned char *p = (const unsigned char *)f->related[i]; *p; p++) {
+            if (*p == '"' || *p == '\\')
+                buf_printf(out, "\\%c", *p);
+            else if (*p < 0x20)
+                buf_printf(out, "\\u%04x", *p);
+            else
+                buf_append_char(out, (char)*p);
+        }
+        buf_append_char(out, '"');
+    }
+    buf_append_char(out, ']');
+}
+
+int store_put_findings(struct store *s, const struct finding_list *list)
+{
+    struct buf related = BUF_INIT;
+    int status = s->failed;
+    for (size_t i = 0; i < list->count && status == CP_OK; i++) {
+        const struct finding *f = &list->items[i];
+        const struct rule *rule = rule_get(f->rule);
+        char fingerprint[17];
+        finding_fingerprint_hex(f, fingerprint);
+        related_json(f, &related);
+        struct store_finding row = {fingerprint, rule->id, severity_name(rule->severity), f->url, f->source,
+                                    f->message, f->line, f->related_count ? buf_str(&related) : NULL};
+        status = store_put_finding(s, &row);
+    }
+    buf_free(&related);
+    return status;
+}

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* store/store: the crawl store — one SQLite database (WAL mode) that every `crawl` and `audit`
+ * writes as it goes: runs, every page response with its validators and its signals
+ * (store/page_record), and at the end of a run the page facts (pages.csv's columns, from the same
+ * row pages.csv is written from), the link graph, sitemap entries, robots.txt outcomes and the
+ * run's findings with their fingerprints. docs/store.md documents the schema and example queries.
+ *
+ * Life cycle: store_open (creates or upgrades the file, takes the lock: one crawlpack process per
+ * database), store_run_begin (a new run, state "running") or store_run_resume (the last unfinished
+ * one), page rows while crawling (committed in batches: STORE_BATCH_PAGES pages or
+ * STORE_BATCH_MS, whichever comes first, so a kill -9 loses at most that), the end-of-run rows,
+ * store_run_end (state "complete" or "interrupted"), store_close. A run killed before
+ * store_run_end stays "running" in the file; the lock died with its process.
+ *
+ * Threads: a store has one owner thread (the crawl's fetch loop thread, which is the caller's):
+ * nothing is locked. Memory: every string argument is copied by SQLite before the call returns;
+ * strings returned in structs below are valid until the next call on the store.
+ * Errors: functions return CP_OK or a CP_ERR_* status (common/error.h) with the reason in
+ * store_error(): CP_ERR_BUSY for a database another process holds, CP_ERR_INVALID for a file that
+ * is not a crawlpack store, is damaged, or was written by a newer crawlpack (never changed then),
+ * CP_ERR_IO for a write that failed (a full disk: the transaction is rolled back, what was
+ * committed before stays). After a failed write every later write is refused with the same error,
+ * so the caller reports it once, at the end. */
+#ifndef CRAWLPACK_STORE_STORE_H
+#define CRAWLPACK_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "web/extract.h"
+
+/* PRAGMA user_version of the schema this build writes (docs/store.md); a newer file is refused. */
+#define STORE_SCHEMA_VERSION 1
+/* PRAGMA application_id: 'cpk1'. */
+#define STORE_APPLICATION_ID 0x63706b31
+#define STORE_BATCH_PAGES 256
+#define STORE_BATCH_MS 1000.0
+
+/* pages.csv's columns, in order: the page_facts table has these columns after run (docs/store.md).
+ * crawler/crawl_output writes its header from this list and each row to both. */
+#define STORE_PAGE_FACT_COLUMNS 23
+extern const char *const store_page_fact_columns[STORE_PAGE_FACT_COLUMNS];
+
+struct store;
+
+int store_open(const char *path, struct store **out, char *error, size_t error_size);
+void store_close(struct store *store);
+const char *store_error(const struct store *store);
+const char *store_path(const struct store *store);
+
+/* A run: what it is and how to run it again (argv as a JSON array of strings, for --resume). */
+struct store_run {
+    const char *run_id;      /* the output folder's run id (audit/run_files) */
+    const char *command;     /* "crawl", "audit" */
+    const char *site;        /* the start URL */
+    const char *argv_json;   /* the command's arguments after its name */
+    const char *out_dir;     /* the output folder, or NULL */
+    const char *started_at;  /* "YYYY-MM-DDTHH:MM:SSZ" */
+};
+
+int store_run_begin(struct store *store, const struct store_run *run);
+/* The id of the run being written (0 before store_run_begin). */
+int64_t store_run_id(const struct store *store);
+
+/* One response as the crawl recorded it (strings may be NULL). */
+struct store_response {
+    const char *url;             /* the crawl identity requested */
+    long status;
+    const char *content_type, *content_encoding, *location, *x_robots_tag, *link_header;
+    const char *etag, *last_modified;
+    const char *error;           /* the fetch error text, or NULL */
+    int http_version;
+    bool hsts, truncated;
+    uint64_t size;               /* body bytes */
+    uint64_t content_hash;       /* FNV-1a 64 of the body; 0: no body */
+    double ttfb_ms, total_ms;
+};
+
+/* A page of the current run, with its signals when it was parsed (NULL otherwise). Replaces an
+ * earlier row for the same URL in this run. Commits when the batch is full. */
+int store_put_page(struct store *store, const struct store_response *response, const struct page_signals *signals);
+/* Commit the open batch when it is older than STORE_BATCH_MS (call it from the crawl loop). */
+int store_tick(struct store *store);
+
+/* The end-of-run rows, in one transaction that store_run_end commits: store_results_begin opens it
+ * and removes what an earlier end of the same run wrote (a resumed run's). fields are the
+ * pages.csv row. */
+int store_results_begin(struct store *store);
+int store_put_page_facts(struct store *store, const char *const *fields);
+int store_put_node(struct store *store, uint32_t id, const char *url);
+int store_put_edge(struct store *store, uint32_t source, uint32_t target, const char *kind, uint8_t meta);
+int store_put_sitemap_entry(struct store *store, const char *sitemap, const char *url, const char *lastmod);
+int store_put_sitemap(struct store *store, const char *url, const char *origin, long status, bool read, size_t urls,
+                      const char *error);
+int store_put_robots(struct store *store, const char *origin, const char *url, long status, const char *outcome,
+                     const char *reason, size_t bytes);
+struct store_finding {
+    const char *fingerprint;     /* 16 hex digits (findings/findings.h) */
+    const char *rule, *severity, *url, *source, *message;
+    unsigned line;
+    const char *related_json;    /* JSON array of strings, or NULL */
+};
+int store_put_finding(struct store *store, const struct store_finding *finding);
+/* Every finding of a run's list, each with its fingerprint (findings/findings.h's identity). */
+struct finding_list;
+int store_put_findings(struct store *store, const struct finding_list *list);
+
+/* Close the run: state "complete" or "interrupted", with its page count; indexable is counted
+ * from the run's page_facts. Commits. */
+struct store_run_end {
+    const char *state;
+    const char *ended_at;
+    uint64_t pages;
+};
+int store_run_end(struct store *store, const struct store_run_end *end);
+
+#endif
