@@ -28,7 +28,30 @@ struct writer {
     struct buf *out;
     size_t string_bytes; /* decoded size of every string (with its NUL) */
     int status;
+    struct buf scrubbed;
 };
+
+/* The end of the userinfo that starts at p ("user:pass@"): the '@', or NULL when p starts none. */
+static const char *userinfo_end(const char *p)
+{
+    size_t n = strcspn(p, "/?#@ \t\r\n<>\"'\\");
+    return p[n] == '@' ? p + n : NULL;
+}
+
+const char *page_record_scrub(const char *text, struct buf *out)
+{
+    if (!text || !strchr(text, '@'))
+        return text;
+    buf_reset(out);
+    const char *p = text;
+    for (const char *slashes; (slashes = strstr(p, "//"));) {
+        const char *at = userinfo_end(slashes + 2);
+        buf_append(out, p, (size_t)(slashes + 2 - p));
+        p = at ? at + 1 : slashes + 2;
+    }
+    buf_append_str(out, p);
+    return buf_str(out);
+}
 
 static void put_u(struct writer *w, uint64_t v)
 {
@@ -52,6 +75,7 @@ static void put_i(struct writer *w, int64_t v)
 
 static void put_s(struct writer *w, const char *s)
 {
+    s = page_record_scrub(s, &w->scrubbed);
     if (!s) {
         put_u(w, 0);
         return;
@@ -148,9 +172,10 @@ static void put_body(struct writer *w, const struct page_signals *s)
 int page_record_encode(const struct page_signals *s, struct buf *out)
 {
     struct buf body = BUF_INIT;
-    struct writer w = {&body, 0, CP_OK};
+    struct writer w = {&body, 0, CP_OK, BUF_INIT};
     put_body(&w, s);
-    struct writer head = {out, 0, w.status};
+    buf_free(&w.scrubbed);
+    struct writer head = {out, 0, w.status, BUF_INIT};
     if (head.status == CP_OK)
         head.status = buf_append_char(out, PAGE_RECORD_VERSION);
     put_u(&head, s->link_count);

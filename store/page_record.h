@@ -26,7 +26,14 @@
 /* The format version written in the first byte (docs/store.md). */
 #define PAGE_RECORD_VERSION 1
 
+/* Every string is written without the userinfo of the URLs in it (page_record_scrub): the store
+ * never keeps a password a page or a redirect carried, and a replay finds the same links (the
+ * crawl identity drops userinfo too). */
 int page_record_encode(const struct page_signals *signals, struct buf *out);
 int page_record_decode(const void *data, size_t len, struct page_signals **out);
+
+/* text without any URL userinfo ("//user:password@host" becomes "//host"): text itself when it
+ * has none, else the scrubbed copy in out (valid until out changes). NULL stays NULL. */
+const char *page_record_scrub(const char *text, struct buf *out);
 
 #endif

@@ -346,10 +346,18 @@ static int run_statement(struct store *s, sqlite3_stmt *st, const char *what)
     return rc == SQLITE_DONE ? CP_OK : sql_fail(s, what);
 }
 
+/* SQLITE_STATIC: every statement is stepped and reset before the call that bound it returns, so
+ * the caller's strings outlive it and SQLite need not copy them (a copy per cell is most of the
+ * store's allocations on a large crawl). */
 static void bind_text(sqlite3_stmt *st, int index, const char *text)
 {
-    if (text)
-        sqlite3_bind_text(st, index, text, -1, SQLITE_TRANSIENT);
+    struct buf scrubbed = BUF_INIT; /* no password a URL carried is stored (page_record_scrub) */
+    const char *clean = page_record_scrub(text, &scrubbed);
+    if (clean != text) {
+        sqlite3_bind_text(st, index, clean, -1, SQLITE_TRANSIENT);
+        buf_free(&scrubbed);
+    } else if (text)
+        sqlite3_bind_text(st, index, text, -1, SQLITE_STATIC);
     else
         sqlite3_bind_null(st, index);
 }

@@ -191,7 +191,9 @@ def case_stale(out):
     run(["audit", "--quiet", "--root", second, "--site-url", "http://audit-clean.test/", "--out", out,
          "--format", "json", "--fail-on", "never"], expect=0)
     names = sorted(os.listdir(out))
-    check(names == ["clusters.csv", "crawl.json", "findings.json", "links.csv", "notes.txt", "pages.csv",
+    # the crawl store keeps every run (docs/store.md): it stays, with its lock file
+    check(names == ["clusters.csv", "crawl.db", "crawl.db.lock", "crawl.json", "findings.json", "links.csv",
+                    "notes.txt", "pages.csv",
                     "sitemaps.csv"],
           "after the second audit the folder holds %s" % names)
     check(open(user_file).read() == "mine\n", "the user's file was changed")
