@@ -77,7 +77,7 @@ static int open_outputs(const struct audit_request *request, struct audit_result
     if (!request->out_dir)
         return CP_OK;
     struct store_run run = {result->run_id, request->command ? request->command : "audit", result->start,
-                            request->argv_json, request->out_dir, result->started_at};
+                            request->argv_json, request->out_dir, result->started_at, request->resume_run};
     int status = crawl_output_open_store(request->out_dir, request->db_path, &run, store, error, error_size);
     if (status == CP_OK && (status = run_files_clear(request->out_dir, error, error_size)) == CP_OK)
         status = crawl_output_begin(request->out_dir, options, error, error_size);
@@ -92,6 +92,7 @@ static int crawl(const struct audit_request *request, struct audit_watch *watch,
     options.on_page = audit_watch_page;
     options.on_page_context = watch;
     options.links_out = NULL;
+    options.replay_run = request->resume_run;
     result->started = time(NULL);
     strftime(result->started_at, sizeof result->started_at, "%Y-%m-%dT%H:%M:%SZ", gmtime(&result->started));
     run_files_new_id(result->started, result->run_id);

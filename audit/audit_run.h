@@ -79,6 +79,9 @@ struct audit_request {
     const char *db_path;
     const char *command;
     const char *argv_json;
+    /* --resume: continue this unfinished run of the store (its stored pages are replayed, not
+     * fetched again: crawl_options.replay_run); 0 for a new run. */
+    int64_t resume_run;
 };
 
 struct audit_result {

@@ -16,6 +16,7 @@
 #include "cli/cli.h"
 #include "cli/config_file.h"
 #include "cli/crawl_options.h"
+#include "cli/resume.h"
 #include "common/error.h"
 #include "findings/cause.h"
 #include "findings/finding_filter.h"
@@ -51,7 +52,10 @@ static const char usage_head[] =
     "                             findings-capped finding counts the rest (default: 10000)\n"
     "      --config FILE          options, rule severities, ignore entries from a YAML file\n"
     "                             (default: .crawlpack.yml when present; docs/config.md)\n"
-    "      --no-config            do not read .crawlpack.yml\n\n";
+    "      --no-config            do not read .crawlpack.yml\n"
+    "      --resume               continue the store's last unfinished audit (killed or interrupted;\n"
+    "                             --db FILE or --out DIR names the store) with the options it was\n"
+    "                             started with: pages already stored are not fetched again\n\n";
 
 static const char usage_tail[] =
     "  -h, --help                 show this help\n\n"
@@ -60,7 +64,7 @@ static const char usage_tail[] =
 
 enum {
     OPT_FORMAT = 512, OPT_FAIL_ON, OPT_BASELINE, OPT_FAIL_ON_EXISTING, OPT_MAX_CLICK_DEPTH, OPT_INTAKE,
-    OPT_PREVIOUS, OPT_MAX_FINDINGS, OPT_CONFIG, OPT_NO_CONFIG,
+    OPT_PREVIOUS, OPT_MAX_FINDINGS, OPT_CONFIG, OPT_NO_CONFIG, OPT_RESUME,
 };
 
 static const struct option audit_options[] = {
@@ -74,6 +78,7 @@ static const struct option audit_options[] = {
     {"max-findings-per-rule", required_argument, NULL, OPT_MAX_FINDINGS},
     {"config", required_argument, NULL, OPT_CONFIG},
     {"no-config", no_argument, NULL, OPT_NO_CONFIG},
+    {"resume", no_argument, NULL, OPT_RESUME},
     {"help", no_argument, NULL, 'h'},
 };
 
@@ -191,6 +196,8 @@ static int apply_audit_option(struct audit_cli *cli, int option, const char *val
 {
     long number;
     switch (option) {
+    case OPT_RESUME:
+        return 0; /* taken before parsing: the arguments are the resumed run's (cli/resume.c) */
     case OPT_FORMAT:
         cli->formats = value;
         return check_formats(cli, value);
@@ -588,16 +595,23 @@ int cmd_audit(int argc, char **argv)
     crawl_cli_init(&cli.crawl, "audit");
     finding_filter_init(&cli.filter);
     bool done = false;
-    int rc = parse_options(&cli, argc, argv, &done);
+    struct cli_resumed resumed = {0};
+    int rc = cli_wants_resume(argc, argv) ? cli_resume_arguments("audit", argc, argv, &resumed) : 0;
+    if (rc == 0 && resumed.argv)
+        rc = parse_options(&cli, resumed.argc, resumed.argv, &done);
+    else if (rc == 0)
+        rc = parse_options(&cli, argc, argv, &done);
     if (rc != 0 || done) {
         free_config(&cli);
         finding_filter_free(&cli.filter);
         crawl_cli_free(&cli.crawl);
+        cli_resumed_free(&resumed);
         return rc;
     }
     skip_whole_graph_rules(&cli);
     struct audit_request request;
     make_request(&cli, &request);
+    request.resume_run = resumed.run;
     struct audit_result result;
     char error[1024];
     crawl_cli_catch_stop_signals();
@@ -621,6 +635,7 @@ int cmd_audit(int argc, char **argv)
     free_config(&cli);
     finding_filter_free(&cli.filter);
     crawl_cli_free(&cli.crawl);
+    cli_resumed_free(&resumed);
     return rc;
 }
 

@@ -38,7 +38,6 @@ double crawl_now_ms(void)
 
 /* ---- transfers ---- */
 
-static void handle_response(struct fetch_result *response, void *context);
 
 /* Start a transfer (network) or answer it from the build folder right away (--root). */
 int crawl_start_fetch(struct crawl *c, const char *url, bool head, bool credentials, size_t max_body,
@@ -49,7 +48,7 @@ int crawl_start_fetch(struct crawl *c, const char *url, bool head, bool credenti
         int status = local_root_fetch(c->root, url, max_body ? max_body : c->o->fetch.max_body, request, &response);
         if (status != CP_OK)
             return status;
-        handle_response(response, c);
+        crawl_handle_response(response, c);
         return CP_OK;
     }
     struct fetch_request r = {url, head, credentials, request, max_body};
@@ -139,12 +138,19 @@ static void handle_page(struct crawl *c, struct request *request, struct fetch_r
         return;
     }
     crawl_record_response(c, claim->node, response);
+    if (request->replayed)
+        crawl_page_of(c, claim->node)->body_hash = request->replay_hash;
     c->r->pages_fetched++;
     if (response->status >= 300 && response->status < 400 && response->location)
         crawl_record_redirect(c, claim->node, response);
     bool html = content_type_is_html(response->content_type);
     if (response->status >= 200 && response->status < 300 && response->error_class == HTTP_ERROR_NONE &&
         (html || response->x_robots_tag || response->link_header)) {
+        if (request->replayed) { /* its stored signals, not a parse */
+            crawl_merge_replayed(c, claim->node, request, response);
+            fetch_result_free(response);
+            return;
+        }
         struct job *job = malloc(sizeof(*job));
         if (job) {
             *job = (struct job){claim->node, response, html};
@@ -155,7 +161,8 @@ static void handle_page(struct crawl *c, struct request *request, struct fetch_r
             free(job);
         }
     }
-    crawl_store_page(c, claim->node, response, NULL);
+    if (!request->replayed || request->replay_store)
+        crawl_store_page(c, claim->node, response, NULL);
     fetch_result_free(response);
 }
 
@@ -179,7 +186,7 @@ static void handle_external(struct crawl *c, struct request *request, struct fet
     fetch_result_free(response);
 }
 
-static void handle_response(struct fetch_result *response, void *context)
+void crawl_handle_response(struct fetch_result *response, void *context)
 {
     struct crawl *c = context;
     struct request *request = response->user_data;
@@ -239,6 +246,8 @@ static long start_requests(struct crawl *c)
             finish_claim(c, claim.origin, false, false, -1);
             continue;
         }
+        if (crawl_replay_claim(c, &claim))
+            continue;
         struct request *request = calloc(1, sizeof(*request));
         if (!request)
             break;
@@ -338,7 +347,7 @@ static void crawl_loop(struct crawl *c)
             break;
         show_progress(c, now, false);
         if (c->fetcher && in_flight > 0)
-            fetcher_run(c->fetcher, wait, handle_response, c);
+            fetcher_run(c->fetcher, wait, crawl_handle_response, c);
         else if (c->jobs_outstanding > 0)
             drain_outcomes(c, wait);
         else if (more_to_claim || externals_left) {
@@ -557,8 +566,10 @@ static struct frontier_options frontier_options_for(const struct crawl *c)
 
 void crawl_free_request(struct request *request)
 {
-    if (request)
+    if (request) {
         free(request->url);
+        page_signals_free(request->replay_signals);
+    }
     free(request);
 }
 

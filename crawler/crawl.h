@@ -106,6 +106,10 @@ struct crawl_options {
      * are written to it from the fetch loop as the crawl goes, in batches; crawl_output_finish
      * adds the end-of-run rows. The caller opens, ends and closes it. */
     struct store *store;
+    /* With a store: a URL this run of the store holds is answered from it (its stored response and
+     * signals, replayed as if fetched) instead of being fetched: --resume gives the run being
+     * resumed. 0: none. */
+    int64_t replay_run;
     bool progress_tty;
 };
 
@@ -243,6 +247,7 @@ struct crawl_result {
     size_t breaker_count;
     /* counts and timings */
     uint64_t pages_fetched, fetch_errors, bytes_downloaded, links_found, throttled;
+    uint64_t pages_replayed;        /* of pages_fetched: answered from the store (options->replay_run) */
     struct crawl_outcomes outcomes;
     double elapsed_ms, cpu_seconds;
     long peak_rss_kb;

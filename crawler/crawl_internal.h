@@ -32,6 +32,11 @@ struct request {
     uint32_t node;                  /* REQUEST_EXTERNAL */
     char *url;                      /* REQUEST_SITEMAP: the sitemap's URL as listed (owned) */
     int sitemap_origin;             /* REQUEST_SITEMAP: enum sitemap_origin */
+    /* REQUEST_PAGE answered from the store (crawl_replay.c): no request was made */
+    bool replayed;
+    bool replay_store;              /* the page is written to this run's store (it came from another run) */
+    uint64_t replay_hash;           /* the stored body hash */
+    struct page_signals *replay_signals; /* the stored signals (owned), or NULL */
 };
 
 /* A reference found on a page, resolved and identified by a worker. */
@@ -159,6 +164,7 @@ void crawl_blocked_free(struct crawl *c);
 
 /* Extraction workers (crawl_worker.c). */
 void *crawl_worker_main(void *arg);
+int crawl_found_links(const struct crawl *c, struct outcome *out);
 void crawl_outcome_free(struct outcome *out);
 void crawl_wake_fetch_loop(void *context);
 
@@ -176,6 +182,13 @@ void crawl_start_sitemaps(struct crawl *c, const struct robots *robots);
 void crawl_handle_sitemap(struct crawl *c, struct request *request, struct fetch_result *response);
 void crawl_start_pending_sitemaps(struct crawl *c);
 void crawl_sitemaps_free(struct crawl *c);
+
+/* Stored pages (crawl_replay.c; fetch loop thread only): a claimed URL the store already holds for
+ * options->replay_run is answered from it, through crawl_handle_response as a fetched page would be,
+ * its stored signals merged instead of parsed. crawl_replay_claim returns whether it did. */
+bool crawl_replay_claim(struct crawl *c, const struct frontier_claim *claim);
+void crawl_merge_replayed(struct crawl *c, uint32_t node, struct request *request, const struct fetch_result *response);
+void crawl_handle_response(struct fetch_result *response, void *context);
 
 /* Start a transfer, or answer it from the build folder at once (crawl.c). max_body 0: the default. */
 int crawl_start_fetch(struct crawl *c, const char *url, bool head, bool credentials, size_t max_body,

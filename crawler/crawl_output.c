@@ -521,7 +521,8 @@ int crawl_output_open_store(const char *dir, const char *path, const struct stor
         return CP_ERR_IO;
     }
     int status = store_open(path, store, error, error_size);
-    if (status == CP_OK && (status = store_run_begin(*store, run)) != CP_OK) {
+    if (status == CP_OK &&
+        (status = run->resume_id ? store_run_resume(*store, run->resume_id, run) : store_run_begin(*store, run)) != CP_OK) {
         snprintf(error, error_size, "%s", store_error(*store));
         store_close(*store);
         *store = NULL;

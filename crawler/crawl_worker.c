@@ -92,15 +92,20 @@ static struct outcome *extract_job(const struct crawl *c, struct job *job)
         .cancel = &c->parse_cancel,
     };
     out->status = extract_page(&input, &out->signals);
-    if (out->status != CP_OK)
-        return out;
+    if (out->status == CP_OK)
+        out->status = crawl_found_links(c, out);
+    return out;
+}
+
+/* Every reference of out->signals resolved to its crawl identity, into out->links: what a worker
+ * does after extract_page, and what a replayed page's stored signals go through on the fetch loop. */
+int crawl_found_links(const struct crawl *c, struct outcome *out)
+{
     const struct page_signals *s = out->signals;
     size_t capacity = (size_t)s->link_count + s->canonical_count + s->hreflang_count;
     out->links = capacity ? calloc(capacity, sizeof(*out->links)) : NULL;
-    if (capacity && !out->links) {
-        out->status = CP_ERR_NOMEM;
-        return out;
-    }
+    if (capacity && !out->links)
+        return CP_ERR_NOMEM;
     bool page_nofollow = page_says_nofollow(s);
     for (uint32_t i = 0; i < s->link_count; i++) {
         const struct page_link *l = &s->links[i];
@@ -127,7 +132,7 @@ static struct outcome *extract_job(const struct crawl *c, struct job *job)
         uint8_t meta = GRAPH_EDGE_HREFLANG | (h->place == EXTRACT_IN_HEADER ? GRAPH_EDGE_FROM_HEADER : 0);
         add_found(c, out, h->url, h->code, NULL, meta, true);
     }
-    return out;
+    return CP_OK;
 }
 
 void crawl_outcome_free(struct outcome *out)

@@ -57,7 +57,7 @@ static const char schema_v1[] =
     " JOIN nodes s ON s.run = e.run AND s.id = e.source JOIN nodes t ON t.run = e.run AND t.id = e.target;";
 
 enum statement {
-    ST_PAGE, ST_FACTS, ST_NODE, ST_EDGE, ST_SITEMAP_ENTRY, ST_SITEMAP, ST_ROBOTS, ST_FINDING, ST_COUNT
+    ST_PAGE, ST_FACTS, ST_NODE, ST_EDGE, ST_SITEMAP_ENTRY, ST_SITEMAP, ST_ROBOTS, ST_FINDING, ST_FIND_PAGE, ST_COUNT
 };
 
 struct store {
@@ -71,7 +71,7 @@ struct store {
     double batch_started_ms;
     int failed;             /* the first write error, sticky */
     char error[512];
-    struct buf scratch;
+    struct buf scratch, blob;
 };
 
 static double now_ms(void)
@@ -223,6 +223,9 @@ static const char *const statement_sql[ST_COUNT] = {
     [ST_ROBOTS] = "INSERT INTO robots(run, origin, url, status, outcome, reason, bytes) VALUES(?,?,?,?,?,?,?)",
     [ST_FINDING] = "INSERT INTO findings(run, fingerprint, rule, severity, url, source, line, message, related)"
                    " VALUES(?,?,?,?,?,?,?,?,?)",
+    [ST_FIND_PAGE] = "SELECT status, content_type, content_encoding, location, x_robots_tag, link_header, etag,"
+                     " last_modified, error, http_version, hsts, truncated, size, content_hash, ttfb_ms, total_ms,"
+                     " signals FROM pages WHERE run = ? AND url = ?",
 };
 
 static int prepare_all(struct store *s)
@@ -295,6 +298,7 @@ void store_close(struct store *s)
     if (s->lock_fd >= 0)
         close(s->lock_fd); /* releases the flock */
     buf_free(&s->scratch);
+    buf_free(&s->blob);
     free(s->path);
     free(s);
 }
@@ -386,6 +390,112 @@ int store_run_begin(struct store *s, const struct store_run *run)
     if (status == CP_OK)
         s->run = sqlite3_last_insert_rowid(s->db);
     return status;
+}
+
+int store_run_resume(struct store *s, int64_t id, const struct store_run *run)
+{
+    if (s->failed)
+        return s->failed;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, "UPDATE runs SET state = 'running', pid = ?, run_id = ?, ended_at = NULL"
+                                  " WHERE id = ? AND state <> 'complete'",
+                           -1, &st, NULL) != SQLITE_OK)
+        return sql_fail(s, "resuming a run");
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)getpid());
+    bind_text(st, 2, run->run_id);
+    sqlite3_bind_int64(st, 3, id);
+    int status = run_statement(s, st, "resuming a run");
+    sqlite3_finalize(st);
+    if (status == CP_OK && sqlite3_changes(s->db) != 1) {
+        snprintf(s->error, sizeof s->error, "%s has no unfinished run %lld", s->path, (long long)id);
+        return CP_ERR_INVALID;
+    }
+    if (status == CP_OK)
+        s->run = id;
+    return status;
+}
+
+int store_last_unfinished(struct store *s, struct store_unfinished *out)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT id, command, argv, started_at, state FROM runs ORDER BY id DESC LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return sql_fail(s, "reading the runs");
+    int status = CP_ERR_INVALID;
+    if (sqlite3_step(st) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 4), "complete") != 0) {
+        out->id = sqlite3_column_int64(st, 0);
+        buf_reset(&s->scratch);
+        const char *columns[3];
+        size_t at[3];
+        for (int i = 0; i < 3; i++) {
+            columns[i] = (const char *)sqlite3_column_text(st, i + 1);
+            at[i] = s->scratch.len;
+            buf_append(&s->scratch, columns[i] ? columns[i] : "", strlen(columns[i] ? columns[i] : "") + 1);
+        }
+        out->command = s->scratch.data + at[0];
+        out->argv_json = s->scratch.data + at[1];
+        out->started_at = s->scratch.data + at[2];
+        status = CP_OK;
+    } else {
+        snprintf(s->error, sizeof s->error, "%s has no unfinished run to resume (its last run completed)", s->path);
+    }
+    sqlite3_finalize(st);
+    return status;
+}
+
+/* A column's text copied into the scratch buffer (NULL stays NULL); offsets, since it may move. */
+static size_t keep_text(struct store *s, sqlite3_stmt *st, int column)
+{
+    const char *text = (const char *)sqlite3_column_text(st, column);
+    if (!text)
+        return SIZE_MAX;
+    size_t at = s->scratch.len;
+    buf_append(&s->scratch, text, strlen(text) + 1);
+    return at;
+}
+
+int store_find_page(struct store *s, int64_t run, const char *url, struct store_page *out)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = s->statements[ST_FIND_PAGE];
+    sqlite3_bind_int64(st, 1, run);
+    sqlite3_bind_text(st, 2, url, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return rc == SQLITE_DONE ? CP_ERR_INVALID : sql_fail(s, "reading a stored page");
+    }
+    struct store_response *r = &out->response;
+    buf_reset(&s->scratch);
+    size_t at[9];
+    for (int i = 0; i < 8; i++) /* content_type .. error */
+        at[i] = keep_text(s, st, i + 1);
+    at[8] = keep_text(s, st, 13); /* content_hash */
+    const char **fields[9] = {&r->content_type, &r->content_encoding, &r->location, &r->x_robots_tag,
+                              &r->link_header, &r->etag, &r->last_modified, &r->error, NULL};
+    for (int i = 0; i < 8; i++)
+        *fields[i] = at[i] == SIZE_MAX ? NULL : s->scratch.data + at[i];
+    const char *hash = at[8] == SIZE_MAX ? NULL : s->scratch.data + at[8];
+    r->url = url;
+    r->status = sqlite3_column_int(st, 0);
+    r->http_version = sqlite3_column_int(st, 9);
+    r->hsts = sqlite3_column_int(st, 10) != 0;
+    r->truncated = sqlite3_column_int(st, 11) != 0;
+    r->size = (uint64_t)sqlite3_column_int64(st, 12);
+    r->content_hash = hash ? strtoull(hash, NULL, 16) : 0;
+    r->ttfb_ms = sqlite3_column_double(st, 14);
+    r->total_ms = sqlite3_column_double(st, 15);
+    /* the blob is copied too: the statement is reset before returning */
+    const void *blob = sqlite3_column_blob(st, 16);
+    size_t length = (size_t)sqlite3_column_bytes(st, 16);
+    buf_reset(&s->blob);
+    if (blob && buf_append(&s->blob, blob, length) == CP_OK) {
+        out->signals = s->blob.data;
+        out->signals_length = length;
+    }
+    sqlite3_reset(st);
+    return CP_OK;
 }
 
 int store_run_end(struct store *s, const struct store_run_end *end)

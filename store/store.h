@@ -57,9 +57,26 @@ struct store_run {
     const char *argv_json;   /* the command's arguments after its name */
     const char *out_dir;     /* the output folder, or NULL */
     const char *started_at;  /* "YYYY-MM-DDTHH:MM:SSZ" */
+    int64_t resume_id;       /* crawl_output_open_store: continue this run (store_run_resume); 0: a new one */
 };
 
 int store_run_begin(struct store *store, const struct store_run *run);
+/* Continue run `id` (--resume): it is "running" again under this process, with run->run_id (the
+ * output folder's new run id) and its pages kept. CP_ERR_INVALID when there is no such run. */
+int store_run_resume(struct store *store, int64_t id, const struct store_run *run);
+
+/* The last run that did not complete (killed: "running" with no process, or "interrupted"):
+ * its id, command and arguments (JSON array), valid until the next call on the store.
+ * CP_ERR_INVALID (with store_error) when every run completed or there is none. */
+struct store_unfinished {
+    int64_t id;
+    const char *command;
+    const char *argv_json;
+    const char *started_at;
+};
+int store_last_unfinished(struct store *store, struct store_unfinished *out);
+
+
 /* The id of the run being written (0 before store_run_begin). */
 int64_t store_run_id(const struct store *store);
 
@@ -76,6 +93,16 @@ struct store_response {
     uint64_t content_hash;       /* FNV-1a 64 of the body; 0: no body */
     double ttfb_ms, total_ms;
 };
+
+/* A stored response and its signals, as store_put_page wrote them, for a replay (strings and
+ * signals bytes valid until the next call on the store). */
+struct store_page {
+    struct store_response response;
+    const void *signals;         /* the page record (store/page_record.h), or NULL */
+    size_t signals_length;
+};
+/* The page `url` of run `run`: CP_OK, or CP_ERR_INVALID when the run has no such page. */
+int store_find_page(struct store *store, int64_t run, const char *url, struct store_page *out);
 
 /* A page of the current run, with its signals when it was parsed (NULL otherwise). Replaces an
  * earlier row for the same URL in this run. Commits when the batch is full. */

@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""`crawlpack audit --resume` after a kill -9, end to end over the fixture server (fixtures/sites/store).
+
+Usage: e2e_resume.py CASE --server PATH   (crawlpack itself comes from $CRAWLPACK_BIN)
+
+Each case runs an uninterrupted audit, then an audit into another folder that is killed with
+SIGKILL at one point of the crawl, then `audit --resume --out DIR`: the resumed run's findings
+(fingerprints) and pages.csv facts are those of the uninterrupted run, the store says the run is
+complete, and no page the killed run had stored is fetched again (the fixture server's log).
+
+kill_early:  at the first page request (little or nothing stored yet);
+kill_middle: while /slow is in flight, after the pages before it were committed;
+kill_late:   while /g3, the second slow response behind /slow, is in flight;
+interrupted: a Ctrl-C'd audit (state "interrupted") is resumed the same way;
+no_run:      --resume with no store, or a store whose last run completed: exit 2 with a message.
+"""
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "crawl"))
+from e2e import BOUND, CRAWLPACK, Failure, Server, check, read_csv, run_cases  # noqa: E402
+
+SITE = "store"
+HOST = "store.test"
+# pages.csv columns that are facts of the site, not of the run (timings are the run's)
+FACT_COLUMNS = ["url", "status", "content_type", "depth", "size", "redirect_to", "canonical", "robots_directives",
+                "in_sitemap", "inlinks", "outlinks", "title", "error", "indexable", "not_indexable_reasons",
+                "link_score"]
+
+
+def audit_args(server, out):
+    return ["audit", "http://%s/" % HOST, "--connect-to", "%s:80:127.0.0.1:%d" % (HOST, server.port), "--out", out,
+            "--quiet", "--fail-on", "never", "--concurrency", "2"]
+
+
+def run(args, expect_rc):
+    result = subprocess.run([CRAWLPACK] + args, capture_output=True, text=True, timeout=BOUND)
+    check(result.returncode == expect_rc, "crawlpack %s exited %d, want %d\nstderr: %s" % (
+        " ".join(args), result.returncode, expect_rc, result.stderr))
+    return result
+
+
+def fingerprints(out):
+    with open(os.path.join(out, "findings.json")) as f:
+        return sorted((x["fingerprint"], x["rule"], x["url"] or "") for x in json.load(f)["findings"])
+
+
+def facts(out):
+    return sorted(tuple(r[c] for c in FACT_COLUMNS) for r in read_csv(os.path.join(out, "pages.csv")))
+
+
+def stored_urls(db):
+    connection = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+    try:
+        return {r[0] for r in connection.execute("SELECT url FROM pages")}
+    finally:
+        connection.close()
+
+
+def run_state(db):
+    connection = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+    try:
+        return connection.execute("SELECT count(*), max(state) FROM runs").fetchone()
+    finally:
+        connection.close()
+
+
+def paths(server, since=0):
+    return [r[2] for r in server.requests()[since:]]
+
+
+def wait_for(condition, what):
+    deadline = time.monotonic() + BOUND
+    while time.monotonic() < deadline and not condition():
+        time.sleep(0.02)
+    check(condition(), "the crawl never got to %s" % what)
+
+
+def killed_then_resumed(server_path, work, kill_when, settle_s, sig=signal.SIGKILL, expect_rc=None):
+    s = Server(server_path, SITE)
+    try:
+        full = os.path.join(work, "full")
+        run(audit_args(s, full), 0)
+        want_findings, want_facts = fingerprints(full), facts(full)
+        page_gets = [p for p in paths(s) if p not in ("/robots.txt", "/sitemap.xml")]
+        out = os.path.join(work, "resumed")
+        start = len(s.requests())
+        process = subprocess.Popen([CRAWLPACK] + audit_args(s, out), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            wait_for(lambda: kill_when(paths(s, start)), "the kill point")
+            time.sleep(settle_s)
+            process.send_signal(sig)
+            _, stderr = process.communicate(timeout=BOUND)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        if expect_rc is not None:
+            check(process.returncode == expect_rc, "the stopped audit exited %d: %s" % (process.returncode, stderr))
+        db = os.path.join(out, "crawl.db")
+        stored = stored_urls(db)
+        resumed_at = len(s.requests())
+        result = run(audit_args(s, out)[:1] + ["--resume", "--out", out], 0)
+        check("resuming run 1 of" in result.stderr, "stderr %s" % result.stderr)
+        check(fingerprints(out) == want_findings, "resumed findings differ:\n%s\n%s" % (
+            fingerprints(out), want_findings))
+        check(facts(out) == want_facts, "resumed pages.csv differs:\n%s" % (
+            [r for r in facts(out) if r not in want_facts] + ["--- want"] + [r for r in want_facts if r not in facts(out)]))
+        again = paths(s, resumed_at)
+        refetched = [p for p in again if "http://%s%s" % (HOST, p) in stored]
+        check(not refetched, "stored pages fetched again: %s (stored %s)" % (refetched, sorted(stored)))
+        total = len([p for p in paths(s, start) if p not in ("/robots.txt", "/sitemap.xml")])
+        check(total <= len(page_gets) + 2, "the two parts made %d page requests, an uninterrupted run %d" % (
+            total, len(page_gets)))
+        check(run_state(db) == (1, "complete"), "runs after the resume: %s" % (run_state(db),))
+        return stored
+    finally:
+        s.stop()
+
+
+def case_kill_early(server, work):
+    killed_then_resumed(server, work, lambda p: len(p) >= 2, 0)
+
+
+def case_kill_middle(server, work):
+    stored = killed_then_resumed(server, work, lambda p: "/slow" in p, 1.5)
+    check(len(stored) >= 10, "only %d pages were stored before the kill" % len(stored))
+
+
+def case_kill_late(server, work):
+    stored = killed_then_resumed(server, work, lambda p: "/g3" in p, 1.2)
+    check("http://%s/slow" % HOST in stored, "/slow was not stored before the kill: %s" % sorted(stored))
+
+
+def case_interrupted(server, work):
+    killed_then_resumed(server, work, lambda p: "/slow" in p, 1.5, signal.SIGINT, 130)
+
+
+def case_no_run(server, work):
+    s = Server(server, SITE)
+    try:
+        out = os.path.join(work, "out")
+        result = run(["audit", "--resume", "--out", out], 2)
+        check("there is no crawl store at %s/crawl.db" % out in result.stderr, "stderr %s" % result.stderr)
+        run(audit_args(s, out), 0)
+        result = run(["audit", "--resume", "--out", out], 2)
+        check("no unfinished run to resume" in result.stderr, "stderr %s" % result.stderr)
+    finally:
+        s.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(run_cases(globals(), "e2e_resume.py", "store-resume-"))
