@@ -526,6 +526,10 @@ static void print_summary(const struct audit_cli *cli, const struct audit_result
     char outcomes[160];
     crawl_outcomes_format(&r->outcomes, outcomes, sizeof(outcomes));
     fprintf(out, "responses: %s\n", outcomes);
+    char changes[200];
+    crawl_changes_format(r, changes, sizeof changes);
+    if (changes[0])
+        fprintf(out, "%s\n", changes);
     print_skipped_rules(cli, out);
     if (ctx->partial)
         fprintf(out, "partial crawl: %s\n", ctx->partial);

@@ -32,6 +32,10 @@ static void print_summary(const struct crawl_cli *cli, const struct crawl_result
            "sitemaps.csv, crawl.json\n",
            (unsigned long long)r->links_found, (unsigned long long)r->sitemap_urls, r->bytes_downloaded / 1e6,
            cli->out_dir);
+    char changes[200];
+    crawl_changes_format(r, changes, sizeof changes);
+    if (changes[0])
+        printf("%s\n", changes);
     char partial[512];
     if (crawl_result_partial(r, partial, sizeof partial))
         printf("partial crawl: %s\n", partial);

@@ -51,7 +51,11 @@ int crawl_start_fetch(struct crawl *c, const char *url, bool head, bool credenti
         crawl_handle_response(response, c);
         return CP_OK;
     }
-    struct fetch_request r = {url, head, credentials, request, max_body};
+    struct fetch_request r = {url, head, credentials, request, max_body, NULL, NULL};
+    if (request && request->kind == REQUEST_PAGE) {
+        r.if_none_match = request->if_none_match;
+        r.if_modified_since = request->if_modified_since;
+    }
     return fetcher_add(c->fetcher, &r);
 }
 
@@ -112,6 +116,8 @@ static void finish_claim(struct crawl *c, struct frontier_origin *origin, bool e
 static void handle_page(struct crawl *c, struct request *request, struct fetch_result *response)
 {
     const struct frontier_claim *claim = &request->claim;
+    if (response->status == 304 && request->has_previous)
+        response = crawl_not_modified(c, request, response); /* the stored page, answered from the store */
     bool throttled = response->status == 429 || response->status == 503;
     /* A Retry-After past the cap is not a pause the crawl takes: the origin is closed instead. */
     bool over_cap = throttled && response->retry_after_ms > CRAWL_RETRY_AFTER_CAP_MS;
@@ -140,6 +146,7 @@ static void handle_page(struct crawl *c, struct request *request, struct fetch_r
     crawl_record_response(c, claim->node, response);
     if (request->replayed)
         crawl_page_of(c, claim->node)->body_hash = request->replay_hash;
+    crawl_classify(c, claim->node, request);
     c->r->pages_fetched++;
     if (response->status >= 300 && response->status < 400 && response->location)
         crawl_record_redirect(c, claim->node, response);
@@ -253,6 +260,7 @@ static long start_requests(struct crawl *c)
             break;
         request->kind = REQUEST_PAGE;
         request->claim = claim;
+        crawl_prepare_conditional(c, claim.node, request);
         c->pages_started++;
         bool own_origin = strcmp(frontier_origin_name(claim.origin), c->start_origin) == 0;
         if (crawl_start_fetch(c, graph_url(c->graph, claim.node, NULL), false, own_origin, 0, request) != CP_OK) {
@@ -568,6 +576,8 @@ void crawl_free_request(struct request *request)
 {
     if (request) {
         free(request->url);
+        free(request->if_none_match);
+        free(request->if_modified_since);
         page_signals_free(request->replay_signals);
     }
     free(request);
@@ -611,6 +621,8 @@ int crawl_run(const struct crawl_options *options, struct crawl_result *result, 
         if (!c.graph || !c.frontier || (!c.root && !(c.fetcher = fetcher_new(&transport))))
             status = CP_ERR_NOMEM;
     }
+    if (status == CP_OK && options->store && !options->no_previous)
+        result->changes.previous_run = c.previous_run = store_previous_run(options->store, options->start_url ? options->start_url : options->site_url);
     if (status == CP_OK)
         status = seed_start(&c);
     if (status == CP_OK)
@@ -619,6 +631,8 @@ int crawl_run(const struct crawl_options *options, struct crawl_result *result, 
         crawl_loop(&c);
         stop_workers(&c);
         collect_run_facts(&c);
+        if (c.previous_run)
+            result->changes.gone = store_count_gone(options->store, c.previous_run);
         crawl_blocked_findings(&c);
         crawl_judge_start(&c);
         if (graph_freeze(c.graph) != CP_OK)

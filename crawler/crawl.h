@@ -47,6 +47,7 @@
 #define CRAWL_RETRY_AFTER_CAP_MS 60000L
 
 struct graph;
+struct crawl_result;
 struct robots;
 struct store;
 struct page_signals;
@@ -110,6 +111,11 @@ struct crawl_options {
      * signals, replayed as if fetched) instead of being fetched: --resume gives the run being
      * resumed. 0: none. */
     int64_t replay_run;
+    /* With a store, every run is compared with the store's last complete run of the same start URL:
+     * its pages are asked for with If-None-Match / If-Modified-Since from their stored validators,
+     * and a 304 or an unchanged body reuses the stored signals instead of parsing the page
+     * (result->changes). no_previous turns that off. */
+    bool no_previous;
     bool progress_tty;
 };
 
@@ -138,6 +144,7 @@ struct crawl_page {
     uint8_t http_version;           /* 10, 11, 20, 30 */
     uint8_t error_class;            /* enum http_error_class */
     uint8_t redirect_hops;          /* hops from the first page of its redirect chain */
+    uint8_t change;                 /* enum crawl_change: against the store's previous run */
     uint32_t links_dropped;         /* references not followed: over the link cap, too long, not URLs */
     uint64_t body_hash;             /* FNV-1a 64 of the body as read; 0: no body (duplicate-url-variants) */
     uint64_t content_hash;          /* the main text's fingerprints (web/fingerprint.h); 0: none */
@@ -145,6 +152,16 @@ struct crawl_page {
     uint32_t main_words;
     char *text;                     /* packed strings, see crawl_page_text */
 };
+
+/* A page against the store's previous complete run of the site (an incremental re-audit). */
+enum crawl_change {
+    CRAWL_CHANGE_NONE = 0,          /* no previous run, or not fetched */
+    CRAWL_CHANGE_NEW,               /* the previous run did not store it */
+    CRAWL_CHANGE_CHANGED,           /* another body (or status) than the previous run's */
+    CRAWL_CHANGE_UNCHANGED,         /* a 304, or the same body: its stored signals were reused */
+};
+/* "new", "changed", "unchanged"; NULL for CRAWL_CHANGE_NONE. */
+const char *crawl_change_name(enum crawl_change change);
 
 enum crawl_page_field {
     CRAWL_TEXT_CONTENT_TYPE, CRAWL_TEXT_TITLE, CRAWL_TEXT_ROBOTS, CRAWL_TEXT_ENCODING, CRAWL_TEXT_ERROR,
@@ -198,6 +215,10 @@ struct crawl_outcomes {
     uint64_t network_errors;        /* no HTTP response: DNS, connect, TLS, timeout, too large */
 };
 
+/* "changes since run 3: 2 new, 5 changed, 110 unchanged, 1 gone" into dst, or "" when the crawl
+ * had no previous run to compare with (always terminated). */
+void crawl_changes_format(const struct crawl_result *result, char *dst, size_t size);
+
 /* "2xx 120, 3xx 4, 4xx 2, 5xx 0, disallowed 3, blocked 1, network errors 1" into dst (always
  * terminated). */
 void crawl_outcomes_format(const struct crawl_outcomes *outcomes, char *dst, size_t size);
@@ -248,6 +269,13 @@ struct crawl_result {
     /* counts and timings */
     uint64_t pages_fetched, fetch_errors, bytes_downloaded, links_found, throttled;
     uint64_t pages_replayed;        /* of pages_fetched: answered from the store (options->replay_run) */
+    /* Against the store's previous complete run of the same start URL (0: none): pages new,
+     * changed and unchanged (304 or the same body: not parsed again), and gone (answered 2xx then,
+     * not found answering 2xx/3xx now). */
+    struct crawl_changes {
+        int64_t previous_run;
+        uint64_t new_pages, changed, unchanged, gone;
+    } changes;
     struct crawl_outcomes outcomes;
     double elapsed_ms, cpu_seconds;
     long peak_rss_kb;

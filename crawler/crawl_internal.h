@@ -37,6 +37,10 @@ struct request {
     bool replay_store;              /* the page is written to this run's store (it came from another run) */
     uint64_t replay_hash;           /* the stored body hash */
     struct page_signals *replay_signals; /* the stored signals (owned), or NULL */
+    /* REQUEST_PAGE asked conditionally: the previous run's validators (owned) and body hash */
+    bool has_previous;
+    char *if_none_match, *if_modified_since;
+    uint64_t previous_hash;
 };
 
 /* A reference found on a page, resolved and identified by a worker. */
@@ -124,6 +128,7 @@ struct crawl {
     struct sitemap_robots_declaration sitemap_robots;
     struct pending_sitemap *pending_sitemaps; /* to fetch: discovery's plan, then index children */
     size_t pending_sitemap_count, pending_sitemap_capacity;
+    int64_t previous_run;          /* the store's run this one is compared with (0: none) */
     /* rate limits and bot walls, per origin (crawl_blocked.c) */
     struct blocked_origin *blocked_origins;
     size_t blocked_origin_count;
@@ -187,6 +192,12 @@ void crawl_sitemaps_free(struct crawl *c);
  * options->replay_run is answered from it, through crawl_handle_response as a fetched page would be,
  * its stored signals merged instead of parsed. crawl_replay_claim returns whether it did. */
 bool crawl_replay_claim(struct crawl *c, const struct frontier_claim *claim);
+/* An incremental re-audit (c->previous_run): the previous run's validators for the request, the
+ * 304 answer replaced by the stored response and signals, and after a 200 the page classified
+ * (new, changed, unchanged); an unchanged body takes the stored signals instead of a parse. */
+void crawl_prepare_conditional(struct crawl *c, uint32_t node, struct request *request);
+struct fetch_result *crawl_not_modified(struct crawl *c, struct request *request, struct fetch_result *response);
+void crawl_classify(struct crawl *c, uint32_t node, struct request *request);
 void crawl_merge_replayed(struct crawl *c, uint32_t node, struct request *request, const struct fetch_result *response);
 void crawl_handle_response(struct fetch_result *response, void *context);
 

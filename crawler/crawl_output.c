@@ -416,6 +416,17 @@ int crawl_output_run(const char *dir, const struct crawl_options *options, const
     json_end_object(&w);
     write_options(&w, options, r);
     write_counts(&w, r);
+    if (r->changes.previous_run) { /* an incremental re-audit: against the store's previous run */
+        json_key(&w, "changes");
+        json_begin_object(&w);
+        json_key(&w, "previous_run"), json_int(&w, r->changes.previous_run);
+        json_key(&w, "new"), json_uint(&w, r->changes.new_pages);
+        json_key(&w, "changed"), json_uint(&w, r->changes.changed);
+        json_key(&w, "unchanged"), json_uint(&w, r->changes.unchanged);
+        json_key(&w, "gone"), json_uint(&w, r->changes.gone);
+        json_key(&w, "replayed"), json_uint(&w, r->pages_replayed);
+        json_end_object(&w);
+    }
     json_key(&w, "timings");
     json_begin_object(&w);
     json_key(&w, "elapsed_ms"), json_double(&w, r->elapsed_ms);

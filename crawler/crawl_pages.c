@@ -302,6 +302,19 @@ uint32_t crawl_discover(struct crawl *c, const char *identity, const struct url 
     return node;
 }
 
+void crawl_changes_format(const struct crawl_result *r, char *dst, size_t size)
+{
+    const struct crawl_changes *changes = &r->changes;
+    if (!changes->previous_run) {
+        snprintf(dst, size, "%s", "");
+        return;
+    }
+    snprintf(dst, size, "changes since run %lld: %llu new, %llu changed, %llu unchanged, %llu gone",
+             (long long)changes->previous_run, (unsigned long long)changes->new_pages,
+             (unsigned long long)changes->changed, (unsigned long long)changes->unchanged,
+             (unsigned long long)changes->gone);
+}
+
 void crawl_outcomes_format(const struct crawl_outcomes *o, char *dst, size_t size)
 {
     snprintf(dst, size, "2xx %llu, 3xx %llu, 4xx %llu, 5xx %llu, disallowed %llu, blocked %llu, network errors %llu",
@@ -542,6 +555,9 @@ void crawl_store_page(struct crawl *c, uint32_t node, const struct fetch_result 
         .content_hash = page->body_hash,
         .ttfb_ms = response->ttfb_ms,
         .total_ms = response->total_ms,
+        .etag = response->etag,
+        .last_modified = response->last_modified,
+        .change = crawl_change_name((enum crawl_change)page->change),
     };
     store_put_page(c->o->store, &row, signals); /* a failure is sticky: reported once, at the end */
 }

@@ -15,6 +15,8 @@
 #include "store/store.h"
 #include "web/content_type.h"
 
+static void count_change(struct crawl *c, struct crawl_page *page, enum crawl_change change);
+
 static char *copy(const char *text)
 {
     return text ? strdup(text) : NULL;
@@ -41,6 +43,8 @@ static struct fetch_result *stored_response(const struct store_response *r, cons
     response->ttfb_ms = r->ttfb_ms;
     response->total_ms = r->total_ms;
     response->http_version = r->http_version;
+    response->etag = copy(r->etag);
+    response->last_modified = copy(r->last_modified);
     if (!response->url) {
         fetch_result_free(response);
         return NULL;
@@ -56,6 +60,15 @@ static bool needs_signals(const struct store_response *r)
            (content_type_is_html(r->content_type) || r->x_robots_tag || r->link_header);
 }
 
+/* A resumed page keeps the change its first part recorded. */
+static enum crawl_change stored_change(const struct store_response *r)
+{
+    for (int change = CRAWL_CHANGE_NEW; r->change && change <= CRAWL_CHANGE_UNCHANGED; change++)
+        if (strcmp(r->change, crawl_change_name((enum crawl_change)change)) == 0)
+            return (enum crawl_change)change;
+    return CRAWL_CHANGE_NONE;
+}
+
 bool crawl_replay_claim(struct crawl *c, const struct frontier_claim *claim)
 {
     struct store *store = c->o->store;
@@ -63,7 +76,7 @@ bool crawl_replay_claim(struct crawl *c, const struct frontier_claim *claim)
         return false;
     const char *url = graph_url(c->graph, claim->node, NULL);
     struct store_page stored;
-    if (store_find_page(store, c->o->replay_run, url, &stored) != CP_OK || stored.response.error)
+    if (store_find_page(store, c->o->replay_run, url, true, &stored) != CP_OK || stored.response.error)
         return false; /* a page whose fetch failed is asked again */
     struct page_signals *signals = NULL;
     if (stored.signals && page_record_decode(stored.signals, stored.signals_length, &signals) != CP_OK)
@@ -81,6 +94,7 @@ bool crawl_replay_claim(struct crawl *c, const struct frontier_claim *claim)
     request->claim = *claim;
     request->replayed = true;
     request->replay_store = store_run_id(store) != c->o->replay_run;
+    count_change(c, crawl_page_of(c, claim->node), stored_change(&stored.response));
     request->replay_hash = stored.response.content_hash;
     request->replay_signals = signals;
     c->pages_started++;
@@ -102,4 +116,104 @@ void crawl_merge_replayed(struct crawl *c, uint32_t node, struct request *reques
     if (request->replay_store && out->signals)
         crawl_store_page(c, node, response, out->signals);
     crawl_outcome_free(out);
+}
+
+/* ---- incremental re-audits: the previous run's pages ---- */
+
+const char *crawl_change_name(enum crawl_change change)
+{
+    switch (change) {
+    case CRAWL_CHANGE_NEW: return "new";
+    case CRAWL_CHANGE_CHANGED: return "changed";
+    case CRAWL_CHANGE_UNCHANGED: return "unchanged";
+    default: return NULL;
+    }
+}
+
+void crawl_prepare_conditional(struct crawl *c, uint32_t node, struct request *request)
+{
+    if (!c->previous_run)
+        return;
+    struct store_page stored;
+    if (store_find_page(c->o->store, c->previous_run, graph_url(c->graph, node, NULL), false, &stored) != CP_OK ||
+        stored.response.error)
+        return;
+    request->has_previous = true;
+    request->previous_hash = stored.response.content_hash;
+    /* Validators only for a page that can be replayed: a 2xx whose signals were stored. */
+    if (stored.response.status < 200 || stored.response.status >= 300)
+        return;
+    request->if_none_match = copy(stored.response.etag);
+    request->if_modified_since = copy(stored.response.last_modified);
+}
+
+/* The previous run's page for a replay: its response and decoded signals, or false. */
+static bool previous_page(struct crawl *c, const char *url, struct store_page *stored, struct page_signals **signals)
+{
+    *signals = NULL;
+    if (store_find_page(c->o->store, c->previous_run, url, true, stored) != CP_OK)
+        return false;
+    if (stored->signals && page_record_decode(stored->signals, stored->signals_length, signals) != CP_OK)
+        *signals = NULL;
+    return *signals || !needs_signals(&stored->response);
+}
+
+struct fetch_result *crawl_not_modified(struct crawl *c, struct request *request, struct fetch_result *response)
+{
+    struct store_page stored;
+    struct page_signals *signals = NULL;
+    struct fetch_result *replayed = NULL;
+    if (previous_page(c, response->url, &stored, &signals))
+        replayed = stored_response(&stored.response, response->url, request);
+    if (!replayed) {
+        page_signals_free(signals);
+        return response; /* recorded as the 304 it is */
+    }
+    replayed->ttfb_ms = response->ttfb_ms; /* this run's timings, the stored page */
+    replayed->total_ms = response->total_ms;
+    replayed->http_version = response->http_version;
+    request->replayed = true;
+    request->replay_store = true;
+    request->replay_hash = stored.response.content_hash;
+    request->replay_signals = signals;
+    c->r->pages_replayed++;
+    fetch_result_free(response);
+    return replayed;
+}
+
+static void count_change(struct crawl *c, struct crawl_page *page, enum crawl_change change)
+{
+    page->change = (uint8_t)change;
+    struct crawl_changes *changes = &c->r->changes;
+    if (change == CRAWL_CHANGE_NEW)
+        changes->new_pages++;
+    else if (change == CRAWL_CHANGE_CHANGED)
+        changes->changed++;
+    else if (change == CRAWL_CHANGE_UNCHANGED)
+        changes->unchanged++;
+}
+
+void crawl_classify(struct crawl *c, uint32_t node, struct request *request)
+{
+    struct crawl_page *page = crawl_page_of(c, node);
+    if (!c->previous_run || (request->replayed && !request->replay_store))
+        return; /* a resumed page keeps what its first part recorded */
+    if (!request->has_previous) {
+        count_change(c, page, CRAWL_CHANGE_NEW);
+        return;
+    }
+    bool same = request->replayed || (page->body_hash && page->body_hash == request->previous_hash);
+    count_change(c, page, same ? CRAWL_CHANGE_UNCHANGED : CRAWL_CHANGE_CHANGED);
+    if (!same || request->replayed)
+        return;
+    /* The same body as before: its stored signals instead of a parse. */
+    struct store_page stored;
+    struct page_signals *signals = NULL;
+    if (previous_page(c, graph_url(c->graph, node, NULL), &stored, &signals) && signals) {
+        request->replayed = true;
+        request->replay_store = true;
+        request->replay_hash = page->body_hash;
+        request->replay_signals = signals;
+        c->r->pages_replayed++;
+    }
 }

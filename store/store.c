@@ -173,11 +173,34 @@ static int create_schema(struct store *s)
     buf_printf(&sql, "BEGIN IMMEDIATE;%sCREATE TABLE page_facts(run INTEGER NOT NULL", schema_v1);
     for (int i = 0; i < STORE_PAGE_FACT_COLUMNS; i++)
         buf_printf(&sql, ", %s %s", store_page_fact_columns[i], fact_types[i]);
-    buf_printf(&sql, ", UNIQUE(run, url));PRAGMA application_id=%d;PRAGMA user_version=%d;COMMIT;",
-               STORE_APPLICATION_ID, STORE_SCHEMA_VERSION);
+    buf_printf(&sql, ", UNIQUE(run, url));PRAGMA application_id=%d;PRAGMA user_version=1;COMMIT;",
+               STORE_APPLICATION_ID);
     int status = exec(s, buf_str(&sql), "creating the schema");
     buf_free(&sql);
     return status;
+}
+
+/* Version N-1 to N, each in its own transaction; a fresh store is created at 1 and upgraded. */
+static const char *const upgrades[] = {
+    /* 1 -> 2: each page's change against the previous run (incremental re-audits) */
+    "ALTER TABLE pages ADD COLUMN change TEXT;",
+};
+
+static int upgrade(struct store *s, int from)
+{
+    for (int version = from; version < STORE_SCHEMA_VERSION; version++) {
+        char tail[64];
+        snprintf(tail, sizeof tail, "PRAGMA user_version=%d;COMMIT;", version + 1);
+        struct buf sql = BUF_INIT;
+        buf_printf(&sql, "BEGIN IMMEDIATE;%s%s", upgrades[version - 1], tail);
+        int status = exec(s, buf_str(&sql), "upgrading the schema");
+        buf_free(&sql);
+        if (status != CP_OK) {
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            return status;
+        }
+    }
+    return CP_OK;
 }
 
 /* An existing file must be a crawlpack store this build can read; it is not touched otherwise. */
@@ -190,8 +213,13 @@ static int check_file(struct store *s, char *error, size_t error_size)
         snprintf(error, error_size, "%s is damaged or not a crawlpack store: %s", s->path, sqlite3_errmsg(s->db));
         return CP_ERR_INVALID;
     }
-    if (tables == 0 && version == 0)
-        return create_schema(s) == CP_OK ? CP_OK : (snprintf(error, error_size, "%s", s->error), s->failed);
+    if (tables == 0 && version == 0) {
+        if (create_schema(s) != CP_OK || upgrade(s, 1) != CP_OK) {
+            snprintf(error, error_size, "%s", s->error);
+            return s->failed;
+        }
+        return CP_OK;
+    }
     if (application != STORE_APPLICATION_ID) {
         snprintf(error, error_size, "%s is an SQLite database, but not a crawlpack store; use another --db", s->path);
         return CP_ERR_INVALID;
@@ -208,14 +236,18 @@ static int check_file(struct store *s, char *error, size_t error_size)
         snprintf(error, error_size, "%s is damaged: %s", s->path, sqlite3_errmsg(s->db));
         return CP_ERR_INVALID;
     }
+    if (version < STORE_SCHEMA_VERSION && upgrade(s, version) != CP_OK) {
+        snprintf(error, error_size, "%s", s->error);
+        return s->failed;
+    }
     return CP_OK;
 }
 
 static const char *const statement_sql[ST_COUNT] = {
     [ST_PAGE] = "INSERT OR REPLACE INTO pages(run, url, status, content_type, content_encoding, location,"
                 " x_robots_tag, link_header, etag, last_modified, error, http_version, hsts, truncated, size,"
-                " content_hash, ttfb_ms, total_ms, fetched_at, signals)"
-                " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,strftime('%Y-%m-%dT%H:%M:%SZ','now'),?)",
+                " content_hash, ttfb_ms, total_ms, fetched_at, signals, change)"
+                " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,strftime('%Y-%m-%dT%H:%M:%SZ','now'),?,?)",
     [ST_NODE] = "INSERT OR REPLACE INTO nodes(run, id, url) VALUES(?,?,?)",
     [ST_EDGE] = "INSERT INTO edges(run, source, target, kind, meta) VALUES(?,?,?,?,?)",
     [ST_SITEMAP_ENTRY] = "INSERT INTO sitemap_entries(run, sitemap, url, lastmod) VALUES(?,?,?,?)",
@@ -455,7 +487,7 @@ static size_t keep_text(struct store *s, sqlite3_stmt *st, int column)
     return at;
 }
 
-int store_find_page(struct store *s, int64_t run, const char *url, struct store_page *out)
+int store_find_page(struct store *s, int64_t run, const char *url, bool with_signals, struct store_page *out)
 {
     memset(out, 0, sizeof *out);
     sqlite3_stmt *st = s->statements[ST_FIND_PAGE];
@@ -487,10 +519,10 @@ int store_find_page(struct store *s, int64_t run, const char *url, struct store_
     r->ttfb_ms = sqlite3_column_double(st, 14);
     r->total_ms = sqlite3_column_double(st, 15);
     /* the blob is copied too: the statement is reset before returning */
-    const void *blob = sqlite3_column_blob(st, 16);
+    const void *blob = with_signals ? sqlite3_column_blob(st, 16) : NULL;
     size_t length = (size_t)sqlite3_column_bytes(st, 16);
     buf_reset(&s->blob);
-    if (blob && buf_append(&s->blob, blob, length) == CP_OK) {
+    if (with_signals && blob && buf_append(&s->blob, blob, length) == CP_OK) {
         out->signals = s->blob.data;
         out->signals_length = length;
     }
@@ -578,6 +610,7 @@ int store_put_page(struct store *s, const struct store_response *r, const struct
     sqlite3_bind_double(st, 18, r->total_ms);
     if (signals)
         sqlite3_bind_blob(st, 19, s->scratch.data, (int)s->scratch.len, SQLITE_STATIC);
+    bind_text(st, 20, r->change);
     int status = run_statement(s, st, "storing a page");
     s->batch_pages++;
     return status == CP_OK ? store_tick(s) : status;
@@ -711,4 +744,37 @@ int store_put_findings(struct store *s, const struct finding_list *list)
     }
     buf_free(&related);
     return status;
+}
+
+int64_t store_previous_run(struct store *s, const char *site)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t id = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT max(id) FROM runs WHERE state = 'complete' AND site = ? AND id < ?", -1,
+                           &st, NULL) != SQLITE_OK)
+        return 0;
+    bind_text(st, 1, site);
+    sqlite3_bind_int64(st, 2, s->run ? s->run : INT64_MAX);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return id;
+}
+
+uint64_t store_count_gone(struct store *s, int64_t previous)
+{
+    sqlite3_stmt *st = NULL;
+    uint64_t count = 0;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT count(*) FROM pages p WHERE p.run = ?1 AND p.status BETWEEN 200 AND 299"
+                           " AND NOT EXISTS (SELECT 1 FROM pages q WHERE q.run = ?2 AND q.url = p.url"
+                           " AND q.status BETWEEN 200 AND 399)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_int64(st, 1, previous);
+    sqlite3_bind_int64(st, 2, s->run);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        count = (uint64_t)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return count;
 }

@@ -31,7 +31,7 @@
 #include "web/extract.h"
 
 /* PRAGMA user_version of the schema this build writes (docs/store.md); a newer file is refused. */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 /* PRAGMA application_id: 'cpk1'. */
 #define STORE_APPLICATION_ID 0x63706b31
 #define STORE_BATCH_PAGES 256
@@ -92,6 +92,7 @@ struct store_response {
     uint64_t size;               /* body bytes */
     uint64_t content_hash;       /* FNV-1a 64 of the body; 0: no body */
     double ttfb_ms, total_ms;
+    const char *change;          /* against the previous run: "new", "changed", "unchanged"; NULL: none */
 };
 
 /* A stored response and its signals, as store_put_page wrote them, for a replay (strings and
@@ -101,8 +102,16 @@ struct store_page {
     const void *signals;         /* the page record (store/page_record.h), or NULL */
     size_t signals_length;
 };
-/* The page `url` of run `run`: CP_OK, or CP_ERR_INVALID when the run has no such page. */
-int store_find_page(struct store *store, int64_t run, const char *url, struct store_page *out);
+/* The page `url` of run `run` (its signals too when with_signals): CP_OK, or CP_ERR_INVALID when
+ * the run has no such page. */
+int store_find_page(struct store *store, int64_t run, const char *url, bool with_signals, struct store_page *out);
+
+/* The last complete run of the same site (start URL) before the current one, or 0: what an
+ * incremental re-audit compares with and takes its validators from. */
+int64_t store_previous_run(struct store *store, const char *site);
+/* Pages of run `previous` that answered 2xx and that the current run did not find answering 2xx
+ * or 3xx: the pages gone since. */
+uint64_t store_count_gone(struct store *store, int64_t previous);
 
 /* A page of the current run, with its signals when it was parsed (NULL otherwise). Replaces an
  * earlier row for the same URL in this run. Commits when the batch is full. */

@@ -42,6 +42,7 @@ struct transfer {
     size_t max_body;
     size_t max_header;
     long total_timeout_ms;
+    struct curl_slist *request_headers; /* this request's own header list (conditional GET), or NULL */
     bool header_overflow;
     bool headers_done;          /* a final (non-1xx) header block ended */
     bool requested;             /* the request was about to be sent on a connection */
@@ -130,6 +131,7 @@ static void transfer_free(struct transfer *t)
     buf_free(&t->body);
     buf_free(&t->x_robots_tag);
     buf_free(&t->link_header);
+    curl_slist_free_all(t->request_headers);
     fetch_result_free(t->result);
     free(t);
 }
@@ -270,7 +272,15 @@ static size_t read_header(char *data, size_t size, size_t count, void *userdata)
         r->retry_after_ms = -1;
         free(r->server);
         free(r->bot_header);
-        r->server = r->bot_header = NULL;
+        free(r->etag);
+        free(r->last_modified);
+        r->server = r->bot_header = r->etag = r->last_modified = NULL;
+    } else if (header_is(data, length, "etag", &value, &value_length)) {
+        free(r->etag);
+        r->etag = strndup(value, value_length);
+    } else if (header_is(data, length, "last-modified", &value, &value_length)) {
+        free(r->last_modified);
+        r->last_modified = strndup(value, value_length);
     } else if (header_is(data, length, "server", &value, &value_length)) {
         free(r->server);
         r->server = strndup(value, value_length);
@@ -325,6 +335,36 @@ static bool is_https(const char *url)
     return strncasecmp(url, "https:", 6) == 0;
 }
 
+/* -H headers (start origin only) and a conditional GET's validators. A validator with a line
+ * break is not sent (it would be a header injection). Out of memory: the request goes without. */
+static void set_request_headers(struct fetcher *f, struct transfer *t, const struct fetch_request *request)
+{
+    const struct curl_slist *global = request->send_credentials ? f->headers : NULL;
+    bool conditional = request->if_none_match || request->if_modified_since;
+    if (!conditional) {
+        if (global)
+            curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, global);
+        return;
+    }
+    struct curl_slist *list = NULL;
+    for (const struct curl_slist *h = global; h; h = h->next)
+        list = curl_slist_append(list, h->data);
+    const char *names[] = {"If-None-Match", "If-Modified-Since"};
+    const char *values[] = {request->if_none_match, request->if_modified_since};
+    for (int i = 0; i < 2; i++) {
+        if (!values[i] || strpbrk(values[i], "\r\n"))
+            continue;
+        struct buf line = BUF_INIT;
+        buf_printf(&line, "%s: %s", names[i], values[i]);
+        struct curl_slist *grown = curl_slist_append(list, buf_str(&line));
+        buf_free(&line);
+        if (grown)
+            list = grown;
+    }
+    t->request_headers = list;
+    curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, list);
+}
+
 static void set_transfer_options(struct fetcher *f, struct transfer *t, const struct fetch_request *request)
 {
     CURL *e = t->easy;
@@ -359,10 +399,9 @@ static void set_transfer_options(struct fetcher *f, struct transfer *t, const st
     if (f->connect_to)
         curl_easy_setopt(e, CURLOPT_CONNECT_TO, f->connect_to);
     set_proxy_and_netrc(f, e);
+    set_request_headers(f, t, request);
     if (!request->send_credentials)
         return; /* headers and cookies may carry secrets too: only for the origin they were meant for */
-    if (f->headers)
-        curl_easy_setopt(e, CURLOPT_HTTPHEADER, f->headers);
     if (f->cookie)
         curl_easy_setopt(e, CURLOPT_COOKIE, f->cookie);
     if (f->credentials) {
@@ -557,6 +596,8 @@ void fetch_result_free(struct fetch_result *r)
     free(r->content_type);
     free(r->location);
     free(r->content_encoding);
+    free(r->etag);
+    free(r->last_modified);
     free(r->x_robots_tag);
     free(r->link_header);
     free(r->server);

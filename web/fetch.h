@@ -65,6 +65,11 @@ struct fetch_request {
     bool send_credentials;      /* url is on the start origin: send credentials, headers, cookie */
     void *user_data;            /* handed back in the result */
     size_t max_body;            /* 0: the fetcher's max_body (sitemaps may be larger than pages) */
+    /* A conditional GET (an incremental re-audit, docs/store.md): the validators a previous run
+     * stored, sent as If-None-Match / If-Modified-Since (copied); NULL: not sent. A server that
+     * agrees answers 304 without a body. */
+    const char *if_none_match;
+    const char *if_modified_since;
 };
 
 struct fetch_result {
@@ -79,6 +84,8 @@ struct fetch_result {
     bool hsts;                  /* a Strict-Transport-Security header was sent */
     long retry_after_ms;        /* from Retry-After (seconds or HTTP date); -1 when absent */
     char *server;               /* the Server header, NULL when absent */
+    char *etag;                 /* the ETag header as sent, NULL when absent */
+    char *last_modified;        /* the Last-Modified header as sent, NULL when absent */
     char *bot_header;           /* the first header only protection layers send (web/bot_wall), as
                                    "name: value"; NULL when none */
     char *body;                 /* decoded, NUL-terminated; body_length may include NULs */

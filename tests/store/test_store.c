@@ -367,6 +367,34 @@ static void test_open_future_and_foreign(void **state)
     remove_store(path);
 }
 
+/* A store of schema 1 is upgraded in place when opened: the change column appears, the runs stay. */
+static void test_upgrade_from_1(void **state)
+{
+    (void)state;
+    char *path = temp_path("crawl.db");
+    char error[512];
+    struct store *store = NULL;
+    assert_int_equal(store_open(path, &store, error, sizeof error), CP_OK);
+    struct store_run run = {"r1", "crawl", "http://a.test/", "[]", NULL, "2026-01-01T00:00:00Z", 0};
+    assert_int_equal(store_run_begin(store, &run), CP_OK);
+    store_close(store);
+    set_pragma(path, "ALTER TABLE pages DROP COLUMN change; PRAGMA user_version=1");
+    assert_int_equal(store_open(path, &store, error, sizeof error), CP_OK);
+    store_close(store);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "SELECT change FROM pages", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM runs), user_version FROM pragma_user_version",
+                                        -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 1);
+    assert_int_equal(sqlite3_column_int(st, 1), STORE_SCHEMA_VERSION);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    remove_store(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -376,6 +404,7 @@ int main(void)
         cmocka_unit_test(test_open_new_and_again),
         cmocka_unit_test(test_open_damaged),
         cmocka_unit_test(test_open_future_and_foreign),
+        cmocka_unit_test(test_upgrade_from_1),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
