@@ -51,7 +51,12 @@ class Server:
 
     def requests(self):
         with open(self.log, errors="replace") as f:
-            return [line.split(" ", 3) for line in f.read().splitlines()]
+            return [line.split(" ", 3) for line in f.read().splitlines() if not line.startswith("304 ")]
+
+    def not_modified(self):
+        """The paths answered 304 to a conditional GET (the server logs them on a line of their own)."""
+        with open(self.log, errors="replace") as f:
+            return [line.split(" ")[2] for line in f.read().splitlines() if line.startswith("304 ")]
 
     def stop(self):
         if self.process.poll() is None:
