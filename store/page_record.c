@@ -13,7 +13,7 @@
 /* A new field in these structs changes their size: add it to encode and decode below, then the
  * sizes here (64-bit builds; tests/store round-trips a fully populated record). */
 #if UINTPTR_MAX == UINT64_MAX
-_Static_assert(sizeof(struct page_signals) == 376, "page_signals changed: update store/page_record.c");
+_Static_assert(sizeof(struct page_signals) == 408, "page_signals changed: update store/page_record.c");
 _Static_assert(sizeof(struct page_link) == 32, "page_link changed: update store/page_record.c");
 _Static_assert(sizeof(struct page_canonical) == 24, "page_canonical changed: update store/page_record.c");
 _Static_assert(sizeof(struct page_hreflang) == 32, "page_hreflang changed: update store/page_record.c");
@@ -155,12 +155,16 @@ static void put_body(struct writer *w, const struct page_signals *s)
     put_s(w, s->description);
     put_u(w, s->description_count);
     put_u(w, s->h1_count);
+    put_s(w, s->h1);
     put_s(w, s->lang);
     put_s(w, s->meta_charset);
     put_s(w, s->charset);
     put_u(w, s->charset_source);
     put_u(w, s->replaced_bytes);
     put_u(w, s->word_count);
+    put_u(w, s->content_hash);
+    put_u(w, s->simhash);
+    put_u(w, s->main_words);
     put_u(w, s->script_count);
     put_u(w, s->analytics);
     put_u(w, s->has_head_element);
@@ -334,12 +338,16 @@ static void get_body(struct reader *r, struct page_signals *s)
     s->description = get_s(r);
     s->description_count = get_u32(r);
     s->h1_count = get_u32(r);
+    s->h1 = get_s(r);
     s->lang = get_s(r);
     s->meta_charset = get_s(r);
     s->charset = get_s(r);
     s->charset_source = get_u8(r);
     s->replaced_bytes = get_u32(r);
     s->word_count = get_u32(r);
+    s->content_hash = get_u(r);
+    s->simhash = get_u(r);
+    s->main_words = get_u32(r);
     s->script_count = get_u32(r);
     s->analytics = get_u32(r);
     s->has_head_element = get_u8(r) != 0;
