@@ -194,13 +194,17 @@ static int inflate_blob(const void *data, size_t length, size_t max, struct buf 
             rc = CP_ERR_NOMEM;
             break;
         }
+        /* never more than one byte past max: enough to tell "too large" */
+        size_t room = raw->cap - raw->len, left = max + 1 - raw->len;
         z.next_out = (Bytef *)raw->data + raw->len;
-        z.avail_out = (uInt)(raw->cap - raw->len);
+        z.avail_out = (uInt)(room < left ? room : left);
         zrc = inflate(&z, Z_NO_FLUSH);
         raw->len = (size_t)((char *)z.next_out - raw->data);
         if (zrc != Z_OK && zrc != Z_STREAM_END)
             rc = fail(error, error_size, CP_ERR_PARSE, "the result is not a valid zlib stream");
     }
+    if (rc == CP_OK && raw->len > max)
+        rc = fail(error, error_size, CP_ERR_LIMIT, "the result is larger than %zu bytes", max);
     inflateEnd(&z);
     return rc;
 }

@@ -188,6 +188,12 @@ static char *marker_encode(const struct fleet_job *job, const char *worker, int 
     return text;
 }
 
+/* A chunk's bytes: the server's max_payload less room for the subject and headers. */
+static size_t chunk_size(const struct fleet *fleet)
+{
+    return fleet->max_payload > CHUNK_HEADROOM * 2 ? (size_t)(fleet->max_payload - CHUNK_HEADROOM) : CHUNK_HEADROOM;
+}
+
 /* Publish with retries: a stream whose leader is being re-elected answers again within seconds. */
 static natsStatus publish_retrying(struct fleet *fleet, const char *subject, const void *data, size_t length,
                                    jsErrCode *code)
@@ -211,7 +217,7 @@ static natsStatus publish_retrying(struct fleet *fleet, const char *subject, con
 static int publish_result(struct fleet *fleet, const struct fleet_job *job, const char *result_id, const struct buf *blob,
                           const char *marker, char *error, size_t error_size)
 {
-    size_t chunk = fleet->max_payload > CHUNK_HEADROOM * 2 ? (size_t)(fleet->max_payload - CHUNK_HEADROOM) : CHUNK_HEADROOM;
+    size_t chunk = chunk_size(fleet);
     char subject[512];
     jsErrCode code = 0;
     for (size_t at = 0, n = 0; at < blob->len || (n == 0 && blob->len == 0); at += chunk, n++) {
@@ -241,7 +247,7 @@ static int ship_result(struct fleet *fleet, const struct fleet_job *job, const c
     clock_gettime(CLOCK_REALTIME, &now);
     snprintf(result_id, 40, "%08lx%08lx%04x", (unsigned long)now.tv_sec, (unsigned long)now.tv_nsec,
              (unsigned)getpid() & 0xffffu);
-    size_t chunk = fleet->max_payload > CHUNK_HEADROOM * 2 ? (size_t)(fleet->max_payload - CHUNK_HEADROOM) : CHUNK_HEADROOM;
+    size_t chunk = chunk_size(fleet);
     size_t chunks = blob.len ? (blob.len + chunk - 1) / chunk : 1;
     uint32_t crc = (uint32_t)crc32(0L, (const Bytef *)blob.data, (uInt)blob.len);
     struct audit_summary summary;
@@ -254,6 +260,13 @@ static int ship_result(struct fleet *fleet, const struct fleet_job *job, const c
 }
 
 /* ---- one job ---- */
+
+static double now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1000.0 + (double)t.tv_nsec / 1e6;
+}
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
@@ -313,6 +326,9 @@ static void status_for(const struct fleet_job *job, struct fleet_job_status *st,
 
 struct attempt {
     int status;             /* audit_run's, or prepare's */
+    double started_ms;      /* when the job arrived */
+    double audit_ms;        /* audit_run's wall time: the rest of the job's time is the fleet's */
+    bool lock_lost;         /* another worker took the origin's lock over: not ours to delete */
     bool prepared;
     struct audit_result result;
     char error[1024];
@@ -343,9 +359,12 @@ static void run_audit(struct run_context *ctx, const struct fleet_job *job, nats
     struct heartbeat h = {.fleet = ctx->fleet, .msg = msg, .lock_key = job->key, .lock_value = lock_value,
                           .lock_revision = lock_revision, .interval_ms = ctx->ack_wait_ms / 3};
     bool beating = heartbeat_start(&h) == CP_OK;
+    double audit_start = now_ms();
     a->status = audit_run(&request, &a->result, a->error, sizeof a->error);
+    a->audit_ms = now_ms() - audit_start;
     if (beating)
         heartbeat_stop(&h);
+    a->lock_lost = h.lock_lost;
     ctx->auditor->release(state);
 }
 
@@ -407,7 +426,9 @@ static void finish_done(struct run_context *ctx, const struct fleet_job *job, na
      * reads the result the status names, so a second completion is harmless. */
     natsMsg_AckSync(msg, NULL, NULL);
     ctx->stats->done++;
-    log_job(ctx, "done %s (%zu findings, attempt %d)", job->origin, a->result.findings.count, attempt);
+    double total_ms = now_ms() - a->started_ms;
+    log_job(ctx, "done %s (%zu findings, attempt %d; audit %.0f ms, fleet %.0f ms)", job->origin,
+            a->result.findings.count, attempt, a->audit_ms, total_ms - a->audit_ms);
 }
 
 /* A job already settled (done or failed) or out of attempts: no audit. True when handled here. */
@@ -440,6 +461,7 @@ static bool settle_known(struct run_context *ctx, const struct fleet_job *job, n
 
 static void handle_job(struct run_context *ctx, natsMsg *msg)
 {
+    double started_ms = now_ms();
     struct fleet_job job;
     if (fleet_job_decode(natsMsg_GetData(msg), (size_t)natsMsg_GetDataLength(msg), &job) != CP_OK) {
         log_job(ctx, "dropped a message that is not a crawlpack job (%s)", natsMsg_GetSubject(msg));
@@ -463,6 +485,7 @@ static void handle_job(struct run_context *ctx, natsMsg *msg)
         return;
     }
     int attempt = attempts + 1;
+    bool lock_lost = false;
     char since[32];
     struct fleet_job_status st;
     status_for(&job, &st, FLEET_RUNNING, ctx->options->name, attempt, since);
@@ -472,6 +495,7 @@ static void handle_job(struct run_context *ctx, natsMsg *msg)
     if (!a) {
         natsMsg_Nak(msg, NULL);
     } else {
+        a->started_ms = started_ms;
         run_audit(ctx, &job, msg, lock_value, revision, a);
         if (*ctx->options->stop_flag)
             release_job(ctx, &job, msg, attempts);
@@ -484,9 +508,11 @@ static void handle_job(struct run_context *ctx, natsMsg *msg)
             audit_result_free(&a->result);
         if (a->dir[0])
             nftw(a->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+        lock_lost = a->lock_lost;
         free(a);
     }
-    kvStore_Delete(ctx->fleet->locks, job.key);
+    if (!lock_lost)
+        kvStore_Delete(ctx->fleet->locks, job.key); /* the next job for this origin need not wait for the TTL */
     fleet_job_free(&job);
 }
 
