@@ -172,41 +172,51 @@ void fleet_close(struct fleet *fleet)
     free(fleet);
 }
 
-/* Create a stream unless it exists; a single server refuses replicas, which then fall back to 1. */
+/* Creating a replicated stream waits for its peers to elect a leader: a busy cluster can take
+ * longer than an ordinary request, so creations wait this long and are tried FLEET_TRIES times. */
+#define FLEET_CREATE_WAIT_MS 20000
+
+static void create_options(jsOptions *options)
+{
+    jsOptions_Init(options);
+    options->Wait = FLEET_CREATE_WAIT_MS;
+}
+
+/* Create a stream unless it exists; a single server refuses replicas, which then fall back to 1.
+ * A creation that timed out may still have happened: each try looks first. */
 static int ensure_stream(struct fleet *fleet, jsStreamConfig *config, int replicas, char *error, size_t error_size)
 {
-    jsStreamInfo *info = NULL;
-    jsErrCode code = 0;
-    natsStatus s = js_GetStreamInfo(&info, fleet->js, config->Name, NULL, &code);
-    if (s == NATS_OK) {
-        jsStreamInfo_Destroy(info);
-        return CP_OK;
-    }
+    jsOptions options;
+    create_options(&options);
     config->Replicas = replicas ? replicas : 3;
-    s = js_AddStream(&info, fleet->js, config, NULL, &code);
-    if (s != NATS_OK && !replicas && code == JSStreamReplicasNotSupportedErr) {
-        config->Replicas = 1;
-        s = js_AddStream(&info, fleet->js, config, NULL, &code);
+    natsStatus s = NATS_ERR;
+    jsErrCode code = 0;
+    bool fell_back = false;
+    for (int attempt = 0; attempt < FLEET_TRIES; attempt++) {
+        jsStreamInfo *info = NULL;
+        if (attempt && !fell_back)
+            sleep(1);
+        fell_back = false;
+        code = 0;
+        if (js_GetStreamInfo(&info, fleet->js, config->Name, &options, &code) == NATS_OK) {
+            jsStreamInfo_Destroy(info);
+            return CP_OK;
+        }
+        code = 0;
+        s = js_AddStream(&info, fleet->js, config, &options, &code);
+        jsStreamInfo_Destroy(info);
+        if (s == NATS_OK || code == JSStreamNameExistErr) /* or another submit or worker made it first */
+            return CP_OK;
+        if (!replicas && code == JSStreamReplicasNotSupportedErr && config->Replicas != 1)
+            config->Replicas = 1, fell_back = true; /* a single server: try again at once */
     }
-    if (s != NATS_OK && code == JSStreamNameExistErr)
-        s = NATS_OK; /* another submit or worker made it first */
-    jsStreamInfo_Destroy(info);
-    if (s != NATS_OK) {
-        char what[200];
-        snprintf(what, sizeof what, "cannot create the stream %s", config->Name);
-        return fleet_nats_error(s, code, what, error, error_size);
-    }
-    return CP_OK;
+    char what[200];
+    snprintf(what, sizeof what, "cannot create the stream %s", config->Name);
+    return fleet_nats_error(s, code, what, error, error_size);
 }
 
 static int ensure_consumer(struct fleet *fleet, int ack_wait_s, char *error, size_t error_size)
 {
-    jsConsumerInfo *info = NULL;
-    jsErrCode code = 0;
-    if (js_GetConsumerInfo(&info, fleet->js, FLEET_JOBS_STREAM, FLEET_JOBS_CONSUMER, NULL, &code) == NATS_OK) {
-        jsConsumerInfo_Destroy(info);
-        return CP_OK;
-    }
     jsConsumerConfig config;
     jsConsumerConfig_Init(&config);
     config.Durable = FLEET_JOBS_CONSUMER;
@@ -216,42 +226,59 @@ static int ensure_consumer(struct fleet *fleet, int ack_wait_s, char *error, siz
      * run holds its origin's lock is redelivered without using up an attempt. */
     config.MaxDeliver = -1;
     config.MaxAckPending = 10000;
-    code = 0;
-    natsStatus s = js_AddConsumer(&info, fleet->js, FLEET_JOBS_STREAM, &config, NULL, &code);
-    jsConsumerInfo_Destroy(info);
-    if (s != NATS_OK && code != JSConsumerNameExistErr)
-        return fleet_nats_error(s, code, "cannot create the consumer " FLEET_JOBS_CONSUMER, error, error_size);
-    return CP_OK;
+    jsOptions options;
+    create_options(&options);
+    natsStatus s = NATS_ERR;
+    jsErrCode code = 0;
+    for (int attempt = 0; attempt < FLEET_TRIES; attempt++) {
+        jsConsumerInfo *info = NULL;
+        if (attempt)
+            sleep(1);
+        code = 0;
+        if (js_GetConsumerInfo(&info, fleet->js, FLEET_JOBS_STREAM, FLEET_JOBS_CONSUMER, &options, &code) == NATS_OK) {
+            jsConsumerInfo_Destroy(info);
+            return CP_OK;
+        }
+        code = 0;
+        s = js_AddConsumer(&info, fleet->js, FLEET_JOBS_STREAM, &config, &options, &code);
+        jsConsumerInfo_Destroy(info);
+        if (s == NATS_OK || code == JSConsumerNameExistErr)
+            return CP_OK;
+    }
+    return fleet_nats_error(s, code, "cannot create the consumer " FLEET_JOBS_CONSUMER, error, error_size);
 }
 
 static int ensure_bucket(struct fleet *fleet, const char *bucket, int64_t ttl_ns, int replicas, char *error,
                          size_t error_size)
 {
-    kvStore *kv = NULL;
-    if (js_KeyValue(&kv, fleet->js, bucket) == NATS_OK) {
-        kvStore_Destroy(kv);
-        return CP_OK;
-    }
     kvConfig config;
     kvConfig_Init(&config);
     config.Bucket = bucket;
     config.History = 1;
     config.TTL = ttl_ns;
     config.Replicas = replicas ? replicas : 3;
-    natsStatus s = js_CreateKeyValue(&kv, fleet->js, &config);
-    if (s != NATS_OK && !replicas) {
-        config.Replicas = 1;
+    natsStatus s = NATS_ERR;
+    bool fell_back = false;
+    for (int attempt = 0; attempt < FLEET_TRIES; attempt++) {
+        kvStore *kv = NULL;
+        if (attempt && !fell_back)
+            sleep(1);
+        fell_back = false;
+        if (js_KeyValue(&kv, fleet->js, bucket) == NATS_OK) { /* exists (made by us or meanwhile) */
+            kvStore_Destroy(kv);
+            return CP_OK;
+        }
         s = js_CreateKeyValue(&kv, fleet->js, &config);
+        kvStore_Destroy(kv);
+        if (s == NATS_OK)
+            return CP_OK;
+        const char *why = nats_GetLastError(NULL);
+        if (!replicas && why && strstr(why, "replicas") != NULL && config.Replicas != 1)
+            config.Replicas = 1, fell_back = true; /* a single server: try again at once */
     }
-    if (s != NATS_OK && js_KeyValue(&kv, fleet->js, bucket) == NATS_OK)
-        s = NATS_OK; /* made by another process meanwhile */
-    kvStore_Destroy(kv);
-    if (s != NATS_OK) {
-        char what[200];
-        snprintf(what, sizeof what, "cannot create the key-value bucket %s", bucket);
-        return fleet_nats_error(s, 0, what, error, error_size);
-    }
-    return CP_OK;
+    char what[200];
+    snprintf(what, sizeof what, "cannot create the key-value bucket %s", bucket);
+    return fleet_nats_error(s, 0, what, error, error_size);
 }
 
 int fleet_ensure(struct fleet *fleet, const struct fleet_setup *setup, char *error, size_t error_size)
