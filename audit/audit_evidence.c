@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/array_grow.h"
 #include "common/buf.h"
@@ -33,6 +34,12 @@ void audit_watch_free(struct audit_watch *watch)
 {
     findings_free(&watch->findings);
     free(watch->noindex_sources);
+    for (size_t i = 0; i < watch->ids_capacity; i++)
+        free(watch->ids[i].hashes);
+    free(watch->ids);
+    for (size_t i = 0; i < watch->fragment_link_count; i++)
+        free((char *)watch->fragment_links[i].fragment);
+    free(watch->fragment_links);
     memset(watch, 0, sizeof *watch);
 }
 
@@ -64,6 +71,138 @@ static void keep_noindex_sources(struct audit_watch *watch, uint32_t node, uint8
     watch->noindex_sources[node] = sources;
 }
 
+/* ---- fragments: the page's ids, its links to page#fragment ---- */
+
+static bool grow_ids(struct audit_watch *watch, uint32_t node)
+{
+    if (node < watch->ids_capacity)
+        return true;
+    size_t capacity = watch->ids_capacity ? watch->ids_capacity : 1024;
+    while (capacity <= node)
+        capacity *= 2;
+    struct audit_watch_ids *grown = realloc(watch->ids, capacity * sizeof *grown);
+    if (!grown)
+        return false;
+    memset(grown + watch->ids_capacity, 0, (capacity - watch->ids_capacity) * sizeof *grown);
+    watch->ids = grown;
+    watch->ids_capacity = capacity;
+    return true;
+}
+
+/* A 200 HTML page read whole: its ids are known unless a bound cut them (the page's, or the
+ * watch's budget for all pages). */
+static void keep_ids(struct audit_watch *watch, uint32_t node, const struct page_signals *signals, bool whole)
+{
+    const uint32_t incomplete = EXTRACT_TRUNCATED_IDS | EXTRACT_TRUNCATED_PARSE_TIME | EXTRACT_TRUNCATED_PARSE_MEMORY;
+    size_t bytes = (size_t)signals->id_count * sizeof(uint64_t);
+    if (!whole || (signals->truncated & incomplete) || watch->id_bytes + bytes > AUDIT_WATCH_MAX_ID_BYTES)
+        return;
+    if (!grow_ids(watch, node)) {
+        watch->out_of_memory = true;
+        return;
+    }
+    struct audit_watch_ids *ids = &watch->ids[node];
+    free(ids->hashes);
+    ids->hashes = bytes ? malloc(bytes) : NULL;
+    if (bytes && !ids->hashes) {
+        watch->out_of_memory = true;
+        *ids = (struct audit_watch_ids){0};
+        return;
+    }
+    if (bytes)
+        memcpy(ids->hashes, signals->ids, bytes);
+    ids->count = signals->id_count;
+    ids->known = true;
+    watch->id_bytes += bytes;
+}
+
+/* Fragments that name no element on purpose: "#" alone, "#top" (the HTML standard scrolls to the
+ * top without an element), client-side routes ("#/path", "#!path") and text fragments. */
+static bool names_an_element(const char *fragment)
+{
+    return fragment[0] && strcasecmp(fragment, "top") != 0 && fragment[0] != '/' && fragment[0] != '!' &&
+           strncmp(fragment, ":~:", 3) != 0;
+}
+
+static int hex_value(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* The hash of the percent-decoded fragment, as the HTML standard tries it after the raw one. */
+static uint64_t decoded_hash(const char *fragment)
+{
+    size_t length = strlen(fragment);
+    char *decoded = malloc(length + 1);
+    if (!decoded)
+        return extract_id_hash(fragment, length);
+    size_t n = 0;
+    for (size_t i = 0; i < length; i++) {
+        int high = fragment[i] == '%' && i + 2 < length ? hex_value(fragment[i + 1]) : -1;
+        int low = high >= 0 ? hex_value(fragment[i + 2]) : -1;
+        if (low >= 0) {
+            decoded[n++] = (char)(high * 16 + low);
+            i += 2;
+        } else {
+            decoded[n++] = fragment[i];
+        }
+    }
+    uint64_t hash = extract_id_hash(decoded, n);
+    free(decoded);
+    return hash;
+}
+
+static bool already_kept(const struct audit_watch *watch, size_t page_first, uint32_t target, const char *fragment)
+{
+    for (size_t i = page_first; i < watch->fragment_link_count; i++)
+        if (watch->fragment_links[i].target == target && strcmp(watch->fragment_links[i].fragment, fragment) == 0)
+            return true;
+    return false;
+}
+
+static void keep_fragment_link(struct audit_watch *watch, uint32_t source, uint32_t target, const char *fragment)
+{
+    struct audit_fragment_link *grown =
+        array_grow(watch->fragment_links, watch->fragment_link_count, sizeof *grown);
+    char *copy = grown ? strdup(fragment) : NULL;
+    if (!copy) {
+        if (grown)
+            watch->fragment_links = grown;
+        watch->out_of_memory = true;
+        return;
+    }
+    watch->fragment_links = grown;
+    watch->fragment_links[watch->fragment_link_count++] = (struct audit_fragment_link){
+        source, target, extract_id_hash(fragment, strlen(fragment)), decoded_hash(fragment), copy};
+}
+
+/* The page's <a>/<area> links to page#fragment (its own page included), each target#fragment once. */
+static void keep_fragment_links(struct audit_watch *watch, struct graph *graph, uint32_t node,
+                                const struct page_signals *signals)
+{
+    size_t page_first = watch->fragment_link_count;
+    for (uint32_t i = 0; i < signals->link_count; i++) {
+        const struct page_link *link = &signals->links[i];
+        const char *hash = link->url ? strchr(link->url, '#') : NULL;
+        if (!hash || (link->kind != EXTRACT_LINK_A && link->kind != EXTRACT_LINK_AREA) || !names_an_element(hash + 1))
+            continue;
+        if (watch->fragment_link_count - page_first >= AUDIT_WATCH_MAX_PAGE_FRAGMENT_LINKS ||
+            watch->fragment_link_count >= AUDIT_WATCH_MAX_FRAGMENT_LINKS)
+            return;
+        struct url parsed;
+        char *identity = NULL;
+        if (url_parse_str(link->url, NULL, &parsed) != URL_OK)
+            continue;
+        if (url_identity(&parsed, &watch->identity, &identity) != URL_OK)
+            identity = NULL;
+        url_free(&parsed);
+        uint32_t target = identity ? graph_find(graph, identity, strlen(identity)) : GRAPH_NO_NODE;
+        free(identity);
+        if (target != GRAPH_NO_NODE && !already_kept(watch, page_first, target, hash + 1))
+            keep_fragment_link(watch, node, target, hash + 1);
+    }
+}
+
 void audit_watch_page(void *context, struct graph *graph, uint32_t node, const struct page_signals *signals)
 {
     struct audit_watch *watch = context;
@@ -81,6 +220,9 @@ void audit_watch_page(void *context, struct graph *graph, uint32_t node, const s
     if (audit_page(&input, &watch->findings) != CP_OK)
         watch->out_of_memory = true;
     keep_noindex_sources(watch, node, noindex_sources_of(signals));
+    keep_ids(watch, node, signals, input.html && input.status == 200 && !truncated);
+    if (input.html && input.status == 200)
+        keep_fragment_links(watch, graph, node, signals);
 }
 
 /* ---- after the crawl ---- */
@@ -158,6 +300,11 @@ int audit_evidence_build(const struct crawl_result *r, const struct audit_watch 
         e->facts[id].description = crawl_page_text(&r->pages[id], CRAWL_TEXT_DESCRIPTION);
         e->facts[id].h1 = crawl_page_text(&r->pages[id], CRAWL_TEXT_H1);
         e->facts[id].like_not_found = like_not_found(r, id);
+        if (id < watch->ids_capacity) {
+            e->facts[id].ids = watch->ids[id].hashes;
+            e->facts[id].id_count = watch->ids[id].count;
+            e->facts[id].ids_known = watch->ids[id].known;
+        }
         if (!(node->flags & GRAPH_NODE_ROBOTS_BLOCKED))
             continue;
         char *rule = blocking_rule(&r->pages[id]);

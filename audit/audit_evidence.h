@@ -3,7 +3,7 @@
  *
  * While crawling, the crawl's on_page hook (crawler/crawl.h) hands each extracted page to
  * audit_watch_page, which runs the page-local rules (linkgraph/audit_page.h) while the page's
- * signals exist and keeps where its noindex was found. After the crawl, audit_evidence_build turns
+ * signals exist and keeps where its noindex was found, the page's ids and its links to fragments. After the crawl, audit_evidence_build turns
  * the result into the per-page facts linkgraph/audit reads, and audit_evidence_crawl_findings into
  * the findings the crawl itself implies (crawl traps, paused hosts).
  *
@@ -25,12 +25,31 @@
 struct page_signals;
 struct graph;
 
+/* One page's fragment targets as the watch keeps them (page_signals.ids, copied). */
+struct audit_watch_ids {
+    uint64_t *hashes;
+    uint32_t count;
+    bool known;                           /* the page's ids are complete (see audit_watch_page) */
+};
+
+/* Bounds on what the watch keeps for link-to-missing-fragment: every id of a page is 8 bytes, so
+ * the ids of all pages together stop at AUDIT_WATCH_MAX_ID_BYTES (later pages are then not judged);
+ * fragment links stop at AUDIT_WATCH_MAX_FRAGMENT_LINKS per page and in all. */
+#define AUDIT_WATCH_MAX_ID_BYTES ((size_t)64 << 20)
+#define AUDIT_WATCH_MAX_PAGE_FRAGMENT_LINKS 1000
+#define AUDIT_WATCH_MAX_FRAGMENT_LINKS 1000000
+
 struct audit_watch {
     struct url_identity_options identity; /* the crawl's --strip-param list */
     uint64_t max_body;                    /* the body cap, for page-truncated's message */
     struct finding_list findings;         /* the page-local rules' findings */
     uint8_t *noindex_sources;             /* per node id: AUDIT_NOINDEX_* bits, 0 when none */
     size_t noindex_capacity;
+    struct audit_watch_ids *ids;          /* per node id; count 0 and !known when none */
+    size_t ids_capacity;
+    size_t id_bytes;                      /* of every page's hashes together */
+    struct audit_fragment_link *fragment_links; /* fragment strings owned */
+    size_t fragment_link_count;
     bool out_of_memory;                   /* some page's findings or facts could not be kept */
 };
 
@@ -41,7 +60,7 @@ void audit_watch_page(void *context, struct graph *graph, uint32_t node, const s
 void audit_watch_free(struct audit_watch *watch);
 
 struct audit_evidence {
-    struct audit_page_facts *facts; /* one per graph node */
+    struct audit_page_facts *facts; /* one per graph node (ids point into the watch) */
     char **texts;                   /* the robots.txt rules made for blocked pages, owned */
     size_t text_count; /* texts grow by array_grow */
 };

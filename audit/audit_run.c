@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "audit/audit_evidence.h"
+#include "audit/root_unlinked.h"
 #include "common/buf.h"
 #include "common/error.h"
 #include "findings/finding_cap.h"
@@ -212,6 +213,8 @@ static int collect_findings(const struct audit_request *request, struct audit_wa
         .pages = evidence.facts,
         .partial = crawl_result_partial(r, NULL, 0),
         .clusters = &result->clusters,
+        .fragment_links = watch->fragment_links,
+        .fragment_link_count = watch->fragment_link_count,
     };
     if (status == CP_OK)
         status = audit_graph(r->graph, &result->analysis, &options, &result->findings);
@@ -221,6 +224,14 @@ static int collect_findings(const struct audit_request *request, struct audit_wa
         status = findings_move_all(&result->findings, &watch->findings);
     if (status == CP_OK)
         status = audit_evidence_crawl_findings(r, request->crawl->max_per_template, &result->findings);
+    /* The build folder's files nothing leads to: only a complete crawl of the whole site can say. */
+    const struct crawl_options *o = request->crawl;
+    if (status == CP_OK && o->root_dir && !options.partial && !o->list_count && !o->sitemap_only &&
+        r->start_outcome == CRAWL_START_OK) {
+        struct url_identity_options identity = {o->strip_params, o->strip_param_count};
+        struct root_unlinked_input unlinked = {o->root_dir, o->site_url, r->graph, &identity};
+        status = root_unlinked_rules(&unlinked, &result->findings);
+    }
     /* The cap is settled before the site-level rules: they move per-page findings out of the list,
      * which the cap's running count must not see (and their own findings are one per site). */
     if (status == CP_OK)

@@ -219,9 +219,9 @@ static const enum rule_id graph_rules[] = {
     RULE_LINK_TO_REDIRECT,       RULE_REDIRECT_CHAIN,           RULE_REDIRECT_LOOP,
     RULE_DEEP_PAGE,              RULE_UNREACHABLE_BY_FOLLOW,    RULE_SINGLE_INLINK,
     RULE_DEAD_END,               RULE_HREFLANG_NO_RETURN,       RULE_HREFLANG_TO_ERROR,
-    RULE_DUPLICATE_URL_VARIANTS, RULE_DUPLICATE_CONTENT,     RULE_NEAR_DUPLICATE_CONTENT,
-    RULE_SIGNALS_DISAGREE,       RULE_SOFT_404,                 RULE_TITLE_MISSING,
-    RULE_TITLE_DUPLICATE,        RULE_META_DESCRIPTION_DUPLICATE,
+    RULE_DUPLICATE_URL_VARIANTS, RULE_LINK_TO_MISSING_FRAGMENT, RULE_DUPLICATE_CONTENT,
+    RULE_NEAR_DUPLICATE_CONTENT, RULE_SIGNALS_DISAGREE,       RULE_SOFT_404,
+    RULE_TITLE_MISSING,          RULE_TITLE_DUPLICATE,        RULE_META_DESCRIPTION_DUPLICATE,
 };
 
 const enum rule_id *audit_graph_rules(size_t *count)
@@ -234,6 +234,7 @@ const enum rule_id *audit_graph_rules(size_t *count)
  * true when every page of the site was read. */
 static const enum rule_id whole_graph_rules[] = {
     RULE_ORPHAN_URL, RULE_MISSING_FROM_SITEMAP, RULE_UNREACHABLE_BY_FOLLOW, RULE_SINGLE_INLINK,
+    RULE_ROOT_FILE_UNLINKED, /* checked by audit/root_unlinked, on the same condition */
 };
 
 const enum rule_id *audit_whole_graph_rules(size_t *count)
@@ -268,6 +269,8 @@ int audit_graph(const struct graph *graph, const struct graph_analysis *analysis
         .sitemaps_read = options->sitemaps_read,
         .partial = options->partial,
         .clusters = options->clusters,
+        .fragment_links = options->fragment_links,
+        .fragment_link_count = options->fragment_link_count,
         .out = out,
     };
     buf_init(&run.message);
@@ -286,6 +289,8 @@ int audit_graph(const struct graph *graph, const struct graph_analysis *analysis
         status = audit_variant_rules(&run);
     if (status == CP_OK)
         status = audit_duplicate_rules(&run);
+    if (status == CP_OK)
+        status = audit_fragment_rules(&run);
     free(run.ids);
     free(run.stamp);
     buf_free(&run.message);

@@ -93,6 +93,20 @@ struct audit_page_facts {
     /* The page matched its origin's 404 answer (crawler: one random missing path per origin):
      * soft-404's evidence, written by the caller who holds both fingerprints. */
     bool like_not_found;
+    /* The page's fragment targets (web/extract's page_signals.ids: sorted hashes of its ids and
+     * <a name>s) and whether they are known complete; link-to-missing-fragment judges only pages
+     * whose ids are known. */
+    const uint64_t *ids;
+    uint32_t id_count;
+    bool ids_known;
+};
+
+/* A link to a fragment (page#fragment, the page's own included) that an in-scope page wrote. */
+struct audit_fragment_link {
+    uint32_t source, target;  /* node ids */
+    uint64_t hash;            /* extract_id_hash of the fragment as written */
+    uint64_t decoded_hash;    /* of its percent-decoded form (the same when nothing was decoded) */
+    const char *fragment;     /* as written, without '#' */
 };
 
 struct audit_options {
@@ -114,6 +128,9 @@ struct audit_options {
     /* The duplicate clusters of this graph (linkgraph/clusters.h), or NULL: then duplicate-content,
      * near-duplicate-content and signals-disagree are not checked. */
     const struct clusters *clusters;
+    /* Links to fragments, for link-to-missing-fragment (needs pages[].ids); NULL/0 for none. */
+    const struct audit_fragment_link *fragment_links;
+    size_t fragment_link_count;
 };
 
 /* Run every cross-page rule and append the findings to out. options may be NULL for defaults. */

@@ -24,6 +24,8 @@ struct audit_run {
     size_t sitemaps_read;
     bool partial;       /* skip the rules that need the whole graph (audit_options.partial) */
     const struct clusters *clusters; /* NULL: the cluster rules are not checked */
+    const struct audit_fragment_link *fragment_links;
+    size_t fragment_link_count;
     struct finding_list *out;
     struct buf message; /* reused by every rule for its message */
     uint32_t *ids;      /* node_count + 1 scratch ids (related sets) */
@@ -105,5 +107,6 @@ int audit_duplicate_rules(struct audit_run *run);
 /* Whether the pages are all URL variants of one page (the key duplicate-url-variants groups by):
  * then that rule speaks of them, and duplicate-content does not repeat it. */
 bool audit_all_url_variants(const struct audit_run *run, const uint32_t *ids, size_t count);  /* duplicate clusters, soft-404, titles, descriptions */
+int audit_fragment_rules(struct audit_run *run);   /* link-to-missing-fragment */
 
 #endif

@@ -12,10 +12,11 @@
 #include "common/error.h"
 
 static const enum rule_id page_rules[] = {
-    RULE_CANONICAL_MISSING,        RULE_CANONICAL_INVALID,   RULE_CANONICAL_MULTIPLE,
-    RULE_CANONICAL_RELATIVE,       RULE_CANONICAL_OUTSIDE_HEAD, RULE_CANONICAL_HEADER_MISMATCH,
-    RULE_NOINDEX_OUTSIDE_HEAD,     RULE_HREFLANG_INVALID_CODE, RULE_PAGE_TRUNCATED,
-    RULE_PAGE_PARSE_LIMIT,         RULE_LINKS_DROPPED,          RULE_LINK_TO_DEV_HOST,
+    RULE_CANONICAL_MISSING,         RULE_CANONICAL_INVALID,     RULE_CANONICAL_MULTIPLE,
+    RULE_CANONICAL_RELATIVE,        RULE_CANONICAL_OUTSIDE_HEAD, RULE_CANONICAL_HEADER_MISMATCH,
+    RULE_PAGINATION_CANONICAL_TO_FIRST, RULE_NOINDEX_OUTSIDE_HEAD, RULE_HREFLANG_INVALID_CODE,
+    RULE_LINK_TO_DEV_HOST,          RULE_PAGE_TRUNCATED,        RULE_PAGE_PARSE_LIMIT,
+    RULE_LINKS_DROPPED,
 };
 
 const enum rule_id *audit_page_rules(size_t *count)
@@ -367,6 +368,126 @@ static int check_hreflang_codes(struct page_audit *p)
     return CP_OK;
 }
 
+/* ---- pagination-canonical-to-first ---- */
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* The number at text[0..) when it is a page number of 2 or more (at most 9 digits), else 0;
+ * *length gets its digits. */
+static unsigned page_number(const char *text, size_t *length)
+{
+    size_t n = 0;
+    unsigned value = 0;
+    while (n < 9 && is_digit(text[n]))
+        value = value * 10 + (unsigned)(text[n++] - '0');
+    *length = n;
+    return n && !is_digit(text[n]) && value >= 2 ? value : 0;
+}
+
+/* The URL of page 1 of the series url belongs to, written into first, when url is page 2 or later
+ * by one of the common schemes: a /page/N path segment (WordPress, Hugo, Jekyll) or a ?page=N,
+ * ?p=N, ?pg=N or ?paged=N parameter (dropped, or set to 1 when one_for_param). Returns N, or 0. */
+static unsigned first_page_of(const char *url, bool one_for_param, struct buf *first)
+{
+    buf_reset(first);
+    const char *query = strchr(url, '?');
+    size_t path_end = query ? (size_t)(query - url) : strcspn(url, "#");
+    for (const char *at = strstr(url, "/page/"); at && (size_t)(at - url) < path_end; at = strstr(at + 1, "/page/")) {
+        size_t digits;
+        unsigned n = page_number(at + 6, &digits);
+        const char *after = at + 6 + digits;
+        if (!n || (*after != '/' && *after != '?' && *after != '#' && *after))
+            continue;
+        /* "/blog/page/2/" -> "/blog/"; "/blog/page/2" -> "/blog" */
+        size_t keep = (size_t)(at - url) + (*after == '/' ? 1 : 0);
+        buf_append(first, url, keep);
+        buf_append_str(first, *after == '/' ? after + 1 : after);
+        return n;
+    }
+    static const char *const names[] = {"page=", "p=", "pg=", "paged="};
+    for (const char *param = query; param && *param && *param != '#'; param = strpbrk(param + 1, "&#")) {
+        if (*param == '#')
+            break;
+        const char *name = param + 1;
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+            size_t name_length = strlen(names[i]), digits;
+            if (strncmp(name, names[i], name_length) != 0)
+                continue;
+            unsigned n = page_number(name + name_length, &digits);
+            const char *after = name + name_length + digits;
+            if (!n || (*after && *after != '&' && *after != '#'))
+                continue;
+            if (one_for_param) {
+                buf_append(first, url, (size_t)(name + name_length - url));
+                buf_append_char(first, '1');
+                buf_append_str(first, after);
+            } else if (*param == '?' && *after == '&') { /* "?page=2&x" -> "?x" */
+                buf_append(first, url, (size_t)(name - url));
+                buf_append_str(first, after + 1);
+            } else { /* "?page=2" -> "", "&page=2" -> "" */
+                buf_append(first, url, (size_t)(param - url));
+                buf_append_str(first, after);
+            }
+            return n;
+        }
+    }
+    return 0;
+}
+
+/* The identity of the page's rel=prev target (HTML or Link header), or NULL; caller frees. */
+static char *prev_identity(const struct page_audit *p)
+{
+    const struct page_signals *s = p->signals;
+    for (uint32_t i = 0; i < s->link_count; i++) {
+        const struct page_link *l = &s->links[i];
+        if (!l->url || (l->kind != EXTRACT_LINK_PREV && l->kind != EXTRACT_LINK_HEADER_PREV))
+            continue;
+        struct url parsed;
+        char *identity = NULL;
+        if (url_parse_str(l->url, NULL, &parsed) != URL_OK)
+            continue;
+        if (url_identity(&parsed, p->input->identity, &identity) != URL_OK)
+            identity = NULL;
+        url_free(&parsed);
+        return identity;
+    }
+    return NULL;
+}
+
+/* Page 2 or later of a paginated series whose canonical names page 1: the items only this page
+ * lists drop out of the index, and its links with them. Known by its URL (/page/N, ?page=N) or
+ * by its rel=prev naming the very page its canonical names (page 2 of any scheme). */
+static int check_pagination(struct page_audit *p)
+{
+    const struct counted_canonical *canonical = NULL;
+    for (size_t i = 0; i < p->canonical_count && !canonical; i++)
+        if (strcmp(p->canonicals[i].identity, p->input->url) != 0)
+            canonical = &p->canonicals[i];
+    if (!canonical)
+        return CP_OK;
+    struct buf first = BUF_INIT;
+    unsigned n = first_page_of(p->input->url, false, &first);
+    bool to_first = n && strcmp(buf_str(&first), canonical->identity) == 0;
+    if (n && !to_first)
+        to_first = first_page_of(p->input->url, true, &first) && strcmp(buf_str(&first), canonical->identity) == 0;
+    buf_free(&first);
+    char *prev = to_first ? NULL : prev_identity(p);
+    bool to_prev = prev && strcmp(prev, canonical->identity) == 0;
+    free(prev);
+    if (!to_first && !to_prev)
+        return CP_OK;
+    buf_reset(&p->message);
+    if (to_first)
+        buf_printf(&p->message, "page %u of a paginated series names page 1, %s, as its canonical", n, canonical->url);
+    else
+        buf_printf(&p->message, "names the page its rel=prev names, %s, as its canonical", canonical->url);
+    buf_append_str(&p->message, ": what only this page lists drops out of the index");
+    return add(p, RULE_PAGINATION_CANONICAL_TO_FIRST, canonical->url);
+}
+
 /* ---- link-to-dev-host ---- */
 
 /* Related URLs one link-to-dev-host finding lists (the message counts them all). */
@@ -491,6 +612,8 @@ static int check_signals(struct page_audit *p)
         status = check_multiple(p);
     if (status == CP_OK && html_200)
         status = check_header_mismatch(p);
+    if (status == CP_OK && html_200)
+        status = check_pagination(p);
     if (status == CP_OK && html_200)
         status = check_missing(p);
     if (status == CP_OK)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* linkgraph/audit_page: the audit rules one page's own response and signals decide —
  * canonical-missing, canonical-invalid, canonical-multiple, canonical-relative,
- * canonical-outside-head, canonical-header-mismatch, noindex-outside-head, hreflang-invalid-code,
+ * canonical-outside-head, canonical-header-mismatch, pagination-canonical-to-first (page N of a
+ * series by its URL or its rel=prev), noindex-outside-head, hreflang-invalid-code, link-to-dev-host,
  * page-truncated, page-parse-limit and links-dropped. A body cut at --max-body or whose parse ran
  * out of budget gets only its truncation finding: the signal rules would judge what is missing.
  *

@@ -73,6 +73,9 @@ struct builder {
     size_t hreflang_count, hreflang_capacity;
     struct draft_statement *statements;
     size_t statement_count, statement_capacity;
+    uint64_t *ids;             /* extract_id_hash of ids and <a name>s, sorted and made unique at lay-out */
+    size_t id_count, id_capacity;
+    uint32_t ids_seen;
 
     struct page_scheme_count schemes[EXTRACT_MAX_SCHEMES];
     uint32_t scheme_count;
@@ -629,10 +632,36 @@ static void visit_script(struct builder *b, const GumboNode *node)
     }
 }
 
+uint64_t extract_id_hash(const char *text, size_t length)
+{
+    uint64_t hash = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < length; i++)
+        hash = (hash ^ (unsigned char)text[i]) * 0x100000001b3ull;
+    return hash;
+}
+
+static void add_id(struct builder *b, const char *text)
+{
+    if (!text || !*text)
+        return;
+    b->ids_seen++;
+    if (b->id_count >= b->limits.max_ids) {
+        b->truncated |= EXTRACT_TRUNCATED_IDS;
+        return;
+    }
+    long i = GROW(b, id);
+    if (i >= 0)
+        b->ids[i] = extract_id_hash(text, strlen(text));
+}
+
 /* Handle an element on entry; returns whether it opened an anchor (closed on exit). */
 static bool visit_element(struct builder *b, const GumboNode *node, struct context *context)
 {
     const GumboElement *element = &node->v.element;
+    /* A fragment scrolls to any element with that id, in any namespace, or to an <a name>. */
+    add_id(b, attribute(element, "id"));
+    if (element->tag == GUMBO_TAG_A && element->tag_namespace == GUMBO_NAMESPACE_HTML)
+        add_id(b, attribute(element, "name"));
     if (element->tag_namespace != GUMBO_NAMESPACE_HTML)
         return false;
     switch (element->tag) {
@@ -970,8 +999,28 @@ static void merge_robots(const struct builder *b, struct page_robots *robots, co
     }
 }
 
+static int compare_ids(const void *pa, const void *pb)
+{
+    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
+/* Sort the ids and keep each once (a fragment lookup is a binary search). */
+static void settle_ids(struct builder *b)
+{
+    if (b->id_count < 2)
+        return;
+    qsort(b->ids, b->id_count, sizeof *b->ids, compare_ids);
+    size_t kept = 1;
+    for (size_t i = 1; i < b->id_count; i++)
+        if (b->ids[i] != b->ids[kept - 1])
+            b->ids[kept++] = b->ids[i];
+    b->id_count = kept;
+}
+
 static int lay_out(struct builder *b, const char *const *tokens, size_t token_count, struct page_signals **out)
 {
+    settle_ids(b);
     size_t kept = 0;
     for (size_t i = 0; i < b->link_count; i++)
         kept += b->links[i].keep;
@@ -989,7 +1038,8 @@ static int lay_out(struct builder *b, const char *const *tokens, size_t token_co
     size_t offset_hreflangs = align_up(offset_canonicals + b->canonical_count * sizeof(struct page_canonical));
     size_t offset_statements = align_up(offset_hreflangs + b->hreflang_count * sizeof(struct page_hreflang));
     size_t offset_robots = align_up(offset_statements + b->statement_count * sizeof(struct page_robots_statement));
-    size_t offset_strings = align_up(offset_robots + token_count * sizeof(struct page_robots));
+    size_t offset_ids = align_up(offset_robots + token_count * sizeof(struct page_robots));
+    size_t offset_strings = align_up(offset_ids + b->id_count * sizeof(uint64_t));
     size_t total = offset_strings + b->strings.len + 1;
     char *block = calloc(1, total);
     if (!block)
@@ -1046,6 +1096,13 @@ static int lay_out(struct builder *b, const char *const *tokens, size_t token_co
         merge_robots(b, &s->robots[i], s->robots[i].token);
     }
 
+    uint64_t *ids = (uint64_t *)(block + offset_ids);
+    if (b->id_count)
+        memcpy(ids, b->ids, b->id_count * sizeof *ids);
+    s->ids = ids;
+    s->id_count = (uint32_t)b->id_count;
+    s->ids_seen = b->ids_seen;
+
     s->url = pointer(&layout, b->page_url);
     s->base_url = pointer(&layout, b->base_url);
     s->base_raw = pointer(&layout, b->base_raw);
@@ -1085,6 +1142,7 @@ static void builder_free(struct builder *b)
     free(b->canonicals);
     free(b->hreflangs);
     free(b->statements);
+    free(b->ids);
 }
 
 static uint32_t limit_or(uint32_t value, uint32_t fallback)
@@ -1159,6 +1217,7 @@ int extract_page(const struct extract_input *input, struct page_signals **out)
     b.limits.max_hreflangs = limit_or(input->limits.max_hreflangs, EXTRACT_DEFAULT_MAX_HREFLANGS);
     b.limits.max_robots_statements = limit_or(input->limits.max_robots_statements,
                                               EXTRACT_DEFAULT_MAX_ROBOTS_STATEMENTS);
+    b.limits.max_ids = limit_or(input->limits.max_ids, EXTRACT_DEFAULT_MAX_IDS);
     b.limits.max_url_length = input->limits.max_url_length ? input->limits.max_url_length : URL_DEFAULT_MAX_LENGTH;
     b.limits.max_parse_ms = limit_or(input->limits.max_parse_ms, EXTRACT_DEFAULT_MAX_PARSE_MS);
     b.limits.max_parse_bytes = input->limits.max_parse_bytes ? input->limits.max_parse_bytes

@@ -15,6 +15,7 @@
  * - robots directives from meta robots, meta <token> and X-Robots-Tag, merged per crawler (see
  *   web/robots_directives.h), with every statement and its source kept.
  * - hreflang alternates from link[rel=alternate][hreflang] and Link headers, with validity.
+ * - fragment targets: a hash of every element id and <a name>, for links to page#fragment.
  * - page facts: title(s), meta description, h1 count and first h1 text, html lang, charset, visible words, analytics
  *   tags, and a JavaScript-shell guess.
  * - fingerprints of the main text for duplicate clusters (web/fingerprint.h).
@@ -47,6 +48,7 @@
 #define EXTRACT_DEFAULT_MAX_CANONICALS 32
 #define EXTRACT_DEFAULT_MAX_HREFLANGS 1000
 #define EXTRACT_DEFAULT_MAX_ROBOTS_STATEMENTS 32
+#define EXTRACT_DEFAULT_MAX_IDS 20000 /* element ids and <a name>s kept per page, as 8-byte hashes */
 #define EXTRACT_TEXT_MAX 200          /* anchor text bytes */
 #define EXTRACT_LONG_TEXT_MAX 1024    /* title, description, raw href bytes */
 #define EXTRACT_MAX_DEPTH 512         /* element nesting the parser sees (Chromium uses 512) */
@@ -68,6 +70,7 @@ struct extract_limits {  /* 0 in a field means its default */
     uint32_t max_canonicals;
     uint32_t max_hreflangs;
     uint32_t max_robots_statements;
+    uint32_t max_ids;
     size_t max_url_length;           /* longer hrefs are counted in links_too_long, not listed;
                                         default URL_DEFAULT_MAX_LENGTH */
     uint32_t max_parse_ms;           /* thread CPU time for the HTML parse */
@@ -182,6 +185,7 @@ enum extract_truncation {
     EXTRACT_TRUNCATED_DEPTH = 1 << 5,    /* nesting beyond EXTRACT_MAX_DEPTH was flattened */
     EXTRACT_TRUNCATED_PARSE_TIME = 1 << 6,   /* the parse ran out of CPU time: no body signals */
     EXTRACT_TRUNCATED_PARSE_MEMORY = 1 << 7, /* the parse ran out of memory budget: no body signals */
+    EXTRACT_TRUNCATED_IDS = 1 << 8,      /* more ids than limits.max_ids: the list is incomplete */
 };
 
 /* A new field here (or in the structs it points to) must be added to the crawl store's codec,
@@ -207,6 +211,13 @@ struct page_signals {
 
     struct page_hreflang *hreflangs;
     uint32_t hreflang_count;
+
+    /* The fragment targets: extract_id_hash of every id attribute (any element, SVG and MathML
+     * included) and every <a name>, sorted ascending, each once. ids_seen counts them before the
+     * bound (EXTRACT_TRUNCATED_IDS tells that the list is incomplete). */
+    const uint64_t *ids;
+    uint32_t id_count;
+    uint32_t ids_seen;
 
     struct page_robots_statement *robots_statements;
     uint32_t robots_statement_count;
@@ -240,6 +251,11 @@ struct page_signals {
 };
 
 int extract_page(const struct extract_input *input, struct page_signals **out);
+
+/* The 64-bit hash page_signals.ids holds for an id or name of length bytes (FNV-1a): a link's
+ * fragment is looked up by the same hash. Two different ids with the same hash would hide a missing
+ * fragment (probability about n / 2^64 per lookup among n ids). */
+uint64_t extract_id_hash(const char *text, size_t length);
 void page_signals_free(struct page_signals *signals);
 
 /* Names for the JSON view and reports. */

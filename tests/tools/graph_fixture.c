@@ -2,6 +2,8 @@
 /* tests/tools/graph_fixture: the text format of graph_fixture.h turned into a frozen graph. */
 #include "graph_fixture.h"
 
+#include "web/extract.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,6 +141,63 @@ static char *keep(struct graph_fixture *f, const char *text)
     return f->strings[f->string_count++] = strdup(text);
 }
 
+static int compare_hashes(const void *pa, const void *pb)
+{
+    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
+static void *keep_block(struct graph_fixture *f, size_t size)
+{
+    void **grown = realloc(f->blocks, (f->block_count + 1) * sizeof *grown);
+    if (!grown)
+        return NULL;
+    f->blocks = grown;
+    return f->blocks[f->block_count++] = calloc(1, size ? size : 1);
+}
+
+/* "a,b,c" -> the sorted hashes web/extract keeps for those ids; "-" for a page with none. */
+static int ids_fact(struct graph_fixture *f, struct audit_page_facts *fact, const char *list)
+{
+    size_t count = strcmp(list, "-") == 0 ? 0 : 1;
+    for (const char *c = list; count && *c; c++)
+        count += *c == ',';
+    uint64_t *ids = keep_block(f, count * sizeof *ids);
+    if (!ids)
+        return -1;
+    const char *at = list;
+    for (size_t i = 0; i < count; i++) {
+        size_t length = strcspn(at, ",");
+        ids[i] = extract_id_hash(at, length);
+        at += length + (at[length] == ',');
+    }
+    qsort(ids, count, sizeof *ids, compare_hashes);
+    fact->ids = ids;
+    fact->id_count = (uint32_t)count;
+    fact->ids_known = true;
+    return 0;
+}
+
+static int fragment_statement(struct graph_fixture *f, const struct line *l, const char *path)
+{
+    if (l->token_count < 4)
+        return fail(path, l->number, "fragment needs SOURCE, TARGET and FRAGMENT", NULL);
+    uint32_t source = graph_find(f->graph, l->tokens[1], strlen(l->tokens[1]));
+    uint32_t target = graph_find(f->graph, l->tokens[2], strlen(l->tokens[2]));
+    if (source == GRAPH_NO_NODE || target == GRAPH_NO_NODE)
+        return fail(path, l->number, "fragment link between unknown URLs", l->tokens[1]);
+    struct audit_fragment_link *grown =
+        realloc(f->fragment_links, (f->options.fragment_link_count + 1) * sizeof *grown);
+    if (!grown)
+        return -1;
+    f->fragment_links = grown;
+    const char *fragment = keep(f, l->tokens[3]);
+    uint64_t hash = extract_id_hash(fragment, strlen(fragment));
+    grown[f->options.fragment_link_count++] = (struct audit_fragment_link){source, target, hash, hash, fragment};
+    f->options.fragment_links = f->fragment_links;
+    return 0;
+}
+
 static int fact_statement(struct graph_fixture *f, const struct line *l, const char *path)
 {
     if (l->token_count < 4 && !(l->token_count == 3 && strcmp(l->tokens[2], "no-title") == 0))
@@ -177,6 +236,8 @@ static int fact_statement(struct graph_fixture *f, const struct line *l, const c
             return fail(path, l->number, "out of memory", NULL);
         f->inputs[id] = (struct cluster_input){strtoull(l->tokens[3], NULL, 16), strtoull(l->tokens[4], NULL, 16),
                                                (uint32_t)strtoul(l->tokens[5], NULL, 10)};
+    } else if (strcmp(l->tokens[2], "ids") == 0) {
+        return ids_fact(f, fact, l->tokens[3]);
     } else {
         return fail(path, l->number, "unknown fact", l->tokens[2]);
     }
@@ -269,6 +330,7 @@ static int run_statements(struct graph_fixture *f, struct line *lines, size_t co
         else if (strcmp(word, "mesh") == 0)
             status = mesh_statement(f, &lines[i], path);
         else if (strcmp(word, "page") != 0 && strcmp(word, "option") != 0 && strcmp(word, "fact") != 0 &&
+                 strcmp(word, "fragment") != 0 &&
                  strncmp(word, "expect", 6) != 0 && (status = edge_statement(f, &lines[i], path)) == 1)
             return fail(path, lines[i].number, "unknown statement", word);
         if (status != 0)
@@ -283,6 +345,8 @@ static int run_statements(struct graph_fixture *f, struct line *lines, size_t co
             status = option_statement(f, &lines[i], path);
         else if (strcmp(word, "fact") == 0)
             status = fact_statement(f, &lines[i], path);
+        else if (strcmp(word, "fragment") == 0)
+            status = fragment_statement(f, &lines[i], path);
         else if (strncmp(word, "expect", 6) == 0)
             status = expect_statement(f, &lines[i], path);
         if (status != 0)
@@ -319,6 +383,10 @@ void graph_fixture_free(struct graph_fixture *fixture)
     for (size_t i = 0; i < fixture->string_count; i++)
         free(fixture->strings[i]);
     free(fixture->strings);
+    free(fixture->fragment_links);
+    for (size_t i = 0; i < fixture->block_count; i++)
+        free(fixture->blocks[i]);
+    free(fixture->blocks);
     for (size_t i = 0; i < fixture->expectation_count; i++) {
         struct graph_fixture_expectation *e = &fixture->expectations[i];
         free(e->kind);

@@ -18,6 +18,8 @@
  *        no-title | description TEXT | h1 TEXT | like-not-found yes |
  *        fingerprint EXACT SIMHASH WORDS (hex, hex, decimal: web/fingerprint's values)
  *                                    (facts come after every page and edge statement)
+ *   fact URL ids ID[,ID...]          the page's ids, known complete ("ids -" for none)
+ *   fragment SOURCE TARGET FRAGMENT  SOURCE links to TARGET#FRAGMENT (both named elsewhere)
  *   expect RULE URL                  the audit must report exactly these (rule, URL) pairs
  *   expect-related RULE URL URL...   ... and that finding's related URLs are exactly these, in order
  *   expect-message RULE URL TEXT     ... and its message is exactly TEXT
@@ -47,6 +49,9 @@ struct graph_fixture {
     struct cluster_input *inputs;    /* one per node, or NULL when the file has no fingerprint fact */
     char **strings;                  /* fact texts, owned */
     size_t string_count;
+    struct audit_fragment_link *fragment_links; /* options.fragment_links, owned */
+    void **blocks;                   /* id arrays, owned */
+    size_t block_count;
     struct graph_fixture_expectation *expectations;
     size_t expectation_count;
 };
