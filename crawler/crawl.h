@@ -168,6 +168,8 @@ enum crawl_page_field {
     CRAWL_TEXT_ROBOTS_RULE, /* for a page robots.txt disallows: the deciding line ("line 4: Disallow: /x/"),
                                worked out once when the crawl asked robots.txt, kept with --ignore-robots too */
     CRAWL_TEXT_DESCRIPTION, CRAWL_TEXT_H1, /* meta description, first <h1> (duplicate and soft-404 rules) */
+    CRAWL_TEXT_CANONICAL,   /* the page's canonical when the graph cannot hold it (not http(s): file:///...,
+                               or not a URL at all), as resolved or else as written: pages.csv keeps the evidence */
     CRAWL_TEXT_COUNT
 };
 /* One of the page's strings ("" when absent). */

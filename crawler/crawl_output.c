@@ -154,7 +154,7 @@ static void page_row_fill(struct page_row *row, const struct crawl_result *r, co
     const char *fields[] = {
         graph_url(g, id, NULL), row->status, crawl_page_text(page, CRAWL_TEXT_CONTENT_TYPE), row->depth, row->size,
         row->ttfb, row->total, node->redirect != GRAPH_NO_NODE ? graph_url(g, node->redirect, NULL) : NULL,
-        node->canonical != GRAPH_NO_NODE ? graph_url(g, node->canonical, NULL) : NULL,
+        node->canonical != GRAPH_NO_NODE ? graph_url(g, node->canonical, NULL) : crawl_page_text(page, CRAWL_TEXT_CANONICAL),
         crawl_page_text(page, CRAWL_TEXT_ROBOTS), row->in_sitemap, row->inlinks, row->outlinks,
         crawl_page_text(page, CRAWL_TEXT_TITLE), error[0] || fetched ? error : why_not_fetched(page, node->flags),
         version_text(page->http_version), crawl_page_text(page, CRAWL_TEXT_ENCODING), row->hsts, row->analytics,

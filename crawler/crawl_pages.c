@@ -215,11 +215,11 @@ static void write_link_row(struct crawl *c, uint32_t source, uint32_t target, ui
     for (size_t i = 0; i < 3; i++)
         if (meta & names[i].bit)
             used += (size_t)snprintf(rel + used, sizeof(rel) - used, "%s%s", used ? " " : "", names[i].name);
-    if (rel_extra)
-        snprintf(rel + used, sizeof(rel) - used, "%s%s", used ? " " : "", rel_extra);
-    crawl_output_link_row(c->o->links_out, graph_url(c->graph, source, NULL), graph_url(c->graph, target, NULL),
-                          graph_edge_kind_name(graph_edge_kind(meta)), rel, anchor,
-                          graph_edge_followable(c->graph, source, meta));
+    /* <link rel=next/prev> (or a Link header's) is its own kind: no <a> a visitor can click, though
+     * the graph follows it as a link (rel_extra is set for those only). */
+    const char *kind = rel_extra ? rel_extra : graph_edge_kind_name(graph_edge_kind(meta));
+    crawl_output_link_row(c->o->links_out, graph_url(c->graph, source, NULL), graph_url(c->graph, target, NULL), kind,
+                          rel, anchor, graph_edge_followable(c->graph, source, meta));
 }
 
 bool crawl_is_exact(const struct crawl *c)
@@ -465,6 +465,21 @@ static void robots_string(const struct page_signals *s, char *dst, size_t size)
             used += (size_t)snprintf(dst + used, size - used, "%s%s", used ? " " : "", robots_flag_name((enum robots_flag)f));
 }
 
+/* A canonical in <head> or a Link header that names no crawlable URL (file:///..., a template
+ * placeholder) sets no canonical in the graph; pages.csv still shows what the page said. */
+static void keep_other_canonical(struct crawl *c, struct crawl_page *page, const struct page_signals *s)
+{
+    for (uint32_t i = 0; i < s->canonical_count; i++) {
+        const struct page_canonical *k = &s->canonicals[i];
+        if (k->place == EXTRACT_IN_BODY)
+            continue;
+        const char *text = k->url ? k->url : k->raw;
+        if (text && *text)
+            crawl_page_set_text(c, page, CRAWL_TEXT_CANONICAL, text);
+        return;
+    }
+}
+
 void crawl_merge_outcome(struct crawl *c, struct outcome *out)
 {
     uint32_t node = out->node;
@@ -526,6 +541,8 @@ void crawl_merge_outcome(struct crawl *c, struct outcome *out)
             have_canonical = true;
         }
     }
+    if (!have_canonical)
+        keep_other_canonical(c, page, s);
     if (c->o->on_page)
         c->o->on_page(c->o->on_page_context, c->graph, node, s);
     if (out->response)

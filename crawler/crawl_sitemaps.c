@@ -103,7 +103,11 @@ void crawl_start_sitemaps(struct crawl *c, const struct robots *robots)
     c->sitemaps_started = true;
     size_t robots_count = 0;
     const char *const *declared = robots ? robots_sitemaps(robots, &robots_count) : NULL;
-    c->sitemap_robots = (struct sitemap_robots_declaration){c->start_origin, declared, robots_count};
+    long robots_status = 0;
+    for (size_t i = 0; i < c->r->robots_count; i++)
+        if (strcmp(c->r->robots[i].origin, c->start_origin) == 0)
+            robots_status = c->r->robots[i].status;
+    c->sitemap_robots = (struct sitemap_robots_declaration){c->start_origin, declared, robots_count, robots_status};
     struct sitemap_options options = {
         .now = time(NULL),
         .robots = &c->sitemap_robots,

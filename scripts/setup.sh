@@ -9,7 +9,7 @@ libsqlite3-dev libjansson-dev libnats-dev nats-server libmicrohttpd-dev libbrotl
 clang libclang-rt-14-dev libxml2-utils python3 python3-jsonschema python3-yaml openssl
 chromium"
 if [ "${1:-}" = "--bench" ]; then
-    packages="$packages nginx-light wget2 wrk hyperfine valgrind"
+    packages="$packages nginx-light wget2 wrk hyperfine valgrind python3-doc"
 fi
 missing=
 for p in $packages; do

@@ -84,6 +84,7 @@ struct sitemap_robots_declaration {
     const char *origin;                 /* "https://example.com" (scheme, host, non-default port) */
     const char *const *sitemaps;        /* the Sitemap: values, absolute URLs */
     size_t sitemap_count;
+    long status;                        /* what robots.txt answered (404: no file); 0 when unknown */
 };
 
 struct sitemap_options {

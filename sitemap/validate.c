@@ -553,13 +553,18 @@ static void check_robots_declaration(struct sitemap_file_check *file)
     char origin[1024];
     if (url_origin(&file->sitemap_url, origin, sizeof origin) < 0)
         return;
-    bool have_robots = false;
-    for (size_t i = 0; i < o->robots_count; i++)
-        have_robots |= strcmp(o->robots[i].origin, origin) == 0;
+    const struct sitemap_robots_declaration *robots = NULL;
+    for (size_t i = 0; i < o->robots_count && !robots; i++)
+        if (strcmp(o->robots[i].origin, origin) == 0)
+            robots = &o->robots[i];
     for (size_t i = 0; i < file->declared_origin_count; i++)
         if (strcmp(file->robots_origins[i], origin) == 0)
             return;
-    if (have_robots)
+    if (robots && robots->status >= 400) /* no robots.txt to declare it in: say so */
+        add(file, RULE_SITEMAP_NOT_IN_ROBOTS, file->sitemap_url.href, 0,
+            "%s is not declared by a Sitemap: line: %s/robots.txt answered %ld", file->sitemap_url.href, origin,
+            robots->status);
+    else if (robots)
         add(file, RULE_SITEMAP_NOT_IN_ROBOTS, file->sitemap_url.href, 0,
             "%s is not declared by a Sitemap: line in %s/robots.txt", file->sitemap_url.href, origin);
 }

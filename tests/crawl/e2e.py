@@ -454,6 +454,19 @@ def case_root(server, out):
     check(mask(expected) == mask(rows), "root mode differs from HTTP mode:\n%s\n---\n%s" % (mask(expected), mask(rows)))
 
 
+def case_link_kinds(server, out):
+    """links.csv names <link rel=next|prev> by its own kind, not "a" (audit-doc-links' paginated blog),
+    and keeps <a> links "a"."""
+    crawl(["--root", os.path.join(SITES, "audit-doc-links"), "--site-url", "http://audit-doc-links.test/"], out)
+    kinds = {(r["source"], r["target"], r["kind"], r["rel"]) for r in read_csv(os.path.join(out, "links.csv"))}
+    base = "http://audit-doc-links.test"
+    for row in [(base + "/blog/", base + "/blog/page/2/", "next", ""),
+                (base + "/blog/page/2/", base + "/blog/", "prev", ""),
+                (base + "/blog/page/2/", base + "/blog/page/3/", "next", ""),
+                (base + "/blog/", base + "/blog/page/2/", "a", "")]:
+        check(row in kinds, "links.csv lacks %s; has %s" % (row, sorted(k for k in kinds if "/blog/" in k[0])))
+
+
 def case_interrupt(server, out):
     """SIGINT during a crawl: transfers in flight get a bounded grace period, every file is complete,
     and the exit code is 130."""

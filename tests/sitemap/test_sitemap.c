@@ -435,6 +435,32 @@ static void test_same_file_twice_is_read_once(void **state)
     findings_free(&findings);
 }
 
+/* sitemap-not-in-robots says when robots.txt answered 404: there was no file to declare it in. */
+static void test_not_in_robots_names_a_missing_robots(void **state)
+{
+    (void)state;
+    static const char body[] = "https://example.com/x\n";
+    for (int missing = 0; missing < 2; missing++) {
+        struct sitemap_robots_declaration robots[] = {{"https://example.com", NULL, 0, missing ? 404 : 200}};
+        struct sitemap_options options = {.now = NOW, .robots = robots, .robots_count = 1};
+        struct finding_list findings = FINDING_LIST_INIT;
+        struct sitemap_checker checker;
+        sitemap_checker_init(&checker, &options, &findings, NULL, NULL);
+        assert_int_equal(sitemap_check_buffer(&checker, "https://example.com/sitemap.xml",
+                                              "https://example.com/sitemap.xml", body, sizeof body - 1,
+                                              SITEMAP_ORIGIN_DEFAULT, NULL),
+                         CP_OK);
+        sitemap_checker_free(&checker);
+        assert_int_equal(count_rule(&findings, RULE_SITEMAP_NOT_IN_ROBOTS), 1);
+        const char *message = findings.items[0].message;
+        for (size_t i = 0; i < findings.count; i++)
+            if (findings.items[i].rule == RULE_SITEMAP_NOT_IN_ROBOTS)
+                message = findings.items[i].message;
+        assert_true((strstr(message, "robots.txt answered 404") != NULL) == (missing == 1));
+        findings_free(&findings);
+    }
+}
+
 /* An index listing one sitemap, as a body. */
 static size_t index_listing(char *body, size_t size, const char *child)
 {
@@ -585,6 +611,7 @@ int main(void)
         cmocka_unit_test(test_buffer_text_and_stop),
         cmocka_unit_test(test_duplicates_across_buffers_and_scope),
         cmocka_unit_test(test_same_file_twice_is_read_once),
+        cmocka_unit_test(test_not_in_robots_names_a_missing_robots),
         cmocka_unit_test(test_index_authority_passes_down),
         cmocka_unit_test(test_hostile_input),
         cmocka_unit_test(test_datetime),
