@@ -228,8 +228,7 @@ static int collect_findings(const struct audit_request *request, struct audit_wa
     const struct crawl_options *o = request->crawl;
     if (status == CP_OK && o->root_dir && !options.partial && !o->list_count && !o->sitemap_only &&
         r->start_outcome == CRAWL_START_OK) {
-        struct url_identity_options identity = {o->strip_params, o->strip_param_count};
-        struct root_unlinked_input unlinked = {o->root_dir, o->site_url, r->graph, &identity};
+        struct root_unlinked_input unlinked = {o->root_dir, o->site_url, r->graph, result->root_files.root};
         status = root_unlinked_rules(&unlinked, &result->findings);
     }
     /* The cap is settled before the site-level rules: they move per-page findings out of the list,

@@ -4,18 +4,25 @@
 #include "audit/root_unlinked.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 
+#include <uthash.h>
+
 #include "common/buf.h"
 #include "common/error.h"
+#include "web/local_root.h"
 #include "web/url.h"
+
+struct led_file;
 
 struct walk {
     const struct root_unlinked_input *in;
+    struct led_file *led;  /* uthash table */
     struct finding_list *out;
     size_t files;          /* entries looked at, against ROOT_UNLINKED_MAX_FILES */
     bool capped;
@@ -40,89 +47,98 @@ static bool is_html_name(const char *name)
     return (n > 5 && strcasecmp(name + n - 5, ".html") == 0) || (n > 4 && strcasecmp(name + n - 4, ".htm") == 0);
 }
 
-/* The node of an absolute URL by its crawl identity, or GRAPH_NO_NODE. */
-static uint32_t node_of(const struct walk *w, const char *href)
-{
-    struct url url;
-    if (!href || url_parse_str(href, NULL, &url) != URL_OK)
-        return GRAPH_NO_NODE;
-    uint32_t node = GRAPH_NO_NODE;
-    char *identity = NULL;
-    if (url_identity(&url, w->in->identity, &identity) == URL_OK && identity)
-        node = graph_find(w->in->graph, identity, strlen(identity));
-    free(identity);
-    url_free(&url);
-    return node;
-}
+/* One file something leads to, by its real path. */
+struct led_file {
+    UT_hash_handle hh;
+    char path[];
+};
 
 /* A page is led to when it is a start page, a sitemap lists it, or another in-scope page refers to
  * it in any way: a link, an iframe, a refresh, a redirect, or a canonical or hreflang hint (search
  * engines discover URLs through those too). */
-static bool linked(const struct walk *w, uint32_t node)
+static bool led_to(const struct graph *graph, uint32_t node)
 {
-    if (node == GRAPH_NO_NODE)
-        return false;
-    const struct graph_node *facts = graph_node(w->in->graph, node);
+    const struct graph_node *facts = graph_node(graph, node);
     if (facts->sitemap_first != GRAPH_NO_NODE || (facts->flags & GRAPH_NODE_START))
         return true;
-    struct graph_edges in = graph_in_edges(w->in->graph, node);
+    struct graph_edges in = graph_in_edges(graph, node);
     for (uint32_t i = 0; i < in.count; i++)
         if (in.nodes[i] != node && (in.meta[i] & GRAPH_EDGE_SOURCE_IN_SCOPE))
             return true;
     return false;
 }
 
-/* The URL of form (a path below the site URL, "./"-prefixed so a colon is no scheme), or NULL. */
-static char *url_of(const struct walk *w, const char *form)
+/* The real paths of the files the led-to URLs answer with (web/local_root's mapping, so every
+ * spelling of a URL — /a, /a.html, /%61 — lands on its one file). */
+static int collect_led_files(struct walk *w)
 {
+    uint32_t count = graph_node_count(w->in->graph);
+    struct buf path = BUF_INIT;
+    char real[PATH_MAX];
+    int status = CP_OK;
+    for (uint32_t node = 0; node < count && status == CP_OK; node++) {
+        if (!led_to(w->in->graph, node))
+            continue;
+        buf_reset(&path);
+        if (!local_root_file(w->in->root, graph_url(w->in->graph, node, NULL), &path) || !realpath(buf_str(&path), real))
+            continue;
+        struct led_file *found = NULL;
+        HASH_FIND_STR(w->led, real, found);
+        if (found)
+            continue;
+        size_t length = strlen(real);
+        struct led_file *file = malloc(sizeof *file + length + 1);
+        if (!file) {
+            status = CP_ERR_NOMEM;
+            break;
+        }
+        memcpy(file->path, real, length + 1);
+        HASH_ADD(hh, w->led, path[0], length, file);
+    }
+    buf_free(&path);
+    return status;
+}
+
+/* The URL of a file at relative (below --root): the site URL resolved with "./relative" (so a
+ * colon is no scheme), an index file named by its folder. NULL when out of memory. */
+static char *url_of(const struct walk *w, const char *relative)
+{
+    const char *name = strrchr(relative, '/') ? strrchr(relative, '/') + 1 : relative;
+    bool is_index = strncasecmp(name, "index.", 6) == 0;
+    struct buf form = BUF_INIT;
+    buf_printf(&form, "./%.*s", (int)(is_index ? (size_t)(name - relative) : strlen(relative)), relative);
     struct url base, url;
     char *href = NULL;
-    if (url_parse_str(w->in->site_url, NULL, &base) != URL_OK)
-        return NULL;
-    if (url_parse_str(form, &base, &url) == URL_OK) {
-        href = strdup(url.href);
-        url_free(&url);
+    if (url_parse_str(w->in->site_url, NULL, &base) == URL_OK) {
+        if (url_parse_str(buf_str(&form), &base, &url) == URL_OK) {
+            href = strdup(url.href);
+            url_free(&url);
+        }
+        url_free(&base);
     }
-    url_free(&base);
+    buf_free(&form);
     return href;
 }
 
-/* relative is the file's path below --root ("a/b.html"); every URL that answers with the file is
- * tried: "a/b.html", "a/b" (local_root answers it with b.html) and, for a/index.html, "a/". */
-static int check_file(struct walk *w, const char *relative)
+/* relative is the file's path below --root ("a/b.html"), full the path to open. */
+static int check_file(struct walk *w, const char *relative, const char *full)
 {
     const char *name = strrchr(relative, '/') ? strrchr(relative, '/') + 1 : relative;
-    if (linked_by_nobody_on_purpose(name))
+    char real[PATH_MAX];
+    if (linked_by_nobody_on_purpose(name) || !realpath(full, real))
         return CP_OK;
-    size_t length = strlen(relative), dir = (size_t)(name - relative);
-    size_t ext = length >= 4 && strcasecmp(relative + length - 4, ".htm") == 0 ? 4 : 5;
-    bool is_index = strncasecmp(name, "index.", 6) == 0;
-    struct buf forms[3] = {BUF_INIT, BUF_INIT, BUF_INIT};
-    size_t count = is_index ? 3 : 2;
-    int status = buf_printf(&forms[0], "./%s", relative);
-    if (status == CP_OK)
-        status = buf_printf(&forms[1], "./%.*s", (int)(length - ext), relative);
-    if (status == CP_OK && is_index)
-        status = buf_printf(&forms[2], "./%.*s", (int)dir, relative);
-    bool found = false;
-    for (size_t i = 0; i < count && !found && status == CP_OK; i++) {
-        char *href = url_of(w, buf_str(&forms[i]));
-        found = href && linked(w, node_of(w, href));
-        free(href);
-    }
-    if (!found && status == CP_OK) {
-        char *href = url_of(w, buf_str(&forms[is_index ? 2 : 0]));
-        struct finding *f = href ? findings_add(w->out, RULE_ROOT_FILE_UNLINKED, href, NULL, 0,
-                                                "%s/%s is in the build folder, but no page links to it and no "
-                                                "sitemap lists it",
-                                                w->in->root_dir, relative)
-                                 : NULL;
-        status = f ? CP_OK : CP_ERR_NOMEM;
-        free(href);
-    }
-    for (size_t i = 0; i < 3; i++)
-        buf_free(&forms[i]);
-    return status;
+    struct led_file *found = NULL;
+    HASH_FIND_STR(w->led, real, found);
+    if (found)
+        return CP_OK;
+    char *href = url_of(w, relative);
+    struct finding *f = href ? findings_add(w->out, RULE_ROOT_FILE_UNLINKED, href, NULL, 0,
+                                            "%s is in the build folder, but no page links to it and no sitemap "
+                                            "lists it",
+                                            relative)
+                             : NULL;
+    free(href);
+    return f ? CP_OK : CP_ERR_NOMEM;
 }
 
 /* Depth-first over dir (relative to --root, "" for the root itself), bounded in depth and files. */
@@ -153,7 +169,7 @@ static void walk_dir(struct walk *w, const char *relative, unsigned depth)
             if (S_ISDIR(st.st_mode))
                 walk_dir(w, buf_str(&child), depth + 1);
             else if (S_ISREG(st.st_mode) && is_html_name(entry->d_name))
-                w->status = check_file(w, buf_str(&child));
+                w->status = check_file(w, buf_str(&child), buf_str(&full));
         }
         buf_free(&full);
         buf_free(&child);
@@ -163,9 +179,16 @@ static void walk_dir(struct walk *w, const char *relative, unsigned depth)
 
 int root_unlinked_rules(const struct root_unlinked_input *in, struct finding_list *out)
 {
-    if (!in->root_dir || !in->site_url)
+    if (!in->root_dir || !in->site_url || !in->root)
         return CP_OK;
     struct walk w = {.in = in, .out = out, .status = CP_OK};
-    walk_dir(&w, "", 0);
+    w.status = collect_led_files(&w);
+    if (w.status == CP_OK)
+        walk_dir(&w, "", 0);
+    struct led_file *file, *next;
+    HASH_ITER(hh, w.led, file, next) {
+        HASH_DEL(w.led, file);
+        free(file);
+    }
     return w.status;
 }

@@ -4,8 +4,9 @@
  * file the build writes that nothing leads to is invisible to it, as to visitors and search
  * engines, and only the folder can show it.
  *
- * A file is linked when one of the URLs that answer with it (web/local_root: "a/b.html", "a/b",
- * and "a/" for a/index.html) is a start page, is listed by a sitemap, or is referred to by another
+ * A file is linked when a URL that answers with it (web/local_root's mapping: "a/b.html", "a/b",
+ * "a/" for a/index.html, any percent-encoded spelling; files compared by real path) is a start
+ * page, is listed by a sitemap, or is referred to by another
  * in-scope page in any way: a link, an iframe, a refresh, a redirect, or a canonical or hreflang
  * hint (search engines discover URLs through those too). Not checked: hidden files and folders (.git), the server's error pages (404.html,
  * 50x.html, ...) and search-console ownership files (google0123abcd.html, yandex_*.html), which
@@ -19,17 +20,18 @@
 #define CRAWLPACK_AUDIT_ROOT_UNLINKED_H
 
 #include "findings/findings.h"
-#include "web/url.h"
 #include "linkgraph/graph.h"
 
 #define ROOT_UNLINKED_MAX_DEPTH 32
 #define ROOT_UNLINKED_MAX_FILES 200000
 
+struct local_root;
+
 struct root_unlinked_input {
-    const char *root_dir;                        /* --root */
-    const char *site_url;                        /* --site-url */
-    const struct graph *graph;                   /* the crawl's, frozen */
-    const struct url_identity_options *identity; /* the crawl's --strip-param list; may be NULL */
+    const char *root_dir;            /* --root */
+    const char *site_url;            /* --site-url */
+    const struct graph *graph;       /* the crawl's, frozen */
+    const struct local_root *root;   /* the same folder's URL -> file mapping (web/local_root.h) */
 };
 
 /* Append a root-file-unlinked finding for each such file, named by its URL. */
