@@ -293,7 +293,7 @@ static void write_additions(struct pack_context *ctx, struct buf *out, const str
         size_t i = a->order[k];
         const struct page_facts *f = &ctx->facts[i];
         const struct crawl_page *p = &ctx->crawl->pages[i];
-        if (!f->indexable || f->listed)
+        if (ctx->from_audit ? !f->audit_missing : !f->indexable || f->listed)
             continue;
         buf_reset(&reason);
         if (p->depth >= 0)
@@ -734,6 +734,71 @@ static void write_check(struct pack_context *ctx, struct buf *out, const struct 
     (void)a;
 }
 
+/* The audit's conclusions per page, from findings.json: section 6 states the same facts the audit
+ * states (an orphan is what orphan-url or unreachable-by-follow names, a page missing from the
+ * sitemaps what missing-from-sitemap names, and only sitemap entries the audit accepted and then
+ * judged count as listed but not indexable), so pack.md and findings.json never disagree. */
+static void mark_audit_facts(struct pack_context *ctx)
+{
+    const struct crawl_data *crawl = ctx->crawl;
+    ctx->from_audit = crawl->has_findings;
+    for (size_t i = 0; ctx->from_audit && i < crawl->findings.count; i++) {
+        const struct finding *f = &crawl->findings.items[i];
+        const struct crawl_page *p = f->url ? crawl_data_find(crawl, f->url) : NULL;
+        if (!p)
+            continue;
+        struct page_facts *facts = &ctx->facts[p - crawl->pages];
+        switch (f->rule) {
+        case RULE_ORPHAN_URL:
+        case RULE_UNREACHABLE_BY_FOLLOW:
+            facts->audit_orphan = true;
+            break;
+        case RULE_MISSING_FROM_SITEMAP:
+            facts->audit_missing = true;
+            break;
+        case RULE_SITEMAP_URL_REDIRECT:
+        case RULE_SITEMAP_URL_CLIENT_ERROR:
+        case RULE_SITEMAP_URL_SERVER_ERROR:
+        case RULE_SITEMAP_URL_NOINDEX:
+        case RULE_SITEMAP_URL_CANONICALIZED:
+        case RULE_SITEMAP_URL_BLOCKED:
+            facts->audit_listed_bad = true;
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+/* Section 6's counts: the audit's (findings.json) when the folder has them, else counted from
+ * pages.csv and sitemaps.csv. */
+static void count_pages(struct pack_context *ctx)
+{
+    const struct crawl_data *crawl = ctx->crawl;
+    mark_audit_facts(ctx);
+    for (size_t i = 0; i < crawl->page_count; i++) {
+        const struct page_facts *f = &ctx->facts[i];
+        int depth = crawl->pages[i].depth;
+        if (ctx->from_audit) {
+            ctx->orphan_count += f->audit_orphan;
+            ctx->missing_count += f->audit_missing;
+            ctx->listed_not_indexable += f->audit_listed_bad;
+        }
+        if (!f->indexable) {
+            ctx->listed_not_indexable += !ctx->from_audit && f->listed && !crawl->has_sitemaps_csv;
+            continue;
+        }
+        ctx->indexable_count++;
+        ctx->orphan_count += !ctx->from_audit && depth < 0;
+        ctx->deep_count += depth > PACK_DEPTH_TARGET;
+        ctx->missing_count += !ctx->from_audit && !f->listed;
+    }
+    for (size_t i = 0; !ctx->from_audit && crawl->has_sitemaps_csv && i < crawl->entry_count; i++) {
+        const struct crawl_page *p = crawl_data_find(crawl, crawl->entries[i].url);
+        ctx->listed_not_indexable += p && !ctx->facts[p - crawl->pages].indexable;
+    }
+}
+
 void pack_write_discoverability(struct pack_context *ctx, struct buf *out)
 {
     buf_append_str(out, "\n## 6. Discoverability plan\n\n");
@@ -747,22 +812,7 @@ void pack_write_discoverability(struct pack_context *ctx, struct buf *out)
         return;
     }
     struct analysis a = {0};
-    for (size_t i = 0; i < crawl->page_count; i++) {
-        const struct page_facts *f = &ctx->facts[i];
-        int depth = crawl->pages[i].depth;
-        if (!f->indexable) {
-            ctx->listed_not_indexable += f->listed && !crawl->has_sitemaps_csv;
-            continue;
-        }
-        ctx->indexable_count++;
-        ctx->orphan_count += depth < 0;
-        ctx->deep_count += depth > PACK_DEPTH_TARGET;
-        ctx->missing_count += !f->listed;
-    }
-    for (size_t i = 0; crawl->has_sitemaps_csv && i < crawl->entry_count; i++) {
-        const struct crawl_page *p = crawl_data_find(crawl, crawl->entries[i].url);
-        ctx->listed_not_indexable += p && !ctx->facts[p - crawl->pages].indexable;
-    }
+    count_pages(ctx);
     disc_analysis_build(ctx, &a);
     ctx->section_count = a.section_count;
     ctx->broken_targets = a.broken_count;

@@ -35,6 +35,11 @@ struct page_facts {
     bool canonical_elsewhere;
     bool indexable;
     bool listed;         /* in at least one sitemap */
+    /* What the audit concluded about the page (findings.json), when the folder has it: the pack
+     * states the audit's facts rather than counting them again by its own reading of pages.csv. */
+    bool audit_orphan;      /* orphan-url or unreachable-by-follow */
+    bool audit_missing;     /* missing-from-sitemap */
+    bool audit_listed_bad;  /* a sitemap-url-* finding: listed but not a page to list */
     const char *sitemap; /* the first sitemap listing it (from sitemaps.csv), or NULL */
     char *section;       /* top-level section: first path segment, or "pages" for top-level pages */
     char *not_indexable_reason; /* NULL for indexable pages */
@@ -67,6 +72,7 @@ struct pack_context {
     struct pack_facts gate;
     int status;           /* first output error */
     /* measured by section 6 for sections 7 and 8 */
+    bool from_audit;      /* the folder has findings.json: orphan, missing and listed counts are the audit's */
     size_t indexable_count;
     size_t section_count; /* sections with indexable pages */
     size_t orphan_count;

@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""The pack agrees with the audit: every count section 6.1 of pack.md states that findings.json also
+states must be the same number.
+
+Usage: pack_agrees.py SITE...   (crawlpack from $CRAWLPACK_BIN, sources from $CRAWLPACK_SOURCE_DIR)
+
+Each fixture site (fixtures/sites/SITE) is audited from disk with --format json,md; then, for each
+row of the pack's "Measured state" table below, the pack's number must equal the one computed from
+findings.json (the findings of the rules named, counted once per URL, or the summary's count). A
+row missing from the pack is a failure too: the pack must keep stating it. Every wait is bounded.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+SOURCE = os.environ.get("CRAWLPACK_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+CRAWLPACK = os.environ.get("CRAWLPACK_BIN", "crawlpack")
+BOUND = 300  # seconds one audit of a small site may take
+
+# pack row label (its start) -> how findings.json states the same fact
+ROWS = [
+    ("indexable pages |", ("summary", "indexable")),
+    ("orphan pages", ("rules", ["orphan-url", "unreachable-by-follow"])),
+    ("indexable pages missing from every sitemap", ("rules", ["missing-from-sitemap"])),
+    ("non-indexable URLs listed in sitemaps", ("rules", ["sitemap-url-redirect", "sitemap-url-client-error",
+                                                         "sitemap-url-server-error", "sitemap-url-noindex",
+                                                         "sitemap-url-canonicalized", "sitemap-url-blocked"])),
+    ("indexable pages deeper than", ("rules", ["deep-page"])),
+    ("broken link targets", ("rules", ["broken-link"])),
+    ("redirect chains and loops", ("rules", ["redirect-chain", "redirect-loop"])),
+]
+
+
+def pack_rows(text):
+    """The | label | value | rows of section 6.1, label -> first number of the value."""
+    section = text.split("### 6.1", 1)
+    if len(section) < 2:
+        return None
+    rows = {}
+    for line in section[1].split("\n###", 1)[0].splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 2:
+            number = re.match(r"[\d,]+", cells[1])
+            if number:
+                rows[cells[0] + " |"] = int(number.group(0).replace(",", ""))
+    return rows
+
+
+def audit_numbers(findings):
+    urls = {}
+    for f in findings["findings"]:
+        urls.setdefault(f["rule"], set()).add(f.get("url") or f.get("source"))
+    return urls
+
+
+def check_site(site, work):
+    out = os.path.join(work, site)
+    args = [CRAWLPACK, "audit", "--root", os.path.join(SOURCE, "fixtures", "sites", site), "--site-url",
+            "http://%s.test/" % site, "--quiet", "--format", "json,md", "--out", out]
+    result = subprocess.run(args, capture_output=True, text=True, timeout=BOUND)
+    if result.returncode not in (0, 1):
+        return ["%s: audit exited %d: %s" % (site, result.returncode, result.stderr.strip())]
+    with open(os.path.join(out, "findings.json")) as f:
+        findings = json.load(f)
+    with open(os.path.join(out, "pack.md")) as f:
+        rows = pack_rows(f.read())
+    if rows is None:
+        return ["%s: pack.md has no section 6.1" % site]
+    urls = audit_numbers(findings)
+    problems = []
+    for label, (kind, what) in ROWS:
+        found = [v for k, v in rows.items() if k.startswith(label)]
+        if not found:
+            problems.append("%s: pack.md section 6.1 has no row '%s'" % (site, label))
+            continue
+        if kind == "summary":
+            want = findings["summary"][what]
+            said = "findings.json summary.%s" % what
+        else:
+            want = len(set().union(*[urls.get(rule, set()) for rule in what]))
+            said = "findings.json's %s (distinct URLs)" % " + ".join(what)
+        if found[0] != want:
+            problems.append("%s: pack.md says %d for '%s', %s says %d" % (site, found[0], label, said, want))
+    return problems
+
+
+def main():
+    sites = sys.argv[1:]
+    if not sites:
+        print(__doc__, file=sys.stderr)
+        return 2
+    problems = []
+    with tempfile.TemporaryDirectory(prefix="pack-agrees.") as work:
+        for site in sites:
+            problems += check_site(site, work)
+    for p in problems:
+        print(p, file=sys.stderr)
+    print("ok: the pack agrees with the audit on %d sites" % len(sites) if not problems else
+          "FAIL: %d disagreements" % len(problems))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
