@@ -13,7 +13,9 @@
 /* A new field in these structs changes their size: add it to encode and decode below, then the
  * sizes here (64-bit builds; tests/store round-trips a fully populated record). */
 #if UINTPTR_MAX == UINT64_MAX
-_Static_assert(sizeof(struct page_signals) == 408, "page_signals changed: update store/page_record.c");
+/* page_signals.ids (the fragment targets, link-to-missing-fragment) are not stored: a decoded record
+ * has none (408 bytes before them). */
+_Static_assert(sizeof(struct page_signals) == 424, "page_signals changed: update store/page_record.c");
 _Static_assert(sizeof(struct page_link) == 32, "page_link changed: update store/page_record.c");
 _Static_assert(sizeof(struct page_canonical) == 24, "page_canonical changed: update store/page_record.c");
 _Static_assert(sizeof(struct page_hreflang) == 32, "page_hreflang changed: update store/page_record.c");
