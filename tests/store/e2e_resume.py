@@ -115,9 +115,14 @@ def killed_then_resumed(server_path, work, kill_when, settle_s, sig=signal.SIGKI
         again = paths(s, resumed_at)
         refetched = [p for p in again if "http://%s%s" % (HOST, p) in stored]
         check(not refetched, "stored pages fetched again: %s (stored %s)" % (refetched, sorted(stored)))
+        # What the killed part fetched but had not committed (in flight, or in the last batch of at
+        # most a second) is fetched again; nothing else is. How much that is depends on the machine's
+        # load at the kill, so the bound is that set, not a fixed number.
+        killed_part = [p for p in paths(s, start)[:resumed_at - start] if p not in ("/robots.txt", "/sitemap.xml")]
+        unstored = [p for p in killed_part if "http://%s%s" % (HOST, p) not in stored]
         total = len([p for p in paths(s, start) if p not in ("/robots.txt", "/sitemap.xml")])
-        check(total <= len(page_gets) + 2, "the two parts made %d page requests, an uninterrupted run %d" % (
-            total, len(page_gets)))
+        check(total <= len(page_gets) + len(unstored), "the two parts made %d page requests, an uninterrupted run %d "
+              "and the killed part left %d uncommitted" % (total, len(page_gets), len(unstored)))
         check(run_state(db) == (1, "complete"), "runs after the resume: %s" % (run_state(db),))
         return stored
     finally:
