@@ -14,8 +14,10 @@
 #include "web/extract.h"
 #include "web/fetch.h"
 #include "web/url.h"
+#include "web/browser.h"
 #include "linkgraph/audit_page.h"
 #include "linkgraph/clusters.h"
+#include "linkgraph/audit_render.h"
 #include "linkgraph/graph.h"
 #include "web/fingerprint.h"
 
@@ -26,6 +28,7 @@ void audit_watch_init(struct audit_watch *watch, const struct crawl_options *opt
     memset(watch, 0, sizeof *watch);
     watch->identity = (struct url_identity_options){options->strip_params, options->strip_param_count};
     watch->max_body = options->fetch.max_body ? options->fetch.max_body : FETCH_DEFAULT_MAX_BODY;
+    watch->render = options->render;
     if (finding_cap_set(&watch->findings, options->max_findings_per_cause) != CP_OK)
         watch->out_of_memory = true;
 }
@@ -216,6 +219,7 @@ void audit_watch_page(void *context, struct graph *graph, uint32_t node, const s
         .body_truncated = truncated,
         .body_bytes = truncated ? watch->max_body : 0,
         .identity = &watch->identity,
+        .render = watch->render,
     };
     if (audit_page(&input, &watch->findings) != CP_OK)
         watch->out_of_memory = true;
@@ -223,6 +227,29 @@ void audit_watch_page(void *context, struct graph *graph, uint32_t node, const s
     keep_ids(watch, node, signals, input.html && input.status == 200 && !truncated);
     if (input.html && input.status == 200)
         keep_fragment_links(watch, graph, node, signals);
+}
+
+void audit_watch_render(void *context, struct graph *graph, uint32_t node, const struct page_signals *raw,
+                        const struct page_signals *rendered, const struct crawl_render_info *info)
+{
+    struct audit_watch *watch = context;
+    char failure[400];
+    if (info->error)
+        snprintf(failure, sizeof failure, "%s: %s", browser_outcome_name((enum browser_outcome)info->outcome),
+                 info->error);
+    struct audit_render_input input = {
+        .url = graph_url(graph, node, NULL),
+        .raw = raw,
+        .rendered = rendered,
+        .failure = rendered ? NULL : info->error ? failure : "no DOM",
+        .exceptions = info->exceptions,
+        .first_exception = info->first_exception,
+        .internal_links = info->internal_links,
+        .internal_links_rendered_only = info->internal_links_rendered_only,
+        .identity = &watch->identity,
+    };
+    if (audit_render(&input, &watch->findings) != CP_OK)
+        watch->out_of_memory = true;
 }
 
 /* ---- after the crawl ---- */

@@ -51,12 +51,16 @@ struct audit_watch {
     struct audit_fragment_link *fragment_links; /* fragment strings owned */
     size_t fragment_link_count;
     bool out_of_memory;                   /* some page's findings or facts could not be kept */
+    bool render;                          /* the crawl renders (--render) */
 };
 
 /* options: the crawl's (they must outlive the watch). */
 void audit_watch_init(struct audit_watch *watch, const struct crawl_options *options);
 /* A crawl_page_fn: context is the struct audit_watch. */
 void audit_watch_page(void *context, struct graph *graph, uint32_t node, const struct page_signals *signals);
+/* A crawl_render_fn (--render): the render rules (linkgraph/audit_render.h) on both signal sets. */
+void audit_watch_render(void *context, struct graph *graph, uint32_t node, const struct page_signals *raw,
+                        const struct page_signals *rendered, const struct crawl_render_info *info);
 void audit_watch_free(struct audit_watch *watch);
 
 struct audit_evidence {

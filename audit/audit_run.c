@@ -91,6 +91,7 @@ static int crawl(const struct audit_request *request, struct audit_watch *watch,
 {
     struct crawl_options options = *request->crawl;
     options.on_page = audit_watch_page;
+    options.on_render = audit_watch_render;
     options.on_page_context = watch;
     options.links_out = NULL;
     options.replay_run = request->resume_run;

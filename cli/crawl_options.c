@@ -46,6 +46,12 @@ const char crawl_cli_help[] =
     "      --no-sitemaps          read no sitemap\n"
     "      --max-sitemap-urls N   sitemap entries read per run; the rest is not read, with a\n"
     "                             finding (default: 1000000)\n\n"
+    "JavaScript rendering (needs Debian's chromium; CRAWLPACK_CHROMIUM names another binary):\n"
+    "      --render               also load every in-scope HTML page answering 200 in headless\n"
+    "                             Chromium; audit the rendered DOM and where it differs from the HTML\n"
+    "      --render-max N         pages rendered (default: 1000)\n"
+    "      --render-timeout MS    milliseconds for one page to load (default: 10000)\n"
+    "      --render-concurrency N browser tabs in flight (default: 2)\n\n"
     "Politeness and transport:\n"
     "  -c, --concurrency N        transfers in flight (default: 16)\n"
     "      --per-host N           per origin (default: 4; the --concurrency value on loopback/--root)\n"
@@ -301,6 +307,7 @@ enum {
 enum { OPT_NOPROXY = 448, OPT_NETRC, OPT_NETRC_FILE };
 enum { OPT_LIST = 464, OPT_SITEMAP_ONLY };
 enum { OPT_DB = 480, OPT_NO_DB };
+enum { OPT_RENDER = 496, OPT_RENDER_MAX, OPT_RENDER_TIMEOUT, OPT_RENDER_CONCURRENCY };
 
 const struct option crawl_cli_options[] = {
     {"out", required_argument, NULL, 'o'}, {"root", required_argument, NULL, OPT_ROOT},
@@ -332,6 +339,9 @@ const struct option crawl_cli_options[] = {
     {"netrc", no_argument, NULL, OPT_NETRC}, {"netrc-file", required_argument, NULL, OPT_NETRC_FILE},
     {"list", required_argument, NULL, OPT_LIST}, {"sitemap-only", no_argument, NULL, OPT_SITEMAP_ONLY},
     {"db", required_argument, NULL, OPT_DB}, {"no-db", no_argument, NULL, OPT_NO_DB},
+    {"render", no_argument, NULL, OPT_RENDER}, {"render-max", required_argument, NULL, OPT_RENDER_MAX},
+    {"render-timeout", required_argument, NULL, OPT_RENDER_TIMEOUT},
+    {"render-concurrency", required_argument, NULL, OPT_RENDER_CONCURRENCY},
     {NULL, 0, NULL, 0},
 };
 
@@ -600,6 +610,10 @@ int crawl_cli_apply(struct crawl_cli *cli, int c, const char *value, char **argv
     case OPT_MAX_ORIGIN_FAILURES: if (cli_parse_long(cli->command, "--max-origin-failures", value, 1, 1000000, &number)) return EXIT_USAGE; o->max_origin_failures = (int)number; return 0;
     case OPT_MAX_ORIGIN_BACKOFF: return parse_seconds(cli->command, "--max-origin-backoff", value, &o->max_origin_backoff_ms) ? EXIT_USAGE : 0;
     case OPT_MAX_PARSE_TIME: if (parse_seconds(cli->command, "--max-parse-time", value, &number)) return EXIT_USAGE; o->max_parse_ms = number < 1 ? 1 : (uint32_t)number; return 0;
+    case OPT_RENDER: o->render = true; return 0;
+    case OPT_RENDER_MAX: if (cli_parse_long(cli->command, "--render-max", value, 1, 100000000, &o->render_max)) return EXIT_USAGE; return 0;
+    case OPT_RENDER_TIMEOUT: if (cli_parse_long(cli->command, "--render-timeout", value, 100, 600000, &o->render_timeout_ms)) return EXIT_USAGE; return 0;
+    case OPT_RENDER_CONCURRENCY: if (cli_parse_long(cli->command, "--render-concurrency", value, 1, 32, &number)) return EXIT_USAGE; o->render_concurrency = (int)number; return 0;
     case 'q': cli->quiet = true; return 0;
     case 'v': cli->verbosity++; return 0;
     default: return cli_option_error(cli->command, c, argv);
@@ -724,6 +738,8 @@ int crawl_cli_finish(struct crawl_cli *cli, int argc, char **argv)
         return cli_usage_error(cli->command, "--root needs --site-url (the URL the folder is served at)");
     if (!o->root_dir && o->site_url)
         return cli_usage_error(cli->command, "--site-url goes with --root");
+    if (o->root_dir && o->render)
+        return cli_usage_error(cli->command, "--render needs a server: serve the folder and crawl its URL instead of --root");
     if (!o->start_url && !o->root_dir)
         return cli_usage_error(cli->command, "give the URL to crawl (or --root DIR --site-url URL)");
     if (apply_environment_credentials(cli))

@@ -20,6 +20,7 @@
 #include "web/content_type.h"
 #include "crawler/crawl_output.h"
 #include "web/bot_wall.h"
+#include "web/browser.h"
 #include "web/robots.h"
 #include "linkgraph/graph.h"
 #include "store/store.h"
@@ -213,7 +214,10 @@ void crawl_handle_response(struct fetch_result *response, void *context)
 static bool may_start_more(const struct crawl *c)
 {
     size_t in_flight = c->fetcher ? fetcher_in_flight(c->fetcher) : 0;
-    return in_flight < (size_t)c->concurrency && c->jobs_outstanding < (size_t)c->worker_count * 4 + 8;
+    /* Pages waiting for the browser hold their raw outcome: the crawl waits for the render stage. */
+    size_t tabs = c->o->render_concurrency > 0 ? (size_t)c->o->render_concurrency : BROWSER_DEFAULT_TABS;
+    return in_flight < (size_t)c->concurrency && c->jobs_outstanding < (size_t)c->worker_count * 4 + 8 &&
+           c->renders_outstanding < tabs * 4 + 8;
 }
 
 static bool page_budget_left(const struct crawl *c)
@@ -314,13 +318,21 @@ static void drain_outcomes(struct crawl *c, long wait_ms)
 {
     struct outcome *out = wait_ms > 0 ? handoff_pop_timed(&c->outcomes, wait_ms) : handoff_try_pop(&c->outcomes);
     while (out) {
-        c->jobs_outstanding--;
-        crawl_merge_outcome(c, out);
-        crawl_outcome_free(out);
+        if (out->rendered) {
+            c->renders_outstanding--;
+            crawl_render_merge(c, out);
+            crawl_outcome_free(out);
+        } else {
+            c->jobs_outstanding--;
+            if (!crawl_merge_outcome(c, out))
+                crawl_outcome_free(out);
+        }
         out = handoff_try_pop(&c->outcomes);
     }
     size_t lost = atomic_exchange(&c->jobs_lost, 0);
     c->jobs_outstanding -= lost < c->jobs_outstanding ? lost : c->jobs_outstanding;
+    lost = atomic_exchange(&c->renders_lost, 0);
+    c->renders_outstanding -= lost < c->renders_outstanding ? lost : c->renders_outstanding;
 }
 
 static bool stop_requested(const struct crawl *c, double now)
@@ -341,6 +353,7 @@ static void crawl_loop(struct crawl *c)
             c->r->truncated_by_limit = !c->r->interrupted;
             if (c->r->truncated_by_limit)
                 c->r->stopped_by = "--max-duration";
+            atomic_store(&c->render_stop, true);
         }
         drain_outcomes(c, 0);
         if (c->o->store)
@@ -351,12 +364,13 @@ static void crawl_loop(struct crawl *c)
             in_flight = 0; /* the grace period is over: abandon the transfers (freed at the end) */
         bool more_to_claim = !c->stopping && frontier_queued(c->frontier) > 0 && page_budget_left(c);
         bool externals_left = !c->stopping && (c->external_next < c->external_count || c->pending_sitemap_count > 0);
-        if (in_flight == 0 && c->jobs_outstanding == 0 && !more_to_claim && !externals_left)
+        if (in_flight == 0 && c->jobs_outstanding == 0 && c->renders_outstanding == 0 && !more_to_claim &&
+            !externals_left)
             break;
         show_progress(c, now, false);
         if (c->fetcher && in_flight > 0)
             fetcher_run(c->fetcher, wait, crawl_handle_response, c);
-        else if (c->jobs_outstanding > 0)
+        else if (c->jobs_outstanding > 0 || c->renders_outstanding > 0)
             drain_outcomes(c, wait);
         else if (more_to_claim || externals_left) {
             struct timespec pause = {0, wait * 1000000L};
@@ -489,6 +503,7 @@ static int start_workers(struct crawl *c)
  * --max-parse-time. */
 static void stop_workers(struct crawl *c)
 {
+    crawl_render_stop(c);
     if (c->stopping)
         atomic_store(&c->parse_cancel, true);
     handoff_close(&c->jobs);
@@ -597,7 +612,10 @@ int crawl_run(const struct crawl_options *options, struct crawl_result *result, 
     c.r = result;
     c.started_ms = crawl_now_ms();
     atomic_init(&c.jobs_lost, 0);
+    atomic_init(&c.renders_lost, 0);
+    atomic_init(&c.render_stop, false);
     handoff_init(&c.jobs, NULL, NULL);
+    handoff_init(&c.render_jobs, NULL, NULL);
     handoff_init(&c.outcomes, crawl_wake_fetch_loop, &c);
     configure(&c);
     /* A hostile sitemap or site raises findings by the million: keep them bounded while crawling. */
@@ -626,6 +644,8 @@ int crawl_run(const struct crawl_options *options, struct crawl_result *result, 
     if (status == CP_OK)
         status = seed_start(&c);
     if (status == CP_OK)
+        status = crawl_render_start(&c, error, error_size);
+    if (status == CP_OK)
         status = start_workers(&c);
     if (status == CP_OK) {
         crawl_loop(&c);
@@ -647,7 +667,9 @@ int crawl_run(const struct crawl_options *options, struct crawl_result *result, 
     crawl_blocked_free(&c);
     local_root_free(c.root);
     frontier_free(c.frontier);
+    crawl_render_stop(&c); /* when the workers never started */
     handoff_free(&c.jobs);
+    handoff_free(&c.render_jobs);
     handoff_free(&c.outcomes);
     for (size_t i = 0; i < c.scope_origin_count; i++)
         free(c.scope_origins[i]);

@@ -57,6 +57,29 @@ struct page_signals;
  * statements, hreflang validity, titles). signals is valid during the call only. */
 typedef void (*crawl_page_fn)(void *context, struct graph *graph, uint32_t node, const struct page_signals *signals);
 
+/* What rendering one page (--render) gave, beside its two signal sets. */
+struct crawl_render_info {
+    int outcome;                    /* enum browser_outcome (web/browser.h): 0 rendered */
+    const char *error;              /* why it failed ("not loaded within 10000 ms"); NULL when rendered */
+    uint32_t exceptions;            /* uncaught script exceptions */
+    const char *first_exception;    /* the first one's message, or NULL */
+    uint32_t console_errors;
+    uint32_t blocked_documents;     /* navigations or frames the browser was kept from (scope) */
+    const char *first_blocked;
+    double elapsed_ms;
+    uint32_t internal_links;        /* distinct in-scope <a>/<area> targets of the rendered DOM */
+    uint32_t internal_links_rendered_only; /* ... of which the raw HTML has no reference */
+};
+
+/* Called on the fetch-loop thread for a page the crawl rendered, after on_page (which then gets
+ * the rendered signals, or the raw ones when rendering failed): raw and rendered (NULL when the
+ * render failed) are valid during the call only. */
+typedef void (*crawl_render_fn)(void *context, struct graph *graph, uint32_t node, const struct page_signals *raw,
+                                const struct page_signals *rendered, const struct crawl_render_info *info);
+
+/* Pages rendered per crawl unless --render-max says otherwise. */
+#define CRAWL_DEFAULT_RENDER_MAX 1000
+
 struct crawl_options {
     const char *start_url;          /* the crawl's start (with --root: defaults to site_url) */
     const char *root_dir;           /* --root: answer from this folder instead of the network */
@@ -101,7 +124,16 @@ struct crawl_options {
     volatile sig_atomic_t *stop_flag; /* may be NULL */
     FILE *links_out;                /* links.csv stream (header written by the caller), or NULL */
     crawl_page_fn on_page;          /* may be NULL */
+    crawl_render_fn on_render;      /* may be NULL; called with on_page_context */
     void *on_page_context;
+    /* --render: every in-scope HTML page that answered 200 and whose raw HTML has no noindex is
+     * also loaded in a headless browser (web/browser); its rendered DOM is extracted like a body,
+     * links only it holds are crawled (links.csv's rendered column), and on_page sees the rendered
+     * signals (what search engines index). Not with root_dir. */
+    bool render;
+    long render_max;                /* pages rendered; 0: CRAWL_DEFAULT_RENDER_MAX */
+    long render_timeout_ms;         /* per page; 0: BROWSER_DEFAULT_TIMEOUT_MS */
+    int render_concurrency;         /* tabs in flight; 0: BROWSER_DEFAULT_TABS */
     int progress;                   /* 0 none, 1 a status line on stderr (TTY: updating; else every 10 s) */
     /* The crawl store (store/store.h), with a run begun, or NULL: every page's response and signals
      * are written to it from the fetch loop as the crawl goes, in batches; crawl_output_finish
@@ -287,6 +319,8 @@ struct crawl_result {
     const char *stopped_by;         /* "--max-pages" or "--max-duration" (static), or NULL */
     struct crawl_partial partial;   /* in-scope URLs found but not fetched, by why */
     uint64_t pages_blocked;         /* CRAWL_PAGE_BLOCKED pages (requested or not) */
+    uint64_t pages_rendered, render_failures; /* --render: pages whose DOM was read, pages that failed */
+    double render_ms;               /* --render: wall time of the rendered pages, summed */
     enum crawl_start_outcome start_outcome;
     char *start_problem;            /* what the start URL got when not CRAWL_START_OK, e.g.
                                        "dns: Could not resolve host: x", "answered HTTP 404" */

@@ -53,9 +53,17 @@ struct found_link {
     bool followable;       /* may lead to a fetch (not inert: not inside <template>) */
 };
 
-/* A worker's result for one response. */
+struct browser;
+struct browser_page;
+
+/* A worker's result for one response, or the render stage's for one page (rendered). */
 struct outcome {
     uint32_t node;
+    bool rendered;          /* the render stage's: signals are the rendered DOM's (NULL when it failed) */
+    struct outcome *raw;    /* rendered: the raw outcome it was rendered from (owned) */
+    struct browser_page *render; /* rendered: what the browser reported (owned) */
+    char *x_robots_tag;     /* --render: the response's headers, which bind the rendered DOM too */
+    char *link_header;
     struct page_signals *signals;
     struct found_link *links;
     size_t link_count;
@@ -103,6 +111,16 @@ struct crawl {
     size_t jobs_outstanding;
     atomic_size_t jobs_lost;       /* jobs a worker could not hand back (out of memory) */
     atomic_bool parse_cancel;      /* set when a stopping crawl joins its workers: parses in flight end */
+    /* --render (crawl_render.c): raw outcomes to render go to the render thread, which owns the
+     * browser; rendered outcomes come back through the outcomes queue. */
+    struct handoff render_jobs;
+    pthread_t render_thread;
+    bool render_thread_started;
+    struct browser *browser;       /* made by crawl_render_start, owned by the render thread */
+    size_t renders_outstanding;
+    long renders_started;
+    atomic_bool render_stop;       /* the crawl is stopping: render nothing more */
+    atomic_size_t renders_lost;    /* pages the render thread could not hand back (out of memory) */
     struct url start;
     char start_origin[1024];
     char **scope_origins;
@@ -152,10 +170,14 @@ void crawl_record_redirect(struct crawl *c, uint32_t node, const struct fetch_re
 /* A page whose request never left (no connection): not fetched, so never judged by an answer it
  * did not give; the crawl is partial. */
 void crawl_record_unreachable(struct crawl *c, uint32_t node, const struct fetch_result *response);
-void crawl_merge_outcome(struct crawl *c, struct outcome *out);
 /* With a store (options->store): the page's row, with its signals when it was parsed. */
 void crawl_store_page(struct crawl *c, uint32_t node, const struct fetch_result *response,
                       const struct page_signals *signals);
+/* Merge a worker's outcome; true when the outcome was kept (handed to the render stage). */
+bool crawl_merge_outcome(struct crawl *c, struct outcome *out);
+void crawl_record_signals(struct crawl *c, uint32_t node, const struct page_signals *signals);
+void crawl_write_link_row(struct crawl *c, uint32_t source, uint32_t target, uint8_t meta, const char *rel_extra,
+                          const char *anchor, int rendered);
 
 /* Blocked answers and the start page's outcome (crawl_blocked.c; fetch loop thread only). */
 void crawl_record_blocked(struct crawl *c, uint32_t node, struct frontier_origin *origin,
@@ -170,6 +192,20 @@ void crawl_blocked_free(struct crawl *c);
 /* Extraction workers (crawl_worker.c). */
 void *crawl_worker_main(void *arg);
 int crawl_found_links(const struct crawl *c, struct outcome *out);
+/* Extract one body (a response's or a rendered DOM) with the response's headers, and identify
+ * every reference: the outcome for node (NULL when out of memory). Any thread. */
+struct outcome *crawl_extract(const struct crawl *c, uint32_t node, const char *url, const char *x_robots_tag,
+                              const char *link_header, const char *body, size_t body_length);
+
+/* The render stage (crawl_render.c). start: make the browser (CP_ERR_IO with a message when it
+ * cannot run) and the render thread; wanted/submit on the fetch loop: whether a merged raw page
+ * is rendered, and hand it over (then its on_page waits for the rendered outcome); merge: a
+ * rendered outcome on the fetch loop; stop: close the queue, join the thread, free the browser. */
+int crawl_render_start(struct crawl *c, char *error, size_t error_size);
+bool crawl_render_wanted(struct crawl *c, const struct outcome *out);
+int crawl_render_submit(struct crawl *c, struct outcome *out);
+void crawl_render_merge(struct crawl *c, struct outcome *out);
+void crawl_render_stop(struct crawl *c);
 void crawl_outcome_free(struct outcome *out);
 void crawl_wake_fetch_loop(void *context);
 

@@ -43,18 +43,19 @@ static int finish_file(FILE *file, const char *temporary, const char *dir, const
     return CP_OK;
 }
 
-int crawl_output_open_links(const char *dir, FILE **out, char *error, size_t error_size)
+int crawl_output_open_links(const char *dir, FILE **out, bool rendered, char *error, size_t error_size)
 {
     char path[4096];
     *out = open_in(dir, "links.csv.tmp", path, sizeof(path), error, error_size); /* renamed by _finish */
     if (!*out)
         return CP_ERR_IO;
-    fputs("source,target,kind,rel,anchor,followable\r\n", *out);
+    fputs(rendered ? "source,target,kind,rel,anchor,followable,rendered\r\n" : "source,target,kind,rel,anchor,followable\r\n",
+          *out);
     return CP_OK;
 }
 
 void crawl_output_link_row(FILE *out, const char *source, const char *target, const char *kind, const char *rel,
-                           const char *anchor, bool followable)
+                           const char *anchor, bool followable, int rendered)
 {
     csv_write_field(out, source);
     fputc(',', out);
@@ -65,7 +66,10 @@ void crawl_output_link_row(FILE *out, const char *source, const char *target, co
     csv_write_field(out, rel);
     fputc(',', out);
     csv_write_field(out, anchor);
-    fputs(followable ? ",1\r\n" : ",0\r\n", out);
+    fputs(followable ? ",1" : ",0", out);
+    if (rendered >= 0)
+        fputs(rendered ? ",1" : ",0", out);
+    fputs("\r\n", out);
 }
 
 static const char *version_text(uint8_t version)
@@ -433,6 +437,15 @@ int crawl_output_run(const char *dir, const struct crawl_options *options, const
     json_key(&w, "cpu_seconds"), json_double(&w, r->cpu_seconds);
     json_key(&w, "pages_per_second"), json_double(&w, r->elapsed_ms > 0 ? r->pages_fetched * 1000.0 / r->elapsed_ms : 0);
     json_end_object(&w);
+    if (options->render) { /* only with --render: a crawl without it writes what it always wrote */
+        json_key(&w, "render");
+        json_begin_object(&w);
+        json_key(&w, "pages_rendered"), json_uint(&w, r->pages_rendered);
+        json_key(&w, "failures"), json_uint(&w, r->render_failures);
+        json_key(&w, "render_ms"), json_double(&w, r->render_ms);
+        json_key(&w, "pages_per_second"), json_double(&w, r->elapsed_ms > 0 ? r->pages_rendered * 1000.0 / r->elapsed_ms : 0);
+        json_end_object(&w);
+    }
     uint32_t nodes = graph_node_count(r->graph);
     json_key(&w, "memory");
     json_begin_object(&w);
@@ -560,7 +573,7 @@ int crawl_output_begin(const char *dir, struct crawl_options *options, char *err
         snprintf(error, error_size, "cannot create %s: %s", dir, strerror(errno));
         return CP_ERR_IO;
     }
-    return crawl_output_open_links(dir, &options->links_out, error, error_size);
+    return crawl_output_open_links(dir, &options->links_out, options->render, error, error_size);
 }
 
 int crawl_output_build_clusters(const struct crawl_result *r, const struct graph_analysis *analysis,

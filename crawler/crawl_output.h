@@ -68,9 +68,12 @@ int crawl_output_open_store(const char *dir, const char *path, const struct stor
 int crawl_output_close_store(struct store *store, const struct crawl_result *result, char *error, size_t error_size);
 
 /* links.csv: open DIR/links.csv.tmp (crawl_output_finish renames it) and write its header. */
-int crawl_output_open_links(const char *dir, FILE **out, char *error, size_t error_size);
+/* With rendered (a --render crawl) the file has a last column, `rendered`: 1 for a reference
+ * only the rendered DOM holds, 0 for one the raw HTML has; without it the file is as before. */
+int crawl_output_open_links(const char *dir, FILE **out, bool rendered, char *error, size_t error_size);
+/* rendered: -1 when the file has no rendered column, else 0 or 1. */
 void crawl_output_link_row(FILE *out, const char *source, const char *target, const char *kind,
-                           const char *rel, const char *anchor, bool followable);
+                           const char *rel, const char *anchor, bool followable, int rendered);
 
 /* pages.csv for a finished (or interrupted) crawl: every column that is a page fact (depth, inlinks,
  * outlinks, ...) is read from analysis, a complete analysis of the frozen graph. */

@@ -203,8 +203,8 @@ bool crawl_in_scope(const struct crawl *c, const struct url *u)
 
 /* ---- recording what was learned (fetch loop thread only) ---- */
 
-static void write_link_row(struct crawl *c, uint32_t source, uint32_t target, uint8_t meta, const char *rel_extra,
-                           const char *anchor)
+void crawl_write_link_row(struct crawl *c, uint32_t source, uint32_t target, uint8_t meta, const char *rel_extra,
+                          const char *anchor, int rendered)
 {
     if (!c->o->links_out)
         return;
@@ -219,7 +219,7 @@ static void write_link_row(struct crawl *c, uint32_t source, uint32_t target, ui
      * the graph follows it as a link (rel_extra is set for those only). */
     const char *kind = rel_extra ? rel_extra : graph_edge_kind_name(graph_edge_kind(meta));
     crawl_output_link_row(c->o->links_out, graph_url(c->graph, source, NULL), graph_url(c->graph, target, NULL), kind,
-                          rel, anchor, graph_edge_followable(c->graph, source, meta));
+                          rel, anchor, graph_edge_followable(c->graph, source, meta), c->o->render ? rendered : -1);
 }
 
 bool crawl_is_exact(const struct crawl *c)
@@ -433,7 +433,7 @@ void crawl_record_redirect(struct crawl *c, uint32_t node, const struct fetch_re
     if (target_node != GRAPH_NO_NODE) {
         uint8_t meta = GRAPH_EDGE_REDIRECT | GRAPH_EDGE_SOURCE_IN_SCOPE | GRAPH_EDGE_FROM_HEADER;
         graph_add_edge(c->graph, node, target_node, meta);
-        write_link_row(c, node, target_node, meta, NULL, "");
+        crawl_write_link_row(c, node, target_node, meta, NULL, "", 0);
         if (is_new)
             crawl_page_of(c, target_node)->redirect_hops = hops;
         c->r->links_found++;
@@ -480,27 +480,12 @@ static void keep_other_canonical(struct crawl *c, struct crawl_page *page, const
     }
 }
 
-void crawl_merge_outcome(struct crawl *c, struct outcome *out)
+/* The page facts its signals give (title, directives, analytics, noindex in the graph): from the
+ * raw HTML, then again from the rendered DOM when the page was rendered (what search engines
+ * index). */
+void crawl_record_signals(struct crawl *c, uint32_t node, const struct page_signals *s)
 {
-    uint32_t node = out->node;
     struct crawl_page *page = crawl_page_of(c, node);
-    if (out->status != CP_OK || !out->signals) {
-        crawl_page_set_text(c, page, CRAWL_TEXT_ERROR, out->status == CP_ERR_NOMEM ? "out of memory while extracting"
-                                                                              : "could not extract the page");
-        return;
-    }
-    const struct page_signals *s = out->signals;
-    uint64_t dropped = (uint64_t)s->links_over_cap + s->links_too_long + s->links_invalid +
-                       out->links_unparsed;
-    page->links_dropped = dropped > UINT32_MAX ? UINT32_MAX : (uint32_t)dropped;
-    if (s->truncated & (EXTRACT_TRUNCATED_PARSE_TIME | EXTRACT_TRUNCATED_PARSE_MEMORY)) {
-        /* Nothing of the body was read: no page rule may judge it (page-parse-limit says why). */
-        page->flags |= CRAWL_PAGE_TRUNCATED;
-        graph_set_flags(c->graph, node, GRAPH_NODE_TRUNCATED);
-        crawl_page_set_text(c, page, CRAWL_TEXT_ERROR,
-                            s->truncated & EXTRACT_TRUNCATED_PARSE_TIME ? "truncated: HTML parse over --max-parse-time"
-                                                                        : "truncated: HTML parse over its memory budget");
-    }
     if (s->title)
         crawl_page_set_text(c, page, CRAWL_TEXT_TITLE, s->title);
     if (s->description)
@@ -514,7 +499,7 @@ void crawl_merge_outcome(struct crawl *c, struct outcome *out)
     robots_string(s, robots, sizeof(robots));
     if (robots[0])
         crawl_page_set_text(c, page, CRAWL_TEXT_ROBOTS, robots);
-    page->analytics = s->analytics;
+    page->analytics |= s->analytics;
     const struct robots_directives *d = page_signals_binding_directives(s);
     if (d) {
         uint8_t sources = d->flag_sources[ROBOTS_NOINDEX];
@@ -523,6 +508,30 @@ void crawl_merge_outcome(struct crawl *c, struct outcome *out)
         if (sources & ROBOTS_SOURCE_HEADER)
             graph_set_flags(c->graph, node, GRAPH_NODE_NOINDEX_HEADER);
     }
+}
+
+bool crawl_merge_outcome(struct crawl *c, struct outcome *out)
+{
+    uint32_t node = out->node;
+    struct crawl_page *page = crawl_page_of(c, node);
+    if (out->status != CP_OK || !out->signals) {
+        crawl_page_set_text(c, page, CRAWL_TEXT_ERROR, out->status == CP_ERR_NOMEM ? "out of memory while extracting"
+                                                                              : "could not extract the page");
+        return false;
+    }
+    const struct page_signals *s = out->signals;
+    uint64_t dropped = (uint64_t)s->links_over_cap + s->links_too_long + s->links_invalid +
+                       out->links_unparsed;
+    page->links_dropped = dropped > UINT32_MAX ? UINT32_MAX : (uint32_t)dropped;
+    if (s->truncated & (EXTRACT_TRUNCATED_PARSE_TIME | EXTRACT_TRUNCATED_PARSE_MEMORY)) {
+        /* Nothing of the body was read: no page rule may judge it (page-parse-limit says why). */
+        page->flags |= CRAWL_PAGE_TRUNCATED;
+        graph_set_flags(c->graph, node, GRAPH_NODE_TRUNCATED);
+        crawl_page_set_text(c, page, CRAWL_TEXT_ERROR,
+                            s->truncated & EXTRACT_TRUNCATED_PARSE_TIME ? "truncated: HTML parse over --max-parse-time"
+                                                                        : "truncated: HTML parse over its memory budget");
+    }
+    crawl_record_signals(c, node, s);
     bool source_in_scope = graph_node(c->graph, node)->flags & GRAPH_NODE_IN_SCOPE;
     bool have_canonical = false;
     uint32_t depth = page->depth == UINT32_MAX ? UINT32_MAX : page->depth + 1;
@@ -534,7 +543,7 @@ void crawl_merge_outcome(struct crawl *c, struct outcome *out)
             continue;
         uint8_t meta = l->meta | (source_in_scope ? GRAPH_EDGE_SOURCE_IN_SCOPE : 0);
         graph_add_edge(c->graph, node, target, meta);
-        write_link_row(c, node, target, meta, l->rel, l->anchor);
+        crawl_write_link_row(c, node, target, meta, l->rel, l->anchor, 0);
         c->r->links_found++;
         if (graph_edge_kind(meta) == GRAPH_EDGE_CANONICAL && !have_canonical) {
             graph_set_canonical(c->graph, node, target);
@@ -543,10 +552,14 @@ void crawl_merge_outcome(struct crawl *c, struct outcome *out)
     }
     if (!have_canonical)
         keep_other_canonical(c, page, s);
-    if (c->o->on_page)
-        c->o->on_page(c->o->on_page_context, c->graph, node, s);
     if (out->response)
         crawl_store_page(c, node, out->response, s);
+    /* A page to render is judged when its rendered DOM is back (crawl_render_merge). */
+    if (crawl_render_wanted(c, out) && crawl_render_submit(c, out) == CP_OK)
+        return true;
+    if (c->o->on_page)
+        c->o->on_page(c->o->on_page_context, c->graph, node, s);
+    return false;
 }
 
 void crawl_store_page(struct crawl *c, uint32_t node, const struct fetch_result *response,

@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "crawler/crawl_internal.h"
 #include "crawler/crawl_output.h"
+#include "web/browser.h"
 #include "web/robots.h"
 #include "linkgraph/graph.h"
 
@@ -67,25 +68,25 @@ static bool page_says_nofollow(const struct page_signals *s)
     return engine && robots_directives_has(engine, ROBOTS_NOFOLLOW);
 }
 
-static struct outcome *extract_job(const struct crawl *c, struct job *job)
+struct outcome *crawl_extract(const struct crawl *c, uint32_t node, const char *url, const char *x_robots_tag,
+                              const char *link_header, const char *body, size_t body_length)
 {
     struct outcome *out = calloc(1, sizeof(*out));
     if (!out)
         return NULL;
-    out->node = job->node;
-    struct fetch_result *response = job->response;
+    out->node = node;
     struct extract_header headers[2];
     size_t header_count = 0;
-    if (response->x_robots_tag)
-        headers[header_count++] = (struct extract_header){"X-Robots-Tag", response->x_robots_tag};
-    if (response->link_header)
-        headers[header_count++] = (struct extract_header){"Link", response->link_header};
+    if (x_robots_tag)
+        headers[header_count++] = (struct extract_header){"X-Robots-Tag", x_robots_tag};
+    if (link_header)
+        headers[header_count++] = (struct extract_header){"Link", link_header};
     struct extract_input input = {
-        .url = response->url,
+        .url = url,
         .headers = headers,
         .header_count = header_count,
-        .body = job->html ? response->body : "",
-        .body_length = job->html ? response->body_length : 0,
+        .body = body,
+        .body_length = body_length,
         .product_token = c->robots_token,
         .limits = {.max_links = c->o->max_links_per_page, .max_url_length = c->o->max_url_length,
                    .max_parse_ms = c->o->max_parse_ms},
@@ -135,10 +136,27 @@ int crawl_found_links(const struct crawl *c, struct outcome *out)
     return CP_OK;
 }
 
+static struct outcome *extract_job(const struct crawl *c, struct job *job)
+{
+    struct fetch_result *response = job->response;
+    struct outcome *out = crawl_extract(c, job->node, response->url, response->x_robots_tag, response->link_header,
+                                        job->html ? response->body : "", job->html ? response->body_length : 0);
+    if (out && c->o->render && job->html) {
+        /* kept for the rendered DOM's extraction: the headers bind it as they bind the body */
+        out->x_robots_tag = response->x_robots_tag ? strdup(response->x_robots_tag) : NULL;
+        out->link_header = response->link_header ? strdup(response->link_header) : NULL;
+    }
+    return out;
+}
+
 void crawl_outcome_free(struct outcome *out)
 {
     if (!out)
         return;
+    crawl_outcome_free(out->raw);
+    browser_page_free(out->render);
+    free(out->x_robots_tag);
+    free(out->link_header);
     for (size_t i = 0; i < out->link_count; i++) {
         url_free(&out->links[i].url);
         free(out->links[i].identity);

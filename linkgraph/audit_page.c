@@ -17,6 +17,7 @@ static const enum rule_id page_rules[] = {
     RULE_PAGINATION_CANONICAL_TO_FIRST, RULE_NOINDEX_OUTSIDE_HEAD, RULE_HREFLANG_INVALID_CODE,
     RULE_LINK_TO_DEV_HOST,          RULE_PAGE_TRUNCATED,        RULE_PAGE_PARSE_LIMIT,
     RULE_LINKS_DROPPED,
+    RULE_JS_SHELL,
 };
 
 const enum rule_id *audit_page_rules(size_t *count)
@@ -622,6 +623,15 @@ static int check_signals(struct page_audit *p)
         status = check_hreflang_codes(p);
     if (status == CP_OK)
         status = check_dev_links(p);
+    /* With --render the render-* rules say what scripts change; without it, the shell is the hint. */
+    if (status == CP_OK && html_200 && p->signals->js_shell && !p->input->render) {
+        buf_reset(&p->message);
+        buf_printf(&p->message,
+                   "the HTML has %u visible words and loads %u script%s: it looks like an app shell built by "
+                   "JavaScript; re-run with --render to audit the rendered page",
+                   p->signals->word_count, p->signals->script_count, p->signals->script_count == 1 ? "" : "s");
+        status = add(p, RULE_JS_SHELL, NULL);
+    }
     return status;
 }
 

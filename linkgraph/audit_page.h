@@ -3,7 +3,7 @@
  * canonical-missing, canonical-invalid, canonical-multiple, canonical-relative,
  * canonical-outside-head, canonical-header-mismatch, pagination-canonical-to-first (page N of a
  * series by its URL or its rel=prev), noindex-outside-head, hreflang-invalid-code, link-to-dev-host,
- * page-truncated, page-parse-limit and links-dropped. A body cut at --max-body or whose parse ran
+ * page-truncated, page-parse-limit, links-dropped and js-shell (without --render). A body cut at --max-body or whose parse ran
  * out of budget gets only its truncation finding: the signal rules would judge what is missing.
  *
  * Where it runs: while the page's signals exist, right after web/extract produced them (the
@@ -49,6 +49,7 @@ struct audit_page_input {
     bool body_truncated;                  /* the body passed --max-body and was cut */
     uint64_t body_bytes;                  /* bytes read (the cap, when truncated) */
     const struct url_identity_options *identity; /* the crawl's identity options; NULL for none */
+    bool render;                          /* the crawl renders pages (--render): js-shell stays silent */
 };
 
 /* Run the page-local rules on one page; append findings to out. */

@@ -42,6 +42,7 @@ struct page_case {
     uint16_t status;
     bool html;
     bool truncated;
+    bool render;                      /* "# render": the crawl renders (js-shell stays silent) */
     unsigned long long truncated_bytes;
     struct extract_header headers[8];
     size_t header_count;
@@ -88,6 +89,8 @@ static void parse_directive(struct page_case *c, char *line)
         c->status = (uint16_t)atoi(value);
     else if (strcmp(word, "type") == 0)
         c->html = strcmp(value, "html") == 0;
+    else if (strcmp(word, "render") == 0)
+        c->render = true;
     else if (strcmp(word, "truncated") == 0)
         c->truncated = true, c->truncated_bytes = strtoull(value, NULL, 10);
     else if (strcmp(word, "strip-param") == 0 && c->strip_param_count < 4)
@@ -162,6 +165,7 @@ static int audit_case(const struct page_case *c, struct finding_list *list)
         .body_truncated = c->truncated,
         .body_bytes = c->truncated_bytes,
         .identity = &identity,
+        .render = c->render,
     };
     int status = audit_page(&page, list);
     page_signals_free(signals);

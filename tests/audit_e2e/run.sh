@@ -9,6 +9,8 @@
 #   crawlpack audit http://SITE.test/ --connect-to SITE.test:80:127.0.0.1:PORT
 #   (plus one --connect-to per virtual host of the site: @HOST/ folders and host= routes).
 # root: runs crawlpack audit --root fixtures/sites/SITE --site-url http://SITE.test/.
+# render: as http, against expected-findings.render.json (which names --render in its args): the
+#   same site as a browser renders it (needs Debian's chromium).
 # Options in the site's audit-args file (one or more per line) are added in both modes. The
 # expectation is expected-findings.root.json in root mode when the site has one (routes do not exist
 # on disk), else expected-findings.json; an expectation in the object format (findings_pairs.py)
@@ -35,6 +37,9 @@ fail() {
 expected="$site_dir/expected-findings.json"
 if [ "$mode" = root ] && [ -f "$site_dir/expected-findings.root.json" ]; then
     expected="$site_dir/expected-findings.root.json"
+fi
+if [ "$mode" = render ]; then
+    expected="$site_dir/expected-findings.render.json"
 fi
 [ -f "$expected" ] || fail "no expectation $expected"
 settings=$(python3 "$here/findings_pairs.py" settings "$expected") || fail "$settings"
@@ -65,7 +70,7 @@ if [ -f "$site_dir/audit-args" ]; then
 fi
 
 case "$mode" in
-http)
+http|render)
     [ -n "$server" ] && [ -x "$server" ] || fail "fixture server not found: '$server'"
     "$server" --root "$site_dir" >"$work/server.out" 2>"$work/server.err" &
     server_pid=$!
@@ -92,7 +97,7 @@ root)
     eval "set -- audit --root \"\$site_dir\" --site-url \"\$site_url\" $extra_args --quiet --out \"\$work/out\""
     ;;
 *)
-    fail "mode must be http or root, not '$mode'"
+    fail "mode must be http, root or render, not '$mode'"
     ;;
 esac
 
