@@ -6,8 +6,8 @@
 # one of which hangs until --render-timeout) and (b) a plain site of N pages (bench/gen_site,
 # default 200), and measures:
 #   - rendered pages/s for each (crawl.json's render figures: pages rendered over the run's wall time)
-#   - the browser's peak memory: the summed RSS of crawlpack's child process tree (Chromium), sampled
-#     every 100 ms by tree_rss.py
+#   - the browser's peak memory: the summed RSS (and PSS) of crawlpack's child process tree
+#     (Chromium), sampled every 100 ms by tree_rss.py
 #   - the raw crawl of the plain site without --render: pages/s; with CRAWLPACK_BASELINE set to
 #     another crawlpack binary (a build of main before --render), the same crawl with it, so the
 #     speed without rendering can be compared
@@ -61,15 +61,16 @@ run() {
     end=$(date +%s.%N)
     python3 - "$label" "$out/crawl.json" "$start" "$end" "$peak" <<'PY'
 import json, sys
-label, path, start, end, peak = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
+label, path, start, end = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
+rss, pss = (int(x) for x in sys.argv[5].split())
 c = json.load(open(path))
 wall = end - start
 fetched = c["counts"]["pages_fetched"]
 line = "%-28s wall %6.2f s  fetched %4d (%6.1f pages/s)" % (label, wall, fetched, fetched / wall)
 r = c.get("render")
 if r:
-    line += "  rendered %4d, failed %d (%5.2f rendered pages/s)  browser peak RSS %d MiB" % (
-        r["pages_rendered"], r["failures"], r["pages_rendered"] / wall, peak // 1024)
+    line += "  rendered %4d, failed %d (%5.2f rendered pages/s)  browser peak: RSS sum %d MiB, PSS sum %d MiB" % (
+        r["pages_rendered"], r["failures"], r["pages_rendered"] / wall, rss // 1024, pss // 1024)
 print(line)
 PY
 }

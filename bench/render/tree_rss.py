@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
-"""tree_rss.py PID: sample, every 100 ms until PID exits, the summed RSS of PID's descendants
-(not PID itself: for `crawlpack --render`, the Chromium process tree) and print the peak in KiB.
+"""tree_rss.py PID: sample, every 100 ms until PID exits (or is a zombie), the summed RSS and the summed PSS
+of PID's descendants (not PID itself: for `crawlpack --render`, the Chromium process tree) and
+print both peaks in KiB ("RSS PSS"). RSS counts the pages Chromium's processes share once per
+process; PSS divides them among the sharers, so it is the tree's real footprint.
 Processes are found through /proc (ppid links); a process that exits between reads is skipped."""
 import os
 import sys
@@ -22,31 +24,41 @@ def children_map():
     return parents
 
 
-def rss_kb(pid):
+def field_kb(path, name):
     try:
-        with open("/proc/%d/status" % pid) as f:
+        with open(path) as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(name):
                     return int(line.split()[1])
-    except OSError:
+    except (OSError, ValueError):
         pass
     return 0
 
 
+def running(pid):
+    """Alive and not a zombie (the shell that started it reaps it only after this script ends)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
 def main():
     root = int(sys.argv[1])
-    peak = 0
+    peak_rss = peak_pss = 0
     deadline = time.monotonic() + 3600  # a bound, not a timing
-    while os.path.exists("/proc/%d" % root) and time.monotonic() < deadline:
+    while running(root) and time.monotonic() < deadline:
         parents = children_map()
-        total, stack = 0, list(parents.get(root, []))
+        rss, pss, stack = 0, 0, list(parents.get(root, []))
         while stack:
             pid = stack.pop()
-            total += rss_kb(pid)
+            rss += field_kb("/proc/%d/status" % pid, "VmRSS:")
+            pss += field_kb("/proc/%d/smaps_rollup" % pid, "Pss:")
             stack.extend(parents.get(pid, []))
-        peak = max(peak, total)
+        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
         time.sleep(0.1)
-    print(peak)
+    print(peak_rss, peak_pss)
 
 
 if __name__ == "__main__":
