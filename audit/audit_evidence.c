@@ -129,7 +129,10 @@ static bool names_an_element(const char *fragment)
 
 static int hex_value(char c)
 {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
 }
 
 /* The hash of the percent-decoded fragment, as the HTML standard tries it after the raw one. */
@@ -165,8 +168,7 @@ static bool already_kept(const struct audit_watch *watch, size_t page_first, uin
 
 static void keep_fragment_link(struct audit_watch *watch, uint32_t source, uint32_t target, const char *fragment)
 {
-    struct audit_fragment_link *grown =
-        array_grow(watch->fragment_links, watch->fragment_link_count, sizeof *grown);
+    struct audit_fragment_link *grown = array_grow(watch->fragment_links, watch->fragment_link_count, sizeof *grown);
     char *copy = grown ? strdup(fragment) : NULL;
     if (!copy) {
         if (grown)
@@ -241,7 +243,9 @@ void audit_watch_render(void *context, struct graph *graph, uint32_t node, const
         .url = graph_url(graph, node, NULL),
         .raw = raw,
         .rendered = rendered,
-        .failure = rendered ? NULL : info->error ? failure : "no DOM",
+        .failure = rendered      ? NULL
+                   : info->error ? failure
+                                 : "no DOM",
         .exceptions = info->exceptions,
         .first_exception = info->first_exception,
         .internal_links = info->internal_links,
@@ -353,9 +357,9 @@ int audit_evidence_crawl_findings(const struct crawl_result *r, size_t max_per_t
         if (!findings_add(out, RULE_CRAWL_TRAP, example, NULL, 0,
                           "%s is one of %zu URLs not crawled: their template %s produced more than %zu URLs "
                           "(--max-per-template)",
-                          example, r->trap_refused[i], r->traps[i], max_per_template ? max_per_template : FRONTIER_DEFAULT_MAX_PER_TEMPLATE))
+                          example, r->trap_refused[i], r->traps[i],
+                          max_per_template ? max_per_template : FRONTIER_DEFAULT_MAX_PER_TEMPLATE))
             return CP_ERR_NOMEM;
     }
     return CP_OK;
 }
-

@@ -29,7 +29,7 @@ struct graph;
 struct audit_watch_ids {
     uint64_t *hashes;
     uint32_t count;
-    bool known;                           /* the page's ids are complete (see audit_watch_page) */
+    bool known; /* the page's ids are complete (see audit_watch_page) */
 };
 
 /* Bounds on what the watch keeps for link-to-missing-fragment: every id of a page is 8 bytes, so
@@ -45,13 +45,13 @@ struct audit_watch {
     struct finding_list findings;         /* the page-local rules' findings */
     uint8_t *noindex_sources;             /* per node id: AUDIT_NOINDEX_* bits, 0 when none */
     size_t noindex_capacity;
-    struct audit_watch_ids *ids;          /* per node id; count 0 and !known when none */
+    struct audit_watch_ids *ids; /* per node id; count 0 and !known when none */
     size_t ids_capacity;
-    size_t id_bytes;                      /* of every page's hashes together */
+    size_t id_bytes;                            /* of every page's hashes together */
     struct audit_fragment_link *fragment_links; /* fragment strings owned */
     size_t fragment_link_count;
-    bool out_of_memory;                   /* some page's findings or facts could not be kept */
-    bool render;                          /* the crawl renders (--render) */
+    bool out_of_memory; /* some page's findings or facts could not be kept */
+    bool render;        /* the crawl renders (--render) */
 };
 
 /* options: the crawl's (they must outlive the watch). */
@@ -66,7 +66,7 @@ void audit_watch_free(struct audit_watch *watch);
 struct audit_evidence {
     struct audit_page_facts *facts; /* one per graph node (ids point into the watch) */
     char **texts;                   /* the robots.txt rules made for blocked pages, owned */
-    size_t text_count; /* texts grow by array_grow */
+    size_t text_count;              /* texts grow by array_grow */
 };
 
 /* Facts for every node of r's graph: noindex sources from the watch, fetch errors from the crawl's

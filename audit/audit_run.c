@@ -77,8 +77,10 @@ static int open_outputs(const struct audit_request *request, struct audit_result
 {
     if (!request->out_dir)
         return CP_OK;
-    struct store_run run = {result->run_id, request->command ? request->command : "audit", result->start,
-                            request->argv_json, request->out_dir, result->started_at, request->resume_run};
+    struct store_run run = {result->run_id,     request->command ? request->command : "audit",
+                            result->start,      request->argv_json,
+                            request->out_dir,   result->started_at,
+                            request->resume_run};
     int status = crawl_output_open_store(request->out_dir, request->db_path, &run, store, error, error_size);
     if (status == CP_OK && (status = run_files_clear(request->out_dir, error, error_size)) == CP_OK)
         status = crawl_output_begin(request->out_dir, options, error, error_size);
@@ -100,7 +102,9 @@ static int crawl(const struct audit_request *request, struct audit_watch *watch,
     run_files_new_id(result->started, result->run_id);
     int opened = open_outputs(request, result, &options, store, error, error_size);
     if (opened != CP_OK)
-        return opened == CP_ERR_NOMEM ? opened : (opened == CP_ERR_BUSY || opened == CP_ERR_INVALID) ? opened : CP_ERR_IO;
+        return opened == CP_ERR_NOMEM                                ? opened
+               : (opened == CP_ERR_BUSY || opened == CP_ERR_INVALID) ? opened
+                                                                     : CP_ERR_IO;
     error[0] = '\0';
     int status = crawl_run(&options, &result->crawl, error, error_size);
     if (status != CP_OK && status != CP_ERR_INTERRUPTED) {
@@ -128,8 +132,8 @@ static int crawl(const struct audit_request *request, struct audit_watch *watch,
         const char *files[RUN_FILES_MAX];
         struct crawl_output_record record = {result->run_id, result->started_at, files,
                                              run_files_crawl_names(files, RUN_FILES_MAX)};
-        status = crawl_output_finish(request->out_dir, &options, &result->crawl, &result->analysis,
-                                     &result->clusters, &record, error, error_size);
+        status = crawl_output_finish(request->out_dir, &options, &result->crawl, &result->analysis, &result->clusters,
+                                     &record, error, error_size);
         if (status != CP_OK)
             return status;
     }
@@ -200,8 +204,7 @@ static void site_input(const struct audit_request *request, const struct crawl_r
 /* The four sources in one list: the cross-page rules, the page-local rules (the watch), what the
  * crawl raised itself (paused hosts), crawl traps; then the site-level rules, which read them all;
  * sorted into report order. */
-static int collect_findings(const struct audit_request *request, struct audit_watch *watch,
-                            struct audit_result *result)
+static int collect_findings(const struct audit_request *request, struct audit_watch *watch, struct audit_result *result)
 {
     struct crawl_result *r = &result->crawl;
     struct audit_evidence evidence;
@@ -423,9 +426,9 @@ static int write_formats(const struct audit_request *request, const struct audit
         if (strcmp(name, "md") == 0 || strcmp(name, "html") == 0)
             continue;
         wrote_json |= strcmp(name, "json") == 0;
-        int status = first_error == CP_OK ? write_format(request->out_dir, name, result, written, error, error_size)
-                                           : write_format(request->out_dir, name, result, written, later_error,
-                                                          sizeof later_error);
+        int status = first_error == CP_OK
+                         ? write_format(request->out_dir, name, result, written, error, error_size)
+                         : write_format(request->out_dir, name, result, written, later_error, sizeof later_error);
         if (first_error == CP_OK)
             first_error = status;
     }

@@ -68,7 +68,7 @@ struct audit_request {
     const char *baseline_path; /* a previous findings.json: new/existing/fixed, or NULL */
     enum severity fail_on;     /* report_context's --fail-on policy */
     bool fail_on_existing;
-    uint32_t max_click_depth;  /* deep-page threshold; 0 means AUDIT_DEFAULT_MAX_CLICK_DEPTH */
+    uint32_t max_click_depth;            /* deep-page threshold; 0 means AUDIT_DEFAULT_MAX_CLICK_DEPTH */
     const struct report_option *options; /* recorded in findings.json's run.options */
     size_t option_count;
     /* Rules switched off and ignore entries (configuration, list mode), applied before the
@@ -85,20 +85,20 @@ struct audit_request {
 };
 
 struct audit_result {
-    struct crawl_result crawl;              /* valid when crawled is set */
+    struct crawl_result crawl; /* valid when crawled is set */
     bool crawled;
-    struct graph_analysis analysis;         /* the page facts of crawl.graph */
-    struct clusters clusters;               /* duplicate clusters of crawl.graph (clusters.csv, rules) */
-    struct finding_list findings;           /* every finding, in report order (findings_sort) */
+    struct graph_analysis analysis; /* the page facts of crawl.graph */
+    struct clusters clusters;       /* duplicate clusters of crawl.graph (clusters.csv, rules) */
+    struct finding_list findings;   /* every finding, in report order (findings_sort) */
     /* Per-page findings a site-level finding stands for (linkgraph/audit_site.h: canonical-missing
      * on most pages), in report order; written to OUT/canonical-missing.csv. */
     struct finding_list site_rows;
-    struct baseline baseline;               /* the loaded baseline (empty without baseline_path) */
-    struct baseline_comparison comparison;  /* against baseline, when baseline_path was given */
-    struct report_context context;          /* what the renderers need: page counts, policy, baseline */
-    const char *start;                      /* the start URL (or --site-url): context.inputs[0] */
-    char started_at[32];                    /* "YYYY-MM-DDTHH:MM:SSZ" */
-    char run_id[RUN_ID_SIZE];               /* names every file of the run (audit/run_files) */
+    struct baseline baseline;              /* the loaded baseline (empty without baseline_path) */
+    struct baseline_comparison comparison; /* against baseline, when baseline_path was given */
+    struct report_context context;         /* what the renderers need: page counts, policy, baseline */
+    const char *start;                     /* the start URL (or --site-url): context.inputs[0] */
+    char started_at[32];                   /* "YYYY-MM-DDTHH:MM:SSZ" */
+    char run_id[RUN_ID_SIZE];              /* names every file of the run (audit/run_files) */
     /* --root: the folder's files, for SARIF locations by file (report_context.artifact_file) */
     struct audit_root_files {
         struct local_root *root;
@@ -108,7 +108,7 @@ struct audit_result {
     time_t started;
     /* Out of memory during the crawl: some page-local findings or noindex sources are missing. */
     bool page_findings_incomplete;
-    bool input_error;                       /* on failure: the request's inputs were at fault */
+    bool input_error; /* on failure: the request's inputs were at fault */
     /* A partial crawl: context.partial and context.checked_rules point here (audit_run.c). */
     char partial[768];
     enum rule_id checked_rules[RULE_COUNT];

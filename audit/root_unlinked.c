@@ -22,9 +22,9 @@ struct led_file;
 
 struct walk {
     const struct root_unlinked_input *in;
-    struct led_file *led;  /* uthash table */
+    struct led_file *led; /* uthash table */
     struct finding_list *out;
-    size_t files;          /* entries looked at, against ROOT_UNLINKED_MAX_FILES */
+    size_t files; /* entries looked at, against ROOT_UNLINKED_MAX_FILES */
     bool capped;
     int status;
 };
@@ -80,7 +80,8 @@ static int collect_led_files(struct walk *w)
         if (!led_to(w->in->graph, node))
             continue;
         buf_reset(&path);
-        if (!local_root_file(w->in->root, graph_url(w->in->graph, node, NULL), &path) || !realpath(buf_str(&path), real))
+        if (!local_root_file(w->in->root, graph_url(w->in->graph, node, NULL), &path) ||
+            !realpath(buf_str(&path), real))
             continue;
         struct led_file *found = NULL;
         HASH_FIND_STR(w->led, real, found);
@@ -186,7 +187,8 @@ int root_unlinked_rules(const struct root_unlinked_input *in, struct finding_lis
     if (w.status == CP_OK)
         walk_dir(&w, "", 0);
     struct led_file *file, *next;
-    HASH_ITER(hh, w.led, file, next) {
+    HASH_ITER(hh, w.led, file, next)
+    {
         HASH_DEL(w.led, file);
         free(file);
     }

@@ -28,10 +28,10 @@
 struct local_root;
 
 struct root_unlinked_input {
-    const char *root_dir;            /* --root */
-    const char *site_url;            /* --site-url */
-    const struct graph *graph;       /* the crawl's, frozen */
-    const struct local_root *root;   /* the same folder's URL -> file mapping (web/local_root.h) */
+    const char *root_dir;          /* --root */
+    const char *site_url;          /* --site-url */
+    const struct graph *graph;     /* the crawl's, frozen */
+    const struct local_root *root; /* the same folder's URL -> file mapping (web/local_root.h) */
 };
 
 /* Append a root-file-unlinked finding for each such file, named by its URL. */

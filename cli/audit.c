@@ -63,8 +63,17 @@ static const char usage_tail[] =
     "130 interrupted (Ctrl-C: what was crawled is still audited and written).\n";
 
 enum {
-    OPT_FORMAT = 512, OPT_FAIL_ON, OPT_BASELINE, OPT_FAIL_ON_EXISTING, OPT_MAX_CLICK_DEPTH, OPT_INTAKE,
-    OPT_PREVIOUS, OPT_MAX_FINDINGS, OPT_CONFIG, OPT_NO_CONFIG, OPT_RESUME,
+    OPT_FORMAT = 512,
+    OPT_FAIL_ON,
+    OPT_BASELINE,
+    OPT_FAIL_ON_EXISTING,
+    OPT_MAX_CLICK_DEPTH,
+    OPT_INTAKE,
+    OPT_PREVIOUS,
+    OPT_MAX_FINDINGS,
+    OPT_CONFIG,
+    OPT_NO_CONFIG,
+    OPT_RESUME,
 };
 
 static const struct option audit_options[] = {
@@ -97,8 +106,8 @@ struct audit_cli {
     uint32_t max_click_depth;
     struct report_option recorded[RECORDED_OPTIONS_MAX];
     size_t recorded_count;
-    struct finding_filter filter; /* rules off, ignore entries */
-    struct config_file config;    /* --config FILE or .crawlpack.yml; empty when none */
+    struct finding_filter filter;             /* rules off, ignore entries */
+    struct config_file config;                /* --config FILE or .crawlpack.yml; empty when none */
     char *config_notes[RECORDED_OPTIONS_MAX]; /* owned texts of recorded rule and ignore settings */
     size_t config_note_count;
 };
@@ -196,31 +205,21 @@ static int apply_audit_option(struct audit_cli *cli, int option, const char *val
 {
     long number;
     switch (option) {
-    case OPT_RESUME:
-        return 0; /* taken before parsing: the arguments are the resumed run's (cli/resume.c) */
-    case OPT_FORMAT:
-        cli->formats = value;
-        return check_formats(cli, value);
+    case OPT_RESUME: return 0; /* taken before parsing: the arguments are the resumed run's (cli/resume.c) */
+    case OPT_FORMAT: cli->formats = value; return check_formats(cli, value);
     case OPT_INTAKE:
         cli->intake_path = value;
         cli->write_pack = true;
         return 0;
     case OPT_CONFIG:
-    case OPT_NO_CONFIG:
-        return 0; /* read before the command line (read_config) */
-    case OPT_PREVIOUS:
-        cli->previous_dir = value;
-        return 0;
+    case OPT_NO_CONFIG: return 0; /* read before the command line (read_config) */
+    case OPT_PREVIOUS: cli->previous_dir = value; return 0;
     case OPT_FAIL_ON:
         if (severity_parse(value, &cli->fail_on) != 0)
             return cli_usage_error("audit", "--fail-on must be error, warning, notice or never, not '%s'", value);
         return 0;
-    case OPT_BASELINE:
-        cli->baseline_path = value;
-        return 0;
-    case OPT_FAIL_ON_EXISTING:
-        cli->fail_on_existing = true;
-        return 0;
+    case OPT_BASELINE: cli->baseline_path = value; return 0;
+    case OPT_FAIL_ON_EXISTING: cli->fail_on_existing = true; return 0;
     case OPT_MAX_FINDINGS:
         if (cli_parse_long("audit", "--max-findings-per-rule", value, 1, 100000000, &number))
             return EXIT_USAGE;
@@ -231,8 +230,7 @@ static int apply_audit_option(struct audit_cli *cli, int option, const char *val
             return EXIT_USAGE;
         cli->max_click_depth = (uint32_t)number;
         return 0;
-    default:
-        return -1;
+    default: return -1;
     }
 }
 
@@ -412,9 +410,9 @@ static int apply_config_ignore(struct audit_cli *cli, const struct config_ignore
         fprintf(stderr, "crawlpack audit: %s:%u: ignore: %s\n", cli->config.path, ignore->line, error);
         return EXIT_USAGE;
     }
-    record_note(cli, "ignore", format_text("%s%s%s (reason: %s)", ignore->rule ? ignore->rule : "",
-                                           ignore->rule && ignore->url ? " " : "", ignore->url ? ignore->url : "",
-                                           ignore->reason));
+    record_note(cli, "ignore",
+                format_text("%s%s%s (reason: %s)", ignore->rule ? ignore->rule : "",
+                            ignore->rule && ignore->url ? " " : "", ignore->url ? ignore->url : "", ignore->reason));
     return 0;
 }
 
@@ -493,8 +491,8 @@ static int parse_options(struct audit_cli *cli, int argc, char **argv, bool *don
         return rc;
     if (cli->fail_on_existing && !cli->baseline_path)
         rc = cli_usage_error("audit", "--fail-on-existing goes with --baseline");
-    if (rc == 0 && !crawl_cli_writes_files(&cli->crawl) && (cli->write_pack || !cli->formats || strchr(cli->formats, ',') ||
-                                                        strcmp(cli->formats, "html") == 0))
+    if (rc == 0 && !crawl_cli_writes_files(&cli->crawl) &&
+        (cli->write_pack || !cli->formats || strchr(cli->formats, ',') || strcmp(cli->formats, "html") == 0))
         rc = cli_usage_error("audit", "--out - writes one findings format to stdout: give exactly one --format "
                                       "(text, json, csv, junit or sarif; not md, html or --intake, which need a "
                                       "folder)");
@@ -519,10 +517,12 @@ static void print_summary(const struct audit_cli *cli, const struct audit_result
     for (size_t i = 0; i < list->count; i++)
         by_severity[rule_get(list->items[i].rule)->severity]++;
     FILE *out = crawl_cli_writes_files(&cli->crawl) ? stdout : stderr; /* stdout carries the findings */
-    fprintf(out, "audited %zu pages (%zu indexable)%s: %zu findings in %zu cause%s (%zu errors, %zu warnings, %zu notices)\n",
-           ctx->pages, ctx->indexable, r->interrupted ? ", interrupted" : "", list->count, causes.count,
-           causes.count == 1 ? "" : "s", by_severity[SEVERITY_ERROR], by_severity[SEVERITY_WARNING],
-           by_severity[SEVERITY_NOTICE]);
+    fprintf(
+        out,
+        "audited %zu pages (%zu indexable)%s: %zu findings in %zu cause%s (%zu errors, %zu warnings, %zu notices)\n",
+        ctx->pages, ctx->indexable, r->interrupted ? ", interrupted" : "", list->count, causes.count,
+        causes.count == 1 ? "" : "s", by_severity[SEVERITY_ERROR], by_severity[SEVERITY_WARNING],
+        by_severity[SEVERITY_NOTICE]);
     char outcomes[160];
     crawl_outcomes_format(&r->outcomes, outcomes, sizeof(outcomes));
     fprintf(out, "responses: %s\n", outcomes);
@@ -553,7 +553,7 @@ static void print_summary(const struct audit_cli *cli, const struct audit_result
     crawl_cli_print_caveats(&cli->crawl, r, out);
     if (ctx->baseline)
         fprintf(out, "\nbaseline %s: %zu new, %zu existing, %zu fixed\n", cli->baseline_path, ctx->baseline->new_count,
-               ctx->baseline->existing_count, ctx->baseline->fixed_count);
+                ctx->baseline->existing_count, ctx->baseline->fixed_count);
     fprintf(out, "\n%zu finding%s fail%s the run (--fail-on %s%s)", report_count_failing(ctx, list),
             report_count_failing(ctx, list) == 1 ? "" : "s", report_count_failing(ctx, list) == 1 ? "s" : "",
             severity_name(ctx->fail_on), ctx->baseline && !ctx->fail_on_existing ? ", new findings only" : "");
@@ -631,9 +631,9 @@ int cmd_audit(int argc, char **argv)
         rc = EXIT_RUNTIME;
     } else {
         print_summary(&cli, &result);
-        rc = result.crawl.interrupted ? EXIT_INTERRUPTED
+        rc = result.crawl.interrupted                                  ? EXIT_INTERRUPTED
              : report_count_failing(&result.context, &result.findings) ? EXIT_PROBLEMS
-                                                                        : EXIT_OK;
+                                                                       : EXIT_OK;
     }
     audit_result_free(&result);
     free_config(&cli);

@@ -11,10 +11,10 @@
 
 /* Exit codes, documented in README.md. */
 enum cli_exit {
-    EXIT_OK = 0,          /* success, nothing at or above the failure threshold */
-    EXIT_PROBLEMS = 1,    /* the command ran and found problems (invalid URL, findings, ...) */
-    EXIT_USAGE = 2,       /* bad command line */
-    EXIT_RUNTIME = 3,     /* I/O, network or memory failure */
+    EXIT_OK = 0,            /* success, nothing at or above the failure threshold */
+    EXIT_PROBLEMS = 1,      /* the command ran and found problems (invalid URL, findings, ...) */
+    EXIT_USAGE = 2,         /* bad command line */
+    EXIT_RUNTIME = 3,       /* I/O, network or memory failure */
     EXIT_INTERRUPTED = 130, /* SIGINT/SIGTERM; reports for what was done were still written */
 };
 

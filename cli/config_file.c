@@ -115,8 +115,7 @@ static char *copy_field(const yaml_node_t *node)
 static int read_ignore_entry(struct reader *r, yaml_node_t *entry)
 {
     if (entry->type != YAML_MAPPING_NODE)
-        return problem(r, entry, "an 'ignore' entry must be a mapping {rule, url, reason}, not %s",
-                       shape_name(entry));
+        return problem(r, entry, "an 'ignore' entry must be a mapping {rule, url, reason}, not %s", shape_name(entry));
     yaml_node_t *fields[3] = {NULL, NULL, NULL};
     static const char *const names[3] = {"rule", "url", "reason"};
     for (yaml_node_pair_t *p = entry->data.mapping.pairs.start; p < entry->data.mapping.pairs.top; p++) {

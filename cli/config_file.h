@@ -22,21 +22,21 @@
 #define CONFIG_FILE_DEFAULT ".crawlpack.yml"
 
 struct config_value {
-    char *key;        /* option name, rule id (rules:, thresholds:) */
-    char *value;      /* scalar text; "true"/"false" for a flag as written */
+    char *key;   /* option name, rule id (rules:, thresholds:) */
+    char *value; /* scalar text; "true"/"false" for a flag as written */
     unsigned line;
 };
 
 struct config_ignore {
-    char *rule;       /* NULL: every rule */
-    char *url;        /* POSIX ERE; NULL: every URL */
-    char *reason;     /* never NULL */
+    char *rule;   /* NULL: every rule */
+    char *url;    /* POSIX ERE; NULL: every URL */
+    char *reason; /* never NULL */
     unsigned line;
 };
 
 struct config_file {
     char *path;
-    struct config_value *options;     /* a repeatable option given as a list: one entry per item */
+    struct config_value *options; /* a repeatable option given as a list: one entry per item */
     size_t option_count;
     struct config_value *rules;
     size_t rule_count;

@@ -15,9 +15,8 @@ static const char usage_head[] =
     "       crawlpack crawl --root DIR --site-url URL [options]\n\n"
     "Crawl a site breadth-first and write OUT/pages.csv, OUT/links.csv and OUT/crawl.json.\n\n";
 
-static const char usage_tail[] =
-    "  -h, --help                 show this help\n\n"
-    "Ctrl-C stops the crawl, writes everything crawled so far and exits with 130.\n";
+static const char usage_tail[] = "  -h, --help                 show this help\n\n"
+                                 "Ctrl-C stops the crawl, writes everything crawled so far and exits with 130.\n";
 
 static const struct option help_option[] = {{"help", no_argument, NULL, 'h'}};
 
@@ -27,7 +26,10 @@ static void print_summary(const struct crawl_cli *cli, const struct crawl_result
     char outcomes[160];
     crawl_outcomes_format(&r->outcomes, outcomes, sizeof(outcomes));
     printf("crawled %llu URLs in %.1f s%s: %s\n", (unsigned long long)r->pages_fetched, r->elapsed_ms / 1000.0,
-           r->interrupted ? " (interrupted)" : r->truncated_by_limit ? " (stopped by a limit)" : "", outcomes);
+           r->interrupted          ? " (interrupted)"
+           : r->truncated_by_limit ? " (stopped by a limit)"
+                                   : "",
+           outcomes);
     printf("%llu links, %llu sitemap entries, %.1f MB downloaded; files in %s/: pages.csv, links.csv, "
            "sitemaps.csv, crawl.json\n",
            (unsigned long long)r->links_found, (unsigned long long)r->sitemap_urls, r->bytes_downloaded / 1e6,

@@ -219,8 +219,7 @@ static int check_resolve(const char *command, const char *value)
     const char *at = value[0] == '+' ? value + 1 : value, *host, *port;
     size_t host_length, port_length;
     bool ok = next_field(&at, &host, &host_length) && next_field(&at, &port, &port_length) &&
-              (is_host(host, host_length) || (host_length == 1 && host[0] == '*')) && is_port(port, port_length) &&
-              *at;
+              (is_host(host, host_length) || (host_length == 1 && host[0] == '*')) && is_port(port, port_length) && *at;
     for (const char *address = at; ok && *address;) {
         size_t n = strcspn(address, ",");
         ok = is_address(address, n);
@@ -228,8 +227,10 @@ static int check_resolve(const char *command, const char *value)
     }
     if (ok)
         return 0;
-    return cli_usage_error(command, "--resolve needs HOST:PORT:ADDRESS[,ADDRESS...] with a port from 1 to 65535 and "
-                                    "IP addresses, not '%s'", value);
+    return cli_usage_error(command,
+                           "--resolve needs HOST:PORT:ADDRESS[,ADDRESS...] with a port from 1 to 65535 and "
+                           "IP addresses, not '%s'",
+                           value);
 }
 
 /* curl's --connect-to: HOST:PORT:CONNECT-HOST:CONNECT-PORT; HOST, PORT and one of the CONNECT
@@ -249,9 +250,11 @@ static int check_connect_to(const char *command, const char *value)
     }
     if (ok)
         return 0;
-    return cli_usage_error(command, "--connect-to needs HOST:PORT:CONNECT-HOST:CONNECT-PORT (four fields; HOST and "
-                                    "PORT may be empty, ports from 1 to 65535, and CONNECT-HOST or CONNECT-PORT set), "
-                                    "not '%s'", value);
+    return cli_usage_error(command,
+                           "--connect-to needs HOST:PORT:CONNECT-HOST:CONNECT-PORT (four fields; HOST and "
+                           "PORT may be empty, ports from 1 to 65535, and CONNECT-HOST or CONNECT-PORT set), "
+                           "not '%s'",
+                           value);
 }
 
 /* -H 'Name: value': a token name (RFC 9110), a colon, a value without line breaks. */
@@ -296,12 +299,37 @@ static int compile_patterns(const char *command, const struct crawl_cli_list *te
 }
 
 enum {
-    OPT_ROOT = 256, OPT_SITE_URL, OPT_SUBDOMAINS, OPT_INCLUDE, OPT_EXCLUDE, OPT_STRIP_PARAM, OPT_MAX_DEPTH,
-    OPT_MAX_PAGES, OPT_MAX_URL_LENGTH, OPT_MAX_PER_TEMPLATE, OPT_CHECK_EXTERNAL, OPT_PER_HOST, OPT_RATE,
-    OPT_THREADS, OPT_IGNORE_ROBOTS, OPT_CRAWL_DELAY, OPT_COOKIE, OPT_RESOLVE, OPT_CONNECT_TO, OPT_CONNECT_TIMEOUT, OPT_MAX_TIME,
-    OPT_MAX_BODY, OPT_MAX_DURATION, OPT_SITEMAP, OPT_NO_SITEMAPS, OPT_MAX_LINKS_PER_PAGE, OPT_MAX_PARSE_TIME,
-    OPT_MAX_SITEMAP_URLS, OPT_MAX_ORIGIN_FAILURES,
-    OPT_MAX_ORIGIN_BACKOFF, OPT_CACERT,
+    OPT_ROOT = 256,
+    OPT_SITE_URL,
+    OPT_SUBDOMAINS,
+    OPT_INCLUDE,
+    OPT_EXCLUDE,
+    OPT_STRIP_PARAM,
+    OPT_MAX_DEPTH,
+    OPT_MAX_PAGES,
+    OPT_MAX_URL_LENGTH,
+    OPT_MAX_PER_TEMPLATE,
+    OPT_CHECK_EXTERNAL,
+    OPT_PER_HOST,
+    OPT_RATE,
+    OPT_THREADS,
+    OPT_IGNORE_ROBOTS,
+    OPT_CRAWL_DELAY,
+    OPT_COOKIE,
+    OPT_RESOLVE,
+    OPT_CONNECT_TO,
+    OPT_CONNECT_TIMEOUT,
+    OPT_MAX_TIME,
+    OPT_MAX_BODY,
+    OPT_MAX_DURATION,
+    OPT_SITEMAP,
+    OPT_NO_SITEMAPS,
+    OPT_MAX_LINKS_PER_PAGE,
+    OPT_MAX_PARSE_TIME,
+    OPT_MAX_SITEMAP_URLS,
+    OPT_MAX_ORIGIN_FAILURES,
+    OPT_MAX_ORIGIN_BACKOFF,
+    OPT_CACERT,
 };
 /* Proxy and credentials: their own range, so the two lists grow without touching each other. */
 enum { OPT_NOPROXY = 448, OPT_NETRC, OPT_NETRC_FILE };
@@ -310,36 +338,55 @@ enum { OPT_DB = 480, OPT_NO_DB };
 enum { OPT_RENDER = 496, OPT_RENDER_MAX, OPT_RENDER_TIMEOUT, OPT_RENDER_CONCURRENCY };
 
 const struct option crawl_cli_options[] = {
-    {"out", required_argument, NULL, 'o'}, {"root", required_argument, NULL, OPT_ROOT},
-    {"site-url", required_argument, NULL, OPT_SITE_URL}, {"subdomains", no_argument, NULL, OPT_SUBDOMAINS},
-    {"include", required_argument, NULL, OPT_INCLUDE}, {"exclude", required_argument, NULL, OPT_EXCLUDE},
-    {"strip-param", required_argument, NULL, OPT_STRIP_PARAM}, {"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
+    {"out", required_argument, NULL, 'o'},
+    {"root", required_argument, NULL, OPT_ROOT},
+    {"site-url", required_argument, NULL, OPT_SITE_URL},
+    {"subdomains", no_argument, NULL, OPT_SUBDOMAINS},
+    {"include", required_argument, NULL, OPT_INCLUDE},
+    {"exclude", required_argument, NULL, OPT_EXCLUDE},
+    {"strip-param", required_argument, NULL, OPT_STRIP_PARAM},
+    {"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
     {"max-pages", required_argument, NULL, OPT_MAX_PAGES},
     {"max-url-length", required_argument, NULL, OPT_MAX_URL_LENGTH},
     {"max-per-template", required_argument, NULL, OPT_MAX_PER_TEMPLATE},
-    {"check-external", no_argument, NULL, OPT_CHECK_EXTERNAL}, {"concurrency", required_argument, NULL, 'c'},
-    {"per-host", required_argument, NULL, OPT_PER_HOST}, {"rate", required_argument, NULL, OPT_RATE},
-    {"threads", required_argument, NULL, OPT_THREADS}, {"ignore-robots", no_argument, NULL, OPT_IGNORE_ROBOTS},
-    {"respect-crawl-delay", no_argument, NULL, OPT_CRAWL_DELAY}, {"user-agent", required_argument, NULL, 'A'},
-    {"header", required_argument, NULL, 'H'}, {"cookie", required_argument, NULL, OPT_COOKIE},
-    {"user", required_argument, NULL, 'u'}, {"resolve", required_argument, NULL, OPT_RESOLVE},
+    {"check-external", no_argument, NULL, OPT_CHECK_EXTERNAL},
+    {"concurrency", required_argument, NULL, 'c'},
+    {"per-host", required_argument, NULL, OPT_PER_HOST},
+    {"rate", required_argument, NULL, OPT_RATE},
+    {"threads", required_argument, NULL, OPT_THREADS},
+    {"ignore-robots", no_argument, NULL, OPT_IGNORE_ROBOTS},
+    {"respect-crawl-delay", no_argument, NULL, OPT_CRAWL_DELAY},
+    {"user-agent", required_argument, NULL, 'A'},
+    {"header", required_argument, NULL, 'H'},
+    {"cookie", required_argument, NULL, OPT_COOKIE},
+    {"user", required_argument, NULL, 'u'},
+    {"resolve", required_argument, NULL, OPT_RESOLVE},
     {"connect-to", required_argument, NULL, OPT_CONNECT_TO},
     {"connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT},
-    {"max-time", required_argument, NULL, OPT_MAX_TIME}, {"max-body", required_argument, NULL, OPT_MAX_BODY},
-    {"max-duration", required_argument, NULL, OPT_MAX_DURATION}, {"sitemap", required_argument, NULL, OPT_SITEMAP},
-    {"no-sitemaps", no_argument, NULL, OPT_NO_SITEMAPS}, {"cacert", required_argument, NULL, OPT_CACERT},
-    {"insecure", no_argument, NULL, 'k'}, {"quiet", no_argument, NULL, 'q'},
+    {"max-time", required_argument, NULL, OPT_MAX_TIME},
+    {"max-body", required_argument, NULL, OPT_MAX_BODY},
+    {"max-duration", required_argument, NULL, OPT_MAX_DURATION},
+    {"sitemap", required_argument, NULL, OPT_SITEMAP},
+    {"no-sitemaps", no_argument, NULL, OPT_NO_SITEMAPS},
+    {"cacert", required_argument, NULL, OPT_CACERT},
+    {"insecure", no_argument, NULL, 'k'},
+    {"quiet", no_argument, NULL, 'q'},
     {"max-links-per-page", required_argument, NULL, OPT_MAX_LINKS_PER_PAGE},
     {"max-parse-time", required_argument, NULL, OPT_MAX_PARSE_TIME},
     {"max-sitemap-urls", required_argument, NULL, OPT_MAX_SITEMAP_URLS},
     {"max-origin-failures", required_argument, NULL, OPT_MAX_ORIGIN_FAILURES},
     {"max-origin-backoff", required_argument, NULL, OPT_MAX_ORIGIN_BACKOFF},
     {"verbose", no_argument, NULL, 'v'},
-    {"proxy", required_argument, NULL, 'x'}, {"noproxy", required_argument, NULL, OPT_NOPROXY},
-    {"netrc", no_argument, NULL, OPT_NETRC}, {"netrc-file", required_argument, NULL, OPT_NETRC_FILE},
-    {"list", required_argument, NULL, OPT_LIST}, {"sitemap-only", no_argument, NULL, OPT_SITEMAP_ONLY},
-    {"db", required_argument, NULL, OPT_DB}, {"no-db", no_argument, NULL, OPT_NO_DB},
-    {"render", no_argument, NULL, OPT_RENDER}, {"render-max", required_argument, NULL, OPT_RENDER_MAX},
+    {"proxy", required_argument, NULL, 'x'},
+    {"noproxy", required_argument, NULL, OPT_NOPROXY},
+    {"netrc", no_argument, NULL, OPT_NETRC},
+    {"netrc-file", required_argument, NULL, OPT_NETRC_FILE},
+    {"list", required_argument, NULL, OPT_LIST},
+    {"sitemap-only", no_argument, NULL, OPT_SITEMAP_ONLY},
+    {"db", required_argument, NULL, OPT_DB},
+    {"no-db", no_argument, NULL, OPT_NO_DB},
+    {"render", no_argument, NULL, OPT_RENDER},
+    {"render-max", required_argument, NULL, OPT_RENDER_MAX},
     {"render-timeout", required_argument, NULL, OPT_RENDER_TIMEOUT},
     {"render-concurrency", required_argument, NULL, OPT_RENDER_CONCURRENCY},
     {NULL, 0, NULL, 0},
@@ -372,21 +419,14 @@ static int apply_transport_option(struct crawl_cli *cli, int c, const char *valu
 {
     struct fetch_options *fetch = &cli->crawl.fetch;
     switch (c) {
-    case 'x':
-        fetch->proxy = value;
-        return check_proxy(cli->command, value);
-    case OPT_NOPROXY:
-        fetch->noproxy = value;
-        return 0;
-    case OPT_NETRC:
-        fetch->netrc = true;
-        return 0;
+    case 'x': fetch->proxy = value; return check_proxy(cli->command, value);
+    case OPT_NOPROXY: fetch->noproxy = value; return 0;
+    case OPT_NETRC: fetch->netrc = true; return 0;
     case OPT_NETRC_FILE:
         fetch->netrc = true;
         fetch->netrc_file = value;
         return check_netrc_file(cli->command, value);
-    default:
-        return -1;
+    default: return -1;
     }
 }
 
@@ -563,18 +603,46 @@ int crawl_cli_apply(struct crawl_cli *cli, int c, const char *value, char **argv
     case OPT_EXCLUDE: return list_add(&cli->excludes, value) ? EXIT_RUNTIME : 0;
     case OPT_STRIP_PARAM:
         if (!value[0] || strcmp(value, "*") == 0)
-            return cli_usage_error(cli->command, "--strip-param needs a parameter name (NAME, or NAME* for a prefix), not '%s'", value);
+            return cli_usage_error(
+                cli->command, "--strip-param needs a parameter name (NAME, or NAME* for a prefix), not '%s'", value);
         return list_add(&cli->strip_params, value) ? EXIT_RUNTIME : 0;
-    case OPT_MAX_DEPTH: if (cli_parse_long(cli->command, "--max-depth", value, 0, 1000000, &o->max_depth)) return EXIT_USAGE; return 0;
-    case OPT_MAX_PAGES: if (cli_parse_long(cli->command, "--max-pages", value, 1, 1000000000, &o->max_pages)) return EXIT_USAGE; return 0;
-    case OPT_MAX_URL_LENGTH: if (cli_parse_long(cli->command, "--max-url-length", value, 16, 1 << 20, &number)) return EXIT_USAGE; o->max_url_length = (size_t)number; return 0;
-    case OPT_MAX_PER_TEMPLATE: if (cli_parse_long(cli->command, "--max-per-template", value, 1, 1000000000, &number)) return EXIT_USAGE; o->max_per_template = (size_t)number; return 0;
+    case OPT_MAX_DEPTH:
+        if (cli_parse_long(cli->command, "--max-depth", value, 0, 1000000, &o->max_depth))
+            return EXIT_USAGE;
+        return 0;
+    case OPT_MAX_PAGES:
+        if (cli_parse_long(cli->command, "--max-pages", value, 1, 1000000000, &o->max_pages))
+            return EXIT_USAGE;
+        return 0;
+    case OPT_MAX_URL_LENGTH:
+        if (cli_parse_long(cli->command, "--max-url-length", value, 16, 1 << 20, &number))
+            return EXIT_USAGE;
+        o->max_url_length = (size_t)number;
+        return 0;
+    case OPT_MAX_PER_TEMPLATE:
+        if (cli_parse_long(cli->command, "--max-per-template", value, 1, 1000000000, &number))
+            return EXIT_USAGE;
+        o->max_per_template = (size_t)number;
+        return 0;
     case OPT_CHECK_EXTERNAL: o->check_external = true; return 0;
-    case OPT_SITEMAP: return check_sitemap_url(cli->command, value) ? EXIT_USAGE : list_add(&cli->sitemaps, value) ? EXIT_RUNTIME : 0;
+    case OPT_SITEMAP:
+        return check_sitemap_url(cli->command, value) ? EXIT_USAGE : list_add(&cli->sitemaps, value) ? EXIT_RUNTIME : 0;
     case OPT_NO_SITEMAPS: o->no_sitemaps = true; return 0;
-    case 'c': if (cli_parse_long(cli->command, "--concurrency", value, 1, 1024, &number)) return EXIT_USAGE; o->concurrency = (int)number; return 0;
-    case OPT_PER_HOST: if (cli_parse_long(cli->command, "--per-host", value, 1, 1024, &number)) return EXIT_USAGE; o->per_host = (int)number; return 0;
-    case OPT_THREADS: if (cli_parse_long(cli->command, "--threads", value, 1, 256, &number)) return EXIT_USAGE; o->threads = (int)number; return 0;
+    case 'c':
+        if (cli_parse_long(cli->command, "--concurrency", value, 1, 1024, &number))
+            return EXIT_USAGE;
+        o->concurrency = (int)number;
+        return 0;
+    case OPT_PER_HOST:
+        if (cli_parse_long(cli->command, "--per-host", value, 1, 1024, &number))
+            return EXIT_USAGE;
+        o->per_host = (int)number;
+        return 0;
+    case OPT_THREADS:
+        if (cli_parse_long(cli->command, "--threads", value, 1, 256, &number))
+            return EXIT_USAGE;
+        o->threads = (int)number;
+        return 0;
     case OPT_RATE: {
         char *end;
         double rate = strtod(value, &end);
@@ -592,28 +660,70 @@ int crawl_cli_apply(struct crawl_cli *cli, int c, const char *value, char **argv
             return cli_usage_error(cli->command, "--cookie needs 'name=value[; name2=value2]', not '%s'", value);
         o->fetch.cookie = value;
         return 0;
-    case OPT_CACERT: if (cli_check_cacert(cli->command, value)) return EXIT_USAGE; o->fetch.tls.ca_file = value; return 0;
+    case OPT_CACERT:
+        if (cli_check_cacert(cli->command, value))
+            return EXIT_USAGE;
+        o->fetch.tls.ca_file = value;
+        return 0;
     case 'k': o->fetch.tls.insecure = true; return 0;
     case 'u':
         if (!strchr(value, ':'))
             return cli_usage_error(cli->command, "--user needs USER:PASSWORD");
         o->fetch.credentials = value;
         return 0;
-    case OPT_RESOLVE: return check_resolve(cli->command, value) ? EXIT_USAGE : list_add(&cli->resolves, value) ? EXIT_RUNTIME : 0;
-    case OPT_CONNECT_TO: return check_connect_to(cli->command, value) ? EXIT_USAGE : list_add(&cli->connect_tos, value) ? EXIT_RUNTIME : 0;
-    case OPT_CONNECT_TIMEOUT: return parse_seconds(cli->command, "--connect-timeout", value, &o->fetch.connect_timeout_ms) ? EXIT_USAGE : 0;
-    case OPT_MAX_TIME: return parse_seconds(cli->command, "--max-time", value, &o->fetch.total_timeout_ms) ? EXIT_USAGE : 0;
-    case OPT_MAX_DURATION: return parse_seconds(cli->command, "--max-duration", value, &o->max_duration_ms) ? EXIT_USAGE : 0;
-    case OPT_MAX_BODY: if (cli_parse_long(cli->command, "--max-body", value, 1024, 1L << 30, &number)) return EXIT_USAGE; o->fetch.max_body = (size_t)number; return 0;
-    case OPT_MAX_LINKS_PER_PAGE: if (cli_parse_long(cli->command, "--max-links-per-page", value, 1, 10000000, &number)) return EXIT_USAGE; o->max_links_per_page = (uint32_t)number; return 0;
-    case OPT_MAX_SITEMAP_URLS: if (cli_parse_long(cli->command, "--max-sitemap-urls", value, 1, 1000000000, &number)) return EXIT_USAGE; o->max_sitemap_urls = (size_t)number; return 0;
-    case OPT_MAX_ORIGIN_FAILURES: if (cli_parse_long(cli->command, "--max-origin-failures", value, 1, 1000000, &number)) return EXIT_USAGE; o->max_origin_failures = (int)number; return 0;
-    case OPT_MAX_ORIGIN_BACKOFF: return parse_seconds(cli->command, "--max-origin-backoff", value, &o->max_origin_backoff_ms) ? EXIT_USAGE : 0;
-    case OPT_MAX_PARSE_TIME: if (parse_seconds(cli->command, "--max-parse-time", value, &number)) return EXIT_USAGE; o->max_parse_ms = number < 1 ? 1 : (uint32_t)number; return 0;
+    case OPT_RESOLVE:
+        return check_resolve(cli->command, value) ? EXIT_USAGE : list_add(&cli->resolves, value) ? EXIT_RUNTIME : 0;
+    case OPT_CONNECT_TO:
+        return check_connect_to(cli->command, value) ? EXIT_USAGE
+               : list_add(&cli->connect_tos, value)  ? EXIT_RUNTIME
+                                                     : 0;
+    case OPT_CONNECT_TIMEOUT:
+        return parse_seconds(cli->command, "--connect-timeout", value, &o->fetch.connect_timeout_ms) ? EXIT_USAGE : 0;
+    case OPT_MAX_TIME:
+        return parse_seconds(cli->command, "--max-time", value, &o->fetch.total_timeout_ms) ? EXIT_USAGE : 0;
+    case OPT_MAX_DURATION:
+        return parse_seconds(cli->command, "--max-duration", value, &o->max_duration_ms) ? EXIT_USAGE : 0;
+    case OPT_MAX_BODY:
+        if (cli_parse_long(cli->command, "--max-body", value, 1024, 1L << 30, &number))
+            return EXIT_USAGE;
+        o->fetch.max_body = (size_t)number;
+        return 0;
+    case OPT_MAX_LINKS_PER_PAGE:
+        if (cli_parse_long(cli->command, "--max-links-per-page", value, 1, 10000000, &number))
+            return EXIT_USAGE;
+        o->max_links_per_page = (uint32_t)number;
+        return 0;
+    case OPT_MAX_SITEMAP_URLS:
+        if (cli_parse_long(cli->command, "--max-sitemap-urls", value, 1, 1000000000, &number))
+            return EXIT_USAGE;
+        o->max_sitemap_urls = (size_t)number;
+        return 0;
+    case OPT_MAX_ORIGIN_FAILURES:
+        if (cli_parse_long(cli->command, "--max-origin-failures", value, 1, 1000000, &number))
+            return EXIT_USAGE;
+        o->max_origin_failures = (int)number;
+        return 0;
+    case OPT_MAX_ORIGIN_BACKOFF:
+        return parse_seconds(cli->command, "--max-origin-backoff", value, &o->max_origin_backoff_ms) ? EXIT_USAGE : 0;
+    case OPT_MAX_PARSE_TIME:
+        if (parse_seconds(cli->command, "--max-parse-time", value, &number))
+            return EXIT_USAGE;
+        o->max_parse_ms = number < 1 ? 1 : (uint32_t)number;
+        return 0;
     case OPT_RENDER: o->render = true; return 0;
-    case OPT_RENDER_MAX: if (cli_parse_long(cli->command, "--render-max", value, 1, 100000000, &o->render_max)) return EXIT_USAGE; return 0;
-    case OPT_RENDER_TIMEOUT: if (cli_parse_long(cli->command, "--render-timeout", value, 100, 600000, &o->render_timeout_ms)) return EXIT_USAGE; return 0;
-    case OPT_RENDER_CONCURRENCY: if (cli_parse_long(cli->command, "--render-concurrency", value, 1, 32, &number)) return EXIT_USAGE; o->render_concurrency = (int)number; return 0;
+    case OPT_RENDER_MAX:
+        if (cli_parse_long(cli->command, "--render-max", value, 1, 100000000, &o->render_max))
+            return EXIT_USAGE;
+        return 0;
+    case OPT_RENDER_TIMEOUT:
+        if (cli_parse_long(cli->command, "--render-timeout", value, 100, 600000, &o->render_timeout_ms))
+            return EXIT_USAGE;
+        return 0;
+    case OPT_RENDER_CONCURRENCY:
+        if (cli_parse_long(cli->command, "--render-concurrency", value, 1, 32, &number))
+            return EXIT_USAGE;
+        o->render_concurrency = (int)number;
+        return 0;
     case 'q': cli->quiet = true; return 0;
     case 'v': cli->verbosity++; return 0;
     default: return cli_option_error(cli->command, c, argv);
@@ -739,7 +849,8 @@ int crawl_cli_finish(struct crawl_cli *cli, int argc, char **argv)
     if (!o->root_dir && o->site_url)
         return cli_usage_error(cli->command, "--site-url goes with --root");
     if (o->root_dir && o->render)
-        return cli_usage_error(cli->command, "--render needs a server: serve the folder and crawl its URL instead of --root");
+        return cli_usage_error(cli->command,
+                               "--render needs a server: serve the folder and crawl its URL instead of --root");
     if (!o->start_url && !o->root_dir)
         return cli_usage_error(cli->command, "give the URL to crawl (or --root DIR --site-url URL)");
     if (apply_environment_credentials(cli))
@@ -812,8 +923,9 @@ const char *crawl_cli_start_url(const struct crawl_cli *cli)
 void crawl_cli_print_caveats(const struct crawl_cli *cli, const struct crawl_result *result, FILE *out)
 {
     if (result->pages_blocked)
-        fprintf(out, "blocked: %llu URL%s not crawled (rate limit or bot protection): not broken, not checked; "
-                     "see crawl-blocked\n",
+        fprintf(out,
+                "blocked: %llu URL%s not crawled (rate limit or bot protection): not broken, not checked; "
+                "see crawl-blocked\n",
                 (unsigned long long)result->pages_blocked, result->pages_blocked == 1 ? "" : "s");
     if (cli->crawl.fetch.tls.insecure)
         fputs("warning: -k/--insecure: TLS certificates were not verified\n", out);
@@ -847,12 +959,13 @@ int crawl_cli_run(struct crawl_cli *cli, struct crawl_result *result, char *star
     /* The store first: a folder another crawlpack process is writing is refused before anything in
      * it is touched. Then an earlier run's files go, so the folder holds this run's only
      * (audit/run_files). */
-    struct store_run run = {cli->run_id, cli->command, crawl_cli_start_url(cli), cli->argv_json, cli->out_dir,
-                            started_at};
+    struct store_run run = {cli->run_id,    cli->command, crawl_cli_start_url(cli),
+                            cli->argv_json, cli->out_dir, started_at};
     struct store *store = NULL;
-    if (files && (crawl_output_open_store(cli->out_dir, crawl_cli_db(cli), &run, &store, error, sizeof error) != CP_OK ||
-                  run_files_clear(cli->out_dir, error, sizeof(error)) != CP_OK ||
-                  crawl_output_begin(cli->out_dir, &cli->crawl, error, sizeof(error)) != CP_OK)) {
+    if (files &&
+        (crawl_output_open_store(cli->out_dir, crawl_cli_db(cli), &run, &store, error, sizeof error) != CP_OK ||
+         run_files_clear(cli->out_dir, error, sizeof(error)) != CP_OK ||
+         crawl_output_begin(cli->out_dir, &cli->crawl, error, sizeof(error)) != CP_OK)) {
         fprintf(stderr, "crawlpack %s: %s\n", cli->command, error);
         store_close(store);
         return EXIT_RUNTIME;
@@ -874,7 +987,8 @@ int crawl_cli_run(struct crawl_cli *cli, struct crawl_result *result, char *star
     }
     const char *names[RUN_FILES_MAX];
     struct crawl_output_record record = {cli->run_id, started_at, names, run_files_crawl_names(names, RUN_FILES_MAX)};
-    int finished = files ? crawl_output_finish(cli->out_dir, &cli->crawl, result, NULL, NULL, &record, error, sizeof(error))
+    int finished = files ? crawl_output_finish(cli->out_dir, &cli->crawl, result, NULL, NULL, &record, error,
+                                               sizeof(error))
                          : CP_OK;
     if (finished == CP_OK && store)
         finished = crawl_output_close_store(store, result, error, sizeof error);

@@ -43,19 +43,19 @@ struct crawl_cli {
     const char *out_dir; /* default "out" */
     struct crawl_cli_list headers, resolves, connect_tos, includes, excludes, strip_params, sitemaps;
     regex_t *include_patterns, *exclude_patterns;
-    const char *list_path;          /* --list FILE ("-": stdin) */
-    char *list_text;                /* its contents; list_urls point into it */
+    const char *list_path; /* --list FILE ("-": stdin) */
+    char *list_text;       /* its contents; list_urls point into it */
     struct crawl_cli_list list_urls;
-    const char *default_url;        /* the start URL when none is given (a configuration's url:) */
+    const char *default_url; /* the start URL when none is given (a configuration's url:) */
     bool quiet;
     int verbosity;
-    char *start_url_copy;           /* the start URL without its userinfo, when it had one */
-    char *start_credentials;        /* that userinfo, decoded, for basic auth */
+    char *start_url_copy;     /* the start URL without its userinfo, when it had one */
+    char *start_credentials;  /* that userinfo, decoded, for basic auth */
     char run_id[RUN_ID_SIZE]; /* this run's id (audit/run_files), set by crawl_cli_run */
-    const char *db_path;            /* --db FILE, or OUT/crawl.db (db_default) after crawl_cli_finish */
+    const char *db_path;      /* --db FILE, or OUT/crawl.db (db_default) after crawl_cli_finish */
     char *db_default;
-    bool no_db;                     /* --no-db */
-    char *argv_json;                /* the command's arguments, for the store's run record */
+    bool no_db;      /* --no-db */
+    char *argv_json; /* the command's arguments, for the store's run record */
 };
 
 void crawl_cli_init(struct crawl_cli *cli, const char *command);

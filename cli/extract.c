@@ -87,8 +87,8 @@ static int read_headers_file(const char *path, struct header_list *headers)
         if (line[0] == '\n' || line[0] == '\r' || line[0] == '#' || line[0] == '\0')
             continue;
         if (!add_header_line(headers, line)) {
-            fprintf(stderr, "crawlpack extract: %s:%u: expected 'Name: value' (at most %d headers)\n", path,
-                    number, EXTRACT_CLI_MAX_HEADERS);
+            fprintf(stderr, "crawlpack extract: %s:%u: expected 'Name: value' (at most %d headers)\n", path, number,
+                    EXTRACT_CLI_MAX_HEADERS);
             status = EXIT_USAGE;
             break;
         }
@@ -224,12 +224,12 @@ static void json_robots(struct json_writer *w, const struct page_signals *s)
     json_end_object(w);
 }
 
-static const char *const link_flag_names[] = {"nofollow", "ugc", "sponsored", "noscript", "text-from-alt",
-                                               "text-truncated"};
+static const char *const link_flag_names[] = {"nofollow", "ugc",           "sponsored",
+                                              "noscript", "text-from-alt", "text-truncated"};
 #define LINK_FLAG_NAME_COUNT (sizeof link_flag_names / sizeof link_flag_names[0])
 
-static const char *const truncation_names[] = {"links", "canonicals", "hreflang", "robots", "schemes", "depth",
-                                               "parse-time", "parse-memory"};
+static const char *const truncation_names[] = {"links",   "canonicals", "hreflang",   "robots",
+                                               "schemes", "depth",      "parse-time", "parse-memory"};
 #define TRUNCATION_NAME_COUNT (sizeof truncation_names / sizeof truncation_names[0])
 
 static void json_link_flags(struct json_writer *w, uint8_t flags)
@@ -368,8 +368,8 @@ static void print_text(const struct page_signals *s)
     printf("charset: %s (%s)\n", s->charset, charset_source_name(s->charset_source));
     printf("title (%u): %s\n", s->title_count, s->title ? s->title : "(none)");
     printf("description (%u): %s\n", s->description_count, s->description ? s->description : "(none)");
-    printf("h1: %u  lang: %s  words: %u  scripts: %u%s\n", s->h1_count, s->lang ? s->lang : "(none)",
-           s->word_count, s->script_count, s->js_shell ? "  (looks like a JavaScript shell)" : "");
+    printf("h1: %u  lang: %s  words: %u  scripts: %u%s\n", s->h1_count, s->lang ? s->lang : "(none)", s->word_count,
+           s->script_count, s->js_shell ? "  (looks like a JavaScript shell)" : "");
     for (uint32_t i = 0; i < s->robots_count; i++) {
         const struct robots_directives *d = &s->robots[i].directives;
         printf("robots for %s:", s->robots[i].token);
@@ -382,8 +382,7 @@ static void print_text(const struct page_signals *s)
         printf("%s\n", any ? "" : " index, follow");
     }
     for (uint32_t i = 0; i < s->robots_statement_count; i++)
-        printf("  %s%s%s: %s\n", source_name(s->robots_statements[i].source),
-               s->robots_statements[i].agent ? " " : "",
+        printf("  %s%s%s: %s\n", source_name(s->robots_statements[i].source), s->robots_statements[i].agent ? " " : "",
                s->robots_statements[i].agent ? s->robots_statements[i].agent : "", s->robots_statements[i].content);
     for (uint32_t i = 0; i < s->canonical_count; i++)
         printf("canonical (%s): %s\n", extract_place_name(s->canonicals[i].place),
@@ -429,10 +428,14 @@ struct extract_options {
 static int parse_options(int argc, char **argv, struct extract_options *o, struct header_list *headers)
 {
     static const struct option options[] = {
-        {"url", required_argument, NULL, 'u'},       {"header", required_argument, NULL, 'H'},
-        {"headers-file", required_argument, NULL, 'F'}, {"engine", required_argument, NULL, 'e'},
-        {"max-links", required_argument, NULL, 'm'}, {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0},
+        {"url", required_argument, NULL, 'u'},
+        {"header", required_argument, NULL, 'H'},
+        {"headers-file", required_argument, NULL, 'F'},
+        {"engine", required_argument, NULL, 'e'},
+        {"max-links", required_argument, NULL, 'm'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     int c;
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
@@ -458,8 +461,7 @@ static int parse_options(int argc, char **argv, struct extract_options *o, struc
         }
     }
     if (optind + 1 != argc)
-        return cli_usage_error("extract", optind >= argc ? "missing FILE" : "unexpected argument '%s'",
-                               argv[argc - 1]);
+        return cli_usage_error("extract", optind >= argc ? "missing FILE" : "unexpected argument '%s'", argv[argc - 1]);
     return EXIT_OK;
 }
 
@@ -472,7 +474,8 @@ static int fetch_page(const char *url, struct buf *body, struct header_list *hea
     struct http_get_options options = {.max_body = EXTRACT_FILE_MAX};
     int status = http_get(url, &options, &response);
     if (status != CP_OK) {
-        fprintf(stderr, "crawlpack extract: cannot fetch %s: %s\n", url, response.error[0] ? response.error : cp_strerror(status));
+        fprintf(stderr, "crawlpack extract: cannot fetch %s: %s\n", url,
+                response.error[0] ? response.error : cp_strerror(status));
         http_response_free(&response);
         return EXIT_RUNTIME;
     }

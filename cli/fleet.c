@@ -91,12 +91,12 @@ static int number(const char *option, const char *value, long min, long max, lon
 /* Audit options naming files on this machine: a worker elsewhere has none of them. */
 static bool local_file_option(const char *token)
 {
-    static const char *const refused[] = {"--out", "-o", "--config", "--baseline", "--intake", "--previous",
-                                          "--list", "--root", "--no-config"};
+    static const char *const refused[] = {"--out",      "-o",     "--config", "--baseline", "--intake",
+                                          "--previous", "--list", "--root",   "--no-config"};
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
         size_t length = strlen(refused[i]);
-        if (strncmp(token, refused[i], length) == 0 && (token[length] == '\0' || token[length] == '=' ||
-                                                         (length == 2 && token[1] == 'o')))
+        if (strncmp(token, refused[i], length) == 0 &&
+            (token[length] == '\0' || token[length] == '=' || (length == 2 && token[1] == 'o')))
             return true;
     }
     return false;
@@ -128,7 +128,7 @@ static const struct {
     size_t offset;
 } string_options[] = {
     {"--nats", "swtc", offsetof(struct fleet_cli, nats)}, {"--run", "stc", offsetof(struct fleet_cli, run)},
-    {"--file", "s", offsetof(struct fleet_cli, file)},     {"--out", "c", offsetof(struct fleet_cli, out)},
+    {"--file", "s", offsetof(struct fleet_cli, file)},    {"--out", "c", offsetof(struct fleet_cli, out)},
     {"--name", "w", offsetof(struct fleet_cli, name)},
 };
 
@@ -241,8 +241,8 @@ static int run_submit(struct fleet_cli *cli)
         fprintf(stderr, "crawlpack fleet: %s\n", error);
         return status == CP_ERR_INVALID ? EXIT_USAGE : EXIT_RUNTIME;
     }
-    printf("run %s: %zu job%s queued, %zu already submitted\n", cli->run, result.queued,
-           result.queued == 1 ? "" : "s", result.existing);
+    printf("run %s: %zu job%s queued, %zu already submitted\n", cli->run, result.queued, result.queued == 1 ? "" : "s",
+           result.existing);
     return EXIT_OK;
 }
 
@@ -303,8 +303,8 @@ static int worker_loop(const struct fleet_cli *cli, int index)
         snprintf(name, sizeof name, cli->jobs > 1 ? "%s-%d" : "%s", cli->name, index);
     else
         snprintf(name, sizeof name, "%s:%d", host, (int)getpid());
-    struct fleet_worker_options options = {.name = name, .max_jobs = cli->max_jobs,
-                                           .stop_flag = crawl_cli_stop_flag(), .log = stderr};
+    struct fleet_worker_options options = {
+        .name = name, .max_jobs = cli->max_jobs, .stop_flag = crawl_cli_stop_flag(), .log = stderr};
     struct fleet_auditor auditor = {prepare_audit, release_audit, NULL};
     struct fleet_worker_stats stats;
     int status = fleet_ensure(fleet, NULL, error, sizeof error);
@@ -436,8 +436,10 @@ int cmd_fleet(int argc, char **argv)
     if (!cli)
         return EXIT_RUNTIME;
     const char *env = getenv("NATS_URL");
-    *cli = (struct fleet_cli){.nats = env && *env ? env : "nats://127.0.0.1:4222", .run = FLEET_DEFAULT_RUN,
-                              .attempts = FLEET_DEFAULT_ATTEMPTS, .jobs = 1};
+    *cli = (struct fleet_cli){.nats = env && *env ? env : "nats://127.0.0.1:4222",
+                              .run = FLEET_DEFAULT_RUN,
+                              .attempts = FLEET_DEFAULT_ATTEMPTS,
+                              .jobs = 1};
     int rc = 0;
     bool run_given = false, help = false;
     for (int i = 2; rc == 0 && i < argc; i++) {

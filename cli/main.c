@@ -36,7 +36,8 @@ static void print_main_usage(FILE *out)
     fputs("Usage: crawlpack [--version] [--help] COMMAND [ARGS]\n\n"
           "Crawl a website, cross-check its link graph against sitemaps, robots.txt, canonicals\n"
           "and noindex, and write findings for CI plus a Platform & Infrastructure Improvement Pack.\n\n"
-          "Commands:\n", out);
+          "Commands:\n",
+          out);
     for (const struct cli_command *c = cli_commands; c->name; c++)
         fprintf(out, "  %-10s %s\n", c->name, c->summary);
     fputs("\nRun 'crawlpack help COMMAND' (or 'crawlpack COMMAND --help') for a command's options.\n"
@@ -69,8 +70,7 @@ static int finish_stdout(int status)
     errno = 0;
     if (fflush(stdout) == 0 && !ferror(stdout))
         return status;
-    fprintf(stderr, "crawlpack: cannot write to standard output: %s\n",
-            errno ? strerror(errno) : "write error");
+    fprintf(stderr, "crawlpack: cannot write to standard output: %s\n", errno ? strerror(errno) : "write error");
     return EXIT_RUNTIME;
 }
 

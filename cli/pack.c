@@ -30,14 +30,10 @@ static const char usage[] =
 int cmd_pack(int argc, char **argv)
 {
     static const struct option options[] = {
-        {"intake", required_argument, NULL, 'i'},
-        {"crawl", required_argument, NULL, 'c'},
-        {"previous", required_argument, NULL, 'p'},
-        {"output", required_argument, NULL, 'o'},
-        {"date", required_argument, NULL, 'd'},
-        {"check", no_argument, NULL, 'C'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"intake", required_argument, NULL, 'i'},   {"crawl", required_argument, NULL, 'c'},
+        {"previous", required_argument, NULL, 'p'}, {"output", required_argument, NULL, 'o'},
+        {"date", required_argument, NULL, 'd'},     {"check", no_argument, NULL, 'C'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     struct pack_options opts = {0};
     bool check = false;

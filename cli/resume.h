@@ -16,8 +16,8 @@
 
 struct cli_resumed {
     int argc;
-    char **argv;          /* argv[0] is the command; NULL-terminated */
-    int64_t run;          /* the store's run to continue */
+    char **argv; /* argv[0] is the command; NULL-terminated */
+    int64_t run; /* the store's run to continue */
 };
 
 /* Whether the arguments ask for --resume. */

@@ -84,9 +84,10 @@ static void note_encoded_form(const struct robots *robots, const char *agent, co
     if (encoded_allowed != allowed) {
         char rule[512];
         robots_decision_format(&decision, rule, sizeof(rule));
-        fprintf(stderr, "crawlpack robots: note: %s was checked as written; crawlers request it "
-                        "percent-encoded as %s, which is %s (%s)\n", text, url.href,
-                encoded_allowed ? "allowed" : "disallowed", rule);
+        fprintf(stderr,
+                "crawlpack robots: note: %s was checked as written; crawlers request it "
+                "percent-encoded as %s, which is %s (%s)\n",
+                text, url.href, encoded_allowed ? "allowed" : "disallowed", rule);
     }
     url_free(&url);
 }
@@ -101,8 +102,10 @@ static void note_other_origin(const char *robots_url, const char *text)
         char governing[2048];
         if (url_is_crawlable(&url) && !url_same_origin(&robots, &url) &&
             robots_txt_url(&url, governing, sizeof(governing)) > 0)
-            fprintf(stderr, "crawlpack robots: note: %s is on another origin than %s; crawlers obey %s "
-                            "for it\n", text, robots_url, governing);
+            fprintf(stderr,
+                    "crawlpack robots: note: %s is on another origin than %s; crawlers obey %s "
+                    "for it\n",
+                    text, robots_url, governing);
         url_free(&url);
     }
     url_free(&robots);
@@ -146,7 +149,11 @@ static int run_check(int argc, char **argv)
         case 'f': file = optarg; break;
         case 'u': url = optarg; break;
         case 'a': agent = optarg; break;
-        case 'c': if (cli_check_cacert(command, optarg)) return EXIT_USAGE; tls.ca_file = optarg; break;
+        case 'c':
+            if (cli_check_cacert(command, optarg))
+                return EXIT_USAGE;
+            tls.ca_file = optarg;
+            break;
         case 'k': tls.insecure = true; break;
         case 'h': fputs(usage, stdout); return EXIT_OK;
         default: return cli_option_error(command, c, argv);
@@ -159,15 +166,17 @@ static int run_check(int argc, char **argv)
     if (optind >= argc)
         return cli_usage_error(command, "check needs at least one URL to check");
     if (!robots_is_valid_agent_token(agent))
-        fprintf(stderr, "crawlpack robots: warning: '%s' is not a product token (letters, '-', '_'); "
-                        "user-agent lines are compared with it as given\n", agent);
+        fprintf(stderr,
+                "crawlpack robots: warning: '%s' is not a product token (letters, '-', '_'); "
+                "user-agent lines are compared with it as given\n",
+                agent);
     struct finding_list findings = FINDING_LIST_INIT;
     struct robots *robots;
     int rc = load_robots(file ? file : url, url != NULL, &tls, &robots, &findings);
     /* Only what stops the file from applying matters here; `robots lint` lists the rest. */
     for (size_t i = 0; i < findings.count; i++)
-        if (findings.items[i].rule == RULE_ROBOTS_UNREACHABLE || findings.items[i].rule == RULE_ROBOTS_TOO_MANY_REDIRECTS ||
-            findings.items[i].rule == RULE_ROBOTS_BINARY)
+        if (findings.items[i].rule == RULE_ROBOTS_UNREACHABLE ||
+            findings.items[i].rule == RULE_ROBOTS_TOO_MANY_REDIRECTS || findings.items[i].rule == RULE_ROBOTS_BINARY)
             render_finding_text(stderr, &findings.items[i]);
     findings_free(&findings);
     if (rc != CP_OK)

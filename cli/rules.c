@@ -7,13 +7,12 @@
 #include "common/json_write.h"
 #include "findings/rules.h"
 
-static const char usage[] =
-    "Usage: crawlpack rules [--markdown | --json]\n\n"
-    "List every audit rule: id, severity and title. Ids are stable; use them with --fail-on,\n"
-    "baselines and SARIF.\n\n"
-    "  --markdown   the full catalog (why it matters, how to fix) as Markdown (docs/rules.md)\n"
-    "  --json       the full catalog as JSON\n"
-    "  -h, --help   show this help\n";
+static const char usage[] = "Usage: crawlpack rules [--markdown | --json]\n\n"
+                            "List every audit rule: id, severity and title. Ids are stable; use them with --fail-on,\n"
+                            "baselines and SARIF.\n\n"
+                            "  --markdown   the full catalog (why it matters, how to fix) as Markdown (docs/rules.md)\n"
+                            "  --json       the full catalog as JSON\n"
+                            "  -h, --help   show this help\n";
 
 static void print_markdown(void)
 {
@@ -64,7 +63,8 @@ int cmd_rules(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
         switch (c) {
-        case 'm': case 'j': format = c; break;
+        case 'm':
+        case 'j': format = c; break;
         case 'h': fputs(usage, stdout); return EXIT_OK;
         default: return cli_option_error("rules", c, argv);
         }

@@ -55,7 +55,7 @@ static const char usage[] =
 struct robots_input {
     struct sitemap_robots_declaration *declarations;
     size_t count;
-    char **strings;       /* every string allocated for the declarations */
+    char **strings; /* every string allocated for the declarations */
     size_t string_count;
 };
 
@@ -190,8 +190,8 @@ static void print_summary(const struct run *run, const struct sitemap_checker *c
         by_severity[rule_get(findings->items[i].rule)->severity]++;
     (void)run;
     printf("%zu file%s, %zu URL%s: %zu error%s, %zu warning%s, %zu notice%s\n", checker->files,
-           checker->files == 1 ? "" : "s", checker->urls, checker->urls == 1 ? "" : "s",
-           by_severity[SEVERITY_ERROR], by_severity[SEVERITY_ERROR] == 1 ? "" : "s", by_severity[SEVERITY_WARNING],
+           checker->files == 1 ? "" : "s", checker->urls, checker->urls == 1 ? "" : "s", by_severity[SEVERITY_ERROR],
+           by_severity[SEVERITY_ERROR] == 1 ? "" : "s", by_severity[SEVERITY_WARNING],
            by_severity[SEVERITY_WARNING] == 1 ? "" : "s", by_severity[SEVERITY_NOTICE],
            by_severity[SEVERITY_NOTICE] == 1 ? "" : "s");
 }
@@ -239,8 +239,9 @@ static int check_all(struct sitemap_checker *checker, int count, char **argument
 {
     for (int i = 0; i < count; i++) {
         struct sitemap_result result;
-        int status = cli_is_http_url(arguments[i]) ? sitemap_check_url(checker, arguments[i], SITEMAP_ORIGIN_ARGUMENT, &result)
-                                          : sitemap_check_file(checker, arguments[i], &result);
+        int status = cli_is_http_url(arguments[i])
+                         ? sitemap_check_url(checker, arguments[i], SITEMAP_ORIGIN_ARGUMENT, &result)
+                         : sitemap_check_file(checker, arguments[i], &result);
         if (status == CP_ERR_NETWORK) {
             fprintf(stderr, "crawlpack sitemap: %s\n", result.error);
             return status;
@@ -274,15 +275,22 @@ static size_t sitemap_checked_rules(bool xsd, enum rule_id *out)
 int cmd_sitemap(int argc, char **argv)
 {
     static const struct option options[] = {
-        {"site-url", required_argument, NULL, 's'},   {"root", required_argument, NULL, 'r'},
-        {"xsd", no_argument, NULL, 'x'},              {"urlset-xsd", required_argument, NULL, 'U'},
-        {"index-xsd", required_argument, NULL, 'I'},  {"format", required_argument, NULL, 'f'},
-        {"fail-on", required_argument, NULL, 'F'},    {"now", required_argument, NULL, 'n'},
-        {"robots", required_argument, NULL, 'R'},     {"max-index-depth", required_argument, NULL, 'd'},
+        {"site-url", required_argument, NULL, 's'},
+        {"root", required_argument, NULL, 'r'},
+        {"xsd", no_argument, NULL, 'x'},
+        {"urlset-xsd", required_argument, NULL, 'U'},
+        {"index-xsd", required_argument, NULL, 'I'},
+        {"format", required_argument, NULL, 'f'},
+        {"fail-on", required_argument, NULL, 'F'},
+        {"now", required_argument, NULL, 'n'},
+        {"robots", required_argument, NULL, 'R'},
+        {"max-index-depth", required_argument, NULL, 'd'},
         {"max-sitemap-urls", required_argument, NULL, 'M'},
         {"max-findings-per-rule", required_argument, NULL, 'P'},
-        {"cacert", required_argument, NULL, 'C'},     {"insecure", no_argument, NULL, 'k'},
-        {"help", no_argument, NULL, 'h'},             {NULL, 0, NULL, 0},
+        {"cacert", required_argument, NULL, 'C'},
+        {"insecure", no_argument, NULL, 'k'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
@@ -297,7 +305,11 @@ int cmd_sitemap(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":hk", options, NULL)) != -1) {
         switch (c) {
         case 's': o.site_url = optarg; break;
-        case 'C': if (cli_check_cacert("sitemap", optarg)) return EXIT_USAGE; o.tls.ca_file = optarg; break;
+        case 'C':
+            if (cli_check_cacert("sitemap", optarg))
+                return EXIT_USAGE;
+            o.tls.ca_file = optarg;
+            break;
         case 'k': o.tls.insecure = true; break;
         case 'r': o.root_dir = optarg; break;
         case 'x': o.xsd = true; break;
@@ -305,18 +317,19 @@ int cmd_sitemap(int argc, char **argv)
         case 'I': o.xsd = true, o.index_xsd = optarg; break;
         case 'f':
             if (strcmp(optarg, "json") != 0 && !render_format_known(optarg))
-                return cli_usage_error("sitemap", "--format must be text, json, junit, csv or sarif, not '%s'",
-                                       optarg);
+                return cli_usage_error("sitemap", "--format must be text, json, junit, csv or sarif, not '%s'", optarg);
             format = optarg;
             break;
         case 'F':
             if (severity_parse(optarg, &fail_on) != 0)
-                return cli_usage_error("sitemap", "--fail-on must be error, warning, notice or never, not '%s'", optarg);
+                return cli_usage_error("sitemap", "--fail-on must be error, warning, notice or never, not '%s'",
+                                       optarg);
             break;
         case 'n': {
             struct w3c_datetime now;
             if (!w3c_datetime_parse(optarg, strlen(optarg), &now))
-                return cli_usage_error("sitemap", "--now '%s' is not a W3C Datetime (e.g. 2026-01-01T00:00:00Z)", optarg);
+                return cli_usage_error("sitemap", "--now '%s' is not a W3C Datetime (e.g. 2026-01-01T00:00:00Z)",
+                                       optarg);
             o.now = now.start;
             break;
         }

@@ -40,8 +40,7 @@ struct url_command_options {
 
 /* Parse the subcommand's options (argv[0] is "parse" or "normalize"). Returns -1 when they are
  * fine, else the exit status to return (help printed, or a usage error). */
-static int parse_options(int argc, char **argv, const char *command, bool normalize,
-                         struct url_command_options *opts)
+static int parse_options(int argc, char **argv, const char *command, bool normalize, struct url_command_options *opts)
 {
     static const struct option options[] = {
         {"base", required_argument, NULL, 'b'},
@@ -54,9 +53,7 @@ static int parse_options(int argc, char **argv, const char *command, bool normal
     cli_reset_getopt();
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
         switch (c) {
-        case 'b':
-            opts->base = optarg;
-            break;
+        case 'b': opts->base = optarg; break;
         case 'j':
             if (normalize)
                 return cli_usage_error(command, "--json is an option of 'url parse'");
@@ -69,11 +66,8 @@ static int parse_options(int argc, char **argv, const char *command, bool normal
                 return cli_usage_error(command, "at most %d --strip-param options", MAX_STRIP_PARAMS);
             opts->strip_params[opts->strip_param_count++] = optarg;
             break;
-        case 'h':
-            fputs(usage, stdout);
-            return EXIT_OK;
-        default:
-            return cli_option_error(command, c, argv);
+        case 'h': fputs(usage, stdout); return EXIT_OK;
+        default: return cli_option_error(command, c, argv);
         }
     }
     if (optind >= argc)

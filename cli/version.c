@@ -33,8 +33,8 @@ static void print_curl_features(const curl_version_info_data *curl)
         int bit;
         const char *name;
     } features[] = {
-        {CURL_VERSION_SSL, "SSL"}, {CURL_VERSION_HTTP2, "HTTP2"}, {CURL_VERSION_HTTP3, "HTTP3"},
-        {CURL_VERSION_LIBZ, "libz"}, {CURL_VERSION_BROTLI, "brotli"}, {CURL_VERSION_IDN, "IDN"},
+        {CURL_VERSION_SSL, "SSL"},   {CURL_VERSION_HTTP2, "HTTP2"},         {CURL_VERSION_HTTP3, "HTTP3"},
+        {CURL_VERSION_LIBZ, "libz"}, {CURL_VERSION_BROTLI, "brotli"},       {CURL_VERSION_IDN, "IDN"},
         {CURL_VERSION_IPV6, "IPv6"}, {CURL_VERSION_ASYNCHDNS, "AsynchDNS"}, {CURL_VERSION_HSTS, "HSTS"},
     };
     fputs("Features:", stdout);

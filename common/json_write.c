@@ -68,10 +68,22 @@ static void close_container(struct json_writer *w, char c)
     fputc(c, w->out);
 }
 
-void json_begin_object(struct json_writer *w) { open_container(w, '{'); }
-void json_end_object(struct json_writer *w) { close_container(w, '}'); }
-void json_begin_array(struct json_writer *w) { open_container(w, '['); }
-void json_end_array(struct json_writer *w) { close_container(w, ']'); }
+void json_begin_object(struct json_writer *w)
+{
+    open_container(w, '{');
+}
+void json_end_object(struct json_writer *w)
+{
+    close_container(w, '}');
+}
+void json_begin_array(struct json_writer *w)
+{
+    open_container(w, '[');
+}
+void json_end_array(struct json_writer *w)
+{
+    close_container(w, ']');
+}
 
 void json_key(struct json_writer *w, const char *key)
 {

@@ -28,10 +28,10 @@ struct json_writer {
     FILE *out;
     int depth;
     bool pretty;
-    bool error;                             /* set when the caller broke nesting rules */
-    bool has_items[JSON_WRITE_MAX_DEPTH];   /* whether the open container has a member yet */
+    bool error;                           /* set when the caller broke nesting rules */
+    bool has_items[JSON_WRITE_MAX_DEPTH]; /* whether the open container has a member yet */
     bool after_key;
-    bool script_safe;                       /* json_writer_init_script: HTML-inert escaping */
+    bool script_safe; /* json_writer_init_script: HTML-inert escaping */
 };
 
 /* pretty: two-space indentation and one member per line (for files people read); compact otherwise. */
@@ -46,11 +46,11 @@ void json_begin_array(struct json_writer *w);
 void json_end_array(struct json_writer *w);
 void json_key(struct json_writer *w, const char *key);
 
-void json_string(struct json_writer *w, const char *s);       /* NULL writes null */
+void json_string(struct json_writer *w, const char *s); /* NULL writes null */
 void json_string_n(struct json_writer *w, const char *s, size_t len);
 void json_int(struct json_writer *w, int64_t value);
 void json_uint(struct json_writer *w, uint64_t value);
-void json_double(struct json_writer *w, double value);        /* non-finite writes null */
+void json_double(struct json_writer *w, double value); /* non-finite writes null */
 void json_bool(struct json_writer *w, bool value);
 void json_null(struct json_writer *w);
 

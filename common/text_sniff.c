@@ -10,8 +10,11 @@
 static size_t utf8_sequence(const unsigned char *data, size_t length)
 {
     unsigned char c = data[0];
-    size_t need = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 && c >= 0xC2 ? 2 : (c & 0xF0) == 0xE0 ? 3
-                : (c & 0xF8) == 0xF0 && c <= 0xF4 ? 4 : 0;
+    size_t need = c < 0x80                          ? 1
+                  : (c & 0xE0) == 0xC0 && c >= 0xC2 ? 2
+                  : (c & 0xF0) == 0xE0              ? 3
+                  : (c & 0xF8) == 0xF0 && c <= 0xF4 ? 4
+                                                    : 0;
     for (size_t i = 1; i < need; i++) {
         if (i >= length)
             return i;
@@ -52,11 +55,23 @@ const char *text_describe_binary(const unsigned char *data, size_t length, char 
         size_t length;
         const char *name;
     } known[] = {
-        {"\x7F" "ELF", 4, "an ELF executable"}, {"\x89PNG", 4, "a PNG image"}, {"\xFF\xD8\xFF", 3, "a JPEG image"},
-        {"GIF8", 4, "a GIF image"}, {"%PDF", 4, "a PDF document"}, {"PK\x03\x04", 4, "a ZIP archive"},
-        {"\x1F\x8B", 2, "gzip data"}, {"BZh", 3, "bzip2 data"}, {"\xFD" "7zXZ", 5, "xz data"},
-        {"RIFF", 4, "a RIFF (WebP, WAV, AVI) file"}, {"\x00\x00\x01\x00", 4, "an icon"},
-        {"wOFF", 4, "a WOFF font"}, {"wOF2", 4, "a WOFF2 font"},
+        {"\x7F"
+         "ELF",
+         4, "an ELF executable"},
+        {"\x89PNG", 4, "a PNG image"},
+        {"\xFF\xD8\xFF", 3, "a JPEG image"},
+        {"GIF8", 4, "a GIF image"},
+        {"%PDF", 4, "a PDF document"},
+        {"PK\x03\x04", 4, "a ZIP archive"},
+        {"\x1F\x8B", 2, "gzip data"},
+        {"BZh", 3, "bzip2 data"},
+        {"\xFD"
+         "7zXZ",
+         5, "xz data"},
+        {"RIFF", 4, "a RIFF (WebP, WAV, AVI) file"},
+        {"\x00\x00\x01\x00", 4, "an icon"},
+        {"wOFF", 4, "a WOFF font"},
+        {"wOF2", 4, "a WOFF2 font"},
     };
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
         if (length >= known[i].length && memcmp(data, known[i].magic, known[i].length) == 0) {

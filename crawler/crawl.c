@@ -39,7 +39,6 @@ double crawl_now_ms(void)
 
 /* ---- transfers ---- */
 
-
 /* Start a transfer (network) or answer it from the build folder right away (--root). */
 int crawl_start_fetch(struct crawl *c, const char *url, bool head, bool credentials, size_t max_body,
                       struct request *request)
@@ -203,10 +202,19 @@ void crawl_handle_response(struct fetch_result *response, void *context)
                  response->error[0] ? " " : "", response->error);
     switch (request->kind) {
     case REQUEST_PAGE: handle_page(c, request, response); break;
-    case REQUEST_ROBOTS: crawl_handle_robots(c, request, response); fetch_result_free(response); break;
+    case REQUEST_ROBOTS:
+        crawl_handle_robots(c, request, response);
+        fetch_result_free(response);
+        break;
     case REQUEST_EXTERNAL: handle_external(c, request, response); break;
-    case REQUEST_SITEMAP: crawl_handle_sitemap(c, request, response); fetch_result_free(response); break;
-    case REQUEST_NOT_FOUND: crawl_handle_not_found(c, request, response); fetch_result_free(response); break;
+    case REQUEST_SITEMAP:
+        crawl_handle_sitemap(c, request, response);
+        fetch_result_free(response);
+        break;
+    case REQUEST_NOT_FOUND:
+        crawl_handle_not_found(c, request, response);
+        fetch_result_free(response);
+        break;
     }
     crawl_free_request(request);
 }
@@ -415,7 +423,8 @@ static int parse_start(struct crawl *c, char *error, size_t error_size)
     }
     enum url_error parsed = url_parse_str(start, NULL, &c->start);
     if (parsed != URL_OK || !url_is_crawlable(&c->start)) {
-        snprintf(error, error_size, "%s: %s", start, parsed != URL_OK ? url_error_string(parsed) : "not an http(s) URL");
+        snprintf(error, error_size, "%s: %s", start,
+                 parsed != URL_OK ? url_error_string(parsed) : "not an http(s) URL");
         return CP_ERR_INVALID;
     }
     if (url_origin(&c->start, c->start_origin, sizeof(c->start_origin)) < 0) {
@@ -563,12 +572,11 @@ static void collect_run_facts(struct crawl *c)
     }
     struct graph_memory memory = graph_memory_usage(c->graph);
     r->memory_bytes = memory.node_bytes + memory.edge_bytes + memory.sitemap_bytes +
-                      c->page_capacity * sizeof(struct crawl_page) + c->text_bytes +
-                      frontier_memory_usage(c->frontier);
+                      c->page_capacity * sizeof(struct crawl_page) + c->text_bytes + frontier_memory_usage(c->frontier);
     struct rusage usage;
     if (getrusage(RUSAGE_SELF, &usage) == 0) {
-        r->cpu_seconds = (double)usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
-                         (double)usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+        r->cpu_seconds = (double)usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + (double)usage.ru_stime.tv_sec +
+                         usage.ru_stime.tv_usec / 1e6;
         r->peak_rss_kb = usage.ru_maxrss;
     }
     r->elapsed_ms = crawl_now_ms() - c->started_ms;
@@ -640,7 +648,8 @@ int crawl_run(const struct crawl_options *options, struct crawl_result *result, 
             status = CP_ERR_NOMEM;
     }
     if (status == CP_OK && options->store && !options->no_previous)
-        result->changes.previous_run = c.previous_run = store_previous_run(options->store, options->start_url ? options->start_url : options->site_url);
+        result->changes.previous_run = c.previous_run = store_previous_run(
+            options->store, options->start_url ? options->start_url : options->site_url);
     if (status == CP_OK)
         status = seed_start(&c);
     if (status == CP_OK)

@@ -56,8 +56,7 @@ static struct blocked_origin *note_origin(struct crawl *c, struct frontier_origi
     }
     if (b)
         return b;
-    struct blocked_origin *grown =
-        array_grow(c->blocked_origins, c->blocked_origin_count, sizeof(*grown));
+    struct blocked_origin *grown = array_grow(c->blocked_origins, c->blocked_origin_count, sizeof(*grown));
     if (!grown)
         return NULL;
     c->blocked_origins = grown;
@@ -223,8 +222,8 @@ void crawl_judge_start(struct crawl *c)
     } else {
         /* Not requested: robots.txt said no. When robots.txt itself got no answer because the host
          * cannot be reached, the crawl failed; a robots.txt that disallows the start is the site's. */
-        const struct crawl_robots_outcome *robots =
-            (page->flags & CRAWL_PAGE_ROBOTS_BLOCKED) ? robots_of(c, url) : NULL;
+        const struct crawl_robots_outcome *robots = (page->flags & CRAWL_PAGE_ROBOTS_BLOCKED) ? robots_of(c, url)
+                                                                                              : NULL;
         if (robots && robots->transport_error) {
             char problem[600];
             snprintf(problem, sizeof problem, "%s (robots.txt, requested first)", robots->transport_error);

@@ -21,7 +21,6 @@
 #include "web/url.h"
 #include "sitemap/sitemap.h"
 
-
 /* What a transfer in flight is for. */
 struct request {
     enum { REQUEST_PAGE, REQUEST_ROBOTS, REQUEST_EXTERNAL, REQUEST_SITEMAP, REQUEST_NOT_FOUND } kind;
@@ -29,13 +28,13 @@ struct request {
     struct frontier_origin *origin; /* REQUEST_ROBOTS */
     size_t robots_index;            /* REQUEST_ROBOTS, REQUEST_NOT_FOUND: the origin's robots outcome */
     int hops;
-    uint32_t node;                  /* REQUEST_EXTERNAL */
-    char *url;                      /* REQUEST_SITEMAP: the sitemap's URL as listed (owned) */
-    int sitemap_origin;             /* REQUEST_SITEMAP: enum sitemap_origin */
+    uint32_t node;      /* REQUEST_EXTERNAL */
+    char *url;          /* REQUEST_SITEMAP: the sitemap's URL as listed (owned) */
+    int sitemap_origin; /* REQUEST_SITEMAP: enum sitemap_origin */
     /* REQUEST_PAGE answered from the store (crawl_replay.c): no request was made */
     bool replayed;
-    bool replay_store;              /* the page is written to this run's store (it came from another run) */
-    uint64_t replay_hash;           /* the stored body hash */
+    bool replay_store;                   /* the page is written to this run's store (it came from another run) */
+    uint64_t replay_hash;                /* the stored body hash */
     struct page_signals *replay_signals; /* the stored signals (owned), or NULL */
     /* REQUEST_PAGE asked conditionally: the previous run's validators (owned) and body hash */
     bool has_previous;
@@ -47,10 +46,10 @@ struct request {
 struct found_link {
     struct url url;
     char *identity;
-    const char *anchor;    /* into the outcome's signals */
-    const char *rel;       /* "next"/"prev" for link rel=next|prev, else NULL */
-    uint8_t meta;          /* graph edge kind and rel flags */
-    bool followable;       /* may lead to a fetch (not inert: not inside <template>) */
+    const char *anchor; /* into the outcome's signals */
+    const char *rel;    /* "next"/"prev" for link rel=next|prev, else NULL */
+    uint8_t meta;       /* graph edge kind and rel flags */
+    bool followable;    /* may lead to a fetch (not inert: not inside <template>) */
 };
 
 struct browser;
@@ -59,16 +58,16 @@ struct browser_page;
 /* A worker's result for one response, or the render stage's for one page (rendered). */
 struct outcome {
     uint32_t node;
-    bool rendered;          /* the render stage's: signals are the rendered DOM's (NULL when it failed) */
-    struct outcome *raw;    /* rendered: the raw outcome it was rendered from (owned) */
+    bool rendered;               /* the render stage's: signals are the rendered DOM's (NULL when it failed) */
+    struct outcome *raw;         /* rendered: the raw outcome it was rendered from (owned) */
     struct browser_page *render; /* rendered: what the browser reported (owned) */
-    char *x_robots_tag;     /* --render: the response's headers, which bind the rendered DOM too */
+    char *x_robots_tag;          /* --render: the response's headers, which bind the rendered DOM too */
     char *link_header;
     struct page_signals *signals;
     struct found_link *links;
     size_t link_count;
-    uint32_t links_unparsed; /* resolved URLs that did not parse or identify again (out of memory) */
-    int status;            /* extract_page's status */
+    uint32_t links_unparsed;       /* resolved URLs that did not parse or identify again (out of memory) */
+    int status;                    /* extract_page's status */
     struct fetch_result *response; /* with a store: the response without its body, stored with the
                                       signals when the outcome is merged; else NULL */
 };
@@ -81,16 +80,16 @@ struct job {
 
 struct pending_sitemap {
     char *url;
-    int origin;                    /* enum sitemap_origin */
+    int origin; /* enum sitemap_origin */
 };
 
 /* An origin that answered with a rate limit or bot wall (one crawl-blocked finding each). */
 struct blocked_origin {
     struct frontier_origin *origin;
-    char *first_url;               /* the first blocked URL in URL order */
-    char *reason;                  /* why first_url was blocked */
+    char *first_url; /* the first blocked URL in URL order */
+    char *reason;    /* why first_url was blocked */
     size_t count;
-    bool closed;                   /* asked to wait past the cap: its other URLs are not requested */
+    bool closed; /* asked to wait past the cap: its other URLs are not requested */
 };
 
 /* Queue priority of a URL known only from a sitemap: after every page reached by links. */
@@ -109,18 +108,18 @@ struct crawl {
     pthread_t *workers;
     int worker_count;
     size_t jobs_outstanding;
-    atomic_size_t jobs_lost;       /* jobs a worker could not hand back (out of memory) */
-    atomic_bool parse_cancel;      /* set when a stopping crawl joins its workers: parses in flight end */
+    atomic_size_t jobs_lost;  /* jobs a worker could not hand back (out of memory) */
+    atomic_bool parse_cancel; /* set when a stopping crawl joins its workers: parses in flight end */
     /* --render (crawl_render.c): raw outcomes to render go to the render thread, which owns the
      * browser; rendered outcomes come back through the outcomes queue. */
     struct handoff render_jobs;
     pthread_t render_thread;
     bool render_thread_started;
-    struct browser *browser;       /* made by crawl_render_start, owned by the render thread */
+    struct browser *browser; /* made by crawl_render_start, owned by the render thread */
     size_t renders_outstanding;
     long renders_started;
-    atomic_bool render_stop;       /* the crawl is stopping: render nothing more */
-    atomic_size_t renders_lost;    /* pages the render thread could not hand back (out of memory) */
+    atomic_bool render_stop;    /* the crawl is stopping: render nothing more */
+    atomic_size_t renders_lost; /* pages the render thread could not hand back (out of memory) */
     struct url start;
     char start_origin[1024];
     char **scope_origins;
@@ -138,7 +137,7 @@ struct crawl {
     int max_redirects;
     /* exact modes (list, sitemap-only): only URLs discovered while seeding are in scope and queued */
     bool seeding;
-    bool start_is_probe;           /* sitemap-only: the start URL is queued only to get robots.txt read */
+    bool start_is_probe; /* sitemap-only: the start URL is queued only to get robots.txt read */
     /* sitemaps */
     bool sitemaps_started;
     bool sitemap_checker_ready;
@@ -146,7 +145,7 @@ struct crawl {
     struct sitemap_robots_declaration sitemap_robots;
     struct pending_sitemap *pending_sitemaps; /* to fetch: discovery's plan, then index children */
     size_t pending_sitemap_count, pending_sitemap_capacity;
-    int64_t previous_run;          /* the store's run this one is compared with (0: none) */
+    int64_t previous_run; /* the store's run this one is compared with (0: none) */
     /* rate limits and bot walls, per origin (crawl_blocked.c) */
     struct blocked_origin *blocked_origins;
     size_t blocked_origin_count;

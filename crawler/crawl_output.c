@@ -49,7 +49,8 @@ int crawl_output_open_links(const char *dir, FILE **out, bool rendered, char *er
     *out = open_in(dir, "links.csv.tmp", path, sizeof(path), error, error_size); /* renamed by _finish */
     if (!*out)
         return CP_ERR_IO;
-    fputs(rendered ? "source,target,kind,rel,anchor,followable,rendered\r\n" : "source,target,kind,rel,anchor,followable\r\n",
+    fputs(rendered ? "source,target,kind,rel,anchor,followable,rendered\r\n"
+                   : "source,target,kind,rel,anchor,followable\r\n",
           *out);
     return CP_OK;
 }
@@ -156,12 +157,26 @@ static void page_row_fill(struct page_row *row, const struct crawl_result *r, co
         snprintf(row->dropped, sizeof row->dropped, "%u", page->links_dropped);
     const char *error = crawl_page_text(page, CRAWL_TEXT_ERROR);
     const char *fields[] = {
-        graph_url(g, id, NULL), row->status, crawl_page_text(page, CRAWL_TEXT_CONTENT_TYPE), row->depth, row->size,
-        row->ttfb, row->total, node->redirect != GRAPH_NO_NODE ? graph_url(g, node->redirect, NULL) : NULL,
-        node->canonical != GRAPH_NO_NODE ? graph_url(g, node->canonical, NULL) : crawl_page_text(page, CRAWL_TEXT_CANONICAL),
-        crawl_page_text(page, CRAWL_TEXT_ROBOTS), row->in_sitemap, row->inlinks, row->outlinks,
-        crawl_page_text(page, CRAWL_TEXT_TITLE), error[0] || fetched ? error : why_not_fetched(page, node->flags),
-        version_text(page->http_version), crawl_page_text(page, CRAWL_TEXT_ENCODING), row->hsts, row->analytics,
+        graph_url(g, id, NULL),
+        row->status,
+        crawl_page_text(page, CRAWL_TEXT_CONTENT_TYPE),
+        row->depth,
+        row->size,
+        row->ttfb,
+        row->total,
+        node->redirect != GRAPH_NO_NODE ? graph_url(g, node->redirect, NULL) : NULL,
+        node->canonical != GRAPH_NO_NODE ? graph_url(g, node->canonical, NULL)
+                                         : crawl_page_text(page, CRAWL_TEXT_CANONICAL),
+        crawl_page_text(page, CRAWL_TEXT_ROBOTS),
+        row->in_sitemap,
+        row->inlinks,
+        row->outlinks,
+        crawl_page_text(page, CRAWL_TEXT_TITLE),
+        error[0] || fetched ? error : why_not_fetched(page, node->flags),
+        version_text(page->http_version),
+        crawl_page_text(page, CRAWL_TEXT_ENCODING),
+        row->hsts,
+        row->analytics,
         row->dropped,
     };
     memcpy(row->fields, fields, sizeof fields);
@@ -234,14 +249,17 @@ static void write_options(struct json_writer *w, const struct crawl_options *o, 
     json_key(w, "check_external"), json_bool(w, o->check_external);
     json_key(w, "max_depth"), json_int(w, o->max_depth);
     json_key(w, "max_pages"), json_int(w, o->max_pages);
-    json_key(w, "max_per_template"), json_uint(w, o->max_per_template ? o->max_per_template : FRONTIER_DEFAULT_MAX_PER_TEMPLATE);
+    json_key(w, "max_per_template"),
+        json_uint(w, o->max_per_template ? o->max_per_template : FRONTIER_DEFAULT_MAX_PER_TEMPLATE);
     json_key(w, "max_url_length"), json_uint(w, o->max_url_length ? o->max_url_length : URL_DEFAULT_MAX_LENGTH);
     json_key(w, "max_links_per_page"),
         json_uint(w, o->max_links_per_page ? o->max_links_per_page : EXTRACT_DEFAULT_MAX_LINKS);
     json_key(w, "max_parse_ms"), json_uint(w, o->max_parse_ms ? o->max_parse_ms : EXTRACT_DEFAULT_MAX_PARSE_MS);
     json_key(w, "max_body"), json_uint(w, o->fetch.max_body ? o->fetch.max_body : FETCH_DEFAULT_MAX_BODY);
-    json_key(w, "connect_timeout_ms"), json_int(w, o->fetch.connect_timeout_ms ? o->fetch.connect_timeout_ms : FETCH_DEFAULT_CONNECT_TIMEOUT_MS);
-    json_key(w, "max_time_ms"), json_int(w, o->fetch.total_timeout_ms ? o->fetch.total_timeout_ms : FETCH_DEFAULT_TOTAL_TIMEOUT_MS);
+    json_key(w, "connect_timeout_ms"),
+        json_int(w, o->fetch.connect_timeout_ms ? o->fetch.connect_timeout_ms : FETCH_DEFAULT_CONNECT_TIMEOUT_MS);
+    json_key(w, "max_time_ms"),
+        json_int(w, o->fetch.total_timeout_ms ? o->fetch.total_timeout_ms : FETCH_DEFAULT_TOTAL_TIMEOUT_MS);
     json_key(w, "max_duration_ms"), json_int(w, o->max_duration_ms);
     json_key(w, "user_agent"), json_string(w, o->fetch.user_agent ? o->fetch.user_agent : HTTP_GET_DEFAULT_USER_AGENT);
     json_key(w, "cacert"), json_string(w, o->fetch.tls.ca_file);
@@ -435,7 +453,8 @@ int crawl_output_run(const char *dir, const struct crawl_options *options, const
     json_begin_object(&w);
     json_key(&w, "elapsed_ms"), json_double(&w, r->elapsed_ms);
     json_key(&w, "cpu_seconds"), json_double(&w, r->cpu_seconds);
-    json_key(&w, "pages_per_second"), json_double(&w, r->elapsed_ms > 0 ? r->pages_fetched * 1000.0 / r->elapsed_ms : 0);
+    json_key(&w, "pages_per_second"),
+        json_double(&w, r->elapsed_ms > 0 ? r->pages_fetched * 1000.0 / r->elapsed_ms : 0);
     json_end_object(&w);
     if (options->render) { /* only with --render: a crawl without it writes what it always wrote */
         json_key(&w, "render");
@@ -443,7 +462,8 @@ int crawl_output_run(const char *dir, const struct crawl_options *options, const
         json_key(&w, "pages_rendered"), json_uint(&w, r->pages_rendered);
         json_key(&w, "failures"), json_uint(&w, r->render_failures);
         json_key(&w, "render_ms"), json_double(&w, r->render_ms);
-        json_key(&w, "pages_per_second"), json_double(&w, r->elapsed_ms > 0 ? r->pages_rendered * 1000.0 / r->elapsed_ms : 0);
+        json_key(&w, "pages_per_second"),
+            json_double(&w, r->elapsed_ms > 0 ? r->pages_rendered * 1000.0 / r->elapsed_ms : 0);
         json_end_object(&w);
     }
     uint32_t nodes = graph_node_count(r->graph);
@@ -511,8 +531,8 @@ static void store_crawl_outcomes(struct store *store, const struct crawl_result 
     }
     for (size_t i = 0; i < r->robots_count; i++) {
         const struct crawl_robots_outcome *o = &r->robots[i];
-        store_put_robots(store, o->origin, o->robots_url, o->status, o->action ? o->action : "not-fetched",
-                         o->reason, o->bytes);
+        store_put_robots(store, o->origin, o->robots_url, o->status, o->action ? o->action : "not-fetched", o->reason,
+                         o->bytes);
     }
     for (size_t i = 0; i < r->sitemap_count; i++) {
         const struct crawl_sitemap_outcome *s = &r->sitemaps[i];
@@ -545,8 +565,8 @@ int crawl_output_open_store(const char *dir, const char *path, const struct stor
         return CP_ERR_IO;
     }
     int status = store_open(path, store, error, error_size);
-    if (status == CP_OK &&
-        (status = run->resume_id ? store_run_resume(*store, run->resume_id, run) : store_run_begin(*store, run)) != CP_OK) {
+    if (status == CP_OK && (status = run->resume_id ? store_run_resume(*store, run->resume_id, run)
+                                                    : store_run_begin(*store, run)) != CP_OK) {
         snprintf(error, error_size, "%s", store_error(*store));
         store_close(*store);
         *store = NULL;

@@ -72,8 +72,8 @@ int crawl_output_close_store(struct store *store, const struct crawl_result *res
  * only the rendered DOM holds, 0 for one the raw HTML has; without it the file is as before. */
 int crawl_output_open_links(const char *dir, FILE **out, bool rendered, char *error, size_t error_size);
 /* rendered: -1 when the file has no rendered column, else 0 or 1. */
-void crawl_output_link_row(FILE *out, const char *source, const char *target, const char *kind,
-                           const char *rel, const char *anchor, bool followable, int rendered);
+void crawl_output_link_row(FILE *out, const char *source, const char *target, const char *kind, const char *rel,
+                           const char *anchor, bool followable, int rendered);
 
 /* pages.csv for a finished (or interrupted) crawl: every column that is a page fact (depth, inlinks,
  * outlinks, ...) is read from analysis, a complete analysis of the frozen graph. */

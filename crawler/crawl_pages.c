@@ -210,8 +210,10 @@ void crawl_write_link_row(struct crawl *c, uint32_t source, uint32_t target, uin
         return;
     char rel[64] = "";
     size_t used = 0;
-    static const struct { uint8_t bit; const char *name; } names[] = {
-        {GRAPH_REL_NOFOLLOW, "nofollow"}, {GRAPH_REL_UGC, "ugc"}, {GRAPH_REL_SPONSORED, "sponsored"}};
+    static const struct {
+        uint8_t bit;
+        const char *name;
+    } names[] = {{GRAPH_REL_NOFOLLOW, "nofollow"}, {GRAPH_REL_UGC, "ugc"}, {GRAPH_REL_SPONSORED, "sponsored"}};
     for (size_t i = 0; i < 3; i++)
         if (meta & names[i].bit)
             used += (size_t)snprintf(rel + used, sizeof(rel) - used, "%s%s", used ? " " : "", names[i].name);
@@ -254,8 +256,8 @@ static uint32_t seed_known(struct crawl *c, uint32_t node, const struct url *url
 
 /* Intern an identity; a new node gets its record, scope flag and (when it may be fetched) a place
  * in the frontier. Returns the node or GRAPH_NO_NODE when out of memory. */
-uint32_t crawl_discover(struct crawl *c, const char *identity, const struct url *url, uint32_t depth,
-                         bool followable, bool *is_new)
+uint32_t crawl_discover(struct crawl *c, const char *identity, const struct url *url, uint32_t depth, bool followable,
+                        bool *is_new)
 {
     uint32_t node = graph_intern(c->graph, identity, strlen(identity), is_new);
     if (node == GRAPH_NO_NODE)
@@ -318,9 +320,9 @@ void crawl_changes_format(const struct crawl_result *r, char *dst, size_t size)
 void crawl_outcomes_format(const struct crawl_outcomes *o, char *dst, size_t size)
 {
     snprintf(dst, size, "2xx %llu, 3xx %llu, 4xx %llu, 5xx %llu, disallowed %llu, blocked %llu, network errors %llu",
-             (unsigned long long)o->status_2xx, (unsigned long long)o->status_3xx,
-             (unsigned long long)o->status_4xx, (unsigned long long)o->status_5xx, (unsigned long long)o->disallowed,
-             (unsigned long long)o->blocked, (unsigned long long)o->network_errors);
+             (unsigned long long)o->status_2xx, (unsigned long long)o->status_3xx, (unsigned long long)o->status_4xx,
+             (unsigned long long)o->status_5xx, (unsigned long long)o->disallowed, (unsigned long long)o->blocked,
+             (unsigned long long)o->network_errors);
 }
 
 static void count_outcome(struct crawl_outcomes *o, const struct fetch_result *response)
@@ -462,7 +464,8 @@ static void robots_string(const struct page_signals *s, char *dst, size_t size)
     size_t used = 0;
     for (int f = 0; f < ROBOTS_FLAG_COUNT && used < size; f++)
         if (engine->flag_sources[f])
-            used += (size_t)snprintf(dst + used, size - used, "%s%s", used ? " " : "", robots_flag_name((enum robots_flag)f));
+            used += (size_t)snprintf(dst + used, size - used, "%s%s", used ? " " : "",
+                                     robots_flag_name((enum robots_flag)f));
 }
 
 /* A canonical in <head> or a Link header that names no crawlable URL (file:///..., a template
@@ -515,21 +518,22 @@ bool crawl_merge_outcome(struct crawl *c, struct outcome *out)
     uint32_t node = out->node;
     struct crawl_page *page = crawl_page_of(c, node);
     if (out->status != CP_OK || !out->signals) {
-        crawl_page_set_text(c, page, CRAWL_TEXT_ERROR, out->status == CP_ERR_NOMEM ? "out of memory while extracting"
-                                                                              : "could not extract the page");
+        crawl_page_set_text(c, page, CRAWL_TEXT_ERROR,
+                            out->status == CP_ERR_NOMEM ? "out of memory while extracting"
+                                                        : "could not extract the page");
         return false;
     }
     const struct page_signals *s = out->signals;
-    uint64_t dropped = (uint64_t)s->links_over_cap + s->links_too_long + s->links_invalid +
-                       out->links_unparsed;
+    uint64_t dropped = (uint64_t)s->links_over_cap + s->links_too_long + s->links_invalid + out->links_unparsed;
     page->links_dropped = dropped > UINT32_MAX ? UINT32_MAX : (uint32_t)dropped;
     if (s->truncated & (EXTRACT_TRUNCATED_PARSE_TIME | EXTRACT_TRUNCATED_PARSE_MEMORY)) {
         /* Nothing of the body was read: no page rule may judge it (page-parse-limit says why). */
         page->flags |= CRAWL_PAGE_TRUNCATED;
         graph_set_flags(c->graph, node, GRAPH_NODE_TRUNCATED);
         crawl_page_set_text(c, page, CRAWL_TEXT_ERROR,
-                            s->truncated & EXTRACT_TRUNCATED_PARSE_TIME ? "truncated: HTML parse over --max-parse-time"
-                                                                        : "truncated: HTML parse over its memory budget");
+                            s->truncated & EXTRACT_TRUNCATED_PARSE_TIME
+                                ? "truncated: HTML parse over --max-parse-time"
+                                : "truncated: HTML parse over its memory budget");
     }
     crawl_record_signals(c, node, s);
     bool source_in_scope = graph_node(c->graph, node)->flags & GRAPH_NODE_IN_SCOPE;

@@ -19,7 +19,8 @@
 
 /* ---- robots.txt per origin ---- */
 
-static void request_not_found(struct crawl *c, struct frontier_origin *origin, size_t index, const struct robots *robots);
+static void request_not_found(struct crawl *c, struct frontier_origin *origin, size_t index,
+                              const struct robots *robots);
 
 static void set_origin_robots(struct crawl *c, struct frontier_origin *origin, size_t index, struct robots *robots,
                               const char *action, const char *reason)
@@ -49,8 +50,7 @@ static void set_origin_robots(struct crawl *c, struct frontier_origin *origin, s
 
 void crawl_request_robots(struct crawl *c, struct frontier_origin *origin)
 {
-    struct crawl_robots_outcome *grown =
-        array_grow(c->r->robots, c->r->robots_count, sizeof(*grown));
+    struct crawl_robots_outcome *grown = array_grow(c->r->robots, c->r->robots_count, sizeof(*grown));
     if (!grown) {
         frontier_set_robots_state(origin, FRONTIER_ROBOTS_READY);
         return;
@@ -70,7 +70,8 @@ void crawl_request_robots(struct crawl *c, struct frontier_origin *origin)
         request->robots_index = index;
     }
     bool own_origin = strcmp(frontier_origin_name(origin), c->start_origin) == 0;
-    if (!request || !outcome->robots_url || crawl_start_fetch(c, outcome->robots_url, false, own_origin, 0, request) != CP_OK) {
+    if (!request || !outcome->robots_url ||
+        crawl_start_fetch(c, outcome->robots_url, false, own_origin, 0, request) != CP_OK) {
         free(request);
         set_origin_robots(c, origin, index, NULL, "allow-all", "out of memory: robots.txt not fetched");
     }
@@ -98,14 +99,16 @@ void crawl_handle_robots(struct crawl *c, struct request *request, struct fetch_
         .hops = request->hops,
     };
     char reason[512] = "";
-    enum robots_fetch_action action = robots_fetch_policy(outcome->robots_url, &http, &c->r->findings, reason, sizeof(reason));
+    enum robots_fetch_action action = robots_fetch_policy(outcome->robots_url, &http, &c->r->findings, reason,
+                                                          sizeof(reason));
     outcome->status = response->status;
     outcome->bytes = response->body_length;
     /* No byte from the host at all (DNS, connect, TLS, or a silent timeout): the crawl cannot
      * reach the origin, which crawl_judge_start reports instead of a robots.txt finding alone. */
     enum http_error_class failure = response->error_class;
-    if (response->status == 0 && (failure == HTTP_ERROR_DNS || failure == HTTP_ERROR_CONNECT || failure == HTTP_ERROR_TLS ||
-                                  (failure == HTTP_ERROR_TIMEOUT && response->ttfb_ms <= 0))) {
+    if (response->status == 0 &&
+        (failure == HTTP_ERROR_DNS || failure == HTTP_ERROR_CONNECT || failure == HTTP_ERROR_TLS ||
+         (failure == HTTP_ERROR_TIMEOUT && response->ttfb_ms <= 0))) {
         char text[400];
         snprintf(text, sizeof text, "%s: %s", http_error_class_name(failure), response->error);
         free(outcome->transport_error);
@@ -122,8 +125,9 @@ void crawl_handle_robots(struct crawl *c, struct request *request, struct fetch_
                 return;
             free(next);
         }
-        set_origin_robots(c, request->origin, request->robots_index, robots_new_allow_all("robots.txt redirect not followed"),
-                          "allow-all", "out of memory following a robots.txt redirect");
+        set_origin_robots(c, request->origin, request->robots_index,
+                          robots_new_allow_all("robots.txt redirect not followed"), "allow-all",
+                          "out of memory following a robots.txt redirect");
         return;
     }
     case ROBOTS_FETCH_PARSE:
@@ -160,7 +164,8 @@ static void missing_path(char *dst, size_t size)
 
 /* Asked once per in-scope origin, unless the crawl is exact (list, sitemap-only: exactly the URLs
  * given) or robots.txt forbids the path; a failed request is only a missing reference. */
-static void request_not_found(struct crawl *c, struct frontier_origin *origin, size_t index, const struct robots *robots)
+static void request_not_found(struct crawl *c, struct frontier_origin *origin, size_t index,
+                              const struct robots *robots)
 {
     if (c->o->list_count > 0 || c->o->sitemap_only || c->stopping)
         return;
@@ -197,7 +202,9 @@ void crawl_handle_not_found(struct crawl *c, struct request *request, struct fet
     outcome->not_found_status = response->status;
     if (!response->body_length || !content_type_is_html(response->content_type))
         return;
-    struct extract_input input = {.url = response->url, .body = response->body, .body_length = response->body_length,
+    struct extract_input input = {.url = response->url,
+                                  .body = response->body,
+                                  .body_length = response->body_length,
                                   .limits = {.max_links = 1, .max_parse_ms = c->o->max_parse_ms}};
     struct page_signals *signals = NULL;
     if (extract_page(&input, &signals) != CP_OK)

@@ -122,8 +122,8 @@ void crawl_start_sitemaps(struct crawl *c, const struct robots *robots)
     c->sitemap_checker_ready = true;
     c->sitemap_checker.on_child = on_child;
     struct sitemap_discovery plan;
-    if (sitemap_discovery_plan(c->start.href, declared, robots_count, c->o->sitemaps, c->o->sitemap_count,
-                               &plan) != CP_OK)
+    if (sitemap_discovery_plan(c->start.href, declared, robots_count, c->o->sitemaps, c->o->sitemap_count, &plan) !=
+        CP_OK)
         return;
     for (size_t i = 0; i < plan.count; i++)
         queue_sitemap(c, plan.sources[i].url, (int)plan.sources[i].origin);
@@ -226,7 +226,8 @@ void crawl_handle_sitemap(struct crawl *c, struct request *request, struct fetch
         return;
     /* One file reached twice (robots.txt and an index, or a guess and an index) is one file read:
      * one row, its entries counted once. */
-    if (response->status == 200 && c->sitemap_checker_ready && sitemap_checker_has_read(&c->sitemap_checker, response->url))
+    if (response->status == 200 && c->sitemap_checker_ready &&
+        sitemap_checker_has_read(&c->sitemap_checker, response->url))
         return;
     struct crawl_sitemap_outcome *outcome = add_outcome(c, request->url, request->sitemap_origin);
     if (outcome)

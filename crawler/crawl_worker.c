@@ -29,16 +29,18 @@ static uint8_t edge_kind_of_link(uint8_t kind)
 static const char *rel_of_link(uint8_t kind)
 {
     switch (kind) {
-    case EXTRACT_LINK_NEXT: case EXTRACT_LINK_HEADER_NEXT: return "next";
-    case EXTRACT_LINK_PREV: case EXTRACT_LINK_HEADER_PREV: return "prev";
+    case EXTRACT_LINK_NEXT:
+    case EXTRACT_LINK_HEADER_NEXT: return "next";
+    case EXTRACT_LINK_PREV:
+    case EXTRACT_LINK_HEADER_PREV: return "prev";
     default: return NULL;
     }
 }
 
 /* Parse and identify one resolved URL into the next slot of out->links (extract resolved it with
  * the same length cap, so only a lack of memory fails here, and is counted). */
-static void add_found(const struct crawl *c, struct outcome *out, const char *url, const char *anchor,
-                      const char *rel, uint8_t meta, bool followable)
+static void add_found(const struct crawl *c, struct outcome *out, const char *url, const char *anchor, const char *rel,
+                      uint8_t meta, bool followable)
 {
     struct found_link *link = &out->links[out->link_count];
     memset(link, 0, sizeof(*link));
@@ -88,7 +90,8 @@ struct outcome *crawl_extract(const struct crawl *c, uint32_t node, const char *
         .body = body,
         .body_length = body_length,
         .product_token = c->robots_token,
-        .limits = {.max_links = c->o->max_links_per_page, .max_url_length = c->o->max_url_length,
+        .limits = {.max_links = c->o->max_links_per_page,
+                   .max_url_length = c->o->max_url_length,
                    .max_parse_ms = c->o->max_parse_ms},
         .cancel = &c->parse_cancel,
     };
@@ -115,8 +118,10 @@ int crawl_found_links(const struct crawl *c, struct outcome *out)
         uint8_t meta = edge_kind_of_link(l->kind);
         if ((l->flags & EXTRACT_LINK_NOFOLLOW) || (page_nofollow && graph_edge_kind(meta) == GRAPH_EDGE_LINK))
             meta |= GRAPH_REL_NOFOLLOW;
-        if (l->flags & EXTRACT_LINK_UGC) meta |= GRAPH_REL_UGC;
-        if (l->flags & EXTRACT_LINK_SPONSORED) meta |= GRAPH_REL_SPONSORED;
+        if (l->flags & EXTRACT_LINK_UGC)
+            meta |= GRAPH_REL_UGC;
+        if (l->flags & EXTRACT_LINK_SPONSORED)
+            meta |= GRAPH_REL_SPONSORED;
         add_found(c, out, l->url, l->text, rel_of_link(l->kind), meta, true);
     }
     for (uint32_t i = 0; i < s->canonical_count; i++) {

@@ -28,10 +28,10 @@ struct frontier_origin {
     long last_backoff_ms;
     enum frontier_robots_state robots_state;
     void *robots;
-    uint8_t *window;        /* last breaker_window outcomes, 1 = error (a ring) */
+    uint8_t *window; /* last breaker_window outcomes, 1 = error (a ring) */
     int window_used, window_next;
     uint32_t failures_in_a_row; /* network errors, 5xx and 429 since the last success */
-    bool abandoned;         /* the failure budget is spent: nothing more is claimed or queued */
+    bool abandoned;             /* the failure budget is spent: nothing more is claimed or queued */
     struct frontier_origin_stats stats;
     UT_hash_handle hh;
 };
@@ -40,7 +40,7 @@ struct template_count {
     char *key;
     size_t urls;
     size_t refused;
-    char *example;          /* a refused URL: the shortest, then the first in byte order */
+    char *example;                 /* a refused URL: the shortest, then the first in byte order */
     uint32_t min_depth, max_depth; /* click depths the template's URLs were found at */
     bool flagged;
     UT_hash_handle hh;
@@ -52,13 +52,13 @@ struct template_count {
 #define PATH_TRAP_DEPTH_SPAN 20
 /* A path whose last segments repeat (/a/b/a/b/a/b/) this many times is a relative-link loop. */
 #define PATH_TRAP_REPEATS 3
-#define PATH_TRAP_UNIT_MAX 3  /* segments in the repeating unit */
+#define PATH_TRAP_UNIT_MAX 3 /* segments in the repeating unit */
 
 struct frontier {
     struct frontier_options options;
-    struct frontier_origin *origins;   /* hash by name */
-    struct frontier_origin **order;    /* first-seen order */
-    size_t origin_count; /* order and traps grow by array_grow */
+    struct frontier_origin *origins; /* hash by name */
+    struct frontier_origin **order;  /* first-seen order */
+    size_t origin_count;             /* order and traps grow by array_grow */
     struct template_count *templates;
     struct template_count **traps;
     size_t trap_count;
@@ -75,15 +75,24 @@ struct frontier *frontier_new(const struct frontier_options *options)
         return NULL;
     f->options = *options;
     struct frontier_options *o = &f->options;
-    if (o->per_host <= 0) o->per_host = 4;
-    if (!o->max_per_template) o->max_per_template = FRONTIER_DEFAULT_MAX_PER_TEMPLATE;
-    if (o->breaker_window <= 0) o->breaker_window = 20;
-    if (o->breaker_ratio <= 0) o->breaker_ratio = 0.5;
-    if (o->breaker_pause_ms <= 0) o->breaker_pause_ms = 30000;
-    if (o->default_backoff_ms <= 0) o->default_backoff_ms = 2000;
-    if (o->max_backoff_ms <= 0) o->max_backoff_ms = 60000;
-    if (o->max_origin_failures <= 0) o->max_origin_failures = FRONTIER_DEFAULT_MAX_ORIGIN_FAILURES;
-    if (o->max_origin_backoff_ms <= 0) o->max_origin_backoff_ms = FRONTIER_DEFAULT_MAX_ORIGIN_BACKOFF_MS;
+    if (o->per_host <= 0)
+        o->per_host = 4;
+    if (!o->max_per_template)
+        o->max_per_template = FRONTIER_DEFAULT_MAX_PER_TEMPLATE;
+    if (o->breaker_window <= 0)
+        o->breaker_window = 20;
+    if (o->breaker_ratio <= 0)
+        o->breaker_ratio = 0.5;
+    if (o->breaker_pause_ms <= 0)
+        o->breaker_pause_ms = 30000;
+    if (o->default_backoff_ms <= 0)
+        o->default_backoff_ms = 2000;
+    if (o->max_backoff_ms <= 0)
+        o->max_backoff_ms = 60000;
+    if (o->max_origin_failures <= 0)
+        o->max_origin_failures = FRONTIER_DEFAULT_MAX_ORIGIN_FAILURES;
+    if (o->max_origin_backoff_ms <= 0)
+        o->max_origin_backoff_ms = FRONTIER_DEFAULT_MAX_ORIGIN_BACKOFF_MS;
     return f;
 }
 
@@ -92,7 +101,8 @@ void frontier_free(struct frontier *f)
     if (!f)
         return;
     struct frontier_origin *origin, *next_origin;
-    HASH_ITER(hh, f->origins, origin, next_origin) {
+    HASH_ITER(hh, f->origins, origin, next_origin)
+    {
         HASH_DEL(f->origins, origin);
         free(origin->name);
         free(origin->heap);
@@ -100,7 +110,8 @@ void frontier_free(struct frontier *f)
         free(origin);
     }
     struct template_count *t, *next_template;
-    HASH_ITER(hh, f->templates, t, next_template) {
+    HASH_ITER(hh, f->templates, t, next_template)
+    {
         HASH_DEL(f->templates, t);
         free(t->key);
         free(t->example);
@@ -302,8 +313,7 @@ static int path_template(const struct url *url, const char *origin, struct buf *
     size_t tail = repeating_tail(path, length);
     if (tail < length) {
         *kind = PATH_TEMPLATE_REPEATS;
-        return buf_append(out, path, tail) == CP_OK && buf_append_str(out, "{repeats}") == CP_OK ? CP_OK
-                                                                                                : CP_ERR_NOMEM;
+        return buf_append(out, path, tail) == CP_OK && buf_append_str(out, "{repeats}") == CP_OK ? CP_OK : CP_ERR_NOMEM;
     }
     if (append_number_template(out, path, length, &numbers) != CP_OK)
         return CP_ERR_NOMEM;
@@ -436,7 +446,8 @@ int frontier_retry(struct frontier *f, const struct frontier_claim *claim)
 /* When origin o may start a request, or a negative number when it cannot at all right now. */
 static double ready_at(const struct frontier *f, const struct frontier_origin *o)
 {
-    if (o->count == 0 || o->abandoned || o->robots_state == FRONTIER_ROBOTS_PENDING || o->in_flight >= f->options.per_host)
+    if (o->count == 0 || o->abandoned || o->robots_state == FRONTIER_ROBOTS_PENDING ||
+        o->in_flight >= f->options.per_host)
         return -1;
     double at = o->paused_until_ms > o->next_start_ms ? o->paused_until_ms : o->next_start_ms;
     return at;
@@ -552,8 +563,9 @@ bool frontier_finish(struct frontier *f, struct frontier_origin *o, double now_m
         o->stats.errors++;
     if (throttled) {
         o->stats.throttled++;
-        long pause = retry_after_ms >= 0 ? retry_after_ms
-                     : (o->last_backoff_ms ? o->last_backoff_ms * 2 : f->options.default_backoff_ms);
+        long pause = retry_after_ms >= 0
+                         ? retry_after_ms
+                         : (o->last_backoff_ms ? o->last_backoff_ms * 2 : f->options.default_backoff_ms);
         o->last_backoff_ms = retry_after_ms >= 0 ? o->last_backoff_ms : pause;
         pause_origin(f, o, now_ms, pause);
     } else if (!error) {
@@ -565,18 +577,54 @@ bool frontier_finish(struct frontier *f, struct frontier_origin *o, double now_m
     return opened;
 }
 
-void frontier_set_min_interval(struct frontier_origin *o, double interval_ms) { o->min_interval_ms = interval_ms; }
-void frontier_set_robots_state(struct frontier_origin *o, enum frontier_robots_state state) { o->robots_state = state; }
-void frontier_set_robots(struct frontier_origin *o, void *robots) { o->robots = robots; }
-void *frontier_robots(const struct frontier_origin *o) { return o->robots; }
-const char *frontier_origin_name(const struct frontier_origin *o) { return o->name; }
-size_t frontier_queued(const struct frontier *f) { return f->queued; }
-size_t frontier_in_flight(const struct frontier *f) { return f->in_flight; }
-size_t frontier_origin_count(const struct frontier *f) { return f->origin_count; }
-struct frontier_origin *frontier_origin_at(const struct frontier *f, size_t i) { return f->order[i]; }
-struct frontier_origin_stats frontier_origin_stats(const struct frontier_origin *o) { return o->stats; }
-size_t frontier_trap_count(const struct frontier *f) { return f->trap_count; }
-bool frontier_origin_abandoned(const struct frontier_origin *o) { return o->abandoned; }
+void frontier_set_min_interval(struct frontier_origin *o, double interval_ms)
+{
+    o->min_interval_ms = interval_ms;
+}
+void frontier_set_robots_state(struct frontier_origin *o, enum frontier_robots_state state)
+{
+    o->robots_state = state;
+}
+void frontier_set_robots(struct frontier_origin *o, void *robots)
+{
+    o->robots = robots;
+}
+void *frontier_robots(const struct frontier_origin *o)
+{
+    return o->robots;
+}
+const char *frontier_origin_name(const struct frontier_origin *o)
+{
+    return o->name;
+}
+size_t frontier_queued(const struct frontier *f)
+{
+    return f->queued;
+}
+size_t frontier_in_flight(const struct frontier *f)
+{
+    return f->in_flight;
+}
+size_t frontier_origin_count(const struct frontier *f)
+{
+    return f->origin_count;
+}
+struct frontier_origin *frontier_origin_at(const struct frontier *f, size_t i)
+{
+    return f->order[i];
+}
+struct frontier_origin_stats frontier_origin_stats(const struct frontier_origin *o)
+{
+    return o->stats;
+}
+size_t frontier_trap_count(const struct frontier *f)
+{
+    return f->trap_count;
+}
+bool frontier_origin_abandoned(const struct frontier_origin *o)
+{
+    return o->abandoned;
+}
 
 uint32_t frontier_take_abandoned(struct frontier *f, struct frontier_origin *o)
 {

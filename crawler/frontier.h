@@ -33,15 +33,15 @@
 #define FRONTIER_DEFAULT_MAX_PER_TEMPLATE 500
 
 struct frontier_options {
-    int per_host;             /* requests in flight per origin; 0: 4 */
-    double rate;              /* request starts per second per origin; 0: unlimited */
-    size_t max_per_template;  /* 0: FRONTIER_DEFAULT_MAX_PER_TEMPLATE */
-    int breaker_window;       /* responses looked at; 0: 20 */
-    double breaker_ratio;     /* error share that opens the breaker; 0: 0.5 */
-    long breaker_pause_ms;    /* 0: 30 s */
-    long default_backoff_ms;  /* a 429/503 without Retry-After; 0: 2 s, doubled per repeat */
-    long max_backoff_ms;      /* cap on any pause (a longer Retry-After included); 0: 60 s */
-    int max_origin_failures;  /* failures in a row (network, 5xx, 429) that abandon an origin; 0: 25 */
+    int per_host;               /* requests in flight per origin; 0: 4 */
+    double rate;                /* request starts per second per origin; 0: unlimited */
+    size_t max_per_template;    /* 0: FRONTIER_DEFAULT_MAX_PER_TEMPLATE */
+    int breaker_window;         /* responses looked at; 0: 20 */
+    double breaker_ratio;       /* error share that opens the breaker; 0: 0.5 */
+    long breaker_pause_ms;      /* 0: 30 s */
+    long default_backoff_ms;    /* a 429/503 without Retry-After; 0: 2 s, doubled per repeat */
+    long max_backoff_ms;        /* cap on any pause (a longer Retry-After included); 0: 60 s */
+    int max_origin_failures;    /* failures in a row (network, 5xx, 429) that abandon an origin; 0: 25 */
     long max_origin_backoff_ms; /* accumulated pauses that abandon an origin; 0: 10 min */
 };
 
@@ -66,9 +66,9 @@ struct frontier_claim {
     enum { FRONTIER_NONE, FRONTIER_URL, FRONTIER_ROBOTS } kind;
     uint32_t node;
     uint32_t depth;
-    uint32_t attempt;              /* 0 for the first try */
+    uint32_t attempt; /* 0 for the first try */
     struct frontier_origin *origin;
-    long wait_ms;                  /* FRONTIER_NONE: how long until something may be ready, -1: nothing queued */
+    long wait_ms; /* FRONTIER_NONE: how long until something may be ready, -1: nothing queued */
 };
 
 struct frontier;
@@ -112,8 +112,8 @@ struct frontier_origin *frontier_origin_at(const struct frontier *frontier, size
 
 struct frontier_origin_stats {
     uint64_t requests, errors, throttled;
-    uint32_t breaker_pauses;      /* times the circuit breaker opened */
-    double paused_ms;             /* total time paused (back-off and breaker) */
+    uint32_t breaker_pauses; /* times the circuit breaker opened */
+    double paused_ms;        /* total time paused (back-off and breaker) */
     /* The window that last opened the breaker: failed responses among the last breaker_window,
      * and the pause it caused. */
     uint32_t breaker_errors, breaker_window;
@@ -134,8 +134,7 @@ uint32_t frontier_take_abandoned(struct frontier *frontier, struct frontier_orig
  * the URLs refused and one of them as *example (the shortest, then the first in byte order, so
  * that reruns name the same one; owned by the frontier). */
 size_t frontier_trap_count(const struct frontier *frontier);
-const char *frontier_trap_at(const struct frontier *frontier, size_t index, size_t *urls_refused,
-                             const char **example);
+const char *frontier_trap_at(const struct frontier *frontier, size_t index, size_t *urls_refused, const char **example);
 
 /* Bytes the frontier holds (queues, origins, templates), for the memory-per-URL figure. */
 size_t frontier_memory_usage(const struct frontier *frontier);

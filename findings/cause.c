@@ -253,7 +253,8 @@ static int summarize(const struct finding_cause_group *g, const struct finding *
     if (g->count == 1) {
         rc = buf_append_str(out, f->message); /* one finding: its own evidence says it best */
     } else if (kind == REASON_SCHEME) {
-        rc = buf_printf(out, "%zu %s: canonical uses the %s: scheme", g->count, plural(g->count, "page", "pages"), reason);
+        rc = buf_printf(out, "%zu %s: canonical uses the %s: scheme", g->count, plural(g->count, "page", "pages"),
+                        reason);
         if (rc == CP_OK && strcmp(reason, "file") == 0)
             rc = buf_append_str(out, " (built without the site URL, e.g. Sphinx html_baseurl?)");
         if (rc == CP_OK && g->rule != RULE_CANONICAL_INVALID)
@@ -268,8 +269,7 @@ static int summarize(const struct finding_cause_group *g, const struct finding *
         const char *folder = space && !strstr(reason, "://") ? reason : space ? space + 1 : reason;
         char word[24];
         const char *answer = answer_word(f->message, word);
-        const char *verb = g->rule == RULE_LINK_TO_REDIRECT ? "redirect"
-                           : NULL;
+        const char *verb = g->rule == RULE_LINK_TO_REDIRECT ? "redirect" : NULL;
         rc = buf_printf(out, "%zu %s under %s ", g->count, plural(g->count, "target", "targets"), folder);
         if (rc == CP_OK)
             rc = verb ? buf_append_str(out, verb) : buf_printf(out, "answer %s", answer ? answer : "an error");
@@ -344,7 +344,8 @@ static int count_related(const struct finding_list *list, struct finding_causes 
                 n++;
             }
         }
-        HASH_ITER(hh, seen, entry, next) {
+        HASH_ITER(hh, seen, entry, next)
+        {
             HASH_DEL(seen, entry);
             free(entry);
         }
@@ -427,7 +428,8 @@ int finding_causes_build(const struct finding_list *list, struct finding_causes 
         return CP_ERR_NOMEM;
     struct key_entry *index = NULL, *entry, *next;
     int rc = assign_groups(list, out, &index);
-    HASH_ITER(hh, index, entry, next) {
+    HASH_ITER(hh, index, entry, next)
+    {
         HASH_DEL(index, entry);
         free(entry);
     }

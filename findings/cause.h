@@ -39,23 +39,26 @@ size_t finding_url_origin_length(const char *url);
 
 /* The findings of a list that share one cause. */
 struct finding_cause_group {
-    char *key;              /* finding_cause_key of its findings */
-    char *summary;          /* one human sentence with the counts, never NULL */
+    char *key;     /* finding_cause_key of its findings */
+    char *summary; /* one human sentence with the counts, never NULL */
     enum rule_id rule;
-    size_t count;           /* findings in the group */
-    size_t related;         /* distinct related URLs across the group (source pages of broken links) */
-    size_t first;           /* index in the list of the group's first finding */
-    size_t start;           /* its findings are order[start .. start + count) */
+    size_t count;   /* findings in the group */
+    size_t related; /* distinct related URLs across the group (source pages of broken links) */
+    size_t first;   /* index in the list of the group's first finding */
+    size_t start;   /* its findings are order[start .. start + count) */
 };
 
 struct finding_causes {
     struct finding_cause_group *groups; /* most severe first, then most findings, then key */
     size_t count;
-    size_t *group_of;                   /* per finding index of the list: its group's index */
-    size_t *order;                      /* finding indexes by group, list order within a group */
+    size_t *group_of; /* per finding index of the list: its group's index */
+    size_t *order;    /* finding indexes by group, list order within a group */
 };
 
-#define FINDING_CAUSES_INIT {NULL, 0, NULL, NULL}
+#define FINDING_CAUSES_INIT \
+    {                       \
+        NULL, 0, NULL, NULL \
+    }
 
 /* Group list by cause. *out is then owned by the caller (finding_causes_free), even on error. */
 int finding_causes_build(const struct finding_list *list, struct finding_causes *out);

@@ -22,10 +22,10 @@ struct cap_entry {
 };
 
 struct finding_cap {
-    size_t max;                    /* per cause */
-    struct cap_entry *entries;     /* by key */
-    size_t checked;                /* items [0, checked) of the list are counted */
-    size_t next_compaction;        /* compact when the list reaches this count */
+    size_t max;                /* per cause */
+    struct cap_entry *entries; /* by key */
+    size_t checked;            /* items [0, checked) of the list are counted */
+    size_t next_compaction;    /* compact when the list reaches this count */
     size_t rule_kept[RULE_COUNT];
     size_t rule_dropped[RULE_COUNT]; /* over the rule's own cap (no per-cause entry) */
 };
@@ -140,7 +140,8 @@ int finding_cap_merge(struct finding_list *to, struct finding_cap *from)
     struct buf key = BUF_INIT;
     struct cap_entry *e, *next;
     int status = CP_OK;
-    HASH_ITER(hh, from->entries, e, next) {
+    HASH_ITER(hh, from->entries, e, next)
+    {
         if (!e->dropped || status != CP_OK)
             continue;
         buf_reset(&key);
@@ -162,7 +163,8 @@ int finding_cap_finish(struct finding_list *list)
     int status = compact(list);
     cap->next_compaction = SIZE_MAX; /* the summaries are not capped */
     struct cap_entry *e, *next;
-    HASH_ITER(hh, cap->entries, e, next) {
+    HASH_ITER(hh, cap->entries, e, next)
+    {
         if (!e->dropped || status != CP_OK)
             continue;
         if (!findings_add(list, RULE_FINDINGS_CAPPED, NULL, NULL, 0,
@@ -191,7 +193,8 @@ void finding_cap_free(struct finding_cap *cap)
     if (!cap)
         return;
     struct cap_entry *e, *next;
-    HASH_ITER(hh, cap->entries, e, next) {
+    HASH_ITER(hh, cap->entries, e, next)
+    {
         HASH_DEL(cap->entries, e);
         free(e->key);
         free(e);

@@ -32,8 +32,8 @@ void finding_filter_rule_off(struct finding_filter *filter, enum rule_id rule, c
 int finding_filter_ignore(struct finding_filter *filter, const char *rule, const char *pattern, const char *reason,
                           const char *origin, char *error, size_t error_size)
 {
-    struct finding_ignore entry = {.any_rule = !rule, .pattern_text = pattern, .reason = reason ? reason : "",
-                                   .origin = origin};
+    struct finding_ignore entry = {
+        .any_rule = !rule, .pattern_text = pattern, .reason = reason ? reason : "", .origin = origin};
     if (rule) {
         const struct rule *known = rule_find(rule);
         if (!known) {

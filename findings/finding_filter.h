@@ -18,21 +18,21 @@
 #include "findings/rules.h"
 
 struct finding_ignore {
-    bool any_rule;          /* no rule given: every rule */
+    bool any_rule; /* no rule given: every rule */
     enum rule_id rule;
-    bool has_pattern;       /* no pattern: every URL */
-    regex_t pattern;        /* POSIX ERE against the finding's URL (its source when it has none) */
+    bool has_pattern; /* no pattern: every URL */
+    regex_t pattern;  /* POSIX ERE against the finding's URL (its source when it has none) */
     const char *pattern_text;
-    const char *reason;     /* never NULL */
-    const char *origin;     /* where the entry came from ("crawlpack.yml:12"), for the report */
-    size_t matched;         /* findings this entry removed in the last finding_filter_apply */
+    const char *reason; /* never NULL */
+    const char *origin; /* where the entry came from ("crawlpack.yml:12"), for the report */
+    size_t matched;     /* findings this entry removed in the last finding_filter_apply */
 };
 
 struct finding_filter {
     const char *off_reason[RULE_COUNT]; /* non-NULL: the rule is off, for this reason */
     struct finding_ignore *ignores;
     size_t ignore_count;
-    size_t removed_by_rule_off;         /* in the last finding_filter_apply */
+    size_t removed_by_rule_off; /* in the last finding_filter_apply */
 };
 
 void finding_filter_init(struct finding_filter *filter);

@@ -43,8 +43,8 @@ void finding_free(struct finding *f)
     free(f->related);
 }
 
-struct finding *findings_add(struct finding_list *list, enum rule_id rule, const char *url,
-                             const char *source, unsigned line, const char *fmt, ...)
+struct finding *findings_add(struct finding_list *list, enum rule_id rule, const char *url, const char *source,
+                             unsigned line, const char *fmt, ...)
 {
     if (list->cap && finding_cap_before_add(list) != CP_OK) /* a bounded list drops what is over */
         return NULL;
@@ -179,10 +179,8 @@ enum finding_identity_key finding_identity_key_kind(enum rule_id rule)
     case RULE_CANONICAL_LOOP:
     case RULE_NOINDEX_AND_CANONICAL:
     case RULE_HREFLANG_NO_RETURN:
-    case RULE_HREFLANG_TO_ERROR:
-        return FINDING_KEY_FIRST_RELATED;
-    default:
-        break;
+    case RULE_HREFLANG_TO_ERROR: return FINDING_KEY_FIRST_RELATED;
+    default: break;
     }
     /* Sitemap and robots.txt findings belong to the file that holds the entry (the same URL listed
      * in two sitemaps is two findings). Keyed on the id prefix so rules added to those sections
@@ -199,15 +197,9 @@ int finding_identity(const struct finding *f, struct buf *out)
 {
     const char *key = NULL;
     switch (finding_identity_key_kind(f->rule)) {
-    case FINDING_KEY_FIRST_RELATED:
-        key = f->related_count ? f->related[0] : NULL;
-        break;
-    case FINDING_KEY_SOURCE:
-        key = f->source;
-        break;
-    case FINDING_KEY_NONE:
-        key = f->url ? NULL : f->source;
-        break;
+    case FINDING_KEY_FIRST_RELATED: key = f->related_count ? f->related[0] : NULL; break;
+    case FINDING_KEY_SOURCE: key = f->source; break;
+    case FINDING_KEY_NONE: key = f->url ? NULL : f->source; break;
     }
     int rc = buf_append_str(out, rule_get(f->rule)->id);
     if (rc == CP_OK)

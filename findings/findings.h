@@ -23,10 +23,10 @@
 
 struct finding {
     enum rule_id rule;
-    char *url;      /* the URL the finding is about; NULL for file-level findings */
-    char *message;  /* one line, never NULL */
-    char *source;   /* where it was seen (page URL, file path, robots.txt URL); may be NULL */
-    unsigned line;  /* line in source, 1-based; 0 when not applicable */
+    char *url;     /* the URL the finding is about; NULL for file-level findings */
+    char *message; /* one line, never NULL */
+    char *source;  /* where it was seen (page URL, file path, robots.txt URL); may be NULL */
+    unsigned line; /* line in source, 1-based; 0 when not applicable */
     unsigned column;
     char **related;
     size_t related_count;
@@ -41,13 +41,15 @@ struct finding_list {
     struct finding_cap *cap; /* NULL: unbounded */
 };
 
-#define FINDING_LIST_INIT {NULL, 0, 0, NULL}
+#define FINDING_LIST_INIT \
+    {                     \
+        NULL, 0, 0, NULL  \
+    }
 
 /* Add a finding; url and source may be NULL. Returns the new finding (valid until the next add) or
  * NULL when out of memory. The message is printf-formatted. */
-struct finding *findings_add(struct finding_list *list, enum rule_id rule, const char *url,
-                             const char *source, unsigned line, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
+struct finding *findings_add(struct finding_list *list, enum rule_id rule, const char *url, const char *source,
+                             unsigned line, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /* Append a related URL to a finding (copied). Returns 0 or CP_ERR_NOMEM. */
 int finding_add_related(struct finding *finding, const char *url);

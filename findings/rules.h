@@ -27,7 +27,7 @@ enum rule_id {
 
 struct rule {
     enum rule_id symbol;
-    const char *id;      /* stable kebab-case id, e.g. "sitemap-loc-invalid" */
+    const char *id; /* stable kebab-case id, e.g. "sitemap-loc-invalid" */
     enum severity severity;
     const char *title;
     const char *why;

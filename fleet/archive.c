@@ -39,12 +39,13 @@ static bool name_safe(const char *name, size_t length)
         while (end < length && name[end] != '/')
             end++;
         size_t part = end - start;
-        if (part == 0 || (part == 1 && name[start] == '.') || (part == 2 && name[start] == '.' && name[start + 1] == '.'))
+        if (part == 0 || (part == 1 && name[start] == '.') ||
+            (part == 2 && name[start] == '.' && name[start + 1] == '.'))
             return false;
         for (size_t i = start; i < end; i++) {
             char c = name[i];
-            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                  c == '_' || c == '-'))
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+                  c == '-'))
                 return false;
         }
         if (++depth > FLEET_ARCHIVE_DEPTH)
@@ -98,8 +99,7 @@ static int list_files(const char *dir, const char *prefix, int depth, struct nam
     return rc;
 }
 
-static int append_file(struct buf *raw, const char *dir, const char *name, size_t max, char *error,
-                       size_t error_size)
+static int append_file(struct buf *raw, const char *dir, const char *name, size_t max, char *error, size_t error_size)
 {
     char path[4096 + NAME_MAX_LENGTH];
     snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -138,8 +138,7 @@ static int deflate_into(const struct buf *raw, struct buf *out, char *error, siz
     return CP_OK;
 }
 
-int fleet_archive_pack(const char *dir, size_t max, struct buf *out, size_t *raw_size, char *error,
-                       size_t error_size)
+int fleet_archive_pack(const char *dir, size_t max, struct buf *out, size_t *raw_size, char *error, size_t error_size)
 {
     struct names *names = calloc(1, sizeof *names);
     struct buf raw = BUF_INIT;
@@ -176,8 +175,7 @@ static int make_dirs(const char *path, bool whole)
     return whole && mkdir(copy, 0777) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-static int inflate_blob(const void *data, size_t length, size_t max, struct buf *raw, char *error,
-                        size_t error_size)
+static int inflate_blob(const void *data, size_t length, size_t max, struct buf *raw, char *error, size_t error_size)
 {
     z_stream z = {0};
     if (inflateInit(&z) != Z_OK)
@@ -209,8 +207,7 @@ static int inflate_blob(const void *data, size_t length, size_t max, struct buf 
     return rc;
 }
 
-static int write_file(const char *dir, const char *name, const char *data, size_t size, char *error,
-                      size_t error_size)
+static int write_file(const char *dir, const char *name, const char *data, size_t size, char *error, size_t error_size)
 {
     char path[4096 + NAME_MAX_LENGTH];
     snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -227,8 +224,7 @@ static int write_file(const char *dir, const char *name, const char *data, size_
     return out_file_commit(&f, error, error_size);
 }
 
-int fleet_archive_unpack(const void *data, size_t length, size_t max, const char *dir, char *error,
-                         size_t error_size)
+int fleet_archive_unpack(const void *data, size_t length, size_t max, const char *dir, char *error, size_t error_size)
 {
     struct buf raw = BUF_INIT;
     int rc = inflate_blob(data, length, max, &raw, error, error_size);

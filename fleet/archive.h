@@ -20,11 +20,9 @@
 
 #define FLEET_ARCHIVE_DEPTH 4
 
-int fleet_archive_pack(const char *dir, size_t max, struct buf *out, size_t *raw_size, char *error,
-                       size_t error_size);
+int fleet_archive_pack(const char *dir, size_t max, struct buf *out, size_t *raw_size, char *error, size_t error_size);
 /* Write every file of the blob into dir (created), each under a temporary name renamed when
  * complete (common/out_file). */
-int fleet_archive_unpack(const void *data, size_t length, size_t max, const char *dir, char *error,
-                         size_t error_size);
+int fleet_archive_unpack(const void *data, size_t length, size_t max, const char *dir, char *error, size_t error_size);
 
 #endif

@@ -66,8 +66,9 @@ static int read_chunks(struct fleet *fleet, const char *prefix, const struct fle
         if (s != NATS_OK)
             return fleet_nats_error(s, 0, "a chunk of the result is missing", error, error_size);
         int length = natsMsg_GetDataLength(msg);
-        int rc = blob->len + (size_t)length > size ? CP_ERR_PARSE
-                 : buf_append(blob, natsMsg_GetData(msg), (size_t)length) != 0 ? CP_ERR_NOMEM : CP_OK;
+        int rc = blob->len + (size_t)length > size                             ? CP_ERR_PARSE
+                 : buf_append(blob, natsMsg_GetData(msg), (size_t)length) != 0 ? CP_ERR_NOMEM
+                                                                               : CP_OK;
         natsMsg_Destroy(msg);
         if (rc != CP_OK)
             return rc == CP_ERR_NOMEM ? rc : fail(error, error_size, rc, "the result is longer than announced");
@@ -154,8 +155,8 @@ static void write_table(FILE *out, const char *run, const struct row *rows, size
     for (size_t i = 0; i < count; i++) {
         const struct row *r = &rows[i];
         if (r->collected)
-            fprintf(out, "%-8s %7zu %8zu %7zu %7zu  %s%s\n", row_state(r), r->errors, r->warnings, r->notices,
-                    r->pages, r->status->origin, r->partial ? " (partial crawl)" : "");
+            fprintf(out, "%-8s %7zu %8zu %7zu %7zu  %s%s\n", row_state(r), r->errors, r->warnings, r->notices, r->pages,
+                    r->status->origin, r->partial ? " (partial crawl)" : "");
         else
             fprintf(out, "%-8s %7s %8s %7s %7s  %s%s%s\n", row_state(r), "-", "-", "-", "-", r->status->origin,
                     r->note[0] ? ": " : "", r->note);
@@ -180,8 +181,8 @@ static void write_row_json(struct json_writer *w, const struct row *r)
         const struct {
             const char *name;
             size_t value;
-        } counts[] = {{"pages", r->pages}, {"indexable", r->indexable}, {"findings", r->findings},
-                      {"errors", r->errors}, {"warnings", r->warnings}, {"notices", r->notices},
+        } counts[] = {{"pages", r->pages},    {"indexable", r->indexable}, {"findings", r->findings},
+                      {"errors", r->errors},  {"warnings", r->warnings},   {"notices", r->notices},
                       {"failing", r->failing}};
         for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
             json_key(w, counts[i].name);
@@ -214,7 +215,9 @@ static int write_fleet_json(const char *out_dir, const char *run, const struct r
     const struct {
         const char *name;
         size_t value;
-    } counts[] = {{"origins", count}, {"collected", result->written}, {"failed", result->failed},
+    } counts[] = {{"origins", count},
+                  {"collected", result->written},
+                  {"failed", result->failed},
                   {"not_finished", result->pending}};
     for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
         json_key(&w, counts[i].name);

@@ -88,11 +88,17 @@ int fleet_marker_decode(const char *data, size_t length, struct fleet_marker *m)
         return CP_ERR_PARSE;
     }
     *m = (struct fleet_marker){
-        .chunks = count_of(root, "chunks"), .size = count_of(root, "size"), .raw_size = count_of(root, "raw_size"),
-        .pages = count_of(root, "pages"), .indexable = count_of(root, "indexable"),
-        .findings = count_of(root, "findings"), .errors = count_of(root, "errors"),
-        .warnings = count_of(root, "warnings"), .notices = count_of(root, "notices"),
-        .failing = count_of(root, "failing"), .crc32 = (uint32_t)count_of(root, "crc32"),
+        .chunks = count_of(root, "chunks"),
+        .size = count_of(root, "size"),
+        .raw_size = count_of(root, "raw_size"),
+        .pages = count_of(root, "pages"),
+        .indexable = count_of(root, "indexable"),
+        .findings = count_of(root, "findings"),
+        .errors = count_of(root, "errors"),
+        .warnings = count_of(root, "warnings"),
+        .notices = count_of(root, "notices"),
+        .failing = count_of(root, "failing"),
+        .crc32 = (uint32_t)count_of(root, "crc32"),
         .partial = json_is_true(json_object_get(root, "partial")),
     };
     json_decref(root);

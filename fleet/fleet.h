@@ -32,11 +32,11 @@
 #include "audit/audit_run.h"
 
 #define FLEET_RUN_MAX 64
-#define FLEET_KEY_MAX 200          /* fleet_origin_key's longest result, NUL included */
+#define FLEET_KEY_MAX 200 /* fleet_origin_key's longest result, NUL included */
 #define FLEET_DEFAULT_RUN "default"
 #define FLEET_DEFAULT_ACK_WAIT_S 30
 #define FLEET_DEFAULT_ATTEMPTS 3
-#define FLEET_ARGS_MAX 64          /* audit options one job may carry */
+#define FLEET_ARGS_MAX 64 /* audit options one job may carry */
 
 struct fleet;
 
@@ -65,8 +65,8 @@ int fleet_origin_key(const char *url, char *origin, size_t origin_size, char key
 /* ---- submit ---- */
 
 struct fleet_submit_result {
-    size_t queued;     /* new jobs */
-    size_t existing;   /* jobs of this run for an origin already submitted (not queued again) */
+    size_t queued;   /* new jobs */
+    size_t existing; /* jobs of this run for an origin already submitted (not queued again) */
 };
 
 /* Queue one job per distinct origin of urls[] in run, each carrying args (audit options, checked
@@ -83,21 +83,20 @@ int fleet_submit(struct fleet *fleet, const char *run, const char *const *urls, 
  * audit start into out_dir, keeping what it allocates in *state; release frees it after the
  * audit. prepare returns CP_OK or CP_ERR_INVALID with a message. */
 struct fleet_auditor {
-    int (*prepare)(void *context, const char *start, const char *const *args, size_t arg_count,
-                   const char *out_dir, struct audit_request *request, void **state, char *error,
-                   size_t error_size);
+    int (*prepare)(void *context, const char *start, const char *const *args, size_t arg_count, const char *out_dir,
+                   struct audit_request *request, void **state, char *error, size_t error_size);
     void (*release)(void *state);
     void *context;
 };
 
 struct fleet_worker_options {
-    const char *name;          /* this worker's name in status and locks (host:pid by default) */
-    long max_jobs;             /* stop after this many jobs; 0: run until stopped */
+    const char *name; /* this worker's name in status and locks (host:pid by default) */
+    long max_jobs;    /* stop after this many jobs; 0: run until stopped */
     /* Set by the caller's SIGTERM/SIGINT handler (the same flag the audit's crawl watches): the
      * current audit stops, its job is released to another worker, the loop returns. */
     volatile sig_atomic_t *stop_flag;
-    const char *work_dir;      /* temporary audit folders go here; NULL: $TMPDIR or /tmp */
-    FILE *log;                 /* one line per job; NULL: none */
+    const char *work_dir; /* temporary audit folders go here; NULL: $TMPDIR or /tmp */
+    FILE *log;            /* one line per job; NULL: none */
 };
 
 struct fleet_worker_stats {
@@ -119,12 +118,12 @@ const char *fleet_state_name(enum fleet_state state);
 struct fleet_job_status {
     char *run, *key, *origin, *start;
     enum fleet_state state;
-    char *worker;       /* running: who; done/failed: who finished it */
-    char *since;        /* when the state began, "YYYY-MM-DDTHH:MM:SSZ" */
+    char *worker; /* running: who; done/failed: who finished it */
+    char *since;  /* when the state began, "YYYY-MM-DDTHH:MM:SSZ" */
     int attempts, max_attempts;
-    char *error_class;  /* failed (or a retried attempt): "connect", "dns", "blocked", ... */
+    char *error_class; /* failed (or a retried attempt): "connect", "dns", "blocked", ... */
     char *error;
-    char *result;       /* done: the result id in CRAWLPACK_RESULTS */
+    char *result; /* done: the result id in CRAWLPACK_RESULTS */
 };
 
 struct fleet_status_list {

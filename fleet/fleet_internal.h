@@ -13,10 +13,10 @@
 #include "fleet/fleet.h"
 
 #define FLEET_JOBS_STREAM "CRAWLPACK_JOBS"
-#define FLEET_JOBS_SUBJECT "crawlpack.jobs"        /* .RUN.KEY */
+#define FLEET_JOBS_SUBJECT "crawlpack.jobs" /* .RUN.KEY */
 #define FLEET_JOBS_CONSUMER "workers"
 #define FLEET_RESULTS_STREAM "CRAWLPACK_RESULTS"
-#define FLEET_RESULTS_SUBJECT "crawlpack.results"  /* .RUN.KEY.RESULT.{N|done} */
+#define FLEET_RESULTS_SUBJECT "crawlpack.results" /* .RUN.KEY.RESULT.{N|done} */
 #define FLEET_STATUS_BUCKET "crawlpack_status"
 #define FLEET_LOCKS_BUCKET "crawlpack_locks"
 

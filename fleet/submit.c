@@ -67,8 +67,12 @@ static int submit_one(struct fleet *fleet, const char *run, const char *key, con
         return fleet_nats_error(s, code, "cannot queue the job", error, error_size);
     char now[32];
     fleet_now(now);
-    struct fleet_job_status st = {.run = (char *)run, .key = (char *)key, .origin = (char *)origin,
-                                  .start = (char *)start, .state = FLEET_QUEUED, .since = now,
+    struct fleet_job_status st = {.run = (char *)run,
+                                  .key = (char *)key,
+                                  .origin = (char *)origin,
+                                  .start = (char *)start,
+                                  .state = FLEET_QUEUED,
+                                  .since = now,
                                   .max_attempts = attempts};
     char *json = fleet_status_encode(&st);
     if (!json)

@@ -48,8 +48,10 @@ static void renew_lock(struct heartbeat *h)
         h->lock_revision = revision;
     else if (s == NATS_ERR && !h->lock_lost) {
         h->lock_lost = true;
-        fprintf(stderr, "crawlpack fleet: %s: the origin's lock was taken over (this worker missed its ack "
-                        "deadline); the audit goes on, collect keeps one result\n", h->lock_key);
+        fprintf(stderr,
+                "crawlpack fleet: %s: the origin's lock was taken over (this worker missed its ack "
+                "deadline); the audit goes on, collect keeps one result\n",
+                h->lock_key);
     }
 }
 
@@ -107,7 +109,8 @@ enum lock_outcome { LOCK_TAKEN, LOCK_BUSY, LOCK_ERROR };
 
 /* Take the origin's lock. Held under the same job means its last holder let the job's ack
  * deadline pass (the job was redelivered to us): that worker is gone or cut off, take it over. */
-static enum lock_outcome lock_take(struct fleet *fleet, const struct fleet_job *job, const char *value, uint64_t *revision)
+static enum lock_outcome lock_take(struct fleet *fleet, const struct fleet_job *job, const char *value,
+                                   uint64_t *revision)
 {
     if (kvStore_CreateString(revision, fleet->locks, job->key, value) == NATS_OK)
         return LOCK_TAKEN;
@@ -120,7 +123,8 @@ static enum lock_outcome lock_take(struct fleet *fleet, const struct fleet_job *
     const char *held = kvEntry_ValueString(entry);
     size_t run_length = strlen(job->run), key_length = strlen(job->key);
     bool same_job = held && strncmp(held, job->run, run_length) == 0 && held[run_length] == '.' &&
-                    strncmp(held + run_length + 1, job->key, key_length) == 0 && held[run_length + 1 + key_length] == ' ';
+                    strncmp(held + run_length + 1, job->key, key_length) == 0 &&
+                    held[run_length + 1 + key_length] == ' ';
     uint64_t last = kvEntry_Revision(entry);
     kvEntry_Destroy(entry);
     if (!same_job)
@@ -169,10 +173,17 @@ static char *marker_encode(const struct fleet_job *job, const char *worker, int 
     const struct {
         const char *name;
         size_t value;
-    } counts[] = {{"chunks", chunks}, {"size", size}, {"raw_size", raw_size}, {"crc32", crc},
-                  {"pages", s->pages}, {"indexable", s->indexable}, {"findings", s->findings},
-                  {"errors", s->by_severity[SEVERITY_ERROR]}, {"warnings", s->by_severity[SEVERITY_WARNING]},
-                  {"notices", s->by_severity[SEVERITY_NOTICE]}, {"failing", s->failing}};
+    } counts[] = {{"chunks", chunks},
+                  {"size", size},
+                  {"raw_size", raw_size},
+                  {"crc32", crc},
+                  {"pages", s->pages},
+                  {"indexable", s->indexable},
+                  {"findings", s->findings},
+                  {"errors", s->by_severity[SEVERITY_ERROR]},
+                  {"warnings", s->by_severity[SEVERITY_WARNING]},
+                  {"notices", s->by_severity[SEVERITY_NOTICE]},
+                  {"failing", s->failing}};
     for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
         json_key(&w, counts[i].name);
         json_uint(&w, counts[i].value);
@@ -214,8 +225,8 @@ static natsStatus publish_retrying(struct fleet *fleet, const char *subject, con
     return s;
 }
 
-static int publish_result(struct fleet *fleet, const struct fleet_job *job, const char *result_id, const struct buf *blob,
-                          const char *marker, char *error, size_t error_size)
+static int publish_result(struct fleet *fleet, const struct fleet_job *job, const char *result_id,
+                          const struct buf *blob, const char *marker, char *error, size_t error_size)
 {
     size_t chunk = chunk_size(fleet);
     char subject[512];
@@ -235,8 +246,9 @@ static int publish_result(struct fleet *fleet, const struct fleet_job *job, cons
 }
 
 /* Pack the audit folder and publish it; the result's id goes to *result_id. */
-static int ship_result(struct fleet *fleet, const struct fleet_job *job, const char *worker, int attempt, const char *dir,
-                       const struct audit_result *result, char result_id[40], char *error, size_t error_size)
+static int ship_result(struct fleet *fleet, const struct fleet_job *job, const char *worker, int attempt,
+                       const char *dir, const struct audit_result *result, char result_id[40], char *error,
+                       size_t error_size)
 {
     struct buf blob = BUF_INIT;
     size_t raw_size = 0;
@@ -315,20 +327,26 @@ static void log_job(const struct run_context *ctx, const char *fmt, ...)
 }
 
 /* The record written when a job's state changes (st keeps the job's strings). */
-static void status_for(const struct fleet_job *job, struct fleet_job_status *st, enum fleet_state state, const char *worker,
-                       int attempts, char since[32])
+static void status_for(const struct fleet_job *job, struct fleet_job_status *st, enum fleet_state state,
+                       const char *worker, int attempts, char since[32])
 {
     fleet_now(since);
-    *st = (struct fleet_job_status){.run = (char *)job->run, .key = (char *)job->key, .origin = (char *)job->origin,
-                                    .start = (char *)job->start, .state = state, .worker = (char *)worker,
-                                    .since = since, .attempts = attempts, .max_attempts = job->max_attempts};
+    *st = (struct fleet_job_status){.run = (char *)job->run,
+                                    .key = (char *)job->key,
+                                    .origin = (char *)job->origin,
+                                    .start = (char *)job->start,
+                                    .state = state,
+                                    .worker = (char *)worker,
+                                    .since = since,
+                                    .attempts = attempts,
+                                    .max_attempts = job->max_attempts};
 }
 
 struct attempt {
-    int status;             /* audit_run's, or prepare's */
-    double started_ms;      /* when the job arrived */
-    double audit_ms;        /* audit_run's wall time: the rest of the job's time is the fleet's */
-    bool lock_lost;         /* another worker took the origin's lock over: not ours to delete */
+    int status;        /* audit_run's, or prepare's */
+    double started_ms; /* when the job arrived */
+    double audit_ms;   /* audit_run's wall time: the rest of the job's time is the fleet's */
+    bool lock_lost;    /* another worker took the origin's lock over: not ours to delete */
     bool prepared;
     struct audit_result result;
     char error[1024];
@@ -356,8 +374,12 @@ static void run_audit(struct run_context *ctx, const struct fleet_job *job, nats
     a->prepared = a->status == CP_OK;
     if (!a->prepared)
         return;
-    struct heartbeat h = {.fleet = ctx->fleet, .msg = msg, .lock_key = job->key, .lock_value = lock_value,
-                          .lock_revision = lock_revision, .interval_ms = ctx->ack_wait_ms / 3};
+    struct heartbeat h = {.fleet = ctx->fleet,
+                          .msg = msg,
+                          .lock_key = job->key,
+                          .lock_value = lock_value,
+                          .lock_revision = lock_revision,
+                          .interval_ms = ctx->ack_wait_ms / 3};
     bool beating = heartbeat_start(&h) == CP_OK;
     double audit_start = now_ms();
     a->status = audit_run(&request, &a->result, a->error, sizeof a->error);
@@ -404,11 +426,12 @@ static void finish_failed(struct run_context *ctx, const struct fleet_job *job, 
     }
 }
 
-static void finish_done(struct run_context *ctx, const struct fleet_job *job, natsMsg *msg, int attempt, struct attempt *a)
+static void finish_done(struct run_context *ctx, const struct fleet_job *job, natsMsg *msg, int attempt,
+                        struct attempt *a)
 {
     char result_id[40], error[512], since[32];
-    if (ship_result(ctx->fleet, job, ctx->options->name, attempt, a->dir, &a->result, result_id, error,
-                    sizeof error) != CP_OK) {
+    if (ship_result(ctx->fleet, job, ctx->options->name, attempt, a->dir, &a->result, result_id, error, sizeof error) !=
+        CP_OK) {
         finish_failed(ctx, job, msg, attempt, "publish", error);
         return;
     }
@@ -448,10 +471,9 @@ static bool settle_known(struct run_context *ctx, const struct fleet_job *job, n
     if (!settled && known.attempts >= job->max_attempts) {
         /* every attempt started and none ended: the workers running it died (a crash, an OOM kill) */
         char message[256];
-        snprintf(message, sizeof message, "%d attempt%s started and never finished (the worker died)",
-                 known.attempts, known.attempts == 1 ? "" : "s");
-        finish_failed(ctx, job, msg, known.attempts, known.error_class ? known.error_class : "worker-lost",
-                      message);
+        snprintf(message, sizeof message, "%d attempt%s started and never finished (the worker died)", known.attempts,
+                 known.attempts == 1 ? "" : "s");
+        finish_failed(ctx, job, msg, known.attempts, known.error_class ? known.error_class : "worker-lost", message);
     } else if (settled) {
         natsMsg_AckSync(msg, NULL, NULL); /* a duplicate delivery of a finished job */
     }

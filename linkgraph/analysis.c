@@ -36,10 +36,9 @@ int graph_analysis_init(struct graph_analysis *analysis, const struct graph *gra
     analysis->verdict = calloc(count, sizeof(uint16_t));
     analysis->flags = calloc(count, 1);
     analysis->start_component = GRAPH_NO_NODE;
-    if (!analysis->depth_followable || !analysis->depth_any || !analysis->inlinks ||
-        !analysis->inlinks_followable || !analysis->outlinks || !analysis->outlinks_internal ||
-        !analysis->redirect_final || !analysis->redirect_hops || !analysis->canonical_final ||
-        !analysis->canonical_length || !analysis->component || !analysis->pagerank ||
+    if (!analysis->depth_followable || !analysis->depth_any || !analysis->inlinks || !analysis->inlinks_followable ||
+        !analysis->outlinks || !analysis->outlinks_internal || !analysis->redirect_final || !analysis->redirect_hops ||
+        !analysis->canonical_final || !analysis->canonical_length || !analysis->component || !analysis->pagerank ||
         !analysis->link_score || !analysis->verdict || !analysis->flags) {
         graph_analysis_free(analysis);
         return CP_ERR_NOMEM;
@@ -234,17 +233,17 @@ uint32_t graph_redirect_chain(const struct graph *graph, uint32_t id, uint32_t *
 
 size_t graph_verdict_describe(uint16_t verdict, char *dst, size_t size)
 {
-    static const char *const names[GRAPH_VERDICT_REASON_COUNT] = {
-        "not-crawled",   "non-200",        "redirect",   "noindex-meta", "noindex-header",
-        "canonicalised", "robots-blocked", "non-html",   "out-of-scope"};
+    static const char *const names[GRAPH_VERDICT_REASON_COUNT] = {"not-crawled",    "non-200",        "redirect",
+                                                                  "noindex-meta",   "noindex-header", "canonicalised",
+                                                                  "robots-blocked", "non-html",       "out-of-scope"};
     size_t length = 0;
     if (size > 0)
         dst[0] = '\0';
     for (unsigned bit = 0; bit < GRAPH_VERDICT_REASON_COUNT; bit++) {
         if (!(verdict & (1u << bit)))
             continue;
-        int added = snprintf(length < size ? dst + length : NULL, length < size ? size - length : 0,
-                             "%s%s", length ? "," : "", names[bit]);
+        int added = snprintf(length < size ? dst + length : NULL, length < size ? size - length : 0, "%s%s",
+                             length ? "," : "", names[bit]);
         length += (size_t)added;
     }
     return length;

@@ -62,8 +62,8 @@ struct graph_analysis_options {
 /* Results, one array element per node id. Arrays are owned by the struct (graph_analysis_free). */
 struct graph_analysis {
     uint32_t node_count;
-    uint32_t *depth_followable; /* fewest clicks from a start page over followable edges, or GRAPH_UNREACHED */
-    uint32_t *depth_any;        /* the same over any-link edges */
+    uint32_t *depth_followable;   /* fewest clicks from a start page over followable edges, or GRAPH_UNREACHED */
+    uint32_t *depth_any;          /* the same over any-link edges */
     uint32_t *inlinks;            /* distinct in-scope pages with a link (<a>, any rel) here, itself excluded */
     uint32_t *inlinks_followable; /* distinct pages with a followable link here, itself excluded */
     uint32_t *outlinks;           /* distinct pages it links to (<a>, any rel), itself excluded */

@@ -32,15 +32,11 @@ static inline bool edge_is_followable(uint8_t meta, bool source_passes_links)
     if (!(meta & GRAPH_EDGE_SOURCE_IN_SCOPE))
         return false;
     switch (graph_edge_kind(meta)) {
-    case GRAPH_EDGE_REDIRECT:
-        return true;
-    case GRAPH_EDGE_LINK:
-        return source_passes_links && !(meta & GRAPH_REL_ANY_NOFOLLOW);
+    case GRAPH_EDGE_REDIRECT: return true;
+    case GRAPH_EDGE_LINK: return source_passes_links && !(meta & GRAPH_REL_ANY_NOFOLLOW);
     case GRAPH_EDGE_IFRAME:
-    case GRAPH_EDGE_REFRESH:
-        return source_passes_links;
-    default:
-        return false;
+    case GRAPH_EDGE_REFRESH: return source_passes_links;
+    default: return false;
     }
 }
 

@@ -75,12 +75,10 @@ int audit_describe_redirects(const struct audit_run *run, uint32_t id, struct bu
         const struct graph_node *node = audit_node(run, chain[i]);
         switch (audit_page_answer(node)) {
         case ANSWER_NOT_FETCHED:
-            status = buf_append_str(out, node->flags & GRAPH_NODE_ROBOTS_BLOCKED ? "blocked by robots.txt"
-                                                                                 : "not fetched");
+            status = buf_append_str(out,
+                                    node->flags & GRAPH_NODE_ROBOTS_BLOCKED ? "blocked by robots.txt" : "not fetched");
             break;
-        case ANSWER_FETCH_ERROR:
-            status = describe_fetch_error(run, chain[i], out);
-            break;
+        case ANSWER_FETCH_ERROR: status = describe_fetch_error(run, chain[i], out); break;
         default:
             status = node->status ? buf_printf(out, "%u", (unsigned)node->status) : buf_append_str(out, "redirect");
             break;
@@ -93,14 +91,10 @@ int audit_describe_answer(const struct audit_run *run, uint32_t id, struct buf *
 {
     const struct graph_node *node = audit_node(run, id);
     switch (audit_page_answer(node)) {
-    case ANSWER_REDIRECT:
-        return audit_describe_redirects(run, id, out);
-    case ANSWER_FETCH_ERROR:
-        return describe_fetch_error(run, id, out);
-    case ANSWER_NOT_FETCHED:
-        return buf_append_str(out, "not fetched");
-    default:
-        return buf_printf(out, "%u", (unsigned)node->status);
+    case ANSWER_REDIRECT: return audit_describe_redirects(run, id, out);
+    case ANSWER_FETCH_ERROR: return describe_fetch_error(run, id, out);
+    case ANSWER_NOT_FETCHED: return buf_append_str(out, "not fetched");
+    default: return buf_printf(out, "%u", (unsigned)node->status);
     }
 }
 
@@ -141,8 +135,7 @@ int audit_describe_blocked(const struct audit_run *run, uint32_t id, struct buf 
 
 /* ---- findings ---- */
 
-struct finding *audit_add(struct audit_run *run, enum rule_id rule, uint32_t id, const char *source,
-                          unsigned line)
+struct finding *audit_add(struct audit_run *run, enum rule_id rule, uint32_t id, const char *source, unsigned line)
 {
     return findings_add(run->out, rule, audit_url(run, id), source, line, "%s", buf_str(&run->message));
 }
@@ -210,18 +203,42 @@ uint32_t audit_next_stamp(struct audit_run *run)
 /* ---- the driver ---- */
 
 static const enum rule_id graph_rules[] = {
-    RULE_SITEMAP_URL_REDIRECT,   RULE_SITEMAP_URL_CLIENT_ERROR, RULE_SITEMAP_URL_SERVER_ERROR,
-    RULE_SITEMAP_URL_NOINDEX,    RULE_SITEMAP_URL_CANONICALIZED, RULE_SITEMAP_URL_BLOCKED,
-    RULE_ORPHAN_URL,             RULE_MISSING_FROM_SITEMAP,     RULE_CANONICAL_TO_REDIRECT,
-    RULE_CANONICAL_TO_ERROR,     RULE_CANONICAL_TO_NOINDEX,     RULE_CANONICAL_TO_BLOCKED,
-    RULE_CANONICAL_CROSS_HOST,   RULE_CANONICAL_CHAIN,          RULE_CANONICAL_LOOP,
-    RULE_NOINDEX_BLOCKED,        RULE_NOINDEX_AND_CANONICAL,    RULE_BROKEN_LINK,
-    RULE_LINK_TO_REDIRECT,       RULE_REDIRECT_CHAIN,           RULE_REDIRECT_LOOP,
-    RULE_DEEP_PAGE,              RULE_UNREACHABLE_BY_FOLLOW,    RULE_SINGLE_INLINK,
-    RULE_DEAD_END,               RULE_HREFLANG_NO_RETURN,       RULE_HREFLANG_TO_ERROR,
-    RULE_DUPLICATE_URL_VARIANTS, RULE_LINK_TO_MISSING_FRAGMENT, RULE_DUPLICATE_CONTENT,
-    RULE_NEAR_DUPLICATE_CONTENT, RULE_SIGNALS_DISAGREE,       RULE_SOFT_404,
-    RULE_TITLE_MISSING,          RULE_TITLE_DUPLICATE,        RULE_META_DESCRIPTION_DUPLICATE,
+    RULE_SITEMAP_URL_REDIRECT,
+    RULE_SITEMAP_URL_CLIENT_ERROR,
+    RULE_SITEMAP_URL_SERVER_ERROR,
+    RULE_SITEMAP_URL_NOINDEX,
+    RULE_SITEMAP_URL_CANONICALIZED,
+    RULE_SITEMAP_URL_BLOCKED,
+    RULE_ORPHAN_URL,
+    RULE_MISSING_FROM_SITEMAP,
+    RULE_CANONICAL_TO_REDIRECT,
+    RULE_CANONICAL_TO_ERROR,
+    RULE_CANONICAL_TO_NOINDEX,
+    RULE_CANONICAL_TO_BLOCKED,
+    RULE_CANONICAL_CROSS_HOST,
+    RULE_CANONICAL_CHAIN,
+    RULE_CANONICAL_LOOP,
+    RULE_NOINDEX_BLOCKED,
+    RULE_NOINDEX_AND_CANONICAL,
+    RULE_BROKEN_LINK,
+    RULE_LINK_TO_REDIRECT,
+    RULE_REDIRECT_CHAIN,
+    RULE_REDIRECT_LOOP,
+    RULE_DEEP_PAGE,
+    RULE_UNREACHABLE_BY_FOLLOW,
+    RULE_SINGLE_INLINK,
+    RULE_DEAD_END,
+    RULE_HREFLANG_NO_RETURN,
+    RULE_HREFLANG_TO_ERROR,
+    RULE_DUPLICATE_URL_VARIANTS,
+    RULE_LINK_TO_MISSING_FRAGMENT,
+    RULE_DUPLICATE_CONTENT,
+    RULE_NEAR_DUPLICATE_CONTENT,
+    RULE_SIGNALS_DISAGREE,
+    RULE_SOFT_404,
+    RULE_TITLE_MISSING,
+    RULE_TITLE_DUPLICATE,
+    RULE_META_DESCRIPTION_DUPLICATE,
 };
 
 const enum rule_id *audit_graph_rules(size_t *count)
@@ -233,8 +250,8 @@ const enum rule_id *audit_graph_rules(size_t *count)
 /* Each of these says "nothing else links here" or "no sitemap lists this" about a page: only
  * true when every page of the site was read. */
 static const enum rule_id whole_graph_rules[] = {
-    RULE_ORPHAN_URL, RULE_MISSING_FROM_SITEMAP, RULE_UNREACHABLE_BY_FOLLOW, RULE_SINGLE_INLINK,
-    RULE_ROOT_FILE_UNLINKED, /* checked by audit/root_unlinked, on the same condition */
+    RULE_ORPHAN_URL,    RULE_MISSING_FROM_SITEMAP, RULE_UNREACHABLE_BY_FOLLOW,
+    RULE_SINGLE_INLINK, RULE_ROOT_FILE_UNLINKED, /* checked by audit/root_unlinked, on the same condition */
 };
 
 const enum rule_id *audit_whole_graph_rules(size_t *count)
@@ -251,8 +268,8 @@ bool audit_needs_whole_graph(enum rule_id rule)
     return false;
 }
 
-int audit_graph(const struct graph *graph, const struct graph_analysis *analysis,
-                const struct audit_options *options, struct finding_list *out)
+int audit_graph(const struct graph *graph, const struct graph_analysis *analysis, const struct audit_options *options,
+                struct finding_list *out)
 {
     static const struct audit_options defaults = {0};
     if (!options)

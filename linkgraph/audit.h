@@ -103,10 +103,10 @@ struct audit_page_facts {
 
 /* A link to a fragment (page#fragment, the page's own included) that an in-scope page wrote. */
 struct audit_fragment_link {
-    uint32_t source, target;  /* node ids */
-    uint64_t hash;            /* extract_id_hash of the fragment as written */
-    uint64_t decoded_hash;    /* of its percent-decoded form (the same when nothing was decoded) */
-    const char *fragment;     /* as written, without '#' */
+    uint32_t source, target; /* node ids */
+    uint64_t hash;           /* extract_id_hash of the fragment as written */
+    uint64_t decoded_hash;   /* of its percent-decoded form (the same when nothing was decoded) */
+    const char *fragment;    /* as written, without '#' */
 };
 
 struct audit_options {
@@ -134,8 +134,8 @@ struct audit_options {
 };
 
 /* Run every cross-page rule and append the findings to out. options may be NULL for defaults. */
-int audit_graph(const struct graph *graph, const struct graph_analysis *analysis,
-                const struct audit_options *options, struct finding_list *out);
+int audit_graph(const struct graph *graph, const struct graph_analysis *analysis, const struct audit_options *options,
+                struct finding_list *out);
 
 /* The rules audit_graph checks, in catalog order, for report_context.checked_rules; *count gets
  * their number. */

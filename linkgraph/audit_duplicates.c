@@ -27,20 +27,20 @@ static int duplicate_finding(struct audit_run *run, const struct cluster *c, con
 {
     bool exact = c->kind == CLUSTER_EXACT;
     buf_reset(&run->message);
-    buf_printf(&run->message, "%u pages with %s main text, and no canonical or redirect choosing one; the signals "
-                              "prefer %s",
+    buf_printf(&run->message,
+               "%u pages with %s main text, and no canonical or redirect choosing one; the signals "
+               "prefer %s",
                c->count, exact ? "the same" : "nearly the same", audit_url(run, c->preferred));
-    struct finding *f = audit_add(run, exact ? RULE_DUPLICATE_CONTENT : RULE_NEAR_DUPLICATE_CONTENT, c->preferred,
-                                  NULL, 0);
+    struct finding *f = audit_add(run, exact ? RULE_DUPLICATE_CONTENT : RULE_NEAR_DUPLICATE_CONTENT, c->preferred, NULL,
+                                  0);
     return f ? add_members(run, f, c, members) : CP_ERR_NOMEM;
 }
 
 /* "canonical names A; sitemap lists B; links: 80% of 10 internal links to C (A 1, B 1)". */
 static void describe_votes(struct audit_run *run, const struct cluster *c, const uint32_t *members)
 {
-    static const char *const verbs[CLUSTER_SIGNAL_COUNT] = {"canonical names", "redirects lead to",
-                                                            "sitemap lists", "most internal links go to",
-                                                            "hreflang names"};
+    static const char *const verbs[CLUSTER_SIGNAL_COUNT] = {"canonical names", "redirects lead to", "sitemap lists",
+                                                            "most internal links go to", "hreflang names"};
     bool first = true;
     for (int s = 0; s < CLUSTER_SIGNAL_COUNT; s++) {
         if (c->vote[s] == CLUSTERS_NO_VOTE)
@@ -87,8 +87,8 @@ static int cluster_rules(struct audit_run *run)
  * longer exists", or 404 as a word of its own. */
 static bool says_not_found(const char *text)
 {
-    static const char *const phrases[] = {"not found", "page does not exist", "page doesn't exist",
-                                          "no longer exists", "page not available", NULL};
+    static const char *const phrases[] = {"not found",        "page does not exist", "page doesn't exist",
+                                          "no longer exists", "page not available",  NULL};
     if (!text || !*text)
         return false;
     for (const char *const *p = phrases; *p; p++)
@@ -112,7 +112,7 @@ static int soft_404_rule(struct audit_run *run)
         buf_reset(&run->message);
         if (f->like_not_found)
             buf_append_str(&run->message, "answers 200 with the main text of the site's 404 page (its answer to a "
-                                           "missing URL)");
+                                          "missing URL)");
         else if (says_not_found(f->title))
             buf_printf(&run->message, "answers 200, and its title says \"%s\"", f->title);
         else if (says_not_found(f->h1))

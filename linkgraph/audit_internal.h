@@ -22,7 +22,7 @@ struct audit_run {
     uint32_t max_click_depth;
     size_t max_related;
     size_t sitemaps_read;
-    bool partial;       /* skip the rules that need the whole graph (audit_options.partial) */
+    bool partial;                    /* skip the rules that need the whole graph (audit_options.partial) */
     const struct clusters *clusters; /* NULL: the cluster rules are not checked */
     const struct audit_fragment_link *fragment_links;
     size_t fragment_link_count;
@@ -83,8 +83,7 @@ int audit_describe_blocked(const struct audit_run *run, uint32_t id, struct buf 
 
 /* Add a finding about node id (its URL) with the run's message buffer as message. Returns the
  * finding (valid until the next add) or NULL when out of memory. */
-struct finding *audit_add(struct audit_run *run, enum rule_id rule, uint32_t id, const char *source,
-                          unsigned line);
+struct finding *audit_add(struct audit_run *run, enum rule_id rule, uint32_t id, const char *source, unsigned line);
 /* Append the URL of node id to finding's related URLs. CP_OK or CP_ERR_NOMEM. */
 int audit_add_related(struct audit_run *run, struct finding *finding, uint32_t id);
 /* Sort ids[0..count) by URL and append at most run->max_related of them to finding's related URLs. */
@@ -98,15 +97,16 @@ void audit_sort_by_url(const struct audit_run *run, uint32_t *ids, size_t count)
 uint32_t audit_next_stamp(struct audit_run *run);
 
 /* The rule families, each a file of its own. Each returns CP_OK or CP_ERR_NOMEM. */
-int audit_sitemap_rules(struct audit_run *run);    /* sitemap-url-*, orphan-url, missing-from-sitemap */
-int audit_canonical_rules(struct audit_run *run);  /* canonical-to-*, -cross-host, -chain, -loop, noindex-* */
-int audit_link_rules(struct audit_run *run);       /* broken-link, link-to-redirect, redirect-*, graph shape */
-int audit_hreflang_rules(struct audit_run *run);   /* hreflang-no-return, hreflang-to-error */
-int audit_variant_rules(struct audit_run *run);    /* duplicate-url-variants */
+int audit_sitemap_rules(struct audit_run *run);   /* sitemap-url-*, orphan-url, missing-from-sitemap */
+int audit_canonical_rules(struct audit_run *run); /* canonical-to-*, -cross-host, -chain, -loop, noindex-* */
+int audit_link_rules(struct audit_run *run);      /* broken-link, link-to-redirect, redirect-*, graph shape */
+int audit_hreflang_rules(struct audit_run *run);  /* hreflang-no-return, hreflang-to-error */
+int audit_variant_rules(struct audit_run *run);   /* duplicate-url-variants */
 int audit_duplicate_rules(struct audit_run *run);
 /* Whether the pages are all URL variants of one page (the key duplicate-url-variants groups by):
  * then that rule speaks of them, and duplicate-content does not repeat it. */
-bool audit_all_url_variants(const struct audit_run *run, const uint32_t *ids, size_t count);  /* duplicate clusters, soft-404, titles, descriptions */
-int audit_fragment_rules(struct audit_run *run);   /* link-to-missing-fragment */
+bool audit_all_url_variants(const struct audit_run *run, const uint32_t *ids,
+                            size_t count);       /* duplicate clusters, soft-404, titles, descriptions */
+int audit_fragment_rules(struct audit_run *run); /* link-to-missing-fragment */
 
 #endif

@@ -14,10 +14,8 @@ static bool edge_leads_visitor(uint8_t meta)
     case GRAPH_EDGE_LINK:
     case GRAPH_EDGE_IFRAME:
     case GRAPH_EDGE_REFRESH:
-    case GRAPH_EDGE_REDIRECT:
-        return true;
-    default:
-        return false;
+    case GRAPH_EDGE_REDIRECT: return true;
+    default: return false;
     }
 }
 
@@ -104,8 +102,7 @@ static int check_redirect_chain(struct audit_run *run, uint32_t id)
     const struct graph_analysis *a = run->analysis;
     bool loop = a->flags[id] & GRAPH_PAGE_REDIRECT_LOOP;
     if (!audit_in_scope(run, id) || audit_node(run, id)->redirect == GRAPH_NO_NODE ||
-        (!loop && a->redirect_hops[id] < 2) ||
-        !chain_head(run, id))
+        (!loop && a->redirect_hops[id] < 2) || !chain_head(run, id))
         return CP_OK;
     buf_reset(&run->message);
     audit_describe_redirects(run, id, &run->message);
@@ -148,8 +145,7 @@ static int check_nofollow_only(struct audit_run *run, uint32_t id)
 {
     const struct graph_analysis *a = run->analysis;
     if (run->partial || !audit_indexable(run, id) || a->depth_followable[id] != GRAPH_UNREACHED ||
-        a->depth_any[id] == GRAPH_UNREACHED ||
-        audit_node(run, id)->sitemap_first != GRAPH_NO_NODE)
+        a->depth_any[id] == GRAPH_UNREACHED || audit_node(run, id)->sitemap_first != GRAPH_NO_NODE)
         return CP_OK;
     size_t count = collect_sources(run, id, edge_is_nofollow_link);
     if (count == 0)
@@ -182,8 +178,8 @@ static int check_dead_end(struct audit_run *run, uint32_t id)
 {
     const struct graph_node *node = audit_node(run, id);
     if (!(node->flags & GRAPH_NODE_IN_SCOPE) || !(node->flags & GRAPH_NODE_HTML) ||
-        (node->flags & GRAPH_NODE_TRUNCATED) ||
-        audit_page_answer(node) != ANSWER_OK || run->analysis->outlinks_internal[id] != 0)
+        (node->flags & GRAPH_NODE_TRUNCATED) || audit_page_answer(node) != ANSWER_OK ||
+        run->analysis->outlinks_internal[id] != 0)
         return CP_OK;
     struct graph_edges out = graph_out_edges(run->graph, id);
     for (uint32_t i = 0; i < out.count; i++)

@@ -12,10 +12,18 @@
 #include "common/error.h"
 
 static const enum rule_id page_rules[] = {
-    RULE_CANONICAL_MISSING,         RULE_CANONICAL_INVALID,     RULE_CANONICAL_MULTIPLE,
-    RULE_CANONICAL_RELATIVE,        RULE_CANONICAL_OUTSIDE_HEAD, RULE_CANONICAL_HEADER_MISMATCH,
-    RULE_PAGINATION_CANONICAL_TO_FIRST, RULE_NOINDEX_OUTSIDE_HEAD, RULE_HREFLANG_INVALID_CODE,
-    RULE_LINK_TO_DEV_HOST,          RULE_PAGE_TRUNCATED,        RULE_PAGE_PARSE_LIMIT,
+    RULE_CANONICAL_MISSING,
+    RULE_CANONICAL_INVALID,
+    RULE_CANONICAL_MULTIPLE,
+    RULE_CANONICAL_RELATIVE,
+    RULE_CANONICAL_OUTSIDE_HEAD,
+    RULE_CANONICAL_HEADER_MISMATCH,
+    RULE_PAGINATION_CANONICAL_TO_FIRST,
+    RULE_NOINDEX_OUTSIDE_HEAD,
+    RULE_HREFLANG_INVALID_CODE,
+    RULE_LINK_TO_DEV_HOST,
+    RULE_PAGE_TRUNCATED,
+    RULE_PAGE_PARSE_LIMIT,
     RULE_LINKS_DROPPED,
     RULE_JS_SHELL,
 };
@@ -70,8 +78,8 @@ static bool parse_stopped(const struct page_signals *s)
 static int check_parse_limit(struct page_audit *p)
 {
     const struct page_signals *s = p->signals;
-    if (!s || !(s->truncated & (EXTRACT_TRUNCATED_DEPTH | EXTRACT_TRUNCATED_PARSE_TIME |
-                                EXTRACT_TRUNCATED_PARSE_MEMORY)))
+    if (!s ||
+        !(s->truncated & (EXTRACT_TRUNCATED_DEPTH | EXTRACT_TRUNCATED_PARSE_TIME | EXTRACT_TRUNCATED_PARSE_MEMORY)))
         return CP_OK;
     buf_reset(&p->message);
     if (s->truncated & EXTRACT_TRUNCATED_PARSE_TIME)
@@ -81,8 +89,10 @@ static int check_parse_limit(struct page_audit *p)
         buf_append_str(&p->message, "the HTML parse used up its memory budget: no link, tag or text of the page "
                                     "was read");
     else
-        buf_printf(&p->message, "elements nest deeper than %d levels; deeper ones were flattened as browsers do "
-                                "(links and text were read)", EXTRACT_MAX_DEPTH);
+        buf_printf(&p->message,
+                   "elements nest deeper than %d levels; deeper ones were flattened as browsers do "
+                   "(links and text were read)",
+                   EXTRACT_MAX_DEPTH);
     return add(p, RULE_PAGE_PARSE_LIMIT, NULL);
 }
 
@@ -157,7 +167,7 @@ static void explain_invalid(struct page_audit *p, const struct page_canonical *c
 {
     struct url page, parsed;
     const char *base_text = canonical->place != EXTRACT_IN_HEADER && p->signals->base_url ? p->signals->base_url
-                                                                                         : p->signals->url;
+                                                                                          : p->signals->url;
     bool have_base = base_text && url_parse_str(base_text, NULL, &page) == URL_OK;
     enum url_error error = url_parse_str(canonical->raw, have_base ? &page : NULL, &parsed);
     if (error != URL_OK) {

@@ -42,14 +42,14 @@
 #include "findings/findings.h"
 
 struct audit_page_input {
-    const char *url;                      /* the page's crawl identity (its graph node's URL) */
-    const struct page_signals *signals;   /* extract_page's record; NULL when the body was not parsed */
-    uint16_t status;                      /* HTTP status of the response */
-    bool html;                            /* the response is HTML */
-    bool body_truncated;                  /* the body passed --max-body and was cut */
-    uint64_t body_bytes;                  /* bytes read (the cap, when truncated) */
+    const char *url;                             /* the page's crawl identity (its graph node's URL) */
+    const struct page_signals *signals;          /* extract_page's record; NULL when the body was not parsed */
+    uint16_t status;                             /* HTTP status of the response */
+    bool html;                                   /* the response is HTML */
+    bool body_truncated;                         /* the body passed --max-body and was cut */
+    uint64_t body_bytes;                         /* bytes read (the cap, when truncated) */
     const struct url_identity_options *identity; /* the crawl's identity options; NULL for none */
-    bool render;                          /* the crawl renders pages (--render): js-shell stays silent */
+    bool render;                                 /* the crawl renders pages (--render): js-shell stays silent */
 };
 
 /* Run the page-local rules on one page; append findings to out. */

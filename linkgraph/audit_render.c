@@ -41,8 +41,8 @@ static int check_failed(const struct audit_render_input *in, struct finding_list
 {
     struct finding *f = NULL;
     if (in->failure)
-        f = findings_add(out, RULE_RENDER_FAILED, in->url, in->url, 0, "rendering failed (%s): the audit used the raw HTML",
-                         in->failure);
+        f = findings_add(out, RULE_RENDER_FAILED, in->url, in->url, 0,
+                         "rendering failed (%s): the audit used the raw HTML", in->failure);
     else if (in->exceptions)
         f = findings_add(out, RULE_RENDER_FAILED, in->url, in->url, 0, "%u uncaught script error%s while rendering: %s",
                          in->exceptions, in->exceptions == 1 ? "" : "s",
@@ -68,7 +68,8 @@ static int check_canonical(const struct audit_render_input *in, struct finding_l
                              "canonical removed by JavaScript: %s in the HTML, none after rendering", raw_url);
         else
             f = findings_add(out, RULE_RENDER_CANONICAL_CHANGED, in->url, in->url, 0,
-                             "canonical changed by JavaScript: %s in the HTML, %s after rendering", raw_url, rendered_url);
+                             "canonical changed by JavaScript: %s in the HTML, %s after rendering", raw_url,
+                             rendered_url);
         status = !f ? CP_ERR_NOMEM : rendered_url ? finding_add_related(f, rendered_url) : CP_OK;
     }
     free(raw);
@@ -94,8 +95,8 @@ static int check_links(const struct audit_render_input *in, struct finding_list 
     if (!in->internal_links_rendered_only)
         return CP_OK;
     struct finding *f = findings_add(out, RULE_RENDER_LINKS_ONLY, in->url, in->url, 0,
-                                     "%u of the rendered page's %u internal links are not in the HTML", in->internal_links_rendered_only,
-                                     in->internal_links);
+                                     "%u of the rendered page's %u internal links are not in the HTML",
+                                     in->internal_links_rendered_only, in->internal_links);
     return f ? CP_OK : CP_ERR_NOMEM;
 }
 

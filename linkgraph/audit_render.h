@@ -31,8 +31,8 @@ struct audit_render_input {
     const char *failure;                 /* why rendering failed ("timeout: not loaded within 10000 ms"), or NULL */
     uint32_t exceptions;                 /* uncaught script exceptions while it loaded */
     const char *first_exception;
-    uint32_t internal_links;             /* in-scope <a>/<area> references of the rendered DOM */
-    uint32_t internal_links_rendered_only; /* ... that the raw HTML does not hold */
+    uint32_t internal_links;                     /* in-scope <a>/<area> references of the rendered DOM */
+    uint32_t internal_links_rendered_only;       /* ... that the raw HTML does not hold */
     const struct url_identity_options *identity; /* the crawl's; NULL for none */
 };
 

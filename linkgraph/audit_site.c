@@ -12,7 +12,10 @@
 #include "findings/cause.h"
 
 static const enum rule_id site_rules[] = {
-    RULE_ROBOTS_MISSING, RULE_SITEMAP_MISSING, RULE_CANONICAL_MISSING, RULE_SITE_BUILT_FOR_ANOTHER_ORIGIN,
+    RULE_ROBOTS_MISSING,
+    RULE_SITEMAP_MISSING,
+    RULE_CANONICAL_MISSING,
+    RULE_SITE_BUILT_FOR_ANOTHER_ORIGIN,
 };
 
 const enum rule_id *audit_site_rules_list(size_t *count)
@@ -35,14 +38,16 @@ static int check_robots_and_sitemap(const struct audit_site_input *in, struct fi
     if (in->robots_url && in->robots_status >= 400 && in->robots_status < 500 &&
         !findings_add(all, RULE_ROBOTS_MISSING, in->site_url, NULL, 0,
                       "%s answered %ld: crawlers allow everything, and no Sitemap: line tells them where the "
-                      "sitemap is", in->robots_url, in->robots_status))
+                      "sitemap is",
+                      in->robots_url, in->robots_status))
         return CP_ERR_NOMEM;
     if (in->sitemaps_read || in->sitemap_declared || in->sitemaps_skipped)
         return CP_OK;
     if (!findings_add(all, RULE_SITEMAP_MISSING, in->site_url, NULL, 0,
                       "no sitemap: %s; search engines find the pages only by following links",
-                      in->sitemaps_tried && in->sitemaps_tried[0] ? in->sitemaps_tried
-                                                                  : "none declared in robots.txt or given with --sitemap"))
+                      in->sitemaps_tried && in->sitemaps_tried[0]
+                          ? in->sitemaps_tried
+                          : "none declared in robots.txt or given with --sitemap"))
         return CP_ERR_NOMEM;
     return CP_OK;
 }
@@ -121,8 +126,8 @@ struct site_totals {
     size_t links_home; /* of those, to the site's own origin */
 };
 
-static int count_origins(const struct graph *graph, const struct audit_site_input *in,
-                         const struct finding_list *all, struct origin_count **table, struct site_totals *totals)
+static int count_origins(const struct graph *graph, const struct audit_site_input *in, const struct finding_list *all,
+                         struct origin_count **table, struct site_totals *totals)
 {
     int rc = CP_OK;
     for (uint32_t id = 0; id < graph_node_count(graph) && rc == CP_OK; id++) {
@@ -194,7 +199,8 @@ static int check_other_origin(const struct graph *graph, const struct audit_site
     struct buf evidence = BUF_INIT;
     const struct origin_count *best = NULL;
     size_t best_weight = 0;
-    HASH_ITER(hh, table, e, next) {
+    HASH_ITER(hh, table, e, next)
+    {
         size_t weight = e->canonicals + e->sitemap_entries + e->links;
         buf_reset(&evidence);
         if (describe_majority(&evidence, e, &totals, in->sitemap_entries) &&
@@ -214,7 +220,8 @@ static int check_other_origin(const struct graph *graph, const struct audit_site
         if (!f || finding_add_related(f, best->origin) != CP_OK)
             rc = CP_ERR_NOMEM;
     }
-    HASH_ITER(hh, table, e, next) {
+    HASH_ITER(hh, table, e, next)
+    {
         HASH_DEL(table, e);
         free(e->origin);
         free(e);

@@ -27,7 +27,7 @@
 #include "linkgraph/graph.h"
 
 struct audit_site_input {
-    const char *site_url;       /* the audited site's root (start URL or --site-url); required */
+    const char *site_url; /* the audited site's root (start URL or --site-url); required */
     /* robots.txt of the site's origin: its URL and HTTP status (0: fetch error or not fetched). */
     const char *robots_url;
     long robots_status;

@@ -79,8 +79,7 @@ static enum rule_id answer_rule(struct audit_run *run, uint32_t id, uint32_t *re
         buf_printf(&run->message, "%s could not be fetched: ", audit_url(run, id));
         audit_describe_answer(run, id, &run->message);
         return RULE_SITEMAP_URL_SERVER_ERROR;
-    default:
-        return RULE_COUNT;
+    default: return RULE_COUNT;
     }
 }
 
@@ -151,7 +150,7 @@ static int check_missing(struct audit_run *run, uint32_t id)
     buf_reset(&run->message);
     buf_printf(&run->message, "indexable page at click depth %u is in none of the %zu sitemap file%s read",
                run->analysis->depth_followable[id] == GRAPH_UNREACHED ? run->analysis->depth_any[id]
-                                                                       : run->analysis->depth_followable[id],
+                                                                      : run->analysis->depth_followable[id],
                run->sitemaps_read, run->sitemaps_read == 1 ? "" : "s");
     return audit_add(run, RULE_MISSING_FROM_SITEMAP, id, NULL, 0) ? CP_OK : CP_ERR_NOMEM;
 }

@@ -21,8 +21,8 @@
 
 /* Last path segments that servers commonly answer for the directory itself. */
 static const char *const index_names[] = {
-    "index.html", "index.htm", "index.php", "index.shtml", "index.asp", "index.aspx", "index.jsp",
-    "default.html", "default.htm", "default.asp", "default.aspx",
+    "index.html", "index.htm",    "index.php",   "index.shtml", "index.asp",    "index.aspx",
+    "index.jsp",  "default.html", "default.htm", "default.asp", "default.aspx",
 };
 
 /* Differences between the members of a group (struct variant_group.differences). */

@@ -33,8 +33,8 @@ static uint32_t canonical_step(const struct graph *graph, uint32_t id)
 
 /* Resolve every page's chain under `next`: final page (GRAPH_NO_NODE on a loop), steps, and
  * loop_bit set in flags on a loop (hops then count the steps before a page repeats). */
-static int resolve_chains(const struct graph *graph, next_step_fn next, uint32_t *final, uint32_t *hops,
-                          uint8_t *flags, uint8_t loop_bit)
+static int resolve_chains(const struct graph *graph, next_step_fn next, uint32_t *final, uint32_t *hops, uint8_t *flags,
+                          uint8_t loop_bit)
 {
     uint32_t n = graph_node_count(graph);
     uint8_t *state = calloc((size_t)n + 1, 1);
@@ -99,8 +99,8 @@ int graph_analyze_redirects(struct graph_analysis *analysis, const struct graph 
     int status = analysis_check(analysis, graph);
     if (status != CP_OK)
         return status;
-    return resolve_chains(graph, redirect_step, analysis->redirect_final, analysis->redirect_hops,
-                          analysis->flags, GRAPH_PAGE_REDIRECT_LOOP);
+    return resolve_chains(graph, redirect_step, analysis->redirect_final, analysis->redirect_hops, analysis->flags,
+                          GRAPH_PAGE_REDIRECT_LOOP);
 }
 
 int graph_analyze_canonicals(struct graph_analysis *analysis, const struct graph *graph)

@@ -15,7 +15,8 @@ bool clusters_candidate(const struct graph *graph, const struct graph_analysis *
                         const struct cluster_input *page)
 {
     const struct graph_node *n = graph_node(graph, node);
-    if (!page->content_hash || page->main_words < CLUSTERS_MIN_WORDS || n->status != 200 || !(n->flags & GRAPH_NODE_HTML) || !(n->flags & GRAPH_NODE_IN_SCOPE))
+    if (!page->content_hash || page->main_words < CLUSTERS_MIN_WORDS || n->status != 200 ||
+        !(n->flags & GRAPH_NODE_HTML) || !(n->flags & GRAPH_NODE_IN_SCOPE))
         return false;
     return (analysis->verdict[node] & ~GRAPH_VERDICT_CANONICALISED) == 0;
 }
@@ -193,8 +194,7 @@ static int sort_by_url(const struct graph *graph, uint32_t *ids, size_t count)
     return CP_OK;
 }
 
-static int group(const struct graph *graph, const uint32_t *nodes, uint32_t n, uint32_t *parent,
-                 struct clusters *out)
+static int group(const struct graph *graph, const uint32_t *nodes, uint32_t n, uint32_t *parent, struct clusters *out)
 {
     /* count set sizes at the roots */
     uint32_t *size = calloc(out->node_count + 1, sizeof *size);
@@ -221,8 +221,8 @@ static int group(const struct graph *graph, const uint32_t *nodes, uint32_t n, u
     return status;
 }
 
-int clusters_build(const struct graph *graph, const struct graph_analysis *analysis,
-                   const struct cluster_input *pages, struct clusters *out)
+int clusters_build(const struct graph *graph, const struct graph_analysis *analysis, const struct cluster_input *pages,
+                   struct clusters *out)
 {
     memset(out, 0, sizeof *out);
     if (!graph_is_frozen(graph) || analysis->node_count != graph_node_count(graph))

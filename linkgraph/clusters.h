@@ -76,28 +76,28 @@ enum cluster_kind {
 };
 
 struct cluster {
-    uint32_t first;      /* index of the first member in clusters.members */
-    uint32_t count;      /* members, at least 2, sorted by URL */
-    uint8_t kind;        /* enum cluster_kind */
-    bool disagree;       /* two voting signals name different URLs */
-    bool picked;         /* the canonicals or redirects already choose one member */
-    uint32_t preferred;  /* node id of the elected member */
+    uint32_t first;                      /* index of the first member in clusters.members */
+    uint32_t count;                      /* members, at least 2, sorted by URL */
+    uint8_t kind;                        /* enum cluster_kind */
+    bool disagree;                       /* two voting signals name different URLs */
+    bool picked;                         /* the canonicals or redirects already choose one member */
+    uint32_t preferred;                  /* node id of the elected member */
     uint32_t vote[CLUSTER_SIGNAL_COUNT]; /* node each signal elects, or CLUSTERS_NO_VOTE */
-    uint32_t inlinks_total; /* followable internal inlinks over all members */
+    uint32_t inlinks_total;              /* followable internal inlinks over all members */
 };
 
 struct clusters {
-    struct cluster *list;  /* ordered by their first member's URL */
+    struct cluster *list; /* ordered by their first member's URL */
     size_t count;
-    uint32_t *members;     /* node ids, cluster by cluster */
+    uint32_t *members; /* node ids, cluster by cluster */
     size_t member_count;
-    uint32_t *cluster_of;  /* per node: its cluster index, or CLUSTERS_NONE */
+    uint32_t *cluster_of; /* per node: its cluster index, or CLUSTERS_NONE */
     uint32_t node_count;
 };
 
 /* pages: graph_node_count(graph) entries, indexed by node id. */
-int clusters_build(const struct graph *graph, const struct graph_analysis *analysis,
-                   const struct cluster_input *pages, struct clusters *out);
+int clusters_build(const struct graph *graph, const struct graph_analysis *analysis, const struct cluster_input *pages,
+                   struct clusters *out);
 void clusters_free(struct clusters *clusters);
 
 /* Whether node takes part in clustering (the candidate rule above). */

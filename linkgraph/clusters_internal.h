@@ -13,7 +13,7 @@ int clusters_layout(uint32_t *parent, const uint32_t *size, struct clusters *out
 
 /* Each cluster's kind, votes, preferred member, disagree and picked (linkgraph/clusters.h).
  * CP_OK or CP_ERR_NOMEM. */
-int clusters_vote(const struct graph *graph, const struct graph_analysis *analysis,
-                  const struct cluster_input *pages, struct clusters *out);
+int clusters_vote(const struct graph *graph, const struct graph_analysis *analysis, const struct cluster_input *pages,
+                  struct clusters *out);
 
 #endif

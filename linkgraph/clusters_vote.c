@@ -206,8 +206,8 @@ static void vote_one(const struct graph *graph, const struct graph_analysis *ana
     }
 }
 
-int clusters_vote(const struct graph *graph, const struct graph_analysis *analysis,
-                  const struct cluster_input *pages, struct clusters *out)
+int clusters_vote(const struct graph *graph, const struct graph_analysis *analysis, const struct cluster_input *pages,
+                  struct clusters *out)
 {
     uint32_t largest = 0;
     for (size_t c = 0; c < out->count; c++)

@@ -55,8 +55,8 @@ static void bit_set(uint64_t *bits, uint32_t id)
     bits[id >> 6] |= (uint64_t)1 << (id & 63);
 }
 
-static void click_depths(const struct graph *graph, const uint8_t *classes, bool followable_only,
-                         uint32_t *depths, struct deque *queue, uint8_t *expanded, uint64_t *reached)
+static void click_depths(const struct graph *graph, const uint8_t *classes, bool followable_only, uint32_t *depths,
+                         struct deque *queue, uint8_t *expanded, uint64_t *reached)
 {
     uint32_t n = graph_node_count(graph);
     queue->head = queue->count = 0;

@@ -256,11 +256,8 @@ uint32_t graph_intern(struct graph *graph, const char *url, size_t length, bool 
     uint32_t id = graph->node_count++;
     graph->urls[id] = copy;
     graph->url_lengths[id] = (uint32_t)length;
-    graph->nodes[id] = (struct graph_node){.status = 0,
-                                           .flags = 0,
-                                           .canonical = GRAPH_NO_NODE,
-                                           .redirect = GRAPH_NO_NODE,
-                                           .sitemap_first = GRAPH_NO_NODE};
+    graph->nodes[id] = (struct graph_node){
+        .status = 0, .flags = 0, .canonical = GRAPH_NO_NODE, .redirect = GRAPH_NO_NODE, .sitemap_first = GRAPH_NO_NODE};
     graph->slots[at] = (struct hash_slot){.hash = hash, .id = id};
     if (is_new)
         *is_new = true;
@@ -380,8 +377,7 @@ int graph_add_edge(struct graph *graph, uint32_t source, uint32_t target, uint8_
     return CP_OK;
 }
 
-int graph_add_sitemap_entry(struct graph *graph, uint32_t id, uint32_t sitemap, uint32_t line,
-                            int64_t lastmod)
+int graph_add_sitemap_entry(struct graph *graph, uint32_t id, uint32_t sitemap, uint32_t line, int64_t lastmod)
 {
     if (id >= graph->node_count || sitemap >= graph->node_count)
         return CP_ERR_INVALID;
@@ -428,8 +424,8 @@ static void prefix_sums(uint32_t *offsets, uint32_t node_count)
  * edges into its window: more reading, which is cheap and sequential, for writes that hit cache.
  * Sources are visited in order in every sweep, so in-rows come out sorted by source. */
 static void scatter_by_target(const uint32_t *out_offsets, const uint32_t *out_nodes, const uint8_t *out_meta,
-                              const uint32_t *in_offsets, uint32_t *cursor, uint32_t *in_nodes,
-                              uint8_t *in_meta, uint32_t n)
+                              const uint32_t *in_offsets, uint32_t *cursor, uint32_t *in_nodes, uint8_t *in_meta,
+                              uint32_t n)
 {
     size_t window_bytes = (size_t)in_offsets[n] * 5 / SCATTER_MAX_SWEEPS;
     if (window_bytes < SCATTER_WINDOW_BYTES)
@@ -437,8 +433,7 @@ static void scatter_by_target(const uint32_t *out_offsets, const uint32_t *out_n
     uint32_t window_start = 0;
     while (window_start < n) {
         uint32_t window_end = window_start + 1;
-        while (window_end < n &&
-               (size_t)(in_offsets[window_end + 1] - in_offsets[window_start]) * 5 <= window_bytes)
+        while (window_end < n && (size_t)(in_offsets[window_end + 1] - in_offsets[window_start]) * 5 <= window_bytes)
             window_end++;
         for (uint32_t source = 0; source < n; source++)
             for (uint32_t i = out_offsets[source]; i < out_offsets[source + 1]; i++) {
@@ -537,8 +532,7 @@ struct graph_edges graph_out_edges(const struct graph *graph, uint32_t id)
     if (!graph->frozen || id >= graph->node_count)
         return (struct graph_edges){NULL, NULL, 0};
     uint32_t from = graph->out_offsets[id];
-    return (struct graph_edges){graph->out_nodes + from, graph->out_meta + from,
-                                graph->out_offsets[id + 1] - from};
+    return (struct graph_edges){graph->out_nodes + from, graph->out_meta + from, graph->out_offsets[id + 1] - from};
 }
 
 struct graph_edges graph_in_edges(const struct graph *graph, uint32_t id)
@@ -546,8 +540,7 @@ struct graph_edges graph_in_edges(const struct graph *graph, uint32_t id)
     if (!graph->frozen || id >= graph->node_count)
         return (struct graph_edges){NULL, NULL, 0};
     uint32_t from = graph->in_offsets[id];
-    return (struct graph_edges){graph->in_nodes + from, graph->in_meta + from,
-                                graph->in_offsets[id + 1] - from};
+    return (struct graph_edges){graph->in_nodes + from, graph->in_meta + from, graph->in_offsets[id + 1] - from};
 }
 
 bool graph_has_edge(const struct graph *graph, uint32_t source, uint32_t target, enum graph_edge_kind kind)
@@ -573,8 +566,7 @@ struct graph_memory graph_memory_usage(const struct graph *graph)
 {
     struct graph_memory memory = {0};
     memory.node_bytes = graph->block_bytes + graph->block_capacity * sizeof(char *) +
-                        (size_t)graph->node_capacity *
-                            (sizeof(char *) + sizeof(uint32_t) + sizeof(struct graph_node)) +
+                        (size_t)graph->node_capacity * (sizeof(char *) + sizeof(uint32_t) + sizeof(struct graph_node)) +
                         graph->slot_count * sizeof(struct hash_slot);
     if (graph->frozen) {
         memory.node_bytes += 2 * ((size_t)graph->node_count + 1) * sizeof(uint32_t);
@@ -588,7 +580,7 @@ struct graph_memory graph_memory_usage(const struct graph *graph)
 
 const char *graph_edge_kind_name(enum graph_edge_kind kind)
 {
-    static const char *const names[GRAPH_EDGE_KIND_COUNT] = {"a", "redirect", "canonical",
-                                                             "hreflang", "refresh", "iframe"};
+    static const char *const names[GRAPH_EDGE_KIND_COUNT] = {"a",        "redirect", "canonical",
+                                                             "hreflang", "refresh",  "iframe"};
     return (unsigned)kind < GRAPH_EDGE_KIND_COUNT ? names[kind] : "unknown";
 }

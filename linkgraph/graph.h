@@ -75,14 +75,14 @@ static inline enum graph_edge_kind graph_edge_kind(uint8_t meta)
 }
 
 /* Node flags (struct graph_node.flags). */
-#define GRAPH_NODE_FETCHED 0x0001u        /* a response or a fetch error was recorded */
-#define GRAPH_NODE_HTML 0x0002u           /* the response's content type is HTML */
-#define GRAPH_NODE_IN_SCOPE 0x0004u       /* the crawl's scope rules accept this URL */
-#define GRAPH_NODE_START 0x0008u          /* a start URL of the crawl (click depth 0) */
-#define GRAPH_NODE_NOINDEX_META 0x0010u   /* <meta name=robots|googlebot content=noindex> */
-#define GRAPH_NODE_NOINDEX_HEADER 0x0020u /* X-Robots-Tag: noindex */
-#define GRAPH_NODE_ROBOTS_BLOCKED 0x0040u /* robots.txt disallows it for our user agent */
-#define GRAPH_NODE_TRUNCATED 0x0080u      /* the body passed --max-body */
+#define GRAPH_NODE_FETCHED 0x0001u          /* a response or a fetch error was recorded */
+#define GRAPH_NODE_HTML 0x0002u             /* the response's content type is HTML */
+#define GRAPH_NODE_IN_SCOPE 0x0004u         /* the crawl's scope rules accept this URL */
+#define GRAPH_NODE_START 0x0008u            /* a start URL of the crawl (click depth 0) */
+#define GRAPH_NODE_NOINDEX_META 0x0010u     /* <meta name=robots|googlebot content=noindex> */
+#define GRAPH_NODE_NOINDEX_HEADER 0x0020u   /* X-Robots-Tag: noindex */
+#define GRAPH_NODE_ROBOTS_BLOCKED 0x0040u   /* robots.txt disallows it for our user agent */
+#define GRAPH_NODE_TRUNCATED 0x0080u        /* the body passed --max-body */
 #define GRAPH_NODE_EXTERNAL_CHECKED 0x0100u /* out of scope, but fetched once by --check-external */
 #define GRAPH_NODE_NOINDEX (GRAPH_NODE_NOINDEX_META | GRAPH_NODE_NOINDEX_HEADER)
 
@@ -150,7 +150,7 @@ const struct graph_node *graph_node(const struct graph *graph, uint32_t id);
 
 /* Setters for the node facts; each returns CP_ERR_INVALID for an unknown id. */
 int graph_set_status(struct graph *graph, uint32_t id, uint16_t status);
-int graph_set_flags(struct graph *graph, uint32_t id, uint16_t flags);   /* ORs flags in */
+int graph_set_flags(struct graph *graph, uint32_t id, uint16_t flags); /* ORs flags in */
 int graph_clear_flags(struct graph *graph, uint32_t id, uint16_t flags);
 /* target may be GRAPH_NO_NODE to clear, or id itself for a self-canonical page. */
 int graph_set_canonical(struct graph *graph, uint32_t id, uint32_t target);
@@ -166,8 +166,7 @@ int graph_add_edge(struct graph *graph, uint32_t source, uint32_t target, uint8_
 /* Record that sitemap file `sitemap` (a node) lists page `id` at `line`. Entries of one page are
  * returned newest first. Not deduplicated: a page listed twice has two entries (the sitemap rules
  * report duplicates). */
-int graph_add_sitemap_entry(struct graph *graph, uint32_t id, uint32_t sitemap, uint32_t line,
-                            int64_t lastmod);
+int graph_add_sitemap_entry(struct graph *graph, uint32_t id, uint32_t sitemap, uint32_t line, int64_t lastmod);
 /* Entry `index` (from graph_node()->sitemap_first or an entry's next). */
 const struct graph_sitemap_entry *graph_sitemap_entry(const struct graph *graph, uint32_t index);
 

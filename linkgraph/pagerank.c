@@ -89,9 +89,8 @@ static int rank_edges_build(struct rank_edges *edges, const struct graph *graph)
 }
 
 /* Power iteration; leaves the ranks in rank[] and returns the last L1 change. */
-static double iterate(const struct graph *graph, const struct rank_edges *edges, double damping,
-                      double tolerance, uint32_t max_iterations, double *rank, double *next,
-                      double *share, uint32_t *iterations)
+static double iterate(const struct graph *graph, const struct rank_edges *edges, double damping, double tolerance,
+                      uint32_t max_iterations, double *rank, double *next, double *share, uint32_t *iterations)
 {
     uint32_t n = graph_node_count(graph), in_scope_count = 0;
     for (uint32_t id = 0; id < n; id++)
@@ -187,8 +186,8 @@ int graph_analyze_pagerank(struct graph_analysis *analysis, const struct graph *
         analysis->pagerank_iterations = 0;
         analysis->pagerank_residual = 0.0;
         if (any_in_scope) {
-            analysis->pagerank_residual = iterate(graph, &edges, damping, tolerance, max_iterations,
-                                                  rank, next, share, &analysis->pagerank_iterations);
+            analysis->pagerank_residual = iterate(graph, &edges, damping, tolerance, max_iterations, rank, next, share,
+                                                  &analysis->pagerank_iterations);
             link_scores(analysis, &edges, rank);
         } else {
             for (uint32_t id = 0; id < analysis->node_count; id++) {

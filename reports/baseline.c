@@ -92,24 +92,25 @@ static int load_finding(const char *path, json_t *item, size_t index, struct fin
         (*unknown_rule_count)++;
         return CP_OK;
     }
-    struct finding *f = findings_add(list, rule->symbol, url, source, line, "%s",
-                                     message ? message : "");
+    struct finding *f = findings_add(list, rule->symbol, url, source, line, "%s", message ? message : "");
     if (!f)
         return CP_ERR_NOMEM;
     f->column = column;
     size_t i;
     json_t *value;
-    json_array_foreach(related, i, value) {
+    json_array_foreach(related, i, value)
+    {
         if (!json_is_string(value))
-            return fail(error, CP_ERR_INVALID, path, "findings[%zu]: \"related\" holds a value that is not a string", index);
+            return fail(error, CP_ERR_INVALID, path, "findings[%zu]: \"related\" holds a value that is not a string",
+                        index);
         if (finding_add_related(f, json_string_value(value)) != CP_OK)
             return CP_ERR_NOMEM;
     }
     return CP_OK;
 }
 
-int findings_json_read(const char *path, const json_t *document, struct finding_list *list,
-                       size_t *unknown_rule_count, struct buf *error)
+int findings_json_read(const char *path, const json_t *document, struct finding_list *list, size_t *unknown_rule_count,
+                       struct buf *error)
 {
     json_t *root = (json_t *)document; /* jansson's getters are not const-qualified; nothing is changed */
     if (!json_is_object(root))
@@ -125,7 +126,8 @@ int findings_json_read(const char *path, const json_t *document, struct finding_
         return fail(error, CP_ERR_INVALID, path, "not a crawlpack findings.json (no \"findings\" array)");
     size_t index;
     json_t *item;
-    json_array_foreach(findings, index, item) {
+    json_array_foreach(findings, index, item)
+    {
         int rc = load_finding(path, item, index, list, unknown_rule_count, error);
         if (rc != CP_OK) {
             if (rc == CP_ERR_NOMEM)
@@ -137,13 +139,13 @@ int findings_json_read(const char *path, const json_t *document, struct finding_
 }
 
 /* Turn a parsed document (or jansson's parse error when root is NULL) into the baseline. */
-static int load_root(const char *path, json_t *root, const json_error_t *json_error,
-                     struct baseline *baseline, struct buf *error)
+static int load_root(const char *path, json_t *root, const json_error_t *json_error, struct baseline *baseline,
+                     struct buf *error)
 {
     if (!root) {
         buf_reset(error);
-        buf_printf(error, "%s:%d:%d: baseline is not valid JSON: %s", path, json_error->line,
-                   json_error->column, json_error->text);
+        buf_printf(error, "%s:%d:%d: baseline is not valid JSON: %s", path, json_error->line, json_error->column,
+                   json_error->text);
         return CP_ERR_PARSE;
     }
     baseline->path = strdup(path);
@@ -174,8 +176,7 @@ int baseline_load(const char *path, struct baseline *baseline, struct buf *error
     return load_root(path, root, &json_error, baseline, error);
 }
 
-int baseline_parse(const char *name, const char *data, size_t length, struct baseline *baseline,
-                   struct buf *error)
+int baseline_parse(const char *name, const char *data, size_t length, struct baseline *baseline, struct buf *error)
 {
     *baseline = (struct baseline)BASELINE_INIT;
     json_error_t json_error;
@@ -196,7 +197,8 @@ struct identity_entry {
 static void free_identities(struct identity_entry **table)
 {
     struct identity_entry *entry, *tmp;
-    HASH_ITER(hh, *table, entry, tmp) {
+    HASH_ITER(hh, *table, entry, tmp)
+    {
         HASH_DEL(*table, entry);
         free(entry->identity);
         free(entry->indexes);
@@ -237,8 +239,8 @@ nomem:
     return CP_ERR_NOMEM;
 }
 
-static int classify(struct identity_entry **table, const struct finding_list *current,
-                    struct baseline_comparison *c, bool *matched)
+static int classify(struct identity_entry **table, const struct finding_list *current, struct baseline_comparison *c,
+                    bool *matched)
 {
     struct buf identity = BUF_INIT;
     for (size_t i = 0; i < current->count; i++) {
@@ -262,8 +264,7 @@ static int classify(struct identity_entry **table, const struct finding_list *cu
     return CP_OK;
 }
 
-int baseline_compare(const struct baseline *baseline, const struct finding_list *current,
-                     struct baseline_comparison *c)
+int baseline_compare(const struct baseline *baseline, const struct finding_list *current, struct baseline_comparison *c)
 {
     *c = (struct baseline_comparison)BASELINE_COMPARISON_INIT;
     c->baseline = baseline;

@@ -32,7 +32,10 @@ struct baseline {
     size_t unknown_rule_count;    /* findings skipped because their rule id is unknown here */
 };
 
-#define BASELINE_INIT {NULL, FINDING_LIST_INIT, 0}
+#define BASELINE_INIT              \
+    {                              \
+        NULL, FINDING_LIST_INIT, 0 \
+    }
 
 enum baseline_state {
     BASELINE_NEW,
@@ -45,11 +48,14 @@ struct baseline_comparison {
     size_t state_count;
     size_t new_count;
     size_t existing_count;
-    size_t *fixed;               /* indexes into baseline->findings.items, in file order */
+    size_t *fixed; /* indexes into baseline->findings.items, in file order */
     size_t fixed_count;
 };
 
-#define BASELINE_COMPARISON_INIT {NULL, NULL, 0, 0, 0, NULL, 0}
+#define BASELINE_COMPARISON_INIT     \
+    {                                \
+        NULL, NULL, 0, 0, 0, NULL, 0 \
+    }
 
 /* Load path (a findings.json written by any crawlpack version). Returns CP_OK; CP_ERR_IO when the
  * file cannot be read, CP_ERR_PARSE when it is not JSON, CP_ERR_INVALID when it is JSON but not a
@@ -60,8 +66,7 @@ int baseline_load(const char *path, struct baseline *baseline, struct buf *error
 
 /* The same for a findings.json already in memory; name stands for the file in messages and in
  * baseline->path. */
-int baseline_parse(const char *name, const char *data, size_t length, struct baseline *baseline,
-                   struct buf *error);
+int baseline_parse(const char *name, const char *data, size_t length, struct baseline *baseline, struct buf *error);
 
 /* The one reader of findings.json's findings (baselines, `pack`, `diff`): append the findings of
  * document (a parsed findings.json; path names it in messages) to list, counting those of unknown
@@ -69,8 +74,8 @@ int baseline_parse(const char *name, const char *data, size_t length, struct bas
  * error list may hold the findings read so far (the caller frees it). */
 typedef struct json_t json_t; /* jansson's document type, without its header (whose names clash
                                 * with common/json_write's) */
-int findings_json_read(const char *path, const json_t *document, struct finding_list *list,
-                       size_t *unknown_rule_count, struct buf *error);
+int findings_json_read(const char *path, const json_t *document, struct finding_list *list, size_t *unknown_rule_count,
+                       struct buf *error);
 
 /* Classify current against baseline. Compare the list in its final order (after findings_sort):
  * states[i] belongs to current->items[i]. Returns CP_OK or CP_ERR_NOMEM. */

@@ -71,16 +71,53 @@ static double parse_double(const char *text, double missing)
 /* ---- pages.csv ---- */
 
 enum page_column {
-    COL_URL, COL_STATUS, COL_CONTENT_TYPE, COL_DEPTH, COL_SIZE, COL_TTFB, COL_TOTAL, COL_REDIRECT_TO,
-    COL_CANONICAL, COL_ROBOTS, COL_IN_SITEMAP, COL_INLINKS, COL_OUTLINKS, COL_TITLE, COL_ERROR,
-    COL_HTTP_VERSION, COL_CONTENT_ENCODING, COL_HSTS, COL_ANALYTICS, COL_LINK_SCORE, COL_INDEXABLE,
-    COL_NOT_INDEXABLE_REASONS, COL_COUNT
+    COL_URL,
+    COL_STATUS,
+    COL_CONTENT_TYPE,
+    COL_DEPTH,
+    COL_SIZE,
+    COL_TTFB,
+    COL_TOTAL,
+    COL_REDIRECT_TO,
+    COL_CANONICAL,
+    COL_ROBOTS,
+    COL_IN_SITEMAP,
+    COL_INLINKS,
+    COL_OUTLINKS,
+    COL_TITLE,
+    COL_ERROR,
+    COL_HTTP_VERSION,
+    COL_CONTENT_ENCODING,
+    COL_HSTS,
+    COL_ANALYTICS,
+    COL_LINK_SCORE,
+    COL_INDEXABLE,
+    COL_NOT_INDEXABLE_REASONS,
+    COL_COUNT
 };
 
 static const char *const page_column_names[COL_COUNT] = {
-    "url", "status", "content_type", "depth", "size", "ttfb_ms", "total_ms", "redirect_to",
-    "canonical", "robots_directives", "in_sitemap", "inlinks", "outlinks", "title", "error",
-    "http_version", "content_encoding", "hsts", "analytics", "link_score", "indexable",
+    "url",
+    "status",
+    "content_type",
+    "depth",
+    "size",
+    "ttfb_ms",
+    "total_ms",
+    "redirect_to",
+    "canonical",
+    "robots_directives",
+    "in_sitemap",
+    "inlinks",
+    "outlinks",
+    "title",
+    "error",
+    "http_version",
+    "content_encoding",
+    "hsts",
+    "analytics",
+    "link_score",
+    "indexable",
     "not_indexable_reasons",
 };
 
@@ -98,8 +135,7 @@ static const char *column_value(const struct csv_context *ctx, char **fields, si
     return index >= 0 && (size_t)index < count ? fields[index] : "";
 }
 
-static int read_header(struct csv_context *ctx, char **fields, size_t count, const char *const *names,
-                       int name_count)
+static int read_header(struct csv_context *ctx, char **fields, size_t count, const char *const *names, int name_count)
 {
     for (int i = 0; i < name_count; i++)
         ctx->columns[i] = csv_column(fields, count, names[i]);
@@ -154,11 +190,11 @@ static int page_record(void *context, char **fields, size_t count, unsigned line
     p->analytics = TEXT(COL_ANALYTICS);
     p->link_score = parse_double(column_value(ctx, fields, count, COL_LINK_SCORE), -1);
     p->indexable = (int)parse_long(column_value(ctx, fields, count, COL_INDEXABLE), -1);
-    p->not_indexable_reasons = ctx->columns[COL_NOT_INDEXABLE_REASONS] >= 0
-                                   ? TEXT(COL_NOT_INDEXABLE_REASONS) : NULL; /* NULL: not measured */
+    p->not_indexable_reasons = ctx->columns[COL_NOT_INDEXABLE_REASONS] >= 0 ? TEXT(COL_NOT_INDEXABLE_REASONS)
+                                                                            : NULL; /* NULL: not measured */
 #undef TEXT
-    if (!p->url || !p->content_type || !p->redirect_to || !p->canonical || !p->robots_directives ||
-        !p->title || !p->error || !p->http_version || !p->content_encoding || !p->analytics ||
+    if (!p->url || !p->content_type || !p->redirect_to || !p->canonical || !p->robots_directives || !p->title ||
+        !p->error || !p->http_version || !p->content_encoding || !p->analytics ||
         (ctx->columns[COL_NOT_INDEXABLE_REASONS] >= 0 && !p->not_indexable_reasons))
         return CP_ERR_NOMEM;
     struct page_index_entry *entry = malloc(sizeof(*entry));
@@ -215,8 +251,7 @@ static int entry_record(void *context, char **fields, size_t count, unsigned lin
     (void)line;
     if (!ctx->have_header)
         return read_header(ctx, fields, count, entry_column_names, 3);
-    struct crawl_sitemap_entry *e =
-        array_push((void **)&ctx->data->entries, &ctx->data->entry_count, sizeof(*e));
+    struct crawl_sitemap_entry *e = array_push((void **)&ctx->data->entries, &ctx->data->entry_count, sizeof(*e));
     if (!e)
         return CP_ERR_NOMEM;
     e->url = copy_or_empty(column_value(ctx, fields, count, 0));
@@ -231,8 +266,8 @@ static int cluster_record(void *context, char **fields, size_t count, unsigned l
     (void)line;
     if (!ctx->have_header)
         return read_header(ctx, fields, count, cluster_column_names, 6);
-    struct crawl_cluster_row *c =
-        array_push((void **)&ctx->data->cluster_rows, &ctx->data->cluster_row_count, sizeof(*c));
+    struct crawl_cluster_row *c = array_push((void **)&ctx->data->cluster_rows, &ctx->data->cluster_row_count,
+                                             sizeof(*c));
     if (!c)
         return CP_ERR_NOMEM;
     c->cluster = atol(column_value(ctx, fields, count, 0));
@@ -331,13 +366,15 @@ static void format_options(struct crawl_data *data, json_t *options)
     json_t *value;
     size_t i;
     if (json_is_object(options)) {
-        json_object_foreach(options, key, value) {
+        json_object_foreach(options, key, value)
+        {
             char *text = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
             buf_printf(&b, "%s%s=%s", b.len ? ", " : "", key, text ? text : "?");
             free(text);
         }
     } else {
-        json_array_foreach(options, i, value) {
+        json_array_foreach(options, i, value)
+        {
             const char *name = json_string_value(json_object_get(value, "name"));
             const char *text = json_string_value(json_object_get(value, "value"));
             if (name)
@@ -417,12 +454,12 @@ static void read_sitemap_files(struct crawl_data *data, json_t *sitemaps)
 {
     size_t i;
     json_t *item;
-    json_array_foreach(sitemaps, i, item) {
+    json_array_foreach(sitemaps, i, item)
+    {
         const char *url = json_string_value(json_object_get(item, "url"));
         if (!url)
             continue;
-        struct crawl_sitemap_file *s =
-            array_push((void **)&data->sitemap_files, &data->sitemap_file_count, sizeof(*s));
+        struct crawl_sitemap_file *s = array_push((void **)&data->sitemap_files, &data->sitemap_file_count, sizeof(*s));
         if (!s)
             return;
         s->url = strdup(url);
@@ -447,7 +484,8 @@ static int check_run_files(struct crawl_data *data, json_t *files)
         long recorded = -1;
         size_t i;
         json_t *item;
-        json_array_foreach(files, i, item) {
+        json_array_foreach(files, i, item)
+        {
             const char *name = json_string_value(json_object_get(item, "name"));
             if (name && strcmp(name, names[n]) == 0)
                 recorded = json_long(json_object_get(item, "bytes"), -1);
@@ -456,11 +494,12 @@ static int check_run_files(struct crawl_data *data, json_t *files)
             continue;
         if (recorded < 0)
             log_error("%s/%s: not a file of run %s (crawl.json does not list it): the folder mixes runs; "
-                      "audit again into an empty folder", data->dir, names[n], data->run_id);
+                      "audit again into an empty folder",
+                      data->dir, names[n], data->run_id);
         else
             log_error("%s/%s: %lld bytes, but run %s wrote %ld (crawl.json): the folder mixes runs; "
-                      "audit again into an empty folder", data->dir, names[n], (long long)st.st_size, data->run_id,
-                      recorded);
+                      "audit again into an empty folder",
+                      data->dir, names[n], (long long)st.st_size, data->run_id, recorded);
         status = CP_ERR_INVALID;
     }
     return status;
@@ -473,8 +512,8 @@ static int check_one_run(struct crawl_data *data)
     if (data->findings_run_id && strcmp(data->findings_run_id, data->run_id) == 0)
         return CP_OK;
     log_error("%s/findings.json: from run %s, but crawl.json is from run %s: the folder mixes runs; audit again "
-              "into an empty folder", data->dir, data->findings_run_id ? data->findings_run_id : "(none recorded)",
-              data->run_id);
+              "into an empty folder",
+              data->dir, data->findings_run_id ? data->findings_run_id : "(none recorded)", data->run_id);
     return CP_ERR_INVALID;
 }
 
@@ -557,15 +596,16 @@ void crawl_data_free(struct crawl_data *data)
     free(data->run_id);
     free(data->findings_run_id);
     struct page_index_entry *entry, *tmp;
-    HASH_ITER(hh, data->index, entry, tmp) {
+    HASH_ITER(hh, data->index, entry, tmp)
+    {
         HASH_DEL(data->index, entry);
         free(entry);
     }
     for (size_t i = 0; i < data->page_count; i++) {
         struct crawl_page *p = &data->pages[i];
-        char *fields[] = {p->url, p->content_type, p->redirect_to, p->canonical, p->robots_directives,
-                          p->title, p->error, p->http_version, p->content_encoding, p->analytics,
-                          p->not_indexable_reasons};
+        char *fields[] = {
+            p->url,   p->content_type, p->redirect_to,      p->canonical, p->robots_directives,    p->title,
+            p->error, p->http_version, p->content_encoding, p->analytics, p->not_indexable_reasons};
         for (size_t j = 0; j < sizeof(fields) / sizeof(fields[0]); j++)
             free(fields[j]);
     }
@@ -655,8 +695,8 @@ bool crawl_page_is_indexable(const struct crawl_page *page)
 {
     if (page->indexable >= 0)
         return page->indexable == 1;
-    return page->status == 200 && crawl_content_type_is_html(page->content_type) &&
-           !crawl_page_has_noindex(page) && !crawl_page_canonical_elsewhere(page) && !crawl_page_is_blocked(page);
+    return page->status == 200 && crawl_content_type_is_html(page->content_type) && !crawl_page_has_noindex(page) &&
+           !crawl_page_canonical_elsewhere(page) && !crawl_page_is_blocked(page);
 }
 
 /* Each test reads the audit's verdict when the folder has it, else the row's raw columns. */

@@ -31,26 +31,26 @@
 
 struct crawl_page {
     char *url;
-    int status;          /* 0: network error or not fetched (see error) */
-    char *content_type;  /* "" when unknown; every char * field below is "" rather than NULL */
-    int depth;           /* -1 when not reached by links */
-    long size;           /* bytes; -1 when unknown */
-    double ttfb_ms;      /* < 0 when unknown */
+    int status;         /* 0: network error or not fetched (see error) */
+    char *content_type; /* "" when unknown; every char * field below is "" rather than NULL */
+    int depth;          /* -1 when not reached by links */
+    long size;          /* bytes; -1 when unknown */
+    double ttfb_ms;     /* < 0 when unknown */
     double total_ms;
     char *redirect_to;
     char *canonical;
     char *robots_directives;
     bool in_sitemap;
-    int inlinks;         /* -1 when unknown */
+    int inlinks; /* -1 when unknown */
     int outlinks;
     char *title;
     char *error;
     char *http_version;
     char *content_encoding;
-    int hsts;            /* 1, 0, or -1 when unknown */
-    char *analytics;     /* space-separated tag names */
-    double link_score;   /* 0-100 internal PageRank; < 0 when the column is absent */
-    int indexable;       /* from an `indexable` column: 1/0; -1 when absent (the pack derives it) */
+    int hsts;          /* 1, 0, or -1 when unknown */
+    char *analytics;   /* space-separated tag names */
+    double link_score; /* 0-100 internal PageRank; < 0 when the column is absent */
+    int indexable;     /* from an `indexable` column: 1/0; -1 when absent (the pack derives it) */
     /* The audit's reasons (linkgraph/analysis.h's names: "noindex-meta,canonicalised"; "" when
      * indexable), or NULL when pages.csv has no such column (the classification below derives them). */
     char *not_indexable_reasons;
@@ -83,10 +83,10 @@ struct crawl_sitemap_entry {
 /* A clusters.csv row (docs/clusters.md): rows of one cluster are adjacent, in URL order. */
 struct crawl_cluster_row {
     long cluster;
-    char *kind;    /* "exact" or "near" */
+    char *kind; /* "exact" or "near" */
     char *url;
     bool preferred;
-    char *votes;   /* the signals electing this URL, space-separated; "" when none */
+    char *votes; /* the signals electing this URL, space-separated; "" when none */
     long internal_links;
 };
 
@@ -98,8 +98,8 @@ struct crawl_sitemap_file {
 
 struct crawl_robots {
     char *origin;
-    int status;  /* HTTP status; 0 network error; -1 unknown */
-    long bytes;  /* -1 when unknown */
+    int status; /* HTTP status; 0 network error; -1 unknown */
+    long bytes; /* -1 when unknown */
     char *outcome;
 };
 
@@ -132,11 +132,11 @@ struct crawl_data {
     bool has_encoding;
     bool has_hsts;
     bool has_analytics;
-    char *run_id;       /* crawl.json's run_id; NULL when absent (a folder from before run ids) */
+    char *run_id;          /* crawl.json's run_id; NULL when absent (a folder from before run ids) */
     char *findings_run_id; /* findings.json's run.run_id; NULL when absent */
-    char *start_url;    /* NULL when unknown */
-    char *started_at;   /* ISO 8601 as written by the crawler; NULL when unknown */
-    char *options;      /* "key=value, ..." from crawl.json options; NULL when unknown */
+    char *start_url;       /* NULL when unknown */
+    char *started_at;      /* ISO 8601 as written by the crawler; NULL when unknown */
+    char *options;         /* "key=value, ..." from crawl.json options; NULL when unknown */
     /* Why the crawl was partial: crawl.json "partial".reason (or its interrupted / stopped_by_limit
      * flags, from older folders), else findings.json run.partial; NULL when complete or unknown. */
     char *partial;

@@ -18,8 +18,8 @@ static bool is_absolute_prefix(const char *text)
     if (!colon || colon == text)
         return false;
     for (const char *c = text; c < colon; c++)
-        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (c > text && ((*c >= '0' && *c <= '9') ||
-                                                                                  *c == '+' || *c == '-' || *c == '.'))))
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+              (c > text && ((*c >= '0' && *c <= '9') || *c == '+' || *c == '-' || *c == '.'))))
             return false;
     return colon[3] != '\0';
 }
@@ -34,8 +34,9 @@ int diff_url_map_parse(char *text, struct diff_url_map *map, struct buf *error)
     *equals = '\0';
     const char *from = text, *to = equals + 1;
     if (!is_absolute_prefix(from) || !is_absolute_prefix(to)) {
-        buf_printf(error, "'%s=%s': FROM and TO must both be absolute URL prefixes, such as "
-                          "https://staging.example.com=https://www.example.com",
+        buf_printf(error,
+                   "'%s=%s': FROM and TO must both be absolute URL prefixes, such as "
+                   "https://staging.example.com=https://www.example.com",
                    from, to);
         *equals = '=';
         return CP_ERR_INVALID;
@@ -204,8 +205,8 @@ static int count_rules(struct diff *diff, const struct baseline_comparison *cmp)
     for (int r = 0; r < RULE_COUNT; r++) {
         if (!per_rule[r][0] && !per_rule[r][1] && !per_rule[r][2])
             continue;
-        diff->rules[diff->rule_count++] =
-            (struct diff_rule_counts){(enum rule_id)r, per_rule[r][0], per_rule[r][1], per_rule[r][2]};
+        diff->rules[diff->rule_count++] = (struct diff_rule_counts){(enum rule_id)r, per_rule[r][0], per_rule[r][1],
+                                                                    per_rule[r][2]};
     }
     if (diff->rule_count > 1)
         qsort(diff->rules, diff->rule_count, sizeof(*diff->rules), compare_rule_counts);
@@ -226,8 +227,7 @@ static bool page_read(const struct crawl_page *page)
 
 /* Keep in list only the findings whose URL (when they have one) the side read; the others are a
  * partial side's blind spot: counted in *left_out, not reported as a change. */
-static int keep_comparable(const struct diff_side *side, const char *dir, struct finding_list *list,
-                           size_t *left_out)
+static int keep_comparable(const struct diff_side *side, const char *dir, struct finding_list *list, size_t *left_out)
 {
     struct url_index_entry *index = NULL;
     int status = url_index_build(side, dir, &index);
@@ -295,7 +295,8 @@ struct url_index_entry {
 static void url_index_free(struct url_index_entry **index)
 {
     struct url_index_entry *entry, *tmp;
-    HASH_ITER(hh, *index, entry, tmp) {
+    HASH_ITER(hh, *index, entry, tmp)
+    {
         HASH_DEL(*index, entry);
         free(entry);
     }
@@ -394,8 +395,8 @@ static int compare_pages(struct diff *diff)
     }
     url_index_free(&old_index);
     url_index_free(&new_index);
-    struct diff_page_list *lists[] = {&diff->added, &diff->removed, &diff->status_changed,
-                                      &diff->indexability_changed, &diff->depth_changed};
+    struct diff_page_list *lists[] = {&diff->added, &diff->removed, &diff->status_changed, &diff->indexability_changed,
+                                      &diff->depth_changed};
     for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
         if (lists[i]->count > 1)
             qsort(lists[i]->items, lists[i]->count, sizeof(struct diff_page), compare_by_url);
@@ -431,8 +432,7 @@ int diff_run(const char *old_dir, const char *new_dir, const struct diff_options
     if (status == CP_OK && !diff->old_side.has_findings && !diff->new_side.has_findings)
         log_warn("neither %s nor %s has a findings.json: findings are not compared", old_dir, new_dir);
     else if (status == CP_OK && !diff->findings_compared)
-        log_warn("%s has no findings.json: findings are not compared",
-                 diff->old_side.has_findings ? new_dir : old_dir);
+        log_warn("%s has no findings.json: findings are not compared", diff->old_side.has_findings ? new_dir : old_dir);
     if (status == CP_OK && diff->findings_compared)
         status = compare_findings(diff);
     if (status == CP_OK)

@@ -54,12 +54,12 @@ struct diff_options {
 
 /* One side of the comparison. */
 struct diff_side {
-    struct crawl_data crawl;   /* the folder as read */
-    struct crawl_page *pages;  /* crawl.pages as compared: url, canonical, redirect_to mapped */
+    struct crawl_data crawl;  /* the folder as read */
+    struct crawl_page *pages; /* crawl.pages as compared: url, canonical, redirect_to mapped */
     size_t page_count;
-    bool has_findings;         /* the folder has a findings.json */
-    struct baseline findings;  /* its findings (URLs mapped), when has_findings */
-    size_t indexable;          /* pages counted by crawl_page_is_indexable */
+    bool has_findings;        /* the folder has a findings.json */
+    struct baseline findings; /* its findings (URLs mapped), when has_findings */
+    size_t indexable;         /* pages counted by crawl_page_is_indexable */
 };
 
 /* A page in the comparison: its mapped URL and its mapped pages on each side (pointing into the
@@ -95,7 +95,7 @@ struct diff {
     struct finding_list new_findings;   /* report order (findings_sort) */
     struct finding_list fixed_findings; /* report order, as OLD had them */
     size_t unchanged_finding_count;
-    struct diff_rule_counts *rules;     /* most severe first, then catalog order */
+    struct diff_rule_counts *rules; /* most severe first, then catalog order */
     size_t rule_count;
 
     /* A partial comparison (see above): either side partial; what was not compared. */
@@ -104,7 +104,7 @@ struct diff {
     size_t fixed_not_compared;
     size_t new_not_compared;
 
-    struct diff_page_list added;        /* each list in URL byte order */
+    struct diff_page_list added; /* each list in URL byte order */
     struct diff_page_list removed;
     struct diff_page_list status_changed;
     struct diff_page_list indexability_changed;

@@ -108,8 +108,8 @@ static void write_heading(FILE *out, const struct diff *diff)
         size_t errors = findings_count_at_least(&diff->new_findings, SEVERITY_ERROR);
         size_t others = diff->new_findings.count - errors;
         fprintf(out, "%s%zu new %s%s, %zu other new %s, %zu fixed.", errors ? "**" : "", errors,
-                   plural(errors, "error", "errors"), errors ? "**" : "", others, plural(others, "finding", "findings"),
-                   diff->fixed_findings.count);
+                plural(errors, "error", "errors"), errors ? "**" : "", others, plural(others, "finding", "findings"),
+                diff->fixed_findings.count);
     }
     fputs(" Old: ", out);
     code_cell(out, diff->old_dir);
@@ -125,8 +125,7 @@ static void write_heading(FILE *out, const struct diff *diff)
     fputs(diff->options.map_count ? ".\n\n" : "\n\n", out);
 }
 
-static void summary_row(FILE *out, const char *label, const char *old_value, const char *new_value,
-                        const char *change)
+static void summary_row(FILE *out, const char *label, const char *old_value, const char *new_value, const char *change)
 {
     const char *cells[] = {label, old_value, new_value, change};
     row(out, cells, 4);
@@ -144,8 +143,9 @@ static void write_summary(FILE *out, const struct diff *diff)
             fputs(").\n", out);
         }
     if (diff->partial)
-        fprintf(out, "> Not compared, as a partial side did not read them: %zu pages, %zu fixed and %zu new "
-                     "findings.\n\n",
+        fprintf(out,
+                "> Not compared, as a partial side did not read them: %zu pages, %zu fixed and %zu new "
+                "findings.\n\n",
                 diff->pages_not_compared, diff->fixed_not_compared, diff->new_not_compared);
     fputs("| | old | new | change |\n| --- | ---: | ---: | --- |\n", out);
     snprintf(old_text, sizeof(old_text), "%zu", o->crawl.page_count);
@@ -178,15 +178,14 @@ static void write_summary(FILE *out, const struct diff *diff)
 /* unit names what count counts when it is not the list's items ("rules"); NULL otherwise. */
 static void begin_details(FILE *out, const char *title, size_t count, const char *unit, const char *header)
 {
-    fprintf(out, "\n<details><summary>%s (%zu%s%s)</summary>\n\n%s\n", title, count, unit ? " " : "",
-            unit ? unit : "", header);
+    fprintf(out, "\n<details><summary>%s (%zu%s%s)</summary>\n\n%s\n", title, count, unit ? " " : "", unit ? unit : "",
+            header);
 }
 
 static void end_details(FILE *out, size_t count)
 {
     if (count > DIFF_MARKDOWN_MAX_ROWS)
-        fprintf(out, "\nand %zu more (the text and JSON reports list all).\n",
-                   count - DIFF_MARKDOWN_MAX_ROWS);
+        fprintf(out, "\nand %zu more (the text and JSON reports list all).\n", count - DIFF_MARKDOWN_MAX_ROWS);
     fputs("\n</details>\n", out);
 }
 
@@ -199,7 +198,7 @@ static void write_rules(FILE *out, const struct diff *diff)
     for (size_t i = 0; i < diff->rule_count; i++) {
         const struct rule *rule = rule_get(diff->rules[i].rule);
         fprintf(out, "| %s | %s | %zu | %zu | %zu |\n", rule->id, severity_name(rule->severity),
-                   diff->rules[i].new_count, diff->rules[i].fixed_count, diff->rules[i].unchanged_count);
+                diff->rules[i].new_count, diff->rules[i].fixed_count, diff->rules[i].unchanged_count);
     }
     fputs("\n</details>\n", out);
 }
@@ -271,8 +270,8 @@ static int write_all_pages(FILE *out, const struct diff *diff)
         status = write_pages(out, "Indexability changes", &diff->indexability_changed,
                              "| URL | indexability |\n| --- | --- |", indexability_fact, 1);
     if (status == CP_OK)
-        status = write_pages(out, "Depth changes", &diff->depth_changed, "| URL | depth |\n| --- | --- |",
-                             depth_fact, 1);
+        status = write_pages(out, "Depth changes", &diff->depth_changed, "| URL | depth |\n| --- | --- |", depth_fact,
+                             1);
     return status;
 }
 

@@ -17,18 +17,17 @@
 #include "common/log.h"
 
 const char *const intake_pain_ids[] = {
-    "reliability", "performance", "cost", "privacy", "developer-velocity", "data-quality",
-    "discoverability", NULL,
+    "reliability", "performance", "cost", "privacy", "developer-velocity", "data-quality", "discoverability", NULL,
 };
 
 enum field_kind {
-    FIELD_STRING,   /* char * */
-    FIELD_STRINGS,  /* struct intake_strings; a single scalar is a one-item list */
-    FIELD_NUMBER,   /* struct intake_number */
-    FIELD_BOOL,     /* bool at offset, bool "set" at aux_offset */
-    FIELD_PAINS,    /* struct intake_strings restricted to intake_pain_ids */
-    FIELD_MAP,      /* a nested mapping whose fields live in the same struct */
-    FIELD_RECORDS,  /* a sequence of mappings: pointer at offset, size_t count at aux_offset */
+    FIELD_STRING,  /* char * */
+    FIELD_STRINGS, /* struct intake_strings; a single scalar is a one-item list */
+    FIELD_NUMBER,  /* struct intake_number */
+    FIELD_BOOL,    /* bool at offset, bool "set" at aux_offset */
+    FIELD_PAINS,   /* struct intake_strings restricted to intake_pain_ids */
+    FIELD_MAP,     /* a nested mapping whose fields live in the same struct */
+    FIELD_RECORDS, /* a sequence of mappings: pointer at offset, size_t count at aux_offset */
 };
 
 struct record_spec;
@@ -52,9 +51,18 @@ struct record_spec {
     const char *scalar_key;
 };
 
-#define F(kind, type, member) {#member, kind, offsetof(type, member), 0, NULL}
-#define FK(key, kind, type, member) {key, kind, offsetof(type, member), 0, NULL}
-#define END {NULL, 0, 0, 0, NULL}
+#define F(kind, type, member)                          \
+    {                                                  \
+#member, kind, offsetof(type, member), 0, NULL \
+    }
+#define FK(key, kind, type, member)                \
+    {                                              \
+        key, kind, offsetof(type, member), 0, NULL \
+    }
+#define END                 \
+    {                       \
+        NULL, 0, 0, 0, NULL \
+    }
 
 static const struct field_spec candidate_fields[] = {
     F(FIELD_STRING, struct intake_candidate, name),
@@ -65,9 +73,12 @@ static const struct field_spec candidate_fields[] = {
     F(FIELD_STRING, struct intake_candidate, rollback),
     END,
 };
-static const struct record_spec candidate_record = {
-    "platform candidate", candidate_fields, sizeof(struct intake_candidate),
-    offsetof(struct intake_candidate, line), true, NULL};
+static const struct record_spec candidate_record = {"platform candidate",
+                                                    candidate_fields,
+                                                    sizeof(struct intake_candidate),
+                                                    offsetof(struct intake_candidate, line),
+                                                    true,
+                                                    NULL};
 
 static const struct field_spec slo_fields[] = {
     F(FIELD_STRING, struct intake_slo, name),
@@ -84,20 +95,14 @@ static const struct record_spec slo_record = {
     "SLO", slo_fields, sizeof(struct intake_slo), offsetof(struct intake_slo, line), true, NULL};
 
 static const struct field_spec limit_fields[] = {
-    F(FIELD_STRING, struct intake_limit, metric),
-    F(FIELD_STRING, struct intake_limit, unit),
-    F(FIELD_NUMBER, struct intake_limit, current),
-    F(FIELD_NUMBER, struct intake_limit, limit),
-    F(FIELD_NUMBER, struct intake_limit, alert_threshold),
-    F(FIELD_NUMBER, struct intake_limit, growth_per_month),
-    F(FIELD_STRING, struct intake_limit, lead_time),
-    F(FIELD_STRING, struct intake_limit, mitigation),
-    F(FIELD_STRING, struct intake_limit, owner),
-    END,
+    F(FIELD_STRING, struct intake_limit, metric),          F(FIELD_STRING, struct intake_limit, unit),
+    F(FIELD_NUMBER, struct intake_limit, current),         F(FIELD_NUMBER, struct intake_limit, limit),
+    F(FIELD_NUMBER, struct intake_limit, alert_threshold), F(FIELD_NUMBER, struct intake_limit, growth_per_month),
+    F(FIELD_STRING, struct intake_limit, lead_time),       F(FIELD_STRING, struct intake_limit, mitigation),
+    F(FIELD_STRING, struct intake_limit, owner),           END,
 };
 static const struct record_spec limit_record = {
-    "capacity limit", limit_fields, sizeof(struct intake_limit), offsetof(struct intake_limit, line),
-    true, NULL};
+    "capacity limit", limit_fields, sizeof(struct intake_limit), offsetof(struct intake_limit, line), true, NULL};
 
 static const struct field_spec event_fields[] = {
     F(FIELD_STRING, struct intake_event, name),
@@ -112,8 +117,7 @@ static const struct field_spec event_fields[] = {
     END,
 };
 static const struct record_spec event_record = {
-    "event", event_fields, sizeof(struct intake_event), offsetof(struct intake_event, line), true,
-    NULL};
+    "event", event_fields, sizeof(struct intake_event), offsetof(struct intake_event, line), true, NULL};
 
 static const struct field_spec milestone_fields[] = {
     F(FIELD_STRING, struct intake_milestone, id),
@@ -126,16 +130,16 @@ static const struct field_spec milestone_fields[] = {
     END,
 };
 static const struct record_spec milestone_record = {
-    "milestone", milestone_fields, sizeof(struct intake_milestone),
-    offsetof(struct intake_milestone, line), true, NULL};
+    "milestone", milestone_fields, sizeof(struct intake_milestone), offsetof(struct intake_milestone, line), true,
+    NULL};
 
 static const struct field_spec question_fields[] = {
     F(FIELD_STRING, struct intake_question, question),
     F(FIELD_STRING, struct intake_question, owner),
     END,
 };
-static const struct record_spec question_record = {
-    "open question", question_fields, sizeof(struct intake_question), 0, false, "question"};
+static const struct record_spec question_record = {"open question", question_fields, sizeof(struct intake_question), 0,
+                                                   false,           "question"};
 
 static const struct field_spec system_fields[] = {
     F(FIELD_STRING, struct intake, boundary),
@@ -203,11 +207,11 @@ static const struct field_spec top_fields[] = {
     {"capacity_limits", FIELD_RECORDS, offsetof(struct intake, limits), offsetof(struct intake, limit_count),
      &limit_record},
     {"instrumentation", FIELD_MAP, 0, 0, &instrumentation_map},
-    {"milestones", FIELD_RECORDS, offsetof(struct intake, milestones),
-     offsetof(struct intake, milestone_count), &milestone_record},
+    {"milestones", FIELD_RECORDS, offsetof(struct intake, milestones), offsetof(struct intake, milestone_count),
+     &milestone_record},
     F(FIELD_STRINGS, struct intake, risks),
-    {"open_questions", FIELD_RECORDS, offsetof(struct intake, questions),
-     offsetof(struct intake, question_count), &question_record},
+    {"open_questions", FIELD_RECORDS, offsetof(struct intake, questions), offsetof(struct intake, question_count),
+     &question_record},
     F(FIELD_STRINGS, struct intake, next_steps),
     END,
 };
@@ -238,8 +242,7 @@ static const char *node_kind_name(const yaml_node_t *node)
 
 static void walker_error(struct walker *w, const yaml_node_t *node, const char *key, const char *expected)
 {
-    log_error("%s:%u: key '%s': expected %s, found %s", w->path, node_line(node), key, expected,
-              node_kind_name(node));
+    log_error("%s:%u: key '%s': expected %s, found %s", w->path, node_line(node), key, expected, node_kind_name(node));
     w->errors++;
 }
 
@@ -293,8 +296,8 @@ static bool is_pain(const char *text)
     return false;
 }
 
-static void read_strings(struct walker *w, const yaml_node_t *node, const char *key,
-                         struct intake_strings *list, bool pains)
+static void read_strings(struct walker *w, const yaml_node_t *node, const char *key, struct intake_strings *list,
+                         bool pains)
 {
     if (node->type == YAML_SCALAR_NODE) {
         if (!scalar_is_null(node))
@@ -424,24 +427,16 @@ static void read_field(struct walker *w, const yaml_node_t *value, const struct 
             set_string(w, (char **)slot, scalar_text(value));
         break;
     case FIELD_STRINGS:
-    case FIELD_PAINS:
-        read_strings(w, value, key, (struct intake_strings *)slot, field->kind == FIELD_PAINS);
-        break;
-    case FIELD_NUMBER:
-        read_number(w, value, key, (struct intake_number *)slot);
-        break;
-    case FIELD_BOOL:
-        read_bool(w, value, key, (bool *)slot, (bool *)((char *)base + field->aux_offset));
-        break;
+    case FIELD_PAINS: read_strings(w, value, key, (struct intake_strings *)slot, field->kind == FIELD_PAINS); break;
+    case FIELD_NUMBER: read_number(w, value, key, (struct intake_number *)slot); break;
+    case FIELD_BOOL: read_bool(w, value, key, (bool *)slot, (bool *)((char *)base + field->aux_offset)); break;
     case FIELD_MAP:
         if (value->type == YAML_MAPPING_NODE)
             read_mapping(w, value, field->record, base, key);
         else if (!(value->type == YAML_SCALAR_NODE && scalar_is_null(value)))
             walker_error(w, value, key, "a mapping");
         break;
-    case FIELD_RECORDS:
-        read_records(w, value, field, base, key);
-        break;
+    case FIELD_RECORDS: read_records(w, value, field, base, key); break;
     }
 }
 
@@ -572,7 +567,8 @@ static void free_fields(const struct field_spec *fields, void *base)
         char *slot = (char *)base + f->offset;
         switch (f->kind) {
         case FIELD_STRING: free(*(char **)slot); break;
-        case FIELD_STRINGS: case FIELD_PAINS: strings_free((struct intake_strings *)slot); break;
+        case FIELD_STRINGS:
+        case FIELD_PAINS: strings_free((struct intake_strings *)slot); break;
         case FIELD_MAP: free_fields(f->record->fields, base); break;
         case FIELD_RECORDS: {
             char *items = *(char **)slot;

@@ -49,9 +49,10 @@ static void write_header(const struct pack_context *ctx, struct buf *out)
         buf_append_str(out, " without an intake file");
     if (ctx->options->previous_dir)
         buf_printf(out, ", compared with the previous crawl `%s`", ctx->options->previous_dir);
-    buf_printf(out, ". Date of reference: %s.\n\nSections follow the source document's order: 1 context, 2 shared "
-                    "capabilities, 3 quality attributes, 4 doomsday clock, 5 instrumentation, 6 discoverability, "
-                    "7 roadmap, 8 risks / open questions / next steps; then the quality gate.\n",
+    buf_printf(out,
+               ". Date of reference: %s.\n\nSections follow the source document's order: 1 context, 2 shared "
+               "capabilities, 3 quality attributes, 4 doomsday clock, 5 instrumentation, 6 discoverability, "
+               "7 roadmap, 8 risks / open questions / next steps; then the quality gate.\n",
                ctx->today_text);
 }
 

@@ -17,11 +17,11 @@
 #include "reports/pack_gate.h"
 
 struct pack_options {
-    const char *intake_path;   /* NULL: no intake, everything from the crawl and assumptions */
-    const char *crawl_dir;     /* required */
-    const char *previous_dir;  /* NULL: no growth measurement */
-    const char *output_path;   /* NULL: stdout, no CSV files */
-    const char *today;         /* "YYYY-MM-DD" or NULL */
+    const char *intake_path;  /* NULL: no intake, everything from the crawl and assumptions */
+    const char *crawl_dir;    /* required */
+    const char *previous_dir; /* NULL: no growth measurement */
+    const char *output_path;  /* NULL: stdout, no CSV files */
+    const char *today;        /* "YYYY-MM-DD" or NULL */
 };
 
 /* Returns CP_OK (then *gate holds the quality gate's verdict, also printed at the end of the pack

@@ -22,8 +22,8 @@ struct doom_row {
     char *lead_time;
     char *mitigation;
     char *breach;
-    double breach_days;  /* days from today to the limit; < 0 when not projected */
-    bool over_alert;     /* current is at or past the alert threshold */
+    double breach_days; /* days from today to the limit; < 0 when not projected */
+    bool over_alert;    /* current is at or past the alert threshold */
     const char *source;
 };
 
@@ -94,8 +94,8 @@ static char *breach_date(const struct pack_context *ctx, double current, double 
 }
 
 static void add_measured(struct pack_context *ctx, struct doom_table *t, const char *metric, double current,
-                         double limit, const char *unit, const char *lead_time, const char *mitigation,
-                         char *breach, double rate_per_day)
+                         double limit, const char *unit, const char *lead_time, const char *mitigation, char *breach,
+                         double rate_per_day)
 {
     struct doom_row *r = add_row(ctx, t);
     if (!r) {
@@ -178,12 +178,12 @@ static void measured_rows(struct pack_context *ctx, struct doom_table *t)
     size_t previous = 0;
     double rate = growth_per_day(ctx, ctx->indexable_count, &previous);
     if (largest_urls >= 0)
-        add_measured(ctx, t, "largest sitemap file (URLs)", (double)largest_urls, SITEMAP_MAX_URLS, "",
-                     "2 weeks", "split sitemaps per section (section 6, R1/R2)",
+        add_measured(ctx, t, "largest sitemap file (URLs)", (double)largest_urls, SITEMAP_MAX_URLS, "", "2 weeks",
+                     "split sitemaps per section (section 6, R1/R2)",
                      breach_date(ctx, (double)largest_urls, SITEMAP_MAX_URLS, rate), rate);
     if (largest_bytes >= 0)
-        add_measured(ctx, t, "largest sitemap file (bytes, uncompressed)", (double)largest_bytes,
-                     SITEMAP_MAX_BYTES, " B", "2 weeks", "split sitemaps per section (section 6, R2)", NULL, 0);
+        add_measured(ctx, t, "largest sitemap file (bytes, uncompressed)", (double)largest_bytes, SITEMAP_MAX_BYTES,
+                     " B", "2 weeks", "split sitemaps per section (section 6, R2)", NULL, 0);
     if (files > 0)
         add_measured(ctx, t, "child sitemaps in one index", (double)files, SITEMAP_MAX_URLS, "", "1 month",
                      "add an index per section (a second index level)", NULL, 0);
@@ -261,7 +261,10 @@ static void free_table(struct doom_table *t)
 /* "6 weeks", "1 quarter", "10 days" -> days; -1 when the text holds no number and unit. */
 static double lead_time_days(const char *text)
 {
-    static const struct { const char *unit; double days; } units[] = {
+    static const struct {
+        const char *unit;
+        double days;
+    } units[] = {
         {"day", 1}, {"week", 7}, {"sprint", 14}, {"month", 30.4375}, {"quarter", 91.3125}, {"year", 365.25},
     };
     char *end;
@@ -339,14 +342,16 @@ void pack_write_doomsday(struct pack_context *ctx, struct buf *out)
         buf_printf(out, " | %s |\n", r->source);
     }
     if (t.count > shown)
-        buf_printf(out, "\n%zu further limit(s) farther from breach are left out: a clock of more than %d rows is a "
-                        "spreadsheet, not a decision tool. Revisit them at the next review.\n",
+        buf_printf(out,
+                   "\n%zu further limit(s) farther from breach are left out: a clock of more than %d rows is a "
+                   "spreadsheet, not a decision tool. Revisit them at the next review.\n",
                    t.count - shown, PACK_MAX_DOOMSDAY_ROWS);
     if (!ctx->intake->limit_count) {
         pack_assume(ctx, "No capacity limits in the intake: the doomsday clock holds only what the crawl measures "
                          "(sitemap and robots.txt limits, URL growth).");
-        pack_ask(ctx, 65, NULL, "Which 3-5 infrastructure limits (database size/IOPS, queue depth, rate limits, "
-                                "deploy throughput) are closest to breach, and what are their lead times?");
+        pack_ask(ctx, 65, NULL,
+                 "Which 3-5 infrastructure limits (database size/IOPS, queue depth, rate limits, "
+                 "deploy throughput) are closest to breach, and what are their lead times?");
     }
     buf_append_str(out, "\nCapacity plan: start each mitigation project when its metric crosses the alert "
                         "threshold; rows whose projected breach falls inside the lead time start now.\n");

@@ -89,8 +89,8 @@ static void set_today(struct pack_context *ctx)
  * from an earlier run (say broken-links.csv after every broken link was fixed) cannot survive
  * beside a pack that no longer mentions it. */
 static const char *const pack_csv_names[] = {
-    "analytics-missing.csv", "broken-links.csv", "indexability.csv", "internal-links.csv",
-    "redirect-chains.csv", "sitemap-add.csv", "sitemap-lastmod.csv", "sitemap-move.csv", "sitemap-remove.csv",
+    "analytics-missing.csv", "broken-links.csv",    "indexability.csv", "internal-links.csv", "redirect-chains.csv",
+    "sitemap-add.csv",       "sitemap-lastmod.csv", "sitemap-move.csv", "sitemap-remove.csv",
 };
 
 const char *pack_list_name(size_t index)
@@ -165,7 +165,8 @@ void pack_context_free(struct pack_context *ctx)
         }
     free(ctx->facts);
     struct url_sitemap *entry, *tmp;
-    HASH_ITER(hh, ctx->listed, entry, tmp) {
+    HASH_ITER(hh, ctx->listed, entry, tmp)
+    {
         HASH_DEL(ctx->listed, entry);
         free(entry);
     }

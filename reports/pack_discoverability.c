@@ -72,8 +72,10 @@ static void write_moves(struct pack_context *ctx, struct buf *out)
     }
     pack_csv_close(ctx, csv, "sitemap-move.csv");
     if (moves) {
-        buf_printf(out, "\nMoves: %zu listed indexable URL(s) sit in another section's file today.\n\n"
-                        "| move from | to | URLs |\n|---|---|---:|\n", moves);
+        buf_printf(out,
+                   "\nMoves: %zu listed indexable URL(s) sit in another section's file today.\n\n"
+                   "| move from | to | URLs |\n|---|---|---:|\n",
+                   moves);
         HASH_SORT(pairs, disc_compare_keys);
         for (struct key_entry *e = pairs; e; e = e->hh.next) {
             char *tab = strchr(e->key, '\t');
@@ -105,11 +107,15 @@ static void write_categorisation(struct pack_context *ctx, struct buf *out, cons
         disc_key_add(ctx, &current, ctx->crawl->entries[i].sitemap, 0);
     size_t current_files = HASH_COUNT(current);
     if (ctx->crawl->has_sitemaps_csv)
-        buf_printf(out, "Measured gap: today %zu sitemap file(s) list URLs; the site has %zu section(s) with "
-                        "indexable pages.\n\n", current_files, a->section_count);
+        buf_printf(out,
+                   "Measured gap: today %zu sitemap file(s) list URLs; the site has %zu section(s) with "
+                   "indexable pages.\n\n",
+                   current_files, a->section_count);
     else
-        buf_printf(out, "Measured gap: unknown which sitemap files list which URLs (no sitemaps.csv); the site "
-                        "has %zu section(s) with indexable pages.\n\n", a->section_count);
+        buf_printf(out,
+                   "Measured gap: unknown which sitemap files list which URLs (no sitemaps.csv); the site "
+                   "has %zu section(s) with indexable pages.\n\n",
+                   a->section_count);
     buf_append_str(out, "| section | proposed child sitemap | indexable pages | already in a sitemap | "
                         "currently listed in |\n|---|---|---:|---:|---|\n");
     for (size_t s = 0; s < a->section_count; s++) {
@@ -143,9 +149,11 @@ static void write_categorisation(struct pack_context *ctx, struct buf *out, cons
 static void write_pagination(struct pack_context *ctx, struct buf *out, const struct analysis *a)
 {
     struct buf name = BUF_INIT;
-    buf_printf(out, "\n#### R2 Pagination\n\nRequirement: no sitemap file over %s URLs or %s MB uncompressed; "
-                    "no index over %s child sitemaps. Split a section's file at these limits into "
-                    "`sitemap-SECTION-1.xml`, `-2.xml`, ... in URL order.\n\n", "50,000", "50", "50,000");
+    buf_printf(out,
+               "\n#### R2 Pagination\n\nRequirement: no sitemap file over %s URLs or %s MB uncompressed; "
+               "no index over %s child sitemaps. Split a section's file at these limits into "
+               "`sitemap-SECTION-1.xml`, `-2.xml`, ... in URL order.\n\n",
+               "50,000", "50", "50,000");
     size_t largest = 0, largest_bytes = 0, splits = 0;
     const char *largest_name = NULL;
     buf_append_str(out, "| proposed file | URLs | est. size | split into |\n|---|---:|---:|---|\n");
@@ -183,19 +191,20 @@ static void write_pagination(struct pack_context *ctx, struct buf *out, const st
         buf_append_str(out, " |\n");
     }
     if (largest_name)
-        buf_printf(out, "\nMeasured gap: %zu file(s) need splitting; the largest proposed file (`%s`) holds %zu URLs "
-                        "(%.1f%% of 50,000) and about %.1f KB (%.2f%% of 50 MB). The index holds %zu of 50,000 "
-                        "child sitemaps.\n",
-                   splits, disc_proposed_sitemap(ctx, largest_name, &name), largest, 100.0 * (double)largest / SITEMAP_MAX_URLS,
-                   (double)largest_bytes / 1000.0, 100.0 * (double)largest_bytes / SITEMAP_MAX_BYTES,
-                   a->section_count);
+        buf_printf(out,
+                   "\nMeasured gap: %zu file(s) need splitting; the largest proposed file (`%s`) holds %zu URLs "
+                   "(%.1f%% of 50,000) and about %.1f KB (%.2f%% of 50 MB). The index holds %zu of 50,000 "
+                   "child sitemaps.\n",
+                   splits, disc_proposed_sitemap(ctx, largest_name, &name), largest,
+                   100.0 * (double)largest / SITEMAP_MAX_URLS, (double)largest_bytes / 1000.0,
+                   100.0 * (double)largest_bytes / SITEMAP_MAX_BYTES, a->section_count);
     for (size_t i = 0; i < ctx->crawl->sitemap_file_count; i++) {
         const struct crawl_sitemap_file *f = &ctx->crawl->sitemap_files[i];
         if (f->urls > SITEMAP_MAX_URLS || f->bytes > SITEMAP_MAX_BYTES) {
             buf_append_str(out, "Today's file ");
             md_url(out, f->url);
-            buf_printf(out, " is over the protocol limit (%ld URLs, %ld bytes): search engines ignore it.\n",
-                       f->urls, f->bytes);
+            buf_printf(out, " is over the protocol limit (%ld URLs, %ld bytes): search engines ignore it.\n", f->urls,
+                       f->bytes);
         }
     }
     buf_free(&name);
@@ -238,8 +247,8 @@ static void write_freshness(struct pack_context *ctx, struct buf *out)
     for (size_t i = 0; i < crawl->entry_count; i++) {
         const struct crawl_sitemap_entry *e = &crawl->entries[i];
         long day = pack_parse_date(e->lastmod);
-        const char *problem = !*e->lastmod ? "missing lastmod"
-                              : day < 0   ? "not a W3C date"
+        const char *problem = !*e->lastmod                          ? "missing lastmod"
+                              : day < 0                             ? "not a W3C date"
                               : ctx->today >= 0 && day > ctx->today ? "in the future"
                                                                     : NULL;
         if (!problem)
@@ -284,8 +293,10 @@ static const char *replacement_for(const struct pack_context *ctx, const struct 
 static void write_additions(struct pack_context *ctx, struct buf *out, const struct analysis *a)
 {
     struct buf name = BUF_INIT, reason = BUF_INIT;
-    buf_printf(out, "\n##### Add (%zu)\n\nIndexable pages (200, HTML, no noindex, self-canonical or no canonical) "
-                    "that no sitemap lists.\n", ctx->missing_count);
+    buf_printf(out,
+               "\n##### Add (%zu)\n\nIndexable pages (200, HTML, no noindex, self-canonical or no canonical) "
+               "that no sitemap lists.\n",
+               ctx->missing_count);
     static const char *const header[] = {"url", "add_to", "reason"};
     FILE *csv = pack_csv_open(ctx, "sitemap-add.csv", header, 3);
     size_t shown = 0;
@@ -354,8 +365,10 @@ static void remove_row(struct buf *out, FILE *csv, size_t *shown, const char *ur
 static void write_removals(struct pack_context *ctx, struct buf *out, const struct analysis *a)
 {
     const struct crawl_data *crawl = ctx->crawl;
-    buf_printf(out, "\n##### Remove (%zu)\n\nListed URLs a search engine must not index: each listing contradicts "
-                    "the page's own status or directives.\n", ctx->listed_not_indexable);
+    buf_printf(out,
+               "\n##### Remove (%zu)\n\nListed URLs a search engine must not index: each listing contradicts "
+               "the page's own status or directives.\n",
+               ctx->listed_not_indexable);
     static const char *const header[] = {"url", "remove_from", "reason", "list_instead"};
     FILE *csv = pack_csv_open(ctx, "sitemap-remove.csv", header, 4);
     size_t shown = 0, unverified = 0;
@@ -515,17 +528,18 @@ static void write_internal_linking(struct pack_context *ctx, struct buf *out, co
 {
     const struct crawl_data *crawl = ctx->crawl;
     const char *score_name = crawl->has_link_score ? "link score" : "inlinks";
-    buf_printf(out, "\n#### R5 Internal linking\n\nRequirement: every indexable page is reachable through followable "
-                    "links within %d clicks. Each orphan or too-deep page gets \"related content\" links from the "
-                    "strongest pages of its own section (ranked by %s) that sit within %d clicks, so it lands at "
-                    "depth %d or less; when its section has no such page, from the strongest pages site-wide.\n",
+    buf_printf(out,
+               "\n#### R5 Internal linking\n\nRequirement: every indexable page is reachable through followable "
+               "links within %d clicks. Each orphan or too-deep page gets \"related content\" links from the "
+               "strongest pages of its own section (ranked by %s) that sit within %d clicks, so it lands at "
+               "depth %d or less; when its section has no such page, from the strongest pages site-wide.\n",
                PACK_DEPTH_TARGET, score_name, PACK_DEPTH_TARGET - 1, PACK_DEPTH_TARGET);
     size_t *pool, *by_section;
     size_t pool_count = build_source_pools(ctx, &pool, &by_section);
     if (!pool)
         return;
-    static const char *const header[] = {"target", "reason", "current_depth", "link_from", "source_depth",
-                                         "source_score", "new_depth"};
+    static const char *const header[] = {"target",       "reason",       "current_depth", "link_from",
+                                         "source_depth", "source_score", "new_depth"};
     FILE *csv = pack_csv_open(ctx, "internal-links.csv", header, 7);
     size_t targets = 0;
     struct buf reason = BUF_INIT;
@@ -544,8 +558,9 @@ static void write_internal_linking(struct pack_context *ctx, struct buf *out, co
             ctx->gate.gaps_without_action++;
         buf_reset(&reason);
         if (p->depth < 0)
-            buf_printf(&reason, "orphan: %s", ctx->facts[i].listed ? "in a sitemap, no followable internal link"
-                                                                  : "no followable internal link");
+            buf_printf(&reason, "orphan: %s",
+                       ctx->facts[i].listed ? "in a sitemap, no followable internal link"
+                                            : "no followable internal link");
         else
             buf_printf(&reason, "depth %d > %d", p->depth, PACK_DEPTH_TARGET);
         if (targets == 0)
@@ -612,13 +627,15 @@ static void write_clusters(const struct crawl_data *crawl, struct buf *out)
     size_t clusters = 0, shown = 0;
     for (size_t i = 0; i < crawl->cluster_row_count; i++)
         clusters += i == 0 || crawl->cluster_rows[i].cluster != crawl->cluster_rows[i - 1].cluster;
-    buf_printf(out, "\nDuplicate clusters (rule 6: one URL per cluster, every signal naming it): %zu cluster(s) of %zu "
-                    "page(s) share their main text (clusters.csv).\n\n| keep | cluster | change |\n|---|---|---|\n",
+    buf_printf(out,
+               "\nDuplicate clusters (rule 6: one URL per cluster, every signal naming it): %zu cluster(s) of %zu "
+               "page(s) share their main text (clusters.csv).\n\n| keep | cluster | change |\n|---|---|---|\n",
                clusters, crawl->cluster_row_count);
     struct buf changes = BUF_INIT;
     for (size_t start = 0, end; start < crawl->cluster_row_count; start = end) {
         const struct crawl_cluster_row *rows = &crawl->cluster_rows[start];
-        for (end = start + 1; end < crawl->cluster_row_count && crawl->cluster_rows[end].cluster == rows->cluster; end++)
+        for (end = start + 1; end < crawl->cluster_row_count && crawl->cluster_rows[end].cluster == rows->cluster;
+             end++)
             ;
         const char *keep = rows->url;
         for (size_t i = 0; i < end - start; i++)
@@ -651,9 +668,10 @@ static void write_indexability(struct pack_context *ctx, struct buf *out, const 
                         "5. Every noindex is deliberate: the list below is confirmed by the page's owner.\n"
                         "6. Pages with the same main text are one cluster with one URL to keep: its canonical, "
                         "redirects, sitemap entry, internal links and hreflang all name it.\n\n");
-    buf_printf(out, "Measured gaps: rule 1: %zu indexable page(s) without a canonical; rule 2: %zu canonical(s) to "
-                    "non-indexable or uncrawled URLs; rule 3: %zu conflict(s); rule 4: %zu listed non-indexable "
-                    "URL(s); rule 5: %zu noindex page(s) to confirm.\n",
+    buf_printf(out,
+               "Measured gaps: rule 1: %zu indexable page(s) without a canonical; rule 2: %zu canonical(s) to "
+               "non-indexable or uncrawled URLs; rule 3: %zu conflict(s); rule 4: %zu listed non-indexable "
+               "URL(s); rule 5: %zu noindex page(s) to confirm.\n",
                h->canonical_missing, h->canonical_bad, h->noindex_canonical, ctx->listed_not_indexable, h->noindex);
     static const char *const header[] = {"url", "status", "indexable", "reason", "rule"};
     FILE *csv = pack_csv_open(ctx, "indexability.csv", header, 5);
@@ -715,17 +733,22 @@ static void write_check(struct pack_context *ctx, struct buf *out, const struct 
     bool intent = ctx->listed_not_indexable == 0 && h->noindex_canonical == 0 && h->canonical_bad == 0 &&
                   intent_findings == 0;
     ctx->gate.site_check_passed = reach && intent;
-    buf_printf(out, "\n### 6.3 Check: \"A crawler can reach all indexable pages via links/sitemaps; "
-                    "noindex/canonicals are intentional\"\n\n**%s.**\n\n", reach && intent ? "PASS" : "FAIL");
-    buf_printf(out, "- Reach — **%s**: %zu of %zu indexable pages are reached by followable links (orphans: %zu) "
-                    "and %zu are listed in a sitemap (missing: %zu). Both paths must cover every page.\n",
+    buf_printf(out,
+               "\n### 6.3 Check: \"A crawler can reach all indexable pages via links/sitemaps; "
+               "noindex/canonicals are intentional\"\n\n**%s.**\n\n",
+               reach && intent ? "PASS" : "FAIL");
+    buf_printf(out,
+               "- Reach — **%s**: %zu of %zu indexable pages are reached by followable links (orphans: %zu) "
+               "and %zu are listed in a sitemap (missing: %zu). Both paths must cover every page.\n",
                reach ? "pass" : "fail", ctx->indexable_count - ctx->orphan_count, ctx->indexable_count,
                ctx->orphan_count, ctx->indexable_count - ctx->missing_count, ctx->missing_count);
-    buf_printf(out, "- Intent — **%s**: %zu non-indexable URL(s) listed in sitemaps, %zu noindex+canonical "
-                    "conflict(s), %zu canonical(s) to non-indexable targets",
+    buf_printf(out,
+               "- Intent — **%s**: %zu non-indexable URL(s) listed in sitemaps, %zu noindex+canonical "
+               "conflict(s), %zu canonical(s) to non-indexable targets",
                intent ? "pass" : "fail", ctx->listed_not_indexable, h->noindex_canonical, h->canonical_bad);
     if (ctx->crawl->has_findings)
-        buf_printf(out, ", %zu canonical-loop/-multiple/-header-mismatch or noindex-blocked finding(s)", intent_findings);
+        buf_printf(out, ", %zu canonical-loop/-multiple/-header-mismatch or noindex-blocked finding(s)",
+                   intent_findings);
     buf_append_str(out, ". A listing, a conflict or a broken canonical contradicts a directive, so it cannot be "
                         "intentional.\n");
     if (!(reach && intent))
@@ -750,22 +773,15 @@ static void mark_audit_facts(struct pack_context *ctx)
         struct page_facts *facts = &ctx->facts[p - crawl->pages];
         switch (f->rule) {
         case RULE_ORPHAN_URL:
-        case RULE_UNREACHABLE_BY_FOLLOW:
-            facts->audit_orphan = true;
-            break;
-        case RULE_MISSING_FROM_SITEMAP:
-            facts->audit_missing = true;
-            break;
+        case RULE_UNREACHABLE_BY_FOLLOW: facts->audit_orphan = true; break;
+        case RULE_MISSING_FROM_SITEMAP: facts->audit_missing = true; break;
         case RULE_SITEMAP_URL_REDIRECT:
         case RULE_SITEMAP_URL_CLIENT_ERROR:
         case RULE_SITEMAP_URL_SERVER_ERROR:
         case RULE_SITEMAP_URL_NOINDEX:
         case RULE_SITEMAP_URL_CANONICALIZED:
-        case RULE_SITEMAP_URL_BLOCKED:
-            facts->audit_listed_bad = true;
-            break;
-        default:
-            break;
+        case RULE_SITEMAP_URL_BLOCKED: facts->audit_listed_bad = true; break;
+        default: break;
         }
     }
 }
@@ -807,8 +823,9 @@ void pack_write_discoverability(struct pack_context *ctx, struct buf *out)
     if (crawl->page_count == 0) {
         buf_append_str(out, "Not applicable: the crawl folder lists no pages, so there is nothing to plan from. "
                             "Re-run `crawlpack audit` on the site.\n");
-        pack_ask(ctx, 80, NULL, "The crawl found no pages: is the start URL right, and is the site reachable "
-                                "from where the audit ran?");
+        pack_ask(ctx, 80, NULL,
+                 "The crawl found no pages: is the start URL right, and is the site reachable "
+                 "from where the audit ran?");
         return;
     }
     struct analysis a = {0};

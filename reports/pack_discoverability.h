@@ -50,7 +50,7 @@ struct link_pair {
 struct analysis {
     struct section_info *sections;
     size_t section_count;
-    size_t *order;         /* page indexes sorted by section, then URL */
+    size_t *order;                /* page indexes sorted by section, then URL */
     struct link_pair *link_pairs; /* followable links between crawled pages */
     struct link_target *broken;
     size_t broken_count;

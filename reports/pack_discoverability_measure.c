@@ -13,7 +13,6 @@
 
 /* ---- small string-keyed sets and counters (uthash) ---- */
 
-
 struct key_entry *disc_key_find(struct key_entry *set, const char *key)
 {
     struct key_entry *found = NULL;
@@ -40,7 +39,8 @@ struct key_entry *disc_key_add(struct pack_context *ctx, struct key_entry **set,
 void disc_key_free_all(struct key_entry **set)
 {
     struct key_entry *e, *tmp;
-    HASH_ITER(hh, *set, e, tmp) {
+    HASH_ITER(hh, *set, e, tmp)
+    {
         HASH_DEL(*set, e);
         free(e->key);
         free(e);
@@ -53,10 +53,6 @@ int disc_compare_keys(const struct key_entry *a, const struct key_entry *b)
 }
 
 /* ---- the analysis, computed once ---- */
-
-
-
-
 
 static const char *section_of(const struct pack_context *ctx, size_t page)
 {
@@ -307,7 +303,8 @@ void disc_analysis_free(struct analysis *a)
     free(a->sections);
     free(a->order);
     struct link_pair *pair, *tmp;
-    HASH_ITER(hh, a->link_pairs, pair, tmp) {
+    HASH_ITER(hh, a->link_pairs, pair, tmp)
+    {
         HASH_DEL(a->link_pairs, pair);
         free(pair);
     }
@@ -377,13 +374,13 @@ static void write_status_breakdown(struct pack_context *ctx, struct buf *out)
     struct key_entry *codes = NULL;
     for (size_t i = 0; i < crawl->page_count; i++) {
         const struct crawl_page *p = &crawl->pages[i];
-        int c = ctx->facts[i].not_fetched                 ? 6
-                : ctx->facts[i].blocked                   ? 5
-                : p->status >= 200 && p->status < 300     ? 0
-                : p->status >= 300 && p->status < 400    ? 1
-                : p->status >= 400 && p->status < 500     ? 2
-                : p->status >= 500                        ? 3
-                                                          : 4;
+        int c = ctx->facts[i].not_fetched             ? 6
+                : ctx->facts[i].blocked               ? 5
+                : p->status >= 200 && p->status < 300 ? 0
+                : p->status >= 300 && p->status < 400 ? 1
+                : p->status >= 400 && p->status < 500 ? 2
+                : p->status >= 500                    ? 3
+                                                      : 4;
         classes[c]++;
         char code[64];
         if (c == 4) /* the error class: the text before the first colon */
@@ -428,7 +425,6 @@ size_t disc_count_findings(const struct crawl_data *crawl, const char *prefix)
     return n;
 }
 
-
 void disc_measure_health(const struct pack_context *ctx, struct health *h)
 {
     memset(h, 0, sizeof(*h));
@@ -451,8 +447,12 @@ void disc_measure_health(const struct pack_context *ctx, struct health *h)
 
 static void write_health(struct pack_context *ctx, struct buf *out, const struct health *h)
 {
-    buf_append_str(out, "\n#### Canonical and noindex health\n\n| signal | pages | of HTML 200 pages |\n|---|---:|---:|\n");
-    const struct { const char *name; size_t value; } rows[] = {
+    buf_append_str(out,
+                   "\n#### Canonical and noindex health\n\n| signal | pages | of HTML 200 pages |\n|---|---:|---:|\n");
+    const struct {
+        const char *name;
+        size_t value;
+    } rows[] = {
         {"self-referencing canonical", h->self_canonical},
         {"no canonical", h->canonical_missing},
         {"canonicalised to another URL", h->canonical_elsewhere},
@@ -478,8 +478,8 @@ static void write_broken(struct pack_context *ctx, struct buf *out, const struct
         buf_append_str(out, "Not measured: the crawl folder has neither links.csv nor findings.json.\n");
         return;
     }
-    buf_printf(out, "%zu internal link(s) point at %zu URL(s) answering 4xx/5xx or a network error.\n",
-               a->broken_links, a->broken_count);
+    buf_printf(out, "%zu internal link(s) point at %zu URL(s) answering 4xx/5xx or a network error.\n", a->broken_links,
+               a->broken_count);
     if (!a->broken_count)
         return;
     buf_append_str(out, "\n| target | status | links | linked from (first 3) |\n|---|---|---:|---|\n");
@@ -515,7 +515,7 @@ static void write_broken(struct pack_context *ctx, struct buf *out, const struct
     }
     pack_csv_close(ctx, csv, "broken-links.csv");
     disc_write_more(out, a->broken_count < PACK_EXAMPLES ? a->broken_count : PACK_EXAMPLES, a->broken_count,
-               "broken-links.csv");
+                    "broken-links.csv");
     buf_append_str(out, "(The CSV lists the first three source pages per target; the audit's `broken-link` "
                         "findings carry every source.)\n");
 }
@@ -547,18 +547,17 @@ static void write_chains(struct pack_context *ctx, struct buf *out, const struct
                 buf_printf(out, " | %d |\n", c->final_status);
         }
         if (csv) {
-            const char *row[] = {ctx->crawl->pages[c->start].url, hops, buf_str(&c->path), status,
-                                 c->loop ? "1" : "0"};
+            const char *row[] = {ctx->crawl->pages[c->start].url, hops, buf_str(&c->path), status, c->loop ? "1" : "0"};
             csv_write_record(csv, row, 5);
         }
     }
     pack_csv_close(ctx, csv, "redirect-chains.csv");
     disc_write_more(out, a->chain_count < PACK_EXAMPLES ? a->chain_count : PACK_EXAMPLES, a->chain_count,
-               "redirect-chains.csv");
+                    "redirect-chains.csv");
 }
 
 void disc_write_measured_state(struct pack_context *ctx, struct buf *out, const struct analysis *a,
-                                 const struct health *h)
+                               const struct health *h)
 {
     size_t listed = 0, linked = 0;
     for (size_t i = 0; i < ctx->crawl->page_count; i++)
@@ -569,8 +568,8 @@ void disc_write_measured_state(struct pack_context *ctx, struct buf *out, const 
     buf_append_str(out, "\n### 6.1 Measured state\n\n| measure | value |\n|---|---:|\n");
     buf_printf(out, "| crawled URLs | %zu |\n| indexable pages | %zu |\n", ctx->crawl->page_count,
                ctx->indexable_count);
-    buf_printf(out, "| sitemap coverage (indexable pages in a sitemap / all indexable pages) | %zu / %zu = ",
-               listed, ctx->indexable_count);
+    buf_printf(out, "| sitemap coverage (indexable pages in a sitemap / all indexable pages) | %zu / %zu = ", listed,
+               ctx->indexable_count);
     md_percent(out, listed, ctx->indexable_count);
     buf_printf(out, " |\n| link coverage (indexable pages reached by followable links) | %zu / %zu = ", linked,
                ctx->indexable_count);
@@ -592,7 +591,6 @@ void disc_write_measured_state(struct pack_context *ctx, struct buf *out, const 
     write_broken(ctx, out, a);
     write_chains(ctx, out, a);
 }
-
 
 void disc_analysis_build(struct pack_context *ctx, struct analysis *a)
 {

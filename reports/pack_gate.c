@@ -10,14 +10,10 @@
 #include "reports/intake.h"
 
 static const char *const section_names[PACK_SECTION_COUNT] = {
-    "Context snapshot",
-    "Shared capabilities + platformization",
-    "Quality attributes spec",
-    "Scaling doomsday clock",
-    "Instrumentation plan",
-    "Discoverability plan",
-    "Execution roadmap",
-    "Risks / open questions / next steps",
+    "Context snapshot",        "Shared capabilities + platformization",
+    "Quality attributes spec", "Scaling doomsday clock",
+    "Instrumentation plan",    "Discoverability plan",
+    "Execution roadmap",       "Risks / open questions / next steps",
 };
 
 static void verdict(struct gate_section *s, enum gate_verdict v, const char *fmt, ...)
@@ -120,8 +116,10 @@ static void check_quality(const struct intake *in, struct gate_section *s)
 static void check_doomsday(const struct intake *in, const struct pack_facts *f, struct gate_section *s)
 {
     if (in->limit_count > 10)
-        verdict(s, GATE_FAIL, "anti-pattern 3 (boil the ocean): the intake lists %zu limits; keep the 3-10 closest "
-                              "to breach", in->limit_count);
+        verdict(s, GATE_FAIL,
+                "anti-pattern 3 (boil the ocean): the intake lists %zu limits; keep the 3-10 closest "
+                "to breach",
+                in->limit_count);
     for (size_t i = 0; i < in->limit_count; i++) {
         const struct intake_limit *l = &in->limits[i];
         const char *name = name_or(l->metric, "unnamed limit");
@@ -139,7 +137,8 @@ static void check_doomsday(const struct intake *in, const struct pack_facts *f, 
     if (f->doomsday_rows < 3)
         verdict(s, GATE_PARTIAL, "%zu row(s); the clock needs 3-10", f->doomsday_rows);
     if (s->verdict == GATE_PASS)
-        verdict(s, GATE_PASS, "%zu rows, each with metric, alert threshold, lead time and mitigation", f->doomsday_rows);
+        verdict(s, GATE_PASS, "%zu rows, each with metric, alert threshold, lead time and mitigation",
+                f->doomsday_rows);
 }
 
 /* Step 5: consistent event definitions, key events captured server-side, data-quality checks;
@@ -234,8 +233,9 @@ static void check_roadmap(const struct intake *in, const struct pack_facts *f, s
         bool blocked = first->dependencies.count &&
                        !(first->dependencies.count == 1 && strcmp(first->dependencies.items[0], "none") == 0);
         if (!first->owner || blocked || !first->acceptance.count)
-            verdict(s, GATE_PARTIAL, "the first milestone is not executable now (needs an owner, acceptance criteria "
-                                     "and no open dependency)");
+            verdict(s, GATE_PARTIAL,
+                    "the first milestone is not executable now (needs an owner, acceptance criteria "
+                    "and no open dependency)");
     }
     size_t unowned = f->derived_milestones;
     for (size_t i = 0; i < in->milestone_count; i++)

@@ -34,11 +34,11 @@ struct intake;
 /* Facts measured while writing the pack that the gate needs. */
 struct pack_facts {
     bool decision_assumed;
-    size_t doomsday_rows;          /* rows shown (after the cap) */
-    size_t doomsday_intake_rows;   /* rows the intake listed */
+    size_t doomsday_rows;        /* rows shown (after the cap) */
+    size_t doomsday_intake_rows; /* rows the intake listed */
     bool crawl_has_pages;
-    size_t discoverability_gaps;   /* measured gaps (orphans, missing, non-indexable listed ...) */
-    size_t gaps_without_action;    /* gaps the plan has no concrete action for */
+    size_t discoverability_gaps; /* measured gaps (orphans, missing, non-indexable listed ...) */
+    size_t gaps_without_action;  /* gaps the plan has no concrete action for */
     bool site_check_passed;
     size_t milestones;
     size_t derived_milestones;

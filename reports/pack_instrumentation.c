@@ -77,8 +77,9 @@ static void write_events(struct pack_context *ctx, struct buf *out)
         buf_append_str(out, "No events in the intake.\n");
         pack_assume(ctx, "No analytics events in the intake: the event contract is left to the owners; the crawl's "
                          "tag coverage below is the only measured input.");
-        pack_ask(ctx, 60, NULL, "Which 3-7 key events (sign-up, purchase, ...) must be captured server-side, who "
-                                "owns each, and with which delivery guarantee?");
+        pack_ask(ctx, 60, NULL,
+                 "Which 3-7 key events (sign-up, purchase, ...) must be captured server-side, who "
+                 "owns each, and with which delivery guarantee?");
         return;
     }
     buf_append_str(out, "| event | owner | properties (schema) | identity | delivery guarantee | QA checks | clients | "

@@ -21,27 +21,27 @@
 #define SITEMAP_MAX_URLS 50000L
 #define SITEMAP_MAX_BYTES 52428800L
 #define ROBOTS_MAX_BYTES 512000L /* 500 KiB: what Google reads of robots.txt */
-#define PACK_EXAMPLES 10          /* example URLs per requirement in the pack; the rest go to CSV */
+#define PACK_EXAMPLES 10         /* example URLs per requirement in the pack; the rest go to CSV */
 #define PACK_MAX_QUESTIONS 5
 #define PACK_MAX_DOOMSDAY_ROWS 10
 
 /* Facts about one crawled page, derived once (parallel to crawl_data.pages). */
 struct page_facts {
     bool html;
-    bool ok;             /* status 200 */
+    bool ok; /* status 200 */
     bool noindex;
-    bool blocked;        /* not fetched because robots.txt disallows it */
-    bool not_fetched;    /* not fetched for another reason (scope, limits): the error says "not fetched: ..." */
+    bool blocked;     /* not fetched because robots.txt disallows it */
+    bool not_fetched; /* not fetched for another reason (scope, limits): the error says "not fetched: ..." */
     bool canonical_elsewhere;
     bool indexable;
-    bool listed;         /* in at least one sitemap */
+    bool listed; /* in at least one sitemap */
     /* What the audit concluded about the page (findings.json), when the folder has it: the pack
      * states the audit's facts rather than counting them again by its own reading of pages.csv. */
-    bool audit_orphan;      /* orphan-url or unreachable-by-follow */
-    bool audit_missing;     /* missing-from-sitemap */
-    bool audit_listed_bad;  /* a sitemap-url-* finding: listed but not a page to list */
-    const char *sitemap; /* the first sitemap listing it (from sitemaps.csv), or NULL */
-    char *section;       /* top-level section: first path segment, or "pages" for top-level pages */
+    bool audit_orphan;          /* orphan-url or unreachable-by-follow */
+    bool audit_missing;         /* missing-from-sitemap */
+    bool audit_listed_bad;      /* a sitemap-url-* finding: listed but not a page to list */
+    const char *sitemap;        /* the first sitemap listing it (from sitemaps.csv), or NULL */
+    char *section;              /* top-level section: first path segment, or "pages" for top-level pages */
     char *not_indexable_reason; /* NULL for indexable pages */
 };
 
@@ -60,19 +60,19 @@ struct pack_context {
     const struct crawl_data *crawl;
     const struct crawl_data *previous; /* NULL without --previous */
     struct page_facts *facts;
-    long today;           /* days since 1970-01-01; -1 when unknown */
-    char today_text[16];  /* "YYYY-MM-DD" or "unknown" */
-    char *csv_dir;        /* NULL: CSV files are not written */
-    char *origin;         /* scheme://host[:port] of the start URL (else the first page); "" if none */
+    long today;          /* days since 1970-01-01; -1 when unknown */
+    char today_text[16]; /* "YYYY-MM-DD" or "unknown" */
+    char *csv_dir;       /* NULL: CSV files are not written */
+    char *origin;        /* scheme://host[:port] of the start URL (else the first page); "" if none */
     struct intake_strings assumptions;
     struct pack_question *questions;
     size_t question_count;
     struct intake_strings csv_files; /* names of the CSV files written, in order */
     struct url_sitemap *listed;      /* URL -> first sitemap, from sitemaps.csv */
     struct pack_facts gate;
-    int status;           /* first output error */
+    int status; /* first output error */
     /* measured by section 6 for sections 7 and 8 */
-    bool from_audit;      /* the folder has findings.json: orphan, missing and listed counts are the audit's */
+    bool from_audit; /* the folder has findings.json: orphan, missing and listed counts are the audit's */
     size_t indexable_count;
     size_t section_count; /* sections with indexable pages */
     size_t orphan_count;
@@ -118,7 +118,7 @@ void pack_format_date(long days, char out[16]);
 /* Page classification (pack_measure.c). */
 bool pack_is_html(const char *content_type);
 char *pack_url_section(const char *url);
-const char *pack_url_path(const char *url); /* the path and query after scheme://host; "/" if none */
+const char *pack_url_path(const char *url);     /* the path and query after scheme://host; "/" if none */
 size_t pack_url_origin_length(const char *url); /* length of the scheme://host[:port] prefix */
 /* Nearest-rank percentile of values[0..count) (sorted in place); -1 when count is 0. */
 double pack_percentile(double *values, size_t count, double percentile);

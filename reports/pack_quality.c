@@ -15,12 +15,13 @@ enum sli_kind { SLI_AVAILABILITY, SLI_TTFB, SLI_TOTAL, SLI_WEIGHT, SLI_COMPRESSE
 
 struct sli_spec {
     const char *name;
-    const char *proposed;   /* the proposed target when the intake has none */
+    const char *proposed;    /* the proposed target when the intake has none */
     const char *keywords[5]; /* lower-case words that match an intake SLO to this SLI */
 };
 
 static const struct sli_spec sli_specs[SLI_COUNT] = {
-    {"availability proxy: requests without 5xx or network error", "≥ 99.9% over 28 days",
+    {"availability proxy: requests without 5xx or network error",
+     "≥ 99.9% over 28 days",
      {"availab", "uptime", "error rate", "5xx", NULL}},
     {"time to first byte p50 / p95 / p99", "p95 ≤ 800 ms", {"ttfb", "first byte", NULL}},
     {"total response time p50 / p95 / p99", "p95 ≤ 2,000 ms", {"latency", "response time", "total time", NULL}},
@@ -35,7 +36,7 @@ struct sli_row {
     size_t sample;
     bool measured;
     bool meets_proposed;
-    bool is_share;    /* a share in percent (value[0]), else percentiles p50/p95/p99 (value[0..2]) */
+    bool is_share; /* a share in percent (value[0]), else percentiles p50/p95/p99 (value[0..2]) */
     double value[3];
     const struct intake_slo *slo; /* the intake SLO covering this SLI, or NULL */
 };
@@ -218,20 +219,26 @@ static void write_slo_table(struct pack_context *ctx, struct buf *out, struct sl
         } else {
             proposed++;
             buf_printf(out, " | **proposed:** %s | unassigned | %s |\n", sli_specs[k].proposed,
-                       !r->measured ? "unknown" : r->meets_proposed ? "yes" : "**no**");
+                       !r->measured        ? "unknown"
+                       : r->meets_proposed ? "yes"
+                                           : "**no**");
         }
     }
     buf_append_str(out, "\nBaselines come from one crawl from one vantage point: they proxy production SLIs and "
                         "set the starting line, they do not replace real-user or server-side measurement.\n");
     if (proposed) {
-        buf_printf(out, "\nThe %zu **proposed** SLO(s) share these terms until the owners change them: window 28 "
-                        "days; measurement `crawlpack audit` on every deploy plus the production load balancer's "
-                        "logs; error-budget policy: when half the window's budget is spent, releases that touch "
-                        "the affected path need the owner's approval, and when all of it is spent, reliability "
-                        "work comes before features until the SLI recovers. Confidence: low — set from one "
-                        "crawl's baseline.\n", proposed);
-        pack_ask(ctx, 70, NULL, "Who owns the %zu proposed SLO(s) in section 3, and do their targets fit the "
-                                "product's promises to users?", proposed);
+        buf_printf(out,
+                   "\nThe %zu **proposed** SLO(s) share these terms until the owners change them: window 28 "
+                   "days; measurement `crawlpack audit` on every deploy plus the production load balancer's "
+                   "logs; error-budget policy: when half the window's budget is spent, releases that touch "
+                   "the affected path need the owner's approval, and when all of it is spent, reliability "
+                   "work comes before features until the SLI recovers. Confidence: low — set from one "
+                   "crawl's baseline.\n",
+                   proposed);
+        pack_ask(ctx, 70, NULL,
+                 "Who owns the %zu proposed SLO(s) in section 3, and do their targets fit the "
+                 "product's promises to users?",
+                 proposed);
     }
 }
 
@@ -247,8 +254,7 @@ static void write_intake_slos(struct pack_context *ctx, struct buf *out)
                         "error-budget policy |\n|---|---|---|---|---|---|---|\n");
     for (size_t i = 0; i < in->slo_count; i++) {
         const struct intake_slo *s = &in->slos[i];
-        const char *cells[] = {s->name, s->sli, s->target, s->window, s->measurement, s->owner,
-                               s->error_budget_policy};
+        const char *cells[] = {s->name, s->sli, s->target, s->window, s->measurement, s->owner, s->error_budget_policy};
         for (size_t c = 0; c < sizeof(cells) / sizeof(cells[0]); c++) {
             buf_append_str(out, "| ");
             write_missing(out, cells[c]);
@@ -278,8 +284,9 @@ static void write_privacy(struct pack_context *ctx, struct buf *out)
     if (missing == 4) {
         pack_assume(ctx, "No privacy/safety requirements in the intake: the plan assumes none beyond today's setup "
                          "(no data-residency, encryption, access or retention changes).");
-        pack_ask(ctx, 55, NULL, "Which privacy or compliance requirements (data residency, encryption, access, "
-                                "retention) bind the platform?");
+        pack_ask(ctx, 55, NULL,
+                 "Which privacy or compliance requirements (data residency, encryption, access, "
+                 "retention) bind the platform?");
     } else if (missing) {
         pack_assume(ctx, "%zu of 4 privacy/safety requirements are not in the intake and are assumed unchanged.",
                     missing);

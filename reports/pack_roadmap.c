@@ -14,9 +14,9 @@
 #define MAX_DERIVED_MILESTONES 6
 
 struct derived {
-    const char *key;    /* rule id, or a measure name without findings.json */
+    const char *key; /* rule id, or a measure name without findings.json */
     const char *title;
-    int severity;       /* 3 error, 2 warning, 1 notice */
+    int severity; /* 3 error, 2 warning, 1 notice */
     size_t pages;
 };
 
@@ -56,7 +56,8 @@ static size_t from_findings(const struct crawl_data *crawl, struct derived **out
 static size_t from_measures(const struct pack_context *ctx, struct derived **out)
 {
     const struct derived all[] = {
-        {"non-indexable URLs in sitemaps", "Remove non-indexable URLs from sitemaps (R4)", 3, ctx->listed_not_indexable},
+        {"non-indexable URLs in sitemaps", "Remove non-indexable URLs from sitemaps (R4)", 3,
+         ctx->listed_not_indexable},
         {"broken link targets", "Fix or remove links to broken URLs", 3, ctx->broken_targets},
         {"orphan pages", "Link orphan pages from their section (R5)", 2, ctx->orphan_count},
         {"indexable pages missing from sitemaps", "Add missing pages to the section sitemaps (R4)", 2,
@@ -129,8 +130,9 @@ void pack_write_roadmap(struct pack_context *ctx, struct buf *out)
     size_t shown = count < MAX_DERIVED_MILESTONES ? count : MAX_DERIVED_MILESTONES;
     ctx->gate.milestones = ctx->intake->milestone_count;
     ctx->gate.derived_milestones = shown;
-    buf_printf(out, "Intake milestones first, in the team's order; then milestones derived from %s, ordered by "
-                    "severity × pages affected (error 3, warning 2, notice 1).\n\n",
+    buf_printf(out,
+               "Intake milestones first, in the team's order; then milestones derived from %s, ordered by "
+               "severity × pages affected (error 3, warning 2, notice 1).\n\n",
                crawl->has_findings ? "the audit's findings" : "section 6's measured gaps (no findings.json)");
     buf_append_str(out, "| # | milestone | owner | depends on | acceptance criteria | date | source |\n"
                         "|---|---|---|---|---|---|---|\n");

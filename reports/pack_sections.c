@@ -43,16 +43,18 @@ static void write_decision(struct pack_context *ctx, struct buf *out)
         return;
     }
     ctx->gate.decision_assumed = true;
-    buf_append_str(out, "**Decision this pack enables (assumed):** we will close the discoverability gaps measured in "
-                        "section 6 and adopt the proposed SLOs of section 3 within the horizon below. Options while "
-                        "the decision is open:\n\n"
-                        "- A. Discoverability first: apply the sitemap diff and internal links (section 6), then SLOs.\n"
-                        "- B. Reliability first: commit to the section 3 SLOs with owners, then discoverability.\n"
-                        "- C. Both in one quarter with a dedicated owner each.\n");
+    buf_append_str(out,
+                   "**Decision this pack enables (assumed):** we will close the discoverability gaps measured in "
+                   "section 6 and adopt the proposed SLOs of section 3 within the horizon below. Options while "
+                   "the decision is open:\n\n"
+                   "- A. Discoverability first: apply the sitemap diff and internal links (section 6), then SLOs.\n"
+                   "- B. Reliability first: commit to the section 3 SLOs with owners, then discoverability.\n"
+                   "- C. Both in one quarter with a dedicated owner each.\n");
     pack_assume(ctx, "No decision statement in the intake: the pack assumes \"close the measured discoverability gaps "
                      "and adopt the proposed SLOs\" (options A-C in section 1).");
-    pack_ask(ctx, 100, NULL, "What will you decide after reading this pack (standardize what, commit to which SLO, "
-                             "by when)? Options A-C in section 1.");
+    pack_ask(ctx, 100, NULL,
+             "What will you decide after reading this pack (standardize what, commit to which SLO, "
+             "by when)? Options A-C in section 1.");
 }
 
 static void write_audited_scope(struct pack_context *ctx, struct buf *out)
@@ -80,7 +82,8 @@ static void write_audited_scope(struct pack_context *ctx, struct buf *out)
     }
     buf_printf(out, " |\n| sitemap files | %zu |\n| sitemap entries | %zu |\n| links recorded | %zu |\n",
                crawl->sitemap_file_count, crawl->entry_count, crawl->link_count);
-    buf_printf(out, "| findings | %s |\n| options | ", crawl->has_findings ? "findings.json" : "none (no findings.json)");
+    buf_printf(out, "| findings | %s |\n| options | ",
+               crawl->has_findings ? "findings.json" : "none (no findings.json)");
     md_cell(out, crawl->options ? crawl->options : "unknown");
     buf_append_str(out, " |\n");
     for (size_t i = 0; i < crawl->robots_count; i++) {
@@ -118,18 +121,19 @@ void pack_write_context(struct pack_context *ctx, struct buf *out)
     row_text(out, "risk tolerance", in->risk_tolerance, "medium");
     row_list(out, "compliance", &in->compliance, "none beyond today's");
     row_text(out, "time horizon", in->horizon, "one quarter");
-    row_text(out, "success definition", in->success,
-             "section 6's check passes and every SLO holds for a full window");
+    row_text(out, "success definition", in->success, "section 6's check passes and every SLO holds for a full window");
     if (!in->pains.count) {
         pack_assume(ctx, "No pains in the intake: the plan assumes discoverability and reliability, the two the crawl "
                          "measures.");
-        pack_ask(ctx, 90, NULL, "Which 1-3 pains matter most: reliability, performance, cost, privacy, "
-                                "developer-velocity, data-quality, discoverability?");
+        pack_ask(ctx, 90, NULL,
+                 "Which 1-3 pains matter most: reliability, performance, cost, privacy, "
+                 "developer-velocity, data-quality, discoverability?");
     }
     if (!in->boundary) {
         pack_assume(ctx, "No system boundary in the intake: the scope is the crawled web property.");
-        pack_ask(ctx, 85, NULL, "Which services and apps are inside the boundary beyond the crawled site, and who "
-                                "are their primary users?");
+        pack_ask(ctx, 85, NULL,
+                 "Which services and apps are inside the boundary beyond the crawled site, and who "
+                 "are their primary users?");
     }
     if (!in->scale_current && !in->scale_growth)
         pack_ask(ctx, 45, NULL, "What usage and growth do you expect over the horizon, and which spikes are coming?");
@@ -192,16 +196,18 @@ void pack_write_capabilities(struct pack_context *ctx, struct buf *out)
     } else {
         buf_append_str(out, "No candidates in the intake.\n");
         pack_assume(ctx, "No platform candidates in the intake: section 2 lists only what the crawl suggests.");
-        pack_ask(ctx, 75, NULL, "Which product capabilities (export, filtering, permissions, notifications, audit "
-                                "logs ...) do at least two teams rebuild today?");
+        pack_ask(ctx, 75, NULL,
+                 "Which product capabilities (export, filtering, permissions, notifications, audit "
+                 "logs ...) do at least two teams rebuild today?");
     }
     size_t sections = ctx->section_count;
     if (sections >= 2 && !in->candidate_count)
-        buf_printf(out, "\nFrom the crawl (proposed): a **discoverability module** — sitemap generation per section "
-                        "and \"related content\" links — has %zu consumers today, the site's sections with indexable "
-                        "pages (section 6, R1). Contract: each section publishes (URL, lastmod, indexable) records "
-                        "and a related-links slot; migration: one section at a time, the old sitemap kept until the "
-                        "new child sitemap validates; rollback: point the index back at the old file.\n",
+        buf_printf(out,
+                   "\nFrom the crawl (proposed): a **discoverability module** — sitemap generation per section "
+                   "and \"related content\" links — has %zu consumers today, the site's sections with indexable "
+                   "pages (section 6, R1). Contract: each section publishes (URL, lastmod, indexable) records "
+                   "and a related-links slot; migration: one section at a time, the old sitemap kept until the "
+                   "new child sitemap validates; rollback: point the index back at the old file.\n",
                    sections);
 }
 
@@ -212,21 +218,25 @@ static void write_derived_risks(struct pack_context *ctx, struct buf *out, size_
         const struct crawl_robots *r = &crawl->robots[i];
         bool unreachable = r->status == 0 || r->status >= 500 || r->status == 429;
         if (unreachable || strcmp(r->outcome, "disallow-all") == 0) {
-            buf_printf(out, "- robots.txt of `%s` answered status %d (outcome: %s): under RFC 9309 crawlers then treat "
-                            "the whole origin as disallowed, so search engines stop crawling it.\n",
+            buf_printf(out,
+                       "- robots.txt of `%s` answered status %d (outcome: %s): under RFC 9309 crawlers then treat "
+                       "the whole origin as disallowed, so search engines stop crawling it.\n",
                        r->origin, r->status, *r->outcome ? r->outcome : "unreachable");
             (*count)++;
         }
     }
     size_t errors = findings_count_at_least(&crawl->findings, SEVERITY_ERROR);
     if (errors) {
-        buf_printf(out, "- The audit reports %zu error-severity finding(s); until they are fixed, search engines "
-                        "receive contradictory or broken signals (section 7 orders the fixes).\n", errors);
+        buf_printf(out,
+                   "- The audit reports %zu error-severity finding(s); until they are fixed, search engines "
+                   "receive contradictory or broken signals (section 7 orders the fixes).\n",
+                   errors);
         (*count)++;
     }
     if (!ctx->gate.site_check_passed && ctx->gate.crawl_has_pages) {
-        buf_printf(out, "- Section 6's check fails: %zu orphan(s), %zu indexable page(s) missing from sitemaps and "
-                        "%zu non-indexable URL(s) listed mean some pages may never be indexed.\n",
+        buf_printf(out,
+                   "- Section 6's check fails: %zu orphan(s), %zu indexable page(s) missing from sitemaps and "
+                   "%zu non-indexable URL(s) listed mean some pages may never be indexed.\n",
                    ctx->orphan_count, ctx->missing_count, ctx->listed_not_indexable);
         (*count)++;
     }

@@ -50,8 +50,7 @@ static const struct format *find_format(const char *name)
     return NULL;
 }
 
-int render_findings(const char *format, FILE *out, const struct finding_list *list,
-                    const struct report_context *ctx)
+int render_findings(const char *format, FILE *out, const struct finding_list *list, const struct report_context *ctx)
 {
     const struct format *f = find_format(format);
     return f ? f->render(out, list, ctx) : CP_ERR_INVALID;

@@ -20,8 +20,7 @@
 
 /* Write list in format to out. Returns CP_OK; CP_ERR_INVALID for an unknown format name (nothing
  * written); CP_ERR_IO when writing failed; CP_ERR_NOMEM. */
-int render_findings(const char *format, FILE *out, const struct finding_list *list,
-                    const struct report_context *ctx);
+int render_findings(const char *format, FILE *out, const struct finding_list *list, const struct report_context *ctx);
 
 /* Whether format is one render_findings knows. */
 bool render_format_known(const char *format);

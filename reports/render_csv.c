@@ -11,7 +11,6 @@
 #include "findings/cause.h"
 #include "reports/baseline.h"
 
-
 static int write_row(FILE *out, const struct finding *f, const char *state, bool with_state, struct buf *joined)
 {
     const struct rule *rule = rule_get(f->rule);
@@ -57,7 +56,8 @@ int render_findings_csv(FILE *out, const struct finding_list *list, const struct
     struct buf joined = BUF_INIT;
     int rc = CP_OK;
     fputs(b ? "rule,severity,url,message,source,line,related,cause,baseline_state\r\n"
-            : "rule,severity,url,message,source,line,related,cause\r\n", out);
+            : "rule,severity,url,message,source,line,related,cause\r\n",
+          out);
     for (size_t i = 0; i < list->count && rc == CP_OK; i++)
         rc = write_row(out, &list->items[i], report_baseline_state(ctx, i), b != NULL, &joined);
     for (size_t i = 0; b && i < b->fixed_count && rc == CP_OK; i++)

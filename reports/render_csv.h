@@ -19,5 +19,4 @@
 /* Returns CP_OK, CP_ERR_NOMEM, or CP_ERR_IO when writing to out failed. */
 int render_findings_csv(FILE *out, const struct finding_list *list, const struct report_context *ctx);
 
-
 #endif

@@ -184,8 +184,7 @@ static void skip_reason(struct junit *j, const struct finding *f, size_t index, 
 }
 
 /* The result element (failure or skipped) of a testcase: message attribute and body text. */
-static void write_outcome(struct junit *j, bool fails, const char *severity, const char *message,
-                          const char *body)
+static void write_outcome(struct junit *j, bool fails, const char *severity, const char *message, const char *body)
 {
     start(j, fails ? "failure" : "skipped");
     attribute(j, "message", message);
@@ -197,8 +196,8 @@ static void write_outcome(struct junit *j, bool fails, const char *severity, con
 
 static void append_rule_help(struct buf *body, const struct rule *rule)
 {
-    buf_printf(body, "Rule: %s (%s): %s\nWhy: %s\nFix: %s\n", rule->id, severity_name(rule->severity),
-               rule->title, rule->why, rule->fix);
+    buf_printf(body, "Rule: %s (%s): %s\nWhy: %s\nFix: %s\n", rule->id, severity_name(rule->severity), rule->title,
+               rule->why, rule->fix);
 }
 
 /* ---- grouping by rule ---- */
@@ -405,8 +404,8 @@ static void write_rule_case(struct junit *j, const char *file, enum rule_id rule
     end(j);
 }
 
-static void write_file_suite(struct junit *j, const char *file, size_t suite_id,
-                             const struct file_entry *entries, size_t entry_count)
+static void write_file_suite(struct junit *j, const char *file, size_t suite_id, const struct file_entry *entries,
+                             size_t entry_count)
 {
     size_t first = lower_bound(entries, entry_count, file);
     size_t last = first;

@@ -191,8 +191,8 @@ static void write_invocation(struct json_writer *w, const struct report_context 
 
 /* A location object: the artifact (URL or file) and, when line > 0, its region. id < 0 and a NULL
  * message leave those out (primary locations). */
-static int write_location(struct json_writer *w, int id, const char *where, unsigned line,
-                          unsigned column, const char *message, struct buf *scratch)
+static int write_location(struct json_writer *w, int id, const char *where, unsigned line, unsigned column,
+                          const char *message, struct buf *scratch)
 {
     buf_reset(scratch);
     int rc = sarif_artifact_uri(where, scratch);
@@ -335,8 +335,7 @@ static void write_url_properties(struct json_writer *w, const struct finding *f)
 }
 
 static int write_result(struct json_writer *w, const struct finding *f, const char *state,
-                        const struct finding_cause_group *cause, const struct report_context *ctx,
-                        struct buf *scratch)
+                        const struct finding_cause_group *cause, const struct report_context *ctx, struct buf *scratch)
 {
     const struct rule *rule = rule_get(f->rule);
     char fingerprint[17];
@@ -453,8 +452,8 @@ int render_findings_sarif(FILE *out, const struct finding_list *list, const stru
     /* The list is in report order, most severe first: what is cut is the least severe. */
     size_t shown = list->count > SARIF_MAX_RESULTS ? SARIF_MAX_RESULTS - 1 : list->count;
     for (size_t i = 0; i < shown && rc == CP_OK; i++)
-        rc = write_result(&w, &list->items[i], report_baseline_state(ctx, i),
-                          &causes.groups[causes.group_of[i]], ctx, &scratch);
+        rc = write_result(&w, &list->items[i], report_baseline_state(ctx, i), &causes.groups[causes.group_of[i]], ctx,
+                          &scratch);
     if (shown < list->count && rc == CP_OK)
         rc = write_capped_result(&w, list, shown, &scratch);
     json_end_array(&w);

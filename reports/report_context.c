@@ -63,8 +63,7 @@ bool report_rule_checked(const struct report_context *ctx, enum rule_id rule)
     return false;
 }
 
-char *report_format_time(const struct report_context *ctx, double offset_seconds, bool with_zone,
-                         char text[32])
+char *report_format_time(const struct report_context *ctx, double offset_seconds, bool with_zone, char text[32])
 {
     /* Bounded so a nonsense duration cannot overflow time_t. */
     double offset = isfinite(offset_seconds) && offset_seconds > 0 ? fmin(offset_seconds, 1e9) : 0;

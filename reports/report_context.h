@@ -40,11 +40,11 @@ struct report_context {
 
     const char *const *inputs; /* start URL(s) or the files checked, in command-line order */
     size_t input_count;
-    time_t started_at;       /* seconds since the epoch, UTC; 0 when unknown */
+    time_t started_at; /* seconds since the epoch, UTC; 0 when unknown */
     double duration_seconds;
     const struct report_option *options;
     size_t option_count;
-    const char *hostname;    /* JUnit testsuite hostname; NULL means "localhost" */
+    const char *hostname; /* JUnit testsuite hostname; NULL means "localhost" */
     /* The run's id (audit/run_files), written as findings.json run.run_id, a SARIF run property and
      * a JUnit property, so every file of one audit names the same run; NULL leaves it out. */
     const char *run_id;
@@ -54,12 +54,12 @@ struct report_context {
     bool (*artifact_file)(void *context, const char *url, struct buf *path);
     void *artifact_context;
 
-    bool has_page_counts;    /* false for runs without a crawl: pages/indexable are written null */
+    bool has_page_counts; /* false for runs without a crawl: pages/indexable are written null */
     size_t pages;
     size_t indexable;
 
-    enum severity fail_on;   /* findings at or above it fail the run (SEVERITY_NEVER: none) */
-    bool fail_on_existing;   /* with a baseline: existing findings fail too, not only new ones */
+    enum severity fail_on; /* findings at or above it fail the run (SEVERITY_NEVER: none) */
+    bool fail_on_existing; /* with a baseline: existing findings fail too, not only new ones */
     /* The result of baseline_compare for exactly this finding list, in the same order; NULL when
      * no baseline was given. */
     const struct baseline_comparison *baseline;
@@ -95,8 +95,7 @@ bool report_rule_checked(const struct report_context *ctx, enum rule_id rule);
 
 /* Format ctx->started_at (+ offset_seconds) as "YYYY-MM-DDTHH:MM:SS" in UTC, with a trailing "Z"
  * when with_zone. Returns text. */
-char *report_format_time(const struct report_context *ctx, double offset_seconds, bool with_zone,
-                         char text[32]);
+char *report_format_time(const struct report_context *ctx, double offset_seconds, bool with_zone, char text[32]);
 
 /* The "inputs" member (an array of strings) and the "options" member (an array, not an object, as
  * options such as --sitemap may repeat: [{"name", "value"}]) that the JSON and SARIF renderings

@@ -12,7 +12,7 @@
 #include "reports/report_html_internal.h"
 
 /* Nothing external: no request can leave the file, whatever a crawled string smuggles in. */
-#define REPORT_CSP                                                                                                  \
+#define REPORT_CSP                                                                                                \
     "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; " \
     "form-action 'none'"
 
@@ -162,8 +162,8 @@ int report_html_from_folder(const char *dir, const char *out_path, char *error, 
     struct crawl_data data;
     int status = crawl_data_load(dir, &data);
     if (status != CP_OK) {
-        const char *why = status == CP_ERR_IO      ? "no readable pages.csv"
-                          : status == CP_ERR_PARSE ? "a file is not in its format"
+        const char *why = status == CP_ERR_IO        ? "no readable pages.csv"
+                          : status == CP_ERR_PARSE   ? "a file is not in its format"
                           : status == CP_ERR_INVALID ? "its files are of different runs"
                                                      : cp_strerror(status);
         snprintf(error, error_size, "cannot read the output folder %s: %s", dir, why);

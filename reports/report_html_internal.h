@@ -17,13 +17,13 @@
 
 struct report_facts {
     const struct crawl_data *data;
-    bool *crawled;          /* per page row: in scope and fetched (summary.pages counts these) */
+    bool *crawled; /* per page row: in scope and fetched (summary.pages counts these) */
     size_t crawled_count;
-    size_t pages;           /* findings.json summary.pages, else crawled_count */
-    size_t indexable;       /* findings.json summary.indexable, else the crawled pages' verdicts */
+    size_t pages;     /* findings.json summary.pages, else crawled_count */
+    size_t indexable; /* findings.json summary.indexable, else the crawled pages' verdicts */
     size_t by_severity[SEVERITY_NEVER + 1];
     size_t by_rule[RULE_COUNT];
-    const char *origin;     /* the start URL's origin ("http://h"), never NULL */
+    const char *origin; /* the start URL's origin ("http://h"), never NULL */
     size_t origin_length;
 };
 

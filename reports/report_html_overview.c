@@ -55,7 +55,7 @@ static int compare_bars(const void *a, const void *b)
 /* The verdict's reason names (pages.csv not_indexable_reasons), counted over the crawled pages. */
 static void chart_reasons(FILE *out, const struct report_facts *f)
 {
-    static const char *const names[] = {"not-crawled", "non-200", "redirect", "noindex-meta", "noindex-header",
+    static const char *const names[] = {"not-crawled",   "non-200",        "redirect", "noindex-meta", "noindex-header",
                                         "canonicalised", "robots-blocked", "non-html", "other"};
     enum { N = sizeof names / sizeof names[0] };
     struct svg_bar bars[N];
@@ -94,8 +94,8 @@ static void chart_findings(FILE *out, const struct report_facts *f)
         if (f->by_rule[r])
             rules[count++] = (struct svg_bar){rule_get((enum rule_id)r)->id, {(double)f->by_rule[r]}};
     qsort(rules, count, sizeof rules[0], compare_bars);
-    chart(out, "chart-rules", count > MAX_RULE_BARS ? "Findings by rule (the 40 largest)" : "Findings by rule",
-          rules, count > MAX_RULE_BARS ? MAX_RULE_BARS : count, NULL, 1, "No findings.");
+    chart(out, "chart-rules", count > MAX_RULE_BARS ? "Findings by rule (the 40 largest)" : "Findings by rule", rules,
+          count > MAX_RULE_BARS ? MAX_RULE_BARS : count, NULL, 1, "No findings.");
 }
 
 static bool page_linked(const struct crawl_page *p)
@@ -121,8 +121,8 @@ static void chart_coverage(FILE *out, const struct report_facts *f)
 
 static void chart_depth(FILE *out, const struct report_facts *f)
 {
-    static const char *const labels[DEPTH_BUCKETS + 2] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9",
-                                                          "10 or more", "not reached by links"};
+    static const char *const labels[DEPTH_BUCKETS + 2] = {"0", "1", "2", "3", "4",          "5",
+                                                          "6", "7", "8", "9", "10 or more", "not reached by links"};
     struct svg_bar bars[DEPTH_BUCKETS + 2];
     for (size_t b = 0; b < DEPTH_BUCKETS + 2; b++)
         bars[b] = (struct svg_bar){labels[b], {0}};
@@ -131,8 +131,8 @@ static void chart_depth(FILE *out, const struct report_facts *f)
         if (f->crawled[i])
             bars[depth < 0 ? DEPTH_BUCKETS + 1 : depth >= DEPTH_BUCKETS ? DEPTH_BUCKETS : depth].values[0]++;
     }
-    chart(out, "chart-depth", "Click depth (followable links from the start page)", bars, DEPTH_BUCKETS + 2, NULL,
-          1, "No crawled pages.");
+    chart(out, "chart-depth", "Click depth (followable links from the start page)", bars, DEPTH_BUCKETS + 2, NULL, 1,
+          "No crawled pages.");
 }
 
 static int compare_status(const void *a, const void *b)
@@ -175,8 +175,8 @@ static void chart_status(FILE *out, const struct report_facts *f)
 static void chart_response_time(FILE *out, const struct report_facts *f)
 {
     static const double limits[] = {100, 250, 500, 1000, 2000, 5000};
-    static const char *const labels[] = {"under 100 ms", "100-250 ms", "250-500 ms", "0.5-1 s", "1-2 s", "2-5 s",
-                                         "5 s or more", "unknown"};
+    static const char *const labels[] = {"under 100 ms", "100-250 ms", "250-500 ms",  "0.5-1 s",
+                                         "1-2 s",        "2-5 s",      "5 s or more", "unknown"};
     enum { N = sizeof labels / sizeof labels[0] };
     struct svg_bar bars[N];
     for (size_t b = 0; b < N; b++)
@@ -190,14 +190,14 @@ static void chart_response_time(FILE *out, const struct report_facts *f)
             b++;
         bars[ms < 0 ? N - 1 : b].values[0]++;
     }
-    chart(out, "chart-time", "Response time (whole response)", bars, bars[N - 1].values[0] > 0 ? N : N - 1, NULL,
-          1, "No timings measured.");
+    chart(out, "chart-time", "Response time (whole response)", bars, bars[N - 1].values[0] > 0 ? N : N - 1, NULL, 1,
+          "No timings measured.");
 }
 
 static void chart_link_score(FILE *out, const struct report_facts *f)
 {
-    static const char *const labels[] = {"0-9", "10-19", "20-29", "30-39", "40-49",
-                                          "50-59", "60-69", "70-79", "80-89", "90-100"};
+    static const char *const labels[] = {"0-9",   "10-19", "20-29", "30-39", "40-49",
+                                         "50-59", "60-69", "70-79", "80-89", "90-100"};
     struct svg_bar bars[10];
     for (size_t b = 0; b < 10; b++)
         bars[b] = (struct svg_bar){labels[b], {0}};

@@ -112,12 +112,12 @@ static void write_charts(FILE *out, const struct trend_run *runs, size_t count)
     struct svg_bar findings[TRENDS_MAX_RUNS], pages[TRENDS_MAX_RUNS];
     for (size_t i = 0; i < count; i++) {
         const struct trend_run *t = &runs[i];
-        findings[i] = (struct svg_bar){t->label, {t->severity[SEVERITY_ERROR], t->severity[SEVERITY_WARNING],
-                                                  t->severity[SEVERITY_NOTICE]}};
+        findings[i] = (struct svg_bar){
+            t->label, {t->severity[SEVERITY_ERROR], t->severity[SEVERITY_WARNING], t->severity[SEVERITY_NOTICE]}};
         pages[i] = (struct svg_bar){t->label, {t->indexable, t->pages > t->indexable ? t->pages - t->indexable : 0}};
     }
     struct svg_chart c = {"chart-trend-findings", "Findings per run", finding_series, 3, findings, count,
-                          "No findings.", severity_colours};
+                          "No findings.",         severity_colours};
     svg_chart_write(out, &c);
     c = (struct svg_chart){"chart-trend-pages", "Pages crawled per run", page_series, 2, pages, count, "No pages.",
                            page_colours};

@@ -68,8 +68,9 @@ static void write_bar(FILE *out, const struct svg_chart *c, size_t row, double m
 void svg_chart_write(FILE *out, const struct svg_chart *c)
 {
     double max = 0;
-    size_t series = c->series_count < 1 ? 1 : c->series_count > SVG_CHART_MAX_SERIES ? SVG_CHART_MAX_SERIES
-                                                                                      : c->series_count;
+    size_t series = c->series_count < 1                      ? 1
+                    : c->series_count > SVG_CHART_MAX_SERIES ? SVG_CHART_MAX_SERIES
+                                                             : c->series_count;
     struct svg_chart chart = *c;
     chart.series_count = series;
     for (size_t i = 0; i < c->bar_count; i++) {
@@ -89,8 +90,10 @@ void svg_chart_write(FILE *out, const struct svg_chart *c)
     }
     write_legend(out, &chart);
     int width = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH, height = (int)c->bar_count * ROW_HEIGHT;
-    fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"%d\" height=\"%d\" "
-                 "viewBox=\"0 0 %d %d\" aria-label=\"", width, height, width, height);
+    fprintf(out,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"%d\" height=\"%d\" "
+            "viewBox=\"0 0 %d %d\" aria-label=\"",
+            width, height, width, height);
     html_escape(out, c->title);
     fputs("\">", out);
     for (size_t i = 0; i < c->bar_count; i++)

@@ -24,14 +24,14 @@ struct svg_bar {
 };
 
 struct svg_chart {
-    const char *id;                   /* the figure's id (report sections link to it) */
-    const char *title;                /* shown above the chart and as its accessible name */
-    const char *const *series;        /* series names for the legend; NULL with one series */
-    size_t series_count;              /* 1..SVG_CHART_MAX_SERIES */
+    const char *id;            /* the figure's id (report sections link to it) */
+    const char *title;         /* shown above the chart and as its accessible name */
+    const char *const *series; /* series names for the legend; NULL with one series */
+    size_t series_count;       /* 1..SVG_CHART_MAX_SERIES */
     const struct svg_bar *bars;
     size_t bar_count;
-    const char *empty_text;           /* shown instead of the chart when every value is 0 */
-    const char *const *colours;       /* one CSS colour per series; NULL: the default palette */
+    const char *empty_text;     /* shown instead of the chart when every value is 0 */
+    const char *const *colours; /* one CSS colour per series; NULL: the default palette */
 };
 
 /* Write the chart as a <figure> holding an <svg>. */

@@ -26,7 +26,7 @@
 
 /* How to read a sitemap's bytes again for the --xsd pass. */
 struct reopen {
-    const char *path;     /* a local file; NULL for memory */
+    const char *path; /* a local file; NULL for memory */
     const void *data;
     size_t length;
 };
@@ -36,7 +36,7 @@ struct reopen {
  * checked across the hand-off. One record per index or child met; freed with the checker. */
 struct lineage {
     UT_hash_handle hh;
-    struct lineage *parent;  /* NULL for a sitemap that was not handed out */
+    struct lineage *parent; /* NULL for a sitemap that was not handed out */
     char url[];
 };
 
@@ -49,8 +49,8 @@ struct authority {
 };
 
 struct child_context {
-    bool local;           /* the index is a local file: children resolve under --root */
-    size_t skipped;       /* children not followed */
+    bool local;     /* the index is a local file: children resolve under --root */
+    size_t skipped; /* children not followed */
 };
 
 static int check_source(struct sitemap_checker *checker, struct sitemap_source *source, const char *name,
@@ -79,7 +79,8 @@ int sitemap_checker_init(struct sitemap_checker *checker, const struct sitemap_o
 static void lineage_free_all(struct sitemap_checker *checker)
 {
     struct lineage *table = checker->lineage, *record, *next;
-    HASH_ITER(hh, table, record, next) {
+    HASH_ITER(hh, table, record, next)
+    {
         HASH_DEL(table, record);
         free(record);
     }
@@ -89,7 +90,8 @@ static void lineage_free_all(struct sitemap_checker *checker)
 static void authority_free_all(struct sitemap_checker *checker)
 {
     struct authority *table = checker->authority, *record, *next;
-    HASH_ITER(hh, table, record, next) {
+    HASH_ITER(hh, table, record, next)
+    {
         HASH_DEL(table, record);
         for (size_t i = 0; i < record->count; i++)
             free(record->origins[i]);
@@ -190,8 +192,8 @@ static int authority_pass_down(struct sitemap_checker *checker, const struct sit
 
 /* A sitemap read as a child (by the URL it was listed as, or the one it was served from after a
  * redirect) gets the origins its indexes passed down. */
-static int authority_inherit(const struct sitemap_checker *checker, struct sitemap_file_check *file,
-                             const char *name, const char *sitemap_url)
+static int authority_inherit(const struct sitemap_checker *checker, struct sitemap_file_check *file, const char *name,
+                             const char *sitemap_url)
 {
     const char *keys[] = {sitemap_url, name};
     int status = CP_OK;
@@ -355,8 +357,7 @@ static int push_key(struct sitemap_checker *checker, const char *key)
 
 /* A child handed out through on_child comes back: push the indexes above it, outermost first, as
  * if it were read from inside them. *key becomes the key to push for the sitemap itself. */
-static int restore_lineage(struct sitemap_checker *checker, const char *name, const char *sitemap_url,
-                           const char **key)
+static int restore_lineage(struct sitemap_checker *checker, const char *name, const char *sitemap_url, const char **key)
 {
     struct lineage *record = lineage_find(checker, sitemap_url);
     if (!record)
@@ -508,7 +509,7 @@ int sitemap_check_file(struct sitemap_checker *checker, const char *path, struct
         if (checker->on_file)
             checker->on_file(checker->context, path, result);
         return findings_add(checker->findings, RULE_SITEMAP_UNREACHABLE, NULL, path, 0, "%s", error) ? CP_OK
-                                                                                                      : CP_ERR_NOMEM;
+                                                                                                     : CP_ERR_NOMEM;
     }
     if (status)
         return status;
@@ -521,8 +522,8 @@ int sitemap_check_file(struct sitemap_checker *checker, const char *path, struct
     return status;
 }
 
-int sitemap_check_buffer(struct sitemap_checker *checker, const char *name, const char *sitemap_url,
-                         const void *data, size_t length, enum sitemap_origin origin, struct sitemap_result *result)
+int sitemap_check_buffer(struct sitemap_checker *checker, const char *name, const char *sitemap_url, const void *data,
+                         size_t length, enum sitemap_origin origin, struct sitemap_result *result)
 {
     struct sitemap_result local_result;
     if (!result)

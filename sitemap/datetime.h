@@ -11,8 +11,8 @@
 #include <time.h>
 
 struct w3c_datetime {
-    time_t start;    /* the earliest instant the value names, UTC (date-only values: 00:00 UTC) */
-    bool has_time;   /* false for YYYY, YYYY-MM, YYYY-MM-DD: the time zone is then unknown */
+    time_t start;  /* the earliest instant the value names, UTC (date-only values: 00:00 UTC) */
+    bool has_time; /* false for YYYY, YYYY-MM, YYYY-MM-DD: the time zone is then unknown */
 };
 
 /* Returns true and fills *out when text (length bytes, no surrounding spaces) is a W3C Datetime. */

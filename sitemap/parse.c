@@ -14,8 +14,17 @@
 
 /* Where the prolog scanner is; it only runs until the root element starts. */
 enum prolog_state {
-    PROLOG_TEXT, PROLOG_LT, PROLOG_PI, PROLOG_PI_QUESTION, PROLOG_BANG, PROLOG_BANG_DASH,
-    PROLOG_COMMENT, PROLOG_COMMENT_DASH, PROLOG_COMMENT_DASH_DASH, PROLOG_DOCTYPE, PROLOG_DONE,
+    PROLOG_TEXT,
+    PROLOG_LT,
+    PROLOG_PI,
+    PROLOG_PI_QUESTION,
+    PROLOG_BANG,
+    PROLOG_BANG_DASH,
+    PROLOG_COMMENT,
+    PROLOG_COMMENT_DASH,
+    PROLOG_COMMENT_DASH_DASH,
+    PROLOG_DOCTYPE,
+    PROLOG_DONE,
 };
 
 struct parser {
@@ -24,7 +33,7 @@ struct parser {
     xmlTextReaderPtr reader;
     /* Input state. */
     enum prolog_state prolog;
-    unsigned prolog_match;       /* characters of "DOCTYPE" matched */
+    unsigned prolog_match; /* characters of "DOCTYPE" matched */
     unsigned prolog_line;
     bool doctype_refused, read_failed;
     int read_status;
@@ -33,8 +42,8 @@ struct parser {
     unsigned error_line, error_column;
     char error_message[256];
     /* Document state. */
-    const xmlChar *document_ns;  /* the root's namespace; children are read in it */
-    const char *entry_name;      /* "url" or "sitemap" */
+    const xmlChar *document_ns; /* the root's namespace; children are read in it */
+    const char *entry_name;     /* "url" or "sitemap" */
     bool in_record;
     struct sitemap_record record;
     struct sitemap_field *capture;
@@ -60,11 +69,15 @@ static void scan_prolog(struct parser *p, const unsigned char *data, size_t leng
         if (c == '\n')
             p->prolog_line++;
         switch (p->prolog) {
-        case PROLOG_TEXT: if (c == '<') p->prolog = PROLOG_LT; break;
-        case PROLOG_LT:
-            p->prolog = c == '?' ? PROLOG_PI : c == '!' ? PROLOG_BANG : PROLOG_DONE;
+        case PROLOG_TEXT:
+            if (c == '<')
+                p->prolog = PROLOG_LT;
             break;
-        case PROLOG_PI: if (c == '?') p->prolog = PROLOG_PI_QUESTION; break;
+        case PROLOG_LT: p->prolog = c == '?' ? PROLOG_PI : c == '!' ? PROLOG_BANG : PROLOG_DONE; break;
+        case PROLOG_PI:
+            if (c == '?')
+                p->prolog = PROLOG_PI_QUESTION;
+            break;
         case PROLOG_PI_QUESTION: p->prolog = c == '>' ? PROLOG_TEXT : c == '?' ? PROLOG_PI_QUESTION : PROLOG_PI; break;
         case PROLOG_BANG:
             if (c == '-')
@@ -75,7 +88,10 @@ static void scan_prolog(struct parser *p, const unsigned char *data, size_t leng
                 p->prolog = PROLOG_DONE;
             break;
         case PROLOG_BANG_DASH: p->prolog = c == '-' ? PROLOG_COMMENT : PROLOG_DONE; break;
-        case PROLOG_COMMENT: if (c == '-') p->prolog = PROLOG_COMMENT_DASH; break;
+        case PROLOG_COMMENT:
+            if (c == '-')
+                p->prolog = PROLOG_COMMENT_DASH;
+            break;
         case PROLOG_COMMENT_DASH: p->prolog = c == '-' ? PROLOG_COMMENT_DASH_DASH : PROLOG_COMMENT; break;
         case PROLOG_COMMENT_DASH_DASH:
             p->prolog = c == '>' ? PROLOG_TEXT : c == '-' ? PROLOG_COMMENT_DASH_DASH : PROLOG_COMMENT;
@@ -281,8 +297,9 @@ static void begin_capture(struct parser *p, struct sitemap_field *field, int dep
 
 static void handle_root(struct parser *p, const xmlChar *name, const xmlChar *ns)
 {
-    enum sitemap_kind kind = name_is(name, "urlset") ? SITEMAP_KIND_URLSET
-                           : name_is(name, "sitemapindex") ? SITEMAP_KIND_INDEX : SITEMAP_KIND_UNKNOWN;
+    enum sitemap_kind kind = name_is(name, "urlset")         ? SITEMAP_KIND_URLSET
+                             : name_is(name, "sitemapindex") ? SITEMAP_KIND_INDEX
+                                                             : SITEMAP_KIND_UNKNOWN;
     int stop = p->handler->root(p->handler->context, kind, (const char *)name, (const char *)ns, node_line(p));
     if (stop || kind == SITEMAP_KIND_UNKNOWN) {
         p->stopped = true;
@@ -315,7 +332,8 @@ static int add_alternate(struct parser *p)
         buf_reset(&a->hreflang);
         buf_reset(&a->href);
         a->line = node_line(p);
-        if (buf_append_str(&a->hreflang, (const char *)hreflang) || buf_append_str(&a->href, href ? (const char *)href : ""))
+        if (buf_append_str(&a->hreflang, (const char *)hreflang) ||
+            buf_append_str(&a->href, href ? (const char *)href : ""))
             status = CP_ERR_NOMEM;
     }
 done:
@@ -338,7 +356,11 @@ static void begin_extension(struct parser *p, enum sitemap_extension_kind kind, 
 
 static void extension_child(struct parser *p, const xmlChar *name, const xmlChar *ns, int depth)
 {
-    static const struct { enum sitemap_extension_kind kind; const char *name; unsigned bit; } children[] = {
+    static const struct {
+        enum sitemap_extension_kind kind;
+        const char *name;
+        unsigned bit;
+    } children[] = {
         {SITEMAP_EXT_IMAGE, "loc", EXT_CHILD_LOC},
         {SITEMAP_EXT_VIDEO, "thumbnail_loc", EXT_CHILD_THUMBNAIL_LOC},
         {SITEMAP_EXT_VIDEO, "title", EXT_CHILD_TITLE},
@@ -444,9 +466,7 @@ static int handle_node(struct parser *p)
             end_element(p, depth);
         return status;
     }
-    case XML_READER_TYPE_END_ELEMENT:
-        end_element(p, depth);
-        return CP_OK;
+    case XML_READER_TYPE_END_ELEMENT: end_element(p, depth); return CP_OK;
     case XML_READER_TYPE_TEXT:
     case XML_READER_TYPE_CDATA:
     case XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
@@ -463,8 +483,7 @@ static int handle_node(struct parser *p)
         problem(p, RULE_SITEMAP_ENTITY_BLOCKED, node_line(p), 0, "entity or DTD refused; reading stopped");
         p->stopped = true;
         return CP_OK;
-    default:
-        return CP_OK;
+    default: return CP_OK;
     }
 }
 
@@ -491,7 +510,8 @@ static void report_end(struct parser *p, int result)
 
 static int parse_xml(struct parser *p)
 {
-    int options = XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES | XML_PARSE_COMPACT;
+    int options = XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES |
+                  XML_PARSE_COMPACT;
     p->reader = xmlReaderForIO(read_callback, close_callback, p, NULL, NULL, options);
     if (!p->reader)
         return CP_ERR_NOMEM;

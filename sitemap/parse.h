@@ -35,7 +35,7 @@ struct sitemap_field {
     struct buf text;
     unsigned line;
     bool present;
-    bool truncated;   /* longer than SITEMAP_FIELD_MAX; text holds the start */
+    bool truncated; /* longer than SITEMAP_FIELD_MAX; text holds the start */
 };
 
 struct sitemap_raw_alternate {
@@ -44,7 +44,7 @@ struct sitemap_raw_alternate {
 };
 
 struct sitemap_record {
-    unsigned line;    /* of the <url>/<sitemap> element or the text line */
+    unsigned line; /* of the <url>/<sitemap> element or the text line */
     struct sitemap_field loc, lastmod, changefreq, priority;
     struct sitemap_raw_alternate *alternates;
     size_t alternate_count, alternate_capacity;
@@ -55,13 +55,13 @@ enum sitemap_extension_kind { SITEMAP_EXT_IMAGE, SITEMAP_EXT_VIDEO, SITEMAP_EXT_
 
 /* Children seen inside an extension block (bits of sitemap_extension.children). */
 enum sitemap_extension_child {
-    EXT_CHILD_LOC = 1 << 0,             /* image:loc */
-    EXT_CHILD_THUMBNAIL_LOC = 1 << 1,   /* video:... */
-    EXT_CHILD_TITLE = 1 << 2,           /* video:title, news:title */
+    EXT_CHILD_LOC = 1 << 0,           /* image:loc */
+    EXT_CHILD_THUMBNAIL_LOC = 1 << 1, /* video:... */
+    EXT_CHILD_TITLE = 1 << 2,         /* video:title, news:title */
     EXT_CHILD_DESCRIPTION = 1 << 3,
     EXT_CHILD_CONTENT_LOC = 1 << 4,
     EXT_CHILD_PLAYER_LOC = 1 << 5,
-    EXT_CHILD_PUBLICATION = 1 << 6,     /* news:... */
+    EXT_CHILD_PUBLICATION = 1 << 6, /* news:... */
     EXT_CHILD_NAME = 1 << 7,
     EXT_CHILD_LANGUAGE = 1 << 8,
     EXT_CHILD_PUBLICATION_DATE = 1 << 9,
@@ -70,7 +70,7 @@ enum sitemap_extension_child {
 struct sitemap_extension {
     enum sitemap_extension_kind kind;
     unsigned line;
-    unsigned children;                  /* enum sitemap_extension_child bits */
+    unsigned children;                            /* enum sitemap_extension_child bits */
     const struct sitemap_field *publication_date; /* news only */
 };
 

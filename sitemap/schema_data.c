@@ -120,8 +120,7 @@ const char sitemap_schema_urlset[] =
     "    </xsd:restriction>\n"
     "  </xsd:simpleType>\n"
     "\n"
-    "</xsd:schema>\n"
-    ;
+    "</xsd:schema>\n";
 
 const char sitemap_schema_index[] =
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -198,5 +197,4 @@ const char sitemap_schema_index[] =
     "  </xsd:simpleType>\n"
     "\n"
     "\n"
-    "</xsd:schema>\n"
-    ;
+    "</xsd:schema>\n";

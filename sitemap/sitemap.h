@@ -36,37 +36,37 @@
 
 #define SITEMAP_NAMESPACE "http://www.sitemaps.org/schemas/sitemap/0.9"
 #define SITEMAP_MAX_URLS 50000
-#define SITEMAP_MAX_BYTES 52428800u     /* inflated size the protocol allows */
-#define SITEMAP_MAX_LOC_LENGTH 2048     /* a <loc> must be shorter than this */
+#define SITEMAP_MAX_BYTES 52428800u /* inflated size the protocol allows */
+#define SITEMAP_MAX_LOC_LENGTH 2048 /* a <loc> must be shorter than this */
 #define SITEMAP_MAX_NEWS 1000
 #define SITEMAP_NEWS_WINDOW_SECONDS (2 * 24 * 3600)
 #define SITEMAP_DEFAULT_MAX_INDEX_DEPTH 3 /* indexes followed below the top-level one */
-#define SITEMAP_MAX_ALTERNATES 256      /* xhtml:link alternates kept per entry; more are counted */
+#define SITEMAP_MAX_ALTERNATES 256        /* xhtml:link alternates kept per entry; more are counted */
 
 /* One hreflang alternate of an entry (<xhtml:link rel="alternate" hreflang=".." href="..">). */
 struct sitemap_alternate {
     const char *hreflang;
-    const char *href;     /* as written, whitespace trimmed */
+    const char *href; /* as written, whitespace trimmed */
     unsigned line;
 };
 
 /* One <url> entry of a urlset (or one line of a text sitemap), handed to the entry callback after
  * validation. Only entries whose <loc> is a valid http(s) URL reach the callback. */
 struct sitemap_entry {
-    const char *url;          /* the crawl identity (web/url url_identity) */
-    const char *loc;          /* the <loc> text, whitespace trimmed */
-    const char *lastmod;      /* as written; NULL when absent */
+    const char *url;     /* the crawl identity (web/url url_identity) */
+    const char *loc;     /* the <loc> text, whitespace trimmed */
+    const char *lastmod; /* as written; NULL when absent */
     bool lastmod_valid;
-    time_t lastmod_time;      /* earliest instant the lastmod names, UTC; valid when lastmod_valid */
-    const char *changefreq;   /* as written; NULL when absent */
+    time_t lastmod_time;    /* earliest instant the lastmod names, UTC; valid when lastmod_valid */
+    const char *changefreq; /* as written; NULL when absent */
     bool priority_valid;
-    double priority;          /* 0.5 (the protocol's default) when absent or invalid */
-    const char *sitemap;      /* the file path or URL the entry came from */
-    unsigned line;            /* line of its <loc> (or of the text line) */
+    double priority;     /* 0.5 (the protocol's default) when absent or invalid */
+    const char *sitemap; /* the file path or URL the entry came from */
+    unsigned line;       /* line of its <loc> (or of the text line) */
     const struct sitemap_alternate *alternates;
     size_t alternate_count;
     unsigned image_count, video_count, news_count;
-    bool in_scope;            /* false when sitemap-loc-out-of-scope or -other-origin was reported for it */
+    bool in_scope; /* false when sitemap-loc-out-of-scope or -other-origin was reported for it */
 };
 
 /* Entries read per run by default (--max-sitemap-urls): 20 times the protocol's 50,000 per file,
@@ -81,14 +81,14 @@ typedef int (*sitemap_entry_fn)(const struct sitemap_entry *entry, void *context
  * index named there, at any depth (the scope rules: sitemap-loc-out-of-scope, -other-origin);
  * also used for sitemap-not-in-robots. */
 struct sitemap_robots_declaration {
-    const char *origin;                 /* "https://example.com" (scheme, host, non-default port) */
-    const char *const *sitemaps;        /* the Sitemap: values, absolute URLs */
+    const char *origin;          /* "https://example.com" (scheme, host, non-default port) */
+    const char *const *sitemaps; /* the Sitemap: values, absolute URLs */
     size_t sitemap_count;
-    long status;                        /* what robots.txt answered (404: no file); 0 when unknown */
+    long status; /* what robots.txt answered (404: no file); 0 when unknown */
 };
 
 struct sitemap_options {
-    time_t now;                         /* "now" for lastmod-future and the news window */
+    time_t now; /* "now" for lastmod-future and the news window */
     /* Where local files will be served: a file's URL is site_url resolved with the file's path
      * relative to root_dir (or with its base name when root_dir is NULL). NULL: local files have no
      * URL, so the scope rule is not checked for them. */
@@ -100,13 +100,13 @@ struct sitemap_options {
     const struct sitemap_robots_declaration *robots;
     size_t robots_count;
     const struct url_identity_options *identity; /* may be NULL */
-    unsigned max_index_depth;           /* 0: SITEMAP_DEFAULT_MAX_INDEX_DEPTH */
+    unsigned max_index_depth;                    /* 0: SITEMAP_DEFAULT_MAX_INDEX_DEPTH */
     /* Entries read in all (every file of the checker): past it, the current sitemap stops and no
      * further one is read, with one sitemap-urls-capped finding. 0: SITEMAP_DEFAULT_MAX_URLS. */
     size_t max_urls;
-    bool allow_fetch;                   /* fetch http(s) sitemaps and index children */
-    long fetch_timeout_ms;              /* 0: 30 s */
-    struct http_tls tls;                /* --cacert, -k for fetched sitemaps */
+    bool allow_fetch;      /* fetch http(s) sitemaps and index children */
+    long fetch_timeout_ms; /* 0: 30 s */
+    struct http_tls tls;   /* --cacert, -k for fetched sitemaps */
     /* XML Schema validation (sitemap-schema): NULL paths use the shipped sitemaps.org schemas. */
     bool xsd;
     const char *urlset_xsd;
@@ -115,10 +115,10 @@ struct sitemap_options {
 
 /* How a sitemap source came to be read (discovery reports each source with its outcome). */
 enum sitemap_origin {
-    SITEMAP_ORIGIN_ARGUMENT = 0,  /* named by the user (CLI argument, --sitemap) */
-    SITEMAP_ORIGIN_ROBOTS,        /* a Sitemap: line of robots.txt */
-    SITEMAP_ORIGIN_DEFAULT,       /* a guessed /sitemap.xml or /sitemap_index.xml */
-    SITEMAP_ORIGIN_INDEX,         /* a child of a sitemap index */
+    SITEMAP_ORIGIN_ARGUMENT = 0, /* named by the user (CLI argument, --sitemap) */
+    SITEMAP_ORIGIN_ROBOTS,       /* a Sitemap: line of robots.txt */
+    SITEMAP_ORIGIN_DEFAULT,      /* a guessed /sitemap.xml or /sitemap_index.xml */
+    SITEMAP_ORIGIN_INDEX,        /* a child of a sitemap index */
 };
 
 enum sitemap_kind {
@@ -131,16 +131,16 @@ enum sitemap_kind {
 /* What reading one sitemap gave (for discovery's report of each source tried). */
 struct sitemap_result {
     enum sitemap_kind kind;
-    long http_status;     /* 0 for local files and for transfers that failed */
-    bool read;            /* the content was obtained (parse problems aside) */
-    size_t urls;          /* entries it listed (children's entries not included) */
-    char error[256];      /* why it was not read, when !read */
-    bool repeat;          /* read earlier in this run (reached through another source): skipped */
+    long http_status; /* 0 for local files and for transfers that failed */
+    bool read;        /* the content was obtained (parse problems aside) */
+    size_t urls;      /* entries it listed (children's entries not included) */
+    char error[256];  /* why it was not read, when !read */
+    bool repeat;      /* read earlier in this run (reached through another source): skipped */
 };
 
 struct url_hash_set {
-    uint64_t *slots;  /* 0 marks an empty slot */
-    size_t capacity;  /* a power of two, or 0 */
+    uint64_t *slots; /* 0 marks an empty slot */
+    size_t capacity; /* a power of two, or 0 */
     size_t count;
 };
 
@@ -149,19 +149,19 @@ struct sitemap_checker {
     struct finding_list *findings;
     sitemap_entry_fn on_entry;
     void *context;
-    struct url_hash_set seen_urls;      /* entry identities, across every file */
-    struct url_hash_set seen_sitemaps;  /* sitemaps already read (a child listed twice is read once) */
+    struct url_hash_set seen_urls;     /* entry identities, across every file */
+    struct url_hash_set seen_sitemaps; /* sitemaps already read (a child listed twice is read once) */
     /* The files read, by the URL they were served from (or their name): one file reached again
      * through another source (robots.txt and an index, a guess and an index) is not read again,
      * since a file read twice lists nothing twice. */
     struct url_hash_set read_sitemaps;
-    const char **index_stack;           /* the chain of indexes being read, for cycle detection */
+    const char **index_stack; /* the chain of indexes being read, for cycle detection */
     size_t index_depth;
     /* Totals for the summary. */
-    size_t files;                       /* sitemaps read (index children included) */
-    size_t urls;                        /* entries seen (valid or not) */
-    bool urls_capped;                   /* options.max_urls was reached: nothing more is read */
-    void *schemas;                      /* compiled XML schemas (sitemap/schema.c), lazily */
+    size_t files;     /* sitemaps read (index children included) */
+    size_t urls;      /* entries seen (valid or not) */
+    bool urls_capped; /* options.max_urls was reached: nothing more is read */
+    void *schemas;    /* compiled XML schemas (sitemap/schema.c), lazily */
     /* Called once per sitemap read or tried (index children included), after its findings; may be
      * NULL. Set it after sitemap_checker_init. */
     void (*on_file)(void *context, const char *name, const struct sitemap_result *result);
@@ -174,7 +174,7 @@ struct sitemap_checker {
      * the nesting bound applies. A sitemap seen before is never handed out twice, so cycles end.
      * Set it after sitemap_checker_init. */
     void (*on_child)(void *context, const char *child_url, const char *parent, unsigned line);
-    void *lineage;                      /* which index handed out each child (sitemap/check.c) */
+    void *lineage; /* which index handed out each child (sitemap/check.c) */
     /* Which origins vouch for each child handed out or followed: the origins whose robots.txt
      * names an index above it. A robots.txt-declared index passes its authority down to every
      * child at any depth, so a child may list any URL of those origins (sitemap/check.c). */
@@ -202,9 +202,8 @@ bool sitemap_checker_has_read(const struct sitemap_checker *checker, const char 
 /* Check a body the caller already has (e.g. an HTTP response the crawler fetched). name is what
  * findings cite (usually the URL), sitemap_url the URL it was served from (NULL when unknown) for
  * the scope rule. The buffer is only read during the call. */
-int sitemap_check_buffer(struct sitemap_checker *checker, const char *name, const char *sitemap_url,
-                         const void *data, size_t length, enum sitemap_origin origin,
-                         struct sitemap_result *result);
+int sitemap_check_buffer(struct sitemap_checker *checker, const char *name, const char *sitemap_url, const void *data,
+                         size_t length, enum sitemap_origin origin, struct sitemap_result *result);
 
 /* 64-bit hash of a crawl identity, as stored in the duplicate set. Two different URLs with the same
  * hash would be reported as a duplicate (probability about n^2 / 2^65 for n URLs). */

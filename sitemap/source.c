@@ -15,7 +15,7 @@
 #define SOURCE_CHUNK 65536
 
 struct sitemap_source {
-    int fd;                       /* -1 for memory input */
+    int fd; /* -1 for memory input */
     bool owns_fd;
     const unsigned char *memory;
     size_t memory_length, memory_position;
@@ -28,7 +28,7 @@ struct sitemap_source {
     unsigned char output[SOURCE_CHUNK]; /* inflated bytes, not yet delivered */
     size_t output_length, output_position;
     size_t total, cap;
-    int failure;                  /* sticky error status */
+    int failure; /* sticky error status */
     char error[200];
 };
 
@@ -160,8 +160,7 @@ static struct sitemap_source *source_new(size_t cap)
     return s;
 }
 
-int sitemap_source_open_file(const char *path, size_t cap, struct sitemap_source **out, char *error,
-                             size_t size)
+int sitemap_source_open_file(const char *path, size_t cap, struct sitemap_source **out, char *error, size_t size)
 {
     *out = NULL;
     int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);

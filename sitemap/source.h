@@ -17,8 +17,7 @@
 struct sitemap_source;
 
 /* path "-" reads stdin. Returns CP_OK, CP_ERR_IO (message in error, size bytes) or CP_ERR_NOMEM. */
-int sitemap_source_open_file(const char *path, size_t cap, struct sitemap_source **out, char *error,
-                             size_t size);
+int sitemap_source_open_file(const char *path, size_t cap, struct sitemap_source **out, char *error, size_t size);
 int sitemap_source_open_memory(const void *data, size_t length, size_t cap, struct sitemap_source **out);
 
 /* Up to size inflated bytes into buffer. */

@@ -103,8 +103,8 @@ bool sitemap_validate_loc(const char *text, size_t length, bool truncated, struc
         return false;
     }
     if (truncated || length >= SITEMAP_MAX_LOC_LENGTH) {
-        snprintf(reason, size, "is %s%zu characters long (must be shorter than %d)", truncated ? "over " : "",
-                 length, SITEMAP_MAX_LOC_LENGTH);
+        snprintf(reason, size, "is %s%zu characters long (must be shorter than %d)", truncated ? "over " : "", length,
+                 SITEMAP_MAX_LOC_LENGTH);
         return false;
     }
     if (!check_escaping(text, length, reason, size))
@@ -239,8 +239,7 @@ static const char *check_changefreq(struct sitemap_file_check *file, struct site
 }
 
 /* xsd:decimal between 0.0 and 1.0: digits with an optional fraction. */
-static bool check_priority(struct sitemap_file_check *file, struct sitemap_field *field, const char *url,
-                           double *value)
+static bool check_priority(struct sitemap_file_check *file, struct sitemap_field *field, const char *url, double *value)
 {
     size_t length;
     const char *text = field_text(field, &length);
@@ -271,8 +270,7 @@ static int deliver_entry(struct sitemap_file_check *file, struct sitemap_record 
     char *identity = NULL;
     const struct url_identity_options *options = checker->options.identity;
     bool identity_is_href = url->hash.length == 0 && !url->username.length && !url->password.length &&
-                            (!options || options->strip_param_count == 0) &&
-                            !memchr(url->href, '%', url->href_length);
+                            (!options || options->strip_param_count == 0) && !memchr(url->href, '%', url->href_length);
     if (identity_is_href)
         identity = url->href;
     else if (url_identity(url, options, &identity) != URL_OK) {
@@ -326,7 +324,8 @@ static bool over_url_budget(struct sitemap_file_check *file, const struct sitema
     if (!checker->urls_capped)
         add(file, RULE_SITEMAP_URLS_CAPPED, NULL, r->line,
             "%zu sitemap entries read in this run (--max-sitemap-urls): the rest of this sitemap and every "
-            "later one were not read", checker->urls);
+            "later one were not read",
+            checker->urls);
     checker->urls_capped = true;
     return true;
 }
@@ -383,7 +382,7 @@ static void extension_callback(void *context, const struct sitemap_extension *e)
     char missing[160] = "";
     size_t used = 0;
 #define REQUIRE(condition, name) \
-    if (!(condition)) \
+    if (!(condition))            \
         used += (size_t)snprintf(missing + used, sizeof missing - used, "%s%s", used ? ", " : "", name);
     switch (e->kind) {
     case SITEMAP_EXT_IMAGE:
@@ -454,8 +453,8 @@ static int root_callback(void *context, enum sitemap_kind kind, const char *name
                                                           : SITEMAP_DEFAULT_MAX_INDEX_DEPTH;
     if (kind == SITEMAP_KIND_INDEX && checker->index_depth > max_depth + 1) {
         add(file, RULE_SITEMAP_INDEX_NESTED, NULL, line,
-            "sitemap index nested deeper than %u level%s below the top index; its children are not followed",
-            max_depth, max_depth == 1 ? "" : "s");
+            "sitemap index nested deeper than %u level%s below the top index; its children are not followed", max_depth,
+            max_depth == 1 ? "" : "s");
         file->problem_reported = true;
         return 1;
     }
@@ -580,11 +579,11 @@ void sitemap_validate_end(struct sitemap_file_check *file)
         add(file, RULE_SITEMAP_TOO_MANY_URLS, NULL, file->root_line, "the sitemap lists %zu %s (at most %d allowed)",
             file->entries, what, SITEMAP_MAX_URLS);
     if (file->lastmod_count >= 2 && file->lastmod_count == file->entries && !file->lastmod_differs)
-        add(file, RULE_SITEMAP_LASTMOD_UNIFORM, NULL, file->root_line,
-            "all %zu entries have the same lastmod '%s'", file->lastmod_count, file->first_lastmod);
+        add(file, RULE_SITEMAP_LASTMOD_UNIFORM, NULL, file->root_line, "all %zu entries have the same lastmod '%s'",
+            file->lastmod_count, file->first_lastmod);
     if (file->news > SITEMAP_MAX_NEWS)
-        add(file, RULE_SITEMAP_NEWS_TOO_MANY, NULL, file->root_line, "the sitemap has %zu news:news entries (at most %d)",
-            file->news, SITEMAP_MAX_NEWS);
+        add(file, RULE_SITEMAP_NEWS_TOO_MANY, NULL, file->root_line,
+            "the sitemap has %zu news:news entries (at most %d)", file->news, SITEMAP_MAX_NEWS);
     if (is_sitemap)
         check_robots_declaration(file);
     free(file->first_lastmod);

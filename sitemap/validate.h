@@ -22,15 +22,15 @@ typedef int (*sitemap_child_fn)(struct sitemap_file_check *file, const struct ur
 
 struct sitemap_file_check {
     struct sitemap_checker *checker;
-    const char *name;               /* what findings cite */
+    const char *name; /* what findings cite */
     bool have_url;
-    struct url sitemap_url;         /* where the file lives, for the scope rule */
-    size_t scope_directory_length;  /* bytes of sitemap_url's pathname up to its last '/' */
+    struct url sitemap_url;        /* where the file lives, for the scope rule */
+    size_t scope_directory_length; /* bytes of sitemap_url's pathname up to its last '/' */
     /* Origins that vouch for this sitemap: their robots.txt names it, or names an index above it
      * (sitemap_validate_inherit). Any URL of these origins is in scope. */
     char **robots_origins;
     size_t robots_origin_count;
-    size_t declared_origin_count;   /* the first ones: robots.txt names this very file */
+    size_t declared_origin_count; /* the first ones: robots.txt names this very file */
     enum sitemap_origin origin;
     enum sitemap_kind kind;
     unsigned root_line;
@@ -38,12 +38,12 @@ struct sitemap_file_check {
     size_t lastmod_count;
     char *first_lastmod;
     bool lastmod_differs;
-    bool problem_reported;          /* the file was cut short (too large, malformed, refused) */
-    bool binary;                    /* not a sitemap at all: binary content (nothing was read) */
+    bool problem_reported; /* the file was cut short (too large, malformed, refused) */
+    bool binary;           /* not a sitemap at all: binary content (nothing was read) */
     sitemap_child_fn on_child;
     void *child_context;
-    struct url_hash_set children;   /* the children this index listed (one listed twice is a duplicate) */
-    int status;                     /* CP_ERR_NOMEM when an allocation failed */
+    struct url_hash_set children; /* the children this index listed (one listed twice is a duplicate) */
+    int status;                   /* CP_ERR_NOMEM when an allocation failed */
 };
 
 /* Prepare the per-file state. sitemap_url may be NULL (unknown location). */
@@ -60,7 +60,6 @@ void sitemap_validate_end(struct sitemap_file_check *file);
 
 /* Check one <loc> (text as written, length bytes): on success returns true and fills *out (caller
  * frees with url_free); else writes the reason into reason (size bytes). */
-bool sitemap_validate_loc(const char *text, size_t length, bool truncated, struct url *out, char *reason,
-                          size_t size);
+bool sitemap_validate_loc(const char *text, size_t length, bool truncated, struct url *out, char *reason, size_t size);
 
 #endif

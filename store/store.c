@@ -18,16 +18,37 @@
 #include "store/page_record.h"
 
 const char *const store_page_fact_columns[STORE_PAGE_FACT_COLUMNS] = {
-    "url", "status", "content_type", "depth", "size", "ttfb_ms", "total_ms", "redirect_to", "canonical",
-    "robots_directives", "in_sitemap", "inlinks", "outlinks", "title", "error", "http_version", "content_encoding",
-    "hsts", "analytics", "links_dropped", "indexable", "not_indexable_reasons", "link_score",
+    "url",
+    "status",
+    "content_type",
+    "depth",
+    "size",
+    "ttfb_ms",
+    "total_ms",
+    "redirect_to",
+    "canonical",
+    "robots_directives",
+    "in_sitemap",
+    "inlinks",
+    "outlinks",
+    "title",
+    "error",
+    "http_version",
+    "content_encoding",
+    "hsts",
+    "analytics",
+    "links_dropped",
+    "indexable",
+    "not_indexable_reasons",
+    "link_score",
 };
 
 /* Column types of page_facts, in store_page_fact_columns order (SQLite affinity: a CSV cell "12"
  * is stored as the integer 12, an empty cell as NULL). */
 static const char *const fact_types[STORE_PAGE_FACT_COLUMNS] = {
-    "TEXT NOT NULL", "INTEGER", "TEXT", "INTEGER", "INTEGER", "REAL", "REAL", "TEXT", "TEXT", "TEXT", "INTEGER",
-    "INTEGER", "INTEGER", "TEXT", "TEXT", "TEXT", "TEXT", "INTEGER", "TEXT", "INTEGER", "INTEGER", "TEXT", "INTEGER",
+    "TEXT NOT NULL", "INTEGER", "TEXT",    "INTEGER", "INTEGER", "REAL", "REAL",    "TEXT",
+    "TEXT",          "TEXT",    "INTEGER", "INTEGER", "INTEGER", "TEXT", "TEXT",    "TEXT",
+    "TEXT",          "INTEGER", "TEXT",    "INTEGER", "INTEGER", "TEXT", "INTEGER",
 };
 
 /* Schema version 1 (docs/store.md). A later version adds an upgrade step from the one before. */
@@ -57,7 +78,16 @@ static const char schema_v1[] =
     " JOIN nodes s ON s.run = e.run AND s.id = e.source JOIN nodes t ON t.run = e.run AND t.id = e.target;";
 
 enum statement {
-    ST_PAGE, ST_FACTS, ST_NODE, ST_EDGE, ST_SITEMAP_ENTRY, ST_SITEMAP, ST_ROBOTS, ST_FINDING, ST_FIND_PAGE, ST_COUNT
+    ST_PAGE,
+    ST_FACTS,
+    ST_NODE,
+    ST_EDGE,
+    ST_SITEMAP_ENTRY,
+    ST_SITEMAP,
+    ST_ROBOTS,
+    ST_FINDING,
+    ST_FIND_PAGE,
+    ST_COUNT
 };
 
 struct store {
@@ -69,7 +99,7 @@ struct store {
     bool in_transaction;
     size_t batch_pages;
     double batch_started_ms;
-    int failed;             /* the first write error, sticky */
+    int failed; /* the first write error, sticky */
     char error[512];
     struct buf scratch, blob;
 };
@@ -100,13 +130,13 @@ int64_t store_run_id(const struct store *store)
 static int sql_fail(struct store *s, const char *what)
 {
     int code = sqlite3_errcode(s->db);
-    int status = code == SQLITE_NOMEM ? CP_ERR_NOMEM
+    int status = code == SQLITE_NOMEM                                ? CP_ERR_NOMEM
                  : (code == SQLITE_NOTADB || code == SQLITE_CORRUPT) ? CP_ERR_INVALID
-                                                                      : CP_ERR_IO;
+                                                                     : CP_ERR_IO;
     if (!s->failed) {
         if (code == SQLITE_FULL)
-            snprintf(s->error, sizeof s->error, "cannot write %s: the disk is full (%s); what was stored before is kept",
-                     s->path, what);
+            snprintf(s->error, sizeof s->error,
+                     "cannot write %s: the disk is full (%s); what was stored before is kept", s->path, what);
         else if (status == CP_ERR_INVALID)
             snprintf(s->error, sizeof s->error, "%s is damaged or not a crawlpack store (%s: %s)", s->path, what,
                      sqlite3_errmsg(s->db));
@@ -145,8 +175,8 @@ static int take_lock(struct store *s, char *error, size_t error_size)
         pid[n > 0 ? n : 0] = '\0';
         pid[strcspn(pid, "\n")] = '\0';
         snprintf(error, error_size,
-                 "%s is in use by another crawlpack process (pid %s); wait for it to end, or use another --db",
-                 s->path, pid[0] ? pid : "unknown");
+                 "%s is in use by another crawlpack process (pid %s); wait for it to end, or use another --db", s->path,
+                 pid[0] ? pid : "unknown");
         return CP_ERR_BUSY;
     }
     char pid[32];
@@ -291,7 +321,8 @@ int store_open(const char *path, struct store **out, char *error, size_t error_s
     }
     s->lock_fd = -1;
     int status = take_lock(s, error, error_size);
-    if (status == CP_OK && sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+    if (status == CP_OK &&
+        sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
         snprintf(error, error_size, "cannot open %s: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
         status = CP_ERR_IO;
     }
@@ -429,8 +460,9 @@ int store_run_resume(struct store *s, int64_t id, const struct store_run *run)
     if (s->failed)
         return s->failed;
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "UPDATE runs SET state = 'running', pid = ?, run_id = ?, ended_at = NULL"
-                                  " WHERE id = ? AND state <> 'complete'",
+    if (sqlite3_prepare_v2(s->db,
+                           "UPDATE runs SET state = 'running', pid = ?, run_id = ?, ended_at = NULL"
+                           " WHERE id = ? AND state <> 'complete'",
                            -1, &st, NULL) != SQLITE_OK)
         return sql_fail(s, "resuming a run");
     sqlite3_bind_int64(st, 1, (sqlite3_int64)getpid());
@@ -451,8 +483,8 @@ int store_last_unfinished(struct store *s, struct store_unfinished *out)
 {
     memset(out, 0, sizeof *out);
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT id, command, argv, started_at, state FROM runs ORDER BY id DESC LIMIT 1",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(s->db, "SELECT id, command, argv, started_at, state FROM runs ORDER BY id DESC LIMIT 1", -1,
+                           &st, NULL) != SQLITE_OK)
         return sql_fail(s, "reading the runs");
     int status = CP_ERR_INVALID;
     if (sqlite3_step(st) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 4), "complete") != 0) {
@@ -504,8 +536,15 @@ int store_find_page(struct store *s, int64_t run, const char *url, bool with_sig
     for (int i = 0; i < 8; i++) /* content_type .. error */
         at[i] = keep_text(s, st, i + 1);
     at[8] = keep_text(s, st, 13); /* content_hash */
-    const char **fields[9] = {&r->content_type, &r->content_encoding, &r->location, &r->x_robots_tag,
-                              &r->link_header, &r->etag, &r->last_modified, &r->error, NULL};
+    const char **fields[9] = {&r->content_type,
+                              &r->content_encoding,
+                              &r->location,
+                              &r->x_robots_tag,
+                              &r->link_header,
+                              &r->etag,
+                              &r->last_modified,
+                              &r->error,
+                              NULL};
     for (int i = 0; i < 8; i++)
         *fields[i] = at[i] == SIZE_MAX ? NULL : s->scratch.data + at[i];
     const char *hash = at[8] == SIZE_MAX ? NULL : s->scratch.data + at[8];
@@ -556,8 +595,8 @@ int store_results_begin(struct store *s)
 {
     if (commit(s) != CP_OK || begin(s) != CP_OK)
         return s->failed;
-    static const char *const tables[] = {"page_facts", "nodes", "edges", "sitemaps", "sitemap_entries", "robots",
-                                         "findings"};
+    static const char *const tables[] = {"page_facts",      "nodes",  "edges",   "sitemaps",
+                                         "sitemap_entries", "robots", "findings"};
     for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) {
         char sql[96];
         snprintf(sql, sizeof sql, "DELETE FROM %s WHERE run = %lld", tables[i], (long long)s->run);
@@ -738,8 +777,14 @@ int store_put_findings(struct store *s, const struct finding_list *list)
         char fingerprint[17];
         finding_fingerprint_hex(f, fingerprint);
         related_json(f, &related);
-        struct store_finding row = {fingerprint, rule->id, severity_name(rule->severity), f->url, f->source,
-                                    f->message, f->line, f->related_count ? buf_str(&related) : NULL};
+        struct store_finding row = {fingerprint,
+                                    rule->id,
+                                    severity_name(rule->severity),
+                                    f->url,
+                                    f->source,
+                                    f->message,
+                                    f->line,
+                                    f->related_count ? buf_str(&related) : NULL};
         status = store_put_finding(s, &row);
     }
     buf_free(&related);
@@ -750,8 +795,8 @@ int64_t store_previous_run(struct store *s, const char *site)
 {
     sqlite3_stmt *st = NULL;
     int64_t id = 0;
-    if (sqlite3_prepare_v2(s->db, "SELECT max(id) FROM runs WHERE state = 'complete' AND site = ? AND id < ?", -1,
-                           &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(s->db, "SELECT max(id) FROM runs WHERE state = 'complete' AND site = ? AND id < ?", -1, &st,
+                           NULL) != SQLITE_OK)
         return 0;
     bind_text(st, 1, site);
     sqlite3_bind_int64(st, 2, s->run ? s->run : INT64_MAX);

@@ -51,13 +51,13 @@ const char *store_path(const struct store *store);
 
 /* A run: what it is and how to run it again (argv as a JSON array of strings, for --resume). */
 struct store_run {
-    const char *run_id;      /* the output folder's run id (audit/run_files) */
-    const char *command;     /* "crawl", "audit" */
-    const char *site;        /* the start URL */
-    const char *argv_json;   /* the command's arguments after its name */
-    const char *out_dir;     /* the output folder, or NULL */
-    const char *started_at;  /* "YYYY-MM-DDTHH:MM:SSZ" */
-    int64_t resume_id;       /* crawl_output_open_store: continue this run (store_run_resume); 0: a new one */
+    const char *run_id;     /* the output folder's run id (audit/run_files) */
+    const char *command;    /* "crawl", "audit" */
+    const char *site;       /* the start URL */
+    const char *argv_json;  /* the command's arguments after its name */
+    const char *out_dir;    /* the output folder, or NULL */
+    const char *started_at; /* "YYYY-MM-DDTHH:MM:SSZ" */
+    int64_t resume_id;      /* crawl_output_open_store: continue this run (store_run_resume); 0: a new one */
 };
 
 int store_run_begin(struct store *store, const struct store_run *run);
@@ -76,30 +76,29 @@ struct store_unfinished {
 };
 int store_last_unfinished(struct store *store, struct store_unfinished *out);
 
-
 /* The id of the run being written (0 before store_run_begin). */
 int64_t store_run_id(const struct store *store);
 
 /* One response as the crawl recorded it (strings may be NULL). */
 struct store_response {
-    const char *url;             /* the crawl identity requested */
+    const char *url; /* the crawl identity requested */
     long status;
     const char *content_type, *content_encoding, *location, *x_robots_tag, *link_header;
     const char *etag, *last_modified;
-    const char *error;           /* the fetch error text, or NULL */
+    const char *error; /* the fetch error text, or NULL */
     int http_version;
     bool hsts, truncated;
-    uint64_t size;               /* body bytes */
-    uint64_t content_hash;       /* FNV-1a 64 of the body; 0: no body */
+    uint64_t size;         /* body bytes */
+    uint64_t content_hash; /* FNV-1a 64 of the body; 0: no body */
     double ttfb_ms, total_ms;
-    const char *change;          /* against the previous run: "new", "changed", "unchanged"; NULL: none */
+    const char *change; /* against the previous run: "new", "changed", "unchanged"; NULL: none */
 };
 
 /* A stored response and its signals, as store_put_page wrote them, for a replay (strings and
  * signals bytes valid until the next call on the store). */
 struct store_page {
     struct store_response response;
-    const void *signals;         /* the page record (store/page_record.h), or NULL */
+    const void *signals; /* the page record (store/page_record.h), or NULL */
     size_t signals_length;
 };
 /* The page `url` of run `run` (its signals too when with_signals): CP_OK, or CP_ERR_INVALID when
@@ -132,10 +131,10 @@ int store_put_sitemap(struct store *store, const char *url, const char *origin, 
 int store_put_robots(struct store *store, const char *origin, const char *url, long status, const char *outcome,
                      const char *reason, size_t bytes);
 struct store_finding {
-    const char *fingerprint;     /* 16 hex digits (findings/findings.h) */
+    const char *fingerprint; /* 16 hex digits (findings/findings.h) */
     const char *rule, *severity, *url, *source, *message;
     unsigned line;
-    const char *related_json;    /* JSON array of strings, or NULL */
+    const char *related_json; /* JSON array of strings, or NULL */
 };
 int store_put_finding(struct store *store, const struct store_finding *finding);
 /* Every finding of a run's list, each with its fingerprint (findings/findings.h's identity). */

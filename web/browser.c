@@ -28,13 +28,13 @@ enum tab_step { TAB_FREE = 0, TAB_CREATING, TAB_ATTACHING, TAB_NAVIGATING, TAB_L
 
 struct tab {
     enum tab_step step;
-    long waiting_id;               /* the command whose answer moves this tab on */
+    long waiting_id; /* the command whose answer moves this tab on */
     char target[ID_SIZE], session[ID_SIZE], loader[ID_SIZE];
     char load_loader[ID_SIZE], idle_loader[ID_SIZE]; /* the documents that fired load / networkAlmostIdle */
-    char dom_loader[ID_SIZE];      /* the document that fired DOMContentLoaded */
+    char dom_loader[ID_SIZE];                        /* the document that fired DOMContentLoaded */
     double submitted_ms, deadline_ms, load_ms;
-    bool document_seen;            /* the page's own document request went through */
-    struct browser_page *page;     /* the result being built */
+    bool document_seen;        /* the page's own document request went through */
+    struct browser_page *page; /* the result being built */
 };
 
 struct browser {
@@ -49,7 +49,7 @@ struct browser {
     long next_id;
     struct tab tabs[MAX_TABS];
     size_t in_flight;
-    browser_done_fn done;          /* during browser_run */
+    browser_done_fn done; /* during browser_run */
     void *done_context;
 };
 
@@ -189,12 +189,22 @@ static int start_process(struct browser *b, char *error, size_t error_size)
     char *argv[32];
     int n = 0;
     argv[n++] = b->executable;
-    static const char *const fixed[] = {
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--remote-debugging-pipe", "--no-first-run",
-        "--no-default-browser-check", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--disable-extensions", "--disable-default-apps", "--mute-audio",
-        "--disable-dev-shm-usage", "--hide-scrollbars", "--disable-features=Translate,MediaRouter,OptimizationHints",
-        "--disable-breakpad"};
+    static const char *const fixed[] = {"--headless=new",
+                                        "--no-sandbox",
+                                        "--disable-gpu",
+                                        "--remote-debugging-pipe",
+                                        "--no-first-run",
+                                        "--no-default-browser-check",
+                                        "--disable-background-networking",
+                                        "--disable-component-update",
+                                        "--disable-sync",
+                                        "--disable-extensions",
+                                        "--disable-default-apps",
+                                        "--mute-audio",
+                                        "--disable-dev-shm-usage",
+                                        "--hide-scrollbars",
+                                        "--disable-features=Translate,MediaRouter,OptimizationHints",
+                                        "--disable-breakpad"};
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         argv[n++] = (char *)fixed[i];
     argv[n++] = profile_flag;
@@ -254,8 +264,8 @@ static void set_error(struct browser_page *page, enum browser_outcome outcome, c
 static void command(struct browser *b, const char *session, const char *method, json_t *params, long *id_out)
 {
     long id = ++b->next_id;
-    json_t *message = json_pack("{s:I, s:s, s:o}", "id", (json_int_t)id, "method", method,
-                                "params", params ? params : json_object());
+    json_t *message = json_pack("{s:I, s:s, s:o}", "id", (json_int_t)id, "method", method, "params",
+                                params ? params : json_object());
     if (message && session && session[0])
         json_object_set_new(message, "sessionId", json_stringn(session, strlen(session)));
     if (message)
@@ -379,8 +389,8 @@ static void copy_id(char *dst, json_t *value)
 static void start_navigation(struct browser *b, struct tab *t)
 {
     const char *s = t->session;
-    command(b, s, "Fetch.enable", json_pack("{s:[{s:s, s:s}]}", "patterns", "urlPattern", "*", "requestStage", "Request"),
-         NULL);
+    command(b, s, "Fetch.enable",
+            json_pack("{s:[{s:s, s:s}]}", "patterns", "urlPattern", "*", "requestStage", "Request"), NULL);
     command(b, s, "Page.enable", NULL, NULL);
     command(b, s, "Page.setLifecycleEventsEnabled", json_pack("{s:b}", "enabled", 1), NULL);
     command(b, s, "Runtime.enable", NULL, NULL);
@@ -398,7 +408,7 @@ static void read_dom(struct browser *b, struct tab *t)
              "return h.length>%zu?{h:h.slice(0,%zu),t:true}:{h:h,t:false};})()",
              b->o.max_html, b->o.max_html);
     command(b, t->session, "Runtime.evaluate", json_pack("{s:s, s:b}", "expression", expression, "returnByValue", 1),
-         &t->waiting_id);
+            &t->waiting_id);
     t->step = TAB_READING;
 }
 
@@ -439,7 +449,7 @@ static void on_answer(struct browser *b, struct tab *t, json_t *message)
         copy_id(t->target, json_object_get(result, "targetId"));
         t->deadline_ms = now_ms() + (double)b->o.timeout_ms;
         command(b, NULL, "Target.attachToTarget", json_pack("{s:s, s:b}", "targetId", t->target, "flatten", 1),
-             &t->waiting_id);
+                &t->waiting_id);
         t->step = TAB_ATTACHING;
         break;
     case TAB_ATTACHING:
@@ -485,8 +495,8 @@ static json_t *headers_with_credentials(struct browser *b, json_t *own)
     json_object_foreach(own, name, value)
     {
         bool replaced = false;
-        for (const char *p = b->credential_headers.data; p && p < b->credential_headers.data + b->credential_headers.len;
-             p += strlen(p) + 1, p += strlen(p) + 1)
+        for (const char *p = b->credential_headers.data;
+             p && p < b->credential_headers.data + b->credential_headers.len; p += strlen(p) + 1, p += strlen(p) + 1)
             replaced = replaced || strcasecmp(p, name) == 0;
         if (!replaced && json_is_string(value))
             json_array_append_new(list, json_pack("{s:s, s:s}", "name", name, "value", json_string_value(value)));

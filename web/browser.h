@@ -45,12 +45,12 @@
 #define BROWSER_START_TIMEOUT_MS 30000L /* the first answer of a starting browser */
 
 struct browser_options {
-    const char *executable;          /* NULL: $CRAWLPACK_CHROMIUM, else "chromium" on PATH */
+    const char *executable;            /* NULL: $CRAWLPACK_CHROMIUM, else "chromium" on PATH */
     const struct fetch_options *fetch; /* headers, cookie, credentials, user agent, --resolve, --connect-to */
-    const char *credential_origin;   /* "http://host:port": the one origin given the crawl's headers */
-    long timeout_ms;                 /* per page; 0: BROWSER_DEFAULT_TIMEOUT_MS */
-    int tabs;                        /* pages in flight; 0: BROWSER_DEFAULT_TABS */
-    size_t max_html;                 /* DOM bytes kept per page; 0: BROWSER_DEFAULT_MAX_HTML */
+    const char *credential_origin;     /* "http://host:port": the one origin given the crawl's headers */
+    long timeout_ms;                   /* per page; 0: BROWSER_DEFAULT_TIMEOUT_MS */
+    int tabs;                          /* pages in flight; 0: BROWSER_DEFAULT_TABS */
+    size_t max_html;                   /* DOM bytes kept per page; 0: BROWSER_DEFAULT_MAX_HTML */
 };
 
 enum browser_outcome {
@@ -61,18 +61,18 @@ enum browser_outcome {
 };
 
 struct browser_page {
-    char *url;                       /* as submitted */
+    char *url; /* as submitted */
     void *user_data;
     enum browser_outcome outcome;
-    char *html;                      /* BROWSER_RENDERED: the DOM, NUL-terminated; else NULL */
+    char *html; /* BROWSER_RENDERED: the DOM, NUL-terminated; else NULL */
     size_t html_length;
-    bool html_truncated;             /* the DOM was longer than max_html */
-    char *error;                     /* what went wrong (outcome != BROWSER_RENDERED); else NULL */
-    uint32_t exceptions;             /* uncaught script exceptions */
-    char *first_exception;           /* the first one's text, or NULL */
-    uint32_t console_errors;         /* console.error calls */
-    uint32_t blocked_documents;      /* navigations and frames refused (see Scope above) */
-    char *first_blocked;             /* the first refused document's URL, or NULL */
+    bool html_truncated;        /* the DOM was longer than max_html */
+    char *error;                /* what went wrong (outcome != BROWSER_RENDERED); else NULL */
+    uint32_t exceptions;        /* uncaught script exceptions */
+    char *first_exception;      /* the first one's text, or NULL */
+    uint32_t console_errors;    /* console.error calls */
+    uint32_t blocked_documents; /* navigations and frames refused (see Scope above) */
+    char *first_blocked;        /* the first refused document's URL, or NULL */
     double elapsed_ms;
 };
 

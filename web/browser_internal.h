@@ -14,16 +14,16 @@
 
 /* The running Chromium: its process group, the two pipes and the bytes in transit. */
 struct browser_process {
-    pid_t pid;                 /* 0: not running */
-    bool reaped;               /* the browser process exited and was waited for (its group may live on) */
-    int to_browser;            /* our end of fd 3 (commands), non-blocking; -1 when closed */
-    int from_browser;          /* our end of fd 4 (messages), non-blocking; -1 when closed */
-    struct buf out;            /* commands not yet written */
-    size_t out_sent;           /* bytes of out already written */
-    struct buf in;             /* bytes read, up to the next NUL */
-    size_t max_message;        /* a longer message is skipped, not kept */
-    bool skipping;             /* inside a message past max_message: drop bytes up to its NUL */
-    char profile[256];         /* the --user-data-dir made for this process */
+    pid_t pid;          /* 0: not running */
+    bool reaped;        /* the browser process exited and was waited for (its group may live on) */
+    int to_browser;     /* our end of fd 3 (commands), non-blocking; -1 when closed */
+    int from_browser;   /* our end of fd 4 (messages), non-blocking; -1 when closed */
+    struct buf out;     /* commands not yet written */
+    size_t out_sent;    /* bytes of out already written */
+    struct buf in;      /* bytes read, up to the next NUL */
+    size_t max_message; /* a longer message is skipped, not kept */
+    bool skipping;      /* inside a message past max_message: drop bytes up to its NUL */
+    char profile[256];  /* the --user-data-dir made for this process */
 };
 
 /* Start Chromium with argv (argv[0] searched on PATH). CP_OK, or CP_ERR_IO with a message. */

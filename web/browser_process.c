@@ -212,8 +212,7 @@ static void take_bytes(struct browser_process *p, const char *data, size_t lengt
     }
 }
 
-static bool read_available(struct browser_process *p, void (*on_message)(json_t *message, void *context),
-                           void *context)
+static bool read_available(struct browser_process *p, void (*on_message)(json_t *message, void *context), void *context)
 {
     char chunk[65536];
     for (int rounds = 0; rounds < 256; rounds++) { /* bounded: the rest waits for the next pump */

@@ -83,8 +83,8 @@ static void copy_label(const char *label, size_t length, char *dst, size_t size)
 {
     while (length > 0 && isspace((unsigned char)*label))
         label++, length--;
-    while (length > 0 && (isspace((unsigned char)label[length - 1]) || label[length - 1] == '"' ||
-                          label[length - 1] == '\''))
+    while (length > 0 &&
+           (isspace((unsigned char)label[length - 1]) || label[length - 1] == '"' || label[length - 1] == '\''))
         length--;
     while (length > 0 && (*label == '"' || *label == '\''))
         label++, length--;
@@ -167,12 +167,10 @@ static const struct encoding {
      "csiso88598e|csisolatinhebrew|hebrew|iso-8859-8|iso-8859-8-e|iso-ir-138|iso8859-8|iso88598|"
      "iso_8859-8|iso_8859-8:1988|visual"},
     {"iso-8859-8-i", "ISO-8859-8", ENCODING_ICONV, "csiso88598i|iso-8859-8-i|logical"},
-    {"iso-8859-10", "ISO-8859-10", ENCODING_ICONV,
-     "csisolatin6|iso-8859-10|iso-ir-157|iso8859-10|iso885910|l6|latin6"},
+    {"iso-8859-10", "ISO-8859-10", ENCODING_ICONV, "csisolatin6|iso-8859-10|iso-ir-157|iso8859-10|iso885910|l6|latin6"},
     {"iso-8859-13", "ISO-8859-13", ENCODING_ICONV, "iso-8859-13|iso8859-13|iso885913"},
     {"iso-8859-14", "ISO-8859-14", ENCODING_ICONV, "iso-8859-14|iso8859-14|iso885914"},
-    {"iso-8859-15", "ISO-8859-15", ENCODING_ICONV,
-     "csisolatin9|iso-8859-15|iso8859-15|iso885915|iso_8859-15|l9"},
+    {"iso-8859-15", "ISO-8859-15", ENCODING_ICONV, "csisolatin9|iso-8859-15|iso8859-15|iso885915|iso_8859-15|l9"},
     {"iso-8859-16", "ISO-8859-16", ENCODING_ICONV, "iso-8859-16"},
     {"koi8-r", "KOI8-R", ENCODING_ICONV, "cskoi8r|koi|koi8|koi8-r|koi8_r"},
     {"koi8-u", "KOI8-U", ENCODING_ICONV, "koi8-ru|koi8-u"},
@@ -195,14 +193,12 @@ static const struct encoding {
     {"big5", "BIG5-HKSCS", ENCODING_ICONV, "big5|big5-hkscs|cn-big5|csbig5|x-x-big5"},
     {"euc-jp", "EUC-JP", ENCODING_ICONV, "cseucpkdfmtjapanese|euc-jp|x-euc-jp"},
     {"iso-2022-jp", "ISO-2022-JP", ENCODING_ICONV, "csiso2022jp|iso-2022-jp"},
-    {"shift_jis", "CP932", ENCODING_ICONV,
-     "csshiftjis|ms932|ms_kanji|shift-jis|shift_jis|sjis|windows-31j|x-sjis"},
+    {"shift_jis", "CP932", ENCODING_ICONV, "csshiftjis|ms932|ms_kanji|shift-jis|shift_jis|sjis|windows-31j|x-sjis"},
     {"euc-kr", "CP949", ENCODING_ICONV,
      "cseuckr|csksc56011987|euc-kr|iso-ir-149|korean|ks_c_5601-1987|ks_c_5601-1989|ksc5601|ksc_5601|"
      "windows-949"},
     {"utf-16be", "UTF-16BE", ENCODING_ICONV, "unicodefffe|utf-16be"},
-    {"utf-16le", "UTF-16LE", ENCODING_ICONV,
-     "csunicode|iso-10646-ucs-2|ucs-2|unicode|unicodefeff|utf-16|utf-16le"},
+    {"utf-16le", "UTF-16LE", ENCODING_ICONV, "csunicode|iso-10646-ucs-2|ucs-2|unicode|unicodefeff|utf-16|utf-16le"},
     {"x-user-defined", NULL, ENCODING_WINDOWS_1252, "x-user-defined"},
     {"replacement", NULL, ENCODING_REPLACEMENT,
      "csiso2022kr|hz-gb-2312|iso-2022-cn|iso-2022-cn-ext|iso-2022-kr|replacement"},
@@ -323,8 +319,7 @@ static bool prescan_meta_tag(const char *s, size_t at, size_t end, size_t *after
  * have been seen, the scan goes on past CHARSET_PRESCAN_BYTES. */
 static bool keeps_head(const char *name, size_t length, bool end_tag)
 {
-    static const char *const head_tags[] = {"script", "noscript", "style", "link", "meta", "object",
-                                            "title", "base"};
+    static const char *const head_tags[] = {"script", "noscript", "style", "link", "meta", "object", "title", "base"};
     for (size_t i = 0; i < sizeof head_tags / sizeof head_tags[0]; i++)
         if (attribute_is(name, length, head_tags[i]))
             return true;
@@ -334,8 +329,7 @@ static bool keeps_head(const char *name, size_t length, bool end_tag)
 /* Elements whose content is text to the tokenizer: skip to their end tag. */
 static bool is_raw_text(const char *name, size_t length)
 {
-    static const char *const raw[] = {"script", "style", "title", "textarea", "xmp", "iframe", "noembed",
-                                      "noframes"};
+    static const char *const raw[] = {"script", "style", "title", "textarea", "xmp", "iframe", "noembed", "noframes"};
     for (size_t i = 0; i < sizeof raw / sizeof raw[0]; i++)
         if (attribute_is(name, length, raw[i]))
             return true;
@@ -376,8 +370,9 @@ bool charset_prescan_meta(const char *body, size_t length, char *dst, size_t siz
         if (length - at >= 4 && memcmp(body + at, "<!--", 4) == 0) {
             /* "<!-->" and "<!--->" are (empty) comments too */
             size_t close = length - at >= 5 && body[at + 4] == '>' ? at + 2
-                           : length - at >= 6 && memcmp(body + at + 4, "->", 2) == 0 ? at + 3
-                                                                                      : find_text(body, at + 4, length, "-->", false);
+                           : length - at >= 6 && memcmp(body + at + 4, "->", 2) == 0
+                               ? at + 3
+                               : find_text(body, at + 4, length, "-->", false);
             if (close >= length)
                 return false;
             at = close + 3;
@@ -581,8 +576,7 @@ static int decode_as(const struct encoding *encoding, const char *body, size_t l
     int status;
     struct buf out = BUF_INIT;
     switch (encoding->kind) {
-    case ENCODING_UTF8:
-        return decode_utf8(body, length, result);
+    case ENCODING_UTF8: return decode_utf8(body, length, result);
     case ENCODING_WINDOWS_1252: {
         bool copied;
         if ((status = decode_windows_1252(body, length, &out, &copied)) != CP_OK)
@@ -686,7 +680,7 @@ void charset_result_free(struct charset_result *result)
 
 struct charset_encoder {
     const struct encoding *encoding;
-    iconv_t cd;                 /* UTF-8 -> the encoding; (iconv_t)-1 for windows-1252 */
+    iconv_t cd; /* UTF-8 -> the encoding; (iconv_t)-1 for windows-1252 */
 };
 
 int charset_encoder_open(const char *encoding_name, struct charset_encoder **out)
@@ -694,8 +688,7 @@ int charset_encoder_open(const char *encoding_name, struct charset_encoder **out
     *out = NULL;
     const struct encoding *encoding = encoding_name ? encoding_for_label(encoding_name) : NULL;
     /* the standard's "get an output encoding": these encode URLs as UTF-8 */
-    if (!encoding || encoding->kind == ENCODING_UTF8 || encoding->kind == ENCODING_REPLACEMENT ||
-        is_utf16(encoding))
+    if (!encoding || encoding->kind == ENCODING_UTF8 || encoding->kind == ENCODING_REPLACEMENT || is_utf16(encoding))
         return CP_OK;
     struct charset_encoder *encoder = calloc(1, sizeof *encoder);
     if (!encoder)

@@ -33,20 +33,20 @@
 enum charset_source {
     CHARSET_SOURCE_DEFAULT = 0, /* nothing (usable) declared: windows-1252 */
     CHARSET_SOURCE_BOM,
-    CHARSET_SOURCE_HEADER,      /* Content-Type: ...; charset=X */
-    CHARSET_SOURCE_META,        /* <meta charset> prescan */
+    CHARSET_SOURCE_HEADER, /* Content-Type: ...; charset=X */
+    CHARSET_SOURCE_META,   /* <meta charset> prescan */
 };
 
 struct charset_result {
-    const char *text;       /* UTF-8; the body itself (not NUL-terminated) or owned_text */
+    const char *text; /* UTF-8; the body itself (not NUL-terminated) or owned_text */
     size_t length;
-    char *owned_text;       /* non-NULL when text was converted or repaired */
+    char *owned_text; /* non-NULL when text was converted or repaired */
     enum charset_source source;
     char declared[CHARSET_NAME_MAX]; /* the label as declared (lower-case), "" when none */
     char used[CHARSET_NAME_MAX];     /* the encoding decoded from, its Encoding Standard name in lower
                                       * case: "utf-8", "windows-1252", "shift_jis" */
-    bool unknown_label;     /* a declared label named no encoding (or one iconv lacks): skipped */
-    size_t replaced;        /* invalid byte sequences replaced by U+FFFD */
+    bool unknown_label;              /* a declared label named no encoding (or one iconv lacks): skipped */
+    size_t replaced;                 /* invalid byte sequences replaced by U+FFFD */
 };
 
 /* Decode body (length bytes, any content, may contain NULs) to UTF-8. content_type is the
@@ -54,8 +54,7 @@ struct charset_result {
  * body is valid UTF-8 without a BOM and UTF-8 applies, or plain ASCII and windows-1252 applies,
  * result->text is body itself, so body must outlive the result; otherwise a NUL-terminated copy is
  * made. */
-int charset_decode(const char *body, size_t length, const char *content_type,
-                   struct charset_result *result);
+int charset_decode(const char *body, size_t length, const char *content_type, struct charset_result *result);
 void charset_result_free(struct charset_result *result);
 
 /* The charset parameter of a Content-Type value ("text/html; charset=\"Shift_JIS\""), lower-cased,

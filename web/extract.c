@@ -36,9 +36,9 @@ typedef uint32_t string_ref;
 struct draft_link {
     string_ref raw;
     string_ref text;
-    string_ref url;   /* filled in by resolution */
+    string_ref url; /* filled in by resolution */
     uint8_t kind, flags, region;
-    bool keep;        /* false when resolution dropped it (non-crawlable scheme) */
+    bool keep; /* false when resolution dropped it (non-crawlable scheme) */
 };
 
 struct draft_canonical {
@@ -61,19 +61,19 @@ struct builder {
     const struct extract_input *input;
     struct extract_limits limits;
     struct buf strings;
-    bool failed;       /* out of memory somewhere: the call returns CP_ERR_NOMEM */
+    bool failed; /* out of memory somewhere: the call returns CP_ERR_NOMEM */
 
     struct draft_link *links;
     size_t link_count, link_capacity;
     uint32_t links_seen;
-    uint32_t links_too_long;   /* hrefs over limits.max_url_length, not listed */
+    uint32_t links_too_long; /* hrefs over limits.max_url_length, not listed */
     struct draft_canonical *canonicals;
     size_t canonical_count, canonical_capacity;
     struct draft_hreflang *hreflangs;
     size_t hreflang_count, hreflang_capacity;
     struct draft_statement *statements;
     size_t statement_count, statement_capacity;
-    uint64_t *ids;             /* extract_id_hash of ids and <a name>s, sorted and made unique at lay-out */
+    uint64_t *ids; /* extract_id_hash of ids and <a name>s, sorted and made unique at lay-out */
     size_t id_count, id_capacity;
     uint32_t ids_seen;
 
@@ -92,7 +92,7 @@ struct builder {
     bool has_head_element, seen_html, in_word;
 
     /* the anchor whose text is being collected */
-    long anchor;               /* index into links, or -1 */
+    long anchor; /* index into links, or -1 */
     struct buf anchor_text;
     bool anchor_pending_space;
     bool anchor_text_full;
@@ -147,8 +147,7 @@ static long grow(struct builder *b, void *array_field, size_t *count, size_t *ca
     return (long)(*count)++;
 }
 
-#define GROW(b, name) grow((b), &(b)->name##s, &(b)->name##_count, &(b)->name##_capacity, \
-                           sizeof *(b)->name##s)
+#define GROW(b, name) grow((b), &(b)->name##s, &(b)->name##_count, &(b)->name##_capacity, sizeof *(b)->name##s)
 
 /* Copy text with runs of ASCII whitespace collapsed to one space, trimmed, capped at max bytes on
  * a UTF-8 character boundary. Returns true when it was cut. */
@@ -233,15 +232,33 @@ static bool is_html(const GumboNode *node, GumboTag tag)
 static bool is_inline(GumboTag tag)
 {
     switch (tag) {
-    case GUMBO_TAG_A: case GUMBO_TAG_ABBR: case GUMBO_TAG_B: case GUMBO_TAG_BDI: case GUMBO_TAG_BDO:
-    case GUMBO_TAG_CITE: case GUMBO_TAG_CODE: case GUMBO_TAG_DATA: case GUMBO_TAG_DFN: case GUMBO_TAG_EM:
-    case GUMBO_TAG_FONT: case GUMBO_TAG_I: case GUMBO_TAG_KBD: case GUMBO_TAG_LABEL: case GUMBO_TAG_MARK:
-    case GUMBO_TAG_Q: case GUMBO_TAG_S: case GUMBO_TAG_SAMP: case GUMBO_TAG_SMALL: case GUMBO_TAG_SPAN:
-    case GUMBO_TAG_STRONG: case GUMBO_TAG_SUB: case GUMBO_TAG_SUP: case GUMBO_TAG_TIME: case GUMBO_TAG_U:
-    case GUMBO_TAG_VAR:
-        return true;
-    default:
-        return false;
+    case GUMBO_TAG_A:
+    case GUMBO_TAG_ABBR:
+    case GUMBO_TAG_B:
+    case GUMBO_TAG_BDI:
+    case GUMBO_TAG_BDO:
+    case GUMBO_TAG_CITE:
+    case GUMBO_TAG_CODE:
+    case GUMBO_TAG_DATA:
+    case GUMBO_TAG_DFN:
+    case GUMBO_TAG_EM:
+    case GUMBO_TAG_FONT:
+    case GUMBO_TAG_I:
+    case GUMBO_TAG_KBD:
+    case GUMBO_TAG_LABEL:
+    case GUMBO_TAG_MARK:
+    case GUMBO_TAG_Q:
+    case GUMBO_TAG_S:
+    case GUMBO_TAG_SAMP:
+    case GUMBO_TAG_SMALL:
+    case GUMBO_TAG_SPAN:
+    case GUMBO_TAG_STRONG:
+    case GUMBO_TAG_SUB:
+    case GUMBO_TAG_SUP:
+    case GUMBO_TAG_TIME:
+    case GUMBO_TAG_U:
+    case GUMBO_TAG_VAR: return true;
+    default: return false;
     }
 }
 
@@ -345,8 +362,8 @@ static void add_statement(struct builder *b, const char *agent, size_t agent_len
         content++, content_length--;
     while (content_length > 0 && isspace((unsigned char)content[content_length - 1]))
         content_length--;
-    s->content = add_string(b, content, content_length > EXTRACT_LONG_TEXT_MAX ? EXTRACT_LONG_TEXT_MAX
-                                                                               : content_length);
+    s->content = add_string(b, content,
+                            content_length > EXTRACT_LONG_TEXT_MAX ? EXTRACT_LONG_TEXT_MAX : content_length);
     s->source = source;
 }
 
@@ -558,8 +575,7 @@ static const char *first_text_child(const GumboNode *node)
     const GumboVector *children = &node->v.element.children;
     for (unsigned i = 0; i < children->length; i++) {
         const GumboNode *child = children->data[i];
-        if (child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_WHITESPACE ||
-            child->type == GUMBO_NODE_CDATA)
+        if (child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_WHITESPACE || child->type == GUMBO_NODE_CDATA)
             return child->v.text.text;
     }
     return "";
@@ -569,7 +585,10 @@ static const char *first_text_child(const GumboNode *node)
  * bytes; the walk stops at the cap, and at EXTRACT_MAX_DEPTH levels (html_depth caps the tree). */
 static string_ref add_descendant_text(struct builder *b, const GumboNode *node, size_t max)
 {
-    struct text_frame { const GumboNode *node; unsigned next; } stack[64];
+    struct text_frame {
+        const GumboNode *node;
+        unsigned next;
+    } stack[64];
     size_t depth = 0;
     stack[depth++] = (struct text_frame){node, 0};
     struct buf text = BUF_INIT;
@@ -678,9 +697,7 @@ static bool visit_element(struct builder *b, const GumboNode *node, struct conte
             b->has_head_element = true;
         context->in_head = true;
         return false;
-    case GUMBO_TAG_BODY:
-        context->in_head = false;
-        return false;
+    case GUMBO_TAG_BODY: context->in_head = false; return false;
     case GUMBO_TAG_BASE: {
         const char *href = attribute(element, "href");
         if (href && !b->base_raw)
@@ -688,8 +705,7 @@ static bool visit_element(struct builder *b, const GumboNode *node, struct conte
         return false;
     }
     case GUMBO_TAG_A:
-    case GUMBO_TAG_AREA:
-        return visit_anchor(b, element, context);
+    case GUMBO_TAG_AREA: return visit_anchor(b, element, context);
     case GUMBO_TAG_IMG:
         if (b->anchor >= 0 && b->anchor_images++ == 0) {
             const char *alt = attribute(element, "alt");
@@ -697,12 +713,8 @@ static bool visit_element(struct builder *b, const GumboNode *node, struct conte
                 b->anchor_image_alt = add_collapsed(b, alt, EXTRACT_TEXT_MAX);
         }
         return false;
-    case GUMBO_TAG_LINK:
-        visit_link_element(b, element, context);
-        return false;
-    case GUMBO_TAG_META:
-        visit_meta(b, element, context);
-        return false;
+    case GUMBO_TAG_LINK: visit_link_element(b, element, context); return false;
+    case GUMBO_TAG_META: visit_meta(b, element, context); return false;
     case GUMBO_TAG_IFRAME: {
         const char *src = attribute(element, "src");
         if (src)
@@ -724,16 +736,12 @@ static bool visit_element(struct builder *b, const GumboNode *node, struct conte
         context->hidden_text = true;
         return false;
     case GUMBO_TAG_STYLE:
-    case GUMBO_TAG_TEXTAREA:
-        context->hidden_text = true;
-        return false;
+    case GUMBO_TAG_TEXTAREA: context->hidden_text = true; return false;
     case GUMBO_TAG_NOSCRIPT:
         context->in_noscript = true;
         context->hidden_text = true;
         return false;
-    default:
-        context->region = region_of(node, context->region);
-        return false;
+    default: context->region = region_of(node, context->region); return false;
     }
 }
 
@@ -776,8 +784,7 @@ static int walk(struct builder *b, const GumboNode *root)
         }
         const GumboNode *child = children->data[top->next_child++];
         struct context context = top->context;
-        if (child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_CDATA ||
-            child->type == GUMBO_NODE_WHITESPACE) {
+        if (child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_CDATA || child->type == GUMBO_NODE_WHITESPACE) {
             visit_text(b, child->v.text.text, &context);
             continue;
         }
@@ -833,9 +840,9 @@ static void count_scheme(struct builder *b, const struct url *url)
 }
 
 enum resolution {
-    RESOLVED_CRAWLABLE,   /* http(s): the serialisation was stored */
-    RESOLVED_OTHER,       /* a valid URL of another scheme (mailto:, javascript:, ...) */
-    RESOLVE_FAILED,       /* not a URL: the raw text is what a report can show */
+    RESOLVED_CRAWLABLE, /* http(s): the serialisation was stored */
+    RESOLVED_OTHER,     /* a valid URL of another scheme (mailto:, javascript:, ...) */
+    RESOLVE_FAILED,     /* not a URL: the raw text is what a report can show */
 };
 
 /* Resolve raw against base into *url (0 unless crawlable); count other schemes when asked. The

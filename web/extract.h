@@ -61,31 +61,31 @@
 #define EXTRACT_DEFAULT_MAX_PARSE_BYTES ((size_t)256 << 20)
 
 struct extract_header {
-    const char *name;   /* NUL-terminated; compared case-insensitively */
+    const char *name; /* NUL-terminated; compared case-insensitively */
     const char *value;
 };
 
-struct extract_limits {  /* 0 in a field means its default */
+struct extract_limits { /* 0 in a field means its default */
     uint32_t max_links;
     uint32_t max_canonicals;
     uint32_t max_hreflangs;
     uint32_t max_robots_statements;
     uint32_t max_ids;
-    size_t max_url_length;           /* longer hrefs are counted in links_too_long, not listed;
+    size_t max_url_length;  /* longer hrefs are counted in links_too_long, not listed;
                                         default URL_DEFAULT_MAX_LENGTH */
-    uint32_t max_parse_ms;           /* thread CPU time for the HTML parse */
-    size_t max_parse_bytes;          /* parser memory */
+    uint32_t max_parse_ms;  /* thread CPU time for the HTML parse */
+    size_t max_parse_bytes; /* parser memory */
 };
 
 struct extract_input {
-    const char *url;                 /* the final URL (after redirects) as text, or ... */
-    const struct url *parsed_url;    /* ... already parsed (takes precedence when non-NULL) */
+    const char *url;              /* the final URL (after redirects) as text, or ... */
+    const struct url *parsed_url; /* ... already parsed (takes precedence when non-NULL) */
     const struct extract_header *headers;
     size_t header_count;
-    const char *body;                /* any bytes, any encoding; not NUL-terminated */
+    const char *body; /* any bytes, any encoding; not NUL-terminated */
     size_t body_length;
-    const char *product_token;       /* our crawler's name in meta/X-Robots-Tag; NULL: "crawlpack" */
-    const char *const *engine_tokens;/* search-engine tokens audited (at most 16 used); NULL/0: {"googlebot"} */
+    const char *product_token;        /* our crawler's name in meta/X-Robots-Tag; NULL: "crawlpack" */
+    const char *const *engine_tokens; /* search-engine tokens audited (at most 16 used); NULL/0: {"googlebot"} */
     size_t engine_token_count;
     struct extract_limits limits;
     /* Another thread sets it to abandon the parse at once (a crawl that is stopping); NULL: never.
@@ -96,11 +96,11 @@ struct extract_input {
 enum extract_link_kind {
     EXTRACT_LINK_A,
     EXTRACT_LINK_AREA,
-    EXTRACT_LINK_NEXT,       /* link[rel=next] */
-    EXTRACT_LINK_PREV,       /* link[rel=prev] */
-    EXTRACT_LINK_REFRESH,    /* meta http-equiv=refresh */
+    EXTRACT_LINK_NEXT,    /* link[rel=next] */
+    EXTRACT_LINK_PREV,    /* link[rel=prev] */
+    EXTRACT_LINK_REFRESH, /* meta http-equiv=refresh */
     EXTRACT_LINK_IFRAME,
-    EXTRACT_LINK_HEADER_NEXT,/* Link: <...>; rel=next (and prev below) */
+    EXTRACT_LINK_HEADER_NEXT, /* Link: <...>; rel=next (and prev below) */
     EXTRACT_LINK_HEADER_PREV,
 };
 
@@ -114,39 +114,39 @@ enum extract_link_flag {
 };
 
 enum extract_region {
-    EXTRACT_REGION_MAIN = 0,  /* not inside nav/header/footer */
-    EXTRACT_REGION_NAV,       /* <nav> or role=navigation */
-    EXTRACT_REGION_HEADER,    /* <header> or role=banner */
-    EXTRACT_REGION_FOOTER,    /* <footer> or role=contentinfo */
+    EXTRACT_REGION_MAIN = 0, /* not inside nav/header/footer */
+    EXTRACT_REGION_NAV,      /* <nav> or role=navigation */
+    EXTRACT_REGION_HEADER,   /* <header> or role=banner */
+    EXTRACT_REGION_FOOTER,   /* <footer> or role=contentinfo */
 };
 
 struct page_link {
-    const char *url;   /* resolved crawlable (http/https) URL; NULL when the href did not resolve */
-    const char *raw;   /* the href as written: only when url is NULL (the finding needs it), else NULL */
-    const char *text;  /* anchor text, "" when none */
-    uint8_t kind;      /* enum extract_link_kind */
-    uint8_t flags;     /* enum extract_link_flag */
-    uint8_t region;    /* enum extract_region */
+    const char *url;  /* resolved crawlable (http/https) URL; NULL when the href did not resolve */
+    const char *raw;  /* the href as written: only when url is NULL (the finding needs it), else NULL */
+    const char *text; /* anchor text, "" when none */
+    uint8_t kind;     /* enum extract_link_kind */
+    uint8_t flags;    /* enum extract_link_flag */
+    uint8_t region;   /* enum extract_region */
 };
 
 enum extract_place {
     EXTRACT_IN_HEAD = 0,
-    EXTRACT_IN_BODY,          /* anywhere outside <head> */
-    EXTRACT_IN_HEADER,        /* HTTP Link header */
+    EXTRACT_IN_BODY,   /* anywhere outside <head> */
+    EXTRACT_IN_HEADER, /* HTTP Link header */
 };
 
 struct page_canonical {
-    const char *url;   /* resolved; NULL when it does not resolve */
-    const char *raw;   /* as written */
-    uint8_t place;     /* enum extract_place; only EXTRACT_IN_HEAD and EXTRACT_IN_HEADER count */
+    const char *url; /* resolved; NULL when it does not resolve */
+    const char *raw; /* as written */
+    uint8_t place;   /* enum extract_place; only EXTRACT_IN_HEAD and EXTRACT_IN_HEADER count */
 };
 
 struct page_hreflang {
-    const char *code;  /* as written */
-    const char *url;   /* resolved; NULL when it does not resolve */
+    const char *code; /* as written */
+    const char *url;  /* resolved; NULL when it does not resolve */
     const char *raw;
-    uint8_t place;     /* enum extract_place */
-    bool valid;        /* BCP 47 language[-Script][-REGION] or x-default (web/hreflang.h) */
+    uint8_t place; /* enum extract_place */
+    bool valid;    /* BCP 47 language[-Script][-REGION] or x-default (web/hreflang.h) */
 };
 
 struct page_robots_statement {
@@ -157,12 +157,12 @@ struct page_robots_statement {
 
 /* The merged directives that bind one crawler: global statements plus those naming its token. */
 struct page_robots {
-    const char *token;   /* the product token first, then each engine token */
+    const char *token; /* the product token first, then each engine token */
     struct robots_directives directives;
 };
 
 struct page_scheme_count {
-    char scheme[16];     /* "mailto", "javascript", ...; "other" collects the rest */
+    char scheme[16]; /* "mailto", "javascript", ...; "other" collects the rest */
     uint32_t count;
 };
 
@@ -181,11 +181,11 @@ enum extract_truncation {
     EXTRACT_TRUNCATED_CANONICALS = 1 << 1,
     EXTRACT_TRUNCATED_HREFLANGS = 1 << 2,
     EXTRACT_TRUNCATED_ROBOTS = 1 << 3,
-    EXTRACT_TRUNCATED_SCHEMES = 1 << 4,  /* more schemes than EXTRACT_MAX_SCHEMES: rest in "other" */
-    EXTRACT_TRUNCATED_DEPTH = 1 << 5,    /* nesting beyond EXTRACT_MAX_DEPTH was flattened */
+    EXTRACT_TRUNCATED_SCHEMES = 1 << 4,      /* more schemes than EXTRACT_MAX_SCHEMES: rest in "other" */
+    EXTRACT_TRUNCATED_DEPTH = 1 << 5,        /* nesting beyond EXTRACT_MAX_DEPTH was flattened */
     EXTRACT_TRUNCATED_PARSE_TIME = 1 << 6,   /* the parse ran out of CPU time: no body signals */
     EXTRACT_TRUNCATED_PARSE_MEMORY = 1 << 7, /* the parse ran out of memory budget: no body signals */
-    EXTRACT_TRUNCATED_IDS = 1 << 8,      /* more ids than limits.max_ids: the list is incomplete */
+    EXTRACT_TRUNCATED_IDS = 1 << 8,          /* more ids than limits.max_ids: the list is incomplete */
 };
 
 /* A new field here (or in the structs it points to) must be added to the crawl store's codec,
@@ -193,16 +193,16 @@ enum extract_truncation {
  * re-audits). Its static asserts on these structs' sizes fail the build until it is, and
  * tests/store's round trip of a fully populated record checks the field survives. */
 struct page_signals {
-    const char *url;            /* the page URL, serialised */
-    const char *base_url;       /* the document base when a <base href> set one, else NULL */
-    const char *base_raw;       /* that <base href> as written */
+    const char *url;      /* the page URL, serialised */
+    const char *base_url; /* the document base when a <base href> set one, else NULL */
+    const char *base_raw; /* that <base href> as written */
 
     struct page_link *links;
     uint32_t link_count;
-    uint32_t links_seen;        /* before the bound cut the list */
-    uint32_t links_over_cap;    /* links after the first limits.max_links: counted, not listed */
-    uint32_t links_too_long;    /* hrefs longer than limits.max_url_length: counted, not listed */
-    uint32_t links_invalid;     /* listed links whose href is not a URL (url NULL, raw set) */
+    uint32_t links_seen;     /* before the bound cut the list */
+    uint32_t links_over_cap; /* links after the first limits.max_links: counted, not listed */
+    uint32_t links_too_long; /* hrefs longer than limits.max_url_length: counted, not listed */
+    uint32_t links_invalid;  /* listed links whose href is not a URL (url NULL, raw set) */
     struct page_scheme_count schemes[EXTRACT_MAX_SCHEMES];
     uint32_t scheme_count;
 
@@ -221,33 +221,33 @@ struct page_signals {
 
     struct page_robots_statement *robots_statements;
     uint32_t robots_statement_count;
-    struct page_robots *robots;  /* robots[0]: product token; then one per engine token */
+    struct page_robots *robots; /* robots[0]: product token; then one per engine token */
     uint32_t robots_count;
 
-    const char *title;          /* first <title>, whitespace collapsed; NULL when none */
+    const char *title; /* first <title>, whitespace collapsed; NULL when none */
     uint32_t title_count;
-    const char *description;    /* first meta name=description; NULL when none */
+    const char *description; /* first meta name=description; NULL when none */
     uint32_t description_count;
     uint32_t h1_count;
-    const char *h1;             /* first <h1>'s text, whitespace collapsed, capped; NULL when none */
-    const char *lang;           /* html[lang]; NULL when absent */
-    const char *meta_charset;   /* declared in the document (<meta charset> / http-equiv); NULL if none */
-    const char *charset;        /* the encoding the body was decoded from */
-    uint8_t charset_source;     /* enum charset_source */
-    uint32_t replaced_bytes;    /* invalid sequences replaced by U+FFFD */
-    uint32_t word_count;        /* visible words: body text outside script/style/noscript/template */
+    const char *h1;           /* first <h1>'s text, whitespace collapsed, capped; NULL when none */
+    const char *lang;         /* html[lang]; NULL when absent */
+    const char *meta_charset; /* declared in the document (<meta charset> / http-equiv); NULL if none */
+    const char *charset;      /* the encoding the body was decoded from */
+    uint8_t charset_source;   /* enum charset_source */
+    uint32_t replaced_bytes;  /* invalid sequences replaced by U+FFFD */
+    uint32_t word_count;      /* visible words: body text outside script/style/noscript/template */
     /* The main text's fingerprints (web/fingerprint.h says how the main text is chosen): its exact
      * hash and SimHash, 0 when it has no words; main_words its word count. */
     uint64_t content_hash;
     uint64_t simhash;
     uint32_t main_words;
-    uint32_t script_count;      /* <script src> elements */
-    uint32_t analytics;         /* enum extract_analytics bits */
-    bool has_head_element;      /* a <head> tag was written (gumbo infers one otherwise) */
-    bool js_shell;              /* near-empty body that loads a script bundle */
-    uint32_t truncated;         /* enum extract_truncation bits */
+    uint32_t script_count;           /* <script src> elements */
+    uint32_t analytics;              /* enum extract_analytics bits */
+    bool has_head_element;           /* a <head> tag was written (gumbo infers one otherwise) */
+    bool js_shell;                   /* near-empty body that loads a script bundle */
+    uint32_t truncated;              /* enum extract_truncation bits */
     uint32_t malformed_link_headers; /* Link header entries that did not parse */
-    size_t record_bytes;        /* size of the record's one allocation, for memory accounting */
+    size_t record_bytes;             /* size of the record's one allocation, for memory accounting */
 };
 
 int extract_page(const struct extract_input *input, struct page_signals **out);

@@ -44,9 +44,9 @@ struct transfer {
     long total_timeout_ms;
     struct curl_slist *request_headers; /* this request's own header list (conditional GET), or NULL */
     bool header_overflow;
-    bool headers_done;          /* a final (non-1xx) header block ended */
-    bool requested;             /* the request was about to be sent on a connection */
-    double deadline_ms;         /* total timeout, set when requested; 0: no clock yet */
+    bool headers_done;  /* a final (non-1xx) header block ended */
+    bool requested;     /* the request was about to be sent on a connection */
+    double deadline_ms; /* total timeout, set when requested; 0: no clock yet */
     char error_buffer[CURL_ERROR_SIZE];
 };
 
@@ -74,8 +74,7 @@ static int copy_proxy_and_netrc(struct fetcher *f, const struct fetch_options *o
     f->noproxy = copy_or_null(options->noproxy);
     f->netrc_file = copy_or_null(options->netrc_file);
     f->options.proxy = f->options.noproxy = f->options.netrc_file = NULL;
-    if ((options->proxy && !f->proxy) || (options->noproxy && !f->noproxy) ||
-        (options->netrc_file && !f->netrc_file))
+    if ((options->proxy && !f->proxy) || (options->noproxy && !f->noproxy) || (options->netrc_file && !f->netrc_file))
         return CP_ERR_NOMEM;
     return CP_OK;
 }
@@ -374,7 +373,8 @@ static void set_transfer_options(struct fetcher *f, struct transfer *t, const st
     curl_easy_setopt(e, CURLOPT_PRIVATE, t);
     curl_easy_setopt(e, CURLOPT_SHARE, f->share);
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms > 0 ? o->connect_timeout_ms : FETCH_DEFAULT_CONNECT_TIMEOUT_MS);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+                     o->connect_timeout_ms > 0 ? o->connect_timeout_ms : FETCH_DEFAULT_CONNECT_TIMEOUT_MS);
     /* No CURLOPT_TIMEOUT_MS (http_handle_setup's is taken back): libcurl counts it from
      * curl_multi_add_handle, so a transfer queued behind a slow one would expire before it was
      * ever sent. fetcher_run enforces the total timeout from request_starts instead. */
@@ -423,7 +423,7 @@ int fetcher_add(struct fetcher *f, const struct fetch_request *request)
     }
     t->result->user_data = request->user_data;
     t->result->retry_after_ms = -1;
-    t->max_body = request->max_body       ? request->max_body
+    t->max_body = request->max_body     ? request->max_body
                   : f->options.max_body ? f->options.max_body
                                         : FETCH_DEFAULT_MAX_BODY;
     t->max_header = f->options.max_header ? f->options.max_header : FETCH_DEFAULT_MAX_HEADER;

@@ -34,13 +34,13 @@
 #define FETCH_DEFAULT_TOTAL_TIMEOUT_MS 30000L   /* --max-time */
 
 struct fetch_options {
-    const char *user_agent;     /* NULL: crawlpack's default, naming its version and project URL */
-    long connect_timeout_ms;    /* 0: 10 s */
-    long total_timeout_ms;      /* 0: 30 s, from the request being sent (see above) */
-    size_t max_body;            /* 0: FETCH_DEFAULT_MAX_BODY (decoded bytes) */
-    size_t max_header;          /* 0: FETCH_DEFAULT_MAX_HEADER (all response header bytes) */
-    int max_connections;        /* 0: 16 */
-    int max_per_host;           /* 0: 4 */
+    const char *user_agent;  /* NULL: crawlpack's default, naming its version and project URL */
+    long connect_timeout_ms; /* 0: 10 s */
+    long total_timeout_ms;   /* 0: 30 s, from the request being sent (see above) */
+    size_t max_body;         /* 0: FETCH_DEFAULT_MAX_BODY (decoded bytes) */
+    size_t max_header;       /* 0: FETCH_DEFAULT_MAX_HEADER (all response header bytes) */
+    int max_connections;     /* 0: 16 */
+    int max_per_host;        /* 0: 4 */
     /* Sent only with requests that set send_credentials (the origin they were given for): */
     const char *const *headers; /* extra "Name: value" request headers */
     size_t header_count;
@@ -51,20 +51,20 @@ struct fetch_options {
     const char *const *connect_to; /* curl --connect-to entries "host:port:connect-host:connect-port" */
     size_t connect_to_count;
     /* Proxy and .netrc, as curl's -x, --noproxy, --netrc and --netrc-file (every request): */
-    const char *proxy;          /* "[scheme://][user:password@]host[:port]"; NULL: libcurl's default,
+    const char *proxy;   /* "[scheme://][user:password@]host[:port]"; NULL: libcurl's default,
                                    the http_proxy / https_proxy / no_proxy environment variables */
-    const char *noproxy;        /* comma list of hosts (and their subdomains) reached directly; "*": all */
-    bool netrc;                 /* credentials per host from netrc_file, or ~/.netrc when NULL */
+    const char *noproxy; /* comma list of hosts (and their subdomains) reached directly; "*": all */
+    bool netrc;          /* credentials per host from netrc_file, or ~/.netrc when NULL */
     const char *netrc_file;
-    struct http_tls tls;        /* --cacert, -k (every transfer, whichever origin) */
+    struct http_tls tls; /* --cacert, -k (every transfer, whichever origin) */
 };
 
 struct fetch_request {
-    const char *url;            /* absolute http(s) URL (copied) */
-    bool head;                  /* HEAD instead of GET (external link checks) */
-    bool send_credentials;      /* url is on the start origin: send credentials, headers, cookie */
-    void *user_data;            /* handed back in the result */
-    size_t max_body;            /* 0: the fetcher's max_body (sitemaps may be larger than pages) */
+    const char *url;       /* absolute http(s) URL (copied) */
+    bool head;             /* HEAD instead of GET (external link checks) */
+    bool send_credentials; /* url is on the start origin: send credentials, headers, cookie */
+    void *user_data;       /* handed back in the result */
+    size_t max_body;       /* 0: the fetcher's max_body (sitemaps may be larger than pages) */
     /* A conditional GET (an incremental re-audit, docs/store.md): the validators a previous run
      * stored, sent as If-None-Match / If-Modified-Since (copied); NULL: not sent. A server that
      * agrees answers 304 without a body. */
@@ -73,29 +73,29 @@ struct fetch_request {
 };
 
 struct fetch_result {
-    char *url;                  /* as requested */
+    char *url; /* as requested */
     void *user_data;
-    long status;                /* 0 when no complete response header block arrived */
-    char *content_type;         /* NULL when absent */
-    char *location;             /* the raw Location header of a 3xx, NULL otherwise */
-    char *content_encoding;     /* as sent by the server, NULL when absent */
-    char *x_robots_tag;         /* every X-Robots-Tag header, joined with ", "; NULL when absent */
-    char *link_header;          /* every Link header, joined with ", "; NULL when absent */
-    bool hsts;                  /* a Strict-Transport-Security header was sent */
-    long retry_after_ms;        /* from Retry-After (seconds or HTTP date); -1 when absent */
-    char *server;               /* the Server header, NULL when absent */
-    char *etag;                 /* the ETag header as sent, NULL when absent */
-    char *last_modified;        /* the Last-Modified header as sent, NULL when absent */
-    char *bot_header;           /* the first header only protection layers send (web/bot_wall), as
+    long status;            /* 0 when no complete response header block arrived */
+    char *content_type;     /* NULL when absent */
+    char *location;         /* the raw Location header of a 3xx, NULL otherwise */
+    char *content_encoding; /* as sent by the server, NULL when absent */
+    char *x_robots_tag;     /* every X-Robots-Tag header, joined with ", "; NULL when absent */
+    char *link_header;      /* every Link header, joined with ", "; NULL when absent */
+    bool hsts;              /* a Strict-Transport-Security header was sent */
+    long retry_after_ms;    /* from Retry-After (seconds or HTTP date); -1 when absent */
+    char *server;           /* the Server header, NULL when absent */
+    char *etag;             /* the ETag header as sent, NULL when absent */
+    char *last_modified;    /* the Last-Modified header as sent, NULL when absent */
+    char *bot_header;       /* the first header only protection layers send (web/bot_wall), as
                                    "name: value"; NULL when none */
-    char *body;                 /* decoded, NUL-terminated; body_length may include NULs */
+    char *body;             /* decoded, NUL-terminated; body_length may include NULs */
     size_t body_length;
-    bool truncated;             /* the body hit max_body */
-    double ttfb_ms;             /* time to the first response byte */
+    bool truncated; /* the body hit max_body */
+    double ttfb_ms; /* time to the first response byte */
     double total_ms;
-    int http_version;           /* 10, 11, 20, 30; 0 when unknown */
+    int http_version; /* 10, 11, 20, 30; 0 when unknown */
     enum http_error_class error_class;
-    char error[256];            /* what failed, when error_class != HTTP_ERROR_NONE */
+    char error[256]; /* what failed, when error_class != HTTP_ERROR_NONE */
     /* The transfer failed before its request was sent (no connection: DNS, connect, TLS): the
      * server never saw the URL, so nothing is known about it. */
     bool not_requested;

@@ -35,10 +35,10 @@ struct gumbo_arena {
     int64_t deadline_ns;       /* thread CPU time at which the parse stops (0: none) */
     const atomic_bool *cancel; /* set by another thread: stop at the next check (NULL: never) */
     unsigned allocations;
-    int escape_status;         /* why the parse was left: CP_ERR_LIMIT or CP_ERR_NOMEM */
-    int spent;                 /* enum gumbo_arena_spent: which budget ran out */
+    int escape_status; /* why the parse was left: CP_ERR_LIMIT or CP_ERR_NOMEM */
+    int spent;         /* enum gumbo_arena_spent: which budget ran out */
     jmp_buf escape;
-    int armed;                 /* escape is valid (inside gumbo_arena_parse) */
+    int armed; /* escape is valid (inside gumbo_arena_parse) */
 };
 
 struct gumbo_arena_budget {

@@ -13,8 +13,7 @@ static const char iso639_1_codes[] =
     "aaabaeafakamanarasavayazbabebgbhbibmbnbobrbscacechcocrcscucvcydadedvdzeeeleneoeseteufafffifjfofr"
     "fygagdglgngugvhahehihohrhthuhyhziaidieigiiikioisitiujajvkakgkikjkkklkmknkokrkskukvkwkylalblgliln"
     "loltlulvmgmhmimkmlmnmrmsmtmynanbndnengnlnnnonrnvnyocojomorospapiplpsptqurmrnrorurwsascsdsesgsisk"
-    "slsmsnsosqsrssstsusvswtatetgthtitktltntotrtstttwtyugukuruzvevivowawoxhyiyozazhzu"
-    ;
+    "slsmsnsosqsrssstsusvswtatetgthtitktltntotrtstttwtyugukuruzvevivowawoxhyiyozazhzu";
 static const char iso639_2_only_codes[] =
     "aceachadaadyafaafhainakkalealgaltanganpapaarcarnarpartarwastathausawabadbaibalbanbasbatbejbember"
     "bhobikbinblabntbrabtkbuabugbyncadcaicarcaucebcelchbchgchkchmchnchochpchrchycmccnrcopcpecpfcppcrh"
@@ -25,16 +24,14 @@ static const char iso639_2_only_codes[] =
     "newnianicniunognonnqonsonubnwcnymnynnyonziosaotaotopaapagpalpampappaupeophiphnponpraprorajraprar"
     "roaromrupsadsahsaisalsamsassatscnscoselsemsgasgnshnsidsiositslasmasmismjsmnsmssnksogsonsrnsrrssa"
     "suksussuxsycsyrtaitemtertettigtivtkltlhtlitmhtogtpitsitumtuptuttvltyvudmugaumbundvaivotwakwalwar"
-    "waswenxalyaoyapypkzapzblzenzghzndzunzxxzza"
-    ;
+    "waswenxalyaoyapypkzapzblzenzghzndzunzxxzza";
 static const char iso3166_1_codes[] =
     "ADAEAFAGAIALAMAOAQARASATAUAWAXAZBABBBDBEBFBGBHBIBJBLBMBNBOBQBRBSBTBVBWBYBZCACCCDCFCGCHCICKCLCMCN"
     "COCRCUCVCWCXCYCZDEDJDKDMDODZECEEEGEHERESETFIFJFKFMFOFRGAGBGDGEGFGGGHGIGLGMGNGPGQGRGSGTGUGWGYHKHM"
     "HNHRHTHUIDIEILIMINIOIQIRISITJEJMJOJPKEKGKHKIKMKNKPKRKWKYKZLALBLCLILKLRLSLTLULVLYMAMCMDMEMFMGMHMK"
     "MLMMMNMOMPMQMRMSMTMUMVMWMXMYMZNANCNENFNGNINLNONPNRNUNZOMPAPEPFPGPHPKPLPMPNPRPSPTPWPYQARERORSRURW"
     "SASBSCSDSESGSHSISJSKSLSMSNSOSRSSSTSVSXSYSZTCTDTFTGTHTJTKTLTMTNTOTRTTTVTWTZUAUGUMUSUYUZVAVCVEVGVI"
-    "VNVUWFWSYEYTZAZMZW"
-    ;
+    "VNVUWFWSYEYTZAZMZW";
 
 /* Binary search for the width-letter code in a sorted concatenation. */
 static bool code_in(const char *table, size_t width, const char *code)

@@ -35,10 +35,11 @@ static bool in_list(const char *name, size_t length, const char *const *names, s
 static bool is_flat_element(const char *name, size_t length)
 {
     static const char *const names[] = {
-        "a", "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-        "source", "track", "wbr", "keygen", "frame", "basefont", "bgsound", "image",
-        "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "tbody", "thead", "tfoot",
-        "colgroup", "caption", "rb", "rt", "rp", "rtc", "html", "head", "body",
+        "a",       "area",  "base",  "br",     "col",   "embed",    "hr",      "img",      "input",
+        "link",    "meta",  "param", "source", "track", "wbr",      "keygen",  "frame",    "basefont",
+        "bgsound", "image", "p",     "li",     "dt",    "dd",       "option",  "optgroup", "tr",
+        "td",      "th",    "tbody", "thead",  "tfoot", "colgroup", "caption", "rb",       "rt",
+        "rp",      "rtc",   "html",  "head",   "body",
     };
     return IN(name, length, names);
 }
@@ -53,8 +54,7 @@ static bool is_signal_element(const char *name, size_t length)
 /* HTML elements whose content is text up to the matching end tag. */
 static bool is_raw_text_element(const char *name, size_t length)
 {
-    static const char *const names[] = {"script", "style", "textarea", "title", "xmp",
-                                        "iframe", "noembed", "noframes"};
+    static const char *const names[] = {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"};
     return IN(name, length, names);
 }
 
@@ -62,11 +62,12 @@ static bool is_raw_text_element(const char *name, size_t length)
 static bool is_special(const char *name, size_t length)
 {
     static const char *const names[] = {
-        "address", "applet", "article", "aside", "blockquote", "button", "caption", "center", "details", "dir",
-        "div", "dl", "fieldset", "figcaption", "figure", "footer", "form", "frameset", "h1", "h2", "h3", "h4",
-        "h5", "h6", "header", "hgroup", "html", "iframe", "listing", "main", "marquee", "menu", "nav",
-        "noembed", "noframes", "noscript", "object", "ol", "plaintext", "pre", "script", "search", "section",
-        "select", "style", "summary", "table", "td", "th", "template", "textarea", "title", "ul", "xmp",
+        "address", "applet",  "article",   "aside",    "blockquote", "button",   "caption", "center",   "details",
+        "dir",     "div",     "dl",        "fieldset", "figcaption", "figure",   "footer",  "form",     "frameset",
+        "h1",      "h2",      "h3",        "h4",       "h5",         "h6",       "header",  "hgroup",   "html",
+        "iframe",  "listing", "main",      "marquee",  "menu",       "nav",      "noembed", "noframes", "noscript",
+        "object",  "ol",      "plaintext", "pre",      "script",     "search",   "section", "select",   "style",
+        "summary", "table",   "td",        "th",       "template",   "textarea", "title",   "ul",       "xmp",
     };
     return IN(name, length, names);
 }
@@ -74,8 +75,8 @@ static bool is_special(const char *name, size_t length)
 /* Elements that end the default scope: an end tag of a special element does not reach past them. */
 static bool is_scope_boundary(const char *name, size_t length)
 {
-    static const char *const names[] = {"applet", "caption", "html", "table", "td", "th", "marquee", "object",
-                                        "template"};
+    static const char *const names[] = {"applet", "caption", "html",   "table",   "td",
+                                        "th",     "marquee", "object", "template"};
     return IN(name, length, names);
 }
 
@@ -91,10 +92,10 @@ static bool is_integration_point(const char *name, size_t length)
 static bool is_breakout(const char *name, size_t length)
 {
     static const char *const names[] = {
-        "b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl", "dt", "em", "embed",
-        "h1", "h2", "h3", "h4", "h5", "h6", "head", "hr", "i", "img", "li", "listing", "menu", "meta", "nobr",
-        "ol", "p", "pre", "ruby", "s", "small", "span", "strong", "strike", "sub", "sup", "table", "tt", "u",
-        "ul", "var",
+        "b",     "big",   "blockquote", "body",   "br",   "center", "code",  "dd", "div",  "dl",   "dt",
+        "em",    "embed", "h1",         "h2",     "h3",   "h4",     "h5",    "h6", "head", "hr",   "i",
+        "img",   "li",    "listing",    "menu",   "meta", "nobr",   "ol",    "p",  "pre",  "ruby", "s",
+        "small", "span",  "strong",     "strike", "sub",  "sup",    "table", "tt", "u",    "ul",   "var",
     };
     return IN(name, length, names);
 }
@@ -222,7 +223,7 @@ struct depth_state {
     char *copy;
     struct open_element *stack; /* at most 2 * max_depth entries: pushes beyond are blanked */
     size_t depth;
-    size_t excess;   /* start tags blanked whose end tags have not been seen */
+    size_t excess; /* start tags blanked whose end tags have not been seen */
     size_t blanked;
 };
 
@@ -274,8 +275,8 @@ static void pop_to_match(struct depth_state *state, const char *name, size_t len
             return;
         }
         bool barrier = open->foreign ? is_integration_point(open->name, open->length)
-                                     : special ? is_scope_boundary(open->name, open->length)
-                                               : is_special(open->name, open->length);
+                       : special     ? is_scope_boundary(open->name, open->length)
+                                     : is_special(open->name, open->length);
         if (barrier)
             return;
     }

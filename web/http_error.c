@@ -48,14 +48,8 @@ void http_error_describe(int curl_code, const char *curl_message, char *out, siz
     case CURLE_PEER_FAILED_VERIFICATION:
         snprintf(out, size, "certificate not trusted: pass --cacert FILE or -k (%s)", message);
         return;
-    case CURLE_SSL_CACERT_BADFILE:
-        snprintf(out, size, "the --cacert file cannot be used (%s)", message);
-        return;
-    case CURLE_SSL_CONNECT_ERROR:
-        snprintf(out, size, "TLS handshake failed (%s)", message);
-        return;
-    default:
-        snprintf(out, size, "%s", message);
-        return;
+    case CURLE_SSL_CACERT_BADFILE: snprintf(out, size, "the --cacert file cannot be used (%s)", message); return;
+    case CURLE_SSL_CONNECT_ERROR: snprintf(out, size, "TLS handshake failed (%s)", message); return;
+    default: snprintf(out, size, "%s", message); return;
     }
 }

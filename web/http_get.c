@@ -50,8 +50,8 @@ static char *strdup_or_null(const char *s)
     return s ? strdup(s) : NULL;
 }
 
-static void set_options(CURL *curl, const char *url, const struct http_get_options *opts,
-                        struct body_sink *sink, struct curl_slist *headers, char *error_buffer)
+static void set_options(CURL *curl, const char *url, const struct http_get_options *opts, struct body_sink *sink,
+                        struct curl_slist *headers, char *error_buffer)
 {
     struct http_handle_options common = {opts->user_agent, opts->connect_timeout_ms, opts->total_timeout_ms, opts->tls};
     http_handle_setup(curl, url, &common);

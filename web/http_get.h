@@ -31,21 +31,21 @@ struct http_get_options {
     int max_redirects;          /* when following; 0: 10 */
     const char *const *headers; /* extra "Name: value" request headers */
     size_t header_count;
-    struct http_tls tls;        /* --cacert, -k */
+    struct http_tls tls; /* --cacert, -k */
 };
 
 struct http_response {
-    long status;            /* 0 when no response arrived */
-    char *body;             /* NUL-terminated for convenience; body_length may include NULs */
+    long status; /* 0 when no response arrived */
+    char *body;  /* NUL-terminated for convenience; body_length may include NULs */
     size_t body_length;
-    bool truncated;         /* the body hit max_body */
-    char *content_type;     /* NULL when absent */
-    char *location;         /* the Location header resolved against the URL; NULL when absent */
-    char *effective_url;    /* the URL finally fetched (differs when redirects were followed) */
-    char *headers;          /* the last response's headers, one "Name: value\n" each; NULL when none */
+    bool truncated;      /* the body hit max_body */
+    char *content_type;  /* NULL when absent */
+    char *location;      /* the Location header resolved against the URL; NULL when absent */
+    char *effective_url; /* the URL finally fetched (differs when redirects were followed) */
+    char *headers;       /* the last response's headers, one "Name: value\n" each; NULL when none */
     double total_seconds;
     enum http_error_class error_class;
-    char error[256];        /* human message when error_class != HTTP_ERROR_NONE */
+    char error[256]; /* human message when error_class != HTTP_ERROR_NONE */
 };
 
 int http_get(const char *url, const struct http_get_options *opts, struct http_response *response);

@@ -15,14 +15,14 @@
 
 /* Which certificates a TLS transfer trusts. */
 struct http_tls {
-    const char *ca_file;   /* --cacert: a PEM bundle trusted instead of the system's; NULL: the system's */
-    bool insecure;         /* -k: verify neither the certificate chain nor the host name */
+    const char *ca_file; /* --cacert: a PEM bundle trusted instead of the system's; NULL: the system's */
+    bool insecure;       /* -k: verify neither the certificate chain nor the host name */
 };
 
 struct http_handle_options {
-    const char *user_agent;    /* NULL: HTTP_GET_DEFAULT_USER_AGENT */
-    long connect_timeout_ms;   /* 0: 10 s */
-    long total_timeout_ms;     /* 0: 30 s */
+    const char *user_agent;  /* NULL: HTTP_GET_DEFAULT_USER_AGENT */
+    long connect_timeout_ms; /* 0: 10 s */
+    long total_timeout_ms;   /* 0: 30 s */
     struct http_tls tls;
 };
 

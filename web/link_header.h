@@ -18,7 +18,7 @@
 #define LINK_HEADER_PARAM_MAX 256
 
 struct link_header_entry {
-    const char *target;        /* the URI-reference between < and >, not NUL-terminated */
+    const char *target; /* the URI-reference between < and >, not NUL-terminated */
     size_t target_length;
     char rel[LINK_HEADER_PARAM_MAX];      /* space-separated relation types, lower-cased; "" if none */
     char hreflang[LINK_HEADER_PARAM_MAX]; /* as written; "" if none */

@@ -16,7 +16,7 @@
 struct local_root {
     char *dir;
     struct url site;
-    char *prefix;        /* origin + the site URL's path: the part every mapped URL starts with */
+    char *prefix; /* origin + the site URL's path: the part every mapped URL starts with */
 };
 
 int local_root_new(const char *dir, const char *site_url, struct local_root **out, char *error, size_t error_size)
@@ -69,11 +69,21 @@ const char *local_root_site_url(const struct local_root *root)
 static const char *type_for(const char *path)
 {
     static const char *const table[][2] = {
-        {".html", "text/html; charset=utf-8"}, {".htm", "text/html; charset=utf-8"},
-        {".xml", "application/xml"}, {".txt", "text/plain; charset=utf-8"}, {".pdf", "application/pdf"},
-        {".png", "image/png"}, {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"}, {".gif", "image/gif"},
-        {".svg", "image/svg+xml"}, {".webp", "image/webp"}, {".css", "text/css"},
-        {".js", "text/javascript"}, {".json", "application/json"}, {".gz", "application/gzip"},
+        {".html", "text/html; charset=utf-8"},
+        {".htm", "text/html; charset=utf-8"},
+        {".xml", "application/xml"},
+        {".txt", "text/plain; charset=utf-8"},
+        {".pdf", "application/pdf"},
+        {".png", "image/png"},
+        {".jpg", "image/jpeg"},
+        {".jpeg", "image/jpeg"},
+        {".gif", "image/gif"},
+        {".svg", "image/svg+xml"},
+        {".webp", "image/webp"},
+        {".css", "text/css"},
+        {".js", "text/javascript"},
+        {".json", "application/json"},
+        {".gz", "application/gzip"},
     };
     const char *dot = strrchr(path, '.');
     if (dot && !strchr(dot, '/'))
@@ -85,9 +95,12 @@ static const char *type_for(const char *path)
 
 static int hex_value(char c)
 {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
     return -1;
 }
 

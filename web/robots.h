@@ -73,8 +73,8 @@ struct robots_decision {
  * path (path_length bytes, path and query; an empty path is read as "/"). Never allocates; safe
  * from any number of threads at once.
  * Returns decision->allowed. */
-bool robots_check(const struct robots *robots, const char *agent, const char *path,
-                  size_t path_length, struct robots_decision *decision);
+bool robots_check(const struct robots *robots, const char *agent, const char *path, size_t path_length,
+                  struct robots_decision *decision);
 
 struct url;
 
@@ -139,9 +139,7 @@ enum robots_fetch_action {
  * finding (source robots_url) when the outcome is a problem the user should fix; findings may be
  * NULL. reason receives a one-line explanation for robots_new_*_all() (may be NULL). Pure: no
  * I/O, no global state; any thread. */
-enum robots_fetch_action robots_fetch_policy(const char *robots_url,
-                                             const struct robots_http_outcome *outcome,
-                                             struct finding_list *findings, char *reason,
-                                             size_t reason_size);
+enum robots_fetch_action robots_fetch_policy(const char *robots_url, const struct robots_http_outcome *outcome,
+                                             struct finding_list *findings, char *reason, size_t reason_size);
 
 #endif

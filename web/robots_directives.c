@@ -71,13 +71,12 @@ void robots_directives_merge(struct robots_directives *a, const struct robots_di
     a->max_video_preview = stricter_limit(a->max_video_preview, b->max_video_preview);
     a->max_image_preview = stricter_preview(a->max_image_preview, b->max_image_preview);
     a->limit_sources |= b->limit_sources;
-    if (b->unavailable_after_sources &&
-        (!a->unavailable_after_sources || b->unavailable_after < a->unavailable_after))
+    if (b->unavailable_after_sources && (!a->unavailable_after_sources || b->unavailable_after < a->unavailable_after))
         a->unavailable_after = b->unavailable_after;
     a->unavailable_after_sources |= b->unavailable_after_sources;
     a->unavailable_after_invalid |= b->unavailable_after_invalid;
-    a->unknown_count = (uint16_t)(a->unknown_count + b->unknown_count < UINT16_MAX
-                                      ? a->unknown_count + b->unknown_count : UINT16_MAX);
+    a->unknown_count = (uint16_t)(a->unknown_count + b->unknown_count < UINT16_MAX ? a->unknown_count + b->unknown_count
+                                                                                   : UINT16_MAX);
 }
 
 /* ---- dates ---- */
@@ -88,9 +87,8 @@ static bool zone_offset(const char *zone, long *seconds)
         const char *name;
         int hours;
     } zones[] = {
-        {"", 0}, {"gmt", 0}, {"utc", 0}, {"ut", 0}, {"z", 0},
-        {"est", -5}, {"edt", -4}, {"cst", -6}, {"cdt", -5},
-        {"mst", -7}, {"mdt", -6}, {"pst", -8}, {"pdt", -7},
+        {"", 0},     {"gmt", 0},  {"utc", 0},  {"ut", 0},   {"z", 0},    {"est", -5}, {"edt", -4},
+        {"cst", -6}, {"cdt", -5}, {"mst", -7}, {"mdt", -6}, {"pst", -8}, {"pdt", -7},
     };
     while (isspace((unsigned char)*zone))
         zone++;
@@ -132,8 +130,8 @@ static bool zone_offset(const char *zone, long *seconds)
 bool robots_parse_date(const char *text, size_t length, int64_t *out)
 {
     static const char *const formats[] = {
-        "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d",
-        "%a, %d %b %Y %H:%M:%S", "%a, %d %b %Y %H:%M", "%d %b %Y %H:%M:%S", "%d %b %Y %H:%M",
+        "%Y-%m-%dT%H:%M:%S",     "%Y-%m-%dT%H:%M",        "%Y-%m-%d %H:%M:%S", "%Y-%m-%d",
+        "%a, %d %b %Y %H:%M:%S", "%a, %d %b %Y %H:%M",    "%d %b %Y %H:%M:%S", "%d %b %Y %H:%M",
         "%A, %d-%b-%y %H:%M:%S", "%a, %d-%b-%y %H:%M:%S", "%d-%b-%Y %H:%M:%S", "%d %b %Y",
         "%a, %d %b %Y",
     };
@@ -177,8 +175,7 @@ static bool is_agent_char(char c)
 /* Directive names that take a value after ':' (so "name:" is not a user-agent prefix). */
 static bool is_valued_directive(const char *name, size_t length)
 {
-    static const char *const names[] = {"unavailable_after", "max-snippet", "max-image-preview",
-                                        "max-video-preview"};
+    static const char *const names[] = {"unavailable_after", "max-snippet", "max-image-preview", "max-video-preview"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strlen(names[i]) == length && strncasecmp(name, names[i], length) == 0)
             return true;
@@ -200,8 +197,8 @@ static size_t leading_word(const char *s, size_t length, bool *colon)
 
 static bool is_known_directive(const char *word, size_t length)
 {
-    static const char *const names[] = {"noindex", "nofollow", "none", "noarchive", "nocache", "nosnippet",
-                                        "noimageindex", "notranslate", "all", "index", "follow"};
+    static const char *const names[] = {"noindex",      "nofollow",    "none", "noarchive", "nocache", "nosnippet",
+                                        "noimageindex", "notranslate", "all",  "index",     "follow"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strlen(names[i]) == length && strncasecmp(word, names[i], length) == 0)
             return true;

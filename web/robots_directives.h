@@ -19,9 +19,9 @@
 #include <stdint.h>
 
 enum robots_source {
-    ROBOTS_SOURCE_META_HEAD = 1,  /* <meta> inside <head> */
-    ROBOTS_SOURCE_META_BODY = 2,  /* <meta> outside <head>: engines honour it, HTML does not allow it */
-    ROBOTS_SOURCE_HEADER = 4,     /* X-Robots-Tag */
+    ROBOTS_SOURCE_META_HEAD = 1, /* <meta> inside <head> */
+    ROBOTS_SOURCE_META_BODY = 2, /* <meta> outside <head>: engines honour it, HTML does not allow it */
+    ROBOTS_SOURCE_HEADER = 4,    /* X-Robots-Tag */
 };
 
 enum robots_flag {
@@ -41,19 +41,19 @@ enum robots_image_preview {
     ROBOTS_IMAGE_PREVIEW_LARGE,
 };
 
-#define ROBOTS_LIMIT_UNSET (-2)   /* max-snippet / max-video-preview not given */
-#define ROBOTS_LIMIT_NONE (-1)    /* given as -1: no limit */
+#define ROBOTS_LIMIT_UNSET (-2) /* max-snippet / max-video-preview not given */
+#define ROBOTS_LIMIT_NONE (-1)  /* given as -1: no limit */
 
 struct robots_directives {
     uint8_t flag_sources[ROBOTS_FLAG_COUNT]; /* 0: not set; else the sources that set it */
     int32_t max_snippet;                     /* ROBOTS_LIMIT_UNSET, ROBOTS_LIMIT_NONE or >= 0 */
     int32_t max_video_preview;
-    uint8_t max_image_preview;               /* enum robots_image_preview */
-    uint8_t limit_sources;                   /* sources of the max-* values */
-    uint8_t unavailable_after_sources;       /* 0: not set */
-    bool unavailable_after_invalid;          /* a date was given that could not be parsed */
-    int64_t unavailable_after;               /* seconds since the epoch (UTC), when set */
-    uint16_t unknown_count;                  /* directives not understood */
+    uint8_t max_image_preview;         /* enum robots_image_preview */
+    uint8_t limit_sources;             /* sources of the max-* values */
+    uint8_t unavailable_after_sources; /* 0: not set */
+    bool unavailable_after_invalid;    /* a date was given that could not be parsed */
+    int64_t unavailable_after;         /* seconds since the epoch (UTC), when set */
+    uint16_t unknown_count;            /* directives not understood */
 };
 
 void robots_directives_init(struct robots_directives *directives);
@@ -71,8 +71,8 @@ bool robots_directives_has(const struct robots_directives *directives, enum robo
 /* Split one X-Robots-Tag value into runs that share a user agent: "googlebot: noindex, otherbot:
  * nofollow" gives (googlebot, "noindex") and (otherbot, "nofollow"); "noindex" gives (NULL,
  * "noindex"). The agent and text are slices of value. fn returns false to stop. */
-typedef bool (*robots_header_run_fn)(const char *agent, size_t agent_length, const char *text,
-                                     size_t text_length, void *context);
+typedef bool (*robots_header_run_fn)(const char *agent, size_t agent_length, const char *text, size_t text_length,
+                                     void *context);
 void robots_header_split(const char *value, robots_header_run_fn fn, void *context);
 
 /* Parse an unavailable_after date: true and *out (UTC epoch seconds) when it is understood. */

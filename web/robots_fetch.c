@@ -6,18 +6,15 @@
 
 #include "web/robots.h"
 
-static enum robots_fetch_action conclude(enum robots_fetch_action action, char *reason, size_t size,
-                                         const char *text)
+static enum robots_fetch_action conclude(enum robots_fetch_action action, char *reason, size_t size, const char *text)
 {
     if (reason && size > 0)
         snprintf(reason, size, "%s", text);
     return action;
 }
 
-enum robots_fetch_action robots_fetch_policy(const char *robots_url,
-                                             const struct robots_http_outcome *outcome,
-                                             struct finding_list *findings, char *reason,
-                                             size_t reason_size)
+enum robots_fetch_action robots_fetch_policy(const char *robots_url, const struct robots_http_outcome *outcome,
+                                             struct finding_list *findings, char *reason, size_t reason_size)
 {
     char text[512];
     long status = outcome->status;
@@ -42,13 +39,12 @@ enum robots_fetch_action robots_fetch_policy(const char *robots_url,
             problem = "more than 5 redirects";
         if (!problem)
             return conclude(ROBOTS_FETCH_FOLLOW, reason, reason_size, "");
-        snprintf(text, sizeof(text), "robots.txt not reached (%s, HTTP %ld): everything allowed",
-                 problem, status);
+        snprintf(text, sizeof(text), "robots.txt not reached (%s, HTTP %ld): everything allowed", problem, status);
         if (findings)
             findings_add(findings, RULE_ROBOTS_TOO_MANY_REDIRECTS, NULL, robots_url, 0,
                          "%s (HTTP %ld after %d redirects); RFC 9309 then treats robots.txt as "
-                         "unavailable, so every URL of the origin is allowed", problem, status,
-                         outcome->hops);
+                         "unavailable, so every URL of the origin is allowed",
+                         problem, status, outcome->hops);
         return conclude(ROBOTS_FETCH_ALLOW_ALL, reason, reason_size, text);
     }
     if (status >= 400 && status <= 499 && status != 429) {
@@ -60,6 +56,7 @@ enum robots_fetch_action robots_fetch_policy(const char *robots_url,
     if (findings)
         findings_add(findings, RULE_ROBOTS_UNREACHABLE, NULL, robots_url, 0,
                      "HTTP %ld; RFC 9309 treats the whole origin as disallowed until robots.txt "
-                     "answers 2xx or 4xx", status);
+                     "answers 2xx or 4xx",
+                     status);
     return conclude(ROBOTS_FETCH_DISALLOW_ALL, reason, reason_size, text);
 }

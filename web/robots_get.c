@@ -37,8 +37,7 @@ int robots_get(const char *robots_url, const struct http_get_options *opts, stru
         char reason[512];
         switch (robots_fetch_policy(robots_url, &outcome, findings, reason, sizeof(reason))) {
         case ROBOTS_FETCH_PARSE:
-            rc = robots_parse(response.body ? response.body : "", response.body_length, current, out,
-                              findings);
+            rc = robots_parse(response.body ? response.body : "", response.body_length, current, out, findings);
             break;
         case ROBOTS_FETCH_FOLLOW: {
             char *next = strdup(response.location);

@@ -19,26 +19,26 @@
 #include "web/robots.h"
 
 struct robots_rule {
-    char *pattern;           /* normalised pattern, NUL-terminated (owned) */
-    uint32_t priority;       /* length of the normalised pattern, '*' and '$' included */
-    uint32_t prefix_length;  /* literal bytes before the first '*' (or the end) */
-    uint32_t match_length;   /* pattern bytes to match: without a trailing '$' */
-    bool anchored;           /* trailing '$': the match must end where the path ends */
-    bool wildcard;           /* a '*' follows the literal prefix */
-    uint32_t tail_length;    /* literal bytes after the last '*' (anchored wildcard rules) */
-    uint64_t bigrams[4];     /* a 256-bit filter of the byte pairs in the literal parts after the
+    char *pattern;          /* normalised pattern, NUL-terminated (owned) */
+    uint32_t priority;      /* length of the normalised pattern, '*' and '$' included */
+    uint32_t prefix_length; /* literal bytes before the first '*' (or the end) */
+    uint32_t match_length;  /* pattern bytes to match: without a trailing '$' */
+    bool anchored;          /* trailing '$': the match must end where the path ends */
+    bool wildcard;          /* a '*' follows the literal prefix */
+    uint32_t tail_length;   /* literal bytes after the last '*' (anchored wildcard rules) */
+    uint64_t bigrams[4];    /* a 256-bit filter of the byte pairs in the literal parts after the
                                 prefix: a path lacking one of them cannot match */
     bool allow;
     unsigned line;
-    const char *text;        /* the line as written (shared with the original rule when derived) */
+    const char *text; /* the line as written (shared with the original rule when derived) */
     bool owns_text;
 };
 
 struct robots_prefix {
-    const char *bytes;       /* the prefix: the first length bytes of one of its rules' pattern */
+    const char *bytes; /* the prefix: the first length bytes of one of its rules' pattern */
     uint32_t length;
-    int32_t parent;          /* index of the longest shorter prefix of this one, or -1 */
-    uint32_t first_block;    /* this prefix's rules: blocks[first_block .. + block_count) */
+    int32_t parent;       /* index of the longest shorter prefix of this one, or -1 */
+    uint32_t first_block; /* this prefix's rules: blocks[first_block .. + block_count) */
     uint32_t block_count;
 };
 
@@ -46,9 +46,9 @@ struct robots_prefix {
  * pairs every one of them needs: a path lacking one skips the whole block. */
 #define ROBOTS_BLOCK_RULES 16
 struct robots_block {
-    uint32_t first;          /* ids[first .. first + count) */
+    uint32_t first; /* ids[first .. first + count) */
     uint32_t count;
-    bool wildcard;           /* the rules have a '*' after the prefix (plain ones need no filter) */
+    bool wildcard; /* the rules have a '*' after the prefix (plain ones need no filter) */
     uint64_t required[4];
 };
 
@@ -57,7 +57,7 @@ struct robots_ruleset {
     size_t prefix_count;
     struct robots_block *blocks;
     size_t block_count;
-    uint32_t *ids;           /* rule indexes sorted by prefix, then plain before wildcard, then by
+    uint32_t *ids; /* rule indexes sorted by prefix, then plain before wildcard, then by
                                 the pattern after the prefix */
     bool has_crawl_delay;
     double crawl_delay;
@@ -65,7 +65,7 @@ struct robots_ruleset {
 
 /* The groups (in file order) whose user-agent lines name one product token. */
 struct robots_agent {
-    char *token;             /* lower-case product token (may be empty: a value with none) */
+    char *token; /* lower-case product token (may be empty: a value with none) */
     uint32_t *groups;
     size_t group_count;
 };
@@ -78,24 +78,24 @@ enum robots_mode {
 
 struct robots {
     enum robots_mode mode;
-    char *reason;            /* deciding text for the allow-all / disallow-all modes */
+    char *reason; /* deciding text for the allow-all / disallow-all modes */
     struct robots_rule *rules;
     size_t rule_count;
     struct robots_ruleset *groups; /* one indexed rule set per group */
     size_t group_count;
-    struct robots_agent *agents;   /* sorted by token */
+    struct robots_agent *agents; /* sorted by token */
     size_t agent_count;
-    struct robots_agent global;    /* the groups naming `*` (token unused) */
+    struct robots_agent global; /* the groups naming `*` (token unused) */
     char **sitemaps;
     size_t sitemap_count;
 };
 
 /* A group as the parser collects it, before compilation. */
 struct robots_group {
-    char **tokens;           /* lower-case product tokens */
+    char **tokens; /* lower-case product tokens */
     size_t token_count;
-    bool global;             /* names `*` */
-    uint32_t *rules;         /* indexes into robots->rules, file order */
+    bool global;     /* names `*` */
+    uint32_t *rules; /* indexes into robots->rules, file order */
     size_t rule_count;
     bool has_crawl_delay;
     double crawl_delay;

@@ -38,8 +38,7 @@ void robots_rule_describe(struct robots_rule *rule)
     for (uint32_t i = rule->prefix_length; i + 1 < rule->match_length; i++)
         if (rule->pattern[i] != '*' && rule->pattern[i + 1] != '*')
             bigram_set(rule->bigrams, rule->pattern[i], rule->pattern[i + 1]);
-    while (rule->tail_length < rule->match_length &&
-           rule->pattern[rule->match_length - 1 - rule->tail_length] != '*')
+    while (rule->tail_length < rule->match_length && rule->pattern[rule->match_length - 1 - rule->tail_length] != '*')
         rule->tail_length++;
 }
 
@@ -78,8 +77,7 @@ static int compare_rule_ids(const void *pa, const void *pb)
 
 static bool is_prefix_of(const struct robots_prefix *shorter, const struct robots_rule *longer)
 {
-    return shorter->length <= longer->prefix_length &&
-           memcmp(shorter->bytes, longer->pattern, shorter->length) == 0;
+    return shorter->length <= longer->prefix_length && memcmp(shorter->bytes, longer->pattern, shorter->length) == 0;
 }
 
 /* Cut the rules of prefix p (ids[first .. first + count)) into blocks. */
@@ -104,8 +102,7 @@ static void add_blocks(struct robots_ruleset *set, const struct robots_rule *rul
 }
 
 /* Index ids (count rule indexes, taken over) by literal prefix. */
-static int ruleset_build(struct robots_ruleset *set, const struct robots_rule *rules, uint32_t *ids,
-                         size_t count)
+static int ruleset_build(struct robots_ruleset *set, const struct robots_rule *rules, uint32_t *ids, size_t count)
 {
     set->ids = ids;
     if (count == 0)
@@ -185,8 +182,7 @@ static int map_tokens(struct robots *robots, const struct robots_group *groups, 
     size_t global_capacity = 0;
     for (size_t g = 0; g < group_count; g++) {
         if (groups[g].global &&
-            append_group(&robots->global.groups, &robots->global.group_count, &global_capacity,
-                         (uint32_t)g) != CP_OK)
+            append_group(&robots->global.groups, &robots->global.group_count, &global_capacity, (uint32_t)g) != CP_OK)
             return CP_ERR_NOMEM;
         for (size_t t = 0; t < groups[g].token_count; t++) {
             const char *token = groups[g].tokens[t];
@@ -214,7 +210,8 @@ static int agents_from_map(struct robots *robots, struct agent_entry **map)
         return CP_ERR_NOMEM;
     int rc = CP_OK;
     struct agent_entry *entry, *next;
-    HASH_ITER(hh, *map, entry, next) {
+    HASH_ITER(hh, *map, entry, next)
+    {
         HASH_DEL(*map, entry);
         char *token = rc == CP_OK ? strdup(entry->token) : NULL;
         if (!token) {
@@ -253,7 +250,8 @@ int robots_compile(struct robots *robots, struct robots_group *groups, size_t gr
     if (rc == CP_OK)
         return agents_from_map(robots, &map);
     struct agent_entry *entry, *next;
-    HASH_ITER(hh, map, entry, next) {
+    HASH_ITER(hh, map, entry, next)
+    {
         HASH_DEL(map, entry);
         free(entry->groups);
         free(entry);
@@ -267,8 +265,9 @@ static struct robots *robots_new_mode(enum robots_mode mode, const char *reason)
     if (!robots)
         return NULL;
     robots->mode = mode;
-    robots->reason = strdup(reason ? reason : mode == ROBOTS_MODE_ALLOW_ALL ? "no robots.txt: everything allowed"
-                                                                             : "robots.txt unavailable: everything disallowed");
+    robots->reason = strdup(reason                          ? reason
+                            : mode == ROBOTS_MODE_ALLOW_ALL ? "no robots.txt: everything allowed"
+                                                            : "robots.txt unavailable: everything disallowed");
     if (!robots->reason) {
         free(robots);
         return NULL;
@@ -422,8 +421,7 @@ static void consider(const struct robots *robots, uint32_t id, struct best_rules
     if (*slot >= 0) {
         const struct robots_rule *current = &robots->rules[*slot];
         /* Google keeps the first rule in file order among equally long matches. */
-        if (current->priority > rule->priority ||
-            (current->priority == rule->priority && (uint32_t)*slot < id))
+        if (current->priority > rule->priority || (current->priority == rule->priority && (uint32_t)*slot < id))
             return;
     }
     *slot = id;
@@ -456,14 +454,14 @@ static bool rule_matches(const struct robots_rule *rule, struct query *q)
         return !rule->anchored || q->length == rule->match_length;
     if (rule->anchored && rule->tail_length > 0 &&
         (q->length < rule->prefix_length + rule->tail_length ||
-         memcmp(q->path + q->length - rule->tail_length,
-                rule->pattern + rule->match_length - rule->tail_length, rule->tail_length) != 0))
+         memcmp(q->path + q->length - rule->tail_length, rule->pattern + rule->match_length - rule->tail_length,
+                rule->tail_length) != 0))
         return false;
     return has_bigrams(q, rule->bigrams) && pattern_matches(rule, q->path, q->length);
 }
 
-static void match_block(const struct robots *robots, const struct robots_ruleset *set,
-                        const struct robots_block *block, struct query *q, struct best_rules *best)
+static void match_block(const struct robots *robots, const struct robots_ruleset *set, const struct robots_block *block,
+                        struct query *q, struct best_rules *best)
 {
     if (block->wildcard && !has_bigrams(q, block->required))
         return;
@@ -478,8 +476,8 @@ static void match_block(const struct robots *robots, const struct robots_ruleset
     }
 }
 
-static void match_ruleset(const struct robots *robots, const struct robots_ruleset *set,
-                          struct query *q, struct best_rules *best)
+static void match_ruleset(const struct robots *robots, const struct robots_ruleset *set, struct query *q,
+                          struct best_rules *best)
 {
     long index = last_prefix_not_after(set, q->path, q->length);
     if (index < 0)
@@ -503,8 +501,8 @@ static bool decide(struct robots_decision *decision, bool allowed, unsigned line
     return allowed;
 }
 
-bool robots_check(const struct robots *robots, const char *agent, const char *path,
-                  size_t path_length, struct robots_decision *decision)
+bool robots_check(const struct robots *robots, const char *agent, const char *path, size_t path_length,
+                  struct robots_decision *decision)
 {
     if (path_length == 0) {
         path = "/";

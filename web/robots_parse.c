@@ -59,22 +59,21 @@ struct key_name {
 
 /* In the order Google tries them; a key that merely starts with a name is read as that name. */
 static const struct key_name recognised_keys[] = {
-    {"user-agent", KEY_USER_AGENT, false}, {"useragent", KEY_USER_AGENT, true},
-    {"user agent", KEY_USER_AGENT, true},  {"allow", KEY_ALLOW, false},
-    {"disallow", KEY_DISALLOW, false},     {"dissallow", KEY_DISALLOW, true},
-    {"dissalow", KEY_DISALLOW, true},      {"disalow", KEY_DISALLOW, true},
-    {"diasllow", KEY_DISALLOW, true},      {"disallaw", KEY_DISALLOW, true},
-    {"sitemap", KEY_SITEMAP, false},       {"site-map", KEY_SITEMAP, true},
+    {"user-agent", KEY_USER_AGENT, false}, {"useragent", KEY_USER_AGENT, true}, {"user agent", KEY_USER_AGENT, true},
+    {"allow", KEY_ALLOW, false},           {"disallow", KEY_DISALLOW, false},   {"dissallow", KEY_DISALLOW, true},
+    {"dissalow", KEY_DISALLOW, true},      {"disalow", KEY_DISALLOW, true},     {"diasllow", KEY_DISALLOW, true},
+    {"disallaw", KEY_DISALLOW, true},      {"sitemap", KEY_SITEMAP, false},     {"site-map", KEY_SITEMAP, true},
 };
 
 /* Keys some crawlers know but Google ignores (exact names, any case). */
 static const char *const unsupported_keys[] = {
-    "noindex", "no-index", "nofollow", "noarchive", "nosnippet",
-    "host", "clean-param", "request-rate", "visit-time",
+    "noindex", "no-index", "nofollow", "noarchive", "nosnippet", "host", "clean-param", "request-rate", "visit-time",
 };
 
 static const char *const canonical_key_names[] = {
-    [KEY_USER_AGENT] = "User-agent", [KEY_ALLOW] = "Allow", [KEY_DISALLOW] = "Disallow",
+    [KEY_USER_AGENT] = "User-agent",
+    [KEY_ALLOW] = "Allow",
+    [KEY_DISALLOW] = "Disallow",
     [KEY_SITEMAP] = "Sitemap",
 };
 
@@ -114,10 +113,10 @@ static char *slice_dup(struct slice s)
 }
 
 /* Add a finding; the format's arguments are copied, so slices are passed as "%.*s". */
-#define FINDING(p, rule, line, ...)                                                                \
-    do {                                                                                           \
+#define FINDING(p, rule, line, ...)                                                                    \
+    do {                                                                                               \
         if ((p)->findings && !findings_add((p)->findings, rule, NULL, (p)->source, line, __VA_ARGS__)) \
-            (p)->status = CP_ERR_NOMEM;                                                            \
+            (p)->status = CP_ERR_NOMEM;                                                                \
     } while (0)
 
 static int grow(void **array, size_t *capacity, size_t count, size_t item_size)
@@ -204,8 +203,8 @@ static void handle_user_agent(struct parser *p, unsigned line, struct slice valu
         current_group(p)->global = true;
         if (value.length > 1)
             FINDING(p, RULE_ROBOTS_NONSTANDARD_LINE, line,
-                    "user-agent '%.*s' is read as '*' (every crawler); write 'User-agent: *' alone",
-                    (int)value.length, value.start);
+                    "user-agent '%.*s' is read as '*' (every crawler); write 'User-agent: *' alone", (int)value.length,
+                    value.start);
         return;
     }
     struct slice token = {value.start, 0};
@@ -227,8 +226,7 @@ static void handle_user_agent(struct parser *p, unsigned line, struct slice valu
 
 /* Append a rule (taking over pattern, and text when owns_text) to the current group. Returns its
  * index, or -1 when out of memory (then nothing was taken over). */
-static long add_rule(struct parser *p, bool allow, unsigned line, char *pattern, const char *text,
-                     bool owns_text)
+static long add_rule(struct parser *p, bool allow, unsigned line, char *pattern, const char *text, bool owns_text)
 {
     struct robots *r = p->robots;
     struct robots_group *group = current_group(p);
@@ -240,8 +238,8 @@ static long add_rule(struct parser *p, bool allow, unsigned line, char *pattern,
         return -1;
     }
     struct robots_rule *rule = &r->rules[r->rule_count];
-    *rule = (struct robots_rule){.pattern = pattern, .allow = allow, .line = line, .text = text,
-                                 .owns_text = owns_text};
+    *rule = (struct robots_rule){
+        .pattern = pattern, .allow = allow, .line = line, .text = text, .owns_text = owns_text};
     robots_rule_describe(rule);
     group->rules[group->rule_count++] = (uint32_t)r->rule_count;
     return (long)r->rule_count++;
@@ -269,7 +267,8 @@ static void add_index_html_rule(struct parser *p, unsigned line, const char *pat
     }
     FINDING(p, RULE_ROBOTS_NONSTANDARD_LINE, line,
             "Google also allows the directory '%.*s' through this index.html rule; other crawlers do "
-            "not: add 'Allow: %s'", (int)length, pattern, directory);
+            "not: add 'Allow: %s'",
+            (int)length, pattern, directory);
 }
 
 static bool is_hex_digit(char c)
@@ -291,7 +290,8 @@ static void report_bad_escape(struct parser *p, unsigned line, struct slice valu
         size_t shown = value.length - i < 3 ? value.length - i : 3;
         FINDING(p, RULE_ROBOTS_NONSTANDARD_LINE, line,
                 "'%.*s' is not a percent-escape (%% and two hex digits); Google matches it literally, "
-                "write %%25 for a literal '%%'", (int)shown, value.start + i);
+                "write %%25 for a literal '%%'",
+                (int)shown, value.start + i);
         return;
     }
 }
@@ -320,8 +320,7 @@ static void handle_rule(struct parser *p, unsigned line, bool allow, struct slic
     report_bad_escape(p, line, value);
     if (pattern[0] != '/' && pattern[0] != '*')
         FINDING(p, RULE_ROBOTS_INVALID_LINE, line,
-                "pattern '%.*s' does not start with '/' or '*', so it matches no URL",
-                (int)value.length, value.start);
+                "pattern '%.*s' does not start with '/' or '*', so it matches no URL", (int)value.length, value.start);
     if (add_rule(p, allow, line, pattern, copy, true) < 0) {
         free(pattern);
         free(copy);
@@ -369,14 +368,14 @@ static void handle_sitemap(struct parser *p, unsigned line, struct slice value)
     }
     if (error == URL_ERR_MISSING_SCHEME)
         FINDING(p, RULE_ROBOTS_SITEMAP_INVALID, line,
-                "Sitemap: '%.*s' is relative; crawlers only use absolute URLs (https://host/path)",
-                (int)value.length, value.start);
+                "Sitemap: '%.*s' is relative; crawlers only use absolute URLs (https://host/path)", (int)value.length,
+                value.start);
     else if (error != URL_OK)
-        FINDING(p, RULE_ROBOTS_SITEMAP_INVALID, line, "Sitemap: '%.*s' is not a valid URL: %s",
-                (int)value.length, value.start, url_error_string(error));
+        FINDING(p, RULE_ROBOTS_SITEMAP_INVALID, line, "Sitemap: '%.*s' is not a valid URL: %s", (int)value.length,
+                value.start, url_error_string(error));
     else if (!url_is_crawlable(&url))
-        FINDING(p, RULE_ROBOTS_SITEMAP_INVALID, line,
-                "Sitemap: '%.*s' is not an http(s) URL; crawlers ignore it", (int)value.length, value.start);
+        FINDING(p, RULE_ROBOTS_SITEMAP_INVALID, line, "Sitemap: '%.*s' is not an http(s) URL; crawlers ignore it",
+                (int)value.length, value.start);
     if (error != URL_OK)
         return;
     if (url_is_crawlable(&url)) {
@@ -402,8 +401,8 @@ static void handle_crawl_delay(struct parser *p, unsigned line, struct slice val
         seconds = strtod(text, &end);
     }
     if (!end || *end != '\0' || !isfinite(seconds) || seconds < 0 || isdigit((unsigned char)text[0]) == 0) {
-        FINDING(p, RULE_ROBOTS_INVALID_LINE, line,
-                "Crawl-delay '%.*s' is not a number of seconds", (int)value.length, value.start);
+        FINDING(p, RULE_ROBOTS_INVALID_LINE, line, "Crawl-delay '%.*s' is not a number of seconds", (int)value.length,
+                value.start);
         return;
     }
     FINDING(p, RULE_ROBOTS_UNSUPPORTED_RULE, line,
@@ -446,22 +445,22 @@ static bool split_line(struct slice line, struct slice *key, struct slice *value
     return true;
 }
 
-static void report_key_tolerance(struct parser *p, unsigned line, enum key_kind kind, struct slice key,
-                                 bool typo, bool missing_colon)
+static void report_key_tolerance(struct parser *p, unsigned line, enum key_kind kind, struct slice key, bool typo,
+                                 bool missing_colon)
 {
     const char *name = canonical_key_names[kind];
     if (typo && missing_colon)
         FINDING(p, RULE_ROBOTS_TOLERATED_TYPO, line,
-                "'%.*s' without ':' is read as '%s:' by Google only; other crawlers skip this line",
-                (int)key.length, key.start, name);
+                "'%.*s' without ':' is read as '%s:' by Google only; other crawlers skip this line", (int)key.length,
+                key.start, name);
     else if (typo)
         FINDING(p, RULE_ROBOTS_TOLERATED_TYPO, line,
-                "'%.*s' is read as '%s' by Google only; other crawlers skip this line",
-                (int)key.length, key.start, name);
+                "'%.*s' is read as '%s' by Google only; other crawlers skip this line", (int)key.length, key.start,
+                name);
     else if (missing_colon)
         FINDING(p, RULE_ROBOTS_TOLERATED_TYPO, line,
-                "no ':' after '%.*s'; Google reads the line anyway, other crawlers skip it",
-                (int)key.length, key.start);
+                "no ':' after '%.*s'; Google reads the line anyway, other crawlers skip it", (int)key.length,
+                key.start);
 }
 
 static void parse_line(struct parser *p, unsigned line, struct slice raw, bool cut)
@@ -501,12 +500,12 @@ static void parse_line(struct parser *p, unsigned line, struct slice raw, bool c
     case KEY_SITEMAP: handle_sitemap(p, line, value); break;
     case KEY_CRAWL_DELAY: handle_crawl_delay(p, line, value); break;
     case KEY_UNSUPPORTED:
-        FINDING(p, RULE_ROBOTS_UNSUPPORTED_RULE, line,
-                "'%.*s:' is not part of RFC 9309 and Google ignores it", (int)key.length, key.start);
+        FINDING(p, RULE_ROBOTS_UNSUPPORTED_RULE, line, "'%.*s:' is not part of RFC 9309 and Google ignores it",
+                (int)key.length, key.start);
         break;
     case KEY_UNKNOWN:
-        if ((slice_equals(key, "http") || slice_equals(key, "https")) && value.length > 2 &&
-            value.start[0] == '/' && value.start[1] == '/') {
+        if ((slice_equals(key, "http") || slice_equals(key, "https")) && value.length > 2 && value.start[0] == '/' &&
+            value.start[1] == '/') {
             FINDING(p, RULE_ROBOTS_INVALID_LINE, line,
                     "a bare URL is not a directive; crawlers skip it (for a sitemap write 'Sitemap: %.*s')",
                     (int)text.length, text.start);
@@ -568,7 +567,8 @@ static void free_parser(struct parser *p)
     }
     free(p->groups);
     struct sitemap_seen *seen, *next;
-    HASH_ITER(hh, p->sitemaps_seen, seen, next) {
+    HASH_ITER(hh, p->sitemaps_seen, seen, next)
+    {
         HASH_DEL(p->sitemaps_seen, seen);
         free(seen);
     }
@@ -586,7 +586,8 @@ int robots_parse(const char *body, size_t length, const char *source, struct rob
     if (is_utf16(body, length)) {
         FINDING(&p, RULE_ROBOTS_INVALID_LINE, 1,
                 "the file is UTF-16 (byte order mark %02X %02X); robots.txt must be UTF-8, so "
-                "crawlers read no rule from it", (unsigned char)body[0], (unsigned char)body[1]);
+                "crawlers read no rule from it",
+                (unsigned char)body[0], (unsigned char)body[1]);
     } else if (text_looks_binary((const unsigned char *)body, readable)) {
         /* One finding instead of a lint of every "line" of an image or an executable. */
         char what[64];
@@ -597,7 +598,8 @@ int robots_parse(const char *body, size_t length, const char *source, struct rob
         if (length > readable)
             FINDING(&p, RULE_ROBOTS_TOO_LARGE, last_line,
                     "robots.txt is larger than %u bytes (500 KiB); Google ignores everything after "
-                    "this line", ROBOTS_MAX_BYTES);
+                    "this line",
+                    ROBOTS_MAX_BYTES);
     }
     if (p.status == CP_OK)
         p.status = robots_compile(p.robots, p.groups, p.group_count);

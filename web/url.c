@@ -21,20 +21,20 @@ struct builder {
     char *out;
     size_t len;
     size_t cap;
-    bool overflow;           /* a write did not fit: the result is longer than the cap */
+    bool overflow; /* a write did not fit: the result is longer than the cap */
     bool special;
-    bool has_host;           /* host is not null (it may be the empty string) */
+    bool has_host; /* host is not null (it may be the empty string) */
     bool opaque_path;
     enum url_scheme scheme;
-    int port;                /* explicit non-default port, else -1 */
-    size_t scheme_length;    /* without the colon */
+    int port;             /* explicit non-default port, else -1 */
+    size_t scheme_length; /* without the colon */
     size_t username_start, username_end;
     size_t password_start, password_end;
-    size_t host_start, host_end;     /* hostname */
-    size_t port_start, port_end;     /* digits after the colon */
+    size_t host_start, host_end; /* hostname */
+    size_t port_start, port_end; /* digits after the colon */
     size_t path_start;
-    size_t query_start;              /* at '?'; == fragment_start when there is no query */
-    size_t fragment_start;           /* at '#'; == len when there is no fragment */
+    size_t query_start;    /* at '?'; == fragment_start when there is no query */
+    size_t fragment_start; /* at '#'; == len when there is no fragment */
 };
 
 struct parser {
@@ -48,11 +48,26 @@ struct parser {
 
 /* ---- character classes ---- */
 
-static bool is_alpha(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
-static bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
-static bool is_hex(unsigned char c) { return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'); }
-static int hex_value(unsigned char c) { return is_digit(c) ? c - '0' : (c | 0x20) - 'a' + 10; }
-static char to_lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c; }
+static bool is_alpha(unsigned char c)
+{
+    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+static bool is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+static bool is_hex(unsigned char c)
+{
+    return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+}
+static int hex_value(unsigned char c)
+{
+    return is_digit(c) ? c - '0' : (c | 0x20) - 'a' + 10;
+}
+static char to_lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+}
 
 enum encode_set { ENCODE_C0, ENCODE_FRAGMENT, ENCODE_QUERY, ENCODE_SPECIAL_QUERY, ENCODE_PATH, ENCODE_USERINFO };
 
@@ -65,27 +80,26 @@ enum encode_set { ENCODE_C0, ENCODE_FRAGMENT, ENCODE_QUERY, ENCODE_SPECIAL_QUERY
 #define IN_QUERY_SET(c) ((c) == ' ' || (c) == '"' || (c) == '#' || (c) == '<' || (c) == '>')
 #define IN_SPECIAL_QUERY_SET(c) (IN_QUERY_SET(c) || (c) == '\'')
 #define IN_PATH_SET(c) (IN_QUERY_SET(c) || (c) == '?' || (c) == '^' || (c) == '`' || (c) == '{' || (c) == '}')
-#define IN_USERINFO_SET(c)                                                                                    \
-    (IN_PATH_SET(c) || (c) == '/' || (c) == ':' || (c) == ';' || (c) == '=' || (c) == '@' ||                  \
+#define IN_USERINFO_SET(c)                                                                   \
+    (IN_PATH_SET(c) || (c) == '/' || (c) == ':' || (c) == ';' || (c) == '=' || (c) == '@' || \
      ((c) >= '[' && (c) <= '^') || (c) == '|')
-#define IS_FORBIDDEN_HOST(c)                                                                                  \
-    ((c) == 0 || (c) == '\t' || (c) == '\n' || (c) == '\r' || (c) == ' ' || (c) == '#' || (c) == '/' ||       \
-     (c) == ':' || (c) == '<' || (c) == '>' || (c) == '?' || (c) == '@' || (c) == '[' || (c) == '\\' ||       \
-     (c) == ']' || (c) == '^' || (c) == '|')
+#define IS_FORBIDDEN_HOST(c)                                                                                          \
+    ((c) == 0 || (c) == '\t' || (c) == '\n' || (c) == '\r' || (c) == ' ' || (c) == '#' || (c) == '/' || (c) == ':' || \
+     (c) == '<' || (c) == '>' || (c) == '?' || (c) == '@' || (c) == '[' || (c) == '\\' || (c) == ']' || (c) == '^' || \
+     (c) == '|')
 #define IS_FORBIDDEN_DOMAIN(c) (IS_FORBIDDEN_HOST(c) || (c) < 0x20 || (c) == '%' || (c) == 0x7f)
 #define BIT_IF(condition, bit) ((condition) ? 1u << (bit) : 0u)
 #define CHARACTER_CLASS(c)                                                                                    \
-    (((c) < 0x20 || (c) > 0x7e ? 0x3fu                                                                        \
-                               : BIT_IF(IN_FRAGMENT_SET(c), ENCODE_FRAGMENT) |                                \
-                                     BIT_IF(IN_QUERY_SET(c), ENCODE_QUERY) |                                  \
-                                     BIT_IF(IN_SPECIAL_QUERY_SET(c), ENCODE_SPECIAL_QUERY) |                  \
-                                     BIT_IF(IN_PATH_SET(c), ENCODE_PATH) |                                    \
-                                     BIT_IF(IN_USERINFO_SET(c), ENCODE_USERINFO)) |                           \
+    (((c) < 0x20 || (c) > 0x7e                                                                                \
+          ? 0x3fu                                                                                             \
+          : BIT_IF(IN_FRAGMENT_SET(c), ENCODE_FRAGMENT) | BIT_IF(IN_QUERY_SET(c), ENCODE_QUERY) |             \
+                BIT_IF(IN_SPECIAL_QUERY_SET(c), ENCODE_SPECIAL_QUERY) | BIT_IF(IN_PATH_SET(c), ENCODE_PATH) | \
+                BIT_IF(IN_USERINFO_SET(c), ENCODE_USERINFO)) |                                                \
      BIT_IF(IS_FORBIDDEN_HOST(c), CLASS_FORBIDDEN_HOST) | BIT_IF(IS_FORBIDDEN_DOMAIN(c), CLASS_FORBIDDEN_DOMAIN))
-#define CLASS_ROW(r)                                                                                          \
-    CHARACTER_CLASS(r + 0), CHARACTER_CLASS(r + 1), CHARACTER_CLASS(r + 2), CHARACTER_CLASS(r + 3),           \
-        CHARACTER_CLASS(r + 4), CHARACTER_CLASS(r + 5), CHARACTER_CLASS(r + 6), CHARACTER_CLASS(r + 7),       \
-        CHARACTER_CLASS(r + 8), CHARACTER_CLASS(r + 9), CHARACTER_CLASS(r + 10), CHARACTER_CLASS(r + 11),     \
+#define CLASS_ROW(r)                                                                                      \
+    CHARACTER_CLASS(r + 0), CHARACTER_CLASS(r + 1), CHARACTER_CLASS(r + 2), CHARACTER_CLASS(r + 3),       \
+        CHARACTER_CLASS(r + 4), CHARACTER_CLASS(r + 5), CHARACTER_CLASS(r + 6), CHARACTER_CLASS(r + 7),   \
+        CHARACTER_CLASS(r + 8), CHARACTER_CLASS(r + 9), CHARACTER_CLASS(r + 10), CHARACTER_CLASS(r + 11), \
         CHARACTER_CLASS(r + 12), CHARACTER_CLASS(r + 13), CHARACTER_CLASS(r + 14), CHARACTER_CLASS(r + 15)
 
 static const uint8_t character_classes[256] = {
@@ -162,11 +176,11 @@ static const struct {
     int default_port; /* -1: none */
     bool special;
 } known_schemes[] = {
-    {"http", URL_SCHEME_HTTP, 80, true},     {"https", URL_SCHEME_HTTPS, 443, true},
-    {"ws", URL_SCHEME_WS, 80, true},         {"wss", URL_SCHEME_WSS, 443, true},
-    {"ftp", URL_SCHEME_FTP, 21, true},       {"file", URL_SCHEME_FILE, -1, true},
+    {"http", URL_SCHEME_HTTP, 80, true},      {"https", URL_SCHEME_HTTPS, 443, true},
+    {"ws", URL_SCHEME_WS, 80, true},          {"wss", URL_SCHEME_WSS, 443, true},
+    {"ftp", URL_SCHEME_FTP, 21, true},        {"file", URL_SCHEME_FILE, -1, true},
     {"mailto", URL_SCHEME_MAILTO, -1, false}, {"javascript", URL_SCHEME_JAVASCRIPT, -1, false},
-    {"data", URL_SCHEME_DATA, -1, false},    {"tel", URL_SCHEME_TEL, -1, false},
+    {"data", URL_SCHEME_DATA, -1, false},     {"tel", URL_SCHEME_TEL, -1, false},
 };
 
 static int scheme_index(const char *name, size_t length)
@@ -439,10 +453,14 @@ static size_t decode_utf8_sequence(const unsigned char *s, size_t n, uint32_t *c
         *code_point = c;
         return 1;
     }
-    if ((c & 0xE0) == 0xC0) extra = 1, cp = c & 0x1F, min = 0x80;
-    else if ((c & 0xF0) == 0xE0) extra = 2, cp = c & 0x0F, min = 0x800;
-    else if ((c & 0xF8) == 0xF0) extra = 3, cp = c & 0x07, min = 0x10000;
-    else return 0;
+    if ((c & 0xE0) == 0xC0)
+        extra = 1, cp = c & 0x1F, min = 0x80;
+    else if ((c & 0xF0) == 0xE0)
+        extra = 2, cp = c & 0x0F, min = 0x800;
+    else if ((c & 0xF8) == 0xF0)
+        extra = 3, cp = c & 0x07, min = 0x10000;
+    else
+        return 0;
     if (n <= extra)
         return 0;
     for (size_t k = 1; k <= extra; k++) {
@@ -477,8 +495,8 @@ static bool is_ascii(const char *s, size_t n)
  * final sigma, ZWNJ, ZWJ), as UTF-8. */
 static bool has_deviation_character(const char *s)
 {
-    return strstr(s, "\xC3\x9F") || strstr(s, "\xE1\xBA\x9E") || strstr(s, "\xCF\x82") ||
-           strstr(s, "\xE2\x80\x8C") || strstr(s, "\xE2\x80\x8D");
+    return strstr(s, "\xC3\x9F") || strstr(s, "\xE1\xBA\x9E") || strstr(s, "\xCF\x82") || strstr(s, "\xE2\x80\x8C") ||
+           strstr(s, "\xE2\x80\x8D");
 }
 
 /* UTS #46 ToASCII of the C string domain, as the URL Standard asks for it (non-transitional, no
@@ -683,8 +701,7 @@ static size_t encode_query_code_point(struct parser *p, size_t at, size_t end, e
 static void parse_query(struct parser *p)
 {
     enum encode_set set = p->b.special ? ENCODE_SPECIAL_QUERY : ENCODE_QUERY;
-    bool encode = p->query_encoder && p->b.special && p->b.scheme != URL_SCHEME_WS &&
-                  p->b.scheme != URL_SCHEME_WSS;
+    bool encode = p->query_encoder && p->b.special && p->b.scheme != URL_SCHEME_WS && p->b.scheme != URL_SCHEME_WSS;
     p->b.query_start = p->b.len;
     out_char(&p->b, '?');
     p->pos++;
@@ -927,8 +944,8 @@ static void copy_base_authority(struct parser *p)
     b->port_start = base->port_text.offset, b->port_end = base->port_text.offset + base->port_text.length;
     b->port = base->port_text.length ? base->port : -1;
     if (!has_authority)
-        b->username_start = b->username_end = b->password_start = b->password_end = b->host_start =
-            b->host_end = b->port_start = b->port_end = b->len;
+        b->username_start = b->username_end = b->password_start = b->password_end = b->host_start = b->host_end =
+            b->port_start = b->port_end = b->len;
 }
 
 static void copy_base_path(struct parser *p)
@@ -1132,8 +1149,8 @@ static enum url_error parse_after_scheme(struct parser *p)
             p->pos++;
             return parse_authority(p);
         }
-        b->username_start = b->username_end = b->password_start = b->password_end = b->host_start =
-            b->host_end = b->port_start = b->port_end = b->path_start = b->len;
+        b->username_start = b->username_end = b->password_start = b->password_end = b->host_start = b->host_end =
+            b->port_start = b->port_end = b->path_start = b->len;
         parse_path(p);
         return URL_OK;
     }
@@ -1268,8 +1285,8 @@ static enum url_error parse_into(struct parser *p, struct url *out)
     return finish(&p->b, out);
 }
 
-enum url_error url_parse(const char *input, size_t length, const struct url *base,
-                         const struct url_parse_options *opts, struct url *out)
+enum url_error url_parse(const char *input, size_t length, const struct url *base, const struct url_parse_options *opts,
+                         struct url *out)
 {
     size_t max_length = opts && opts->max_length ? opts->max_length : URL_DEFAULT_MAX_LENGTH;
     memset(out, 0, sizeof *out);
@@ -1418,8 +1435,8 @@ static size_t normalize_escapes(const char *s, size_t n, char *dst)
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '%' && i + 2 < n && is_hex((unsigned char)s[i + 1]) && is_hex((unsigned char)s[i + 2])) {
-            unsigned char c =
-                (unsigned char)(hex_value((unsigned char)s[i + 1]) * 16 + hex_value((unsigned char)s[i + 2]));
+            unsigned char c = (unsigned char)(hex_value((unsigned char)s[i + 1]) * 16 +
+                                              hex_value((unsigned char)s[i + 2]));
             /* A decoded hex digit after a literal '%' (or '%' and a hex digit) would spell a new
              * escape; it stays encoded so that the identity of an identity is itself. */
             bool forms_escape = is_hex(c) && ((k >= 1 && dst[k - 1] == '%') ||
@@ -1526,8 +1543,8 @@ enum url_error url_identity(const struct url *url, const struct url_identity_opt
         length += normalize_escapes(url->href + query_at, end - query_at, identity + length);
         if (opts && opts->strip_param_count) {
             bool removed;
-            size_t query_length =
-                strip_query_params(identity + question_mark + 1, length - question_mark - 1, opts, &removed);
+            size_t query_length = strip_query_params(identity + question_mark + 1, length - question_mark - 1, opts,
+                                                     &removed);
             length = question_mark + 1 + query_length;
             if (removed && query_length == 0)
                 length = question_mark; /* nothing left: drop the '?' too */

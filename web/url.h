@@ -61,17 +61,17 @@ enum url_scheme {
 enum url_error {
     URL_OK = 0,
     URL_ERR_NOMEM,
-    URL_ERR_TOO_LONG,           /* longer than the configured cap */
-    URL_ERR_MISSING_SCHEME,     /* relative reference with no (usable) base */
+    URL_ERR_TOO_LONG,       /* longer than the configured cap */
+    URL_ERR_MISSING_SCHEME, /* relative reference with no (usable) base */
     URL_ERR_INVALID_SCHEME,
-    URL_ERR_MISSING_HOST,       /* special scheme with an empty host */
-    URL_ERR_INVALID_HOST,       /* forbidden host code point, bad percent-encoding in host */
+    URL_ERR_MISSING_HOST, /* special scheme with an empty host */
+    URL_ERR_INVALID_HOST, /* forbidden host code point, bad percent-encoding in host */
     URL_ERR_INVALID_IPV4,
     URL_ERR_INVALID_IPV6,
-    URL_ERR_INVALID_PORT,       /* not digits, or above 65535 */
-    URL_ERR_IDNA,               /* the host fails UTS #46 ToASCII */
-    URL_ERR_INVALID_CREDENTIALS,/* userinfo or port on a URL that cannot have them */
-    URL_ERR_INVALID,            /* any other failure of the standard's parser */
+    URL_ERR_INVALID_PORT,        /* not digits, or above 65535 */
+    URL_ERR_IDNA,                /* the host fails UTS #46 ToASCII */
+    URL_ERR_INVALID_CREDENTIALS, /* userinfo or port on a URL that cannot have them */
+    URL_ERR_INVALID,             /* any other failure of the standard's parser */
 };
 
 /* A component as a slice of href: href + offset, length bytes (not NUL-terminated). */
@@ -81,20 +81,20 @@ struct url_part {
 };
 
 struct url {
-    char *href;          /* owned; the full serialisation, NUL-terminated */
+    char *href; /* owned; the full serialisation, NUL-terminated */
     size_t href_length;
     enum url_scheme scheme;
-    int port;            /* the explicit port, else the scheme's default (80/443/...), else -1 */
+    int port; /* the explicit port, else the scheme's default (80/443/...), else -1 */
     /* The components in the shape of the WHATWG URL API (the WPT suite's keys): */
     struct url_part protocol; /* "https:" */
     struct url_part username;
     struct url_part password;
-    struct url_part host;     /* hostname plus ":port" when a non-default port is present */
-    struct url_part hostname; /* lower-case ASCII; IPv6 in brackets */
-    struct url_part port_text;/* "" for the default port */
-    struct url_part pathname; /* "/a/b" */
-    struct url_part search;   /* "" or "?query"; "" also for an empty query, whose '?' href keeps */
-    struct url_part hash;     /* "" or "#fragment"; likewise for an empty fragment */
+    struct url_part host;      /* hostname plus ":port" when a non-default port is present */
+    struct url_part hostname;  /* lower-case ASCII; IPv6 in brackets */
+    struct url_part port_text; /* "" for the default port */
+    struct url_part pathname;  /* "/a/b" */
+    struct url_part search;    /* "" or "?query"; "" also for an empty query, whose '?' href keeps */
+    struct url_part hash;      /* "" or "#fragment"; likewise for an empty fragment */
 };
 
 /* The URL standard parses a document's URLs with the document's encoding, which only the query of
@@ -117,8 +117,8 @@ struct url_parse_options {
  * paths, rejected in hosts; other invalid UTF-8 bytes are percent-encoded outside hosts and make a
  * host invalid) against base (NULL for none; it must come from url_parse). opts may be NULL for defaults. Returns URL_OK and fills *out, or an error and leaves
  * *out zeroed (url_free on it is then a no-op). */
-enum url_error url_parse(const char *input, size_t length, const struct url *base,
-                         const struct url_parse_options *opts, struct url *out);
+enum url_error url_parse(const char *input, size_t length, const struct url *base, const struct url_parse_options *opts,
+                         struct url *out);
 /* Same for a NUL-terminated string with default options. */
 enum url_error url_parse_str(const char *input, const struct url *base, struct url *out);
 

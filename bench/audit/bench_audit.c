@@ -102,12 +102,9 @@ int main(int argc, char **argv)
         const char *name;
         int (*run)(struct graph_analysis *, const struct graph *);
     } phases[] = {
-        {"depth (2 BFS)", graph_analyze_depth},
-        {"link counts", graph_analyze_link_counts},
-        {"redirects", graph_analyze_redirects},
-        {"canonicals", graph_analyze_canonicals},
-        {"components + reach", graph_analyze_components},
-        {"verdicts", graph_analyze_verdicts},
+        {"depth (2 BFS)", graph_analyze_depth},           {"link counts", graph_analyze_link_counts},
+        {"redirects", graph_analyze_redirects},           {"canonicals", graph_analyze_canonicals},
+        {"components + reach", graph_analyze_components}, {"verdicts", graph_analyze_verdicts},
     };
     begin();
     status = graph_analysis_init(&analysis, graph);
@@ -147,12 +144,12 @@ int main(int argc, char **argv)
     printf("wall: build %.2f s (not counted), freeze %.2f s, analysis %.2f s, freeze + analysis %.2f s "
            "(target < 20 s)\n",
            build, freeze, analysis_seconds, freeze + analysis_seconds);
-    printf("cpu:  build %.2f s (not counted), freeze %.2f s, analysis %.2f s, freeze + analysis %.2f s\n",
-           build_cpu, freeze_cpu, analysis_cpu, freeze_cpu + analysis_cpu);
+    printf("cpu:  build %.2f s (not counted), freeze %.2f s, analysis %.2f s, freeze + analysis %.2f s\n", build_cpu,
+           freeze_cpu, analysis_cpu, freeze_cpu + analysis_cpu);
     printf("graph while crawling: %.1f bytes/node, %.1f bytes/edge (capacity)\n",
            (double)before.node_bytes / (double)nodes, (double)before.edge_bytes / (double)edges);
-    printf("graph frozen:         %.1f bytes/node, %.1f bytes/edge\n",
-           (double)frozen.node_bytes / (double)nodes, (double)frozen.edge_bytes / (double)edges);
+    printf("graph frozen:         %.1f bytes/node, %.1f bytes/edge\n", (double)frozen.node_bytes / (double)nodes,
+           (double)frozen.edge_bytes / (double)edges);
     printf("peak RSS %.1f MiB = %.1f bytes/edge if nodes took 200 bytes; budget 16 B/edge + 200 B/node = "
            "%.1f MiB: %s\n",
            peak, (peak * 1024.0 * 1024.0 - 200.0 * (double)nodes) / (double)edges, budget,

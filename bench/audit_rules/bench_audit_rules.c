@@ -48,7 +48,8 @@ int main(int argc, char **argv)
         status = graph_freeze(graph);
     if (status != CP_OK)
         return fail("building the graph", status);
-    printf("bench_audit_rules: %" PRIu64 " nodes, %" PRIu64 " edges, seed %" PRIu64 "; built and frozen, peak %.1f MiB\n",
+    printf("bench_audit_rules: %" PRIu64 " nodes, %" PRIu64 " edges, seed %" PRIu64
+           "; built and frozen, peak %.1f MiB\n",
            nodes, edges, seed, measure_peak_rss_mib());
 
     double wall = measure_seconds(CLOCK_MONOTONIC), cpu = measure_seconds(CLOCK_PROCESS_CPUTIME_ID);
@@ -56,7 +57,8 @@ int main(int argc, char **argv)
     status = graph_analyze(&analysis, graph, NULL);
     if (status != CP_OK)
         return fail("graph_analyze", status);
-    double analysis_wall = measure_seconds(CLOCK_MONOTONIC) - wall, analysis_cpu = measure_seconds(CLOCK_PROCESS_CPUTIME_ID) - cpu;
+    double analysis_wall = measure_seconds(CLOCK_MONOTONIC) - wall,
+           analysis_cpu = measure_seconds(CLOCK_PROCESS_CPUTIME_ID) - cpu;
 
     double rss_before_rules = measure_current_rss_mib();
     wall = measure_seconds(CLOCK_MONOTONIC), cpu = measure_seconds(CLOCK_PROCESS_CPUTIME_ID);
@@ -66,7 +68,8 @@ int main(int argc, char **argv)
     status = audit_graph(graph, &analysis, &options, &findings);
     if (status != CP_OK)
         return fail("audit_graph", status);
-    double rules_wall = measure_seconds(CLOCK_MONOTONIC) - wall, rules_cpu = measure_seconds(CLOCK_PROCESS_CPUTIME_ID) - cpu;
+    double rules_wall = measure_seconds(CLOCK_MONOTONIC) - wall,
+           rules_cpu = measure_seconds(CLOCK_PROCESS_CPUTIME_ID) - cpu;
 
     size_t by_rule[RULE_COUNT] = {0};
     for (size_t i = 0; i < findings.count; i++)
@@ -77,7 +80,8 @@ int main(int argc, char **argv)
             printf("  %-28s %10zu\n", rule_get((enum rule_id)r)->id, by_rule[r]);
     double peak = measure_peak_rss_mib();
     printf("RSS before the rules %.1f MiB, after %.1f MiB (%.0f bytes per finding, scratch freed)\n", rss_before_rules,
-           measure_current_rss_mib(), findings.count ? (measure_current_rss_mib() - rss_before_rules) * 1048576.0 / (double)findings.count : 0.0);
+           measure_current_rss_mib(),
+           findings.count ? (measure_current_rss_mib() - rss_before_rules) * 1048576.0 / (double)findings.count : 0.0);
     double budget = (16.0 * (double)edges + 200.0 * (double)nodes) / (1024.0 * 1024.0);
     printf("analysis %.2f s wall (%.2f s cpu), rules %.2f s wall (%.2f s cpu), together %.2f s (target < 20 s)\n",
            analysis_wall, analysis_cpu, rules_wall, rules_cpu, analysis_wall + rules_wall);

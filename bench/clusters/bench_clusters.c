@@ -85,8 +85,8 @@ static double extract_round(const struct pages *pages)
 {
     double start = measure_seconds(CLOCK_PROCESS_CPUTIME_ID);
     for (size_t i = 0; i < pages->count; i++) {
-        struct extract_input input = {.url = "https://bench.test/page", .body = pages->list[i].data,
-                                      .body_length = pages->list[i].length};
+        struct extract_input input = {
+            .url = "https://bench.test/page", .body = pages->list[i].data, .body_length = pages->list[i].length};
         struct page_signals *signals;
         if (extract_page(&input, &signals) == 0)
             page_signals_free(signals);
@@ -184,8 +184,8 @@ static int run_synthetic(uint32_t n)
         int length = snprintf(url, sizeof url, "https://bench.test/p/%u", i);
         uint32_t id = graph_intern(graph, url, (size_t)length, NULL);
         graph_set_status(graph, id, 200);
-        graph_set_flags(graph, id, GRAPH_NODE_FETCHED | GRAPH_NODE_HTML | GRAPH_NODE_IN_SCOPE |
-                                       (i == 0 ? GRAPH_NODE_START : 0));
+        graph_set_flags(graph, id,
+                        GRAPH_NODE_FETCHED | GRAPH_NODE_HTML | GRAPH_NODE_IN_SCOPE | (i == 0 ? GRAPH_NODE_START : 0));
         uint64_t roll = next_random(&x) % 20;
         if (i > 0 && roll < 2) { /* a near copy of an earlier page */
             inputs[id] = inputs[next_random(&x) % i];
@@ -218,7 +218,8 @@ static int run_synthetic(uint32_t n)
     printf("clusters_build: %.2f s wall, %.2f s CPU (graph, freeze and analysis before it: %.2f s, not counted)\n",
            wall, cpu, setup);
     printf("peak RSS: %.1f MiB before clustering (current %.1f), %.1f MiB after: the clustering adds at most "
-           "%.1f MiB\n", rss_before, current_before, rss_after, rss_after - current_before);
+           "%.1f MiB\n",
+           rss_before, current_before, rss_after, rss_after - current_before);
     clusters_free(&clusters);
     graph_analysis_free(&analysis);
     graph_destroy(graph);

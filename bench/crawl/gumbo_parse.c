@@ -107,7 +107,7 @@ int main(int argc, char **argv)
             return 1;
         fclose(f);
     }
-    printf("gumbo parse+walk: %.0f pages/s on 1 thread, %.0f pages/s on %d threads (%zu files)\n", run(1),
-           run(threads), threads, document_count);
+    printf("gumbo parse+walk: %.0f pages/s on 1 thread, %.0f pages/s on %d threads (%zu files)\n", run(1), run(threads),
+           threads, document_count);
     return 0;
 }

@@ -48,9 +48,10 @@ static uint32_t next_random(uint32_t *seed)
 }
 
 static const char *const vocabulary[] = {
-    "platform", "latency", "deploy", "cache", "request", "server", "index", "crawl", "sitemap", "budget",
-    "the", "a", "of", "and", "to", "in", "is", "for", "with", "on", "that", "by", "this", "from", "page",
-    "search", "content", "users", "performance", "release", "metrics", "engineering", "reliable", "fast",
+    "platform", "latency",     "deploy",  "cache",   "request",     "server",   "index", "crawl",  "sitemap",
+    "budget",   "the",         "a",       "of",      "and",         "to",       "in",    "is",     "for",
+    "with",     "on",          "that",    "by",      "this",        "from",     "page",  "search", "content",
+    "users",    "performance", "release", "metrics", "engineering", "reliable", "fast",
 };
 #define VOCABULARY_SIZE (sizeof vocabulary / sizeof vocabulary[0])
 
@@ -69,15 +70,17 @@ static void generate_page(struct buf *b, int number)
     buf_printf(b, " | Example</title>\n<meta name=\"description\" content=\"");
     words(b, &seed, 25);
     buf_printf(b, "\">\n<link rel=\"canonical\" href=\"https://www.example.com/articles/%d\">\n", number);
-    buf_printf(b, "<link rel=\"alternate\" hreflang=\"de-DE\" href=\"https://www.example.com/de/articles/%d\">\n"
-                  "<link rel=\"alternate\" hreflang=\"x-default\" href=\"https://www.example.com/articles/%d\">\n"
-                  "<link rel=\"stylesheet\" href=\"/static/css/site.3f9a.css\">\n"
-                  "<script async src=\"https://www.googletagmanager.com/gtag/js?id=G-TEST\"></script>\n"
-                  "<script>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments);}"
-                  "gtag('js',new Date());gtag('config','G-TEST');</script>\n</head>\n<body>\n",
+    buf_printf(b,
+               "<link rel=\"alternate\" hreflang=\"de-DE\" href=\"https://www.example.com/de/articles/%d\">\n"
+               "<link rel=\"alternate\" hreflang=\"x-default\" href=\"https://www.example.com/articles/%d\">\n"
+               "<link rel=\"stylesheet\" href=\"/static/css/site.3f9a.css\">\n"
+               "<script async src=\"https://www.googletagmanager.com/gtag/js?id=G-TEST\"></script>\n"
+               "<script>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments);}"
+               "gtag('js',new Date());gtag('config','G-TEST');</script>\n</head>\n<body>\n",
                number, number);
-    buf_printf(b, "<header class=\"site-header\"><a class=\"logo\" href=\"/\"><img src=\"/logo.svg\" alt=\"Example\"></a>\n"
-                  "<nav aria-label=\"main\"><ul>\n");
+    buf_printf(
+        b, "<header class=\"site-header\"><a class=\"logo\" href=\"/\"><img src=\"/logo.svg\" alt=\"Example\"></a>\n"
+           "<nav aria-label=\"main\"><ul>\n");
     for (int i = 0; i < 30; i++) {
         buf_printf(b, "<li class=\"nav-item\"><a href=\"/section/%d/\">", i);
         words(b, &seed, 2);
@@ -110,8 +113,10 @@ static void generate_page(struct buf *b, int number)
                        next_random(&seed) % 1000);
         buf_printf(b, ".</p>\n");
         if (p % 7 == 3)
-            buf_printf(b, "<figure><img src=\"/img/%u.jpg\" alt=\"figure\" loading=\"lazy\" width=\"800\" height=\"450\">"
-                          "<figcaption>caption</figcaption></figure>\n", next_random(&seed) % 5000);
+            buf_printf(b,
+                       "<figure><img src=\"/img/%u.jpg\" alt=\"figure\" loading=\"lazy\" width=\"800\" height=\"450\">"
+                       "<figcaption>caption</figcaption></figure>\n",
+                       next_random(&seed) % 5000);
     }
     buf_printf(b, "</article></main>\n<footer><div class=\"cols\">\n");
     for (int i = 0; i < 20; i++)
@@ -237,8 +242,8 @@ static int measure(const char *dir, int rounds)
     }
     static const char *const names[] = {"gumbo parse+destroy", "gumbo parse, extract's setup", "extract_page"};
     double megabytes = (double)total / 1e6;
-    printf("%zu pages, %.1f MB (%.1f KB/page), best of %d rounds, %zu links kept in the last round\n", count,
-           megabytes, megabytes * 1000 / (double)count, rounds, links);
+    printf("%zu pages, %.1f MB (%.1f KB/page), best of %d rounds, %zu links kept in the last round\n", count, megabytes,
+           megabytes * 1000 / (double)count, rounds, links);
     printf("%-30s %10s %10s %12s\n", "mode", "MB/s", "pages/s", "vs gumbo");
     for (int m = 0; m < 3; m++)
         printf("%-30s %10.1f %10.0f %+11.1f%%\n", names[m], megabytes / best[m], (double)count / best[m],

@@ -29,13 +29,14 @@ static uint32_t next_random(void)
 }
 
 static const char *const words[] = {
-    "platform", "latency", "budget", "release", "service", "deploy", "cache", "index", "search",
-    "sitemap", "canonical", "crawler", "request", "response", "header", "throughput", "capacity",
-    "incident", "review", "storage", "network", "cluster", "region", "failover", "metric", "trace",
-    "alert", "dashboard", "pipeline", "artifact", "version", "schema", "contract", "queue", "worker",
-    "thread", "memory", "profile", "benchmark", "baseline", "growth", "traffic", "customer", "page",
-    "content", "template", "module", "gateway", "policy", "quota", "the", "a", "of", "and", "to",
-    "with", "for", "in", "on", "our", "each", "every", "when", "then", "more", "less", "than",
+    "platform",  "latency",   "budget",    "release",  "service",  "deploy",   "cache",      "index",    "search",
+    "sitemap",   "canonical", "crawler",   "request",  "response", "header",   "throughput", "capacity", "incident",
+    "review",    "storage",   "network",   "cluster",  "region",   "failover", "metric",     "trace",    "alert",
+    "dashboard", "pipeline",  "artifact",  "version",  "schema",   "contract", "queue",      "worker",   "thread",
+    "memory",    "profile",   "benchmark", "baseline", "growth",   "traffic",  "customer",   "page",     "content",
+    "template",  "module",    "gateway",   "policy",   "quota",    "the",      "a",          "of",       "and",
+    "to",        "with",      "for",       "in",       "on",       "our",      "each",       "every",    "when",
+    "then",      "more",      "less",      "than",
 };
 #define WORD_COUNT (sizeof(words) / sizeof(words[0]))
 
@@ -73,8 +74,10 @@ static int write_page(const char *dir, long i, long n)
     write_words(out, 5);
     fprintf(out, "</title>\n<meta name=\"description\" content=\"");
     write_words(out, 20);
-    fprintf(out, "\">\n<link rel=\"canonical\" href=\"/p/%ld.html\">\n<link rel=\"stylesheet\" href=\"/static/site.css\">\n"
-                 "</head>\n<body>\n<header><nav class=\"main-nav\"><ul>\n", i);
+    fprintf(out,
+            "\">\n<link rel=\"canonical\" href=\"/p/%ld.html\">\n<link rel=\"stylesheet\" href=\"/static/site.css\">\n"
+            "</head>\n<body>\n<header><nav class=\"main-nav\"><ul>\n",
+            i);
     for (long k = 0; k < NAV_LINKS && k < n; k++)
         fprintf(out, "<li><a href=\"/p/%ld.html\">Section %ld</a></li>\n", k, k);
     fputs("</ul></nav></header>\n<main>\n<article>\n", out);
@@ -125,7 +128,8 @@ int main(int argc, char **argv)
     FILE *index = fopen(path, "w");
     if (!index)
         return 1;
-    fputs("<!doctype html><html><head><title>Bench site</title></head><body><a href=\"/p/0.html\">start</a></body></html>\n",
-          index);
+    fputs(
+        "<!doctype html><html><head><title>Bench site</title></head><body><a href=\"/p/0.html\">start</a></body></html>\n",
+        index);
     return fclose(index) == 0 ? 0 : 1;
 }

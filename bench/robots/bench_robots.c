@@ -140,12 +140,11 @@ int main(int argc, char **argv)
     }
     double check_seconds = seconds_since(CLOCK_THREAD_CPUTIME_ID, &cpu_start);
     double wall_seconds = seconds_since(CLOCK_MONOTONIC, &start);
-    printf("robots.txt: %d rules, %zu bytes, parsed and indexed in %.2f ms\n", rules, length,
-           parse_seconds * 1e3);
+    printf("robots.txt: %d rules, %zu bytes, parsed and indexed in %.2f ms\n", rules, length, parse_seconds * 1e3);
     /* CPU time of this thread: on a shared machine, wall time also counts other processes' turns. */
-    printf("checks: %ld in %.3f s CPU on one core = %.0f checks/s (%.0f ns each; wall %.3f s = %.0f/s)\n",
-           checks, check_seconds, (double)checks / check_seconds, check_seconds * 1e9 / (double)checks,
-           wall_seconds, (double)checks / wall_seconds);
+    printf("checks: %ld in %.3f s CPU on one core = %.0f checks/s (%.0f ns each; wall %.3f s = %.0f/s)\n", checks,
+           check_seconds, (double)checks / check_seconds, check_seconds * 1e9 / (double)checks, wall_seconds,
+           (double)checks / wall_seconds);
     printf("disallowed: %ld (%.1f%%), allowed: %ld\n", disallowed, 100.0 * (double)disallowed / (double)checks,
            checks - disallowed);
     for (int i = 0; i < PATH_COUNT; i++)

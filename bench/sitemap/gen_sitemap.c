@@ -9,11 +9,12 @@ int main(int argc, char **argv)
 {
     long urls = argc > 1 ? strtol(argv[1], NULL, 10) : 50000;
     long seed = argc > 2 ? strtol(argv[2], NULL, 10) : 0;
-    static const char *const words[] = {"stainless", "steel", "kettle", "organic", "cotton", "shirt", "wireless",
-                                        "headphones", "garden", "hose", "ceramic", "mug", "leather", "wallet"};
+    static const char *const words[] = {"stainless",  "steel",  "kettle", "organic", "cotton", "shirt",   "wireless",
+                                        "headphones", "garden", "hose",   "ceramic", "mug",    "leather", "wallet"};
     static const char *const freqs[] = {"daily", "weekly", "monthly"};
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-          "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n", stdout);
+          "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+          stdout);
     for (long i = 0; i < urls; i++) {
         long n = seed * urls + i;
         printf("  <url>\n"
@@ -22,8 +23,8 @@ int main(int argc, char **argv)
                "    <changefreq>%s</changefreq>\n"
                "    <priority>0.%ld</priority>\n"
                "  </url>\n",
-               n % 97, words[n % 14], words[(n / 14) % 14], words[(n / 196) % 14], n, n % 9,
-               1 + n % 12, 1 + n % 28, n % 24, n % 60, (n * 7) % 60, freqs[n % 3], 1 + n % 9);
+               n % 97, words[n % 14], words[(n / 14) % 14], words[(n / 196) % 14], n, n % 9, 1 + n % 12, 1 + n % 28,
+               n % 24, n % 60, (n * 7) % 60, freqs[n % 3], 1 + n % 9);
     }
     fputs("</urlset>\n", stdout);
     return 0;

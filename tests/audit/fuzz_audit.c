@@ -22,9 +22,18 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const urls[] = {
-    "https://s.test/",        "https://s.test/a",          "https://s.test/A",       "https://s.test/a/",
-    "https://s.test/a/index.html", "https://s.test/b?x=1&y=2", "https://s.test/b?y=2&x=1", "https://o.test/a",
-    "http://s.test/a",        "https://s.test/c",          "https://s.test/sitemap.xml", "not a url",
+    "https://s.test/",
+    "https://s.test/a",
+    "https://s.test/A",
+    "https://s.test/a/",
+    "https://s.test/a/index.html",
+    "https://s.test/b?x=1&y=2",
+    "https://s.test/b?y=2&x=1",
+    "https://o.test/a",
+    "http://s.test/a",
+    "https://s.test/c",
+    "https://s.test/sitemap.xml",
+    "not a url",
 };
 static const uint16_t statuses[] = {0, 200, 200, 200, 301, 302, 404, 410, 500, 503, 204, 308};
 
@@ -64,8 +73,8 @@ static void audit_graph_bytes(const uint8_t *data, size_t size)
     struct graph_analysis analysis;
     if (graph_analyze(&analysis, graph, NULL) != 0)
         goto done;
-    struct audit_options options = {.max_click_depth = 1 + data[0] % 3, .sitemaps_read = data[0] & 1,
-                                    .max_related = 1 + data[0] % 4};
+    struct audit_options options = {
+        .max_click_depth = 1 + data[0] % 3, .sitemaps_read = data[0] & 1, .max_related = 1 + data[0] % 4};
     struct finding_list findings = FINDING_LIST_INIT;
     audit_graph(graph, &analysis, &options, &findings);
     findings_free(&findings);
@@ -77,16 +86,24 @@ done:
 static void audit_page_bytes(const uint8_t *data, size_t size)
 {
     struct extract_header header = {"Link", "<https://s.test/other>; rel=canonical"};
-    struct extract_input input = {.url = "https://s.test/page", .headers = &header, .header_count = size & 1,
-                                  .body = (const char *)data, .body_length = size,
+    struct extract_input input = {.url = "https://s.test/page",
+                                  .headers = &header,
+                                  .header_count = size & 1,
+                                  .body = (const char *)data,
+                                  .body_length = size,
                                   .limits = {.max_links = 50, .max_canonicals = 8, .max_hreflangs = 10}};
     struct page_signals *signals = NULL;
     if (extract_page(&input, &signals) != 0)
         return;
     static const char *const strip[] = {"utm_*"};
     struct url_identity_options identity = {strip, 1};
-    struct audit_page_input page = {.url = "https://s.test/page", .signals = signals, .status = 200, .html = true,
-                                    .body_truncated = size > 4096, .body_bytes = size, .identity = &identity};
+    struct audit_page_input page = {.url = "https://s.test/page",
+                                    .signals = signals,
+                                    .status = 200,
+                                    .html = true,
+                                    .body_truncated = size > 4096,
+                                    .body_bytes = size,
+                                    .identity = &identity};
     struct finding_list findings = FINDING_LIST_INIT;
     audit_page(&page, &findings);
     findings_free(&findings);

@@ -42,15 +42,15 @@ struct page_case {
     uint16_t status;
     bool html;
     bool truncated;
-    bool render;                      /* "# render": the crawl renders (js-shell stays silent) */
+    bool render; /* "# render": the crawl renders (js-shell stays silent) */
     unsigned long long truncated_bytes;
     struct extract_header headers[8];
     size_t header_count;
     const char *strip_params[4];
     size_t strip_param_count;
-    char *expect[MAX_LINES];          /* "RULE" */
+    char *expect[MAX_LINES]; /* "RULE" */
     size_t expect_count;
-    char *details[MAX_LINES];         /* "expect-message RULE TEXT" / "expect-related RULE URLS" */
+    char *details[MAX_LINES]; /* "expect-message RULE TEXT" / "expect-related RULE URLS" */
     size_t detail_count;
     char *body;
     size_t body_length;

@@ -93,8 +93,9 @@ static void test_writers_emit_valid_utf8(void **state)
     fputc('|', out);
     json_write_escaped(out, "\xF0\x9F\x98\x80\xF5\x80", 6);
     fclose(out);
-    assert_string_equal(text, "caf\xC3\xA9 \xEF\xBF\xBD\xEF\xBF\xBD(|\"a,\"\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"\"\"|"
-                              "\"\xF0\x9F\x98\x80\\ufffd\\ufffd\"");
+    assert_string_equal(text,
+                        "caf\xC3\xA9 \xEF\xBF\xBD\xEF\xBF\xBD(|\"a,\"\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"\"\"|"
+                        "\"\xF0\x9F\x98\x80\\ufffd\\ufffd\"");
     free(text);
 }
 

@@ -72,8 +72,7 @@ static void test_at_the_limit_nothing_is_cut(void **state)
     json_t *document = render(&list);
     json_t *results = results_of(document);
     assert_int_equal(json_array_size(results), 25000);
-    assert_string_equal(json_string_value(json_object_get(json_array_get(results, 24999), "ruleId")),
-                        "single-inlink");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(results, 24999), "ruleId")), "single-inlink");
     json_decref(document);
     findings_free(&list);
 }

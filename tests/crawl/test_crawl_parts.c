@@ -473,8 +473,8 @@ static void test_crawl_run_connect_to_loopback_is_local(void **state)
     snprintf(connect_to, sizeof(connect_to), "chain.test:80:127.0.0.1:%u", port);
     snprintf(resolve, sizeof(resolve), "chain.test:%u:127.0.0.1", port);
     const char *connect_tos[] = {"other.test:80:192.0.2.1:80", connect_to};
-    struct crawl_options options = {.start_url = "http://chain.test/", .threads = 2, .max_depth = -1,
-                                    .no_sitemaps = true};
+    struct crawl_options options = {
+        .start_url = "http://chain.test/", .threads = 2, .max_depth = -1, .no_sitemaps = true};
     options.fetch.connect_to = connect_tos;
     options.fetch.connect_to_count = 2;
     struct crawl_result result;

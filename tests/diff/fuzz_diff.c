@@ -71,8 +71,7 @@ static size_t backtick_run(const char *p)
  * backslash escapes are skipped as Markdown does. */
 static void check_markdown(const char *text)
 {
-    static const char *const tags[] = {"<!-- crawlpack-diff -->", "<details>", "<summary>", "</summary>",
-                                       "</details>"};
+    static const char *const tags[] = {"<!-- crawlpack-diff -->", "<details>", "<summary>", "</summary>", "</details>"};
     for (const char *p = text; *p;) {
         if (*p == '\\' && p[1]) {
             p += 2;
@@ -122,8 +121,8 @@ static void render_and_check(const struct diff *diff)
 /* Remove the scratch folders when the fuzzer exits, so runs leave nothing behind in /tmp. */
 static void remove_folder(void)
 {
-    static const char *const paths[] = {"old/pages.csv", "old/findings.json", "new/pages.csv", "new/findings.json",
-                                        "old", "new", ""};
+    static const char *const paths[] = {
+        "old/pages.csv", "old/findings.json", "new/pages.csv", "new/findings.json", "old", "new", ""};
     char path[128];
     for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
         snprintf(path, sizeof(path), "%s/%s", folder, paths[i]);

@@ -44,8 +44,8 @@ static void map_parse_accepts_absolute_prefixes(void **state)
 static void map_parse_rejects(void **state)
 {
     (void)state;
-    const char *bad[] = {"https://a.example", "staging.example.com=www.example.com", "=https://b.example",
-                         "https://a.example=", "https://a.example=//b.example", "1http://a=http://b"};
+    const char *bad[] = {"https://a.example",  "staging.example.com=www.example.com", "=https://b.example",
+                         "https://a.example=", "https://a.example=//b.example",       "1http://a=http://b"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         char *text = strdup(bad[i]);
         struct diff_url_map map;
@@ -244,7 +244,8 @@ static void map_collision_keeps_first(void **state)
     (void)state;
     /* A folder holding both a staging and a production URL of one page: after mapping they are
      * one URL, and the first row is the one compared (a warning names both). */
-    char *both = temp_folder("url,status,depth\nhttps://staging.example.com/a,404,1\nhttps://www.example.com/a,200,1\n");
+    char *both = temp_folder(
+        "url,status,depth\nhttps://staging.example.com/a,404,1\nhttps://www.example.com/a,200,1\n");
     char *production = temp_folder("url,status,depth\nhttps://www.example.com/a,200,1\n");
     const struct diff_url_map maps[] = {{"https://staging.example.com", "https://www.example.com"}};
     struct diff_options options = {maps, 1, 1};
@@ -280,8 +281,8 @@ static void markdown_caps_rows_and_escapes(void **state)
     struct diff diff;
     run_diff("fixtures/diff/production", "fixtures/diff/staging", &options, &diff);
     char *md = render_to_text("md", &diff);
-    assert_non_null(strstr(md, "and 4 more (the text and JSON reports list all)."));  /* 29 pages added */
-    assert_non_null(strstr(md, "and 5 more (the text and JSON reports list all)."));  /* 30 new findings */
+    assert_non_null(strstr(md, "and 4 more (the text and JSON reports list all).")); /* 29 pages added */
+    assert_non_null(strstr(md, "and 5 more (the text and JSON reports list all).")); /* 30 new findings */
     assert_null(strstr(md, "guide-26`")); /* row 26 of the added pages is not shown */
     free(md);
     diff_free(&diff);

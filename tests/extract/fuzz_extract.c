@@ -25,9 +25,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         at = newline ? end + 1 : at;
     }
     static const char *const engines[] = {"googlebot", "bingbot"};
-    struct extract_input input = {.url = "https://fuzz.example/a/b.html", .headers = headers, .header_count = 3,
-                                  .body = (const char *)data + at, .body_length = size - at,
-                                  .engine_tokens = engines, .engine_token_count = 2,
+    struct extract_input input = {.url = "https://fuzz.example/a/b.html",
+                                  .headers = headers,
+                                  .header_count = 3,
+                                  .body = (const char *)data + at,
+                                  .body_length = size - at,
+                                  .engine_tokens = engines,
+                                  .engine_token_count = 2,
                                   .limits = {.max_links = 50, .max_hreflangs = 10}};
     struct page_signals *signals = NULL;
     if (extract_page(&input, &signals) == 0)

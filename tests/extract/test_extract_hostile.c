@@ -39,8 +39,8 @@ static struct page_signals *extract_owned(struct buf *page, const struct extract
     size_t length = page->len;
     page->data = NULL;
     buf_free(page);
-    struct extract_input input = {.url = "https://www.example.com/hostile/page.html", .body = body,
-                                  .body_length = length};
+    struct extract_input input = {
+        .url = "https://www.example.com/hostile/page.html", .body = body, .body_length = length};
     if (limits)
         input.limits = *limits;
     struct page_signals *signals = NULL;
@@ -82,8 +82,9 @@ static void test_other_deep_structures(void **state)
     static const struct {
         const char *opener;
         uint32_t links; /* inside <svg> an <a> is not HTML, <template> content is inert: none */
-    } cases[] = {{"<b><i>", 1}, {"<table><tr><td>", 1}, {"<template>", 0}, {"<span>", 1}, {"<ul><li>", 1},
-                 {"<nav><header>", 1}, {"<svg><g>", 0}, {"<select><option>", 1}, {"<a href=x>", 50001}};
+    } cases[] = {{"<b><i>", 1},   {"<table><tr><td>", 1},  {"<template>", 0},
+                 {"<span>", 1},   {"<ul><li>", 1},         {"<nav><header>", 1},
+                 {"<svg><g>", 0}, {"<select><option>", 1}, {"<a href=x>", 50001}};
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         struct buf page = BUF_INIT;
         append_repeated(&page, cases[k].opener, 50000);
@@ -104,7 +105,10 @@ static size_t parsed_depth(const char *text, size_t length)
     GumboOutput *output;
     assert_int_equal(gumbo_arena_parse(&arena, &options, text, length, &budget, &output), CP_OK);
     size_t capacity = 1024, count = 0, deepest = 0;
-    struct { const GumboNode *node; size_t depth; } *stack = malloc(capacity * sizeof *stack);
+    struct {
+        const GumboNode *node;
+        size_t depth;
+    } *stack = malloc(capacity * sizeof *stack);
     assert_non_null(stack);
     stack[count++].node = output->document, stack[0].depth = 0;
     while (count) {
@@ -113,7 +117,8 @@ static size_t parsed_depth(const char *text, size_t length)
         deepest = depth > deepest ? depth : deepest;
         const GumboVector *children = node->type == GUMBO_NODE_ELEMENT || node->type == GUMBO_NODE_TEMPLATE
                                           ? &node->v.element.children
-                                          : node->type == GUMBO_NODE_DOCUMENT ? &node->v.document.children : NULL;
+                                      : node->type == GUMBO_NODE_DOCUMENT ? &node->v.document.children
+                                                                          : NULL;
         for (unsigned i = 0; children && i < children->length; i++) {
             if (count == capacity) {
                 capacity *= 2;
@@ -138,14 +143,14 @@ static void test_prescan_counts_what_gumbo_builds(void **state)
     static const struct {
         const char *prefix, *unit;
     } shapes[] = {
-        {"", "<div/>"},                 /* the slash means nothing on an HTML element */
-        {"", "<!--><div>"},             /* "<!-->" is a whole comment */
-        {"<svg><title>", "<div>"},      /* <title> in SVG holds markup, not text */
-        {"<math><mi>", "<div>"},        /* nor does a MathML text integration point */
-        {"<div '>", "<div>"},           /* a quote after a space is an attribute name, not a value */
-        {"", "<div></span>"},           /* an end tag that closes nothing closes nothing */
-        {"", "<span><div></span>"},     /* nor one that a special element stands in front of */
-        {"", "<b><div></b>"},           /* the adoption agency nests a new <b> in every <div> */
+        {"", "<div/>"},             /* the slash means nothing on an HTML element */
+        {"", "<!--><div>"},         /* "<!-->" is a whole comment */
+        {"<svg><title>", "<div>"},  /* <title> in SVG holds markup, not text */
+        {"<math><mi>", "<div>"},    /* nor does a MathML text integration point */
+        {"<div '>", "<div>"},       /* a quote after a space is an attribute name, not a value */
+        {"", "<div></span>"},       /* an end tag that closes nothing closes nothing */
+        {"", "<span><div></span>"}, /* nor one that a special element stands in front of */
+        {"", "<b><div></b>"},       /* the adoption agency nests a new <b> in every <div> */
         {"", "<svg><g/><foreignObject><div>"},
     };
     for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
@@ -206,8 +211,10 @@ static void test_parse_cancelled(void **state)
     for (int i = 0; i < 20000; i++)
         buf_printf(&page, "<p><a href=\"/item/%d\">Item %d</a></p>\n", i, i);
     atomic_bool cancel = true;
-    struct extract_input input = {.url = "https://www.example.com/hostile/page.html", .body = page.data,
-                                  .body_length = page.len, .cancel = &cancel};
+    struct extract_input input = {.url = "https://www.example.com/hostile/page.html",
+                                  .body = page.data,
+                                  .body_length = page.len,
+                                  .cancel = &cancel};
     struct page_signals *signals = NULL;
     assert_int_equal(extract_page(&input, &signals), CP_ERR_INTERRUPTED);
     assert_null(signals);
@@ -280,10 +287,23 @@ static void test_unterminated_constructs(void **state)
 {
     (void)state;
     static const char *const pages[] = {
-        "<a href=\"/x", "<a href='/x'>text", "<!-- never closed <a href=/y>", "<script>var a = '<a href=/z>'",
-        "<title>no end", "<div", "<", "</", "<!", "<?xml", "<meta http-equiv=refresh content=\"0;url=",
-        "<base href=", "<link rel=canonical href=/c", "<template><a href=/t>", "<noscript><a href=/n>",
-        "<a href=/1><a href=/2><a href=/3>", "",
+        "<a href=\"/x",
+        "<a href='/x'>text",
+        "<!-- never closed <a href=/y>",
+        "<script>var a = '<a href=/z>'",
+        "<title>no end",
+        "<div",
+        "<",
+        "</",
+        "<!",
+        "<?xml",
+        "<meta http-equiv=refresh content=\"0;url=",
+        "<base href=",
+        "<link rel=canonical href=/c",
+        "<template><a href=/t>",
+        "<noscript><a href=/n>",
+        "<a href=/1><a href=/2><a href=/3>",
+        "",
     };
     for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
         struct buf page = BUF_INIT;

@@ -68,11 +68,16 @@ static void test_charset_undeclared_is_windows_1252(void **state)
 static void test_charset_invalid_utf8_replaced(void **state)
 {
     (void)state;
-    const char body[] = "a\xFF" "b\xC3" "c\xED\xA0\x80" "d\xF0\x9F\x98\x80";
+    const char body[] = "a\xFF"
+                        "b\xC3"
+                        "c\xED\xA0\x80"
+                        "d\xF0\x9F\x98\x80";
     struct charset_result r;
     decode(body, sizeof body - 1, "text/html; charset=utf-8", &r);
     /* 0xFF, a truncated C3, and each byte of an encoded surrogate (ED A0 80) become U+FFFD */
-    assert_string_equal(r.text, "a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
+    assert_string_equal(r.text, "a\xEF\xBF\xBD"
+                                "b\xEF\xBF\xBD"
+                                "c\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
                                 "d\xF0\x9F\x98\x80");
     assert_int_equal(r.replaced, 5);
     assert_int_equal(r.source, CHARSET_SOURCE_HEADER);
@@ -236,7 +241,8 @@ static void test_link_header(void **state)
     struct collected_links c = {"", 0};
     size_t malformed = link_header_parse(
         "<https://a.example/x>; rel=\"canonical\", </de>; rel=alternate; hreflang=de-DE;"
-        " hreflang=fr, <https://a.example/y>; REL=\"Next Prev\"; title=\"a, b; c\"", collect_link, &c);
+        " hreflang=fr, <https://a.example/y>; REL=\"Next Prev\"; title=\"a, b; c\"",
+        collect_link, &c);
     assert_int_equal(malformed, 0);
     assert_string_equal(c.text, "[https://a.example/x|canonical|][/de|alternate|de-DE]"
                                 "[https://a.example/y|next prev|]");
@@ -275,7 +281,8 @@ static struct robots_directives parse_directives(const char *text, enum robots_s
 static void test_robots_words(void **state)
 {
     (void)state;
-    struct robots_directives d = parse_directives(" NONE , noarchive,max-snippet: 20, bogus, index", ROBOTS_SOURCE_META_HEAD);
+    struct robots_directives d = parse_directives(" NONE , noarchive,max-snippet: 20, bogus, index",
+                                                  ROBOTS_SOURCE_META_HEAD);
     assert_true(robots_directives_has(&d, ROBOTS_NOINDEX));
     assert_true(robots_directives_has(&d, ROBOTS_NOFOLLOW));
     assert_true(robots_directives_has(&d, ROBOTS_NOARCHIVE));
@@ -365,8 +372,8 @@ static void test_hreflang(void **state)
 {
     (void)state;
     static const char *const valid[] = {"en", "en-US", "EN-gb", "x-default", "zh-Hant", "zh-Hant-TW", "es-419", "fil"};
-    static const char *const invalid[] = {"en_US", "en-UK", "english", "us", "", "x", "en-", "-en", "en-US-x",
-                                          "xx-US", "en-USA"};
+    static const char *const invalid[] = {"en_US", "en-UK", "english", "us",    "",      "x",
+                                          "en-",   "-en",   "en-US-x", "xx-US", "en-USA"};
     for (size_t i = 0; i < sizeof valid / sizeof valid[0]; i++)
         assert_true(hreflang_is_valid(valid[i], strlen(valid[i])));
     for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; i++)

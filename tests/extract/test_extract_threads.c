@@ -20,8 +20,8 @@
 #define THREADS 4
 #define ROUNDS 25
 
-static const char *const fixtures[] = {"links-rel", "robots-header", "shift-jis-meta", "latin1-header", "hreflang",
-                                       "template", "broken-markup"};
+static const char *const fixtures[] = {"links-rel", "robots-header", "shift-jis-meta", "latin1-header",
+                                       "hreflang",  "template",      "broken-markup"};
 #define FIXTURE_COUNT (sizeof fixtures / sizeof fixtures[0])
 
 static struct buf bodies[FIXTURE_COUNT];
@@ -44,8 +44,10 @@ static uint64_t extract_digest(size_t fixture)
 {
     static const struct extract_header headers[] = {{"X-Robots-Tag", "googlebot: noindex"},
                                                     {"Link", "</c>; rel=canonical"}};
-    struct extract_input input = {.url = "https://www.example.com/pages/x.html", .headers = headers,
-                                  .header_count = 2, .body = bodies[fixture].data,
+    struct extract_input input = {.url = "https://www.example.com/pages/x.html",
+                                  .headers = headers,
+                                  .header_count = 2,
+                                  .body = bodies[fixture].data,
                                   .body_length = bodies[fixture].len};
     struct page_signals *s = NULL;
     if (extract_page(&input, &s) != CP_OK)

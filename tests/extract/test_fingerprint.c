@@ -35,8 +35,8 @@ static struct fingerprint of_html(const char *html)
 /* A deterministic text of n words from a small vocabulary (xorshift, fixed seed). */
 static void words(struct buf *out, size_t n, uint32_t seed)
 {
-    static const char *const vocab[] = {"lamp", "shade", "brass", "cable", "switch", "desk", "warm", "glass",
-                                        "steel", "room", "table", "linen", "oak", "matte", "plug", "timer"};
+    static const char *const vocab[] = {"lamp",  "shade", "brass", "cable", "switch", "desk",  "warm", "glass",
+                                        "steel", "room",  "table", "linen", "oak",    "matte", "plug", "timer"};
     uint32_t x = seed ? seed : 1;
     for (size_t i = 0; i < n; i++) {
         x ^= x << 13, x ^= x >> 17, x ^= x << 5;
@@ -82,7 +82,7 @@ static void test_simhash_of_edited_text_is_near(void **state)
     struct buf base = BUF_INIT, edited = BUF_INIT, other = BUF_INIT;
     words(&base, 900, 7);
     buf_append(&edited, base.data, base.len);
-    memcpy(edited.data + 2000, "zz", 2);  /* inside a word: one word changed */
+    memcpy(edited.data + 2000, "zz", 2); /* inside a word: one word changed */
     memcpy(edited.data + 4000, "yy", 2);
     words(&other, 900, 99);
     struct fingerprint a = of_text(buf_str(&base)), b = of_text(buf_str(&edited)), c = of_text(buf_str(&other));

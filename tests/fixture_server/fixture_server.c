@@ -73,10 +73,16 @@ static int read_file(const char *path, struct body *out)
 static const char *type_for(const char *path)
 {
     static const char *const table[][2] = {
-        {".html", "text/html; charset=utf-8"}, {".htm", "text/html; charset=utf-8"},
-        {".xml", "application/xml"}, {".txt", "text/plain; charset=utf-8"},
-        {".pdf", "application/pdf"}, {".png", "image/png"}, {".jpg", "image/jpeg"},
-        {".css", "text/css"}, {".js", "text/javascript"}, {".json", "application/json"},
+        {".html", "text/html; charset=utf-8"},
+        {".htm", "text/html; charset=utf-8"},
+        {".xml", "application/xml"},
+        {".txt", "text/plain; charset=utf-8"},
+        {".pdf", "application/pdf"},
+        {".png", "image/png"},
+        {".jpg", "image/jpeg"},
+        {".css", "text/css"},
+        {".js", "text/javascript"},
+        {".json", "application/json"},
         {".gz", "application/gzip"},
     };
     const char *dot = strrchr(path, '.');
@@ -162,8 +168,8 @@ static int compress_brotli(struct body *b)
         bound = b->length + 1024;
     unsigned char *out = malloc(bound);
     size_t produced = bound;
-    if (!out || !BrotliEncoderCompress(5, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT, b->length, b->data,
-                                       &produced, out)) {
+    if (!out ||
+        !BrotliEncoderCompress(5, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT, b->length, b->data, &produced, out)) {
         free(out);
         return -1;
     }
@@ -180,9 +186,9 @@ static int trap_page(const char *path, const char *n_text, struct body *out)
     if (!text)
         return -1;
     int length = sprintf(text,
-                          "<!doctype html><html><head><title>Calendar %ld</title></head><body>"
-                          "<a href=\"%s?n=%ld\">next</a> <a href=\"/\">home</a></body></html>\n",
-                          n, path, n + 1);
+                         "<!doctype html><html><head><title>Calendar %ld</title></head><body>"
+                         "<a href=\"%s?n=%ld\">next</a> <a href=\"/\">home</a></body></html>\n",
+                         n, path, n + 1);
     if (length < 0) {
         free(text);
         return -1;
@@ -217,8 +223,9 @@ static int calendar_page(const char *path, struct body *out)
     char *text = malloc(length + 256);
     if (!text)
         return -1;
-    int n = sprintf(text, "<!doctype html><title>%04ld-%02ld</title><a href=\"%.*s%04ld/%02ld/\">next month</a> "
-                          "<a href=\"/\">home</a>\n",
+    int n = sprintf(text,
+                    "<!doctype html><title>%04ld-%02ld</title><a href=\"%.*s%04ld/%02ld/\">next month</a> "
+                    "<a href=\"/\">home</a>\n",
                     year, month, (int)length, path, next_year, next_month);
     out->data = (unsigned char *)text;
     out->length = n > 0 ? (size_t)n : 0;
@@ -261,7 +268,7 @@ struct stream {
     struct body body;
     long drip_ms;
     bool endless;
-    long cut;                /* -1: the whole body; else this many bytes, then the connection breaks */
+    long cut; /* -1: the whole body; else this many bytes, then the connection breaks */
 };
 
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
@@ -482,8 +489,8 @@ static enum MHD_Result refuse_unauthorized(struct MHD_Connection *c, const struc
     if (!*refused)
         return MHD_YES;
     static const char page[] = "<!doctype html><title>Unauthorized</title><p>Unauthorized</p>\n";
-    struct MHD_Response *response =
-        MHD_create_response_from_buffer(sizeof(page) - 1, (void *)page, MHD_RESPMEM_PERSISTENT);
+    struct MHD_Response *response = MHD_create_response_from_buffer(sizeof(page) - 1, (void *)page,
+                                                                    MHD_RESPMEM_PERSISTENT);
     if (!response)
         return MHD_NO;
     MHD_add_response_header(response, "Content-Type", "text/html; charset=utf-8");
@@ -579,8 +586,8 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
         st->drip_ms = r->drip_ms;
         st->endless = r->endless;
         st->cut = r->cut;
-        response = MHD_create_response_from_callback(r->endless ? MHD_SIZE_UNKNOWN : body.length, 4096,
-                                                     stream_read, st, stream_free);
+        response = MHD_create_response_from_callback(r->endless ? MHD_SIZE_UNKNOWN : body.length, 4096, stream_read, st,
+                                                     stream_free);
     } else {
         response = MHD_create_response_from_buffer(body.length, body.data, MHD_RESPMEM_MUST_FREE);
     }
@@ -715,9 +722,8 @@ int main(int argc, char **argv)
     struct MHD_Daemon *daemon = MHD_start_daemon(
         MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG |
             (cert_pem ? MHD_USE_TLS : 0),
-        (uint16_t)port, NULL, NULL, answer, &s, MHD_OPTION_SOCK_ADDR, &address,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(4u << 20), MHD_OPTION_CONNECTION_TIMEOUT, 60u,
-        MHD_OPTION_ARRAY, tls_options, MHD_OPTION_END);
+        (uint16_t)port, NULL, NULL, answer, &s, MHD_OPTION_SOCK_ADDR, &address, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)(4u << 20), MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_ARRAY, tls_options, MHD_OPTION_END);
     if (!daemon) {
         fprintf(stderr, "fixture_server: cannot listen on 127.0.0.1:%ld\n", port);
         return 1;

@@ -65,37 +65,67 @@ static int set_directive(struct route *r, const char *token)
     const char *value = eq ? eq + 1 : "";
 #define IS(name) (name_length == strlen(name) && strncmp(token, name, name_length) == 0)
     long number;
-    if (IS("endless")) r->endless = true;
-    else if (IS("calendar")) r->calendar = true;
-    else if (IS("trap")) r->trap = true;
-    else if (IS("expand")) r->expand = true;
-    else if (!eq) return -1;
-    else if (IS("status")) { if (parse_long(value, &number) || number < 100 || number > 999) return -1; r->status = (int)number; }
-    else if (IS("location")) r->location = strdup(value);
+    if (IS("endless"))
+        r->endless = true;
+    else if (IS("calendar"))
+        r->calendar = true;
+    else if (IS("trap"))
+        r->trap = true;
+    else if (IS("expand"))
+        r->expand = true;
+    else if (!eq)
+        return -1;
+    else if (IS("status")) {
+        if (parse_long(value, &number) || number < 100 || number > 999)
+            return -1;
+        r->status = (int)number;
+    } else if (IS("location"))
+        r->location = strdup(value);
     else if (IS("header")) {
-        if (r->header_count == ROUTE_MAX_HEADERS || !strchr(value, ':')) return -1;
+        if (r->header_count == ROUTE_MAX_HEADERS || !strchr(value, ':'))
+            return -1;
         r->headers[r->header_count++] = strdup(value);
-    }
-    else if (IS("retry-after")) return parse_long(value, &r->retry_after);
-    else if (IS("delay")) return parse_long(value, &r->delay_ms);
-    else if (IS("drip")) return parse_long(value, &r->drip_ms);
-    else if (IS("trickle-headers")) { if (parse_long(value, &number) || number == 0) return -1; r->trickle_headers_ms = number; }
-    else if (IS("header-bytes")) return parse_long(value, &r->header_bytes);
-    else if (IS("times")) return parse_long(value, &r->times);
+    } else if (IS("retry-after"))
+        return parse_long(value, &r->retry_after);
+    else if (IS("delay"))
+        return parse_long(value, &r->delay_ms);
+    else if (IS("drip"))
+        return parse_long(value, &r->drip_ms);
+    else if (IS("trickle-headers")) {
+        if (parse_long(value, &number) || number == 0)
+            return -1;
+        r->trickle_headers_ms = number;
+    } else if (IS("header-bytes"))
+        return parse_long(value, &r->header_bytes);
+    else if (IS("times"))
+        return parse_long(value, &r->times);
     else if (IS("encoding")) {
-        if (strcmp(value, "gzip") == 0) r->encoding = ROUTE_ENCODING_GZIP;
-        else if (strcmp(value, "br") == 0) r->encoding = ROUTE_ENCODING_BR;
-        else return -1;
-    }
-    else if (IS("file")) r->file = strdup(value);
-    else if (IS("body")) r->body = unescape(value);
-    else if (IS("repeat")) r->repeat = unescape(value);
-    else if (IS("tail")) r->tail = unescape(value);
-    else if (IS("count")) return parse_long(value, &r->count);
-    else if (IS("cut")) return parse_long(value, &r->cut);
-    else if (IS("type")) r->content_type = strdup(value);
-    else if (IS("auth")) { if (!strchr(value, ':')) return -1; r->auth = strdup(value); }
-    else return -1;
+        if (strcmp(value, "gzip") == 0)
+            r->encoding = ROUTE_ENCODING_GZIP;
+        else if (strcmp(value, "br") == 0)
+            r->encoding = ROUTE_ENCODING_BR;
+        else
+            return -1;
+    } else if (IS("file"))
+        r->file = strdup(value);
+    else if (IS("body"))
+        r->body = unescape(value);
+    else if (IS("repeat"))
+        r->repeat = unescape(value);
+    else if (IS("tail"))
+        r->tail = unescape(value);
+    else if (IS("count"))
+        return parse_long(value, &r->count);
+    else if (IS("cut"))
+        return parse_long(value, &r->cut);
+    else if (IS("type"))
+        r->content_type = strdup(value);
+    else if (IS("auth")) {
+        if (!strchr(value, ':'))
+            return -1;
+        r->auth = strdup(value);
+    } else
+        return -1;
 #undef IS
     return 0;
 }

@@ -17,32 +17,32 @@
 enum route_encoding { ROUTE_ENCODING_NONE, ROUTE_ENCODING_GZIP, ROUTE_ENCODING_BR };
 
 struct route {
-    char *host;               /* NULL: any host; else the Host header's name, without port */
-    char *path;               /* exact path, or a prefix when it ends in '*' */
+    char *host; /* NULL: any host; else the Host header's name, without port */
+    char *path; /* exact path, or a prefix when it ends in '*' */
     bool prefix;
-    int status;               /* 0: 200, or 404 when no body source exists */
-    char *location;           /* Location header value */
+    int status;                       /* 0: 200, or 404 when no body source exists */
+    char *location;                   /* Location header value */
     char *headers[ROUTE_MAX_HEADERS]; /* "Name: value" */
     size_t header_count;
-    long retry_after;         /* -1: none */
-    long delay_ms;            /* wait before answering */
-    long drip_ms;             /* wait between body bytes */
-    long trickle_headers_ms;  /* wait between header bytes; the headers never end */
-    bool endless;             /* a body that never ends (bounded at 1 GiB) */
-    bool trap;                /* a generated page linking to path?n=N+1 (crawl trap) */
-    bool expand;              /* replace "{port}" in the body with the server's port */
-    long header_bytes;        /* add an X-Padding header of this many bytes */
+    long retry_after;        /* -1: none */
+    long delay_ms;           /* wait before answering */
+    long drip_ms;            /* wait between body bytes */
+    long trickle_headers_ms; /* wait between header bytes; the headers never end */
+    bool endless;            /* a body that never ends (bounded at 1 GiB) */
+    bool trap;               /* a generated page linking to path?n=N+1 (crawl trap) */
+    bool expand;             /* replace "{port}" in the body with the server's port */
+    long header_bytes;       /* add an X-Padding header of this many bytes */
     enum route_encoding encoding;
-    char *file;               /* body from this file (relative to the site root) */
-    char *body;               /* literal body */
-    char *repeat;             /* appended `count` times after body, "{i}" the repetition's number */
+    char *file;   /* body from this file (relative to the site root) */
+    char *body;   /* literal body */
+    char *repeat; /* appended `count` times after body, "{i}" the repetition's number */
     long count;
-    char *tail;               /* appended after the repetitions */
-    long cut;                 /* -1: whole body; else send this many bytes, then break the connection */
-    bool calendar;            /* a generated page at PREFIX/YYYY/MM/ linking to the next month */
+    char *tail;    /* appended after the repetitions */
+    long cut;      /* -1: whole body; else send this many bytes, then break the connection */
+    bool calendar; /* a generated page at PREFIX/YYYY/MM/ linking to the next month */
     char *content_type;
-    char *auth;               /* "user:password": 401 unless the request's basic auth is exactly this */
-    long times;               /* -1: always; else the rule applies to this many requests */
+    char *auth; /* "user:password": 401 unless the request's basic auth is exactly this */
+    long times; /* -1: always; else the rule applies to this many requests */
     long used;
 };
 

@@ -41,7 +41,7 @@ static void test_run_names(void **state)
     (void)state;
     assert_true(fleet_run_name_valid("nightly-2026_12"));
     assert_false(fleet_run_name_valid(""));
-    assert_false(fleet_run_name_valid("a.b"));   /* a dot would split the KV key's run from its key */
+    assert_false(fleet_run_name_valid("a.b")); /* a dot would split the KV key's run from its key */
     assert_false(fleet_run_name_valid("a b"));
     assert_false(fleet_run_name_valid("*"));
 }
@@ -137,9 +137,17 @@ static void test_archive_refuses_escaping_names(void **state)
 static void test_status_record_round_trip(void **state)
 {
     (void)state;
-    struct fleet_job_status st = {.run = "r1", .key = "http_a.test", .origin = "http://a.test", .start = "http://a.test/",
-                                  .state = FLEET_FAILED, .worker = "w\"1", .since = "2026-12-04T18:00:00Z",
-                                  .attempts = 3, .max_attempts = 3, .error_class = "connect", .error = "refused"};
+    struct fleet_job_status st = {.run = "r1",
+                                  .key = "http_a.test",
+                                  .origin = "http://a.test",
+                                  .start = "http://a.test/",
+                                  .state = FLEET_FAILED,
+                                  .worker = "w\"1",
+                                  .since = "2026-12-04T18:00:00Z",
+                                  .attempts = 3,
+                                  .max_attempts = 3,
+                                  .error_class = "connect",
+                                  .error = "refused"};
     char *json = fleet_status_encode(&st);
     assert_non_null(json);
     struct fleet_job_status back;

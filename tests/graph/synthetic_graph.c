@@ -75,9 +75,8 @@ int synthetic_graph_add_nodes(struct graph *graph, const struct synthetic_graph 
 {
     char url[96];
     for (uint32_t id = 0; id < plan->nodes; id++) {
-        int length = id >= plan->internal
-                         ? snprintf(url, sizeof url, "https://ext%u.example/out/%u", id % 13, id)
-                     : id == 0 ? snprintf(url, sizeof url, "https://bench.example/")
+        int length = id >= plan->internal ? snprintf(url, sizeof url, "https://ext%u.example/out/%u", id % 13, id)
+                     : id == 0            ? snprintf(url, sizeof url, "https://bench.example/")
                                : snprintf(url, sizeof url, "https://bench.example/s%u/page-%u.html", id % 97, id);
         bool is_new = false;
         if (graph_intern(graph, url, (size_t)length, &is_new) != id || !is_new)
@@ -111,16 +110,12 @@ int synthetic_graph_add_nodes(struct graph *graph, const struct synthetic_graph 
             flags |= GRAPH_NODE_FETCHED;
             status = draw < 500 ? 301 : 302;
             break;
-        case PAGE_PDF:
-            flags |= GRAPH_NODE_FETCHED;
-            break;
+        case PAGE_PDF: flags |= GRAPH_NODE_FETCHED; break;
         case PAGE_BLOCKED:
             flags |= GRAPH_NODE_ROBOTS_BLOCKED;
             status = 0;
             break;
-        case PAGE_NOT_CRAWLED:
-            status = 0;
-            break;
+        case PAGE_NOT_CRAWLED: status = 0; break;
         }
         graph_set_status(graph, id, status);
         graph_set_flags(graph, id, flags);

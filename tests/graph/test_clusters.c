@@ -124,8 +124,8 @@ static void test_exact_near_and_apart(void **state)
     uint32_t home = page(s.graph, "", 200, HTML_PAGE | GRAPH_NODE_START), a = page(s.graph, "a", 200, HTML_PAGE),
              b = page(s.graph, "b", 200, HTML_PAGE), n1 = page(s.graph, "n1", 200, HTML_PAGE),
              n2 = page(s.graph, "n2", 200, HTML_PAGE), thin = page(s.graph, "thin", 200, HTML_PAGE),
-             thin2 = page(s.graph, "thin2", 200, HTML_PAGE), noindex = page(s.graph, "noindex", 200,
-                                                                                HTML_PAGE | GRAPH_NODE_NOINDEX_META);
+             thin2 = page(s.graph, "thin2", 200, HTML_PAGE),
+             noindex = page(s.graph, "noindex", 200, HTML_PAGE | GRAPH_NODE_NOINDEX_META);
     uint32_t all[] = {a, b, n1, n2, thin, thin2, noindex};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         edge(s.graph, home, all[i], GRAPH_EDGE_LINK);

@@ -48,12 +48,11 @@ static void test_depth_followable_and_any(void **state)
     uint32_t s = page(graph, "", 200, HTML_PAGE | GRAPH_NODE_START);
     uint32_t a = page(graph, "a", 200, HTML_PAGE), b = page(graph, "b", 200, HTML_PAGE),
              c = page(graph, "c", 200, HTML_PAGE), d = page(graph, "d", 200, HTML_PAGE),
-             r = page(graph, "r", 301, GRAPH_NODE_FETCHED | GRAPH_NODE_IN_SCOPE),
-             e = page(graph, "e", 200, HTML_PAGE), u = page(graph, "u", 200, HTML_PAGE),
-             m = page(graph, "m", 200, HTML_PAGE), n404 = page(graph, "404", 404, HTML_PAGE),
-             g = page(graph, "g", 200, HTML_PAGE), x = page(graph, "x", 200, GRAPH_NODE_FETCHED),
-             f = page(graph, "f", 200, HTML_PAGE), i = page(graph, "i", 200, HTML_PAGE),
-             lone = page(graph, "lone", 200, HTML_PAGE);
+             r = page(graph, "r", 301, GRAPH_NODE_FETCHED | GRAPH_NODE_IN_SCOPE), e = page(graph, "e", 200, HTML_PAGE),
+             u = page(graph, "u", 200, HTML_PAGE), m = page(graph, "m", 200, HTML_PAGE),
+             n404 = page(graph, "404", 404, HTML_PAGE), g = page(graph, "g", 200, HTML_PAGE),
+             x = page(graph, "x", 200, GRAPH_NODE_FETCHED), f = page(graph, "f", 200, HTML_PAGE),
+             i = page(graph, "i", 200, HTML_PAGE), lone = page(graph, "lone", 200, HTML_PAGE);
     edge(graph, s, a, FOLLOW);
     edge(graph, s, b, NOFOLLOW);
     edge(graph, s, u, GRAPH_EDGE_LINK | GRAPH_REL_UGC);
@@ -395,13 +394,13 @@ static void test_pagerank_against_reference(void **state)
     edge(graph, s, a, FOLLOW);   /* parallel: counts once */
     edge(graph, s, b, NOFOLLOW); /* no rank */
     edge(graph, s, c, FOLLOW);
-    edge(graph, s, s, FOLLOW);   /* self-link: no rank */
-    edge(graph, s, x, FOLLOW);   /* out of scope: no rank */
+    edge(graph, s, s, FOLLOW); /* self-link: no rank */
+    edge(graph, s, x, FOLLOW); /* out of scope: no rank */
     edge(graph, a, c, FOLLOW);
     edge(graph, a, n, FOLLOW);
     edge(graph, b, a, GRAPH_EDGE_LINK | GRAPH_REL_UGC); /* b is dangling */
     edge(graph, c, r, FOLLOW);
-    edge(graph, n, s, FOLLOW);   /* from a 404: n is dangling */
+    edge(graph, n, s, FOLLOW); /* from a 404: n is dangling */
     edge(graph, r, d, GRAPH_EDGE_REDIRECT);
     edge(graph, d, s, FOLLOW);
     edge(graph, d, a, FOLLOW);
@@ -473,8 +472,7 @@ static void test_verdicts(void **state)
              other = page(graph, "other", 200, HTML_PAGE), self = page(graph, "self", 200, HTML_PAGE),
              blocked = page(graph, "blocked", 0, GRAPH_NODE_IN_SCOPE | GRAPH_NODE_ROBOTS_BLOCKED),
              pdf = page(graph, "a.pdf", 200, GRAPH_NODE_FETCHED | GRAPH_NODE_IN_SCOPE),
-             external = page(graph, "ext", 0, 0),
-             unfetched = page(graph, "later", 0, GRAPH_NODE_IN_SCOPE),
+             external = page(graph, "ext", 0, 0), unfetched = page(graph, "later", 0, GRAPH_NODE_IN_SCOPE),
              both = page(graph, "both", 200, HTML_PAGE | GRAPH_NODE_NOINDEX_META);
     graph_set_canonical(graph, other, ok);
     graph_set_canonical(graph, self, self);

@@ -50,8 +50,8 @@ static void dump_analysis(struct buf *out, const struct graph *graph, const stru
                    a->flags[id] & GRAPH_PAGE_REDIRECT_LOOP ? ":loop" : "",
                    page_name(graph, a->canonical_final[id], "-"), a->canonical_length[id],
                    a->flags[id] & GRAPH_PAGE_CANONICAL_LOOP ? ":loop" : "", a->component[id],
-                   a->flags[id] & GRAPH_PAGE_REACHES_START ? " reaches-start" : "", a->pagerank[id],
-                   a->link_score[id], a->verdict[id] ? verdict : "indexable");
+                   a->flags[id] & GRAPH_PAGE_REACHES_START ? " reaches-start" : "", a->pagerank[id], a->link_score[id],
+                   a->verdict[id] ? verdict : "indexable");
     }
 }
 

@@ -50,15 +50,11 @@ static bool followable(const struct graph *graph, uint32_t source, uint8_t meta)
         return false;
     bool ok200 = graph_node(graph, source)->status == 200;
     switch (graph_edge_kind(meta)) {
-    case GRAPH_EDGE_REDIRECT:
-        return true;
-    case GRAPH_EDGE_LINK:
-        return ok200 && !(meta & GRAPH_REL_ANY_NOFOLLOW);
+    case GRAPH_EDGE_REDIRECT: return true;
+    case GRAPH_EDGE_LINK: return ok200 && !(meta & GRAPH_REL_ANY_NOFOLLOW);
     case GRAPH_EDGE_IFRAME:
-    case GRAPH_EDGE_REFRESH:
-        return ok200;
-    default:
-        return false;
+    case GRAPH_EDGE_REFRESH: return ok200;
+    default: return false;
     }
 }
 
@@ -239,11 +235,10 @@ static void test_verdicts(void **state)
     uint32_t indexable = 0;
     for (uint32_t id = 0; id < NODES; id++) {
         const struct graph_node *node = graph_node(f->graph, id);
-        bool expected = node->status == 200 && (node->flags & GRAPH_NODE_HTML) &&
-                        (node->flags & GRAPH_NODE_IN_SCOPE) && (node->flags & GRAPH_NODE_FETCHED) &&
+        bool expected = node->status == 200 && (node->flags & GRAPH_NODE_HTML) && (node->flags & GRAPH_NODE_IN_SCOPE) &&
+                        (node->flags & GRAPH_NODE_FETCHED) &&
                         !(node->flags & (GRAPH_NODE_NOINDEX | GRAPH_NODE_ROBOTS_BLOCKED)) &&
-                        (node->canonical == GRAPH_NO_NODE || node->canonical == id) &&
-                        node->redirect == GRAPH_NO_NODE;
+                        (node->canonical == GRAPH_NO_NODE || node->canonical == id) && node->redirect == GRAPH_NO_NODE;
         assert_int_equal(f->analysis.verdict[id] == 0, expected);
         indexable += expected;
     }
@@ -253,9 +248,8 @@ static void test_verdicts(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_graph_shape), cmocka_unit_test(test_depths),
-        cmocka_unit_test(test_components),  cmocka_unit_test(test_chains),
-        cmocka_unit_test(test_pagerank),    cmocka_unit_test(test_verdicts),
+        cmocka_unit_test(test_graph_shape), cmocka_unit_test(test_depths),   cmocka_unit_test(test_components),
+        cmocka_unit_test(test_chains),      cmocka_unit_test(test_pagerank), cmocka_unit_test(test_verdicts),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -39,8 +39,8 @@ static char *write_fields(const char *const *fields, size_t count)
 static void test_guard(void **state)
 {
     (void)state;
-    const char *fields[] = {"=SUM(A1)", "+1+cmd", "-2+3", "@SUM(1)", "\t=1", "\r=1", "-42", "+1.5", "-",
-                            "'=x", "''@y", "'plain", "a=b", "plain", "=", "-1e5"};
+    const char *fields[] = {"=SUM(A1)", "+1+cmd", "-2+3", "@SUM(1)", "\t=1", "\r=1",  "-42", "+1.5",
+                            "-",        "'=x",    "''@y", "'plain",  "a=b",  "plain", "=",   "-1e5"};
     char *text = write_fields(fields, sizeof fields / sizeof fields[0]);
     assert_string_equal(text, "\"'=SUM(A1)\"|\"'+1+cmd\"|\"'-2+3\"|\"'@SUM(1)\"|\"'\t=1\"|\"'\r=1\"|-42|+1.5|\"'-\"|"
                               "\"''=x\"|\"'''@y\"|'plain|a=b|plain|\"'=\"|\"'-1e5\"|");
@@ -138,7 +138,8 @@ static void test_text_sniff(void **state)
     (void)state;
     const unsigned char xml[] = "<?xml version=\"1.0\"?>\n<urlset/>\n";
     const unsigned char text[] = "https://example.com/\r\nhttps://example.com/caf\xC3\xA9\n\t\f\x1B[0m\n";
-    const unsigned char elf[] = "\x7F" "ELF\x02\x01\x01\x00\x00\x00";
+    const unsigned char elf[] = "\x7F"
+                                "ELF\x02\x01\x01\x00\x00\x00";
     const unsigned char latin1[] = "caf\xE9 na\xEFve r\xE9sum\xE9 and much more plain text around it here";
     unsigned char noise[4096];
     unsigned seed = 7;
@@ -148,7 +149,7 @@ static void test_text_sniff(void **state)
     }
     assert_false(text_looks_binary(xml, sizeof xml - 1));
     assert_false(text_looks_binary(text, sizeof text - 1));
-    assert_false(text_looks_binary(latin1, sizeof latin1 - 1)); /* a few odd bytes are still text */
+    assert_false(text_looks_binary(latin1, sizeof latin1 - 1));                  /* a few odd bytes are still text */
     assert_false(text_looks_binary((const unsigned char *)"\xFF\xFE<\0u\0", 6)); /* UTF-16: the parsers say so */
     assert_false(text_looks_binary(xml, 0));
     assert_true(text_looks_binary(elf, sizeof elf - 1));

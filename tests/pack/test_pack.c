@@ -288,7 +288,11 @@ static const char *gate_reasons(const char *fixture, int section, enum gate_verd
 static void test_gate_anti_patterns(void **state)
 {
     (void)state;
-    static const struct { const char *fixture; int section; const char *reason; } cases[] = {
+    static const struct {
+        const char *fixture;
+        int section;
+        const char *reason;
+    } cases[] = {
         {"fixtures/intake/antipattern-1-platform-for-its-own-sake.yaml", 1, "anti-pattern 1"},
         {"fixtures/intake/antipattern-2-slo-theater.yaml", 2, "anti-pattern 2"},
         {"fixtures/intake/antipattern-3-boil-the-ocean.yaml", 3, "anti-pattern 3"},
@@ -360,10 +364,18 @@ static void test_empty_intake_pack_shape(void **state)
     pack_gate_free(&gate);
     char *text = read_all(output);
     static const char *const headings[] = {
-        "\n## 1. Context snapshot\n", "\n### Assumptions\n", "\n## 2. Shared capabilities",
-        "\n## 3. Quality attributes spec\n", "\n## 4. Scaling doomsday clock", "\n## 5. Instrumentation plan\n",
-        "\n## 6. Discoverability plan\n", "\n## 7. Execution roadmap\n", "\n## 8. Risks, open questions, next steps\n",
-        "\n### Open questions\n", "\n### Next steps\n", "\n## Quality gate\n",
+        "\n## 1. Context snapshot\n",
+        "\n### Assumptions\n",
+        "\n## 2. Shared capabilities",
+        "\n## 3. Quality attributes spec\n",
+        "\n## 4. Scaling doomsday clock",
+        "\n## 5. Instrumentation plan\n",
+        "\n## 6. Discoverability plan\n",
+        "\n## 7. Execution roadmap\n",
+        "\n## 8. Risks, open questions, next steps\n",
+        "\n### Open questions\n",
+        "\n### Next steps\n",
+        "\n## Quality gate\n",
     };
     const char *at = text;
     for (size_t i = 0; i < sizeof(headings) / sizeof(headings[0]); i++) {
@@ -413,8 +425,9 @@ static void test_pagination_split(void **state)
     assert_int_equal(pack_run(&options, &gate), CP_OK);
     pack_gate_free(&gate);
     char *text = read_all(output);
-    assert_non_null(strstr(text, "`https://big.example/sitemap-items-1.xml` from `https://big.example/items/p00000`"
-                                 "<br>`https://big.example/sitemap-items-2.xml` from `https://big.example/items/p50000` |"));
+    assert_non_null(strstr(text,
+                           "`https://big.example/sitemap-items-1.xml` from `https://big.example/items/p00000`"
+                           "<br>`https://big.example/sitemap-items-2.xml` from `https://big.example/items/p50000` |"));
     assert_non_null(strstr(text, "Measured gap: 1 file(s) need splitting"));
     free(text);
     char command[200];

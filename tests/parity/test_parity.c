@@ -30,8 +30,8 @@
 #define MAX_HEADERS 16
 
 static struct fixture_files pages;
-static json_t *recording;       /* expected.json: {"browser", "pages": {NAME: {"charset", "links"}}} */
-static struct buf differences;  /* differences.txt as read */
+static json_t *recording;      /* expected.json: {"browser", "pages": {NAME: {"charset", "links"}}} */
+static struct buf differences; /* differences.txt as read */
 
 static void source_path(const char *relative, char *path, size_t size)
 {
@@ -135,7 +135,8 @@ static bool page_agrees(const char *name, struct buf *report)
     }
     size_t index;
     json_t *href;
-    json_array_foreach(json_object_get(expected, "links"), index, href) {
+    json_array_foreach(json_object_get(expected, "links"), index, href)
+    {
         if (!comparable(json_string_value(href)))
             continue;
         append_list_item(&theirs, json_string_value(href));
@@ -146,11 +147,11 @@ static bool page_agrees(const char *name, struct buf *report)
     bool same_charset = browser_charset && strcasecmp(browser_charset, signals->charset) == 0;
     if (!same_charset) {
         buf_printf(report, "charset: crawlpack %s, Chromium %s\n", signals->charset,
-                    browser_charset ? browser_charset : "?");
+                   browser_charset ? browser_charset : "?");
     }
     if (!same_links) {
-        buf_printf(report, "links: crawlpack (%zu):%s\n  Chromium (%zu):%s\n", ours_count, buf_str(&ours),
-                    theirs_count, buf_str(&theirs));
+        buf_printf(report, "links: crawlpack (%zu):%s\n  Chromium (%zu):%s\n", ours_count, buf_str(&ours), theirs_count,
+                   buf_str(&theirs));
     }
     page_signals_free(signals);
     buf_free(&ours);
@@ -173,7 +174,8 @@ static void test_page(void **state)
     buf_free(&report);
     if (documented && agrees)
         fail_msg("%s: listed in fixtures/parity/differences.txt but now agrees with Chromium: remove the "
-                 "entry (and its line in docs/extract.md)", name);
+                 "entry (and its line in docs/extract.md)",
+                 name);
     if (documented)
         print_message("%s: known difference:%s\n%s", name, documented, message);
     else if (!agrees)
@@ -186,7 +188,8 @@ static void test_corpus_complete(void **state)
     (void)state;
     const char *name;
     json_t *value;
-    json_object_foreach(json_object_get(recording, "pages"), name, value) {
+    json_object_foreach(json_object_get(recording, "pages"), name, value)
+    {
         char file[300];
         snprintf(file, sizeof file, "%s.html", name);
         bool found = false;

@@ -41,14 +41,12 @@ static void build_findings(struct finding_list *list)
     add_related(f, "https://demo.example/old");
     add_related(f, "https://demo.example/new");
 
-    findings_add(list, RULE_ROBOTS_INVALID_LINE, "https://demo.example/robots.txt",
-                 "https://demo.example/robots.txt", 4,
-                 "line 4: \"Disalow: /x\"\r\nthen\tcontrol \x01\x1f del \x7f bad byte \xff end");
+    findings_add(list, RULE_ROBOTS_INVALID_LINE, "https://demo.example/robots.txt", "https://demo.example/robots.txt",
+                 4, "line 4: \"Disalow: /x\"\r\nthen\tcontrol \x01\x1f del \x7f bad byte \xff end");
 
     findings_add(list, RULE_DEEP_PAGE, "https://demo.example/a,b", NULL, 0, "click depth 5 > 3, via 'a' & <b>");
 
-    findings_add(list, RULE_SITEMAP_EMPTY, NULL, "/srv/site/sitemap-empty.xml", 0,
-                 "no <url> entries ]]> here");
+    findings_add(list, RULE_SITEMAP_EMPTY, NULL, "/srv/site/sitemap-empty.xml", 0, "no <url> entries ]]> here");
 
     findings_add(list, RULE_CANONICAL_MISSING, "https://demo.example/about", "https://demo.example/about", 0,
                  "no canonical link");
@@ -64,8 +62,9 @@ static void base_context(struct report_context *ctx)
         {"sitemap", "https://demo.example/news.xml"},
     };
     static const enum rule_id checked[] = {
-        RULE_BROKEN_LINK, RULE_SITEMAP_LOC_INVALID, RULE_CANONICAL_TO_REDIRECT, RULE_ROBOTS_INVALID_LINE,
-        RULE_DEEP_PAGE, RULE_SITEMAP_EMPTY, RULE_CANONICAL_MISSING, RULE_REDIRECT_LOOP, RULE_ORPHAN_URL,
+        RULE_BROKEN_LINK,         RULE_SITEMAP_LOC_INVALID, RULE_CANONICAL_TO_REDIRECT,
+        RULE_ROBOTS_INVALID_LINE, RULE_DEEP_PAGE,           RULE_SITEMAP_EMPTY,
+        RULE_CANONICAL_MISSING,   RULE_REDIRECT_LOOP,       RULE_ORPHAN_URL,
     };
     report_context_init(ctx);
     ctx->tool_version = "0.0.0-test";
@@ -90,7 +89,10 @@ static void file_context(struct report_context *ctx)
 {
     static const char *const files[] = {"fixtures/sitemaps/main site.xml", "fixtures/sitemaps/clean.xml"};
     static const enum rule_id sitemap_rules[] = {
-        RULE_SITEMAP_MALFORMED_XML, RULE_SITEMAP_EMPTY, RULE_SITEMAP_LOC_INVALID, RULE_SITEMAP_DUPLICATE_URL,
+        RULE_SITEMAP_MALFORMED_XML,
+        RULE_SITEMAP_EMPTY,
+        RULE_SITEMAP_LOC_INVALID,
+        RULE_SITEMAP_DUPLICATE_URL,
     };
     base_context(ctx);
     ctx->inputs = files;
@@ -103,8 +105,8 @@ static void file_context(struct report_context *ctx)
     ctx->junit_grouping = JUNIT_BY_SOURCE_FILE;
 }
 
-static void write_sample(const char *dir, const char *name, const char *format,
-                         const struct finding_list *list, const struct report_context *ctx)
+static void write_sample(const char *dir, const char *name, const char *format, const struct finding_list *list,
+                         const struct report_context *ctx)
 {
     char path[4096];
     snprintf(path, sizeof(path), "%s/%s", dir, name);
@@ -120,8 +122,7 @@ static void write_sample(const char *dir, const char *name, const char *format,
     }
 }
 
-static void write_all(const char *dir, const char *prefix, const struct finding_list *list,
-                      struct report_context *ctx)
+static void write_all(const char *dir, const char *prefix, const struct finding_list *list, struct report_context *ctx)
 {
     static const char *const formats[] = {"text", "json", "csv", "sarif"};
     static const char *const extensions[] = {"txt", "json", "csv", "sarif"};

@@ -90,7 +90,8 @@ static void test_identity_per_rule_family(void **state)
     /* A file-level finding without URL is keyed by its file. */
     add(&list, RULE_SITEMAP_EMPTY, NULL, "empty.xml", 0, NULL);
     identity_of(&list.items[7], &a);
-    assert_string_equal(buf_str(&a), "sitemap-empty\x1f\x1f" "empty.xml");
+    assert_string_equal(buf_str(&a), "sitemap-empty\x1f\x1f"
+                                     "empty.xml");
 
     assert_int_equal(finding_identity_key_kind(RULE_DEEP_PAGE), FINDING_KEY_NONE);
     assert_int_equal(finding_identity_key_kind(RULE_ROBOTS_INVALID_LINE), FINDING_KEY_SOURCE);
@@ -149,8 +150,9 @@ static void test_cause_keys_and_groups(void **state)
     assert_int_equal(causes.count, 6);
     assert_string_equal(causes.groups[0].key, "canonical-invalid:scheme=file");
     assert_int_equal(causes.groups[0].count, 527);
-    assert_string_equal(causes.groups[0].summary,
-                        "527 pages: canonical uses the file: scheme (built without the site URL, e.g. Sphinx html_baseurl?)");
+    assert_string_equal(
+        causes.groups[0].summary,
+        "527 pages: canonical uses the file: scheme (built without the site URL, e.g. Sphinx html_baseurl?)");
     assert_int_equal(causes.groups[1].count, 77);
     assert_int_equal(causes.groups[1].related, 34);
     assert_string_equal(causes.groups[1].summary,
@@ -302,7 +304,8 @@ static void test_corrupt_baselines_name_file_and_problem(void **state)
         {"{\"findings\":[{\"rule\":\"deep-page\",\"url\":5}]}", CP_ERR_INVALID, "findings[0]: \"url\" is not a string"},
         {"{\"findings\":[{\"rule\":\"deep-page\",\"line\":-3}]}", CP_ERR_INVALID, "\"line\" is not a line number"},
         {"{\"findings\":[{\"rule\":\"deep-page\",\"related\":\"x\"}]}", CP_ERR_INVALID, "\"related\" is not an array"},
-        {"{\"findings\":[{\"rule\":\"deep-page\",\"related\":[\"a\",{}]}]}", CP_ERR_INVALID, "holds a value that is not a string"},
+        {"{\"findings\":[{\"rule\":\"deep-page\",\"related\":[\"a\",{}]}]}", CP_ERR_INVALID,
+         "holds a value that is not a string"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char *path = temp_file_with(cases[i].text, strlen(cases[i].text));
@@ -331,8 +334,14 @@ static void test_xml_clean_text(void **state)
     struct buf out = BUF_INIT;
     assert_int_equal(xml_clean_text("plain <&> caf\xC3\xA9 \xF0\x9F\x98\x80", &out), CP_OK);
     assert_string_equal(buf_str(&out), "plain <&> caf\xC3\xA9 \xF0\x9F\x98\x80");
-    assert_int_equal(xml_clean_text("a\x01" "b\tc\nd\re\x0b" "f", &out), CP_OK);
-    assert_string_equal(buf_str(&out), "a\xEF\xBF\xBD" "b\tc\nd\re\xEF\xBF\xBD" "f");
+    assert_int_equal(xml_clean_text("a\x01"
+                                    "b\tc\nd\re\x0b"
+                                    "f",
+                                    &out),
+                     CP_OK);
+    assert_string_equal(buf_str(&out), "a\xEF\xBF\xBD"
+                                       "b\tc\nd\re\xEF\xBF\xBD"
+                                       "f");
     /* Invalid UTF-8, an overlong '<', a surrogate, U+FFFE and a truncated sequence. */
     assert_int_equal(xml_clean_text("\xff|\xC0\xBC|\xED\xA0\x80|\xEF\xBF\xBE|\xE2\x86", &out), CP_OK);
     const char *text = buf_str(&out);
@@ -341,7 +350,8 @@ static void test_xml_clean_text(void **state)
     /* Every output is well-formed XML character data. */
     struct buf doc = BUF_INIT;
     buf_printf(&doc, "<a>%s</a>", text);
-    xmlDocPtr parsed = xmlReadMemory(doc.data, (int)doc.len, "t.xml", "UTF-8", XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlDocPtr parsed = xmlReadMemory(doc.data, (int)doc.len, "t.xml", "UTF-8",
+                                     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     /* The raw text contains no markup characters, so the document parses. */
     assert_non_null(parsed);
     xmlFreeDoc(parsed);
@@ -359,7 +369,8 @@ static void test_junit_is_well_formed_with_hostile_text(void **state)
 {
     (void)state;
     struct finding_list list = FINDING_LIST_INIT;
-    findings_add(&list, RULE_BROKEN_LINK, "https://x/\x01]]>&<", "\xff\xfe", 1, "nul-free \x02\x1b[31m \xC0\xAF ]]> \"'<>&");
+    findings_add(&list, RULE_BROKEN_LINK, "https://x/\x01]]>&<", "\xff\xfe", 1,
+                 "nul-free \x02\x1b[31m \xC0\xAF ]]> \"'<>&");
     findings_add(&list, RULE_SITEMAP_EMPTY, NULL, "   ", 0, "only spaces as file name");
     for (int grouping = JUNIT_BY_RULE; grouping <= JUNIT_BY_SOURCE_FILE; grouping++) {
         char *text = NULL;

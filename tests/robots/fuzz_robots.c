@@ -12,8 +12,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const agents[] = {"crawlpack", "Googlebot", "FooBot", "*", "", "Foo Bar"};
-static const char *const paths[] = {"/", "/a/b?c=d", "/index.html", "/robots.txt", "/%E3%83%84/x$",
-                                    "/foo/bar/baz.php", "", "/*"};
+static const char *const paths[] = {"/", "/a/b?c=d", "/index.html", "/robots.txt", "/%E3%83%84/x$", "/foo/bar/baz.php",
+                                    "",  "/*"};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -22,8 +22,7 @@ static struct robots *parse(const char *body, struct finding_list *findings)
     return robots;
 }
 
-static bool check(const struct robots *robots, const char *agent, const char *path,
-                  struct robots_decision *decision)
+static bool check(const struct robots *robots, const char *agent, const char *path, struct robots_decision *decision)
 {
     return robots_check(robots, agent, path, strlen(path), decision);
 }
@@ -67,8 +66,7 @@ static void test_deciding_rule_and_longest_match(void **state)
     assert_string_equal(verdict(r, "AnyBot", "/doc.pdf"), "disallowed line 4: Disallow: /*.pdf$");
     assert_string_equal(verdict(r, "AnyBot", "/doc.pdf?x=1"), "allowed no matching rule");
     assert_string_equal(verdict(r, "AnyBot", "/same/x"), "allowed line 5: Allow: /same");
-    assert_string_equal(verdict(r, "AnyBot", "/robots.txt"),
-                        "allowed /robots.txt itself is always allowed (RFC 9309)");
+    assert_string_equal(verdict(r, "AnyBot", "/robots.txt"), "allowed /robots.txt itself is always allowed (RFC 9309)");
     assert_string_equal(verdict(r, "AnyBot", ""), "allowed no matching rule");
     robots_free(r);
 }
@@ -129,19 +127,19 @@ static void test_google_tolerances_and_findings(void **state)
 {
     (void)state;
     struct finding_list findings = FINDING_LIST_INIT;
-    struct robots *r = parse("Disallow: /before-any-group\n"  /* 1 */
-                             "useragent: FooBot\n"            /* 2 */
-                             "disalow: /typo\n"               /* 3 */
-                             "disallow /no-colon\n"           /* 4 */
-                             "Allow: /dir/index.html\n"       /* 5 */
-                             "Disallow: /\n"                  /* 6 */
-                             "Noindex: /secret\n"             /* 7 */
-                             "Frobnicate: yes\n"              /* 8 */
-                             "Sitemap: /relative.xml\n"       /* 9 */
+    struct robots *r = parse("Disallow: /before-any-group\n"      /* 1 */
+                             "useragent: FooBot\n"                /* 2 */
+                             "disalow: /typo\n"                   /* 3 */
+                             "disallow /no-colon\n"               /* 4 */
+                             "Allow: /dir/index.html\n"           /* 5 */
+                             "Disallow: /\n"                      /* 6 */
+                             "Noindex: /secret\n"                 /* 7 */
+                             "Frobnicate: yes\n"                  /* 8 */
+                             "Sitemap: /relative.xml\n"           /* 9 */
                              "Sitemap: https://a.example/s.xml\n" /* 10 */
                              "Sitemap: https://a.example/s.xml\n" /* 11 */
-                             "just-a-word\n"                  /* 12 */
-                             "Disallow: nopath\n",            /* 13 */
+                             "just-a-word\n"                      /* 12 */
+                             "Disallow: nopath\n",                /* 13 */
                              &findings);
     assert_string_equal(finding_summary(&findings), "1 robots-invalid-line\n"
                                                     "2 robots-tolerated-typo\n"
@@ -171,10 +169,10 @@ static void test_more_line_findings(void **state)
 {
     (void)state;
     struct finding_list findings = FINDING_LIST_INIT;
-    struct robots *r = parse("User-agent: * (all of them)\n"       /* 1: read as '*' */
-                             "Disallow: /a%zz\n"                   /* 2: not an escape */
-                             "User-agent: Googlebot/2.1\n"         /* 3: token googlebot */
-                             "User-agent: 123\n"                   /* 4: no token */
+    struct robots *r = parse("User-agent: * (all of them)\n" /* 1: read as '*' */
+                             "Disallow: /a%zz\n"             /* 2: not an escape */
+                             "User-agent: Googlebot/2.1\n"   /* 3: token googlebot */
+                             "User-agent: 123\n"             /* 4: no token */
                              "Disallow: /b\n"
                              "http://example.com/sitemap.xml\n"    /* 6: bare URL */
                              ": no key\n"                          /* 7 */
@@ -275,7 +273,8 @@ static void test_encodings_and_line_ends(void **state)
     assert_int_equal(findings.count, 0);
     robots_free(r);
 
-    static const char utf16[] = "\xff\xfeU\0s\0e\0r\0-\0a\0g\0e\0n\0t\0:\0 \0*\0\n\0D\0i\0s\0a\0l\0l\0o\0w\0:\0 \0/\0\n\0";
+    static const char utf16[] =
+        "\xff\xfeU\0s\0e\0r\0-\0a\0g\0e\0n\0t\0:\0 \0*\0\n\0D\0i\0s\0a\0l\0l\0o\0w\0:\0 \0/\0\n\0";
     assert_int_equal(robots_parse(utf16, sizeof(utf16) - 1, "utf16.txt", &r, &findings), 0);
     assert_true(check(r, "x", "/", &d));
     assert_string_equal(finding_summary(&findings), "1 robots-invalid-line\n");
@@ -381,7 +380,9 @@ static char *random_robots(unsigned *seed, struct naive_rule *rules, int *rule_c
             int agent = rand_r(seed) % 3; /* 0: *, 1: FooBot, 2: BarBot */
             groups_agent[group] = agent;
             n += (size_t)snprintf(body + n, sizeof(body) - n, "User-agent: %s\n",
-                                  agent == 0 ? "*" : agent == 1 ? "FooBot" : "BarBot");
+                                  agent == 0   ? "*"
+                                  : agent == 1 ? "FooBot"
+                                               : "BarBot");
             line++;
             need_agent = false;
         }
@@ -401,8 +402,8 @@ static char *random_robots(unsigned *seed, struct naive_rule *rules, int *rule_c
 
 /* Google's decision, computed directly: the groups naming the agent, else the `*` groups. Returns
  * the deciding line (0 for none) through *line. */
-static bool naive_allowed(const struct naive_rule *rules, int rule_count, const int *groups_agent,
-                          int group_count, int agent, const char *path, unsigned *line)
+static bool naive_allowed(const struct naive_rule *rules, int rule_count, const int *groups_agent, int group_count,
+                          int agent, const char *path, unsigned *line)
 {
     bool named = false;
     for (int g = 0; g < group_count; g++)
@@ -454,8 +455,8 @@ static void test_matches_naive_reading(void **state)
                 struct robots_decision d;
                 bool allowed = check(r, agents[a], path, &d);
                 if (allowed != expected || d.line != line)
-                    fail_msg("file %d, agent %s, path '%s': got %d line %u, expected %d line %u\n%s", file,
-                             agents[a], path, allowed, d.line, expected, line, body);
+                    fail_msg("file %d, agent %s, path '%s': got %d line %u, expected %d line %u\n%s", file, agents[a],
+                             path, allowed, d.line, expected, line, body);
             }
         }
         robots_free(r);
@@ -499,11 +500,11 @@ static void test_fetch_policy(void **state)
         struct robots_http_outcome outcome = {c->status, c->network_error, "connect: refused", c->location, c->hops};
         struct finding_list findings = FINDING_LIST_INIT;
         char reason[256] = "unset";
-        enum robots_fetch_action action =
-            robots_fetch_policy("https://example.com/robots.txt", &outcome, &findings, reason, sizeof(reason));
+        enum robots_fetch_action action = robots_fetch_policy("https://example.com/robots.txt", &outcome, &findings,
+                                                              reason, sizeof(reason));
         if (action != c->action)
-            fail_msg("case %zu (status %ld, hops %d): action %d, expected %d", i, c->status, c->hops,
-                     action, c->action);
+            fail_msg("case %zu (status %ld, hops %d): action %d, expected %d", i, c->status, c->hops, action,
+                     c->action);
         assert_int_equal(findings.count, c->finding < 0 ? 0 : 1);
         if (c->finding >= 0) {
             assert_int_equal(findings.items[0].rule, c->finding);

@@ -69,17 +69,23 @@ static void test_cli_conformance(void **state)
         assert_non_null(f);
         fwrite(json_string_value(body), 1, json_string_length(body), f);
         fclose(f);
-        char *argv[] = {(char *)bin, "robots", "check", "--robots-file", robots_file, "--user-agent",
+        char *argv[] = {(char *)bin,
+                        "robots",
+                        "check",
+                        "--robots-file",
+                        robots_file,
+                        "--user-agent",
                         (char *)json_string_value(json_object_get(c, "useragent")),
-                        (char *)json_string_value(json_object_get(c, "url")), NULL};
+                        (char *)json_string_value(json_object_get(c, "url")),
+                        NULL};
         char word[32];
         run_check(argv, word, sizeof(word));
         const char *expected = json_is_true(json_object_get(c, "expected_allowed")) ? "allowed" : "disallowed";
         bool ok = strcmp(word, expected) == 0;
         passed += ok;
         if (!ok)
-            printf("FAIL %s: printed '%s', expected '%s'\n", json_string_value(json_object_get(c, "name")),
-                   word, expected);
+            printf("FAIL %s: printed '%s', expected '%s'\n", json_string_value(json_object_get(c, "name")), word,
+                   expected);
     }
     unlink(robots_file);
     printf("robots check conformance: %zu/%zu\n", passed, total);

@@ -63,12 +63,10 @@ static void test_robots_cases(void **state)
         google_total += google;
         google_passed += google && ok;
         if (!ok)
-            printf("FAIL %s: agent '%s' url '%.120s' expected %s\n",
-                   json_string_value(json_object_get(c, "name")), agent, url,
-                   expected ? "allowed" : "disallowed");
+            printf("FAIL %s: agent '%s' url '%.120s' expected %s\n", json_string_value(json_object_get(c, "name")),
+                   agent, url, expected ? "allowed" : "disallowed");
     }
-    printf("robots conformance: %zu/%zu (google_specific %zu/%zu)\n", passed, total, google_passed,
-           google_total);
+    printf("robots conformance: %zu/%zu (google_specific %zu/%zu)\n", passed, total, google_passed, google_total);
     json_decref(cases);
     assert_true(total >= 145);
     assert_int_equal(passed, total);
@@ -107,8 +105,8 @@ static bool path_params_query_case(json_t *c)
     long length = robots_path_of_url_text(url, strlen(url), path, sizeof(path));
     bool ok = length >= 0 && strcmp(path, expected) == 0;
     if (!ok)
-        printf("FAIL get_path_params_query '%s': got '%s', expected '%s'\n", url,
-               length >= 0 ? path : "(overflow)", expected);
+        printf("FAIL get_path_params_query '%s': got '%s', expected '%s'\n", url, length >= 0 ? path : "(overflow)",
+               expected);
     return ok;
 }
 

@@ -19,8 +19,8 @@
 
 static const char rules[] = "User-agent: *\nDisallow: /private/\n";
 
-static enum MHD_Result reply(struct MHD_Connection *connection, unsigned status, const char *body,
-                             size_t length, const char *location)
+static enum MHD_Result reply(struct MHD_Connection *connection, unsigned status, const char *body, size_t length,
+                             const char *location)
 {
     struct MHD_Response *response = MHD_create_response_from_buffer(length, (void *)body, MHD_RESPMEM_MUST_COPY);
     if (location)
@@ -31,9 +31,8 @@ static enum MHD_Result reply(struct MHD_Connection *connection, unsigned status,
 }
 
 /* Routes: /ok, /404, /429, /503, /hop/N (N redirects, then the rules), /big (600 KB). */
-static enum MHD_Result route(void *cls, struct MHD_Connection *connection, const char *url,
-                             const char *method, const char *version, const char *upload_data,
-                             size_t *upload_data_size, void **state)
+static enum MHD_Result route(void *cls, struct MHD_Connection *connection, const char *url, const char *method,
+                             const char *version, const char *upload_data, size_t *upload_data_size, void **state)
 {
     (void)cls, (void)method, (void)version, (void)upload_data, (void)upload_data_size, (void)state;
     int hops;
@@ -70,8 +69,8 @@ static int start_server(void **state)
     (void)state;
     struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = 0};
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    server = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, route, NULL,
-                              MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&address, MHD_OPTION_END);
+    server = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, route, NULL, MHD_OPTION_SOCK_ADDR,
+                              (struct sockaddr *)&address, MHD_OPTION_END);
     if (!server)
         return -1;
     port = MHD_get_daemon_info(server, MHD_DAEMON_INFO_BIND_PORT)->port;

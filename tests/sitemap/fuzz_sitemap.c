@@ -29,8 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct sitemap_checker checker;
     size_t count = 0;
     sitemap_checker_init(&checker, &options, &findings, count_entry, &count);
-    sitemap_check_buffer(&checker, "fuzz.xml", "https://example.com/sitemap.xml", data, size,
-                         SITEMAP_ORIGIN_ARGUMENT, NULL);
+    sitemap_check_buffer(&checker, "fuzz.xml", "https://example.com/sitemap.xml", data, size, SITEMAP_ORIGIN_ARGUMENT,
+                         NULL);
     sitemap_checker_free(&checker);
     findings_free(&findings);
     return 0;

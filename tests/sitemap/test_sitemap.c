@@ -180,9 +180,9 @@ static void test_duplicates_across_buffers_and_scope(void **state)
     struct sitemap_checker checker;
     sitemap_checker_init(&checker, &options, &findings, collect, &c);
     for (int i = 0; i < 2; i++)
-        assert_int_equal(sitemap_check_buffer(&checker, "b", declared[i], body, sizeof body - 1, SITEMAP_ORIGIN_ROBOTS,
-                                              NULL),
-                         CP_OK);
+        assert_int_equal(
+            sitemap_check_buffer(&checker, "b", declared[i], body, sizeof body - 1, SITEMAP_ORIGIN_ROBOTS, NULL),
+            CP_OK);
     assert_int_equal(checker.files, 2);
     assert_int_equal(checker.urls, 6);
     sitemap_checker_free(&checker);
@@ -190,7 +190,6 @@ static void test_duplicates_across_buffers_and_scope(void **state)
     assert_int_equal(count_rule(&findings, RULE_SITEMAP_LOC_OTHER_ORIGIN), 2); /* other.example, twice */
     findings_free(&findings);
 }
-
 
 struct handed_out {
     size_t count;
@@ -218,8 +217,9 @@ static void test_index_authority_passes_down(void **state)
     struct sitemap_options options = {.now = NOW, .robots = robots, .robots_count = 2};
     static const char top[] = "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
                               "<sitemap><loc>https://example.com/en/index.xml</loc></sitemap></sitemapindex>";
-    static const char middle[] = "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
-                                 "<sitemap><loc>https://example.com/en/pages/sitemap.xml</loc></sitemap></sitemapindex>";
+    static const char middle[] =
+        "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+        "<sitemap><loc>https://example.com/en/pages/sitemap.xml</loc></sitemap></sitemapindex>";
     static const char leaf[] = "https://example.com/about\nhttps://partner.example/shared\nhttps://other.example/z\n";
     struct finding_list findings = FINDING_LIST_INIT;
     struct handed_out h = {0};
@@ -234,9 +234,9 @@ static void test_index_authority_passes_down(void **state)
                                           SITEMAP_ORIGIN_INDEX, NULL),
                      CP_OK);
     assert_int_equal(h.count, 2);
-    assert_int_equal(sitemap_check_buffer(&checker, h.children[1], h.children[1], leaf, sizeof leaf - 1,
-                                          SITEMAP_ORIGIN_INDEX, NULL),
-                     CP_OK);
+    assert_int_equal(
+        sitemap_check_buffer(&checker, h.children[1], h.children[1], leaf, sizeof leaf - 1, SITEMAP_ORIGIN_INDEX, NULL),
+        CP_OK);
     sitemap_checker_free(&checker);
     assert_int_equal(count_rule(&findings, RULE_SITEMAP_LOC_OUT_OF_SCOPE), 0);
     assert_int_equal(count_rule(&findings, RULE_SITEMAP_LOC_OTHER_ORIGIN), 1); /* other.example vouches for nothing */
@@ -248,15 +248,14 @@ static void test_index_authority_passes_down(void **state)
     sitemap_checker_init(&checker, &bare, &findings, NULL, NULL);
     checker.on_child = remember_child;
     checker.context = &h;
-    assert_int_equal(sitemap_check_buffer(&checker, own[0], own[0], middle, sizeof middle - 1, SITEMAP_ORIGIN_DEFAULT,
-                                          NULL),
-                     CP_OK);
-    assert_int_equal(sitemap_check_buffer(&checker, h.children[0], h.children[0], leaf, sizeof leaf - 1,
-                                          SITEMAP_ORIGIN_INDEX, NULL),
-                     CP_OK);
+    assert_int_equal(
+        sitemap_check_buffer(&checker, own[0], own[0], middle, sizeof middle - 1, SITEMAP_ORIGIN_DEFAULT, NULL), CP_OK);
+    assert_int_equal(
+        sitemap_check_buffer(&checker, h.children[0], h.children[0], leaf, sizeof leaf - 1, SITEMAP_ORIGIN_INDEX, NULL),
+        CP_OK);
     sitemap_checker_free(&checker);
-    assert_int_equal(count_rule(&findings, RULE_SITEMAP_LOC_OUT_OF_SCOPE), 1);  /* /about, outside /en/pages/ */
-    assert_int_equal(count_rule(&findings, RULE_SITEMAP_LOC_OTHER_ORIGIN), 2);  /* partner and other */
+    assert_int_equal(count_rule(&findings, RULE_SITEMAP_LOC_OUT_OF_SCOPE), 1); /* /about, outside /en/pages/ */
+    assert_int_equal(count_rule(&findings, RULE_SITEMAP_LOC_OTHER_ORIGIN), 2); /* partner and other */
     findings_free(&findings);
 }
 
@@ -282,11 +281,24 @@ static void test_hostile_input(void **state)
 static void test_datetime(void **state)
 {
     (void)state;
-    static const char *const valid[] = {"2025", "2025-02", "2024-02-29", "2025-01-02T03:04Z", "2025-01-02T03:04:05+01:00",
+    static const char *const valid[] = {"2025",
+                                        "2025-02",
+                                        "2024-02-29",
+                                        "2025-01-02T03:04Z",
+                                        "2025-01-02T03:04:05+01:00",
                                         "2025-01-02T03:04:05.678-10:30"};
-    static const char *const invalid[] = {"", "25", "2025-13", "2025-02-29", "2025-01-02T03:04", "2025-01-02T24:00Z",
-                                          "2025-01-02 03:04Z", "2025-1-2", "2025-01-02T03:04:05.Z", "2025-01T03:04Z",
-                                          "2025-01-02T03:04+0100", "2025-01-02Z"};
+    static const char *const invalid[] = {"",
+                                          "25",
+                                          "2025-13",
+                                          "2025-02-29",
+                                          "2025-01-02T03:04",
+                                          "2025-01-02T24:00Z",
+                                          "2025-01-02 03:04Z",
+                                          "2025-1-2",
+                                          "2025-01-02T03:04:05.Z",
+                                          "2025-01T03:04Z",
+                                          "2025-01-02T03:04+0100",
+                                          "2025-01-02Z"};
     struct w3c_datetime when;
     for (size_t i = 0; i < sizeof valid / sizeof valid[0]; i++)
         assert_true(w3c_datetime_parse(valid[i], strlen(valid[i]), &when));
@@ -380,8 +392,9 @@ static void test_deferred_children(void **state)
     struct sitemap_checker checker;
     sitemap_checker_init(&checker, &options, &findings, NULL, &children);
     checker.on_child = defer_child;
-    assert_int_equal(sitemap_check_buffer(&checker, "https://example.com/sitemap.xml", "https://example.com/sitemap.xml",
-                                          index, sizeof index - 1, SITEMAP_ORIGIN_ROBOTS, NULL),
+    assert_int_equal(sitemap_check_buffer(&checker, "https://example.com/sitemap.xml",
+                                          "https://example.com/sitemap.xml", index, sizeof index - 1,
+                                          SITEMAP_ORIGIN_ROBOTS, NULL),
                      CP_OK);
     assert_int_equal(children.count, 2);
     assert_string_equal(children.urls[0], "https://example.com/a.xml");
@@ -423,8 +436,9 @@ static void test_same_file_twice_is_read_once(void **state)
     assert_int_equal(children.count, 0); /* read already: not handed out */
     /* The same body again, from another name that redirected to it. */
     assert_true(sitemap_checker_has_read(&checker, "https://example.com/pages.txt"));
-    assert_int_equal(sitemap_check_buffer(&checker, "https://example.com/old-pages.txt", "https://example.com/pages.txt",
-                                          body, sizeof body - 1, SITEMAP_ORIGIN_INDEX, &result),
+    assert_int_equal(sitemap_check_buffer(&checker, "https://example.com/old-pages.txt",
+                                          "https://example.com/pages.txt", body, sizeof body - 1, SITEMAP_ORIGIN_INDEX,
+                                          &result),
                      CP_OK);
     assert_true(result.repeat);
     assert_true(result.read);
@@ -489,8 +503,8 @@ static void test_deferred_children_keep_their_chain(void **state)
     assert_int_equal(children.count, 1);
     /* archive.xml lists top.xml, the index it came from. */
     length = index_listing(body, sizeof body, "https://example.com/top.xml");
-    assert_int_equal(sitemap_check_buffer(&checker, "https://example.com/archive.xml", "https://example.com/archive.xml",
-                                          body, length, SITEMAP_ORIGIN_INDEX, NULL),
+    assert_int_equal(sitemap_check_buffer(&checker, "https://example.com/archive.xml",
+                                          "https://example.com/archive.xml", body, length, SITEMAP_ORIGIN_INDEX, NULL),
                      CP_OK);
     assert_int_equal(count_rule(&findings, RULE_SITEMAP_INDEX_CYCLE), 1);
     assert_int_equal(count_rule(&findings, RULE_SITEMAP_DUPLICATE_URL), 0);
@@ -501,8 +515,9 @@ static void test_deferred_children_keep_their_chain(void **state)
             cycle = &findings.items[i];
     assert_non_null(cycle);
     assert_string_equal(cycle->url, "https://example.com/top.xml");
-    assert_non_null(strstr(cycle->message,
-                           "https://example.com/top.xml -> https://example.com/archive.xml -> https://example.com/top.xml"));
+    assert_non_null(
+        strstr(cycle->message,
+               "https://example.com/top.xml -> https://example.com/archive.xml -> https://example.com/top.xml"));
 
     /* top.xml -> a.xml -> b.xml -> c.xml, one level allowed below the top: b.xml is too deep, so
      * c.xml is never handed out. */
@@ -526,10 +541,9 @@ static void test_deferred_children_keep_their_chain(void **state)
 
 /* ---- fetching from a local server ---- */
 
-static const char served_index[] =
-    "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
-    "<sitemap><loc>http://127.0.0.1:%u/child.xml</loc></sitemap>"
-    "<sitemap><loc>http://127.0.0.1:%u/gone.xml</loc></sitemap></sitemapindex>";
+static const char served_index[] = "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+                                   "<sitemap><loc>http://127.0.0.1:%u/child.xml</loc></sitemap>"
+                                   "<sitemap><loc>http://127.0.0.1:%u/gone.xml</loc></sitemap></sitemapindex>";
 static const char served_child[] =
     "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"><url><loc>http://127.0.0.1:%u/page</loc></url></urlset>";
 

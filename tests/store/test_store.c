@@ -230,8 +230,8 @@ static void test_round_trip_extracted(void **state)
         "<body><nav><a href=x rel=nofollow>one</a></nav><a href='mailto:a@b'>m</a><h1>H</h1>"
         "<a href=http://other.test/>o</a><iframe src=/f></iframe></body></html>";
     struct extract_header headers[] = {{"X-Robots-Tag", "googlebot: nofollow"}, {"Link", "</h>; rel=canonical"}};
-    struct extract_input input = {.url = "http://a.test/p", .headers = headers, .header_count = 2, .body = html,
-                                  .body_length = sizeof html - 1};
+    struct extract_input input = {
+        .url = "http://a.test/p", .headers = headers, .header_count = 2, .body = html, .body_length = sizeof html - 1};
     struct page_signals *s = NULL;
     assert_int_equal(extract_page(&input, &s), CP_OK);
     struct buf encoded = BUF_INIT;
@@ -394,7 +394,8 @@ static void test_upgrade_from_1(void **state)
     assert_int_equal(sqlite3_exec(db, "SELECT change FROM pages", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_stmt *st = NULL;
     assert_int_equal(sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM runs), user_version FROM pragma_user_version",
-                                        -1, &st, NULL), SQLITE_OK);
+                                        -1, &st, NULL),
+                     SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     assert_int_equal(sqlite3_column_int(st, 0), 1);
     assert_int_equal(sqlite3_column_int(st, 1), STORE_SCHEMA_VERSION);
@@ -406,12 +407,9 @@ static void test_upgrade_from_1(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_round_trip_full),
-        cmocka_unit_test(test_round_trip_extracted),
-        cmocka_unit_test(test_damaged_records),
-        cmocka_unit_test(test_open_new_and_again),
-        cmocka_unit_test(test_open_damaged),
-        cmocka_unit_test(test_open_future_and_foreign),
+        cmocka_unit_test(test_round_trip_full), cmocka_unit_test(test_round_trip_extracted),
+        cmocka_unit_test(test_damaged_records), cmocka_unit_test(test_open_new_and_again),
+        cmocka_unit_test(test_open_damaged),    cmocka_unit_test(test_open_future_and_foreign),
         cmocka_unit_test(test_upgrade_from_1),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

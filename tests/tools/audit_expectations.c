@@ -11,8 +11,7 @@ static int compare_text(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-int audit_expectations_compare(const char **actual, size_t actual_count, const char **expected,
-                               size_t expected_count)
+int audit_expectations_compare(const char **actual, size_t actual_count, const char **expected, size_t expected_count)
 {
     qsort(actual, actual_count, sizeof *actual, compare_text);
     qsort(expected, expected_count, sizeof *expected, compare_text);
@@ -30,8 +29,8 @@ int audit_expectations_compare(const char **actual, size_t actual_count, const c
     return mismatches;
 }
 
-int audit_expectations_missing_rules(const struct fixture_files *files, const enum rule_id *rules,
-                                     size_t rule_count, audit_fixture_expects expects, const char *fixture_kind)
+int audit_expectations_missing_rules(const struct fixture_files *files, const enum rule_id *rules, size_t rule_count,
+                                     audit_fixture_expects expects, const char *fixture_kind)
 {
     int missing = 0;
     for (size_t r = 0; r < rule_count; r++) {

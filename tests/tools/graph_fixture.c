@@ -11,7 +11,7 @@
 #define MAX_TOKENS 64
 
 struct line {
-    char *text;     /* the whole line, owned */
+    char *text; /* the whole line, owned */
     char *tokens[MAX_TOKENS];
     size_t token_count;
     const char *rest[MAX_TOKENS]; /* rest[i]: the line from token i on, in the untouched copy */
@@ -30,7 +30,8 @@ static void split(struct line *l)
     l->copy = strdup(l->text);
     char *save = NULL;
     l->token_count = 0;
-    for (char *t = strtok_r(l->text, " \t", &save); t && l->token_count < MAX_TOKENS; t = strtok_r(NULL, " \t", &save)) {
+    for (char *t = strtok_r(l->text, " \t", &save); t && l->token_count < MAX_TOKENS;
+         t = strtok_r(NULL, " \t", &save)) {
         l->rest[l->token_count] = l->copy + (t - l->text);
         l->tokens[l->token_count++] = t;
     }
@@ -82,8 +83,8 @@ static int edge_statement(struct graph_fixture *f, const struct line *l, const c
     static const struct {
         const char *word;
         uint8_t kind;
-    } kinds[] = {{"link", GRAPH_EDGE_LINK},         {"iframe", GRAPH_EDGE_IFRAME},
-                 {"refresh", GRAPH_EDGE_REFRESH},   {"redirect", GRAPH_EDGE_REDIRECT},
+    } kinds[] = {{"link", GRAPH_EDGE_LINK},           {"iframe", GRAPH_EDGE_IFRAME},
+                 {"refresh", GRAPH_EDGE_REFRESH},     {"redirect", GRAPH_EDGE_REDIRECT},
                  {"canonical", GRAPH_EDGE_CANONICAL}, {"hreflang", GRAPH_EDGE_HREFLANG}};
     size_t k = 0;
     while (k < sizeof kinds / sizeof kinds[0] && strcmp(kinds[k].word, l->tokens[0]) != 0)
@@ -186,8 +187,8 @@ static int fragment_statement(struct graph_fixture *f, const struct line *l, con
     uint32_t target = graph_find(f->graph, l->tokens[2], strlen(l->tokens[2]));
     if (source == GRAPH_NO_NODE || target == GRAPH_NO_NODE)
         return fail(path, l->number, "fragment link between unknown URLs", l->tokens[1]);
-    struct audit_fragment_link *grown =
-        realloc(f->fragment_links, (f->options.fragment_link_count + 1) * sizeof *grown);
+    struct audit_fragment_link *grown = realloc(f->fragment_links,
+                                                (f->options.fragment_link_count + 1) * sizeof *grown);
     if (!grown)
         return -1;
     f->fragment_links = grown;
@@ -264,14 +265,12 @@ static int expect_statement(struct graph_fixture *f, const struct line *l, const
 {
     if (l->token_count < 3 || (strcmp(l->tokens[0], "expect") != 0 && l->token_count < 4))
         return fail(path, l->number, "expectation needs RULE and URL", NULL);
-    struct graph_fixture_expectation *grown =
-        realloc(f->expectations, (f->expectation_count + 1) * sizeof *grown);
+    struct graph_fixture_expectation *grown = realloc(f->expectations, (f->expectation_count + 1) * sizeof *grown);
     if (!grown)
         return fail(path, l->number, "out of memory", NULL);
     f->expectations = grown;
     f->expectations[f->expectation_count++] = (struct graph_fixture_expectation){
-        strdup(l->tokens[0]), strdup(l->tokens[1]), strdup(l->tokens[2]),
-        strdup(l->token_count > 3 ? l->rest[3] : "")};
+        strdup(l->tokens[0]), strdup(l->tokens[1]), strdup(l->tokens[2]), strdup(l->token_count > 3 ? l->rest[3] : "")};
     return 0;
 }
 
@@ -330,8 +329,8 @@ static int run_statements(struct graph_fixture *f, struct line *lines, size_t co
         else if (strcmp(word, "mesh") == 0)
             status = mesh_statement(f, &lines[i], path);
         else if (strcmp(word, "page") != 0 && strcmp(word, "option") != 0 && strcmp(word, "fact") != 0 &&
-                 strcmp(word, "fragment") != 0 &&
-                 strncmp(word, "expect", 6) != 0 && (status = edge_statement(f, &lines[i], path)) == 1)
+                 strcmp(word, "fragment") != 0 && strncmp(word, "expect", 6) != 0 &&
+                 (status = edge_statement(f, &lines[i], path)) == 1)
             return fail(path, lines[i].number, "unknown statement", word);
         if (status != 0)
             return -1;

@@ -36,21 +36,21 @@
 #include "linkgraph/graph.h"
 
 struct graph_fixture_expectation {
-    char *kind;  /* "expect", "expect-related", "expect-message", "expect-source" */
+    char *kind; /* "expect", "expect-related", "expect-message", "expect-source" */
     char *rule;
     char *url;
-    char *rest;  /* related URLs (space-separated), message, or "SOURCE [LINE]" */
+    char *rest; /* related URLs (space-separated), message, or "SOURCE [LINE]" */
 };
 
 struct graph_fixture {
-    struct graph *graph;             /* frozen */
+    struct graph *graph; /* frozen */
     struct audit_options options;
-    struct audit_page_facts *facts;  /* one per node, or NULL when the file has no fact */
-    struct cluster_input *inputs;    /* one per node, or NULL when the file has no fingerprint fact */
-    char **strings;                  /* fact texts, owned */
+    struct audit_page_facts *facts; /* one per node, or NULL when the file has no fact */
+    struct cluster_input *inputs;   /* one per node, or NULL when the file has no fingerprint fact */
+    char **strings;                 /* fact texts, owned */
     size_t string_count;
     struct audit_fragment_link *fragment_links; /* options.fragment_links, owned */
-    void **blocks;                   /* id arrays, owned */
+    void **blocks;                              /* id arrays, owned */
     size_t block_count;
     struct graph_fixture_expectation *expectations;
     size_t expectation_count;

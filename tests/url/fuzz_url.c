@@ -33,8 +33,8 @@ static int part_inside(const struct url *url, struct url_part part)
 static void check_parts(const struct url *url)
 {
     require(strlen(url->href) == url->href_length, "href_length is the string's length", url);
-    const struct url_part parts[] = {url->protocol, url->username, url->password, url->host, url->hostname,
-                                     url->port_text, url->pathname, url->search, url->hash};
+    const struct url_part parts[] = {url->protocol,  url->username, url->password, url->host, url->hostname,
+                                     url->port_text, url->pathname, url->search,   url->hash};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
         require(part_inside(url, parts[i]), "component inside href", url);
     require(url->protocol.offset == 0 && url->href[url->protocol.length - 1] == ':', "protocol ends in ':'", url);

@@ -140,11 +140,11 @@ static void test_identity_strips_parameters_by_name_and_prefix(void **state)
         {"http://example.com/?gclid=x", "http://example.com/"},
         {"http://example.com/?gclid=x#top", "http://example.com/"},
         {"http://example.com/?gclidx=1&gclid", "http://example.com/?gclidx=1"},
-        {"http://example.com/?%75tm_term=1&a", "http://example.com/?a"},  /* names compared decoded */
+        {"http://example.com/?%75tm_term=1&a", "http://example.com/?a"},          /* names compared decoded */
         {"http://example.com/?UTM_source=1", "http://example.com/?UTM_source=1"}, /* case-sensitive */
-        {"http://example.com/?a=1&&b=2", "http://example.com/?a=1&&b=2"},  /* empty parameters kept */
+        {"http://example.com/?a=1&&b=2", "http://example.com/?a=1&&b=2"},         /* empty parameters kept */
         {"http://example.com/?", "http://example.com/?"},
-        {"http://example.com/?a=utm_x", "http://example.com/?a=utm_x"},   /* values are not names */
+        {"http://example.com/?a=utm_x", "http://example.com/?a=utm_x"}, /* values are not names */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *identity = identity_of(cases[i].input, NULL, strip, 3);
@@ -383,15 +383,19 @@ static void test_idna_hosts(void **state)
     static const struct {
         const char *input, *href;
     } cases[] = {
-        {"http://B\xc3\xbc" "cher.Example/", "http://xn--bcher-kva.example/"},
-        {"http://fa\xc3\x9f.de/", "http://xn--fa-hia.de/"},                 /* non-transitional: sharp s kept */
-        {"http://\xf0\x9f\x92\xa9.la/", "http://xn--ls8h.la/"},           /* emoji: UTS #46 allows them */
-        {"http://\xe2\x98\x83.\xc3\x9f/", "http://xn--n3h.xn--zca/"},    /* symbol and deviation, two labels */
-        {"http://www.foo\xe3\x80\x82" "bar.\xc3\xbc/", "http://www.foo.bar.xn--tda/"}, /* ideographic full stop */
+        {"http://B\xc3\xbc"
+         "cher.Example/",
+         "http://xn--bcher-kva.example/"},
+        {"http://fa\xc3\x9f.de/", "http://xn--fa-hia.de/"},           /* non-transitional: sharp s kept */
+        {"http://\xf0\x9f\x92\xa9.la/", "http://xn--ls8h.la/"},       /* emoji: UTS #46 allows them */
+        {"http://\xe2\x98\x83.\xc3\x9f/", "http://xn--n3h.xn--zca/"}, /* symbol and deviation, two labels */
+        {"http://www.foo\xe3\x80\x82"
+         "bar.\xc3\xbc/",
+         "http://www.foo.bar.xn--tda/"}, /* ideographic full stop */
         {"http://a.xn--pokxncvks.\xc3\xbc/", "http://a.xn--pokxncvks.xn--tda/"},
-        {"http://\xc3\xbc.-com/", "http://xn--tda.-com/"},                  /* no hyphen checks on ASCII labels */
-        {"http://%c3%bc.com/", "http://xn--tda.com/"},                       /* decoded before IDNA */
-        {"http://\xe2\x85\xab.com/", "http://xii.com/"},                   /* mapped: ROMAN NUMERAL TWELVE */
+        {"http://\xc3\xbc.-com/", "http://xn--tda.-com/"}, /* no hyphen checks on ASCII labels */
+        {"http://%c3%bc.com/", "http://xn--tda.com/"},     /* decoded before IDNA */
+        {"http://\xe2\x85\xab.com/", "http://xii.com/"},   /* mapped: ROMAN NUMERAL TWELVE */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *href = resolve(cases[i].input, NULL);
@@ -404,8 +408,8 @@ static void test_idna_hosts(void **state)
 /* ---- threads ---- */
 
 #define THREAD_COUNT 4
-static const char *const shared_inputs[] = {"../x?utm_source=a&b=1#f", "https://bücher.example/k",
-                                            "//[::1]:8080/p", "http://0x7f.1/%7e"};
+static const char *const shared_inputs[] = {"../x?utm_source=a&b=1#f", "https://bücher.example/k", "//[::1]:8080/p",
+                                            "http://0x7f.1/%7e"};
 static struct url shared_base;
 
 /* Each thread parses against the one shared base and checks against the single-threaded result. */

@@ -111,8 +111,8 @@ static enum url_error parse_with_base(const char *input, size_t length, const ch
     return error;
 }
 
-static bool check_part(const struct url *url, struct url_part part, json_t *test, const char *key,
-                       const char *input, const char *base)
+static bool check_part(const struct url *url, struct url_part part, json_t *test, const char *key, const char *input,
+                       const char *base)
 {
     json_t *expected = json_object_get(test, key);
     if (!json_is_string(expected))
