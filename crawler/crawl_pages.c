@@ -554,8 +554,9 @@ bool crawl_merge_outcome(struct crawl *c, struct outcome *out)
             have_canonical = true;
         }
     }
+    /* crawl_discover may have grown the page array: the record is looked up again. */
     if (!have_canonical)
-        keep_other_canonical(c, page, s);
+        keep_other_canonical(c, crawl_page_of(c, node), s);
     if (out->response)
         crawl_store_page(c, node, out->response, s);
     /* A page to render is judged when its rendered DOM is back (crawl_render_merge). */
