@@ -432,6 +432,7 @@ void crawl_record_redirect(struct crawl *c, uint32_t node, const struct fetch_re
     bool followable = url_is_crawlable(&target) && hops <= c->max_redirects;
     bool is_new = false;
     uint32_t target_node = crawl_discover(c, identity, &target, page->depth, followable, &is_new);
+    page = crawl_page_of(c, node); /* crawl_discover may have grown the page array */
     if (target_node != GRAPH_NO_NODE) {
         uint8_t meta = GRAPH_EDGE_REDIRECT | GRAPH_EDGE_SOURCE_IN_SCOPE | GRAPH_EDGE_FROM_HEADER;
         graph_add_edge(c->graph, node, target_node, meta);
