@@ -75,6 +75,12 @@ def paths(server, since=0):
     return [r[2] for r in server.requests()[since:]]
 
 
+def is_page(path):
+    """A request for a page of the site: not robots.txt, the sitemap, or the request for a missing
+    path each run makes to learn the site's 404 (soft-404), which a resumed run makes again."""
+    return path not in ("/robots.txt", "/sitemap.xml") and not path.startswith("/crawlpack-not-found-")
+
+
 def wait_for(condition, what):
     deadline = time.monotonic() + BOUND
     while time.monotonic() < deadline and not condition():
@@ -88,7 +94,7 @@ def killed_then_resumed(server_path, work, kill_when, settle_s, sig=signal.SIGKI
         full = os.path.join(work, "full")
         run(audit_args(s, full), 0)
         want_findings, want_facts = fingerprints(full), facts(full)
-        page_gets = [p for p in paths(s) if p not in ("/robots.txt", "/sitemap.xml")]
+        page_gets = [p for p in paths(s) if is_page(p)]
         out = os.path.join(work, "resumed")
         start = len(s.requests())
         process = subprocess.Popen([CRAWLPACK] + audit_args(s, out), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -118,9 +124,9 @@ def killed_then_resumed(server_path, work, kill_when, settle_s, sig=signal.SIGKI
         # What the killed part fetched but had not committed (in flight, or in the last batch of at
         # most a second) is fetched again; nothing else is. How much that is depends on the machine's
         # load at the kill, so the bound is that set, not a fixed number.
-        killed_part = [p for p in paths(s, start)[:resumed_at - start] if p not in ("/robots.txt", "/sitemap.xml")]
+        killed_part = [p for p in paths(s, start)[:resumed_at - start] if is_page(p)]
         unstored = [p for p in killed_part if "http://%s%s" % (HOST, p) not in stored]
-        total = len([p for p in paths(s, start) if p not in ("/robots.txt", "/sitemap.xml")])
+        total = len([p for p in paths(s, start) if is_page(p)])
         check(total <= len(page_gets) + len(unstored), "the two parts made %d page requests, an uninterrupted run %d "
               "and the killed part left %d uncommitted" % (total, len(page_gets), len(unstored)))
         check(run_state(db) == (1, "complete"), "runs after the resume: %s" % (run_state(db),))
