@@ -49,9 +49,9 @@
 #define CLUSTERS_NO_VOTE UINT32_MAX
 #define CLUSTERS_NONE UINT32_MAX
 #define CLUSTERS_MAX_WINDOW 256
-/* Pages with fewer main-text words are not clustered: stubs, "Loading..." shells and pages that are
- * all navigation share their few words without being copies of one document (js_shell and the
- * thin-page checks speak of them). */
+/* Pages with fewer main-text words are not clustered: stubs, script-built shells that show only a
+ * loading message, and pages that are all navigation share their few words without being copies of
+ * one document (js_shell and the thin-page checks speak of them). */
 #define CLUSTERS_MIN_WORDS 10
 
 /* One node's fingerprints, from web/fingerprint (0 when the page has none). */
