@@ -55,6 +55,8 @@ static int derive_page_facts(struct pack_context *ctx)
         f->blocked = crawl_page_is_blocked(p);
         f->not_fetched = crawl_page_is_not_fetched(p);
         f->canonical_elsewhere = crawl_page_canonical_elsewhere(p);
+        f->canonical_invalid = pack_canonical_is_invalid(p);
+        f->external = pack_page_is_external(p, ctx->origin);
         f->indexable = crawl_page_is_indexable(p);
         struct url_sitemap *listed = NULL;
         HASH_FIND_STR(ctx->listed, p->url, listed);

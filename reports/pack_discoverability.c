@@ -15,145 +15,10 @@ static const struct pack_context *sort_context;
 
 /* ---- requirements ---- */
 
-/* Current sitemap files from which every entry moves or is removed: retire them after the move. */
-static void write_retirements(struct pack_context *ctx, struct buf *out)
-{
-    const struct crawl_data *crawl = ctx->crawl;
-    struct key_entry *staying = NULL;
-    struct buf proposed = BUF_INIT;
-    for (size_t i = 0; i < crawl->entry_count; i++) {
-        const struct crawl_sitemap_entry *e = &crawl->entries[i];
-        struct key_entry *file = disc_key_add(ctx, &staying, e->sitemap, 0);
-        const struct crawl_page *p = crawl_data_find(crawl, e->url);
-        if (!file || !p || !ctx->facts[p - crawl->pages].indexable)
-            continue;
-        disc_proposed_sitemap(ctx, ctx->facts[p - crawl->pages].section, &proposed);
-        file->value += strcmp(buf_str(&proposed), e->sitemap) == 0;
-    }
-    HASH_SORT(staying, disc_compare_keys);
-    for (struct key_entry *e = staying; e; e = e->hh.next)
-        if (e->value == 0) {
-            buf_append_str(out, "\nRetire ");
-            md_url(out, e->key);
-            buf_append_str(out, " once its entries have moved: none of them stays in it.\n");
-        }
-    disc_key_free_all(&staying);
-    buf_free(&proposed);
-}
-
-/* Listed indexable URLs whose file is not their section's proposed child sitemap: a table of
- * (from, to) pairs with counts, and every URL in sitemap-move.csv. */
-static void write_moves(struct pack_context *ctx, struct buf *out)
-{
-    const struct crawl_data *crawl = ctx->crawl;
-    struct buf to = BUF_INIT, pair = BUF_INIT;
-    struct key_entry *pairs = NULL;
-    static const char *const header[] = {"url", "move_from", "move_to"};
-    FILE *csv = pack_csv_open(ctx, "sitemap-move.csv", header, 3);
-    size_t moves = 0;
-    for (size_t i = 0; i < crawl->entry_count; i++) {
-        const struct crawl_sitemap_entry *e = &crawl->entries[i];
-        const struct crawl_page *p = crawl_data_find(crawl, e->url);
-        if (!p || !ctx->facts[p - crawl->pages].indexable)
-            continue;
-        disc_proposed_sitemap(ctx, ctx->facts[p - crawl->pages].section, &to);
-        if (strcmp(buf_str(&to), e->sitemap) == 0)
-            continue;
-        moves++;
-        buf_reset(&pair);
-        buf_printf(&pair, "%s\t%s", e->sitemap, buf_str(&to));
-        struct key_entry *counted = disc_key_add(ctx, &pairs, buf_str(&pair), 0);
-        if (counted)
-            counted->value++;
-        if (csv) {
-            const char *row[] = {e->url, e->sitemap, buf_str(&to)};
-            csv_write_record(csv, row, 3);
-        }
-    }
-    pack_csv_close(ctx, csv, "sitemap-move.csv");
-    if (moves) {
-        buf_printf(out,
-                   "\nMoves: %zu listed indexable URL(s) sit in another section's file today.\n\n"
-                   "| move from | to | URLs |\n|---|---|---:|\n",
-                   moves);
-        HASH_SORT(pairs, disc_compare_keys);
-        for (struct key_entry *e = pairs; e; e = e->hh.next) {
-            char *tab = strchr(e->key, '\t');
-            *tab = 0;
-            buf_append_str(out, "| ");
-            md_url(out, e->key);
-            buf_append_str(out, " | ");
-            md_url(out, tab + 1);
-            buf_printf(out, " | %zu |\n", e->value);
-            *tab = '\t';
-        }
-        buf_append_str(out, "\nEvery URL to move, one per row: `sitemap-move.csv`.\n");
-    }
-    write_retirements(ctx, out);
-    disc_key_free_all(&pairs);
-    buf_free(&to);
-    buf_free(&pair);
-}
-
-static void write_categorisation(struct pack_context *ctx, struct buf *out, const struct analysis *a)
+/* R2 under a re-split: each proposed child sitemap, cut at the limits. */
+static void write_proposed_files(struct pack_context *ctx, struct buf *out, const struct analysis *a)
 {
     struct buf name = BUF_INIT;
-    buf_append_str(out, "\n#### R1 Sitemap categorisation\n\n"
-                        "Requirement: one child sitemap per top-level section, all listed in one sitemap index "
-                        "(`sitemap.xml` at the site root, declared in robots.txt), so coverage and errors can be "
-                        "read per section in search consoles.\n\n");
-    struct key_entry *current = NULL;
-    for (size_t i = 0; i < ctx->crawl->entry_count; i++)
-        disc_key_add(ctx, &current, ctx->crawl->entries[i].sitemap, 0);
-    size_t current_files = HASH_COUNT(current);
-    if (ctx->crawl->has_sitemaps_csv)
-        buf_printf(out,
-                   "Measured gap: today %zu sitemap file(s) list URLs; the site has %zu section(s) with "
-                   "indexable pages.\n\n",
-                   current_files, a->section_count);
-    else
-        buf_printf(out,
-                   "Measured gap: unknown which sitemap files list which URLs (no sitemaps.csv); the site "
-                   "has %zu section(s) with indexable pages.\n\n",
-                   a->section_count);
-    buf_append_str(out, "| section | proposed child sitemap | indexable pages | already in a sitemap | "
-                        "currently listed in |\n|---|---|---:|---:|---|\n");
-    for (size_t s = 0; s < a->section_count; s++) {
-        const struct section_info *sec = &a->sections[s];
-        struct key_entry *files = NULL;
-        for (size_t k = 0; k < sec->page_count; k++) {
-            const char *sitemap = ctx->facts[sec->pages[k]].sitemap;
-            if (sitemap)
-                disc_key_add(ctx, &files, sitemap, 0);
-        }
-        HASH_SORT(files, disc_compare_keys);
-        buf_printf(out, "| %s | ", sec->name);
-        md_url(out, disc_proposed_sitemap(ctx, sec->name, &name));
-        buf_printf(out, " | %zu | %zu | ", sec->indexable, sec->indexable_listed);
-        if (!files)
-            buf_append_str(out, "—");
-        for (struct key_entry *e = files; e; e = e->hh.next) {
-            md_url(out, e->key);
-            if (e->hh.next)
-                buf_append_str(out, "<br>");
-        }
-        buf_append_str(out, " |\n");
-        disc_key_free_all(&files);
-    }
-    disc_key_free_all(&current);
-    buf_free(&name);
-    if (ctx->crawl->has_sitemaps_csv)
-        write_moves(ctx, out);
-}
-
-static void write_pagination(struct pack_context *ctx, struct buf *out, const struct analysis *a)
-{
-    struct buf name = BUF_INIT;
-    buf_printf(out,
-               "\n#### R2 Pagination\n\nRequirement: no sitemap file over %s URLs or %s MB uncompressed; "
-               "no index over %s child sitemaps. Split a section's file at these limits into "
-               "`sitemap-SECTION-1.xml`, `-2.xml`, ... in URL order.\n\n",
-               "50,000", "50", "50,000");
     size_t largest = 0, largest_bytes = 0, splits = 0;
     const char *largest_name = NULL;
     buf_append_str(out, "| proposed file | URLs | est. size | split into |\n|---|---:|---:|---|\n");
@@ -198,6 +63,75 @@ static void write_pagination(struct pack_context *ctx, struct buf *out, const st
                    splits, disc_proposed_sitemap(ctx, largest_name, &name), largest,
                    100.0 * (double)largest / SITEMAP_MAX_URLS, (double)largest_bytes / 1000.0,
                    100.0 * (double)largest_bytes / SITEMAP_MAX_BYTES, a->section_count);
+    buf_free(&name);
+}
+
+/* R2 without a re-split: today's files against the limits (crawl.json's counts and sizes, else the
+ * entries sitemaps.csv lists per file), or the one file R1 publishes. */
+static void write_current_files(struct pack_context *ctx, struct buf *out, const struct sitemap_plan *plan)
+{
+    const struct crawl_data *crawl = ctx->crawl;
+    const char *largest = NULL;
+    long largest_urls = -1, largest_bytes = -1;
+    bool sized = false;
+    for (size_t i = 0; i < crawl->sitemap_file_count; i++)
+        sized |= crawl->sitemap_files[i].urls >= 0;
+    if (!sized && !plan->files && !plan->new_file) {
+        buf_append_str(out, "Not triggered: no sitemap file is known (no crawl.json sizes, no sitemaps.csv).\n");
+        return;
+    }
+    buf_append_str(out, "| current file | URLs | size |\n|---|---:|---:|\n");
+    for (size_t i = 0; sized && i < crawl->sitemap_file_count; i++) {
+        const struct crawl_sitemap_file *f = &crawl->sitemap_files[i];
+        buf_append_str(out, "| ");
+        md_url(out, f->url);
+        buf_printf(out, " | %ld | ", f->urls);
+        if (f->bytes >= 0)
+            buf_printf(out, "%.1f KB |\n", (double)f->bytes / 1000.0);
+        else
+            buf_append_str(out, "— |\n");
+        if (f->urls > largest_urls)
+            largest = f->url, largest_urls = f->urls, largest_bytes = f->bytes;
+    }
+    for (const struct key_entry *e = plan->files; !sized && e; e = e->hh.next) {
+        buf_append_str(out, "| ");
+        md_url(out, e->key);
+        buf_printf(out, " | %zu | — |\n", e->value);
+        if ((long)e->value > largest_urls)
+            largest = e->key, largest_urls = (long)e->value;
+    }
+    if (!largest && plan->new_file) {
+        buf_append_str(out, "| ");
+        md_url(out, plan->new_file);
+        buf_printf(out, " (R1, to publish) | %zu | — |\n", ctx->indexable_count);
+        largest = plan->new_file, largest_urls = (long)ctx->indexable_count;
+    }
+    buf_printf(out,
+               "\nNot triggered: no file passes a limit or comes within 80%% of one; the largest, `%s`, lists "
+               "%ld URLs (%.1f%% of 50,000)",
+               largest, largest_urls, 100.0 * (double)largest_urls / SITEMAP_MAX_URLS);
+    if (largest_bytes >= 0)
+        buf_printf(out, " in %.1f KB (%.2f%% of 50 MB)", (double)largest_bytes / 1000.0,
+                   100.0 * (double)largest_bytes / SITEMAP_MAX_BYTES);
+    buf_append_str(out, ".\n");
+}
+
+static void write_pagination(struct pack_context *ctx, struct buf *out, const struct analysis *a,
+                             const struct sitemap_plan *plan)
+{
+    buf_printf(out,
+               "\n#### R2 Pagination\n\nRequirement: no sitemap file over %s URLs or %s MB uncompressed; "
+               "no index over %s child sitemaps. Split a section's file at these limits into "
+               "`sitemap-SECTION-1.xml`, `-2.xml`, ... in URL order.\n\n",
+               "50,000", "50", "50,000");
+    if (plan->split) {
+        buf_append_str(out, "Triggered by: ");
+        md_cell(out, buf_str(&plan->split_trigger));
+        buf_append_str(out, ".\n\n");
+        write_proposed_files(ctx, out, a);
+    } else {
+        write_current_files(ctx, out, plan);
+    }
     for (size_t i = 0; i < ctx->crawl->sitemap_file_count; i++) {
         const struct crawl_sitemap_file *f = &ctx->crawl->sitemap_files[i];
         if (f->urls > SITEMAP_MAX_URLS || f->bytes > SITEMAP_MAX_BYTES) {
@@ -207,7 +141,6 @@ static void write_pagination(struct pack_context *ctx, struct buf *out, const st
                        f->bytes);
         }
     }
-    buf_free(&name);
 }
 
 static void write_freshness(struct pack_context *ctx, struct buf *out)
@@ -290,7 +223,8 @@ static const char *replacement_for(const struct pack_context *ctx, const struct 
     return t->url;
 }
 
-static void write_additions(struct pack_context *ctx, struct buf *out, const struct analysis *a)
+static void write_additions(struct pack_context *ctx, struct buf *out, const struct analysis *a,
+                            const struct sitemap_plan *plan)
 {
     struct buf name = BUF_INIT, reason = BUF_INIT;
     buf_printf(out,
@@ -311,7 +245,7 @@ static void write_additions(struct pack_context *ctx, struct buf *out, const str
             buf_printf(&reason, "indexable, linked at depth %d, in no sitemap", p->depth);
         else
             buf_append_str(&reason, "indexable, in no sitemap and not reached by followable links");
-        const char *file = disc_proposed_sitemap(ctx, f->section, &name);
+        const char *file = disc_add_target(ctx, a, plan, i, &name);
         if (shown == 0)
             buf_append_str(out, "\n| URL | add to | reason |\n|---|---|---|\n");
         if (shown < PACK_EXAMPLES) {
@@ -668,11 +602,16 @@ static void write_indexability(struct pack_context *ctx, struct buf *out, const 
                         "5. Every noindex is deliberate: the list below is confirmed by the page's owner.\n"
                         "6. Pages with the same main text are one cluster with one URL to keep: its canonical, "
                         "redirects, sitemap entry, internal links and hreflang all name it.\n\n");
+    struct buf invalid = BUF_INIT;
+    if (h->canonical_invalid)
+        buf_printf(&invalid, " and %zu with an invalid one (not an http(s) URL)", h->canonical_invalid);
     buf_printf(out,
-               "Measured gaps: rule 1: %zu indexable page(s) without a canonical; rule 2: %zu canonical(s) to "
+               "Measured gaps: rule 1: %zu indexable page(s) without a canonical%s; rule 2: %zu canonical(s) to "
                "non-indexable or uncrawled URLs; rule 3: %zu conflict(s); rule 4: %zu listed non-indexable "
                "URL(s); rule 5: %zu noindex page(s) to confirm.\n",
-               h->canonical_missing, h->canonical_bad, h->noindex_canonical, ctx->listed_not_indexable, h->noindex);
+               h->canonical_missing, buf_str(&invalid), h->canonical_bad, h->noindex_canonical,
+               ctx->listed_not_indexable, h->noindex);
+    buf_free(&invalid);
     static const char *const header[] = {"url", "status", "indexable", "reason", "rule"};
     FILE *csv = pack_csv_open(ctx, "indexability.csv", header, 5);
     size_t shown = 0, total = 0;
@@ -684,6 +623,8 @@ static void write_indexability(struct pack_context *ctx, struct buf *out, const 
         const char *rule = NULL, *reason = f->not_indexable_reason;
         if (f->indexable && !*p->canonical && f->html)
             rule = "1", reason = "no canonical";
+        else if (f->indexable && f->canonical_invalid && f->html)
+            rule = "1", reason = "invalid canonical";
         else if (f->noindex && f->canonical_elsewhere)
             rule = "3";
         else if (disc_canonical_target_bad(ctx, i, &target))
@@ -701,6 +642,8 @@ static void write_indexability(struct pack_context *ctx, struct buf *out, const 
                      !target ? "not crawled" : ctx->facts[target - crawl->pages].not_indexable_reason);
         else if (*rule == '3')
             snprintf(detail, sizeof(detail), "noindex and canonical to %.400s", p->canonical);
+        else if (*rule == '1' && f->canonical_invalid)
+            snprintf(detail, sizeof(detail), "invalid canonical %.400s (not an http(s) URL)", p->canonical);
         else
             snprintf(detail, sizeof(detail), "%.500s", reason);
         if (shown == 0)
@@ -833,10 +776,14 @@ void pack_write_discoverability(struct pack_context *ctx, struct buf *out)
     disc_analysis_build(ctx, &a);
     ctx->section_count = a.section_count;
     ctx->broken_targets = a.broken_count;
+    ctx->broken_links = a.broken_links;
     ctx->redirect_chains = a.chain_count;
     struct health h;
     disc_measure_health(ctx, &h);
-    buf_printf(out, "Applicable: a web property of %zu crawled URLs", crawl->page_count);
+    size_t in_scope = 0;
+    for (size_t i = 0; i < crawl->page_count; i++)
+        in_scope += !ctx->facts[i].external;
+    buf_printf(out, "Applicable: a web property of %zu crawled URLs", in_scope);
     if (crawl->start_url) {
         buf_append_str(out, " from ");
         md_url(out, crawl->start_url);
@@ -850,11 +797,16 @@ void pack_write_discoverability(struct pack_context *ctx, struct buf *out)
                          "uses pages.csv's in_sitemap column) and lastmod freshness is not measured.");
     disc_write_measured_state(ctx, out, &a, &h);
     buf_append_str(out, "\n### 6.2 Requirements\n");
-    write_categorisation(ctx, out, &a);
-    write_pagination(ctx, out, &a);
+    struct sitemap_plan plan;
+    disc_sitemap_plan_build(ctx, &a, &plan);
+    disc_write_sitemap_plan(ctx, out, &a, &plan);
+    write_pagination(ctx, out, &a, &plan);
     write_freshness(ctx, out);
-    buf_append_str(out, "\n#### R4 Sitemap diff\n\nApply both lists, then regenerate the index.\n");
-    write_additions(ctx, out, &a);
+    buf_printf(out,
+               "\n#### R4 Sitemap diff\n\nApply both lists, then regenerate the sitemaps.\n\nMeasured gap: %zu "
+               "indexable page(s) in no sitemap, %zu non-indexable URL(s) listed.\n",
+               ctx->missing_count, ctx->listed_not_indexable);
+    write_additions(ctx, out, &a, &plan);
     write_removals(ctx, out, &a);
     write_internal_linking(ctx, out, &a);
     write_indexability(ctx, out, &a, &h);
@@ -862,5 +814,6 @@ void pack_write_discoverability(struct pack_context *ctx, struct buf *out)
     ctx->gate.discoverability_gaps = ctx->orphan_count + ctx->deep_count + ctx->missing_count +
                                      ctx->listed_not_indexable + a.broken_count + a.chain_count + h.canonical_bad +
                                      h.noindex_canonical;
+    disc_sitemap_plan_free(&plan);
     disc_analysis_free(&a);
 }

@@ -28,6 +28,7 @@ struct section_info {
 
 struct link_target {
     size_t page;
+    bool external; /* out of the crawl's scope (checked by --check-external): not a crawl failure */
     size_t links;
     const char *sources[3];
     size_t source_count;
@@ -52,16 +53,40 @@ struct analysis {
     size_t section_count;
     size_t *order;                /* page indexes sorted by section, then URL */
     struct link_pair *link_pairs; /* followable links between crawled pages */
-    struct link_target *broken;
-    size_t broken_count;
+    struct link_target *broken;   /* in-scope targets first (by links), then external ones */
+    size_t broken_count;          /* in-scope targets: the crawl's failures */
     size_t broken_links;
+    size_t external_broken_count; /* out-of-scope targets, after the in-scope ones in broken */
+    size_t external_broken_links;
     struct chain *chains;
     size_t chain_count;
 };
 
 struct health {
     size_t html_ok, self_canonical, canonical_missing, canonical_elsewhere, canonical_bad;
+    size_t canonical_invalid;            /* a canonical that is no http(s) URL: not "no canonical" */
+    const char *canonical_invalid_first; /* its first value in URL order, the example shown */
     size_t noindex, noindex_listed, noindex_canonical;
+};
+
+/* One change of R1's plan and the measured fact that asks for it. */
+struct sitemap_change {
+    struct buf change;
+    struct buf trigger;
+};
+
+/* R1's sitemap plan (pack_discoverability_sitemaps.c): the smallest changes the crawl's facts ask
+ * for, and where R4 adds each missing page. */
+struct sitemap_plan {
+    bool split;                /* a file passes a protocol limit or nears it: re-split per section */
+    bool no_sitemap;           /* the site has none: one at the root */
+    struct buf split_trigger;  /* the fact behind a re-split ("" without) */
+    char *new_file;            /* a file the plan emits for pages no current file holds, or NULL */
+    struct key_entry *files;   /* current files listing URLs -> their entries, sorted by URL */
+    struct key_entry *folders; /* the folders of those files */
+    const char **section_file; /* per section of the analysis: the file listing most of its pages */
+    struct sitemap_change changes[16];
+    size_t change_count;
 };
 
 /* String-keyed set/counter (uthash); disc_key_add returns the existing entry for a known key. */
@@ -83,6 +108,17 @@ void disc_measure_health(const struct pack_context *ctx, struct health *h);
 /* 6.1: the measured state, with its charts and full lists. */
 void disc_write_measured_state(struct pack_context *ctx, struct buf *out, const struct analysis *a,
                                const struct health *h);
+
+/* R1: build the plan (after disc_analysis_build), write it, free it. */
+void disc_sitemap_plan_build(struct pack_context *ctx, const struct analysis *a, struct sitemap_plan *plan);
+void disc_write_sitemap_plan(struct pack_context *ctx, struct buf *out, const struct analysis *a,
+                             const struct sitemap_plan *plan);
+void disc_sitemap_plan_free(struct sitemap_plan *plan);
+/* The file R4 adds page (an index of crawl->pages) to: the section's proposed child sitemap under a
+ * re-split, else the current file listing most of its section, else the one whose folder holds it,
+ * else the file the plan emits. The text lives in the plan or in scratch. */
+const char *disc_add_target(const struct pack_context *ctx, const struct analysis *a, const struct sitemap_plan *plan,
+                            size_t page, struct buf *scratch);
 
 /* The estimated bytes of one <url> entry (loc, lastmod, tags) and of a file's XML frame. */
 size_t disc_entry_bytes(const char *url);

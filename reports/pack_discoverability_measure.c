@@ -166,19 +166,26 @@ static struct link_target *broken_target(struct pack_context *ctx, struct analys
     struct link_target *t = &grown[a->broken_count++];
     memset(t, 0, sizeof(*t));
     t->page = page;
+    t->external = ctx->facts[page].external;
     return t;
 }
 
 static void note_broken_source(struct link_target *t, const char *source)
 {
     t->links++;
+    for (size_t i = 0; i < t->source_count; i++)
+        if (strcmp(t->sources[i], source) == 0)
+            return; /* a page linking twice is one source page */
     if (t->source_count < 3)
         t->sources[t->source_count++] = source;
 }
 
+/* In-scope targets first (the crawl's failures), then external ones; most links first. */
 static int compare_broken(const void *x, const void *y)
 {
     const struct link_target *a = x, *b = y;
+    if (a->external != b->external)
+        return a->external ? 1 : -1;
     if (a->links != b->links)
         return a->links < b->links ? 1 : -1;
     return strcmp(sort_context->crawl->pages[a->page].url, sort_context->crawl->pages[b->page].url);
@@ -217,6 +224,14 @@ static void build_broken(struct pack_context *ctx, struct analysis *a)
     sort_context = ctx;
     if (a->broken_count)
         qsort(a->broken, a->broken_count, sizeof(*a->broken), compare_broken);
+    /* An out-of-scope URL answering an error is a broken external link, not a crawl failure. */
+    for (size_t i = 0; i < a->broken_count; i++)
+        if (a->broken[i].external) {
+            a->external_broken_count++;
+            a->external_broken_links += a->broken[i].links;
+        }
+    a->broken_count -= a->external_broken_count;
+    a->broken_links -= a->external_broken_links;
 }
 
 static bool is_redirect(const struct crawl_page *p)
@@ -369,11 +384,15 @@ static void write_depth_histogram(struct pack_context *ctx, struct buf *out)
 static void write_status_breakdown(struct pack_context *ctx, struct buf *out)
 {
     const struct crawl_data *crawl = ctx->crawl;
-    size_t classes[7] = {0};
+    size_t classes[7] = {0}, external = 0;
     const char *names[7] = {"2xx", "3xx", "4xx", "5xx", "network error", "blocked by robots.txt", "not fetched"};
     struct key_entry *codes = NULL;
     for (size_t i = 0; i < crawl->page_count; i++) {
         const struct crawl_page *p = &crawl->pages[i];
+        if (ctx->facts[i].external) { /* another site's answer: not the crawl's status */
+            external++;
+            continue;
+        }
         int c = ctx->facts[i].not_fetched             ? 6
                 : ctx->facts[i].blocked               ? 5
                 : p->status >= 200 && p->status < 300 ? 0
@@ -401,10 +420,15 @@ static void write_status_breakdown(struct pack_context *ctx, struct buf *out)
     HASH_SORT(codes, disc_compare_keys);
     for (struct key_entry *e = codes; e; e = e->hh.next) {
         buf_printf(out, "| %s | %zu | ", e->key, e->value);
-        md_percent(out, e->value, crawl->page_count);
+        md_percent(out, e->value, crawl->page_count - external);
         buf_append_str(out, " |\n");
     }
     disc_key_free_all(&codes);
+    if (external)
+        buf_printf(out,
+                   "\nNot counted: %zu out-of-scope URL(s) the site links to (not crawled, or checked once with "
+                   "--check-external); their answers are not the crawl's.\n",
+                   external);
 }
 
 bool disc_canonical_target_bad(const struct pack_context *ctx, size_t i, const struct crawl_page **target)
@@ -428,15 +452,21 @@ size_t disc_count_findings(const struct crawl_data *crawl, const char *prefix)
 void disc_measure_health(const struct pack_context *ctx, struct health *h)
 {
     memset(h, 0, sizeof(*h));
+    const char *first_url = NULL; /* the page whose invalid canonical is the example */
     for (size_t i = 0; i < ctx->crawl->page_count; i++) {
         const struct crawl_page *p = &ctx->crawl->pages[i];
         const struct page_facts *f = &ctx->facts[i];
         const struct crawl_page *target;
-        if (f->html && f->ok) {
+        if (f->html && f->ok && !f->external) {
             h->html_ok++;
-            h->self_canonical += *p->canonical && !f->canonical_elsewhere;
+            h->self_canonical += *p->canonical && !f->canonical_elsewhere && !f->canonical_invalid;
             h->canonical_missing += !*p->canonical;
             h->canonical_elsewhere += f->canonical_elsewhere;
+            h->canonical_invalid += f->canonical_invalid;
+            if (f->canonical_invalid && (!h->canonical_invalid_first || strcmp(p->url, first_url) < 0)) {
+                h->canonical_invalid_first = p->canonical;
+                first_url = p->url;
+            }
         }
         h->canonical_bad += disc_canonical_target_bad(ctx, i, &target);
         h->noindex += f->noindex;
@@ -445,30 +475,64 @@ void disc_measure_health(const struct pack_context *ctx, struct health *h)
     }
 }
 
+static void health_row(struct buf *out, const char *name, size_t value, size_t html_ok)
+{
+    buf_printf(out, "| %s | %zu | ", name, value);
+    md_percent(out, value, html_ok);
+    buf_append_str(out, " |\n");
+}
+
 static void write_health(struct pack_context *ctx, struct buf *out, const struct health *h)
 {
     buf_append_str(out,
                    "\n#### Canonical and noindex health\n\n| signal | pages | of HTML 200 pages |\n|---|---:|---:|\n");
+    health_row(out, "self-referencing canonical", h->self_canonical, h->html_ok);
+    health_row(out, "no canonical", h->canonical_missing, h->html_ok);
+    if (h->canonical_invalid) { /* a value search engines cannot use, shown as the evidence */
+        struct buf name = BUF_INIT;
+        buf_append_str(&name, "invalid canonical (not an http(s) URL), e.g. ");
+        md_url(&name, h->canonical_invalid_first);
+        health_row(out, buf_str(&name), h->canonical_invalid, h->html_ok);
+        buf_free(&name);
+    }
     const struct {
         const char *name;
         size_t value;
     } rows[] = {
-        {"self-referencing canonical", h->self_canonical},
-        {"no canonical", h->canonical_missing},
         {"canonicalised to another URL", h->canonical_elsewhere},
         {"canonical to a non-indexable or uncrawled URL", h->canonical_bad},
         {"noindex", h->noindex},
         {"noindex but listed in a sitemap", h->noindex_listed},
         {"noindex plus a canonical to another URL (conflict)", h->noindex_canonical},
     };
-    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-        buf_printf(out, "| %s | %zu | ", rows[i].name, rows[i].value);
-        md_percent(out, rows[i].value, h->html_ok);
-        buf_append_str(out, " |\n");
-    }
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+        health_row(out, rows[i].name, rows[i].value, h->html_ok);
     if (ctx->crawl->has_findings)
         buf_printf(out, "\nThe audit reported %zu `canonical-*` and %zu `noindex-*` findings (findings.json).\n",
                    disc_count_findings(ctx->crawl, "canonical-"), disc_count_findings(ctx->crawl, "noindex-"));
+}
+
+/* Broken links to other sites: one line, apart from the crawl's failures (the crawl did not fetch
+ * those URLs as part of the site; --check-external asked each once). */
+static void write_external_broken(const struct pack_context *ctx, struct buf *out, const struct analysis *a)
+{
+    if (!a->external_broken_count)
+        return;
+    buf_printf(out,
+               "\nBroken external links (out of the crawl's scope, checked once; not crawl failures): %zu link(s) to "
+               "%zu URL(s), ",
+               a->external_broken_links, a->external_broken_count);
+    for (size_t i = 0; i < a->external_broken_count && i < 3; i++) {
+        const struct link_target *t = &a->broken[a->broken_count + i];
+        const struct crawl_page *p = &ctx->crawl->pages[t->page];
+        buf_append_str(out, i ? ", " : "e.g. ");
+        md_url(out, p->url);
+        if (p->status)
+            buf_printf(out, " (%d)", p->status);
+        else
+            buf_printf(out, " (error: %.*s)", (int)strcspn(p->error, ":"), *p->error ? p->error : "unknown");
+    }
+    buf_append_str(out, a->external_broken_count > 3 ? ", ...\n" : ".\n");
 }
 
 static void write_broken(struct pack_context *ctx, struct buf *out, const struct analysis *a)
@@ -480,6 +544,7 @@ static void write_broken(struct pack_context *ctx, struct buf *out, const struct
     }
     buf_printf(out, "%zu internal link(s) point at %zu URL(s) answering 4xx/5xx or a network error.\n", a->broken_links,
                a->broken_count);
+    write_external_broken(ctx, out, a);
     if (!a->broken_count)
         return;
     buf_append_str(out, "\n| target | status | links | linked from (first 3) |\n|---|---|---:|---|\n");
@@ -559,15 +624,19 @@ static void write_chains(struct pack_context *ctx, struct buf *out, const struct
 void disc_write_measured_state(struct pack_context *ctx, struct buf *out, const struct analysis *a,
                                const struct health *h)
 {
-    size_t listed = 0, linked = 0;
-    for (size_t i = 0; i < ctx->crawl->page_count; i++)
+    size_t listed = 0, linked = 0, external = 0;
+    for (size_t i = 0; i < ctx->crawl->page_count; i++) {
+        external += ctx->facts[i].external;
         if (ctx->facts[i].indexable) {
             listed += ctx->facts[i].listed;
             linked += ctx->crawl->pages[i].depth >= 0;
         }
+    }
     buf_append_str(out, "\n### 6.1 Measured state\n\n| measure | value |\n|---|---:|\n");
-    buf_printf(out, "| crawled URLs | %zu |\n| indexable pages | %zu |\n", ctx->crawl->page_count,
-               ctx->indexable_count);
+    buf_printf(out, "| crawled URLs | %zu |\n", ctx->crawl->page_count - external);
+    if (external)
+        buf_printf(out, "| out-of-scope URLs linked (not crawled, or checked once) | %zu |\n", external);
+    buf_printf(out, "| indexable pages | %zu |\n", ctx->indexable_count);
     buf_printf(out, "| sitemap coverage (indexable pages in a sitemap / all indexable pages) | %zu / %zu = ", listed,
                ctx->indexable_count);
     md_percent(out, listed, ctx->indexable_count);
@@ -584,6 +653,9 @@ void disc_write_measured_state(struct pack_context *ctx, struct buf *out, const 
         buf_printf(out, "| broken link targets (links) | %zu (%zu) |\n", a->broken_count, a->broken_links);
     else
         buf_append_str(out, "| broken link targets (links) | not measured |\n");
+    if (a->external_broken_count)
+        buf_printf(out, "| broken external links, not crawl failures: targets (links) | %zu (%zu) |\n",
+                   a->external_broken_count, a->external_broken_links);
     buf_printf(out, "| redirect chains and loops | %zu |\n", a->chain_count);
     write_depth_histogram(ctx, out);
     write_status_breakdown(ctx, out);

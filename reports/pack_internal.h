@@ -33,6 +33,12 @@ struct page_facts {
     bool blocked;     /* not fetched because robots.txt disallows it */
     bool not_fetched; /* not fetched for another reason (scope, limits): the error says "not fetched: ..." */
     bool canonical_elsewhere;
+    /* The canonical names no http(s) URL (file:///..., a placeholder): pages.csv keeps the value as
+     * evidence, so the page has a canonical that search engines cannot use, not "no canonical". */
+    bool canonical_invalid;
+    /* Out of the crawl's scope (another origin, or outside the start folder): not crawled, or
+     * fetched once by --check-external. Its answers are not the site's, so never crawl failures. */
+    bool external;
     bool indexable;
     bool listed; /* in at least one sitemap */
     /* What the audit concluded about the page (findings.json), when the folder has it: the pack
@@ -78,7 +84,8 @@ struct pack_context {
     size_t orphan_count;
     size_t missing_count;
     size_t listed_not_indexable;
-    size_t broken_targets;
+    size_t broken_targets; /* in-scope targets answering an error (external ones are not the crawl's) */
+    size_t broken_links;   /* the links to them */
     size_t redirect_chains;
     size_t deep_count;
 };
@@ -120,6 +127,11 @@ bool pack_is_html(const char *content_type);
 char *pack_url_section(const char *url);
 const char *pack_url_path(const char *url);     /* the path and query after scheme://host; "/" if none */
 size_t pack_url_origin_length(const char *url); /* length of the scheme://host[:port] prefix */
+/* Whether a page's canonical column holds a value that is not an http(s) URL. */
+bool pack_canonical_is_invalid(const struct crawl_page *page);
+/* Whether a page is outside the crawl's scope: the audit's verdict says out-of-scope; without the
+ * verdict, the row says "not fetched: out of scope" or the URL is not on origin (the start URL's). */
+bool pack_page_is_external(const struct crawl_page *page, const char *origin);
 /* Nearest-rank percentile of values[0..count) (sorted in place); -1 when count is 0. */
 double pack_percentile(double *values, size_t count, double percentile);
 /* The page score used to rank link sources: link_score when present, else inlinks. */

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "findings/cause.h"
 #include "reports/pack_internal.h"
 
 bool pack_is_html(const char *content_type)
@@ -43,6 +44,34 @@ char *pack_url_section(const char *url)
               *c == '_'))
             *c = '-';
     return section;
+}
+
+bool pack_canonical_is_invalid(const struct crawl_page *page)
+{
+    return *page->canonical && finding_url_origin_length(page->canonical) == 0;
+}
+
+/* Whether a comma-separated list holds word. */
+static bool list_has(const char *list, const char *word)
+{
+    size_t length = strlen(word);
+    for (const char *p = list; *p;) {
+        size_t n = strcspn(p, ",");
+        if (n == length && strncmp(p, word, n) == 0)
+            return true;
+        p += n + (p[n] == ',');
+    }
+    return false;
+}
+
+bool pack_page_is_external(const struct crawl_page *page, const char *origin)
+{
+    if (page->not_indexable_reasons)
+        return list_has(page->not_indexable_reasons, "out-of-scope");
+    if (strcmp(page->error, "not fetched: out of scope") == 0)
+        return true;
+    size_t length = pack_url_origin_length(page->url);
+    return *origin && (length != strlen(origin) || strncasecmp(page->url, origin, length) != 0);
 }
 
 static int compare_doubles(const void *a, const void *b)

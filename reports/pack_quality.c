@@ -101,7 +101,7 @@ static void measure(const struct pack_context *ctx, struct sli_row rows[SLI_COUN
     for (size_t i = 0; i < crawl->page_count; i++) {
         const struct crawl_page *p = &crawl->pages[i];
         const struct page_facts *f = &ctx->facts[i];
-        if (f->blocked || f->not_fetched)
+        if (f->blocked || f->not_fetched || f->external) /* another site's answer is not the site's SLI */
             continue;
         requests++;
         ok += p->status > 0 && p->status < 500;
@@ -127,18 +127,18 @@ static void measure(const struct pack_context *ctx, struct sli_row rows[SLI_COUN
     if (crawl->has_timing) {
         n = 0;
         for (size_t i = 0; i < crawl->page_count; i++)
-            if (crawl->pages[i].ttfb_ms >= 0)
+            if (crawl->pages[i].ttfb_ms >= 0 && !ctx->facts[i].external)
                 scratch[n++] = crawl->pages[i].ttfb_ms;
         percentiles(&rows[SLI_TTFB], scratch, n, "ms", 1, 3, 800);
         n = 0;
         for (size_t i = 0; i < crawl->page_count; i++)
-            if (crawl->pages[i].total_ms >= 0)
+            if (crawl->pages[i].total_ms >= 0 && !ctx->facts[i].external)
                 scratch[n++] = crawl->pages[i].total_ms;
         percentiles(&rows[SLI_TOTAL], scratch, n, "ms", 1, 3, 2000);
     }
     n = 0;
     for (size_t i = 0; i < crawl->page_count; i++)
-        if (ctx->facts[i].html && ctx->facts[i].ok && crawl->pages[i].size >= 0)
+        if (ctx->facts[i].html && ctx->facts[i].ok && !ctx->facts[i].external && crawl->pages[i].size >= 0)
             scratch[n++] = (double)crawl->pages[i].size;
     percentiles(&rows[SLI_WEIGHT], scratch, n, "KB", 1000, 2, 500000);
     if (crawl->has_encoding)

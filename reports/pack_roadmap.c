@@ -1,78 +1,206 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* reports/pack_roadmap: section 7 of the pack — the execution roadmap. The intake's milestones
- * first (the team's own plan), then milestones derived from the audit's findings, ordered by
- * severity × pages affected, each with an owner (or "unassigned", raised as an open question),
- * dependencies and a measurable acceptance criterion for the next audit. */
+ * first (the team's own plan), then milestones derived from the audit, one per cause
+ * (findings/cause.h: a rule and its underlying reason, which one change fixes), ranked by what that
+ * change fixes: links, then pages, then severity. So one broken target linked 1,449 times comes
+ * before 29 pages with a single inlink. Each row shows its impact, an owner (or "unassigned",
+ * raised as an open question) and a measurable acceptance criterion for the next audit. */
 #include <stdlib.h>
 #include <string.h>
+#include <uthash.h>
 
 #include "common/error.h"
 #include "common/array_grow.h"
-#include "reports/pack_internal.h"
+#include "findings/cause.h"
 #include "findings/rules.h"
+#include "reports/pack_internal.h"
 
 #define MAX_DERIVED_MILESTONES 6
 
+/* One derived milestone: a cause of the audit, or (without findings.json) one of section 6's gaps. */
 struct derived {
-    const char *key; /* rule id, or a measure name without findings.json */
+    const char *key;  /* the cause key, or a measure's name */
+    const char *rule; /* the rule id; NULL for a measure */
     const char *title;
-    int severity; /* 3 error, 2 warning, 1 notice */
-    size_t pages;
+    int severity;    /* 3 error, 2 warning, 1 notice */
+    size_t changes;  /* changes the milestone takes: 1 for a cause */
+    size_t links;    /* links the changes fix (link causes only) */
+    size_t pages;    /* pages (or sitemap entries, file lines) they fix */
+    size_t findings; /* findings of the cause: the acceptance criterion */
+    bool link_cause; /* counted in links: a broken or redirecting target, a missing fragment */
 };
 
+/* What one change fixes, in the milestone's own unit: links for a link cause, else pages. */
+static size_t fixed(const struct derived *d)
+{
+    return d->link_cause ? d->links : d->pages;
+}
+
+/* Most fixed per change first (links, then pages), then severity, then key: a/b against b/a
+ * compared as cross products, so no rounding decides an order. */
 static int compare_derived(const void *x, const void *y)
 {
     const struct derived *a = x, *b = y;
-    size_t wa = (size_t)a->severity * a->pages, wb = (size_t)b->severity * b->pages;
-    if (wa != wb)
-        return wa < wb ? 1 : -1;
+    size_t fa = fixed(a) * b->changes, fb = fixed(b) * a->changes;
+    if (fa != fb)
+        return fa < fb ? 1 : -1;
+    size_t pa = a->pages * b->changes, pb = b->pages * a->changes;
+    if (pa != pb)
+        return pa < pb ? 1 : -1;
+    if (a->severity != b->severity)
+        return a->severity < b->severity ? 1 : -1;
     return strcmp(a->key, b->key);
 }
 
-static size_t from_findings(const struct crawl_data *crawl, struct derived **out)
+static bool is_link_rule(enum rule_id rule)
 {
-    size_t count = 0;
-    for (size_t i = 0; i < crawl->findings.count; i++) {
-        const struct rule *r = rule_get(crawl->findings.items[i].rule);
-        size_t k = 0;
-        while (k < count && strcmp((*out)[k].key, r->id) != 0)
-            k++;
-        if (k == count) {
-            struct derived *grown = array_grow(*out, count, sizeof(*grown));
-            if (!grown)
-                return count;
-            *out = grown;
-            grown[k].key = r->id;
-            grown[k].title = r->title;
-            grown[k].severity = (int)r->severity;
-            grown[k].pages = 0;
-            count++;
-        }
-        (*out)[k].pages++;
-    }
-    return count;
+    return rule == RULE_BROKEN_LINK || rule == RULE_LINK_TO_REDIRECT || rule == RULE_LINK_TO_MISSING_FRAGMENT;
 }
 
+/* Rules about the site as a whole: their one finding concerns every indexable page (a missing
+ * sitemap, a build for another origin). canonical-missing is one when most pages lack a canonical. */
+static bool is_site_rule(enum rule_id rule)
+{
+    return rule == RULE_SITEMAP_MISSING || rule == RULE_CANONICAL_MISSING || rule == RULE_SITE_BUILT_FOR_ANOTHER_ORIGIN;
+}
+
+/* links.csv rows per target URL: the link instances a fix of that target repairs. */
+struct target_links {
+    const char *url; /* the crawl's string */
+    size_t links;
+    UT_hash_handle hh;
+};
+
+static struct target_links *count_target_links(struct pack_context *ctx)
+{
+    struct target_links *table = NULL, *entry;
+    const struct crawl_data *crawl = ctx->crawl;
+    for (size_t i = 0; i < crawl->link_count; i++) {
+        const struct crawl_link *l = &crawl->links[i];
+        if (l->kind == LINK_CANONICAL || l->kind == LINK_HREFLANG || l->kind == LINK_OTHER)
+            continue; /* what a visitor follows: links, iframes, refreshes, redirects */
+        HASH_FIND_STR(table, l->target, entry);
+        if (!entry) {
+            if (!(entry = calloc(1, sizeof(*entry)))) {
+                ctx->status = CP_ERR_NOMEM;
+                break;
+            }
+            entry->url = l->target;
+            HASH_ADD_KEYPTR(hh, table, entry->url, strlen(entry->url), entry);
+        }
+        entry->links++;
+    }
+    return table;
+}
+
+/* The pages a site-level finding concerns: the count its message opens with ("1,170 of 1,172
+ * indexable pages have no canonical"), else every indexable page; 0 when it is a page's own finding
+ * (canonical-missing on one page, when most pages have a canonical). */
+static size_t site_pages(const struct pack_context *ctx, const struct finding *f)
+{
+    size_t n = 0;
+    for (const char *p = f->message; (*p >= '0' && *p <= '9') || (*p == ',' && n); p++)
+        if (*p != ',')
+            n = n * 10 + (size_t)(*p - '0');
+    if (n || f->rule == RULE_CANONICAL_MISSING)
+        return n;
+    return ctx->indexable_count ? ctx->indexable_count : 1;
+}
+
+/* The impact of one cause: the links and pages its findings name. */
+static void cause_impact(const struct pack_context *ctx, const struct finding_causes *causes, size_t g,
+                         struct target_links *targets, struct derived *d)
+{
+    const struct finding_cause_group *group = &causes->groups[g];
+    const struct finding_list *list = &ctx->crawl->findings;
+    d->link_cause = is_link_rule(group->rule);
+    if (is_site_rule(group->rule) && (d->pages = site_pages(ctx, &list->items[group->first])) > 0)
+        return;
+    if (!d->link_cause) {
+        d->pages = group->count;
+        return;
+    }
+    d->pages = group->related; /* distinct source pages across the cause */
+    for (size_t k = group->start; k < group->start + group->count; k++) {
+        const struct finding *f = &list->items[causes->order[k]];
+        struct target_links *entry = NULL;
+        if (f->url)
+            HASH_FIND_STR(targets, f->url, entry);
+        /* every source page links at least once, even where links.csv is absent */
+        d->links += entry && entry->links > f->related_count ? entry->links : f->related_count;
+    }
+}
+
+static size_t from_findings(struct pack_context *ctx, struct finding_causes *causes, struct derived **out)
+{
+    if (finding_causes_build(&ctx->crawl->findings, causes) != CP_OK ||
+        !(*out = calloc(causes->count ? causes->count : 1, sizeof(**out)))) {
+        ctx->status = CP_ERR_NOMEM;
+        return 0;
+    }
+    struct target_links *targets = count_target_links(ctx), *entry, *next;
+    for (size_t g = 0; g < causes->count; g++) {
+        const struct finding_cause_group *group = &causes->groups[g];
+        const struct rule *r = rule_get(group->rule);
+        struct derived *d = &(*out)[g];
+        *d = (struct derived){.key = group->key,
+                              .rule = r->id,
+                              .title = group->summary,
+                              .severity = (int)r->severity,
+                              .changes = 1,
+                              .findings = group->count};
+        cause_impact(ctx, causes, g, targets, d);
+    }
+    HASH_ITER(hh, targets, entry, next)
+    {
+        HASH_DEL(targets, entry);
+        free(entry);
+    }
+    return causes->count;
+}
+
+/* Without findings.json: section 6's gaps. A sitemap list is one change (the generator's output);
+ * a broken target, a chain and a page to link are one change each. */
 static size_t from_measures(const struct pack_context *ctx, struct derived **out)
 {
     const struct derived all[] = {
-        {"non-indexable URLs in sitemaps", "Remove non-indexable URLs from sitemaps (R4)", 3,
-         ctx->listed_not_indexable},
-        {"broken link targets", "Fix or remove links to broken URLs", 3, ctx->broken_targets},
-        {"orphan pages", "Link orphan pages from their section (R5)", 2, ctx->orphan_count},
-        {"indexable pages missing from sitemaps", "Add missing pages to the section sitemaps (R4)", 2,
-         ctx->missing_count},
-        {"redirect chains", "Collapse redirect chains to one hop", 2, ctx->redirect_chains},
-        {"pages deeper than 3 clicks", "Bring deep pages within 3 clicks (R5)", 2, ctx->deep_count},
+        {"non-indexable URLs in sitemaps", NULL, "Remove non-indexable URLs from sitemaps (R4)", 3, 1, 0,
+         ctx->listed_not_indexable, ctx->listed_not_indexable, false},
+        {"broken link targets", NULL, "Fix or remove links to broken URLs", 3, ctx->broken_targets, ctx->broken_links,
+         0, ctx->broken_targets, true}, /* their source pages are not counted */
+        {"orphan pages", NULL, "Link orphan pages from their section (R5)", 2, ctx->orphan_count, 0, ctx->orphan_count,
+         ctx->orphan_count, false},
+        {"indexable pages missing from sitemaps", NULL, "Add missing pages to the sitemaps (R4)", 2, 1, 0,
+         ctx->missing_count, ctx->missing_count, false},
+        {"redirect chains", NULL, "Collapse redirect chains to one hop", 2, ctx->redirect_chains, 0,
+         ctx->redirect_chains, ctx->redirect_chains, false},
+        {"pages deeper than 3 clicks", NULL, "Bring deep pages within 3 clicks (R5)", 2, ctx->deep_count, 0,
+         ctx->deep_count, ctx->deep_count, false},
     };
     size_t n = 0;
     *out = malloc(sizeof(all));
     if (!*out)
         return 0;
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-        if (all[i].pages)
+        if (all[i].findings)
             (*out)[n++] = all[i];
     return n;
+}
+
+/* "1 change, 1,449 links on 300 pages" / "3 changes, 3 pages". */
+static void write_impact(struct buf *out, const struct derived *d)
+{
+    md_count(out, (long)d->changes);
+    buf_append_str(out, d->changes == 1 ? " change, " : " changes, ");
+    if (d->link_cause) {
+        md_count(out, (long)d->links);
+        buf_append_str(out, d->links == 1 ? " link" : " links");
+        if (!d->pages)
+            return;
+        buf_append_str(out, " on ");
+    }
+    md_count(out, (long)d->pages);
+    buf_append_str(out, d->pages == 1 ? " page" : " pages");
 }
 
 static void write_strings(struct buf *out, const struct intake_strings *list, const char *empty)
@@ -102,7 +230,7 @@ static void write_intake_milestones(struct pack_context *ctx, struct buf *out, s
             buf_append_str(out, "<br>rollout: ");
             md_cell(out, m->rollout);
         }
-        buf_append_str(out, " | ");
+        buf_append_str(out, " | — | ");
         if (m->owner)
             md_cell(out, m->owner);
         else {
@@ -124,18 +252,23 @@ void pack_write_roadmap(struct pack_context *ctx, struct buf *out)
     const struct crawl_data *crawl = ctx->crawl;
     buf_append_str(out, "\n## 7. Execution roadmap\n\n");
     struct derived *derived = NULL;
-    size_t count = crawl->has_findings ? from_findings(crawl, &derived) : from_measures(ctx, &derived);
+    struct finding_causes causes = FINDING_CAUSES_INIT;
+    size_t count = crawl->has_findings ? from_findings(ctx, &causes, &derived) : from_measures(ctx, &derived);
     if (count)
         qsort(derived, count, sizeof(*derived), compare_derived);
     size_t shown = count < MAX_DERIVED_MILESTONES ? count : MAX_DERIVED_MILESTONES;
     ctx->gate.milestones = ctx->intake->milestone_count;
     ctx->gate.derived_milestones = shown;
-    buf_printf(out,
-               "Intake milestones first, in the team's order; then milestones derived from %s, ordered by "
-               "severity × pages affected (error 3, warning 2, notice 1).\n\n",
-               crawl->has_findings ? "the audit's findings" : "section 6's measured gaps (no findings.json)");
-    buf_append_str(out, "| # | milestone | owner | depends on | acceptance criteria | date | source |\n"
-                        "|---|---|---|---|---|---|---|\n");
+    if (crawl->has_findings)
+        buf_append_str(out, "Intake milestones first, in the team's order; then one milestone per cause of the audit's "
+                            "findings (a rule and its underlying reason: one change fixes all of its findings), "
+                            "ranked by what that change fixes: links first, then pages, then severity.\n\n");
+    else
+        buf_append_str(out, "Intake milestones first, in the team's order; then section 6's measured gaps (no "
+                            "findings.json), ranked by what one change fixes: links first, then pages, then "
+                            "severity.\n\n");
+    buf_append_str(out, "| # | milestone | impact | owner | depends on | acceptance criteria | date | source |\n"
+                        "|---|---|---|---|---|---|---|---|\n");
     struct buf unowned = BUF_INIT;
     write_intake_milestones(ctx, out, &unowned);
     for (size_t i = 0; i < shown; i++) {
@@ -143,20 +276,25 @@ void pack_write_roadmap(struct pack_context *ctx, struct buf *out)
         char id[16];
         snprintf(id, sizeof(id), "D%zu", i + 1);
         buf_printf(out, "| %s | ", id);
-        if (crawl->has_findings)
-            buf_printf(out, "Fix `%s`: ", d->key);
+        if (d->rule)
+            buf_printf(out, "Fix `%s`: ", d->rule);
         md_cell(out, d->title);
-        buf_printf(out, " | unassigned | none | ");
-        if (crawl->has_findings)
-            buf_printf(out, "`%s` count 0 in the next audit (now %zu)", d->key, d->pages);
-        else
-            buf_printf(out, "%s: 0 in the next audit (now %zu)", d->key, d->pages);
-        buf_printf(out, " | — | %s |\n", crawl->has_findings ? "findings" : "crawl");
+        buf_append_str(out, " | ");
+        write_impact(out, d);
+        buf_append_str(out, " | unassigned | none | ");
+        if (d->rule) {
+            buf_append_str(out, "no finding of cause ");
+            md_url(out, d->key);
+            buf_printf(out, " in the next audit (now %zu)", d->findings);
+        } else {
+            buf_printf(out, "%s: 0 in the next audit (now %zu)", d->key, d->findings);
+        }
+        buf_printf(out, " | — | %s |\n", d->rule ? "findings" : "crawl");
         buf_printf(&unowned, "%s%s", unowned.len ? ", " : "", id);
     }
     if (count > shown)
-        buf_printf(out, "\n%zu further rule(s) with less weight are left for a later cycle (see findings.json).\n",
-                   count - shown);
+        buf_printf(out, "\n%zu further %s with less impact %s left for a later cycle (see findings.json).\n",
+                   count - shown, crawl->has_findings ? "cause(s)" : "gap(s)", count - shown == 1 ? "is" : "are");
     if (!ctx->intake->milestone_count)
         pack_assume(ctx, "No milestones in the intake: the roadmap holds only milestones derived from the crawl.");
     if (unowned.len)
@@ -167,4 +305,5 @@ void pack_write_roadmap(struct pack_context *ctx, struct buf *out)
                         "remove them from robots.txt and let them return 410.\n");
     buf_free(&unowned);
     free(derived);
+    finding_causes_free(&causes);
 }

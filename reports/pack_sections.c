@@ -65,12 +65,20 @@ static void write_audited_scope(struct pack_context *ctx, struct buf *out)
         md_url(out, crawl->start_url);
     else
         buf_append_str(out, "unknown");
-    buf_printf(out, " |\n| crawl date | %s |\n| crawled URLs | %zu |\n| origins | ",
-               crawl->started_at ? crawl->started_at : "unknown", crawl->page_count);
+    size_t external = 0;
+    for (size_t i = 0; i < crawl->page_count; i++)
+        external += ctx->facts[i].external;
+    buf_printf(out, " |\n| crawl date | %s |\n| crawled URLs | %zu", crawl->started_at ? crawl->started_at : "unknown",
+               crawl->page_count - external);
+    if (external) /* other sites' URLs the pages link to: not part of the crawl */
+        buf_printf(out, " (and %zu out-of-scope URL(s) linked)", external);
+    buf_append_str(out, " |\n| origins | ");
     const char *seen[10];
     size_t seen_len[10], origins = 0;
     for (size_t i = 0; i < crawl->page_count && origins < 10; i++) {
         const char *url = crawl->pages[i].url;
+        if (ctx->facts[i].external)
+            continue;
         size_t len = pack_url_origin_length(url), j = 0;
         while (j < origins && !(seen_len[j] == len && strncmp(seen[j], url, len) == 0))
             j++;

@@ -435,6 +435,119 @@ static void test_pagination_split(void **state)
     assert_int_equal(system(command), 0);
 }
 
+/* ---- R1: the smallest sitemap change ---- */
+
+static void write_text(const char *dir, const char *name, const char *text)
+{
+    char path[200];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* The pack of a crawl folder made of the given files (name, text, name, text, ..., NULL). */
+static char *pack_of(const char *first_name, ...)
+{
+    char dir[] = "/tmp/crawlpack-r1-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    va_list args;
+    va_start(args, first_name);
+    for (const char *name = first_name; name; name = va_arg(args, const char *))
+        write_text(dir, name, va_arg(args, const char *));
+    va_end(args);
+    char output[200];
+    snprintf(output, sizeof(output), "%s/out/pack.md", dir);
+    struct pack_options options = {NULL, dir, NULL, output, "2026-11-27"};
+    struct pack_gate gate;
+    assert_int_equal(pack_run(&options, &gate), CP_OK);
+    pack_gate_free(&gate);
+    char *text = read_all(output);
+    char command[200];
+    snprintf(command, sizeof(command), "rm -rf '%s'", dir);
+    assert_int_equal(system(command), 0);
+    return text;
+}
+
+/* Two language folders have their sitemap, the default language at the root has none: R1 emits
+ * that one file (beside the root index), R4 adds the root pages to it, and nothing is re-split. */
+static void test_sitemap_default_language_missing(void **state)
+{
+    (void)state;
+    char *text = pack_of("pages.csv",
+                         "url,status,content_type,depth,in_sitemap\n"
+                         "https://l.example/,200,text/html,0,0\n"
+                         "https://l.example/guide/,200,text/html,1,0\n"
+                         "https://l.example/fr/,200,text/html,1,1\n"
+                         "https://l.example/fr/guide/,200,text/html,2,1\n"
+                         "https://l.example/de/,200,text/html,1,1\n",
+                         "sitemaps.csv",
+                         "sitemap,url,lastmod\n"
+                         "https://l.example/fr/sitemap.xml,https://l.example/fr/,2026-11-01\n"
+                         "https://l.example/fr/sitemap.xml,https://l.example/fr/guide/,2026-11-01\n"
+                         "https://l.example/de/sitemap.xml,https://l.example/de/,2026-11-01\n",
+                         "crawl.json",
+                         "{\"start_url\": \"https://l.example/\", \"sitemaps\": ["
+                         "{\"url\": \"https://l.example/sitemap.xml\", \"urls\": 2, \"bytes\": 200},"
+                         "{\"url\": \"https://l.example/fr/sitemap.xml\", \"urls\": 2, \"bytes\": 300},"
+                         "{\"url\": \"https://l.example/de/sitemap.xml\", \"urls\": 1, \"bytes\": 200}]}\n",
+                         NULL);
+    assert_non_null(strstr(text, "| Emit the default language's sitemap `https://l.example/sitemap-pages.xml` for "
+                                 "those 2 page(s) and list it in the index `https://l.example/sitemap.xml` | 2 "
+                                 "indexable page(s) in no sitemap lie outside the folders of the current sitemaps "
+                                 "(`/de/`, `/fr/`): `/`, `/guide/` |"));
+    assert_null(strstr(text, "Re-split"));
+    assert_null(strstr(text, "Moves:"));
+    assert_non_null(strstr(text, "| `https://l.example/guide/` | `https://l.example/sitemap-pages.xml` |"));
+    free(text);
+}
+
+/* A file within 80% of 50,000 URLs: the re-split, with the fact that asks for it. */
+static void test_sitemap_resplit_near_limit(void **state)
+{
+    (void)state;
+    char *text = pack_of("pages.csv",
+                         "url,status,content_type,depth,in_sitemap\n"
+                         "https://b.example/,200,text/html,0,1\n"
+                         "https://b.example/items/1,200,text/html,1,1\n",
+                         "crawl.json",
+                         "{\"start_url\": \"https://b.example/\", \"sitemaps\": ["
+                         "{\"url\": \"https://b.example/sitemap.xml\", \"urls\": 45000, \"bytes\": 9000000}]}\n",
+                         NULL);
+    assert_non_null(strstr(text, "| Re-split: one child sitemap per top-level section (2)"));
+    assert_non_null(strstr(text, "https://b.example/sitemap.xml lists 45000 URLs, 90.0% of the protocol's 50,000 "
+                                 "(alert at 80%) |"));
+    assert_non_null(strstr(text, "| items | `https://b.example/sitemap-items.xml` |"));
+    free(text);
+}
+
+/* No sitemap at all: publish one at the root; a file well within the limits is not re-split. */
+static void test_sitemap_none_and_no_resplit(void **state)
+{
+    (void)state;
+    char *text = pack_of("pages.csv",
+                         "url,status,content_type,depth,in_sitemap\n"
+                         "https://n.example/,200,text/html,0,0\n"
+                         "https://n.example/a/b,200,text/html,1,0\n",
+                         NULL);
+    assert_non_null(strstr(text, "| Publish one sitemap at the root, `https://n.example/sitemap.xml`, listing the 2 "
+                                 "indexable page(s) (R4's add list), and declare it in robots.txt"));
+    assert_null(strstr(text, "Re-split"));
+    assert_non_null(strstr(text, "| `https://n.example/a/b` | `https://n.example/sitemap.xml` |"));
+    free(text);
+    text = pack_of("pages.csv",
+                   "url,status,content_type,depth,in_sitemap\n"
+                   "https://k.example/,200,text/html,0,1\n",
+                   "crawl.json",
+                   "{\"start_url\": \"https://k.example/\", \"sitemaps\": ["
+                   "{\"url\": \"https://k.example/sitemap.xml\", \"urls\": 39999, \"bytes\": 900}]}\n",
+                   NULL);
+    assert_non_null(strstr(text, "No change to the sitemap files"));
+    assert_non_null(strstr(text, "Not triggered: no file passes a limit or comes within 80% of one"));
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -450,6 +563,9 @@ int main(void)
         cmocka_unit_test(test_gate_roadmap_checks),
         cmocka_unit_test(test_empty_intake_pack_shape),
         cmocka_unit_test(test_pagination_split),
+        cmocka_unit_test(test_sitemap_default_language_missing),
+        cmocka_unit_test(test_sitemap_resplit_near_limit),
+        cmocka_unit_test(test_sitemap_none_and_no_resplit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
