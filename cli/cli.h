@@ -61,6 +61,7 @@ int cli_read_file(const char *command, const char *path, size_t cap, char **body
 /* Subcommands, one file each in cli/. */
 int cmd_diff(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_history(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_pack(int argc, char **argv);
 int cmd_report(int argc, char **argv);

@@ -9,10 +9,11 @@
 const struct cli_command cli_commands[] = {
     {"audit", cmd_audit, "Crawl a site, cross-check links, sitemaps, canonicals and noindex, write findings"},
     {"crawl", cmd_crawl, "Crawl a site (or a build folder) and write pages.csv, links.csv, crawl.json"},
-    {"diff", cmd_diff, "Compare two audit folders: new/fixed findings, page, status and depth changes"},
+    {"diff", cmd_diff, "Compare two audits (folders or stores): new/fixed findings, page, status and depth changes"},
     {"extract", cmd_extract, "Show the signals crawlpack extracts from one saved HTML page"},
     {"fleet", cmd_fleet, "Audit many origins on many machines over NATS JetStream (submit, worker, status, collect)"},
     {"help", cmd_help, "Show help for crawlpack or one of its commands"},
+    {"history", cmd_history, "List the runs of a crawl store: pages, findings, new and fixed since the run before"},
     {"pack", cmd_pack, "Write the Platform & Infrastructure Improvement Pack from a crawl folder"},
     {"report", cmd_report, "Write report.html (overview, findings, URL explorer) from an audit folder"},
     {"robots", cmd_robots, "Check URLs against a robots.txt, or lint one"},
