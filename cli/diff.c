@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* cli/diff: `crawlpack diff OLD_DIR NEW_DIR` compares two audit folders — new and fixed findings,
- * pages added and removed, status, indexability and depth changes — as text, JSON or Markdown. */
+/* cli/diff: `crawlpack diff OLD NEW` compares two audits — two folders, two crawl stores (the last
+ * complete run of each), or one store's last two complete runs (`diff DB`) — new and fixed
+ * findings, pages added and removed, status, indexability and depth changes — as text, JSON or
+ * Markdown. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "common/error.h"
@@ -14,10 +17,15 @@
 
 static const char usage[] =
     "Usage: crawlpack diff OLD_DIR NEW_DIR [--format text|json|md] [-o FILE] [--map FROM=TO]...\n"
-    "                      [--depth-threshold N] [--fail-on-new SEVERITY]\n\n"
+    "                      [--depth-threshold N] [--fail-on-new SEVERITY]\n"
+    "       crawlpack diff OLD.db NEW.db [OPTIONS]\n"
+    "       crawlpack diff DB [OPTIONS]\n\n"
     "Compare two audit folders (pages.csv, findings.json, ...): findings new in NEW_DIR and fixed\n"
     "since OLD_DIR, by rule (matched by finding identity, as --baseline does); pages added and\n"
-    "removed; status, indexability and click-depth changes of pages in both.\n\n"
+    "removed; status, indexability and click-depth changes of pages in both.\n"
+    "A file argument is a crawl store (crawl.db, docs/store.md), read-only: its last complete run\n"
+    "is that side. One store alone compares its last two complete runs of one site. A run still\n"
+    "running, killed or interrupted is never compared. A folder is read as a folder, crawl.db or not.\n\n"
     "  -f, --format FORMAT       text (default), json, or md (a pull-request comment: summary\n"
     "                            table, then collapsible lists of at most 25 rows)\n"
     "  -o, --output FILE         write the report to FILE instead of stdout ('-' is stdout)\n"
@@ -43,6 +51,13 @@ struct diff_command {
     enum severity fail_on_new;
     bool fail_on_new_given;
 };
+
+/* Whether an argument names a folder (one folder alone is not enough to compare). */
+static bool is_folder(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
 
 /* Parse the options into cmd; returns -1 to go on, or the exit code to return now. */
 static int parse_options(int argc, char **argv, struct diff_command *cmd)
@@ -90,8 +105,11 @@ static int parse_options(int argc, char **argv, struct diff_command *cmd)
         default: return cli_option_error("diff", c, argv);
         }
     }
-    if (argc - optind < 2)
+    if (argc - optind < 1)
         return cli_usage_error("diff", "OLD_DIR and NEW_DIR are required (two folders written by crawlpack audit)");
+    if (argc - optind == 1 && is_folder(argv[optind]))
+        return cli_usage_error("diff", "OLD_DIR and NEW_DIR are required (two folders written by crawlpack audit), "
+                                       "or one crawl store file");
     if (argc - optind > 2)
         return cli_usage_error("diff", "unexpected argument '%s'", argv[optind + 2]);
     return -1;
@@ -133,10 +151,21 @@ int cmd_diff(int argc, char **argv)
         free(cmd.maps);
         return exit_code;
     }
-    const char *old_dir = argv[optind], *new_dir = argv[optind + 1];
+    struct diff_sources sources;
+    struct buf reason = BUF_INIT;
+    int status = diff_sources_open(argv + optind, (size_t)(argc - optind), &sources, &reason);
+    if (status != CP_OK) {
+        fprintf(stderr, "crawlpack diff: %s\n", status == CP_ERR_NOMEM ? cp_strerror(status) : buf_str(&reason));
+        buf_free(&reason);
+        diff_sources_close(&sources);
+        free(cmd.maps);
+        return status == CP_ERR_NOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+    }
+    buf_free(&reason);
+    const char *old_dir = sources.old_input.name, *new_dir = sources.new_input.name;
     struct diff_options options = {cmd.maps, cmd.map_count, (int)cmd.depth_threshold};
     struct diff diff;
-    int status = diff_run(old_dir, new_dir, &options, &diff);
+    status = diff_run_inputs(&sources.old_input, &sources.new_input, &options, &diff);
     if (status == CP_ERR_NOMEM) {
         fputs("crawlpack: out of memory while comparing the folders\n", stderr);
         exit_code = EXIT_RUNTIME;
@@ -151,6 +180,7 @@ int cmd_diff(int argc, char **argv)
             exit_code = EXIT_PROBLEMS;
     }
     diff_free(&diff);
+    diff_sources_close(&sources);
     free(cmd.maps);
     return exit_code;
 }

@@ -17,6 +17,7 @@
 #include "common/array_grow.h"
 #include "common/log.h"
 #include "reports/baseline.h"
+#include "reports/crawl_data_rows.h"
 #include "common/csv.h"
 
 struct page_index_entry {
@@ -206,6 +207,17 @@ static int page_record(void *context, char **fields, size_t count, unsigned line
     return CP_OK;
 }
 
+/* Which optional pages.csv columns the header had. */
+static void take_page_columns(const struct csv_context *ctx)
+{
+    struct crawl_data *data = ctx->data;
+    data->has_link_score = ctx->columns[COL_LINK_SCORE] >= 0;
+    data->has_timing = ctx->columns[COL_TTFB] >= 0 || ctx->columns[COL_TOTAL] >= 0;
+    data->has_encoding = ctx->columns[COL_CONTENT_ENCODING] >= 0;
+    data->has_hsts = ctx->columns[COL_HSTS] >= 0;
+    data->has_analytics = ctx->columns[COL_ANALYTICS] >= 0;
+}
+
 /* ---- links.csv and sitemaps.csv ---- */
 
 static const char *const link_column_names[] = {"source", "target", "kind", "rel", "followable", "anchor"};
@@ -296,6 +308,43 @@ static int read_csv(struct crawl_data *data, const char *name, csv_record_fn cal
         *present = ctx.have_header;
     }
     free(path);
+    return status;
+}
+
+/* ---- the same rows from another source (crawl_data_rows.h) ---- */
+
+struct crawl_rows {
+    struct csv_context ctx;
+    csv_record_fn record;
+    enum crawl_rows_file file;
+    unsigned line;
+};
+
+struct crawl_rows *crawl_rows_open(struct crawl_data *data, const char *name, enum crawl_rows_file file)
+{
+    struct crawl_rows *rows = calloc(1, sizeof *rows);
+    if (!rows)
+        return NULL;
+    rows->ctx = (struct csv_context){data, name, {0}, false, CP_OK};
+    rows->record = file == CRAWL_ROWS_PAGES ? page_record : entry_record;
+    rows->file = file;
+    return rows;
+}
+
+int crawl_rows_add(struct crawl_rows *rows, const char *const *fields, size_t count)
+{
+    /* the record functions read the cells only (their signature is the CSV reader's) */
+    return rows->record(&rows->ctx, (char **)fields, count, ++rows->line);
+}
+
+int crawl_rows_close(struct crawl_rows *rows)
+{
+    int status = rows->ctx.have_header ? CP_OK : CP_ERR_PARSE;
+    if (status == CP_OK && rows->file == CRAWL_ROWS_PAGES)
+        take_page_columns(&rows->ctx);
+    if (rows->file == CRAWL_ROWS_SITEMAP_ENTRIES)
+        rows->ctx.data->has_sitemaps_csv = rows->ctx.have_header;
+    free(rows);
     return status;
 }
 
@@ -556,11 +605,7 @@ int crawl_data_load(const char *dir, struct crawl_data *data)
             log_error("%s:1: empty file: expected a header row starting with url", pages_path);
             status = CP_ERR_PARSE;
         } else if (status == CP_OK) {
-            data->has_link_score = ctx.columns[COL_LINK_SCORE] >= 0;
-            data->has_timing = ctx.columns[COL_TTFB] >= 0 || ctx.columns[COL_TOTAL] >= 0;
-            data->has_encoding = ctx.columns[COL_CONTENT_ENCODING] >= 0;
-            data->has_hsts = ctx.columns[COL_HSTS] >= 0;
-            data->has_analytics = ctx.columns[COL_ANALYTICS] >= 0;
+            take_page_columns(&ctx);
         }
     }
     free(pages_path);

@@ -150,6 +150,19 @@ struct crawl_data {
  * its format), CP_ERR_INVALID (files of different runs) or CP_ERR_NOMEM. */
 int crawl_data_load(const char *dir, struct crawl_data *data);
 
+/* A run of a crawl store (store/store_history.h; run is one of store_reader_runs' rows) read into
+ * the same structure: pages from its page_facts table (pages.csv's rows, read by the pages.csv
+ * reader), sitemap entries from sitemap_entries (sitemaps.csv's), for an audit its findings
+ * (findings.json's: rule, URL, source, line, message, related URLs), and the run's start URL,
+ * date, run id and page counts. What the store does not keep stays absent, as a missing optional
+ * file would: links, clusters, crawl.json's robots.txt and sitemap lists and its partial reason (a
+ * run that is not complete is partial: "interrupted", or "not finished" for one still running or
+ * killed). dir names the run as "FILE (run N)". Returns CP_OK, CP_ERR_INVALID (a damaged store;
+ * the reason is logged, naming the file) or CP_ERR_NOMEM. */
+struct store_reader;
+struct store_run_row;
+int crawl_data_load_run(struct store_reader *reader, const struct store_run_row *run, struct crawl_data *data);
+
 /* The page row for a URL (exact string match on the crawler's normalised URL), or NULL. */
 const struct crawl_page *crawl_data_find(const struct crawl_data *data, const char *url);
 

@@ -145,9 +145,11 @@ static int map_pages(struct mapper *m, struct diff_side *side)
     return CP_OK;
 }
 
-static int load_side(const char *dir, struct mapper *m, struct diff_side *side)
+static int load_side(const struct diff_input *input, struct mapper *m, struct diff_side *side)
 {
-    int status = crawl_data_load(dir, &side->crawl);
+    const char *dir = input->name;
+    int status = input->store ? crawl_data_load_run(input->store, input->run, &side->crawl)
+                              : crawl_data_load(dir, &side->crawl);
     if (status == CP_OK)
         status = map_pages(m, side);
     if (status != CP_OK || !side->crawl.has_findings)
@@ -155,7 +157,10 @@ static int load_side(const char *dir, struct mapper *m, struct diff_side *side)
     /* The findings crawl_data read become this side's baseline (the old side's is compared with) */
     side->has_findings = true;
     struct buf path = BUF_INIT;
-    status = buf_printf(&path, "%s%s%s", dir, dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/", "findings.json");
+    if (input->store) /* the findings of the store's run: named as the run is */
+        status = buf_append_str(&path, dir);
+    else
+        status = buf_printf(&path, "%s%s%s", dir, dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/", "findings.json");
     side->findings.path = status == CP_OK ? buf_detach(&path) : NULL;
     buf_free(&path);
     if (!side->findings.path)
@@ -415,7 +420,15 @@ static void warn_unused_maps(const struct mapper *m)
 
 int diff_run(const char *old_dir, const char *new_dir, const struct diff_options *options, struct diff *diff)
 {
+    struct diff_input old_input = {old_dir, NULL, NULL}, new_input = {new_dir, NULL, NULL};
+    return diff_run_inputs(&old_input, &new_input, options, diff);
+}
+
+int diff_run_inputs(const struct diff_input *old_input, const struct diff_input *new_input,
+                    const struct diff_options *options, struct diff *diff)
+{
     memset(diff, 0, sizeof(*diff));
+    const char *old_dir = old_input->name, *new_dir = new_input->name;
     diff->old_dir = old_dir;
     diff->new_dir = new_dir;
     diff->options = *options;
@@ -424,9 +437,9 @@ int diff_run(const char *old_dir, const char *new_dir, const struct diff_options
     struct mapper m = {&diff->options, calloc(options->map_count + 1, sizeof(size_t))};
     if (!m.matches)
         return CP_ERR_NOMEM;
-    int status = load_side(old_dir, &m, &diff->old_side);
+    int status = load_side(old_input, &m, &diff->old_side);
     if (status == CP_OK)
-        status = load_side(new_dir, &m, &diff->new_side);
+        status = load_side(new_input, &m, &diff->new_side);
     diff->findings_compared = diff->old_side.has_findings && diff->new_side.has_findings;
     diff->partial = diff->old_side.crawl.partial || diff->new_side.crawl.partial;
     if (status == CP_OK && !diff->old_side.has_findings && !diff->new_side.has_findings)

@@ -39,6 +39,7 @@
 #include "reports/baseline.h"
 #include "reports/crawl_data.h"
 #include "findings/findings.h"
+#include "store/store_history.h"
 
 /* One --map FROM=TO. */
 struct diff_url_map {
@@ -126,6 +127,36 @@ int diff_map_url(const struct diff_url_map *maps, size_t map_count, const char *
  * not a readable audit folder, CP_ERR_INVALID when a findings.json is not a findings file (the
  * message, naming the file, has been logged); CP_ERR_NOMEM. */
 int diff_run(const char *old_dir, const char *new_dir, const struct diff_options *options, struct diff *diff);
+
+/* One side of a comparison: an audit folder, or a run of a crawl store read into the same
+ * structure (crawl_data_load_run), so everything above holds for either. */
+struct diff_input {
+    const char *name;                /* the folder; for a run "FILE (run N)": shown in the reports */
+    struct store_reader *store;      /* NULL: name is a folder */
+    const struct store_run_row *run; /* the store's run, with store */
+};
+
+/* diff_run over two inputs (name, store and run must outlive the diff). Errors as diff_run's;
+ * CP_ERR_INVALID also for a damaged store (logged). */
+int diff_run_inputs(const struct diff_input *old_input, const struct diff_input *new_input,
+                    const struct diff_options *options, struct diff *diff);
+
+/* The command line's one or two arguments as the two sides (cli/diff). An argument that is a file
+ * is a crawl store (opened read-only, store/store_history.h); anything else is a folder, read as
+ * always (a folder holding a crawl.db is still a folder). Two arguments: each store's last
+ * complete run. One argument, which must be a store: its last two complete runs of one site (the
+ * site of its last complete run). Runs still running, killed or interrupted are never chosen.
+ * Returns CP_OK, CP_ERR_INVALID (one argument that is not a file, an unusable store, or a store
+ * without enough complete runs: the reason, naming the file, appended to error) or CP_ERR_NOMEM.
+ * diff_sources_close releases what it opened, also after a failure. */
+struct diff_sources {
+    struct diff_input old_input, new_input;
+    struct store_reader *readers[2];
+    struct store_run_rows runs[2];
+    char *names[2];
+};
+int diff_sources_open(char *const *args, size_t count, struct diff_sources *sources, struct buf *error);
+void diff_sources_close(struct diff_sources *sources);
 
 /* How many new findings have a severity at or above threshold (0 when findings were not compared). */
 size_t diff_new_at_least(const struct diff *diff, enum severity threshold);
