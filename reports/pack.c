@@ -12,10 +12,29 @@
 #include "common/out_file.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "reports/pack_history.h"
 #include "reports/pack_internal.h"
 
-static int load_inputs(const struct pack_options *options, struct intake *intake, struct crawl_data *crawl,
-                       struct crawl_data *previous)
+/* The earlier runs of the site in the crawl stores (pack_history.h); --previous DIR is read from its
+ * files only when its store (if any) gave no run; a folder so read is one more point of the line. */
+static int load_growth(const struct pack_options *options, const struct crawl_data *crawl, struct crawl_data *previous,
+                       struct pack_history *history, bool *previous_loaded)
+{
+    *previous_loaded = false;
+    int status = pack_history_load(options, crawl, history);
+    if (status != CP_OK || !options->previous_dir || history->previous_from_store)
+        return status;
+    status = crawl_data_load(options->previous_dir, previous);
+    if (status != CP_OK)
+        return status == CP_ERR_NOMEM ? status : CP_ERR_INVALID;
+    *previous_loaded = true;
+    size_t indexable = 0;
+    for (size_t i = 0; i < previous->page_count; i++)
+        indexable += pack_page_is_indexable(&previous->pages[i]);
+    return pack_history_add_folder(history, previous, indexable, crawl);
+}
+
+static int load_inputs(const struct pack_options *options, struct intake *intake, struct crawl_data *crawl)
 {
     intake_init(intake);
     if (options->intake_path) {
@@ -27,11 +46,6 @@ static int load_inputs(const struct pack_options *options, struct intake *intake
     int status = crawl_data_load(options->crawl_dir, crawl);
     if (status != CP_OK)
         return status == CP_ERR_NOMEM ? status : CP_ERR_INVALID;
-    if (options->previous_dir) {
-        status = crawl_data_load(options->previous_dir, previous);
-        if (status != CP_OK)
-            return status == CP_ERR_NOMEM ? status : CP_ERR_INVALID;
-    }
     if (options->today && pack_parse_date(options->today) < 0) {
         log_error("--date '%s': expected a date as YYYY-MM-DD", options->today);
         return CP_ERR_INVALID;
@@ -120,10 +134,16 @@ int pack_run(const struct pack_options *options, struct pack_gate *gate)
     memset(&crawl, 0, sizeof(crawl));
     memset(&previous, 0, sizeof(previous));
     memset(gate, 0, sizeof(*gate));
-    int status = load_inputs(options, &intake, &crawl, &previous);
+    struct pack_history history;
+    memset(&history, 0, sizeof(history));
+    bool previous_loaded = false;
+    int status = load_inputs(options, &intake, &crawl);
+    if (status == CP_OK)
+        status = load_growth(options, &crawl, &previous, &history, &previous_loaded);
     if (status == CP_OK) {
         struct pack_context ctx;
-        status = pack_context_init(&ctx, options, &intake, &crawl, options->previous_dir ? &previous : NULL);
+        status = pack_context_init(&ctx, options, &intake, &crawl, previous_loaded ? &previous : NULL);
+        ctx.history = &history;
         if (status == CP_OK)
             status = write_pack(&ctx, gate);
         pack_context_free(&ctx);
@@ -133,5 +153,6 @@ int pack_run(const struct pack_options *options, struct pack_gate *gate)
     intake_free(&intake);
     crawl_data_free(&crawl);
     crawl_data_free(&previous);
+    pack_history_free(&history);
     return status;
 }

@@ -2,7 +2,7 @@
 /* reports/pack_capacity: section 4 of the pack — the scaling "doomsday clock". The intake's
  * capacity limits plus the limits the crawl measures (sitemap files against the protocol's 50,000
  * URLs / 50 MB, child sitemaps per index, robots.txt against 500 KiB, indexable URL growth against
- * one sitemap file's capacity, from --previous), closest to breach first, at most ten rows: the
+ * one sitemap file's capacity, from the crawl stores' earlier runs or --previous), closest to breach first, at most ten rows: the
  * source's "boil the ocean" anti-pattern says a longer clock is a spreadsheet, not a decision tool. */
 #include <math.h>
 #include <stdarg.h>
@@ -11,6 +11,7 @@
 
 #include "common/error.h"
 #include "common/array_grow.h"
+#include "reports/pack_history.h"
 #include "reports/pack_internal.h"
 
 struct doom_row {
@@ -117,8 +118,9 @@ static void add_measured(struct pack_context *ctx, struct doom_table *t, const c
     r->source = "crawl";
 }
 
-/* Indexable URL growth per day between the previous crawl and this one; 0 when unknown. */
-static double growth_per_day(struct pack_context *ctx, size_t current, size_t *previous_count)
+/* Indexable URL growth per day between the previous crawl folder (pages.csv) and this one; 0 when
+ * unknown. */
+static double two_point_growth(struct pack_context *ctx, size_t current, size_t *previous_count)
 {
     const struct crawl_data *prev = ctx->previous;
     *previous_count = 0;
@@ -134,6 +136,79 @@ static double growth_per_day(struct pack_context *ctx, size_t current, size_t *p
         return 0;
     }
     return ((double)current - (double)*previous_count) / (double)(now - then);
+}
+
+/* The slope of the least-squares line through (day, indexable) of the stored runs and this crawl
+ * (with one earlier run, the two-point slope); *fitted false when every point falls on one day. */
+static double least_squares(const struct pack_history *h, long now, size_t current, bool *fitted)
+{
+    double n = (double)h->count + 1, sx = (double)now, sy = (double)current;
+    for (size_t i = 0; i < h->count; i++)
+        sx += (double)h->points[i].day, sy += (double)h->points[i].indexable;
+    double mx = sx / n, my = sy / n, sxx = ((double)now - mx) * ((double)now - mx);
+    double sxy = ((double)now - mx) * ((double)current - my);
+    for (size_t i = 0; i < h->count; i++) {
+        double dx = (double)h->points[i].day - mx;
+        sxx += dx * dx;
+        sxy += dx * ((double)h->points[i].indexable - my);
+    }
+    *fitted = sxx > 0;
+    return *fitted ? sxy / sxx : 0;
+}
+
+/* The runs a growth line went through, for the assumption: "run 1 (2026-01-01, 12 indexable), ...",
+ * at most ten, the latest ones. */
+static void cite_runs(const struct pack_history *h, struct buf *out)
+{
+    size_t first = h->count > 10 ? h->count - 10 : 0;
+    if (first)
+        buf_printf(out, "%zu earlier runs, then ", first);
+    for (size_t i = first; i < h->count; i++) {
+        char date[16];
+        pack_format_date(h->points[i].day, date);
+        const struct pack_point *p = &h->points[i];
+        if (p->run)
+            buf_printf(out, "%srun %lld of %s (%s, %zu indexable)", i > first ? ", " : "", (long long)p->run, p->store,
+                       date, p->indexable);
+        else /* the --previous folder without a store */
+            buf_printf(out, "%sthe previous crawl %s (%s, %zu indexable)", i > first ? ", " : "", p->store, date,
+                       p->indexable);
+    }
+}
+
+/* Indexable URL growth per day: the line through the crawl stores' earlier runs of the site and
+ * this crawl when there are any (reports/pack_history.h), else the two-point slope against the
+ * --previous folder; 0 when unknown. *previous_count is the latest earlier count. */
+static double growth_per_day(struct pack_context *ctx, size_t current, size_t *previous_count, size_t *points)
+{
+    const struct pack_history *h = ctx->history;
+    *points = 0;
+    if (!h || h->count == 0)
+        return two_point_growth(ctx, current, previous_count);
+    *previous_count = h->points[h->count - 1].indexable;
+    long now = ctx->crawl->started_at ? pack_parse_date(ctx->crawl->started_at) : ctx->today;
+    bool fitted = false;
+    double rate = now >= 0 ? least_squares(h, now, current, &fitted) : 0;
+    struct buf runs = BUF_INIT;
+    cite_runs(h, &runs);
+    if (now < 0)
+        pack_assume(ctx,
+                    "This crawl's date is unknown: URL growth through the crawl store's earlier runs of the site "
+                    "(%s) is not projected.",
+                    buf_str(&runs));
+    else if (!fitted)
+        pack_assume(ctx,
+                    "The crawl store's earlier runs of the site (%s) and this crawl fall on one day: URL growth is "
+                    "not projected.",
+                    buf_str(&runs));
+    else
+        pack_assume(ctx,
+                    "URL growth is the least-squares line of indexable URLs over time through %zu points: %s, and "
+                    "this crawl (%zu indexable): %+.1f URLs/day.",
+                    h->count + 1, buf_str(&runs), current, rate);
+    *points = fitted ? h->count + 1 : 0;
+    buf_free(&runs);
+    return rate;
 }
 
 static int compare_text(const void *a, const void *b)
@@ -175,8 +250,8 @@ static void measured_rows(struct pack_context *ctx, struct doom_table *t)
     }
     if (largest_urls < 0 && crawl->has_sitemaps_csv && crawl->entry_count)
         count_entries_per_sitemap(ctx, &largest_urls, &files);
-    size_t previous = 0;
-    double rate = growth_per_day(ctx, ctx->indexable_count, &previous);
+    size_t previous = 0, points = 0;
+    double rate = growth_per_day(ctx, ctx->indexable_count, &previous, &points);
     if (largest_urls >= 0)
         add_measured(ctx, t, "largest sitemap file (URLs)", (double)largest_urls, SITEMAP_MAX_URLS, "", "2 weeks",
                      "split sitemaps per section (section 6, R1/R2)",
@@ -195,16 +270,24 @@ static void measured_rows(struct pack_context *ctx, struct doom_table *t)
         add_measured(ctx, t, "robots.txt size", (double)robots, ROBOTS_MAX_BYTES, " B", "1 week",
                      "consolidate robots.txt rules with wildcards", NULL, 0);
     char *breach = breach_date(ctx, (double)ctx->indexable_count, SITEMAP_MAX_URLS, rate);
-    if (ctx->previous && rate <= 0 && !breach) {
+    /* a line through stored runs (points), or the two-point slope against a --previous folder */
+    bool from_store = ctx->history && ctx->history->count > 0;
+    bool measured = points > 1 || (ctx->previous && !from_store);
+    if (measured && rate <= 0 && !breach && points > 1) {
+        breach = text("no growth over %zu runs (least squares; %zu → %zu)", points, previous, ctx->indexable_count);
+    } else if (measured && rate <= 0 && !breach) {
         breach = text("no growth since the previous crawl (%zu → %zu)", previous, ctx->indexable_count);
-    } else if (ctx->previous && breach) {
-        char *with_rate = text("%s; %+.1f URLs/day (%zu → %zu)", breach, rate, previous, ctx->indexable_count);
+    } else if (measured && breach) {
+        char over[48] = "";
+        if (points > 1)
+            snprintf(over, sizeof over, " over %zu runs (least squares)", points);
+        char *with_rate = text("%s; %+.1f URLs/day%s (%zu → %zu)", breach, rate, over, previous, ctx->indexable_count);
         free(breach);
         breach = with_rate;
     }
     add_measured(ctx, t, "indexable URLs vs one sitemap file's capacity", (double)ctx->indexable_count,
                  SITEMAP_MAX_URLS, "", "2 weeks", "split sitemaps per section (section 6, R1/R2)", breach, rate);
-    if (!ctx->previous)
+    if (!measured && !from_store)
         pack_assume(ctx, "No previous crawl (--previous): URL growth is unknown, so no breach date is projected "
                          "for the sitemap limits.");
 }

@@ -59,12 +59,14 @@ struct pack_question {
 };
 
 struct url_sitemap;
+struct pack_history;
 
 struct pack_context {
     const struct pack_options *options;
     const struct intake *intake;
     const struct crawl_data *crawl;
-    const struct crawl_data *previous; /* NULL without --previous */
+    const struct crawl_data *previous;  /* NULL without --previous, or when its crawl.db gave the history */
+    const struct pack_history *history; /* earlier runs of the site from crawl stores (pack_history.h) */
     struct page_facts *facts;
     long today;          /* days since 1970-01-01; -1 when unknown */
     char today_text[16]; /* "YYYY-MM-DD" or "unknown" */
