@@ -65,24 +65,6 @@ static void end_word(struct words *w)
     w->hash[w->count++] = mix(w->folded ^ (w->current * 0x9e3779b97f4a7c15u + w->length));
 }
 
-/* One byte of a word, ASCII-lowercased: bytes are packed 8 to a 64-bit block, and a full block is
- * folded into the word's hash, so hashing costs a shift per byte and a mix per 8 bytes. */
-static void add_byte(struct words *w, unsigned char c)
-{
-    if (!w->in_word) {
-        w->in_word = true;
-        w->current = w->folded = 0;
-        w->packed = w->length = 0;
-    }
-    w->current = w->current << 8 | c;
-    w->length++;
-    if (++w->packed == 8) {
-        w->folded = mix(w->folded ^ w->current);
-        w->current = 0;
-        w->packed = 0;
-    }
-}
-
 /* A byte's place in a word: 0 for a separator, else the byte ASCII-lowercased (letters, digits and
  * every byte of a non-ASCII character belong to words). */
 static const unsigned char word_byte[256] = {
@@ -102,27 +84,122 @@ static const unsigned char word_byte[256] = {
     0xf7, 0xf8, 0xf9, 0xfa, 0xfb, 0xfc, 0xfd, 0xfe, 0xff,
 };
 
+/* U+00A0, the no-break space (C2 A0), separates words like a space does. */
+static bool is_nbsp(const unsigned char *p, const unsigned char *end)
+{
+    return p[0] == 0xC2 && p + 1 < end && p[1] == 0xA0;
+}
+
+/* A run of word bytes from p (a word byte: the caller checked) to a separator or an 0xC2, the
+ * lead byte of U+00A0 that add_text looks at more closely: the hot loop on a long page, with the
+ * word's state in locals. Returns where it stopped. */
+static const unsigned char *add_run(struct words *w, const unsigned char *p, const unsigned char *end)
+{
+    uint64_t current = w->current, folded = w->folded;
+    unsigned packed = w->packed;
+    const unsigned char *start = p;
+    unsigned char c = word_byte[*p];
+    do {
+        current = current << 8 | c;
+        if (++packed == 8) {
+            folded = mix(folded ^ current);
+            current = 0;
+            packed = 0;
+        }
+    } while (++p < end && (c = word_byte[*p]) != 0 && c != 0xC2);
+    w->current = current;
+    w->folded = folded;
+    w->packed = packed;
+    w->length += (unsigned)(p - start);
+    return p;
+}
+
+static void begin_word(struct words *w)
+{
+    if (w->in_word)
+        return;
+    w->in_word = true;
+    w->current = w->folded = 0;
+    w->packed = w->length = 0;
+}
+
+/* A text node into the words. A word's bytes, ASCII-lowercased, are packed 8 to a 64-bit block and
+ * a full block is folded into the word's hash: a shift per byte and a mix per 8 bytes. A word may
+ * go on in the next text node ("foo<b>bar</b>" is one word). */
 static void add_text(struct words *w, const char *text, size_t length, bool in_link)
 {
-    const unsigned char *bytes = (const unsigned char *)text;
+    const unsigned char *p = (const unsigned char *)text, *end = p + length;
     size_t visible = 0;
-    for (size_t i = 0; i < length; i++) {
-        unsigned char c = word_byte[bytes[i]];
-        if (c == 0xC2 && i + 1 < length && bytes[i + 1] == 0xA0) {
-            end_word(w); /* U+00A0, the no-break space, separates words */
-            i++;
+    while (p < end) {
+        unsigned char c = word_byte[*p];
+        if (!c || is_nbsp(p, end)) {
+            end_word(w);
+            visible += c ? 0 : *p > ' ';
+            p += c ? 2 : 1;
             continue;
         }
-        if (c) {
-            add_byte(w, c);
-            visible++;
-        } else {
-            end_word(w);
-            visible += bytes[i] > ' ';
-        }
+        begin_word(w);
+        const unsigned char *start = p;
+        p = add_run(w, p, end);
+        visible += (size_t)(p - start);
     }
     w->chars += visible;
     w->link_chars += in_link ? visible : 0;
+}
+
+/* The hash of shingle s: the words s, s+1, s+2 (fewer when the text has fewer). Rotations keep
+ * "a b c" and "b a c" apart; the mix keeps shingles of a small vocabulary from being
+ * XOR-combinations of each other (which skews the per-bit votes). */
+static uint64_t shingle_hash(const struct words *w, size_t s, size_t width)
+{
+    uint64_t h = w->hash[s];
+    if (width > 1)
+        h = mix(h ^ rotate(w->hash[s + 1], 21) ^ (width > 2 ? rotate(w->hash[s + 2], 42) : 0));
+    return h;
+}
+
+/* A carry-save adder over 64 columns at once: a + b + c = 2 * carry + sum, per bit. */
+static void carry_save(uint64_t *carry, uint64_t *sum, uint64_t a, uint64_t b, uint64_t c)
+{
+    uint64_t u = a ^ b;
+    *carry = (a & b) | (u & c);
+    *sum = u ^ c;
+}
+
+/* Per-bit counts of 64-bit hashes, 64 columns at once (Harley-Seal's positional popcount): ones,
+ * twos and fours are the low bits of every column's count, kept in carry-save form while hashes
+ * arrive eight at a time; each group's eights are added into eights[], bit-sliced (eights[p] holds
+ * bit p of every column's count of eights). About one carry-save adder per hash instead of a
+ * ripple over every plane. */
+struct column_counts {
+    uint64_t ones, twos, fours;
+    uint64_t eights[PLANES];
+};
+
+static void count_eight(struct column_counts *c, const uint64_t h[8])
+{
+    uint64_t twos_a, twos_b, fours_a, fours_b, eights;
+    carry_save(&twos_a, &c->ones, c->ones, h[0], h[1]);
+    carry_save(&twos_b, &c->ones, c->ones, h[2], h[3]);
+    carry_save(&fours_a, &c->twos, c->twos, twos_a, twos_b);
+    carry_save(&twos_a, &c->ones, c->ones, h[4], h[5]);
+    carry_save(&twos_b, &c->ones, c->ones, h[6], h[7]);
+    carry_save(&fours_b, &c->twos, c->twos, twos_a, twos_b);
+    carry_save(&eights, &c->fours, c->fours, fours_a, fours_b);
+    for (int p = 0; eights && p < PLANES; p++) {
+        uint64_t carry = c->eights[p] & eights;
+        c->eights[p] ^= eights;
+        eights = carry;
+    }
+}
+
+/* Column bit's count. */
+static uint64_t column_count(const struct column_counts *c, int bit)
+{
+    uint64_t eights = 0;
+    for (int p = 0; p < PLANES; p++)
+        eights |= ((c->eights[p] >> bit) & 1) << p;
+    return 8 * eights + 4 * ((c->fours >> bit) & 1) + 2 * ((c->twos >> bit) & 1) + ((c->ones >> bit) & 1);
 }
 
 static void finish(struct words *w, struct fingerprint *out)
@@ -138,30 +215,25 @@ static void finish(struct words *w, struct fingerprint *out)
     size_t shingles = w->count >= FINGERPRINT_SHINGLE ? w->count - FINGERPRINT_SHINGLE + 1 : 1;
     size_t width = w->count >= FINGERPRINT_SHINGLE ? FINGERPRINT_SHINGLE : w->count;
     /* Each bit of the SimHash is 1 when more than half of the shingle hashes have it set (the
-     * +1/-1 votes of Charikar's SimHash, summed). The 64 per-bit counts are kept bit-sliced:
-     * plane[p] holds bit p of every count, so adding a hash is a ripple-carry add over the planes,
-     * about two steps on average instead of 64 additions. */
-    uint64_t plane[PLANES] = {0};
-    for (size_t s = 0; s < shingles; s++) {
-        /* rotations keep "a b c" and "b a c" apart; the mix keeps shingles of a small vocabulary
-         * from being XOR-combinations of each other (which skews the per-bit votes) */
-        uint64_t h = w->hash[s];
-        if (width > 1)
-            h = mix(h ^ rotate(w->hash[s + 1], 21) ^ (width > 2 ? rotate(w->hash[s + 2], 42) : 0));
-        for (int p = 0; h && p < PLANES; p++) {
-            uint64_t carry = plane[p] & h;
-            plane[p] ^= h;
-            h = carry;
-        }
+     * +1/-1 votes of Charikar's SimHash, summed per bit). */
+    struct column_counts counts = {0};
+    uint64_t group[8];
+    size_t s = 0;
+    for (; s + 8 <= shingles; s += 8) {
+        for (int i = 0; i < 8; i++)
+            group[i] = shingle_hash(w, s + i, width);
+        count_eight(&counts, group);
+    }
+    size_t rest = shingles - s; /* fewer than 8: zeros fill the group (they vote for no bit) */
+    if (rest) {
+        for (size_t i = 0; i < 8; i++)
+            group[i] = i < rest ? shingle_hash(w, s + i, width) : 0;
+        count_eight(&counts, group);
     }
     uint64_t simhash = 0;
-    for (int bit = 0; bit < 64; bit++) {
-        uint64_t ones = 0;
-        for (int p = 0; p < PLANES; p++)
-            ones |= ((plane[p] >> bit) & 1) << p;
-        if (2 * ones > shingles)
+    for (int bit = 0; bit < 64; bit++)
+        if (2 * column_count(&counts, bit) > shingles)
             simhash |= (uint64_t)1 << bit;
-    }
     out->exact = exact ? exact : 1;
     out->simhash = simhash;
     out->words = (uint32_t)w->count;
