@@ -104,12 +104,26 @@ static bool is_js_line_separator(const unsigned char *p, size_t n)
     return n == 3 && p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9);
 }
 
+/* Whether an ASCII byte is written as it is (the common case, written in runs). */
+static bool is_plain_ascii(unsigned char c, bool script_safe)
+{
+    return c >= 0x20 && c < 0x7F && c != '"' && c != '\\' && !(script_safe && (c == '<' || c == '>' || c == '&'));
+}
+
 void json_write_escaped_mode(FILE *out, const char *s, size_t len, bool script_safe)
 {
     const unsigned char *p = (const unsigned char *)s;
     fputc('"', out);
     for (size_t i = 0; i < len;) {
         unsigned char c = p[i];
+        size_t run = 0;
+        while (i + run < len && is_plain_ascii(p[i + run], script_safe))
+            run++;
+        if (run) {
+            fwrite(p + i, 1, run, out);
+            i += run;
+            continue;
+        }
         if (c == '"' || c == '\\') {
             fputc('\\', out);
             fputc(c, out);
@@ -124,9 +138,6 @@ void json_write_escaped_mode(FILE *out, const char *s, size_t len, bool script_s
             i++;
         } else if (script_safe && (c == '<' || c == '>' || c == '&')) {
             fprintf(out, "\\u%04x", c);
-            i++;
-        } else if (c < 0x80) {
-            fputc(c, out);
             i++;
         } else {
             size_t n = utf8_sequence_length(p + i, len - i);
