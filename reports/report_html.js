@@ -7,7 +7,22 @@
  * rows stay fast. */
 (function () {
   'use strict';
-  var D = JSON.parse(document.getElementById('report-data').textContent);
+  /* The data is gzip, base64-encoded (report_html_data.c): the browser inflates it itself. */
+  function readData() {
+    var text = document.getElementById('report-data').textContent.trim();
+    var bin = atob(text), bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Response(stream).text().then(JSON.parse);
+  }
+  readData().then(main, function (e) {
+    document.body.setAttribute('data-error', String(e));
+    var note = document.createElement('p');
+    note.textContent = 'This report could not read its data (it needs a browser with DecompressionStream): ' + e;
+    document.body.insertBefore(note, document.body.firstChild);
+  });
+
+function main(D) {
   var P = {url: 0, status: 1, depth: 2, indexable: 3, reasons: 4, why: 5, title: 6, canonical: 7, redirect: 8,
            robots: 9, inSitemap: 10, inlinks: 11, outlinks: 12, score: 13, ms: 14, type: 15, error: 16, size: 17,
            crawled: 18};
@@ -268,4 +283,5 @@
   route();
   document.body.setAttribute('data-ready-ms', String(Math.round(performance.now())));
   document.body.setAttribute('data-ready', '1');
+}
 })();

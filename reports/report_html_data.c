@@ -8,9 +8,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <stdio.h>
 #include <uthash.h>
+#include <zlib.h>
 
 #include "common/array_grow.h"
+#include "common/base64.h"
 #include "common/buf.h"
 #include "common/error.h"
 #include "common/json_write.h"
@@ -288,11 +292,47 @@ static void write_meta(struct writer *x)
     json_end_array(w);
 }
 
-int report_html_data(FILE *out, const struct report_facts *facts)
+/* The JSON, gzip-compressed and base64-encoded, into the element: about a sixth of the JSON's size
+ * (a 100,000-page report stays under 25 MB), and only base64 letters inside the script element.
+ * The page inflates it with the browser's own DecompressionStream. Compressed output is encoded a
+ * whole number of 3-byte groups at a time, so the base64 is one unbroken run. */
+static int write_packed(FILE *out, const char *json, size_t length)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (length > UINT_MAX || deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        return CP_ERR_NOMEM;
+    unsigned char chunk[3 * 16384];
+    size_t pending = 0;
+    struct buf text = BUF_INIT;
+    int status = CP_OK, result;
+    z.next_in = (Bytef *)json;
+    z.avail_in = (uInt)length;
+    do {
+        z.next_out = chunk + pending;
+        z.avail_out = (uInt)(sizeof chunk - pending);
+        result = deflate(&z, Z_FINISH);
+        pending = sizeof chunk - z.avail_out;
+        size_t whole = result == Z_STREAM_END ? pending : pending / 3 * 3;
+        buf_reset(&text);
+        if (base64_append(&text, chunk, whole) != CP_OK)
+            status = CP_ERR_NOMEM;
+        else if (fwrite(text.data, 1, text.len, out) != text.len)
+            status = CP_ERR_IO;
+        memmove(chunk, chunk + whole, pending - whole);
+        pending -= whole;
+    } while (status == CP_OK && result == Z_OK);
+    if (status == CP_OK && result != Z_STREAM_END)
+        status = CP_ERR_NOMEM;
+    deflateEnd(&z);
+    buf_free(&text);
+    return status;
+}
+
+static int write_json(FILE *out, const struct report_facts *facts)
 {
     struct writer x = {.f = facts};
     json_writer_init_script(&x.w, out);
-    fputs("<script type=\"application/json\" id=\"report-data\">", out);
     json_begin_object(&x.w);
     write_meta(&x);
     int status = CP_OK;
@@ -312,11 +352,29 @@ int report_html_data(FILE *out, const struct report_facts *facts)
         status = x.extra.failed || x.strings.failed || x.sitemaps.failed ? CP_ERR_NOMEM : CP_OK;
     }
     json_end_object(&x.w);
-    fputs("</script>\n", out);
     if (status == CP_OK && (x.w.error || x.w.depth != 0))
         status = CP_ERR_IO;
     intern_free(&x.extra);
     intern_free(&x.strings);
     intern_free(&x.sitemaps);
+    return status;
+}
+
+int report_html_data(FILE *out, const struct report_facts *facts)
+{
+    char *json = NULL;
+    size_t length = 0;
+    FILE *memory = open_memstream(&json, &length);
+    if (!memory)
+        return CP_ERR_NOMEM;
+    int status = write_json(memory, facts);
+    if (fclose(memory) != 0 && status == CP_OK)
+        status = CP_ERR_NOMEM;
+    if (status == CP_OK) {
+        fputs("<script type=\"application/octet-stream\" id=\"report-data\" data-encoding=\"gzip+base64\">", out);
+        status = write_packed(out, json, length);
+        fputs("</script>\n", out);
+    }
+    free(json);
     return status;
 }

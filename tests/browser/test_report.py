@@ -20,9 +20,12 @@ protocol, tests/browser/cdp.py), loaded from file:// as a person opens it.
 Every case also asserts that the page made no request but the file itself, and keeps screenshots in
 $CRAWLPACK_BUILD_DIR/tests/browser/artifacts (not committed). Exit 77 (skipped) without Chromium.
 Chromium and crawlpack are stopped by PID; every wait is bounded."""
+import base64
 import csv
+import gzip
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -228,13 +231,24 @@ def check_inert(page, where):
     check(not state["links"], "%s: links out of the report: %r" % (where, state["links"]))
 
 
+def embedded_data(raw):
+    """The JSON inside #report-data: gzip, base64-encoded (reports/report_html_data.c)."""
+    match = re.search(rb'<script type="application/octet-stream" id="report-data" data-encoding="gzip\+base64">'
+                      rb'([A-Za-z0-9+/=]*)</script>', raw)
+    check(match is not None, "report.html has no gzip+base64 #report-data element made of base64 letters only")
+    return gzip.decompress(base64.b64decode(match.group(1)))
+
+
 def check_raw_file(path):
     with open(path, "rb") as f:
         raw = f.read()
     check(raw.count(b"<script") == 2 and raw.count(b"</script") == 2,
           "report.html has %d <script and %d </script (want 2 each)" % (raw.count(b"<script"), raw.count(b"</script")))
     check("\u2028".encode() not in raw and "\u2029".encode() not in raw, "a raw U+2028/U+2029 in report.html")
-    check(b"window.pwned" in raw, "the fixture's strings are not in the report at all")
+    data = embedded_data(raw)
+    check(b"window.pwned" in data, "the fixture's strings are not in the report's data at all")
+    check(b"</script" not in data.lower() and "\u2028".encode() not in data,
+          "the data would end its element or a line if it were not packed")
 
 
 def case_injection(browser, work):
