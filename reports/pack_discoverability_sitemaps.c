@@ -68,8 +68,8 @@ static void collect_files(struct pack_context *ctx, struct sitemap_plan *plan)
             e->value++;
     }
     for (size_t i = 0; !crawl->entry_count && i < crawl->sitemap_file_count; i++)
-        disc_key_add(ctx, &plan->files, crawl->sitemap_files[i].url,
-                     (size_t)(crawl->sitemap_files[i].urls > 0 ? crawl->sitemap_files[i].urls : 0));
+        if (crawl->sitemap_files[i].urls > 0) /* a file tried and not read lists nothing */
+            disc_key_add(ctx, &plan->files, crawl->sitemap_files[i].url, (size_t)crawl->sitemap_files[i].urls);
     HASH_SORT(plan->files, disc_compare_keys);
     struct buf folder = BUF_INIT;
     for (struct key_entry *e = plan->files; e; e = e->hh.next) {
@@ -271,6 +271,53 @@ static void plan_declarations(struct pack_context *ctx, struct sitemap_plan *pla
     buf_free(&name);
 }
 
+/* Files that do not work as sitemaps: one that does not answer (sitemap-unreachable: serve it or
+ * correct the line naming it), one whose entries name another origin (sitemap-loc-other-origin:
+ * regenerate it with the site's URL, the build's setting). One change per file. */
+static void plan_broken_files(struct pack_context *ctx, struct sitemap_plan *plan)
+{
+    const struct crawl_data *crawl = ctx->crawl;
+    struct key_entry *unreachable = NULL, *other = NULL, *first = NULL; /* file -> finding, count, finding */
+    for (size_t i = 0; i < crawl->findings.count; i++) {
+        const struct finding *f = &crawl->findings.items[i];
+        const char *file = f->source ? f->source : f->url;
+        if (!file)
+            continue;
+        if (f->rule == RULE_SITEMAP_UNREACHABLE) {
+            disc_key_add(ctx, &unreachable, file, i);
+        } else if (f->rule == RULE_SITEMAP_LOC_OTHER_ORIGIN) {
+            struct key_entry *e = disc_key_add(ctx, &other, file, 0);
+            if (e)
+                e->value++;
+            disc_key_add(ctx, &first, file, i);
+        }
+    }
+    HASH_SORT(unreachable, disc_compare_keys);
+    HASH_SORT(other, disc_compare_keys);
+    struct buf trigger = BUF_INIT;
+    for (struct key_entry *e = unreachable; e; e = e->hh.next) {
+        buf_reset(&trigger);
+        buf_printf(&trigger, "`sitemap-unreachable`: %s", crawl->findings.items[e->value].message);
+        add_change(ctx, plan, buf_str(&trigger),
+                   "Make `%s` answer with the sitemap, or correct the `Sitemap:` line (or the reference) that names "
+                   "it",
+                   e->key);
+    }
+    for (struct key_entry *e = other; e; e = e->hh.next) {
+        const struct key_entry *example = disc_key_find(first, e->key);
+        const struct finding *f = example ? &crawl->findings.items[example->value] : NULL;
+        buf_reset(&trigger);
+        buf_printf(&trigger, "`sitemap-loc-other-origin`: %zu entr%s name%s another origin, e.g. %s", e->value,
+                   e->value == 1 ? "y" : "ies", e->value == 1 ? "s" : "", f && f->url ? f->url : "?");
+        add_change(ctx, plan, buf_str(&trigger),
+                   "Regenerate `%s` with the site's own URL, `%s` (the build's site URL setting)", e->key, ctx->origin);
+    }
+    disc_key_free_all(&unreachable);
+    disc_key_free_all(&other);
+    disc_key_free_all(&first);
+    buf_free(&trigger);
+}
+
 /* Per section, the current file listing most of its indexable pages (ties: the smaller URL). */
 static void plan_section_files(struct pack_context *ctx, const struct analysis *a, struct sitemap_plan *plan)
 {
@@ -325,8 +372,8 @@ void disc_sitemap_plan_build(struct pack_context *ctx, const struct analysis *a,
             buf_append_str(&trigger, "the crawl folder names no sitemap file and no page is listed in one");
         buf_printf(&file, "%s/sitemap.xml", ctx->origin);
         add_change(ctx, plan, buf_str(&trigger),
-                   "Publish one sitemap at the root, `%s`, listing the %zu indexable page(s) (R4's add list), and "
-                   "declare it in robots.txt (`Sitemap: %s`)",
+                   "Publish one sitemap at the root, `%s`, listing the %zu indexable page(s), and declare it in "
+                   "robots.txt (`Sitemap: %s`)",
                    buf_str(&file), ctx->indexable_count, buf_str(&file));
         plan->new_file = buf_detach(&file);
         buf_free(&trigger);
@@ -342,6 +389,7 @@ void disc_sitemap_plan_build(struct pack_context *ctx, const struct analysis *a,
         buf_free(&trigger);
     }
     if (!plan->no_sitemap && !plan->split) {
+        plan_broken_files(ctx, plan);
         plan_declarations(ctx, plan);
         plan_uncovered(ctx, plan);
     }
@@ -485,6 +533,8 @@ static void write_moves(struct pack_context *ctx, struct buf *out)
  * child sitemap. */
 static void write_sections(struct pack_context *ctx, struct buf *out, const struct analysis *a, bool split)
 {
+    if (!a->section_count)
+        return;
     struct buf name = BUF_INIT;
     buf_append_str(out, split ? "\n| section | proposed child sitemap | indexable pages | already in a sitemap | "
                                 "currently listed in |\n|---|---|---:|---:|---|\n"
@@ -545,9 +595,9 @@ void disc_write_sitemap_plan(struct pack_context *ctx, struct buf *out, const st
             buf_append_str(out, " |\n");
         }
     } else {
-        buf_append_str(out, "No change to the sitemap files: they are found (at the root or named in robots.txt), "
-                            "hold every section's pages and stay within the protocol limits. R4 corrects what they "
-                            "list.\n");
+        buf_append_str(out, "No change to the sitemap files: nothing measured asks for one (a sitemap exists, "
+                            "answers and names the site, robots.txt names it, every page in no sitemap lies within "
+                            "a current file's folder, no file nears a protocol limit). R4 corrects what they list.\n");
     }
     write_sections(ctx, out, a, plan->split);
     if (plan->split && crawl->has_sitemaps_csv)

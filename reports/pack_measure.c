@@ -6,8 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "findings/cause.h"
 #include "reports/pack_internal.h"
+#include "web/url.h"
 
 bool pack_is_html(const char *content_type)
 {
@@ -48,7 +48,14 @@ char *pack_url_section(const char *url)
 
 bool pack_canonical_is_invalid(const struct crawl_page *page)
 {
-    return *page->canonical && finding_url_origin_length(page->canonical) == 0;
+    if (!*page->canonical || strcmp(page->canonical, page->url) == 0)
+        return false;
+    /* The crawl writes a canonical the graph holds as the graph's URL, and one it cannot hold
+     * (file:///..., http://host:port/x) as written: parse it as the crawl did. */
+    struct url parsed;
+    bool valid = url_parse_str(page->canonical, NULL, &parsed) == URL_OK && url_is_crawlable(&parsed);
+    url_free(&parsed);
+    return !valid;
 }
 
 /* Whether a comma-separated list holds word. */

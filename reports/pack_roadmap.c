@@ -93,17 +93,24 @@ static struct target_links *count_target_links(struct pack_context *ctx)
     return table;
 }
 
-/* The pages a site-level finding concerns: the count its message opens with ("1,170 of 1,172
- * indexable pages have no canonical"), else every indexable page; 0 when it is a page's own finding
- * (canonical-missing on one page, when most pages have a canonical). */
+/* The pages a site-level finding concerns: the first "N of M" its message states ("1,170 of 1,172
+ * indexable pages have no canonical", "canonicals of 13 of 14 pages name it"), else every indexable
+ * page; 0 when it is a page's own finding (canonical-missing on one page, most pages having one). */
 static size_t site_pages(const struct pack_context *ctx, const struct finding *f)
 {
-    size_t n = 0;
-    for (const char *p = f->message; (*p >= '0' && *p <= '9') || (*p == ',' && n); p++)
-        if (*p != ',')
-            n = n * 10 + (size_t)(*p - '0');
-    if (n || f->rule == RULE_CANONICAL_MISSING)
-        return n;
+    for (const char *p = f->message; *p; p++) {
+        if (!(*p >= '0' && *p <= '9') || (p > f->message && (p[-1] >= '0' && p[-1] <= '9')))
+            continue;
+        size_t n = 0;
+        const char *q = p;
+        for (; (*q >= '0' && *q <= '9') || (*q == ',' && q[1] >= '0' && q[1] <= '9'); q++)
+            if (*q != ',')
+                n = n * 10 + (size_t)(*q - '0');
+        if (strncmp(q, " of ", 4) == 0 && q[4] >= '0' && q[4] <= '9')
+            return n;
+    }
+    if (f->rule == RULE_CANONICAL_MISSING)
+        return 0;
     return ctx->indexable_count ? ctx->indexable_count : 1;
 }
 

@@ -8,7 +8,9 @@ Usage: pack_agrees.py SITE...   (crawlpack from $CRAWLPACK_BIN, sources from $CR
 Each fixture site (fixtures/sites/SITE) is audited from disk with --format json,md; then, for each
 row of the pack's "Measured state" table below, the pack's number must equal the one computed from
 findings.json (the findings of the rules named, counted once per URL, or the summary's count). A
-row missing from the pack is a failure too: the pack must keep stating it. Every wait is bounded.
+row missing from the pack is a failure too: the pack must keep stating it. The health table's
+"invalid canonical" row must count the pages findings.json's canonical-invalid names (but not
+those that also declare a usable one: canonical-multiple). Every wait is bounded.
 """
 import json
 import os
@@ -51,6 +53,15 @@ def pack_rows(text):
     return rows
 
 
+def invalid_canonicals(text):
+    """The pages the health table of section 6.1 counts as having an invalid canonical (its row is
+    there only when one has)."""
+    for line in text.splitlines():
+        if line.startswith("| invalid canonical"):
+            return int(line.strip().strip("|").split("|")[1].strip().replace(",", ""))
+    return 0
+
+
 def audit_numbers(findings):
     """rule -> the URLs its findings name; a broken link to another site (its message says
     "(external)") is counted apart, as "broken-link (external)": it is no crawl failure."""
@@ -73,7 +84,8 @@ def check_site(site, work):
     with open(os.path.join(out, "findings.json")) as f:
         findings = json.load(f)
     with open(os.path.join(out, "pack.md")) as f:
-        rows = pack_rows(f.read())
+        text = f.read()
+    rows = pack_rows(text)
     if rows is None:
         return ["%s: pack.md has no section 6.1" % site]
     urls = audit_numbers(findings)
@@ -93,6 +105,12 @@ def check_site(site, work):
             said = "findings.json's %s (distinct URLs)" % " + ".join(what)
         if found[0] != want:
             problems.append("%s: pack.md says %d for '%s', %s says %d" % (site, found[0], label, said, want))
+    # A canonical that is no usable URL is shown as invalid, not as "no canonical". A page declaring
+    # several canonicals (canonical-multiple) keeps a usable one: the invalid one is not its canonical.
+    want = len(urls.get("canonical-invalid", set()) - urls.get("canonical-multiple", set()))
+    if invalid_canonicals(text) != want:
+        problems.append("%s: pack.md counts %d invalid canonical(s), findings.json's canonical-invalid names %d"
+                        % (site, invalid_canonicals(text), want))
     return problems
 
 

@@ -532,7 +532,7 @@ static void test_sitemap_none_and_no_resplit(void **state)
                          "https://n.example/a/b,200,text/html,1,0\n",
                          NULL);
     assert_non_null(strstr(text, "| Publish one sitemap at the root, `https://n.example/sitemap.xml`, listing the 2 "
-                                 "indexable page(s) (R4's add list), and declare it in robots.txt"));
+                                 "indexable page(s), and declare it in robots.txt"));
     assert_null(strstr(text, "Re-split"));
     assert_non_null(strstr(text, "| `https://n.example/a/b` | `https://n.example/sitemap.xml` |"));
     free(text);
@@ -545,6 +545,33 @@ static void test_sitemap_none_and_no_resplit(void **state)
                    NULL);
     assert_non_null(strstr(text, "No change to the sitemap files"));
     assert_non_null(strstr(text, "Not triggered: no file passes a limit or comes within 80% of one"));
+    free(text);
+}
+
+/* The audit's facts about the files: a sitemap naming another origin is regenerated with the site's
+ * URL, one robots.txt names but that does not answer is served; neither asks for a re-split. */
+static void test_sitemap_files_that_do_not_work(void **state)
+{
+    (void)state;
+    char *text = pack_of(
+        "pages.csv", "url,status,content_type,depth,in_sitemap\nhttps://o.example/,200,text/html,0,0\n",
+        "findings.json",
+        "{\"schema\": 1, \"run\": {\"inputs\": [\"https://o.example/\"]}, \"findings\": ["
+        "{\"rule\": \"sitemap-loc-other-origin\", \"severity\": \"error\", \"url\": \"http://localhost:8000/\", "
+        "\"source\": \"https://o.example/sitemap.xml\", \"related\": [], \"message\": \"x\"},"
+        "{\"rule\": \"sitemap-loc-other-origin\", \"severity\": \"error\", \"url\": \"http://localhost:8000/a\", "
+        "\"source\": \"https://o.example/sitemap.xml\", \"related\": [], \"message\": \"x\"},"
+        "{\"rule\": \"sitemap-unreachable\", \"severity\": \"error\", \"url\": \"https://o.example/news.xml\", "
+        "\"source\": \"https://o.example/news.xml\", \"related\": [], "
+        "\"message\": \"https://o.example/news.xml answered HTTP 404\"}]}\n",
+        NULL);
+    assert_non_null(strstr(text, "| Make `https://o.example/news.xml` answer with the sitemap, or correct the "
+                                 "`Sitemap:` line (or the reference) that names it | `sitemap-unreachable`: "
+                                 "https://o.example/news.xml answered HTTP 404 |"));
+    assert_non_null(strstr(text, "| Regenerate `https://o.example/sitemap.xml` with the site's own URL, "
+                                 "`https://o.example` (the build's site URL setting) | `sitemap-loc-other-origin`: 2 "
+                                 "entries name another origin, e.g. http://localhost:8000/ |"));
+    assert_null(strstr(text, "Re-split"));
     free(text);
 }
 
@@ -566,6 +593,7 @@ int main(void)
         cmocka_unit_test(test_sitemap_default_language_missing),
         cmocka_unit_test(test_sitemap_resplit_near_limit),
         cmocka_unit_test(test_sitemap_none_and_no_resplit),
+        cmocka_unit_test(test_sitemap_files_that_do_not_work),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
