@@ -442,10 +442,15 @@ int diff_run_inputs(const struct diff_input *old_input, const struct diff_input 
         status = load_side(new_input, &m, &diff->new_side);
     diff->findings_compared = diff->old_side.has_findings && diff->new_side.has_findings;
     diff->partial = diff->old_side.crawl.partial || diff->new_side.crawl.partial;
+    /* a stored run without findings is a `crawl` run (an audit's findings are always stored) */
+    bool any_store = old_input->store || new_input->store;
     if (status == CP_OK && !diff->old_side.has_findings && !diff->new_side.has_findings)
-        log_warn("neither %s nor %s has a findings.json: findings are not compared", old_dir, new_dir);
+        log_warn("neither %s nor %s has %s: findings are not compared", old_dir, new_dir,
+                 any_store ? "findings (a findings.json, or a stored audit run)" : "a findings.json");
     else if (status == CP_OK && !diff->findings_compared)
-        log_warn("%s has no findings.json: findings are not compared", diff->old_side.has_findings ? new_dir : old_dir);
+        log_warn("%s has no %s: findings are not compared", diff->old_side.has_findings ? new_dir : old_dir,
+                 (diff->old_side.has_findings ? new_input : old_input)->store ? "findings (a crawl run)"
+                                                                              : "findings.json");
     if (status == CP_OK && diff->findings_compared)
         status = compare_findings(diff);
     if (status == CP_OK)

@@ -14,7 +14,8 @@ runs:       three audits of a copy of fixtures/sites/store into one store (out3/
             apart in the store), citing them, with the crawl folder's store and with --previous.
 errors:     history and diff refuse a missing file, a file that is not SQLite, another program's
             SQLite database, a store from a newer crawlpack (exit 2, the file named, left as it
-            was); `diff one.db` with one complete run; `history --site` of a site it does not hold.
+            was); `diff one.db` with one complete run; `history --site` of a site it does not hold;
+            a crawl run: no counts in history, its pages compared by diff with a warning.
 concurrent: `history` reads a store an audit is writing (no lock taken): the run is listed as
             running, and the audit is neither refused nor disturbed.
 """
@@ -282,6 +283,18 @@ def case_errors(server, work):
     refused(work, "future.db", "future.db was written by a newer crawlpack (store schema 99")
     result = run(["diff", "out"], work, expect_rc=2)
     check("OLD_DIR and NEW_DIR are required" in result.stderr, "one folder: %s" % result.stderr)
+    # a crawl run has no findings: history counts nothing for it, diff compares its pages only
+    s = Server(server, site)
+    try:
+        run(["crawl", "http://%s/" % HOST, "--connect-to", "%s:80:127.0.0.1:%d" % (HOST, s.port), "--out", "crawled",
+             "--db", db, "--quiet"], work)
+    finally:
+        s.stop()
+    runs = json.loads(run(["history", db, "--format", "json"], work).stdout)["runs"]
+    check([(r["command"], r["findings"], r["new"]) for r in runs][1] == ("crawl", None, None), "runs %s" % runs)
+    result = run(["diff", db], work)
+    check("%s (run 2) has no findings (a crawl run): findings are not compared" % db in result.stderr,
+          "stderr %s" % result.stderr)
 
 
 def case_concurrent(server, work):
