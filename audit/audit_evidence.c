@@ -313,6 +313,21 @@ static bool like_not_found(const struct crawl_result *r, uint32_t id)
     return false;
 }
 
+/* What the lastmod rules compare: the page's Last-Modified, and with a previous run its content
+ * change and that run's lastmod (only when that run's sitemaps dated it). */
+static void lastmod_facts(const struct crawl_result *r, uint32_t id, struct audit_page_facts *facts)
+{
+    const struct crawl_page *page = &r->pages[id];
+    facts->last_modified = page->last_modified;
+    if (!r->previous_lastmod || r->previous_lastmod[id] == GRAPH_NO_LASTMOD)
+        return;
+    int changed = crawl_text_changed(page);
+    if (changed < 0)
+        return;
+    facts->content_change = changed ? AUDIT_CONTENT_CHANGED : AUDIT_CONTENT_SAME;
+    facts->previous_lastmod = r->previous_lastmod[id];
+}
+
 int audit_evidence_build(const struct crawl_result *r, const struct audit_watch *watch, struct audit_evidence *e)
 {
     uint32_t count = graph_node_count(r->graph);
@@ -331,6 +346,7 @@ int audit_evidence_build(const struct crawl_result *r, const struct audit_watch 
         e->facts[id].description = crawl_page_text(&r->pages[id], CRAWL_TEXT_DESCRIPTION);
         e->facts[id].h1 = crawl_page_text(&r->pages[id], CRAWL_TEXT_H1);
         e->facts[id].like_not_found = like_not_found(r, id);
+        lastmod_facts(r, id, &e->facts[id]);
         if (id < watch->ids_capacity) {
             e->facts[id].ids = watch->ids[id].hashes;
             e->facts[id].id_count = watch->ids[id].count;

@@ -219,6 +219,7 @@ static int collect_findings(const struct audit_request *request, struct audit_wa
         .clusters = &result->clusters,
         .fragment_links = watch->fragment_links,
         .fragment_link_count = watch->fragment_link_count,
+        .crawl_started = (int64_t)result->started,
     };
     if (status == CP_OK)
         status = audit_graph(r->graph, &result->analysis, &options, &result->findings);

@@ -664,6 +664,8 @@ int crawl_run(const struct crawl_options *options, struct crawl_result *result, 
             result->changes.gone = store_count_gone(options->store, c.previous_run);
         crawl_blocked_findings(&c);
         crawl_judge_start(&c);
+        if (c.previous_run)
+            crawl_lastmod_history(&c); /* the last node is in: its array covers every node */
         if (graph_freeze(c.graph) != CP_OK)
             status = CP_ERR_NOMEM;
         else if (result->interrupted)
@@ -742,6 +744,7 @@ void crawl_result_free(struct crawl_result *r)
         graph_destroy(r->graph);
     }
     free(r->pages);
+    free(r->previous_lastmod);
     for (size_t i = 0; i < r->sitemap_count; i++) {
         free(r->sitemaps[i].url);
         free(r->sitemaps[i].error);

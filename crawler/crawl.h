@@ -162,6 +162,7 @@ struct crawl_options {
 #define CRAWL_PAGE_UNREACHABLE 0x80u       /* its request never left: no connection (DNS, connect, TLS) */
 #define CRAWL_PAGE_BEYOND_DEPTH 0x100u     /* in scope, linked, not queued: deeper than --max-depth */
 #define CRAWL_PAGE_ORIGIN_ABANDONED 0x200u /* not fetched: its origin's failure budget was spent */
+#define CRAWL_PAGE_SAME_TEXT 0x800u /* CRAWL_CHANGE_CHANGED, but the main text is the previous run's */
 #define CRAWL_PAGE_BLOCKED \
     0x400u /* a rate limit or bot wall answered instead of the page (web/bot_wall),
                                          or its origin had asked to wait past the cap: not crawled,
@@ -179,6 +180,7 @@ struct crawl_page {
     uint8_t redirect_hops;  /* hops from the first page of its redirect chain */
     uint8_t change;         /* enum crawl_change: against the store's previous run */
     uint32_t links_dropped; /* references not followed: over the link cap, too long, not URLs */
+    uint32_t last_modified; /* the Last-Modified header, seconds since the epoch; 0: none or not a date */
     uint64_t body_hash;     /* FNV-1a 64 of the body as read; 0: no body (duplicate-url-variants) */
     uint64_t content_hash;  /* the main text's fingerprints (web/fingerprint.h); 0: none */
     uint64_t simhash;
@@ -195,6 +197,10 @@ enum crawl_change {
 };
 /* "new", "changed", "unchanged"; NULL for CRAWL_CHANGE_NONE. */
 const char *crawl_change_name(enum crawl_change change);
+/* Whether the page's content changed since the previous run, as a sitemap's <lastmod> should
+ * tell: its main text (web/fingerprint) when both runs have one, else its body. 1 changed, 0 not,
+ * -1 unknown (no previous run, new, not fetched). */
+int crawl_text_changed(const struct crawl_page *page);
 
 enum crawl_page_field {
     CRAWL_TEXT_CONTENT_TYPE,
@@ -316,6 +322,11 @@ struct crawl_result {
         int64_t previous_run;
         uint64_t new_pages, changed, unchanged, gone;
     } changes;
+    /* With a previous run: per node, the <lastmod> its sitemaps gave the page then (the latest of
+     * its entries, seconds since the epoch) or GRAPH_NO_LASTMOD; NULL without a previous run or when
+     * the store could not be read. The sitemap-lastmod-stale and -unreliable rules read it with
+     * crawl_text_changed. */
+    int64_t *previous_lastmod;
     struct crawl_outcomes outcomes;
     double elapsed_ms, cpu_seconds;
     long peak_rss_kb;

@@ -233,6 +233,10 @@ bool crawl_replay_claim(struct crawl *c, const struct frontier_claim *claim);
 void crawl_prepare_conditional(struct crawl *c, uint32_t node, struct request *request);
 struct fetch_result *crawl_not_modified(struct crawl *c, struct request *request, struct fetch_result *response);
 void crawl_classify(struct crawl *c, uint32_t node, struct request *request);
+/* At the end of an incremental re-audit: result->previous_lastmod from the previous run's sitemap
+ * entries, and CRAWL_PAGE_SAME_TEXT on the changed pages those rules judge whose main text did not
+ * change (a new nonce or date in the template is not a content change). */
+void crawl_lastmod_history(struct crawl *c);
 void crawl_merge_replayed(struct crawl *c, uint32_t node, struct request *request, const struct fetch_result *response);
 void crawl_handle_response(struct fetch_result *response, void *context);
 

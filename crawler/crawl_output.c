@@ -17,6 +17,7 @@
 #include "linkgraph/clusters.h"
 #include "linkgraph/graph.h"
 #include "common/csv.h"
+#include "sitemap/datetime.h"
 #include "store/store.h"
 
 static FILE *open_in(const char *dir, const char *name, char *path, size_t path_size, char *error, size_t error_size)
@@ -338,18 +339,12 @@ static void write_robots(struct json_writer *w, const struct crawl_result *r)
     json_end_array(w);
 }
 
-/* lastmod as W3C Datetime: the date alone when it is midnight UTC, else the full UTC time; "" when
- * there is none. */
+/* lastmod as sitemaps.csv writes it (sitemap/datetime); "" when there is none. */
 static void lastmod_text(int64_t lastmod, char text[32])
 {
     text[0] = '\0';
-    if (lastmod == GRAPH_NO_LASTMOD)
-        return;
-    time_t seconds = (time_t)lastmod;
-    struct tm tm;
-    if (!gmtime_r(&seconds, &tm))
-        return;
-    strftime(text, 32, tm.tm_hour || tm.tm_min || tm.tm_sec ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d", &tm);
+    if (lastmod != GRAPH_NO_LASTMOD)
+        w3c_datetime_format((time_t)lastmod, text);
 }
 
 int crawl_output_sitemaps(const char *dir, const struct crawl_result *r, struct store *store, char *error,

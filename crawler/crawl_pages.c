@@ -363,6 +363,8 @@ void crawl_record_response(struct crawl *c, uint32_t node, const struct fetch_re
     page->ttfb_ms = (float)response->ttfb_ms;
     page->total_ms = (float)response->total_ms;
     page->http_version = (uint8_t)response->http_version;
+    int64_t last_modified = fetch_http_date(response->last_modified);
+    page->last_modified = last_modified > 0 && last_modified <= UINT32_MAX ? (uint32_t)last_modified : 0;
     page->error_class = (uint8_t)response->error_class;
     crawl_page_set_text(c, page, CRAWL_TEXT_CONTENT_TYPE, response->content_type);
     crawl_page_set_text(c, page, CRAWL_TEXT_ENCODING, response->content_encoding);

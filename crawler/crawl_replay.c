@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "crawler/crawl_internal.h"
 #include "linkgraph/graph.h"
+#include "sitemap/datetime.h"
 #include "store/page_record.h"
 #include "store/store.h"
 #include "web/content_type.h"
@@ -215,5 +216,70 @@ void crawl_classify(struct crawl *c, uint32_t node, struct request *request)
         request->replay_hash = page->body_hash;
         request->replay_signals = signals;
         c->r->pages_replayed++;
+    }
+}
+
+/* ---- lastmod truthfulness: the previous run's sitemap lastmods ---- */
+
+int crawl_text_changed(const struct crawl_page *page)
+{
+    if (page->change == CRAWL_CHANGE_UNCHANGED)
+        return 0;
+    if (page->change != CRAWL_CHANGE_CHANGED)
+        return -1;
+    return (page->flags & CRAWL_PAGE_SAME_TEXT) ? 0 : 1;
+}
+
+static int keep_previous_lastmod(const char *url, const char *lastmod, void *context)
+{
+    struct crawl *c = context;
+    struct w3c_datetime when;
+    if (!url || !lastmod || !w3c_datetime_parse(lastmod, strlen(lastmod), &when))
+        return CP_OK;
+    uint32_t node = graph_find(c->graph, url, strlen(url));
+    if (node == GRAPH_NO_NODE)
+        return CP_OK; /* a page this run did not meet at all */
+    int64_t *kept = &c->r->previous_lastmod[node];
+    if (*kept == GRAPH_NO_LASTMOD || (int64_t)when.start > *kept)
+        *kept = (int64_t)when.start;
+    return CP_OK;
+}
+
+/* A changed body whose main text is the previous run's (both runs fingerprinted it). */
+static bool same_main_text(struct crawl *c, uint32_t node, const struct crawl_page *page)
+{
+    struct store_page stored;
+    struct page_signals *signals = NULL;
+    if (!page->content_hash || !previous_page(c, graph_url(c->graph, node, NULL), &stored, &signals) || !signals)
+        return false;
+    bool same = signals->content_hash == page->content_hash;
+    page_signals_free(signals);
+    return same;
+}
+
+void crawl_lastmod_history(struct crawl *c)
+{
+    uint32_t count = graph_node_count(c->graph);
+    int64_t *previous = malloc(((size_t)count + 1) * sizeof *previous);
+    if (!previous) {
+        log_error("out of memory reading the previous run's sitemap lastmods: the lastmod rules are not checked");
+        return;
+    }
+    for (uint32_t id = 0; id <= count; id++)
+        previous[id] = GRAPH_NO_LASTMOD;
+    c->r->previous_lastmod = previous;
+    if (store_each_sitemap_entry(c->o->store, c->previous_run, keep_previous_lastmod, c) != CP_OK) {
+        log_error("%s: cannot read the previous run's sitemap entries: the lastmod rules are not checked",
+                  store_path(c->o->store));
+        free(previous);
+        c->r->previous_lastmod = NULL;
+        return;
+    }
+    /* Only pages both runs' sitemaps date are judged: decode the previous signals of those alone. */
+    for (uint32_t id = 0; id < count && id < c->page_capacity; id++) {
+        struct crawl_page *page = &c->r->pages[id];
+        if (previous[id] != GRAPH_NO_LASTMOD && graph_node(c->graph, id)->sitemap_first != GRAPH_NO_NODE &&
+            page->change == CRAWL_CHANGE_CHANGED && same_main_text(c, id, page))
+            page->flags |= CRAWL_PAGE_SAME_TEXT;
     }
 }

@@ -239,6 +239,9 @@ static const enum rule_id graph_rules[] = {
     RULE_TITLE_MISSING,
     RULE_TITLE_DUPLICATE,
     RULE_META_DESCRIPTION_DUPLICATE,
+    RULE_SITEMAP_LASTMOD_STALE,
+    RULE_SITEMAP_LASTMOD_UNRELIABLE,
+    RULE_SITEMAP_LASTMOD_HEADER_MISMATCH,
 };
 
 const enum rule_id *audit_graph_rules(size_t *count)
@@ -288,6 +291,7 @@ int audit_graph(const struct graph *graph, const struct graph_analysis *analysis
         .clusters = options->clusters,
         .fragment_links = options->fragment_links,
         .fragment_link_count = options->fragment_link_count,
+        .crawl_started = options->crawl_started,
         .out = out,
     };
     buf_init(&run.message);
@@ -308,6 +312,8 @@ int audit_graph(const struct graph *graph, const struct graph_analysis *analysis
         status = audit_duplicate_rules(&run);
     if (status == CP_OK)
         status = audit_fragment_rules(&run);
+    if (status == CP_OK)
+        status = audit_lastmod_rules(&run);
     free(run.ids);
     free(run.stamp);
     buf_free(&run.message);

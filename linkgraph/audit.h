@@ -99,7 +99,20 @@ struct audit_page_facts {
     const uint64_t *ids;
     uint32_t id_count;
     bool ids_known;
+    /* The response's Last-Modified header in seconds since the epoch, 0 when none
+     * (sitemap-lastmod-header-mismatch). */
+    int64_t last_modified;
+    /* Against the store's previous run of the site (sitemap-lastmod-stale, -unreliable): whether
+     * the page's content changed since (AUDIT_CONTENT_*), and the latest <lastmod> the previous
+     * run's sitemaps gave it. content_change is AUDIT_CONTENT_UNKNOWN, and previous_lastmod not
+     * read, when there is no previous run, the page is new or unfetched, or no previous sitemap
+     * dated it. */
+    uint8_t content_change;
+    int64_t previous_lastmod;
 };
+#define AUDIT_CONTENT_UNKNOWN 0
+#define AUDIT_CONTENT_SAME 1
+#define AUDIT_CONTENT_CHANGED 2
 
 /* A link to a fragment (page#fragment, the page's own included) that an in-scope page wrote. */
 struct audit_fragment_link {
@@ -131,6 +144,9 @@ struct audit_options {
     /* Links to fragments, for link-to-missing-fragment (needs pages[].ids); NULL/0 for none. */
     const struct audit_fragment_link *fragment_links;
     size_t fragment_link_count;
+    /* When the crawl started (seconds since the epoch; 0 unknown): a Last-Modified at or after it is
+     * the time the response was made, not a change time, and is not held against a lastmod. */
+    int64_t crawl_started;
 };
 
 /* Run every cross-page rule and append the findings to out. options may be NULL for defaults. */

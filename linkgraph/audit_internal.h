@@ -26,6 +26,7 @@ struct audit_run {
     const struct clusters *clusters; /* NULL: the cluster rules are not checked */
     const struct audit_fragment_link *fragment_links;
     size_t fragment_link_count;
+    int64_t crawl_started; /* audit_options.crawl_started */
     struct finding_list *out;
     struct buf message; /* reused by every rule for its message */
     uint32_t *ids;      /* node_count + 1 scratch ids (related sets) */
@@ -108,5 +109,6 @@ int audit_duplicate_rules(struct audit_run *run);
 bool audit_all_url_variants(const struct audit_run *run, const uint32_t *ids,
                             size_t count);       /* duplicate clusters, soft-404, titles, descriptions */
 int audit_fragment_rules(struct audit_run *run); /* link-to-missing-fragment */
+int audit_lastmod_rules(struct audit_run *run);  /* sitemap-lastmod-stale, -unreliable, -header-mismatch */
 
 #endif

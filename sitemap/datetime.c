@@ -103,3 +103,12 @@ bool w3c_datetime_parse(const char *text, size_t length, struct w3c_datetime *ou
     out->start = (time_t)(days_from_civil(year, month, day) * 86400 + seconds);
     return true;
 }
+
+void w3c_datetime_format(time_t when, char text[32])
+{
+    struct tm tm;
+    text[0] = '\0';
+    if (!gmtime_r(&when, &tm))
+        return;
+    strftime(text, 32, tm.tm_hour || tm.tm_min || tm.tm_sec ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d", &tm);
+}

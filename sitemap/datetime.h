@@ -18,4 +18,8 @@ struct w3c_datetime {
 /* Returns true and fills *out when text (length bytes, no surrounding spaces) is a W3C Datetime. */
 bool w3c_datetime_parse(const char *text, size_t length, struct w3c_datetime *out);
 
+/* when as W3C Datetime in UTC: the date alone at midnight, else "YYYY-MM-DDThh:mm:ssZ" (how
+ * sitemaps.csv and the findings write a lastmod). "" when the time cannot be represented. */
+void w3c_datetime_format(time_t when, char text[32]);
+
 #endif

@@ -823,3 +823,20 @@ uint64_t store_count_gone(struct store *s, int64_t previous)
     sqlite3_finalize(st);
     return count;
 }
+
+/* A read that fails (a damaged page of the file) does not stop the run's writes: the caller goes
+ * on without what it would have read. */
+int store_each_sitemap_entry(struct store *s, int64_t run, store_entry_fn each, void *context)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT url, lastmod FROM sitemap_entries WHERE run = ?", -1, &st, NULL) != SQLITE_OK)
+        return CP_ERR_IO;
+    sqlite3_bind_int64(st, 1, run);
+    int status = CP_OK, step;
+    while (status == CP_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
+        status = each((const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1), context);
+    if (status == CP_OK && step != SQLITE_DONE)
+        status = CP_ERR_IO;
+    sqlite3_finalize(st);
+    return status;
+}

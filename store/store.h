@@ -112,6 +112,13 @@ int64_t store_previous_run(struct store *store, const char *site);
  * or 3xx: the pages gone since. */
 uint64_t store_count_gone(struct store *store, int64_t previous);
 
+/* Each sitemap entry of run `run` (sitemaps.csv's rows): the page URL and its lastmod as written
+ * there (W3C Datetime in UTC, "" or NULL when none), in no order. Stops at the first status other
+ * than CP_OK that each returns and returns it; CP_ERR_IO when the rows cannot be read (the store
+ * stays writable). */
+typedef int (*store_entry_fn)(const char *url, const char *lastmod, void *context);
+int store_each_sitemap_entry(struct store *store, int64_t run, store_entry_fn each, void *context);
+
 /* A page of the current run, with its signals when it was parsed (NULL otherwise). Replaces an
  * earlier row for the same URL in this run. Commits when the batch is full. */
 int store_put_page(struct store *store, const struct store_response *response, const struct page_signals *signals);

@@ -217,6 +217,14 @@ static void append_joined(struct buf *b, const char *value, size_t length)
 
 #define RETRY_AFTER_MAX_S (365L * 86400L)
 
+int64_t fetch_http_date(const char *text)
+{
+    if (!text)
+        return -1;
+    time_t when = curl_getdate(text, NULL);
+    return when < 0 ? -1 : (int64_t)when;
+}
+
 static long parse_retry_after(const char *value, size_t length)
 {
     char text[128];
@@ -229,10 +237,10 @@ static long parse_retry_after(const char *value, size_t length)
     /* Kept as the server said it, up to a year, so a report can quote it (the crawl caps its waits). */
     if (end != text && *end == '\0')
         return seconds < 0 ? -1 : (seconds > RETRY_AFTER_MAX_S ? RETRY_AFTER_MAX_S * 1000L : seconds * 1000L);
-    time_t when = curl_getdate(text, NULL);
+    int64_t when = fetch_http_date(text);
     if (when < 0)
         return -1;
-    double delta = difftime(when, time(NULL));
+    double delta = difftime((time_t)when, time(NULL));
     return delta <= 0 ? 0 : (delta > RETRY_AFTER_MAX_S ? RETRY_AFTER_MAX_S * 1000L : (long)(delta * 1000));
 }
 

@@ -24,6 +24,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "web/http_error.h"
 #include "web/http_handle.h"
@@ -125,5 +126,9 @@ size_t fetcher_in_flight(const struct fetcher *fetcher);
 void fetcher_wakeup(struct fetcher *fetcher);
 
 void fetch_result_free(struct fetch_result *result);
+
+/* An HTTP-date (Last-Modified, Retry-After: IMF-fixdate and the two obsolete forms RFC 9110
+ * accepts) in seconds since the epoch, or -1 when text is NULL or not a date. Any thread. */
+int64_t fetch_http_date(const char *text);
 
 #endif
