@@ -3,6 +3,7 @@
 #include "graph_fixture.h"
 
 #include "web/extract.h"
+#include "sitemap/datetime.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,6 +200,13 @@ static int fragment_statement(struct graph_fixture *f, const struct line *l, con
     return 0;
 }
 
+/* A W3C Datetime as seconds since the epoch, or GRAPH_NO_LASTMOD. */
+static int64_t datetime_of(const char *text)
+{
+    struct w3c_datetime when;
+    return w3c_datetime_parse(text, strlen(text), &when) ? (int64_t)when.start : GRAPH_NO_LASTMOD;
+}
+
 static int fact_statement(struct graph_fixture *f, const struct line *l, const char *path)
 {
     if (l->token_count < 4 && !(l->token_count == 3 && strcmp(l->tokens[2], "no-title") == 0))
@@ -237,6 +245,13 @@ static int fact_statement(struct graph_fixture *f, const struct line *l, const c
             return fail(path, l->number, "out of memory", NULL);
         f->inputs[id] = (struct cluster_input){strtoull(l->tokens[3], NULL, 16), strtoull(l->tokens[4], NULL, 16),
                                                (uint32_t)strtoul(l->tokens[5], NULL, 10)};
+    } else if (strcmp(l->tokens[2], "last-modified") == 0) {
+        if ((fact->last_modified = datetime_of(l->tokens[3])) == GRAPH_NO_LASTMOD)
+            return fail(path, l->number, "not a W3C Datetime", l->tokens[3]);
+    } else if (strcmp(l->tokens[2], "previous") == 0) {
+        if (l->token_count != 5 || (fact->previous_lastmod = datetime_of(l->tokens[3])) == GRAPH_NO_LASTMOD)
+            return fail(path, l->number, "previous needs LASTMOD and same|changed", NULL);
+        fact->content_change = strcmp(l->tokens[4], "changed") == 0 ? AUDIT_CONTENT_CHANGED : AUDIT_CONTENT_SAME;
     } else if (strcmp(l->tokens[2], "ids") == 0) {
         return ids_fact(f, fact, l->tokens[3]);
     } else {
@@ -256,6 +271,8 @@ static int option_statement(struct graph_fixture *f, const struct line *l, const
         f->options.sitemaps_read = (size_t)value;
     else if (strcmp(l->tokens[1], "max-related") == 0)
         f->options.max_related = (size_t)value;
+    else if (strcmp(l->tokens[1], "crawl-started") == 0 && datetime_of(l->tokens[2]) != GRAPH_NO_LASTMOD)
+        f->options.crawl_started = datetime_of(l->tokens[2]);
     else
         return fail(path, l->number, "unknown option", l->tokens[1]);
     return 0;
@@ -276,10 +293,13 @@ static int expect_statement(struct graph_fixture *f, const struct line *l, const
 
 static int sitemap_statement(struct graph_fixture *f, const struct line *l, const char *path)
 {
-    if (l->token_count != 4)
-        return fail(path, l->number, "sitemap needs PAGE, SITEMAP_URL and LINE", NULL);
+    if (l->token_count != 4 && l->token_count != 5)
+        return fail(path, l->number, "sitemap needs PAGE, SITEMAP_URL, LINE and maybe LASTMOD", NULL);
     uint32_t page = node_of(f, l->tokens[1]), sitemap = node_of(f, l->tokens[2]);
-    if (graph_add_sitemap_entry(f->graph, page, sitemap, (uint32_t)atol(l->tokens[3]), GRAPH_NO_LASTMOD) != 0)
+    int64_t lastmod = GRAPH_NO_LASTMOD;
+    if (l->token_count == 5 && (lastmod = datetime_of(l->tokens[4])) == GRAPH_NO_LASTMOD)
+        return fail(path, l->number, "not a W3C Datetime", l->tokens[4]);
+    if (graph_add_sitemap_entry(f->graph, page, sitemap, (uint32_t)atol(l->tokens[3]), lastmod) != 0)
         return fail(path, l->number, "graph_add_sitemap_entry failed", NULL);
     return 0;
 }

@@ -11,12 +11,15 @@
  *                                    sets the source's redirect target) or canonical (the first one
  *                                    of a page is its canonical)
  *   mesh URL URL...                  a link from every listed page to every other one
- *   sitemap PAGE SITEMAP_URL LINE    the sitemap file lists the page at LINE
+ *   sitemap PAGE SITEMAP_URL LINE [LASTMOD]
+ *                                    the sitemap file lists the page at LINE (with a W3C Datetime)
  * The audit tests also read:
- *   option max-click-depth N | sitemaps-read N | max-related N
+ *   option max-click-depth N | sitemaps-read N | max-related N | crawl-started DATETIME
  *   fact URL noindex head|body|header[,...] | fetch-error TEXT | robots-rule TEXT | title TEXT |
  *        no-title | description TEXT | h1 TEXT | like-not-found yes |
- *        fingerprint EXACT SIMHASH WORDS (hex, hex, decimal: web/fingerprint's values)
+ *        fingerprint EXACT SIMHASH WORDS (hex, hex, decimal: web/fingerprint's values) |
+ *        last-modified DATETIME | previous LASTMOD same|changed (the previous run's lastmod of
+ *        the page, and whether its content changed since)
  *                                    (facts come after every page and edge statement)
  *   fact URL ids ID[,ID...]          the page's ids, known complete ("ids -" for none)
  *   fragment SOURCE TARGET FRAGMENT  SOURCE links to TARGET#FRAGMENT (both named elsewhere)
