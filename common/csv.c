@@ -3,6 +3,7 @@
 #include "common/csv.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,72 +61,109 @@ static int emit_record(struct record *r, csv_record_fn callback, void *context, 
     return status;
 }
 
+/* The reader's state between the lines getline() hands it: a quoted field may span lines. */
+struct reader {
+    struct record r;
+    bool in_field, quoted, after_comma;
+    unsigned line, record_line;
+    csv_record_fn callback;
+    void *context;
+};
+
+/* The rest of a quoted field on this line up to its closing quote (a doubled quote is one quote);
+ * returns where reading goes on. */
+static const char *read_quoted(struct reader *rd, const char *p, const char *end, int *status)
+{
+    const char *quote = memchr(p, '"', (size_t)(end - p));
+    if (!quote) { /* the field goes on past this line, its line break included */
+        *status = buf_append(&rd->r.text, p, (size_t)(end - p));
+        rd->line += end[-1] == '\n';
+        return end;
+    }
+    *status = buf_append(&rd->r.text, p, (size_t)(quote - p));
+    p = quote + 1;
+    if (p < end && *p == '"') {
+        if (*status == CP_OK)
+            *status = buf_append_char(&rd->r.text, '"');
+        return p + 1;
+    }
+    rd->quoted = false;
+    return p;
+}
+
+/* One line (with its '\n', but the last line of a file may have none). Plain bytes are copied in
+ * runs; ',' ends a field, '\n' a record, '\r' outside quotes is dropped. */
+static int read_line(struct reader *rd, const char *p, const char *end)
+{
+    int status = CP_OK;
+    while (status == CP_OK && p < end) {
+        if (!rd->in_field) {
+            if ((status = begin_field(&rd->r)) != CP_OK)
+                break;
+            rd->in_field = true;
+            rd->after_comma = false;
+            if (*p == '"') {
+                rd->quoted = true;
+                p++;
+                continue;
+            }
+        }
+        if (rd->quoted) {
+            p = read_quoted(rd, p, end, &status);
+            continue;
+        }
+        const char *run = p;
+        while (p < end && *p != ',' && *p != '\n' && *p != '\r')
+            p++;
+        status = buf_append(&rd->r.text, run, (size_t)(p - run));
+        if (status != CP_OK || p == end)
+            break;
+        char c = *p++;
+        if (c == ',') {
+            status = end_field(&rd->r);
+            rd->in_field = false;
+            rd->after_comma = true;
+        } else if (c == '\n') {
+            rd->line++;
+            status = end_field(&rd->r);
+            rd->in_field = false;
+            if (status == CP_OK)
+                status = emit_record(&rd->r, rd->callback, rd->context, rd->record_line);
+            rd->record_line = rd->line;
+        }
+    }
+    return status;
+}
+
 int csv_read_file(const char *path, csv_record_fn callback, void *context)
 {
     FILE *in = fopen(path, "rb");
     if (!in)
         return CP_ERR_IO;
-    struct record r = {BUF_INIT, NULL, 0, 0};
+    struct reader rd = {{BUF_INIT, NULL, 0, 0}, false, false, false, 1, 1, callback, context};
     int status = CP_OK;
-    bool in_field = false, quoted = false, after_comma = false;
-    unsigned line = 1, record_line = 1;
-    int c;
-    while (status == CP_OK && (c = getc_unlocked(in)) != EOF) {
-        if (!in_field) {
-            if ((status = begin_field(&r)) != CP_OK)
-                break;
-            in_field = true;
-            after_comma = false;
-            if (c == '"') {
-                quoted = true;
-                continue;
-            }
-        }
-        if (quoted) {
-            if (c == '"') {
-                int next = getc_unlocked(in);
-                if (next == '"') {
-                    status = buf_append_char(&r.text, '"');
-                    continue;
-                }
-                if (next != EOF)
-                    ungetc(next, in);
-                quoted = false;
-                continue;
-            }
-            if (c == '\n')
-                line++;
-            status = buf_append_char(&r.text, (char)c);
-        } else if (c == ',') {
-            status = end_field(&r);
-            in_field = false;
-            after_comma = true;
-        } else if (c == '\n') {
-            line++;
-            status = end_field(&r);
-            in_field = false;
-            if (status == CP_OK)
-                status = emit_record(&r, callback, context, record_line);
-            record_line = line;
-        } else if (c != '\r') {
-            status = buf_append_char(&r.text, (char)c);
-        }
-    }
-    if (status == CP_OK && quoted) {
-        log_error("%s:%u: unterminated quoted field", path, record_line);
+    char *text = NULL;
+    size_t capacity = 0;
+    ssize_t length;
+    while (status == CP_OK && (length = getline(&text, &capacity, in)) > 0)
+        status = read_line(&rd, text, text + length);
+    free(text);
+    struct record *r = &rd.r;
+    if (status == CP_OK && rd.quoted) {
+        log_error("%s:%u: unterminated quoted field", path, rd.record_line);
         status = CP_ERR_PARSE;
     }
-    if (status == CP_OK && !in_field && after_comma && (status = begin_field(&r)) == CP_OK)
-        in_field = true;
-    if (status == CP_OK && in_field)
-        status = end_field(&r);
+    if (status == CP_OK && !rd.in_field && rd.after_comma && (status = begin_field(r)) == CP_OK)
+        rd.in_field = true;
+    if (status == CP_OK && rd.in_field)
+        status = end_field(r);
     if (status == CP_OK)
-        status = emit_record(&r, callback, context, record_line);
+        status = emit_record(r, callback, context, rd.record_line);
     if (status == CP_OK && ferror(in))
         status = CP_ERR_IO;
     fclose(in);
-    buf_free(&r.text);
-    free(r.starts);
+    buf_free(&r->text);
+    free(r->starts);
     return status;
 }
 
