@@ -171,16 +171,31 @@ void json_string(struct json_writer *w, const char *s)
     json_string_n(w, s, strlen(s));
 }
 
+/* Digits without printf (a report or links list writes millions of numbers), after '-' when
+ * negative. */
+static void write_digits(FILE *out, uint64_t value, bool negative)
+{
+    char text[24];
+    char *p = text + sizeof text;
+    do {
+        *--p = (char)('0' + value % 10);
+        value /= 10;
+    } while (value);
+    if (negative)
+        *--p = '-';
+    fwrite(p, 1, (size_t)(text + sizeof text - p), out);
+}
+
 void json_int(struct json_writer *w, int64_t value)
 {
     before_item(w);
-    fprintf(w->out, "%" PRId64, value);
+    write_digits(w->out, value < 0 ? 0 - (uint64_t)value : (uint64_t)value, value < 0);
 }
 
 void json_uint(struct json_writer *w, uint64_t value)
 {
     before_item(w);
-    fprintf(w->out, "%" PRIu64, value);
+    write_digits(w->out, value, false);
 }
 
 void json_double(struct json_writer *w, double value)
