@@ -389,6 +389,27 @@ def case_tags_over_cap(server_path, work):
         server.stop()
 
 
+def case_canonical_grows_pages(server_path, work):
+    """A page whose canonical is no crawlable URL (file:///..., kept in pages.csv as evidence) and
+    whose links are the first to outgrow the crawl's page records: the canonical is written to the
+    page's record after its links were discovered, through a lookup made after the records moved
+    (a stale pointer there was a double free on a real docs build; under ASan this case fails)."""
+    routes = ["host=grow.test / body=\"<link rel=canonical href=file:///build/html/index.html>\" "
+              "repeat=\"<a href=/p{i}>p</a>\" count=3000"]
+    write_site(work, "\n".join(routes) + "\n")
+    server = Server(server_path, work)
+    try:
+        run = Run(server, "grow.test", os.path.join(work, "out"), ["--no-sitemaps", "--max-depth", "0"], 120)
+        check_outputs(run, MEMORY_BUDGET_MB)
+        pages = run.pages()
+        home = pages.get(run.origin + "/", {})
+        check(home.get("canonical") == "file:///build/html/index.html",
+              "the start page's canonical in pages.csv: %r" % home.get("canonical"))
+        check(len(pages) > 2048, "only %d pages.csv rows: the page records did not grow" % len(pages))
+    finally:
+        server.stop()
+
+
 def case_invalid_utf8(server_path, work):
     """A binary robots.txt and a page title of invalid UTF-8: every output stays valid UTF-8."""
     routes = (b"host=utf8.test /robots.txt type=text/plain body=\"User-agent: *\\nDisallow: /\xff\xfe\x80private\\n"
