@@ -7,18 +7,29 @@ Usage: e2e_render.py CASE --server PATH   (crawlpack from $CRAWLPACK_BIN; Debian
 The findings of the spa site with and without --render are tests/audit_e2e's (expected-findings*.json);
 these cases check what the findings cannot show: which requests the browser made and with which
 credentials, links.csv's rendered column, that the browser leaves nothing behind, and that a run
-without --render neither needs nor starts a browser. Every wait is bounded; every process this
-test starts is stopped by its PID.
+without --render neither needs nor starts a browser. tab_crash and browser_restart kill (-9) a
+tab's renderer or the browser itself while a page of fixtures/sites/render-crash loads and check what
+web/browser.h promises: the page is reported crashed, the tab recycled, the browser restarted (at most
+BROWSER_MAX_RESTARTS times, then the rest is reported not rendered), nothing left running. Every wait
+is bounded; every process this test starts is stopped by its PID (the browser's processes by theirs,
+should crawlpack leave any).
 """
 import glob
+import json
 import os
+import re
+import signal
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "crawl"))
-from e2e import BOUND, CRAWLPACK, Failure, Server, check, read_csv, run_cases  # noqa: E402
+from e2e import BOUND, CRAWLPACK, SOURCE, Failure, Server, check, read_csv, run_cases  # noqa: E402
 
 SITE = "spa"
+CRASH_SITE = "render-crash"  # pages rendered one at a time; each /hang-N/ never finishes loading
+HANGS = ["/hang-%d/" % n for n in range(1, 5)]
+DAYS = ["/p-%d/" % n for n in range(1, 10)]
 
 
 def audit(server, out, extra, env=None):
@@ -88,6 +99,211 @@ def case_no_browser(server_path, work):
         s.stop()
     check(result.returncode == 3, "audit exited %d, want 3: %s" % (result.returncode, result.stderr))
     check("chromium" in result.stderr, "no hint about chromium: %s" % result.stderr)
+
+
+# ---- crashes: a tab's renderer or the whole browser killed while a page loads ----
+
+def max_restarts():
+    """BROWSER_MAX_RESTARTS, read from web/browser.h (the one place it is set)."""
+    with open(os.path.join(SOURCE, "web", "browser.h")) as f:
+        found = re.search(r"#define BROWSER_MAX_RESTARTS (\d+)", f.read())
+    check(found, "web/browser.h defines no BROWSER_MAX_RESTARTS")
+    return int(found.group(1))
+
+
+def process_tree(root):
+    """{pid: command line} of root's descendants (read from /proc; processes may vanish meanwhile)."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % entry) as f:
+                stat = f.read()
+            parents[int(entry)] = int(stat[stat.rindex(")") + 2:].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    tree, frontier = {}, [root]
+    while frontier:
+        parent = frontier.pop()
+        for pid, ppid in parents.items():
+            if ppid == parent and pid not in tree:
+                try:
+                    with open("/proc/%d/cmdline" % pid, "rb") as f:
+                        tree[pid] = f.read().replace(b"\0", b" ").decode(errors="replace")
+                except OSError:
+                    continue
+                frontier.append(pid)
+    return tree
+
+
+def browser_main(crawl_pid):
+    """The browser's main process: crawlpack's child driven over the DevTools pipe."""
+    for pid, command in process_tree(crawl_pid).items():
+        if "--remote-debugging-pipe" in command and "--type=" not in command:
+            return pid
+    return None
+
+
+def renderers(crawl_pid):
+    """The browser's renderer processes (but its own user-interface one), largest first."""
+    found = []
+    for pid, command in process_tree(crawl_pid).items():
+        if "--type=renderer" in command and "--top-chrome-webui" not in command:
+            try:
+                with open("/proc/%d/statm" % pid) as f:
+                    found.append((int(f.read().split()[1]), pid))
+            except (OSError, ValueError, IndexError):
+                continue
+    return [pid for _, pid in sorted(found, reverse=True)]
+
+
+def browser_loads(server):
+    """How many page loads the browser made: requests for a page after the crawl's own one."""
+    counts = {}
+    for r in server.requests():
+        counts[r[2]] = counts.get(r[2], 0) + 1
+    return sum(n - 1 for path, n in counts.items() if path.startswith("/p-") or path == "/")
+
+
+def wait_for(what, condition, process):
+    """Poll condition (bounded by BOUND) while the crawl runs; its value, or a failure."""
+    deadline = time.monotonic() + BOUND
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        check(process.poll() is None, "the crawl ended while waiting for %s" % what)
+        time.sleep(0.05)
+    raise Failure("timed out waiting for %s" % what)
+
+
+def held_photos(server):
+    """The /hold/ images requested so far: only the browser asks for them (a script adds them)."""
+    return [r[2] for r in server.requests() if r[2].startswith("/hold/")]
+
+
+def crash_audit(server_path, work, hangs, on_hang):
+    """Audits the render-crash site with one tab and calls on_hang(process, server, seen) each time the
+    browser starts loading one of the first hangs /hang-N/ pages (its held image was requested). Returns (findings by
+    rule, crawl.json, the processes seen). Every process the audit left is killed by its PID and
+    is a failure; so is a profile folder left behind."""
+    tmp = os.path.join(work, "tmp")
+    os.mkdir(tmp)
+    out = os.path.join(work, "out")
+    s = Server(server_path, CRASH_SITE)
+    process, seen = None, {}
+    try:
+        args = [CRAWLPACK, "audit", "http://render-crash.test/", "--quiet", "--out", out, "--concurrency", "1",
+                "--connect-to", "render-crash.test:80:127.0.0.1:%d" % s.port, "--render", "--render-concurrency", "1",
+                "--render-timeout", "30000"]
+        process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                   env=dict(os.environ, TMPDIR=tmp))
+        for hang in range(1, hangs + 1):
+            wait_for("the browser to load /hang-%d/" % hang, lambda: len(held_photos(s)) >= hang, process)
+            seen.update(process_tree(process.pid))
+            on_hang(process, s, seen)
+        _, stderr = process.communicate(timeout=BOUND)
+    finally:
+        if process and process.poll() is None:
+            process.kill()
+            process.wait()
+        s.stop()
+    check(process.returncode in (0, 1), "audit exited %d: %s" % (process.returncode, stderr))
+    left = [pid for pid in seen if os.path.exists("/proc/%d" % pid) and process_alive(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    check(not left, "browser processes outlived the crawl: %s" % [seen[pid][:80] for pid in left])
+    check(not glob.glob(os.path.join(tmp, "crawlpack-browser-*")), "a browser profile folder was left behind")
+    with open(os.path.join(out, "findings.json")) as f:
+        findings = json.load(f)
+    by_rule = {}
+    for finding in findings if isinstance(findings, list) else findings["findings"]:
+        path = finding.get("url", "").replace("http://render-crash.test", "")
+        by_rule.setdefault(finding["rule"], {})[path] = finding.get("message", "")
+    with open(os.path.join(out, "crawl.json")) as f:
+        crawl_json = json.load(f)
+    return by_rule, crawl_json, seen
+
+
+def process_alive(pid):
+    """True unless pid is gone or a zombie (waiting for a parent that already ended)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            stat = f.read()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2] != "Z"
+
+
+def case_tab_crash(server_path, work):
+    """Each /hang-N/ page's renderer is killed (-9) while it loads: the page gets render-failed
+    saying its tab crashed, the tab is recycled, the same browser renders every later page."""
+    mains = set()
+
+    def kill_renderer(process, server, seen):
+        """Kills the page's renderer. Which one it is the browser does not say (a tab may share
+        its process, a spare may be waiting): try the renderers one at a time, largest first,
+        until the browser moves on to the next page; an innocent one killed first has long been
+        noticed dead by then, so the browser gives no tab a process that is dying."""
+        mains.add(browser_main(process.pid))
+        loads = browser_loads(server)
+        for victim in renderers(process.pid):
+            os.kill(victim, signal.SIGKILL)
+            deadline = time.monotonic() + 3
+            while time.monotonic() < deadline and browser_loads(server) == loads and process.poll() is None:
+                time.sleep(0.05)
+            if browser_loads(server) > loads:
+                return
+        raise Failure("killing every renderer did not end the page's load")
+
+    by_rule, crawl_json, _ = crash_audit(server_path, work, len(HANGS), kill_renderer)
+    failed = by_rule.get("render-failed", {})
+    check(sorted(failed) == sorted(HANGS), "render-failed on %s, want %s" % (failed, HANGS))
+    for path, message in failed.items():
+        check("crash" in message, "render-failed on %s does not say it crashed: %s" % (path, message))
+    rendered = sorted(by_rule.get("render-title-changed", {}))
+    check(rendered == sorted(["/"] + DAYS), "pages rendered (retitled by their script): %s" % rendered)
+    check(len(mains) == 1 and None not in mains, "the browser was replaced (main processes %s)" % mains)
+    render = crawl_json.get("render", {})
+    check(render.get("pages_rendered") == 1 + len(DAYS) and render.get("failures") == len(HANGS),
+          "crawl.json render counts %s" % render)
+
+
+def case_browser_restart(server_path, work):
+    """The browser's main process is killed (-9) while each /hang-N/ page loads: the page gets
+    render-failed, a new browser renders the pages after it, and once the browser died
+    1 + BROWSER_MAX_RESTARTS times the crawl ends cleanly with the rest reported as not rendered."""
+    deaths = 1 + max_restarts()
+    check(deaths <= len(HANGS), "the render-crash site has fewer hang pages than browser deaths to cause")
+    mains = []
+
+    def kill_browser(process, server, seen):
+        main = browser_main(process.pid)
+        check(main and main not in mains, "no new browser for /hang-%d/ (main processes so far %s)" %
+              (len(mains) + 1, mains))
+        mains.append(main)
+        os.kill(main, signal.SIGKILL)
+
+    by_rule, crawl_json, _ = crash_audit(server_path, work, deaths, kill_browser)
+    all_hangs = HANGS
+    # Pages are rendered in link order (one fetch at a time, one tab): /hang-K/ is followed by two
+    # day pages, which the K+1th browser renders; after the last death nothing is rendered.
+    order = ["/"] + [p for k in range(len(all_hangs)) for p in (all_hangs[k], DAYS[2 * k], DAYS[2 * k + 1])] + DAYS[8:]
+    last = order.index(all_hangs[deaths - 1])
+    want_rendered = sorted(p for p in order[:last] if p not in all_hangs)
+    rendered = sorted(by_rule.get("render-title-changed", {}))
+    check(rendered == want_rendered, "pages rendered: %s, want %s" % (rendered, want_rendered))
+    failed = by_rule.get("render-failed", {})
+    want_failed = sorted(set(order) - set(want_rendered) - {"/"})
+    check(sorted(failed) == want_failed, "render-failed on %s, want %s" % (sorted(failed), want_failed))
+    for path in all_hangs[:deaths]:
+        check("crashed" in failed[path] and "browser" in failed[path], "%s: %s" % (path, failed[path]))
+    for path in order[last + 1:]:
+        check("could not be started again" in failed[path], "%s: %s" % (path, failed[path]))
+    render = crawl_json.get("render", {})
+    check(render.get("pages_rendered") == len(want_rendered) and render.get("failures") == len(want_failed),
+          "crawl.json render counts %s" % render)
 
 
 if __name__ == "__main__":
