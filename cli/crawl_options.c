@@ -51,7 +51,7 @@ const char crawl_cli_help[] =
     "                             Chromium; audit the rendered DOM and where it differs from the HTML\n"
     "      --render-max N         pages rendered (default: 1000)\n"
     "      --render-timeout MS    milliseconds for one page to load (default: 10000)\n"
-    "      --render-concurrency N browser tabs in flight (default: 2)\n\n"
+    "      --render-concurrency N browser tabs in flight (default: two per CPU, 2 to 8)\n\n"
     "Politeness and transport:\n"
     "  -c, --concurrency N        transfers in flight (default: 16)\n"
     "      --per-host N           per origin (default: 4; the --concurrency value on loopback/--root)\n"

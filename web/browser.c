@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "web/browser.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/array_grow.h"
 #include "common/buf.h"
 #include "common/error.h"
 #include "web/browser_internal.h"
@@ -22,6 +24,19 @@
 
 #define MAX_TABS 64
 #define SETTLE_AFTER_LOAD_MS 1000.0 /* a page whose network never goes quiet is read this long after load */
+/* A loaded page is read once none of its requests has been in flight for NETWORK_QUIET_MS, and
+ * then only after a timer of SCRIPT_SETTLE_MS set in the page itself has fired. Content a script
+ * adds after load comes from a request (fetch, XHR, an inserted script: followed, so the wait lasts
+ * as long as the request, up to the cap above) or from a timer or animation frame that follows load
+ * or such a response: frameworks schedule those within a few frames. The page's own timer fires
+ * after every shorter timer the page set before it, in the page's own clock, so a busy machine
+ * slows both alike; the network's quiet period is there for a response's body to reach the page
+ * (Chromium reports a request finished before the page's script has seen it). 100 + 100 ms is well
+ * under Chromium's networkAlmostIdle (500 ms of quiet), which is no guide anyway: it allows two
+ * requests in flight, so it fires while a script's fetch is still on its way. */
+#define NETWORK_QUIET_MS 100.0
+#define SCRIPT_SETTLE_MS 100
+#define MAX_TRACKED_REQUESTS 512 /* requests past this many in flight are not followed: the page waits for the cap */
 #define ID_SIZE 64
 
 enum tab_step { TAB_FREE = 0, TAB_CREATING, TAB_ATTACHING, TAB_NAVIGATING, TAB_LOADING, TAB_READING };
@@ -30,9 +45,13 @@ struct tab {
     enum tab_step step;
     long waiting_id; /* the command whose answer moves this tab on */
     char target[ID_SIZE], session[ID_SIZE], loader[ID_SIZE];
-    char load_loader[ID_SIZE], idle_loader[ID_SIZE]; /* the documents that fired load / networkAlmostIdle */
-    char dom_loader[ID_SIZE];                        /* the document that fired DOMContentLoaded */
+    char load_loader[ID_SIZE]; /* the document that fired load */
+    char dom_loader[ID_SIZE];  /* the document that fired DOMContentLoaded */
     double submitted_ms, deadline_ms, load_ms;
+    char (*requests)[ID_SIZE]; /* the page's requests in flight (Network domain), request_count of them */
+    size_t request_count;
+    bool untracked;            /* a request could not be followed: the network is never taken for quiet */
+    double network_ms;         /* the last time a request started or ended */
     bool document_seen;        /* the page's own document request went through */
     struct browser_page *page; /* the result being built */
 };
@@ -224,8 +243,9 @@ struct browser *browser_new(const struct browser_options *options, char *error, 
         return NULL;
     }
     b->o = *options;
+    b->process.to_browser = b->process.from_browser = -1; /* before any browser_free */
     b->o.timeout_ms = options->timeout_ms > 0 ? options->timeout_ms : BROWSER_DEFAULT_TIMEOUT_MS;
-    b->o.tabs = options->tabs > 0 ? (options->tabs < MAX_TABS ? options->tabs : MAX_TABS) : BROWSER_DEFAULT_TABS;
+    b->o.tabs = options->tabs > 0 ? (options->tabs < MAX_TABS ? options->tabs : MAX_TABS) : browser_default_tabs();
     b->o.max_html = options->max_html ? options->max_html : BROWSER_DEFAULT_MAX_HTML;
     const char *env = getenv("CRAWLPACK_CHROMIUM");
     b->executable = strdup(options->executable ? options->executable : env && *env ? env : "chromium");
@@ -238,7 +258,6 @@ struct browser *browser_new(const struct browser_options *options, char *error, 
     credential_headers(&b->credential_headers, options->fetch);
     b->credential_origin = options->credential_origin ? strdup(options->credential_origin) : NULL;
     b->process.max_message = b->o.max_html * 6 + ((size_t)1 << 20); /* JSON escapes a character in at most 6 bytes */
-    b->process.to_browser = b->process.from_browser = -1;
     /* A write to a browser that just died raises SIGPIPE in the writing thread: keep it from
      * ending the process (the write fails with EPIPE instead and the tabs are reported crashed). */
     sigset_t pipe_signal;
@@ -280,6 +299,7 @@ static void finish(struct browser *b, struct tab *t)
         command(b, NULL, "Target.closeTarget", json_pack("{s:s}", "targetId", t->target), NULL);
     struct browser_page *page = t->page;
     page->elapsed_ms = now_ms() - t->submitted_ms;
+    free(t->requests);
     memset(t, 0, sizeof *t);
     b->in_flight--;
     if (b->done)
@@ -326,6 +346,12 @@ void browser_free(struct browser *b)
 size_t browser_in_flight(const struct browser *b)
 {
     return b->in_flight;
+}
+
+int browser_default_tabs(void)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    return cpus <= 1 ? 2 : cpus >= 4 ? 8 : (int)cpus * 2;
 }
 
 size_t browser_free_tabs(const struct browser *b)
@@ -393,6 +419,7 @@ static void start_navigation(struct browser *b, struct tab *t)
             json_pack("{s:[{s:s, s:s}]}", "patterns", "urlPattern", "*", "requestStage", "Request"), NULL);
     command(b, s, "Page.enable", NULL, NULL);
     command(b, s, "Page.setLifecycleEventsEnabled", json_pack("{s:b}", "enabled", 1), NULL);
+    command(b, s, "Network.enable", NULL, NULL); /* requests in flight: when the page is quiet */
     command(b, s, "Runtime.enable", NULL, NULL);
     command(b, s, "Inspector.enable", NULL, NULL);
     command(b, s, "Page.navigate", json_pack("{s:s}", "url", t->page->url), &t->waiting_id);
@@ -401,13 +428,15 @@ static void start_navigation(struct browser *b, struct tab *t)
 
 static void read_dom(struct browser *b, struct tab *t)
 {
-    char expression[512];
+    char expression[640];
     snprintf(expression, sizeof expression,
-             "(function(){var d=document.documentElement;var h=d?d.outerHTML:'';"
+             "new Promise(function(r){setTimeout(r,%d);}).then(function(){"
+             "var d=document.documentElement;var h=d?d.outerHTML:'';"
              "if(document.doctype)h='<!DOCTYPE '+document.doctype.name+'>'+h;"
-             "return h.length>%zu?{h:h.slice(0,%zu),t:true}:{h:h,t:false};})()",
-             b->o.max_html, b->o.max_html);
-    command(b, t->session, "Runtime.evaluate", json_pack("{s:s, s:b}", "expression", expression, "returnByValue", 1),
+             "return h.length>%zu?{h:h.slice(0,%zu),t:true}:{h:h,t:false};})",
+             SCRIPT_SETTLE_MS, b->o.max_html, b->o.max_html);
+    command(b, t->session, "Runtime.evaluate",
+            json_pack("{s:s, s:b, s:b}", "expression", expression, "returnByValue", 1, "awaitPromise", 1),
             &t->waiting_id);
     t->step = TAB_READING;
 }
@@ -551,17 +580,60 @@ static void on_exception(struct tab *t, json_t *params)
     }
 }
 
+/* ---- the page's requests in flight: its network is quiet when none is ---- */
+
+static void request_started(struct tab *t, const char *id)
+{
+    t->network_ms = now_ms();
+    for (size_t i = 0; i < t->request_count; i++)
+        if (strcmp(t->requests[i], id) == 0)
+            return; /* a redirect keeps its request's id */
+    void *grown = t->request_count < MAX_TRACKED_REQUESTS
+                      ? array_grow(t->requests, t->request_count, sizeof t->requests[0])
+                      : NULL;
+    if (!grown || strlen(id) >= ID_SIZE) {
+        t->untracked = true;
+        return;
+    }
+    t->requests = grown;
+    snprintf(t->requests[t->request_count++], ID_SIZE, "%s", id);
+}
+
+static void request_ended(struct tab *t, const char *id)
+{
+    t->network_ms = now_ms();
+    for (size_t i = 0; i < t->request_count; i++)
+        if (strcmp(t->requests[i], id) == 0) {
+            memmove(t->requests[i], t->requests[--t->request_count], ID_SIZE);
+            return;
+        }
+}
+
+static void on_network(struct tab *t, const char *method, json_t *params)
+{
+    const char *id = json_string_value(json_object_get(params, "requestId"));
+    const char *type = json_string_value(json_object_get(params, "type"));
+    if (!id)
+        return;
+    /* Documents are not followed: the page's own is complete at load (Chromium does not always
+     * report its end), any other is refused (on_request). */
+    if (strcmp(method, "Network.requestWillBeSent") == 0 && !(type && strcmp(type, "Document") == 0))
+        request_started(t, id);
+    else if (strcmp(method, "Network.loadingFinished") == 0 || strcmp(method, "Network.loadingFailed") == 0)
+        request_ended(t, id);
+}
+
 static void on_event(struct browser *b, struct tab *t, const char *method, json_t *params)
 {
     if (strcmp(method, "Fetch.requestPaused") == 0)
         on_request(b, t, params);
+    else if (strncmp(method, "Network.", 8) == 0)
+        on_network(t, method, params);
     else if (strcmp(method, "Page.lifecycleEvent") == 0) {
         const char *name = json_string_value(json_object_get(params, "name"));
         json_t *loader = json_object_get(params, "loaderId");
         if (name && strcmp(name, "load") == 0)
             copy_id(t->load_loader, loader);
-        else if (name && strcmp(name, "networkAlmostIdle") == 0)
-            copy_id(t->idle_loader, loader);
         else if (name && strcmp(name, "DOMContentLoaded") == 0)
             copy_id(t->dom_loader, loader);
     } else if (strcmp(method, "Page.frameStoppedLoading") == 0) {
@@ -623,6 +695,15 @@ static void on_message(json_t *message, void *context)
 
 /* ---- time ---- */
 
+/* When a loaded tab's network will have been quiet long enough (HUGE_VAL while requests are in
+ * flight): NETWORK_QUIET_MS after load and after its last request started or ended. */
+static double quiet_at(const struct tab *t)
+{
+    if (t->request_count > 0 || t->untracked)
+        return HUGE_VAL;
+    return (t->network_ms > t->load_ms ? t->network_ms : t->load_ms) + NETWORK_QUIET_MS;
+}
+
 static void check_tabs(struct browser *b, double now)
 {
     for (int i = 0; i < MAX_TABS; i++) {
@@ -640,7 +721,7 @@ static void check_tabs(struct browser *b, double now)
             continue;
         if (t->load_ms == 0)
             t->load_ms = now;
-        if (strcmp(t->idle_loader, t->loader) == 0 || now - t->load_ms >= SETTLE_AFTER_LOAD_MS)
+        if (now >= quiet_at(t) || now - t->load_ms >= SETTLE_AFTER_LOAD_MS)
             read_dom(b, t);
     }
 }
@@ -656,6 +737,8 @@ static long next_wake(const struct browser *b, double now, long wait_ms)
             wake = t->deadline_ms;
         if (t->load_ms > 0 && t->step == TAB_LOADING && t->load_ms + SETTLE_AFTER_LOAD_MS < wake)
             wake = t->load_ms + SETTLE_AFTER_LOAD_MS;
+        if (t->load_ms > 0 && t->step == TAB_LOADING && quiet_at(t) < wake)
+            wake = quiet_at(t);
     }
     long wait = (long)(wake - now) + 1;
     return wait < 0 ? 0 : wait;

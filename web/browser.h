@@ -5,9 +5,10 @@
  * The browser is Debian's `chromium`, started with posix_spawn in its own process group and
  * driven over the DevTools protocol on --remote-debugging-pipe: fd 3 carries commands to it, fd 4
  * its answers and events, each JSON message (jansson) ended by a NUL byte. No WebSocket, no port.
- * A page is a tab: Target.createTarget, attached as a flat session, Fetch / Runtime / Page
- * enabled, Page.navigate; the page is done when its load event fired and the network went almost
- * idle (or a second after load), then document.documentElement.outerHTML is read (cut at
+ * A page is a tab: Target.createTarget, attached as a flat session, Fetch / Network / Runtime /
+ * Page enabled, Page.navigate; the page is done when its load event fired and none of its
+ * requests has been in flight for a short quiet period (or a second after load; browser.c says
+ * why), then, after a short timer in the page, document.documentElement.outerHTML is read (cut at
  * max_html bytes) and the tab closed. A page not done within timeout_ms, a tab that crashes and a
  * browser that dies are results, not errors: the tab is closed (the browser restarted at the next
  * page, at most BROWSER_MAX_RESTARTS times in a run).
@@ -39,10 +40,14 @@
 #include "web/fetch.h"
 
 #define BROWSER_DEFAULT_TIMEOUT_MS 10000L
-#define BROWSER_DEFAULT_TABS 2
 #define BROWSER_DEFAULT_MAX_HTML ((size_t)4 << 20)
 #define BROWSER_MAX_RESTARTS 3
 #define BROWSER_START_TIMEOUT_MS 30000L /* the first answer of a starting browser */
+/* Tabs when none is asked for: two per online CPU, 2 to 8. A tab spends part of each page waiting
+ * (the network, the quiet period before the DOM is read, the pipe), so one per CPU leaves CPUs idle;
+ * on a 2-core box 4 tabs rendered a generated site faster than 2 (bench/render). */
+#define BROWSER_DEFAULT_TABS ((size_t)browser_default_tabs())
+int browser_default_tabs(void);
 
 struct browser_options {
     const char *executable;            /* NULL: $CRAWLPACK_CHROMIUM, else "chromium" on PATH */

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# bench/render/run.sh [N] [TABS]: the --render benchmark.
+# bench/render/run.sh [N] [TABS]: the --render benchmark (TABS: --render-concurrency; none: crawlpack's default).
 #
 # Serves, with the fixture server on 127.0.0.1, (a) the fixture SPA (fixtures/sites/spa: six pages,
 # one of which hangs until --render-timeout) and (b) a plain site of N pages (bench/gen_site,
@@ -15,7 +15,8 @@
 # asserted; the machine may be shared, so repeat runs before comparing.
 set -eu
 N=${1:-200}
-TABS=${2:-2}
+TABS=${2:-}
+TAB_OPTION=${TABS:+--render-concurrency $TABS}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${CRAWLPACK_BUILD_DIR:-$ROOT/build/release}
 CRAWLPACK=$BUILD/crawlpack
@@ -76,15 +77,16 @@ PY
 }
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "tabs: ${TABS:-the default, two per CPU from 2 to 8; $(nproc) CPUs here}"
 "$GEN_SITE" "$WORK/plain" "$N" >/dev/null
 serve "$ROOT/fixtures/sites/spa"
 SPA="--connect-to spa.test:80:127.0.0.1:$PORT --connect-to cdn.spa.test:80:127.0.0.1:$PORT"
 # shellcheck disable=SC2086 # the option list is meant to split into words
-run "spa --render" "$WORK/spa" "$CRAWLPACK" crawl http://spa.test/ $SPA --render --render-concurrency "$TABS"
+run "spa --render" "$WORK/spa" "$CRAWLPACK" crawl http://spa.test/ $SPA --render $TAB_OPTION
 serve "$WORK/plain"
 START="http://127.0.0.1:$PORT/p/0.html"
-run "plain --render (N=$N)" "$WORK/plain-render" "$CRAWLPACK" crawl "$START" --render --render-max "$N" \
-    --render-concurrency "$TABS"
+# shellcheck disable=SC2086 # the option list is meant to split into words
+run "plain --render (N=$N)" "$WORK/plain-render" "$CRAWLPACK" crawl "$START" --render --render-max "$N" $TAB_OPTION
 run "plain, no render" "$WORK/plain-raw" "$CRAWLPACK" crawl "$START"
 if [ -n "${CRAWLPACK_BASELINE:-}" ]; then
     run "plain, no render (baseline)" "$WORK/plain-base" "$CRAWLPACK_BASELINE" crawl "$START"
