@@ -60,7 +60,7 @@ struct browser {
     struct browser_options o;
     char *executable;
     char *resolver_rules;          /* --host-resolver-rules=..., or NULL */
-    char *proxy;                   /* --proxy-server=..., or NULL */
+    char *proxy, *proxy_bypass;    /* --proxy-server=... and --proxy-bypass-list=..., or NULL */
     struct buf credential_headers; /* "Name\0value\0" pairs for credential_origin's requests */
     char *credential_origin;
     struct browser_process process;
@@ -230,6 +230,8 @@ static int start_process(struct browser *b, char *error, size_t error_size)
     if (b->resolver_rules)
         argv[n++] = b->resolver_rules;
     argv[n++] = b->proxy ? b->proxy : "--no-proxy-server";
+    if (b->proxy_bypass)
+        argv[n++] = b->proxy_bypass;
     argv[n++] = "about:blank";
     argv[n] = NULL;
     return browser_process_start(&b->process, argv, error, error_size);
@@ -250,10 +252,10 @@ struct browser *browser_new(const struct browser_options *options, char *error, 
     const char *env = getenv("CRAWLPACK_CHROMIUM");
     b->executable = strdup(options->executable ? options->executable : env && *env ? env : "chromium");
     b->resolver_rules = resolver_rules(options->fetch);
-    if (options->fetch && options->fetch->proxy) {
-        struct buf flag = BUF_INIT;
-        buf_printf(&flag, "--proxy-server=%s", options->fetch->proxy);
-        b->proxy = buf_detach(&flag);
+    if (browser_proxy_flags(options->fetch, &b->proxy, &b->proxy_bypass) != CP_OK) {
+        snprintf(error, error_size, "out of memory");
+        browser_free(b);
+        return NULL;
     }
     credential_headers(&b->credential_headers, options->fetch);
     b->credential_origin = options->credential_origin ? strdup(options->credential_origin) : NULL;
@@ -336,6 +338,7 @@ void browser_free(struct browser *b)
     free(b->executable);
     free(b->resolver_rules);
     free(b->proxy);
+    free(b->proxy_bypass);
     free(b->credential_origin);
     buf_free(&b->credential_headers);
     free(b);

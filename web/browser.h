@@ -20,7 +20,9 @@
  * asking robots.txt). Subresources (scripts, styles, images, XHR/fetch, fonts) load from any
  * origin, but only requests to credential_origin carry the crawl's extra headers, cookie and basic
  * auth; every other host gets the browser's own headers only. Host names go where the crawl's
- * --connect-to and --resolve send them (Chromium's --host-resolver-rules).
+ * --connect-to and --resolve send them (Chromium's --host-resolver-rules), requests through the
+ * crawl's proxy: -x or libcurl's proxy environment variables, --noproxy or no_proxy
+ * (--proxy-server, --proxy-bypass-list; browser_proxy.c).
  *
  * Threads: a browser belongs to the thread that created it; none of its functions may be called
  * from another thread. Memory: browser_new copies what it keeps of the options; a result is owned

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* web/browser_internal: what the browser's two files share — the process and its pipes
- * (browser_process.c) and the DevTools conversation with its tabs (browser.c). Not a public API:
+ * (browser_process.c), the DevTools conversation with its tabs (browser.c) and the proxy flags
+ * (browser_proxy.c). Not a public API:
  * include web/browser.h instead. Threads and memory as in browser.h: one owner thread. */
 #ifndef CRAWLPACK_WEB_BROWSER_INTERNAL_H
 #define CRAWLPACK_WEB_BROWSER_INTERNAL_H
@@ -11,6 +12,7 @@
 #include <sys/types.h>
 
 #include "common/buf.h"
+#include "web/fetch.h"
 
 /* The running Chromium: its process group, the two pipes and the bytes in transit. */
 struct browser_process {
@@ -37,5 +39,10 @@ int browser_process_send(struct browser_process *p, json_t *message);
  * browser is gone (end of file, a write error or the process exited). */
 bool browser_process_pump(struct browser_process *p, long wait_ms, void (*on_message)(json_t *message, void *context),
                           void *context);
+
+/* The Chromium flags for the crawl's proxy (browser_proxy.c): "--proxy-server=http=...;https=..."
+ * and "--proxy-bypass-list=...", both allocated (the caller frees them), or both NULL when the
+ * crawl uses no proxy. CP_OK or CP_ERR_NOMEM. */
+int browser_proxy_flags(const struct fetch_options *f, char **proxy_flag, char **bypass_flag);
 
 #endif

@@ -326,5 +326,45 @@ def case_browser_restart(server_path, work):
           "crawl.json render counts %s" % render)
 
 
+# ---- the crawl's proxy is the browser's ----
+
+def proxied_audit(server_path, work, extra, env):
+    """Audits http://spa.test/, a name that does not resolve, through the fixture server as a forward
+    proxy (docs/fixture-server.md): every page and asset must come through it. Returns the server's
+    log (absolute URLs for what went through the proxy) and pages.csv by URL."""
+    s = Server(server_path, SITE)
+    try:
+        proxy = "http://127.0.0.1:%d" % s.port
+        args = [CRAWLPACK, "audit", "http://spa.test/", "--quiet", "--out", os.path.join(work, "out"), "--render",
+                "--render-timeout", "5000"] + [proxy if a == "PROXY" else a for a in extra]
+        proxy_variables = ("http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY")
+        env = dict({k: v for k, v in os.environ.items() if k not in proxy_variables},
+                   **{k: proxy if v == "PROXY" else v for k, v in env.items()})
+        result = subprocess.run(args, capture_output=True, text=True, timeout=BOUND * 2, env=env)
+        requests = [r[2] for r in s.requests()]
+    finally:
+        s.stop()
+    check(result.returncode in (0, 1), "audit exited %d: %s" % (result.returncode, result.stderr))
+    pages = {r["url"]: r for r in read_csv(os.path.join(work, "out", "pages.csv"))}
+    check(pages.get("http://spa.test/", {}).get("title") == "Spa Outfitters",
+          "the home page was not rendered through the proxy: %s" % pages.get("http://spa.test/"))
+    check(requests.count("http://spa.test/") >= 2, "the browser did not load the page through the proxy: %s" % requests)
+    check("http://spa.test/assets/app.js" in requests, "the page's script did not come through the proxy")
+    return requests
+
+
+def case_proxy(server_path, work):
+    """-x: the browser uses the crawl's proxy, for the page's own host and another one."""
+    requests = proxied_audit(server_path, work, ["-x", "PROXY"], {})
+    check("http://cdn.spa.test/assets/lib.js" in requests, "the other host's script did not come through the proxy")
+
+
+def case_proxy_environment(server_path, work):
+    """http_proxy and no_proxy, which libcurl reads for the crawl: the browser follows both (the
+    host no_proxy names is reached directly, where its name does not resolve)."""
+    requests = proxied_audit(server_path, work, [], {"http_proxy": "PROXY", "no_proxy": "cdn.spa.test"})
+    check(not any("cdn.spa.test" in r for r in requests), "a host no_proxy names went through the proxy")
+
+
 if __name__ == "__main__":
     sys.exit(run_cases(globals(), "e2e_render.py", "render-e2e-"))
