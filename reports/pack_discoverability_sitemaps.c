@@ -579,12 +579,16 @@ void disc_write_sitemap_plan(struct pack_context *ctx, struct buf *out, const st
                         "re-splits the files (one child sitemap per top-level section under one index) only when a "
                         "file passes a limit or is within 80% of one.\n\n");
     size_t files = HASH_COUNT(plan->files);
-    if (crawl->has_sitemaps_csv || files)
+    if (plan->no_sitemap) /* no page is "missing from" a sitemap that does not exist: all are to list */
+        buf_printf(out, "Measured: no sitemap; %zu indexable page(s) to list; %zu section(s) with indexable pages.\n\n",
+                   ctx->indexable_count, a->section_count);
+    else if (crawl->has_sitemaps_csv || files)
         buf_printf(out, "Measured: %zu sitemap file(s) list URLs; ", files);
     else
         buf_append_str(out, "Measured: which sitemap files list which URLs is unknown (no sitemaps.csv); ");
-    buf_printf(out, "%zu indexable page(s) in no sitemap; %zu section(s) with indexable pages.\n\n", ctx->missing_count,
-               a->section_count);
+    if (!plan->no_sitemap)
+        buf_printf(out, "%zu indexable page(s) in no sitemap; %zu section(s) with indexable pages.\n\n",
+                   ctx->missing_count, a->section_count);
     if (plan->change_count) {
         buf_append_str(out, "| change | triggered by |\n|---|---|\n");
         for (size_t i = 0; i < plan->change_count; i++) {

@@ -534,6 +534,7 @@ static void test_sitemap_none_and_no_resplit(void **state)
     assert_non_null(strstr(text, "| Publish one sitemap at the root, `https://n.example/sitemap.xml`, listing the 2 "
                                  "indexable page(s), and declare it in robots.txt"));
     assert_null(strstr(text, "Re-split"));
+    assert_non_null(strstr(text, "Measured: no sitemap; 2 indexable page(s) to list;"));
     assert_non_null(strstr(text, "| `https://n.example/a/b` | `https://n.example/sitemap.xml` |"));
     free(text);
     text = pack_of("pages.csv",
