@@ -28,6 +28,7 @@ int buf_reserve(struct buf *b, size_t extra)
     char *data = realloc(b->data, cap);
     if (!data)
         return CP_ERR_NOMEM;
+    data[b->len] = '\0'; /* a first allocation is a C string too, before anything is appended */
     b->data = data;
     b->cap = cap;
     return CP_OK;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "common/array_grow.h"
+#include "common/base64.h"
 #include "common/buf.h"
 #include "common/error.h"
 #include "web/browser_internal.h"
@@ -143,20 +144,6 @@ static char *resolver_rules(const struct fetch_options *f)
     return buf_detach(&flag);
 }
 
-static void base64(struct buf *out, const char *text)
-{
-    static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    const unsigned char *s = (const unsigned char *)text;
-    size_t n = strlen(text);
-    for (size_t i = 0; i < n; i += 3) {
-        unsigned v = (unsigned)s[i] << 16 | (i + 1 < n ? (unsigned)s[i + 1] << 8 : 0) | (i + 2 < n ? s[i + 2] : 0);
-        buf_append_char(out, digits[(v >> 18) & 63]);
-        buf_append_char(out, digits[(v >> 12) & 63]);
-        buf_append_char(out, i + 1 < n ? digits[(v >> 6) & 63] : '=');
-        buf_append_char(out, i + 2 < n ? digits[v & 63] : '=');
-    }
-}
-
 static void add_header(struct buf *headers, const char *name, size_t name_length, const char *value)
 {
     buf_append(headers, name, name_length);
@@ -184,7 +171,7 @@ static void credential_headers(struct buf *headers, const struct fetch_options *
     if (f->credentials) {
         struct buf value = BUF_INIT;
         buf_append_str(&value, "Basic ");
-        base64(&value, f->credentials);
+        base64_append(&value, f->credentials, strlen(f->credentials));
         add_header(headers, "Authorization", 13, buf_str(&value));
         buf_free(&value);
     }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/base64.h"
 #include "common/buf.h"
 #include "common/csv.h"
 #include "common/error.h"
@@ -206,6 +207,26 @@ static void test_json_writer_reports_bad_nesting(void **state)
     assert_int_equal(rc, -1);
 }
 
+/* RFC 4648 section 10's test vectors. */
+static void test_base64_vectors(void **state)
+{
+    (void)state;
+    static const char *const vectors[][2] = {{"", ""},
+                                             {"f", "Zg=="},
+                                             {"fo", "Zm8="},
+                                             {"foo", "Zm9v"},
+                                             {"foob", "Zm9vYg=="},
+                                             {"fooba", "Zm9vYmE="},
+                                             {"foobar", "Zm9vYmFy"}};
+    for (size_t i = 0; i < sizeof vectors / sizeof vectors[0]; i++) {
+        struct buf out = BUF_INIT;
+        assert_int_equal(base64_append(&out, vectors[i][0], strlen(vectors[i][0])), CP_OK);
+        assert_string_equal(buf_str(&out), vectors[i][1]);
+        assert_int_equal(out.len, base64_length(strlen(vectors[i][0])));
+        buf_free(&out);
+    }
+}
+
 static void test_rule_catalog_is_consistent(void **state)
 {
     (void)state;
@@ -262,6 +283,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_buf_appends_and_stays_terminated),
+        cmocka_unit_test(test_base64_vectors),
         cmocka_unit_test(test_json_writer_escapes_and_separates),
         cmocka_unit_test(test_json_writer_script_safe),
         cmocka_unit_test(test_html_escape),
