@@ -49,7 +49,7 @@
 #define CLUSTERS_NO_VOTE UINT32_MAX
 #define CLUSTERS_NONE UINT32_MAX
 #define CLUSTERS_MAX_WINDOW 256
-/* Pages with fewer main-text words are not clustered: stubs, script-built shells that show only a
+/* Pages with fewer main-text words are not clustered: near-empty pages, script-built shells that show only a
  * loading message, and pages that are all navigation share their few words without being copies of
  * one document (js_shell and the thin-page checks speak of them). */
 #define CLUSTERS_MIN_WORDS 10

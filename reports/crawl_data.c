@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <uthash.h>
 
+#include "store/store.h"
 #include "web/content_type.h"
 #include "common/buf.h"
 #include "common/error.h"
@@ -71,6 +72,8 @@ static double parse_double(const char *text, double missing)
 
 /* ---- pages.csv ---- */
 
+/* pages.csv's columns in the order crawler/crawl_output writes them (store_page_fact_columns, the
+ * one list of their names); an older folder may lack some: their index is then -1. */
 enum page_column {
     COL_URL,
     COL_STATUS,
@@ -91,36 +94,13 @@ enum page_column {
     COL_CONTENT_ENCODING,
     COL_HSTS,
     COL_ANALYTICS,
-    COL_LINK_SCORE,
+    COL_LINKS_DROPPED,
     COL_INDEXABLE,
     COL_NOT_INDEXABLE_REASONS,
+    COL_LINK_SCORE,
     COL_COUNT
 };
-
-static const char *const page_column_names[COL_COUNT] = {
-    "url",
-    "status",
-    "content_type",
-    "depth",
-    "size",
-    "ttfb_ms",
-    "total_ms",
-    "redirect_to",
-    "canonical",
-    "robots_directives",
-    "in_sitemap",
-    "inlinks",
-    "outlinks",
-    "title",
-    "error",
-    "http_version",
-    "content_encoding",
-    "hsts",
-    "analytics",
-    "link_score",
-    "indexable",
-    "not_indexable_reasons",
-};
+_Static_assert(COL_COUNT == STORE_PAGE_FACT_COLUMNS, "pages.csv's columns are store_page_fact_columns");
 
 struct csv_context {
     struct crawl_data *data;
@@ -152,7 +132,7 @@ static int page_record(void *context, char **fields, size_t count, unsigned line
 {
     struct csv_context *ctx = context;
     if (!ctx->have_header)
-        return read_header(ctx, fields, count, page_column_names, COL_COUNT);
+        return read_header(ctx, fields, count, store_page_fact_columns, COL_COUNT);
     struct crawl_data *data = ctx->data;
     const char *url = column_value(ctx, fields, count, COL_URL);
     if (!*url) {
