@@ -39,41 +39,8 @@ echo "== generating $N pages"
 "$GEN_SITE" "$WORK/site" "$N"
 du -sh "$WORK/site" | sed 's/^/site size: /'
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-mkdir -p "$WORK/nginx/logs" "$WORK/nginx/tmp"
-cat >"$WORK/nginx/nginx.conf" <<CONF
-worker_processes 1;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/logs/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path $WORK/nginx/tmp/body;
-    proxy_temp_path $WORK/nginx/tmp/proxy;
-    fastcgi_temp_path $WORK/nginx/tmp/fastcgi;
-    uwsgi_temp_path $WORK/nginx/tmp/uwsgi;
-    scgi_temp_path $WORK/nginx/tmp/scgi;
-    types { text/html html; text/css css; }
-    charset utf-8;
-    default_type application/octet-stream;
-    sendfile on;
-    keepalive_requests 100000;
-    gzip on;
-    gzip_types text/css;
-    server {
-        listen 127.0.0.1:$PORT;
-        root $WORK/site;
-        location /old/ { rewrite ^/old/([0-9]+)\$ /p/\$1.html permanent; }
-    }
-}
-CONF
-nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' &
-NGINX_PID=$!
-for _ in $(seq 100); do
-    curl -s -o /dev/null "http://127.0.0.1:$PORT/p/0.html" && break
-    sleep 0.1
-done
-START="http://127.0.0.1:$PORT/p/0.html"
+. "$ROOT/bench/tools/nginx.sh"
+nginx_serve "$WORK" "$WORK/site" "access_log off; gzip on; gzip_types text/css;"
 
 # measure LABEL COMMAND...: wall, CPU and peak RSS from GNU time
 measure() {

@@ -42,42 +42,9 @@ trap cleanup EXIT INT TERM
 echo "== generating $N pages"
 "$GEN_SITE" "$WORK/site" "$N"
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-mkdir -p "$WORK/nginx/logs" "$WORK/nginx/tmp"
 ACCESS=$WORK/nginx/logs/access.log
-cat >"$WORK/nginx/nginx.conf" <<CONF
-worker_processes 1;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/logs/error.log warn;
-events { worker_connections 1024; }
-http {
-    log_format short '\$status \$request_method \$uri';
-    access_log $ACCESS short;
-    client_body_temp_path $WORK/nginx/tmp/body;
-    proxy_temp_path $WORK/nginx/tmp/proxy;
-    fastcgi_temp_path $WORK/nginx/tmp/fastcgi;
-    uwsgi_temp_path $WORK/nginx/tmp/uwsgi;
-    scgi_temp_path $WORK/nginx/tmp/scgi;
-    types { text/html html; text/css css; }
-    charset utf-8;
-    default_type application/octet-stream;
-    sendfile on;
-    keepalive_requests 100000;
-    etag on;
-    server {
-        listen 127.0.0.1:$PORT;
-        root $WORK/site;
-        location /old/ { rewrite ^/old/([0-9]+)\$ /p/\$1.html permanent; }
-    }
-}
-CONF
-nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' &
-NGINX_PID=$!
-for _ in $(seq 100); do
-    curl -s -o /dev/null "http://127.0.0.1:$PORT/p/0.html" && break
-    sleep 0.1
-done
-START="http://127.0.0.1:$PORT/p/0.html"
+. "$ROOT/bench/tools/nginx.sh"
+nginx_serve "$WORK" "$WORK/site" "log_format short '\$status \$request_method \$uri'; access_log $ACCESS short; etag on;"
 
 # measure LABEL COMMAND...: wall, CPU (user + system) and peak RSS from GNU time
 measure() {
