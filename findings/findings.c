@@ -4,6 +4,7 @@
 
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,6 +164,19 @@ void findings_free(struct finding_list *list)
     *list = (struct finding_list)FINDING_LIST_INIT;
 }
 
+/* The rules whose findings belong to a robots.txt or sitemap file, by the catalog's section prefix so
+ * rules added to those sections later follow without a change here. */
+static bool rule_of_file_section(enum rule_id rule)
+{
+    const char *id = rule_get(rule)->id;
+    return strncmp(id, "sitemap-", 8) == 0 || strncmp(id, "robots-", 7) == 0;
+}
+
+const char *finding_file(const struct finding *f)
+{
+    return rule_of_file_section(f->rule) || f->rule == RULE_ORPHAN_URL ? f->source : NULL;
+}
+
 enum finding_identity_key finding_identity_key_kind(enum rule_id rule)
 {
     switch (rule) {
@@ -183,10 +197,8 @@ enum finding_identity_key finding_identity_key_kind(enum rule_id rule)
     default: break;
     }
     /* Sitemap and robots.txt findings belong to the file that holds the entry (the same URL listed
-     * in two sitemaps is two findings). Keyed on the id prefix so rules added to those sections
-     * later follow without a change here. */
-    const char *id = rule_get(rule)->id;
-    if (strncmp(id, "sitemap-", 8) == 0 || strncmp(id, "robots-", 7) == 0)
+     * in two sitemaps is two findings). */
+    if (rule_of_file_section(rule))
         return FINDING_KEY_SOURCE;
     /* Page and graph findings (broken-link, redirect-*, deep-page, ...): the URL alone. The sources
      * of a broken link or the hops of a chain are evidence that may change. */

@@ -71,6 +71,15 @@ void findings_free(struct finding_list *list);
 /* Free what one finding owns (not the finding itself, which lives in a list's array). */
 void finding_free(struct finding *finding);
 
+/* The robots.txt or sitemap file (a sitemap or a sitemap index) a finding is about, or NULL: findings.json's
+ * and findings.csv's `file`. A finding carries its file when its subject is that file or a line of it
+ * (every sitemap-* and robots-* rule), or when its evidence is an entry the file lists (orphan-url: a
+ * page only a sitemap names). The file is the one the finding was seen in, which those rules already
+ * hold in `source` (and `line` is the line of that file), so this reads it from there rather than
+ * keeping a second copy that could disagree. Site-level findings about a file that does not exist
+ * (sitemap-missing, robots-missing) have no source and so no file. The result points into finding. */
+const char *finding_file(const struct finding *finding);
+
 /* Finding identity: what makes "the same finding" across two runs, for baselines and SARIF
  * fingerprints. It is the rule id, the URL, and one more key that depends on the rule's family
  * (the canonical or hreflang target in related[0], or the sitemap/robots.txt file in source);

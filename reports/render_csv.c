@@ -45,6 +45,8 @@ static int write_row(FILE *out, const struct finding *f, const char *state, bool
         fputc(',', out);
         csv_write_field(out, state);
     }
+    fputc(',', out);
+    csv_write_field(out, finding_file(f));
     fputs("\r\n", out);
     buf_reset(joined);
     return rc;
@@ -55,8 +57,10 @@ int render_findings_csv(FILE *out, const struct finding_list *list, const struct
     const struct baseline_comparison *b = ctx->baseline;
     struct buf joined = BUF_INIT;
     int rc = CP_OK;
-    fputs(b ? "rule,severity,url,message,source,line,related,cause,baseline_state\r\n"
-            : "rule,severity,url,message,source,line,related,cause\r\n",
+    /* file came after baseline_state: a column is only ever added at the end, so no reader's column
+     * moves, with or without a baseline. */
+    fputs(b ? "rule,severity,url,message,source,line,related,cause,baseline_state,file\r\n"
+            : "rule,severity,url,message,source,line,related,cause,file\r\n",
           out);
     for (size_t i = 0; i < list->count && rc == CP_OK; i++)
         rc = write_row(out, &list->items[i], report_baseline_state(ctx, i), b != NULL, &joined);
@@ -69,7 +73,7 @@ int render_findings_csv(FILE *out, const struct finding_list *list, const struct
         csv_write_field(out, ctx->inputs && ctx->input_count ? ctx->inputs[0] : NULL);
         fputc(',', out);
         csv_write_field(out, ctx->partial);
-        fputs(b ? ",,,,,\r\n" : ",,,,\r\n", out);
+        fputs(b ? ",,,,,,\r\n" : ",,,,,\r\n", out);
     }
     buf_free(&joined);
     if (rc == CP_OK && (fflush(out) != 0 || ferror(out)))

@@ -151,6 +151,8 @@ void render_finding_json(struct json_writer *w, const struct finding *f, const c
             json_uint(w, f->column);
         }
     }
+    json_key(w, "file");
+    json_string(w, finding_file(f));
     struct buf cause = BUF_INIT;
     if (finding_cause_key(f, &cause) == CP_OK) {
         json_key(w, "cause");

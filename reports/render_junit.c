@@ -242,6 +242,8 @@ static void write_finding_case(struct junit *j, size_t index, struct buf *scratc
             buf_printf(&body, ":%u", f->column);
         buf_append_char(&body, '\n');
     }
+    if (finding_file(f))
+        buf_printf(&body, "File: %s\n", finding_file(f));
     for (size_t i = 0; i < f->related_count; i++)
         buf_printf(&body, "Related: %s\n", f->related[i]);
     if (state)

@@ -14,6 +14,10 @@ Two expectation formats are read:
   extra args, and the audit must exit with "exit".
 Pairs are compared as multisets: a rule that fires twice for one URL is expected twice.
 
+compare also checks every finding's `file` (docs/formats.md): the robots.txt or sitemap file of a
+finding about one (every sitemap-* and robots-* rule, and orphan-url, whose evidence is a sitemap
+entry), which is the file the finding was seen in, its source; null for every other finding.
+
 settings prints shell assignments for run.sh: site_url, args (quoted for eval) and exit (empty
 when the expectation does not say). compare prints both sides' differences and exits 1 when there
 are any (or the exit status differs), 2 when a file cannot be read.
@@ -67,6 +71,18 @@ def produced_pairs(path, use_source):
     return [(f.get("rule"), f.get("url") or (f.get("source") if use_source else None)) for f in findings]
 
 
+def file_problems(path):
+    """The findings whose `file` is not the one docs/formats.md says."""
+    problems = []
+    for f in load_json(path, "audit output")["findings"]:
+        rule = f.get("rule") or ""
+        about_file = rule.startswith(("sitemap-", "robots-")) or rule == "orphan-url"
+        want = f.get("source") if about_file else None
+        if "file" not in f or f["file"] != want:
+            problems.append("  %-28s %s: file %r, want %r" % (rule, f.get("url"), f.get("file", "(absent)"), want))
+    return problems
+
+
 def settings(path):
     _, data, _ = read_expectation(path)
     args = data.get("args", [])
@@ -83,7 +99,8 @@ def compare(path, findings_path, exit_status):
     missing = sorted((expected - produced).elements(), key=sort_key)
     unexpected = sorted((produced - expected).elements(), key=sort_key)
     wrong_exit = "exit" in data and exit_status is not None and exit_status != data["exit"]
-    if not missing and not unexpected and not wrong_exit:
+    wrong_files = file_problems(findings_path)
+    if not missing and not unexpected and not wrong_exit and not wrong_files:
         print("ok: %d findings as expected" % sum(expected.values()))
         return 0
     if wrong_exit:
@@ -96,6 +113,9 @@ def compare(path, findings_path, exit_status):
         print("produced but not expected (%d):" % len(unexpected))
         for rule, url in unexpected:
             print("  + %-28s %s" % (rule, url))
+    if wrong_files:
+        print("findings with the wrong file (%d):" % len(wrong_files))
+        print("\n".join(wrong_files))
     return 1
 
 

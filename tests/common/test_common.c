@@ -279,6 +279,32 @@ static void test_findings_sort_count_and_render(void **state)
     findings_free(&list);
 }
 
+/* finding_file: the robots.txt or sitemap file of a finding about one (its subject, a line of it, or
+ * an entry it lists), whether or not the finding has a URL; nothing for page, graph and site-level
+ * findings. The file is the finding's source, so identities (which key these rules on the source)
+ * are unchanged by it. */
+static void test_finding_file(void **state)
+{
+    (void)state;
+    struct finding_list list = FINDING_LIST_INIT;
+    const char *robots = "https://s.test/robots.txt", *sitemap = "https://s.test/sitemap.xml";
+    assert_non_null(findings_add(&list, RULE_ROBOTS_INVALID_LINE, NULL, robots, 4, "line 4"));
+    assert_non_null(findings_add(&list, RULE_SITEMAP_UNREACHABLE, sitemap, sitemap, 0, "404"));
+    assert_non_null(findings_add(&list, RULE_SITEMAP_URL_REDIRECT, "https://s.test/old", sitemap, 12, "301"));
+    assert_non_null(findings_add(&list, RULE_ORPHAN_URL, "https://s.test/lost", sitemap, 3, "only listed"));
+    assert_non_null(findings_add(&list, RULE_BROKEN_LINK, "https://s.test/404", "https://s.test/", 0, "404"));
+    assert_non_null(findings_add(&list, RULE_ROBOTS_MISSING, "https://s.test/", NULL, 0, "404"));
+    assert_non_null(findings_add(&list, RULE_SITEMAP_MISSING, "https://s.test/", NULL, 0, "none"));
+    const char *want[] = {robots, sitemap, sitemap, sitemap, NULL, NULL, NULL};
+    for (size_t i = 0; i < list.count; i++) {
+        if (want[i])
+            assert_string_equal(finding_file(&list.items[i]), want[i]);
+        else
+            assert_null(finding_file(&list.items[i]));
+    }
+    findings_free(&list);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -293,6 +319,7 @@ int main(void)
         cmocka_unit_test(test_findings_cap_after_move_rule),
         cmocka_unit_test(test_rule_catalog_is_consistent),
         cmocka_unit_test(test_findings_sort_count_and_render),
+        cmocka_unit_test(test_finding_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
