@@ -364,6 +364,34 @@ def case_check_external_audit(server, out):
         s.stop()
 
 
+def case_check_external_pack(server, out):
+    """The pack's analytics tag coverage counts the site's own pages only: the partner's page that
+    --check-external fetched (an HTML 200 without any tag) is another site's, so it is neither among
+    the pages measured nor among the pages without a tag."""
+    s = Server(server, "external")
+    try:
+        audit(external_site(s) + ["--check-external", "--format", "json,md"], out, (1,))
+        rows = read_csv(os.path.join(out, "pages.csv"))
+        tools = [r for r in rows if r["url"] == "http://partner.test/tools"]
+        check(tools and tools[0]["status"] == "200" and tools[0]["content_type"].startswith("text/html")
+              and not tools[0]["analytics"], "the untagged external page was not fetched as HTML: %s" % tools)
+        own = [r for r in rows if r["url"].startswith("http://external.test/") and r["status"] == "200"
+               and r["content_type"].startswith("text/html")]
+        check(len(own) == 2, "in-scope HTML pages %s" % [r["url"] for r in own])
+        with open(os.path.join(out, "pack.md")) as f:
+            text = f.read()
+        tags = text.split("### Analytics tags seen by the crawl", 1)[-1].split("\n## ", 1)[0]
+        check("Over %d HTML pages answering 200:" % len(own) in tags, "tag coverage measured over: %s" % tags)
+        check("| (none) | %d |" % len(own) in tags, "pages with no tag: %s" % tags)
+        check("partner.test" not in tags, "an external page is listed as missing a tag: %s" % tags)
+        missing = os.path.join(out, "analytics-missing.csv")
+        if os.path.exists(missing):
+            listed = [r["url"] for r in read_csv(missing)]
+            check(sorted(listed) == sorted(r["url"] for r in own), "analytics-missing.csv lists %s" % listed)
+    finally:
+        s.stop()
+
+
 def case_connect_error(server, out):
     """A refused connection is a page not fetched, with the connect error class (its request never
     left: nothing is known about it), and the crawl still writes its files; a crawl that never reached
