@@ -50,14 +50,14 @@ int crawl_output_open_links(const char *dir, FILE **out, bool rendered, char *er
     *out = open_in(dir, "links.csv.tmp", path, sizeof(path), error, error_size); /* renamed by _finish */
     if (!*out)
         return CP_ERR_IO;
-    fputs(rendered ? "source,target,kind,rel,anchor,followable,rendered\r\n"
-                   : "source,target,kind,rel,anchor,followable\r\n",
+    fputs(rendered ? "source,target,kind,rel,anchor,followable,rendered,found_in\r\n"
+                   : "source,target,kind,rel,anchor,followable,found_in\r\n",
           *out);
     return CP_OK;
 }
 
 void crawl_output_link_row(FILE *out, const char *source, const char *target, const char *kind, const char *rel,
-                           const char *anchor, bool followable, int rendered)
+                           const char *anchor, bool followable, int rendered, bool from_header)
 {
     csv_write_field(out, source);
     fputc(',', out);
@@ -71,7 +71,7 @@ void crawl_output_link_row(FILE *out, const char *source, const char *target, co
     fputs(followable ? ",1" : ",0", out);
     if (rendered >= 0)
         fputs(rendered ? ",1" : ",0", out);
-    fputs("\r\n", out);
+    fputs(from_header ? ",header\r\n" : ",html\r\n", out);
 }
 
 static const char *version_text(uint8_t version)
@@ -354,15 +354,20 @@ int crawl_output_sitemaps(const char *dir, const struct crawl_result *r, struct 
     FILE *out = open_in(dir, "sitemaps.csv.tmp", path, sizeof(path), error, error_size);
     if (!out)
         return CP_ERR_IO;
-    fputs("sitemap,url,lastmod\r\n", out);
+    fputs("sitemap,url,lastmod,line\r\n", out);
     uint32_t count = graph_node_count(r->graph);
     for (uint32_t id = 0; id < count; id++) {
         for (uint32_t at = graph_node(r->graph, id)->sitemap_first; at != GRAPH_NO_NODE;) {
             const struct graph_sitemap_entry *entry = graph_sitemap_entry(r->graph, at);
-            char lastmod[32];
+            char lastmod[32], line[16];
             lastmod_text(entry->lastmod, lastmod);
-            const char *fields[] = {graph_url(r->graph, entry->sitemap, NULL), graph_url(r->graph, id, NULL), lastmod};
-            csv_write_record(out, fields, 3);
+            line[0] = '\0'; /* 0: not known (an entry made without a file behind it) */
+            if (entry->line)
+                snprintf(line, sizeof line, "%u", entry->line);
+            const char *fields[] = {graph_url(r->graph, entry->sitemap, NULL), graph_url(r->graph, id, NULL), lastmod,
+                                    line};
+            csv_write_record(out, fields, 4);
+            /* the store's sitemap_entries table has no line column: its schema stays as it is */
             if (store)
                 store_put_sitemap_entry(store, fields[0], fields[1], fields[2]);
             at = entry->next;

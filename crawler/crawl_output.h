@@ -68,19 +68,22 @@ int crawl_output_open_store(const char *dir, const char *path, const struct stor
 int crawl_output_close_store(struct store *store, const struct crawl_result *result, char *error, size_t error_size);
 
 /* links.csv: open DIR/links.csv.tmp (crawl_output_finish renames it) and write its header. */
-/* With rendered (a --render crawl) the file has a last column, `rendered`: 1 for a reference
- * only the rendered DOM holds, 0 for one the raw HTML has; without it the file is as before. */
+/* With rendered (a --render crawl) the file has a column `rendered` after followable: 1 for a
+ * reference only the rendered DOM holds, 0 for one the raw HTML has. The last column, found_in, is
+ * `header` for a reference an HTTP header made (the graph edge's GRAPH_EDGE_FROM_HEADER: a Link
+ * header's canonical, hreflang, next or prev, a redirect's Location), else `html`. */
 int crawl_output_open_links(const char *dir, FILE **out, bool rendered, char *error, size_t error_size);
-/* rendered: -1 when the file has no rendered column, else 0 or 1. */
+/* rendered: -1 when the file has no rendered column, else 0 or 1; from_header: found_in. */
 void crawl_output_link_row(FILE *out, const char *source, const char *target, const char *kind, const char *rel,
-                           const char *anchor, bool followable, int rendered);
+                           const char *anchor, bool followable, int rendered, bool from_header);
 
 /* pages.csv for a finished (or interrupted) crawl: every column that is a page fact (depth, inlinks,
  * outlinks, ...) is read from analysis, a complete analysis of the frozen graph. */
 int crawl_output_pages(const char *dir, const struct crawl_result *result, const struct graph_analysis *analysis,
                        struct store *store, char *error, size_t error_size);
-/* sitemaps.csv: sitemap,url,lastmod — one row per sitemap entry the crawl read (after index
- * recursion), url as crawl identity, lastmod as W3C Datetime in UTC or empty. The pack reads it
+/* sitemaps.csv: sitemap,url,lastmod,line — one row per sitemap entry the crawl read (after index
+ * recursion), url as crawl identity, lastmod as W3C Datetime in UTC or empty, line the line of the
+ * entry's <loc> in the (uncompressed) file, as the sitemap findings give it. The pack reads it
  * for coverage, the sitemap diff and freshness. */
 int crawl_output_sitemaps(const char *dir, const struct crawl_result *result, struct store *store, char *error,
                           size_t error_size);

@@ -221,7 +221,8 @@ void crawl_write_link_row(struct crawl *c, uint32_t source, uint32_t target, uin
      * the graph follows it as a link (rel_extra is set for those only). */
     const char *kind = rel_extra ? rel_extra : graph_edge_kind_name(graph_edge_kind(meta));
     crawl_output_link_row(c->o->links_out, graph_url(c->graph, source, NULL), graph_url(c->graph, target, NULL), kind,
-                          rel, anchor, graph_edge_followable(c->graph, source, meta), c->o->render ? rendered : -1);
+                          rel, anchor, graph_edge_followable(c->graph, source, meta), c->o->render ? rendered : -1,
+                          (meta & GRAPH_EDGE_FROM_HEADER) != 0);
 }
 
 bool crawl_is_exact(const struct crawl *c)

@@ -22,6 +22,8 @@ static uint8_t edge_kind_of_link(uint8_t kind)
     switch (kind) {
     case EXTRACT_LINK_REFRESH: return GRAPH_EDGE_REFRESH;
     case EXTRACT_LINK_IFRAME: return GRAPH_EDGE_IFRAME;
+    case EXTRACT_LINK_HEADER_NEXT:
+    case EXTRACT_LINK_HEADER_PREV: return GRAPH_EDGE_LINK | GRAPH_EDGE_FROM_HEADER; /* a Link header's */
     default: return GRAPH_EDGE_LINK;
     }
 }

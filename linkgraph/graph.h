@@ -67,7 +67,7 @@ enum graph_edge_kind {
 #define GRAPH_REL_SPONSORED 0x20u
 #define GRAPH_REL_ANY_NOFOLLOW (GRAPH_REL_NOFOLLOW | GRAPH_REL_UGC | GRAPH_REL_SPONSORED)
 #define GRAPH_EDGE_SOURCE_IN_SCOPE 0x40u
-#define GRAPH_EDGE_FROM_HEADER 0x80u /* found in an HTTP header (Link, Refresh), not in the HTML */
+#define GRAPH_EDGE_FROM_HEADER 0x80u /* found in an HTTP header (Link, Location), not in the HTML */
 
 static inline enum graph_edge_kind graph_edge_kind(uint8_t meta)
 {

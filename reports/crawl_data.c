@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,8 +201,8 @@ static void take_page_columns(const struct csv_context *ctx)
 
 /* ---- links.csv and sitemaps.csv ---- */
 
-static const char *const link_column_names[] = {"source", "target", "kind", "rel", "followable", "anchor"};
-static const char *const entry_column_names[] = {"url", "sitemap", "lastmod"};
+static const char *const link_column_names[] = {"source", "target", "kind", "rel", "followable", "anchor", "found_in"};
+static const char *const entry_column_names[] = {"url", "sitemap", "lastmod", "line"};
 static const char *const cluster_column_names[] = {"cluster", "kind", "url", "role", "votes", "internal_links"};
 
 static enum crawl_link_kind link_kind(const char *text)
@@ -218,7 +219,7 @@ static int link_record(void *context, char **fields, size_t count, unsigned line
     struct csv_context *ctx = context;
     (void)line;
     if (!ctx->have_header)
-        return read_header(ctx, fields, count, link_column_names, 6);
+        return read_header(ctx, fields, count, link_column_names, 7);
     struct crawl_link *l = array_push((void **)&ctx->data->links, &ctx->data->link_count, sizeof(*l));
     if (!l)
         return CP_ERR_NOMEM;
@@ -234,6 +235,8 @@ static int link_record(void *context, char **fields, size_t count, unsigned line
         l->followable = strcmp(column_value(ctx, fields, count, 4), "1") == 0;
     else
         l->followable = (l->kind == LINK_A || l->kind == LINK_IFRAME) && !l->nofollow;
+    /* found_in: an older folder has no such column, and its references read as the HTML's */
+    l->from_header = strcmp(column_value(ctx, fields, count, 6), "header") == 0;
     return l->source && l->target && l->rel && l->anchor ? CP_OK : CP_ERR_NOMEM;
 }
 
@@ -242,13 +245,15 @@ static int entry_record(void *context, char **fields, size_t count, unsigned lin
     struct csv_context *ctx = context;
     (void)line;
     if (!ctx->have_header)
-        return read_header(ctx, fields, count, entry_column_names, 3);
+        return read_header(ctx, fields, count, entry_column_names, 4);
     struct crawl_sitemap_entry *e = array_push((void **)&ctx->data->entries, &ctx->data->entry_count, sizeof(*e));
     if (!e)
         return CP_ERR_NOMEM;
     e->url = copy_or_empty(column_value(ctx, fields, count, 0));
     e->sitemap = copy_or_empty(column_value(ctx, fields, count, 1));
     e->lastmod = copy_or_empty(column_value(ctx, fields, count, 2));
+    long at = parse_long(column_value(ctx, fields, count, 3), 0); /* no column (older folder, store): 0 */
+    e->line = at > 0 && at <= UINT32_MAX ? (unsigned)at : 0;
     return e->url && e->sitemap && e->lastmod ? CP_OK : CP_ERR_NOMEM;
 }
 

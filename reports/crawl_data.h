@@ -5,8 +5,8 @@
  * The folder contract (documented in docs/pack.md, "The crawl folder"):
  *   pages.csv     required. RFC 4180 with a header row; columns are found by name, unknown extra
  *                 columns are ignored, missing optional columns read as "not measured".
- *   links.csv     optional. source,target,kind,rel,anchor.
- *   sitemaps.csv  optional. sitemap,url,lastmod: one row per sitemap entry.
+ *   links.csv     optional. source,target,kind,rel,anchor,followable,found_in.
+ *   sitemaps.csv  optional. sitemap,url,lastmod,line: one row per sitemap entry.
  *   clusters.csv  optional. cluster,kind,url,role,votes,internal_links: duplicate clusters.
  *   findings.json optional. The audit's findings (schema 1, docs/formats.md), read with jansson.
  *   crawl.json    optional. Run metadata: start_url, started_at, options, robots, sitemaps.
@@ -72,12 +72,15 @@ struct crawl_link {
     /* Whether search engines follow it: links.csv's followable column (the crawl's one definition,
      * linkgraph/analysis.h); without that column, a link or iframe without nofollow. */
     bool followable;
+    /* links.csv's found_in is `header` (a Link header, a redirect's Location); false without the column */
+    bool from_header;
 };
 
 struct crawl_sitemap_entry {
     char *sitemap;
     char *url;
     char *lastmod; /* "" when absent */
+    unsigned line; /* the line of its <loc> in the sitemap file; 0 when unknown (no line column) */
 };
 
 /* A clusters.csv row (docs/clusters.md): rows of one cluster are adjacent, in URL order. */

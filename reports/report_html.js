@@ -163,13 +163,15 @@ function main(D) {
   }
 
   /* ---- URL explorer ---- */
-  var inLinks = null, outLinks = null, entries = null;
+  var inLinks = null, outLinks = null, entries = null, canonicals = null;
   function push(map, key, value) { if (!map.has(key)) map.set(key, []); map.get(key).push(value); }
   function indexLinks() {
     if (inLinks) return;
-    inLinks = new Map(); outLinks = new Map(); entries = new Map();
+    inLinks = new Map(); outLinks = new Map(); entries = new Map(); canonicals = new Map();
     for (var i = 0; i + 4 < D.links.length; i += 5) { push(outLinks, D.links[i], i); push(inLinks, D.links[i + 1], i); }
     D.entries.forEach(function (e) { push(entries, e[0], e); });
+    /* [page, target, from header] triples: links.csv's canonical rows and their found_in */
+    for (var c = 0; c + 2 < D.canonicals.length; c += 3) push(canonicals, D.canonicals[c], [D.canonicals[c + 1], D.canonicals[c + 2]]);
   }
   function searchUrls() {
     var q = $('x-search').value.trim().toLowerCase(), ul = $('x-matches'), n = 0;
@@ -221,6 +223,35 @@ function main(D) {
     next();
     return box;
   }
+  /* The canonicals the HTML names and those a Link header names, apart (links.csv's found_in): when
+   * both name one and they differ, search engines may take either, and a row says so. */
+  function canonicalList(targets, ref) {
+    if (!targets.length) return 'none';
+    var span = el('span');
+    targets.forEach(function (t, i) {
+      if (i) span.appendChild(document.createTextNode(', '));
+      span.appendChild(urlButton(urlOf(t)));
+      if (t === ref) span.appendChild(document.createTextNode(' (itself)'));
+    });
+    return span;
+  }
+  function canonicalFacts(tbody, ref) {
+    if (!D.has_links) { fact(tbody, 'canonical (HTML)', 'unknown (no links.csv)'); return; }
+    var html = [], header = [];
+    (canonicals.get(ref) || []).forEach(function (c) {
+      var list = c[1] ? header : html, url = urlOf(c[0]);
+      if (!list.some(function (t) { return urlOf(t) === url; })) list.push(c[0]);
+    });
+    fact(tbody, 'canonical (HTML)', canonicalList(html, ref));
+    fact(tbody, 'canonical (Link header)', canonicalList(header, ref));
+    var differ = html.length && header.length && (html.length !== header.length ||
+      html.some(function (t) { return !header.some(function (u) { return urlOf(u) === urlOf(t); }); }));
+    if (!differ) return;
+    var names = function (list) { return list.map(urlOf).join(', '); };
+    tbody.appendChild(el('tr', {'data-fact': 'canonical conflict', cls: 'conflict'}, [el('th', {text: 'canonicals disagree'}),
+      el('td', {text: 'the HTML names ' + names(html) + ', the Link header names ' + names(header) +
+                      ': search engines may take either'})]));
+  }
   function pageFacts(box, ref) {
     var p = pages[ref], tbody = el('tbody');
     var yes = p[P.indexable] === 1;
@@ -232,10 +263,15 @@ function main(D) {
     fact(tbody, 'redirect hops', redirectHops(ref));
     var canonical = p[P.canonical];
     fact(tbody, 'canonical', canonical === null ? 'none' : canonical === ref ? 'itself' : urlButton(urlOf(canonical)));
+    canonicalFacts(tbody, ref);
     fact(tbody, 'robots directives', D.strings[p[P.robots]] || 'none');
     var list = entries.get(ref) || [];
     var sm = el('span', null, [list.length ? '' : (p[P.inSitemap] ? 'in a sitemap' : 'in no sitemap')]);
-    list.forEach(function (e, i) { sm.appendChild(document.createTextNode((i ? '; ' : '') + urlOf(D.sitemaps[e[1]]) + (e[2] ? ' (lastmod ' + e[2] + ')' : ''))); });
+    list.forEach(function (e, i) {
+      /* FILE:LINE, the line of the entry's <loc> (sitemaps.csv's line; 0 when the folder has none) */
+      sm.appendChild(el('span', {cls: 'entry', text: urlOf(D.sitemaps[e[1]]) + (e[3] ? ':' + e[3] : '')}));
+      sm.appendChild(document.createTextNode((e[2] ? ' (lastmod ' + e[2] + ')' : '') + (i + 1 < list.length ? '; ' : '')));
+    });
     fact(tbody, 'sitemap entries', sm);
     fact(tbody, 'click depth', p[P.depth] >= 0 ? String(p[P.depth]) : 'not reached by followable links');
     fact(tbody, 'link score', p[P.score] === null || p[P.score] < 0 ? 'unknown' : String(p[P.score]));

@@ -27,6 +27,7 @@
 #define LINKS_PER_PAGE_MIN 1
 #define ANCHOR_MAX 120
 #define LINKS_PER_PAGE_MAX 800
+#define CANONICALS_PER_PAGE 8
 
 /* Strings written once and referred to by index: link targets that are no pages.csv row, anchors,
  * rel values, sitemap files. */
@@ -214,6 +215,32 @@ static int write_links(struct writer *x)
     return x->extra.failed || x->strings.failed ? CP_ERR_NOMEM : CP_OK;
 }
 
+/* Every page's canonical references as links.csv's rows name them, outside the link budget (the
+ * explorer shows the HTML's and the Link header's apart, so none may be cut away): three numbers a
+ * reference (page row, target, 1 when found in a header), at most CANONICALS_PER_PAGE a page. */
+static int write_canonicals(struct writer *x)
+{
+    const struct crawl_data *d = x->f->data;
+    unsigned char *seen = calloc(d->page_count + 1, 1);
+    if (!seen)
+        return CP_ERR_NOMEM;
+    json_key(&x->w, "canonicals");
+    json_begin_array(&x->w);
+    for (size_t i = 0; i < d->link_count; i++) {
+        const struct crawl_link *l = &d->links[i];
+        const struct crawl_page *sp = l->kind == LINK_CANONICAL ? crawl_data_find(d, l->source) : NULL;
+        if (!sp || seen[sp - d->pages] >= CANONICALS_PER_PAGE)
+            continue;
+        seen[sp - d->pages]++;
+        json_int(&x->w, sp - d->pages);
+        json_int(&x->w, (int64_t)link_end(x, l->target, crawl_data_find(d, l->target)));
+        json_int(&x->w, l->from_header);
+    }
+    json_end_array(&x->w);
+    free(seen);
+    return x->extra.failed ? CP_ERR_NOMEM : CP_OK;
+}
+
 static void write_strings(struct writer *x, const char *key, const struct intern *t, bool urls)
 {
     json_key(&x->w, key);
@@ -259,7 +286,7 @@ static void write_findings(struct writer *x)
     json_key(w, "findings_total"), json_uint(w, list->count);
 }
 
-/* [url ref, sitemap index into "sitemaps", lastmod] */
+/* [url ref, sitemap index into "sitemaps", lastmod, line (0: unknown)] */
 static void write_entries(struct writer *x)
 {
     const struct crawl_data *d = x->f->data;
@@ -270,6 +297,7 @@ static void write_entries(struct writer *x)
         json_int(&x->w, (int64_t)link_end(x, d->entries[i].url, crawl_data_find(d, d->entries[i].url)));
         json_int(&x->w, (int64_t)intern(&x->sitemaps, d->entries[i].sitemap));
         text(x, d->entries[i].lastmod, 64);
+        json_uint(&x->w, d->entries[i].line);
         json_end_array(&x->w);
     }
     json_end_array(&x->w);
@@ -343,6 +371,8 @@ static int write_json(FILE *out, const struct report_facts *facts)
     json_end_array(&x.w);
     if (status == CP_OK)
         status = write_links(&x);
+    if (status == CP_OK)
+        status = write_canonicals(&x);
     if (status == CP_OK) {
         write_entries(&x);
         write_findings(&x);

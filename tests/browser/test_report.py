@@ -13,6 +13,12 @@ protocol, tests/browser/cdp.py), loaded from file:// as a person opens it.
                                window.pwned, no dialog, no element or on* attribute from the data),
                                the strings show literally
     test_report.py rebuild     `crawlpack report OUT -o FILE` writes the file the audit wrote
+    test_report.py explorer --server PATH
+                               audit fixtures/sites/audit-canonical over HTTP (the fixture server:
+                               /size-guide's HTML names itself canonical, its Link header the home
+                               page): links.csv's found_in tells the two apart, and the explorer
+                               shows both with their values and says they disagree; each sitemap
+                               entry shows as FILE:LINE, the line of its <loc> in the fixture file
     test_report.py trends      a store (OUT/crawl.db, docs/store.md's tables) with two earlier
                                audits of the site: the trends charts show them and this run, in
                                order; an SQLite file that is no crawlpack store shows no trends
@@ -35,7 +41,9 @@ import urllib.parse
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "crawl"))
 import cdp  # noqa: E402
+from e2e import Server  # noqa: E402
 
 SOURCE_DIR = os.environ.get("CRAWLPACK_SOURCE_DIR",
                             os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
@@ -293,6 +301,74 @@ def case_rebuild(browser, work):
     check(result.returncode == 2, "report of a missing folder exited %d, want 2" % result.returncode)
 
 
+# ---------- explorer: canonicals by where they were found, sitemap lines ----------
+
+def fact_text(page, name):
+    return page.evaluate("(() => { const td = document.querySelector('[data-fact=%s] td');"
+                         " return td ? td.textContent : null; })()" % json.dumps(name))
+
+
+def fact_urls(page, name):
+    return page.evaluate("Array.from(document.querySelectorAll('[data-fact=%s] td button.url'), b => b.textContent)"
+                         % json.dumps(name))
+
+
+def open_url(page, url):
+    show(page, "#url=" + urllib.parse.quote(url, safe=""))
+    page.wait_for("document.getElementById('x-url').textContent === %s" % json.dumps(url), timeout=5)
+
+
+def loc_line(site, sitemap_url, url):
+    """The line of <loc>url</loc> in the fixture's sitemap file: what sitemaps.csv's line must say."""
+    path = os.path.join(SOURCE_DIR, "fixtures", "sites", site, urllib.parse.urlsplit(sitemap_url).path.lstrip("/"))
+    with open(path, encoding="utf-8") as f:
+        lines = [n for n, text in enumerate(f, 1) if "<loc>%s</loc>" % url in text]
+    check(len(lines) == 1, "%s lists %s on lines %r" % (path, url, lines))
+    return lines[0]
+
+
+def case_explorer(browser, work, server_path):
+    site, host = "audit-canonical", "audit-canonical.test"
+    server = Server(server_path, site)
+    try:
+        args = [CRAWLPACK, "audit", "--quiet", "--no-config", "--fail-on", "never", "http://%s/" % host,
+                "--connect-to", "%s:80:127.0.0.1:%d" % (host, server.port), "--out", work]
+        result = subprocess.run(args, capture_output=True, text=True, timeout=BOUND)
+    finally:
+        server.stop()
+    check(result.returncode == 0, "audit of %s exited %d: %s" % (site, result.returncode, result.stderr))
+    with open(os.path.join(work, "links.csv"), newline="", encoding="utf-8") as f:
+        links = list(csv.DictReader(f))
+    with open(os.path.join(work, "sitemaps.csv"), newline="", encoding="utf-8") as f:
+        entries = list(csv.DictReader(f))
+    home, guide, shoes = "http://%s/" % host, "http://%s/size-guide" % host, "http://%s/shoes/" % host
+    found = sorted((r["target"], r["found_in"]) for r in links if r["source"] == guide and r["kind"] == "canonical")
+    check(found == [(home, "header"), (guide, "html")], "links.csv's canonicals of %s: %r" % (guide, found))
+    page, url = open_report(browser, os.path.join(work, "report.html"))
+    open_url(page, guide)
+    check(fact_urls(page, "canonical (HTML)") == [guide], "canonical (HTML) of %s shows %r, want %s"
+          % (guide, fact_text(page, "canonical (HTML)"), guide))
+    check(fact_urls(page, "canonical (Link header)") == [home], "canonical (Link header) of %s shows %r, want %s"
+          % (guide, fact_text(page, "canonical (Link header)"), home))
+    conflict = fact_text(page, "canonical conflict") or ""
+    check(guide in conflict and home in conflict, "the explorer does not say the canonicals disagree: %r" % conflict)
+    check(fact_text(page, "canonical") is not None, "the effective canonical row is gone")
+    row = [e for e in entries if e["url"] == guide]
+    check(len(row) == 1 and row[0]["line"] == str(loc_line(site, row[0]["sitemap"], guide)),
+          "sitemaps.csv's entry of %s: %r" % (guide, row))
+    shown = page.evaluate("Array.from(document.querySelectorAll('[data-fact=\"sitemap entries\"] .entry'),"
+                          " e => e.textContent)")
+    check(shown == ["%s:%s" % (row[0]["sitemap"], row[0]["line"])], "sitemap entries of %s show %r, sitemaps.csv "
+          "has %s line %s" % (guide, shown, row[0]["sitemap"], row[0]["line"]))
+    shoot(page, "explorer-canonicals")
+    open_url(page, shoes)  # one canonical, in the HTML: no header row value, no conflict
+    check(fact_urls(page, "canonical (HTML)") == [shoes] and fact_text(page, "canonical (Link header)") == "none",
+          "canonicals of %s: HTML %r, header %r" % (shoes, fact_text(page, "canonical (HTML)"),
+                                                    fact_text(page, "canonical (Link header)")))
+    check(fact_text(page, "canonical conflict") is None, "%s has one canonical, yet a conflict is shown" % shoes)
+    assert_offline(browser, page, url)
+
+
 # ---------- trends ----------
 
 def make_store(path, site, runs, application_id=0x63706b31):
@@ -355,12 +431,16 @@ def case_trends(browser, work):
         check('id="t-none"' in f.read(), "a foreign SQLite file gave trends")
 
 
-CASES = {"overview": case_overview, "injection": case_injection, "rebuild": case_rebuild, "trends": case_trends}
+CASES = {"overview": case_overview, "injection": case_injection, "rebuild": case_rebuild, "trends": case_trends,
+         "explorer": case_explorer}
+NEEDS_SERVER = ("explorer",)
 
 
 def main(argv):
-    if len(argv) != 2 or argv[1] not in CASES:
-        print("usage: test_report.py %s" % "|".join(CASES), file=sys.stderr)
+    server = argv[3] if len(argv) == 4 and argv[2] == "--server" else None
+    if len(argv) not in (2, 4) or argv[1] not in CASES or (argv[1] in NEEDS_SERVER) != (server is not None):
+        print("usage: test_report.py %s | explorer --server FIXTURE_SERVER"
+              % "|".join(c for c in CASES if c not in NEEDS_SERVER), file=sys.stderr)
         return 2
     if argv[1] != "rebuild" and not cdp.available():
         print("report: %s not installed, skipped" % cdp.CHROMIUM)
@@ -372,7 +452,7 @@ def main(argv):
             CASES[argv[1]](None, work)
         else:
             with cdp.Browser(profile, ["--window-size=1280,1000"]) as browser:
-                CASES[argv[1]](browser, work)
+                CASES[argv[1]](browser, work, *([server] if server else []))
     except (Failure, cdp.ProtocolError, subprocess.TimeoutExpired) as e:
         print("FAIL %s: %s" % (argv[1], e))
         return 1

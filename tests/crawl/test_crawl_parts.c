@@ -510,6 +510,71 @@ static void test_crawl_run_connect_to_loopback_is_local(void **state)
     crawl_result_free(&result);
 }
 
+/* "/" names its canonical in the HTML and another in a Link header, with a Link header's next;
+ * "/moved" redirects to "/". */
+static enum MHD_Result serve_header_references(void *cls, struct MHD_Connection *connection, const char *url,
+                                               const char *method, const char *version, const char *data, size_t *size,
+                                               void **context)
+{
+    (void)cls, (void)method, (void)version, (void)data, (void)size, (void)context;
+    const char *body = "<!doctype html><head><title>home</title><link rel=canonical href=\"/\"></head>"
+                       "<a href=\"/moved\">moved</a>";
+    unsigned status = strcmp(url, "/") == 0 ? 200 : strcmp(url, "/moved") == 0 ? 301 : 404;
+    if (status != 200)
+        body = "";
+    struct MHD_Response *response = MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_MUST_COPY);
+    MHD_add_response_header(response, "Content-Type", "text/html");
+    if (status == 200)
+        MHD_add_response_header(response, "Link", "</other>; rel=canonical, </page/2>; rel=next");
+    if (status == 301)
+        MHD_add_response_header(response, "Location", "/");
+    enum MHD_Result result = MHD_queue_response(connection, status, response);
+    MHD_destroy_response(response);
+    return result;
+}
+
+/* links.csv's found_in is the graph edge's: a Link header's canonical and next and a redirect's
+ * Location are "header", the HTML's canonical and links "html". */
+static void test_links_found_in(void **state)
+{
+    (void)state;
+    struct MHD_Daemon *daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL,
+                                                 serve_header_references, NULL, MHD_OPTION_END);
+    assert_non_null(daemon);
+    unsigned port = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT)->port;
+    char start[64];
+    snprintf(start, sizeof(start), "http://127.0.0.1:%u/", port);
+    char *text = NULL;
+    size_t length = 0;
+    FILE *links = open_memstream(&text, &length);
+    assert_non_null(links);
+    struct crawl_options options = {
+        .start_url = start, .threads = 1, .max_depth = -1, .no_sitemaps = true, .links_out = links};
+    struct crawl_result result;
+    char error[256] = "";
+    assert_int_equal(crawl_run(&options, &result, error, sizeof(error)), CP_OK);
+    MHD_stop_daemon(daemon);
+    fclose(links);
+    static const char *const rows[][4] = {
+        {"/", "/", "canonical", "html"}, {"/", "/other", "canonical", "header"}, {"/", "/page/2", "next", "header"},
+        {"/", "/moved", "a", "html"},    {"/moved", "/", "redirect", "header"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char row[256];
+        snprintf(row, sizeof row, "http://127.0.0.1:%u%s,http://127.0.0.1:%u%s,%s,", port, rows[i][0], port, rows[i][1],
+                 rows[i][2]);
+        const char *at = strstr(text, row);
+        assert_non_null(at);
+        const char *end = strstr(at, "\r\n");
+        assert_non_null(end);
+        size_t n = strlen(rows[i][3]);
+        assert_true((size_t)(end - at) > n && end[-(ptrdiff_t)n - 1] == ',');
+        assert_memory_equal(end - n, rows[i][3], n);
+    }
+    crawl_result_free(&result);
+    free(text);
+}
+
 /* The one "is this HTML" test: the media type alone decides, any case, any parameters. */
 static void test_content_type_is_html(void **state)
 {
@@ -542,6 +607,7 @@ int main(void)
         cmocka_unit_test(test_crawl_run_root),
         cmocka_unit_test(test_crawl_run_breaker_finding),
         cmocka_unit_test(test_crawl_run_connect_to_loopback_is_local),
+        cmocka_unit_test(test_links_found_in),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -470,6 +470,45 @@ static char *pack_of(const char *first_name, ...)
     return text;
 }
 
+/* links.csv's found_in and sitemaps.csv's line are read by name, in any column order; a folder
+ * written before them (the shop fixture) reads as found in the HTML, line unknown. */
+static void test_crawl_found_in_and_line(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/crawlpack-found-in-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    write_text(dir, "pages.csv", "url,status\nhttps://f.example/,200\n");
+    write_text(dir, "links.csv",
+               "source,found_in,target,kind\n"
+               "https://f.example/,header,https://f.example/a,canonical\n"
+               "https://f.example/,html,https://f.example/,canonical\n"
+               "https://f.example/,,https://f.example/b,a\n");
+    write_text(dir, "sitemaps.csv",
+               "line,sitemap,url,lastmod\n"
+               "7,https://f.example/sitemap.xml,https://f.example/,\n"
+               "x,https://f.example/sitemap.xml,https://f.example/b,\n");
+    struct crawl_data data;
+    assert_int_equal(crawl_data_load(dir, &data), CP_OK);
+    assert_int_equal(data.link_count, 3);
+    assert_true(data.links[0].from_header);
+    assert_false(data.links[1].from_header || data.links[2].from_header);
+    assert_int_equal(data.entry_count, 2);
+    assert_int_equal(data.entries[0].line, 7);
+    assert_int_equal(data.entries[1].line, 0);
+    crawl_data_free(&data);
+    char command[200];
+    snprintf(command, sizeof(command), "rm -rf '%s'", dir);
+    assert_int_equal(system(command), 0);
+    char *shop = source_path("fixtures/crawls/shop");
+    assert_int_equal(crawl_data_load(shop, &data), CP_OK);
+    for (size_t i = 0; i < data.link_count; i++)
+        assert_false(data.links[i].from_header);
+    for (size_t i = 0; i < data.entry_count; i++)
+        assert_int_equal(data.entries[i].line, 0);
+    crawl_data_free(&data);
+    free(shop);
+}
+
 /* Two language folders have their sitemap, the default language at the root has none: R1 emits
  * that one file (beside the root index), R4 adds the root pages to it, and nothing is re-split. */
 static void test_sitemap_default_language_missing(void **state)
@@ -586,6 +625,7 @@ int main(void)
         cmocka_unit_test(test_intake_scalar_question_and_nulls),
         cmocka_unit_test(test_crawl_shop),
         cmocka_unit_test(test_crawl_minimal_and_missing),
+        cmocka_unit_test(test_crawl_found_in_and_line),
         cmocka_unit_test(test_measurements),
         cmocka_unit_test(test_gate_anti_patterns),
         cmocka_unit_test(test_gate_roadmap_checks),

@@ -65,7 +65,8 @@ def case_credentials(server_path, work):
     check(not any(p.startswith("/private/") for _, p in by_path), "a robots.txt-disallowed page was requested")
     check(not glob.glob(os.path.join(tmp, "crawlpack-browser-*")), "the browser's profile folder was left behind")
     rows = read_csv(os.path.join(work, "out", "links.csv"))
-    check(rows and "rendered" in rows[0], "links.csv has no rendered column")
+    check(rows and list(rows[0])[-2:] == ["rendered", "found_in"], "links.csv's last columns are %r, want rendered, "
+          "found_in" % (list(rows[0])[-2:] if rows else None))
     rendered = {(r["source"], r["target"]) for r in rows if r["rendered"] == "1"}
     check(("http://spa.test/", "http://spa.test/js-only/") in rendered, "the script's link is not marked rendered")
     check(not any(r["rendered"] == "1" and r["source"] == "http://spa.test/about/" for r in rows),
@@ -86,7 +87,7 @@ def case_without_render(server_path, work):
     check(result.returncode in (0, 1), "audit exited %d: %s" % (result.returncode, result.stderr))
     with open(os.path.join(work, "out", "links.csv")) as f:
         header = f.readline().strip()
-    check(header == "source,target,kind,rel,anchor,followable", "links.csv header %r" % header)
+    check(header == "source,target,kind,rel,anchor,followable,found_in", "links.csv header %r" % header)
 
 
 def case_no_browser(server_path, work):
