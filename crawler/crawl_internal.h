@@ -190,7 +190,11 @@ void crawl_blocked_free(struct crawl *c);
 
 /* Extraction workers (crawl_worker.c). */
 void *crawl_worker_main(void *arg);
-int crawl_found_links(const struct crawl *c, struct outcome *out);
+/* out->signals' references identified into out->links; parsed: extraction's parses of them
+ * (taken over slot by slot), or NULL for a replayed page, whose strings are parsed here. */
+int crawl_found_links(const struct crawl *c, struct outcome *out, struct page_parsed_urls *parsed);
+/* The --max-url-length cap as extraction and every parse of a found URL apply it (0: the default). */
+size_t crawl_max_url_length(const struct crawl_options *o);
 /* Extract one body (a response's or a rendered DOM) with the response's headers, and identify
  * every reference: the outcome for node (NULL when out of memory). Any thread. */
 struct outcome *crawl_extract(const struct crawl *c, uint32_t node, const char *url, const char *x_robots_tag,

@@ -179,12 +179,17 @@ static bool is_subdomain_of_start(const struct crawl *c, const struct url *u)
     return n > m + 1 && host[n - m - 1] == '.' && strncmp(host + n - m, start, m) == 0;
 }
 
+size_t crawl_max_url_length(const struct crawl_options *o)
+{
+    return o->max_url_length ? o->max_url_length : URL_DEFAULT_MAX_LENGTH;
+}
+
 bool crawl_in_scope(const struct crawl *c, const struct url *u)
 {
     const struct crawl_options *o = c->o;
     if (!url_is_crawlable(u))
         return false;
-    if (u->href_length > (o->max_url_length ? o->max_url_length : URL_DEFAULT_MAX_LENGTH))
+    if (u->href_length > crawl_max_url_length(o))
         return false;
     char origin[1024];
     bool origin_ok = false;

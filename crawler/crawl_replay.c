@@ -112,7 +112,7 @@ void crawl_merge_replayed(struct crawl *c, uint32_t node, struct request *reques
     out->node = node;
     out->signals = request->replay_signals;
     request->replay_signals = NULL;
-    out->status = out->signals ? crawl_found_links(c, out) : CP_ERR_INVALID;
+    out->status = out->signals ? crawl_found_links(c, out, NULL) : CP_ERR_INVALID;
     crawl_merge_outcome(c, out);
     if (request->replay_store && out->signals)
         crawl_store_page(c, node, response, out->signals);

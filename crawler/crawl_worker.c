@@ -39,17 +39,25 @@ static const char *rel_of_link(uint8_t kind)
     }
 }
 
-/* Parse and identify one resolved URL into the next slot of out->links (extract resolved it with
- * the same length cap, so only a lack of memory fails here, and is counted). */
-static void add_found(const struct crawl *c, struct outcome *out, const char *url, const char *anchor, const char *rel,
-                      uint8_t meta, bool followable)
+/* Identify one resolved URL into the next slot of out->links. parsed is extraction's parse of url
+ * (web/extract.h: the struct url whose href url is), taken over here; a page replayed from the store
+ * has only the string (parsed NULL), parsed again with the length cap extraction used
+ * (crawl_max_url_length). Either way the identity comes from the same struct url, so only a lack
+ * of memory fails here, and is counted. */
+static void add_found(const struct crawl *c, struct outcome *out, const char *url, struct url *parsed,
+                      const char *anchor, const char *rel, uint8_t meta, bool followable)
 {
     struct found_link *link = &out->links[out->link_count];
     memset(link, 0, sizeof(*link));
-    struct url_parse_options options = {.max_length = c->o->max_url_length};
-    if (url_parse(url, strlen(url), NULL, &options, &link->url) != URL_OK) {
-        out->links_unparsed++;
-        return;
+    if (parsed && parsed->href) {
+        link->url = *parsed;
+        memset(parsed, 0, sizeof(*parsed));
+    } else {
+        struct url_parse_options options = {.max_length = crawl_max_url_length(c->o)};
+        if (url_parse(url, strlen(url), NULL, &options, &link->url) != URL_OK) {
+            out->links_unparsed++;
+            return;
+        }
     }
     if (url_identity(&link->url, &c->identity, &link->identity) != URL_OK) {
         url_free(&link->url);
@@ -93,20 +101,34 @@ struct outcome *crawl_extract(const struct crawl *c, uint32_t node, const char *
         .body_length = body_length,
         .product_token = c->robots_token,
         .limits = {.max_links = c->o->max_links_per_page,
-                   .max_url_length = c->o->max_url_length,
+                   .max_url_length = crawl_max_url_length(c->o),
                    .max_parse_ms = c->o->max_parse_ms},
         .cancel = &c->parse_cancel,
     };
-    out->status = extract_page(&input, &out->signals);
+    /* The parses live only for this call: found links take theirs over, the rest are freed here,
+     * on the thread that extracted (web/extract.h). */
+    struct page_parsed_urls *parsed = NULL;
+    out->status = extract_page_parsed(&input, &out->signals, &parsed);
     if (out->status == CP_OK)
-        out->status = crawl_found_links(c, out);
+        out->status = crawl_found_links(c, out, parsed);
+    page_parsed_urls_free(parsed);
     return out;
 }
 
-/* Every reference of out->signals resolved to its crawl identity, into out->links: what a worker
- * does after extract_page, and what a replayed page's stored signals go through on the fetch loop. */
-int crawl_found_links(const struct crawl *c, struct outcome *out)
+/* Slot i of a parsed array, NULL when there is none. */
+static struct url *parsed_slot(struct url *array, uint32_t count, uint32_t i)
 {
+    return array && i < count ? &array[i] : NULL;
+}
+
+/* Every reference of out->signals resolved to its crawl identity, into out->links: what a worker
+ * does after extract_page_parsed (parsed: its parses), and what a replayed page's stored signals go
+ * through on the fetch loop (parsed NULL). */
+int crawl_found_links(const struct crawl *c, struct outcome *out, struct page_parsed_urls *parsed)
+{
+    struct page_parsed_urls none = {0};
+    if (!parsed)
+        parsed = &none;
     const struct page_signals *s = out->signals;
     size_t capacity = (size_t)s->link_count + s->canonical_count + s->hreflang_count;
     out->links = capacity ? calloc(capacity, sizeof(*out->links)) : NULL;
@@ -124,21 +146,22 @@ int crawl_found_links(const struct crawl *c, struct outcome *out)
             meta |= GRAPH_REL_UGC;
         if (l->flags & EXTRACT_LINK_SPONSORED)
             meta |= GRAPH_REL_SPONSORED;
-        add_found(c, out, l->url, l->text, rel_of_link(l->kind), meta, true);
+        add_found(c, out, l->url, parsed_slot(parsed->links, parsed->link_count, i), l->text, rel_of_link(l->kind),
+                  meta, true);
     }
     for (uint32_t i = 0; i < s->canonical_count; i++) {
         const struct page_canonical *k = &s->canonicals[i];
         if (!k->url || k->place == EXTRACT_IN_BODY)
             continue;
         uint8_t meta = GRAPH_EDGE_CANONICAL | (k->place == EXTRACT_IN_HEADER ? GRAPH_EDGE_FROM_HEADER : 0);
-        add_found(c, out, k->url, "", NULL, meta, true);
+        add_found(c, out, k->url, parsed_slot(parsed->canonicals, parsed->canonical_count, i), "", NULL, meta, true);
     }
     for (uint32_t i = 0; i < s->hreflang_count; i++) {
         const struct page_hreflang *h = &s->hreflangs[i];
         if (!h->url)
             continue;
         uint8_t meta = GRAPH_EDGE_HREFLANG | (h->place == EXTRACT_IN_HEADER ? GRAPH_EDGE_FROM_HEADER : 0);
-        add_found(c, out, h->url, h->code, NULL, meta, true);
+        add_found(c, out, h->url, parsed_slot(parsed->hreflangs, parsed->hreflang_count, i), h->code, NULL, meta, true);
     }
     return CP_OK;
 }

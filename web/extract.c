@@ -98,6 +98,11 @@ struct builder {
     bool anchor_text_full;
     uint32_t anchor_images;
     string_ref anchor_image_alt;
+
+    /* extract_page_parsed(): the parse of each resolved URL, the links' slots parallel to the
+     * drafts until lay-out drops the links resolution did not keep; NULL when not asked */
+    bool want_parsed;
+    struct page_parsed_urls *parsed;
 };
 
 static string_ref add_string(struct builder *b, const char *s, size_t length)
@@ -846,9 +851,11 @@ enum resolution {
 };
 
 /* Resolve raw against base into *url (0 unless crawlable); count other schemes when asked. The
- * query takes the document's encoding when encoder is non-NULL. */
+ * query takes the document's encoding when encoder is non-NULL. A crawlable parse is moved into
+ * *keep when keep is non-NULL (extract_page_parsed), else freed. */
 static enum resolution resolve(struct builder *b, string_ref raw, const struct url *base,
-                               const struct url_query_encoder *encoder, bool count_schemes, string_ref *url)
+                               const struct url_query_encoder *encoder, bool count_schemes, string_ref *url,
+                               struct url *keep)
 {
     const char *text = ref_text(b, raw);
     struct url parsed;
@@ -860,6 +867,10 @@ static enum resolution resolve(struct builder *b, string_ref raw, const struct u
     if (url_is_crawlable(&parsed)) {
         *url = add_string(b, parsed.href, parsed.href_length);
         result = RESOLVED_CRAWLABLE;
+        if (keep) {
+            *keep = parsed;
+            return result;
+        }
     } else if (count_schemes) {
         count_scheme(b, &parsed);
     }
@@ -892,11 +903,37 @@ static size_t encode_in_document_encoding(void *context, uint32_t code_point, ch
     return charset_encode(context, code_point, out);
 }
 
+/* page_parsed_urls and its slots in one block. */
+struct parsed_block {
+    struct page_parsed_urls head;
+    struct url slots[];
+};
+
+/* The slots for every draft URL (lay-out compacts the links' slots in place). */
+static int make_parsed_slots(struct builder *b)
+{
+    size_t slots = b->link_count + b->canonical_count + b->hreflang_count;
+    struct parsed_block *block = calloc(1, sizeof *block + slots * sizeof(struct url));
+    if (!block)
+        return CP_ERR_NOMEM;
+    struct page_parsed_urls *parsed = &block->head;
+    parsed->links = block->slots;
+    parsed->canonicals = parsed->links + b->link_count;
+    parsed->hreflangs = parsed->canonicals + b->canonical_count;
+    parsed->link_count = (uint32_t)b->link_count;
+    parsed->canonical_count = (uint32_t)b->canonical_count;
+    parsed->hreflang_count = (uint32_t)b->hreflang_count;
+    b->parsed = parsed;
+    return CP_OK;
+}
+
 /* Resolve every collected URL: document URLs against the frozen base with the document's encoding,
  * HTTP header URLs against the response URL (in UTF-8: a header has no document encoding). */
 static int resolve_everything(struct builder *b, const struct url *page, const char *encoding)
 {
     struct charset_encoder *charset_encoder;
+    if (b->want_parsed && make_parsed_slots(b) != CP_OK)
+        return CP_ERR_NOMEM;
     if (charset_encoder_open(encoding, &charset_encoder) != CP_OK)
         return CP_ERR_NOMEM;
     struct url_query_encoder query_encoder = {encode_in_document_encoding, charset_encoder};
@@ -907,19 +944,19 @@ static int resolve_everything(struct builder *b, const struct url *page, const c
     for (size_t i = 0; i < b->link_count; i++) {
         struct draft_link *link = &b->links[i];
         bool from_header = link->kind == EXTRACT_LINK_HEADER_NEXT || link->kind == EXTRACT_LINK_HEADER_PREV;
-        if (resolve(b, link->raw, from_header ? page : base, from_header ? NULL : encoder, true, &link->url) ==
-            RESOLVED_OTHER)
+        if (resolve(b, link->raw, from_header ? page : base, from_header ? NULL : encoder, true, &link->url,
+                    b->parsed ? &b->parsed->links[i] : NULL) == RESOLVED_OTHER)
             link->keep = false;
     }
     for (size_t i = 0; i < b->canonical_count; i++) {
         bool from_header = b->canonicals[i].place == EXTRACT_IN_HEADER;
         resolve(b, b->canonicals[i].raw, from_header ? page : base, from_header ? NULL : encoder, false,
-                &b->canonicals[i].url);
+                &b->canonicals[i].url, b->parsed ? &b->parsed->canonicals[i] : NULL);
     }
     for (size_t i = 0; i < b->hreflang_count; i++) {
         bool from_header = b->hreflangs[i].place == EXTRACT_IN_HEADER;
         resolve(b, b->hreflangs[i].raw, from_header ? page : base, from_header ? NULL : encoder, false,
-                &b->hreflangs[i].url);
+                &b->hreflangs[i].url, b->parsed ? &b->parsed->hreflangs[i] : NULL);
     }
     if (has_base)
         url_free(&base_storage);
@@ -1025,6 +1062,25 @@ static void settle_ids(struct builder *b)
     b->id_count = kept;
 }
 
+/* The links' slots follow the record's links: the drafts resolution dropped (a URL of another
+ * scheme, so no parse was kept in their slots) leave the list, in place. */
+static void compact_parsed_links(struct builder *b)
+{
+    if (!b->parsed)
+        return;
+    uint32_t kept = 0;
+    for (size_t i = 0; i < b->link_count; i++) {
+        if (!b->links[i].keep)
+            continue;
+        if (kept != i) {
+            b->parsed->links[kept] = b->parsed->links[i];
+            memset(&b->parsed->links[i], 0, sizeof b->parsed->links[i]);
+        }
+        kept++;
+    }
+    b->parsed->link_count = kept;
+}
+
 static int lay_out(struct builder *b, const char *const *tokens, size_t token_count, struct page_signals **out)
 {
     settle_ids(b);
@@ -1069,6 +1125,7 @@ static int lay_out(struct builder *b, const char *const *tokens, size_t token_co
         link->flags = d->flags;
         link->region = d->region;
     }
+    compact_parsed_links(b);
     s->links_seen = b->links_seen;
     s->links_too_long = b->links_too_long;
     s->links_over_cap = b->links_seen - (uint32_t)b->link_count;
@@ -1143,6 +1200,7 @@ static int lay_out(struct builder *b, const char *const *tokens, size_t token_co
 
 static void builder_free(struct builder *b)
 {
+    page_parsed_urls_free(b->parsed);
     buf_free(&b->strings);
     buf_free(&b->anchor_text);
     free(b->links);
@@ -1194,8 +1252,15 @@ static int collect_body(struct builder *b, const struct extract_input *input, st
 
 int extract_page(const struct extract_input *input, struct page_signals **out)
 {
+    return extract_page_parsed(input, out, NULL);
+}
+
+int extract_page_parsed(const struct extract_input *input, struct page_signals **out, struct page_parsed_urls **parsed)
+{
     static const char *const default_engines[] = {"googlebot"};
     *out = NULL;
+    if (parsed)
+        *parsed = NULL;
     struct extract_input effective = *input;
     if (!effective.product_token)
         effective.product_token = "crawlpack";
@@ -1219,6 +1284,7 @@ int extract_page(const struct extract_input *input, struct page_signals **out)
     memset(&b, 0, sizeof b);
     b.input = &effective;
     b.anchor = -1;
+    b.want_parsed = parsed != NULL;
     b.limits.max_links = limit_or(input->limits.max_links, EXTRACT_DEFAULT_MAX_LINKS);
     b.limits.max_canonicals = limit_or(input->limits.max_canonicals, EXTRACT_DEFAULT_MAX_CANONICALS);
     b.limits.max_hreflangs = limit_or(input->limits.max_hreflangs, EXTRACT_DEFAULT_MAX_HREFLANGS);
@@ -1248,6 +1314,10 @@ int extract_page(const struct extract_input *input, struct page_signals **out)
             tokens[i + 1] = effective.engine_tokens[i];
         status = lay_out(&b, tokens, effective.engine_token_count + 1, out);
     }
+    if (status == CP_OK && parsed) {
+        *parsed = b.parsed;
+        b.parsed = NULL;
+    }
     builder_free(&b);
     if (page == &page_storage)
         url_free(&page_storage);
@@ -1257,6 +1327,19 @@ int extract_page(const struct extract_input *input, struct page_signals **out)
 void page_signals_free(struct page_signals *signals)
 {
     free(signals);
+}
+
+void page_parsed_urls_free(struct page_parsed_urls *parsed)
+{
+    if (!parsed)
+        return;
+    for (uint32_t i = 0; i < parsed->link_count; i++)
+        url_free(&parsed->links[i]);
+    for (uint32_t i = 0; i < parsed->canonical_count; i++)
+        url_free(&parsed->canonicals[i]);
+    for (uint32_t i = 0; i < parsed->hreflang_count; i++)
+        url_free(&parsed->hreflangs[i]);
+    free(parsed);
 }
 
 /* ---------- names ---------- */

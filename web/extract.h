@@ -252,6 +252,38 @@ struct page_signals {
 
 int extract_page(const struct extract_input *input, struct page_signals **out);
 
+/* The parsed form of a record's resolved URLs, for a caller that goes on to identify them (the
+ * crawl's workers: url_identity() needs a struct url, and parsing the serialisation again would
+ * repeat the work extraction did; crawler/crawl_worker.c).
+ *
+ * links[i] is the parse whose href signals->links[i].url is, byte for byte (the same input, base,
+ * limits.max_url_length and document encoding); canonicals[i] and hreflangs[i] likewise for the
+ * record's canonicals and hreflangs. A slot whose string is NULL is zeroed (href NULL). The counts
+ * equal the record's. A crawlable URL's serialisation re-parses to the same struct url (every
+ * component and the port), so an identity from a slot is the one a re-parse of the string gives
+ * (tests/url/test_url_wpt and the fuzz_url target check that fixed point).
+ *
+ * Memory: a separate allocation from the record, owned by the caller of extract_page_parsed() and
+ * released with page_parsed_urls_free(), which frees every url still in a slot and then the block.
+ * A caller may take a url out of its slot (copy the struct, then zero the slot): it then owns that
+ * url's href and frees it with url_free(). Neither the record nor the slots point into the other,
+ * so they are freed in either order. It is never stored: the crawl store keeps the record's
+ * strings only, and a page replayed from it has its URLs parsed from them again.
+ *
+ * Threads: no locking; the thread that extracted the page consumes and frees it (as the crawl's
+ * extraction workers and render thread do). */
+struct page_parsed_urls {
+    struct url *links;
+    struct url *canonicals;
+    struct url *hreflangs;
+    uint32_t link_count, canonical_count, hreflang_count;
+};
+
+/* extract_page(); with parsed non-NULL, also the parse of every resolved URL in *parsed (NULL
+ * whenever the call fails). The same errors as extract_page(). */
+int extract_page_parsed(const struct extract_input *input, struct page_signals **out, struct page_parsed_urls **parsed);
+void page_parsed_urls_free(struct page_parsed_urls *parsed);
+
 /* The 64-bit hash page_signals.ids holds for an id or name of length bytes (FNV-1a): a link's
  * fragment is looked up by the same hash. Two different ids with the same hash would hide a missing
  * fragment (probability about n / 2^64 per lookup among n ids). */

@@ -637,6 +637,43 @@ def case_partial_diff(server, out):
         check("partial comparison: %s is a partial crawl" % part in text, "text diff: %s" % text)
 
 
+def case_max_url_length(server, work):
+    """--max-url-length 64 on a page with an href over the cap (counted too long), one under it that
+    resolves over it (counted invalid), one that resolves to exactly 64 bytes and one short link:
+    both dropped links are counted in links_dropped, the two others are in links.csv and requested.
+    A second crawl into the same store is answered 304 and replays the stored page, whose links are
+    identified from their stored strings rather than from the extraction's parse: links.csv and
+    links_dropped are the same both times."""
+    host = "maxurl.test"
+    at_cap = "http://%s/%s" % (host, "c" * (64 - len("http://%s/" % host)))
+    site = os.path.join(work, "site")
+    os.mkdir(site)
+    with open(os.path.join(site, "index.html"), "w") as f:
+        f.write('<!doctype html><title>cap</title><a href="/a.html">short</a><a href="/%s">too long</a>'
+                '<a href="b/%s">resolves too long</a><a href="%s">at the cap</a>\n' % ("t" * 70, "r" * 50, at_cap))
+    with open(os.path.join(site, "a.html"), "w") as f:
+        f.write('<!doctype html><title>a</title><a href="/">home</a>\n')
+    s = Server(server, site)
+    try:
+        out = os.path.join(work, "out")
+        args = ["http://%s/" % host, "--connect-to", "%s:80:127.0.0.1:%d" % (host, s.port), "--max-url-length", "64",
+                "--no-sitemaps", "--ignore-robots"]
+        runs = []
+        for _ in range(2):
+            crawl(args, out)
+            pages = {r["url"]: r for r in read_csv(os.path.join(out, "pages.csv"))}
+            links = sorted((r["source"], r["target"]) for r in read_csv(os.path.join(out, "links.csv")))
+            runs.append((pages["http://%s/" % host]["links_dropped"], links))
+        home = "http://%s/" % host
+        want = sorted([(home, home + "a.html"), (home, at_cap), (home + "a.html", home)])
+        check(runs[0] == ("2", want), "first crawl: links_dropped %r, links %s; want 2 and %s" % (runs[0] + (want,)))
+        check(runs[1] == runs[0], "the replayed crawl differs: %s, first %s" % (runs[1], runs[0]))
+        check(s.not_modified(), "the second crawl replayed nothing (no 304)")
+        requested = [r[2] for r in s.requests()]
+        check("/" + at_cap.split("/", 3)[3] in requested, "the 64-byte URL was not requested: %s" % requested)
+    finally:
+        s.stop()
+
 def run_cases(namespace, program, prefix, needs_server=True):
     """The one command line of the end-to-end case scripts: PROGRAM CASE --server PATH runs the
     module's case_CASE(server_path, work_dir) in a fresh temporary folder (PROGRAM CASE runs

@@ -2,7 +2,8 @@
 /* tests/url/fuzz_url: libFuzzer target for web/url.
  *
  * Each input is parsed alone and against a fixed base. Whatever parses must satisfy the parser's
- * invariants: the href re-parses to itself (the serialisation is a fixed point), the components
+ * invariants: the href re-parses to itself (the serialisation is a fixed point; for a crawlable URL
+ * to the same components and port too, as the crawl's identity of a link parsed once relies on), the components
  * are slices inside href that tile it in order, and the crawl identity is a fixed point too
  * (identity of the identity's URL is the same string). Any failure aborts so libFuzzer reports it. */
 #include <stdint.h>
@@ -53,6 +54,15 @@ static void check_round_trip(const struct url *url)
     require(error == URL_OK, "href re-parses", url);
     require(again.href_length == url->href_length && memcmp(again.href, url->href, url->href_length) == 0,
             "href re-parses to itself", url);
+    if (url_is_crawlable(url)) {
+        require(again.scheme == url->scheme && again.port == url->port, "same scheme and port again", url);
+        const struct url_part a[] = {url->protocol,  url->username, url->password, url->host, url->hostname,
+                                     url->port_text, url->pathname, url->search,   url->hash};
+        const struct url_part b[] = {again.protocol,  again.username, again.password, again.host, again.hostname,
+                                     again.port_text, again.pathname, again.search,   again.hash};
+        for (size_t i = 0; i < sizeof a / sizeof a[0]; i++)
+            require(a[i].offset == b[i].offset && a[i].length == b[i].length, "same components again", url);
+    }
     url_free(&again);
 }
 

@@ -6,7 +6,10 @@
  * expected href, origin and every component. Cases marked "relativeTo" fail without a base but are
  * valid relative references: they must also parse against a base of their own scheme. Cases listed
  * in wpt-skip.txt (a JSON-string input, a tab, a JSON-string or null base, a tab, the reason) are
- * counted as skipped. Prints "WPT URL: passed/total (skipped N)" and exits non-zero when any case
+ * counted as skipped. Every crawlable (http, https) success must also be a fixed point: its href
+ * parses again to the same struct url (every component and the port), because the crawl identifies
+ * a link from extraction's parse and a page replayed from the store from a parse of the stored
+ * href, and both must give the same identity (web/extract.h, page_parsed_urls). Prints "WPT URL: passed/total (skipped N)" and exits non-zero when any case
  * that is not skipped fails, or when a skip-file entry matches no case. */
 #include <jansson.h>
 #include <stdio.h>
@@ -139,6 +142,36 @@ static bool check_origin(const struct url *url, json_t *test, const char *input,
     return false;
 }
 
+static bool same_part(struct url_part a, struct url_part b)
+{
+    return a.offset == b.offset && a.length == b.length;
+}
+
+/* A crawlable URL's href re-parses to the same struct url. */
+static bool check_fixed_point(const struct url *url, const char *input, const char *base)
+{
+    if (!url_is_crawlable(url))
+        return true;
+    struct url again;
+    if (url_parse(url->href, url->href_length, NULL, NULL, &again) != URL_OK) {
+        describe(input, base);
+        fprintf(stderr, "href %s does not parse again\n", url->href);
+        return false;
+    }
+    bool same = again.href_length == url->href_length && strcmp(again.href, url->href) == 0 &&
+                again.scheme == url->scheme && again.port == url->port && same_part(again.protocol, url->protocol) &&
+                same_part(again.username, url->username) && same_part(again.password, url->password) &&
+                same_part(again.host, url->host) && same_part(again.hostname, url->hostname) &&
+                same_part(again.port_text, url->port_text) && same_part(again.pathname, url->pathname) &&
+                same_part(again.search, url->search) && same_part(again.hash, url->hash);
+    if (!same) {
+        describe(input, base);
+        fprintf(stderr, "href %s parses again to a different URL (%s)\n", url->href, again.href);
+    }
+    url_free(&again);
+    return same;
+}
+
 static bool check_success(json_t *test, const char *input, size_t length, const char *base)
 {
     struct url url;
@@ -159,7 +192,8 @@ static bool check_success(json_t *test, const char *input, size_t length, const 
               check_part(&url, url.port_text, test, "port", input, base) &&
               check_part(&url, url.pathname, test, "pathname", input, base) &&
               check_part(&url, url.search, test, "search", input, base) &&
-              check_part(&url, url.hash, test, "hash", input, base) && check_origin(&url, test, input, base);
+              check_part(&url, url.hash, test, "hash", input, base) && check_origin(&url, test, input, base) &&
+              check_fixed_point(&url, input, base);
     url_free(&url);
     return ok;
 }
