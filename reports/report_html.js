@@ -200,6 +200,8 @@ function main(D) {
     }
     return span.childNodes.length ? span : 'none';
   }
+  /* A link's kind number; 8 added when an HTTP header made it (links.csv's found_in). */
+  function kindName(k) { return (D.kinds[k & 7] || '') + (k & 8 ? ' (HTTP header)' : ''); }
   function linkTable(title, list, end, total) {
     var tbody = el('tbody'), box = el('div', {cls: 'links'}, [el('h4', {text: title})]);
     var note = total > list.length ? 'showing ' + list.length + ' of ' + total + ' (links.csv has them all)' : list.length + ' links';
@@ -210,7 +212,7 @@ function main(D) {
         var i = list[shown];
         tbody.appendChild(el('tr', null, [el('td', null, [urlButton(urlOf(D.links[i + end]))]),
                                           el('td', {text: D.strings[D.links[i + 4]]}),
-                                          el('td', {text: D.kinds[D.links[i + 2]] || ''}),
+                                          el('td', {text: kindName(D.links[i + 2])}),
                                           el('td', {text: D.strings[D.links[i + 3]]})]));
       }
       more.hidden = shown >= list.length;

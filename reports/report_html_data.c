@@ -28,6 +28,9 @@
 #define ANCHOR_MAX 120
 #define LINKS_PER_PAGE_MAX 800
 #define CANONICALS_PER_PAGE 8
+/* Added to a link's kind number when links.csv says found_in=header: no byte more a link. */
+#define LINK_FROM_HEADER_BIT 8
+_Static_assert(LINK_OTHER < LINK_FROM_HEADER_BIT, "link kinds fit below the header bit");
 
 /* Strings written once and referred to by index: link targets that are no pages.csv row, anchors,
  * rel values, sitemap files. */
@@ -202,7 +205,7 @@ static int write_links(struct writer *x)
         in[t] += in[t] < UINT16_MAX;
         json_int(&x->w, (int64_t)link_end(x, l->source, sp));
         json_int(&x->w, (int64_t)link_end(x, l->target, tp));
-        json_int(&x->w, l->kind);
+        json_int(&x->w, l->kind | (l->from_header ? LINK_FROM_HEADER_BIT : 0));
         json_int(&x->w, (int64_t)intern(&x->strings, l->rel));
         json_int(&x->w, (int64_t)intern_cut(&x->strings, l->anchor, ANCHOR_MAX));
         shown++;

@@ -360,6 +360,11 @@ def case_explorer(browser, work, server_path):
                           " e => e.textContent)")
     check(shown == ["%s:%s" % (row[0]["sitemap"], row[0]["line"])], "sitemap entries of %s show %r, sitemaps.csv "
           "has %s line %s" % (guide, shown, row[0]["sitemap"], row[0]["line"]))
+    outlinks = page.evaluate("Array.from(document.querySelectorAll('#x-page .links')[1].querySelectorAll('tbody tr'),"
+                             " tr => [tr.cells[0].textContent, tr.cells[2].textContent])")
+    canonical_rows = sorted(r for r in outlinks if r[1].startswith("canonical"))
+    check(canonical_rows == [[home, "canonical (HTTP header)"], [guide, "canonical"]],
+          "the outlinks of %s show the canonicals as %r" % (guide, canonical_rows))
     shoot(page, "explorer-canonicals")
     open_url(page, shoes)  # one canonical, in the HTML: no header row value, no conflict
     check(fact_urls(page, "canonical (HTML)") == [shoes] and fact_text(page, "canonical (Link header)") == "none",
