@@ -16,6 +16,7 @@
 #include "web/content_type.h"
 #include "common/buf.h"
 #include "common/error.h"
+#include "common/arena.h"
 #include "common/array_grow.h"
 #include "common/log.h"
 #include "reports/baseline.h"
@@ -214,21 +215,36 @@ static enum crawl_link_kind link_kind(const char *text)
     return *text ? LINK_OTHER : LINK_A;
 }
 
+/* The crawled page text names (NULL when none) and its url: the page's own string (no copy), else a
+ * copy in the links' arena. */
+static char *link_url(struct crawl_data *data, const char *text, const struct crawl_page **page)
+{
+    *page = crawl_data_find(data, text);
+    return *page ? (*page)->url : arena_strndup(&data->link_text, text, SIZE_MAX);
+}
+
 static int link_record(void *context, char **fields, size_t count, unsigned line)
 {
     struct csv_context *ctx = context;
     (void)line;
     if (!ctx->have_header)
         return read_header(ctx, fields, count, link_column_names, 7);
-    struct crawl_link *l = array_push((void **)&ctx->data->links, &ctx->data->link_count, sizeof(*l));
+    struct crawl_data *data = ctx->data;
+    struct crawl_link *l = array_push((void **)&data->links, &data->link_count, sizeof(*l));
     if (!l)
         return CP_ERR_NOMEM;
-    l->source = copy_or_empty(column_value(ctx, fields, count, 0));
-    l->target = copy_or_empty(column_value(ctx, fields, count, 1));
+    const struct crawl_link *previous = data->link_count > 1 ? l - 1 : NULL;
+    const char *source = column_value(ctx, fields, count, 0);
+    /* a page's links are adjacent rows: the previous row's source is this one's, mostly */
+    if (previous && strcmp(previous->source, source) == 0)
+        l->source = previous->source, l->source_page = previous->source_page;
+    else
+        l->source = link_url(data, source, &l->source_page);
+    l->target = link_url(data, column_value(ctx, fields, count, 1), &l->target_page);
     l->kind = link_kind(column_value(ctx, fields, count, 2));
     l->nofollow = strstr(column_value(ctx, fields, count, 3), "nofollow") != NULL;
-    l->rel = copy_or_empty(column_value(ctx, fields, count, 3));
-    l->anchor = strndup(column_value(ctx, fields, count, 5), CRAWL_ANCHOR_MAX);
+    l->rel = arena_strndup(&data->link_text, column_value(ctx, fields, count, 3), SIZE_MAX);
+    l->anchor = arena_strndup(&data->link_text, column_value(ctx, fields, count, 5), CRAWL_ANCHOR_MAX);
     /* The crawl's verdict (linkgraph/analysis.h's followable edge) when links.csv has it; a folder
      * without it falls back to: a link or iframe without nofollow. */
     if (ctx->columns[4] >= 0)
@@ -640,11 +656,8 @@ void crawl_data_free(struct crawl_data *data)
             free(fields[j]);
     }
     free(data->pages);
-    for (size_t i = 0; i < data->link_count; i++) {
-        free(data->links[i].source), free(data->links[i].target);
-        free(data->links[i].rel), free(data->links[i].anchor);
-    }
     free(data->links);
+    arena_free(&data->link_text);
     for (size_t i = 0; i < data->entry_count; i++)
         free(data->entries[i].sitemap), free(data->entries[i].url), free(data->entries[i].lastmod);
     free(data->entries);

@@ -27,6 +27,7 @@
 
 #include "findings/findings.h"
 
+#include "common/arena.h"
 #include "common/buf.h"
 
 struct crawl_page {
@@ -61,10 +62,15 @@ struct crawl_page {
 
 enum crawl_link_kind { LINK_A, LINK_REDIRECT, LINK_CANONICAL, LINK_HREFLANG, LINK_REFRESH, LINK_IFRAME, LINK_OTHER };
 
-/* A links.csv row. */
+/* A links.csv row. Its strings belong to crawl_data (its link_text arena, or the crawl_page's url
+ * when source or target is a crawled page): never free them one by one. */
 struct crawl_link {
     char *source;
     char *target;
+    /* The crawled pages source and target are (crawl_data's pages), NULL when they are no row of
+     * pages.csv: looked up once, when the row is read. */
+    const struct crawl_page *source_page;
+    const struct crawl_page *target_page;
     char *rel;                 /* links.csv's rel ("" when none): report.html's URL explorer */
     char *anchor;              /* the anchor text ("" when none), at most CRAWL_ANCHOR_MAX bytes */
     enum crawl_link_kind kind; /* LINK_A when links.csv has no kind column */
@@ -114,6 +120,7 @@ struct crawl_data {
     size_t page_count;
     struct crawl_link *links;
     size_t link_count;
+    struct arena link_text; /* the links' strings (a million rows: one malloc each was most of a read) */
     struct crawl_sitemap_entry *entries;
     size_t entry_count;
     struct crawl_cluster_row *cluster_rows;

@@ -120,8 +120,8 @@ static void build_link_pairs(struct pack_context *ctx, struct analysis *a)
     const struct crawl_data *crawl = ctx->crawl;
     for (size_t i = 0; i < crawl->link_count; i++) {
         const struct crawl_link *l = &crawl->links[i];
-        const struct crawl_page *source = l->followable ? crawl_data_find(crawl, l->source) : NULL;
-        const struct crawl_page *target = source ? crawl_data_find(crawl, l->target) : NULL;
+        const struct crawl_page *source = l->followable ? l->source_page : NULL;
+        const struct crawl_page *target = source ? l->target_page : NULL;
         if (!target || disc_links_to(a, (size_t)(source - crawl->pages), (size_t)(target - crawl->pages)))
             continue;
         struct link_pair *pair = calloc(1, sizeof(*pair));
@@ -200,7 +200,7 @@ static void build_broken(struct pack_context *ctx, struct analysis *a)
             const struct crawl_link *l = &crawl->links[i];
             if (l->kind != LINK_A && l->kind != LINK_IFRAME)
                 continue;
-            const struct crawl_page *target = crawl_data_find(crawl, l->target);
+            const struct crawl_page *target = l->target_page;
             if (!target || !is_broken(target, &ctx->facts[target - crawl->pages]))
                 continue;
             struct link_target *t = broken_target(ctx, a, &index, (size_t)(target - crawl->pages));

@@ -197,7 +197,7 @@ static int write_links(struct writer *x)
     json_begin_array(&x->w);
     for (size_t i = 0; i < d->link_count && shown < REPORT_HTML_LINK_BUDGET; i++) {
         const struct crawl_link *l = &d->links[i];
-        const struct crawl_page *sp = crawl_data_find(d, l->source), *tp = crawl_data_find(d, l->target);
+        const struct crawl_page *sp = l->source_page, *tp = l->target_page;
         size_t s = sp ? (size_t)(sp - d->pages) : d->page_count, t = tp ? (size_t)(tp - d->pages) : d->page_count;
         if (!((sp && out[s] < share) || (tp && in[t] < share)))
             continue;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/arena.h"
 #include "common/base64.h"
 #include "common/buf.h"
 #include "common/csv.h"
@@ -305,11 +306,43 @@ static void test_finding_file(void **state)
     findings_free(&list);
 }
 
+/* Strings stay valid and intact across chunks, a string larger than a chunk gets its own, n cuts. */
+static void test_arena_strings(void **state)
+{
+    (void)state;
+    struct arena a = ARENA_INIT;
+    char *kept[5000];
+    char text[32];
+    for (int i = 0; i < 5000; i++) {
+        snprintf(text, sizeof text, "http://a.test/%d", i);
+        assert_non_null(kept[i] = arena_strndup(&a, text, SIZE_MAX));
+    }
+    char *large = malloc(200000);
+    assert_non_null(large);
+    memset(large, 'x', 199999);
+    large[199999] = '\0';
+    char *big = arena_strndup(&a, large, SIZE_MAX), *after = arena_strndup(&a, "after", SIZE_MAX);
+    assert_non_null(big);
+    assert_int_equal(strlen(big), 199999);
+    assert_string_equal(after, "after");
+    assert_string_equal(arena_strndup(&a, "anchor text", 6), "anchor");
+    assert_string_equal(arena_strndup(&a, "", SIZE_MAX), "");
+    for (int i = 0; i < 5000; i++) {
+        snprintf(text, sizeof text, "http://a.test/%d", i);
+        assert_string_equal(kept[i], text);
+    }
+    free(large);
+    arena_free(&a);
+    assert_null(a.chunks);
+    arena_free(&a); /* twice is harmless */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_buf_appends_and_stays_terminated),
         cmocka_unit_test(test_base64_vectors),
+        cmocka_unit_test(test_arena_strings),
         cmocka_unit_test(test_json_writer_escapes_and_separates),
         cmocka_unit_test(test_json_writer_script_safe),
         cmocka_unit_test(test_html_escape),
