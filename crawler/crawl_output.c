@@ -524,11 +524,8 @@ static void store_crawl_outcomes(struct store *store, const struct crawl_result 
     uint32_t nodes = graph_node_count(r->graph);
     for (uint32_t id = 0; id < nodes; id++)
         store_put_node(store, id, graph_url(r->graph, id, NULL));
-    for (uint32_t id = 0; id < nodes; id++) {
-        struct graph_edges out = graph_out_edges(r->graph, id);
-        for (uint32_t i = 0; i < out.count; i++)
-            store_put_edge(store, id, out.nodes[i], graph_edge_kind_name(graph_edge_kind(out.meta[i])), out.meta[i]);
-    }
+    for (uint32_t id = 0; id < nodes; id++)
+        store_put_edges(store, id, graph_out_edges(r->graph, id));
     for (size_t i = 0; i < r->robots_count; i++) {
         const struct crawl_robots_outcome *o = &r->robots[i];
         store_put_robots(store, o->origin, o->robots_url, o->status, o->action ? o->action : "not-fetched", o->reason,

@@ -15,6 +15,7 @@
 #include "common/buf.h"
 #include "common/error.h"
 #include "findings/findings.h"
+#include "linkgraph/graph.h"
 #include "store/page_record.h"
 
 const char *const store_page_fact_columns[STORE_PAGE_FACT_COLUMNS] = {
@@ -214,7 +215,35 @@ static int create_schema(struct store *s)
 static const char *const upgrades[] = {
     /* 1 -> 2: each page's change against the previous run (incremental re-audits) */
     "ALTER TABLE pages ADD COLUMN change TEXT;",
+    /* 2 -> 3: a node's out-edges in one row, as JSON [[target, meta], ...] (one row and one index
+     * entry per edge cost a tenth of a re-audit); `edges` and `links` become views with the same
+     * columns, so queries written for version 2 still read them. edge_kinds is filled below. */
+    "CREATE TABLE edge_lists(run INTEGER NOT NULL, source INTEGER NOT NULL, targets TEXT NOT NULL,"
+    " PRIMARY KEY(run, source)) WITHOUT ROWID;"
+    "CREATE TABLE edge_kinds(kind INTEGER PRIMARY KEY, name TEXT NOT NULL);"
+    "INSERT INTO edge_lists SELECT run, source, json_group_array(json_array(target, meta))"
+    " FROM (SELECT * FROM edges ORDER BY run, source, rowid) GROUP BY run, source;"
+    "DROP VIEW links;DROP TABLE edges;"
+    "CREATE VIEW links AS SELECT e.run, s.url AS source, t.url AS target, e.kind, e.meta FROM edges e"
+    " JOIN nodes s ON s.run = e.run AND s.id = e.source JOIN nodes t ON t.run = e.run AND t.id = e.target;",
 };
+
+/* What upgrade `from` -> from + 1 adds to its SQL that comes from the code's own definitions: the
+ * edge kinds' names and the meta bits that hold the kind (linkgraph/graph.h), so they are written
+ * once. */
+static void upgrade_definitions(int from, struct buf *sql)
+{
+    if (from != 2)
+        return;
+    for (int kind = 0; kind < GRAPH_EDGE_KIND_COUNT; kind++)
+        buf_printf(sql, "INSERT INTO edge_kinds VALUES(%d, '%s');", kind,
+                   graph_edge_kind_name((enum graph_edge_kind)kind));
+    buf_printf(sql,
+               "CREATE VIEW edges AS SELECT l.run, l.source, json_extract(j.value, '$[0]') AS target, k.name AS kind,"
+               " json_extract(j.value, '$[1]') AS meta FROM edge_lists l JOIN json_each(l.targets) j"
+               " JOIN edge_kinds k ON k.kind = (json_extract(j.value, '$[1]') & %u);",
+               GRAPH_EDGE_KIND_MASK);
+}
 
 static int upgrade(struct store *s, int from)
 {
@@ -222,7 +251,9 @@ static int upgrade(struct store *s, int from)
         char tail[64];
         snprintf(tail, sizeof tail, "PRAGMA user_version=%d;COMMIT;", version + 1);
         struct buf sql = BUF_INIT;
-        buf_printf(&sql, "BEGIN IMMEDIATE;%s%s", upgrades[version - 1], tail);
+        buf_printf(&sql, "BEGIN IMMEDIATE;%s", upgrades[version - 1]);
+        upgrade_definitions(version, &sql);
+        buf_append_str(&sql, tail);
         int status = exec(s, buf_str(&sql), "upgrading the schema");
         buf_free(&sql);
         if (status != CP_OK) {
@@ -277,7 +308,7 @@ static const char *const statement_sql[ST_COUNT] = {
                 " content_hash, ttfb_ms, total_ms, fetched_at, signals, change)"
                 " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,strftime('%Y-%m-%dT%H:%M:%SZ','now'),?,?)",
     [ST_NODE] = "INSERT OR REPLACE INTO nodes(run, id, url) VALUES(?,?,?)",
-    [ST_EDGE] = "INSERT INTO edges(run, source, target, kind, meta) VALUES(?,?,?,?,?)",
+    [ST_EDGE] = "INSERT INTO edge_lists(run, source, targets) VALUES(?,?,?)",
     [ST_SITEMAP_ENTRY] = "INSERT INTO sitemap_entries(run, sitemap, url, lastmod) VALUES(?,?,?,?)",
     [ST_SITEMAP] = "INSERT INTO sitemaps(run, url, origin, status, read, urls, error) VALUES(?,?,?,?,?,?,?)",
     [ST_ROBOTS] = "INSERT INTO robots(run, origin, url, status, outcome, reason, bytes) VALUES(?,?,?,?,?,?,?)",
@@ -593,7 +624,7 @@ int store_results_begin(struct store *s)
 {
     if (commit(s) != CP_OK || begin(s) != CP_OK)
         return s->failed;
-    static const char *const tables[] = {"page_facts",      "nodes",  "edges",   "sitemaps",
+    static const char *const tables[] = {"page_facts",      "nodes",  "edge_lists", "sitemaps",
                                          "sitemap_entries", "robots", "findings"};
     for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) {
         char sql[96];
@@ -673,15 +704,51 @@ int store_put_node(struct store *s, uint32_t id, const char *url)
     return run_statement(s, st, "storing the graph");
 }
 
-int store_put_edge(struct store *s, uint32_t source, uint32_t target, const char *kind, uint8_t meta)
+/* value in decimal at `at`; returns the end (no NUL): printf per number was the edges' cost */
+static char *write_uint(char *at, uint32_t value)
 {
+    char digits[10];
+    int n = 0;
+    do
+        digits[n++] = (char)('0' + value % 10);
+    while ((value /= 10) != 0);
+    while (n > 0)
+        *at++ = digits[--n];
+    return at;
+}
+
+int store_put_edges(struct store *s, uint32_t source, struct graph_edges edges)
+{
+    if (edges.count == 0)
+        return CP_OK;
     sqlite3_stmt *st = statement(s, ST_EDGE);
     if (!st)
         return s->failed;
+    struct buf *targets = &s->scratch;
+    buf_reset(targets);
+    int status = buf_reserve(targets, (size_t)edges.count * 17 + 3); /* ",[4294967295,255]" each */
+    if (status == CP_OK) {
+        char *at = targets->data;
+        *at++ = '[';
+        for (uint32_t i = 0; i < edges.count; i++) {
+            if (i)
+                *at++ = ',';
+            *at++ = '[';
+            at = write_uint(at, edges.nodes[i]);
+            *at++ = ',';
+            at = write_uint(at, edges.meta[i]);
+            *at++ = ']';
+        }
+        *at++ = ']';
+        *at = '\0';
+        targets->len = (size_t)(at - targets->data);
+    }
+    if (status != CP_OK) {
+        sqlite3_reset(st);
+        return status;
+    }
     sqlite3_bind_int64(st, 2, source);
-    sqlite3_bind_int64(st, 3, target);
-    bind_text(st, 4, kind);
-    sqlite3_bind_int(st, 5, meta);
+    sqlite3_bind_text(st, 3, targets->data, (int)targets->len, SQLITE_STATIC);
     return run_statement(s, st, "storing the graph");
 }
 

@@ -375,6 +375,64 @@ static void test_open_future_and_foreign(void **state)
     remove_store(path);
 }
 
+/* Turn a store of the current schema back into one of schema 2: one `edges` row per edge (with the
+ * edges given in v2_edges, run 1), and the `links` view over it. */
+static const char back_to_2[] =
+    "DROP VIEW links; DROP VIEW edges; DROP TABLE edge_lists; DROP TABLE edge_kinds;"
+    "CREATE TABLE edges(run INTEGER NOT NULL, source INTEGER NOT NULL, target INTEGER NOT NULL, kind TEXT NOT NULL,"
+    " meta INTEGER NOT NULL);"
+    "CREATE INDEX edges_run ON edges(run, source);"
+    "CREATE VIEW links AS SELECT e.run, s.url AS source, t.url AS target, e.kind, e.meta FROM edges e"
+    " JOIN nodes s ON s.run = e.run AND s.id = e.source JOIN nodes t ON t.run = e.run AND t.id = e.target;"
+    "PRAGMA user_version=2;";
+static const char v2_edges[] =
+    "INSERT INTO nodes VALUES(1, 0, 'http://a.test/'), (1, 1, 'http://a.test/b'), (1, 2, 'http://a.test/c');"
+    "INSERT INTO edges VALUES(1, 0, 2, 'a', 64), (1, 0, 1, 'canonical', 194), (1, 1, 0, 'a', 72), (1, 0, 1, 'a', 64);";
+
+/* The rows of sql (each row's columns joined by '|', rows by ';'), for comparing query results. */
+static void query_rows(const char *path, const char *sql, struct buf *out)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        for (int i = 0; i < sqlite3_column_count(st); i++)
+            buf_printf(out, "%s%s", (const char *)sqlite3_column_text(st, i),
+                       i + 1 < sqlite3_column_count(st) ? "|" : ";");
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+/* A store of schema 2 is upgraded in place: its edges move to one edge_lists row per source, and
+ * the `edges` and `links` views give the same rows, in the same order per source, as the table did. */
+static void test_upgrade_edges_from_2(void **state)
+{
+    (void)state;
+    char *path = temp_path("crawl.db");
+    char error[512];
+    struct store *store = NULL;
+    assert_int_equal(store_open(path, &store, error, sizeof error), CP_OK);
+    struct store_run run = {"r1", "crawl", "http://a.test/", "[]", NULL, "2026-01-01T00:00:00Z", 0};
+    assert_int_equal(store_run_begin(store, &run), CP_OK);
+    store_close(store);
+    set_pragma(path, back_to_2);
+    set_pragma(path, v2_edges);
+    struct buf before = BUF_INIT, after = BUF_INIT, lists = BUF_INIT;
+    query_rows(path, "SELECT run, source, target, kind, meta FROM links ORDER BY source, rowid", &before);
+    assert_int_equal(store_open(path, &store, error, sizeof error), CP_OK);
+    store_close(store);
+    query_rows(path, "SELECT run, source, target, kind, meta FROM links", &after);
+    assert_string_equal(buf_str(&after), buf_str(&before));
+    assert_string_equal(buf_str(&before), "1|http://a.test/|http://a.test/c|a|64;1|http://a.test/|http://a.test/b|"
+                                          "canonical|194;1|http://a.test/|http://a.test/b|a|64;1|http://a.test/b|"
+                                          "http://a.test/|a|72;");
+    query_rows(path, "SELECT source, targets FROM edge_lists ORDER BY source", &lists);
+    assert_string_equal(buf_str(&lists), "0|[[2,64],[1,194],[1,64]];1|[[0,72]];");
+    buf_free(&before), buf_free(&after), buf_free(&lists);
+    remove_store(path);
+}
+
 /* A store of schema 1 is upgraded in place when opened: the change column appears, the runs stay. */
 static void test_upgrade_from_1(void **state)
 {
@@ -386,6 +444,7 @@ static void test_upgrade_from_1(void **state)
     struct store_run run = {"r1", "crawl", "http://a.test/", "[]", NULL, "2026-01-01T00:00:00Z", 0};
     assert_int_equal(store_run_begin(store, &run), CP_OK);
     store_close(store);
+    set_pragma(path, back_to_2);
     set_pragma(path, "ALTER TABLE pages DROP COLUMN change; PRAGMA user_version=1");
     assert_int_equal(store_open(path, &store, error, sizeof error), CP_OK);
     store_close(store);
@@ -410,7 +469,7 @@ int main(void)
         cmocka_unit_test(test_round_trip_full), cmocka_unit_test(test_round_trip_extracted),
         cmocka_unit_test(test_damaged_records), cmocka_unit_test(test_open_new_and_again),
         cmocka_unit_test(test_open_damaged),    cmocka_unit_test(test_open_future_and_foreign),
-        cmocka_unit_test(test_upgrade_from_1),
+        cmocka_unit_test(test_upgrade_from_1),  cmocka_unit_test(test_upgrade_edges_from_2),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
