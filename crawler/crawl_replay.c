@@ -95,6 +95,7 @@ bool crawl_replay_claim(struct crawl *c, const struct frontier_claim *claim)
     request->claim = *claim;
     request->replayed = true;
     request->replay_store = store_run_id(store) != c->o->replay_run;
+    frontier_claim_not_sent(claim->origin);
     count_change(c, crawl_page_of(c, claim->node), stored_change(&stored.response));
     request->replay_hash = stored.response.content_hash;
     request->replay_signals = signals;

@@ -23,6 +23,7 @@ struct frontier_origin {
     size_t count, capacity;
     int in_flight;
     double next_start_ms;   /* the rate limit's earliest next start */
+    double before_claim_ms; /* next_start_ms before the last claim (frontier_claim_not_sent) */
     double min_interval_ms; /* Crawl-delay, when obeyed */
     double paused_until_ms;
     long last_backoff_ms;
@@ -489,6 +490,7 @@ struct frontier_claim frontier_claim(struct frontier *f, double now_ms)
     double interval = f->options.rate > 0 ? 1000.0 / f->options.rate : 0;
     if (best->min_interval_ms > interval)
         interval = best->min_interval_ms;
+    best->before_claim_ms = best->next_start_ms;
     if (interval > 0)
         best->next_start_ms = now_ms + interval;
     claim.kind = FRONTIER_URL;
@@ -575,6 +577,13 @@ bool frontier_finish(struct frontier *f, struct frontier_origin *o, double now_m
     bool opened = record_outcome(f, o, now_ms, error || throttled);
     check_budget(f, o);
     return opened;
+}
+
+void frontier_claim_not_sent(struct frontier_origin *o)
+{
+    o->next_start_ms = o->before_claim_ms;
+    if (o->stats.requests > 0)
+        o->stats.requests--;
 }
 
 void frontier_set_min_interval(struct frontier_origin *o, double interval_ms)

@@ -96,6 +96,12 @@ struct frontier_claim frontier_claim(struct frontier *frontier, double now_ms);
 bool frontier_finish(struct frontier *frontier, struct frontier_origin *origin, double now_ms, bool error,
                      bool throttled, long retry_after_ms);
 
+/* The URL just claimed from origin is answered without a request (a resumed run replays it from the
+ * store): it is no request in the origin's stats and does not delay the origin's next one, so a
+ * resume replays its stored pages at once instead of at --rate. Call it before the next claim,
+ * and still call frontier_finish. */
+void frontier_claim_not_sent(struct frontier_origin *origin);
+
 /* Space this origin's request starts at least interval_ms apart (robots.txt Crawl-delay). */
 void frontier_set_min_interval(struct frontier_origin *origin, double interval_ms);
 void frontier_set_robots_state(struct frontier_origin *origin, enum frontier_robots_state state);

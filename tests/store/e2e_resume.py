@@ -13,6 +13,7 @@ kill_early:  at the first page request (little or nothing stored yet);
 kill_middle: while /slow is in flight, after the pages before it were committed;
 kill_late:   while /g3, the second slow response behind /slow, is in flight;
 interrupted: a Ctrl-C'd audit (state "interrupted") is resumed the same way;
+rate:        as kill_late at --rate 4: the resumed part replays its stored pages without waiting;
 no_run:      --resume with no store, or a store whose last run completed: exit 2 with a message.
 """
 import json
@@ -34,9 +35,9 @@ FACT_COLUMNS = ["url", "status", "content_type", "depth", "size", "redirect_to",
                 "link_score"]
 
 
-def audit_args(server, out):
+def audit_args(server, out, extra=()):
     return ["audit", "http://%s/" % HOST, "--connect-to", "%s:80:127.0.0.1:%d" % (HOST, server.port), "--out", out,
-            "--quiet", "--fail-on", "never", "--concurrency", "2"]
+            "--quiet", "--fail-on", "never", "--concurrency", "2"] + list(extra)
 
 
 def run(args, expect_rc):
@@ -88,16 +89,18 @@ def wait_for(condition, what):
     check(condition(), "the crawl never got to %s" % what)
 
 
-def killed_then_resumed(server_path, work, kill_when, settle_s, sig=signal.SIGKILL, expect_rc=None):
+def killed_then_resumed(server_path, work, kill_when, settle_s, sig=signal.SIGKILL, expect_rc=None, extra=(),
+                        resume=None):
+    """resume: a dict that gets the resumed part's wall time in seconds and its requests."""
     s = Server(server_path, SITE)
     try:
         full = os.path.join(work, "full")
-        run(audit_args(s, full), 0)
+        run(audit_args(s, full, extra), 0)
         want_findings, want_facts = fingerprints(full), facts(full)
         page_gets = [p for p in paths(s) if is_page(p)]
         out = os.path.join(work, "resumed")
         start = len(s.requests())
-        process = subprocess.Popen([CRAWLPACK] + audit_args(s, out), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        process = subprocess.Popen([CRAWLPACK] + audit_args(s, out, extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         try:
             wait_for(lambda: kill_when(paths(s, start)), "the kill point")
             time.sleep(settle_s)
@@ -112,7 +115,10 @@ def killed_then_resumed(server_path, work, kill_when, settle_s, sig=signal.SIGKI
         db = os.path.join(out, "crawl.db")
         stored = stored_urls(db)
         resumed_at = len(s.requests())
+        began = time.monotonic()
         result = run(audit_args(s, out)[:1] + ["--resume", "--out", out], 0)
+        if resume is not None:
+            resume.update(seconds=time.monotonic() - began, requests=len(paths(s, resumed_at)))
         check("resuming run 1 of" in result.stderr, "stderr %s" % result.stderr)
         check(fingerprints(out) == want_findings, "resumed findings differ:\n%s\n%s" % (
             fingerprints(out), want_findings))
@@ -147,6 +153,21 @@ def case_kill_middle(server, work):
 def case_kill_late(server, work):
     stored = killed_then_resumed(server, work, lambda p: "/g3" in p, 1.2)
     check("http://%s/slow" % HOST in stored, "/slow was not stored before the kill: %s" % sorted(stored))
+
+
+def case_rate(server, work):
+    """--rate spaces a run's requests; the resumed part replays its stored pages without requests,
+    so they are not spaced: its time is that of its own requests at the rate, not of every page."""
+    rate = 4.0
+    resume = {}
+    stored = killed_then_resumed(server, work, lambda p: "/g3" in p, 1.2, extra=["--rate", "%g" % rate],
+                                 resume=resume)
+    check(len(stored) >= 8, "only %d pages were stored before the kill" % len(stored))
+    # Spacing the replays too would add len(stored) / rate >= 2 s.
+    bound = resume["requests"] / rate + 1.5
+    check(resume["seconds"] < bound, "the resumed part took %.2f s for %d requests at --rate %g (bound %.2f s): "
+          "the %d stored pages were replayed at the rate" % (resume["seconds"], resume["requests"], rate, bound,
+                                                             len(stored)))
 
 
 def case_interrupted(server, work):
