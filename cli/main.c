@@ -15,7 +15,7 @@ const struct cli_command cli_commands[] = {
     {"help", cmd_help, "Show help for crawlpack or one of its commands"},
     {"history", cmd_history, "List the runs of a crawl store: pages, findings, new and fixed since the run before"},
     {"pack", cmd_pack, "Write the Platform & Infrastructure Improvement Pack from a crawl folder"},
-    {"report", cmd_report, "Write report.html (overview, findings, URL explorer) from an audit folder"},
+    {"report", cmd_report, "Write report.html (overview, findings, URL explorer) from an audit folder or a stored run"},
     {"robots", cmd_robots, "Check URLs against a robots.txt, or lint one"},
     {"rules", cmd_rules, "List the audit rules (id, severity, why, how to fix)"},
     {"sitemap", cmd_sitemap, "Validate sitemaps and sitemap indexes (offline, for CI)"},

@@ -327,7 +327,7 @@ struct crawl_rows *crawl_rows_open(struct crawl_data *data, const char *name, en
     if (!rows)
         return NULL;
     rows->ctx = (struct csv_context){data, name, {0}, false, CP_OK};
-    rows->record = file == CRAWL_ROWS_PAGES ? page_record : entry_record;
+    rows->record = file == CRAWL_ROWS_PAGES ? page_record : file == CRAWL_ROWS_LINKS ? link_record : entry_record;
     rows->file = file;
     return rows;
 }
@@ -345,6 +345,8 @@ int crawl_rows_close(struct crawl_rows *rows)
         take_page_columns(&rows->ctx);
     if (rows->file == CRAWL_ROWS_SITEMAP_ENTRIES)
         rows->ctx.data->has_sitemaps_csv = rows->ctx.have_header;
+    if (rows->file == CRAWL_ROWS_LINKS)
+        rows->ctx.data->has_links = rows->ctx.have_header;
     free(rows);
     return status;
 }
@@ -671,7 +673,8 @@ void crawl_data_free(struct crawl_data *data)
         free(data->robots[i].origin), free(data->robots[i].outcome);
     free(data->robots);
     findings_free(&data->findings);
-    free(data->dir), free(data->start_url), free(data->started_at), free(data->options), free(data->partial);
+    free(data->dir), free(data->store_path), free(data->start_url), free(data->started_at), free(data->options),
+        free(data->partial);
     memset(data, 0, sizeof(*data));
 }
 

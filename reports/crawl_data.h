@@ -116,6 +116,7 @@ struct page_index_entry;
 
 struct crawl_data {
     char *dir;
+    char *store_path; /* the crawl store the data was read from; NULL for a folder (crawl.db beside it) */
     struct crawl_page *pages;
     size_t page_count;
     struct crawl_link *links;
@@ -164,10 +165,12 @@ int crawl_data_load(const char *dir, struct crawl_data *data);
  * the same structure: pages from its page_facts table (pages.csv's rows, read by the pages.csv
  * reader), sitemap entries from sitemap_entries (sitemaps.csv's), for an audit its findings
  * (findings.json's: rule, URL, source, line, message, related URLs), and the run's start URL,
- * date, run id and page counts. What the store does not keep stays absent, as a missing optional
- * file would: links, clusters, crawl.json's robots.txt and sitemap lists and its partial reason (a
+ * date, run id and page counts, and its links from the `links` view (what the graph keeps: no anchors,
+ * of rel only nofollow, ugc and sponsored, found_in from the edge's header bit; no followable
+ * column). What the store does not keep stays absent, as a missing optional file would:
+ * clusters, crawl.json's robots.txt and sitemap lists and its partial reason (a
  * run that is not complete is partial: "interrupted", or "not finished" for one still running or
- * killed). dir names the run as "FILE (run N)". Returns CP_OK, CP_ERR_INVALID (a damaged store;
+ * killed). dir names the run as "FILE (run N)", store_path the store. Returns CP_OK, CP_ERR_INVALID (a damaged store;
  * the reason is logged, naming the file) or CP_ERR_NOMEM. */
 struct store_reader;
 struct store_run_row;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* reports/crawl_data_rows: crawl_data.c's pages.csv and sitemaps.csv row readers, for another
- * source of the same rows (crawl_data_store.c: a run of the crawl store, whose page_facts and
- * sitemap_entries tables hold exactly those files' rows), so a row is read the same way whichever
- * file or table it came from. Internal to reports/.
+/* reports/crawl_data_rows: crawl_data.c's pages.csv, sitemaps.csv and links.csv row readers, for
+ * another source of the same rows (crawl_data_store.c: a run of the crawl store, whose page_facts
+ * and sitemap_entries tables hold exactly those files' rows, and whose links view the links'), so
+ * a row is read the same way whichever file or table it came from. Internal to reports/.
  *
  * Give the header row first (the column names), then the rows; each cell is text, "" when empty.
  * Memory: the rows' strings are copied into the crawl_data; crawl_rows_close frees the reader.
@@ -19,6 +19,7 @@
 enum crawl_rows_file {
     CRAWL_ROWS_PAGES,           /* pages.csv: data->pages, the optional-column flags */
     CRAWL_ROWS_SITEMAP_ENTRIES, /* sitemaps.csv: data->entries, has_sitemaps_csv */
+    CRAWL_ROWS_LINKS,           /* links.csv: data->links, has_links */
 };
 
 struct crawl_rows;

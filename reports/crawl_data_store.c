@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "reports/crawl_data.h"
 #include "reports/crawl_data_rows.h"
+#include "linkgraph/graph.h"
 #include "store/store_history.h"
 
 static int add_row(void *context, const char *const *fields, size_t count)
@@ -37,6 +38,40 @@ static int read_rows(struct store_reader *reader, int64_t run, struct crawl_data
         if (status == CP_OK)
             status = store_reader_sitemap_entries(reader, run, add_row, rows);
     }
+    int closed = crawl_rows_close(rows);
+    return status != CP_OK ? status : closed;
+}
+
+/* ---- links ---- */
+
+/* A stored edge as a links.csv row. The store keeps what the graph keeps: no anchor, and of rel
+ * only the tokens search engines read (nofollow, ugc, sponsored, from the edge's bits); no
+ * followable column, so the reader's rule for folders without one applies. */
+static int add_link(void *context, const char *const *fields, size_t count)
+{
+    if (count != 4)
+        return CP_ERR_INVALID;
+    unsigned meta = (unsigned)strtoul(fields[3], NULL, 10);
+    char rel[32] = "";
+    if (meta & GRAPH_REL_NOFOLLOW)
+        strcat(rel, "nofollow");
+    if (meta & GRAPH_REL_UGC)
+        strcat(rel, rel[0] ? " ugc" : "ugc");
+    if (meta & GRAPH_REL_SPONSORED)
+        strcat(rel, rel[0] ? " sponsored" : "sponsored");
+    const char *row[] = {fields[0], fields[1], fields[2], rel, "", meta & GRAPH_EDGE_FROM_HEADER ? "header" : "html"};
+    return crawl_rows_add(context, row, 6);
+}
+
+static int read_links(struct store_reader *reader, int64_t run, struct crawl_data *data, const char *name)
+{
+    static const char *const header[] = {"source", "target", "kind", "rel", "anchor", "found_in"};
+    struct crawl_rows *rows = crawl_rows_open(data, name, CRAWL_ROWS_LINKS);
+    if (!rows)
+        return CP_ERR_NOMEM;
+    int status = crawl_rows_add(rows, header, 6);
+    if (status == CP_OK)
+        status = store_reader_links(reader, run, add_link, rows);
     int closed = crawl_rows_close(rows);
     return status != CP_OK ? status : closed;
 }
@@ -100,6 +135,7 @@ static int take_run(const struct store_reader *reader, const struct store_run_ro
     struct buf dir = BUF_INIT;
     buf_printf(&dir, "%s (run %lld)", store_reader_path(reader), (long long)run->id);
     data->dir = buf_detach(&dir);
+    data->store_path = strdup(store_reader_path(reader));
     data->start_url = strdup(run->site);
     data->started_at = strdup(run->started_at);
     data->run_id = run->run_id ? strdup(run->run_id) : NULL;
@@ -110,8 +146,8 @@ static int take_run(const struct store_reader *reader, const struct store_run_ro
         data->findings_run_id = strdup(run->run_id);
     if (!store_run_row_complete(run))
         data->partial = strdup(strcmp(run->state, "interrupted") == 0 ? "interrupted" : "not finished");
-    bool missing = !data->dir || !data->start_url || !data->started_at || (run->run_id && !data->run_id) ||
-                   (data->has_findings && run->run_id && !data->findings_run_id) ||
+    bool missing = !data->dir || !data->store_path || !data->start_url || !data->started_at ||
+                   (run->run_id && !data->run_id) || (data->has_findings && run->run_id && !data->findings_run_id) ||
                    (!store_run_row_complete(run) && !data->partial);
     return missing ? CP_ERR_NOMEM : CP_OK;
 }
@@ -120,14 +156,17 @@ int crawl_data_load_run(struct store_reader *reader, const struct store_run_row 
 {
     memset(data, 0, sizeof *data);
     int status = take_run(reader, run, data);
-    struct buf pages = BUF_INIT, entries = BUF_INIT;
+    struct buf pages = BUF_INIT, entries = BUF_INIT, links = BUF_INIT;
     if (status == CP_OK && (buf_printf(&pages, "%s page_facts", data->dir) != CP_OK ||
-                            buf_printf(&entries, "%s sitemap_entries", data->dir) != CP_OK))
+                            buf_printf(&entries, "%s sitemap_entries", data->dir) != CP_OK ||
+                            buf_printf(&links, "%s links", data->dir) != CP_OK))
         status = CP_ERR_NOMEM;
     if (status == CP_OK)
         status = read_rows(reader, run->id, data, CRAWL_ROWS_PAGES, buf_str(&pages));
     if (status == CP_OK)
         status = read_rows(reader, run->id, data, CRAWL_ROWS_SITEMAP_ENTRIES, buf_str(&entries));
+    if (status == CP_OK) /* after the pages: a link's ends are looked up among them */
+        status = read_links(reader, run->id, data, buf_str(&links));
     if (status == CP_OK && data->has_findings) {
         struct finding_reader findings = {data, 0};
         status = store_reader_findings(reader, run->id, add_finding, &findings);
@@ -136,5 +175,6 @@ int crawl_data_load_run(struct store_reader *reader, const struct store_run_row 
         log_error("%s", store_reader_error(reader));
     buf_free(&pages);
     buf_free(&entries);
+    buf_free(&links);
     return status;
 }

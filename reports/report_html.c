@@ -9,7 +9,9 @@
 #include "common/html_escape.h"
 #include "common/out_file.h"
 #include "findings/cause.h"
+#include "reports/crawl_data.h"
 #include "reports/report_html_internal.h"
+#include "store/store_history.h"
 
 /* Nothing external: no request can leave the file, whatever a crawled string smuggles in. */
 #define REPORT_CSP                                                                                                \
@@ -157,6 +159,23 @@ int report_html_write(FILE *out, const struct crawl_data *data)
     return status;
 }
 
+/* Write data's report to out_path (temporary name, renamed when complete). */
+static int write_report_file(const struct crawl_data *data, const char *out_path, char *error, size_t error_size)
+{
+    struct out_file file;
+    int status = out_file_open(&file, out_path, error, error_size);
+    if (status == CP_OK) {
+        status = report_html_write(file.file, data);
+        if (status == CP_OK)
+            status = out_file_commit(&file, error, error_size);
+        else {
+            out_file_discard(&file);
+            snprintf(error, error_size, "cannot write %s: %s", out_path, cp_strerror(status));
+        }
+    }
+    return status;
+}
+
 int report_html_from_folder(const char *dir, const char *out_path, char *error, size_t error_size)
 {
     struct crawl_data data;
@@ -170,17 +189,64 @@ int report_html_from_folder(const char *dir, const char *out_path, char *error, 
         crawl_data_free(&data);
         return status == CP_ERR_NOMEM ? status : CP_ERR_INVALID;
     }
-    struct out_file file;
-    status = out_file_open(&file, out_path, error, error_size);
-    if (status == CP_OK) {
-        status = report_html_write(file.file, &data);
-        if (status == CP_OK)
-            status = out_file_commit(&file, error, error_size);
-        else {
-            out_file_discard(&file);
-            snprintf(error, error_size, "cannot write %s: %s", out_path, cp_strerror(status));
-        }
-    }
+    status = write_report_file(&data, out_path, error, error_size);
     crawl_data_free(&data);
     return status;
+}
+
+/* The run numbered `run` of runs, or with run 0 the last complete audit; NULL when none. */
+static const struct store_run_row *pick_run(const struct store_run_rows *runs, long long run)
+{
+    for (size_t i = runs->count; i-- > 0;) {
+        const struct store_run_row *r = &runs->items[i];
+        if (run ? r->id == run : store_run_row_complete(r) && strcmp(r->command, "audit") == 0)
+            return r;
+    }
+    return NULL;
+}
+
+/* The report's path: out_path, or report-run-N.html in the store's folder. */
+static void report_path(const char *store_path, const struct store_run_row *run, const char *out_path, char *written,
+                        size_t written_size)
+{
+    if (out_path) {
+        snprintf(written, written_size, "%s", out_path);
+        return;
+    }
+    const char *slash = strrchr(store_path, '/');
+    int folder = slash ? (int)(slash - store_path) + 1 : 0;
+    snprintf(written, written_size, "%.*sreport-run-%lld.html", folder, store_path, (long long)run->id);
+}
+
+int report_html_from_store(const char *store_path, long long run, const char *out_path, char *written,
+                           size_t written_size, char *error, size_t error_size)
+{
+    struct store_reader *reader = NULL;
+    struct store_run_rows runs = {NULL, 0};
+    int status = store_reader_open(store_path, &reader, error, error_size);
+    if (status == CP_OK && (status = store_reader_runs(reader, &runs)) != CP_OK)
+        snprintf(error, error_size, "%s", store_reader_error(reader));
+    const struct store_run_row *chosen = status == CP_OK ? pick_run(&runs, run) : NULL;
+    if (status == CP_OK && !chosen) {
+        if (run)
+            snprintf(error, error_size, "%s has no run %lld (crawlpack history %s lists its runs)", store_path, run,
+                     store_path);
+        else
+            snprintf(error, error_size, "%s holds no complete audit (crawlpack history %s lists its runs)", store_path,
+                     store_path);
+        status = CP_ERR_INVALID;
+    }
+    struct crawl_data data;
+    memset(&data, 0, sizeof data);
+    if (status == CP_OK && (status = crawl_data_load_run(reader, chosen, &data)) != CP_OK)
+        snprintf(error, error_size, "cannot read run %lld of %s: %s", (long long)chosen->id, store_path,
+                 cp_strerror(status));
+    if (status == CP_OK) {
+        report_path(store_path, chosen, out_path, written, written_size);
+        status = write_report_file(&data, written, error, error_size);
+    }
+    crawl_data_free(&data);
+    store_run_rows_free(&runs);
+    store_reader_close(reader);
+    return status == CP_ERR_NOMEM || status == CP_ERR_IO ? status : status != CP_OK ? CP_ERR_INVALID : CP_OK;
 }

@@ -45,4 +45,11 @@ int report_html_write(FILE *out, const struct crawl_data *data);
  * when complete). */
 int report_html_from_folder(const char *dir, const char *out_path, char *error, size_t error_size);
 
+/* The same from a run of the crawl store at store_path (docs/store.md): run `run` (its number in
+ * the store), or with run 0 the last complete audit. out_path NULL writes report-run-N.html beside
+ * the store; the path written is put in written (at least PATH_MAX bytes: written_size). Returns
+ * CP_ERR_INVALID with error saying why when the file is no crawl store or holds no such run. */
+int report_html_from_store(const char *store_path, long long run, const char *out_path, char *written,
+                           size_t written_size, char *error, size_t error_size);
+
 #endif

@@ -18,22 +18,23 @@
 #include "common/html_escape.h"
 #include "reports/report_html_internal.h"
 #include "reports/svg_chart.h"
+#include "store/store.h"
 
 #define STORE_FILE "crawl.db"
-#define STORE_APPLICATION_ID 0x63706b31 /* "cpk1", docs/store.md */
-#define TRENDS_MAX_RUNS 30              /* the latest runs; a chart of more bars reads no better */
+#define TRENDS_MAX_RUNS 30 /* the latest runs; a chart of more bars reads no better */
 
 struct trend_run {
     char label[48];
     double pages, indexable, severity[SEVERITY_NEVER + 1];
 };
 
-static sqlite3 *open_store(const char *dir)
+/* The store data was read from, or the one beside its folder. */
+static sqlite3 *open_store(const struct crawl_data *d)
 {
     struct buf path = BUF_INIT;
     sqlite3 *db = NULL;
-    if (buf_printf(&path, "%s/%s", dir, STORE_FILE) != CP_OK ||
-        sqlite3_open_v2(buf_str(&path), &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    int status = d->store_path ? buf_append_str(&path, d->store_path) : buf_printf(&path, "%s/%s", d->dir, STORE_FILE);
+    if (status != CP_OK || sqlite3_open_v2(buf_str(&path), &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
         sqlite3_close(db);
         db = NULL;
     }
@@ -66,18 +67,22 @@ static void run_findings(sqlite3 *db, sqlite3_int64 run, struct trend_run *t)
     sqlite3_finalize(q);
 }
 
-/* The earlier complete audits of the site, oldest first, at most TRENDS_MAX_RUNS - 1 of them. */
+/* The earlier complete audits of the site, oldest first, at most TRENDS_MAX_RUNS - 1 of them: none
+ * started after this one (a report of a stored run shows the runs before it). */
 static size_t earlier_runs(sqlite3 *db, const struct crawl_data *d, struct trend_run *runs)
 {
     sqlite3_stmt *q = NULL;
-    const char *sql = "SELECT id, started_at, pages, indexable FROM (SELECT * FROM runs WHERE site = ? AND "
-                      "command = 'audit' AND state = 'complete' AND run_id IS NOT ? ORDER BY id DESC LIMIT ?) "
-                      "ORDER BY id";
+    const char *sql =
+        "SELECT id, started_at, pages, indexable FROM (SELECT * FROM runs WHERE site = ? AND "
+        "command = 'audit' AND state = 'complete' AND run_id IS NOT ? AND started_at <= ? ORDER BY id DESC "
+        "LIMIT ?) "
+        "ORDER BY id";
     if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
         return 0;
     sqlite3_bind_text(q, 1, d->start_url, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 2, d->run_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int(q, 3, TRENDS_MAX_RUNS - 1);
+    sqlite3_bind_text(q, 3, d->started_at ? d->started_at : "9999", -1, SQLITE_STATIC);
+    sqlite3_bind_int(q, 4, TRENDS_MAX_RUNS - 1);
     size_t count = 0;
     while (count < TRENDS_MAX_RUNS - 1 && sqlite3_step(q) == SQLITE_ROW) {
         struct trend_run *t = &runs[count++];
@@ -127,7 +132,7 @@ static void write_charts(FILE *out, const struct trend_run *runs, size_t count)
 int report_html_trends(FILE *out, const struct report_facts *f)
 {
     fputs("<section id=\"trends\" class=\"tab\"><h2>Trends</h2>", out);
-    sqlite3 *db = f->data->start_url ? open_store(f->data->dir) : NULL;
+    sqlite3 *db = f->data->start_url ? open_store(f->data) : NULL;
     struct trend_run runs[TRENDS_MAX_RUNS];
     size_t count = db ? earlier_runs(db, f->data, runs) : 0;
     sqlite3_close(db);

@@ -282,6 +282,14 @@ int store_reader_sitemap_entries(struct store_reader *r, int64_t run, store_row_
     return status == CP_OK ? walk_rows(r, st, 3, fn, context, "reading sitemap entries") : status;
 }
 
+int store_reader_links(struct store_reader *r, int64_t run, store_row_fn fn, void *context)
+{
+    sqlite3_stmt *st = NULL;
+    int status = prepare_run(r, "SELECT source, target, kind, meta FROM links WHERE run = ?", run, &st,
+                             "reading links");
+    return status == CP_OK ? walk_rows(r, st, 4, fn, context, "reading links") : status;
+}
+
 int store_reader_findings(struct store_reader *r, int64_t run, store_finding_fn fn, void *context)
 {
     sqlite3_stmt *st = NULL;

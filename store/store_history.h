@@ -81,6 +81,10 @@ int store_reader_page_facts(struct store_reader *reader, int64_t run, store_row_
 /* The run's sitemap entries (sitemaps.csv's rows) as three cells: url, sitemap, lastmod. */
 int store_reader_sitemap_entries(struct store_reader *reader, int64_t run, store_row_fn fn, void *context);
 
+/* The run's links (the `links` view: every edge of its graph, per source in the graph's order) as
+ * four cells: source URL, target URL, kind name, meta (the graph's edge byte, in decimal). */
+int store_reader_links(struct store_reader *reader, int64_t run, store_row_fn fn, void *context);
+
 /* The run's findings in the order findings.json has them (strings may be NULL except fingerprint,
  * rule, severity and message). */
 typedef int (*store_finding_fn)(void *context, const struct store_finding *finding);

@@ -436,8 +436,50 @@ def case_trends(browser, work):
         check('id="t-none"' in f.read(), "a foreign SQLite file gave trends")
 
 
+# ---------- a stored run ----------
+
+def case_stored(browser, work):
+    """`crawlpack report DB`: the last complete audit of a crawl store, with its links from the store
+    (the explorer lists inlinks), the same overview numbers as the folder's report, and the runs
+    before it as trends; --run N picks a run; a missing run or a file that is no store is exit 2."""
+    out = os.path.join(work, "out")
+    audit("demo", out)
+    findings, pages = audit("demo", out)  # a second run in the same store
+    db = os.path.join(out, "crawl.db")
+    result = subprocess.run([CRAWLPACK, "report", db], capture_output=True, text=True, timeout=BOUND)
+    check(result.returncode == 0, "crawlpack report DB exited %d: %s" % (result.returncode, result.stderr))
+    stored = os.path.join(out, "report-run-2.html")
+    check(("wrote " + stored) in result.stderr, "report DB did not say it wrote %s: %r" % (stored, result.stderr))
+    with open(stored, "rb") as f:
+        data = json.loads(embedded_data(f.read()))
+    with open(os.path.join(out, "links.csv"), newline="", encoding="utf-8") as f:
+        links = list(csv.DictReader(f))
+    check(data["has_links"] and data["links_total"] == len(links), "the stored run's report has %s links, links.csv %d"
+          % (data.get("links_total"), len(links)))
+    page, url = open_report(browser, stored)
+    check_overview_numbers(page, findings)
+    check_explorer(page, pages)
+    show(page, "#trends")
+    bars = trend_bars(page, "chart-trend-findings")
+    check(len(bars) == 2 and bars[0][0].startswith("run 1,") and bars[1][1] == len(findings["findings"]),
+          "trends of the stored run 2: %r" % bars)
+    shoot(page, "stored-run")
+    assert_offline(browser, page, url)
+    first = os.path.join(work, "run1.html")
+    result = subprocess.run([CRAWLPACK, "report", db, "--run", "1", "-o", first], capture_output=True, text=True,
+                            timeout=BOUND)
+    check(result.returncode == 0 and os.path.exists(first), "report --run 1 exited %d: %s" % (result.returncode,
+                                                                                             result.stderr))
+    with open(first, encoding="utf-8") as f:
+        check('id="t-none"' in f.read(), "run 1, the first of the store, shows trends")
+    for args, why in (([db, "--run", "9"], "has no run 9"), ([os.path.join(out, "pages.csv")], "")):
+        result = subprocess.run([CRAWLPACK, "report"] + args, capture_output=True, text=True, timeout=BOUND)
+        check(result.returncode == 2 and why in result.stderr, "report %s exited %d: %s" % (args, result.returncode,
+                                                                                           result.stderr))
+
+
 CASES = {"overview": case_overview, "injection": case_injection, "rebuild": case_rebuild, "trends": case_trends,
-         "explorer": case_explorer}
+         "explorer": case_explorer, "stored": case_stored}
 NEEDS_SERVER = ("explorer",)
 
 
