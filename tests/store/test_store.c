@@ -389,6 +389,20 @@ static const char v2_edges[] =
     "INSERT INTO nodes VALUES(1, 0, 'http://a.test/'), (1, 1, 'http://a.test/b'), (1, 2, 'http://a.test/c');"
     "INSERT INTO edges VALUES(1, 0, 2, 'a', 64), (1, 0, 1, 'canonical', 194), (1, 1, 0, 'a', 72), (1, 0, 1, 'a', 64);";
 
+/* A new store with one run, turned back into schema 2 (its path: the caller removes it). */
+static char *store_of_schema_2(void)
+{
+    char *path = temp_path("crawl.db");
+    char error[512];
+    struct store *store = NULL;
+    assert_int_equal(store_open(path, &store, error, sizeof error), CP_OK);
+    struct store_run run = {"r1", "crawl", "http://a.test/", "[]", NULL, "2026-01-01T00:00:00Z", 0};
+    assert_int_equal(store_run_begin(store, &run), CP_OK);
+    store_close(store);
+    set_pragma(path, back_to_2);
+    return path;
+}
+
 /* The rows of sql (each row's columns joined by '|', rows by ';'), for comparing query results. */
 static void query_rows(const char *path, const char *sql, struct buf *out)
 {
@@ -409,14 +423,9 @@ static void query_rows(const char *path, const char *sql, struct buf *out)
 static void test_upgrade_edges_from_2(void **state)
 {
     (void)state;
-    char *path = temp_path("crawl.db");
+    char *path = store_of_schema_2();
     char error[512];
     struct store *store = NULL;
-    assert_int_equal(store_open(path, &store, error, sizeof error), CP_OK);
-    struct store_run run = {"r1", "crawl", "http://a.test/", "[]", NULL, "2026-01-01T00:00:00Z", 0};
-    assert_int_equal(store_run_begin(store, &run), CP_OK);
-    store_close(store);
-    set_pragma(path, back_to_2);
     set_pragma(path, v2_edges);
     struct buf before = BUF_INIT, after = BUF_INIT, lists = BUF_INIT;
     query_rows(path, "SELECT run, source, target, kind, meta FROM links ORDER BY source, rowid", &before);
@@ -437,14 +446,9 @@ static void test_upgrade_edges_from_2(void **state)
 static void test_upgrade_from_1(void **state)
 {
     (void)state;
-    char *path = temp_path("crawl.db");
+    char *path = store_of_schema_2();
     char error[512];
     struct store *store = NULL;
-    assert_int_equal(store_open(path, &store, error, sizeof error), CP_OK);
-    struct store_run run = {"r1", "crawl", "http://a.test/", "[]", NULL, "2026-01-01T00:00:00Z", 0};
-    assert_int_equal(store_run_begin(store, &run), CP_OK);
-    store_close(store);
-    set_pragma(path, back_to_2);
     set_pragma(path, "ALTER TABLE pages DROP COLUMN change; PRAGMA user_version=1");
     assert_int_equal(store_open(path, &store, error, sizeof error), CP_OK);
     store_close(store);
