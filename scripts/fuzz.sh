@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # fuzz.sh: run every libFuzzer target for a given time and print what each did.
-# Usage: scripts/fuzz.sh [--merge] [--only NAME] [SECONDS]   (default: 60 seconds per target)
+# Usage: scripts/fuzz.sh [--merge] [--record] [--only NAME] [SECONDS]   (default: 60 seconds per target)
+#        scripts/fuzz.sh --totals
 #
 # Builds the fuzz preset, then runs each target (the CTest tests labelled "fuzz" give the target
 # and its corpus folders, so the list lives in one place: tests/*/CMakeLists.txt) for SECONDS
@@ -10,17 +11,30 @@
 # add coverage are merged into the target's kept corpus (its first CORPUS folder, in the
 # repository) so the next run starts from them — commit them. A crash stops the script with the
 # target's output and leaves the reproducer (crash-*) in the current folder.
+#
+# The executions add up over the life of the corpora (the aim is 10 million per parser): --record
+# appends each target's run to tests/fuzz-ledger.tsv (commit it with the corpus), and --totals
+# prints the ledger's sums per target.
 set -eu
 cd "$(dirname "$0")/.."
 seconds=60
 merge=0
+record=0
 only=
+ledger=tests/fuzz-ledger.tsv
 while [ $# -gt 0 ]; do
     case "$1" in
     --merge) merge=1 ;;
+    --record) record=1 ;;
     --only) only=$2; shift ;;
+    --totals)
+        awk -F '\t' 'NR > 1 { execs[$3] += $5; seconds[$3] += $4; runs[$3]++ }
+            END { printf "%-14s %6s %10s %14s\n", "TARGET", "RUNS", "SECONDS", "EXECS"
+                  for (t in execs) printf "%-14s %6d %10d %14d\n", t, runs[t], seconds[t], execs[t] }' "$ledger" |
+            { read -r header; echo "$header"; sort; }
+        exit 0 ;;
     [0-9]*) seconds=$1 ;;
-    *) echo "usage: scripts/fuzz.sh [--merge] [--only NAME] [SECONDS]" >&2; exit 2 ;;
+    *) echo "usage: scripts/fuzz.sh [--merge] [--record] [--only NAME] [SECONDS] | --totals" >&2; exit 2 ;;
     esac
     shift
 done
@@ -57,5 +71,11 @@ while IFS="$(printf '\t')" read -r name exe kept seeds; do
         "$exe" -merge=1 -max_len=65536 "$kept" "$scratch/$name" >/dev/null 2>&1
     fi
     printf '%-14s %12s %14s %8s\n' "$name" "${rate:-?}" "${execs:-?}" "$(ls "$kept" | wc -l)"
+    if [ "$record" = 1 ] && [ -n "$execs" ]; then
+        # date, commit, target, seconds, executions, executions per second, kept corpus size
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+            "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" "$name" "$seconds" "$execs" "${rate:-0}" \
+            "$(ls "$kept" | wc -l)" >>"$ledger"
+    fi
 done <"$scratch/targets"
 exit $status
