@@ -55,6 +55,23 @@ int buf_append_char(struct buf *b, char c)
     return buf_append(b, &c, 1);
 }
 
+const char *buf_uint_text(char text[BUF_UINT_DIGITS], uint64_t value)
+{
+    char *p = text + BUF_UINT_DIGITS;
+    do {
+        *--p = (char)('0' + value % 10);
+        value /= 10;
+    } while (value);
+    return p;
+}
+
+int buf_append_uint(struct buf *b, uint64_t value)
+{
+    char text[BUF_UINT_DIGITS];
+    const char *digits = buf_uint_text(text, value);
+    return buf_append(b, digits, (size_t)(text + BUF_UINT_DIGITS - digits));
+}
+
 int buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
     va_list copy;

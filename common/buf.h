@@ -11,6 +11,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct buf {
     char *data; /* NULL until the first append */
@@ -28,6 +29,12 @@ int buf_reserve(struct buf *b, size_t extra);
 int buf_append(struct buf *b, const void *data, size_t len);
 int buf_append_str(struct buf *b, const char *s);
 int buf_append_char(struct buf *b, char c);
+/* value in decimal, without printf (the store's edge lists and report.html's data write millions). */
+int buf_append_uint(struct buf *b, uint64_t value);
+/* The decimal digits of value at the end of text[BUF_UINT_DIGITS]; returns where they start. The
+ * one formatter behind buf_append_uint, common/json_write's numbers and web/url's port. */
+#define BUF_UINT_DIGITS 20
+const char *buf_uint_text(char text[BUF_UINT_DIGITS], uint64_t value);
 int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* The contents as a C string: "" for an empty buffer, never NULL. */

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "common/buf.h"
 #include "common/utf8.h"
 
 void json_writer_init(struct json_writer *w, FILE *out, bool pretty)
@@ -175,15 +176,11 @@ void json_string(struct json_writer *w, const char *s)
  * negative. */
 static void write_digits(FILE *out, uint64_t value, bool negative)
 {
-    char text[24];
-    char *p = text + sizeof text;
-    do {
-        *--p = (char)('0' + value % 10);
-        value /= 10;
-    } while (value);
+    char text[BUF_UINT_DIGITS];
+    const char *digits = buf_uint_text(text, value);
     if (negative)
-        *--p = '-';
-    fwrite(p, 1, (size_t)(text + sizeof text - p), out);
+        fputc('-', out);
+    fwrite(digits, 1, (size_t)(text + BUF_UINT_DIGITS - digits), out);
 }
 
 void json_int(struct json_writer *w, int64_t value)

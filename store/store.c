@@ -704,19 +704,6 @@ int store_put_node(struct store *s, uint32_t id, const char *url)
     return run_statement(s, st, "storing the graph");
 }
 
-/* value in decimal at `at`; returns the end (no NUL): printf per number was the edges' cost */
-static char *write_uint(char *at, uint32_t value)
-{
-    char digits[10];
-    int n = 0;
-    do
-        digits[n++] = (char)('0' + value % 10);
-    while ((value /= 10) != 0);
-    while (n > 0)
-        *at++ = digits[--n];
-    return at;
-}
-
 int store_put_edges(struct store *s, uint32_t source, struct graph_edges edges)
 {
     if (edges.count == 0)
@@ -726,23 +713,20 @@ int store_put_edges(struct store *s, uint32_t source, struct graph_edges edges)
         return s->failed;
     struct buf *targets = &s->scratch;
     buf_reset(targets);
-    int status = buf_reserve(targets, (size_t)edges.count * 17 + 3); /* ",[4294967295,255]" each */
-    if (status == CP_OK) {
-        char *at = targets->data;
-        *at++ = '[';
-        for (uint32_t i = 0; i < edges.count; i++) {
-            if (i)
-                *at++ = ',';
-            *at++ = '[';
-            at = write_uint(at, edges.nodes[i]);
-            *at++ = ',';
-            at = write_uint(at, edges.meta[i]);
-            *at++ = ']';
-        }
-        *at++ = ']';
-        *at = '\0';
-        targets->len = (size_t)(at - targets->data);
+    int status = buf_append_char(targets, '[');
+    for (uint32_t i = 0; i < edges.count && status == CP_OK; i++) {
+        status = buf_append_str(targets, i ? ",[" : "[");
+        if (status == CP_OK)
+            status = buf_append_uint(targets, edges.nodes[i]);
+        if (status == CP_OK)
+            status = buf_append_char(targets, ',');
+        if (status == CP_OK)
+            status = buf_append_uint(targets, edges.meta[i]);
+        if (status == CP_OK)
+            status = buf_append_char(targets, ']');
     }
+    if (status == CP_OK)
+        status = buf_append_char(targets, ']');
     if (status != CP_OK) {
         sqlite3_reset(st);
         return status;

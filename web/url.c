@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
+
 /* Scratch space on the stack for the default cap: the preprocessed input and the href under
  * construction. A larger configured cap uses one extra heap buffer for the scratch. */
 #define URL_STACK_SCRATCH (2 * (URL_DEFAULT_MAX_LENGTH + 1))
@@ -158,14 +160,9 @@ static void out_encoded(struct builder *b, unsigned char c, enum encode_set set)
 
 static void out_decimal(struct builder *b, unsigned long value)
 {
-    char digits[24];
-    int n = 0;
-    do {
-        digits[n++] = (char)('0' + value % 10);
-        value /= 10;
-    } while (value);
-    while (n)
-        out_char(b, digits[--n]);
+    char text[BUF_UINT_DIGITS];
+    for (const char *p = buf_uint_text(text, value); p < text + BUF_UINT_DIGITS; p++)
+        out_char(b, *p);
 }
 
 /* ---- schemes ---- */
