@@ -169,7 +169,7 @@ static void handle_page(struct crawl *c, struct request *request, struct fetch_r
         }
     }
     if (!request->replayed || request->replay_store)
-        crawl_store_page(c, claim->node, response, NULL);
+        crawl_store_page(c, claim->node, response, NULL, 0);
     fetch_result_free(response);
 }
 
@@ -602,6 +602,8 @@ void crawl_free_request(struct request *request)
         free(request->if_none_match);
         free(request->if_modified_since);
         page_signals_free(request->replay_signals);
+        page_signals_free(request->previous_signals);
+        fetch_result_free(request->previous_response);
     }
     free(request);
 }

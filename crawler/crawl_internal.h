@@ -36,10 +36,16 @@ struct request {
     bool replay_store;                   /* the page is written to this run's store (it came from another run) */
     uint64_t replay_hash;                /* the stored body hash */
     struct page_signals *replay_signals; /* the stored signals (owned), or NULL */
+    int64_t replay_signals_run;          /* the run whose store row holds them, or 0 */
     /* REQUEST_PAGE asked conditionally: the previous run's validators (owned) and body hash */
     bool has_previous;
     char *if_none_match, *if_modified_since;
     uint64_t previous_hash;
+    /* With validators: the previous run's page as a response and its decoded signals (owned, read
+     * in the same store lookup), which a 304 or an unchanged body reuses; NULL when it cannot be. */
+    struct fetch_result *previous_response;
+    struct page_signals *previous_signals;
+    int64_t previous_signals_run; /* the run whose store row holds previous_signals */
 };
 
 /* A reference found on a page, resolved and identified by a worker. */
@@ -169,9 +175,10 @@ void crawl_record_redirect(struct crawl *c, uint32_t node, const struct fetch_re
 /* A page whose request never left (no connection): not fetched, so never judged by an answer it
  * did not give; the crawl is partial. */
 void crawl_record_unreachable(struct crawl *c, uint32_t node, const struct fetch_result *response);
-/* With a store (options->store): the page's row, with its signals when it was parsed. */
+/* With a store (options->store): the page's row, with its signals when it was parsed, or with
+ * signals_run (non-zero) a reference to the earlier run's row that holds them (a replayed page). */
 void crawl_store_page(struct crawl *c, uint32_t node, const struct fetch_result *response,
-                      const struct page_signals *signals);
+                      const struct page_signals *signals, int64_t signals_run);
 /* Merge a worker's outcome; true when the outcome was kept (handed to the render stage). */
 bool crawl_merge_outcome(struct crawl *c, struct outcome *out);
 void crawl_record_signals(struct crawl *c, uint32_t node, const struct page_signals *signals);

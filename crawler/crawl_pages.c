@@ -567,7 +567,7 @@ bool crawl_merge_outcome(struct crawl *c, struct outcome *out)
     if (!have_canonical)
         keep_other_canonical(c, crawl_page_of(c, node), s);
     if (out->response)
-        crawl_store_page(c, node, out->response, s);
+        crawl_store_page(c, node, out->response, s, 0);
     /* A page to render is judged when its rendered DOM is back (crawl_render_merge). */
     if (crawl_render_wanted(c, out) && crawl_render_submit(c, out) == CP_OK)
         return true;
@@ -577,7 +577,7 @@ bool crawl_merge_outcome(struct crawl *c, struct outcome *out)
 }
 
 void crawl_store_page(struct crawl *c, uint32_t node, const struct fetch_result *response,
-                      const struct page_signals *signals)
+                      const struct page_signals *signals, int64_t signals_run)
 {
     if (!c->o->store)
         return;
@@ -602,6 +602,8 @@ void crawl_store_page(struct crawl *c, uint32_t node, const struct fetch_result 
         .etag = response->etag,
         .last_modified = response->last_modified,
         .change = crawl_change_name((enum crawl_change)page->change),
+        .signals_run = signals_run,
     };
-    store_put_page(c->o->store, &row, signals); /* a failure is sticky: reported once, at the end */
+    /* a failure is sticky: reported once, at the end */
+    store_put_page(c->o->store, &row, signals_run ? NULL : signals);
 }

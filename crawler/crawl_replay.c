@@ -99,6 +99,7 @@ bool crawl_replay_claim(struct crawl *c, const struct frontier_claim *claim)
     count_change(c, crawl_page_of(c, claim->node), stored_change(&stored.response));
     request->replay_hash = stored.response.content_hash;
     request->replay_signals = signals;
+    request->replay_signals_run = signals ? stored.signals_run : 0;
     c->pages_started++;
     c->r->pages_replayed++;
     crawl_handle_response(response, c); /* frees response and request */
@@ -116,7 +117,7 @@ void crawl_merge_replayed(struct crawl *c, uint32_t node, struct request *reques
     out->status = out->signals ? crawl_found_links(c, out, NULL) : CP_ERR_INVALID;
     crawl_merge_outcome(c, out);
     if (request->replay_store && out->signals)
-        crawl_store_page(c, node, response, out->signals);
+        crawl_store_page(c, node, response, out->signals, request->replay_signals_run);
     crawl_outcome_free(out);
 }
 
@@ -132,53 +133,61 @@ const char *crawl_change_name(enum crawl_change change)
     }
 }
 
+/* One store lookup per request: the previous run's validators, and for a page that can be
+ * replayed (a 2xx whose signals were stored) its response and signals, kept for a 304 or an
+ * unchanged body. */
 void crawl_prepare_conditional(struct crawl *c, uint32_t node, struct request *request)
 {
     if (!c->previous_run)
         return;
+    const char *url = graph_url(c->graph, node, NULL);
     struct store_page stored;
-    if (store_find_page(c->o->store, c->previous_run, graph_url(c->graph, node, NULL), false, &stored) != CP_OK ||
-        stored.response.error)
+    if (store_find_page(c->o->store, c->previous_run, url, true, &stored) != CP_OK || stored.response.error)
         return;
     request->has_previous = true;
     request->previous_hash = stored.response.content_hash;
-    /* Validators only for a page that can be replayed: a 2xx whose signals were stored. */
+    /* Validators only for a page that can be replayed. */
     if (stored.response.status < 200 || stored.response.status >= 300)
         return;
+    struct page_signals *signals = NULL;
+    if (stored.signals && page_record_decode(stored.signals, stored.signals_length, &signals) != CP_OK)
+        signals = NULL;
+    if (!signals && needs_signals(&stored.response))
+        return;
+    request->previous_response = stored_response(&stored.response, url, NULL);
+    if (!request->previous_response) {
+        page_signals_free(signals);
+        return;
+    }
+    request->previous_signals = signals;
+    request->previous_signals_run = signals ? stored.signals_run : 0;
     request->if_none_match = copy(stored.response.etag);
     request->if_modified_since = copy(stored.response.last_modified);
 }
 
-/* The previous run's page for a replay: its response and decoded signals, or false. */
-static bool previous_page(struct crawl *c, const char *url, struct store_page *stored, struct page_signals **signals)
+/* The previous page as this request's answer: its stored signals become the replay's. */
+static void take_previous(struct crawl *c, struct request *request)
 {
-    *signals = NULL;
-    if (store_find_page(c->o->store, c->previous_run, url, true, stored) != CP_OK)
-        return false;
-    if (stored->signals && page_record_decode(stored->signals, stored->signals_length, signals) != CP_OK)
-        *signals = NULL;
-    return *signals || !needs_signals(&stored->response);
+    request->replayed = true;
+    request->replay_store = true;
+    request->replay_hash = request->previous_hash;
+    request->replay_signals = request->previous_signals;
+    request->replay_signals_run = request->previous_signals_run;
+    request->previous_signals = NULL;
+    c->r->pages_replayed++;
 }
 
 struct fetch_result *crawl_not_modified(struct crawl *c, struct request *request, struct fetch_result *response)
 {
-    struct store_page stored;
-    struct page_signals *signals = NULL;
-    struct fetch_result *replayed = NULL;
-    if (previous_page(c, response->url, &stored, &signals))
-        replayed = stored_response(&stored.response, response->url, request);
-    if (!replayed) {
-        page_signals_free(signals);
+    struct fetch_result *replayed = request->previous_response;
+    if (!replayed)
         return response; /* recorded as the 304 it is */
-    }
+    request->previous_response = NULL;
+    replayed->user_data = request;
     replayed->ttfb_ms = response->ttfb_ms; /* this run's timings, the stored page */
     replayed->total_ms = response->total_ms;
     replayed->http_version = response->http_version;
-    request->replayed = true;
-    request->replay_store = true;
-    request->replay_hash = stored.response.content_hash;
-    request->replay_signals = signals;
-    c->r->pages_replayed++;
+    take_previous(c, request);
     fetch_result_free(response);
     return replayed;
 }
@@ -209,15 +218,8 @@ void crawl_classify(struct crawl *c, uint32_t node, struct request *request)
     if (!same || request->replayed)
         return;
     /* The same body as before: its stored signals instead of a parse. */
-    struct store_page stored;
-    struct page_signals *signals = NULL;
-    if (previous_page(c, graph_url(c->graph, node, NULL), &stored, &signals) && signals) {
-        request->replayed = true;
-        request->replay_store = true;
-        request->replay_hash = page->body_hash;
-        request->replay_signals = signals;
-        c->r->pages_replayed++;
-    }
+    if (request->previous_signals)
+        take_previous(c, request);
 }
 
 /* ---- lastmod truthfulness: the previous run's sitemap lastmods ---- */
@@ -244,6 +246,17 @@ static int keep_previous_lastmod(const char *url, const char *lastmod, void *con
     if (*kept == GRAPH_NO_LASTMOD || (int64_t)when.start > *kept)
         *kept = (int64_t)when.start;
     return CP_OK;
+}
+
+/* The previous run's page for a replay: its response and decoded signals, or false. */
+static bool previous_page(struct crawl *c, const char *url, struct store_page *stored, struct page_signals **signals)
+{
+    *signals = NULL;
+    if (store_find_page(c->o->store, c->previous_run, url, true, stored) != CP_OK)
+        return false;
+    if (stored->signals && page_record_decode(stored->signals, stored->signals_length, signals) != CP_OK)
+        *signals = NULL;
+    return *signals || !needs_signals(&stored->response);
 }
 
 /* A changed body whose main text is the previous run's (both runs fingerprinted it). */

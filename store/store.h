@@ -32,7 +32,7 @@
 #include "web/extract.h"
 
 /* PRAGMA user_version of the schema this build writes (docs/store.md); a newer file is refused. */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 /* PRAGMA application_id: 'cpk1'. */
 #define STORE_APPLICATION_ID 0x63706b31
 #define STORE_BATCH_PAGES 256
@@ -93,6 +93,9 @@ struct store_response {
     uint64_t content_hash; /* FNV-1a 64 of the body; 0: no body */
     double ttfb_ms, total_ms;
     const char *change; /* against the previous run: "new", "changed", "unchanged"; NULL: none */
+    /* Non-zero, with no signals given: the page's signals are the ones the row of this earlier run
+     * holds (an unchanged page refers to them instead of storing a second copy). */
+    int64_t signals_run;
 };
 
 /* A stored response and its signals, as store_put_page wrote them, for a replay (strings and
@@ -101,6 +104,7 @@ struct store_page {
     struct store_response response;
     const void *signals; /* the page record (store/page_record.h), or NULL */
     size_t signals_length;
+    int64_t signals_run; /* the run whose row holds those signals: this one, or the earlier one referred to */
 };
 /* The page `url` of run `run` (its signals too when with_signals): CP_OK, or CP_ERR_INVALID when
  * the run has no such page. */

@@ -8,7 +8,8 @@
 #   - first audit without a store (--no-db) and with one: wall, CPU, the store's CPU overhead, DB
 #     bytes per page;
 #   - the re-audit of the unchanged site into the same store: pages/s against the first audit,
-#     CPU per unchanged page, and wget2 --spider -r pages/s on the same site;
+#     CPU per unchanged page, the bytes it adds to the store, and wget2 --spider -r pages/s on the
+#     same site;
 #   - an audit killed with SIGKILL at about half its pages, then --resume: GETs of both parts
 #     against an uninterrupted audit's (nginx's access log);
 #   - the crawl state projected to 1,000,000 URLs: bytes per URL in memory (crawl.json) and on disk.
@@ -77,6 +78,7 @@ mark=$(lines)
 set -- $(measure again "$CRAWLPACK" audit "$START" --quiet --fail-on never --concurrency "$CONCURRENCY" --out "$WORK/out")
 again_wall=$1 again_cpu=$2
 not_modified=$(tail -n +"$((mark + 1))" "$ACCESS" | grep -c '^304 ' || true)
+again_db_bytes=$(($(cat "$WORK/out/crawl.db" "$WORK/out/crawl.db-wal" 2>/dev/null | wc -c) - db_bytes))
 unchanged=$(json "$WORK/out/crawl.json" "d['changes']['unchanged']")
 
 echo "== wget2 --spider -r"
@@ -111,5 +113,6 @@ printf '%-30s %8s %8s %8s\n' "wget2 --spider -r" "$wget2_wall" "$(rate "$wget2_p
 echo "store CPU overhead on a first audit: $(python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print('%.1f%%' % (100 * (a - b) / b if b else 0))" "$first_cpu" "$nodb_cpu")"
 echo "DB bytes per page: $(ratio "$db_bytes" "$pages") ($db_bytes bytes, $pages pages); per URL: $(ratio "$db_bytes" "$urls")"
 echo "re-audit: $(ratio "$first_wall" "$again_wall")x the first audit's pages/s, $(ratio "$(rate "$pages" "$again_wall")" "$(rate "$wget2_pages" "$wget2_wall")")x wget2's; $not_modified answered 304, $unchanged unchanged; CPU per unchanged page $(python3 -c "import sys; print('%.3f ms' % (1000 * float(sys.argv[1]) / max(1, int(sys.argv[2]))))" "$again_cpu" "$unchanged")"
+echo "re-audit's DB bytes per page: $(ratio "$again_db_bytes" "$pages") (unchanged pages refer to the first run's signals)"
 echo "resume after kill -9: $killed_gets + $resume_gets GETs = $(ratio "$((killed_gets + resume_gets))" "$first_gets")x an uninterrupted audit's $first_gets"
 echo "1,000,000 URLs projected: $(python3 -c "import sys; print('%.0f MB in memory, %.0f MB on disk' % (float(sys.argv[1]) * 1e6 / 1e6, float(sys.argv[2]) / max(1, int(sys.argv[3])) * 1e6 / 1e6))" "$mem_per_url" "$db_bytes" "$urls") (peak RSS here $((first_rss / 1024)) MB for $urls URLs)"

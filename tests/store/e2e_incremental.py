@@ -8,7 +8,8 @@ summary and the store.
 Usage: e2e_incremental.py CASE --server PATH   (crawlpack itself comes from $CRAWLPACK_BIN)
 
 unchanged: nothing changed: every HTML page is a 304, the findings and the page facts are the first
-           run's, crawl.json says so.
+           run's, crawl.json says so; the second and third runs' rows refer to the first run's
+           signals instead of storing them again.
 edited:    a temporary copy of the site with one page edited, one deleted and one added to the
            sitemap between the runs: 1 new, 2 changed (the edited page, the deleted one now a 404),
            1 gone; the edited page is fetched in full and parsed again.
@@ -59,6 +60,19 @@ def stored_changes(out, run):
         connection.close()
 
 
+def stored_signals(out, run):
+    """url -> (whether the row holds its own signals, the run holding them) for run's parsed pages."""
+    connection = sqlite3.connect("file:%s?mode=ro" % os.path.join(out, "crawl.db"), uri=True)
+    try:
+        rows = connection.execute(
+            "SELECT p.url, p.signals IS NOT NULL, coalesce(p.signals_run, p.run) FROM pages p"
+            " LEFT JOIN pages h ON h.run = p.signals_run AND h.url = p.url"
+            " WHERE p.run = ? AND coalesce(p.signals, h.signals) IS NOT NULL", (run,)).fetchall()
+        return {url: (bool(own), holder) for url, own, holder in rows}
+    finally:
+        connection.close()
+
+
 def case_unchanged(server, work):
     s = Server(server, "store")
     try:
@@ -83,6 +97,16 @@ def case_unchanged(server, work):
         check(set(stored_changes(out, 2).values()) == {"unchanged"}, "stored changes %s" % stored_changes(out, 2))
         check(fingerprints(out) == first_findings, "the re-audit's findings differ")
         check(facts(out) == first_facts, "the re-audit's pages.csv differs")
+        # an unchanged page's row refers to the run that holds its signals: no second copy, and a
+        # third run names run 1 (the holder), not run 2
+        audit(s, out)
+        check(fingerprints(out) == first_findings, "the third audit's findings differ")
+        first_signals = stored_signals(out, 1)
+        check(set(html) <= set(first_signals) and all(own for own, _ in first_signals.values()),
+              "run 1 holds signals for %s" % first_signals)
+        for run in (2, 3):
+            got = stored_signals(out, run)
+            check(got == {url: (False, 1) for url in first_signals}, "run %d's signals %s" % (run, got))
     finally:
         s.stop()
 
@@ -118,6 +142,10 @@ def case_edited(server, work):
         # the edited page was parsed again: its new text is counted
         rows = {r["url"]: r for r in read_csv(os.path.join(out, "pages.csv"))}
         check(rows["http://%s/fe" % HOST]["status"] == "404", "/fe row %s" % rows["http://%s/fe" % HOST])
+        # the edited page holds its new signals; an unchanged one refers to run 1's
+        signals = stored_signals(out, 2)
+        check(signals["http://%s/a" % HOST] == (True, 2) and signals["http://%s/b" % HOST] == (False, 1),
+              "run 2's signals %s" % signals)
     finally:
         s.stop()
 

@@ -384,7 +384,7 @@ static const char back_to_2[] =
     "CREATE INDEX edges_run ON edges(run, source);"
     "CREATE VIEW links AS SELECT e.run, s.url AS source, t.url AS target, e.kind, e.meta FROM edges e"
     " JOIN nodes s ON s.run = e.run AND s.id = e.source JOIN nodes t ON t.run = e.run AND t.id = e.target;"
-    "PRAGMA user_version=2;";
+    "ALTER TABLE pages DROP COLUMN signals_run; PRAGMA user_version=2;";
 static const char v2_edges[] =
     "INSERT INTO nodes VALUES(1, 0, 'http://a.test/'), (1, 1, 'http://a.test/b'), (1, 2, 'http://a.test/c');"
     "INSERT INTO edges VALUES(1, 0, 2, 'a', 64), (1, 0, 1, 'canonical', 194), (1, 1, 0, 'a', 72), (1, 0, 1, 'a', 64);";
@@ -467,13 +467,62 @@ static void test_upgrade_from_1(void **state)
     remove_store(path);
 }
 
+/* An unchanged page of a later run refers to the row that holds its signals instead of a second
+ * copy; reading it gives the signals and names the run that holds them, and a reference to a
+ * reference's run is never needed (the holder is named, not the run before). */
+static void test_signals_by_reference(void **state)
+{
+    (void)state;
+    char *path = temp_path("crawl.db");
+    char error[512];
+    struct store *store = NULL;
+    assert_int_equal(store_open(path, &store, error, sizeof error), CP_OK);
+    struct page_robots robots[2];
+    struct page_signals signals = full_record(robots);
+    struct store_response page = {
+        .url = "http://a.test/page", .status = 200, .content_type = "text/html", .size = 10, .content_hash = 42};
+    int64_t runs[3];
+    for (int i = 0; i < 3; i++) {
+        char id[8];
+        snprintf(id, sizeof id, "r%d", i + 1);
+        struct store_run run = {id, "audit", "http://a.test/", "[]", NULL, "2026-01-01T00:00:00Z", 0};
+        assert_int_equal(store_run_begin(store, &run), CP_OK);
+        runs[i] = store_run_id(store);
+        page.signals_run = i ? runs[0] : 0; /* runs 2 and 3: unchanged, the signals are run 1's */
+        assert_int_equal(store_put_page(store, &page, i ? NULL : &signals), CP_OK);
+        struct store_run_end end = {"complete", "2026-01-01T00:01:00Z", 1};
+        assert_int_equal(store_run_end(store, &end), CP_OK);
+    }
+    struct buf first = BUF_INIT;
+    for (int i = 0; i < 3; i++) {
+        struct store_page stored;
+        assert_int_equal(store_find_page(store, runs[i], page.url, true, &stored), CP_OK);
+        assert_non_null(stored.signals);
+        assert_int_equal(stored.signals_run, runs[0]);
+        assert_int_equal(stored.response.content_hash, 42);
+        if (i == 0)
+            buf_append(&first, stored.signals, stored.signals_length);
+        assert_int_equal(stored.signals_length, first.len);
+        assert_memory_equal(stored.signals, first.data, first.len);
+    }
+    store_close(store);
+    struct buf stored_blobs = BUF_INIT;
+    query_rows(path, "SELECT run, signals IS NOT NULL, coalesce(signals_run, 0) FROM pages ORDER BY run",
+               &stored_blobs);
+    assert_string_equal(buf_str(&stored_blobs), "1|1|0;2|0|1;3|0|1;");
+    buf_free(&stored_blobs);
+    buf_free(&first);
+    remove_store(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_round_trip_full), cmocka_unit_test(test_round_trip_extracted),
-        cmocka_unit_test(test_damaged_records), cmocka_unit_test(test_open_new_and_again),
-        cmocka_unit_test(test_open_damaged),    cmocka_unit_test(test_open_future_and_foreign),
-        cmocka_unit_test(test_upgrade_from_1),  cmocka_unit_test(test_upgrade_edges_from_2),
+        cmocka_unit_test(test_round_trip_full),      cmocka_unit_test(test_round_trip_extracted),
+        cmocka_unit_test(test_damaged_records),      cmocka_unit_test(test_open_new_and_again),
+        cmocka_unit_test(test_open_damaged),         cmocka_unit_test(test_open_future_and_foreign),
+        cmocka_unit_test(test_upgrade_from_1),       cmocka_unit_test(test_upgrade_edges_from_2),
+        cmocka_unit_test(test_signals_by_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
