@@ -24,6 +24,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "findings/findings.h"
 
@@ -80,6 +81,18 @@ struct crawl_link {
     bool followable;
     /* links.csv's found_in is `header` (a Link header, a redirect's Location); false without the column */
     bool from_header;
+    uint8_t marks; /* what a crawl_link_filter kept the row for (the filter's own bits); 0 without one */
+};
+
+struct crawl_data;
+
+/* A reader that needs only some links (report.html shows a budget of them) keeps the rest out of
+ * memory: keep() sees each row in order, its ends looked up (source_page, target_page), kind,
+ * rel flags and found_in set, its strings only valid during the call; the row is kept when it
+ * returns true. Its marks are the filter's to set. */
+struct crawl_link_filter {
+    bool (*keep)(void *context, const struct crawl_data *data, struct crawl_link *link);
+    void *context;
 };
 
 struct crawl_sitemap_entry {
@@ -112,7 +125,7 @@ struct crawl_robots {
     char *outcome;
 };
 
-struct page_index_entry;
+struct graph;
 
 struct crawl_data {
     char *dir;
@@ -121,6 +134,8 @@ struct crawl_data {
     size_t page_count;
     struct crawl_link *links;
     size_t link_count;
+    size_t links_read; /* the link rows read: link_count, and those a link_filter did not keep */
+    const struct crawl_link_filter *link_filter; /* the loader's, or NULL: every link is kept */
     struct arena link_text; /* the links' strings (a million rows: one malloc each was most of a read) */
     struct crawl_sitemap_entry *entries;
     size_t entry_count;
@@ -153,13 +168,15 @@ struct crawl_data {
     char *partial;
     long indexable_reported; /* findings.json summary.indexable; -1 when absent */
     long pages_reported;     /* findings.json summary.pages (in scope and fetched); -1 when absent */
-    struct page_index_entry *index;
+    struct graph *index;     /* the pages' URLs: node N is pages[N] (crawl_data_find) */
 };
 
 /* Read the folder. Problems are logged with the file and line. Returns CP_OK, CP_ERR_IO (no
  * readable pages.csv: not a crawl folder), CP_ERR_PARSE (a file that exists but cannot be read as
  * its format), CP_ERR_INVALID (files of different runs) or CP_ERR_NOMEM. */
 int crawl_data_load(const char *dir, struct crawl_data *data);
+/* The same, keeping only the links filter keeps (NULL: all). */
+int crawl_data_load_filtered(const char *dir, const struct crawl_link_filter *filter, struct crawl_data *data);
 
 /* A run of a crawl store (store/store_history.h; run is one of store_reader_runs' rows) read into
  * the same structure: pages from its page_facts table (pages.csv's rows, read by the pages.csv
@@ -174,7 +191,8 @@ int crawl_data_load(const char *dir, struct crawl_data *data);
  * the reason is logged, naming the file) or CP_ERR_NOMEM. */
 struct store_reader;
 struct store_run_row;
-int crawl_data_load_run(struct store_reader *reader, const struct store_run_row *run, struct crawl_data *data);
+int crawl_data_load_run(struct store_reader *reader, const struct store_run_row *run,
+                        const struct crawl_link_filter *filter, struct crawl_data *data);
 
 /* The page row for a URL (exact string match on the crawler's normalised URL), or NULL. */
 const struct crawl_page *crawl_data_find(const struct crawl_data *data, const char *url);

@@ -152,9 +152,11 @@ static int take_run(const struct store_reader *reader, const struct store_run_ro
     return missing ? CP_ERR_NOMEM : CP_OK;
 }
 
-int crawl_data_load_run(struct store_reader *reader, const struct store_run_row *run, struct crawl_data *data)
+int crawl_data_load_run(struct store_reader *reader, const struct store_run_row *run,
+                        const struct crawl_link_filter *filter, struct crawl_data *data)
 {
     memset(data, 0, sizeof *data);
+    data->link_filter = filter;
     int status = take_run(reader, run, data);
     struct buf pages = BUF_INIT, entries = BUF_INIT, links = BUF_INIT;
     if (status == CP_OK && (buf_printf(&pages, "%s page_facts", data->dir) != CP_OK ||

@@ -148,7 +148,7 @@ static int map_pages(struct mapper *m, struct diff_side *side)
 static int load_side(const struct diff_input *input, struct mapper *m, struct diff_side *side)
 {
     const char *dir = input->name;
-    int status = input->store ? crawl_data_load_run(input->store, input->run, &side->crawl)
+    int status = input->store ? crawl_data_load_run(input->store, input->run, NULL, &side->crawl)
                               : crawl_data_load(dir, &side->crawl);
     if (status == CP_OK)
         status = map_pages(m, side);

@@ -179,7 +179,11 @@ static int write_report_file(const struct crawl_data *data, const char *out_path
 int report_html_from_folder(const char *dir, const char *out_path, char *error, size_t error_size)
 {
     struct crawl_data data;
-    int status = crawl_data_load(dir, &data);
+    struct report_link_picker picker = {0};
+    struct crawl_link_filter filter = report_link_filter(&picker);
+    int status = crawl_data_load_filtered(dir, &filter, &data);
+    if (status == CP_OK && picker.failed)
+        status = CP_ERR_NOMEM;
     if (status != CP_OK) {
         const char *why = status == CP_ERR_IO        ? "no readable pages.csv"
                           : status == CP_ERR_PARSE   ? "a file is not in its format"
@@ -187,10 +191,12 @@ int report_html_from_folder(const char *dir, const char *out_path, char *error, 
                                                      : cp_strerror(status);
         snprintf(error, error_size, "cannot read the output folder %s: %s", dir, why);
         crawl_data_free(&data);
+        report_link_picker_free(&picker);
         return status == CP_ERR_NOMEM ? status : CP_ERR_INVALID;
     }
     status = write_report_file(&data, out_path, error, error_size);
     crawl_data_free(&data);
+    report_link_picker_free(&picker);
     return status;
 }
 
@@ -238,7 +244,11 @@ int report_html_from_store(const char *store_path, long long run, const char *ou
     }
     struct crawl_data data;
     memset(&data, 0, sizeof data);
-    if (status == CP_OK && (status = crawl_data_load_run(reader, chosen, &data)) != CP_OK)
+    struct report_link_picker picker = {0};
+    struct crawl_link_filter filter = report_link_filter(&picker);
+    if (status == CP_OK && (status = crawl_data_load_run(reader, chosen, &filter, &data)) == CP_OK && picker.failed)
+        status = CP_ERR_NOMEM;
+    if (status != CP_OK && chosen)
         snprintf(error, error_size, "cannot read run %lld of %s: %s", (long long)chosen->id, store_path,
                  cp_strerror(status));
     if (status == CP_OK) {
@@ -246,6 +256,7 @@ int report_html_from_store(const char *store_path, long long run, const char *ou
         status = write_report_file(&data, written, error, error_size);
     }
     crawl_data_free(&data);
+    report_link_picker_free(&picker);
     store_run_rows_free(&runs);
     store_reader_close(reader);
     return status == CP_ERR_NOMEM || status == CP_ERR_IO ? status : status != CP_OK ? CP_ERR_INVALID : CP_OK;

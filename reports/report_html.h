@@ -38,7 +38,8 @@ struct crawl_data; /* reports/crawl_data.h (not included: its struct crawl_page 
  * cut, and findings.json keeps them all. */
 #define REPORT_HTML_MAX_FINDINGS 200000
 
-/* Write the report of data to out. */
+/* Write the report of data to out: data read whole, or read with report_link_filter (its links
+ * then are the ones the report embeds, picked as they were read). */
 int report_html_write(FILE *out, const struct crawl_data *data);
 
 /* Read the output folder dir and write its report to out_path (under a temporary name, renamed

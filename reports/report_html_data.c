@@ -104,6 +104,7 @@ struct writer {
     struct intern extra;   /* URLs that are no pages.csv row; index page_count + i */
     struct intern strings; /* anchors and rel values */
     struct intern sitemaps;
+    uint8_t *marks; /* the links' marks when the data was read whole (pick_links_now), else NULL */
 };
 
 static void text(struct writer *x, const char *s, size_t max)
@@ -182,65 +183,122 @@ static size_t link_end(struct writer *x, const char *url, const struct crawl_pag
 
 /* Each page's share of REPORT_HTML_LINK_BUDGET: a link is embedded while its source has outlinks
  * left to show or its target inlinks, so every page's explorer lists some of both. */
+static size_t links_per_page(size_t page_count)
+{
+    size_t share = REPORT_HTML_LINK_BUDGET / (page_count ? page_count : 1) / 2;
+    return share < LINKS_PER_PAGE_MIN ? LINKS_PER_PAGE_MIN : share > LINKS_PER_PAGE_MAX ? LINKS_PER_PAGE_MAX : share;
+}
+
+/* The report's marks for the next link in links.csv's order (see report_html_internal.h). */
+static uint8_t pick_link(struct report_link_picker *p, const struct crawl_data *d, const struct crawl_link *l)
+{
+    if (!p->out && !p->failed) { /* the first link: the pages are read, their count is known */
+        p->pages = d->page_count;
+        p->share = links_per_page(d->page_count);
+        p->out = calloc(p->pages + 1, sizeof *p->out);
+        p->in = calloc(p->pages + 1, sizeof *p->in);
+        p->canonical = calloc(p->pages + 1, 1);
+        p->failed = !p->out || !p->in || !p->canonical;
+    }
+    if (p->failed)
+        return 0;
+    const struct crawl_page *sp = l->source_page, *tp = l->target_page;
+    size_t s = sp ? (size_t)(sp - d->pages) : p->pages, t = tp ? (size_t)(tp - d->pages) : p->pages;
+    uint8_t marks = 0;
+    if (p->shown < REPORT_HTML_LINK_BUDGET && ((sp && p->out[s] < p->share) || (tp && p->in[t] < p->share))) {
+        p->out[s] += p->out[s] < UINT16_MAX; /* [pages]: the slot of URLs that are no row */
+        p->in[t] += p->in[t] < UINT16_MAX;
+        p->shown++;
+        marks |= REPORT_LINK_SHOWN;
+    }
+    /* canonical references are outside the budget (the explorer shows the HTML's and the Link
+     * header's apart, so none may be cut away), at most CANONICALS_PER_PAGE a page */
+    if (l->kind == LINK_CANONICAL && sp && p->canonical[s] < CANONICALS_PER_PAGE) {
+        p->canonical[s]++;
+        marks |= REPORT_LINK_CANONICAL;
+    }
+    return marks;
+}
+
+static bool keep_link(void *context, const struct crawl_data *data, struct crawl_link *link)
+{
+    link->marks = pick_link(context, data, link);
+    return link->marks != 0;
+}
+
+struct crawl_link_filter report_link_filter(struct report_link_picker *picker)
+{
+    return (struct crawl_link_filter){keep_link, picker};
+}
+
+void report_link_picker_free(struct report_link_picker *picker)
+{
+    free(picker->out);
+    free(picker->in);
+    free(picker->canonical);
+    memset(picker, 0, sizeof *picker);
+}
+
+/* Link i's marks: set while loading, or picked now for data read whole (x->marks). */
+static uint8_t link_marks(const struct writer *x, size_t i)
+{
+    return x->marks ? x->marks[i] : x->f->data->links[i].marks;
+}
+
+static int pick_links_now(struct writer *x)
+{
+    const struct crawl_data *d = x->f->data;
+    if (d->link_filter || !d->link_count)
+        return CP_OK;
+    x->marks = malloc(d->link_count);
+    struct report_link_picker picker = {0};
+    for (size_t i = 0; x->marks && i < d->link_count; i++)
+        x->marks[i] = pick_link(&picker, d, &d->links[i]);
+    bool failed = !x->marks || picker.failed;
+    report_link_picker_free(&picker);
+    return failed ? CP_ERR_NOMEM : CP_OK;
+}
+
 static int write_links(struct writer *x)
 {
     const struct crawl_data *d = x->f->data;
-    size_t share = REPORT_HTML_LINK_BUDGET / (d->page_count ? d->page_count : 1) / 2;
-    share = share < LINKS_PER_PAGE_MIN ? LINKS_PER_PAGE_MIN : share > LINKS_PER_PAGE_MAX ? LINKS_PER_PAGE_MAX : share;
-    uint16_t *out = calloc(d->page_count + 1, sizeof *out), *in = calloc(d->page_count + 1, sizeof *in);
-    if (!out || !in) {
-        free(out), free(in);
-        return CP_ERR_NOMEM;
-    }
     size_t shown = 0;
     json_key(&x->w, "links");
     json_begin_array(&x->w);
-    for (size_t i = 0; i < d->link_count && shown < REPORT_HTML_LINK_BUDGET; i++) {
+    for (size_t i = 0; i < d->link_count; i++) {
         const struct crawl_link *l = &d->links[i];
-        const struct crawl_page *sp = l->source_page, *tp = l->target_page;
-        size_t s = sp ? (size_t)(sp - d->pages) : d->page_count, t = tp ? (size_t)(tp - d->pages) : d->page_count;
-        if (!((sp && out[s] < share) || (tp && in[t] < share)))
+        if (!(link_marks(x, i) & REPORT_LINK_SHOWN))
             continue;
-        out[s] += out[s] < UINT16_MAX; /* [page_count]: the slot of URLs that are no row */
-        in[t] += in[t] < UINT16_MAX;
-        json_int(&x->w, (int64_t)link_end(x, l->source, sp));
-        json_int(&x->w, (int64_t)link_end(x, l->target, tp));
+        json_int(&x->w, (int64_t)link_end(x, l->source, l->source_page));
+        json_int(&x->w, (int64_t)link_end(x, l->target, l->target_page));
         json_int(&x->w, l->kind | (l->from_header ? LINK_FROM_HEADER_BIT : 0));
         json_int(&x->w, (int64_t)intern(&x->strings, l->rel));
         json_int(&x->w, (int64_t)intern_cut(&x->strings, l->anchor, ANCHOR_MAX));
         shown++;
     }
     json_end_array(&x->w);
-    json_key(&x->w, "links_total"), json_uint(&x->w, d->link_count);
+    json_key(&x->w, "links_total"), json_uint(&x->w, d->links_read);
     json_key(&x->w, "links_shown"), json_uint(&x->w, shown);
-    json_key(&x->w, "links_per_page"), json_uint(&x->w, share);
-    free(out), free(in);
+    json_key(&x->w, "links_per_page"), json_uint(&x->w, links_per_page(d->page_count));
     return x->extra.failed || x->strings.failed ? CP_ERR_NOMEM : CP_OK;
 }
 
-/* Every page's canonical references as links.csv's rows name them, outside the link budget (the
- * explorer shows the HTML's and the Link header's apart, so none may be cut away): three numbers a
- * reference (page row, target, 1 when found in a header), at most CANONICALS_PER_PAGE a page. */
+/* Every page's canonical references as links.csv's rows name them: three numbers a reference
+ * (page row, target, 1 when found in a header). */
 static int write_canonicals(struct writer *x)
 {
     const struct crawl_data *d = x->f->data;
-    unsigned char *seen = calloc(d->page_count + 1, 1);
-    if (!seen)
-        return CP_ERR_NOMEM;
     json_key(&x->w, "canonicals");
     json_begin_array(&x->w);
     for (size_t i = 0; i < d->link_count; i++) {
         const struct crawl_link *l = &d->links[i];
-        const struct crawl_page *sp = l->kind == LINK_CANONICAL ? crawl_data_find(d, l->source) : NULL;
-        if (!sp || seen[sp - d->pages] >= CANONICALS_PER_PAGE)
+        if (!(link_marks(x, i) & REPORT_LINK_CANONICAL))
             continue;
-        seen[sp - d->pages]++;
-        json_int(&x->w, sp - d->pages);
-        json_int(&x->w, (int64_t)link_end(x, l->target, crawl_data_find(d, l->target)));
+        json_int(&x->w, l->source_page - d->pages);
+        json_int(&x->w, (int64_t)link_end(x, l->target, l->target_page));
         json_int(&x->w, l->from_header);
     }
     json_end_array(&x->w);
-    free(seen);
     return x->extra.failed ? CP_ERR_NOMEM : CP_OK;
 }
 
@@ -373,6 +431,8 @@ static int write_json(FILE *out, const struct report_facts *facts)
         status = write_page(&x, i);
     json_end_array(&x.w);
     if (status == CP_OK)
+        status = pick_links_now(&x);
+    if (status == CP_OK)
         status = write_links(&x);
     if (status == CP_OK)
         status = write_canonicals(&x);
@@ -390,6 +450,7 @@ static int write_json(FILE *out, const struct report_facts *facts)
     intern_free(&x.extra);
     intern_free(&x.strings);
     intern_free(&x.sitemaps);
+    free(x.marks);
     return status;
 }
 

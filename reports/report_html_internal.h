@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "findings/rules.h"
@@ -39,6 +40,24 @@ int report_html_overview(FILE *out, const struct report_facts *facts);
 
 /* The trends section: earlier runs of the site from the store in the folder (OUT/crawl.db). */
 int report_html_trends(FILE *out, const struct report_facts *facts);
+
+/* Which links the report embeds (the URL explorer's budget, REPORT_HTML_LINK_BUDGET, shared out so
+ * every page lists some of its outlinks and inlinks; and every page's canonical references), picked
+ * in links.csv's order. As the loaders' crawl_link_filter it keeps only those links in memory and
+ * marks them; data loaded whole is picked when it is written. */
+#define REPORT_LINK_SHOWN 1     /* in the explorer's link list */
+#define REPORT_LINK_CANONICAL 2 /* in the canonical references */
+struct report_link_picker {
+    size_t share, shown;      /* links a page may show each way; links shown so far */
+    uint16_t *out, *in;       /* per page row (and [page_count]: URLs that are no row) */
+    unsigned char *canonical; /* canonical references per page row */
+    size_t pages;
+    bool failed; /* out of memory: nothing more is kept */
+};
+/* The filter for crawl_data_load_filtered / crawl_data_load_run: context is the picker (zeroed
+ * before loading); report_link_picker_free after. */
+struct crawl_link_filter report_link_filter(struct report_link_picker *picker);
+void report_link_picker_free(struct report_link_picker *picker);
 
 /* The <script type="application/json" id="report-data"> element. */
 int report_html_data(FILE *out, const struct report_facts *facts);

@@ -21,6 +21,8 @@
 #include "reports/pack.h"
 #include "reports/pack_gate.h"
 #include "reports/pack_internal.h"
+#include "reports/report_html.h"
+#include "reports/report_html_internal.h"
 #include "tools/read_whole_file.h"
 
 static char *source_path(const char *relative)
@@ -197,6 +199,78 @@ static void test_crawl_shop(void **state)
     assert_int_equal(timeout->hsts, -1);
     assert_null(crawl_data_find(&data, "https://shop.example/nope"));
     crawl_data_free(&data);
+    free(dir);
+}
+
+static bool keep_canonicals(void *context, const struct crawl_data *data, struct crawl_link *link)
+{
+    (void)data;
+    ++*(size_t *)context;
+    link->marks = 4;
+    return link->kind == LINK_CANONICAL;
+}
+
+/* A link filter sees every row in order and keeps what it keeps, the same rows as a whole read. */
+static void test_crawl_link_filter(void **state)
+{
+    (void)state;
+    char *dir = source_path("fixtures/crawls/shop");
+    struct crawl_data whole, some;
+    size_t seen = 0;
+    struct crawl_link_filter filter = {keep_canonicals, &seen};
+    assert_int_equal(crawl_data_load(dir, &whole), CP_OK);
+    assert_int_equal(crawl_data_load_filtered(dir, &filter, &some), CP_OK);
+    assert_int_equal(seen, 37);
+    assert_int_equal(some.links_read, 37);
+    assert_int_equal(whole.links_read, whole.link_count);
+    size_t kept = 0;
+    for (size_t i = 0; i < whole.link_count; i++) {
+        const struct crawl_link *w = &whole.links[i];
+        if (w->kind != LINK_CANONICAL)
+            continue;
+        assert_true(kept < some.link_count);
+        const struct crawl_link *k = &some.links[kept++];
+        assert_string_equal(k->source, w->source);
+        assert_string_equal(k->target, w->target);
+        assert_string_equal(k->anchor, w->anchor);
+        assert_true(k->source_page == crawl_data_find(&some, k->source));
+        assert_int_equal(k->marks, 4);
+    }
+    assert_true(kept > 0);
+    assert_int_equal(kept, some.link_count);
+    crawl_data_free(&whole);
+    crawl_data_free(&some);
+    free(dir);
+}
+
+/* report.html is the same whether its links were picked while reading or from a whole read. */
+static char *report_of(const struct crawl_data *data)
+{
+    char *text = NULL;
+    size_t length = 0;
+    FILE *out = open_memstream(&text, &length);
+    assert_non_null(out);
+    assert_int_equal(report_html_write(out, data), CP_OK);
+    assert_int_equal(fclose(out), 0);
+    return text;
+}
+
+static void test_report_links_picked_while_reading(void **state)
+{
+    (void)state;
+    char *dir = source_path("fixtures/crawls/shop");
+    struct crawl_data whole, picked;
+    struct report_link_picker picker = {0};
+    struct crawl_link_filter filter = report_link_filter(&picker);
+    assert_int_equal(crawl_data_load(dir, &whole), CP_OK);
+    assert_int_equal(crawl_data_load_filtered(dir, &filter, &picked), CP_OK);
+    assert_false(picker.failed);
+    char *a = report_of(&whole), *b = report_of(&picked);
+    assert_string_equal(a, b);
+    free(a), free(b);
+    report_link_picker_free(&picker);
+    crawl_data_free(&whole);
+    crawl_data_free(&picked);
     free(dir);
 }
 
@@ -625,6 +699,8 @@ int main(void)
         cmocka_unit_test(test_intake_scalar_question_and_nulls),
         cmocka_unit_test(test_crawl_shop),
         cmocka_unit_test(test_crawl_minimal_and_missing),
+        cmocka_unit_test(test_crawl_link_filter),
+        cmocka_unit_test(test_report_links_picked_while_reading),
         cmocka_unit_test(test_crawl_found_in_and_line),
         cmocka_unit_test(test_measurements),
         cmocka_unit_test(test_gate_anti_patterns),
