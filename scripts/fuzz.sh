@@ -13,7 +13,8 @@
 # target's output and leaves the reproducer (crash-*) in the current folder.
 #
 # The executions add up over the life of the corpora (the aim is 10 million per parser): --record
-# appends each target's run to tests/fuzz-ledger.tsv (commit it with the corpus), and --totals
+# appends each target's run to tests/fuzz-ledger.tsv (commit it with the corpus; seconds are those
+# the target ran: SIGUSR1 to the fuzzer ends its run early and still records it), and --totals
 # prints the ledger's sums per target. --max-len caps the inputs libFuzzer makes (default 65536, the
 # size of the largest kept input; a smaller cap runs a slow target several times faster). The fuzz
 # preset builds at -O1, as is usual for libFuzzer: -O0 runs the targets about half as fast.
@@ -61,6 +62,7 @@ while IFS="$(printf '\t')" read -r name exe kept seeds; do
         continue
     fi
     mkdir -p "$scratch/$name"
+    started=$(date +%s)
     # shellcheck disable=SC2086 # seeds is a list of folders without spaces
     if ! "$exe" -max_total_time="$seconds" -max_len="$max_len" -timeout=10 -print_final_stats=1 \
         "$scratch/$name" "$kept" $seeds >"$scratch/$name.log" 2>&1; then
@@ -69,6 +71,7 @@ while IFS="$(printf '\t')" read -r name exe kept seeds; do
         status=1
         continue
     fi
+    elapsed=$(($(date +%s) - started)) # SIGUSR1 ends a run early, with its stats
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$scratch/$name.log")
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$scratch/$name.log")
     if [ "$merge" = 1 ]; then
@@ -78,7 +81,7 @@ while IFS="$(printf '\t')" read -r name exe kept seeds; do
     if [ "$record" = 1 ] && [ -n "$execs" ]; then
         # date, commit, target, seconds, executions, executions per second, kept corpus size, max_len
         printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
-            "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" "$name" "$seconds" "$execs" "${rate:-0}" \
+            "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" "$name" "$elapsed" "$execs" "${rate:-0}" \
             "$(ls "$kept" | wc -l)" "$max_len" >>"$ledger"
     fi
 done <"$scratch/targets"
