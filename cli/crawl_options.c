@@ -813,7 +813,7 @@ static int finish_db(struct crawl_cli *cli)
     }
     if (!cli->db_path) {
         struct buf path = BUF_INIT;
-        if (buf_printf(&path, "%s/crawl.db", cli->out_dir) != CP_OK)
+        if (buf_printf(&path, "%s/%s", cli->out_dir, STORE_FILE) != CP_OK)
             return EXIT_RUNTIME;
         cli->db_default = buf_detach(&path);
         cli->db_path = cli->db_default;

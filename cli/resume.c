@@ -44,7 +44,7 @@ static void resume_store_path(int argc, char **argv, struct buf *path)
     if (db)
         buf_append_str(path, db);
     else
-        buf_printf(path, "%s/crawl.db", out);
+        buf_printf(path, "%s/%s", out, STORE_FILE);
 }
 
 static int push(struct cli_resumed *out, const char *arg)

@@ -213,15 +213,8 @@ void crawl_write_link_row(struct crawl *c, uint32_t source, uint32_t target, uin
 {
     if (!c->o->links_out)
         return;
-    char rel[64] = "";
-    size_t used = 0;
-    static const struct {
-        uint8_t bit;
-        const char *name;
-    } names[] = {{GRAPH_REL_NOFOLLOW, "nofollow"}, {GRAPH_REL_UGC, "ugc"}, {GRAPH_REL_SPONSORED, "sponsored"}};
-    for (size_t i = 0; i < 3; i++)
-        if (meta & names[i].bit)
-            used += (size_t)snprintf(rel + used, sizeof(rel) - used, "%s%s", used ? " " : "", names[i].name);
+    char rel[GRAPH_REL_TEXT_SIZE];
+    graph_edge_rel_text(meta, rel, sizeof rel);
     /* <link rel=next/prev> (or a Link header's) is its own kind: no <a> a visitor can click, though
      * the graph follows it as a link (rel_extra is set for those only). */
     const char *kind = rel_extra ? rel_extra : graph_edge_kind_name(graph_edge_kind(meta));

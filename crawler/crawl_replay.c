@@ -61,6 +61,17 @@ static bool needs_signals(const struct store_response *r)
            (content_type_is_html(r->content_type) || r->x_robots_tag || r->link_header);
 }
 
+/* The stored page's signals decoded into *signals (NULL when it has none); false when the page
+ * cannot be replayed: it needs signals and they are missing, or a record this version cannot read
+ * (the page is fetched again instead). */
+static bool decode_stored(const struct store_page *stored, struct page_signals **signals)
+{
+    *signals = NULL;
+    if (stored->signals && page_record_decode(stored->signals, stored->signals_length, signals) != CP_OK)
+        *signals = NULL;
+    return *signals || !needs_signals(&stored->response);
+}
+
 /* A resumed page keeps the change its first part recorded. */
 static enum crawl_change stored_change(const struct store_response *r)
 {
@@ -80,9 +91,7 @@ bool crawl_replay_claim(struct crawl *c, const struct frontier_claim *claim)
     if (store_find_page(store, c->o->replay_run, url, true, &stored) != CP_OK || stored.response.error)
         return false; /* a page whose fetch failed is asked again */
     struct page_signals *signals = NULL;
-    if (stored.signals && page_record_decode(stored.signals, stored.signals_length, &signals) != CP_OK)
-        signals = NULL;
-    if (!signals && needs_signals(&stored.response))
+    if (!decode_stored(&stored, &signals))
         return false;
     struct request *request = calloc(1, sizeof *request);
     struct fetch_result *response = request ? stored_response(&stored.response, url, request) : NULL;
@@ -150,9 +159,7 @@ void crawl_prepare_conditional(struct crawl *c, uint32_t node, struct request *r
     if (stored.response.status < 200 || stored.response.status >= 300)
         return;
     struct page_signals *signals = NULL;
-    if (stored.signals && page_record_decode(stored.signals, stored.signals_length, &signals) != CP_OK)
-        signals = NULL;
-    if (!signals && needs_signals(&stored.response))
+    if (!decode_stored(&stored, &signals))
         return;
     request->previous_response = stored_response(&stored.response, url, NULL);
     if (!request->previous_response) {
@@ -252,11 +259,7 @@ static int keep_previous_lastmod(const char *url, const char *lastmod, void *con
 static bool previous_page(struct crawl *c, const char *url, struct store_page *stored, struct page_signals **signals)
 {
     *signals = NULL;
-    if (store_find_page(c->o->store, c->previous_run, url, true, stored) != CP_OK)
-        return false;
-    if (stored->signals && page_record_decode(stored->signals, stored->signals_length, signals) != CP_OK)
-        *signals = NULL;
-    return *signals || !needs_signals(&stored->response);
+    return store_find_page(c->o->store, c->previous_run, url, true, stored) == CP_OK && decode_stored(stored, signals);
 }
 
 /* A changed body whose main text is the previous run's (both runs fingerprinted it). */

@@ -3,6 +3,7 @@
  * the edge append log, and its freezing into CSR. The contract is in graph.h. */
 #include "linkgraph/graph.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -576,6 +577,20 @@ struct graph_memory graph_memory_usage(const struct graph *graph)
     }
     memory.sitemap_bytes = (size_t)graph->sitemap_entry_capacity * sizeof(struct graph_sitemap_entry);
     return memory;
+}
+
+const char *graph_edge_rel_text(uint8_t meta, char *text, size_t size)
+{
+    static const struct {
+        uint8_t bit;
+        const char *name;
+    } names[] = {{GRAPH_REL_NOFOLLOW, "nofollow"}, {GRAPH_REL_UGC, "ugc"}, {GRAPH_REL_SPONSORED, "sponsored"}};
+    size_t used = 0;
+    text[0] = '\0';
+    for (size_t i = 0; i < sizeof names / sizeof *names && used < size; i++)
+        if (meta & names[i].bit)
+            used += (size_t)snprintf(text + used, size - used, "%s%s", used ? " " : "", names[i].name);
+    return text;
 }
 
 const char *graph_edge_kind_name(enum graph_edge_kind kind)

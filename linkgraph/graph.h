@@ -192,5 +192,9 @@ struct graph_memory graph_memory_usage(const struct graph *graph);
 /* The name of an edge kind as links.csv writes it: "a", "redirect", "canonical", "hreflang",
  * "refresh", "iframe". */
 const char *graph_edge_kind_name(enum graph_edge_kind kind);
+/* The rel tokens search engines read that meta carries, as links.csv writes them: "nofollow",
+ * "ugc", "sponsored" in that order, space-separated ("" when none). size >= GRAPH_REL_TEXT_SIZE. */
+#define GRAPH_REL_TEXT_SIZE 32
+const char *graph_edge_rel_text(uint8_t meta, char *text, size_t size);
 
 #endif

@@ -52,13 +52,8 @@ static int add_link(void *context, const char *const *fields, size_t count)
     if (count != 4)
         return CP_ERR_INVALID;
     unsigned meta = (unsigned)strtoul(fields[3], NULL, 10);
-    char rel[32] = "";
-    if (meta & GRAPH_REL_NOFOLLOW)
-        strcat(rel, "nofollow");
-    if (meta & GRAPH_REL_UGC)
-        strcat(rel, rel[0] ? " ugc" : "ugc");
-    if (meta & GRAPH_REL_SPONSORED)
-        strcat(rel, rel[0] ? " sponsored" : "sponsored");
+    char rel[GRAPH_REL_TEXT_SIZE];
+    graph_edge_rel_text((uint8_t)meta, rel, sizeof rel);
     const char *row[] = {fields[0], fields[1], fields[2], rel, "", meta & GRAPH_EDGE_FROM_HEADER ? "header" : "html"};
     return crawl_rows_add(context, row, 6);
 }

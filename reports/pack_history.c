@@ -11,13 +11,14 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "reports/pack_internal.h"
+#include "store/store.h"
 #include "store/store_history.h"
 
 /* DIR/crawl.db when it is a file, else NULL (malloc'd). */
 static char *store_in(const char *dir)
 {
     struct buf path = BUF_INIT;
-    buf_printf(&path, "%s%s%s", dir, dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/", "crawl.db");
+    buf_printf(&path, "%s%s%s", dir, dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/", STORE_FILE);
     struct stat st;
     if (stat(buf_str(&path), &st) != 0 || !S_ISREG(st.st_mode)) {
         buf_free(&path);

@@ -20,7 +20,6 @@
 #include "reports/svg_chart.h"
 #include "store/store.h"
 
-#define STORE_FILE "crawl.db"
 #define TRENDS_MAX_RUNS 30 /* the latest runs; a chart of more bars reads no better */
 
 struct trend_run {

@@ -33,6 +33,8 @@
 
 /* PRAGMA user_version of the schema this build writes (docs/store.md); a newer file is refused. */
 #define STORE_SCHEMA_VERSION 4
+/* The store's name in an output folder: OUT/crawl.db, the default --db. */
+#define STORE_FILE "crawl.db"
 /* PRAGMA application_id: 'cpk1'. */
 #define STORE_APPLICATION_ID 0x63706b31
 #define STORE_BATCH_PAGES 256

@@ -25,18 +25,11 @@ for tool in nginx valgrind callgrind_annotate python3; do
     command -v "$tool" >/dev/null || { echo "missing $tool (scripts/setup.sh --bench)" >&2; exit 1; }
 done
 
-WORK=$(mktemp -d /tmp/crawlpack-bench.XXXXXX)
-chmod 755 "$WORK" # nginx workers run as an unprivileged user when started by root
-NGINX_PID=
-cleanup() {
-    [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null
-    [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
+. "$ROOT/bench/tools/nginx.sh"
+bench_work_folder
 
 echo "== generating $N pages"
 "$GEN_SITE" "$WORK/site" "$N" >/dev/null
-. "$ROOT/bench/tools/nginx.sh"
 nginx_serve "$WORK" "$WORK/site" "access_log off; gzip on; gzip_types text/css;"
 
 # inclusive FUNCTION FILE: the inclusive Ir of FUNCTION in a callgrind output (0 when not called)

@@ -26,20 +26,13 @@ for tool in nginx wget2 wrk /usr/bin/time python3; do
     command -v "$tool" >/dev/null || { echo "missing $tool (see scripts/setup.sh)" >&2; exit 1; }
 done
 
-WORK=$(mktemp -d /tmp/crawlpack-bench.XXXXXX)
-chmod 755 "$WORK" # nginx workers run as an unprivileged user when started by root
-NGINX_PID=
-cleanup() {
-    [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null
-    [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
+. "$ROOT/bench/tools/nginx.sh"
+bench_work_folder
 
 echo "== generating $N pages"
 "$GEN_SITE" "$WORK/site" "$N"
 du -sh "$WORK/site" | sed 's/^/site size: /'
 
-. "$ROOT/bench/tools/nginx.sh"
 nginx_serve "$WORK" "$WORK/site" "access_log off; gzip on; gzip_types text/css;"
 
 # measure LABEL COMMAND...: wall, CPU and peak RSS from GNU time

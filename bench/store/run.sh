@@ -29,22 +29,15 @@ for tool in nginx wget2 sqlite3 /usr/bin/time python3; do
     command -v "$tool" >/dev/null || { echo "missing $tool (see scripts/setup.sh)" >&2; exit 1; }
 done
 
-WORK=$(mktemp -d /tmp/crawlpack-bench-store.XXXXXX)
-chmod 755 "$WORK" # nginx workers run as an unprivileged user when started by root
-NGINX_PID=
+. "$ROOT/bench/tools/nginx.sh"
 AUDIT_PID=
-cleanup() {
-    [ -n "$AUDIT_PID" ] && kill -9 "$AUDIT_PID" 2>/dev/null
-    [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null
-    [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
+BENCH_ON_EXIT='[ -z "$AUDIT_PID" ] || kill -9 "$AUDIT_PID" 2>/dev/null'
+bench_work_folder crawlpack-bench-store
 
 echo "== generating $N pages"
 "$GEN_SITE" "$WORK/site" "$N"
 
 ACCESS=$WORK/nginx/logs/access.log
-. "$ROOT/bench/tools/nginx.sh"
 nginx_serve "$WORK" "$WORK/site" "log_format short '\$status \$request_method \$uri'; access_log $ACCESS short; etag on;"
 
 # measure LABEL COMMAND...: wall, CPU (user + system) and peak RSS from GNU time

@@ -5,8 +5,23 @@
 # nginx_serve WORK ROOT HTTP_LINES: writes WORK/nginx/nginx.conf (its own pid, logs and temp
 # folders under WORK/nginx; HTTP_LINES added to the http block: access log, gzip, etag), starts
 # nginx in the foreground as a child, waits (bounded: 10 s) for /p/0.html to answer, and sets
-# PORT, NGINX_PID and START. /old/N redirects to /p/N.html, as bench/gen_site links it. The caller
-# kills NGINX_PID.
+# PORT, NGINX_PID and START. /old/N redirects to /p/N.html, as bench/gen_site links it. The exit
+# trap bench_work_folder sets stops it.
+# bench_work_folder [NAME]: a temporary folder WORK (/tmp/NAME.XXXXXX, default crawlpack-bench) that
+# nginx's workers can read, removed on exit (kept with KEEP_WORK=1) after the nginx nginx_serve
+# started is stopped; the caller may set BENCH_ON_EXIT to a command run first (a process to kill).
+bench_work_folder() {
+    WORK=$(mktemp -d "/tmp/${1:-crawlpack-bench}.XXXXXX")
+    chmod 755 "$WORK" # nginx workers run as an unprivileged user when started by root
+    NGINX_PID=
+    trap bench_cleanup EXIT INT TERM
+}
+bench_cleanup() {
+    [ -n "${BENCH_ON_EXIT:-}" ] && eval "$BENCH_ON_EXIT"
+    [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null
+    [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"
+}
+
 nginx_serve() {
     work=$1 root=$2 http_lines=$3
     PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
