@@ -66,16 +66,17 @@ static void run_findings(sqlite3 *db, sqlite3_int64 run, struct trend_run *t)
     sqlite3_finalize(q);
 }
 
-/* The earlier complete audits of the site, oldest first, at most TRENDS_MAX_RUNS - 1 of them: none
- * started after this one (a report of a stored run shows the runs before it). */
+/* The earlier complete audits of the site, oldest first, at most TRENDS_MAX_RUNS - 1 of them: the
+ * runs the store numbered before this one (a report of a stored run shows the runs before it).
+ * Numbers, not start times: two audits can start within the same second. A folder whose run the
+ * store does not hold falls back to the runs started no later than it. */
 static size_t earlier_runs(sqlite3 *db, const struct crawl_data *d, struct trend_run *runs)
 {
     sqlite3_stmt *q = NULL;
     const char *sql =
-        "SELECT id, started_at, pages, indexable FROM (SELECT * FROM runs WHERE site = ? AND "
-        "command = 'audit' AND state = 'complete' AND run_id IS NOT ? AND started_at <= ? ORDER BY id DESC "
-        "LIMIT ?) "
-        "ORDER BY id";
+        "SELECT id, started_at, pages, indexable FROM (SELECT * FROM runs WHERE site = ?1 AND command = 'audit'"
+        " AND state = 'complete' AND run_id IS NOT ?2 AND coalesce(id < (SELECT min(id) FROM runs WHERE run_id = ?2),"
+        " started_at <= ?3) ORDER BY id DESC LIMIT ?4) ORDER BY id";
     if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
         return 0;
     sqlite3_bind_text(q, 1, d->start_url, -1, SQLITE_STATIC);
