@@ -460,13 +460,16 @@ static int write_pack(const struct audit_request *request, char *error, size_t e
     return status;
 }
 
-/* OUT/report.html, read back from the folder as `crawlpack report` reads it: the same numbers. */
-static int write_report_html(const struct audit_request *request, char *error, size_t error_size)
+/* OUT/report.html, read back from the folder as `crawlpack report` reads it (the same numbers), but
+ * for the findings just written to findings.json: the list and context they were rendered from. */
+static int write_report_html(const struct audit_request *request, const struct audit_result *result, char *error,
+                             size_t error_size)
 {
     struct buf path = BUF_INIT;
+    struct report_findings findings = {&result->findings, &result->context};
     int status = buf_printf(&path, "%s/%s", request->out_dir, REPORT_HTML_FILE);
     if (status == CP_OK)
-        status = report_html_from_folder(request->out_dir, buf_str(&path), error, error_size);
+        status = report_html_from_audit(request->out_dir, &findings, buf_str(&path), error, error_size);
     buf_free(&path);
     return status;
 }
@@ -514,7 +517,7 @@ int audit_run(const struct audit_request *request, struct audit_result *result, 
             written_files_add(&written, "pack.md");
     }
     if (status == CP_OK && request->out_dir && formats_include(request_formats(request), "html")) {
-        status = write_report_html(request, error, error_size);
+        status = write_report_html(request, result, error, error_size);
         if (status == CP_OK)
             written_files_add(&written, REPORT_HTML_FILE);
     }

@@ -15,6 +15,7 @@
 struct record {
     struct buf text; /* the fields, each NUL-terminated, back to back */
     size_t *starts;
+    char **fields; /* handed to the callback: as many slots as starts, reused record after record */
     size_t count;
     size_t capacity;
 };
@@ -24,9 +25,12 @@ static int begin_field(struct record *r)
     if (r->count == r->capacity) {
         size_t capacity = r->capacity ? r->capacity * 2 : 32;
         size_t *starts = realloc(r->starts, capacity * sizeof(*starts));
-        if (!starts)
+        if (starts)
+            r->starts = starts;
+        char **fields = starts ? realloc(r->fields, capacity * sizeof(*fields)) : NULL;
+        if (!fields)
             return CP_ERR_NOMEM;
-        r->starts = starts;
+        r->fields = fields;
         r->capacity = capacity;
     }
     r->starts[r->count] = r->text.len;
@@ -46,15 +50,11 @@ static int emit_record(struct record *r, csv_record_fn callback, void *context, 
     int status = CP_OK;
     bool blank_line = r->count == 1 && r->text.data[r->starts[0]] == 0;
     if (r->count > 0 && !blank_line) {
-        char **fields = malloc(r->count * sizeof(*fields));
-        if (!fields)
-            return CP_ERR_NOMEM;
         for (size_t i = 0; i < r->count; i++) {
-            fields[i] = r->text.data + r->starts[i];
-            csv_field_unguard(fields[i]);
+            r->fields[i] = r->text.data + r->starts[i];
+            csv_field_unguard(r->fields[i]);
         }
-        status = callback(context, fields, r->count, line);
-        free(fields);
+        status = callback(context, r->fields, r->count, line);
     }
     buf_reset(&r->text);
     r->count = 0;
@@ -140,7 +140,7 @@ int csv_read_file(const char *path, csv_record_fn callback, void *context)
     FILE *in = fopen(path, "rb");
     if (!in)
         return CP_ERR_IO;
-    struct reader rd = {{BUF_INIT, NULL, 0, 0}, false, false, false, 1, 1, callback, context};
+    struct reader rd = {{BUF_INIT, NULL, NULL, 0, 0}, false, false, false, 1, 1, callback, context};
     int status = CP_OK;
     char *text = NULL;
     size_t capacity = 0;
@@ -164,6 +164,7 @@ int csv_read_file(const char *path, csv_record_fn callback, void *context)
     fclose(in);
     buf_free(&r->text);
     free(r->starts);
+    free(r->fields);
     return status;
 }
 

@@ -22,6 +22,7 @@
 #include "common/log.h"
 #include "reports/baseline.h"
 #include "reports/crawl_data_rows.h"
+#include "reports/report_context.h"
 #include "common/csv.h"
 
 static char *path_join(const char *dir, const char *name)
@@ -410,6 +411,13 @@ static void take_run_metadata(struct crawl_data *data, json_t *object)
         data->started_at = json_text_copy(json_object_get(object, "started_at"));
 }
 
+/* findings.json's run.options item as the report shows it: "name=value", comma-separated */
+static void append_option(struct buf *b, const char *name, const char *value)
+{
+    if (name)
+        buf_printf(b, "%s%s=%s", b->len ? ", " : "", name, value ? value : "");
+}
+
 /* options as an object {"name": value} (crawl.json) or an array of {"name", "value"}
  * (findings.json's run.options), shown as "name=value, ...". */
 static void format_options(struct crawl_data *data, json_t *options)
@@ -432,9 +440,7 @@ static void format_options(struct crawl_data *data, json_t *options)
         json_array_foreach(options, i, value)
         {
             const char *name = json_string_value(json_object_get(value, "name"));
-            const char *text = json_string_value(json_object_get(value, "value"));
-            if (name)
-                buf_printf(&b, "%s%s=%s", b.len ? ", " : "", name, text ? text : "");
+            append_option(&b, name, json_string_value(json_object_get(value, "value")));
         }
     }
     data->options = buf_detach(&b);
@@ -514,6 +520,41 @@ static int read_findings(struct crawl_data *data, struct findings_preload *prelo
     free(path);
     json_decref(root);
     return status;
+}
+
+/* What read_findings takes from findings.json, from the list and context it was rendered from. */
+static int take_findings(struct crawl_data *data, const struct report_findings *given)
+{
+    const struct report_context *ctx = given->context;
+    char started[32];
+    data->has_findings = true;
+    if (!data->start_url && ctx->input_count)
+        data->start_url = strdup(ctx->inputs[0]);
+    if (!data->started_at && ctx->started_at)
+        data->started_at = strdup(report_format_time(ctx, 0, true, started));
+    if (!data->partial && ctx->partial)
+        data->partial = strdup(ctx->partial);
+    data->findings_run_id = ctx->run_id ? strdup(ctx->run_id) : NULL;
+    if (!data->options && ctx->option_count) {
+        struct buf b = BUF_INIT;
+        for (size_t i = 0; i < ctx->option_count; i++)
+            append_option(&b, ctx->options[i].name, ctx->options[i].value);
+        data->options = buf_detach(&b);
+    }
+    data->indexable_reported = ctx->has_page_counts ? (long)ctx->indexable : -1;
+    data->pages_reported = ctx->has_page_counts ? (long)ctx->pages : -1;
+    for (size_t i = 0; i < given->list->count; i++) {
+        const struct finding *from = &given->list->items[i];
+        struct finding *f = findings_add(&data->findings, from->rule, from->url, from->source, from->line, "%s",
+                                         from->message);
+        if (!f)
+            return CP_ERR_NOMEM;
+        f->column = from->column;
+        for (size_t r = 0; r < from->related_count; r++)
+            if (finding_add_related(f, from->related[r]) != CP_OK)
+                return CP_ERR_NOMEM;
+    }
+    return CP_OK;
 }
 
 static void read_robots(struct crawl_data *data, json_t *robots)
@@ -637,6 +678,12 @@ int crawl_data_load(const char *dir, struct crawl_data *data)
 
 int crawl_data_load_filtered(const char *dir, const struct crawl_link_filter *filter, struct crawl_data *data)
 {
+    return crawl_data_load_given(dir, filter, NULL, data);
+}
+
+int crawl_data_load_given(const char *dir, const struct crawl_link_filter *filter,
+                          const struct report_findings *findings, struct crawl_data *data)
+{
     memset(data, 0, sizeof(*data));
     data->link_filter = filter;
     data->indexable_reported = -1;
@@ -645,8 +692,9 @@ int crawl_data_load_filtered(const char *dir, const struct crawl_link_filter *fi
     if (!data->dir)
         return CP_ERR_NOMEM;
     bool present = false;
-    struct findings_preload preload;
-    findings_preload_start(&preload, data->dir);
+    struct findings_preload preload = {0};
+    if (!findings)
+        findings_preload_start(&preload, data->dir);
     char *pages_path = path_join(dir, "pages.csv");
     int status = pages_path ? CP_OK : CP_ERR_NOMEM;
     if (status == CP_OK) {
@@ -674,7 +722,9 @@ int crawl_data_load_filtered(const char *dir, const struct crawl_link_filter *fi
     /* crawl.json first: its run metadata and options are the fuller ones */
     if (status == CP_OK)
         status = read_crawl_json(data);
-    if (status == CP_OK)
+    if (findings)
+        status = status == CP_OK ? take_findings(data, findings) : status;
+    else if (status == CP_OK)
         status = read_findings(data, &preload);
     else /* joined, and its result dropped */
         json_decref(findings_preload_take(&preload, &present, &(int){0}));

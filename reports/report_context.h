@@ -75,6 +75,13 @@ struct report_context {
     enum junit_grouping junit_grouping;
 };
 
+/* A finding list and the context it is rendered with: what an audit hands its report.html, which
+ * otherwise reads both back from findings.json (reports/crawl_data.h, crawl_data_load_given). */
+struct report_findings {
+    const struct finding_list *list;
+    const struct report_context *context;
+};
+
 /* Defaults: tool crawlpack at CRAWLPACK_VERSION, fail-on error, no inputs, no baseline, JUnit by
  * rule, no page counts. */
 void report_context_init(struct report_context *ctx);

@@ -178,10 +178,16 @@ static int write_report_file(const struct crawl_data *data, const char *out_path
 
 int report_html_from_folder(const char *dir, const char *out_path, char *error, size_t error_size)
 {
+    return report_html_from_audit(dir, NULL, out_path, error, error_size);
+}
+
+int report_html_from_audit(const char *dir, const struct report_findings *findings, const char *out_path, char *error,
+                           size_t error_size)
+{
     struct crawl_data data;
     struct report_link_picker picker = {0};
     struct crawl_link_filter filter = report_link_filter(&picker);
-    int status = crawl_data_load_filtered(dir, &filter, &data);
+    int status = crawl_data_load_given(dir, &filter, findings, &data);
     if (status == CP_OK && picker.failed)
         status = CP_ERR_NOMEM;
     if (status != CP_OK) {

@@ -45,6 +45,11 @@ int report_html_write(FILE *out, const struct crawl_data *data);
 /* Read the output folder dir and write its report to out_path (under a temporary name, renamed
  * when complete). */
 int report_html_from_folder(const char *dir, const char *out_path, char *error, size_t error_size);
+/* The same for the audit that has just written dir, with the findings it holds (NULL: read
+ * findings.json): crawl_data_load_given. */
+struct report_findings;
+int report_html_from_audit(const char *dir, const struct report_findings *findings, const char *out_path, char *error,
+                           size_t error_size);
 
 /* The same from a run of the crawl store at store_path (docs/store.md): run `run` (its number in
  * the store), or with run 0 the last complete audit. out_path NULL writes report-run-N.html beside

@@ -5,6 +5,7 @@
  * end the element. URLs of the site's origin are written from their path ("/a"; every stored URL
  * is absolute, so a leading / is unambiguous) and URLs that are pages.csv rows are written as the
  * row's index: together they keep a 100,000-page report under 25 MB. */
+#define _GNU_SOURCE /* fopencookie: the JSON is compressed as it is written */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -381,41 +382,54 @@ static void write_meta(struct writer *x)
     json_end_array(w);
 }
 
-/* The JSON, gzip-compressed and base64-encoded, into the element: about a sixth of the JSON's size
- * (a 100,000-page report stays under 25 MB), and only base64 letters inside the script element.
- * The page inflates it with the browser's own DecompressionStream. Compressed output is encoded a
- * whole number of 3-byte groups at a time, so the base64 is one unbroken run. */
-static int write_packed(FILE *out, const char *json, size_t length)
-{
+/* The JSON, gzip-compressed and base64-encoded, into the element: at most about a third of the JSON's
+ * size (a 100,000-page report stays under 25 MB), and only base64 letters inside the script element.
+ * The page inflates it with the browser's own DecompressionStream. The JSON is compressed as it is
+ * written (a stdio stream whose writes go to deflate), so it never exists whole: 13 MB at 20,000
+ * pages, twice that while a memory stream grew. Z_BEST_SPEED: four times as fast as the default
+ * level, for output 16% larger (20,000 pages: 0.09 s and 2.9 MB against 0.37 s and 2.5 MB).
+ * Compressed output is encoded a whole number of 3-byte groups at a time, so the base64 is one
+ * unbroken run. */
+struct packer {
+    FILE *out;
     z_stream z;
-    memset(&z, 0, sizeof z);
-    if (length > UINT_MAX || deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-        return CP_ERR_NOMEM;
     unsigned char chunk[3 * 16384];
-    size_t pending = 0;
-    struct buf text = BUF_INIT;
-    int status = CP_OK, result;
-    z.next_in = (Bytef *)json;
-    z.avail_in = (uInt)length;
+    size_t pending; /* compressed bytes in chunk not yet encoded (fewer than 3 between calls) */
+    struct buf text;
+    int status;
+};
+
+/* Deflate what z holds with flush, encoding the output into the report as it comes. */
+static int packer_deflate(struct packer *p, int flush)
+{
+    int result;
     do {
-        z.next_out = chunk + pending;
-        z.avail_out = (uInt)(sizeof chunk - pending);
-        result = deflate(&z, Z_FINISH);
-        pending = sizeof chunk - z.avail_out;
-        size_t whole = result == Z_STREAM_END ? pending : pending / 3 * 3;
-        buf_reset(&text);
-        if (base64_append(&text, chunk, whole) != CP_OK)
-            status = CP_ERR_NOMEM;
-        else if (fwrite(text.data, 1, text.len, out) != text.len)
-            status = CP_ERR_IO;
-        memmove(chunk, chunk + whole, pending - whole);
-        pending -= whole;
-    } while (status == CP_OK && result == Z_OK);
-    if (status == CP_OK && result != Z_STREAM_END)
-        status = CP_ERR_NOMEM;
-    deflateEnd(&z);
-    buf_free(&text);
-    return status;
+        p->z.next_out = p->chunk + p->pending;
+        p->z.avail_out = (uInt)(sizeof p->chunk - p->pending);
+        result = deflate(&p->z, flush);
+        if (result == Z_STREAM_ERROR)
+            return p->status = CP_ERR_NOMEM;
+        p->pending = sizeof p->chunk - p->z.avail_out;
+        size_t whole = result == Z_STREAM_END ? p->pending : p->pending / 3 * 3;
+        buf_reset(&p->text);
+        if (base64_append(&p->text, p->chunk, whole) != CP_OK)
+            return p->status = CP_ERR_NOMEM;
+        if (fwrite(p->text.data, 1, p->text.len, p->out) != p->text.len)
+            return p->status = CP_ERR_IO;
+        memmove(p->chunk, p->chunk + whole, p->pending - whole);
+        p->pending -= whole;
+    } while (flush == Z_FINISH ? result != Z_STREAM_END : p->z.avail_in > 0 || p->z.avail_out == 0);
+    return CP_OK;
+}
+
+static ssize_t packer_write(void *cookie, const char *data, size_t size)
+{
+    struct packer *p = cookie;
+    if (p->status != CP_OK || size > UINT_MAX)
+        return -1;
+    p->z.next_in = (Bytef *)data;
+    p->z.avail_in = (uInt)size;
+    return packer_deflate(p, Z_NO_FLUSH) == CP_OK ? (ssize_t)size : -1;
 }
 
 static int write_json(FILE *out, const struct report_facts *facts)
@@ -456,19 +470,26 @@ static int write_json(FILE *out, const struct report_facts *facts)
 
 int report_html_data(FILE *out, const struct report_facts *facts)
 {
-    char *json = NULL;
-    size_t length = 0;
-    FILE *memory = open_memstream(&json, &length);
-    if (!memory)
+    struct packer *p = calloc(1, sizeof *p);
+    if (!p || deflateInit2(&p->z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+        free(p);
         return CP_ERR_NOMEM;
-    int status = write_json(memory, facts);
-    if (fclose(memory) != 0 && status == CP_OK)
-        status = CP_ERR_NOMEM;
+    }
+    p->out = out;
+    FILE *json = fopencookie(p, "w", (cookie_io_functions_t){.write = packer_write});
+    int status = json ? CP_OK : CP_ERR_NOMEM;
     if (status == CP_OK) {
         fputs("<script type=\"application/octet-stream\" id=\"report-data\" data-encoding=\"gzip+base64\">", out);
-        status = write_packed(out, json, length);
-        fputs("</script>\n", out);
+        status = write_json(json, facts);
+        if (fclose(json) != 0 && status == CP_OK)
+            status = p->status != CP_OK ? p->status : CP_ERR_IO;
     }
-    free(json);
+    if (status == CP_OK)
+        status = packer_deflate(p, Z_FINISH);
+    if (status == CP_OK)
+        fputs("</script>\n", out);
+    deflateEnd(&p->z);
+    buf_free(&p->text);
+    free(p);
     return status;
 }
