@@ -460,17 +460,56 @@ static int write_pack(const struct audit_request *request, char *error, size_t e
     return status;
 }
 
-/* OUT/report.html, read back from the folder as `crawlpack report` reads it (the same numbers), but
- * for the findings just written to findings.json: the list and context they were rendered from. */
-static int write_report_html(const struct audit_request *request, const struct audit_result *result, char *error,
+/* OUT/report.html, read back from the folder as `crawlpack report` reads it (the same numbers), on a
+ * thread of its own: it reads the crawl's files while the findings are collected, stored and
+ * written, then takes the findings as they are in memory (report_html_job). */
+static bool wants_report_html(const struct audit_request *request)
+{
+    return request->out_dir && formats_include(request_formats(request), "html");
+}
+
+static int report_html_path(const struct audit_request *request, struct buf *path)
+{
+    return buf_printf(path, "%s/%s", request->out_dir, REPORT_HTML_FILE);
+}
+
+static int start_report_html(const struct audit_request *request, struct report_html_job **job, char *error,
                              size_t error_size)
 {
+    *job = NULL;
+    if (!wants_report_html(request))
+        return CP_OK;
     struct buf path = BUF_INIT;
-    struct report_findings findings = {&result->findings, &result->context};
-    int status = buf_printf(&path, "%s/%s", request->out_dir, REPORT_HTML_FILE);
+    int status = report_html_path(request, &path);
     if (status == CP_OK)
-        status = report_html_from_audit(request->out_dir, &findings, buf_str(&path), error, error_size);
+        status = report_html_job_start(request->out_dir, buf_str(&path), job);
+    if (status != CP_OK)
+        fail(error, error_size, status, "cannot write %s: %s", buf_str(&path), cp_strerror(status));
     buf_free(&path);
+    return status;
+}
+
+/* The report's end: its status when the audit got this far (status CP_OK), or, when the audit
+ * failed after the report was handed its findings, the report removed again (a failed run lists no
+ * report.html, so it leaves none). */
+static int finish_report_html(const struct audit_request *request, struct report_html_job *job, int status, char *error,
+                              size_t error_size)
+{
+    if (!job)
+        return status;
+    char report_error[512] = "";
+    int report_status = report_html_job_finish(job, report_error, sizeof report_error);
+    if (status == CP_OK) {
+        if (report_status != CP_OK)
+            snprintf(error, error_size, "%s", report_error);
+        return report_status;
+    }
+    if (report_status == CP_OK) {
+        struct buf path = BUF_INIT;
+        if (report_html_path(request, &path) == CP_OK)
+            remove(buf_str(&path));
+        buf_free(&path);
+    }
     return status;
 }
 
@@ -493,6 +532,9 @@ int audit_run(const struct audit_request *request, struct audit_result *result, 
     audit_watch_init(&watch, request->crawl);
     struct store *store = NULL;
     status = crawl(request, &watch, result, &store, error, error_size);
+    struct report_html_job *report = NULL;
+    if (status == CP_OK)
+        status = start_report_html(request, &report, error, error_size);
     if (status == CP_OK) {
         fill_context(request, result);
         open_root_files(request, result);
@@ -506,6 +548,10 @@ int audit_run(const struct audit_request *request, struct audit_result *result, 
         if (status != CP_OK)
             fail(error, error_size, status, "cannot audit the crawl: %s", cp_strerror(status));
     }
+    /* The findings are final: the report takes them as they are (read until it is finished). */
+    const struct report_findings findings = {&result->findings, &result->context};
+    if (status == CP_OK && report)
+        report_html_job_hand(report, &findings);
     if (status == CP_OK && store && store_put_findings(store, &result->findings) != CP_OK)
         status = fail(error, error_size, CP_ERR_IO, "%s", store_error(store));
     struct written_files written = {{0}, 0};
@@ -516,11 +562,9 @@ int audit_run(const struct audit_request *request, struct audit_result *result, 
         if (status == CP_OK)
             written_files_add(&written, "pack.md");
     }
-    if (status == CP_OK && request->out_dir && formats_include(request_formats(request), "html")) {
-        status = write_report_html(request, result, error, error_size);
-        if (status == CP_OK)
-            written_files_add(&written, REPORT_HTML_FILE);
-    }
+    status = finish_report_html(request, report, status, error, error_size);
+    if (status == CP_OK && wants_report_html(request))
+        written_files_add(&written, REPORT_HTML_FILE);
     if (status == CP_OK && request->out_dir) {
         /* crawl.json once more, last: the run's record now lists the findings files too */
         const char *files[RUN_FILES_MAX];

@@ -676,13 +676,10 @@ int crawl_data_load(const char *dir, struct crawl_data *data)
     return crawl_data_load_filtered(dir, NULL, data);
 }
 
-int crawl_data_load_filtered(const char *dir, const struct crawl_link_filter *filter, struct crawl_data *data)
-{
-    return crawl_data_load_given(dir, filter, NULL, data);
-}
-
-int crawl_data_load_given(const char *dir, const struct crawl_link_filter *filter,
-                          const struct report_findings *findings, struct crawl_data *data)
+/* The folder's files; findings.json too unless with_findings_json is false (then *preload is not
+ * started: the caller's findings come from crawl_data_take_findings). */
+static int load_files(const char *dir, const struct crawl_link_filter *filter, bool with_findings_json,
+                      struct crawl_data *data)
 {
     memset(data, 0, sizeof(*data));
     data->link_filter = filter;
@@ -693,7 +690,7 @@ int crawl_data_load_given(const char *dir, const struct crawl_link_filter *filte
         return CP_ERR_NOMEM;
     bool present = false;
     struct findings_preload preload = {0};
-    if (!findings)
+    if (with_findings_json)
         findings_preload_start(&preload, data->dir);
     char *pages_path = path_join(dir, "pages.csv");
     int status = pages_path ? CP_OK : CP_ERR_NOMEM;
@@ -722,15 +719,31 @@ int crawl_data_load_given(const char *dir, const struct crawl_link_filter *filte
     /* crawl.json first: its run metadata and options are the fuller ones */
     if (status == CP_OK)
         status = read_crawl_json(data);
-    if (findings)
-        status = status == CP_OK ? take_findings(data, findings) : status;
-    else if (status == CP_OK)
+    if (!with_findings_json)
+        return status;
+    if (status == CP_OK)
         status = read_findings(data, &preload);
     else /* joined, and its result dropped */
         json_decref(findings_preload_take(&preload, &present, &(int){0}));
     if (status == CP_OK)
         status = check_one_run(data);
     return status;
+}
+
+int crawl_data_load_filtered(const char *dir, const struct crawl_link_filter *filter, struct crawl_data *data)
+{
+    return load_files(dir, filter, true, data);
+}
+
+int crawl_data_load_files(const char *dir, const struct crawl_link_filter *filter, struct crawl_data *data)
+{
+    return load_files(dir, filter, false, data);
+}
+
+int crawl_data_take_findings(struct crawl_data *data, const struct report_findings *findings)
+{
+    int status = take_findings(data, findings);
+    return status == CP_OK ? check_one_run(data) : status;
 }
 
 const struct crawl_page *crawl_data_find(const struct crawl_data *data, const char *url)

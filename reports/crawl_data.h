@@ -178,16 +178,17 @@ int crawl_data_load(const char *dir, struct crawl_data *data);
 /* The same, keeping only the links filter keeps (NULL: all). */
 int crawl_data_load_filtered(const char *dir, const struct crawl_link_filter *filter, struct crawl_data *data);
 
-/* With findings (reports/report_context.h), the audit that has just written the folder hands over
- * the findings it holds: the list its findings.json was rendered from and the context it was
- * rendered with. Its report.html reads these instead of parsing findings.json back: jansson's tree
- * of a 20,000-page audit's findings was half the report's memory and a third of its CPU. What comes
- * out is what findings.json reads as (tests/browser's rebuild test checks that the two reports are
- * the same bytes); the list is copied. */
+/* The folder read as crawl_data_load_filtered reads it, all but findings.json: the findings come
+ * from crawl_data_take_findings, which an audit calls with the findings it holds (the list its
+ * findings.json was rendered from, the context it was rendered with: reports/report_context.h) so
+ * that its report.html does not parse that file back (jansson's tree of a 20,000-page audit's
+ * findings was half the report's memory and a third of its CPU). What comes out is what
+ * findings.json reads as (tests/browser's rebuild test checks the two reports are the same bytes);
+ * the list is copied. The two calls may run on different threads, one after the other. Returns as
+ * crawl_data_load. */
 struct report_findings;
-/* crawl_data_load_filtered with the findings given (NULL: read from findings.json). */
-int crawl_data_load_given(const char *dir, const struct crawl_link_filter *filter,
-                          const struct report_findings *findings, struct crawl_data *data);
+int crawl_data_load_files(const char *dir, const struct crawl_link_filter *filter, struct crawl_data *data);
+int crawl_data_take_findings(struct crawl_data *data, const struct report_findings *findings);
 
 /* A run of a crawl store (store/store_history.h; run is one of store_reader_runs' rows) read into
  * the same structure: pages from its page_facts table (pages.csv's rows, read by the pages.csv

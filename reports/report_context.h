@@ -76,7 +76,7 @@ struct report_context {
 };
 
 /* A finding list and the context it is rendered with: what an audit hands its report.html, which
- * otherwise reads both back from findings.json (reports/crawl_data.h, crawl_data_load_given). */
+ * otherwise reads both back from findings.json (reports/crawl_data.h, crawl_data_take_findings). */
 struct report_findings {
     const struct finding_list *list;
     const struct report_context *context;

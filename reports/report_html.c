@@ -2,6 +2,7 @@
 /* reports/report_html: the page of report.html and what it derives once (see report_html.h). */
 #include "reports/report_html.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -176,19 +177,11 @@ static int write_report_file(const struct crawl_data *data, const char *out_path
     return status;
 }
 
-int report_html_from_folder(const char *dir, const char *out_path, char *error, size_t error_size)
+/* The report of the folder dir, read (status: how the reading went) with picker's filter, to out_path. */
+static int write_loaded(int status, struct crawl_data *data, struct report_link_picker *picker, const char *dir,
+                        const char *out_path, char *error, size_t error_size)
 {
-    return report_html_from_audit(dir, NULL, out_path, error, error_size);
-}
-
-int report_html_from_audit(const char *dir, const struct report_findings *findings, const char *out_path, char *error,
-                           size_t error_size)
-{
-    struct crawl_data data;
-    struct report_link_picker picker = {0};
-    struct crawl_link_filter filter = report_link_filter(&picker);
-    int status = crawl_data_load_given(dir, &filter, findings, &data);
-    if (status == CP_OK && picker.failed)
+    if (status == CP_OK && picker->failed)
         status = CP_ERR_NOMEM;
     if (status != CP_OK) {
         const char *why = status == CP_ERR_IO        ? "no readable pages.csv"
@@ -196,13 +189,110 @@ int report_html_from_audit(const char *dir, const struct report_findings *findin
                           : status == CP_ERR_INVALID ? "its files are of different runs"
                                                      : cp_strerror(status);
         snprintf(error, error_size, "cannot read the output folder %s: %s", dir, why);
+        status = status == CP_ERR_NOMEM ? status : CP_ERR_INVALID;
+    } else {
+        status = write_report_file(data, out_path, error, error_size);
+    }
+    crawl_data_free(data);
+    report_link_picker_free(picker);
+    return status;
+}
+
+int report_html_from_folder(const char *dir, const char *out_path, char *error, size_t error_size)
+{
+    struct crawl_data data;
+    struct report_link_picker picker = {0};
+    struct crawl_link_filter filter = report_link_filter(&picker);
+    int status = crawl_data_load_filtered(dir, &filter, &data);
+    return write_loaded(status, &data, &picker, dir, out_path, error, error_size);
+}
+
+/* ---- the audit's report, on a thread of its own ---- */
+
+struct report_html_job {
+    char *dir, *out_path;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t handed;
+    bool has_findings; /* set once, under lock: findings (NULL: cancelled) */
+    const struct report_findings *findings;
+    int status;
+    char error[512];
+};
+
+static void *run_job(void *arg)
+{
+    struct report_html_job *job = arg;
+    struct crawl_data data;
+    struct report_link_picker picker = {0};
+    struct crawl_link_filter filter = report_link_filter(&picker);
+    int status = crawl_data_load_files(job->dir, &filter, &data);
+    /* No timeout: the audit always hands findings over or cancels, on every path (audit_run). */
+    pthread_mutex_lock(&job->lock);
+    while (!job->has_findings)
+        pthread_cond_wait(&job->handed, &job->lock);
+    const struct report_findings *findings = job->findings;
+    pthread_mutex_unlock(&job->lock);
+    if (!findings) {
         crawl_data_free(&data);
         report_link_picker_free(&picker);
-        return status == CP_ERR_NOMEM ? status : CP_ERR_INVALID;
+        job->status = CP_ERR_INTERRUPTED;
+        return NULL;
     }
-    status = write_report_file(&data, out_path, error, error_size);
-    crawl_data_free(&data);
-    report_link_picker_free(&picker);
+    if (status == CP_OK)
+        status = crawl_data_take_findings(&data, findings);
+    job->status = write_loaded(status, &data, &picker, job->dir, job->out_path, job->error, sizeof job->error);
+    return NULL;
+}
+
+static void job_free(struct report_html_job *job)
+{
+    pthread_mutex_destroy(&job->lock);
+    pthread_cond_destroy(&job->handed);
+    free(job->dir);
+    free(job->out_path);
+    free(job);
+}
+
+int report_html_job_start(const char *dir, const char *out_path, struct report_html_job **out)
+{
+    struct report_html_job *job = calloc(1, sizeof *job);
+    *out = NULL;
+    if (!job)
+        return CP_ERR_NOMEM;
+    pthread_mutex_init(&job->lock, NULL);
+    pthread_cond_init(&job->handed, NULL);
+    job->dir = strdup(dir);
+    job->out_path = strdup(out_path);
+    if (!job->dir || !job->out_path || pthread_create(&job->thread, NULL, run_job, job) != 0) {
+        job_free(job);
+        return CP_ERR_NOMEM;
+    }
+    *out = job;
+    return CP_OK;
+}
+
+void report_html_job_hand(struct report_html_job *job, const struct report_findings *findings)
+{
+    pthread_mutex_lock(&job->lock);
+    if (!job->has_findings) {
+        job->has_findings = true;
+        job->findings = findings;
+        pthread_cond_signal(&job->handed);
+    }
+    pthread_mutex_unlock(&job->lock);
+}
+
+int report_html_job_finish(struct report_html_job *job, char *error, size_t error_size)
+{
+    if (!job)
+        return CP_OK;
+    report_html_job_hand(job, NULL); /* nothing handed over yet: cancelled */
+    pthread_join(job->thread, NULL);
+    int status = job->status;
+    if (status != CP_OK && status != CP_ERR_INTERRUPTED)
+        snprintf(error, error_size, "%s", job->error);
+    job_free(job);
     return status;
 }
 

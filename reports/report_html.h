@@ -45,11 +45,19 @@ int report_html_write(FILE *out, const struct crawl_data *data);
 /* Read the output folder dir and write its report to out_path (under a temporary name, renamed
  * when complete). */
 int report_html_from_folder(const char *dir, const char *out_path, char *error, size_t error_size);
-/* The same for the audit that has just written dir, with the findings it holds (NULL: read
- * findings.json): crawl_data_load_given. */
+/* The audit's report.html, written on a thread of its own while the audit goes on. Start it once
+ * the crawl's files are in dir (pages.csv, links.csv, sitemaps.csv, clusters.csv, crawl.json: the
+ * thread reads them at once); hand it the audit's findings when they are final (the list and
+ * context findings.json is rendered from, read by the thread until finish: crawl_data_take_findings,
+ * so the report is the one report_html_from_folder writes once findings.json is there); finish
+ * joins it and returns its status (CP_ERR_INTERRUPTED when finished before any findings were handed
+ * over: cancelled, nothing written). Start returns CP_OK or CP_ERR_NOMEM (no thread). One owner
+ * thread calls all three; the job is freed by finish. */
 struct report_findings;
-int report_html_from_audit(const char *dir, const struct report_findings *findings, const char *out_path, char *error,
-                           size_t error_size);
+struct report_html_job;
+int report_html_job_start(const char *dir, const char *out_path, struct report_html_job **job);
+void report_html_job_hand(struct report_html_job *job, const struct report_findings *findings);
+int report_html_job_finish(struct report_html_job *job, char *error, size_t error_size);
 
 /* The same from a run of the crawl store at store_path (docs/store.md): run `run` (its number in
  * the store), or with run 0 the last complete audit. out_path NULL writes report-run-N.html beside
