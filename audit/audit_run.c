@@ -552,7 +552,8 @@ int audit_run(const struct audit_request *request, struct audit_result *result, 
     const struct report_findings findings = {&result->findings, &result->context};
     if (status == CP_OK && report)
         report_html_job_hand(report, &findings);
-    if (status == CP_OK && store && store_put_findings(store, &result->findings) != CP_OK)
+    if (status == CP_OK && store &&
+        (store_put_findings(store, &result->findings) != CP_OK || store_results_commit(store) != CP_OK))
         status = fail(error, error_size, CP_ERR_IO, "%s", store_error(store));
     struct written_files written = {{0}, 0};
     if (status == CP_OK && request->out_dir)

@@ -436,6 +436,11 @@ static int commit(struct store *s)
     return status;
 }
 
+int store_results_commit(struct store *s)
+{
+    return commit(s);
+}
+
 int store_tick(struct store *s)
 {
     if (s->in_transaction && (s->batch_pages >= STORE_BATCH_PAGES || now_ms() - s->batch_started_ms >= STORE_BATCH_MS))

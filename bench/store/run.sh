@@ -65,14 +65,17 @@ pages=$(fetched "$WORK/out")
 db_bytes=$(cat "$WORK/out/crawl.db" "$WORK/out/crawl.db-wal" 2>/dev/null | wc -c)
 urls=$(json "$WORK/out/crawl.json" "d['counts']['urls']")
 mem_per_url=$(json "$WORK/out/crawl.json" "d['memory']['bytes_per_url']")
+first_state=$(json "$WORK/out/crawl.json" "d['memory']['crawl_state_bytes'] // 1048576")
+first_crawl_rss=$(json "$WORK/out/crawl.json" "d['memory']['peak_rss_kb'] // 1024")
 
 echo "== re-audit, unchanged site"
 mark=$(lines)
 set -- $(measure again "$CRAWLPACK" audit "$START" --quiet --fail-on never --concurrency "$CONCURRENCY" --out "$WORK/out")
-again_wall=$1 again_cpu=$2
+again_wall=$1 again_cpu=$2 again_rss=$3
 not_modified=$(tail -n +"$((mark + 1))" "$ACCESS" | grep -c '^304 ' || true)
 again_db_bytes=$(($(cat "$WORK/out/crawl.db" "$WORK/out/crawl.db-wal" 2>/dev/null | wc -c) - db_bytes))
 unchanged=$(json "$WORK/out/crawl.json" "d['changes']['unchanged']")
+again_crawl_rss=$(json "$WORK/out/crawl.json" "d['memory']['peak_rss_kb'] // 1024")
 
 echo "== wget2 --spider -r"
 set -- $(measure wget2 wget2 --spider -r -l inf --max-threads="$CONCURRENCY" --robots=off -o "$WORK/wget2.log" "$START")
@@ -108,4 +111,5 @@ echo "DB bytes per page: $(ratio "$db_bytes" "$pages") ($db_bytes bytes, $pages 
 echo "re-audit: $(ratio "$first_wall" "$again_wall")x the first audit's pages/s, $(ratio "$(rate "$pages" "$again_wall")" "$(rate "$wget2_pages" "$wget2_wall")")x wget2's; $not_modified answered 304, $unchanged unchanged; CPU per unchanged page $(python3 -c "import sys; print('%.3f ms' % (1000 * float(sys.argv[1]) / max(1, int(sys.argv[2]))))" "$again_cpu" "$unchanged")"
 echo "re-audit's DB bytes per page: $(ratio "$again_db_bytes" "$pages") (unchanged pages refer to the first run's signals)"
 echo "resume after kill -9: $killed_gets + $resume_gets GETs = $(ratio "$((killed_gets + resume_gets))" "$first_gets")x an uninterrupted audit's $first_gets"
-echo "1,000,000 URLs projected: $(python3 -c "import sys; print('%.0f MB in memory, %.0f MB on disk' % (float(sys.argv[1]) * 1e6 / 1e6, float(sys.argv[2]) / max(1, int(sys.argv[3])) * 1e6 / 1e6))" "$mem_per_url" "$db_bytes" "$urls") (peak RSS here $((first_rss / 1024)) MB for $urls URLs)"
+echo "1,000,000 URLs projected: $(python3 -c "import sys; print('%.0f MB in memory, %.0f MB on disk' % (float(sys.argv[1]) * 1e6 / 1e6, float(sys.argv[2]) / max(1, int(sys.argv[3])) * 1e6 / 1e6))" "$mem_per_url" "$db_bytes" "$urls") (crawl state here $first_state MB for $urls URLs)"
+echo "peak RSS: first audit $((first_rss / 1024)) MB (at the crawl's end $first_crawl_rss MB), re-audit $((again_rss / 1024)) MB (at the crawl's end $again_crawl_rss MB)"
