@@ -155,7 +155,6 @@ static void handle_page(struct crawl *c, struct request *request, struct fetch_r
         (html || response->x_robots_tag || response->link_header)) {
         if (request->replayed) { /* its stored signals, not a parse */
             crawl_merge_replayed(c, claim->node, request, response);
-            fetch_result_free(response);
             return;
         }
         struct job *job = malloc(sizeof(*job));
@@ -522,6 +521,7 @@ static void stop_workers(struct crawl *c)
     struct job *job;
     while ((job = handoff_try_pop(&c->jobs))) {
         fetch_result_free(job->response);
+        page_signals_free(job->replayed);
         free(job);
     }
     struct outcome *out;

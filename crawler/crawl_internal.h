@@ -76,12 +76,17 @@ struct outcome {
     int status;                    /* extract_page's status */
     struct fetch_result *response; /* with a store: the response without its body, stored with the
                                       signals when the outcome is merged; else NULL */
+    int64_t signals_run;           /* a replayed page's: the store's run that holds its signals (0: none) */
 };
 
+/* A worker's task: a fetched response to extract, or a replayed page's stored signals whose links
+ * are resolved (replayed set: response is the one to store with them, or NULL when none is). */
 struct job {
     uint32_t node;
     struct fetch_result *response;
     bool html;
+    struct page_signals *replayed;
+    int64_t signals_run;
 };
 
 struct pending_sitemap {
@@ -248,7 +253,9 @@ void crawl_classify(struct crawl *c, uint32_t node, struct request *request);
  * entries, and CRAWL_PAGE_SAME_TEXT on the changed pages those rules judge whose main text did not
  * change (a new nonce or date in the template is not a content change). */
 void crawl_lastmod_history(struct crawl *c);
-void crawl_merge_replayed(struct crawl *c, uint32_t node, struct request *request, const struct fetch_result *response);
+/* A replayed page (request->replay_signals) merged as a parsed one: a worker resolves its links,
+ * the fetch loop merges the outcome (inline when no job can be queued). Takes response. */
+void crawl_merge_replayed(struct crawl *c, uint32_t node, struct request *request, struct fetch_result *response);
 void crawl_handle_response(struct fetch_result *response, void *context);
 
 /* Start a transfer, or answer it from the build folder at once (crawl.c). max_body 0: the default. */

@@ -560,7 +560,7 @@ bool crawl_merge_outcome(struct crawl *c, struct outcome *out)
     if (!have_canonical)
         keep_other_canonical(c, crawl_page_of(c, node), s);
     if (out->response)
-        crawl_store_page(c, node, out->response, s, 0);
+        crawl_store_page(c, node, out->response, s, out->signals_run);
     /* A page to render is judged when its rendered DOM is back (crawl_render_merge). */
     if (crawl_render_wanted(c, out) && crawl_render_submit(c, out) == CP_OK)
         return true;

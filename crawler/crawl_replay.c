@@ -115,18 +115,37 @@ bool crawl_replay_claim(struct crawl *c, const struct frontier_claim *claim)
     return true;
 }
 
-void crawl_merge_replayed(struct crawl *c, uint32_t node, struct request *request, const struct fetch_result *response)
+void crawl_merge_replayed(struct crawl *c, uint32_t node, struct request *request, struct fetch_result *response)
 {
-    struct outcome *out = calloc(1, sizeof *out);
-    if (!out)
-        return;
-    out->node = node;
-    out->signals = request->replay_signals;
+    struct page_signals *signals = request->replay_signals;
     request->replay_signals = NULL;
+    int64_t signals_run = signals ? request->replay_signals_run : 0;
+    if (!request->replay_store || !signals) { /* a resumed page is stored already */
+        fetch_result_free(response);
+        response = NULL;
+    }
+    /* Resolving a page's links is most of a replay's work: a worker's, as for a parsed page. */
+    struct job *job = signals ? malloc(sizeof *job) : NULL;
+    if (job) {
+        *job = (struct job){.node = node, .response = response, .replayed = signals, .signals_run = signals_run};
+        if (handoff_push(&c->jobs, job) == CP_OK) {
+            c->jobs_outstanding++;
+            return;
+        }
+        free(job);
+    }
+    struct outcome *out = calloc(1, sizeof *out);
+    if (!out) {
+        page_signals_free(signals);
+        fetch_result_free(response);
+        return;
+    }
+    out->node = node;
+    out->signals = signals;
+    out->response = response;
+    out->signals_run = signals_run;
     out->status = out->signals ? crawl_found_links(c, out, NULL) : CP_ERR_INVALID;
     crawl_merge_outcome(c, out);
-    if (request->replay_store && out->signals)
-        crawl_store_page(c, node, response, out->signals, request->replay_signals_run);
     crawl_outcome_free(out);
 }
 

@@ -166,6 +166,20 @@ int crawl_found_links(const struct crawl *c, struct outcome *out, struct page_pa
     return CP_OK;
 }
 
+/* A replayed page: its stored signals, their links resolved as a parse's are. */
+static struct outcome *replay_job(const struct crawl *c, struct job *job)
+{
+    struct outcome *out = calloc(1, sizeof(*out));
+    if (!out)
+        return NULL;
+    out->node = job->node;
+    out->signals = job->replayed;
+    job->replayed = NULL;
+    out->signals_run = job->signals_run;
+    out->status = crawl_found_links(c, out, NULL);
+    return out;
+}
+
 static struct outcome *extract_job(const struct crawl *c, struct job *job)
 {
     struct fetch_result *response = job->response;
@@ -202,9 +216,10 @@ void *crawl_worker_main(void *arg)
     struct crawl *c = arg;
     struct job *job;
     while ((job = handoff_pop(&c->jobs))) {
-        struct outcome *out = extract_job(c, job);
+        struct outcome *out = job->replayed ? replay_job(c, job) : extract_job(c, job);
         uint32_t node = job->node;
-        if (out && c->o->store) { /* the store keeps the headers, never the body */
+        page_signals_free(job->replayed);          /* a replay that found no memory */
+        if (out && c->o->store && job->response) { /* the store keeps the headers, never the body */
             free(job->response->body);
             job->response->body = NULL;
             out->response = job->response;
