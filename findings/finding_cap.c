@@ -93,27 +93,59 @@ static int admit(struct finding_cap *cap, const struct finding *f, struct buf *k
     return CP_OK;
 }
 
-/* Count items [checked, count) and drop those over the cap. */
+static int compare_pointed(const void *a, const void *b)
+{
+    return findings_compare(*(const struct finding *const *)a, *(const struct finding *const *)b);
+}
+
+/* Keep, of the whole list taken in report order (findings_compare), the first max findings of each
+ * cause and the first max * FINDING_CAP_RULE_FACTOR of each rule, and count what is dropped (each
+ * finding is dropped once: it leaves the list, whose order is kept). The report order, not the
+ * arrival, decides, so the kept findings are the same however they arrived (extraction threads, a
+ * resumed or incremental crawl): a dropped finding had max findings of its cause (or of its rule)
+ * before it, and a kept one is only ever replaced by one that comes earlier, so it stays out of
+ * every larger list too. */
 static int compact(struct finding_list *list)
 {
     struct finding_cap *cap = list->cap;
-    struct buf key = BUF_INIT;
     /* Items may have left the list since the last compaction (findings_move_rule): never count
      * past its end, or moved items would come back as stale copies and be freed twice. */
     if (cap->checked > list->count)
         cap->checked = list->count;
-    size_t write = cap->checked;
+    struct finding **order = malloc((list->count + 1) * sizeof *order);
+    bool *keep = malloc(list->count + 1);
+    if (!order || !keep) {
+        free(order);
+        free(keep);
+        return CP_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < list->count; i++)
+        order[i] = &list->items[i];
+    qsort(order, list->count, sizeof *order, compare_pointed);
+    struct cap_entry *e, *next;
+    HASH_ITER(hh, cap->entries, e, next)
+    {
+        e->kept = 0;
+    }
+    memset(cap->rule_kept, 0, sizeof cap->rule_kept);
+    struct buf key = BUF_INIT;
     int status = CP_OK;
-    for (size_t i = cap->checked; i < list->count; i++) {
-        bool keep = true;
+    for (size_t i = 0; i < list->count; i++) {
+        size_t at = (size_t)(order[i] - list->items);
+        keep[at] = true;
         if (status == CP_OK)
-            status = admit(cap, &list->items[i], &key, &keep);
-        if (keep)
+            status = admit(cap, order[i], &key, &keep[at]);
+    }
+    buf_free(&key);
+    size_t write = 0;
+    for (size_t i = 0; i < list->count; i++) {
+        if (keep[i])
             list->items[write++] = list->items[i];
         else
             finding_free(&list->items[i]);
     }
-    buf_free(&key);
+    free(order);
+    free(keep);
     list->count = write;
     cap->checked = write;
     size_t every = write > COMPACT_EVERY_MIN ? write : COMPACT_EVERY_MIN;

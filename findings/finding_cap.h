@@ -4,7 +4,8 @@
  * A hostile or broken site can produce a finding per URL by the million (a sitemap of a million
  * foreign URLs, a calendar of broken links): listing them all makes reports of gigabytes and a
  * process of as many. A capped list keeps the first max findings of each cause (findings/cause:
- * the rule plus its underlying reason) and ten times that of each rule, counts the rest, and
+ * the rule plus its underlying reason) and ten times that of each rule, first in report order
+ * (findings_sort: the same findings whatever order they arrived in), counts the rest, and
  * finding_cap_finish appends one findings-capped finding per cause (or rule) saying how many more
  * there were. The key is cap_key() in finding_cap.c, one function: the cause key today.
  *

@@ -122,9 +122,8 @@ static int compare_strings(const char *a, const char *b)
     return strcmp(a, b);
 }
 
-static int compare_findings(const void *pa, const void *pb)
+int findings_compare(const struct finding *a, const struct finding *b)
 {
-    const struct finding *a = pa, *b = pb;
     const struct rule *ra = rule_get(a->rule), *rb = rule_get(b->rule);
     if (ra->severity != rb->severity)
         return ra->severity > rb->severity ? -1 : 1;
@@ -138,6 +137,11 @@ static int compare_findings(const void *pa, const void *pb)
     if (c == 0)
         c = compare_strings(a->message, b->message);
     return c;
+}
+
+static int compare_findings(const void *a, const void *b)
+{
+    return findings_compare(a, b);
 }
 
 void findings_sort(struct finding_list *list)

@@ -63,6 +63,8 @@ int findings_move_rule(struct finding_list *to, struct finding_list *from, enum 
 
 /* Order for reports: most severe first, then rule id, source, line, URL. Stable across runs. */
 void findings_sort(struct finding_list *list);
+/* That order between two findings: < 0, 0 or > 0. */
+int findings_compare(const struct finding *a, const struct finding *b);
 
 /* How many findings have a severity at or above threshold. */
 size_t findings_count_at_least(const struct finding_list *list, enum severity threshold);

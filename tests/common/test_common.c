@@ -174,6 +174,36 @@ static void test_findings_cap(void **state)
     findings_free(&b);
 }
 
+/* The findings a capped list keeps do not depend on the order they arrive in (extraction threads,
+ * a resumed crawl): the first max of each cause in report order, and the list keeps its own order. */
+static void test_findings_cap_any_arrival_order(void **state)
+{
+    (void)state;
+    struct finding_list forward = FINDING_LIST_INIT, backward = FINDING_LIST_INIT;
+    assert_int_equal(finding_cap_set(&forward, 3), CP_OK);
+    assert_int_equal(finding_cap_set(&backward, 3), CP_OK);
+    char url[64];
+    for (int i = 0; i < 9000; i++) { /* past two compactions */
+        snprintf(url, sizeof url, "https://s.test/shop/%05d", i);
+        assert_non_null(findings_add(&forward, RULE_DEAD_END, url, url, 0, "no links"));
+        snprintf(url, sizeof url, "https://s.test/shop/%05d", 8999 - i);
+        assert_non_null(findings_add(&backward, RULE_DEAD_END, url, url, 0, "no links"));
+    }
+    assert_int_equal(finding_cap_finish(&forward), CP_OK);
+    assert_int_equal(finding_cap_finish(&backward), CP_OK);
+    assert_int_equal(forward.count, 4); /* three kept, one findings-capped */
+    assert_int_equal(backward.count, 4);
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(url, sizeof url, "https://s.test/shop/%05zu", i);
+        assert_string_equal(forward.items[i].url, url);
+        snprintf(url, sizeof url, "https://s.test/shop/%05zu", 2 - i); /* arrival order kept */
+        assert_string_equal(backward.items[i].url, url);
+    }
+    assert_string_equal(forward.items[3].message, backward.items[3].message);
+    findings_free(&forward);
+    findings_free(&backward);
+}
+
 /* Findings moved out of a capped list (findings_move_rule) do not come back at its next compaction:
  * each finding is owned by one list and freed once (ASan checks). */
 static void test_findings_cap_after_move_rule(void **state)
@@ -350,6 +380,7 @@ int main(void)
         cmocka_unit_test(test_writers_emit_valid_utf8),
         cmocka_unit_test(test_findings_cap),
         cmocka_unit_test(test_findings_cap_after_move_rule),
+        cmocka_unit_test(test_findings_cap_any_arrival_order),
         cmocka_unit_test(test_rule_catalog_is_consistent),
         cmocka_unit_test(test_findings_sort_count_and_render),
         cmocka_unit_test(test_finding_file),
