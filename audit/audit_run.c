@@ -468,11 +468,6 @@ static bool wants_report_html(const struct audit_request *request)
     return request->out_dir && formats_include(request_formats(request), "html");
 }
 
-static int report_html_path(const struct audit_request *request, struct buf *path)
-{
-    return buf_printf(path, "%s/%s", request->out_dir, REPORT_HTML_FILE);
-}
-
 static int start_report_html(const struct audit_request *request, struct report_html_job **job, char *error,
                              size_t error_size)
 {
@@ -480,7 +475,7 @@ static int start_report_html(const struct audit_request *request, struct report_
     if (!wants_report_html(request))
         return CP_OK;
     struct buf path = BUF_INIT;
-    int status = report_html_path(request, &path);
+    int status = buf_printf(&path, "%s/%s", request->out_dir, REPORT_HTML_FILE);
     if (status == CP_OK)
         status = report_html_job_start(request->out_dir, buf_str(&path), job);
     if (status != CP_OK)
@@ -489,28 +484,17 @@ static int start_report_html(const struct audit_request *request, struct report_
     return status;
 }
 
-/* The report's end: its status when the audit got this far (status CP_OK), or, when the audit
- * failed after the report was handed its findings, the report removed again (a failed run lists no
- * report.html, so it leaves none). */
-static int finish_report_html(const struct audit_request *request, struct report_html_job *job, int status, char *error,
-                              size_t error_size)
+/* The report's end: its status when the audit got this far (status CP_OK); a failed audit keeps
+ * its own status and error, and no report. */
+static int finish_report_html(struct report_html_job *job, int status, char *error, size_t error_size)
 {
-    if (!job)
-        return status;
     char report_error[512] = "";
-    int report_status = report_html_job_finish(job, report_error, sizeof report_error);
-    if (status == CP_OK) {
-        if (report_status != CP_OK)
-            snprintf(error, error_size, "%s", report_error);
-        return report_status;
-    }
-    if (report_status == CP_OK) {
-        struct buf path = BUF_INIT;
-        if (report_html_path(request, &path) == CP_OK)
-            remove(buf_str(&path));
-        buf_free(&path);
-    }
-    return status;
+    int report_status = report_html_job_finish(job, status == CP_OK, report_error, sizeof report_error);
+    if (status != CP_OK)
+        return status;
+    if (report_status != CP_OK)
+        snprintf(error, error_size, "%s", report_error);
+    return report_status;
 }
 
 /* ---- the run ---- */
@@ -563,7 +547,7 @@ int audit_run(const struct audit_request *request, struct audit_result *result, 
         if (status == CP_OK)
             written_files_add(&written, "pack.md");
     }
-    status = finish_report_html(request, report, status, error, error_size);
+    status = finish_report_html(report, status, error, error_size);
     if (status == CP_OK && wants_report_html(request))
         written_files_add(&written, REPORT_HTML_FILE);
     if (status == CP_OK && request->out_dir) {

@@ -134,17 +134,12 @@ void crawl_merge_replayed(struct crawl *c, uint32_t node, struct request *reques
         }
         free(job);
     }
-    struct outcome *out = calloc(1, sizeof *out);
+    struct outcome *out = crawl_replayed_outcome(c, node, signals, signals_run);
     if (!out) {
-        page_signals_free(signals);
         fetch_result_free(response);
         return;
     }
-    out->node = node;
-    out->signals = signals;
     out->response = response;
-    out->signals_run = signals_run;
-    out->status = out->signals ? crawl_found_links(c, out, NULL) : CP_ERR_INVALID;
     crawl_merge_outcome(c, out);
     crawl_outcome_free(out);
 }

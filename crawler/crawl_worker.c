@@ -166,17 +166,25 @@ int crawl_found_links(const struct crawl *c, struct outcome *out, struct page_pa
     return CP_OK;
 }
 
-/* A replayed page: its stored signals, their links resolved as a parse's are. */
-static struct outcome *replay_job(const struct crawl *c, struct job *job)
+struct outcome *crawl_replayed_outcome(const struct crawl *c, uint32_t node, struct page_signals *signals,
+                                       int64_t signals_run)
 {
     struct outcome *out = calloc(1, sizeof(*out));
-    if (!out)
+    if (!out) {
+        page_signals_free(signals);
         return NULL;
-    out->node = job->node;
-    out->signals = job->replayed;
-    job->replayed = NULL;
-    out->signals_run = job->signals_run;
-    out->status = crawl_found_links(c, out, NULL);
+    }
+    out->node = node;
+    out->signals = signals;
+    out->signals_run = signals_run;
+    out->status = signals ? crawl_found_links(c, out, NULL) : CP_ERR_INVALID;
+    return out;
+}
+
+static struct outcome *replay_job(const struct crawl *c, struct job *job)
+{
+    struct outcome *out = crawl_replayed_outcome(c, job->node, job->replayed, job->signals_run);
+    job->replayed = NULL; /* the outcome's, or freed */
     return out;
 }
 
@@ -218,7 +226,6 @@ void *crawl_worker_main(void *arg)
     while ((job = handoff_pop(&c->jobs))) {
         struct outcome *out = job->replayed ? replay_job(c, job) : extract_job(c, job);
         uint32_t node = job->node;
-        page_signals_free(job->replayed);          /* a replay that found no memory */
         if (out && c->o->store && job->response) { /* the store keeps the headers, never the body */
             free(job->response->body);
             job->response->body = NULL;

@@ -24,7 +24,6 @@ struct cap_entry {
 struct finding_cap {
     size_t max;                /* per cause */
     struct cap_entry *entries; /* by key */
-    size_t checked;            /* items [0, checked) of the list are counted */
     size_t next_compaction;    /* compact when the list reaches this count */
     size_t rule_kept[RULE_COUNT];
     size_t rule_dropped[RULE_COUNT]; /* over the rule's own cap (no per-cause entry) */
@@ -108,10 +107,6 @@ static int compare_pointed(const void *a, const void *b)
 static int compact(struct finding_list *list)
 {
     struct finding_cap *cap = list->cap;
-    /* Items may have left the list since the last compaction (findings_move_rule): never count
-     * past its end, or moved items would come back as stale copies and be freed twice. */
-    if (cap->checked > list->count)
-        cap->checked = list->count;
     struct finding **order = malloc((list->count + 1) * sizeof *order);
     bool *keep = malloc(list->count + 1);
     if (!order || !keep) {
@@ -147,7 +142,6 @@ static int compact(struct finding_list *list)
     free(order);
     free(keep);
     list->count = write;
-    cap->checked = write;
     size_t every = write > COMPACT_EVERY_MIN ? write : COMPACT_EVERY_MIN;
     cap->next_compaction = write + every;
     return status;
@@ -216,7 +210,6 @@ int finding_cap_finish(struct finding_list *list)
             status = CP_ERR_NOMEM;
         cap->rule_dropped[r] = 0;
     }
-    cap->checked = list->count;
     return status;
 }
 

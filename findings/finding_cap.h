@@ -9,8 +9,9 @@
  * finding_cap_finish appends one findings-capped finding per cause (or rule) saying how many more
  * there were. The key is cap_key() in finding_cap.c, one function: the cause key today.
  *
- * How: findings_add compacts the list now and then (every max(4096, count) additions), dropping
- * what is over the cap since the last compaction, so memory stays bounded by the kept findings.
+ * How: findings_add compacts the list now and then (every max(4096, count) additions): the whole
+ * list is ranked again and what is over the cap dropped, so memory stays bounded by the kept
+ * findings and each addition costs a constant amount on average.
  * The finding findings_add just returned is never dropped before the next findings_add (callers
  * add related URLs to it). findings_move_all carries the dropped counts over to the target list,
  * which compacts what it receives against its own cap.

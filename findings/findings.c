@@ -84,6 +84,18 @@ int finding_add_related(struct finding *finding, const char *url)
     return CP_OK;
 }
 
+int findings_add_copy(struct finding_list *list, const struct finding *f)
+{
+    struct finding *copy = findings_add(list, f->rule, f->url, f->source, f->line, "%s", f->message);
+    if (!copy)
+        return CP_ERR_NOMEM;
+    copy->column = f->column;
+    for (size_t i = 0; i < f->related_count; i++)
+        if (finding_add_related(copy, f->related[i]) != CP_OK)
+            return CP_ERR_NOMEM;
+    return CP_OK;
+}
+
 int findings_move_all(struct finding_list *to, struct finding_list *from)
 {
     if (list_reserve(to, from->count) != CP_OK || finding_cap_merge(to, from->cap) != CP_OK)

@@ -54,6 +54,9 @@ struct finding *findings_add(struct finding_list *list, enum rule_id rule, const
 /* Append a related URL to a finding (copied). Returns 0 or CP_ERR_NOMEM. */
 int finding_add_related(struct finding *finding, const char *url);
 
+/* Add a copy of f (its strings and related URLs copied). Returns CP_OK or CP_ERR_NOMEM. */
+int findings_add_copy(struct finding_list *list, const struct finding *f);
+
 /* Move every finding of from into to (from is left empty). Returns 0 or CP_ERR_NOMEM. */
 int findings_move_all(struct finding_list *to, struct finding_list *from);
 

@@ -543,18 +543,10 @@ static int take_findings(struct crawl_data *data, const struct report_findings *
     }
     data->indexable_reported = ctx->has_page_counts ? (long)ctx->indexable : -1;
     data->pages_reported = ctx->has_page_counts ? (long)ctx->pages : -1;
-    for (size_t i = 0; i < given->list->count; i++) {
-        const struct finding *from = &given->list->items[i];
-        struct finding *f = findings_add(&data->findings, from->rule, from->url, from->source, from->line, "%s",
-                                         from->message);
-        if (!f)
-            return CP_ERR_NOMEM;
-        f->column = from->column;
-        for (size_t r = 0; r < from->related_count; r++)
-            if (finding_add_related(f, from->related[r]) != CP_OK)
-                return CP_ERR_NOMEM;
-    }
-    return CP_OK;
+    int status = CP_OK;
+    for (size_t i = 0; i < given->list->count && status == CP_OK; i++)
+        status = findings_add_copy(&data->findings, &given->list->items[i]);
+    return status;
 }
 
 static void read_robots(struct crawl_data *data, json_t *robots)
@@ -676,7 +668,7 @@ int crawl_data_load(const char *dir, struct crawl_data *data)
     return crawl_data_load_filtered(dir, NULL, data);
 }
 
-/* The folder's files; findings.json too unless with_findings_json is false (then *preload is not
+/* The folder's files; findings.json too unless with_findings_json is false (its parse is then not
  * started: the caller's findings come from crawl_data_take_findings). */
 static int load_files(const char *dir, const struct crawl_link_filter *filter, bool with_findings_json,
                       struct crawl_data *data)

@@ -172,18 +172,6 @@ static int load_side(const struct diff_input *input, struct mapper *m, struct di
 
 /* ---- findings ---- */
 
-static int copy_finding(struct finding_list *to, const struct finding *f)
-{
-    struct finding *copy = findings_add(to, f->rule, f->url, f->source, f->line, "%s", f->message);
-    if (!copy)
-        return CP_ERR_NOMEM;
-    copy->column = f->column;
-    for (size_t i = 0; i < f->related_count; i++)
-        if (finding_add_related(copy, f->related[i]) != CP_OK)
-            return CP_ERR_NOMEM;
-    return CP_OK;
-}
-
 static int compare_rule_counts(const void *pa, const void *pb)
 {
     const struct diff_rule_counts *a = pa, *b = pb;
@@ -276,9 +264,9 @@ static int compare_findings(struct diff *diff)
     int status = baseline_compare(&diff->old_side.findings, current, &cmp);
     for (size_t i = 0; status == CP_OK && i < current->count; i++)
         if (cmp.states[i] == BASELINE_NEW)
-            status = copy_finding(&diff->new_findings, &current->items[i]);
+            status = findings_add_copy(&diff->new_findings, &current->items[i]);
     for (size_t i = 0; status == CP_OK && i < cmp.fixed_count; i++)
-        status = copy_finding(&diff->fixed_findings, &diff->old_side.findings.findings.items[cmp.fixed[i]]);
+        status = findings_add_copy(&diff->fixed_findings, &diff->old_side.findings.findings.items[cmp.fixed[i]]);
     if (status == CP_OK)
         status = keep_comparable_changes(diff);
     if (status == CP_OK) {

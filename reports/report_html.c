@@ -283,7 +283,7 @@ void report_html_job_hand(struct report_html_job *job, const struct report_findi
     pthread_mutex_unlock(&job->lock);
 }
 
-int report_html_job_finish(struct report_html_job *job, char *error, size_t error_size)
+int report_html_job_finish(struct report_html_job *job, bool keep, char *error, size_t error_size)
 {
     if (!job)
         return CP_OK;
@@ -292,6 +292,8 @@ int report_html_job_finish(struct report_html_job *job, char *error, size_t erro
     int status = job->status;
     if (status != CP_OK && status != CP_ERR_INTERRUPTED)
         snprintf(error, error_size, "%s", job->error);
+    if (status == CP_OK && !keep)
+        remove(job->out_path);
     job_free(job);
     return status;
 }

@@ -22,6 +22,7 @@
 #ifndef CRAWLPACK_REPORTS_REPORT_HTML_H
 #define CRAWLPACK_REPORTS_REPORT_HTML_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -51,13 +52,15 @@ int report_html_from_folder(const char *dir, const char *out_path, char *error, 
  * context findings.json is rendered from, read by the thread until finish: crawl_data_take_findings,
  * so the report is the one report_html_from_folder writes once findings.json is there); finish
  * joins it and returns its status (CP_ERR_INTERRUPTED when finished before any findings were handed
- * over: cancelled, nothing written). Start returns CP_OK or CP_ERR_NOMEM (no thread). One owner
- * thread calls all three; the job is freed by finish. */
+ * over: cancelled, nothing written), removing the report it wrote unless keep (the audit failed
+ * after handing the findings over: a failed run lists no report.html, so it leaves none). Start
+ * returns CP_OK or CP_ERR_NOMEM (no thread). One owner thread calls all three; the job is freed by
+ * finish. */
 struct report_findings;
 struct report_html_job;
 int report_html_job_start(const char *dir, const char *out_path, struct report_html_job **job);
 void report_html_job_hand(struct report_html_job *job, const struct report_findings *findings);
-int report_html_job_finish(struct report_html_job *job, char *error, size_t error_size);
+int report_html_job_finish(struct report_html_job *job, bool keep, char *error, size_t error_size);
 
 /* The same from a run of the crawl store at store_path (docs/store.md): run `run` (its number in
  * the store), or with run 0 the last complete audit. out_path NULL writes report-run-N.html beside
