@@ -614,6 +614,12 @@ static void free_request(void *user_data, void *context)
     crawl_free_request(user_data);
 }
 
+/* A merged outcome, freed by the links.csv writer once its rows are written. */
+static void free_outcome(void *outcome)
+{
+    crawl_outcome_free(outcome);
+}
+
 int crawl_run(const struct crawl_options *options, struct crawl_result *result, char *error, size_t error_size)
 {
     memset(result, 0, sizeof(*result));
@@ -627,6 +633,7 @@ int crawl_run(const struct crawl_options *options, struct crawl_result *result, 
     handoff_init(&c.jobs, NULL, NULL);
     handoff_init(&c.render_jobs, NULL, NULL);
     handoff_init(&c.outcomes, crawl_wake_fetch_loop, &c);
+    link_rows_start(&c.link_rows, options->links_out, free_outcome);
     configure(&c);
     /* A hostile sitemap or site raises findings by the million: keep them bounded while crawling. */
     int status = finding_cap_set(&result->findings, options->max_findings_per_cause);
@@ -661,6 +668,7 @@ int crawl_run(const struct crawl_options *options, struct crawl_result *result, 
     if (status == CP_OK) {
         crawl_loop(&c);
         stop_workers(&c);
+        result->links_incomplete = link_rows_stop(&c.link_rows) > 0; /* links.csv is complete */
         collect_run_facts(&c);
         if (c.previous_run)
             result->changes.gone = store_count_gone(options->store, c.previous_run);
@@ -681,6 +689,7 @@ int crawl_run(const struct crawl_options *options, struct crawl_result *result, 
     local_root_free(c.root);
     frontier_free(c.frontier);
     crawl_render_stop(&c); /* when the workers never started */
+    link_rows_stop(&c.link_rows);
     handoff_free(&c.jobs);
     handoff_free(&c.render_jobs);
     handoff_free(&c.outcomes);

@@ -332,6 +332,7 @@ struct crawl_result {
     long peak_rss_kb;
     size_t memory_bytes; /* graph + page records + frontier at the end */
     bool interrupted;
+    bool links_incomplete;                    /* links.csv lost rows (out of memory): not written */
     bool truncated_by_limit;                  /* --max-pages / --max-duration stopped it */
     const char *stopped_by;                   /* "--max-pages" or "--max-duration" (static), or NULL */
     struct crawl_partial partial;             /* in-scope URLs found but not fetched, by why */

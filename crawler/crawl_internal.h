@@ -17,6 +17,7 @@
 #include "web/extract.h"
 #include "crawler/frontier.h"
 #include "crawler/handoff.h"
+#include "crawler/link_rows.h"
 #include "web/local_root.h"
 #include "web/url.h"
 #include "sitemap/sitemap.h"
@@ -116,6 +117,7 @@ struct crawl {
     struct fetcher *fetcher;
     struct local_root *root;
     struct handoff jobs, outcomes;
+    struct link_rows link_rows; /* links.csv's writer thread (link_rows.h) */
     pthread_t *workers;
     int worker_count;
     size_t jobs_outstanding;
@@ -184,11 +186,15 @@ void crawl_record_unreachable(struct crawl *c, uint32_t node, const struct fetch
  * signals_run (non-zero) a reference to the earlier run's row that holds them (a replayed page). */
 void crawl_store_page(struct crawl *c, uint32_t node, const struct fetch_result *response,
                       const struct page_signals *signals, int64_t signals_run);
-/* Merge a worker's outcome; true when the outcome was kept (handed to the render stage). */
+/* Merge a worker's outcome; true when the outcome was kept (handed to the render stage, or to the
+ * links.csv writer, which frees it once its rows are written). */
 bool crawl_merge_outcome(struct crawl *c, struct outcome *out);
 void crawl_record_signals(struct crawl *c, uint32_t node, const struct page_signals *signals);
-void crawl_write_link_row(struct crawl *c, uint32_t source, uint32_t target, uint8_t meta, const char *rel_extra,
-                          const char *anchor, int rendered);
+/* links.csv's rows of one source page (crawler/link_rows.h): a batch (NULL without links.csv), its
+ * rows (rendered: 1 when only the rendered DOM has the link), then link_rows_hand(&c->link_rows, ...). */
+struct link_batch *crawl_link_batch(struct crawl *c, uint32_t source);
+void crawl_link_row(struct crawl *c, struct link_batch *batch, uint32_t source, uint32_t target, uint8_t meta,
+                    const char *rel_extra, const char *anchor, int rendered);
 
 /* Blocked answers and the start page's outcome (crawl_blocked.c; fetch loop thread only). */
 void crawl_record_blocked(struct crawl *c, uint32_t node, struct frontier_origin *origin,

@@ -667,7 +667,7 @@ int crawl_output_finish(const char *dir, struct crawl_options *options, const st
                         const struct graph_analysis *analysis, const struct clusters *clusters,
                         const struct crawl_output_record *record, char *error, size_t error_size)
 {
-    bool links_ok = !options->links_out || fclose(options->links_out) == 0;
+    bool links_ok = (!options->links_out || fclose(options->links_out) == 0) && !result->links_incomplete;
     if (options->links_out && links_ok) {
         char temporary[4096], path[4096];
         snprintf(temporary, sizeof temporary, "%s/links.csv.tmp", dir);

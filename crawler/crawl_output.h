@@ -8,7 +8,7 @@
  * (links.csv by crawl_output_finish), so an interrupted or killed run never leaves half a file
  * under its name.
  *
- * Threads: links.csv rows are written by the crawl's fetch loop only; the other writers run after
+ * Threads: links.csv rows are written by the crawl's links.csv writer (crawler/link_rows.h); the other writers run after
  * the crawl. Memory: nothing is kept. Errors: CP_OK, or CP_ERR_IO with a message naming the file
  * in error. */
 #ifndef CRAWLPACK_CRAWLER_CRAWL_OUTPUT_H

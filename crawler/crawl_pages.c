@@ -208,19 +208,26 @@ bool crawl_in_scope(const struct crawl *c, const struct url *u)
 
 /* ---- recording what was learned (fetch loop thread only) ---- */
 
-void crawl_write_link_row(struct crawl *c, uint32_t source, uint32_t target, uint8_t meta, const char *rel_extra,
-                          const char *anchor, int rendered)
+struct link_batch *crawl_link_batch(struct crawl *c, uint32_t source)
 {
-    if (!c->o->links_out)
+    return link_rows_batch(&c->link_rows, graph_url(c->graph, source, NULL));
+}
+
+/* The row's verdicts are the graph's as the page is merged (whether the source passes links). */
+void crawl_link_row(struct crawl *c, struct link_batch *batch, uint32_t source, uint32_t target, uint8_t meta,
+                    const char *rel_extra, const char *anchor, int rendered)
+{
+    if (!batch)
         return;
-    char rel[GRAPH_REL_TEXT_SIZE];
-    graph_edge_rel_text(meta, rel, sizeof rel);
-    /* <link rel=next/prev> (or a Link header's) is its own kind: no <a> a visitor can click, though
-     * the graph follows it as a link (rel_extra is set for those only). */
-    const char *kind = rel_extra ? rel_extra : graph_edge_kind_name(graph_edge_kind(meta));
-    crawl_output_link_row(c->o->links_out, graph_url(c->graph, source, NULL), graph_url(c->graph, target, NULL), kind,
-                          rel, anchor, graph_edge_followable(c->graph, source, meta), c->o->render ? rendered : -1,
-                          (meta & GRAPH_EDGE_FROM_HEADER) != 0);
+    struct link_row row = {
+        .target = graph_url(c->graph, target, NULL),
+        .rel_extra = rel_extra,
+        .anchor = anchor,
+        .meta = meta,
+        .rendered = (int8_t)(c->o->render ? rendered : -1),
+        .followable = graph_edge_followable(c->graph, source, meta),
+    };
+    link_rows_add(batch, &row);
 }
 
 bool crawl_is_exact(const struct crawl *c)
@@ -437,7 +444,9 @@ void crawl_record_redirect(struct crawl *c, uint32_t node, const struct fetch_re
     if (target_node != GRAPH_NO_NODE) {
         uint8_t meta = GRAPH_EDGE_REDIRECT | GRAPH_EDGE_SOURCE_IN_SCOPE | GRAPH_EDGE_FROM_HEADER;
         graph_add_edge(c->graph, node, target_node, meta);
-        crawl_write_link_row(c, node, target_node, meta, NULL, "", 0);
+        struct link_batch *batch = crawl_link_batch(c, node);
+        crawl_link_row(c, batch, node, target_node, meta, NULL, "", 0);
+        link_rows_hand(&c->link_rows, batch, NULL);
         if (is_new)
             crawl_page_of(c, target_node)->redirect_hops = hops;
         c->r->links_found++;
@@ -541,6 +550,7 @@ bool crawl_merge_outcome(struct crawl *c, struct outcome *out)
     bool source_in_scope = graph_node(c->graph, node)->flags & GRAPH_NODE_IN_SCOPE;
     bool have_canonical = false;
     uint32_t depth = page->depth == UINT32_MAX ? UINT32_MAX : page->depth + 1;
+    struct link_batch *batch = crawl_link_batch(c, node);
     for (size_t i = 0; i < out->link_count; i++) {
         struct found_link *l = &out->links[i];
         bool is_new = false;
@@ -549,7 +559,7 @@ bool crawl_merge_outcome(struct crawl *c, struct outcome *out)
             continue;
         uint8_t meta = l->meta | (source_in_scope ? GRAPH_EDGE_SOURCE_IN_SCOPE : 0);
         graph_add_edge(c->graph, node, target, meta);
-        crawl_write_link_row(c, node, target, meta, l->rel, l->anchor, 0);
+        crawl_link_row(c, batch, node, target, meta, l->rel, l->anchor, 0);
         c->r->links_found++;
         if (graph_edge_kind(meta) == GRAPH_EDGE_CANONICAL && !have_canonical) {
             graph_set_canonical(c->graph, node, target);
@@ -561,12 +571,19 @@ bool crawl_merge_outcome(struct crawl *c, struct outcome *out)
         keep_other_canonical(c, crawl_page_of(c, node), s);
     if (out->response)
         crawl_store_page(c, node, out->response, s, out->signals_run);
-    /* A page to render is judged when its rendered DOM is back (crawl_render_merge). */
-    if (crawl_render_wanted(c, out) && crawl_render_submit(c, out) == CP_OK)
-        return true;
+    /* A page to render is judged when its rendered DOM is back (crawl_render_merge); its rows keep
+     * copies of their strings, as the outcome goes on to the render stage. */
+    if (crawl_render_wanted(c, out)) {
+        link_rows_hand(&c->link_rows, batch, NULL);
+        batch = NULL;
+        if (crawl_render_submit(c, out) == CP_OK)
+            return true;
+    }
     if (c->o->on_page)
         c->o->on_page(c->o->on_page_context, c->graph, node, s);
-    return false;
+    /* The rows point into the outcome: the writer frees it once they are written. */
+    link_rows_hand(&c->link_rows, batch, out);
+    return batch != NULL;
 }
 
 void crawl_store_page(struct crawl *c, uint32_t node, const struct fetch_result *response,

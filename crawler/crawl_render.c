@@ -196,6 +196,7 @@ static void merge_rendered_links(struct crawl *c, const struct outcome *raw, con
     uint32_t depth = page->depth == UINT32_MAX ? UINT32_MAX : page->depth + 1;
     bool have_canonical = false;
     uint8_t scope = graph_node(c->graph, out->node)->flags & GRAPH_NODE_IN_SCOPE ? GRAPH_EDGE_SOURCE_IN_SCOPE : 0;
+    struct link_batch *batch = crawl_link_batch(c, out->node);
     for (size_t i = 0; i < out->link_count; i++) {
         const struct found_link *l = &out->links[i];
         bool known = ids && bsearch(&l->identity, ids, raw->link_count, sizeof *ids, compare_strings);
@@ -213,12 +214,13 @@ static void merge_rendered_links(struct crawl *c, const struct outcome *raw, con
         if (target == GRAPH_NO_NODE)
             continue;
         graph_add_edge(c->graph, out->node, target, l->meta | scope);
-        crawl_write_link_row(c, out->node, target, l->meta | scope, l->rel, l->anchor, 1);
+        crawl_link_row(c, batch, out->node, target, l->meta | scope, l->rel, l->anchor, 1);
         c->r->links_found++;
         if (canonical && !have_canonical)
             graph_set_canonical(c->graph, out->node, target);
         have_canonical = have_canonical || canonical;
     }
+    link_rows_hand(&c->link_rows, batch, NULL); /* the outcomes are freed when merged */
     free(ids);
 }
 

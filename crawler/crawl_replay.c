@@ -140,8 +140,8 @@ void crawl_merge_replayed(struct crawl *c, uint32_t node, struct request *reques
         return;
     }
     out->response = response;
-    crawl_merge_outcome(c, out);
-    crawl_outcome_free(out);
+    if (!crawl_merge_outcome(c, out))
+        crawl_outcome_free(out);
 }
 
 /* ---- incremental re-audits: the previous run's pages ---- */

@@ -10,6 +10,7 @@
 #include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include "reports/render_csv.h"
 #include "crawler/frontier.h"
 #include "crawler/handoff.h"
+#include "crawler/link_rows.h"
 #include "web/local_root.h"
 #include "web/url.h"
 
@@ -268,6 +270,65 @@ static void test_handoff_threads(void **state)
     handoff_close(&q);
     assert_null(handoff_pop(&q));
     handoff_free(&q);
+}
+
+/* links.csv's writer: every batch in the order handed (far more than its queue holds, so hands
+ * wait for room), each owner freed once, and a batch handed without an owner keeps copies of its
+ * strings (the caller reuses its buffer at once). */
+static atomic_int owners_freed;
+
+static void free_owner(void *owner)
+{
+    atomic_fetch_add(&owners_freed, 1);
+    free(owner);
+}
+
+static void test_link_rows_order_and_owners(void **state)
+{
+    (void)state;
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    assert_non_null(out);
+    struct link_rows w;
+    link_rows_start(&w, out, free_owner);
+    enum { BATCHES = 3 * LINK_ROWS_MAX_QUEUED };
+    atomic_store(&owners_freed, 0);
+    for (int i = 0; i < BATCHES; i++) {
+        struct link_batch *b = link_rows_batch(&w, "https://a.example/");
+        assert_non_null(b);
+        char *anchor = malloc(16);
+        assert_non_null(anchor);
+        snprintf(anchor, 16, "a%d", i);
+        struct link_row row = {"https://a.example/t", NULL, anchor, GRAPH_EDGE_LINK, -1, true};
+        link_rows_add(b, &row);
+        if (i % 2) {
+            link_rows_hand(&w, b, anchor);
+        } else {
+            link_rows_hand(&w, b, NULL);
+            memset(anchor, 'x', 15); /* the batch has its own copy */
+            free(anchor);
+        }
+    }
+    struct link_batch *next_rel = link_rows_batch(&w, "https://a.example/");
+    char rel[] = "next";
+    struct link_row row = {"https://a.example/2", rel, "", GRAPH_EDGE_LINK, 1, false};
+    link_rows_add(next_rel, &row);
+    link_rows_hand(&w, next_rel, NULL);
+    rel[0] = 'X';
+    assert_int_equal(link_rows_stop(&w), 0);
+    assert_int_equal(link_rows_stop(&w), 0); /* a second stop does nothing */
+    assert_int_equal(atomic_load(&owners_freed), BATCHES / 2);
+    fclose(out);
+    char *line = text;
+    for (int i = 0; i < BATCHES; i++) {
+        char want[128];
+        snprintf(want, sizeof want, "https://a.example/,https://a.example/t,a,,a%d,1,html\r\n", i);
+        assert_memory_equal(line, want, strlen(want));
+        line += strlen(want);
+    }
+    assert_string_equal(line, "https://a.example/,https://a.example/2,next,,,0,1,html\r\n");
+    free(text);
 }
 
 static void expect_local(const struct local_root *root, const char *url, long status, const char *first_bytes)
@@ -602,6 +663,7 @@ int main(void)
         cmocka_unit_test(test_frontier_path_traps),
         cmocka_unit_test(test_frontier_abandons_failing_origin),
         cmocka_unit_test(test_handoff_threads),
+        cmocka_unit_test(test_link_rows_order_and_owners),
         cmocka_unit_test(test_local_root_mapping),
         cmocka_unit_test(test_csv_quoting),
         cmocka_unit_test(test_crawl_run_root),
