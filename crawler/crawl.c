@@ -665,10 +665,14 @@ int crawl_run(const struct crawl_options *options, struct crawl_result *result, 
         status = crawl_render_start(&c, error, error_size);
     if (status == CP_OK)
         status = start_workers(&c);
+    if (status == CP_OK && options->store)
+        store_pages_start(options->store); /* a store failure is sticky, reported at the end */
     if (status == CP_OK) {
         crawl_loop(&c);
         stop_workers(&c);
         result->links_incomplete = link_rows_stop(&c.link_rows) > 0; /* links.csv is complete */
+        if (options->store)
+            store_pages_stop(options->store); /* every page row committed (a failure is reported at the end) */
         collect_run_facts(&c);
         if (c.previous_run)
             result->changes.gone = store_count_gone(options->store, c.previous_run);

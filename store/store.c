@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,6 +92,8 @@ enum statement {
     ST_COUNT
 };
 
+struct page_writer;
+
 struct store {
     sqlite3 *db;
     char *path;
@@ -103,6 +106,7 @@ struct store {
     int failed; /* the first write error, sticky */
     char error[512];
     struct buf scratch, blob;
+    struct page_writer *pages; /* store_pages_start's writer thread, or NULL: page rows written inline */
 };
 
 static double now_ms(void)
@@ -391,6 +395,7 @@ void store_close(struct store *s)
 {
     if (!s)
         return;
+    store_pages_stop(s);
     if (s->in_transaction && s->db)
         sqlite3_exec(s->db, s->failed ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
     for (int i = 0; i < ST_COUNT; i++)
@@ -443,6 +448,8 @@ int store_results_commit(struct store *s)
 
 int store_tick(struct store *s)
 {
+    if (s->pages) /* the writer thread commits its own batches */
+        return s->failed ? s->failed : CP_OK;
     if (s->in_transaction && (s->batch_pages >= STORE_BATCH_PAGES || now_ms() - s->batch_started_ms >= STORE_BATCH_MS))
         return commit(s);
     return s->failed ? s->failed : CP_OK;
@@ -662,16 +669,12 @@ static sqlite3_stmt *statement(struct store *s, enum statement which)
     return st;
 }
 
-int store_put_page(struct store *s, const struct store_response *r, const struct page_signals *signals)
+/* One pages row; record: the encoded page record (NULL: none). */
+static int put_page_row(struct store *s, const struct store_response *r, const void *record, size_t record_length)
 {
     sqlite3_stmt *st = statement(s, ST_PAGE);
     if (!st)
         return s->failed;
-    buf_reset(&s->scratch);
-    if (signals && page_record_encode(signals, &s->scratch) != CP_OK) {
-        sqlite3_reset(st);
-        return CP_ERR_NOMEM;
-    }
     char hash[17];
     snprintf(hash, sizeof hash, "%016llx", (unsigned long long)r->content_hash);
     bind_text(st, 2, r->url);
@@ -692,14 +695,255 @@ int store_put_page(struct store *s, const struct store_response *r, const struct
     bind_text(st, 16, r->content_hash ? hash : NULL);
     sqlite3_bind_double(st, 17, r->ttfb_ms);
     sqlite3_bind_double(st, 18, r->total_ms);
-    if (signals)
-        sqlite3_bind_blob(st, 19, s->scratch.data, (int)s->scratch.len, SQLITE_STATIC);
+    if (record)
+        sqlite3_bind_blob(st, 19, record, (int)record_length, SQLITE_STATIC);
     bind_text(st, 20, r->change);
-    if (!signals && r->signals_run)
+    if (!record && r->signals_run)
         sqlite3_bind_int64(st, 21, r->signals_run);
     int status = run_statement(s, st, "storing a page");
     s->batch_pages++;
     return status == CP_OK ? store_tick(s) : status;
+}
+
+static int page_writer_hand(struct page_writer *w, const struct store_response *r, const void *record,
+                            size_t record_length);
+
+int store_put_page(struct store *s, const struct store_response *r, const struct page_signals *signals)
+{
+    if (s->failed)
+        return s->failed;
+    buf_reset(&s->scratch);
+    if (signals && page_record_encode(signals, &s->scratch) != CP_OK)
+        return CP_ERR_NOMEM;
+    const void *record = signals ? s->scratch.data : NULL;
+    size_t length = signals ? s->scratch.len : 0;
+    return s->pages ? page_writer_hand(s->pages, r, record, length) : put_page_row(s, r, record, length);
+}
+
+/* ---- the page writer thread ----
+ *
+ * While a crawl runs, its page rows are written by a thread of their own on a second connection to
+ * the file (WAL: the fetch loop's lookups read the committed runs meanwhile): store_put_page copies
+ * the row into a queue and returns. The writer commits its batches as the fetch loop did
+ * (STORE_BATCH_PAGES rows or STORE_BATCH_MS, whichever comes first, even when no row comes after),
+ * and its WAL checkpoints run there too. The queue holds at most STORE_BATCH_PAGES rows, so a kill
+ * -9 costs the open batch and at most as many rows queued for the next. A failure is the writer's
+ * until store_pages_stop hands it to the store (sticky, reported once at the end, as before). */
+
+/* How long store_put_page waits for room in the queue, all waits together; past it the queue grows
+ * (the writer is stuck on the disk). */
+#define PAGE_HAND_WAIT_MAX_MS 10000
+#define PAGE_HAND_WAIT_SLICE_MS 100
+
+struct page_item {
+    struct page_item *next;
+    struct store_response row; /* its strings point into bytes, after the record */
+    size_t record_length;
+    bool has_record;
+    char bytes[];
+};
+
+struct page_writer {
+    struct store *out; /* the writer's connection: a store without the lock (the owner holds it) */
+    pthread_mutex_t lock;
+    pthread_cond_t ready, space;
+    struct page_item *head, *tail;
+    size_t queued;
+    bool closed;
+    pthread_t thread;
+};
+
+#define ROW_STRINGS 10
+
+static void row_strings(struct store_response *r, const char **slots[ROW_STRINGS])
+{
+    const char **all[ROW_STRINGS] = {
+        &r->url,         &r->content_type, &r->content_encoding, &r->location, &r->x_robots_tag,
+        &r->link_header, &r->etag,         &r->last_modified,    &r->error,    &r->change};
+    memcpy(slots, all, sizeof all);
+}
+
+/* The row and its record in one block the queue owns. */
+static struct page_item *page_item_new(const struct store_response *r, const void *record, size_t record_length)
+{
+    struct store_response row = *r;
+    const char **slots[ROW_STRINGS];
+    row_strings(&row, slots);
+    size_t size = sizeof(struct page_item) + record_length;
+    for (int i = 0; i < ROW_STRINGS; i++)
+        size += *slots[i] ? strlen(*slots[i]) + 1 : 0;
+    struct page_item *item = malloc(size);
+    if (!item)
+        return NULL;
+    item->next = NULL;
+    item->has_record = record != NULL;
+    item->record_length = record_length;
+    if (record_length)
+        memcpy(item->bytes, record, record_length);
+    char *at = item->bytes + record_length;
+    for (int i = 0; i < ROW_STRINGS; i++)
+        if (*slots[i]) {
+            size_t n = strlen(*slots[i]) + 1;
+            *slots[i] = memcpy(at, *slots[i], n);
+            at += n;
+        }
+    item->row = row;
+    return item;
+}
+
+/* A CLOCK_MONOTONIC time (now_ms's) for a timed wait. */
+static struct timespec deadline_at(double ms)
+{
+    double seconds = ms / 1000.0;
+    struct timespec t = {.tv_sec = (time_t)seconds};
+    t.tv_nsec = (long)((seconds - (double)t.tv_sec) * 1e9);
+    if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000L;
+    }
+    return t;
+}
+
+static void *page_writer_main(void *arg)
+{
+    struct page_writer *w = arg;
+    struct store *out = w->out;
+    pthread_mutex_lock(&w->lock);
+    for (;;) {
+        while (!w->head && !w->closed) {
+            if (!out->in_transaction) {
+                pthread_cond_wait(&w->ready, &w->lock);
+                continue;
+            }
+            /* an open batch is committed on time even when no row comes after it */
+            struct timespec deadline = deadline_at(out->batch_started_ms + STORE_BATCH_MS);
+            if (pthread_cond_timedwait(&w->ready, &w->lock, &deadline) == ETIMEDOUT) {
+                pthread_mutex_unlock(&w->lock);
+                commit(out);
+                pthread_mutex_lock(&w->lock);
+            }
+        }
+        if (!w->head)
+            break;
+        struct page_item *item = w->head; /* every row queued so far, written outside the lock */
+        w->head = w->tail = NULL;
+        pthread_mutex_unlock(&w->lock);
+        size_t written = 0;
+        while (item) {
+            struct page_item *next = item->next;
+            put_page_row(out, &item->row, item->has_record ? item->bytes : NULL, item->record_length);
+            free(item);
+            written++;
+            item = next;
+        }
+        pthread_mutex_lock(&w->lock);
+        w->queued -= written;
+        pthread_cond_broadcast(&w->space);
+    }
+    pthread_mutex_unlock(&w->lock);
+    commit(out);
+    return NULL;
+}
+
+static int page_writer_hand(struct page_writer *w, const struct store_response *r, const void *record,
+                            size_t record_length)
+{
+    struct page_item *item = page_item_new(r, record, record_length);
+    if (!item)
+        return CP_ERR_NOMEM;
+    pthread_mutex_lock(&w->lock);
+    for (long waited = 0; w->queued >= STORE_BATCH_PAGES && waited < PAGE_HAND_WAIT_MAX_MS;
+         waited += PAGE_HAND_WAIT_SLICE_MS) {
+        struct timespec deadline = deadline_at(now_ms() + PAGE_HAND_WAIT_SLICE_MS);
+        pthread_cond_timedwait(&w->space, &w->lock, &deadline);
+    }
+    if (w->tail)
+        w->tail->next = item;
+    else
+        w->head = item;
+    w->tail = item;
+    w->queued++;
+    pthread_cond_signal(&w->ready);
+    pthread_mutex_unlock(&w->lock);
+    return CP_OK;
+}
+
+/* The writer's connection: the same file, the page statement only. NULL when it cannot be opened. */
+static struct store *open_page_connection(const struct store *s)
+{
+    struct store *out = calloc(1, sizeof *out);
+    if (!out)
+        return NULL;
+    out->lock_fd = -1;
+    out->run = s->run;
+    out->path = strdup(s->path);
+    if (!out->path || sqlite3_open_v2(s->path, &out->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        store_close(out);
+        return NULL;
+    }
+    sqlite3_busy_timeout(out->db, 5000);
+    sqlite3_extended_result_codes(out->db, 0);
+    if (exec(out, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;", "setting up the page writer") != CP_OK ||
+        sqlite3_prepare_v3(out->db, statement_sql[ST_PAGE], -1, SQLITE_PREPARE_PERSISTENT, &out->statements[ST_PAGE],
+                           NULL) != SQLITE_OK) {
+        store_close(out);
+        return NULL;
+    }
+    return out;
+}
+
+int store_pages_start(struct store *s)
+{
+    if (s->pages || s->failed)
+        return s->failed;
+    int status = commit(s); /* the writer's transactions must not wait for one of the owner's */
+    if (status != CP_OK)
+        return status;
+    struct page_writer *w = calloc(1, sizeof *w);
+    if (!w || !(w->out = open_page_connection(s))) {
+        free(w);
+        return CP_OK; /* written inline */
+    }
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_condattr_t attributes;
+    pthread_condattr_init(&attributes);
+    pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC);
+    pthread_cond_init(&w->ready, &attributes);
+    pthread_cond_init(&w->space, &attributes);
+    pthread_condattr_destroy(&attributes);
+    if (pthread_create(&w->thread, NULL, page_writer_main, w) != 0) {
+        pthread_mutex_destroy(&w->lock);
+        pthread_cond_destroy(&w->ready);
+        pthread_cond_destroy(&w->space);
+        store_close(w->out);
+        free(w);
+        return CP_OK;
+    }
+    s->pages = w;
+    return CP_OK;
+}
+
+int store_pages_stop(struct store *s)
+{
+    struct page_writer *w = s->pages;
+    if (!w)
+        return s->failed;
+    pthread_mutex_lock(&w->lock);
+    w->closed = true;
+    pthread_cond_signal(&w->ready);
+    pthread_mutex_unlock(&w->lock);
+    pthread_join(w->thread, NULL);
+    if (w->out->failed && !s->failed) {
+        s->failed = w->out->failed;
+        memcpy(s->error, w->out->error, sizeof s->error);
+    }
+    store_close(w->out);
+    pthread_mutex_destroy(&w->lock);
+    pthread_cond_destroy(&w->ready);
+    pthread_cond_destroy(&w->space);
+    free(w);
+    s->pages = NULL;
+    return s->failed;
 }
 
 int store_put_page_facts(struct store *s, const char *const *fields)

@@ -13,7 +13,8 @@
  * store_run_end stays "running" in the file; the lock died with its process.
  *
  * Threads: a store has one owner thread (the crawl's fetch loop thread, which is the caller's):
- * nothing is locked. Memory: every string argument is copied by SQLite before the call returns;
+ * nothing is locked. Between store_pages_start and store_pages_stop, page rows are written by a
+ * thread of the store's own on a second connection (store_put_page queues them). Memory: every string argument is copied by SQLite before the call returns;
  * strings returned in structs below are valid until the next call on the store.
  * Errors: functions return CP_OK or a CP_ERR_* status (common/error.h) with the reason in
  * store_error(): CP_ERR_BUSY for a database another process holds, CP_ERR_INVALID for a file that
@@ -129,8 +130,17 @@ int store_each_sitemap_entry(struct store *store, int64_t run, store_entry_fn ea
 /* A page of the current run, with its signals when it was parsed (NULL otherwise). Replaces an
  * earlier row for the same URL in this run. Commits when the batch is full. */
 int store_put_page(struct store *store, const struct store_response *response, const struct page_signals *signals);
-/* Commit the open batch when it is older than STORE_BATCH_MS (call it from the crawl loop). */
+/* Commit the open batch when it is older than STORE_BATCH_MS (call it from the crawl loop; nothing
+ * to do while the page writer runs, which commits its own). */
 int store_tick(struct store *store);
+/* Page rows on a thread of their own while a crawl runs (the fetch loop only queues them): start
+ * commits the owner's open batch and starts the writer (when it cannot, rows are written inline, as
+ * before: CP_OK either way, or the store's sticky failure); stop writes what is queued, commits,
+ * joins and returns the store's status, the writer's failure included. The batches keep their
+ * bounds (STORE_BATCH_PAGES rows or STORE_BATCH_MS); at most STORE_BATCH_PAGES more rows wait in
+ * the queue. store_close stops a writer still running. */
+int store_pages_start(struct store *store);
+int store_pages_stop(struct store *store);
 
 /* The end-of-run rows, in one transaction that store_run_end commits (or store_results_commit,
  * earlier): store_results_begin opens it and removes what an earlier end of the same run wrote (a
