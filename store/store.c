@@ -107,6 +107,8 @@ struct store {
     char error[512];
     struct buf scratch, blob;
     struct page_writer *pages; /* store_pages_start's writer thread, or NULL: page rows written inline */
+    bool reading;              /* in a read transaction (store_find_page while the writer runs) */
+    double read_started_ms;
 };
 
 static double now_ms(void)
@@ -570,9 +572,34 @@ static size_t keep_text(struct store *s, sqlite3_stmt *st, int column)
     return at;
 }
 
+/* While the page writer commits on its own connection, every commit it makes empties this
+ * connection's page cache at the next read (SQLite resets a reader's cache when the file changed),
+ * and the lookups read the same index pages from the file again, 30 times a second. They read
+ * earlier runs, which no commit changes: one snapshot serves them, renewed every
+ * STORE_READ_RENEW_MS so the write-ahead log it pins can be checkpointed. */
+#define STORE_READ_RENEW_MS 1000.0
+
+static void read_snapshot(struct store *s)
+{
+    if (!s->pages || (s->reading && now_ms() - s->read_started_ms < STORE_READ_RENEW_MS))
+        return;
+    if (s->reading)
+        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    s->reading = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+    s->read_started_ms = now_ms();
+}
+
+static void end_read_snapshot(struct store *s)
+{
+    if (s->reading)
+        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    s->reading = false;
+}
+
 int store_find_page(struct store *s, int64_t run, const char *url, bool with_signals, struct store_page *out)
 {
     memset(out, 0, sizeof *out);
+    read_snapshot(s);
     sqlite3_stmt *st = s->statements[ST_FIND_PAGE];
     sqlite3_bind_int64(st, 1, run);
     sqlite3_bind_text(st, 2, url, -1, SQLITE_STATIC);
@@ -933,6 +960,7 @@ int store_pages_stop(struct store *s)
     pthread_cond_signal(&w->ready);
     pthread_mutex_unlock(&w->lock);
     pthread_join(w->thread, NULL);
+    end_read_snapshot(s); /* the owner writes again: the end-of-run rows, in transactions of its own */
     if (w->out->failed && !s->failed) {
         s->failed = w->out->failed;
         memcpy(s->error, w->out->error, sizeof s->error);
