@@ -108,8 +108,7 @@ static int crawl(const struct audit_request *request, struct audit_watch *watch,
     error[0] = '\0';
     int status = crawl_run(&options, &result->crawl, error, error_size);
     if (status != CP_OK && status != CP_ERR_INTERRUPTED) {
-        if (options.links_out)
-            fclose(options.links_out);
+        crawl_output_close_links(&options);
         crawl_result_free(&result->crawl);
         result->input_error = status == CP_ERR_INVALID;
         return error[0] ? status : fail(error, error_size, status, "%s", cp_strerror(status));
@@ -118,14 +117,12 @@ static int crawl(const struct audit_request *request, struct audit_watch *watch,
     result->page_findings_incomplete = watch->out_of_memory;
     status = graph_analyze(&result->analysis, result->crawl.graph, NULL);
     if (status != CP_OK) {
-        if (options.links_out)
-            fclose(options.links_out);
+        crawl_output_close_links(&options);
         return fail(error, error_size, status, "cannot analyse the link graph: %s", cp_strerror(status));
     }
     status = crawl_output_build_clusters(&result->crawl, &result->analysis, &result->clusters);
     if (status != CP_OK) {
-        if (options.links_out)
-            fclose(options.links_out);
+        crawl_output_close_links(&options);
         return fail(error, error_size, status, "cannot cluster the pages: %s", cp_strerror(status));
     }
     if (request->out_dir) {

@@ -976,9 +976,7 @@ int crawl_cli_run(struct crawl_cli *cli, struct crawl_result *result, char *star
         fprintf(stderr, "crawlpack %s: warning: -k/--insecure: TLS certificates will not be verified\n", cli->command);
     int status = crawl_run(&cli->crawl, result, error, sizeof(error));
     if (status != CP_OK && status != CP_ERR_INTERRUPTED) {
-        if (cli->crawl.links_out)
-            fclose(cli->crawl.links_out);
-        cli->crawl.links_out = NULL;
+        crawl_output_close_links(&cli->crawl);
         fprintf(stderr, "crawlpack %s: %s\n", cli->command, error[0] ? error : cp_strerror(status));
         crawl_result_free(result);
         store_close(store);

@@ -123,6 +123,7 @@ struct crawl_options {
     size_t max_findings_per_cause;    /* findings kept per cause (findings/finding_cap.h); 0: its default */
     volatile sig_atomic_t *stop_flag; /* may be NULL */
     FILE *links_out;                  /* links.csv stream (header written by the caller), or NULL */
+    char *links_buffer;               /* links_out's stdio buffer when crawl_output_begin opened it */
     crawl_page_fn on_page;            /* may be NULL */
     crawl_render_fn on_render;        /* may be NULL; called with on_page_context */
     void *on_page_context;

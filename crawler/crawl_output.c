@@ -46,20 +46,35 @@ static int finish_file(FILE *file, const char *temporary, const char *dir, const
     return CP_OK;
 }
 
-int crawl_output_open_links(const char *dir, FILE **out, bool rendered, char *error, size_t error_size)
+#define LINKS_BUFFER_SIZE (1 << 18)
+
+static int open_links(const char *dir, struct crawl_options *options, char *error, size_t error_size)
 {
     char path[4096];
-    *out = open_in(dir, "links.csv.tmp", path, sizeof(path), error, error_size); /* renamed by _finish */
-    if (!*out)
+    FILE *out = open_in(dir, "links.csv.tmp", path, sizeof(path), error, error_size); /* renamed by _finish */
+    if (!out)
         return CP_ERR_IO;
-    /* Only the fetch loop's thread writes it, a row per link (a million on a large site): without
-     * stdio's lock per call and with a larger buffer, writing it costs half as much. */
-    __fsetlocking(*out, FSETLOCKING_BYCALLER);
-    setvbuf(*out, NULL, _IOFBF, 1 << 18);
-    fputs(rendered ? "source,target,kind,rel,anchor,followable,rendered,found_in\r\n"
-                   : "source,target,kind,rel,anchor,followable,found_in\r\n",
-          *out);
+    /* One thread writes it, a row per link (a million on a large site): without stdio's lock per
+     * call and with a larger buffer, writing it costs half as much. glibc sizes a buffer it
+     * allocates itself by the file system's block (4 KB): this one is ours, freed with the file. */
+    __fsetlocking(out, FSETLOCKING_BYCALLER);
+    options->links_buffer = malloc(LINKS_BUFFER_SIZE);
+    if (options->links_buffer)
+        setvbuf(out, options->links_buffer, _IOFBF, LINKS_BUFFER_SIZE);
+    fputs(options->render ? "source,target,kind,rel,anchor,followable,rendered,found_in\r\n"
+                          : "source,target,kind,rel,anchor,followable,found_in\r\n",
+          out);
+    options->links_out = out;
     return CP_OK;
+}
+
+bool crawl_output_close_links(struct crawl_options *options)
+{
+    bool ok = !options->links_out || fclose(options->links_out) == 0;
+    free(options->links_buffer);
+    options->links_out = NULL;
+    options->links_buffer = NULL;
+    return ok;
 }
 
 void crawl_output_link_row(FILE *out, const char *source, const char *target, const char *kind, const char *rel,
@@ -596,7 +611,7 @@ int crawl_output_begin(const char *dir, struct crawl_options *options, char *err
         snprintf(error, error_size, "cannot create %s: %s", dir, strerror(errno));
         return CP_ERR_IO;
     }
-    return crawl_output_open_links(dir, &options->links_out, options->render, error, error_size);
+    return open_links(dir, options, error, error_size);
 }
 
 int crawl_output_build_clusters(const struct crawl_result *r, const struct graph_analysis *analysis,
@@ -667,14 +682,14 @@ int crawl_output_finish(const char *dir, struct crawl_options *options, const st
                         const struct graph_analysis *analysis, const struct clusters *clusters,
                         const struct crawl_output_record *record, char *error, size_t error_size)
 {
-    bool links_ok = (!options->links_out || fclose(options->links_out) == 0) && !result->links_incomplete;
-    if (options->links_out && links_ok) {
+    bool had_links = options->links_out != NULL;
+    bool links_ok = crawl_output_close_links(options) && !result->links_incomplete;
+    if (had_links && links_ok) {
         char temporary[4096], path[4096];
         snprintf(temporary, sizeof temporary, "%s/links.csv.tmp", dir);
         snprintf(path, sizeof path, "%s/links.csv", dir);
         links_ok = rename(temporary, path) == 0;
     }
-    options->links_out = NULL;
     struct graph_analysis own;
     int status = CP_OK;
     struct store *store = options->store;

@@ -67,12 +67,14 @@ int crawl_output_open_store(const char *dir, const char *path, const struct stor
                             char *error, size_t error_size);
 int crawl_output_close_store(struct store *store, const struct crawl_result *result, char *error, size_t error_size);
 
-/* links.csv: open DIR/links.csv.tmp (crawl_output_finish renames it) and write its header. */
-/* With rendered (a --render crawl) the file has a column `rendered` after followable: 1 for a
- * reference only the rendered DOM holds, 0 for one the raw HTML has. The last column, found_in, is
- * `header` for a reference an HTTP header made (the graph edge's GRAPH_EDGE_FROM_HEADER: a Link
- * header's canonical, hreflang, next or prev, a redirect's Location), else `html`. */
-int crawl_output_open_links(const char *dir, FILE **out, bool rendered, char *error, size_t error_size);
+/* links.csv: crawl_output_begin opens DIR/links.csv.tmp and writes its header, crawl_output_finish
+ * renames it. A --render crawl's file has a column `rendered` after followable: 1 for a reference
+ * only the rendered DOM holds, 0 for one the raw HTML has. The last column, found_in, is `header`
+ * for a reference an HTTP header made (the graph edge's GRAPH_EDGE_FROM_HEADER: a Link header's
+ * canonical, hreflang, next or prev, a redirect's Location), else `html`. */
+/* Close options->links_out (a crawl that failed: links.csv.tmp stays unnamed) and free its buffer;
+ * false when the stream had a write error. */
+bool crawl_output_close_links(struct crawl_options *options);
 /* rendered: -1 when the file has no rendered column, else 0 or 1; from_header: found_in. */
 void crawl_output_link_row(FILE *out, const char *source, const char *target, const char *kind, const char *rel,
                            const char *anchor, bool followable, int rendered, bool from_header);

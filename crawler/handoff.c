@@ -47,6 +47,7 @@ int handoff_push(struct handoff *q, void *item)
     n->next = NULL;
     n->item = item;
     pthread_mutex_lock(&q->lock);
+    bool was_empty = q->head == NULL;
     if (q->tail)
         q->tail->next = n;
     else
@@ -55,7 +56,7 @@ int handoff_push(struct handoff *q, void *item)
     q->count++;
     pthread_cond_signal(&q->ready);
     pthread_mutex_unlock(&q->lock);
-    if (q->wake)
+    if (q->wake && was_empty)
         q->wake(q->wake_context);
     return CP_OK;
 }

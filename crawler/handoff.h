@@ -2,8 +2,10 @@
 /* crawler/handoff: a FIFO of pointers between threads (the crawl's response and outcome queues).
  *
  * Any number of threads may push and pop at once. handoff_pop blocks until an item arrives or the
- * queue is closed and empty; handoff_try_pop never blocks. An optional wake callback runs after
- * each push (the crawl uses it to wake the fetch loop out of its network wait).
+ * queue is closed and empty; handoff_try_pop never blocks. An optional wake callback runs after a
+ * push onto an empty queue (the crawl uses it to wake the fetch loop out of its network wait): a
+ * popper that empties the queue before it waits misses no item, and a busy one is not woken once
+ * per item (a system call each, most of them refused by a full wake-up socket).
  * Memory: the queue stores pointers only; items belong to whoever pops them. handoff_free frees
  * the queue's own nodes, not the items (drain it first). Errors: handoff_push returns CP_OK or
  * CP_ERR_NOMEM. */

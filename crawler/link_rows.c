@@ -47,7 +47,7 @@ static void *writer_main(void *arg)
     size_t lost = 0;
     pthread_mutex_lock(&w->lock);
     for (;;) {
-        while (!w->head && !w->closed)
+        while (w->queued < LINK_ROWS_WAKE_BATCH && !w->closed)
             pthread_cond_wait(&w->ready, &w->lock);
         if (!w->head)
             break;
@@ -179,8 +179,8 @@ void link_rows_hand(struct link_rows *w, struct link_batch *b, void *owner)
     else
         w->head = b;
     w->tail = b;
-    w->queued++;
-    pthread_cond_signal(&w->ready);
+    if (++w->queued == LINK_ROWS_WAKE_BATCH)
+        pthread_cond_signal(&w->ready);
     pthread_mutex_unlock(&w->lock);
 }
 

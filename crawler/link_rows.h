@@ -15,8 +15,10 @@
  * Threads: link_rows_start, link_rows_batch, link_rows_add, link_rows_hand and link_rows_stop are
  * the fetch loop's; between start and stop the writer thread alone writes to the stream. When the
  * thread cannot start (or before start and after stop) a hand writes the rows there and then.
- * The queue is bounded (LINK_ROWS_MAX_QUEUED batches): a hand waits for the writer past it, in
- * bounded waits.
+ * The writer is woken once LINK_ROWS_WAKE_BATCH batches wait (and by stop), not for each: a
+ * wake-up is a system call on both sides, and the rows are due only when the crawl ends. The
+ * queue is bounded (LINK_ROWS_MAX_QUEUED batches): a hand waits for the writer past it, in bounded
+ * waits.
  *
  * Errors: a batch that cannot be made (out of memory) loses its rows; link_rows_stop returns how
  * many rows were lost so the caller can fail links.csv rather than leave it short. */
@@ -29,6 +31,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#define LINK_ROWS_WAKE_BATCH 64
 #define LINK_ROWS_MAX_QUEUED 1024
 
 struct link_row {

@@ -761,6 +761,8 @@ int store_put_page(struct store *s, const struct store_response *r, const struct
  * (the writer is stuck on the disk). */
 #define PAGE_HAND_WAIT_MAX_MS 10000
 #define PAGE_HAND_WAIT_SLICE_MS 100
+#define PAGE_WAKE_BATCH 32
+#define PAGE_WAIT_MS 100.0
 
 struct page_item {
     struct page_item *next;
@@ -837,21 +839,31 @@ static void *page_writer_main(void *arg)
     struct store *out = w->out;
     pthread_mutex_lock(&w->lock);
     for (;;) {
-        while (!w->head && !w->closed) {
-            if (!out->in_transaction) {
+        /* Woken when PAGE_WAKE_BATCH rows wait (a wake-up per row was a system call on both
+         * sides); a row that waits alone is written within PAGE_WAIT_MS, an open batch committed
+         * on time even when no row comes after it. */
+        while (w->queued < PAGE_WAKE_BATCH && !w->closed) {
+            double due = w->head ? now_ms() + PAGE_WAIT_MS : 0;
+            if (out->in_transaction && (!due || out->batch_started_ms + STORE_BATCH_MS < due))
+                due = out->batch_started_ms + STORE_BATCH_MS;
+            if (!due) {
                 pthread_cond_wait(&w->ready, &w->lock);
                 continue;
             }
-            /* an open batch is committed on time even when no row comes after it */
-            struct timespec deadline = deadline_at(out->batch_started_ms + STORE_BATCH_MS);
-            if (pthread_cond_timedwait(&w->ready, &w->lock, &deadline) == ETIMEDOUT) {
-                pthread_mutex_unlock(&w->lock);
-                commit(out);
-                pthread_mutex_lock(&w->lock);
-            }
+            struct timespec deadline = deadline_at(due);
+            if (pthread_cond_timedwait(&w->ready, &w->lock, &deadline) != ETIMEDOUT)
+                continue;
+            if (w->head)
+                break;
+            pthread_mutex_unlock(&w->lock);
+            commit(out);
+            pthread_mutex_lock(&w->lock);
         }
-        if (!w->head)
-            break;
+        if (!w->head) {
+            if (w->closed)
+                break;
+            continue;
+        }
         struct page_item *item = w->head; /* every row queued so far, written outside the lock */
         w->head = w->tail = NULL;
         pthread_mutex_unlock(&w->lock);
@@ -889,8 +901,9 @@ static int page_writer_hand(struct page_writer *w, const struct store_response *
     else
         w->head = item;
     w->tail = item;
-    w->queued++;
-    pthread_cond_signal(&w->ready);
+    bool first = w->queued++ == 0;
+    if (first || w->queued == PAGE_WAKE_BATCH)
+        pthread_cond_signal(&w->ready); /* the first row sets the writer's deadline for it */
     pthread_mutex_unlock(&w->lock);
     return CP_OK;
 }
