@@ -11,6 +11,7 @@
 #include <string.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <uthash.h>
 #include <zlib.h>
 
@@ -468,6 +469,8 @@ static int write_json(FILE *out, const struct report_facts *facts)
     return status;
 }
 
+#define JSON_BUFFER_SIZE (1 << 16)
+
 int report_html_data(FILE *out, const struct report_facts *facts)
 {
     struct packer *p = calloc(1, sizeof *p);
@@ -477,6 +480,14 @@ int report_html_data(FILE *out, const struct report_facts *facts)
     }
     p->out = out;
     FILE *json = fopencookie(p, "w", (cookie_io_functions_t){.write = packer_write});
+    /* One thread writes it, a few bytes a call (a million calls for 20,000 pages): without
+     * stdio's lock per call, and handed to zlib in large pieces. */
+    char *buffer = json ? malloc(JSON_BUFFER_SIZE) : NULL;
+    if (json) {
+        __fsetlocking(json, FSETLOCKING_BYCALLER);
+        if (buffer)
+            setvbuf(json, buffer, _IOFBF, JSON_BUFFER_SIZE);
+    }
     int status = json ? CP_OK : CP_ERR_NOMEM;
     if (status == CP_OK) {
         fputs("<script type=\"application/octet-stream\" id=\"report-data\" data-encoding=\"gzip+base64\">", out);
@@ -484,6 +495,7 @@ int report_html_data(FILE *out, const struct report_facts *facts)
         if (fclose(json) != 0 && status == CP_OK)
             status = p->status != CP_OK ? p->status : CP_ERR_IO;
     }
+    free(buffer);
     if (status == CP_OK)
         status = packer_deflate(p, Z_FINISH);
     if (status == CP_OK)
