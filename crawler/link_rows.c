@@ -4,15 +4,9 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "crawler/crawl_output.h"
 #include "linkgraph/graph.h"
-
-/* How long a hand waits for room in the queue at most, all waits together: past it the queue grows
- * (the writer is stuck on the disk; its rows are still written when it comes back). */
-#define HAND_WAIT_MAX_MS 10000
-#define HAND_WAIT_SLICE_MS 100
 
 static void write_rows(FILE *out, const struct link_batch *b)
 {
@@ -45,27 +39,17 @@ static void *writer_main(void *arg)
 {
     struct link_rows *w = arg;
     size_t lost = 0;
-    pthread_mutex_lock(&w->lock);
-    for (;;) {
-        while (w->queued < LINK_ROWS_WAKE_BATCH && !w->closed)
-            pthread_cond_wait(&w->ready, &w->lock);
-        if (!w->head)
-            break;
-        struct link_batch *batch = w->head; /* every batch queued so far, written outside the lock */
-        w->head = w->tail = NULL;
-        pthread_mutex_unlock(&w->lock);
+    struct batch_queue_node *items;
+    while (batch_queue_take(&w->queue, -1, &items)) {
         size_t written = 0;
-        while (batch) {
-            struct link_batch *next = batch->next;
-            lost += write_batch(w, batch);
+        while (items) {
+            struct batch_queue_node *next = items->next;
+            lost += write_batch(w, (struct link_batch *)items);
             written++;
-            batch = next;
+            items = next;
         }
-        pthread_mutex_lock(&w->lock);
-        w->queued -= written;
-        pthread_cond_broadcast(&w->space);
+        batch_queue_done(&w->queue, written);
     }
-    pthread_mutex_unlock(&w->lock);
     return (void *)(uintptr_t)lost;
 }
 
@@ -76,13 +60,7 @@ void link_rows_start(struct link_rows *w, FILE *out, void (*free_owner)(void *ow
     w->free_owner = free_owner;
     if (!out)
         return;
-    pthread_mutex_init(&w->lock, NULL);
-    pthread_condattr_t attributes;
-    pthread_condattr_init(&attributes);
-    pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC);
-    pthread_cond_init(&w->ready, &attributes);
-    pthread_cond_init(&w->space, &attributes);
-    pthread_condattr_destroy(&attributes);
+    batch_queue_init(&w->queue, LINK_ROWS_WAKE_BATCH, LINK_ROWS_MAX_QUEUED);
     /* No thread: every hand writes its rows there and then. */
     w->started = pthread_create(&w->thread, NULL, writer_main, w) == 0;
 }
@@ -145,16 +123,6 @@ static void copy_strings(struct link_batch *b)
     }
 }
 
-static void add_millis(struct timespec *t, long ms)
-{
-    t->tv_sec += ms / 1000;
-    t->tv_nsec += (ms % 1000) * 1000000L;
-    if (t->tv_nsec >= 1000000000L) {
-        t->tv_sec++;
-        t->tv_nsec -= 1000000000L;
-    }
-}
-
 void link_rows_hand(struct link_rows *w, struct link_batch *b, void *owner)
 {
     if (!b)
@@ -162,44 +130,23 @@ void link_rows_hand(struct link_rows *w, struct link_batch *b, void *owner)
     b->owner = owner;
     if (!owner)
         copy_strings(b);
-    if (!w->started) {
-        w->lost += write_batch(w, b);
-        return;
-    }
-    pthread_mutex_lock(&w->lock);
-    for (long waited = 0; w->queued >= LINK_ROWS_MAX_QUEUED && waited < HAND_WAIT_MAX_MS;
-         waited += HAND_WAIT_SLICE_MS) {
-        struct timespec deadline;
-        clock_gettime(CLOCK_MONOTONIC, &deadline);
-        add_millis(&deadline, HAND_WAIT_SLICE_MS);
-        pthread_cond_timedwait(&w->space, &w->lock, &deadline);
-    }
-    if (w->tail)
-        w->tail->next = b;
+    if (w->started)
+        batch_queue_push(&w->queue, &b->node);
     else
-        w->head = b;
-    w->tail = b;
-    if (++w->queued == LINK_ROWS_WAKE_BATCH)
-        pthread_cond_signal(&w->ready);
-    pthread_mutex_unlock(&w->lock);
+        w->lost += write_batch(w, b);
 }
 
 size_t link_rows_stop(struct link_rows *w)
 {
     if (w->started) {
-        pthread_mutex_lock(&w->lock);
-        w->closed = true;
-        pthread_cond_signal(&w->ready);
-        pthread_mutex_unlock(&w->lock);
+        batch_queue_close(&w->queue);
         void *lost = NULL;
         pthread_join(w->thread, &lost);
         w->lost += (size_t)(uintptr_t)lost;
         w->started = false;
     }
     if (w->out) {
-        pthread_mutex_destroy(&w->lock);
-        pthread_cond_destroy(&w->ready);
-        pthread_cond_destroy(&w->space);
+        batch_queue_destroy(&w->queue);
         w->out = NULL; /* a second stop, and any hand after it, does nothing */
     }
     return w->lost;

@@ -15,10 +15,9 @@
  * Threads: link_rows_start, link_rows_batch, link_rows_add, link_rows_hand and link_rows_stop are
  * the fetch loop's; between start and stop the writer thread alone writes to the stream. When the
  * thread cannot start (or before start and after stop) a hand writes the rows there and then.
- * The writer is woken once LINK_ROWS_WAKE_BATCH batches wait (and by stop), not for each: a
- * wake-up is a system call on both sides, and the rows are due only when the crawl ends. The
- * queue is bounded (LINK_ROWS_MAX_QUEUED batches): a hand waits for the writer past it, in bounded
- * waits.
+ * The queue (common/batch_queue) wakes the writer once LINK_ROWS_WAKE_BATCH batches wait (and at
+ * stop): the rows are due only when the crawl ends. It holds at most LINK_ROWS_MAX_QUEUED batches:
+ * a hand waits for the writer past it, in bounded waits.
  *
  * Errors: a batch that cannot be made (out of memory) loses its rows; link_rows_stop returns how
  * many rows were lost so the caller can fail links.csv rather than leave it short. */
@@ -30,6 +29,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include "common/batch_queue.h"
 
 #define LINK_ROWS_WAKE_BATCH 64
 #define LINK_ROWS_MAX_QUEUED 1024
@@ -44,7 +45,7 @@ struct link_row {
 };
 
 struct link_batch {
-    struct link_batch *next;
+    struct batch_queue_node node; /* first: the queue's link */
     const char *source;
     struct link_row *rows;
     size_t count, capacity;
@@ -56,11 +57,8 @@ struct link_batch {
 struct link_rows {
     FILE *out;
     void (*free_owner)(void *owner);
-    pthread_mutex_t lock;
-    pthread_cond_t ready, space;
-    struct link_batch *head, *tail;
-    size_t queued;
-    bool closed, started;
+    struct batch_queue queue;
+    bool started;
     pthread_t thread;
     size_t lost; /* rows lost: the fetch loop's count, and the writer's once joined */
 };

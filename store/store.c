@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/batch_queue.h"
 #include "common/buf.h"
 #include "common/error.h"
 #include "findings/findings.h"
@@ -757,16 +758,15 @@ int store_put_page(struct store *s, const struct store_response *r, const struct
  * -9 costs the open batch and at most as many rows queued for the next. A failure is the writer's
  * until store_pages_stop hands it to the store (sticky, reported once at the end, as before). */
 
-/* How long store_put_page waits for room in the queue, all waits together; past it the queue grows
- * (the writer is stuck on the disk). */
-#define PAGE_HAND_WAIT_MAX_MS 10000
-#define PAGE_HAND_WAIT_SLICE_MS 100
+/* The queue (common/batch_queue) wakes the writer when PAGE_WAKE_BATCH rows wait; it looks every
+ * PAGE_WAIT_MS on its own, so a row that waits alone is written that soon and an open batch is
+ * committed on time even when no row comes after it. */
 #define PAGE_WAKE_BATCH 32
 #define PAGE_WAIT_MS 100.0
 
 struct page_item {
-    struct page_item *next;
-    struct store_response row; /* its strings point into bytes, after the record */
+    struct batch_queue_node node; /* first: the queue's link */
+    struct store_response row;    /* its strings point into bytes, after the record */
     size_t record_length;
     bool has_record;
     char bytes[];
@@ -774,11 +774,7 @@ struct page_item {
 
 struct page_writer {
     struct store *out; /* the writer's connection: a store without the lock (the owner holds it) */
-    pthread_mutex_t lock;
-    pthread_cond_t ready, space;
-    struct page_item *head, *tail;
-    size_t queued;
-    bool closed;
+    struct batch_queue queue;
     pthread_t thread;
 };
 
@@ -804,7 +800,6 @@ static struct page_item *page_item_new(const struct store_response *r, const voi
     struct page_item *item = malloc(size);
     if (!item)
         return NULL;
-    item->next = NULL;
     item->has_record = record != NULL;
     item->record_length = record_length;
     if (record_length)
@@ -820,66 +815,28 @@ static struct page_item *page_item_new(const struct store_response *r, const voi
     return item;
 }
 
-/* A CLOCK_MONOTONIC time (now_ms's) for a timed wait. */
-static struct timespec deadline_at(double ms)
-{
-    double seconds = ms / 1000.0;
-    struct timespec t = {.tv_sec = (time_t)seconds};
-    t.tv_nsec = (long)((seconds - (double)t.tv_sec) * 1e9);
-    if (t.tv_nsec >= 1000000000L) {
-        t.tv_sec++;
-        t.tv_nsec -= 1000000000L;
-    }
-    return t;
-}
-
 static void *page_writer_main(void *arg)
 {
     struct page_writer *w = arg;
     struct store *out = w->out;
-    pthread_mutex_lock(&w->lock);
     for (;;) {
-        /* Woken when PAGE_WAKE_BATCH rows wait (a wake-up per row was a system call on both
-         * sides); a row that waits alone is written within PAGE_WAIT_MS, an open batch committed
-         * on time even when no row comes after it. */
-        while (w->queued < PAGE_WAKE_BATCH && !w->closed) {
-            double due = w->head ? now_ms() + PAGE_WAIT_MS : 0;
-            if (out->in_transaction && (!due || out->batch_started_ms + STORE_BATCH_MS < due))
-                due = out->batch_started_ms + STORE_BATCH_MS;
-            if (!due) {
-                pthread_cond_wait(&w->ready, &w->lock);
-                continue;
-            }
-            struct timespec deadline = deadline_at(due);
-            if (pthread_cond_timedwait(&w->ready, &w->lock, &deadline) != ETIMEDOUT)
-                continue;
-            if (w->head)
-                break;
-            pthread_mutex_unlock(&w->lock);
-            commit(out);
-            pthread_mutex_lock(&w->lock);
-        }
-        if (!w->head) {
-            if (w->closed)
-                break;
-            continue;
-        }
-        struct page_item *item = w->head; /* every row queued so far, written outside the lock */
-        w->head = w->tail = NULL;
-        pthread_mutex_unlock(&w->lock);
+        double wait = PAGE_WAIT_MS;
+        if (out->in_transaction && out->batch_started_ms + STORE_BATCH_MS - now_ms() < wait)
+            wait = out->batch_started_ms + STORE_BATCH_MS - now_ms();
+        struct batch_queue_node *items;
+        if (!batch_queue_take(&w->queue, wait > 0 ? (long)wait : 0, &items))
+            break;
         size_t written = 0;
-        while (item) {
-            struct page_item *next = item->next;
+        while (items) {
+            struct page_item *item = (struct page_item *)items;
+            items = items->next;
             put_page_row(out, &item->row, item->has_record ? item->bytes : NULL, item->record_length);
             free(item);
             written++;
-            item = next;
         }
-        pthread_mutex_lock(&w->lock);
-        w->queued -= written;
-        pthread_cond_broadcast(&w->space);
+        batch_queue_done(&w->queue, written);
+        store_tick(out); /* the batch's time is up, rows or not */
     }
-    pthread_mutex_unlock(&w->lock);
     commit(out);
     return NULL;
 }
@@ -890,21 +847,7 @@ static int page_writer_hand(struct page_writer *w, const struct store_response *
     struct page_item *item = page_item_new(r, record, record_length);
     if (!item)
         return CP_ERR_NOMEM;
-    pthread_mutex_lock(&w->lock);
-    for (long waited = 0; w->queued >= STORE_BATCH_PAGES && waited < PAGE_HAND_WAIT_MAX_MS;
-         waited += PAGE_HAND_WAIT_SLICE_MS) {
-        struct timespec deadline = deadline_at(now_ms() + PAGE_HAND_WAIT_SLICE_MS);
-        pthread_cond_timedwait(&w->space, &w->lock, &deadline);
-    }
-    if (w->tail)
-        w->tail->next = item;
-    else
-        w->head = item;
-    w->tail = item;
-    bool first = w->queued++ == 0;
-    if (first || w->queued == PAGE_WAKE_BATCH)
-        pthread_cond_signal(&w->ready); /* the first row sets the writer's deadline for it */
-    pthread_mutex_unlock(&w->lock);
+    batch_queue_push(&w->queue, &item->node);
     return CP_OK;
 }
 
@@ -944,17 +887,9 @@ int store_pages_start(struct store *s)
         free(w);
         return CP_OK; /* written inline */
     }
-    pthread_mutex_init(&w->lock, NULL);
-    pthread_condattr_t attributes;
-    pthread_condattr_init(&attributes);
-    pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC);
-    pthread_cond_init(&w->ready, &attributes);
-    pthread_cond_init(&w->space, &attributes);
-    pthread_condattr_destroy(&attributes);
+    batch_queue_init(&w->queue, PAGE_WAKE_BATCH, STORE_BATCH_PAGES);
     if (pthread_create(&w->thread, NULL, page_writer_main, w) != 0) {
-        pthread_mutex_destroy(&w->lock);
-        pthread_cond_destroy(&w->ready);
-        pthread_cond_destroy(&w->space);
+        batch_queue_destroy(&w->queue);
         store_close(w->out);
         free(w);
         return CP_OK;
@@ -968,10 +903,7 @@ int store_pages_stop(struct store *s)
     struct page_writer *w = s->pages;
     if (!w)
         return s->failed;
-    pthread_mutex_lock(&w->lock);
-    w->closed = true;
-    pthread_cond_signal(&w->ready);
-    pthread_mutex_unlock(&w->lock);
+    batch_queue_close(&w->queue);
     pthread_join(w->thread, NULL);
     end_read_snapshot(s); /* the owner writes again: the end-of-run rows, in transactions of its own */
     if (w->out->failed && !s->failed) {
@@ -979,9 +911,7 @@ int store_pages_stop(struct store *s)
         memcpy(s->error, w->out->error, sizeof s->error);
     }
     store_close(w->out);
-    pthread_mutex_destroy(&w->lock);
-    pthread_cond_destroy(&w->ready);
-    pthread_cond_destroy(&w->space);
+    batch_queue_destroy(&w->queue);
     free(w);
     s->pages = NULL;
     return s->failed;

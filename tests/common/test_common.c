@@ -5,11 +5,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/arena.h"
+#include "common/batch_queue.h"
 #include "common/base64.h"
 #include "common/buf.h"
 #include "common/csv.h"
@@ -367,10 +369,65 @@ static void test_arena_strings(void **state)
     arena_free(&a); /* twice is harmless */
 }
 
+/* The writer's queue: a take before wake_at items waits out its time and hands over what there is;
+ * items come out in order, a second thread past the bound waits for done; close ends the takes. */
+struct counted_item {
+    struct batch_queue_node node;
+    int value;
+};
+
+struct producer_args {
+    struct batch_queue *queue;
+    struct counted_item *items;
+    int count;
+};
+
+static void *produce_items(void *arg)
+{
+    struct producer_args *p = arg;
+    for (int i = 0; i < p->count; i++)
+        batch_queue_push(p->queue, &p->items[i].node);
+    return NULL;
+}
+
+static void test_batch_queue(void **state)
+{
+    (void)state;
+    struct batch_queue q;
+    batch_queue_init(&q, 4, 8);
+    struct counted_item items[100];
+    for (int i = 0; i < 100; i++)
+        items[i].value = i;
+    struct batch_queue_node *taken = NULL;
+    batch_queue_push(&q, &items[0].node);
+    assert_true(batch_queue_take(&q, 20, &taken)); /* one item, fewer than wake_at: after 20 ms */
+    assert_ptr_equal(taken, &items[0].node);
+    assert_null(taken->next);
+    batch_queue_done(&q, 1);
+    struct producer_args args = {&q, items + 1, 99};
+    pthread_t producer;
+    assert_int_equal(pthread_create(&producer, NULL, produce_items, &args), 0);
+    int next = 1;
+    while (next < 100) {
+        assert_true(batch_queue_take(&q, 1000, &taken));
+        size_t count = 0;
+        for (; taken; taken = taken->next, count++)
+            assert_int_equal(((struct counted_item *)taken)->value, next++);
+        assert_true(count <= 8); /* never more than the bound in flight */
+        batch_queue_done(&q, count);
+    }
+    pthread_join(producer, NULL);
+    batch_queue_close(&q);
+    assert_false(batch_queue_take(&q, -1, &taken));
+    assert_null(taken);
+    batch_queue_destroy(&q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_buf_appends_and_stays_terminated),
+        cmocka_unit_test(test_batch_queue),
         cmocka_unit_test(test_base64_vectors),
         cmocka_unit_test(test_arena_strings),
         cmocka_unit_test(test_json_writer_escapes_and_separates),
