@@ -3,22 +3,10 @@
 #include "common/batch_queue.h"
 
 #include <errno.h>
-#include <time.h>
+
+#include "common/monotonic.h"
 
 #define WAIT_SLICE_MS 100
-
-static struct timespec deadline_after(long ms)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    t.tv_sec += ms / 1000;
-    t.tv_nsec += (ms % 1000) * 1000000L;
-    if (t.tv_nsec >= 1000000000L) {
-        t.tv_sec++;
-        t.tv_nsec -= 1000000000L;
-    }
-    return t;
-}
 
 void batch_queue_init(struct batch_queue *q, size_t wake_at, size_t max)
 {
@@ -48,7 +36,7 @@ void batch_queue_push(struct batch_queue *q, struct batch_queue_node *item)
     item->next = NULL;
     pthread_mutex_lock(&q->lock);
     for (long waited = 0; q->queued >= q->max && waited < BATCH_QUEUE_WAIT_MAX_MS; waited += WAIT_SLICE_MS) {
-        struct timespec deadline = deadline_after(WAIT_SLICE_MS);
+        struct timespec deadline = monotonic_after_ms(WAIT_SLICE_MS);
         pthread_cond_timedwait(&q->space, &q->lock, &deadline);
     }
     if (q->tail)
@@ -64,7 +52,7 @@ void batch_queue_push(struct batch_queue *q, struct batch_queue_node *item)
 bool batch_queue_take(struct batch_queue *q, long wait_ms, struct batch_queue_node **items)
 {
     pthread_mutex_lock(&q->lock);
-    struct timespec deadline = deadline_after(wait_ms > 0 ? wait_ms : 0);
+    struct timespec deadline = monotonic_after_ms(wait_ms > 0 ? wait_ms : 0);
     bool timed_out = wait_ms == 0;
     while (q->queued < q->wake_at && !q->closed && !timed_out) {
         if (wait_ms < 0)

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "common/error.h"
+#include "common/monotonic.h"
 
 struct handoff_node {
     struct handoff_node *next;
@@ -94,14 +95,7 @@ void *handoff_try_pop(struct handoff *q)
 
 void *handoff_pop_timed(struct handoff *q, long timeout_ms)
 {
-    struct timespec deadline;
-    clock_gettime(CLOCK_MONOTONIC, &deadline);
-    deadline.tv_sec += timeout_ms / 1000;
-    deadline.tv_nsec += (timeout_ms % 1000) * 1000000L;
-    if (deadline.tv_nsec >= 1000000000L) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000L;
-    }
+    struct timespec deadline = monotonic_after_ms(timeout_ms);
     pthread_mutex_lock(&q->lock);
     int rc = 0;
     while (!q->head && !q->closed && rc != ETIMEDOUT)
