@@ -14,8 +14,9 @@
  *
  * Threads: a store has one owner thread (the crawl's fetch loop thread, which is the caller's):
  * nothing is locked. Between store_pages_start and store_pages_stop, page rows are written by a
- * thread of the store's own on a second connection (store_put_page queues them). Memory: every string argument is copied by SQLite before the call returns;
- * strings returned in structs below are valid until the next call on the store.
+ * thread of the store's own on a second connection (store_put_page queues them). Memory: every
+ * string argument is copied before the call returns; strings returned in structs below are valid
+ * until the next call on the store.
  * Errors: functions return CP_OK or a CP_ERR_* status (common/error.h) with the reason in
  * store_error(): CP_ERR_BUSY for a database another process holds, CP_ERR_INVALID for a file that
  * is not a crawlpack store, is damaged, or was written by a newer crawlpack (never changed then),
