@@ -8,9 +8,9 @@
  * (links.csv by crawl_output_finish), so an interrupted or killed run never leaves half a file
  * under its name.
  *
- * Threads: links.csv rows are written by the crawl's links.csv writer (crawler/link_rows.h); the other writers run after
- * the crawl. Memory: nothing is kept. Errors: CP_OK, or CP_ERR_IO with a message naming the file
- * in error. */
+ * Threads: links.csv rows are written by the crawl's links.csv writer (crawler/link_rows.h); the
+ * other writers run after the crawl. Memory: nothing is kept. Errors: CP_OK, or CP_ERR_IO with a
+ * message naming the file in error. */
 #ifndef CRAWLPACK_CRAWLER_CRAWL_OUTPUT_H
 #define CRAWLPACK_CRAWLER_CRAWL_OUTPUT_H
 
