@@ -11,12 +11,8 @@
 void batch_queue_init(struct batch_queue *q, size_t wake_at, size_t max)
 {
     pthread_mutex_init(&q->lock, NULL);
-    pthread_condattr_t attributes;
-    pthread_condattr_init(&attributes);
-    pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC);
-    pthread_cond_init(&q->ready, &attributes);
-    pthread_cond_init(&q->space, &attributes);
-    pthread_condattr_destroy(&attributes);
+    monotonic_cond_init(&q->ready);
+    monotonic_cond_init(&q->space);
     q->head = q->tail = NULL;
     q->queued = 0;
     q->wake_at = wake_at ? wake_at : 1;

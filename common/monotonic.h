@@ -1,10 +1,22 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* common/monotonic: the CLOCK_MONOTONIC time a bounded wait ends at, for pthread_cond_timedwait on a
- * condition variable set to that clock (common/batch_queue, crawler/handoff). Any thread; no state. */
+/* common/monotonic: condition variables on CLOCK_MONOTONIC and the time a bounded wait on one ends
+ * at (common/batch_queue, crawler/handoff). Any thread; no state. */
 #ifndef CRAWLPACK_COMMON_MONOTONIC_H
 #define CRAWLPACK_COMMON_MONOTONIC_H
 
+#include <pthread.h>
 #include <time.h>
+
+/* A condition variable whose timed waits run on CLOCK_MONOTONIC (a clock change never stretches
+ * or cuts them short). */
+static inline void monotonic_cond_init(pthread_cond_t *cond)
+{
+    pthread_condattr_t attributes;
+    pthread_condattr_init(&attributes);
+    pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC);
+    pthread_cond_init(cond, &attributes);
+    pthread_condattr_destroy(&attributes);
+}
 
 /* Now plus ms milliseconds (ms >= 0). */
 static inline struct timespec monotonic_after_ms(long ms)

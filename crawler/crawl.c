@@ -157,15 +157,8 @@ static void handle_page(struct crawl *c, struct request *request, struct fetch_r
             crawl_merge_replayed(c, claim->node, request, response);
             return;
         }
-        struct job *job = malloc(sizeof(*job));
-        if (job) {
-            *job = (struct job){claim->node, response, html};
-            if (handoff_push(&c->jobs, job) == CP_OK) {
-                c->jobs_outstanding++;
-                return;
-            }
-            free(job);
-        }
+        if (crawl_queue_job(c, &(struct job){.node = claim->node, .response = response, .html = html}))
+            return;
     }
     if (!request->replayed || request->replay_store)
         crawl_store_page(c, claim->node, response, NULL, 0);

@@ -206,8 +206,10 @@ void crawl_blocked_findings(struct crawl *c);
 void crawl_judge_start(struct crawl *c);
 void crawl_blocked_free(struct crawl *c);
 
-/* Extraction workers (crawl_worker.c). */
+/* Extraction workers (crawl_worker.c). crawl_queue_job hands a copy of job to them (fetch loop only);
+ * false when it could not (out of memory): the caller still owns what job points to. */
 void *crawl_worker_main(void *arg);
+bool crawl_queue_job(struct crawl *c, const struct job *job);
 /* out->signals' references identified into out->links; parsed: extraction's parses of them
  * (taken over slot by slot), or NULL for a replayed page, whose strings are parsed here. */
 int crawl_found_links(const struct crawl *c, struct outcome *out, struct page_parsed_urls *parsed);

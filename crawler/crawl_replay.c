@@ -125,15 +125,9 @@ void crawl_merge_replayed(struct crawl *c, uint32_t node, struct request *reques
         response = NULL;
     }
     /* Resolving a page's links is most of a replay's work: a worker's, as for a parsed page. */
-    struct job *job = signals ? malloc(sizeof *job) : NULL;
-    if (job) {
-        *job = (struct job){.node = node, .response = response, .replayed = signals, .signals_run = signals_run};
-        if (handoff_push(&c->jobs, job) == CP_OK) {
-            c->jobs_outstanding++;
-            return;
-        }
-        free(job);
-    }
+    struct job job = {.node = node, .response = response, .replayed = signals, .signals_run = signals_run};
+    if (signals && crawl_queue_job(c, &job))
+        return;
     struct outcome *out = crawl_replayed_outcome(c, node, signals, signals_run);
     if (!out) {
         fetch_result_free(response);

@@ -219,6 +219,20 @@ void crawl_outcome_free(struct outcome *out)
     free(out);
 }
 
+bool crawl_queue_job(struct crawl *c, const struct job *job)
+{
+    struct job *queued = malloc(sizeof *queued);
+    if (!queued)
+        return false;
+    *queued = *job;
+    if (handoff_push(&c->jobs, queued) != CP_OK) {
+        free(queued);
+        return false;
+    }
+    c->jobs_outstanding++;
+    return true;
+}
+
 void *crawl_worker_main(void *arg)
 {
     struct crawl *c = arg;

@@ -17,11 +17,7 @@ struct handoff_node {
 void handoff_init(struct handoff *q, void (*wake)(void *context), void *wake_context)
 {
     pthread_mutex_init(&q->lock, NULL);
-    pthread_condattr_t attributes;
-    pthread_condattr_init(&attributes);
-    pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC);
-    pthread_cond_init(&q->ready, &attributes);
-    pthread_condattr_destroy(&attributes);
+    monotonic_cond_init(&q->ready);
     q->head = q->tail = NULL;
     q->count = 0;
     q->closed = false;

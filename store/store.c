@@ -356,6 +356,21 @@ static int prepare_all(struct store *s)
     return status;
 }
 
+/* The settings every connection to the file takes: a reader (the sqlite3 shell) holding a lock is
+ * waited for, bounded; NORMAL sync keeps every committed batch through a crash of the process (a
+ * power cut may lose the last batch, never the file). journal_mode=WAL, which store_open sets, is
+ * the file's. */
+#define CONNECTION_PRAGMAS "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;"
+
+static bool connect_db(struct store *s, int flags)
+{
+    if (sqlite3_open_v2(s->path, &s->db, flags, NULL) != SQLITE_OK)
+        return false;
+    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_extended_result_codes(s->db, 0);
+    return true;
+}
+
 int store_open(const char *path, struct store **out, char *error, size_t error_size)
 {
     *out = NULL;
@@ -367,21 +382,14 @@ int store_open(const char *path, struct store **out, char *error, size_t error_s
     }
     s->lock_fd = -1;
     int status = take_lock(s, error, error_size);
-    if (status == CP_OK &&
-        sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+    if (status == CP_OK && !connect_db(s, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) {
         snprintf(error, error_size, "cannot open %s: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
         status = CP_ERR_IO;
     }
-    if (status == CP_OK) {
-        sqlite3_busy_timeout(s->db, 5000); /* a reader (sqlite3 shell) holding a lock: wait, bounded */
-        sqlite3_extended_result_codes(s->db, 0);
+    if (status == CP_OK)
         status = check_file(s, error, error_size);
-    }
-    /* WAL: readers (a report, the sqlite3 shell) never block the crawl; NORMAL sync keeps every
-     * committed batch through a crash of the process (a power cut may lose the last batch, never
-     * the file). */
-    if (status == CP_OK && (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;",
-                                 "setting WAL mode") != CP_OK ||
+    /* WAL: readers (a report, the sqlite3 shell) never block the crawl. */
+    if (status == CP_OK && (exec(s, "PRAGMA journal_mode=WAL; " CONNECTION_PRAGMAS, "setting WAL mode") != CP_OK ||
                             prepare_all(s) != CP_OK)) {
         snprintf(error, error_size, "%s", s->error);
         status = s->failed;
@@ -451,8 +459,6 @@ int store_results_commit(struct store *s)
 
 int store_tick(struct store *s)
 {
-    if (s->pages) /* the writer thread commits its own batches */
-        return s->failed ? s->failed : CP_OK;
     if (s->in_transaction && (s->batch_pages >= STORE_BATCH_PAGES || now_ms() - s->batch_started_ms >= STORE_BATCH_MS))
         return commit(s);
     return s->failed ? s->failed : CP_OK;
@@ -820,9 +826,9 @@ static void *page_writer_main(void *arg)
     struct page_writer *w = arg;
     struct store *out = w->out;
     for (;;) {
-        double wait = PAGE_WAIT_MS;
-        if (out->in_transaction && out->batch_started_ms + STORE_BATCH_MS - now_ms() < wait)
-            wait = out->batch_started_ms + STORE_BATCH_MS - now_ms();
+        double wait = PAGE_WAIT_MS, batch_left = out->batch_started_ms + STORE_BATCH_MS - now_ms();
+        if (out->in_transaction && batch_left < wait)
+            wait = batch_left;
         struct batch_queue_node *items;
         if (!batch_queue_take(&w->queue, wait > 0 ? (long)wait : 0, &items))
             break;
@@ -860,13 +866,11 @@ static struct store *open_page_connection(const struct store *s)
     out->lock_fd = -1;
     out->run = s->run;
     out->path = strdup(s->path);
-    if (!out->path || sqlite3_open_v2(s->path, &out->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+    if (!out->path || !connect_db(out, SQLITE_OPEN_READWRITE)) {
         store_close(out);
         return NULL;
     }
-    sqlite3_busy_timeout(out->db, 5000);
-    sqlite3_extended_result_codes(out->db, 0);
-    if (exec(out, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;", "setting up the page writer") != CP_OK ||
+    if (exec(out, CONNECTION_PRAGMAS, "setting up the page writer") != CP_OK ||
         sqlite3_prepare_v3(out->db, statement_sql[ST_PAGE], -1, SQLITE_PREPARE_PERSISTENT, &out->statements[ST_PAGE],
                            NULL) != SQLITE_OK) {
         store_close(out);

@@ -131,8 +131,8 @@ int store_each_sitemap_entry(struct store *store, int64_t run, store_entry_fn ea
 /* A page of the current run, with its signals when it was parsed (NULL otherwise). Replaces an
  * earlier row for the same URL in this run. Commits when the batch is full. */
 int store_put_page(struct store *store, const struct store_response *response, const struct page_signals *signals);
-/* Commit the open batch when it is older than STORE_BATCH_MS (call it from the crawl loop; nothing
- * to do while the page writer runs, which commits its own). */
+/* Commit the open batch when it is older than STORE_BATCH_MS (call it from the crawl loop; while
+ * the page writer runs the owner has no batch open: the writer commits its own). */
 int store_tick(struct store *store);
 /* Page rows on a thread of their own while a crawl runs (the fetch loop only queues them): start
  * commits the owner's open batch and starts the writer (when it cannot, rows are written inline, as
