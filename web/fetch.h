@@ -16,7 +16,9 @@
  * Threads: a fetcher belongs to the one thread that created it (the crawl's fetch loop); none of
  * its functions may be called from another thread. The share handle needs no locks for that reason.
  * Memory: fetcher_new copies every option string. A finished transfer is handed to the done
- * callback as a struct fetch_result the callback owns (release with fetch_result_free).
+ * callback as a struct fetch_result the callback owns (release with fetch_result_free). Its easy
+ * handle is reset (curl_easy_reset: no option of one request reaches the next) and kept for a later
+ * transfer, at most max_connections of them, until fetcher_free.
  * Errors: fetcher_new returns NULL when out of memory; fetcher_add returns CP_OK or CP_ERR_NOMEM;
  * a failed transfer is a result with error_class != HTTP_ERROR_NONE, never an error return. */
 #ifndef CRAWLPACK_WEB_FETCH_H
