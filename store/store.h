@@ -34,7 +34,7 @@
 #include "web/extract.h"
 
 /* PRAGMA user_version of the schema this build writes (docs/store.md); a newer file is refused. */
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 /* The store's name in an output folder: OUT/crawl.db, the default --db. */
 #define STORE_FILE "crawl.db"
 /* PRAGMA application_id: 'cpk1'. */

@@ -108,7 +108,7 @@ def check_run(db, run_id, command, state="complete"):
     argv = json.loads(row[2])
     check("http://%s/" % HOST in argv, "argv %s" % argv)
     check(query(db, "PRAGMA journal_mode")[0][0] == "wal", "the store is not in WAL mode")
-    check(query(db, "PRAGMA user_version")[0][0] == 5, "user_version is not 5")
+    check(query(db, "PRAGMA user_version")[0][0] == 6, "user_version is not 6")
 
 
 def case_agree(server, work):

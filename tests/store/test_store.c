@@ -378,7 +378,8 @@ static void test_open_future_and_foreign(void **state)
 /* Turn a store of the current schema back into one of schema 2: one `edges` row per edge (with the
  * edges given in v2_edges, run 1), and the `links` view over it. */
 static const char back_to_2[] =
-    "DROP INDEX findings_severity; DROP VIEW links; DROP VIEW edges; DROP TABLE edge_lists; DROP TABLE edge_kinds;"
+    "DROP INDEX pages_status; DROP INDEX findings_severity; DROP VIEW links; DROP VIEW edges; DROP TABLE edge_lists;"
+    " DROP TABLE edge_kinds;"
     "CREATE TABLE edges(run INTEGER NOT NULL, source INTEGER NOT NULL, target INTEGER NOT NULL, kind TEXT NOT NULL,"
     " meta INTEGER NOT NULL);"
     "CREATE INDEX edges_run ON edges(run, source);"
@@ -443,7 +444,7 @@ static void test_upgrade_edges_from_2(void **state)
 }
 
 /* A store of schema 1 is upgraded in place when opened: the change column and the findings_severity
- * index appear, the runs stay. */
+ * and pages_status indexes appear, the runs stay. */
 static void test_upgrade_from_1(void **state)
 {
     (void)state;
@@ -459,13 +460,14 @@ static void test_upgrade_from_1(void **state)
     sqlite3_stmt *st = NULL;
     assert_int_equal(sqlite3_prepare_v2(db,
                                         "SELECT (SELECT count(*) FROM runs), user_version, (SELECT count(*) FROM"
-                                        " sqlite_schema WHERE name = 'findings_severity') FROM pragma_user_version",
+                                        " sqlite_schema WHERE name IN ('findings_severity', 'pages_status'))"
+                                        " FROM pragma_user_version",
                                         -1, &st, NULL),
                      SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     assert_int_equal(sqlite3_column_int(st, 0), 1);
     assert_int_equal(sqlite3_column_int(st, 1), STORE_SCHEMA_VERSION);
-    assert_int_equal(sqlite3_column_int(st, 2), 1); /* 4 -> 5 */
+    assert_int_equal(sqlite3_column_int(st, 2), 2); /* 4 -> 5, 5 -> 6 */
     sqlite3_finalize(st);
     sqlite3_close(db);
     remove_store(path);
