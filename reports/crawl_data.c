@@ -224,10 +224,13 @@ static int link_record(void *context, char **fields, size_t count, unsigned line
         return read_header(ctx, fields, count, link_column_names, 7);
     struct crawl_data *data = ctx->data;
     data->links_read++;
+    const struct crawl_link_filter *filter = data->link_filter;
+    struct crawl_link row = {.kind = link_kind(column_value(ctx, fields, count, 2))};
+    if (filter && filter->wants && !filter->wants(filter->context, row.kind))
+        return CP_OK;
     const struct crawl_link *previous = data->link_count ? &data->links[data->link_count - 1] : NULL;
     const char *source = column_value(ctx, fields, count, 0), *target = column_value(ctx, fields, count, 1);
     const char *rel = column_value(ctx, fields, count, 3);
-    struct crawl_link row = {.kind = link_kind(column_value(ctx, fields, count, 2))};
     /* a page's links are adjacent rows: the previous row's source is this one's, mostly */
     bool same_source = previous && strcmp(previous->source, source) == 0;
     row.source_page = same_source ? previous->source_page : crawl_data_find(data, source);
@@ -241,7 +244,6 @@ static int link_record(void *context, char **fields, size_t count, unsigned line
         row.followable = (row.kind == LINK_A || row.kind == LINK_IFRAME) && !row.nofollow;
     /* found_in: an older folder has no such column, and its references read as the HTML's */
     row.from_header = strcmp(column_value(ctx, fields, count, 6), "header") == 0;
-    const struct crawl_link_filter *filter = data->link_filter;
     if (filter) { /* the strings as they are, for the filter's look only */
         row.source = (char *)source, row.target = (char *)target, row.rel = (char *)rel;
         row.anchor = (char *)column_value(ctx, fields, count, 5);

@@ -92,6 +92,9 @@ struct crawl_data;
  * returns true. Its marks are the filter's to set. */
 struct crawl_link_filter {
     bool (*keep)(void *context, const struct crawl_data *data, struct crawl_link *link);
+    /* Asked first, with the row's kind only: false skips the row before its ends are looked up
+     * (it is counted in links_read, and keep never sees it). NULL: every row goes to keep. */
+    bool (*wants)(void *context, enum crawl_link_kind kind);
     void *context;
 };
 

@@ -228,9 +228,17 @@ static bool keep_link(void *context, const struct crawl_data *data, struct crawl
     return link->marks != 0;
 }
 
+/* Once the budget is spent only canonical references can still be picked: the other rows are
+ * counted without being looked up (most of a large site's links.csv). */
+static bool wants_link(void *context, enum crawl_link_kind kind)
+{
+    const struct report_link_picker *p = context;
+    return !p->failed && (p->shown < REPORT_HTML_LINK_BUDGET || kind == LINK_CANONICAL);
+}
+
 struct crawl_link_filter report_link_filter(struct report_link_picker *picker)
 {
-    return (struct crawl_link_filter){keep_link, picker};
+    return (struct crawl_link_filter){keep_link, wants_link, picker};
 }
 
 void report_link_picker_free(struct report_link_picker *picker)

@@ -210,14 +210,22 @@ static bool keep_canonicals(void *context, const struct crawl_data *data, struct
     return link->kind == LINK_CANONICAL;
 }
 
-/* A link filter sees every row in order and keeps what it keeps, the same rows as a whole read. */
+static bool wants_canonicals(void *context, enum crawl_link_kind kind)
+{
+    (void)context;
+    return kind == LINK_CANONICAL;
+}
+
+/* A link filter sees every row in order and keeps what it keeps, the same rows as a whole read;
+ * one that says which kinds it wants sees only those, and every row is still counted. */
 static void test_crawl_link_filter(void **state)
 {
     (void)state;
     char *dir = source_path("fixtures/crawls/shop");
-    struct crawl_data whole, some;
-    size_t seen = 0;
-    struct crawl_link_filter filter = {keep_canonicals, &seen};
+    struct crawl_data whole, some, asked;
+    size_t seen = 0, seen_asked = 0;
+    struct crawl_link_filter filter = {.keep = keep_canonicals, .context = &seen};
+    struct crawl_link_filter choosy = {.keep = keep_canonicals, .wants = wants_canonicals, .context = &seen_asked};
     assert_int_equal(crawl_data_load(dir, &whole), CP_OK);
     assert_int_equal(crawl_data_load_filtered(dir, &filter, &some), CP_OK);
     assert_int_equal(seen, 37);
@@ -238,8 +246,18 @@ static void test_crawl_link_filter(void **state)
     }
     assert_true(kept > 0);
     assert_int_equal(kept, some.link_count);
+    assert_int_equal(crawl_data_load_filtered(dir, &choosy, &asked), CP_OK);
+    assert_int_equal(seen_asked, kept); /* keep saw the canonical rows only */
+    assert_int_equal(asked.links_read, 37);
+    assert_int_equal(asked.link_count, kept);
+    for (size_t i = 0; i < kept; i++) {
+        assert_string_equal(asked.links[i].source, some.links[i].source);
+        assert_string_equal(asked.links[i].target, some.links[i].target);
+        assert_true(asked.links[i].source_page == crawl_data_find(&asked, asked.links[i].source));
+    }
     crawl_data_free(&whole);
     crawl_data_free(&some);
+    crawl_data_free(&asked);
     free(dir);
 }
 
