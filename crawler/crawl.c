@@ -668,7 +668,7 @@ int crawl_run(const struct crawl_options *options, struct crawl_result *result, 
             store_pages_stop(options->store); /* every page row committed (a failure is reported at the end) */
         collect_run_facts(&c);
         if (c.previous_run)
-            result->changes.gone = store_count_gone(options->store, c.previous_run);
+            result->changes.gone = crawl_count_gone(&c);
         crawl_blocked_findings(&c);
         crawl_judge_start(&c);
         if (c.previous_run)

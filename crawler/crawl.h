@@ -164,6 +164,7 @@ struct crawl_options {
 #define CRAWL_PAGE_BEYOND_DEPTH 0x100u     /* in scope, linked, not queued: deeper than --max-depth */
 #define CRAWL_PAGE_ORIGIN_ABANDONED 0x200u /* not fetched: its origin's failure budget was spent */
 #define CRAWL_PAGE_SAME_TEXT 0x800u        /* CRAWL_CHANGE_CHANGED, but the main text is the previous run's */
+#define CRAWL_PAGE_WAS_OK 0x1000u /* the previous run (a re-audit's) answered it 2xx: gone unless 2xx/3xx now */
 #define CRAWL_PAGE_BLOCKED \
     0x400u /* a rate limit or bot wall answered instead of the page (web/bot_wall),
                                          or its origin had asked to wait past the cap: not crawled,

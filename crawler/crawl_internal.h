@@ -262,6 +262,9 @@ bool crawl_replay_claim(struct crawl *c, const struct frontier_claim *claim);
 void crawl_prepare_conditional(struct crawl *c, uint32_t node, struct request *request);
 struct fetch_result *crawl_not_modified(struct crawl *c, struct request *request, struct fetch_result *response);
 void crawl_classify(struct crawl *c, uint32_t node, struct request *request);
+/* At the end of an incremental re-audit: the previous run's 2xx pages that did not answer 2xx or
+ * 3xx this time (CRAWL_PAGE_WAS_OK, set by the previous-run lookups, against the store's count). */
+uint64_t crawl_count_gone(struct crawl *c);
 /* At the end of an incremental re-audit: result->previous_lastmod from the previous run's sitemap
  * entries, and CRAWL_PAGE_SAME_TEXT on the changed pages those rules judge whose main text did not
  * change (a new nonce or date in the template is not a content change). */

@@ -81,6 +81,15 @@ static enum crawl_change stored_change(const struct store_response *r)
     return CRAWL_CHANGE_NONE;
 }
 
+/* Whether the previous run answered the page 2xx: what the pages gone since are counted from
+ * (crawl_count_gone). */
+static void note_previous(struct crawl *c, uint32_t node, const struct store_response *previous)
+{
+    struct crawl_page *page = crawl_page_of(c, node);
+    if (page && !previous->error && previous->status >= 200 && previous->status < 300)
+        page->flags |= CRAWL_PAGE_WAS_OK;
+}
+
 bool crawl_replay_claim(struct crawl *c, const struct frontier_claim *claim)
 {
     struct store *store = c->o->store;
@@ -88,6 +97,9 @@ bool crawl_replay_claim(struct crawl *c, const struct frontier_claim *claim)
         return false;
     const char *url = graph_url(c->graph, claim->node, NULL);
     struct store_page stored;
+    /* A resumed page is not asked of the previous run for validators: asked here for its status. */
+    if (c->previous_run && store_find_page(store, c->previous_run, url, false, &stored) == CP_OK)
+        note_previous(c, claim->node, &stored.response);
     if (store_find_page(store, c->o->replay_run, url, true, &stored) != CP_OK || stored.response.error)
         return false; /* a page whose fetch failed is asked again */
     struct page_signals *signals = NULL;
@@ -161,6 +173,7 @@ void crawl_prepare_conditional(struct crawl *c, uint32_t node, struct request *r
     struct store_page stored;
     if (store_find_page(c->o->store, c->previous_run, url, true, &stored) != CP_OK || stored.response.error)
         return;
+    note_previous(c, node, &stored.response);
     request->has_previous = true;
     request->previous_hash = stored.response.content_hash;
     /* Validators only for a page that can be replayed. */
@@ -235,6 +248,18 @@ void crawl_classify(struct crawl *c, uint32_t node, struct request *request)
     /* The same body as before: its stored signals instead of a parse. */
     if (request->previous_signals)
         take_previous(c, request);
+}
+
+uint64_t crawl_count_gone(struct crawl *c)
+{
+    uint64_t kept = 0;
+    size_t count = c->page_capacity < graph_node_count(c->graph) ? c->page_capacity : graph_node_count(c->graph);
+    for (size_t id = 0; id < count; id++) {
+        const struct crawl_page *page = &c->r->pages[id];
+        kept += (page->flags & CRAWL_PAGE_WAS_OK) && page->status >= 200 && page->status < 400;
+    }
+    uint64_t was_ok = store_count_ok(c->o->store, c->previous_run);
+    return was_ok > kept ? was_ok - kept : 0;
 }
 
 /* ---- lastmod truthfulness: the previous run's sitemap lastmods ---- */

@@ -240,10 +240,10 @@ static const char *const upgrades[] = {
     /* 4 -> 5: a run's findings counted by severity from the index alone (history, report.html's
      * trends): through findings_run each count read every finding's row, a quarter of a report */
     "CREATE INDEX findings_severity ON findings(run, severity);",
-    /* 5 -> 6: a run's pages with their status from the index alone: the pages gone since the
-     * previous run (store_count_gone) read every page row of both runs through the unique index, a
-     * tenth of a re-audit's wall time after its crawl */
-    "CREATE INDEX pages_status ON pages(run, url, status);",
+    /* 5 -> 6: a run's pages counted by status from the index alone (the pages gone since the
+     * previous run: store_count_ok); through the unique index each count read every page row. By
+     * (run, status), a run's rows arrive at the ends of few ranges: a batch dirties few pages of it. */
+    "CREATE INDEX pages_status ON pages(run, status);",
 };
 
 /* What upgrade `from` -> from + 1 adds to its SQL that comes from the code's own definitions: the
@@ -335,7 +335,7 @@ static const char *const statement_sql[ST_COUNT] = {
     /* An unchanged page's row refers to the row that holds its signals (pages.signals_run). */
     [ST_FIND_PAGE] = "SELECT p.status, p.content_type, p.content_encoding, p.location, p.x_robots_tag, p.link_header,"
                      " p.etag, p.last_modified, p.error, p.http_version, p.hsts, p.truncated, p.size, p.content_hash,"
-                     " p.ttfb_ms, p.total_ms, coalesce(p.signals, h.signals), coalesce(p.signals_run, p.run)"
+                     " p.ttfb_ms, p.total_ms, coalesce(p.signals, h.signals), coalesce(p.signals_run, p.run), p.change"
                      " FROM pages p LEFT JOIN pages h ON h.run = p.signals_run AND h.url = p.url"
                      " WHERE p.run = ? AND p.url = ?",
 };
@@ -624,10 +624,11 @@ int store_find_page(struct store *s, int64_t run, const char *url, bool with_sig
     }
     struct store_response *r = &out->response;
     buf_reset(&s->scratch);
-    size_t at[9];
+    size_t at[10];
     for (int i = 0; i < 8; i++) /* content_type .. error */
         at[i] = keep_text(s, st, i + 1);
     at[8] = keep_text(s, st, 13); /* content_hash */
+    at[9] = keep_text(s, st, 18); /* change: a resumed page keeps the one its first part recorded */
     const char **fields[9] = {&r->content_type,
                               &r->content_encoding,
                               &r->location,
@@ -640,6 +641,7 @@ int store_find_page(struct store *s, int64_t run, const char *url, bool with_sig
     for (int i = 0; i < 8; i++)
         *fields[i] = at[i] == SIZE_MAX ? NULL : s->scratch.data + at[i];
     const char *hash = at[8] == SIZE_MAX ? NULL : s->scratch.data + at[8];
+    r->change = at[9] == SIZE_MAX ? NULL : s->scratch.data + at[9];
     r->url = url;
     r->status = sqlite3_column_int(st, 0);
     r->http_version = sqlite3_column_int(st, 9);
@@ -1099,19 +1101,15 @@ int64_t store_previous_run(struct store *s, const char *site)
     return id;
 }
 
-uint64_t store_count_gone(struct store *s, int64_t previous)
+uint64_t store_count_ok(struct store *s, int64_t run)
 {
     sqlite3_stmt *st = NULL;
     uint64_t count = 0;
     if (sqlite3_prepare_v2(
-            s->db,
-            "SELECT count(*) FROM pages p INDEXED BY pages_status WHERE p.run = ?1"
-            " AND p.status BETWEEN 200 AND 299 AND NOT EXISTS (SELECT 1 FROM pages q"
-            " INDEXED BY pages_status WHERE q.run = ?2 AND q.url = p.url AND q.status BETWEEN 200 AND 399)",
+            s->db, "SELECT count(*) FROM pages INDEXED BY pages_status WHERE run = ? AND status BETWEEN 200 AND 299",
             -1, &st, NULL) != SQLITE_OK)
         return 0;
-    sqlite3_bind_int64(st, 1, previous);
-    sqlite3_bind_int64(st, 2, s->run);
+    sqlite3_bind_int64(st, 1, run);
     if (sqlite3_step(st) == SQLITE_ROW)
         count = (uint64_t)sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);

@@ -117,9 +117,9 @@ int store_find_page(struct store *store, int64_t run, const char *url, bool with
 /* The last complete run of the same site (start URL) before the current one, or 0: what an
  * incremental re-audit compares with and takes its validators from. */
 int64_t store_previous_run(struct store *store, const char *site);
-/* Pages of run `previous` that answered 2xx and that the current run did not find answering 2xx
- * or 3xx: the pages gone since. */
-uint64_t store_count_gone(struct store *store, int64_t previous);
+/* The pages of run `run` that answered 2xx (from the pages_status index alone); 0 when it cannot
+ * be read. */
+uint64_t store_count_ok(struct store *store, int64_t run);
 
 /* Each sitemap entry of run `run` (sitemaps.csv's rows): the page URL and its lastmod as written
  * there (W3C Datetime in UTC, "" or NULL when none), in no order. Stops at the first status other

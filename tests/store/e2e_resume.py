@@ -13,11 +13,16 @@ kill_early:  at the first page request (little or nothing stored yet);
 kill_middle: while /slow is in flight, after the pages before it were committed;
 kill_late:   while /g3, the second slow response behind /slow, is in flight;
 interrupted: a Ctrl-C'd audit (state "interrupted") is resumed the same way;
+reaudit:     a re-audit (a previous run in the store, one of its pages deleted since) killed while
+             /slow is in flight and resumed counts new / changed / unchanged / gone as the same
+             re-audit uninterrupted does (its resumed pages keep the change their first part
+             recorded), and lists the same findings;
 rate:        as kill_late at --rate 4: the resumed part replays its stored pages without waiting;
 no_run:      --resume with no store, or a store whose last run completed: exit 2 with a message.
 """
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -25,7 +30,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "crawl"))
-from e2e import BOUND, CRAWLPACK, Failure, Server, check, read_csv, run_cases  # noqa: E402
+from e2e import BOUND, CRAWLPACK, SITES, Failure, Server, check, read_csv, run_cases  # noqa: E402
 
 SITE = "store"
 HOST = "store.test"
@@ -174,6 +179,55 @@ def case_rate(server, work):
 
 def case_interrupted(server, work):
     killed_then_resumed(server, work, lambda p: "/slow" in p, 1.5, signal.SIGINT, 130)
+
+
+def changes(out):
+    with open(os.path.join(out, "crawl.json")) as f:
+        return json.load(f).get("changes")
+
+
+def case_reaudit(server, work):
+    site = os.path.join(work, "site")
+    shutil.copytree(os.path.join(SITES, SITE), site)
+    s = Server(server, site)
+    try:
+        first = os.path.join(work, "first")
+        run(audit_args(s, first), 0)
+        os.unlink(os.path.join(site, "fe.html"))  # 2xx in the first run, 404 now: gone
+        full, out = os.path.join(work, "full"), os.path.join(work, "resumed")
+        shutil.copytree(first, full)
+        shutil.copytree(first, out)
+        run(audit_args(s, full), 0)
+        want = changes(full)
+        check(want and want["previous_run"] == 1 and want["gone"] == 1, "the uninterrupted re-audit's changes %s" % want)
+        start = len(s.requests())
+        process = subprocess.Popen([CRAWLPACK] + audit_args(s, out), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            wait_for(lambda: "/slow" in paths(s, start), "/slow")
+            time.sleep(1.5)
+            process.send_signal(signal.SIGKILL)
+            process.communicate(timeout=BOUND)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        connection = sqlite3.connect("file:%s?mode=ro" % os.path.join(out, "crawl.db"), uri=True)
+        try:
+            stored = connection.execute("SELECT count(*) FROM pages WHERE run = 2").fetchone()[0]
+        finally:
+            connection.close()
+        check(stored > 0, "the killed re-audit stored nothing: nothing is resumed")
+        result = run(audit_args(s, out)[:1] + ["--resume", "--out", out], 0)
+        check("resuming run 2 of" in result.stderr, "stderr %s" % result.stderr)
+        # replayed counts the work (pages answered from the store): the resumed part answers its
+        # first part's pages from there too; the rest are facts of the site and must agree
+        got = changes(out)
+        facts_of = lambda c: {k: v for k, v in (c or {}).items() if k != "replayed"}  # noqa: E731
+        check(facts_of(got) == facts_of(want), "resumed changes %s, uninterrupted %s" % (got, want))
+        check(fingerprints(out) == fingerprints(full), "resumed findings differ:\n%s\n%s" % (
+            fingerprints(out), fingerprints(full)))
+    finally:
+        s.stop()
 
 
 def case_no_run(server, work):
