@@ -10,7 +10,7 @@ RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       build-essential cmake pkg-config dpkg-dev file \
       libcurl4-openssl-dev libxml2-dev libgumbo-dev uthash-dev libidn2-dev zlib1g-dev libyaml-dev \
-      libsqlite3-dev libjansson-dev libnats-dev \
+      libsqlite3-dev libjansson-dev libnats-dev libjemalloc-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .

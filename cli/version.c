@@ -2,7 +2,7 @@
 /* cli/version: `crawlpack --version` (-V, `crawlpack version`): crawlpack's version and the
  * libraries it runs with, like `curl -V`, so a bug report says which libcurl, TLS library and
  * parsers took part. Run-time versions where the library can tell (libcurl, libxml2, libyaml,
- * sqlite, jansson, libidn2, zlib); gumbo's is the one it was built against. */
+ * sqlite, jansson, libidn2, zlib, jemalloc); gumbo's is the one it was built against. */
 #include <curl/curl.h>
 #include <idn2.h>
 #include <jansson.h>
@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <yaml.h>
 #include <zlib.h>
+#ifdef CRAWLPACK_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#endif
 
 #include "cli/cli.h"
 
@@ -24,6 +27,21 @@ static void print_libxml2_version(void)
     int number = 0;
     sscanf(xmlParserVersion, "%d", &number);
     printf("libxml2 %d.%d.%d\n", number / 10000, number / 100 % 100, number % 100);
+}
+
+/* The allocator the program runs with: jemalloc's own answer when it is linked (CMakeLists.txt),
+ * so a build that only thinks it has it says otherwise. */
+static void print_allocator(void)
+{
+#ifdef CRAWLPACK_JEMALLOC
+    const char *version = NULL;
+    size_t size = sizeof version;
+    if (mallctl("version", &version, &size, NULL, 0) == 0 && version) {
+        printf("malloc jemalloc %s\n", version);
+        return;
+    }
+#endif
+    puts("malloc system (the C library's, or a sanitizer's)");
 }
 
 /* curl -V's feature names for the bits crawlpack relies on. */
@@ -65,6 +83,7 @@ int cmd_version(int argc, char **argv)
     printf("jansson %s\n", jansson_version_str());
     printf("libidn2 %s\n", idn2_check_version(NULL));
     printf("zlib %s\n", zlibVersion());
+    print_allocator();
     print_curl_features(curl);
     return EXIT_OK;
 }

@@ -5,7 +5,7 @@
 set -eu
 packages="build-essential cmake pkg-config git
 libcurl4-openssl-dev libxml2-dev libgumbo-dev uthash-dev libidn2-dev zlib1g-dev libyaml-dev
-libsqlite3-dev libjansson-dev libnats-dev nats-server libmicrohttpd-dev libbrotli-dev libcmocka-dev
+libsqlite3-dev libjansson-dev libnats-dev libjemalloc-dev nats-server libmicrohttpd-dev libbrotli-dev libcmocka-dev
 clang clang-format libclang-rt-14-dev libxml2-utils python3 python3-jsonschema python3-yaml openssl
 chromium"
 if [ "${1:-}" = "--bench" ]; then

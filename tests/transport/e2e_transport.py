@@ -139,7 +139,7 @@ def case_version(server, out):
     check(result.returncode == 0, "exit %d" % result.returncode)
     for pattern in (r"^crawlpack \d+\.\d+\.\d+$", r"^libcurl \d+\.\d+", r"^TLS \S+", r"^libxml2 \d+\.\d+\.\d+$",
                     r"^gumbo \d+\.\d+", r"^libyaml \d+\.\d+", r"^sqlite \d+\.\d+", r"^jansson \d+\.\d+",
-                    r"^Features: .*HTTP2"):
+                    r"^malloc (jemalloc \d+\.\d+|system)", r"^Features: .*HTTP2"):
         check(re.search(pattern, result.stdout, re.M), "no line like %s in\n%s" % (pattern, result.stdout))
 
 
