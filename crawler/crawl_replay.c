@@ -81,12 +81,12 @@ static enum crawl_change stored_change(const struct store_response *r)
     return CRAWL_CHANGE_NONE;
 }
 
-/* Whether the previous run answered the page 2xx: what the pages gone since are counted from
- * (crawl_count_gone). */
+/* Whether the previous run stored a 2xx for the page (store_count_ok counts the same rows): what
+ * the pages gone since are counted from (crawl_count_gone). */
 static void note_previous(struct crawl *c, uint32_t node, const struct store_response *previous)
 {
     struct crawl_page *page = crawl_page_of(c, node);
-    if (page && !previous->error && previous->status >= 200 && previous->status < 300)
+    if (page && previous->status >= 200 && previous->status < 300)
         page->flags |= CRAWL_PAGE_WAS_OK;
 }
 
@@ -171,9 +171,11 @@ void crawl_prepare_conditional(struct crawl *c, uint32_t node, struct request *r
         return;
     const char *url = graph_url(c->graph, node, NULL);
     struct store_page stored;
-    if (store_find_page(c->o->store, c->previous_run, url, true, &stored) != CP_OK || stored.response.error)
+    if (store_find_page(c->o->store, c->previous_run, url, true, &stored) != CP_OK)
         return;
     note_previous(c, node, &stored.response);
+    if (stored.response.error)
+        return;
     request->has_previous = true;
     request->previous_hash = stored.response.content_hash;
     /* Validators only for a page that can be replayed. */

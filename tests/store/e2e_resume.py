@@ -94,6 +94,19 @@ def wait_for(condition, what):
     check(condition(), "the crawl never got to %s" % what)
 
 
+def settled_count(server):
+    """The server's request count once its log stops growing: a request the killed process had in
+    flight is logged when the server is done with it, which may be after the kill."""
+    count, deadline = len(server.requests()), time.monotonic() + BOUND
+    while time.monotonic() < deadline:
+        time.sleep(0.3)
+        now = len(server.requests())
+        if now == count:
+            return count
+        count = now
+    return count
+
+
 def killed_then_resumed(server_path, work, kill_when, settle_s, sig=signal.SIGKILL, expect_rc=None, extra=(),
                         resume=None):
     """resume: a dict that gets the resumed part's wall time in seconds and its requests."""
@@ -119,7 +132,7 @@ def killed_then_resumed(server_path, work, kill_when, settle_s, sig=signal.SIGKI
             check(process.returncode == expect_rc, "the stopped audit exited %d: %s" % (process.returncode, stderr))
         db = os.path.join(out, "crawl.db")
         stored = stored_urls(db)
-        resumed_at = len(s.requests())
+        resumed_at = settled_count(s)
         began = time.monotonic()
         result = run(audit_args(s, out)[:1] + ["--resume", "--out", out], 0)
         if resume is not None:
