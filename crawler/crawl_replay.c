@@ -97,9 +97,6 @@ bool crawl_replay_claim(struct crawl *c, const struct frontier_claim *claim)
         return false;
     const char *url = graph_url(c->graph, claim->node, NULL);
     struct store_page stored;
-    /* A resumed page is not asked of the previous run for validators: asked here for its status. */
-    if (c->previous_run && store_find_page(store, c->previous_run, url, false, &stored) == CP_OK)
-        note_previous(c, claim->node, &stored.response);
     if (store_find_page(store, c->o->replay_run, url, true, &stored) != CP_OK || stored.response.error)
         return false; /* a page whose fetch failed is asked again */
     struct page_signals *signals = NULL;
@@ -121,6 +118,11 @@ bool crawl_replay_claim(struct crawl *c, const struct frontier_claim *claim)
     request->replay_hash = stored.response.content_hash;
     request->replay_signals = signals;
     request->replay_signals_run = signals ? stored.signals_run : 0;
+    /* A resumed page is not asked of the previous run for validators (crawl_prepare_conditional):
+     * asked here for its status, once stored is read (a lookup's strings last until the next). */
+    struct store_page previous;
+    if (c->previous_run && store_find_page(store, c->previous_run, url, false, &previous) == CP_OK)
+        note_previous(c, claim->node, &previous.response);
     c->pages_started++;
     c->r->pages_replayed++;
     crawl_handle_response(response, c); /* frees response and request */

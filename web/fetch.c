@@ -29,7 +29,8 @@ struct fetcher {
     struct transfer *transfers; /* in flight, doubly linked, so fetcher_free can abort them */
     size_t in_flight;
     /* Easy handles of finished transfers, reset and kept for the next ones (at most idle_max): a
-     * new handle per request was a tenth of the fetch loop's time on a re-audit of 304s. */
+     * new handle per request, made and freed, was about 3% of the fetch loop's time on a re-audit
+     * of 304s. */
     CURL **idle;
     size_t idle_count, idle_max;
 };

@@ -61,10 +61,13 @@ def facts(out):
     return sorted(tuple(r[c] for c in FACT_COLUMNS) for r in read_csv(os.path.join(out, "pages.csv")))
 
 
-def stored_urls(db):
+def stored_urls(db, run=None):
+    """The URLs the store holds pages for: of every run, or of run `run`."""
     connection = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
     try:
-        return {r[0] for r in connection.execute("SELECT url FROM pages")}
+        if run is None:
+            return {r[0] for r in connection.execute("SELECT url FROM pages")}
+        return {r[0] for r in connection.execute("SELECT url FROM pages WHERE run = ?", (run,))}
     finally:
         connection.close()
 
@@ -107,6 +110,24 @@ def settled_count(server):
     return count
 
 
+def stop_audit(server, out, kill_when, settle_s, sig=signal.SIGKILL, extra=()):
+    """Start an audit into out, send it sig settle_s after kill_when(the paths it requested) holds,
+    and return its exit status and stderr."""
+    start = len(server.requests())
+    process = subprocess.Popen([CRAWLPACK] + audit_args(server, out, extra), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    try:
+        wait_for(lambda: kill_when(paths(server, start)), "the kill point")
+        time.sleep(settle_s)
+        process.send_signal(sig)
+        _, stderr = process.communicate(timeout=BOUND)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    return process.returncode, stderr
+
+
 def killed_then_resumed(server_path, work, kill_when, settle_s, sig=signal.SIGKILL, expect_rc=None, extra=(),
                         resume=None):
     """resume: a dict that gets the resumed part's wall time in seconds and its requests."""
@@ -118,18 +139,9 @@ def killed_then_resumed(server_path, work, kill_when, settle_s, sig=signal.SIGKI
         page_gets = [p for p in paths(s) if is_page(p)]
         out = os.path.join(work, "resumed")
         start = len(s.requests())
-        process = subprocess.Popen([CRAWLPACK] + audit_args(s, out, extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        try:
-            wait_for(lambda: kill_when(paths(s, start)), "the kill point")
-            time.sleep(settle_s)
-            process.send_signal(sig)
-            _, stderr = process.communicate(timeout=BOUND)
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
+        returncode, stderr = stop_audit(s, out, kill_when, settle_s, sig, extra)
         if expect_rc is not None:
-            check(process.returncode == expect_rc, "the stopped audit exited %d: %s" % (process.returncode, stderr))
+            check(returncode == expect_rc, "the stopped audit exited %d: %s" % (returncode, stderr))
         db = os.path.join(out, "crawl.db")
         stored = stored_urls(db)
         resumed_at = settled_count(s)
@@ -199,6 +211,11 @@ def changes(out):
         return json.load(f).get("changes")
 
 
+def site_changes(changes):
+    """crawl.json's changes but replayed, which counts the run's work rather than the site's facts."""
+    return {k: v for k, v in (changes or {}).items() if k != "replayed"}
+
+
 def case_reaudit(server, work):
     site = os.path.join(work, "site")
     shutil.copytree(os.path.join(SITES, SITE), site)
@@ -213,30 +230,14 @@ def case_reaudit(server, work):
         run(audit_args(s, full), 0)
         want = changes(full)
         check(want and want["previous_run"] == 1 and want["gone"] == 1, "the uninterrupted re-audit's changes %s" % want)
-        start = len(s.requests())
-        process = subprocess.Popen([CRAWLPACK] + audit_args(s, out), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        try:
-            wait_for(lambda: "/slow" in paths(s, start), "/slow")
-            time.sleep(1.5)
-            process.send_signal(signal.SIGKILL)
-            process.communicate(timeout=BOUND)
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-        connection = sqlite3.connect("file:%s?mode=ro" % os.path.join(out, "crawl.db"), uri=True)
-        try:
-            stored = connection.execute("SELECT count(*) FROM pages WHERE run = 2").fetchone()[0]
-        finally:
-            connection.close()
-        check(stored > 0, "the killed re-audit stored nothing: nothing is resumed")
+        stop_audit(s, out, lambda p: "/slow" in p, 1.5)
+        check(stored_urls(os.path.join(out, "crawl.db"), 2), "the killed re-audit stored nothing: nothing is resumed")
         result = run(audit_args(s, out)[:1] + ["--resume", "--out", out], 0)
         check("resuming run 2 of" in result.stderr, "stderr %s" % result.stderr)
         # replayed counts the work (pages answered from the store): the resumed part answers its
         # first part's pages from there too; the rest are facts of the site and must agree
         got = changes(out)
-        facts_of = lambda c: {k: v for k, v in (c or {}).items() if k != "replayed"}  # noqa: E731
-        check(facts_of(got) == facts_of(want), "resumed changes %s, uninterrupted %s" % (got, want))
+        check(site_changes(got) == site_changes(want), "resumed changes %s, uninterrupted %s" % (got, want))
         check(fingerprints(out) == fingerprints(full), "resumed findings differ:\n%s\n%s" % (
             fingerprints(out), fingerprints(full)))
     finally:
