@@ -23,7 +23,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "crawl"))
-from e2e import CRAWLPACK, Failure, Server, check, free_port, run_cases  # noqa: E402
+from e2e import CRAWLPACK, Failure, Server, check, free_port, read_csv, run_cases  # noqa: E402
 
 BOUND = 60          # seconds any single wait may take
 MAX_PAYLOAD = 4096  # small: a result is split into chunks
@@ -138,6 +138,23 @@ def fingerprints(folder):
         return sorted((x["rule"], x["fingerprint"]) for x in json.load(f)["findings"])
 
 
+def difference(fleet_folder, local_folder):
+    """What a failed comparison shows: the findings only one side has (rule, URL, message) and the
+    pages either side requested and could not fetch, so a flaky run names its cause."""
+    def findings(folder):
+        with open(os.path.join(folder, "findings.json")) as f:
+            return {(x["rule"], x["fingerprint"]): (x.get("url"), x.get("message")) for x in json.load(f)["findings"]}
+
+    def errors(folder):
+        return [(r["url"], r["status"], r["error"]) for r in read_csv(os.path.join(folder, "pages.csv"))
+                if r["error"] and not r["error"].startswith("not fetched")]
+
+    got, want = findings(fleet_folder), findings(local_folder)
+    return "only the fleet's: %s; only the single audit's: %s; pages with errors, fleet %s, single %s" % (
+        [got[k] for k in sorted(set(got) - set(want))], [want[k] for k in sorted(set(want) - set(got))],
+        errors(fleet_folder), errors(local_folder))
+
+
 def same_tree(a, b):
     compare = filecmp.dircmp(a, b)
     if compare.left_only or compare.right_only or compare.diff_files or compare.funny_files:
@@ -215,7 +232,9 @@ def case_cluster(server, work):
             subprocess.run([CRAWLPACK, "audit", "--no-config", "--quiet", "--out", local] + AUDIT_ARGS
                            + [row["origin"] + "/"], capture_output=True, timeout=BOUND)
             got, want = fingerprints(os.path.join(out1, row["folder"])), fingerprints(local)
-            check(got == want, "%s: fleet findings %s, single audit %s" % (row["origin"], got, want))
+            if got != want:
+                raise Failure("%s: the fleet's findings are not the single audit's: %s" %
+                              (row["origin"], difference(os.path.join(out1, row["folder"]), local)))
             for name in ("crawl.json", "pages.csv", "links.csv", "findings.csv"):
                 check(os.path.isfile(os.path.join(out1, row["folder"], name)), "%s lacks %s" % (row["folder"], name))
 
