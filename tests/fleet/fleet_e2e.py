@@ -108,8 +108,12 @@ class Fleet:
 
     def start_worker(self, name):
         log = open(os.path.join(self.work, "worker-%s.log" % name), "w")
+        # the job folders a worker makes go under the test's folder: one killed with SIGKILL cannot
+        # remove its own, and the test's clean-up removes them with everything else
+        tmp = os.path.join(self.work, "tmp-" + name)
+        os.makedirs(tmp, exist_ok=True)
         process = subprocess.Popen([CRAWLPACK, "fleet", "worker", "--nats", self.cluster.url, "--name", name],
-                                   stdout=log, stderr=subprocess.STDOUT)
+                                   stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, TMPDIR=tmp))
         self.workers[name] = (process, log)
 
     def stop_workers(self):
