@@ -465,8 +465,8 @@ static bool wants_report_html(const struct audit_request *request)
     return request->out_dir && formats_include(request_formats(request), "html");
 }
 
-static int start_report_html(const struct audit_request *request, struct report_html_job **job, char *error,
-                             size_t error_size)
+static int start_report_html(const struct audit_request *request, const struct audit_result *result,
+                             struct report_html_job **job, char *error, size_t error_size)
 {
     *job = NULL;
     if (!wants_report_html(request))
@@ -474,7 +474,7 @@ static int start_report_html(const struct audit_request *request, struct report_
     struct buf path = BUF_INIT;
     int status = buf_printf(&path, "%s/%s", request->out_dir, REPORT_HTML_FILE);
     if (status == CP_OK)
-        status = report_html_job_start(request->out_dir, buf_str(&path), job);
+        status = report_html_job_start(request->out_dir, buf_str(&path), &result->crawl.links_canonical_rows, job);
     if (status != CP_OK)
         fail(error, error_size, status, "cannot write %s: %s", buf_str(&path), cp_strerror(status));
     buf_free(&path);
@@ -515,7 +515,7 @@ int audit_run(const struct audit_request *request, struct audit_result *result, 
     status = crawl(request, &watch, result, &store, error, error_size);
     struct report_html_job *report = NULL;
     if (status == CP_OK)
-        status = start_report_html(request, &report, error, error_size);
+        status = start_report_html(request, result, &report, error, error_size);
     if (status == CP_OK) {
         fill_context(request, result);
         open_root_files(request, result);

@@ -135,18 +135,23 @@ static int read_line(struct reader *rd, const char *p, const char *end)
     return status;
 }
 
-/* glibc sizes a buffer it allocates itself by the file system's block (4 KB): a 100 MB links.csv
- * was 28,000 reads. */
-#define READ_BUFFER_SIZE (1 << 20)
 
 int csv_read_file(const char *path, csv_record_fn callback, void *context)
 {
     FILE *in = fopen(path, "rb");
     if (!in)
         return CP_ERR_IO;
-    char *buffer = malloc(READ_BUFFER_SIZE);
+    char *buffer = malloc(CSV_READ_BUFFER_SIZE);
     if (buffer)
-        setvbuf(in, buffer, _IOFBF, READ_BUFFER_SIZE);
+        setvbuf(in, buffer, _IOFBF, CSV_READ_BUFFER_SIZE);
+    int status = csv_read_stream(in, path, callback, context);
+    fclose(in);
+    free(buffer);
+    return status;
+}
+
+int csv_read_stream(FILE *in, const char *path, csv_record_fn callback, void *context)
+{
     struct reader rd = {{BUF_INIT, NULL, NULL, 0, 0}, false, false, false, 1, 1, callback, context};
     int status = CP_OK;
     char *text = NULL;
@@ -168,12 +173,38 @@ int csv_read_file(const char *path, csv_record_fn callback, void *context)
         status = emit_record(r, callback, context, rd.record_line);
     if (status == CP_OK && ferror(in))
         status = CP_ERR_IO;
-    fclose(in);
-    free(buffer);
     buf_free(&r->text);
     free(r->starts);
     free(r->fields);
     return status;
+}
+
+void csv_row_index_add(struct csv_row_index *index, int64_t offset, bool listed)
+{
+    index->records++;
+    if (!listed || !index->complete)
+        return;
+    if (offset < 0 || (index->count && (uint64_t)offset <= index->offsets[index->count - 1])) {
+        index->complete = false;
+        return;
+    }
+    if (index->count == index->capacity) {
+        size_t capacity = index->capacity ? index->capacity * 2 : 1024;
+        uint64_t *grown = realloc(index->offsets, capacity * sizeof *grown);
+        if (!grown) {
+            index->complete = false;
+            return;
+        }
+        index->offsets = grown;
+        index->capacity = capacity;
+    }
+    index->offsets[index->count++] = (uint64_t)offset;
+}
+
+void csv_row_index_free(struct csv_row_index *index)
+{
+    free(index->offsets);
+    memset(index, 0, sizeof *index);
 }
 
 int csv_column(char **header, size_t count, const char *name)

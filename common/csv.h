@@ -12,13 +12,38 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 typedef int (*csv_record_fn)(void *context, char **fields, size_t count, unsigned line);
 
+/* The stdio buffer csv_read_file gives its stream. glibc sizes a buffer it allocates itself by the
+ * file system's block (4 KB): a 100 MB links.csv was 28,000 reads. */
+#define CSV_READ_BUFFER_SIZE (1 << 20)
+
+/* A callback's status that ends a read early without an error; the read returns it. */
+#define CSV_STOP 1
+
 /* Returns CP_OK, CP_ERR_IO (cannot open: errno set), CP_ERR_PARSE (an unterminated quote; logged
  * with path:line), CP_ERR_NOMEM, or the callback's status. */
 int csv_read_file(const char *path, csv_record_fn callback, void *context);
+/* The same from an open stream's position (name: for messages). A callback that stops the read
+ * leaves the stream just after its record, where a reader may go on (or fseeko elsewhere: a
+ * record that starts at a csv_row_index offset). Line numbers count from the position. */
+int csv_read_stream(FILE *in, const char *name, csv_record_fn callback, void *context);
+
+/* Where some records of a file start (byte offsets, ascending) and how many records follow its
+ * header: what the writer of a file can hand a reader of it, which may then go straight to those
+ * records (crawler/link_rows lists links.csv's canonical rows for report.html). */
+struct csv_row_index {
+    uint64_t *offsets;
+    size_t count, capacity;
+    uint64_t records;
+    bool complete; /* every such record is listed: false once an offset could not be added */
+};
+/* Add the record written next at offset (-1: unknown, from a failed ftello), and count it. */
+void csv_row_index_add(struct csv_row_index *index, int64_t offset, bool listed);
+void csv_row_index_free(struct csv_row_index *index);
 
 /* Column lookup in a header record: the index of name, or -1. */
 int csv_column(char **header, size_t count, const char *name);

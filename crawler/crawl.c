@@ -664,6 +664,8 @@ int crawl_run(const struct crawl_options *options, struct crawl_result *result, 
         crawl_loop(&c);
         stop_workers(&c);
         result->links_incomplete = link_rows_stop(&c.link_rows) > 0; /* links.csv is complete */
+        result->links_canonical_rows = c.link_rows.canonical_rows;
+        memset(&c.link_rows.canonical_rows, 0, sizeof c.link_rows.canonical_rows);
         if (options->store)
             store_pages_stop(options->store); /* every page row committed (a failure is reported at the end) */
         collect_run_facts(&c);
@@ -687,6 +689,7 @@ int crawl_run(const struct crawl_options *options, struct crawl_result *result, 
     frontier_free(c.frontier);
     crawl_render_stop(&c); /* when the workers never started */
     link_rows_stop(&c.link_rows);
+    csv_row_index_free(&c.link_rows.canonical_rows); /* when the crawl did not get as far */
     handoff_free(&c.jobs);
     handoff_free(&c.render_jobs);
     handoff_free(&c.outcomes);
@@ -753,6 +756,7 @@ void crawl_result_free(struct crawl_result *r)
     }
     free(r->pages);
     free(r->previous_lastmod);
+    csv_row_index_free(&r->links_canonical_rows);
     for (size_t i = 0; i < r->sitemap_count; i++) {
         free(r->sitemaps[i].url);
         free(r->sitemaps[i].error);

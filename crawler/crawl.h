@@ -38,6 +38,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "common/csv.h"
 #include "crawler/frontier.h"
 #include "web/fetch.h"
 #include "findings/findings.h"
@@ -335,6 +336,7 @@ struct crawl_result {
     size_t memory_bytes; /* graph + page records + frontier at the end */
     bool interrupted;
     bool links_incomplete;                    /* links.csv lost rows (out of memory): not written */
+    struct csv_row_index links_canonical_rows; /* links.csv's canonical rows (crawler/link_rows.h) */
     bool truncated_by_limit;                  /* --max-pages / --max-duration stopped it */
     const char *stopped_by;                   /* "--max-pages" or "--max-duration" (static), or NULL */
     struct crawl_partial partial;             /* in-scope URLs found but not fetched, by why */

@@ -8,7 +8,7 @@
 #include "crawler/crawl_output.h"
 #include "linkgraph/graph.h"
 
-static void write_rows(FILE *out, const struct link_batch *b)
+static void write_rows(struct link_rows *w, const struct link_batch *b)
 {
     for (size_t i = 0; i < b->count; i++) {
         const struct link_row *r = &b->rows[i];
@@ -17,7 +17,10 @@ static void write_rows(FILE *out, const struct link_batch *b)
         /* <link rel=next/prev> (or a Link header's) is its own kind: no <a> a visitor can click,
          * though the graph follows it as a link (rel_extra is set for those only). */
         const char *kind = r->rel_extra ? r->rel_extra : graph_edge_kind_name(graph_edge_kind(r->meta));
-        crawl_output_link_row(out, b->source, r->target, kind, rel, r->anchor, r->followable, r->rendered,
+        /* ftello reads stdio's own count (no system call once the first write has set it) */
+        bool canonical = !r->rel_extra && graph_edge_kind(r->meta) == GRAPH_EDGE_CANONICAL;
+        csv_row_index_add(&w->canonical_rows, canonical ? (int64_t)ftello(w->out) : -1, canonical);
+        crawl_output_link_row(w->out, b->source, r->target, kind, rel, r->anchor, r->followable, r->rendered,
                               (r->meta & GRAPH_EDGE_FROM_HEADER) != 0);
     }
 }
@@ -25,7 +28,7 @@ static void write_rows(FILE *out, const struct link_batch *b)
 /* Write b's rows, free it and its owner; returns the rows it lost. */
 static size_t write_batch(struct link_rows *w, struct link_batch *b)
 {
-    write_rows(w->out, b);
+    write_rows(w, b);
     size_t lost = b->lost;
     if (b->owner && w->free_owner)
         w->free_owner(b->owner);
@@ -58,6 +61,7 @@ void link_rows_start(struct link_rows *w, FILE *out, void (*free_owner)(void *ow
     memset(w, 0, sizeof *w);
     w->out = out;
     w->free_owner = free_owner;
+    w->canonical_rows.complete = out != NULL;
     if (!out)
         return;
     batch_queue_init(&w->queue, LINK_ROWS_WAKE_BATCH, LINK_ROWS_MAX_QUEUED);

@@ -31,6 +31,7 @@
 #include <stdio.h>
 
 #include "common/batch_queue.h"
+#include "common/csv.h"
 
 #define LINK_ROWS_WAKE_BATCH 64
 #define LINK_ROWS_MAX_QUEUED 1024
@@ -56,6 +57,10 @@ struct link_batch {
 
 struct link_rows {
     FILE *out;
+    /* Where links.csv's canonical rows start, and its row count: report.html's reader, once only
+     * canonical references can still be picked, goes straight to them (reports/crawl_data). The
+     * writer's while it runs; the caller's (csv_row_index_free) after link_rows_stop. */
+    struct csv_row_index canonical_rows;
     void (*free_owner)(void *owner);
     struct batch_queue queue;
     bool started;

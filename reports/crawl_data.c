@@ -319,6 +319,89 @@ static int read_csv(struct crawl_data *data, const char *name, csv_record_fn cal
     return status;
 }
 
+/* ---- links.csv with its writer's index of canonical rows ---- */
+
+/* Whether the filter still wants a row of any kind but a canonical reference. */
+static bool wants_more_than_canonicals(const struct crawl_link_filter *filter)
+{
+    if (!filter || !filter->wants)
+        return true;
+    for (int kind = LINK_A; kind <= LINK_OTHER; kind++)
+        if (kind != LINK_CANONICAL && filter->wants(filter->context, (enum crawl_link_kind)kind))
+            return true;
+    return false;
+}
+
+static int link_record_until_canonicals_only(void *context, char **fields, size_t count, unsigned line)
+{
+    struct csv_context *ctx = context;
+    int status = link_record(context, fields, count, line);
+    if (status == CP_OK && ctx->have_header && !wants_more_than_canonicals(ctx->data->link_filter))
+        return CSV_STOP;
+    return status;
+}
+
+static int one_link_record(void *context, char **fields, size_t count, unsigned line)
+{
+    int status = link_record(context, fields, count, line);
+    return status == CP_OK ? CSV_STOP : status;
+}
+
+/* The rows from the first whose offset is at least from, one at a time. */
+static int read_indexed_rows(struct csv_context *ctx, FILE *in, const struct csv_row_index *index, uint64_t from)
+{
+    size_t low = 0, high = index->count;
+    while (low < high) {
+        size_t middle = low + (high - low) / 2;
+        if (index->offsets[middle] < from)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    int status = CP_OK;
+    for (size_t i = low; status == CP_OK && i < index->count; i++) {
+        if (fseeko(in, (off_t)index->offsets[i], SEEK_SET) != 0)
+            return CP_ERR_IO;
+        status = csv_read_stream(in, ctx->path, one_link_record, ctx);
+        status = status == CSV_STOP ? CP_OK : status == CP_OK ? CP_ERR_PARSE : status; /* CP_OK: no row there */
+    }
+    return status;
+}
+
+/* links.csv as read_csv reads it, but once the filter wants canonical references only, the rows
+ * after are those index lists, read where they start: the rest would be counted and dropped. On a
+ * 20,000-page site that is three rows in four; on a 200,000-page one, all but a few percent. */
+static int read_links_indexed(struct crawl_data *data, const struct csv_row_index *index, bool *present)
+{
+    char *path = path_join(data->dir, "links.csv");
+    FILE *in = path ? fopen(path, "rb") : NULL;
+    if (!in) {
+        int status = !path ? CP_ERR_NOMEM : errno == ENOENT ? CP_OK : CP_ERR_IO;
+        if (status == CP_ERR_IO)
+            log_error("%s: cannot read: %s", path, strerror(errno));
+        *present = false;
+        free(path);
+        return status;
+    }
+    char *buffer = malloc(CSV_READ_BUFFER_SIZE);
+    if (buffer)
+        setvbuf(in, buffer, _IOFBF, CSV_READ_BUFFER_SIZE);
+    struct csv_context ctx = {data, path, {0}, false, CP_OK};
+    int status = csv_read_stream(in, path, link_record_until_canonicals_only, &ctx);
+    if (status == CSV_STOP) {
+        off_t at = ftello(in);
+        size_t read_so_far = data->links_read;
+        status = at < 0 ? CP_ERR_IO : read_indexed_rows(&ctx, in, index, (uint64_t)at);
+        /* every row the file has was counted, read or not */
+        data->links_read = index->records >= read_so_far ? (size_t)index->records : read_so_far;
+    }
+    *present = ctx.have_header;
+    fclose(in);
+    free(buffer);
+    free(path);
+    return status;
+}
+
 /* ---- the same rows from another source (crawl_data_rows.h) ---- */
 
 struct crawl_rows {
@@ -672,8 +755,8 @@ int crawl_data_load(const char *dir, struct crawl_data *data)
 
 /* The folder's files; findings.json too unless with_findings_json is false (its parse is then not
  * started: the caller's findings come from crawl_data_take_findings). */
-static int load_files(const char *dir, const struct crawl_link_filter *filter, bool with_findings_json,
-                      struct crawl_data *data)
+static int load_files(const char *dir, const struct crawl_link_filter *filter,
+                      const struct csv_row_index *links_index, bool with_findings_json, struct crawl_data *data)
 {
     memset(data, 0, sizeof(*data));
     data->link_filter = filter;
@@ -702,7 +785,8 @@ static int load_files(const char *dir, const struct crawl_link_filter *filter, b
     }
     free(pages_path);
     if (status == CP_OK)
-        status = read_csv(data, "links.csv", link_record, &present);
+        status = links_index && links_index->complete ? read_links_indexed(data, links_index, &present)
+                                                      : read_csv(data, "links.csv", link_record, &present);
     data->has_links = present;
     if (status == CP_OK)
         status = read_csv(data, "sitemaps.csv", entry_record, &present);
@@ -726,12 +810,13 @@ static int load_files(const char *dir, const struct crawl_link_filter *filter, b
 
 int crawl_data_load_filtered(const char *dir, const struct crawl_link_filter *filter, struct crawl_data *data)
 {
-    return load_files(dir, filter, true, data);
+    return load_files(dir, filter, NULL, true, data);
 }
 
-int crawl_data_load_files(const char *dir, const struct crawl_link_filter *filter, struct crawl_data *data)
+int crawl_data_load_files(const char *dir, const struct crawl_link_filter *filter,
+                          const struct csv_row_index *links_index, struct crawl_data *data)
 {
-    return load_files(dir, filter, false, data);
+    return load_files(dir, filter, links_index, false, data);
 }
 
 int crawl_data_take_findings(struct crawl_data *data, const struct report_findings *findings)

@@ -93,7 +93,9 @@ struct crawl_data;
 struct crawl_link_filter {
     bool (*keep)(void *context, const struct crawl_data *data, struct crawl_link *link);
     /* Asked first, with the row's kind only: false skips the row before its ends are looked up
-     * (it is counted in links_read, and keep never sees it). NULL: every row goes to keep. */
+     * (it is counted in links_read, and keep never sees it). NULL: every row goes to keep. Once
+     * it has said false for a kind it must keep saying so: a reader with an index of the file's
+     * rows of one kind (crawl_data_load_files) goes straight to those once only they are wanted. */
     bool (*wants)(void *context, enum crawl_link_kind kind);
     void *context;
 };
@@ -190,7 +192,12 @@ int crawl_data_load_filtered(const char *dir, const struct crawl_link_filter *fi
  * the list is copied. The two calls may run on different threads, one after the other. Returns as
  * crawl_data_load. */
 struct report_findings;
-int crawl_data_load_files(const char *dir, const struct crawl_link_filter *filter, struct crawl_data *data);
+struct csv_row_index;
+/* links_index (NULL: none): where links.csv's canonical rows start and how many rows it has, from
+ * its writer (crawler/link_rows.h). Once the filter wants canonical references only, the rest of
+ * links.csv is not read: only those rows, then links_read is the index's row count. */
+int crawl_data_load_files(const char *dir, const struct crawl_link_filter *filter,
+                          const struct csv_row_index *links_index, struct crawl_data *data);
 int crawl_data_take_findings(struct crawl_data *data, const struct report_findings *findings);
 
 /* A run of a crawl store (store/store_history.h; run is one of store_reader_runs' rows) read into

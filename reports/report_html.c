@@ -211,6 +211,7 @@ int report_html_from_folder(const char *dir, const char *out_path, char *error, 
 
 struct report_html_job {
     char *dir, *out_path;
+    const struct csv_row_index *links_index;
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t handed;
@@ -226,7 +227,7 @@ static void *run_job(void *arg)
     struct crawl_data data;
     struct report_link_picker picker = {0};
     struct crawl_link_filter filter = report_link_filter(&picker);
-    int status = crawl_data_load_files(job->dir, &filter, &data);
+    int status = crawl_data_load_files(job->dir, &filter, job->links_index, &data);
     /* No timeout: the audit always hands findings over or cancels, on every path (audit_run). */
     pthread_mutex_lock(&job->lock);
     while (!job->has_findings)
@@ -254,12 +255,14 @@ static void job_free(struct report_html_job *job)
     free(job);
 }
 
-int report_html_job_start(const char *dir, const char *out_path, struct report_html_job **out)
+int report_html_job_start(const char *dir, const char *out_path, const struct csv_row_index *links_index,
+                          struct report_html_job **out)
 {
     struct report_html_job *job = calloc(1, sizeof *job);
     *out = NULL;
     if (!job)
         return CP_ERR_NOMEM;
+    job->links_index = links_index;
     pthread_mutex_init(&job->lock, NULL);
     pthread_cond_init(&job->handed, NULL);
     job->dir = strdup(dir);

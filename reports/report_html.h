@@ -55,10 +55,13 @@ int report_html_from_folder(const char *dir, const char *out_path, char *error, 
  * over: cancelled, nothing written), removing the report it wrote unless keep (the audit failed
  * after handing the findings over: a failed run lists no report.html, so it leaves none). Start
  * returns CP_OK or CP_ERR_NOMEM (no thread). One owner thread calls all three; the job is freed by
- * finish. */
+ * finish. links_index is the crawl's index of links.csv's canonical rows (NULL: none), read by
+ * the thread until finish (crawl_data_load_files). */
 struct report_findings;
 struct report_html_job;
-int report_html_job_start(const char *dir, const char *out_path, struct report_html_job **job);
+struct csv_row_index;
+int report_html_job_start(const char *dir, const char *out_path, const struct csv_row_index *links_index,
+                          struct report_html_job **job);
 void report_html_job_hand(struct report_html_job *job, const struct report_findings *findings);
 int report_html_job_finish(struct report_html_job *job, bool keep, char *error, size_t error_size);
 

@@ -261,6 +261,90 @@ static void test_crawl_link_filter(void **state)
     free(dir);
 }
 
+/* A filter that keeps every row it sees and, after `budget` rows, wants canonical references only
+ * (report.html's picker once its budget is spent). */
+struct budget_filter {
+    size_t seen, budget;
+};
+
+static bool keep_all(void *context, const struct crawl_data *data, struct crawl_link *link)
+{
+    (void)data;
+    link->marks = 1;
+    ++((struct budget_filter *)context)->seen;
+    return true;
+}
+
+static bool wants_within_budget(void *context, enum crawl_link_kind kind)
+{
+    const struct budget_filter *f = context;
+    return kind == LINK_CANONICAL || f->seen < f->budget;
+}
+
+/* The index links.csv's writer keeps (crawler/link_rows): the offsets of its canonical rows (the
+ * fixture has one row a line) and its row count. */
+static void index_canonical_rows(const char *dir, struct csv_row_index *index)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/links.csv", dir);
+    FILE *in = fopen(path, "rb");
+    assert_non_null(in);
+    *index = (struct csv_row_index){.complete = true};
+    char *line = NULL;
+    size_t capacity = 0;
+    assert_true(getline(&line, &capacity, in) > 0); /* the header */
+    for (off_t at = ftello(in); getline(&line, &capacity, in) > 0; at = ftello(in))
+        csv_row_index_add(index, at, strstr(line, ",canonical,") != NULL);
+    free(line);
+    fclose(in);
+}
+
+/* With the index, the rows after the filter wants canonical references only are read where the
+ * index says they start: the same links kept, every row counted; without a complete index, every
+ * row is read. */
+static void test_links_read_with_index(void **state)
+{
+    (void)state;
+    char *dir = source_path("fixtures/crawls/shop");
+    struct csv_row_index index;
+    index_canonical_rows(dir, &index);
+    assert_int_equal(index.count, 3);
+    assert_int_equal(index.records, 37);
+    for (size_t budget = 0; budget <= 38; budget += 5) {
+        struct budget_filter plain_context = {0, budget}, indexed_context = {0, budget};
+        struct crawl_link_filter plain = {keep_all, wants_within_budget, &plain_context};
+        struct crawl_link_filter indexed = {keep_all, wants_within_budget, &indexed_context};
+        struct crawl_data a, b;
+        assert_int_equal(crawl_data_load_files(dir, &plain, NULL, &a), CP_OK);
+        assert_int_equal(crawl_data_load_files(dir, &indexed, &index, &b), CP_OK);
+        assert_int_equal(a.links_read, 37);
+        assert_int_equal(b.links_read, 37);
+        assert_true(b.has_links);
+        assert_int_equal(a.link_count, b.link_count);
+        assert_int_equal(a.link_count, (budget < 37 ? budget : 37) + (budget < 17 ? 3 : budget < 23 ? 2 : budget < 33 ? 1 : 0));
+        for (size_t i = 0; i < a.link_count; i++) {
+            assert_string_equal(a.links[i].source, b.links[i].source);
+            assert_string_equal(a.links[i].target, b.links[i].target);
+            assert_string_equal(a.links[i].anchor, b.links[i].anchor);
+            assert_int_equal(a.links[i].kind, b.links[i].kind);
+            assert_true(b.links[i].source_page == crawl_data_find(&b, b.links[i].source));
+        }
+        crawl_data_free(&a);
+        crawl_data_free(&b);
+    }
+    /* an index that lost an offset is not used: every row is read */
+    index.complete = false;
+    struct budget_filter context = {0, 0};
+    struct crawl_link_filter filter = {keep_all, wants_within_budget, &context};
+    struct crawl_data data;
+    assert_int_equal(crawl_data_load_files(dir, &filter, &index, &data), CP_OK);
+    assert_int_equal(data.link_count, 3);
+    assert_int_equal(data.links_read, 37);
+    crawl_data_free(&data);
+    csv_row_index_free(&index);
+    free(dir);
+}
+
 /* report.html is the same whether its links were picked while reading or from a whole read. */
 static char *report_of(const struct crawl_data *data)
 {
@@ -718,6 +802,7 @@ int main(void)
         cmocka_unit_test(test_crawl_shop),
         cmocka_unit_test(test_crawl_minimal_and_missing),
         cmocka_unit_test(test_crawl_link_filter),
+        cmocka_unit_test(test_links_read_with_index),
         cmocka_unit_test(test_report_links_picked_while_reading),
         cmocka_unit_test(test_crawl_found_in_and_line),
         cmocka_unit_test(test_measurements),
