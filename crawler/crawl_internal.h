@@ -49,10 +49,13 @@ struct request {
     int64_t previous_signals_run; /* the run whose store row holds previous_signals */
 };
 
-/* A reference found on a page, resolved and identified by a worker. */
+/* A reference found on a page, resolved and identified by a worker; a replayed page's is only its
+ * stored URL (href) until the merge resolves it (crawl_resolve_links). */
 struct found_link {
     struct url url;
-    char *identity;
+    char *identity;     /* NULL while not resolved */
+    const char *href;   /* not resolved yet: the stored URL, into the outcome's signals; else NULL */
+    uint32_t known;     /* resolved by crawl_resolve_links to a node already known, else GRAPH_NO_NODE */
     const char *anchor; /* into the outcome's signals */
     const char *rel;    /* "next"/"prev" for link rel=next|prev, else NULL */
     uint8_t meta;       /* graph edge kind and rel flags */
@@ -178,6 +181,9 @@ bool crawl_in_scope(const struct crawl *c, const struct url *u);
 bool crawl_is_exact(const struct crawl *c);
 uint32_t crawl_discover(struct crawl *c, const char *identity, const struct url *url, uint32_t depth, bool followable,
                         bool *is_new);
+/* What crawl_discover does for a node already known: a shorter depth for a queued page; in exact
+ * modes' seeding, the seed comes into scope (url may be NULL but then). */
+uint32_t crawl_discover_known(struct crawl *c, uint32_t node, const struct url *url, uint32_t depth, bool followable);
 void crawl_record_response(struct crawl *c, uint32_t node, const struct fetch_result *response);
 void crawl_record_redirect(struct crawl *c, uint32_t node, const struct fetch_result *response);
 /* A page whose request never left (no connection): not fetched, so never judged by an answer it
@@ -212,8 +218,14 @@ void crawl_blocked_free(struct crawl *c);
 void *crawl_worker_main(void *arg);
 bool crawl_queue_job(struct crawl *c, const struct job *job);
 /* out->signals' references identified into out->links; parsed: extraction's parses of them
- * (taken over slot by slot), or NULL for a replayed page, whose strings are parsed here. */
+ * (taken over slot by slot), or NULL for a replayed page, whose links keep their stored URL (href)
+ * for crawl_resolve_links. */
 int crawl_found_links(const struct crawl *c, struct outcome *out, struct page_parsed_urls *parsed);
+/* A replayed page's links resolved, on the fetch loop: a stored URL that is a known node's URL is
+ * that node (a crawl identity is its own identity: no parse), any other is parsed and identified
+ * as a worker does (every one of them with all_parsed: the render stage reads them all). A link
+ * that does not parse is dropped and counted in out->links_unparsed. */
+void crawl_resolve_links(const struct crawl *c, struct outcome *out, bool all_parsed);
 /* A replayed page's outcome: its stored signals (taken; NULL: a page that could not be replayed,
  * status CP_ERR_INVALID) with their links resolved by crawl_found_links. NULL when out of memory
  * (signals freed). Any thread, as crawl_found_links. */

@@ -260,6 +260,18 @@ static uint32_t seed_known(struct crawl *c, uint32_t node, const struct url *url
     return node;
 }
 
+uint32_t crawl_discover_known(struct crawl *c, uint32_t node, const struct url *url, uint32_t depth, bool followable)
+{
+    struct crawl_page *page = crawl_page_of(c, node);
+    if (!page)
+        return GRAPH_NO_NODE;
+    if (crawl_is_exact(c) && c->seeding)
+        return seed_known(c, node, url, depth, page);
+    if (followable && depth < page->depth && (page->flags & CRAWL_PAGE_QUEUED))
+        page->depth = depth;
+    return node;
+}
+
 /* Intern an identity; a new node gets its record, scope flag and (when it may be fetched) a place
  * in the frontier. Returns the node or GRAPH_NO_NODE when out of memory. */
 uint32_t crawl_discover(struct crawl *c, const char *identity, const struct url *url, uint32_t depth, bool followable,
@@ -268,16 +280,11 @@ uint32_t crawl_discover(struct crawl *c, const char *identity, const struct url 
     uint32_t node = graph_intern(c->graph, identity, strlen(identity), is_new);
     if (node == GRAPH_NO_NODE)
         return node;
+    if (!*is_new)
+        return crawl_discover_known(c, node, url, depth, followable);
     struct crawl_page *page = crawl_page_of(c, node);
     if (!page)
         return GRAPH_NO_NODE;
-    if (!*is_new) {
-        if (crawl_is_exact(c) && c->seeding)
-            return seed_known(c, node, url, depth, page);
-        if (followable && depth < page->depth && (page->flags & CRAWL_PAGE_QUEUED))
-            page->depth = depth;
-        return node;
-    }
     if (crawl_is_exact(c) && !c->seeding)
         return node; /* known (links.csv, the graph's edges), never in scope, never fetched */
     if (!crawl_in_scope(c, url)) {
@@ -535,6 +542,7 @@ bool crawl_merge_outcome(struct crawl *c, struct outcome *out)
         return false;
     }
     const struct page_signals *s = out->signals;
+    crawl_resolve_links(c, out, false); /* a replayed page's: before links_unparsed is read */
     uint64_t dropped = (uint64_t)s->links_over_cap + s->links_too_long + s->links_invalid + out->links_unparsed;
     page->links_dropped = dropped > UINT32_MAX ? UINT32_MAX : (uint32_t)dropped;
     if (s->truncated & (EXTRACT_TRUNCATED_PARSE_TIME | EXTRACT_TRUNCATED_PARSE_MEMORY)) {
@@ -554,7 +562,8 @@ bool crawl_merge_outcome(struct crawl *c, struct outcome *out)
     for (size_t i = 0; i < out->link_count; i++) {
         struct found_link *l = &out->links[i];
         bool is_new = false;
-        uint32_t target = crawl_discover(c, l->identity, &l->url, depth, l->followable, &is_new);
+        uint32_t target = l->identity ? crawl_discover(c, l->identity, &l->url, depth, l->followable, &is_new)
+                                      : crawl_discover_known(c, l->known, NULL, depth, l->followable);
         if (target == GRAPH_NO_NODE)
             continue;
         uint8_t meta = l->meta | (source_in_scope ? GRAPH_EDGE_SOURCE_IN_SCOPE : 0);

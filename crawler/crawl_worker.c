@@ -40,27 +40,41 @@ static const char *rel_of_link(uint8_t kind)
 }
 
 /* Identify one resolved URL into the next slot of out->links. parsed is extraction's parse of url
- * (web/extract.h: the struct url whose href url is), taken over here; a page replayed from the store
- * has only the string (parsed NULL), parsed again with the length cap extraction used
- * (crawl_max_url_length). Either way the identity comes from the same struct url, so only a lack
- * of memory fails here, and is counted. */
+ * (web/extract.h: the struct url whose href url is), taken over here; without one url is parsed
+ * here. A page replayed from the store has only the string, which the merge resolves
+ * (crawl_resolve_links): most of its links name a page the crawl knows already, found by its URL
+ * without a parse. Only a lack of memory fails here, and is counted. */
+/* url parsed (with the length cap extraction used: crawl_max_url_length) and identified into
+ * link; false when it does not parse or identify (out of memory), link's URL freed. */
+static bool identify(const struct crawl *c, struct found_link *link, const char *url)
+{
+    struct url_parse_options options = {.max_length = crawl_max_url_length(c->o)};
+    if (url_parse(url, strlen(url), NULL, &options, &link->url) != URL_OK)
+        return false;
+    if (url_identity(&link->url, &c->identity, &link->identity) != URL_OK) {
+        url_free(&link->url);
+        return false;
+    }
+    return true;
+}
+
 static void add_found(const struct crawl *c, struct outcome *out, const char *url, struct url *parsed,
-                      const char *anchor, const char *rel, uint8_t meta, bool followable)
+                      bool replayed, const char *anchor, const char *rel, uint8_t meta, bool followable)
 {
     struct found_link *link = &out->links[out->link_count];
     memset(link, 0, sizeof(*link));
-    if (parsed && parsed->href) {
+    link->known = GRAPH_NO_NODE;
+    if (replayed) {
+        link->href = url; /* resolved at the merge (crawl_resolve_links) */
+    } else if (parsed && parsed->href) {
         link->url = *parsed;
         memset(parsed, 0, sizeof(*parsed));
-    } else {
-        struct url_parse_options options = {.max_length = crawl_max_url_length(c->o)};
-        if (url_parse(url, strlen(url), NULL, &options, &link->url) != URL_OK) {
+        if (url_identity(&link->url, &c->identity, &link->identity) != URL_OK) {
+            url_free(&link->url);
             out->links_unparsed++;
             return;
         }
-    }
-    if (url_identity(&link->url, &c->identity, &link->identity) != URL_OK) {
-        url_free(&link->url);
+    } else if (!identify(c, link, url)) {
         out->links_unparsed++;
         return;
     }
@@ -122,8 +136,11 @@ struct outcome *crawl_extract(const struct crawl *c, uint32_t node, const char *
 static void pack_link_text(struct outcome *out)
 {
     size_t total = 0;
-    for (size_t i = 0; i < out->link_count; i++)
+    for (size_t i = 0; i < out->link_count; i++) {
+        if (!out->links[i].identity)
+            return; /* a replayed page's: its strings are the signals' */
         total += out->links[i].url.href_length + strlen(out->links[i].identity) + 2;
+    }
     char *text = total ? malloc(total) : NULL;
     if (!text)
         return;
@@ -143,6 +160,26 @@ static void pack_link_text(struct outcome *out)
     out->link_text = text;
 }
 
+void crawl_resolve_links(const struct crawl *c, struct outcome *out, bool all_parsed)
+{
+    /* exact modes' seeding reads a known node's URL too (crawl_discover) */
+    bool by_node = !all_parsed && !(crawl_is_exact(c) && c->seeding);
+    size_t kept = 0;
+    for (size_t i = 0; i < out->link_count; i++) {
+        struct found_link *l = &out->links[i];
+        if (l->href && !l->identity) {
+            if (by_node && l->known == GRAPH_NO_NODE)
+                l->known = graph_find(c->graph, l->href, strlen(l->href));
+            if ((l->known == GRAPH_NO_NODE || all_parsed) && !identify(c, l, l->href)) {
+                out->links_unparsed++;
+                continue;
+            }
+        }
+        out->links[kept++] = *l;
+    }
+    out->link_count = kept;
+}
+
 /* Slot i of a parsed array, NULL when there is none. */
 static struct url *parsed_slot(struct url *array, uint32_t count, uint32_t i)
 {
@@ -155,6 +192,7 @@ static struct url *parsed_slot(struct url *array, uint32_t count, uint32_t i)
 int crawl_found_links(const struct crawl *c, struct outcome *out, struct page_parsed_urls *parsed)
 {
     struct page_parsed_urls none = {0};
+    bool replayed = parsed == NULL;
     if (!parsed)
         parsed = &none;
     const struct page_signals *s = out->signals;
@@ -174,7 +212,7 @@ int crawl_found_links(const struct crawl *c, struct outcome *out, struct page_pa
             meta |= GRAPH_REL_UGC;
         if (l->flags & EXTRACT_LINK_SPONSORED)
             meta |= GRAPH_REL_SPONSORED;
-        add_found(c, out, l->url, parsed_slot(parsed->links, parsed->link_count, i), l->text, rel_of_link(l->kind),
+        add_found(c, out, l->url, parsed_slot(parsed->links, parsed->link_count, i), replayed, l->text, rel_of_link(l->kind),
                   meta, true);
     }
     for (uint32_t i = 0; i < s->canonical_count; i++) {
@@ -182,14 +220,15 @@ int crawl_found_links(const struct crawl *c, struct outcome *out, struct page_pa
         if (!k->url || k->place == EXTRACT_IN_BODY)
             continue;
         uint8_t meta = GRAPH_EDGE_CANONICAL | (k->place == EXTRACT_IN_HEADER ? GRAPH_EDGE_FROM_HEADER : 0);
-        add_found(c, out, k->url, parsed_slot(parsed->canonicals, parsed->canonical_count, i), "", NULL, meta, true);
+        add_found(c, out, k->url, parsed_slot(parsed->canonicals, parsed->canonical_count, i), replayed, "", NULL, meta, true);
     }
     for (uint32_t i = 0; i < s->hreflang_count; i++) {
         const struct page_hreflang *h = &s->hreflangs[i];
         if (!h->url)
             continue;
         uint8_t meta = GRAPH_EDGE_HREFLANG | (h->place == EXTRACT_IN_HEADER ? GRAPH_EDGE_FROM_HEADER : 0);
-        add_found(c, out, h->url, parsed_slot(parsed->hreflangs, parsed->hreflang_count, i), h->code, NULL, meta, true);
+        add_found(c, out, h->url, parsed_slot(parsed->hreflangs, parsed->hreflang_count, i), replayed,
+                  h->code, NULL, meta, true);
     }
     pack_link_text(out);
     return CP_OK;

@@ -17,7 +17,7 @@ static void write_rows(struct link_rows *w, const struct link_batch *b)
         /* <link rel=next/prev> (or a Link header's) is its own kind: no <a> a visitor can click,
          * though the graph follows it as a link (rel_extra is set for those only). */
         const char *kind = r->rel_extra ? r->rel_extra : graph_edge_kind_name(graph_edge_kind(r->meta));
-        /* ftello reads stdio's own count (no system call once the first write has set it) */
+        /* ftello reads stdio's own count of the offset (link_rows_start) */
         bool canonical = !r->rel_extra && graph_edge_kind(r->meta) == GRAPH_EDGE_CANONICAL;
         csv_row_index_add(&w->canonical_rows, canonical ? (int64_t)ftello(w->out) : -1, canonical);
         crawl_output_link_row(w->out, b->source, r->target, kind, rel, r->anchor, r->followable, r->rendered,
@@ -61,7 +61,9 @@ void link_rows_start(struct link_rows *w, FILE *out, void (*free_owner)(void *ow
     memset(w, 0, sizeof *w);
     w->out = out;
     w->free_owner = free_owner;
-    w->canonical_rows.complete = out != NULL;
+    /* stdio keeps the stream's offset from here on (it does not after fopen): ftello for the index
+     * is then free, not a system call for each canonical row. */
+    w->canonical_rows.complete = out != NULL && fseeko(out, 0, SEEK_CUR) == 0;
     if (!out)
         return;
     batch_queue_init(&w->queue, LINK_ROWS_WAKE_BATCH, LINK_ROWS_MAX_QUEUED);

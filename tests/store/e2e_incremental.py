@@ -43,6 +43,12 @@ def fingerprints(out):
         return sorted((x["fingerprint"], x["rule"], x["url"] or "") for x in json.load(f)["findings"])
 
 
+def links(out):
+    """links.csv's rows, in any order: a re-audit resolves a replayed page's links itself (a stored
+    URL that is a known page's URL is that page, any other is parsed), and must find the same."""
+    return sorted(tuple(r.values()) for r in read_csv(os.path.join(out, "links.csv")))
+
+
 def facts(out):
     return sorted(tuple(r[c] for c in FACT_COLUMNS) for r in read_csv(os.path.join(out, "pages.csv")))
 
@@ -78,7 +84,9 @@ def case_unchanged(server, work):
     try:
         out = os.path.join(work, "out")
         audit(s, out)
-        first_findings, first_facts = fingerprints(out), facts(out)
+        first_findings, first_facts, first_links = fingerprints(out), facts(out), links(out)
+        check(("http://%s/guides/one" % HOST, "http://%s/guides/two" % HOST, "a", "", "Guide two, its steps", "1",
+               "html") in first_links, "the link with a fragment is not in links.csv: %s" % first_links)
         html = [r["url"] for r in read_csv(os.path.join(out, "pages.csv"))
                 if r["status"] == "200" and r["content_type"].startswith("text/html")]
         check(changes(out) is None, "a first run has changes: %s" % changes(out))
@@ -97,6 +105,8 @@ def case_unchanged(server, work):
         check(set(stored_changes(out, 2).values()) == {"unchanged"}, "stored changes %s" % stored_changes(out, 2))
         check(fingerprints(out) == first_findings, "the re-audit's findings differ")
         check(facts(out) == first_facts, "the re-audit's pages.csv differs")
+        check(links(out) == first_links, "the re-audit's links.csv differs: %s" %
+              sorted(set(links(out)) ^ set(first_links)))
         # an unchanged page's row refers to the run that holds its signals: no second copy, and a
         # third run names run 1 (the holder), not run 2
         audit(s, out)
