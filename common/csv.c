@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array_grow.h"
 #include "common/buf.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -188,16 +189,12 @@ void csv_row_index_add(struct csv_row_index *index, int64_t offset, bool listed)
         index->complete = false;
         return;
     }
-    if (index->count == index->capacity) {
-        size_t capacity = index->capacity ? index->capacity * 2 : 1024;
-        uint64_t *grown = realloc(index->offsets, capacity * sizeof *grown);
-        if (!grown) {
-            index->complete = false;
-            return;
-        }
-        index->offsets = grown;
-        index->capacity = capacity;
+    uint64_t *grown = array_grow(index->offsets, index->count, sizeof *grown);
+    if (!grown) {
+        index->complete = false;
+        return;
     }
+    index->offsets = grown;
     index->offsets[index->count++] = (uint64_t)offset;
 }
 

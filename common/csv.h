@@ -36,8 +36,8 @@ int csv_read_stream(FILE *in, const char *name, csv_record_fn callback, void *co
  * header: what the writer of a file can hand a reader of it, which may then go straight to those
  * records (crawler/link_rows lists links.csv's canonical rows for report.html). */
 struct csv_row_index {
-    uint64_t *offsets;
-    size_t count, capacity;
+    uint64_t *offsets; /* count of them (common/array_grow) */
+    size_t count;
     uint64_t records;
     bool complete; /* every such record is listed: false once an offset could not be added */
 };
