@@ -39,11 +39,6 @@ static const char *rel_of_link(uint8_t kind)
     }
 }
 
-/* Identify one resolved URL into the next slot of out->links. parsed is extraction's parse of url
- * (web/extract.h: the struct url whose href url is), taken over here; without one url is parsed
- * here. A page replayed from the store has only the string, which the merge resolves
- * (crawl_resolve_links): most of its links name a page the crawl knows already, found by its URL
- * without a parse. Only a lack of memory fails here, and is counted. */
 /* url parsed (with the length cap extraction used: crawl_max_url_length) and identified into
  * link; false when it does not parse or identify (out of memory), link's URL freed. */
 static bool identify(const struct crawl *c, struct found_link *link, const char *url)
@@ -58,6 +53,11 @@ static bool identify(const struct crawl *c, struct found_link *link, const char 
     return true;
 }
 
+/* Identify one resolved URL into the next slot of out->links. parsed is extraction's parse of url
+ * (web/extract.h: the struct url whose href url is), taken over here; without one url is parsed
+ * here. A page replayed from the store has only the string, which the merge resolves
+ * (crawl_resolve_links): most of its links name a page the crawl knows already, found by its URL
+ * without a parse. Only a lack of memory fails here, and is counted. */
 static void add_found(const struct crawl *c, struct outcome *out, const char *url, struct url *parsed,
                       bool replayed, const char *anchor, const char *rel, uint8_t meta, bool followable)
 {
