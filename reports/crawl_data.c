@@ -370,8 +370,8 @@ static int read_indexed_rows(struct csv_context *ctx, FILE *in, const struct csv
 
 /* links.csv as read_csv reads it, but once the filter wants canonical references only, the rows
  * after are those index lists, read where they start: the rest would be counted and dropped.
- * report.html's budget runs out on large sites only (on the 200,000-page bench site, after a few
- * percent of its 12 million rows; at 20,000 pages the per-page shares leave it unspent). */
+ * report.html's budget runs out on large sites only (on the 200,000-page bench site, part way
+ * into its 12 million rows; at 20,000 pages the per-page shares leave it unspent). */
 static int read_links_indexed(struct crawl_data *data, const struct csv_row_index *index, bool *present)
 {
     char *path = path_join(data->dir, "links.csv");
