@@ -136,7 +136,6 @@ static int read_line(struct reader *rd, const char *p, const char *end)
     return status;
 }
 
-
 int csv_read_file(const char *path, csv_record_fn callback, void *context)
 {
     FILE *in = fopen(path, "rb");

@@ -335,14 +335,14 @@ struct crawl_result {
     long peak_rss_kb;
     size_t memory_bytes; /* graph + page records + frontier at the end */
     bool interrupted;
-    bool links_incomplete;                    /* links.csv lost rows (out of memory): not written */
+    bool links_incomplete;                     /* links.csv lost rows (out of memory): not written */
     struct csv_row_index links_canonical_rows; /* links.csv's canonical rows (crawler/link_rows.h) */
-    bool truncated_by_limit;                  /* --max-pages / --max-duration stopped it */
-    const char *stopped_by;                   /* "--max-pages" or "--max-duration" (static), or NULL */
-    struct crawl_partial partial;             /* in-scope URLs found but not fetched, by why */
-    uint64_t pages_blocked;                   /* CRAWL_PAGE_BLOCKED pages (requested or not) */
-    uint64_t pages_rendered, render_failures; /* --render: pages whose DOM was read, pages that failed */
-    double render_ms;                         /* --render: wall time of the rendered pages, summed */
+    bool truncated_by_limit;                   /* --max-pages / --max-duration stopped it */
+    const char *stopped_by;                    /* "--max-pages" or "--max-duration" (static), or NULL */
+    struct crawl_partial partial;              /* in-scope URLs found but not fetched, by why */
+    uint64_t pages_blocked;                    /* CRAWL_PAGE_BLOCKED pages (requested or not) */
+    uint64_t pages_rendered, render_failures;  /* --render: pages whose DOM was read, pages that failed */
+    double render_ms;                          /* --render: wall time of the rendered pages, summed */
     enum crawl_start_outcome start_outcome;
     char *start_problem; /* what the start URL got when not CRAWL_START_OK, e.g.
                                        "dns: Could not resolve host: x", "answered HTTP 404" */

@@ -76,7 +76,7 @@ struct outcome {
     struct page_signals *signals;
     struct found_link *links;
     size_t link_count;
-    char *link_text; /* every link's href and identity, back to back (crawl_found_links), else NULL */
+    char *link_text;               /* every link's href and identity, back to back (crawl_found_links), else NULL */
     uint32_t links_unparsed;       /* resolved URLs that did not parse or identify again (out of memory) */
     int status;                    /* extract_page's status */
     struct fetch_result *response; /* with a store: the response without its body, stored with the

@@ -58,8 +58,8 @@ static bool identify(const struct crawl *c, struct found_link *link, const char 
  * here. A page replayed from the store has only the string, which the merge resolves
  * (crawl_resolve_links): most of its links name a page the crawl knows already, found by its URL
  * without a parse. Only a lack of memory fails here, and is counted. */
-static void add_found(const struct crawl *c, struct outcome *out, const char *url, struct url *parsed,
-                      bool replayed, const char *anchor, const char *rel, uint8_t meta, bool followable)
+static void add_found(const struct crawl *c, struct outcome *out, const char *url, struct url *parsed, bool replayed,
+                      const char *anchor, const char *rel, uint8_t meta, bool followable)
 {
     struct found_link *link = &out->links[out->link_count];
     memset(link, 0, sizeof(*link));
@@ -212,23 +212,24 @@ int crawl_found_links(const struct crawl *c, struct outcome *out, struct page_pa
             meta |= GRAPH_REL_UGC;
         if (l->flags & EXTRACT_LINK_SPONSORED)
             meta |= GRAPH_REL_SPONSORED;
-        add_found(c, out, l->url, parsed_slot(parsed->links, parsed->link_count, i), replayed, l->text, rel_of_link(l->kind),
-                  meta, true);
+        add_found(c, out, l->url, parsed_slot(parsed->links, parsed->link_count, i), replayed, l->text,
+                  rel_of_link(l->kind), meta, true);
     }
     for (uint32_t i = 0; i < s->canonical_count; i++) {
         const struct page_canonical *k = &s->canonicals[i];
         if (!k->url || k->place == EXTRACT_IN_BODY)
             continue;
         uint8_t meta = GRAPH_EDGE_CANONICAL | (k->place == EXTRACT_IN_HEADER ? GRAPH_EDGE_FROM_HEADER : 0);
-        add_found(c, out, k->url, parsed_slot(parsed->canonicals, parsed->canonical_count, i), replayed, "", NULL, meta, true);
+        add_found(c, out, k->url, parsed_slot(parsed->canonicals, parsed->canonical_count, i), replayed, "", NULL, meta,
+                  true);
     }
     for (uint32_t i = 0; i < s->hreflang_count; i++) {
         const struct page_hreflang *h = &s->hreflangs[i];
         if (!h->url)
             continue;
         uint8_t meta = GRAPH_EDGE_HREFLANG | (h->place == EXTRACT_IN_HEADER ? GRAPH_EDGE_FROM_HEADER : 0);
-        add_found(c, out, h->url, parsed_slot(parsed->hreflangs, parsed->hreflang_count, i), replayed,
-                  h->code, NULL, meta, true);
+        add_found(c, out, h->url, parsed_slot(parsed->hreflangs, parsed->hreflang_count, i), replayed, h->code, NULL,
+                  meta, true);
     }
     pack_link_text(out);
     return CP_OK;

@@ -756,8 +756,8 @@ int crawl_data_load(const char *dir, struct crawl_data *data)
 
 /* The folder's files; findings.json too unless with_findings_json is false (its parse is then not
  * started: the caller's findings come from crawl_data_take_findings). */
-static int load_files(const char *dir, const struct crawl_link_filter *filter,
-                      const struct csv_row_index *links_index, bool with_findings_json, struct crawl_data *data)
+static int load_files(const char *dir, const struct crawl_link_filter *filter, const struct csv_row_index *links_index,
+                      bool with_findings_json, struct crawl_data *data)
 {
     memset(data, 0, sizeof(*data));
     data->link_filter = filter;

@@ -321,7 +321,10 @@ static void test_links_read_with_index(void **state)
         assert_int_equal(b.links_read, 37);
         assert_true(b.has_links);
         assert_int_equal(a.link_count, b.link_count);
-        assert_int_equal(a.link_count, (budget < 37 ? budget : 37) + (budget < 17 ? 3 : budget < 23 ? 2 : budget < 33 ? 1 : 0));
+        assert_int_equal(a.link_count, (budget < 37 ? budget : 37) + (budget < 17   ? 3
+                                                                      : budget < 23 ? 2
+                                                                      : budget < 33 ? 1
+                                                                                    : 0));
         for (size_t i = 0; i < a.link_count; i++) {
             assert_string_equal(a.links[i].source, b.links[i].source);
             assert_string_equal(a.links[i].target, b.links[i].target);
