@@ -28,7 +28,9 @@ struct browser_process {
     char profile[256];  /* the --user-data-dir made for this process */
 };
 
-/* Start Chromium with argv (argv[0] searched on PATH). CP_OK, or CP_ERR_IO with a message. */
+/* Start Chromium with argv (argv[0] searched on PATH), with TMPDIR set to p->profile when there is
+ * one (what Chromium leaves in its temporary folder goes with the profile). CP_OK, or CP_ERR_IO
+ * with a message. */
 int browser_process_start(struct browser_process *p, char *const argv[], char *error, size_t error_size);
 /* Kill the process group by its PID, reap it (bounded), close the pipes, remove the profile. */
 void browser_process_stop(struct browser_process *p);

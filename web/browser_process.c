@@ -52,8 +52,43 @@ static int make_pipes(int commands[2], int messages[2])
     return CP_OK;
 }
 
-static int spawn(pid_t *pid, char *const argv[], int commands_read, int messages_write)
+/* The browser's environment: ours with TMPDIR set to tmpdir. Chromium makes a folder there for its
+ * process singleton (org.chromium.Chromium.XXXXXX) and never removes it; inside the profile it
+ * goes with the profile. NULL when out of memory (environment_free takes NULL too). */
+static char **environment_with_tmpdir(const char *tmpdir)
 {
+    size_t count = 0;
+    while (environ[count])
+        count++;
+    char **env = calloc(count + 2, sizeof *env);
+    char *variable = malloc(strlen("TMPDIR=") + strlen(tmpdir) + 1);
+    if (!env || !variable) {
+        free(env);
+        free(variable);
+        return NULL;
+    }
+    sprintf(variable, "TMPDIR=%s", tmpdir);
+    size_t n = 0;
+    env[n++] = variable; /* first: environment_free frees it */
+    for (size_t i = 0; i < count; i++)
+        if (strncmp(environ[i], "TMPDIR=", 7) != 0)
+            env[n++] = environ[i];
+    env[n] = NULL;
+    return env;
+}
+
+static void environment_free(char **env)
+{
+    if (env)
+        free(env[0]);
+    free(env);
+}
+
+static int spawn(pid_t *pid, char *const argv[], const char *tmpdir, int commands_read, int messages_write)
+{
+    char **env = tmpdir && *tmpdir ? environment_with_tmpdir(tmpdir) : NULL;
+    if (tmpdir && *tmpdir && !env)
+        return ENOMEM;
     posix_spawn_file_actions_t actions;
     posix_spawnattr_t attr;
     posix_spawn_file_actions_init(&actions);
@@ -75,9 +110,10 @@ static int spawn(pid_t *pid, char *const argv[], int commands_read, int messages
     posix_spawnattr_setsigmask(&attr, &none);
     posix_spawnattr_setsigdefault(&attr, &defaults);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    int rc = posix_spawnp(pid, argv[0], &actions, &attr, argv, environ);
+    int rc = posix_spawnp(pid, argv[0], &actions, &attr, argv, env ? env : environ);
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
+    environment_free(env);
     return rc;
 }
 
@@ -91,7 +127,7 @@ int browser_process_start(struct browser_process *p, char *const argv[], char *e
         snprintf(error, error_size, "cannot create the browser's pipes: %s", strerror(errno));
         return CP_ERR_IO;
     }
-    int rc = spawn(&p->pid, argv, commands[0], messages[1]);
+    int rc = spawn(&p->pid, argv, p->profile, commands[0], messages[1]);
     close(commands[0]);
     close(messages[1]);
     if (rc != 0) {

@@ -14,7 +14,6 @@ BROWSER_MAX_RESTARTS times, then the rest is reported not rendered), nothing lef
 is bounded; every process this test starts is stopped by its PID (the browser's processes by theirs,
 should crawlpack leave any).
 """
-import glob
 import json
 import os
 import re
@@ -63,7 +62,8 @@ def case_credentials(server_path, work):
           "the audited origin's subresources lack the credentials")
     check(("spa.test", "/about/?from=script") not in by_path, "the browser followed a script's navigation")
     check(not any(p.startswith("/private/") for _, p in by_path), "a robots.txt-disallowed page was requested")
-    check(not glob.glob(os.path.join(tmp, "crawlpack-browser-*")), "the browser's profile folder was left behind")
+    check(not os.listdir(tmp), "the browser left %s in its temporary folder (its profile, or Chromium's own "
+          "org.chromium.Chromium.* folder)" % os.listdir(tmp))
     rows = read_csv(os.path.join(work, "out", "links.csv"))
     check(rows and list(rows[0])[-2:] == ["rendered", "found_in"], "links.csv's last columns are %r, want rendered, "
           "found_in" % (list(rows[0])[-2:] if rows else None))
@@ -216,7 +216,7 @@ def crash_audit(server_path, work, hangs, on_hang):
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     check(not left, "browser processes outlived the crawl: %s" % [seen[pid][:80] for pid in left])
-    check(not glob.glob(os.path.join(tmp, "crawlpack-browser-*")), "a browser profile folder was left behind")
+    check(not os.listdir(tmp), "the browsers left %s in their temporary folder" % os.listdir(tmp))
     with open(os.path.join(out, "crawl.json")) as f:
         crawl_json = json.load(f)
     return findings_by_rule(out, "http://render-crash.test"), crawl_json, requests
