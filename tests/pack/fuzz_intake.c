@@ -16,6 +16,12 @@
 static char path[] = "/tmp/crawlpack-fuzz-intake-XXXXXX";
 static int fd = -1;
 
+/* The one temporary file goes when the fuzzer exits (a crash keeps it, with the input that made it). */
+static void remove_input_file(void)
+{
+    unlink(path);
+}
+
 static int count_fields(void *context, char **fields, size_t count, unsigned line)
 {
     size_t *total = context;
@@ -32,6 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fd = mkstemp(path);
         if (fd < 0)
             abort();
+        atexit(remove_input_file);
         log_set_verbosity(-1);
     }
     if (ftruncate(fd, 0) != 0 || pwrite(fd, data, size, 0) != (ssize_t)size)
