@@ -106,6 +106,7 @@ struct csv_context {
     int columns[COL_COUNT];
     bool have_header;
     int status;
+    bool refused; /* links.csv: the filter's wants refused the last row */
 };
 
 static const char *column_value(const struct csv_context *ctx, char **fields, size_t count, int column)
@@ -226,7 +227,8 @@ static int link_record(void *context, char **fields, size_t count, unsigned line
     data->links_read++;
     const struct crawl_link_filter *filter = data->link_filter;
     struct crawl_link row = {.kind = link_kind(column_value(ctx, fields, count, 2))};
-    if (filter && filter->wants && !filter->wants(filter->context, row.kind))
+    ctx->refused = filter && filter->wants && !filter->wants(filter->context, row.kind);
+    if (ctx->refused)
         return CP_OK;
     const struct crawl_link *previous = data->link_count ? &data->links[data->link_count - 1] : NULL;
     const char *source = column_value(ctx, fields, count, 0), *target = column_value(ctx, fields, count, 1);
@@ -332,11 +334,13 @@ static bool wants_more_than_canonicals(const struct crawl_link_filter *filter)
     return false;
 }
 
+/* The filter's kinds are asked only after it refused a row: until its budget is spent it wants
+ * every row, and a row each would pay for asking all of them. */
 static int link_record_until_canonicals_only(void *context, char **fields, size_t count, unsigned line)
 {
     struct csv_context *ctx = context;
     int status = link_record(context, fields, count, line);
-    if (status == CP_OK && ctx->have_header && !wants_more_than_canonicals(ctx->data->link_filter))
+    if (status == CP_OK && ctx->refused && !wants_more_than_canonicals(ctx->data->link_filter))
         return CSV_STOP;
     return status;
 }
@@ -387,7 +391,7 @@ static int read_links_indexed(struct crawl_data *data, const struct csv_row_inde
     char *buffer = malloc(CSV_READ_BUFFER_SIZE);
     if (buffer)
         setvbuf(in, buffer, _IOFBF, CSV_READ_BUFFER_SIZE);
-    struct csv_context ctx = {data, path, {0}, false, CP_OK};
+    struct csv_context ctx = {data, path, {0}, false, CP_OK, false};
     int status = csv_read_stream(in, path, link_record_until_canonicals_only, &ctx);
     if (status == CSV_STOP) {
         off_t at = ftello(in);

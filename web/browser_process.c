@@ -52,42 +52,31 @@ static int make_pipes(int commands[2], int messages[2])
     return CP_OK;
 }
 
-/* The browser's environment: ours with TMPDIR set to tmpdir. Chromium makes a folder there for its
- * process singleton (org.chromium.Chromium.XXXXXX) and never removes it; inside the profile it
- * goes with the profile. NULL when out of memory (environment_free takes NULL too). */
-static char **environment_with_tmpdir(const char *tmpdir)
+/* The browser's environment: ours with TMPDIR replaced by tmpdir_variable ("TMPDIR=..."). Chromium
+ * makes a folder there for its process singleton (org.chromium.Chromium.XXXXXX) and never removes
+ * it; inside the profile it goes with the profile. NULL when out of memory; free() it. */
+static char **environment_with(char *tmpdir_variable)
 {
     size_t count = 0;
     while (environ[count])
         count++;
     char **env = calloc(count + 2, sizeof *env);
-    char *variable = malloc(strlen("TMPDIR=") + strlen(tmpdir) + 1);
-    if (!env || !variable) {
-        free(env);
-        free(variable);
+    if (!env)
         return NULL;
-    }
-    sprintf(variable, "TMPDIR=%s", tmpdir);
     size_t n = 0;
-    env[n++] = variable; /* first: environment_free frees it */
+    env[n++] = tmpdir_variable;
     for (size_t i = 0; i < count; i++)
         if (strncmp(environ[i], "TMPDIR=", 7) != 0)
             env[n++] = environ[i];
-    env[n] = NULL;
     return env;
-}
-
-static void environment_free(char **env)
-{
-    if (env)
-        free(env[0]);
-    free(env);
 }
 
 static int spawn(pid_t *pid, char *const argv[], const char *tmpdir, int commands_read, int messages_write)
 {
-    char **env = tmpdir && *tmpdir ? environment_with_tmpdir(tmpdir) : NULL;
-    if (tmpdir && *tmpdir && !env)
+    char tmpdir_variable[sizeof "TMPDIR=" + sizeof((struct browser_process *)0)->profile];
+    snprintf(tmpdir_variable, sizeof tmpdir_variable, "TMPDIR=%s", tmpdir);
+    char **env = *tmpdir ? environment_with(tmpdir_variable) : NULL;
+    if (*tmpdir && !env)
         return ENOMEM;
     posix_spawn_file_actions_t actions;
     posix_spawnattr_t attr;
@@ -113,7 +102,7 @@ static int spawn(pid_t *pid, char *const argv[], const char *tmpdir, int command
     int rc = posix_spawnp(pid, argv[0], &actions, &attr, argv, env ? env : environ);
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
-    environment_free(env);
+    free(env);
     return rc;
 }
 
