@@ -282,15 +282,20 @@ def case_tab_crash(server_path, work):
     by_rule, crawl_json, _ = crash_audit(server_path, work, len(HANGS), kill_renderer)
     failed = by_rule.get("render-failed", {})
     check(set(HANGS) <= set(failed), "render-failed on %s, want at least %s" % (failed, HANGS))
+    # A day page can lose its renderer too: Chromium may hand a killed renderer's process to the
+    # next page of the same site before the kill lands (seen in CI: two day pages crashed with a
+    # hang page's renderer), and when the crawl outlasts the wait above the next renderer killed
+    # may be the one the next page is committing into, whose navigation the browser then answers
+    # with net::ERR_ABORTED (seen in CI under ThreadSanitizer). Such a page is reported with what
+    # the browser said; a hang page, whose renderer died while it loaded, must say it crashed.
     for path, message in failed.items():
-        check("crash" in message, "render-failed on %s does not say it crashed: %s" % (path, message))
+        collateral = path not in HANGS and "net::ERR_ABORTED" in message
+        check("crash" in message or collateral, "render-failed on %s does not say it crashed: %s" % (path, message))
     rendered = sorted(by_rule.get("render-title-changed", {}))
-    # Chromium may hand a killed renderer's process to the next page of the same site before the
-    # kill lands (seen once in CI: two day pages crashed with a hang page's renderer); such a page
-    # is reported crashed too. Every page is either rendered or reported crashed, and the crawl
-    # went on rendering after the crashes.
+    # Every page is either rendered or reported failed, and the crawl went on rendering after the
+    # crashes.
     check(sorted(set(rendered) | set(failed)) == sorted(["/"] + DAYS + HANGS) and not set(rendered) & set(failed),
-          "pages rendered %s and reported crashed %s: want each page once" % (rendered, sorted(failed)))
+          "pages rendered %s and reported failed %s: want each page once" % (rendered, sorted(failed)))
     check("/" in rendered and len(rendered) >= 1 + len(DAYS) // 2,
           "pages rendered (retitled by their script): %s" % rendered)
     check(len(mains) == 1 and None not in mains, "the browser was replaced (main processes %s)" % mains)
