@@ -88,6 +88,8 @@ static int open_outputs(const struct audit_request *request, struct audit_result
     return status;
 }
 
+static bool wants_report_html(const struct audit_request *request);
+
 static int crawl(const struct audit_request *request, struct audit_watch *watch, struct audit_result *result,
                  struct store **store, char *error, size_t error_size)
 {
@@ -96,6 +98,7 @@ static int crawl(const struct audit_request *request, struct audit_watch *watch,
     options.on_render = audit_watch_render;
     options.on_page_context = watch;
     options.links_out = NULL;
+    options.links_index = wants_report_html(request) ? &report_html_link_limits : NULL;
     options.replay_run = request->resume_run;
     result->started = time(NULL);
     strftime(result->started_at, sizeof result->started_at, "%Y-%m-%dT%H:%M:%SZ", gmtime(&result->started));
@@ -465,7 +468,7 @@ static bool wants_report_html(const struct audit_request *request)
     return request->out_dir && formats_include(request_formats(request), "html");
 }
 
-static int start_report_html(const struct audit_request *request, const struct audit_result *result,
+static int start_report_html(const struct audit_request *request, struct audit_result *result,
                              struct report_html_job **job, char *error, size_t error_size)
 {
     *job = NULL;
@@ -474,7 +477,7 @@ static int start_report_html(const struct audit_request *request, const struct a
     struct buf path = BUF_INIT;
     int status = buf_printf(&path, "%s/%s", request->out_dir, REPORT_HTML_FILE);
     if (status == CP_OK)
-        status = report_html_job_start(request->out_dir, buf_str(&path), &result->crawl.links_canonical_rows, job);
+        status = report_html_job_start(request->out_dir, buf_str(&path), &result->crawl.links_index, job);
     if (status != CP_OK)
         fail(error, error_size, status, "cannot write %s: %s", buf_str(&path), cp_strerror(status));
     buf_free(&path);
@@ -492,6 +495,17 @@ static int finish_report_html(struct report_html_job *job, int status, char *err
     if (report_status != CP_OK)
         snprintf(error, error_size, "%s", report_error);
     return report_status;
+}
+
+/* The rest of the crawl's end-of-run rows (the graph), written while report.html's thread reads
+ * the crawl's files, and committed: they go into the file while the findings are collected
+ * (store/store.h). */
+static int store_crawl_rows(struct store *store, const struct audit_result *result, char *error, size_t error_size)
+{
+    crawl_output_store_graph(store, &result->crawl);
+    if (store_results_commit(store) != CP_OK)
+        return fail(error, error_size, CP_ERR_IO, "%s", store_error(store));
+    return CP_OK;
 }
 
 /* ---- the run ---- */
@@ -516,6 +530,8 @@ int audit_run(const struct audit_request *request, struct audit_result *result, 
     struct report_html_job *report = NULL;
     if (status == CP_OK)
         status = start_report_html(request, result, &report, error, error_size);
+    if (status == CP_OK && store && request->out_dir)
+        status = store_crawl_rows(store, result, error, error_size);
     if (status == CP_OK) {
         fill_context(request, result);
         open_root_files(request, result);

@@ -988,6 +988,8 @@ int crawl_cli_run(struct crawl_cli *cli, struct crawl_result *result, char *star
     int finished = files ? crawl_output_finish(cli->out_dir, &cli->crawl, result, NULL, NULL, &record, error,
                                                sizeof(error))
                          : CP_OK;
+    if (finished == CP_OK && store && files)
+        crawl_output_store_graph(store, result);
     if (finished == CP_OK && store)
         finished = crawl_output_close_store(store, result, error, sizeof error);
     else

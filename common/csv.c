@@ -46,20 +46,21 @@ static int end_field(struct record *r)
     return status;
 }
 
-static int emit_record(struct record *r, csv_record_fn callback, void *context, unsigned line)
+/* The record to the callback (a blank line is no record); returns whether it was one. */
+static bool emit_record(struct record *r, csv_record_fn callback, void *context, unsigned line, int *status)
 {
-    int status = CP_OK;
     bool blank_line = r->count == 1 && r->text.data[r->starts[0]] == 0;
-    if (r->count > 0 && !blank_line) {
+    bool emitted = r->count > 0 && !blank_line;
+    if (emitted) {
         for (size_t i = 0; i < r->count; i++) {
             r->fields[i] = r->text.data + r->starts[i];
             csv_field_unguard(r->fields[i]);
         }
-        status = callback(context, r->fields, r->count, line);
+        *status = callback(context, r->fields, r->count, line);
     }
     buf_reset(&r->text);
     r->count = 0;
-    return status;
+    return emitted;
 }
 
 /* The reader's state between the lines getline() hands it: a quoted field may span lines. */
@@ -69,6 +70,7 @@ struct reader {
     unsigned line, record_line;
     csv_record_fn callback;
     void *context;
+    bool emitted; /* a record went to the callback since the caller last cleared this */
 };
 
 /* The rest of a quoted field on this line up to its closing quote (a doubled quote is one quote);
@@ -129,7 +131,7 @@ static int read_line(struct reader *rd, const char *p, const char *end)
             status = end_field(&rd->r);
             rd->in_field = false;
             if (status == CP_OK)
-                status = emit_record(&rd->r, rd->callback, rd->context, rd->record_line);
+                rd->emitted |= emit_record(&rd->r, rd->callback, rd->context, rd->record_line, &status);
             rd->record_line = rd->line;
         }
     }
@@ -150,57 +152,116 @@ int csv_read_file(const char *path, csv_record_fn callback, void *context)
     return status;
 }
 
-int csv_read_stream(FILE *in, const char *path, csv_record_fn callback, void *context)
+struct csv_reader {
+    FILE *in;
+    const char *name;
+    struct reader rd;
+    char *text; /* getline's */
+    size_t capacity;
+};
+
+static void reader_init(struct csv_reader *r, FILE *in, const char *name)
 {
-    struct reader rd = {{BUF_INIT, NULL, NULL, 0, 0}, false, false, false, 1, 1, callback, context};
+    *r = (struct csv_reader){.in = in, .name = name, .rd = {.line = 1, .record_line = 1}};
+}
+
+static void reader_release(struct csv_reader *r)
+{
+    free(r->text);
+    buf_free(&r->rd.r.text);
+    free(r->rd.r.starts);
+    free(r->rd.r.fields);
+}
+
+/* The end of the stream: a record without its line break is still one; an open quote is an error. */
+static int reader_end(struct csv_reader *r)
+{
+    struct reader *rd = &r->rd;
     int status = CP_OK;
-    char *text = NULL;
-    size_t capacity = 0;
-    ssize_t length;
-    while (status == CP_OK && (length = getline(&text, &capacity, in)) > 0)
-        status = read_line(&rd, text, text + length);
-    free(text);
-    struct record *r = &rd.r;
-    if (status == CP_OK && rd.quoted) {
-        log_error("%s:%u: unterminated quoted field", path, rd.record_line);
+    if (rd->quoted) {
+        log_error("%s:%u: unterminated quoted field", r->name, rd->record_line);
         status = CP_ERR_PARSE;
     }
-    if (status == CP_OK && !rd.in_field && rd.after_comma && (status = begin_field(r)) == CP_OK)
-        rd.in_field = true;
-    if (status == CP_OK && rd.in_field)
-        status = end_field(r);
+    if (status == CP_OK && !rd->in_field && rd->after_comma && (status = begin_field(&rd->r)) == CP_OK)
+        rd->in_field = true;
+    if (status == CP_OK && rd->in_field)
+        status = end_field(&rd->r);
+    rd->in_field = rd->after_comma = false;
     if (status == CP_OK)
-        status = emit_record(r, callback, context, rd.record_line);
-    if (status == CP_OK && ferror(in))
+        rd->emitted |= emit_record(&rd->r, rd->callback, rd->context, rd->record_line, &status);
+    if (status == CP_OK && ferror(r->in))
         status = CP_ERR_IO;
-    buf_free(&r->text);
-    free(r->starts);
-    free(r->fields);
     return status;
 }
 
-void csv_row_index_add(struct csv_row_index *index, int64_t offset, bool listed)
+/* Lines until one record went to the callback (every record when all), or the stream ends. */
+static int reader_run(struct csv_reader *r, csv_record_fn callback, void *context, bool all)
 {
-    index->records++;
-    if (!listed || !index->complete)
-        return;
-    if (offset < 0 || (index->count && (uint64_t)offset <= index->offsets[index->count - 1])) {
-        index->complete = false;
-        return;
-    }
-    uint64_t *grown = array_grow(index->offsets, index->count, sizeof *grown);
-    if (!grown) {
-        index->complete = false;
-        return;
-    }
-    index->offsets = grown;
-    index->offsets[index->count++] = (uint64_t)offset;
+    struct reader *rd = &r->rd;
+    rd->callback = callback;
+    rd->context = context;
+    rd->emitted = false;
+    int status = CP_OK;
+    ssize_t length;
+    while (status == CP_OK && (all || !rd->emitted) && (length = getline(&r->text, &r->capacity, r->in)) > 0)
+        status = read_line(rd, r->text, r->text + length);
+    if (status == CP_OK && (all || !rd->emitted))
+        status = reader_end(r);
+    return status;
 }
 
-void csv_row_index_free(struct csv_row_index *index)
+int csv_read_stream(FILE *in, const char *name, csv_record_fn callback, void *context)
 {
-    free(index->offsets);
-    memset(index, 0, sizeof *index);
+    struct csv_reader r;
+    reader_init(&r, in, name);
+    int status = reader_run(&r, callback, context, true);
+    reader_release(&r);
+    return status;
+}
+
+struct csv_reader *csv_reader_new(FILE *in, const char *name)
+{
+    struct csv_reader *r = malloc(sizeof *r);
+    if (r)
+        reader_init(r, in, name);
+    /* stdio keeps the stream's offset from here on (it does not after fopen): ftello is then no
+     * system call (a failure only costs that) */
+    (void)fseeko(in, 0, SEEK_CUR);
+    return r;
+}
+
+/* Move the stream to offset. A short way forward is read past: glibc's fseeko makes a system call
+ * even to a place in its buffer, and the records a reader wants are mostly a few rows apart. */
+static int reader_move(struct csv_reader *r, uint64_t offset)
+{
+    off_t at = ftello(r->in);
+    if (at >= 0 && (uint64_t)at == offset)
+        return CP_OK;
+    if (at >= 0 && (uint64_t)at < offset && offset - (uint64_t)at <= CSV_READ_BUFFER_SIZE) {
+        char scratch[4096];
+        for (uint64_t left = offset - (uint64_t)at; left > 0;) {
+            size_t n = fread(scratch, 1, left < sizeof scratch ? (size_t)left : sizeof scratch, r->in);
+            if (n == 0)
+                return ferror(r->in) ? CP_ERR_IO : CP_OK; /* past the end: no record there */
+            left -= n;
+        }
+        return CP_OK;
+    }
+    return fseeko(r->in, (off_t)offset, SEEK_SET) == 0 ? CP_OK : CP_ERR_IO;
+}
+
+int csv_reader_record_at(struct csv_reader *r, uint64_t offset, csv_record_fn callback, void *context)
+{
+    int status = reader_move(r, offset);
+    return status == CP_OK ? reader_run(r, callback, context, false) : status;
+}
+
+void csv_reader_free(struct csv_reader *r)
+{
+    if (!r)
+        return;
+    reader_release(r);
+    free(r);
 }
 
 int csv_column(char **header, size_t count, const char *name)

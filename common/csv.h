@@ -28,22 +28,19 @@ typedef int (*csv_record_fn)(void *context, char **fields, size_t count, unsigne
  * with path:line), CP_ERR_NOMEM, or the callback's status. */
 int csv_read_file(const char *path, csv_record_fn callback, void *context);
 /* The same from an open stream's position (name: for messages). A callback that stops the read
- * leaves the stream just after its record, where a reader may go on (or fseeko elsewhere: a
- * record that starts at a csv_row_index offset). Line numbers count from the position. */
+ * leaves the stream just after its record. Line numbers count from the position. */
 int csv_read_stream(FILE *in, const char *name, csv_record_fn callback, void *context);
 
-/* Where some records of a file start (byte offsets, ascending) and how many records follow its
- * header: what the writer of a file can hand a reader of it, which may then go straight to those
- * records (crawler/link_rows lists links.csv's canonical rows for report.html). */
-struct csv_row_index {
-    uint64_t *offsets; /* count of them (common/array_grow) */
-    size_t count;
-    uint64_t records;
-    bool complete; /* every such record is listed: false once an offset could not be added */
-};
-/* Add the record written next at offset (-1: unknown, from a failed ftello), and count it. */
-void csv_row_index_add(struct csv_row_index *index, int64_t offset, bool listed);
-void csv_row_index_free(struct csv_row_index *index);
+/* Records read one at a time from where each starts: for a reader that was told where the records
+ * it wants begin (crawler/link_index lists links.csv's rows report.html may show). A record up to
+ * CSV_READ_BUFFER_SIZE bytes ahead is reached by reading on, without a system call. */
+struct csv_reader;
+/* NULL when out of memory. The stream stays the caller's. */
+struct csv_reader *csv_reader_new(FILE *in, const char *name);
+/* The record that starts at byte offset: callback is called once with it. Returns the callback's
+ * status, CP_OK when the stream has no record there, or CP_ERR_IO / CP_ERR_PARSE / CP_ERR_NOMEM. */
+int csv_reader_record_at(struct csv_reader *r, uint64_t offset, csv_record_fn callback, void *context);
+void csv_reader_free(struct csv_reader *r);
 
 /* Column lookup in a header record: the index of name, or -1. */
 int csv_column(char **header, size_t count, const char *name);

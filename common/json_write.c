@@ -24,10 +24,13 @@ void json_writer_init_script(struct json_writer *w, FILE *out)
 
 static void write_newline_indent(struct json_writer *w)
 {
+    /* one write a line break: the indent of a finding's field is five calls otherwise */
+    static const char line[] = "\n                                ";
     if (!w->pretty)
         return;
-    fputc('\n', w->out);
-    for (int i = 0; i < w->depth; i++)
+    size_t indent = 2 * (size_t)w->depth;
+    fwrite(line, 1, 1 + (indent < sizeof line - 2 ? indent : sizeof line - 2), w->out);
+    for (size_t i = sizeof line - 2; i < indent; i += 2)
         fputs("  ", w->out);
 }
 

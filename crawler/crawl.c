@@ -626,7 +626,7 @@ int crawl_run(const struct crawl_options *options, struct crawl_result *result, 
     handoff_init(&c.jobs, NULL, NULL);
     handoff_init(&c.render_jobs, NULL, NULL);
     handoff_init(&c.outcomes, crawl_wake_fetch_loop, &c);
-    link_rows_start(&c.link_rows, options->links_out, free_outcome);
+    link_rows_start(&c.link_rows, options->links_out, free_outcome, options->links_index);
     configure(&c);
     /* A hostile sitemap or site raises findings by the million: keep them bounded while crawling. */
     int status = finding_cap_set(&result->findings, options->max_findings_per_cause);
@@ -664,8 +664,8 @@ int crawl_run(const struct crawl_options *options, struct crawl_result *result, 
         crawl_loop(&c);
         stop_workers(&c);
         result->links_incomplete = link_rows_stop(&c.link_rows) > 0; /* links.csv is complete */
-        result->links_canonical_rows = c.link_rows.canonical_rows;
-        memset(&c.link_rows.canonical_rows, 0, sizeof c.link_rows.canonical_rows);
+        result->links_index = c.link_rows.index;
+        memset(&c.link_rows.index, 0, sizeof c.link_rows.index);
         if (options->store)
             store_pages_stop(options->store); /* every page row committed (a failure is reported at the end) */
         collect_run_facts(&c);
@@ -689,7 +689,7 @@ int crawl_run(const struct crawl_options *options, struct crawl_result *result, 
     frontier_free(c.frontier);
     crawl_render_stop(&c); /* when the workers never started */
     link_rows_stop(&c.link_rows);
-    csv_row_index_free(&c.link_rows.canonical_rows); /* when the crawl did not get as far */
+    link_index_free(&c.link_rows.index); /* when the crawl did not get as far */
     handoff_free(&c.jobs);
     handoff_free(&c.render_jobs);
     handoff_free(&c.outcomes);
@@ -756,7 +756,7 @@ void crawl_result_free(struct crawl_result *r)
     }
     free(r->pages);
     free(r->previous_lastmod);
-    csv_row_index_free(&r->links_canonical_rows);
+    link_index_free(&r->links_index);
     for (size_t i = 0; i < r->sitemap_count; i++) {
         free(r->sitemaps[i].url);
         free(r->sitemaps[i].error);

@@ -38,7 +38,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "common/csv.h"
+#include "crawler/link_index.h"
 #include "crawler/frontier.h"
 #include "web/fetch.h"
 #include "findings/findings.h"
@@ -124,9 +124,12 @@ struct crawl_options {
     size_t max_findings_per_cause;    /* findings kept per cause (findings/finding_cap.h); 0: its default */
     volatile sig_atomic_t *stop_flag; /* may be NULL */
     FILE *links_out;                  /* links.csv stream (header written by the caller), or NULL */
-    char *links_buffer;               /* links_out's stdio buffer when crawl_output_begin opened it */
-    crawl_page_fn on_page;            /* may be NULL */
-    crawl_render_fn on_render;        /* may be NULL; called with on_page_context */
+    /* Which of links.csv's rows to list in the result's links_index (crawler/link_index.h): an
+     * audit writing report.html passes the report's; NULL lists none. */
+    const struct link_index_limits *links_index;
+    char *links_buffer;        /* links_out's stdio buffer when crawl_output_begin opened it */
+    crawl_page_fn on_page;     /* may be NULL */
+    crawl_render_fn on_render; /* may be NULL; called with on_page_context */
     void *on_page_context;
     /* --render: every in-scope HTML page that answered 200 and whose raw HTML has no noindex is
      * also loaded in a headless browser (web/browser); its rendered DOM is extracted like a body,
@@ -335,14 +338,14 @@ struct crawl_result {
     long peak_rss_kb;
     size_t memory_bytes; /* graph + page records + frontier at the end */
     bool interrupted;
-    bool links_incomplete;                     /* links.csv lost rows (out of memory): not written */
-    struct csv_row_index links_canonical_rows; /* links.csv's canonical rows (crawler/link_rows.h) */
-    bool truncated_by_limit;                   /* --max-pages / --max-duration stopped it */
-    const char *stopped_by;                    /* "--max-pages" or "--max-duration" (static), or NULL */
-    struct crawl_partial partial;              /* in-scope URLs found but not fetched, by why */
-    uint64_t pages_blocked;                    /* CRAWL_PAGE_BLOCKED pages (requested or not) */
-    uint64_t pages_rendered, render_failures;  /* --render: pages whose DOM was read, pages that failed */
-    double render_ms;                          /* --render: wall time of the rendered pages, summed */
+    bool links_incomplete;                    /* links.csv lost rows (out of memory): not written */
+    struct link_index links_index;            /* links.csv's rows report.html may show (crawler/link_index.h) */
+    bool truncated_by_limit;                  /* --max-pages / --max-duration stopped it */
+    const char *stopped_by;                   /* "--max-pages" or "--max-duration" (static), or NULL */
+    struct crawl_partial partial;             /* in-scope URLs found but not fetched, by why */
+    uint64_t pages_blocked;                   /* CRAWL_PAGE_BLOCKED pages (requested or not) */
+    uint64_t pages_rendered, render_failures; /* --render: pages whose DOM was read, pages that failed */
+    double render_ms;                         /* --render: wall time of the rendered pages, summed */
     enum crawl_start_outcome start_outcome;
     char *start_problem; /* what the start URL got when not CRAWL_START_OK, e.g.
                                        "dns: Could not resolve host: x", "answered HTTP 404" */

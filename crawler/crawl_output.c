@@ -540,7 +540,7 @@ int crawl_output_run(const char *dir, const struct crawl_options *options, const
 }
 
 /* The graph (nodes and edges), robots.txt and sitemap outcomes: the rest of the run's rows. */
-static void store_crawl_outcomes(struct store *store, const struct crawl_result *r)
+void crawl_output_store_graph(struct store *store, const struct crawl_result *r)
 {
     uint32_t nodes = graph_node_count(r->graph);
     for (uint32_t id = 0; id < nodes; id++)
@@ -704,8 +704,6 @@ int crawl_output_finish(const char *dir, struct crawl_options *options, const st
         snprintf(error, error_size, "cannot analyse the link graph: %s", cp_strerror(status));
     if (status == CP_OK)
         status = crawl_output_sitemaps(dir, result, store, error, error_size);
-    if (status == CP_OK && store)
-        store_crawl_outcomes(store, result);
     if (status == CP_OK)
         status = crawl_output_run(dir, options, result, record, error, error_size);
     if (status == CP_OK && !links_ok) {

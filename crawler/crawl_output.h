@@ -37,8 +37,9 @@ struct crawl_output_record {
 /* The crawl's files around crawl_run: crawl_output_begin creates DIR (and its parents) and opens
  * DIR/links.csv into options->links_out, which the crawl fills while it runs; crawl_output_finish
  * closes it and writes pages.csv, sitemaps.csv, clusters.csv and crawl.json. With options->store, the
- * same rows go to the store as they are written (page_facts, sitemap_entries) with the graph,
- * robots.txt and sitemap outcomes, in one transaction that store_run_end commits. analysis is a complete
+ * same rows go to the store as they are written (page_facts, sitemap_entries), in a transaction that
+ * crawl_output_store_graph adds to and store_run_end (or store_results_commit) commits: the caller
+ * calls it next (an audit, once its report.html thread has started on the files). analysis is a complete
  * analysis of result->graph (graph_analyze), the one the audit rules read too, or NULL to have one
  * made here; clusters likewise (crawl_output_build_clusters), or NULL to have them made here.
  * options->links_out is NULL again after crawl_output_finish, whatever it returns. */
@@ -46,6 +47,9 @@ int crawl_output_begin(const char *dir, struct crawl_options *options, char *err
 int crawl_output_finish(const char *dir, struct crawl_options *options, const struct crawl_result *result,
                         const struct graph_analysis *analysis, const struct clusters *clusters,
                         const struct crawl_output_record *record, char *error, size_t error_size);
+/* The rest of the crawl's end-of-run rows: the link graph (nodes, edge lists), robots.txt and
+ * sitemap outcomes. A failure is the store's (sticky, reported when the run ends). */
+void crawl_output_store_graph(struct store *store, const struct crawl_result *result);
 
 /* The duplicate clusters of a finished crawl (linkgraph/clusters.h) from the pages' fingerprints:
  * the one computation clusters.csv and the audit's cluster rules read. CP_OK, CP_ERR_NOMEM. */

@@ -210,7 +210,7 @@ bool crawl_in_scope(const struct crawl *c, const struct url *u)
 
 struct link_batch *crawl_link_batch(struct crawl *c, uint32_t source)
 {
-    return link_rows_batch(&c->link_rows, graph_url(c->graph, source, NULL));
+    return link_rows_batch(&c->link_rows, graph_url(c->graph, source, NULL), source);
 }
 
 /* The row's verdicts are the graph's as the page is merged (whether the source passes links). */
@@ -221,6 +221,7 @@ void crawl_link_row(struct crawl *c, struct link_batch *batch, uint32_t source, 
         return;
     struct link_row row = {
         .target = graph_url(c->graph, target, NULL),
+        .target_node = target,
         .rel_extra = rel_extra,
         .anchor = anchor,
         .meta = meta,

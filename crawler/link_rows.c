@@ -19,7 +19,8 @@ static void write_rows(struct link_rows *w, const struct link_batch *b)
         const char *kind = r->rel_extra ? r->rel_extra : graph_edge_kind_name(graph_edge_kind(r->meta));
         /* ftello reads stdio's own count of the offset (link_rows_start) */
         bool canonical = !r->rel_extra && graph_edge_kind(r->meta) == GRAPH_EDGE_CANONICAL;
-        csv_row_index_add(&w->canonical_rows, canonical ? (int64_t)ftello(w->out) : -1, canonical);
+        link_index_add(&w->index, w->index.complete ? (int64_t)ftello(w->out) : -1, b->source_node, r->target_node,
+                       canonical);
         crawl_output_link_row(w->out, b->source, r->target, kind, rel, r->anchor, r->followable, r->rendered,
                               (r->meta & GRAPH_EDGE_FROM_HEADER) != 0);
     }
@@ -56,14 +57,16 @@ static void *writer_main(void *arg)
     return (void *)(uintptr_t)lost;
 }
 
-void link_rows_start(struct link_rows *w, FILE *out, void (*free_owner)(void *owner))
+void link_rows_start(struct link_rows *w, FILE *out, void (*free_owner)(void *owner),
+                     const struct link_index_limits *limits)
 {
     memset(w, 0, sizeof *w);
     w->out = out;
     w->free_owner = free_owner;
+    link_index_start(&w->index, out ? limits : NULL);
     /* stdio keeps the stream's offset from here on (it does not after fopen): ftello for the index
-     * is then free, not a system call for each canonical row. */
-    w->canonical_rows.complete = out != NULL && fseeko(out, 0, SEEK_CUR) == 0;
+     * is then free, not a system call for each row. */
+    w->index.complete = w->index.complete && fseeko(out, 0, SEEK_CUR) == 0;
     if (!out)
         return;
     batch_queue_init(&w->queue, LINK_ROWS_WAKE_BATCH, LINK_ROWS_MAX_QUEUED);
@@ -71,7 +74,7 @@ void link_rows_start(struct link_rows *w, FILE *out, void (*free_owner)(void *ow
     w->started = pthread_create(&w->thread, NULL, writer_main, w) == 0;
 }
 
-struct link_batch *link_rows_batch(struct link_rows *w, const char *source)
+struct link_batch *link_rows_batch(struct link_rows *w, const char *source, uint32_t source_node)
 {
     if (!w->out)
         return NULL;
@@ -81,6 +84,7 @@ struct link_batch *link_rows_batch(struct link_rows *w, const char *source)
         return NULL;
     }
     b->source = source;
+    b->source_node = source_node;
     return b;
 }
 
@@ -151,6 +155,7 @@ size_t link_rows_stop(struct link_rows *w)
         w->lost += (size_t)(uintptr_t)lost;
         w->started = false;
     }
+    link_index_finish(&w->index);
     if (w->out) {
         batch_queue_destroy(&w->queue);
         w->out = NULL; /* a second stop, and any hand after it, does nothing */

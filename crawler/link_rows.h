@@ -31,13 +31,14 @@
 #include <stdio.h>
 
 #include "common/batch_queue.h"
-#include "common/csv.h"
+#include "crawler/link_index.h"
 
 #define LINK_ROWS_WAKE_BATCH 64
 #define LINK_ROWS_MAX_QUEUED 1024
 
 struct link_row {
     const char *target;
+    uint32_t target_node;  /* the target's graph node (link_index.h) */
     const char *rel_extra; /* "next"/"prev" for link rel=next|prev (their own kind), else NULL */
     const char *anchor;
     uint8_t meta;    /* the graph edge's kind and rel bits (linkgraph/graph.h) */
@@ -48,6 +49,7 @@ struct link_row {
 struct link_batch {
     struct batch_queue_node node; /* first: the queue's link */
     const char *source;
+    uint32_t source_node;
     struct link_row *rows;
     size_t count, capacity;
     void *owner;  /* freed by the writer with free_owner once the rows are written (may be NULL) */
@@ -57,10 +59,9 @@ struct link_batch {
 
 struct link_rows {
     FILE *out;
-    /* Where links.csv's canonical rows start, and its row count: report.html's reader, once only
-     * canonical references can still be picked, goes straight to them (reports/crawl_data). The
-     * writer's while it runs; the caller's (csv_row_index_free) after link_rows_stop. */
-    struct csv_row_index canonical_rows;
+    /* Where the rows report.html may show start (link_index.h), and the row count. The writer's
+     * while it runs; the caller's (link_index_free) after link_rows_stop. */
+    struct link_index index;
     void (*free_owner)(void *owner);
     struct batch_queue queue;
     bool started;
@@ -69,11 +70,13 @@ struct link_rows {
 };
 
 /* Ready w for out (NULL: no links.csv; every call below is then a no-op but for freeing owners)
- * and start the writer thread. free_owner frees a batch's owner (NULL: owners are not freed). */
-void link_rows_start(struct link_rows *w, FILE *out, void (*free_owner)(void *owner));
-/* A new batch of source's rows, or NULL when there is no stream (or no memory: its rows are
- * counted lost). */
-struct link_batch *link_rows_batch(struct link_rows *w, const char *source);
+ * and start the writer thread. free_owner frees a batch's owner (NULL: owners are not freed).
+ * limits: the rows to list in w->index (NULL: none). */
+void link_rows_start(struct link_rows *w, FILE *out, void (*free_owner)(void *owner),
+                     const struct link_index_limits *limits);
+/* A new batch of the rows of source (graph node source_node), or NULL when there is no stream (or
+ * no memory: its rows are counted lost). */
+struct link_batch *link_rows_batch(struct link_rows *w, const char *source, uint32_t source_node);
 void link_rows_add(struct link_batch *b, const struct link_row *row);
 /* Hand b over (NULL: nothing). owner is freed by the writer after the rows are written; with owner
  * NULL the rows' strings are copied first (their holder may be freed as soon as this returns). */

@@ -540,13 +540,25 @@ static bool ends_with(const char *text, const char *suffix)
     return n >= m && strcmp(text + n - m, suffix) == 0;
 }
 
-/* Loopback, private (RFC 1918), link-local or unspecified IPv4 in dotted form. */
+/* Loopback, private (RFC 1918), link-local or unspecified IPv4 in dotted form (a serialised host:
+ * four decimal parts of 0-255). Read by hand, not with sscanf: it is asked of every link's host. */
 static bool private_ipv4(const char *host)
 {
-    unsigned a, b, c, d;
-    char tail;
-    if (sscanf(host, "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) != 4 || a > 255 || b > 255 || c > 255 || d > 255)
-        return false;
+    unsigned part[4];
+    const char *p = host;
+    for (int i = 0; i < 4; i++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        unsigned value = 0;
+        for (int digits = 0; *p >= '0' && *p <= '9'; p++)
+            if (++digits > 3 || (value = value * 10 + (unsigned)(*p - '0')) > 255)
+                return false;
+        part[i] = value;
+        if (*p != (i < 3 ? '.' : '\0'))
+            return false;
+        p += i < 3;
+    }
+    unsigned a = part[0], b = part[1];
     return a == 127 || a == 10 || (a == 172 && b >= 16 && b <= 31) || (a == 192 && b == 168) ||
            (a == 169 && b == 254) || a == 0;
 }

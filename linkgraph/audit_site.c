@@ -126,10 +126,29 @@ struct site_totals {
     size_t links_home; /* of those, to the site's own origin */
 };
 
+/* What a link target's URL is to the site, worked out once a node: a site's pages link to the same
+ * targets over and over (1.2 million links to 30,000 URLs on the 20,000-page bench site). */
+enum target_kind { TARGET_UNKNOWN, TARGET_NOT_HTTP, TARGET_SITE, TARGET_OTHER_ORIGIN };
+
+static enum target_kind target_kind_of(const struct graph *graph, const struct audit_site_input *in, uint32_t node,
+                                       uint8_t *kinds)
+{
+    if (kinds && kinds[node] != TARGET_UNKNOWN)
+        return (enum target_kind)kinds[node];
+    const char *target = graph_url(graph, node, NULL);
+    enum target_kind kind = !finding_url_origin_length(target)     ? TARGET_NOT_HTTP
+                            : is_site_origin(target, in->site_url) ? TARGET_SITE
+                                                                   : TARGET_OTHER_ORIGIN;
+    if (kinds)
+        kinds[node] = (uint8_t)kind;
+    return kind;
+}
+
 static int count_origins(const struct graph *graph, const struct audit_site_input *in, const struct finding_list *all,
                          struct origin_count **table, struct site_totals *totals)
 {
     int rc = CP_OK;
+    uint8_t *kinds = calloc(graph_node_count(graph) + 1, 1); /* NULL: each link worked out anew */
     for (uint32_t id = 0; id < graph_node_count(graph) && rc == CP_OK; id++) {
         if (!is_pages_html(graph, id))
             continue;
@@ -147,19 +166,20 @@ static int count_origins(const struct graph *graph, const struct audit_site_inpu
         for (uint32_t i = 0; i < out.count && rc == CP_OK; i++) {
             if (graph_edge_kind(out.meta[i]) != GRAPH_EDGE_LINK)
                 continue;
-            const char *target = graph_url(graph, out.nodes[i], NULL);
-            if (!finding_url_origin_length(target))
+            enum target_kind kind = target_kind_of(graph, in, out.nodes[i], kinds);
+            if (kind == TARGET_NOT_HTTP)
                 continue;
             totals->links++;
-            if (is_site_origin(target, in->site_url)) {
+            if (kind == TARGET_SITE) {
                 totals->links_home++;
                 continue;
             }
-            struct origin_count *e = origin_entry(table, target, &rc);
+            struct origin_count *e = origin_entry(table, graph_url(graph, out.nodes[i], NULL), &rc);
             if (e)
                 e->links++;
         }
     }
+    free(kinds);
     for (size_t i = 0; i < all->count && rc == CP_OK; i++) {
         if (all->items[i].rule != RULE_SITEMAP_LOC_OUT_OF_SCOPE && all->items[i].rule != RULE_SITEMAP_LOC_OTHER_ORIGIN)
             continue;

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <strings.h>
 
+#include "crawler/link_index.h"
 #include "linkgraph/graph.h"
 #include "store/store.h"
 #include "web/content_type.h"
@@ -106,7 +107,8 @@ struct csv_context {
     int columns[COL_COUNT];
     bool have_header;
     int status;
-    bool refused; /* links.csv: the filter's wants refused the last row */
+    bool refused;                       /* links.csv: the filter's wants refused the last row */
+    const struct link_index_row *ranks; /* links.csv read through its index: the row's ranks */
 };
 
 static const char *column_value(const struct csv_context *ctx, char **fields, size_t count, int column)
@@ -227,6 +229,12 @@ static int link_record(void *context, char **fields, size_t count, unsigned line
     data->links_read++;
     const struct crawl_link_filter *filter = data->link_filter;
     struct crawl_link row = {.kind = link_kind(column_value(ctx, fields, count, 2))};
+    if (ctx->ranks) {
+        row.ranked = true;
+        row.source_rank = ctx->ranks->source_rank;
+        row.target_rank = ctx->ranks->target_rank;
+        row.canonical_rank = ctx->ranks->canonical_rank;
+    }
     ctx->refused = filter && filter->wants && !filter->wants(filter->context, row.kind);
     if (ctx->refused)
         return CP_OK;
@@ -321,62 +329,34 @@ static int read_csv(struct crawl_data *data, const char *name, csv_record_fn cal
     return status;
 }
 
-/* ---- links.csv with its writer's index of canonical rows ---- */
+/* ---- links.csv with its writer's index of the rows report.html may show ---- */
 
-/* Whether the filter still wants a row of any kind but a canonical reference. */
-static bool wants_more_than_canonicals(const struct crawl_link_filter *filter)
+/* The header, then each row the index lists, read where it starts (with its ranks); every row the
+ * file has is counted in links_read, read or not. */
+static int read_listed_rows(struct csv_context *ctx, FILE *in, const struct link_index *index)
 {
-    if (!filter || !filter->wants)
-        return true;
-    for (int kind = LINK_A; kind <= LINK_OTHER; kind++)
-        if (kind != LINK_CANONICAL && filter->wants(filter->context, (enum crawl_link_kind)kind))
-            return true;
-    return false;
-}
-
-/* The filter's kinds are asked only after it refused a row: until its budget is spent it wants
- * every row, and a row each would pay for asking all of them. */
-static int link_record_until_canonicals_only(void *context, char **fields, size_t count, unsigned line)
-{
-    struct csv_context *ctx = context;
-    int status = link_record(context, fields, count, line);
-    if (status == CP_OK && ctx->refused && !wants_more_than_canonicals(ctx->data->link_filter))
-        return CSV_STOP;
+    struct crawl_data *data = ctx->data;
+    struct csv_reader *reader = csv_reader_new(in, ctx->path);
+    int status = reader ? csv_reader_record_at(reader, 0, link_record, ctx) : CP_ERR_NOMEM;
+    for (size_t i = 0; status == CP_OK && ctx->have_header && i < index->count; i++) {
+        size_t read_before = data->links_read;
+        ctx->ranks = &index->rows[i];
+        status = csv_reader_record_at(reader, index->rows[i].offset, link_record, ctx);
+        if (status == CP_OK && data->links_read == read_before) {
+            log_error("%s: no row at offset %llu: the file is not the one its index was made for", ctx->path,
+                      (unsigned long long)index->rows[i].offset);
+            status = CP_ERR_PARSE;
+        }
+    }
+    ctx->ranks = NULL;
+    data->links_read = (size_t)index->records;
+    csv_reader_free(reader);
     return status;
 }
 
-static int one_link_record(void *context, char **fields, size_t count, unsigned line)
-{
-    int status = link_record(context, fields, count, line);
-    return status == CP_OK ? CSV_STOP : status;
-}
-
-/* The rows from the first whose offset is at least from, one at a time. */
-static int read_indexed_rows(struct csv_context *ctx, FILE *in, const struct csv_row_index *index, uint64_t from)
-{
-    size_t low = 0, high = index->count;
-    while (low < high) {
-        size_t middle = low + (high - low) / 2;
-        if (index->offsets[middle] < from)
-            low = middle + 1;
-        else
-            high = middle;
-    }
-    int status = CP_OK;
-    for (size_t i = low; status == CP_OK && i < index->count; i++) {
-        if (fseeko(in, (off_t)index->offsets[i], SEEK_SET) != 0)
-            return CP_ERR_IO;
-        status = csv_read_stream(in, ctx->path, one_link_record, ctx);
-        status = status == CSV_STOP ? CP_OK : status == CP_OK ? CP_ERR_PARSE : status; /* CP_OK: no row there */
-    }
-    return status;
-}
-
-/* links.csv as read_csv reads it, but once the filter wants canonical references only, the rows
- * after are those index lists, read where they start: the rest would be counted and dropped.
- * report.html's budget runs out on large sites only (on the 200,000-page bench site, part way
- * into its 12 million rows; at 20,000 pages the per-page shares leave it unspent). */
-static int read_links_indexed(struct crawl_data *data, const struct csv_row_index *index, bool *present)
+/* links.csv as read_csv reads it, but only the rows its writer's index lists (crawler/link_index.h):
+ * the others are rows the filter would not keep. */
+static int read_links_indexed(struct crawl_data *data, const struct link_index *index, bool *present)
 {
     char *path = path_join(data->dir, "links.csv");
     FILE *in = path ? fopen(path, "rb") : NULL;
@@ -391,15 +371,8 @@ static int read_links_indexed(struct crawl_data *data, const struct csv_row_inde
     char *buffer = malloc(CSV_READ_BUFFER_SIZE);
     if (buffer)
         setvbuf(in, buffer, _IOFBF, CSV_READ_BUFFER_SIZE);
-    struct csv_context ctx = {data, path, {0}, false, CP_OK, false};
-    int status = csv_read_stream(in, path, link_record_until_canonicals_only, &ctx);
-    if (status == CSV_STOP) {
-        off_t at = ftello(in);
-        size_t read_so_far = data->links_read;
-        status = at < 0 ? CP_ERR_IO : read_indexed_rows(&ctx, in, index, (uint64_t)at);
-        /* every row the file has was counted, read or not */
-        data->links_read = index->records >= read_so_far ? (size_t)index->records : read_so_far;
-    }
+    struct csv_context ctx = {data, path, {0}, false, CP_OK, false, NULL};
+    int status = read_listed_rows(&ctx, in, index);
     *present = ctx.have_header;
     fclose(in);
     free(buffer);
@@ -633,10 +606,18 @@ static int take_findings(struct crawl_data *data, const struct report_findings *
     }
     data->indexable_reported = ctx->has_page_counts ? (long)ctx->indexable : -1;
     data->pages_reported = ctx->has_page_counts ? (long)ctx->pages : -1;
-    int status = CP_OK;
-    for (size_t i = 0; i < given->list->count && status == CP_OK; i++)
-        status = findings_add_copy(&data->findings, &given->list->items[i]);
-    return status;
+    /* The findings as they are: their strings are read in place (the audit keeps its list until
+     * the report is written), only the items are copied. */
+    size_t count = given->list->count;
+    struct finding *items = malloc((count ? count : 1) * sizeof *items);
+    if (!items)
+        return CP_ERR_NOMEM;
+    if (count)
+        memcpy(items, given->list->items, count * sizeof *items);
+    findings_free(&data->findings);
+    data->findings = (struct finding_list){items, count, count, NULL};
+    data->findings_borrowed = true;
+    return CP_OK;
 }
 
 static void read_robots(struct crawl_data *data, json_t *robots)
@@ -760,7 +741,7 @@ int crawl_data_load(const char *dir, struct crawl_data *data)
 
 /* The folder's files; findings.json too unless with_findings_json is false (its parse is then not
  * started: the caller's findings come from crawl_data_take_findings). */
-static int load_files(const char *dir, const struct crawl_link_filter *filter, const struct csv_row_index *links_index,
+static int load_files(const char *dir, const struct crawl_link_filter *filter, const struct link_index *links_index,
                       bool with_findings_json, struct crawl_data *data)
 {
     memset(data, 0, sizeof(*data));
@@ -790,8 +771,8 @@ static int load_files(const char *dir, const struct crawl_link_filter *filter, c
     }
     free(pages_path);
     if (status == CP_OK)
-        status = links_index && links_index->complete ? read_links_indexed(data, links_index, &present)
-                                                      : read_csv(data, "links.csv", link_record, &present);
+        status = filter && links_index && links_index->complete ? read_links_indexed(data, links_index, &present)
+                                                                : read_csv(data, "links.csv", link_record, &present);
     data->has_links = present;
     if (status == CP_OK)
         status = read_csv(data, "sitemaps.csv", entry_record, &present);
@@ -818,8 +799,8 @@ int crawl_data_load_filtered(const char *dir, const struct crawl_link_filter *fi
     return load_files(dir, filter, NULL, true, data);
 }
 
-int crawl_data_load_files(const char *dir, const struct crawl_link_filter *filter,
-                          const struct csv_row_index *links_index, struct crawl_data *data)
+int crawl_data_load_files(const char *dir, const struct crawl_link_filter *filter, const struct link_index *links_index,
+                          struct crawl_data *data)
 {
     return load_files(dir, filter, links_index, false, data);
 }
@@ -865,7 +846,10 @@ void crawl_data_free(struct crawl_data *data)
     for (size_t i = 0; i < data->robots_count; i++)
         free(data->robots[i].origin), free(data->robots[i].outcome);
     free(data->robots);
-    findings_free(&data->findings);
+    if (data->findings_borrowed)
+        free(data->findings.items);
+    else
+        findings_free(&data->findings);
     free(data->dir), free(data->store_path), free(data->start_url), free(data->started_at), free(data->options),
         free(data->partial);
     memset(data, 0, sizeof(*data));

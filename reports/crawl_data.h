@@ -82,6 +82,11 @@ struct crawl_link {
     /* links.csv's found_in is `header` (a Link header, a redirect's Location); false without the column */
     bool from_header;
     uint8_t marks; /* what a crawl_link_filter kept the row for (the filter's own bits); 0 without one */
+    /* Read through links.csv's index (crawler/link_index.h): the row's ranks from its writer, so
+     * the filter need not count the rows it never sees. */
+    bool ranked;
+    uint16_t source_rank, target_rank;
+    uint8_t canonical_rank;
 };
 
 struct crawl_data;
@@ -93,9 +98,7 @@ struct crawl_data;
 struct crawl_link_filter {
     bool (*keep)(void *context, const struct crawl_data *data, struct crawl_link *link);
     /* Asked first, with the row's kind only: false skips the row before its ends are looked up
-     * (it is counted in links_read, and keep never sees it). NULL: every row goes to keep. Once
-     * it has said false for a kind it must keep saying so: a reader with an index of the file's
-     * rows of one kind (crawl_data_load_files) goes straight to those once only they are wanted. */
+     * (it is counted in links_read, and keep never sees it). NULL: every row goes to keep. */
     bool (*wants)(void *context, enum crawl_link_kind kind);
     void *context;
 };
@@ -151,6 +154,9 @@ struct crawl_data {
     struct crawl_robots *robots;
     size_t robots_count;
     struct finding_list findings; /* findings.json's findings of rules this version knows */
+    /* Taken from an audit (crawl_data_take_findings): the items are the data's, their strings the
+     * audit's list's, which outlives it. */
+    bool findings_borrowed;
     size_t unknown_rule_findings; /* findings of rules it does not know (skipped, with a warning) */
     bool has_links;
     bool has_sitemaps_csv;
@@ -188,16 +194,17 @@ int crawl_data_load_filtered(const char *dir, const struct crawl_link_filter *fi
  * findings.json was rendered from, the context it was rendered with: reports/report_context.h) so
  * that its report.html does not parse that file back (jansson's tree of a 20,000-page audit's
  * findings was half the report's memory and a third of its CPU). What comes out is what
- * findings.json reads as (tests/browser's rebuild test checks the two reports are the same bytes);
- * the list is copied. The two calls may run on different threads, one after the other. Returns as
+ * findings.json reads as (tests/browser's rebuild test checks the two reports are the same bytes).
+ * The list's items are copied and their strings read in place: the list must stay as it is until
+ * crawl_data_free. The two calls may run on different threads, one after the other. Returns as
  * crawl_data_load. */
 struct report_findings;
-struct csv_row_index;
-/* links_index (NULL: none): where links.csv's canonical rows start and how many rows it has, from
- * its writer (crawler/link_rows.h). Once the filter wants canonical references only, the rest of
- * links.csv is not read: only those rows, then links_read is the index's row count. */
-int crawl_data_load_files(const char *dir, const struct crawl_link_filter *filter,
-                          const struct csv_row_index *links_index, struct crawl_data *data);
+struct link_index;
+/* links_index (NULL: none): the rows of links.csv report.html may show, with their ranks, and its
+ * row count, from its writer (crawler/link_index.h). With a filter and a complete index only those
+ * rows are read; links_read is then the index's row count. */
+int crawl_data_load_files(const char *dir, const struct crawl_link_filter *filter, const struct link_index *links_index,
+                          struct crawl_data *data);
 int crawl_data_take_findings(struct crawl_data *data, const struct report_findings *findings);
 
 /* A run of a crawl store (store/store_history.h; run is one of store_reader_runs' rows) read into

@@ -211,7 +211,7 @@ int report_html_from_folder(const char *dir, const char *out_path, char *error, 
 
 struct report_html_job {
     char *dir, *out_path;
-    const struct csv_row_index *links_index;
+    struct link_index links_index; /* the job's: freed once links.csv is read */
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t handed;
@@ -227,7 +227,8 @@ static void *run_job(void *arg)
     struct crawl_data data;
     struct report_link_picker picker = {0};
     struct crawl_link_filter filter = report_link_filter(&picker);
-    int status = crawl_data_load_files(job->dir, &filter, job->links_index, &data);
+    int status = crawl_data_load_files(job->dir, &filter, &job->links_index, &data);
+    link_index_free(&job->links_index);
     /* No timeout: the audit always hands findings over or cancels, on every path (audit_run). */
     pthread_mutex_lock(&job->lock);
     while (!job->has_findings)
@@ -248,6 +249,7 @@ static void *run_job(void *arg)
 
 static void job_free(struct report_html_job *job)
 {
+    link_index_free(&job->links_index); /* when the thread never read it */
     pthread_mutex_destroy(&job->lock);
     pthread_cond_destroy(&job->handed);
     free(job->dir);
@@ -255,14 +257,17 @@ static void job_free(struct report_html_job *job)
     free(job);
 }
 
-int report_html_job_start(const char *dir, const char *out_path, const struct csv_row_index *links_index,
+int report_html_job_start(const char *dir, const char *out_path, struct link_index *links_index,
                           struct report_html_job **out)
 {
     struct report_html_job *job = calloc(1, sizeof *job);
     *out = NULL;
     if (!job)
         return CP_ERR_NOMEM;
-    job->links_index = links_index;
+    if (links_index) { /* taken: the crawl's copy is left empty */
+        job->links_index = *links_index;
+        memset(links_index, 0, sizeof *links_index);
+    }
     pthread_mutex_init(&job->lock, NULL);
     pthread_cond_init(&job->handed, NULL);
     job->dir = strdup(dir);

@@ -26,6 +26,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "crawler/link_index.h"
+
 struct crawl_data; /* reports/crawl_data.h (not included: its struct crawl_page is not the crawler's) */
 
 #define REPORT_HTML_FILE "report.html"
@@ -35,6 +37,9 @@ struct crawl_data; /* reports/crawl_data.h (not included: its struct crawl_page 
  * many it shows. About 15 bytes a link plus its anchor: with the pages this keeps a 100,000-page
  * report under 25 MB. */
 #define REPORT_HTML_LINK_BUDGET 300000
+/* The budget with the shares it is given out in (crawler/link_index.h): an audit that writes the
+ * report hands them to its crawl, whose links.csv writer lists the rows the report may pick. */
+extern const struct link_index_limits report_html_link_limits;
 /* Findings embedded (the findings cap per cause usually keeps far fewer); the report says when it
  * cut, and findings.json keeps them all. */
 #define REPORT_HTML_MAX_FINDINGS 200000
@@ -55,12 +60,12 @@ int report_html_from_folder(const char *dir, const char *out_path, char *error, 
  * over: cancelled, nothing written), removing the report it wrote unless keep (the audit failed
  * after handing the findings over: a failed run lists no report.html, so it leaves none). Start
  * returns CP_OK or CP_ERR_NOMEM (no thread). One owner thread calls all three; the job is freed by
- * finish. links_index is the crawl's index of links.csv's canonical rows (NULL: none), read by
- * the thread until finish (crawl_data_load_files). */
+ * finish. links_index is the crawl's index of the links.csv rows the report may pick, listed with
+ * report_html_link_limits (NULL: none; links.csv is then read whole): the job takes it (*links_index
+ * is left empty) and frees it once it has read links.csv (crawl_data_load_files). */
 struct report_findings;
 struct report_html_job;
-struct csv_row_index;
-int report_html_job_start(const char *dir, const char *out_path, const struct csv_row_index *links_index,
+int report_html_job_start(const char *dir, const char *out_path, struct link_index *links_index,
                           struct report_html_job **job);
 void report_html_job_hand(struct report_html_job *job, const struct report_findings *findings);
 int report_html_job_finish(struct report_html_job *job, bool keep, char *error, size_t error_size);

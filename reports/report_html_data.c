@@ -26,10 +26,7 @@
 #define TITLE_MAX 300
 #define TEXT_MAX 2048
 #define RELATED_MAX 10
-#define LINKS_PER_PAGE_MIN 1
 #define ANCHOR_MAX 120
-#define LINKS_PER_PAGE_MAX 800
-#define CANONICALS_PER_PAGE 8
 /* Added to a link's kind number when links.csv says found_in=header: no byte more a link. */
 #define LINK_FROM_HEADER_BIT 8
 _Static_assert(LINK_OTHER < LINK_FROM_HEADER_BIT, "link kinds fit below the header bit");
@@ -183,20 +180,26 @@ static size_t link_end(struct writer *x, const char *url, const struct crawl_pag
     return page ? (size_t)(page - x->f->data->pages) : x->f->data->page_count + intern(&x->extra, url);
 }
 
-/* Each page's share of REPORT_HTML_LINK_BUDGET: a link is embedded while its source has outlinks
- * left to show or its target inlinks, so every page's explorer lists some of both. */
-static size_t links_per_page(size_t page_count)
+/* Which links are embedded: REPORT_HTML_LINK_BUDGET shared out so every page lists some of its
+ * outlinks and inlinks (at least 1 and at most 800 each way), and each page's canonical references
+ * (at most 8), by the rule crawler/link_index.h states, which lets an audit's links.csv writer list
+ * the rows that may be picked. */
+const struct link_index_limits report_html_link_limits = {REPORT_HTML_LINK_BUDGET, 1, 800, 8};
+
+static unsigned links_per_page(size_t page_count)
 {
-    size_t share = REPORT_HTML_LINK_BUDGET / (page_count ? page_count : 1) / 2;
-    return share < LINKS_PER_PAGE_MIN ? LINKS_PER_PAGE_MIN : share > LINKS_PER_PAGE_MAX ? LINKS_PER_PAGE_MAX : share;
+    return link_index_share(&report_html_link_limits, page_count);
 }
 
-/* The report's marks for the next link in links.csv's order (see report_html_internal.h). */
+/* The report's marks for the next link in links.csv's order (see report_html_internal.h). A row
+ * read through links.csv's index comes with its ranks; any other is ranked here, by counting the
+ * rows before it (all of them: the budget spent, only canonical references are still read). */
 static uint8_t pick_link(struct report_link_picker *p, const struct crawl_data *d, const struct crawl_link *l)
 {
+    const struct link_index_limits *limits = p->limits ? p->limits : &report_html_link_limits;
     if (!p->out && !p->failed) { /* the first link: the pages are read, their count is known */
         p->pages = d->page_count;
-        p->share = links_per_page(d->page_count);
+        p->share = link_index_share(limits, d->page_count);
         p->out = calloc(p->pages + 1, sizeof *p->out);
         p->in = calloc(p->pages + 1, sizeof *p->in);
         p->canonical = calloc(p->pages + 1, 1);
@@ -206,19 +209,21 @@ static uint8_t pick_link(struct report_link_picker *p, const struct crawl_data *
         return 0;
     const struct crawl_page *sp = l->source_page, *tp = l->target_page;
     size_t s = sp ? (size_t)(sp - d->pages) : p->pages, t = tp ? (size_t)(tp - d->pages) : p->pages;
+    bool canonical = l->kind == LINK_CANONICAL;
+    unsigned source_rank = l->ranked ? l->source_rank : link_rank_next(&p->out[s]);
+    unsigned target_rank = l->ranked ? l->target_rank : link_rank_next(&p->in[t]);
+    unsigned canonical_rank = l->ranked ? l->canonical_rank : canonical ? p->canonical[s] : LINK_RANK_NONE;
+    if (!l->ranked && canonical)
+        p->canonical[s] += p->canonical[s] < LINK_RANK_NONE - 1;
     uint8_t marks = 0;
-    if (p->shown < REPORT_HTML_LINK_BUDGET && ((sp && p->out[s] < p->share) || (tp && p->in[t] < p->share))) {
-        p->out[s] += p->out[s] < UINT16_MAX; /* [pages]: the slot of URLs that are no row */
-        p->in[t] += p->in[t] < UINT16_MAX;
+    if (p->shown < limits->budget && ((sp && source_rank < p->share) || (tp && target_rank < p->share))) {
         p->shown++;
         marks |= REPORT_LINK_SHOWN;
     }
     /* canonical references are outside the budget (the explorer shows the HTML's and the Link
-     * header's apart, so none may be cut away), at most CANONICALS_PER_PAGE a page */
-    if (l->kind == LINK_CANONICAL && sp && p->canonical[s] < CANONICALS_PER_PAGE) {
-        p->canonical[s]++;
+     * header's apart, so none may be cut away) */
+    if (canonical && sp && canonical_rank < limits->canonicals)
         marks |= REPORT_LINK_CANONICAL;
-    }
     return marks;
 }
 
@@ -233,7 +238,8 @@ static bool keep_link(void *context, const struct crawl_data *data, struct crawl
 static bool wants_link(void *context, enum crawl_link_kind kind)
 {
     const struct report_link_picker *p = context;
-    return !p->failed && (p->shown < REPORT_HTML_LINK_BUDGET || kind == LINK_CANONICAL);
+    const struct link_index_limits *limits = p->limits ? p->limits : &report_html_link_limits;
+    return !p->failed && (p->shown < limits->budget || kind == LINK_CANONICAL);
 }
 
 struct crawl_link_filter report_link_filter(struct report_link_picker *picker)

@@ -41,16 +41,18 @@ int report_html_overview(FILE *out, const struct report_facts *facts);
 /* The trends section: earlier runs of the site from the store in the folder (OUT/crawl.db). */
 int report_html_trends(FILE *out, const struct report_facts *facts);
 
-/* Which links the report embeds (the URL explorer's budget, REPORT_HTML_LINK_BUDGET, shared out so
- * every page lists some of its outlinks and inlinks; and every page's canonical references), picked
- * in links.csv's order. As the loaders' crawl_link_filter it keeps only those links in memory and
- * marks them; data loaded whole is picked when it is written. */
+/* Which links the report embeds (report_html_link_limits: the URL explorer's budget shared out so
+ * every page lists some of its outlinks and inlinks, and every page's canonical references), picked
+ * in links.csv's order by the rule crawler/link_index.h states. As the loaders' crawl_link_filter
+ * it keeps only those links in memory and marks them; data loaded whole is picked when it is
+ * written. */
 #define REPORT_LINK_SHOWN 1     /* in the explorer's link list */
 #define REPORT_LINK_CANONICAL 2 /* in the canonical references */
 struct report_link_picker {
-    size_t share, shown;      /* links a page may show each way; links shown so far */
-    uint16_t *out, *in;       /* per page row (and [page_count]: URLs that are no row) */
-    unsigned char *canonical; /* canonical references per page row */
+    const struct link_index_limits *limits; /* NULL: report_html_link_limits (tests pick with others) */
+    size_t share, shown;                    /* links a page may show each way; links shown so far */
+    uint16_t *out, *in;                     /* rows so far per page row (and [page_count]: URLs that are no row) */
+    unsigned char *canonical;               /* canonical references so far per page row */
     size_t pages;
     bool failed; /* out of memory: nothing more is kept */
 };

@@ -14,7 +14,8 @@
  *
  * Threads: a store has one owner thread (the crawl's fetch loop thread, which is the caller's):
  * nothing is locked. Between store_pages_start and store_pages_stop, page rows are written by a
- * thread of the store's own on a second connection (store_put_page queues them). Memory: every
+ * thread of the store's own on a second connection (store_put_page queues them); from the first
+ * store_results_commit to store_close another checkpoints on a connection of its own. Memory: every
  * string argument is copied before the call returns; strings returned in structs below are valid
  * until the next call on the store.
  * Errors: functions return CP_OK or a CP_ERR_* status (common/error.h) with the reason in
@@ -147,9 +148,11 @@ int store_pages_stop(struct store *store);
  * earlier): store_results_begin opens it and removes what an earlier end of the same run wrote (a
  * resumed run's). fields are the pages.csv row. */
 int store_results_begin(struct store *store);
-/* Commit the end-of-run rows written so far. The run stays "running" until store_run_end, so a run
- * killed in between is resumed and writes them again; an audit commits them while its report.html
- * is written instead of in store_run_end, after it (a tenth of a second at 20,000 pages). */
+/* Commit the end-of-run rows written so far (callable more than once: an audit commits the crawl's
+ * rows, then its findings). The run stays "running" until store_run_end, so a run killed in between
+ * is resumed and writes them again. The commit leaves the rows in the write-ahead log: a thread of
+ * the store's own, started by the first call, copies them into the file while the caller goes on,
+ * and store_close waits for it (store.c, "the end-of-run checkpoint"). */
 int store_results_commit(struct store *store);
 int store_put_page_facts(struct store *store, const char *const *fields);
 int store_put_node(struct store *store, uint32_t id, const char *url);

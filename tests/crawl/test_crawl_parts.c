@@ -25,6 +25,7 @@
 #include "reports/render_csv.h"
 #include "crawler/frontier.h"
 #include "crawler/handoff.h"
+#include "crawler/link_index.h"
 #include "crawler/link_rows.h"
 #include "web/local_root.h"
 #include "web/url.h"
@@ -283,6 +284,68 @@ static void free_owner(void *owner)
     free(owner);
 }
 
+/* links.csv's index (crawler/link_index): on 20,000 rows among 300 URLs whose share shrinks as
+ * they appear, it lists every row that the final share may show (the ranks counted here, row by
+ * row, over every row), with those ranks and its offset, and leaves most of the others out. */
+static void test_link_index_lists_what_may_be_shown(void **state)
+{
+    (void)state;
+    enum { ROWS = 20000, URLS = 300 };
+    static const struct link_index_limits limits = {3000, 1, 800, 2};
+    static uint16_t sources[URLS], targets[URLS];
+    static uint8_t canonicals[URLS];
+    struct link_index index;
+    link_index_start(&index, &limits);
+    uint32_t seed = 7;
+    uint32_t highest = 0;
+    size_t may_show = 0, found = 0;
+    for (uint32_t row = 0; row < ROWS; row++) {
+        seed = seed * 1103515245u + 12345u;
+        /* the URLs appear over the first half of the rows, as a crawl finds them */
+        uint32_t known = 2 + (row < ROWS / 2 ? (URLS - 2) * row / (ROWS / 2) : URLS - 2);
+        uint32_t source = (seed >> 8) % known, target = (seed >> 20) % known;
+        bool canonical = (seed & 31) == 0;
+        highest = source > highest ? source : target > highest ? target : highest;
+        link_index_add(&index, (int64_t)row * 10, source, target, canonical);
+    }
+    assert_true(index.complete);
+    assert_int_equal(index.records, ROWS);
+    assert_int_equal(index.nodes, highest + 1);
+    unsigned share = link_index_share(&limits, URLS);
+    assert_int_equal(share, 5);
+    seed = 7;
+    for (uint32_t row = 0; row < ROWS; row++) {
+        seed = seed * 1103515245u + 12345u;
+        uint32_t known = 2 + (row < ROWS / 2 ? (URLS - 2) * row / (ROWS / 2) : URLS - 2);
+        uint32_t source = (seed >> 8) % known, target = (seed >> 20) % known;
+        bool canonical = (seed & 31) == 0;
+        unsigned source_rank = sources[source]++, target_rank = targets[target]++;
+        unsigned canonical_rank = canonical ? canonicals[source]++ : LINK_RANK_NONE;
+        while (found < index.count && index.rows[found].offset < (uint64_t)row * 10)
+            found++;
+        bool listed = found < index.count && index.rows[found].offset == (uint64_t)row * 10;
+        if (source_rank < share || target_rank < share || canonical_rank < limits.canonicals) {
+            may_show++;
+            assert_true(listed);
+            assert_int_equal(index.rows[found].source_rank, source_rank);
+            assert_int_equal(index.rows[found].target_rank, target_rank);
+            assert_int_equal(index.rows[found].canonical_rank, canonical_rank);
+        }
+    }
+    for (size_t i = 1; i < index.count; i++)
+        assert_true(index.rows[i - 1].offset < index.rows[i].offset);
+    assert_true(may_show > 1000);
+    assert_true(index.count < 2 * may_show); /* the rows listed with a larger share were dropped */
+    link_index_free(&index);
+    /* an unknown offset makes the index incomplete; rows are still counted */
+    link_index_start(&index, &limits);
+    link_index_add(&index, -1, 0, 1, false);
+    link_index_add(&index, 40, 1, 0, false);
+    assert_false(index.complete);
+    assert_int_equal(index.records, 2);
+    link_index_free(&index);
+}
+
 static void test_link_rows_order_and_owners(void **state)
 {
     (void)state;
@@ -291,16 +354,21 @@ static void test_link_rows_order_and_owners(void **state)
     FILE *out = open_memstream(&text, &size);
     assert_non_null(out);
     struct link_rows w;
-    link_rows_start(&w, out, free_owner);
+    link_rows_start(&w, out, free_owner, NULL);
     enum { BATCHES = 3 * LINK_ROWS_MAX_QUEUED };
     atomic_store(&owners_freed, 0);
     for (int i = 0; i < BATCHES; i++) {
-        struct link_batch *b = link_rows_batch(&w, "https://a.example/");
+        struct link_batch *b = link_rows_batch(&w, "https://a.example/", 0);
         assert_non_null(b);
         char *anchor = malloc(16);
         assert_non_null(anchor);
         snprintf(anchor, 16, "a%d", i);
-        struct link_row row = {"https://a.example/t", NULL, anchor, GRAPH_EDGE_LINK, -1, true};
+        struct link_row row = {.target = "https://a.example/t",
+                               .target_node = 1,
+                               .anchor = anchor,
+                               .meta = GRAPH_EDGE_LINK,
+                               .rendered = -1,
+                               .followable = true};
         link_rows_add(b, &row);
         if (i % 2) {
             link_rows_hand(&w, b, anchor);
@@ -310,9 +378,15 @@ static void test_link_rows_order_and_owners(void **state)
             free(anchor);
         }
     }
-    struct link_batch *next_rel = link_rows_batch(&w, "https://a.example/");
+    struct link_batch *next_rel = link_rows_batch(&w, "https://a.example/", 0);
     char rel[] = "next";
-    struct link_row row = {"https://a.example/2", rel, "", GRAPH_EDGE_LINK, 1, false};
+    struct link_row row = {.target = "https://a.example/2",
+                           .target_node = 2,
+                           .rel_extra = rel,
+                           .anchor = "",
+                           .meta = GRAPH_EDGE_LINK,
+                           .rendered = 1,
+                           .followable = false};
     link_rows_add(next_rel, &row);
     link_rows_hand(&w, next_rel, NULL);
     rel[0] = 'X';
@@ -663,6 +737,7 @@ int main(void)
         cmocka_unit_test(test_frontier_path_traps),
         cmocka_unit_test(test_frontier_abandons_failing_origin),
         cmocka_unit_test(test_handoff_threads),
+        cmocka_unit_test(test_link_index_lists_what_may_be_shown),
         cmocka_unit_test(test_link_rows_order_and_owners),
         cmocka_unit_test(test_local_root_mapping),
         cmocka_unit_test(test_csv_quoting),

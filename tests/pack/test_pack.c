@@ -17,6 +17,7 @@
 #include "common/error.h"
 #include "reports/crawl_data.h"
 #include "common/csv.h"
+#include "crawler/link_index.h"
 #include "reports/intake.h"
 #include "reports/pack.h"
 #include "reports/pack_gate.h"
@@ -261,90 +262,116 @@ static void test_crawl_link_filter(void **state)
     free(dir);
 }
 
-/* A filter that keeps every row it sees and, after `budget` rows, wants canonical references only
- * (report.html's picker once its budget is spent). */
-struct budget_filter {
-    size_t seen, budget;
+/* One links.csv row's ends and kind, as the index's writer knows them. */
+struct row_ends {
+    const struct crawl_data *pages;
+    int64_t source, target;
+    bool canonical, seen;
 };
 
-static bool keep_all(void *context, const struct crawl_data *data, struct crawl_link *link)
+static int take_row_ends(void *context, char **fields, size_t count, unsigned line)
 {
-    (void)data;
-    link->marks = 1;
-    ++((struct budget_filter *)context)->seen;
-    return true;
+    (void)line;
+    struct row_ends *ends = context;
+    assert_true(count >= 3);
+    const struct crawl_page *source = crawl_data_find(ends->pages, fields[0]);
+    const struct crawl_page *target = crawl_data_find(ends->pages, fields[1]);
+    ends->source = source ? source - ends->pages->pages : -1;
+    ends->target = target ? target - ends->pages->pages : -1;
+    ends->canonical = strcmp(fields[2], "canonical") == 0;
+    ends->seen = true;
+    return CP_OK;
 }
 
-static bool wants_within_budget(void *context, enum crawl_link_kind kind)
-{
-    const struct budget_filter *f = context;
-    return kind == LINK_CANONICAL || f->seen < f->budget;
-}
-
-/* The index links.csv's writer keeps (crawler/link_rows): the offsets of its canonical rows (the
- * fixture has one row a line) and its row count. */
-static void index_canonical_rows(const char *dir, struct csv_row_index *index)
+/* The index links.csv's writer makes (crawler/link_index), from the fixture's rows: a row's ends
+ * are graph nodes there, here their pages.csv rows (every URL of a crawl is one, as every URL of
+ * this fixture is). */
+static void index_links(const char *dir, const struct crawl_data *pages, const struct link_index_limits *limits,
+                        struct link_index *index)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/links.csv", dir);
     FILE *in = fopen(path, "rb");
     assert_non_null(in);
-    *index = (struct csv_row_index){.complete = true};
-    char *line = NULL;
-    size_t capacity = 0;
-    assert_true(getline(&line, &capacity, in) > 0); /* the header */
-    for (off_t at = ftello(in); getline(&line, &capacity, in) > 0; at = ftello(in))
-        csv_row_index_add(index, at, strstr(line, ",canonical,") != NULL);
-    free(line);
+    struct csv_reader *reader = csv_reader_new(in, path);
+    assert_non_null(reader);
+    struct row_ends ends = {pages, 0, 0, false, false};
+    assert_int_equal(csv_reader_record_at(reader, 0, take_row_ends, &ends), CP_OK); /* the header */
+    link_index_start(index, limits);
+    for (;;) {
+        off_t at = ftello(in);
+        ends.seen = false;
+        assert_int_equal(csv_reader_record_at(reader, (uint64_t)at, take_row_ends, &ends), CP_OK);
+        if (!ends.seen)
+            break;
+        assert_true(ends.source >= 0 && ends.target >= 0);
+        link_index_add(index, at, (uint32_t)ends.source, (uint32_t)ends.target, ends.canonical);
+    }
+    csv_reader_free(reader);
     fclose(in);
 }
 
-/* With the index, the rows after the filter wants canonical references only are read where the
- * index says they start: the same links kept, every row counted; without a complete index, every
- * row is read. */
+/* report.html's links read through links.csv's index (only the rows it lists, with their ranks)
+ * are the links it picks reading every row, the same marks each, for budgets and shares small
+ * enough that the fixture's 37 rows overrun them; an incomplete index is not used. */
 static void test_links_read_with_index(void **state)
 {
     (void)state;
     char *dir = source_path("fixtures/crawls/shop");
-    struct csv_row_index index;
-    index_canonical_rows(dir, &index);
-    assert_int_equal(index.count, 3);
-    assert_int_equal(index.records, 37);
-    for (size_t budget = 0; budget <= 38; budget += 5) {
-        struct budget_filter plain_context = {0, budget}, indexed_context = {0, budget};
-        struct crawl_link_filter plain = {keep_all, wants_within_budget, &plain_context};
-        struct crawl_link_filter indexed = {keep_all, wants_within_budget, &indexed_context};
+    struct crawl_data pages;
+    assert_int_equal(crawl_data_load(dir, &pages), CP_OK);
+    assert_int_equal(pages.page_count, 30);
+    static const struct link_index_limits limits[] = {
+        {0, 1, 800, 0},  {0, 0, 800, 1},   {0, 0, 800, 0}, {10, 2, 800, 1},
+        {60, 1, 800, 1}, {120, 1, 800, 8}, {180, 1, 2, 2}, {300000, 1, 800, 8},
+    };
+    size_t fewer = 0;
+    for (size_t l = 0; l < sizeof limits / sizeof *limits; l++) {
+        struct link_index index;
+        index_links(dir, &pages, &limits[l], &index);
+        assert_true(index.complete);
+        assert_int_equal(index.records, 37);
+        fewer += index.count < 37;
+        struct report_link_picker whole_picker = {.limits = &limits[l]}, listed_picker = {.limits = &limits[l]};
+        struct crawl_link_filter whole = report_link_filter(&whole_picker);
+        struct crawl_link_filter listed = report_link_filter(&listed_picker);
         struct crawl_data a, b;
-        assert_int_equal(crawl_data_load_files(dir, &plain, NULL, &a), CP_OK);
-        assert_int_equal(crawl_data_load_files(dir, &indexed, &index, &b), CP_OK);
+        assert_int_equal(crawl_data_load_files(dir, &whole, NULL, &a), CP_OK);
+        assert_int_equal(crawl_data_load_files(dir, &listed, &index, &b), CP_OK);
         assert_int_equal(a.links_read, 37);
         assert_int_equal(b.links_read, 37);
         assert_true(b.has_links);
         assert_int_equal(a.link_count, b.link_count);
-        assert_int_equal(a.link_count, (budget < 37 ? budget : 37) + (budget < 17   ? 3
-                                                                      : budget < 23 ? 2
-                                                                      : budget < 33 ? 1
-                                                                                    : 0));
+        assert_int_equal(whole_picker.shown, listed_picker.shown);
         for (size_t i = 0; i < a.link_count; i++) {
             assert_string_equal(a.links[i].source, b.links[i].source);
             assert_string_equal(a.links[i].target, b.links[i].target);
             assert_string_equal(a.links[i].anchor, b.links[i].anchor);
             assert_int_equal(a.links[i].kind, b.links[i].kind);
+            assert_int_equal(a.links[i].marks, b.links[i].marks);
             assert_true(b.links[i].source_page == crawl_data_find(&b, b.links[i].source));
         }
+        size_t picked = a.link_count;
+        if (l == 0) /* no budget, no canonicals: nothing is picked */
+            assert_int_equal(a.link_count, 0);
+        report_link_picker_free(&whole_picker);
+        report_link_picker_free(&listed_picker);
         crawl_data_free(&a);
         crawl_data_free(&b);
+        /* an index that lost an offset is not used: every row is read */
+        index.complete = false;
+        struct report_link_picker picker = {.limits = &limits[l]};
+        struct crawl_link_filter filter = report_link_filter(&picker);
+        struct crawl_data c;
+        assert_int_equal(crawl_data_load_files(dir, &filter, &index, &c), CP_OK);
+        assert_int_equal(c.link_count, picked);
+        assert_int_equal(c.links_read, 37);
+        report_link_picker_free(&picker);
+        crawl_data_free(&c);
+        link_index_free(&index);
     }
-    /* an index that lost an offset is not used: every row is read */
-    index.complete = false;
-    struct budget_filter context = {0, 0};
-    struct crawl_link_filter filter = {keep_all, wants_within_budget, &context};
-    struct crawl_data data;
-    assert_int_equal(crawl_data_load_files(dir, &filter, &index, &data), CP_OK);
-    assert_int_equal(data.link_count, 3);
-    assert_int_equal(data.links_read, 37);
-    crawl_data_free(&data);
-    csv_row_index_free(&index);
+    assert_true(fewer >= 3); /* the tight limits leave rows out of the index (see test_crawl_parts) */
+    crawl_data_free(&pages);
     free(dir);
 }
 
