@@ -10,6 +10,7 @@
 #include "audit/audit_evidence.h"
 #include "audit/root_unlinked.h"
 #include "common/buf.h"
+#include "common/comma_list.h"
 #include "common/error.h"
 #include "findings/finding_cap.h"
 #include "common/out_file.h"
@@ -88,7 +89,15 @@ static int open_outputs(const struct audit_request *request, struct audit_result
     return status;
 }
 
-static bool wants_report_html(const struct audit_request *request);
+static const char *request_formats(const struct audit_request *request)
+{
+    return request->formats ? request->formats : AUDIT_DEFAULT_FORMATS;
+}
+
+static bool wants_report_html(const struct audit_request *request)
+{
+    return request->out_dir && comma_list_has(request_formats(request), "html");
+}
 
 static int crawl(const struct audit_request *request, struct audit_watch *watch, struct audit_result *result,
                  struct store **store, char *error, size_t error_size)
@@ -98,7 +107,7 @@ static int crawl(const struct audit_request *request, struct audit_watch *watch,
     options.on_render = audit_watch_render;
     options.on_page_context = watch;
     options.links_out = NULL;
-    options.links_index = wants_report_html(request) ? &report_html_link_limits : NULL;
+    options.links_index_limits = wants_report_html(request) ? &report_html_link_limits : NULL;
     options.replay_run = request->resume_run;
     result->started = time(NULL);
     strftime(result->started_at, sizeof result->started_at, "%Y-%m-%dT%H:%M:%SZ", gmtime(&result->started));
@@ -391,31 +400,13 @@ static int write_site_rows(const char *dir, const struct audit_result *result, c
     return status;
 }
 
-/* Whether the comma list formats names format. */
-static bool formats_include(const char *formats, const char *format)
-{
-    size_t length = strlen(format);
-    for (const char *at = formats; *at;) {
-        size_t n = strcspn(at, ",");
-        if (n == length && strncmp(at, format, n) == 0)
-            return true;
-        at += n + (at[n] == ',');
-    }
-    return false;
-}
-
-static const char *request_formats(const struct audit_request *request)
-{
-    return request->formats ? request->formats : AUDIT_DEFAULT_FORMATS;
-}
-
 /* Each format to its file; the findings.json the pack and report.html read is written even when
  * not asked for. */
 static int write_formats(const struct audit_request *request, const struct audit_result *result,
                          struct written_files *written, char *error, size_t error_size)
 {
     const char *formats = request_formats(request);
-    bool wrote_json = false, needs_json = request->write_pack || formats_include(formats, "html");
+    bool wrote_json = false, needs_json = request->write_pack || comma_list_has(formats, "html");
     /* A format that fails does not keep the others from being written; the first failure is reported. */
     char later_error[256];
     int first_error = write_site_rows(request->out_dir, result, error, error_size);
@@ -463,11 +454,6 @@ static int write_pack(const struct audit_request *request, char *error, size_t e
 /* OUT/report.html, read back from the folder as `crawlpack report` reads it (the same numbers), on a
  * thread of its own: it reads the crawl's files while the findings are collected, stored and
  * written, then takes the findings as they are in memory (report_html_job). */
-static bool wants_report_html(const struct audit_request *request)
-{
-    return request->out_dir && formats_include(request_formats(request), "html");
-}
-
 static int start_report_html(const struct audit_request *request, struct audit_result *result,
                              struct report_html_job **job, char *error, size_t error_size)
 {

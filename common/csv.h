@@ -17,30 +17,20 @@
 
 typedef int (*csv_record_fn)(void *context, char **fields, size_t count, unsigned line);
 
-/* The stdio buffer csv_read_file gives its stream. glibc sizes a buffer it allocates itself by the
- * file system's block (4 KB): a 100 MB links.csv was 28,000 reads. */
-#define CSV_READ_BUFFER_SIZE (1 << 20)
-
-/* A callback's status that ends a read early without an error; the read returns it. */
-#define CSV_STOP 1
-
 /* Returns CP_OK, CP_ERR_IO (cannot open: errno set), CP_ERR_PARSE (an unterminated quote; logged
  * with path:line), CP_ERR_NOMEM, or the callback's status. */
 int csv_read_file(const char *path, csv_record_fn callback, void *context);
-/* The same from an open stream's position (name: for messages). A callback that stops the read
- * leaves the stream just after its record. Line numbers count from the position. */
-int csv_read_stream(FILE *in, const char *name, csv_record_fn callback, void *context);
 
 /* Records read one at a time from where each starts: for a reader that was told where the records
  * it wants begin (crawler/link_index lists links.csv's rows report.html may show). A record up to
- * CSV_READ_BUFFER_SIZE bytes ahead is reached by reading on, without a system call. */
+ * a megabyte (the reader's buffer) ahead is reached by reading on, without a system call. */
 struct csv_reader;
-/* NULL when out of memory. The stream stays the caller's. */
-struct csv_reader *csv_reader_new(FILE *in, const char *name);
+/* path opened for reading; NULL with errno set when it cannot be (ENOMEM when out of memory). */
+struct csv_reader *csv_reader_open(const char *path);
 /* The record that starts at byte offset: callback is called once with it. Returns the callback's
- * status, CP_OK when the stream has no record there, or CP_ERR_IO / CP_ERR_PARSE / CP_ERR_NOMEM. */
+ * status, CP_OK when the file has no record there, or CP_ERR_IO / CP_ERR_PARSE / CP_ERR_NOMEM. */
 int csv_reader_record_at(struct csv_reader *r, uint64_t offset, csv_record_fn callback, void *context);
-void csv_reader_free(struct csv_reader *r);
+void csv_reader_close(struct csv_reader *r);
 
 /* Column lookup in a header record: the index of name, or -1. */
 int csv_column(char **header, size_t count, const char *name);

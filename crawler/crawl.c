@@ -626,7 +626,7 @@ int crawl_run(const struct crawl_options *options, struct crawl_result *result, 
     handoff_init(&c.jobs, NULL, NULL);
     handoff_init(&c.render_jobs, NULL, NULL);
     handoff_init(&c.outcomes, crawl_wake_fetch_loop, &c);
-    link_rows_start(&c.link_rows, options->links_out, free_outcome, options->links_index);
+    link_rows_start(&c.link_rows, options->links_out, free_outcome, options->links_index_limits);
     configure(&c);
     /* A hostile sitemap or site raises findings by the million: keep them bounded while crawling. */
     int status = finding_cap_set(&result->findings, options->max_findings_per_cause);

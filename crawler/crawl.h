@@ -126,7 +126,7 @@ struct crawl_options {
     FILE *links_out;                  /* links.csv stream (header written by the caller), or NULL */
     /* Which of links.csv's rows to list in the result's links_index (crawler/link_index.h): an
      * audit writing report.html passes the report's; NULL lists none. */
-    const struct link_index_limits *links_index;
+    const struct link_index_limits *links_index_limits;
     char *links_buffer;        /* links_out's stdio buffer when crawl_output_begin opened it */
     crawl_page_fn on_page;     /* may be NULL */
     crawl_render_fn on_render; /* may be NULL; called with on_page_context */

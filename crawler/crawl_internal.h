@@ -50,12 +50,11 @@ struct request {
 };
 
 /* A reference found on a page, resolved and identified by a worker; a replayed page's is only its
- * stored URL (href) until the merge resolves it (crawl_resolve_links). */
+ * stored URL (href), which the merge looks up as a known node's URL before it parses it. */
 struct found_link {
     struct url url;
-    char *identity;     /* NULL while not resolved */
-    const char *href;   /* not resolved yet: the stored URL, into the outcome's signals; else NULL */
-    uint32_t known;     /* resolved by crawl_resolve_links to a node already known, else GRAPH_NO_NODE */
+    char *identity;     /* NULL while not identified */
+    const char *href;   /* a replayed page's stored URL, into the outcome's signals; else NULL */
     const char *anchor; /* into the outcome's signals */
     const char *rel;    /* "next"/"prev" for link rel=next|prev, else NULL */
     uint8_t meta;       /* graph edge kind and rel flags */
@@ -219,13 +218,14 @@ void *crawl_worker_main(void *arg);
 bool crawl_queue_job(struct crawl *c, const struct job *job);
 /* out->signals' references identified into out->links; parsed: extraction's parses of them
  * (taken over slot by slot), or NULL for a replayed page, whose links keep their stored URL (href)
- * for crawl_resolve_links. */
+ * for the merge. */
 int crawl_found_links(const struct crawl *c, struct outcome *out, struct page_parsed_urls *parsed);
-/* A replayed page's links resolved, on the fetch loop: a stored URL that is a known node's URL is
- * that node (a crawl identity is its own identity: no parse), any other is parsed and identified
- * as a worker does (every one of them with all_parsed: the render stage reads them all). A link
- * that does not parse is dropped and counted in out->links_unparsed. */
-void crawl_resolve_links(const struct crawl *c, struct outcome *out, bool all_parsed);
+/* A replayed link's stored URL parsed and identified, as a worker does; false when it does not
+ * parse (out of memory). */
+bool crawl_identify_link(const struct crawl *c, struct found_link *link);
+/* Every link of out identified (the render stage compares them by identity); one that does not
+ * parse is dropped and counted in out->links_unparsed. */
+void crawl_identify_links(const struct crawl *c, struct outcome *out);
 /* A replayed page's outcome: its stored signals (taken; NULL: a page that could not be replayed,
  * status CP_ERR_INVALID) with their links resolved by crawl_found_links. NULL when out of memory
  * (signals freed). Any thread, as crawl_found_links. */

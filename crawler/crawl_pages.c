@@ -532,6 +532,29 @@ void crawl_record_signals(struct crawl *c, uint32_t node, const struct page_sign
     }
 }
 
+/* The node a merged link goes to. A replayed page's link whose stored URL is a known node's URL is
+ * that node, without a parse (a crawl identity is its own identity); any other is identified, as a
+ * worker does, and discovered. GRAPH_NO_NODE when out of memory (a link that did not parse is
+ * counted in out->links_unparsed). Exact modes' seeding reads a known node's URL too
+ * (crawl_discover), so it always identifies. */
+static uint32_t link_target(struct crawl *c, struct outcome *out, struct found_link *l, uint32_t depth)
+{
+    if (!l->identity) {
+        if (!(crawl_is_exact(c) && c->seeding)) {
+            uint32_t known = graph_find(c->graph, l->href, strlen(l->href));
+            if (known != GRAPH_NO_NODE)
+                return crawl_discover_known(c, known, NULL, depth, l->followable);
+        }
+        if (!crawl_identify_link(c, l)) {
+            out->links_unparsed++;
+            l->href = NULL; /* dropped: the render stage does not try it again */
+            return GRAPH_NO_NODE;
+        }
+    }
+    bool is_new = false;
+    return crawl_discover(c, l->identity, &l->url, depth, l->followable, &is_new);
+}
+
 bool crawl_merge_outcome(struct crawl *c, struct outcome *out)
 {
     uint32_t node = out->node;
@@ -543,9 +566,6 @@ bool crawl_merge_outcome(struct crawl *c, struct outcome *out)
         return false;
     }
     const struct page_signals *s = out->signals;
-    crawl_resolve_links(c, out, false); /* a replayed page's: before links_unparsed is read */
-    uint64_t dropped = (uint64_t)s->links_over_cap + s->links_too_long + s->links_invalid + out->links_unparsed;
-    page->links_dropped = dropped > UINT32_MAX ? UINT32_MAX : (uint32_t)dropped;
     if (s->truncated & (EXTRACT_TRUNCATED_PARSE_TIME | EXTRACT_TRUNCATED_PARSE_MEMORY)) {
         /* Nothing of the body was read: no page rule may judge it (page-parse-limit says why). */
         page->flags |= CRAWL_PAGE_TRUNCATED;
@@ -562,9 +582,7 @@ bool crawl_merge_outcome(struct crawl *c, struct outcome *out)
     struct link_batch *batch = crawl_link_batch(c, node);
     for (size_t i = 0; i < out->link_count; i++) {
         struct found_link *l = &out->links[i];
-        bool is_new = false;
-        uint32_t target = l->identity ? crawl_discover(c, l->identity, &l->url, depth, l->followable, &is_new)
-                                      : crawl_discover_known(c, l->known, NULL, depth, l->followable);
+        uint32_t target = link_target(c, out, l, depth);
         if (target == GRAPH_NO_NODE)
             continue;
         uint8_t meta = l->meta | (source_in_scope ? GRAPH_EDGE_SOURCE_IN_SCOPE : 0);
@@ -577,8 +595,11 @@ bool crawl_merge_outcome(struct crawl *c, struct outcome *out)
         }
     }
     /* crawl_discover may have grown the page array: the record is looked up again. */
+    page = crawl_page_of(c, node);
+    uint64_t dropped = (uint64_t)s->links_over_cap + s->links_too_long + s->links_invalid + out->links_unparsed;
+    page->links_dropped = dropped > UINT32_MAX ? UINT32_MAX : (uint32_t)dropped;
     if (!have_canonical)
-        keep_other_canonical(c, crawl_page_of(c, node), s);
+        keep_other_canonical(c, page, s);
     if (out->response)
         crawl_store_page(c, node, out->response, s, out->signals_run);
     /* A page to render is judged when its rendered DOM is back (crawl_render_merge); its rows keep

@@ -157,7 +157,7 @@ bool crawl_render_wanted(struct crawl *c, const struct outcome *out)
 
 int crawl_render_submit(struct crawl *c, struct outcome *out)
 {
-    crawl_resolve_links(c, out, true); /* the rendered DOM's links are compared by identity */
+    crawl_identify_links(c, out); /* the rendered DOM's links are compared by identity */
     int status = handoff_push(&c->render_jobs, out);
     if (status != CP_OK)
         return status;

@@ -39,13 +39,20 @@ static const char *rel_of_link(uint8_t kind)
     }
 }
 
-/* url parsed (with the length cap extraction used: crawl_max_url_length) and identified into
- * link; false when it does not parse or identify (out of memory), link's URL freed. */
-static bool identify(const struct crawl *c, struct found_link *link, const char *url)
+/* url identified into link: parsed is extraction's parse of url (web/extract.h: the struct url
+ * whose href url is), taken over; without one url is parsed here, with the length cap extraction
+ * used (crawl_max_url_length). Either way the identity comes from the same struct url. False when
+ * it does not parse or identify (out of memory), link's URL freed. */
+static bool identify(const struct crawl *c, struct found_link *link, const char *url, struct url *parsed)
 {
-    struct url_parse_options options = {.max_length = crawl_max_url_length(c->o)};
-    if (url_parse(url, strlen(url), NULL, &options, &link->url) != URL_OK)
-        return false;
+    if (parsed && parsed->href) {
+        link->url = *parsed;
+        memset(parsed, 0, sizeof(*parsed));
+    } else {
+        struct url_parse_options options = {.max_length = crawl_max_url_length(c->o)};
+        if (url_parse(url, strlen(url), NULL, &options, &link->url) != URL_OK)
+            return false;
+    }
     if (url_identity(&link->url, &c->identity, &link->identity) != URL_OK) {
         url_free(&link->url);
         return false;
@@ -53,28 +60,23 @@ static bool identify(const struct crawl *c, struct found_link *link, const char 
     return true;
 }
 
-/* Identify one resolved URL into the next slot of out->links. parsed is extraction's parse of url
- * (web/extract.h: the struct url whose href url is), taken over here; without one url is parsed
- * here. A page replayed from the store has only the string, which the merge resolves
- * (crawl_resolve_links): most of its links name a page the crawl knows already, found by its URL
+bool crawl_identify_link(const struct crawl *c, struct found_link *link)
+{
+    return identify(c, link, link->href, NULL);
+}
+
+/* One resolved URL into the next slot of out->links, identified (parsed as identify takes it). A
+ * page replayed from the store keeps only the string, which the merge looks up first
+ * (crawl_merge_outcome): most of its links name a page the crawl knows already, found by its URL
  * without a parse. Only a lack of memory fails here, and is counted. */
 static void add_found(const struct crawl *c, struct outcome *out, const char *url, struct url *parsed, bool replayed,
                       const char *anchor, const char *rel, uint8_t meta, bool followable)
 {
     struct found_link *link = &out->links[out->link_count];
     memset(link, 0, sizeof(*link));
-    link->known = GRAPH_NO_NODE;
     if (replayed) {
-        link->href = url; /* resolved at the merge (crawl_resolve_links) */
-    } else if (parsed && parsed->href) {
-        link->url = *parsed;
-        memset(parsed, 0, sizeof(*parsed));
-        if (url_identity(&link->url, &c->identity, &link->identity) != URL_OK) {
-            url_free(&link->url);
-            out->links_unparsed++;
-            return;
-        }
-    } else if (!identify(c, link, url)) {
+        link->href = url;
+    } else if (!identify(c, link, url, parsed)) {
         out->links_unparsed++;
         return;
     }
@@ -160,20 +162,14 @@ static void pack_link_text(struct outcome *out)
     out->link_text = text;
 }
 
-void crawl_resolve_links(const struct crawl *c, struct outcome *out, bool all_parsed)
+void crawl_identify_links(const struct crawl *c, struct outcome *out)
 {
-    /* exact modes' seeding reads a known node's URL too (crawl_discover) */
-    bool by_node = !all_parsed && !(crawl_is_exact(c) && c->seeding);
     size_t kept = 0;
     for (size_t i = 0; i < out->link_count; i++) {
         struct found_link *l = &out->links[i];
-        if (l->href && !l->identity) {
-            if (by_node && l->known == GRAPH_NO_NODE)
-                l->known = graph_find(c->graph, l->href, strlen(l->href));
-            if ((l->known == GRAPH_NO_NODE || all_parsed) && !identify(c, l, l->href)) {
-                out->links_unparsed++;
-                continue;
-            }
+        if (!l->identity && !(l->href && crawl_identify_link(c, l))) {
+            out->links_unparsed += l->href != NULL;
+            continue;
         }
         out->links[kept++] = *l;
     }

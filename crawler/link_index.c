@@ -28,12 +28,20 @@ static bool listed(const struct link_index *index, const struct link_index_row *
            row->canonical_rank < index->limits->canonicals;
 }
 
+/* The URLs seen reach node id + 1: the share may shrink (only then, not a division a row). */
+static void grow_nodes(struct link_index *index, uint32_t id)
+{
+    index->nodes = (size_t)id + 1;
+    index->share = link_index_share(index->limits, index->nodes);
+}
+
 /* Room for node id's counts (new ones zero); false when out of memory. */
 static bool reach_node(struct link_index *index, uint32_t id)
 {
+    if (id < index->nodes)
+        return true;
     if (id < index->node_capacity) {
-        if (id >= index->nodes)
-            index->nodes = (size_t)id + 1;
+        grow_nodes(index, id);
         return true;
     }
     size_t capacity = index->node_capacity ? index->node_capacity : 1024;
@@ -54,7 +62,7 @@ static bool reach_node(struct link_index *index, uint32_t id)
     memset(targets + index->node_capacity, 0, added * sizeof *targets);
     memset(canonicals + index->node_capacity, 0, added);
     index->node_capacity = capacity;
-    index->nodes = (size_t)id + 1;
+    grow_nodes(index, id);
     return true;
 }
 
@@ -94,7 +102,6 @@ void link_index_add(struct link_index *index, int64_t offset, uint32_t source, u
         row.canonical_rank = index->canonical_rows[source];
         index->canonical_rows[source] += index->canonical_rows[source] < LINK_RANK_NONE - 1;
     }
-    index->share = link_index_share(index->limits, index->nodes);
     if (!listed(index, &row))
         return;
     if (!room_for_row(index)) {

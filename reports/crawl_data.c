@@ -310,34 +310,18 @@ static int cluster_record(void *context, char **fields, size_t count, unsigned l
 }
 
 /* Read one CSV file of the folder. A missing optional file returns CP_OK with *present false. */
-static int read_csv(struct crawl_data *data, const char *name, csv_record_fn callback, bool *present)
-{
-    char *path = path_join(data->dir, name);
-    if (!path)
-        return CP_ERR_NOMEM;
-    struct csv_context ctx = {data, path, {0}, false, CP_OK};
-    int status = csv_read_file(path, callback, &ctx);
-    if (status == CP_ERR_IO && errno == ENOENT) {
-        *present = false;
-        status = CP_OK;
-    } else if (status == CP_ERR_IO) {
-        log_error("%s: cannot read: %s", path, strerror(errno));
-    } else {
-        *present = ctx.have_header;
-    }
-    free(path);
-    return status;
-}
-
 /* ---- links.csv with its writer's index of the rows report.html may show ---- */
 
 /* The header, then each row the index lists, read where it starts (with its ranks); every row the
- * file has is counted in links_read, read or not. */
-static int read_listed_rows(struct csv_context *ctx, FILE *in, const struct link_index *index)
+ * file has is counted in links_read, read or not. CP_ERR_IO with errno set when path cannot be
+ * opened, as csv_read_file. */
+static int read_listed_rows(struct csv_context *ctx, const struct link_index *index)
 {
     struct crawl_data *data = ctx->data;
-    struct csv_reader *reader = csv_reader_new(in, ctx->path);
-    int status = reader ? csv_reader_record_at(reader, 0, link_record, ctx) : CP_ERR_NOMEM;
+    struct csv_reader *reader = csv_reader_open(ctx->path);
+    if (!reader)
+        return errno == ENOMEM ? CP_ERR_NOMEM : CP_ERR_IO;
+    int status = csv_reader_record_at(reader, 0, link_record, ctx);
     for (size_t i = 0; status == CP_OK && ctx->have_header && i < index->count; i++) {
         size_t read_before = data->links_read;
         ctx->ranks = &index->rows[i];
@@ -350,32 +334,29 @@ static int read_listed_rows(struct csv_context *ctx, FILE *in, const struct link
     }
     ctx->ranks = NULL;
     data->links_read = (size_t)index->records;
-    csv_reader_free(reader);
+    csv_reader_close(reader);
     return status;
 }
 
-/* links.csv as read_csv reads it, but only the rows its writer's index lists (crawler/link_index.h):
- * the others are rows the filter would not keep. */
-static int read_links_indexed(struct crawl_data *data, const struct link_index *index, bool *present)
+/* The folder's file name, every record to callback; or with index (links.csv only) its header and
+ * the rows the index lists (crawler/link_index.h): the others are rows the filter would not keep.
+ * A missing file is no error (*present false). */
+static int read_csv(struct crawl_data *data, const char *name, csv_record_fn callback, const struct link_index *index,
+                    bool *present)
 {
-    char *path = path_join(data->dir, "links.csv");
-    FILE *in = path ? fopen(path, "rb") : NULL;
-    if (!in) {
-        int status = !path ? CP_ERR_NOMEM : errno == ENOENT ? CP_OK : CP_ERR_IO;
-        if (status == CP_ERR_IO)
-            log_error("%s: cannot read: %s", path, strerror(errno));
-        *present = false;
-        free(path);
-        return status;
-    }
-    char *buffer = malloc(CSV_READ_BUFFER_SIZE);
-    if (buffer)
-        setvbuf(in, buffer, _IOFBF, CSV_READ_BUFFER_SIZE);
+    char *path = path_join(data->dir, name);
+    if (!path)
+        return CP_ERR_NOMEM;
     struct csv_context ctx = {data, path, {0}, false, CP_OK, false, NULL};
-    int status = read_listed_rows(&ctx, in, index);
-    *present = ctx.have_header;
-    fclose(in);
-    free(buffer);
+    int status = index ? read_listed_rows(&ctx, index) : csv_read_file(path, callback, &ctx);
+    if (status == CP_ERR_IO && errno == ENOENT) {
+        *present = false;
+        status = CP_OK;
+    } else if (status == CP_ERR_IO) {
+        log_error("%s: cannot read: %s", path, strerror(errno));
+    } else {
+        *present = ctx.have_header;
+    }
     free(path);
     return status;
 }
@@ -771,14 +752,14 @@ static int load_files(const char *dir, const struct crawl_link_filter *filter, c
     }
     free(pages_path);
     if (status == CP_OK)
-        status = filter && links_index && links_index->complete ? read_links_indexed(data, links_index, &present)
-                                                                : read_csv(data, "links.csv", link_record, &present);
+        status = read_csv(data, "links.csv", link_record,
+                          filter && links_index && links_index->complete ? links_index : NULL, &present);
     data->has_links = present;
     if (status == CP_OK)
-        status = read_csv(data, "sitemaps.csv", entry_record, &present);
+        status = read_csv(data, "sitemaps.csv", entry_record, NULL, &present);
     data->has_sitemaps_csv = present;
     if (status == CP_OK)
-        status = read_csv(data, "clusters.csv", cluster_record, &present);
+        status = read_csv(data, "clusters.csv", cluster_record, NULL, &present);
     data->has_clusters_csv = present;
     /* crawl.json first: its run metadata and options are the fuller ones */
     if (status == CP_OK)

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/comma_list.h"
 #include "reports/pack_internal.h"
 #include "web/url.h"
 
@@ -58,23 +59,10 @@ bool pack_canonical_is_invalid(const struct crawl_page *page)
     return !valid;
 }
 
-/* Whether a comma-separated list holds word. */
-static bool list_has(const char *list, const char *word)
-{
-    size_t length = strlen(word);
-    for (const char *p = list; *p;) {
-        size_t n = strcspn(p, ",");
-        if (n == length && strncmp(p, word, n) == 0)
-            return true;
-        p += n + (p[n] == ',');
-    }
-    return false;
-}
-
 bool pack_page_is_external(const struct crawl_page *page, const char *origin)
 {
     if (page->not_indexable_reasons)
-        return list_has(page->not_indexable_reasons, "out-of-scope");
+        return comma_list_has(page->not_indexable_reasons, "out-of-scope");
     if (strcmp(page->error, "not fetched: out of scope") == 0)
         return true;
     size_t length = pack_url_origin_length(page->url);

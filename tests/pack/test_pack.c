@@ -285,30 +285,29 @@ static int take_row_ends(void *context, char **fields, size_t count, unsigned li
 
 /* The index links.csv's writer makes (crawler/link_index), from the fixture's rows: a row's ends
  * are graph nodes there, here their pages.csv rows (every URL of a crawl is one, as every URL of
- * this fixture is). */
+ * this fixture is). The fixture has one row a line: each line's start is a row's. */
 static void index_links(const char *dir, const struct crawl_data *pages, const struct link_index_limits *limits,
                         struct link_index *index)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/links.csv", dir);
-    FILE *in = fopen(path, "rb");
-    assert_non_null(in);
-    struct csv_reader *reader = csv_reader_new(in, path);
+    FILE *lines = fopen(path, "rb");
+    struct csv_reader *reader = csv_reader_open(path);
+    assert_non_null(lines);
     assert_non_null(reader);
-    struct row_ends ends = {pages, 0, 0, false, false};
-    assert_int_equal(csv_reader_record_at(reader, 0, take_row_ends, &ends), CP_OK); /* the header */
     link_index_start(index, limits);
-    for (;;) {
-        off_t at = ftello(in);
-        ends.seen = false;
+    char *line = NULL;
+    size_t capacity = 0;
+    assert_true(getline(&line, &capacity, lines) > 0); /* the header */
+    for (off_t at = ftello(lines); getline(&line, &capacity, lines) > 0; at = ftello(lines)) {
+        struct row_ends ends = {pages, 0, 0, false, false};
         assert_int_equal(csv_reader_record_at(reader, (uint64_t)at, take_row_ends, &ends), CP_OK);
-        if (!ends.seen)
-            break;
-        assert_true(ends.source >= 0 && ends.target >= 0);
+        assert_true(ends.seen && ends.source >= 0 && ends.target >= 0);
         link_index_add(index, at, (uint32_t)ends.source, (uint32_t)ends.target, ends.canonical);
     }
-    csv_reader_free(reader);
-    fclose(in);
+    free(line);
+    csv_reader_close(reader);
+    fclose(lines);
 }
 
 /* report.html's links read through links.csv's index (only the rows it lists, with their ranks)
