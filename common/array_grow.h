@@ -3,12 +3,15 @@
  *
  * The capacity is implied by the count (the next power of two at or above it), so such arrays
  * need no capacity field and still grow in amortised constant time; growing by exactly one
- * element per push would copy the whole array each time (quadratic on a 100,000-page crawl). */
+ * element per push would copy the whole array each time (quadratic on a 100,000-page crawl). Past
+ * a few megabytes (report.html's links) the array lives in huge pages (common/huge_pages.h). */
 #ifndef CRAWLPACK_COMMON_ARRAY_GROW_H
 #define CRAWLPACK_COMMON_ARRAY_GROW_H
 
 #include <stdint.h>
 #include <stdlib.h>
+
+#include "common/huge_pages.h"
 
 /* Make room for element number count (0-based) in items, which holds count elements of
  * element_size bytes. Returns the array to use (possibly moved), or NULL when out of memory, in
@@ -20,7 +23,7 @@ static inline void *array_grow(void *items, size_t count, size_t element_size)
     size_t capacity = count ? count * 2 : 1;
     if (capacity > SIZE_MAX / element_size)
         return NULL;
-    return realloc(items, capacity * element_size);
+    return realloc_huge(items, count * element_size, capacity * element_size);
 }
 
 #endif

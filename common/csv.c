@@ -302,13 +302,19 @@ static bool is_plain_number(const char *text)
     return *p == '\0';
 }
 
+static bool starts_formula(char c)
+{
+    return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
 bool csv_field_needs_guard(const char *text)
 {
-    size_t quotes = 0; /* strspn sets up a table per call: most of writing a million URLs */
+    if (text[0] != '\'' && !starts_formula(text[0])) /* a URL, a number, a word: most cells */
+        return false;
+    size_t quotes = 0;
     while (text[quotes] == '\'')
         quotes++;
-    char first = text[quotes];
-    if (first == '\0' || !strchr("=+-@\t\r", first))
+    if (!starts_formula(text[quotes]))
         return false;
     return quotes > 0 || !is_plain_number(text);
 }
@@ -319,6 +325,9 @@ void csv_field_unguard(char *field)
         memmove(field, field + 1, strlen(field));
 }
 
+/* The bytes that make a cell quoted. */
+static const bool needs_quotes[256] = {[','] = true, ['"'] = true, ['\r'] = true, ['\n'] = true};
+
 void csv_write_field(FILE *out, const char *text)
 {
     if (!text)
@@ -326,16 +335,17 @@ void csv_write_field(FILE *out, const char *text)
     bool guard = csv_field_needs_guard(text);
     /* One pass over the text for what the common cell (an ASCII URL) has none of. */
     size_t length = 0;
-    bool special = false, ascii = true;
+    unsigned char bits = 0; /* every byte OR-ed: the high bit is set when any is not ASCII */
+    bool quote = false;
     for (const unsigned char *p = (const unsigned char *)text; *p; p++, length++) {
-        ascii = ascii && *p < 0x80;
-        special = special || *p == ',' || *p == '"' || *p == '\r' || *p == '\n';
+        bits |= *p;
+        quote |= needs_quotes[*p];
     }
-    if (!guard && !special) {
-        if (ascii)
-            fwrite(text, 1, length, out);
-        else
+    if (!guard && !quote) {
+        if (bits & 0x80)
             utf8_write_valid(out, text, length);
+        else
+            fwrite(text, 1, length, out);
         return;
     }
     fputc('"', out);

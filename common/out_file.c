@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +43,9 @@ int out_file_open(struct out_file *f, const char *path, char *error, size_t erro
         errno = saved;
         return CP_ERR_IO;
     }
+    /* One writer per file (out_file.h): stdio's lock around each call, a few bytes at a time for
+     * findings.json and pages.csv, guards nothing. */
+    __fsetlocking(f->file, FSETLOCKING_BYCALLER);
     return CP_OK;
 }
 

@@ -7,7 +7,8 @@
  * out_file_discard closes and removes it. A file left as PATH.tmp (the process was killed while
  * writing) is never read by crawlpack and is removed by the next run into that folder.
  *
- * Threads: one struct out_file per writer; no global state. Memory: the struct owns its paths
+ * Threads: one struct out_file per writer, one thread at a time (its stream takes no lock per
+ * call: __fsetlocking's FSETLOCKING_BYCALLER); no global state. Memory: the struct owns its paths
  * until commit or discard. Errors: CP_OK, CP_ERR_NOMEM, or CP_ERR_IO with errno set and a message
  * naming PATH in error (when error is not NULL). */
 #ifndef CRAWLPACK_COMMON_OUT_FILE_H

@@ -80,15 +80,12 @@ bool crawl_output_close_links(struct crawl_options *options)
 void crawl_output_link_row(FILE *out, const char *source, const char *target, const char *kind, const char *rel,
                            const char *anchor, bool followable, int rendered, bool from_header)
 {
-    csv_write_field(out, source);
-    fputc(',', out);
-    csv_write_field(out, target);
-    fputc(',', out);
-    csv_write_field(out, kind);
-    fputc(',', out);
-    csv_write_field(out, rel);
-    fputc(',', out);
-    csv_write_field(out, anchor);
+    const char *cells[] = {source, target, kind, rel, anchor};
+    for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
+        if (i)
+            putc(',', out);
+        csv_write_field(out, cells[i]);
+    }
     fputs(followable ? ",1" : ",0", out);
     if (rendered >= 0)
         fputs(rendered ? ",1" : ",0", out);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/huge_pages.h"
+
 unsigned link_index_share(const struct link_index_limits *limits, uint64_t pages)
 {
     uint64_t share = limits->budget / (pages ? pages : 1) / 2;
@@ -79,7 +81,7 @@ static bool room_for_row(struct link_index *index)
     if (kept <= index->capacity / 2 && index->capacity)
         return true;
     size_t capacity = index->capacity ? index->capacity * 2 : 4096;
-    struct link_index_row *rows = realloc(index->rows, capacity * sizeof *rows);
+    struct link_index_row *rows = realloc_huge(index->rows, index->count * sizeof *rows, capacity * sizeof *rows);
     if (!rows)
         return false;
     index->rows = rows;

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "linkgraph/analysis_internal.h"
-#include "linkgraph/huge_pages.h"
+#include "common/huge_pages.h"
 
 int graph_analysis_init(struct graph_analysis *analysis, const struct graph *graph)
 {

@@ -12,7 +12,7 @@
 
 #include "linkgraph/analysis.h"
 #include "linkgraph/analysis_internal.h"
-#include "linkgraph/huge_pages.h"
+#include "common/huge_pages.h"
 
 struct deque {
     uint32_t *items;

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "common/error.h"
-#include "linkgraph/huge_pages.h"
+#include "common/huge_pages.h"
 
 /* URLs are copied into blocks of this size; a longer URL gets a block of its own. */
 #define ARENA_BLOCK_SIZE (1u << 20)
@@ -95,6 +95,19 @@ static int resize_array(void *array, size_t capacity, size_t size)
     if (!grown)
         return CP_ERR_NOMEM;
     *slot = grown;
+    return CP_OK;
+}
+
+/* An edge array from count to capacity elements, in huge pages once it is large (the edge log
+ * reaches tens of megabytes). */
+static int grow_huge(void **array, size_t count, size_t capacity, size_t size)
+{
+    if (capacity > SIZE_MAX / size)
+        return CP_ERR_NOMEM;
+    void *grown = realloc_huge(*array, count * size, capacity * size);
+    if (!grown)
+        return CP_ERR_NOMEM;
+    *array = grown;
     return CP_OK;
 }
 
@@ -358,14 +371,11 @@ int graph_add_edge(struct graph *graph, uint32_t source, uint32_t target, uint8_
         size_t capacity = graph->edge_capacity ? (size_t)graph->edge_capacity * 2 : 4096;
         if (capacity > GRAPH_MAX_EDGES)
             capacity = GRAPH_MAX_EDGES;
-        if (resize_array(&graph->edge_sources, capacity, sizeof(uint32_t)) != CP_OK ||
-            resize_array(&graph->edge_targets, capacity, sizeof(uint32_t)) != CP_OK ||
-            resize_array(&graph->edge_meta, capacity, 1) != CP_OK)
+        if (grow_huge((void **)&graph->edge_sources, graph->edge_count, capacity, sizeof(uint32_t)) != CP_OK ||
+            grow_huge((void **)&graph->edge_targets, graph->edge_count, capacity, sizeof(uint32_t)) != CP_OK ||
+            grow_huge((void **)&graph->edge_meta, graph->edge_count, capacity, 1) != CP_OK)
             return CP_ERR_NOMEM;
         graph->edge_capacity = (uint32_t)capacity;
-        advise_huge_pages(graph->edge_sources, capacity * sizeof(uint32_t));
-        advise_huge_pages(graph->edge_targets, capacity * sizeof(uint32_t));
-        advise_huge_pages(graph->edge_meta, capacity);
     }
     if (graph->nodes[source].flags & GRAPH_NODE_IN_SCOPE)
         meta |= GRAPH_EDGE_SOURCE_IN_SCOPE;

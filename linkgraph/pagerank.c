@@ -12,7 +12,7 @@
 
 #include "linkgraph/analysis.h"
 #include "linkgraph/analysis_internal.h"
-#include "linkgraph/huge_pages.h"
+#include "common/huge_pages.h"
 
 #define DEFAULT_DAMPING 0.85
 #define DEFAULT_TOLERANCE 1e-6
