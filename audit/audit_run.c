@@ -9,6 +9,7 @@
 
 #include "audit/audit_evidence.h"
 #include "audit/root_unlinked.h"
+#include "audit/store_rows.h"
 #include "common/buf.h"
 #include "common/comma_list.h"
 #include "common/error.h"
@@ -483,17 +484,6 @@ static int finish_report_html(struct report_html_job *job, int status, char *err
     return report_status;
 }
 
-/* The rest of the crawl's end-of-run rows (the graph), written while report.html's thread reads
- * the crawl's files, and committed: they go into the file while the findings are collected
- * (store/store.h). */
-static int store_crawl_rows(struct store *store, const struct audit_result *result, char *error, size_t error_size)
-{
-    crawl_output_store_graph(store, &result->crawl);
-    if (store_results_commit(store) != CP_OK)
-        return fail(error, error_size, CP_ERR_IO, "%s", store_error(store));
-    return CP_OK;
-}
-
 /* ---- the run ---- */
 
 int audit_run(const struct audit_request *request, struct audit_result *result, char *error, size_t error_size)
@@ -516,8 +506,12 @@ int audit_run(const struct audit_request *request, struct audit_result *result, 
     struct report_html_job *report = NULL;
     if (status == CP_OK)
         status = start_report_html(request, result, &report, error, error_size);
-    if (status == CP_OK && store && request->out_dir)
-        status = store_crawl_rows(store, result, error, error_size);
+    /* The rest of the end-of-run rows (the graph, then the findings) go into the store on a thread
+     * of their own while the findings are collected and written: the store is the job's until
+     * store_rows_finish. */
+    struct store_rows_job *rows = NULL;
+    if (status == CP_OK && store && store_rows_start(store, &result->crawl, request->out_dir != NULL, &rows) != CP_OK)
+        status = fail(error, error_size, CP_ERR_NOMEM, "%s", cp_strerror(CP_ERR_NOMEM));
     if (status == CP_OK) {
         fill_context(request, result);
         open_root_files(request, result);
@@ -535,9 +529,8 @@ int audit_run(const struct audit_request *request, struct audit_result *result, 
     const struct report_findings findings = {&result->findings, &result->context};
     if (status == CP_OK && report)
         report_html_job_hand(report, &findings);
-    if (status == CP_OK && store &&
-        (store_put_findings(store, &result->findings) != CP_OK || store_results_commit(store) != CP_OK))
-        status = fail(error, error_size, CP_ERR_IO, "%s", store_error(store));
+    if (status == CP_OK && rows)
+        store_rows_hand(rows, &result->findings);
     struct written_files written = {{0}, 0};
     if (status == CP_OK && request->out_dir)
         status = write_formats(request, result, &written, error, error_size);
@@ -547,6 +540,10 @@ int audit_run(const struct audit_request *request, struct audit_result *result, 
             written_files_add(&written, "pack.md");
     }
     status = finish_report_html(report, status, error, error_size);
+    char rows_error[512];
+    int stored = store_rows_finish(rows, rows_error, sizeof rows_error);
+    if (status == CP_OK && stored != CP_OK)
+        status = fail(error, error_size, stored, "%s", rows_error);
     if (status == CP_OK && wants_report_html(request))
         written_files_add(&written, REPORT_HTML_FILE);
     if (status == CP_OK && request->out_dir) {
