@@ -209,10 +209,18 @@ static int pragma_int(struct store *s, const char *sql, int *value)
     return rc == SQLITE_ROW ? CP_OK : CP_ERR_INVALID;
 }
 
+/* A new store's page size (an existing file keeps its own). A re-audit looks the previous run's
+ * rows up in about the order they were written, so with 16 KiB pages one page read serves several
+ * lookups; and each batch commit of page rows dirties fewer index pages. At 20,000 pages a
+ * re-audit made 13,000 preads and 17,000 pwrites instead of 46,000 and 58,000 with SQLite's
+ * 4 KiB. The page cache is sized in bytes (SQLite's default 2 MB), so memory stays the same. */
+#define STORE_PAGE_SIZE 16384
+
 static int create_schema(struct store *s)
 {
     struct buf sql = BUF_INIT;
-    buf_printf(&sql, "BEGIN IMMEDIATE;%sCREATE TABLE page_facts(run INTEGER NOT NULL", schema_v1);
+    buf_printf(&sql, "PRAGMA page_size=%d;BEGIN IMMEDIATE;%sCREATE TABLE page_facts(run INTEGER NOT NULL",
+               STORE_PAGE_SIZE, schema_v1);
     for (int i = 0; i < STORE_PAGE_FACT_COLUMNS; i++)
         buf_printf(&sql, ", %s %s", store_page_fact_columns[i], fact_types[i]);
     buf_printf(&sql, ", UNIQUE(run, url));PRAGMA application_id=%d;PRAGMA user_version=1;COMMIT;",
