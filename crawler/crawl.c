@@ -514,7 +514,6 @@ static void stop_workers(struct crawl *c)
     struct job *job;
     while ((job = handoff_try_pop(&c->jobs))) {
         fetch_result_free(job->response);
-        page_signals_free(job->replayed);
         free(job);
     }
     struct outcome *out;

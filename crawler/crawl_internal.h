@@ -83,14 +83,11 @@ struct outcome {
     int64_t signals_run;           /* a replayed page's: the store's run that holds its signals (0: none) */
 };
 
-/* A worker's task: a fetched response to extract, or a replayed page's stored signals whose links
- * are resolved (replayed set: response is the one to store with them, or NULL when none is). */
+/* A worker's task: a fetched response to extract. */
 struct job {
     uint32_t node;
     struct fetch_result *response;
     bool html;
-    struct page_signals *replayed;
-    int64_t signals_run;
 };
 
 struct pending_sitemap {
@@ -282,8 +279,8 @@ uint64_t crawl_count_gone(struct crawl *c);
  * entries, and CRAWL_PAGE_SAME_TEXT on the changed pages those rules judge whose main text did not
  * change (a new nonce or date in the template is not a content change). */
 void crawl_lastmod_history(struct crawl *c);
-/* A replayed page (request->replay_signals) merged as a parsed one: a worker resolves its links,
- * the fetch loop merges the outcome (inline when no job can be queued). Takes response. */
+/* A replayed page (request->replay_signals) merged as a parsed one: its links resolved and the
+ * outcome merged on the fetch loop, without a worker. Takes response. */
 void crawl_merge_replayed(struct crawl *c, uint32_t node, struct request *request, struct fetch_result *response);
 void crawl_handle_response(struct fetch_result *response, void *context);
 

@@ -246,13 +246,6 @@ struct outcome *crawl_replayed_outcome(const struct crawl *c, uint32_t node, str
     return out;
 }
 
-static struct outcome *replay_job(const struct crawl *c, struct job *job)
-{
-    struct outcome *out = crawl_replayed_outcome(c, job->node, job->replayed, job->signals_run);
-    job->replayed = NULL; /* the outcome's, or freed */
-    return out;
-}
-
 static struct outcome *extract_job(const struct crawl *c, struct job *job)
 {
     struct fetch_result *response = job->response;
@@ -304,7 +297,7 @@ void *crawl_worker_main(void *arg)
     struct crawl *c = arg;
     struct job *job;
     while ((job = handoff_pop(&c->jobs))) {
-        struct outcome *out = job->replayed ? replay_job(c, job) : extract_job(c, job);
+        struct outcome *out = extract_job(c, job);
         uint32_t node = job->node;
         if (out && c->o->store && job->response) { /* the store keeps the headers, never the body */
             free(job->response->body);
