@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "common/error.h"
+#include "common/mailbox.h"
 #include "crawler/crawl_output.h"
 #include "store/store.h"
 
@@ -16,10 +17,7 @@ struct store_rows_job {
     bool graph;
     pthread_t thread;
     bool threaded;
-    pthread_mutex_t lock;
-    pthread_cond_t handed; /* findings or finishing, under lock */
-    const struct finding_list *findings;
-    bool finishing;
+    struct mailbox findings; /* the final finding_list (NULL: none to write) */
     int status;
 };
 
@@ -43,12 +41,7 @@ static void *job_main(void *arg)
 {
     struct store_rows_job *job = arg;
     job->status = write_graph(job);
-    pthread_mutex_lock(&job->lock);
-    while (!job->findings && !job->finishing)
-        pthread_cond_wait(&job->handed, &job->lock);
-    const struct finding_list *findings = job->findings;
-    pthread_mutex_unlock(&job->lock);
-    job->status = write_findings(job, findings);
+    job->status = write_findings(job, mailbox_wait(&job->findings));
     return NULL;
 }
 
@@ -58,8 +51,7 @@ int store_rows_start(struct store *store, const struct crawl_result *crawl, bool
     if (!job)
         return CP_ERR_NOMEM;
     *job = (struct store_rows_job){.store = store, .crawl = crawl, .graph = graph, .status = CP_OK};
-    pthread_mutex_init(&job->lock, NULL);
-    pthread_cond_init(&job->handed, NULL);
+    mailbox_init(&job->findings);
     job->threaded = pthread_create(&job->thread, NULL, job_main, job) == 0;
     if (!job->threaded)
         job->status = write_graph(job);
@@ -68,14 +60,10 @@ int store_rows_start(struct store *store, const struct crawl_result *crawl, bool
 
 void store_rows_hand(struct store_rows_job *job, const struct finding_list *findings)
 {
-    if (!job->threaded) {
+    if (job->threaded)
+        mailbox_post(&job->findings, findings);
+    else
         job->status = write_findings(job, findings);
-        return;
-    }
-    pthread_mutex_lock(&job->lock);
-    job->findings = findings;
-    pthread_cond_signal(&job->handed);
-    pthread_mutex_unlock(&job->lock);
 }
 
 int store_rows_finish(struct store_rows_job *job, char *error, size_t error_size)
@@ -83,17 +71,13 @@ int store_rows_finish(struct store_rows_job *job, char *error, size_t error_size
     if (!job)
         return CP_OK;
     if (job->threaded) {
-        pthread_mutex_lock(&job->lock);
-        job->finishing = true;
-        pthread_cond_signal(&job->handed);
-        pthread_mutex_unlock(&job->lock);
+        mailbox_post(&job->findings, NULL); /* nothing handed over yet: no findings to write */
         pthread_join(job->thread, NULL);
     }
     int status = job->status == CP_OK ? CP_OK : CP_ERR_IO;
     if (status != CP_OK)
         snprintf(error, error_size, "%s", store_error(job->store));
-    pthread_mutex_destroy(&job->lock);
-    pthread_cond_destroy(&job->handed);
+    mailbox_destroy(&job->findings);
     free(job);
     return status;
 }

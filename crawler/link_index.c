@@ -100,10 +100,8 @@ void link_index_add(struct link_index *index, int64_t offset, uint32_t source, u
     }
     struct link_index_row row = {(uint64_t)offset, link_rank_next(&index->source_rows[source]),
                                  link_rank_next(&index->target_rows[target]), LINK_RANK_NONE};
-    if (canonical) {
-        row.canonical_rank = index->canonical_rows[source];
-        index->canonical_rows[source] += index->canonical_rows[source] < LINK_RANK_NONE - 1;
-    }
+    if (canonical)
+        row.canonical_rank = link_canonical_rank_next(&index->canonical_rows[source]);
     if (!listed(index, &row))
         return;
     if (!room_for_row(index)) {
@@ -113,7 +111,8 @@ void link_index_add(struct link_index *index, int64_t offset, uint32_t source, u
     index->rows[index->count++] = row;
 }
 
-void link_index_finish(struct link_index *index)
+/* The writer's counts per node, which only listing needs. */
+static void free_counts(struct link_index *index)
 {
     free(index->source_rows);
     free(index->target_rows);
@@ -121,6 +120,11 @@ void link_index_finish(struct link_index *index)
     index->source_rows = index->target_rows = NULL;
     index->canonical_rows = NULL;
     index->node_capacity = 0;
+}
+
+void link_index_finish(struct link_index *index)
+{
+    free_counts(index);
     if (index->count && index->count < index->capacity) {
         struct link_index_row *rows = realloc(index->rows, index->count * sizeof *rows);
         if (rows) {
@@ -133,8 +137,6 @@ void link_index_finish(struct link_index *index)
 void link_index_free(struct link_index *index)
 {
     free(index->rows);
-    free(index->source_rows);
-    free(index->target_rows);
-    free(index->canonical_rows);
+    free_counts(index);
     memset(index, 0, sizeof *index);
 }

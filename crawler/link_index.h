@@ -46,6 +46,14 @@ static inline uint16_t link_rank_next(uint16_t *count)
     return before;
 }
 
+/* The same for a source's canonical references (saturating below LINK_RANK_NONE). */
+static inline uint8_t link_canonical_rank_next(uint8_t *count)
+{
+    uint8_t before = *count;
+    *count += before < LINK_RANK_NONE - 1;
+    return before;
+}
+
 struct link_index_row {
     uint64_t offset;                   /* where the row starts in links.csv */
     uint16_t source_rank, target_rank; /* rows before it with the same source / target */

@@ -85,29 +85,17 @@ static uint64_t hash_bytes(const char *bytes, size_t length)
     return h;
 }
 
-/* Resize *array to capacity elements of size bytes; on failure *array is unchanged. */
-static int resize_array(void *array, size_t capacity, size_t size)
+/* Grow *array, which holds count elements of size bytes, to capacity elements: in huge pages once
+ * it is large (the edge log reaches tens of megabytes). On failure *array is unchanged. */
+static int resize_array(void *array, size_t count, size_t capacity, size_t size)
 {
     void **slot = array;
     if (capacity > SIZE_MAX / size)
         return CP_ERR_NOMEM;
-    void *grown = realloc(*slot, capacity * size);
+    void *grown = realloc_huge(*slot, count * size, capacity * size);
     if (!grown)
         return CP_ERR_NOMEM;
     *slot = grown;
-    return CP_OK;
-}
-
-/* An edge array from count to capacity elements, in huge pages once it is large (the edge log
- * reaches tens of megabytes). */
-static int grow_huge(void **array, size_t count, size_t capacity, size_t size)
-{
-    if (capacity > SIZE_MAX / size)
-        return CP_ERR_NOMEM;
-    void *grown = realloc_huge(*array, count * size, capacity * size);
-    if (!grown)
-        return CP_ERR_NOMEM;
-    *array = grown;
     return CP_OK;
 }
 
@@ -184,7 +172,7 @@ static const char *arena_copy(struct graph *graph, const char *bytes, size_t len
     if (length + 1 > graph->arena_left) {
         if (graph->block_count == graph->block_capacity) {
             size_t capacity = graph->block_capacity ? graph->block_capacity * 2 : 16;
-            if (resize_array(&graph->blocks, capacity, sizeof *graph->blocks) != CP_OK)
+            if (resize_array(&graph->blocks, graph->block_count, capacity, sizeof *graph->blocks) != CP_OK)
                 return NULL;
             graph->block_capacity = capacity;
         }
@@ -219,9 +207,10 @@ static int nodes_reserve(struct graph *graph, uint32_t needed)
     if (capacity > GRAPH_MAX_NODES)
         capacity = GRAPH_MAX_NODES;
     /* Each array that grew keeps its size if a later one fails; capacity only counts all three. */
-    if (resize_array(&graph->urls, capacity, sizeof *graph->urls) != CP_OK ||
-        resize_array(&graph->url_lengths, capacity, sizeof *graph->url_lengths) != CP_OK ||
-        resize_array(&graph->nodes, capacity, sizeof *graph->nodes) != CP_OK)
+    size_t count = graph->node_count;
+    if (resize_array(&graph->urls, count, capacity, sizeof *graph->urls) != CP_OK ||
+        resize_array(&graph->url_lengths, count, capacity, sizeof *graph->url_lengths) != CP_OK ||
+        resize_array(&graph->nodes, count, capacity, sizeof *graph->nodes) != CP_OK)
         return CP_ERR_NOMEM;
     graph->node_capacity = (uint32_t)capacity;
     return CP_OK;
@@ -371,9 +360,10 @@ int graph_add_edge(struct graph *graph, uint32_t source, uint32_t target, uint8_
         size_t capacity = graph->edge_capacity ? (size_t)graph->edge_capacity * 2 : 4096;
         if (capacity > GRAPH_MAX_EDGES)
             capacity = GRAPH_MAX_EDGES;
-        if (grow_huge((void **)&graph->edge_sources, graph->edge_count, capacity, sizeof(uint32_t)) != CP_OK ||
-            grow_huge((void **)&graph->edge_targets, graph->edge_count, capacity, sizeof(uint32_t)) != CP_OK ||
-            grow_huge((void **)&graph->edge_meta, graph->edge_count, capacity, 1) != CP_OK)
+        size_t count = graph->edge_count;
+        if (resize_array(&graph->edge_sources, count, capacity, sizeof(uint32_t)) != CP_OK ||
+            resize_array(&graph->edge_targets, count, capacity, sizeof(uint32_t)) != CP_OK ||
+            resize_array(&graph->edge_meta, count, capacity, 1) != CP_OK)
             return CP_ERR_NOMEM;
         graph->edge_capacity = (uint32_t)capacity;
     }
@@ -398,7 +388,8 @@ int graph_add_sitemap_entry(struct graph *graph, uint32_t id, uint32_t sitemap, 
         size_t capacity = graph->sitemap_entry_capacity ? (size_t)graph->sitemap_entry_capacity * 2 : 256;
         if (capacity > GRAPH_MAX_EDGES)
             capacity = GRAPH_MAX_EDGES;
-        if (resize_array(&graph->sitemap_entries, capacity, sizeof *graph->sitemap_entries) != CP_OK)
+        if (resize_array(&graph->sitemap_entries, graph->sitemap_entry_count, capacity,
+                         sizeof *graph->sitemap_entries) != CP_OK)
             return CP_ERR_NOMEM;
         graph->sitemap_entry_capacity = (uint32_t)capacity;
     }

@@ -309,7 +309,6 @@ static int cluster_record(void *context, char **fields, size_t count, unsigned l
     return c->kind && c->url && c->votes ? CP_OK : CP_ERR_NOMEM;
 }
 
-/* Read one CSV file of the folder. A missing optional file returns CP_OK with *present false. */
 /* ---- links.csv with its writer's index of the rows report.html may show ---- */
 
 /* The header, then each row the index lists, read where it starts (with its ranks); every row the

@@ -8,6 +8,7 @@
 
 #include "common/error.h"
 #include "common/html_escape.h"
+#include "common/mailbox.h"
 #include "common/out_file.h"
 #include "findings/cause.h"
 #include "reports/crawl_data.h"
@@ -213,10 +214,7 @@ struct report_html_job {
     char *dir, *out_path;
     struct link_index links_index; /* the job's: freed once links.csv is read */
     pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t handed;
-    bool has_findings; /* set once, under lock: findings (NULL: cancelled) */
-    const struct report_findings *findings;
+    struct mailbox findings; /* the audit's report_findings (NULL: cancelled) */
     int status;
     char error[512];
 };
@@ -229,12 +227,8 @@ static void *run_job(void *arg)
     struct crawl_link_filter filter = report_link_filter(&picker);
     int status = crawl_data_load_files(job->dir, &filter, &job->links_index, &data);
     link_index_free(&job->links_index);
-    /* No timeout: the audit always hands findings over or cancels, on every path (audit_run). */
-    pthread_mutex_lock(&job->lock);
-    while (!job->has_findings)
-        pthread_cond_wait(&job->handed, &job->lock);
-    const struct report_findings *findings = job->findings;
-    pthread_mutex_unlock(&job->lock);
+    /* The audit always hands findings over or cancels, on every path (audit_run). */
+    const struct report_findings *findings = mailbox_wait(&job->findings);
     if (!findings) {
         crawl_data_free(&data);
         report_link_picker_free(&picker);
@@ -250,8 +244,7 @@ static void *run_job(void *arg)
 static void job_free(struct report_html_job *job)
 {
     link_index_free(&job->links_index); /* when the thread never read it */
-    pthread_mutex_destroy(&job->lock);
-    pthread_cond_destroy(&job->handed);
+    mailbox_destroy(&job->findings);
     free(job->dir);
     free(job->out_path);
     free(job);
@@ -268,8 +261,7 @@ int report_html_job_start(const char *dir, const char *out_path, struct link_ind
         job->links_index = *links_index;
         memset(links_index, 0, sizeof *links_index);
     }
-    pthread_mutex_init(&job->lock, NULL);
-    pthread_cond_init(&job->handed, NULL);
+    mailbox_init(&job->findings);
     job->dir = strdup(dir);
     job->out_path = strdup(out_path);
     if (!job->dir || !job->out_path || pthread_create(&job->thread, NULL, run_job, job) != 0) {
@@ -282,13 +274,7 @@ int report_html_job_start(const char *dir, const char *out_path, struct link_ind
 
 void report_html_job_hand(struct report_html_job *job, const struct report_findings *findings)
 {
-    pthread_mutex_lock(&job->lock);
-    if (!job->has_findings) {
-        job->has_findings = true;
-        job->findings = findings;
-        pthread_cond_signal(&job->handed);
-    }
-    pthread_mutex_unlock(&job->lock);
+    mailbox_post(&job->findings, findings);
 }
 
 int report_html_job_finish(struct report_html_job *job, bool keep, char *error, size_t error_size)

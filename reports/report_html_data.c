@@ -212,9 +212,9 @@ static uint8_t pick_link(struct report_link_picker *p, const struct crawl_data *
     bool canonical = l->kind == LINK_CANONICAL;
     unsigned source_rank = l->ranked ? l->source_rank : link_rank_next(&p->out[s]);
     unsigned target_rank = l->ranked ? l->target_rank : link_rank_next(&p->in[t]);
-    unsigned canonical_rank = l->ranked ? l->canonical_rank : canonical ? p->canonical[s] : LINK_RANK_NONE;
-    if (!l->ranked && canonical)
-        p->canonical[s] += p->canonical[s] < LINK_RANK_NONE - 1;
+    unsigned canonical_rank = l->ranked   ? l->canonical_rank
+                              : canonical ? link_canonical_rank_next(&p->canonical[s])
+                                          : LINK_RANK_NONE;
     uint8_t marks = 0;
     if (p->shown < limits->budget && ((sp && source_rank < p->share) || (tp && target_rank < p->share))) {
         p->shown++;
