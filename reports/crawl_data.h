@@ -31,31 +31,33 @@
 #include "common/arena.h"
 #include "common/buf.h"
 
+/* Fields are grouped by size (pointers, then 8-byte numbers, then 4-byte ones): no padding between
+ * them, 152 bytes a page. */
 struct crawl_page {
     char *url;
-    int status;         /* 0: network error or not fetched (see error) */
     char *content_type; /* "" when unknown; every char * field below is "" rather than NULL */
-    int depth;          /* -1 when not reached by links */
-    long size;          /* bytes; -1 when unknown */
-    double ttfb_ms;     /* < 0 when unknown */
-    double total_ms;
     char *redirect_to;
     char *canonical;
     char *robots_directives;
-    bool in_sitemap;
-    int inlinks; /* -1 when unknown */
-    int outlinks;
     char *title;
     char *error;
     char *http_version;
     char *content_encoding;
-    int hsts;          /* 1, 0, or -1 when unknown */
-    char *analytics;   /* space-separated tag names */
-    double link_score; /* 0-100 internal PageRank; < 0 when the column is absent */
-    int indexable;     /* from an `indexable` column: 1/0; -1 when absent (the pack derives it) */
+    char *analytics; /* space-separated tag names */
     /* The audit's reasons (linkgraph/analysis.h's names: "noindex-meta,canonicalised"; "" when
      * indexable), or NULL when pages.csv has no such column (the classification below derives them). */
     char *not_indexable_reasons;
+    long size;      /* bytes; -1 when unknown */
+    double ttfb_ms; /* < 0 when unknown */
+    double total_ms;
+    double link_score; /* 0-100 internal PageRank; < 0 when the column is absent */
+    int status;        /* 0: network error or not fetched (see error) */
+    int depth;         /* -1 when not reached by links */
+    int inlinks;       /* -1 when unknown */
+    int outlinks;
+    int hsts;      /* 1, 0, or -1 when unknown */
+    int indexable; /* from an `indexable` column: 1/0; -1 when absent (the pack derives it) */
+    bool in_sitemap;
 };
 
 /* Anchor texts longer than this are cut when read: a page is free to make one megabytes long. */
@@ -81,7 +83,6 @@ struct crawl_link {
     bool followable;
     /* links.csv's found_in is `header` (a Link header, a redirect's Location); false without the column */
     bool from_header;
-    uint8_t marks; /* what a crawl_link_filter kept the row for (the filter's own bits); 0 without one */
     /* Read through links.csv's index (crawler/link_index.h): the row's ranks from its writer, so
      * the filter need not count the rows it never sees. */
     bool ranked;
@@ -94,7 +95,7 @@ struct crawl_data;
 /* A reader that needs only some links (report.html shows a budget of them) keeps the rest out of
  * memory: keep() sees each row in order, its ends looked up (source_page, target_page), kind,
  * rel flags and found_in set, its strings only valid during the call; the row is kept when it
- * returns true. Its marks are the filter's to set. */
+ * returns true (a filter may also keep what it needs of a row itself, and return false). */
 struct crawl_link_filter {
     bool (*keep)(void *context, const struct crawl_data *data, struct crawl_link *link);
     /* Asked first, with the row's kind only: false skips the row before its ends are looked up
@@ -140,6 +141,8 @@ struct crawl_data {
     char *store_path; /* the crawl store the data was read from; NULL for a folder (crawl.db beside it) */
     struct crawl_page *pages;
     size_t page_count;
+    size_t page_capacity;   /* rows allocated */
+    struct arena page_text; /* the pages' strings but url (the index's copy) */
     struct crawl_link *links;
     size_t link_count;
     size_t links_read; /* the link rows read: link_count, and those a link_filter did not keep */

@@ -136,7 +136,7 @@ static void write_interactive_sections(FILE *out)
           out);
 }
 
-int report_html_write(FILE *out, const struct crawl_data *data)
+int report_html_write(FILE *out, const struct crawl_data *data, struct report_link_picker *links)
 {
     struct report_facts facts;
     int status = report_facts_build(data, &facts);
@@ -151,7 +151,7 @@ int report_html_write(FILE *out, const struct crawl_data *data)
     }
     if (status == CP_OK) {
         fputs("</main>\n", out);
-        status = report_html_data(out, &facts);
+        status = report_html_data(out, &facts, links);
     }
     if (status == CP_OK)
         fprintf(out, "<script>%s</script>\n</body></html>\n", report_html_js);
@@ -162,12 +162,13 @@ int report_html_write(FILE *out, const struct crawl_data *data)
 }
 
 /* Write data's report to out_path (temporary name, renamed when complete). */
-static int write_report_file(const struct crawl_data *data, const char *out_path, char *error, size_t error_size)
+static int write_report_file(const struct crawl_data *data, struct report_link_picker *links, const char *out_path,
+                             char *error, size_t error_size)
 {
     struct out_file file;
     int status = out_file_open(&file, out_path, error, error_size);
     if (status == CP_OK) {
-        status = report_html_write(file.file, data);
+        status = report_html_write(file.file, data, links);
         if (status == CP_OK)
             status = out_file_commit(&file, error, error_size);
         else {
@@ -192,7 +193,7 @@ static int write_loaded(int status, struct crawl_data *data, struct report_link_
         snprintf(error, error_size, "cannot read the output folder %s: %s", dir, why);
         status = status == CP_ERR_NOMEM ? status : CP_ERR_INVALID;
     } else {
-        status = write_report_file(data, out_path, error, error_size);
+        status = write_report_file(data, picker, out_path, error, error_size);
     }
     crawl_data_free(data);
     report_link_picker_free(picker);
@@ -223,7 +224,7 @@ static void *run_job(void *arg)
 {
     struct report_html_job *job = arg;
     struct crawl_data data;
-    struct report_link_picker picker = {0};
+    struct report_link_picker picker = {.expected_links = job->links_index.count};
     struct crawl_link_filter filter = report_link_filter(&picker);
     int status = crawl_data_load_files(job->dir, &filter, &job->links_index, &data);
     link_index_free(&job->links_index);
@@ -345,7 +346,7 @@ int report_html_from_store(const char *store_path, long long run, const char *ou
                  cp_strerror(status));
     if (status == CP_OK) {
         report_path(store_path, chosen, out_path, written, written_size);
-        status = write_report_file(&data, written, error, error_size);
+        status = write_report_file(&data, &picker, written, error, error_size);
     }
     crawl_data_free(&data);
     report_link_picker_free(&picker);

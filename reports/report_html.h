@@ -44,9 +44,11 @@ extern const struct link_index_limits report_html_link_limits;
  * cut, and findings.json keeps them all. */
 #define REPORT_HTML_MAX_FINDINGS 200000
 
-/* Write the report of data to out: data read whole, or read with report_link_filter (its links
- * then are the ones the report embeds, picked as they were read). */
-int report_html_write(FILE *out, const struct crawl_data *data);
+/* Write the report of data to out: data read whole (links NULL: the links are picked now), or
+ * read with report_link_filter(links) (the links the report embeds were picked, and kept by the
+ * picker, as they were read). */
+struct report_link_picker;
+int report_html_write(FILE *out, const struct crawl_data *data, struct report_link_picker *links);
 
 /* Read the output folder dir and write its report to out_path (under a temporary name, renamed
  * when complete). */

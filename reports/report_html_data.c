@@ -12,7 +12,6 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdio_ext.h>
-#include <uthash.h>
 #include <zlib.h>
 
 #include "common/array_grow.h"
@@ -20,6 +19,7 @@
 #include "common/buf.h"
 #include "common/error.h"
 #include "common/json_write.h"
+#include "linkgraph/graph.h"
 #include "reports/report_html.h"
 #include "reports/report_html_internal.h"
 
@@ -31,79 +31,49 @@
 #define LINK_FROM_HEADER_BIT 8
 _Static_assert(LINK_OTHER < LINK_FROM_HEADER_BIT, "link kinds fit below the header bit");
 
-/* Strings written once and referred to by index: link targets that are no pages.csv row, anchors,
- * rel values, sitemap files. */
-struct intern_entry {
-    char *key;
-    size_t index;
-    UT_hash_handle hh;
-};
-
-struct intern {
-    struct intern_entry *table;
-    char **keys; /* in index order */
-    size_t count;
-    bool failed;
-};
-
-static size_t intern(struct intern *t, const char *key)
+/* A string's index, added when it is new: the link graph's interner (linkgraph/graph.h: one copy of
+ * each string in an arena, ids dense in order), about half the memory of a hash entry and a copy
+ * each (155,000 strings at 200,000 pages). */
+static size_t intern_n(struct report_intern *t, const char *key, size_t length)
 {
-    struct intern_entry *e = NULL;
-    HASH_FIND_STR(t->table, key, e);
-    if (e)
-        return e->index;
-    char **keys = array_grow(t->keys, t->count, sizeof *keys);
-    e = calloc(1, sizeof *e);
-    if (keys)
-        t->keys = keys;
-    if (!keys || !e || !(e->key = strdup(key))) {
-        free(e);
+    if (!t->table && !(t->table = graph_create(0)))
+        t->failed = true;
+    uint32_t id = t->failed ? GRAPH_NO_NODE : graph_intern(t->table, key, length, NULL);
+    if (id == GRAPH_NO_NODE) {
         t->failed = true;
         return 0;
     }
-    e->index = t->count;
-    t->keys[t->count++] = e->key;
-    HASH_ADD_KEYPTR(hh, t->table, e->key, strlen(e->key), e);
-    return e->index;
+    return id;
+}
+
+static size_t intern(struct report_intern *t, const char *key)
+{
+    return intern_n(t, key, strlen(key));
 }
 
 /* The same for the first max bytes of key (a whole character: anchors are UTF-8). */
-static size_t intern_cut(struct intern *t, const char *key, size_t max)
+static size_t intern_cut(struct report_intern *t, const char *key, size_t max)
 {
     size_t length = strlen(key);
-    if (length <= max)
-        return intern(t, key);
-    while (max > 0 && ((unsigned char)key[max] & 0xC0) == 0x80)
-        max--;
-    char *cut = strndup(key, max);
-    if (!cut) {
-        t->failed = true;
-        return 0;
+    if (length > max) {
+        length = max;
+        while (length > 0 && ((unsigned char)key[length] & 0xC0) == 0x80)
+            length--;
     }
-    size_t index = intern(t, cut);
-    free(cut);
-    return index;
+    return intern_n(t, key, length);
 }
 
-static void intern_free(struct intern *t)
+static void intern_free(struct report_intern *t)
 {
-    struct intern_entry *e, *tmp;
-    HASH_ITER(hh, t->table, e, tmp)
-    {
-        HASH_DEL(t->table, e);
-        free(e->key);
-        free(e);
-    }
-    free(t->keys);
+    graph_destroy(t->table);
+    t->table = NULL;
 }
 
 struct writer {
     struct json_writer w;
     const struct report_facts *f;
-    struct intern extra;   /* URLs that are no pages.csv row; index page_count + i */
-    struct intern strings; /* anchors and rel values */
-    struct intern sitemaps;
-    uint8_t *marks; /* the links' marks when the data was read whole (pick_links_now), else NULL */
+    struct report_link_picker *links; /* the picked links; its extra and strings are the JSON's */
+    struct report_intern sitemaps;
 };
 
 static void text(struct writer *x, const char *s, size_t max)
@@ -160,13 +130,13 @@ static int write_page(struct writer *x, size_t i)
     text(x, p->title, TITLE_MAX);
     url_ref(x, p->canonical);
     url_ref(x, p->redirect_to);
-    json_uint(w, intern(&x->strings, p->robots_directives));
+    json_uint(w, intern(&x->links->strings, p->robots_directives));
     json_int(w, p->in_sitemap);
     json_int(w, p->inlinks);
     json_int(w, p->outlinks);
     json_double(w, p->link_score);
     json_double(w, p->total_ms);
-    json_uint(w, intern(&x->strings, p->content_type));
+    json_uint(w, intern(&x->links->strings, p->content_type));
     text(x, p->error, TEXT_MAX);
     json_int(w, p->size);
     json_int(w, x->f->crawled[i]);
@@ -174,10 +144,11 @@ static int write_page(struct writer *x, size_t i)
     return CP_OK;
 }
 
-/* An index into pages.csv's rows (page is url's row, or NULL), or into the extra URLs after them. */
-static size_t link_end(struct writer *x, const char *url, const struct crawl_page *page)
+/* An index into data's page rows (page is url's row, or NULL), or into the extra URLs after them. */
+static size_t url_index(struct report_intern *extra, const struct crawl_data *data, const char *url,
+                        const struct crawl_page *page)
 {
-    return page ? (size_t)(page - x->f->data->pages) : x->f->data->page_count + intern(&x->extra, url);
+    return page ? (size_t)(page - data->pages) : data->page_count + intern(extra, url);
 }
 
 /* Which links are embedded: REPORT_HTML_LINK_BUDGET shared out so every page lists some of its
@@ -227,10 +198,38 @@ static uint8_t pick_link(struct report_link_picker *p, const struct crawl_data *
     return marks;
 }
 
+/* Keep a picked link as the JSON will write it. */
+static void keep_row(struct report_link_picker *p, const struct crawl_data *d, const struct crawl_link *l,
+                     uint8_t marks)
+{
+    /* the rows links.csv's index lists, at once: the report's are most of them */
+    size_t wanted = p->link_count ? p->link_count + 1 : p->expected_links > 0 ? p->expected_links : 1;
+    if (!array_reserve((void **)&p->links, &p->link_capacity, p->link_count, wanted, sizeof *p->links)) {
+        p->failed = true;
+        return;
+    }
+    struct report_link *row = &p->links[p->link_count++];
+    row->source = (uint32_t)url_index(&p->extra, d, l->source, l->source_page);
+    row->target = (uint32_t)url_index(&p->extra, d, l->target, l->target_page);
+    row->kind = (uint8_t)(l->kind | (l->from_header ? LINK_FROM_HEADER_BIT : 0));
+    row->rel = (uint32_t)intern(&p->strings, l->rel);
+    row->anchor = (uint32_t)intern_cut(&p->strings, l->anchor, ANCHOR_MAX);
+    row->marks = marks;
+    p->failed |= p->extra.failed || p->strings.failed;
+}
+
+static void pick(struct report_link_picker *p, const struct crawl_data *d, const struct crawl_link *l)
+{
+    uint8_t marks = pick_link(p, d, l);
+    if (marks)
+        keep_row(p, d, l, marks);
+}
+
+/* The row is kept by the picker, never by crawl_data. */
 static bool keep_link(void *context, const struct crawl_data *data, struct crawl_link *link)
 {
-    link->marks = pick_link(context, data, link);
-    return link->marks != 0;
+    pick(context, data, link);
+    return false;
 }
 
 /* Once the budget is spent only canonical references can still be picked: the other rows are
@@ -252,78 +251,61 @@ void report_link_picker_free(struct report_link_picker *picker)
     free(picker->out);
     free(picker->in);
     free(picker->canonical);
+    free(picker->links);
+    intern_free(&picker->extra);
+    intern_free(&picker->strings);
     memset(picker, 0, sizeof *picker);
 }
 
-/* Link i's marks: set while loading, or picked now for data read whole (x->marks). */
-static uint8_t link_marks(const struct writer *x, size_t i)
+static void write_links(struct writer *x)
 {
-    return x->marks ? x->marks[i] : x->f->data->links[i].marks;
-}
-
-static int pick_links_now(struct writer *x)
-{
-    const struct crawl_data *d = x->f->data;
-    if (d->link_filter || !d->link_count)
-        return CP_OK;
-    x->marks = malloc(d->link_count);
-    struct report_link_picker picker = {0};
-    for (size_t i = 0; x->marks && i < d->link_count; i++)
-        x->marks[i] = pick_link(&picker, d, &d->links[i]);
-    bool failed = !x->marks || picker.failed;
-    report_link_picker_free(&picker);
-    return failed ? CP_ERR_NOMEM : CP_OK;
-}
-
-static int write_links(struct writer *x)
-{
-    const struct crawl_data *d = x->f->data;
+    const struct report_link_picker *p = x->links;
     size_t shown = 0;
     json_key(&x->w, "links");
     json_begin_array(&x->w);
-    for (size_t i = 0; i < d->link_count; i++) {
-        const struct crawl_link *l = &d->links[i];
-        if (!(link_marks(x, i) & REPORT_LINK_SHOWN))
+    for (size_t i = 0; i < p->link_count; i++) {
+        const struct report_link *l = &p->links[i];
+        if (!(l->marks & REPORT_LINK_SHOWN))
             continue;
-        json_int(&x->w, (int64_t)link_end(x, l->source, l->source_page));
-        json_int(&x->w, (int64_t)link_end(x, l->target, l->target_page));
-        json_int(&x->w, l->kind | (l->from_header ? LINK_FROM_HEADER_BIT : 0));
-        json_int(&x->w, (int64_t)intern(&x->strings, l->rel));
-        json_int(&x->w, (int64_t)intern_cut(&x->strings, l->anchor, ANCHOR_MAX));
+        json_uint(&x->w, l->source);
+        json_uint(&x->w, l->target);
+        json_uint(&x->w, l->kind);
+        json_uint(&x->w, l->rel);
+        json_uint(&x->w, l->anchor);
         shown++;
     }
     json_end_array(&x->w);
+    const struct crawl_data *d = x->f->data;
     json_key(&x->w, "links_total"), json_uint(&x->w, d->links_read);
     json_key(&x->w, "links_shown"), json_uint(&x->w, shown);
     json_key(&x->w, "links_per_page"), json_uint(&x->w, links_per_page(d->page_count));
-    return x->extra.failed || x->strings.failed ? CP_ERR_NOMEM : CP_OK;
 }
 
 /* Every page's canonical references as links.csv's rows name them: three numbers a reference
  * (page row, target, 1 when found in a header). */
-static int write_canonicals(struct writer *x)
+static void write_canonicals(struct writer *x)
 {
-    const struct crawl_data *d = x->f->data;
+    const struct report_link_picker *p = x->links;
     json_key(&x->w, "canonicals");
     json_begin_array(&x->w);
-    for (size_t i = 0; i < d->link_count; i++) {
-        const struct crawl_link *l = &d->links[i];
-        if (!(link_marks(x, i) & REPORT_LINK_CANONICAL))
+    for (size_t i = 0; i < p->link_count; i++) {
+        const struct report_link *l = &p->links[i];
+        if (!(l->marks & REPORT_LINK_CANONICAL))
             continue;
-        json_int(&x->w, l->source_page - d->pages);
-        json_int(&x->w, (int64_t)link_end(x, l->target, l->target_page));
-        json_int(&x->w, l->from_header);
+        json_uint(&x->w, l->source);
+        json_uint(&x->w, l->target);
+        json_int(&x->w, (l->kind & LINK_FROM_HEADER_BIT) != 0);
     }
     json_end_array(&x->w);
-    return x->extra.failed ? CP_ERR_NOMEM : CP_OK;
 }
 
-static void write_strings(struct writer *x, const char *key, const struct intern *t, bool urls)
+static void write_strings(struct writer *x, const char *key, const struct report_intern *t, bool urls)
 {
     json_key(&x->w, key);
     json_begin_array(&x->w);
-    for (size_t i = 0; i < t->count; i++)
-        urls ? url_text(x, t->keys[i]) : text(x, t->keys[i], TEXT_MAX);
+    uint32_t count = t->table ? graph_node_count(t->table) : 0;
+    for (uint32_t i = 0; i < count; i++)
+        urls ? url_text(x, graph_url(t->table, i, NULL)) : text(x, graph_url(t->table, i, NULL), TEXT_MAX);
     json_end_array(&x->w);
 }
 
@@ -371,7 +353,7 @@ static void write_entries(struct writer *x)
     json_begin_array(&x->w);
     for (size_t i = 0; i < d->entry_count; i++) {
         json_begin_array(&x->w);
-        json_int(&x->w, (int64_t)link_end(x, d->entries[i].url, crawl_data_find(d, d->entries[i].url)));
+        json_uint(&x->w, url_index(&x->links->extra, d, d->entries[i].url, crawl_data_find(d, d->entries[i].url)));
         json_int(&x->w, (int64_t)intern(&x->sitemaps, d->entries[i].sitemap));
         text(x, d->entries[i].lastmod, 64);
         json_uint(&x->w, d->entries[i].line);
@@ -447,9 +429,17 @@ static ssize_t packer_write(void *cookie, const char *data, size_t size)
     return packer_deflate(p, Z_NO_FLUSH) == CP_OK ? (ssize_t)size : -1;
 }
 
-static int write_json(FILE *out, const struct report_facts *facts)
+/* Data read whole: its links picked now, as report_link_filter would have picked them while reading. */
+static int pick_links_now(const struct crawl_data *d, struct report_link_picker *picker)
 {
-    struct writer x = {.f = facts};
+    for (size_t i = 0; i < d->link_count && !picker->failed; i++)
+        pick(picker, d, &d->links[i]);
+    return picker->failed ? CP_ERR_NOMEM : CP_OK;
+}
+
+static int write_json(FILE *out, const struct report_facts *facts, struct report_link_picker *links)
+{
+    struct writer x = {.f = facts, .links = links};
     json_writer_init_script(&x.w, out);
     json_begin_object(&x.w);
     write_meta(&x);
@@ -459,33 +449,26 @@ static int write_json(FILE *out, const struct report_facts *facts)
     for (size_t i = 0; i < facts->data->page_count && status == CP_OK; i++)
         status = write_page(&x, i);
     json_end_array(&x.w);
-    if (status == CP_OK)
-        status = pick_links_now(&x);
-    if (status == CP_OK)
-        status = write_links(&x);
-    if (status == CP_OK)
-        status = write_canonicals(&x);
     if (status == CP_OK) {
+        write_links(&x);
+        write_canonicals(&x);
         write_entries(&x);
         write_findings(&x);
-        write_strings(&x, "extra", &x.extra, true);
-        write_strings(&x, "strings", &x.strings, false);
+        write_strings(&x, "extra", &links->extra, true);
+        write_strings(&x, "strings", &links->strings, false);
         write_strings(&x, "sitemaps", &x.sitemaps, true);
-        status = x.extra.failed || x.strings.failed || x.sitemaps.failed ? CP_ERR_NOMEM : CP_OK;
+        status = links->extra.failed || links->strings.failed || x.sitemaps.failed ? CP_ERR_NOMEM : CP_OK;
     }
     json_end_object(&x.w);
     if (status == CP_OK && (x.w.error || x.w.depth != 0))
         status = CP_ERR_IO;
-    intern_free(&x.extra);
-    intern_free(&x.strings);
     intern_free(&x.sitemaps);
-    free(x.marks);
     return status;
 }
 
 #define JSON_BUFFER_SIZE (1 << 16)
 
-int report_html_data(FILE *out, const struct report_facts *facts)
+static int write_packed(FILE *out, const struct report_facts *facts, struct report_link_picker *links)
 {
     struct packer *p = calloc(1, sizeof *p);
     if (!p || deflateInit2(&p->z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
@@ -505,7 +488,7 @@ int report_html_data(FILE *out, const struct report_facts *facts)
     int status = json ? CP_OK : CP_ERR_NOMEM;
     if (status == CP_OK) {
         fputs("<script type=\"application/octet-stream\" id=\"report-data\" data-encoding=\"gzip+base64\">", out);
-        status = write_json(json, facts);
+        status = write_json(json, facts, links);
         if (fclose(json) != 0 && status == CP_OK)
             status = p->status != CP_OK ? p->status : CP_ERR_IO;
     }
@@ -517,5 +500,17 @@ int report_html_data(FILE *out, const struct report_facts *facts)
     deflateEnd(&p->z);
     buf_free(&p->text);
     free(p);
+    return status;
+}
+
+int report_html_data(FILE *out, const struct report_facts *facts, struct report_link_picker *links)
+{
+    if (links)
+        return write_packed(out, facts, links);
+    struct report_link_picker whole = {0};
+    int status = pick_links_now(facts->data, &whole);
+    if (status == CP_OK)
+        status = write_packed(out, facts, &whole);
+    report_link_picker_free(&whole);
     return status;
 }

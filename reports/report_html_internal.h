@@ -41,11 +41,29 @@ int report_html_overview(FILE *out, const struct report_facts *facts);
 /* The trends section: earlier runs of the site from the store in the folder (OUT/crawl.db). */
 int report_html_trends(FILE *out, const struct report_facts *facts);
 
+/* Strings written once in the embedded JSON and referred to by index: link targets that are no
+ * page row, anchors and rel values, robots and content-type values, sitemap files. The table is a
+ * link graph used for its interner: string i is graph_url(table, i) (NULL table: none yet). */
+struct graph;
+struct report_intern {
+    struct graph *table;
+    bool failed;
+};
+
+/* A link the report embeds, as the JSON writes it: 20 bytes instead of a crawl_link and its strings
+ * (at 20,000 pages the report keeps 233,000 of them). */
+struct report_link {
+    uint32_t source, target; /* a page row, or page_count + an index into the picker's extra */
+    uint32_t rel, anchor;    /* indexes into the picker's strings */
+    uint8_t kind;            /* enum crawl_link_kind, + 8 when found in a header (a Link header, a Location) */
+    uint8_t marks;           /* REPORT_LINK_SHOWN, REPORT_LINK_CANONICAL */
+};
+
 /* Which links the report embeds (report_html_link_limits: the URL explorer's budget shared out so
  * every page lists some of its outlinks and inlinks, and every page's canonical references), picked
  * in links.csv's order by the rule crawler/link_index.h states. As the loaders' crawl_link_filter
- * it keeps only those links in memory and marks them; data loaded whole is picked when it is
- * written. */
+ * it keeps the picked links itself, as report_link rows, and none in crawl_data; data loaded whole
+ * is picked when it is written. */
 #define REPORT_LINK_SHOWN 1     /* in the explorer's link list */
 #define REPORT_LINK_CANONICAL 2 /* in the canonical references */
 struct report_link_picker {
@@ -54,15 +72,21 @@ struct report_link_picker {
     uint16_t *out, *in;                     /* rows so far per page row (and [page_count]: URLs that are no row) */
     unsigned char *canonical;               /* canonical references so far per page row */
     size_t pages;
-    bool failed; /* out of memory: nothing more is kept */
+    struct report_link *links; /* the picked rows, in links.csv's order */
+    size_t link_count, link_capacity;
+    size_t expected_links;        /* rows to allocate at once (links.csv's index's count), 0: unknown */
+    struct report_intern extra;   /* URLs that are no page row */
+    struct report_intern strings; /* anchors, rel values (and the pages' robots and content types) */
+    bool failed;                  /* out of memory: nothing more is kept */
 };
 /* The filter for crawl_data_load_filtered / crawl_data_load_run: context is the picker (zeroed
  * before loading); report_link_picker_free after. */
 struct crawl_link_filter report_link_filter(struct report_link_picker *picker);
 void report_link_picker_free(struct report_link_picker *picker);
 
-/* The <script type="application/json" id="report-data"> element. */
-int report_html_data(FILE *out, const struct report_facts *facts);
+/* The <script type="application/json" id="report-data"> element; links: what report_link_filter
+ * picked while data was read, or NULL when data was read whole (picked now). */
+int report_html_data(FILE *out, const struct report_facts *facts, struct report_link_picker *links);
 
 /* The stylesheet and the script, embedded from reports/report_html.css and .js at build time. */
 extern const char report_html_css[];
