@@ -464,7 +464,8 @@ static int start_report_html(const struct audit_request *request, struct audit_r
     struct buf path = BUF_INIT;
     int status = buf_printf(&path, "%s/%s", request->out_dir, REPORT_HTML_FILE);
     if (status == CP_OK)
-        status = report_html_job_start(request->out_dir, buf_str(&path), &result->crawl.links_index, job);
+        status = report_html_job_start(request->out_dir, buf_str(&path), &result->crawl.links_index,
+                                       result->crawl.graph, job);
     if (status != CP_OK)
         fail(error, error_size, status, "cannot write %s: %s", buf_str(&path), cp_strerror(status));
     buf_free(&path);

@@ -112,6 +112,7 @@ struct csv_context {
     bool refused;                         /* links.csv: the filter's wants refused the last row */
     const struct link_index_row *ranks;   /* links.csv read through its index: the row's ranks */
     const struct crawl_page *last_source; /* links.csv: the page the last row looked up was from */
+    bool unknown_url;                     /* pages.csv: a URL the borrowed crawl graph lacks */
 };
 
 static const char *column_value(const struct csv_context *ctx, char **fields, size_t count, int column)
@@ -144,6 +145,40 @@ static struct crawl_page *push_page(struct crawl_data *data)
     return p;
 }
 
+/* Index url as the next page row: its node in the data's own index (a page row per new node), or
+ * in the crawl's borrowed graph (node_rows maps it to the row). *own_url is the index's copy.
+ * Returns CP_OK, PAGE_SEEN (already a row), PAGE_UNKNOWN (the borrowed graph lacks it) or
+ * CP_ERR_NOMEM. */
+enum { PAGE_SEEN = 1, PAGE_UNKNOWN = 2 };
+static int index_page(struct crawl_data *data, const char *url, const char **own_url)
+{
+    size_t length = strlen(url);
+    if (data->crawl_graph) {
+        if (!data->node_rows) {
+            uint32_t nodes = graph_node_count(data->crawl_graph);
+            if (!(data->node_rows = malloc((nodes ? nodes : 1) * sizeof *data->node_rows)))
+                return CP_ERR_NOMEM;
+            memset(data->node_rows, 0xFF, nodes * sizeof *data->node_rows); /* UINT32_MAX: no row */
+        }
+        uint32_t node = graph_find(data->crawl_graph, url, length);
+        if (node == GRAPH_NO_NODE || data->page_count >= UINT32_MAX)
+            return PAGE_UNKNOWN;
+        if (data->node_rows[node] != UINT32_MAX)
+            return PAGE_SEEN;
+        data->node_rows[node] = (uint32_t)data->page_count;
+        *own_url = graph_url(data->crawl_graph, node, NULL);
+        return CP_OK;
+    }
+    if (!data->index && !(data->index = graph_create(0)))
+        return CP_ERR_NOMEM;
+    bool is_new = false;
+    uint32_t node = graph_intern(data->index, url, length, &is_new);
+    if (node == GRAPH_NO_NODE)
+        return CP_ERR_NOMEM;
+    *own_url = graph_url(data->index, node, NULL);
+    return is_new ? CP_OK : PAGE_SEEN;
+}
+
 static int page_record(void *context, char **fields, size_t count, unsigned line)
 {
     struct csv_context *ctx = context;
@@ -155,22 +190,20 @@ static int page_record(void *context, char **fields, size_t count, unsigned line
         log_warn("%s:%u: row without a url (ignored)", ctx->path, line);
         return CP_OK;
     }
-    /* The index is the crawl's own URL interner: node N is page N (a page row per new node). */
-    if (!data->index && !(data->index = graph_create(0)))
-        return CP_ERR_NOMEM;
-    bool is_new = false;
-    uint32_t node = graph_intern(data->index, url, strlen(url), &is_new);
-    if (node == GRAPH_NO_NODE)
-        return CP_ERR_NOMEM;
-    if (!is_new) {
+    const char *own_url = NULL;
+    int status = index_page(data, url, &own_url);
+    if (status == PAGE_SEEN) {
         log_warn("%s:%u: %s appears twice (the first row is used)", ctx->path, line, url);
         return CP_OK;
     }
+    ctx->unknown_url = status == PAGE_UNKNOWN;
+    if (status != CP_OK)
+        return ctx->unknown_url ? CP_ERR_INVALID : status;
     struct crawl_page *p = push_page(data);
     if (!p)
         return CP_ERR_NOMEM;
 #define TEXT(col) arena_strndup(&data->page_text, column_value(ctx, fields, count, col), SIZE_MAX)
-    p->url = (char *)graph_url(data->index, node, NULL); /* the index's copy */
+    p->url = (char *)own_url; /* the index's copy */
     p->status = (int)parse_long(column_value(ctx, fields, count, COL_STATUS), 0);
     p->content_type = TEXT(COL_CONTENT_TYPE);
     p->depth = (int)parse_long(column_value(ctx, fields, count, COL_DEPTH), -1);
@@ -756,13 +789,45 @@ static size_t count_rows(const char *path, size_t columns)
     return lines < bytes / columns ? lines : bytes / columns;
 }
 
+/* pages.csv (at pages_path, in the folder dir) into data, whose index is its own or the crawl's
+ * graph it borrows (dropped, and the file read again, at a URL that graph lacks). */
+static int read_pages(struct crawl_data *data, const char *pages_path, const char *dir)
+{
+    struct csv_context ctx = {data, pages_path, {0}, false, CP_OK};
+    /* Allocated once where it can be (the rows then grow as they come): grown by doubling, 298,000
+     * rows (a 200,000-page audit) took 88 MB where they need 50, and 132 MB while the array moved,
+     * at the moment an audit's memory peaks (its report is read while its findings are made). */
+    (void)array_reserve((void **)&data->pages, &data->page_capacity, 0, count_rows(pages_path, COL_COUNT),
+                        sizeof *data->pages);
+    int status = csv_read_file(pages_path, page_record, &ctx);
+    if (ctx.unknown_url) {
+        log_warn("%s: a URL the crawl that wrote it does not know: read with an index of its own", pages_path);
+        data->crawl_graph = NULL;
+        free(data->node_rows);
+        data->node_rows = NULL;
+        arena_free(&data->page_text);
+        data->page_count = 0;
+        return read_pages(data, pages_path, dir);
+    }
+    if (status == CP_ERR_IO)
+        log_error("%s: cannot read: %s (is %s a crawl output folder?)", pages_path, strerror(errno), dir);
+    else if (status == CP_OK && !ctx.have_header) {
+        log_error("%s:1: empty file: expected a header row starting with url", pages_path);
+        status = CP_ERR_PARSE;
+    } else if (status == CP_OK) {
+        take_page_columns(&ctx);
+    }
+    return status;
+}
+
 /* The folder's files; findings.json too unless with_findings_json is false (its parse is then not
  * started: the caller's findings come from crawl_data_take_findings). */
 static int load_files(const char *dir, const struct crawl_link_filter *filter, const struct link_index *links_index,
-                      bool with_findings_json, struct crawl_data *data)
+                      const struct graph *crawl_graph, bool with_findings_json, struct crawl_data *data)
 {
     memset(data, 0, sizeof(*data));
     data->link_filter = filter;
+    data->crawl_graph = crawl_graph;
     data->indexable_reported = -1;
     data->pages_reported = -1;
     data->dir = strdup(dir);
@@ -773,25 +838,7 @@ static int load_files(const char *dir, const struct crawl_link_filter *filter, c
     if (with_findings_json)
         findings_preload_start(&preload, data->dir);
     char *pages_path = path_join(dir, "pages.csv");
-    int status = pages_path ? CP_OK : CP_ERR_NOMEM;
-    if (status == CP_OK) {
-        struct csv_context ctx = {data, pages_path, {0}, false, CP_OK};
-        /* Allocated once where it can be (the rows then grow as they come): grown by doubling,
-         * 298,000 rows (a 200,000-page audit) took 88 MB where they need 50, and 132 MB while the
-         * array moved, at the moment an audit's memory peaks (its report is read while its
-         * findings are made). */
-        (void)array_reserve((void **)&data->pages, &data->page_capacity, 0, count_rows(pages_path, COL_COUNT),
-                            sizeof *data->pages);
-        status = csv_read_file(pages_path, page_record, &ctx);
-        if (status == CP_ERR_IO)
-            log_error("%s: cannot read: %s (is %s a crawl output folder?)", pages_path, strerror(errno), dir);
-        else if (status == CP_OK && !ctx.have_header) {
-            log_error("%s:1: empty file: expected a header row starting with url", pages_path);
-            status = CP_ERR_PARSE;
-        } else if (status == CP_OK) {
-            take_page_columns(&ctx);
-        }
-    }
+    int status = pages_path ? read_pages(data, pages_path, dir) : CP_ERR_NOMEM;
     free(pages_path);
     if (status == CP_OK)
         status = read_csv(data, "links.csv", link_record,
@@ -819,13 +866,13 @@ static int load_files(const char *dir, const struct crawl_link_filter *filter, c
 
 int crawl_data_load_filtered(const char *dir, const struct crawl_link_filter *filter, struct crawl_data *data)
 {
-    return load_files(dir, filter, NULL, true, data);
+    return load_files(dir, filter, NULL, NULL, true, data);
 }
 
 int crawl_data_load_files(const char *dir, const struct crawl_link_filter *filter, const struct link_index *links_index,
-                          struct crawl_data *data)
+                          const struct graph *crawl_graph, struct crawl_data *data)
 {
-    return load_files(dir, filter, links_index, false, data);
+    return load_files(dir, filter, links_index, crawl_graph, false, data);
 }
 
 int crawl_data_take_findings(struct crawl_data *data, const struct report_findings *findings)
@@ -836,6 +883,11 @@ int crawl_data_take_findings(struct crawl_data *data, const struct report_findin
 
 const struct crawl_page *crawl_data_find(const struct crawl_data *data, const char *url)
 {
+    if (data->crawl_graph) {
+        uint32_t node = url && data->node_rows ? graph_find(data->crawl_graph, url, strlen(url)) : GRAPH_NO_NODE;
+        uint32_t row = node != GRAPH_NO_NODE ? data->node_rows[node] : UINT32_MAX;
+        return row < data->page_count ? &data->pages[row] : NULL;
+    }
     uint32_t node = url && data->index ? graph_find(data->index, url, strlen(url)) : GRAPH_NO_NODE;
     return node != GRAPH_NO_NODE && node < data->page_count ? &data->pages[node] : NULL;
 }
@@ -846,6 +898,8 @@ void crawl_data_free(struct crawl_data *data)
     free(data->findings_run_id);
     graph_destroy(data->index);
     data->index = NULL;
+    free(data->node_rows);
+    data->node_rows = NULL;
     free(data->pages);
     arena_free(&data->page_text);
     free(data->links);

@@ -213,7 +213,8 @@ int report_html_from_folder(const char *dir, const char *out_path, char *error, 
 
 struct report_html_job {
     char *dir, *out_path;
-    struct link_index links_index; /* the job's: freed once links.csv is read */
+    struct link_index links_index;   /* the job's: freed once links.csv is read */
+    const struct graph *crawl_graph; /* the audit's, borrowed as the pages' index */
     pthread_t thread;
     struct mailbox findings; /* the audit's report_findings (NULL: cancelled) */
     int status;
@@ -226,7 +227,7 @@ static void *run_job(void *arg)
     struct crawl_data data;
     struct report_link_picker picker = {.expected_links = job->links_index.count};
     struct crawl_link_filter filter = report_link_filter(&picker);
-    int status = crawl_data_load_files(job->dir, &filter, &job->links_index, &data);
+    int status = crawl_data_load_files(job->dir, &filter, &job->links_index, job->crawl_graph, &data);
     link_index_free(&job->links_index);
     /* The audit always hands findings over or cancels, on every path (audit_run). */
     const struct report_findings *findings = mailbox_wait(&job->findings);
@@ -252,7 +253,7 @@ static void job_free(struct report_html_job *job)
 }
 
 int report_html_job_start(const char *dir, const char *out_path, struct link_index *links_index,
-                          struct report_html_job **out)
+                          const struct graph *crawl_graph, struct report_html_job **out)
 {
     struct report_html_job *job = calloc(1, sizeof *job);
     *out = NULL;
@@ -263,6 +264,7 @@ int report_html_job_start(const char *dir, const char *out_path, struct link_ind
         memset(links_index, 0, sizeof *links_index);
     }
     mailbox_init(&job->findings);
+    job->crawl_graph = crawl_graph;
     job->dir = strdup(dir);
     job->out_path = strdup(out_path);
     if (!job->dir || !job->out_path || pthread_create(&job->thread, NULL, run_job, job) != 0) {

@@ -64,11 +64,14 @@ int report_html_from_folder(const char *dir, const char *out_path, char *error, 
  * returns CP_OK or CP_ERR_NOMEM (no thread). One owner thread calls all three; the job is freed by
  * finish. links_index is the crawl's index of the links.csv rows the report may pick, listed with
  * report_html_link_limits (NULL: none; links.csv is then read whole): the job takes it (*links_index
- * is left empty) and frees it once it has read links.csv (crawl_data_load_files). */
+ * is left empty) and frees it once it has read links.csv (crawl_data_load_files). crawl_graph
+ * (NULL: none) is the crawl's graph, frozen, borrowed until finish as the index of pages.csv's URLs
+ * (crawl_data_load_files says how). */
 struct report_findings;
 struct report_html_job;
+struct graph;
 int report_html_job_start(const char *dir, const char *out_path, struct link_index *links_index,
-                          struct report_html_job **job);
+                          const struct graph *crawl_graph, struct report_html_job **job);
 void report_html_job_hand(struct report_html_job *job, const struct report_findings *findings);
 int report_html_job_finish(struct report_html_job *job, bool keep, char *error, size_t error_size);
 

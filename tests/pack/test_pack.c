@@ -320,6 +320,56 @@ static bool same_keys(const struct report_intern *a, const struct report_intern 
     return true;
 }
 
+/* The crawl's graph borrowed as the pages' index (an audit's report): the same rows, links and
+ * lookups as with an index of their own, whatever the graph's node order and its extra nodes; a
+ * graph that lacks a pages.csv URL is dropped and the pages read again. */
+static void test_pages_indexed_by_crawl_graph(void **state)
+{
+    (void)state;
+    char *dir = source_path("fixtures/crawls/shop");
+    struct crawl_data own;
+    assert_int_equal(crawl_data_load_files(dir, NULL, NULL, NULL, &own), CP_OK);
+    assert_true(own.page_count > 2);
+    struct graph *crawl = graph_create(0), *lacking = graph_create(0);
+    assert_non_null(crawl);
+    assert_non_null(lacking);
+    assert_int_not_equal(graph_intern(crawl, "https://shop.example/not-a-row", 30, NULL), GRAPH_NO_NODE);
+    for (size_t i = own.page_count; i-- > 0;) { /* backwards: node order is not row order */
+        assert_int_not_equal(graph_intern(crawl, own.pages[i].url, strlen(own.pages[i].url), NULL), GRAPH_NO_NODE);
+        if (i != 1)
+            assert_int_not_equal(graph_intern(lacking, own.pages[i].url, strlen(own.pages[i].url), NULL),
+                                 GRAPH_NO_NODE);
+    }
+    assert_int_equal(graph_freeze(crawl), CP_OK);
+    const struct graph *graphs[] = {crawl, lacking};
+    for (size_t g = 0; g < 2; g++) {
+        struct crawl_data borrowed;
+        assert_int_equal(crawl_data_load_files(dir, NULL, NULL, graphs[g], &borrowed), CP_OK);
+        assert_true(borrowed.crawl_graph == (g == 0 ? crawl : NULL)); /* dropped when it lacks a URL */
+        assert_int_equal(borrowed.page_count, own.page_count);
+        for (size_t i = 0; i < own.page_count; i++) {
+            assert_string_equal(borrowed.pages[i].url, own.pages[i].url);
+            assert_string_equal(borrowed.pages[i].title, own.pages[i].title);
+            assert_true(crawl_data_find(&borrowed, own.pages[i].url) == &borrowed.pages[i]);
+        }
+        assert_null(crawl_data_find(&borrowed, "https://shop.example/not-a-row"));
+        assert_int_equal(borrowed.link_count, own.link_count);
+        for (size_t i = 0; i < own.link_count; i++) {
+            const struct crawl_link *a = &own.links[i], *b = &borrowed.links[i];
+            assert_string_equal(a->target, b->target);
+            assert_int_equal(a->source_page ? a->source_page - own.pages : -1,
+                             b->source_page ? b->source_page - borrowed.pages : -1);
+            assert_int_equal(a->target_page ? a->target_page - own.pages : -1,
+                             b->target_page ? b->target_page - borrowed.pages : -1);
+        }
+        crawl_data_free(&borrowed);
+    }
+    graph_destroy(crawl);
+    graph_destroy(lacking);
+    crawl_data_free(&own);
+    free(dir);
+}
+
 /* report.html's links read through links.csv's index (only the rows it lists, with their ranks)
  * are the links it picks reading every row, the same marks each, for budgets and shares small
  * enough that the fixture's 37 rows overrun them; an incomplete index is not used. */
@@ -345,8 +395,8 @@ static void test_links_read_with_index(void **state)
         struct crawl_link_filter whole = report_link_filter(&whole_picker);
         struct crawl_link_filter listed = report_link_filter(&listed_picker);
         struct crawl_data a, b;
-        assert_int_equal(crawl_data_load_files(dir, &whole, NULL, &a), CP_OK);
-        assert_int_equal(crawl_data_load_files(dir, &listed, &index, &b), CP_OK);
+        assert_int_equal(crawl_data_load_files(dir, &whole, NULL, NULL, &a), CP_OK);
+        assert_int_equal(crawl_data_load_files(dir, &listed, &index, NULL, &b), CP_OK);
         assert_int_equal(a.links_read, 37);
         assert_int_equal(b.links_read, 37);
         assert_true(b.has_links);
@@ -373,7 +423,7 @@ static void test_links_read_with_index(void **state)
         struct report_link_picker picker = {.limits = &limits[l]};
         struct crawl_link_filter filter = report_link_filter(&picker);
         struct crawl_data c;
-        assert_int_equal(crawl_data_load_files(dir, &filter, &index, &c), CP_OK);
+        assert_int_equal(crawl_data_load_files(dir, &filter, &index, NULL, &c), CP_OK);
         assert_int_equal(picker.link_count, picked);
         assert_int_equal(c.links_read, 37);
         report_link_picker_free(&picker);
@@ -843,6 +893,7 @@ int main(void)
         cmocka_unit_test(test_crawl_minimal_and_missing),
         cmocka_unit_test(test_crawl_link_filter),
         cmocka_unit_test(test_links_read_with_index),
+        cmocka_unit_test(test_pages_indexed_by_crawl_graph),
         cmocka_unit_test(test_report_links_picked_while_reading),
         cmocka_unit_test(test_crawl_found_in_and_line),
         cmocka_unit_test(test_measurements),
