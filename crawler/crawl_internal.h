@@ -223,11 +223,6 @@ bool crawl_identify_link(const struct crawl *c, struct found_link *link);
 /* Every link of out identified (the render stage compares them by identity); one that does not
  * parse is dropped and counted in out->links_unparsed. */
 void crawl_identify_links(const struct crawl *c, struct outcome *out);
-/* A replayed page's outcome: its stored signals (taken; NULL: a page that could not be replayed,
- * status CP_ERR_INVALID) with their links resolved by crawl_found_links. NULL when out of memory
- * (signals freed). Any thread, as crawl_found_links. */
-struct outcome *crawl_replayed_outcome(const struct crawl *c, uint32_t node, struct page_signals *signals,
-                                       int64_t signals_run);
 /* The --max-url-length cap as extraction and every parse of a found URL apply it (0: the default). */
 size_t crawl_max_url_length(const struct crawl_options *o);
 /* Extract one body (a response's or a rendered DOM) with the response's headers, and identify

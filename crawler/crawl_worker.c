@@ -231,21 +231,6 @@ int crawl_found_links(const struct crawl *c, struct outcome *out, struct page_pa
     return CP_OK;
 }
 
-struct outcome *crawl_replayed_outcome(const struct crawl *c, uint32_t node, struct page_signals *signals,
-                                       int64_t signals_run)
-{
-    struct outcome *out = calloc(1, sizeof(*out));
-    if (!out) {
-        page_signals_free(signals);
-        return NULL;
-    }
-    out->node = node;
-    out->signals = signals;
-    out->signals_run = signals_run;
-    out->status = signals ? crawl_found_links(c, out, NULL) : CP_ERR_INVALID;
-    return out;
-}
-
 static struct outcome *extract_job(const struct crawl *c, struct job *job)
 {
     struct fetch_result *response = job->response;

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/huge_pages.h"
+#include "common/array_grow.h"
 
 unsigned link_index_share(const struct link_index_limits *limits, uint64_t pages)
 {
@@ -80,13 +80,8 @@ static bool room_for_row(struct link_index *index)
     index->count = kept;
     if (kept <= index->capacity / 2 && index->capacity)
         return true;
-    size_t capacity = index->capacity ? index->capacity * 2 : 4096;
-    struct link_index_row *rows = realloc_huge(index->rows, index->count * sizeof *rows, capacity * sizeof *rows);
-    if (!rows)
-        return false;
-    index->rows = rows;
-    index->capacity = capacity;
-    return true;
+    return array_reserve((void **)&index->rows, &index->capacity, index->count,
+                         index->capacity ? index->capacity * 2 : 4096, sizeof *index->rows);
 }
 
 void link_index_add(struct link_index *index, int64_t offset, uint32_t source, uint32_t target, bool canonical)

@@ -154,12 +154,6 @@ static int index_page(struct crawl_data *data, const char *url, const char **own
 {
     size_t length = strlen(url);
     if (data->crawl_graph) {
-        if (!data->node_rows) {
-            uint32_t nodes = graph_node_count(data->crawl_graph);
-            if (!(data->node_rows = malloc((nodes ? nodes : 1) * sizeof *data->node_rows)))
-                return CP_ERR_NOMEM;
-            memset(data->node_rows, 0xFF, nodes * sizeof *data->node_rows); /* UINT32_MAX: no row */
-        }
         uint32_t node = graph_find(data->crawl_graph, url, length);
         if (node == GRAPH_NO_NODE || data->page_count >= UINT32_MAX)
             return PAGE_UNKNOWN;
@@ -794,11 +788,17 @@ static size_t count_rows(const char *path, size_t columns)
 static int read_pages(struct crawl_data *data, const char *pages_path, const char *dir)
 {
     struct csv_context ctx = {data, pages_path, {0}, false, CP_OK};
+    /* The crawl's pages.csv has a row per node of its graph; another's rows are counted. */
+    size_t rows = data->crawl_graph ? graph_node_count(data->crawl_graph) : count_rows(pages_path, COL_COUNT);
+    if (data->crawl_graph) {
+        if (!(data->node_rows = malloc((rows ? rows : 1) * sizeof *data->node_rows)))
+            return CP_ERR_NOMEM;
+        memset(data->node_rows, 0xFF, rows * sizeof *data->node_rows); /* UINT32_MAX: no row */
+    }
     /* Allocated once where it can be (the rows then grow as they come): grown by doubling, 298,000
      * rows (a 200,000-page audit) took 88 MB where they need 50, and 132 MB while the array moved,
      * at the moment an audit's memory peaks (its report is read while its findings are made). */
-    (void)array_reserve((void **)&data->pages, &data->page_capacity, 0, count_rows(pages_path, COL_COUNT),
-                        sizeof *data->pages);
+    (void)array_reserve((void **)&data->pages, &data->page_capacity, 0, rows, sizeof *data->pages);
     int status = csv_read_file(pages_path, page_record, &ctx);
     if (ctx.unknown_url) {
         log_warn("%s: a URL the crawl that wrote it does not know: read with an index of its own", pages_path);

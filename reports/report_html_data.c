@@ -203,7 +203,7 @@ static void keep_row(struct report_link_picker *p, const struct crawl_data *d, c
                      uint8_t marks)
 {
     /* the rows links.csv's index lists, at once: the report's are most of them */
-    size_t wanted = p->link_count ? p->link_count + 1 : p->expected_links > 0 ? p->expected_links : 1;
+    size_t wanted = p->link_count + 1 > p->expected_links ? p->link_count + 1 : p->expected_links;
     if (!array_reserve((void **)&p->links, &p->link_capacity, p->link_count, wanted, sizeof *p->links)) {
         p->failed = true;
         return;
